@@ -1,0 +1,264 @@
+"""The `nrm` command line. Exit status: 0 success, 1 runtime failure, 2 bad input or usage."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from api.progress import Progress, count_lines
+from models.database import ENV_VAR
+from models.store import Store, StoreError
+from models.users import UserRole
+
+EXIT_RUNTIME = 1
+EXIT_BAD_INPUT = 2
+
+
+def _store(url: str | None) -> Store:
+    try:
+        return Store.open(url)
+    except Exception as exc:
+        raise click.ClickException(f"cannot open the database: {exc}") from exc
+
+
+def _emit(document: Any) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    envvar=ENV_VAR,
+    default=None,
+    help=f"Database URL (default: ${ENV_VAR}, else ./nrm.db). postgresql://… uses psycopg.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """nrm-tracing: link NRM case records into people, trace families, review matches."""
+
+
+@main.command("import")
+@click.argument("records", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--relations", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option("--source", default=None, help="Organisation for rows without a source column.")
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@click.option("--no-link", is_flag=True, help="Load without linking the new rows.")
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+@db_option
+def import_command(
+    records: Path,
+    relations: Path | None,
+    source: str | None,
+    dry_run: bool,
+    no_link: bool,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Load RECORDS (CSV or XLSX) into the database and link the new rows. All or nothing."""
+    from api.service import Service
+
+    service = Service(_store(db_url))
+    total = count_lines(str(records)) - 1 if records.suffix.lower() == ".csv" else None
+    progress = Progress("rows read", total=total, enabled=None if not as_json else False)
+    report = service.import_file(
+        records,
+        relations,
+        source=source,
+        dry_run=dry_run,
+        link=not no_link,
+        on_rows=progress.advance,
+    )
+    progress.done()
+    if as_json:
+        _emit(report.as_dict())
+    else:
+        _print_import(report.as_dict())
+    if not report.ok:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _print_import(summary: dict[str, Any]) -> None:
+    out = sys.stdout if summary["ok"] else sys.stderr
+    if not summary["ok"]:
+        click.echo(
+            f"{summary['file']}: {summary['error_count']} error(s); nothing was loaded.", file=out
+        )
+        for error in summary["errors"]:
+            click.echo(f"  {error}", file=out)
+        hidden = summary["error_count"] - len(summary["errors"])
+        if hidden > 0:
+            click.echo(f"  … and {hidden} more", file=out)
+        return
+    if summary["dry_run"]:
+        click.echo(f"{summary['file']}: {summary['rows']} rows are valid (dry run: no write)")
+        return
+    click.echo(
+        f"{summary['file']}: {summary['rows']} rows: {summary['new']} new, "
+        f"{summary['changed']} changed, {summary['unchanged']} unchanged; "
+        f"{summary['relations']} relations added"
+    )
+    linked = summary.get("linked")
+    if linked:
+        click.echo(
+            f"linked: {linked['records']} records compared, {linked['pairs']} candidate pairs, "
+            f"{linked['match']} matches, {linked['review']} for review, "
+            f"{linked['entities']} entities"
+        )
+
+
+@main.command("link")
+@click.argument("records", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--pairs", "pairs_out", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool) -> None:
+    """Deduplicate RECORDS file to file (no database): CLUSTERS.csv and optionally PAIRS.csv."""
+    from api.linking import LinkInputError, link_file
+
+    try:
+        summary = link_file(records, out, pairs_out, progress=not as_json)
+    except LinkInputError as exc:
+        if as_json:
+            _emit({"ok": False, "errors": exc.errors})
+        else:
+            click.echo(f"{records}: {len(exc.errors)} error(s)", err=True)
+            for error in exc.errors[:1000]:
+                click.echo(f"  {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit(summary)
+    else:
+        click.echo(
+            f"{summary['records']} records → {summary['entities']} entities; "
+            f"{summary['pairs']} scored pairs ({summary['match']} match, "
+            f"{summary['review']} review) in {summary['seconds']:.1f} s → {out}"
+        )
+
+
+@main.command("search")
+@click.option("--name", default=None)
+@click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)
+@click.option("--birth-year", type=int, default=None)
+@click.option("--village", default=None)
+@click.option("--father", default=None)
+@click.option("--mother", default=None)
+@click.option("--top", type=click.IntRange(1, 100), default=10)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def search_command(
+    name: str | None,
+    sex: str | None,
+    birth_year: int | None,
+    village: str | None,
+    father: str | None,
+    mother: str | None,
+    top: int,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Ranked persons (entities) matching a description."""
+    from api.linking import search
+
+    if not any((name, village, father, mother)):
+        raise click.UsageError("give at least --name, --village, --father or --mother")
+    description = {
+        "full_name": name,
+        "sex": sex.upper() if sex else None,
+        "birth_year": birth_year,
+        "origin_village": village,
+        "father_name": father,
+        "mother_name": mother,
+    }
+    results = search(_store(db_url), description, top)
+    if as_json:
+        _emit(results)
+        return
+    if not results:
+        click.echo("no person matches this description")
+    for rank, hit in enumerate(results, start=1):
+        click.echo(
+            f"{rank:>2}. {hit['name']} ({hit['sex'] or '?'}, {hit['age_band']}, "
+            f"{hit['region'] or 'région inconnue'}) score {hit['score']:.2f} "
+            f"entity {hit['entity_id']}"
+        )
+        for reason in hit["reasons"]:
+            click.echo(f"      {reason}")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True)
+@db_option
+def serve_command(host: str, port: int, db_url: str | None) -> None:
+    """Run the HTTP API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    app = create_app(_store(db_url))
+    click.echo(f"nrm-tracing on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@db_option
+def db_upgrade(db_url: str | None) -> None:
+    """Create or migrate the schema to the latest version."""
+    from models.database import make_engine
+    from models.migrate import upgrade
+
+    try:
+        revision = upgrade(make_engine(db_url))
+    except Exception as exc:
+        raise click.ClickException(f"cannot upgrade the database: {exc}") from exc
+    click.echo(f"schema at revision {revision}")
+
+
+@main.group("user")
+def user_group() -> None:
+    """Users and API tokens."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True)
+@click.option("--org", default=None, help="Organisation code (e.g. the `source` it records).")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def user_add(name: str, role: str, org: str | None, as_json: bool, db_url: str | None) -> None:
+    """Create a user and print its API token once (only its hash is stored)."""
+    try:
+        user, token = _store(db_url).add_user(name, UserRole(role), org)
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit({"name": user.name, "role": user.role, "organisation": org, "token": token})
+    else:
+        click.echo(token)
+
+
+@user_group.command("revoke")
+@click.argument("name")
+@db_option
+def user_revoke(name: str, db_url: str | None) -> None:
+    """Revoke a user's token."""
+    if not _store(db_url).revoke_user(name):
+        click.echo(f'error: no active user named "{name}"', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"revoked {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""The import use case: read a records file and its relations, validate every row,
+load all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from models.recordfile import RecordFileError, read_table
+from models.records import RELATION_COLUMNS
+from models.store import ImportCounts, Store
+from models.store.importing import ImportWriter
+from models.validation import DEFAULT_SOURCE, FieldError, validate_record, validate_relation
+
+BATCH = 5000
+MAX_LISTED_ERRORS = 1000
+NAME_COLUMNS = ("full_name", "family_name", "given_names")
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it did nothing."""
+
+    file: str
+    rows: int = 0
+    relation_rows: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+    counts: ImportCounts | None = None
+    dry_run: bool = False
+    linked: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(message)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": self.file,
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "relation_rows": self.relation_rows,
+            "error_count": self.error_count,
+            "errors": self.errors,
+        }
+        if self.counts is not None:
+            out.update(
+                import_id=str(self.counts.import_id),
+                new=self.counts.new,
+                changed=self.counts.changed,
+                unchanged=self.counts.unchanged,
+                relations=self.counts.relations,
+            )
+        if self.linked is not None:
+            out["linked"] = self.linked
+        return out
+
+
+class _Rollback(Exception):
+    """Raised inside the import transaction to undo it."""
+
+
+def import_records(
+    store: Store,
+    records: Path,
+    relations: Path | None = None,
+    *,
+    source: str = DEFAULT_SOURCE,
+    dry_run: bool = False,
+    today: date | None = None,
+    on_rows: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate and load a records file; nothing is written if any row is bad or `dry_run`."""
+    report = ImportReport(file=str(records), dry_run=dry_run)
+    try:
+        with store.importing(records.name) as writer:
+            seen = _stage_records(writer, records, report, source, today, on_rows)
+            if relations is not None:
+                _stage_relations(writer, relations, report, seen)
+            if not report.ok or dry_run:
+                raise _Rollback
+            report.counts = writer.finish()
+    except _Rollback:
+        pass
+    return report
+
+
+def _stage_records(
+    writer: ImportWriter,
+    path: Path,
+    report: ImportReport,
+    source: str,
+    today: date | None,
+    on_rows: Callable[[int], None] | None,
+) -> set[str]:
+    seen: dict[str, int] = {}
+    batch: list[dict[str, Any]] = []
+    try:
+        for number, raw in read_table(path, required=("record_id",), any_of=NAME_COLUMNS):
+            report.rows += 1
+            values, errors = validate_record(raw, number, source, today)
+            record_id = (raw.get("record_id") or "").strip()
+            if record_id:
+                first = seen.setdefault(record_id, number)
+                if first != number:
+                    errors.append(
+                        FieldError(number, "record_id", f'"{record_id}" already on row {first}')
+                    )
+            for error in errors:
+                report.add_error(str(error))
+            if values is not None and report.ok:
+                batch.append(values)
+                if len(batch) >= BATCH:
+                    writer.add_records(batch)
+                    batch = []
+            if on_rows is not None and report.rows % 1000 == 0:
+                on_rows(1000)
+    except RecordFileError as exc:
+        report.add_error(f"{path.name}: {exc}")
+        return set(seen)
+    if batch and report.ok:
+        writer.add_records(batch)
+    if on_rows is not None:
+        on_rows(report.rows % 1000)
+    return set(seen)
+
+
+def _stage_relations(
+    writer: ImportWriter, path: Path, report: ImportReport, record_ids: set[str]
+) -> None:
+    rows: list[tuple[int, str, str, str]] = []
+    try:
+        for number, raw in read_table(path, required=RELATION_COLUMNS):
+            report.relation_rows += 1
+            value, errors = validate_relation(raw, number)
+            for error in errors:
+                report.add_error(f"{path.name}: {error}")
+            if value is None:
+                continue
+            for column, record_id in (("record_id", value[0]), ("related_record_id", value[2])):
+                if record_id not in record_ids:
+                    report.add_error(
+                        f"{path.name}: row {number}, {column}: "
+                        f'"{record_id}" is not in the records file'
+                    )
+            rows.append((number, *value))
+    except RecordFileError as exc:
+        report.add_error(f"{path.name}: {exc}")
+        return
+    if report.ok:
+        writer.add_relations(rows)

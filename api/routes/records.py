@@ -1,0 +1,49 @@
+"""Person records: one by id, or a filtered page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import AnyUser, ServiceDep
+from api.schemas import RecordList
+from models.records import CaseType, Role, Sex
+from models.store.base import MAX_PAGE
+
+router = APIRouter(tags=["records"])
+
+
+@router.get("/records/{record_id}", response_model=dict[str, Any])
+def get_record(record_id: UUID, user: AnyUser, service: ServiceDep) -> dict[str, Any]:
+    record = service.get_record(user, record_id)
+    if record is None:
+        raise HTTPException(404, "no such record")
+    return record
+
+
+@router.get("/records", response_model=RecordList)
+def list_records(
+    user: AnyUser,
+    service: ServiceDep,
+    source: Annotated[str | None, Query(max_length=120)] = None,
+    case_id: Annotated[str | None, Query(max_length=200)] = None,
+    case_type: CaseType | None = None,
+    role: Role | None = None,
+    sex: Sex | None = None,
+    entity_id: UUID | None = None,
+    name: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> RecordList:
+    filters = {
+        "source": source,
+        "case_id": case_id,
+        "case_type": case_type.value if case_type else None,
+        "role": role.value if role else None,
+        "sex": sex.value if sex else None,
+        "entity_id": entity_id,
+    }
+    page = service.list_records(user, filters, limit, offset, name)
+    return RecordList(items=page.items, total=page.total, limit=page.limit, offset=page.offset)

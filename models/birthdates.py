@@ -1,0 +1,225 @@
+"""Birth dates as intervals.
+
+Malian records rarely carry an exact birth date: many births are registered
+years later by a *jugement supplétif*, forms write `vers 1995`, placeholders
+such as 01/01 stand for "year only", and household listings give an age.
+Every accepted form becomes a `BirthInterval(earliest, latest, precision)`
+so that matching compares intervals, never strings.
+
+| written | precision | interval |
+| --- | --- | --- |
+| `1995-03-12`, `12/03/1995`, `douze mars mil neuf cent quatre-vingt-quinze` | day | that day |
+| `01/01/1995`, `31/12/1995` (probable placeholders) | year | 1995, flagged |
+| `1995-03`, `mars 1995` | month | that month |
+| `1995`, `00/00/1995` | year | that year |
+| `vers 1995`, `né vers 1995`, `née vers 1995` | approx | 1993-01-01 .. 1997-12-31 |
+| age 15 on 2021-06-01 | age | 15 years ± 1 |
+| age `15?`, `~15`, `environ 15`, `15 (estimé)` | age_estimated | 15 years ± 3 |
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from models.frenchnumbers import parse_french_number
+
+APPROX_YEARS = 2
+AGE_TOLERANCE_YEARS = 1
+ESTIMATED_AGE_TOLERANCE_YEARS = 3
+PLACEHOLDER_DAYS = frozenset({(1, 1), (31, 12)})
+
+MONTHS = {
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
+}
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    APPROX = "approx"
+    AGE = "age"
+    AGE_ESTIMATED = "age_estimated"
+
+
+@dataclass(frozen=True, slots=True)
+class BirthInterval:
+    earliest: date
+    latest: date
+    precision: Precision
+    placeholder: bool = False
+
+    @property
+    def midpoint_year(self) -> float:
+        middle = self.earliest + (self.latest - self.earliest) / 2
+        return middle.year + (middle.timetuple().tm_yday - 1) / 365.25
+
+
+class DateError(ValueError):
+    """A date that cannot be read; the message quotes the value."""
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_UNKNOWN_DM = re.compile(r"^(?:0{1,2}|x{1,2}|\?{1,2})[/.\-](?:0{1,2}|x{1,2}|\?{1,2})[/.\-](\d{4})$")
+_APPROX = re.compile(r"^(?:n[ée]e?\s+)?vers\s+(?:l'an\s+|l’an\s+)?(.+)$")
+_AGE_MARKS = re.compile(r"(~|\?|\benv(?:iron|\.)?\b|\bestim[ée]e?\)?|\(|\)|\bans?\b|\bapprox\.?)")
+
+
+def _fold(text: str) -> str:
+    table = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc")
+    return text.strip().lower().translate(table)
+
+
+def _year_in_range(year: int, value: str) -> int:
+    if not 1880 <= year <= 2100:
+        raise DateError(f'cannot read "{value}": year {year} out of range')
+    return year
+
+
+def _day(year: int, month: int, day: int, value: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateError(f'cannot read "{value}"') from None
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def _exact_day(d: date) -> BirthInterval:
+    if (d.day, d.month) in PLACEHOLDER_DAYS:
+        return BirthInterval(date(d.year, 1, 1), date(d.year, 12, 31), Precision.YEAR, True)
+    return BirthInterval(d, d, Precision.DAY)
+
+
+def _year_interval(year: int, precision: Precision = Precision.YEAR) -> BirthInterval:
+    return BirthInterval(date(year, 1, 1), date(year, 12, 31), precision)
+
+
+def _words_date(text: str, value: str) -> BirthInterval | None:
+    """`12 mars 1995`, `mars 1995`, `douze mars mil neuf cent quatre-vingt-quinze`."""
+    for name, month in MONTHS.items():
+        match = re.search(rf"\b{name}\.?\b", text)
+        if not match:
+            continue
+        before, after = text[: match.start()].strip(), text[match.end() :].strip()
+        year = _year_from(after, value)
+        if year is None:
+            return None
+        if not before:
+            return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
+        day = int(before) if before.isdigit() else parse_french_number(before.removeprefix("le "))
+        if day is None:
+            return None
+        return _exact_day(_day(year, month, day, value))
+    return None
+
+
+def _year_from(text: str, value: str) -> int | None:
+    if _YEAR.match(text):
+        return _year_in_range(int(text), value)
+    number = parse_french_number(text)
+    return _year_in_range(number, value) if number is not None else None
+
+
+def parse_birth_date(value: str) -> BirthInterval:
+    """Read a birth date written in any form of the records contract."""
+    text = _fold(value)
+    if not text:
+        raise DateError("empty date")
+    if match := _ISO_DAY.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        return _exact_day(_day(_year_in_range(year, value), month, day, value))
+    if match := _UNKNOWN_DM.match(text):
+        return _year_interval(_year_in_range(int(match.group(1)), value))
+    if match := _DMY.match(text):
+        day, month, year = (int(g) for g in match.groups())
+        return _exact_day(_day(_year_in_range(year, value), month, day, value))
+    if match := _ISO_MONTH.match(text):
+        year, month = (int(g) for g in match.groups())
+        if not 1 <= month <= 12:
+            raise DateError(f'cannot read "{value}"')
+        year = _year_in_range(year, value)
+        return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
+    if match := _APPROX.match(text):
+        year = _year_from(match.group(1).strip(), value)
+        if year is None:
+            raise DateError(f'cannot read "{value}"')
+        return BirthInterval(
+            date(year - APPROX_YEARS, 1, 1), date(year + APPROX_YEARS, 12, 31), Precision.APPROX
+        )
+    year = _year_from(text, value)
+    if year is not None:
+        return _year_interval(year)
+    interval = _words_date(text, value)
+    if interval is None:
+        raise DateError(f'cannot read "{value}"')
+    return interval
+
+
+def parse_age(value: str) -> tuple[int, bool]:
+    """`15` → (15, False); `~15`, `15?`, `environ 15 ans`, `15 (estimé)` → (15, True)."""
+    text = _fold(value)
+    estimated = bool(re.search(r"~|\?|env|estim|approx", text))
+    digits = _AGE_MARKS.sub(" ", text).strip()
+    if not digits.isdigit():
+        raise DateError(f'cannot read age "{value}"')
+    age = int(digits)
+    if age > 120:
+        raise DateError(f'cannot read age "{value}": over 120')
+    return age, estimated
+
+
+def _years_before(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInterval:
+    """Someone aged `age` on `on` was born in (on - age - 1 years, on - age years]."""
+    tolerance = ESTIMATED_AGE_TOLERANCE_YEARS if estimated else AGE_TOLERANCE_YEARS
+    earliest = _years_before(on, age + 1 + tolerance) + timedelta(days=1)
+    latest = min(_years_before(on, max(age - tolerance, 0)), on)
+    precision = Precision.AGE_ESTIMATED if estimated else Precision.AGE
+    return BirthInterval(earliest, latest, precision)
+
+
+def parse_plain_date(value: str) -> date:
+    """A registration date: `YYYY-MM-DD` or `dd/mm/yyyy`, nothing vaguer."""
+    text = _fold(value)
+    if match := _ISO_DAY.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    elif match := _DMY.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        raise DateError(f'cannot read "{value}"')
+    return _day(_year_in_range(year, value), month, day, value)

@@ -1,0 +1,130 @@
+"""Reading record and relation files: CSV (`,` or `;`, UTF-8 with or without BOM) and XLSX.
+
+Rows are streamed, never loaded whole, so a file of a million rows reads in
+bounded memory. Header names are case-insensitive; row numbers are those a
+person sees in a spreadsheet (the header is row 1, the first record row 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+Row = dict[str, str]
+
+
+class RecordFileError(ValueError):
+    """The file as a whole cannot be read (encoding, header, emptiness)."""
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _header(cells: Iterable[Any]) -> list[str]:
+    names = [str(c).strip().lower() if c is not None else "" for c in cells]
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            raise RecordFileError(f'column "{name}" appears twice in the header')
+        seen.add(name)
+    return names
+
+
+def _check_columns(header: list[str], required: Iterable[str], any_of: Iterable[str]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise RecordFileError(f"missing required column: {', '.join(missing)}")
+    alternatives = list(any_of)
+    if alternatives and not any(c in header for c in alternatives):
+        raise RecordFileError(f"missing required column: one of {', '.join(alternatives)}")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    try:
+        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline()
+            delimiter = _sniff_delimiter(first)
+            reader = csv.reader(io.StringIO(first), delimiter=delimiter)
+            yield from reader
+            yield from csv.reader(handle, delimiter=delimiter)
+    except UnicodeDecodeError as exc:
+        raise RecordFileError(
+            f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x} cannot be read); "
+            "save it as UTF-8 (Excel: 'CSV UTF-8')"
+        ) from None
+    except csv.Error as exc:
+        raise RecordFileError(f"cannot read the CSV: {exc}") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        raise RecordFileError(f"cannot open the XLSX file: {exc}") from None
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def raw_rows(path: Path) -> Iterator[list[str]]:
+    """Every row of the file as a list of cell texts, the header first."""
+    if not path.exists():
+        raise RecordFileError(f"no such file: {path}")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    return _csv_rows(path)
+
+
+def read_table(
+    path: Path, required: Iterable[str] = (), any_of: Iterable[str] = ()
+) -> Iterator[tuple[int, Row]]:
+    """Yield `(row_number, {column: text})` for every non-blank row after the header.
+
+    Raises RecordFileError for an empty file, a header without rows, or a
+    header that lacks a required column.
+    """
+    rows = raw_rows(path)
+    try:
+        first = next(rows)
+    except StopIteration:
+        raise RecordFileError("the file is empty") from None
+    header = _header(first)
+    _check_columns(header, required, any_of)
+    width = len(header)
+    count = 0
+    for number, cells in enumerate(rows, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < width:
+            cells = [*cells, *([""] * (width - len(cells)))]
+        elif len(cells) > width and any(c.strip() for c in cells[width:]):
+            header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
+            width = len(header)
+        count += 1
+        yield number, dict(zip(header, cells, strict=False))
+    if count == 0:
+        raise RecordFileError("the file has a header but no rows")

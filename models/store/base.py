@@ -1,0 +1,330 @@
+"""The store: opening, health, reading person records, and the link tables."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select, text, update
+
+from models.database import is_sqlite, make_engine
+from models.migrate import current_revision, ensure_schema, head_revision
+from models.records import PersonRecord, Relation
+from models.store.importing import ImportWriter
+from models.tables import (
+    blocking_keys,
+    entities,
+    match_pairs,
+    metadata,
+    person_records,
+    relations,
+    users,
+)
+from models.users import User, UserRole, new_token, token_hash
+
+RECORD_FILTERS = ("source", "case_id", "case_type", "role", "sex", "entity_id", "origin_region")
+MAX_PAGE = 200
+
+
+class StoreError(RuntimeError):
+    """The database cannot be reached or is not in the expected state."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[PersonRecord]
+    total: int
+    limit: int
+    offset: int
+
+
+def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class Store:
+    """All reads and writes of the database go through here."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, migrate: bool = True) -> Store:
+        store = cls(make_engine(url))
+        if migrate:
+            ensure_schema(store.engine)
+        return store
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # health -----------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current = current_revision(self.engine)
+        return {
+            "database": self.dialect,
+            "schema_version": current,
+            "schema_up_to_date": current == head_revision(),
+        }
+
+    def durability(self) -> dict[str, str]:
+        """The settings that make a commit survive a crash (FULL / on)."""
+        with self.engine.connect() as c:
+            if is_sqlite(self.engine):
+                level = c.exec_driver_sql("PRAGMA synchronous").scalar()
+                mode = c.exec_driver_sql("PRAGMA journal_mode").scalar()
+                return {
+                    "synchronous": {2: "FULL", 3: "EXTRA"}.get(level, str(level)),
+                    "journal_mode": str(mode),
+                }
+            return {
+                "fsync": str(c.exec_driver_sql("SHOW fsync").scalar()),
+                "synchronous_commit": str(c.exec_driver_sql("SHOW synchronous_commit").scalar()),
+            }
+
+    # imports ----------------------------------------------------------------
+
+    @contextmanager
+    def importing(self, file_name: str) -> Iterator[ImportWriter]:
+        """One transaction for one file: committed only if the block ends without error."""
+        with self.engine.begin() as connection:
+            yield ImportWriter(connection, file_name)
+
+    # records ----------------------------------------------------------------
+
+    def get_record(self, record_id: uuid.UUID) -> PersonRecord | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(person_records).where(person_records.c.id == record_id)).first()
+        return _record(row._mapping) if row else None
+
+    def find_record(self, record_id: str, source: str | None = None) -> list[PersonRecord]:
+        query = select(person_records).where(person_records.c.record_id == record_id)
+        if source is not None:
+            query = query.where(person_records.c.source == source)
+        with self.engine.connect() as c:
+            return [_record(r._mapping) for r in c.execute(query)]
+
+    def list_records(
+        self, filters: dict[str, Any], limit: int = 50, offset: int = 0, name: str | None = None
+    ) -> Page:
+        limit = max(1, min(limit, MAX_PAGE))
+        query = select(person_records)
+        counter = select(func.count()).select_from(person_records)
+        for column, value in filters.items():
+            if column not in RECORD_FILTERS or value is None:
+                continue
+            condition = person_records.c[column] == value
+            query, counter = query.where(condition), counter.where(condition)
+        if name:
+            pattern = f"%{name.lower()}%"
+            condition = (
+                func.lower(person_records.c.full_name).like(pattern)
+                | func.lower(person_records.c.family_name).like(pattern)
+                | func.lower(person_records.c.given_names).like(pattern)
+            )
+            query, counter = query.where(condition), counter.where(condition)
+        query = query.order_by(person_records.c.source, person_records.c.record_id)
+        with self.engine.connect() as c:
+            total = c.execute(counter).scalar_one()
+            rows = c.execute(query.limit(limit).offset(offset))
+            items = [_record(r._mapping) for r in rows]
+        return Page(items, total, limit, offset)
+
+    def count_records(self) -> int:
+        with self.engine.connect() as c:
+            return c.execute(select(func.count()).select_from(person_records)).scalar_one()
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of every table, e.g. to compare two databases."""
+        with self.engine.connect() as c:
+            return {
+                table.name: c.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in metadata.sorted_tables
+            }
+
+    def iter_records(
+        self, batch: int = 10_000, import_id: uuid.UUID | None = None
+    ) -> Iterator[PersonRecord]:
+        """Every stored record (or those of one import), in a stable order, streamed."""
+        query = select(person_records).order_by(person_records.c.id)
+        if import_id is not None:
+            query = query.where(person_records.c.import_id == import_id)
+        last: uuid.UUID | None = None
+        while True:
+            page = query if last is None else query.where(person_records.c.id > last)
+            with self.engine.connect() as c:
+                rows = c.execute(page.limit(batch)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _record(row._mapping)
+            last = rows[-1]._mapping["id"]
+
+    def records_by_ids(self, ids: Iterable[uuid.UUID]) -> list[PersonRecord]:
+        found: list[PersonRecord] = []
+        with self.engine.connect() as c:
+            for chunk in _chunks(list(ids)):
+                rows = c.execute(select(person_records).where(person_records.c.id.in_(chunk)))
+                found.extend(_record(r._mapping) for r in rows)
+        return found
+
+    def relations_of(self, record_ids: Iterable[uuid.UUID]) -> list[Relation]:
+        ids = list(record_ids)
+        found: list[Relation] = []
+        with self.engine.connect() as c:
+            for chunk in _chunks(ids):
+                rows = c.execute(
+                    select(relations).where(
+                        relations.c.record_id.in_(chunk) | relations.c.related_record_id.in_(chunk)
+                    )
+                )
+                found.extend(Relation(**r._mapping) for r in rows)
+        return sorted(set(found), key=lambda r: (str(r.record_id), r.relation))
+
+    # linking ----------------------------------------------------------------
+
+    def replace_blocking_keys(self, keys: dict[uuid.UUID, Iterable[str]]) -> None:
+        """Store the blocking keys of these records, replacing their old ones."""
+        ids = list(keys)
+        with self.engine.begin() as c:
+            for chunk in _chunks(ids):
+                c.execute(delete(blocking_keys).where(blocking_keys.c.record_id.in_(chunk)))
+            rows = [{"key": k, "record_id": r} for r, ks in keys.items() for k in set(ks)]
+            for start in range(0, len(rows), 20_000):
+                c.execute(insert(blocking_keys), rows[start : start + 20_000])
+
+    def candidates(self, keys: Iterable[str], limit_per_key: int = 500) -> dict[uuid.UUID, int]:
+        """Records sharing a blocking key, with how many keys they share (an index lookup)."""
+        found: dict[uuid.UUID, int] = {}
+        with self.engine.connect() as c:
+            for key in set(keys):
+                rows = c.execute(
+                    select(blocking_keys.c.record_id)
+                    .where(blocking_keys.c.key == key)
+                    .limit(limit_per_key)
+                )
+                for record_id in rows.scalars():
+                    found[record_id] = found.get(record_id, 0) + 1
+        return found
+
+    def save_pairs(self, pairs: Sequence[dict[str, Any]]) -> None:
+        """Upsert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`."""
+        if not pairs:
+            return
+        with self.engine.begin() as c:
+            for chunk in _chunks(pairs, 2000):
+                for pair in chunk:
+                    c.execute(
+                        delete(match_pairs).where(
+                            match_pairs.c.record_a == pair["record_a"],
+                            match_pairs.c.record_b == pair["record_b"],
+                        )
+                    )
+                c.execute(insert(match_pairs), list(chunk))
+
+    def pairs(self, band: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
+        query = select(match_pairs).order_by(match_pairs.c.probability.desc()).limit(limit)
+        if band:
+            query = query.where(match_pairs.c.band == band)
+        with self.engine.connect() as c:
+            return [dict(r._mapping) for r in c.execute(query)]
+
+    def entity_assignments(self) -> dict[uuid.UUID, uuid.UUID | None]:
+        with self.engine.connect() as c:
+            rows = c.execute(select(person_records.c.id, person_records.c.entity_id))
+            return {r[0]: r[1] for r in rows}
+
+    def assign_entities(self, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
+        """Set the entity of each record, creating entities that do not exist yet."""
+        if not assignment:
+            return 0
+        now = datetime.now(UTC)
+        with self.engine.begin() as c:
+            wanted = sorted(set(assignment.values()))
+            known: set[uuid.UUID] = set()
+            for chunk in _chunks(wanted):
+                known.update(
+                    c.execute(select(entities.c.id).where(entities.c.id.in_(chunk))).scalars()
+                )
+            missing = [{"id": e, "created_at": now} for e in wanted if e not in known]
+            for chunk in _chunks(missing, 5000):
+                c.execute(insert(entities), list(chunk))
+            by_entity: dict[uuid.UUID, list[uuid.UUID]] = {}
+            for record, entity in assignment.items():
+                by_entity.setdefault(entity, []).append(record)
+            for entity, records in by_entity.items():
+                for chunk in _chunks(records):
+                    c.execute(
+                        update(person_records)
+                        .where(person_records.c.id.in_(chunk))
+                        .values(entity_id=entity)
+                    )
+        return len(assignment)
+
+    def entity_records(self, entity_id: uuid.UUID) -> list[PersonRecord]:
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(person_records)
+                .where(person_records.c.entity_id == entity_id)
+                .order_by(person_records.c.source, person_records.c.record_id)
+            )
+            return [_record(r._mapping) for r in rows]
+
+    # users ------------------------------------------------------------------
+
+    def add_user(
+        self, name: str, role: UserRole, organisation: str | None = None
+    ) -> tuple[User, str]:
+        """Create a user; returns the user and the token, which is never stored in clear."""
+        token = new_token()
+        values = {
+            "id": uuid.uuid4(),
+            "name": name,
+            "role": role.value,
+            "organisation": organisation,
+            "token_hash": token_hash(token),
+            "created_at": datetime.now(UTC),
+        }
+        with self.engine.begin() as c:
+            if c.execute(select(users.c.id).where(users.c.name == name)).first():
+                raise StoreError(f'a user named "{name}" already exists')
+            c.execute(insert(users).values(**values))
+        return User(**values), token
+
+    def user_by_token(self, token: str) -> User | None:
+        with self.engine.connect() as c:
+            row = c.execute(
+                select(users).where(
+                    users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None)
+                )
+            ).first()
+        return User(**row._mapping) if row else None
+
+    def revoke_user(self, name: str) -> bool:
+        with self.engine.begin() as c:
+            result = c.execute(
+                update(users)
+                .where(users.c.name == name, users.c.revoked_at.is_(None))
+                .values(revoked_at=datetime.now(UTC))
+            )
+        return result.rowcount > 0
+
+
+def _record(row: Any) -> PersonRecord:
+    values = {k: row[k] for k in row if k not in ("content_hash", "import_id")}
+    for stamp in ("imported_at", "updated_at"):
+        if values.get(stamp) is not None and values[stamp].tzinfo is None:
+            values[stamp] = values[stamp].replace(tzinfo=UTC)
+    return PersonRecord.model_validate(values)

@@ -1,0 +1,159 @@
+"""The database tables (SQLAlchemy Core). Migrations in `models/migrations` create them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+metadata = MetaData()
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("code", String(120), nullable=False, unique=True),
+    Column("name", Text),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("source", String(120), nullable=False),
+    Column("case_id", String(200), nullable=False),
+    Column("case_type", String(40)),
+    UniqueConstraint("source", "case_id", name="uq_cases_source_case"),
+)
+
+
+def record_value_columns() -> list[Column]:
+    """The columns an import writes; the staging table of an import has the same ones."""
+    return [
+        Column("source", String(120), nullable=False),
+        Column("record_id", String(200), nullable=False),
+        Column("case_id", String(200)),
+        Column("case_type", String(40)),
+        Column("role", String(40)),
+        Column("registered_on", Date),
+        Column("full_name", Text),
+        Column("family_name", Text),
+        Column("given_names", Text),
+        Column("aliases", Text),
+        Column("sex", String(1)),
+        Column("birth_date", Text),
+        Column("birth_earliest", Date),
+        Column("birth_latest", Date),
+        Column("birth_precision", String(20)),
+        Column("birth_placeholder", Boolean, nullable=False),
+        Column("age", Integer),
+        Column("age_estimated", Boolean, nullable=False),
+        Column("origin_village", Text),
+        Column("origin_commune", Text),
+        Column("origin_cercle", Text),
+        Column("origin_region", Text),
+        Column("father_name", Text),
+        Column("mother_name", Text),
+        Column("phone", Text),
+        Column("nationality", Text),
+        Column("return_consent", String(3)),
+        Column("current_location", Text),
+        Column("extra", JSON, nullable=False),
+        Column("content_hash", String(32), nullable=False),
+    ]
+
+
+VALUE_NAMES: tuple[str, ...] = tuple(c.name for c in record_value_columns())
+
+person_records = Table(
+    "person_records",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    *record_value_columns(),
+    Column("entity_id", Uuid, index=True),
+    Column("import_id", Uuid),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("source", "record_id", name="uq_person_records_source_record"),
+)
+Index("ix_person_records_case", person_records.c.source, person_records.c.case_id)
+
+relations = Table(
+    "relations",
+    metadata,
+    Column("record_id", Uuid, ForeignKey("person_records.id"), nullable=False),
+    Column("relation", String(20), nullable=False),
+    Column("related_record_id", Uuid, ForeignKey("person_records.id"), nullable=False),
+    PrimaryKeyConstraint("record_id", "relation", "related_record_id", name="pk_relations"),
+)
+Index("ix_relations_related", relations.c.related_record_id)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+blocking_keys = Table(
+    "blocking_keys",
+    metadata,
+    Column("key", String(120), nullable=False),
+    Column("record_id", Uuid, ForeignKey("person_records.id"), nullable=False),
+    PrimaryKeyConstraint("key", "record_id", name="pk_blocking_keys"),
+)
+Index("ix_blocking_keys_record", blocking_keys.c.record_id)
+
+match_pairs = Table(
+    "match_pairs",
+    metadata,
+    Column("record_a", Uuid, ForeignKey("person_records.id"), nullable=False),
+    Column("record_b", Uuid, ForeignKey("person_records.id"), nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("band", String(10), nullable=False),
+    Column("model_version", String(60), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    PrimaryKeyConstraint("record_a", "record_b", name="pk_match_pairs"),
+)
+Index("ix_match_pairs_band", match_pairs.c.band)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("file_name", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("rows", Integer, nullable=False),
+    Column("new", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("relations", Integer, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(30), nullable=False),
+    Column("organisation", String(120)),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)

@@ -1,0 +1,127 @@
+"""Importing record files: all or nothing, every bad row named, idempotent. On both databases."""
+
+from pathlib import Path
+
+import pytest
+
+from api.importer import import_records
+from models.store import Store
+from tests.conftest import write_csv
+
+HEADER = "record_id,case_id,source,registered_on,full_name,sex,birth_date,age,origin_village\n"
+GOOD = HEADER + (
+    "GOV-1,C1,DNPEF,2021-03-04,TRAORE Aminata dite Mina,F,vers 2005,,Sirakoro\n"
+    "GOV-2,C1,DNPEF,2021-03-04,COULIBALY Moussa,M,,35,Kati\n"
+    "OIM-7,R9,OIM,2022-05-04,Fatoumata Diarra,F,01/01/2004,,\n"
+)
+
+
+@pytest.fixture
+def loaded(store: Store, tmp_path: Path) -> Store:
+    report = import_records(store, write_csv(tmp_path / "good.csv", GOOD))
+    assert report.ok, report.errors
+    return store
+
+
+def _unchanged_after(store: Store, path: Path, relations: Path | None = None) -> list[str]:
+    before = store.counts()
+    report = import_records(store, path, relations)
+    assert not report.ok
+    assert store.counts() == before
+    return report.errors
+
+
+def test_a_good_file_loads_every_row(loaded: Store) -> None:
+    assert loaded.count_records() == 3
+    assert loaded.counts()["cases"] == 2
+    assert loaded.counts()["organisations"] == 2
+
+
+def test_reimporting_the_same_file_changes_nothing(loaded: Store, tmp_path: Path) -> None:
+    report = import_records(loaded, write_csv(tmp_path / "again.csv", GOOD))
+    assert report.counts is not None
+    assert (report.counts.new, report.counts.changed, report.counts.unchanged) == (0, 0, 3)
+    assert loaded.count_records() == 3
+
+
+def test_a_changed_row_is_updated_in_place(loaded: Store, tmp_path: Path) -> None:
+    before = loaded.find_record("GOV-2", "DNPEF")[0]
+    edited = GOOD.replace("COULIBALY Moussa,M,,35", "KULIBALI Moussa,M,,36")
+    report = import_records(loaded, write_csv(tmp_path / "edit.csv", edited))
+    assert report.counts is not None
+    assert (report.counts.new, report.counts.changed, report.counts.unchanged) == (0, 1, 2)
+    after = loaded.find_record("GOV-2", "DNPEF")[0]
+    assert after.id == before.id
+    assert (after.full_name, after.age) == ("KULIBALI Moussa", 36)
+
+
+def test_dry_run_validates_and_writes_nothing(store: Store, tmp_path: Path) -> None:
+    report = import_records(store, write_csv(tmp_path / "good.csv", GOOD), dry_run=True)
+    assert report.ok and report.rows == 3
+    assert store.count_records() == 0
+
+
+def test_a_latin1_file_is_refused(loaded: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "latin.csv", GOOD.replace("Sirakoro", "Ségou"), "latin-1")
+    assert "not UTF-8" in _unchanged_after(loaded, path)[0]
+
+
+def test_a_file_without_record_id_is_refused(loaded: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "nocol.csv", GOOD.replace("record_id,", "id,"))
+    assert _unchanged_after(loaded, path) == ["nocol.csv: missing required column: record_id"]
+
+
+def test_an_unreadable_date_names_the_row(loaded: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "date.csv", GOOD.replace("01/01/2004", "32/13/1999"))
+    assert _unchanged_after(loaded, path) == ['row 4, birth_date: cannot read "32/13/1999"']
+
+
+def test_a_duplicate_record_id_names_both_rows(loaded: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "dup.csv", GOOD.replace("OIM-7", "GOV-1"))
+    assert _unchanged_after(loaded, path) == ['row 4, record_id: "GOV-1" already on row 2']
+
+
+def test_an_empty_file_is_refused(loaded: Store, tmp_path: Path) -> None:
+    assert _unchanged_after(loaded, write_csv(tmp_path / "e.csv", "")) == [
+        "e.csv: the file is empty"
+    ]
+
+
+def test_a_header_only_file_is_refused(loaded: Store, tmp_path: Path) -> None:
+    errors = _unchanged_after(loaded, write_csv(tmp_path / "h.csv", HEADER))
+    assert errors == ["h.csv: the file has a header but no rows"]
+
+
+def test_a_large_file_with_three_bad_rows_names_all_three(loaded: Store, tmp_path: Path) -> None:
+    lines = [HEADER]
+    for i in range(20_000):
+        birth = "2004-05-06"
+        if i in (10, 9_000, 19_999):
+            birth = f"{i}/99/2004"
+        lines.append(f"BIG-{i},C{i // 4},ONG,2021-01-01,Awa Diarra {i},F,{birth},,Kati\n")
+    errors = _unchanged_after(loaded, write_csv(tmp_path / "big.csv", "".join(lines)))
+    assert errors == [
+        'row 12, birth_date: cannot read "10/99/2004"',
+        'row 9002, birth_date: cannot read "9000/99/2004"',
+        'row 20001, birth_date: cannot read "19999/99/2004"',
+    ]
+
+
+def test_relations_are_loaded_between_rows_of_the_file(store: Store, tmp_path: Path) -> None:
+    relations = write_csv(
+        tmp_path / "rel.csv", "record_id,relation,related_record_id\nGOV-1,other,GOV-2\n"
+    )
+    report = import_records(store, write_csv(tmp_path / "good.csv", GOOD), relations)
+    assert report.counts is not None and report.counts.relations == 1
+    victim = store.find_record("GOV-1")[0]
+    [relation] = store.relations_of([victim.id])
+    assert relation.relation == "other"
+
+
+def test_a_relation_to_an_unknown_row_loads_nothing(store: Store, tmp_path: Path) -> None:
+    relations = write_csv(
+        tmp_path / "rel.csv", "record_id,relation,related_record_id\nGOV-1,mother,NOPE\n"
+    )
+    report = import_records(store, write_csv(tmp_path / "good.csv", GOOD), relations)
+    assert report.errors == ['rel.csv: row 2, related_record_id: "NOPE" is not in the records file']
+    assert store.count_records() == 0

@@ -1,0 +1,121 @@
+from datetime import date
+
+import pytest
+
+from models.birthdates import (
+    DateError,
+    Precision,
+    interval_from_age,
+    parse_age,
+    parse_birth_date,
+    parse_plain_date,
+)
+
+EXACT = [
+    ("1995-03-12", date(1995, 3, 12)),
+    ("12/03/1995", date(1995, 3, 12)),
+    ("12-03-1995", date(1995, 3, 12)),
+    ("12 mars 1995", date(1995, 3, 12)),
+    ("douze mars mil neuf cent quatre-vingt-quinze", date(1995, 3, 12)),
+    ("1er août 2004".replace("1er", "premier"), date(2004, 8, 1)),
+]
+
+
+@pytest.mark.parametrize(("written", "day"), EXACT)
+def test_a_full_date_is_a_one_day_interval(written: str, day: date) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest, interval.precision) == (day, day, Precision.DAY)
+
+
+@pytest.mark.parametrize("written", ["01/01/1998", "1998-01-01", "31/12/1998", "1998-12-31"])
+def test_first_january_and_thirty_first_december_are_probable_placeholders(written: str) -> None:
+    interval = parse_birth_date(written)
+    assert interval.placeholder
+    assert interval.precision is Precision.YEAR
+    assert (interval.earliest, interval.latest) == (date(1998, 1, 1), date(1998, 12, 31))
+
+
+@pytest.mark.parametrize("written", ["2001-02", "février 2001", "fevrier 2001"])
+def test_a_month_covers_the_whole_month(written: str) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest) == (date(2001, 2, 1), date(2001, 2, 28))
+    assert interval.precision is Precision.MONTH
+
+
+@pytest.mark.parametrize(
+    "written", ["1990", "00/00/1990", "xx/xx/1990", "mil neuf cent quatre-vingt-dix"]
+)
+def test_a_year_covers_the_whole_year(written: str) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest) == (date(1990, 1, 1), date(1990, 12, 31))
+    assert interval.precision is Precision.YEAR
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "vers 1995",
+        "né vers 1995",
+        "née vers 1995",
+        "Née vers 1995",
+        "vers mil neuf cent quatre-vingt-quinze",
+    ],
+)
+def test_vers_a_year_is_two_years_either_side(written: str) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest) == (date(1993, 1, 1), date(1997, 12, 31))
+    assert interval.precision is Precision.APPROX
+
+
+@pytest.mark.parametrize(
+    "written", ["32/13/1999", "31/02/2001", "hier", "1995-13", "vers", "12/03/95", "1700"]
+)
+def test_an_unreadable_date_is_an_error_quoting_the_value(written: str) -> None:
+    with pytest.raises(DateError, match="cannot read"):
+        parse_birth_date(written)
+
+
+def test_a_stated_age_is_one_year_either_side_of_the_exact_interval() -> None:
+    interval = interval_from_age(15, date(2021, 6, 1))
+    assert interval.precision is Precision.AGE
+    assert interval.earliest == date(2004, 6, 2)
+    assert interval.latest == date(2007, 6, 1)
+
+
+def test_an_estimated_age_is_wider_than_a_stated_one() -> None:
+    stated = interval_from_age(15, date(2021, 6, 1))
+    estimated = interval_from_age(15, date(2021, 6, 1), estimated=True)
+    assert estimated.precision is Precision.AGE_ESTIMATED
+    assert estimated.earliest < stated.earliest and estimated.latest > stated.latest
+
+
+def test_an_infant_interval_never_ends_after_the_registration() -> None:
+    interval = interval_from_age(0, date(2021, 6, 1), estimated=True)
+    assert interval.latest == date(2021, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("15", (15, False)),
+        ("~15", (15, True)),
+        ("15?", (15, True)),
+        ("environ 15 ans", (15, True)),
+        ("15 (estimé)", (15, True)),
+        ("15 ans", (15, False)),
+    ],
+)
+def test_ages_may_be_marked_estimated(written: str, expected: tuple[int, bool]) -> None:
+    assert parse_age(written) == expected
+
+
+@pytest.mark.parametrize("written", ["quinze", "-3", "150", "15.5"])
+def test_an_unreadable_age_is_an_error(written: str) -> None:
+    with pytest.raises(DateError):
+        parse_age(written)
+
+
+def test_registration_dates_accept_iso_and_french_order_only() -> None:
+    assert parse_plain_date("2021-03-04") == parse_plain_date("04/03/2021") == date(2021, 3, 4)
+    with pytest.raises(DateError):
+        parse_plain_date("vers 2021")

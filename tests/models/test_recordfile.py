@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from models.recordfile import RecordFileError, read_table
+from tests.conftest import write_csv
+
+
+def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    return list(read_table(path, required=("record_id",)))
+
+
+def test_semicolon_files_are_sniffed(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "record_id;full_name\nR1;Awa Diarra\n")
+    assert _rows(path) == [(2, {"record_id": "R1", "full_name": "Awa Diarra"})]
+
+
+def test_comma_files_with_a_bom_are_read(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "\ufeffRECORD_ID,Full_Name\nR1,Awa Diarra\n")
+    assert _rows(path) == [(2, {"record_id": "R1", "full_name": "Awa Diarra"})]
+
+
+def test_latin1_files_are_refused_with_advice(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "record_id,full_name\nR1,Traoré\n", encoding="latin-1")
+    with pytest.raises(RecordFileError, match="not UTF-8"):
+        _rows(path)
+
+
+def test_an_empty_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RecordFileError, match="empty"):
+        _rows(write_csv(tmp_path / "a.csv", ""))
+
+
+def test_a_header_only_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RecordFileError, match="no rows"):
+        _rows(write_csv(tmp_path / "a.csv", "record_id,full_name\n"))
+
+
+def test_a_missing_required_column_is_named(tmp_path: Path) -> None:
+    with pytest.raises(RecordFileError, match="missing required column: record_id"):
+        _rows(write_csv(tmp_path / "a.csv", "id,full_name\n1,Awa\n"))
+
+
+def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_the_sheet(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "record_id,full_name\nR1,A\n,\nR2,B\n")
+    assert [n for n, _ in _rows(path)] == [2, 4]
+
+
+def test_xlsx_first_sheet_is_read_with_dates_and_numbers_as_text(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Record_ID", "full_name", "registered_on", "age"])
+    sheet.append([101, "Awa Diarra", datetime(2021, 3, 4), 15.0])
+    book.create_sheet("other").append(["ignored"])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    assert _rows(path) == [
+        (
+            2,
+            {
+                "record_id": "101",
+                "full_name": "Awa Diarra",
+                "registered_on": "2021-03-04",
+                "age": "15",
+            },
+        )
+    ]
+
+
+def test_a_column_named_twice_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RecordFileError, match="twice"):
+        _rows(write_csv(tmp_path / "a.csv", "record_id,Record_ID\n1,2\n"))

@@ -1,0 +1,104 @@
+from datetime import date
+
+import pytest
+
+from models.validation import validate_record, validate_relation
+
+BASE = {"record_id": "R1", "full_name": "TRAORE Aminata", "registered_on": "2021-06-01"}
+
+
+def _valid(**changes: str) -> dict:
+    values, errors = validate_record({**BASE, **changes}, row=2)
+    assert errors == []
+    assert values is not None
+    return values
+
+
+def _errors(**changes: str) -> list[str]:
+    values, errors = validate_record({**BASE, **changes}, row=17)
+    assert values is None
+    return [str(e) for e in errors]
+
+
+def test_an_unreadable_birth_date_names_row_column_and_value() -> None:
+    assert _errors(birth_date="32/13/1999") == ['row 17, birth_date: cannot read "32/13/1999"']
+
+
+def test_every_error_of_a_row_is_reported() -> None:
+    errors = _errors(birth_date="hier", sex="X", role="witness", age="vieux")
+    assert [e.split(":")[0] for e in errors] == [
+        "row 17, role",
+        "row 17, sex",
+        "row 17, birth_date",
+        "row 17, age",
+    ]
+
+
+def test_a_row_without_any_name_is_an_error() -> None:
+    values, errors = validate_record({"record_id": "R1"}, row=3)
+    assert values is None
+    assert [e.column for e in errors] == ["full_name"]
+
+
+def test_a_row_without_record_id_is_an_error() -> None:
+    assert _errors(record_id="  ")[0] == "row 17, record_id: missing"
+
+
+@pytest.mark.parametrize(
+    ("written", "sex"),
+    [("F", "F"), ("f", "F"), ("Féminin", "F"), ("M", "M"), ("masculin", "M"), ("", None)],
+)
+def test_sex_is_read_in_french_and_english(written: str, sex: str | None) -> None:
+    assert _valid(sex=written)["sex"] == sex
+
+
+def test_an_age_becomes_a_birth_interval_on_the_registration_date() -> None:
+    values = _valid(age="15")
+    assert values["birth_precision"] == "age"
+    assert values["birth_earliest"] == date(2004, 6, 2)
+    assert values["age"] == 15 and not values["age_estimated"]
+
+
+def test_a_written_birth_date_wins_over_an_age() -> None:
+    values = _valid(age="15", birth_date="vers 2005")
+    assert values["birth_precision"] == "approx"
+    assert values["age"] == 15
+
+
+def test_a_birth_date_after_the_registration_is_an_error() -> None:
+    assert _errors(birth_date="2022-01-05") == [
+        'row 17, birth_date: "2022-01-05" is after 2021-06-01'
+    ]
+
+
+def test_unknown_columns_are_kept_as_extra_data() -> None:
+    assert _valid(commentaire="vue à Kayes", _uuid="abc")["extra"] == {
+        "commentaire": "vue à Kayes",
+        "_uuid": "abc",
+    }
+
+
+def test_rows_without_source_get_the_default_source() -> None:
+    values, _ = validate_record(BASE, row=2, default_source="OIM")
+    assert values is not None and values["source"] == "OIM"
+
+
+def test_whitespace_is_collapsed_and_empty_text_is_none() -> None:
+    values = _valid(full_name="  TRAORE   Aminata ", origin_village="   ")
+    assert values["full_name"] == "TRAORE Aminata"
+    assert values["origin_village"] is None
+
+
+def test_a_relation_row_must_name_a_known_relation() -> None:
+    value, errors = validate_relation(
+        {"record_id": "A", "relation": "cousin", "related_record_id": "B"}, 4
+    )
+    assert value is None
+    assert str(errors[0]).startswith('row 4, relation: unknown value "cousin"')
+
+
+def test_a_relation_row_is_read_case_insensitively() -> None:
+    value, errors = validate_relation(
+        {"record_id": "A", "relation": "Mother", "related_record_id": "B"}, 4
+    )
+    assert errors == [] and value == ("A", "mother", "B")
