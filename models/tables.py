@@ -157,3 +157,12 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
 )
+
+match_models = Table(
+    "match_models",
+    metadata,
+    Column("version", String(60), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("document", Text, nullable=False),
+)

@@ -73,6 +73,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, worker_id: str) -> Ite
 
 
 @pytest.fixture
+def postgres_store(worker_id: str) -> Iterator[Store]:
+    s = _fresh_postgres(worker_id)
+    yield s
+    s.close()
+
+
+@pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     s = Store.open(str(tmp_path / "nrm.db"))
     yield s

@@ -18,6 +18,7 @@ from models.store.importing import ImportWriter
 from models.tables import (
     blocking_keys,
     entities,
+    match_models,
     match_pairs,
     metadata,
     person_records,
@@ -219,19 +220,19 @@ class Store:
                     found[record_id] = found.get(record_id, 0) + 1
         return found
 
-    def save_pairs(self, pairs: Sequence[dict[str, Any]]) -> None:
-        """Upsert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`."""
-        if not pairs:
-            return
+    def save_pairs(
+        self, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
+    ) -> None:
+        """Insert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`,
+        first dropping the old pairs of the records in `replacing`."""
         with self.engine.begin() as c:
-            for chunk in _chunks(pairs, 2000):
-                for pair in chunk:
-                    c.execute(
-                        delete(match_pairs).where(
-                            match_pairs.c.record_a == pair["record_a"],
-                            match_pairs.c.record_b == pair["record_b"],
-                        )
+            for chunk in _chunks(list(replacing)):
+                c.execute(
+                    delete(match_pairs).where(
+                        match_pairs.c.record_a.in_(chunk) | match_pairs.c.record_b.in_(chunk)
                     )
+                )
+            for chunk in _chunks(pairs, 5000):
                 c.execute(insert(match_pairs), list(chunk))
 
     def pairs(self, band: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
@@ -281,6 +282,27 @@ class Store:
                 .order_by(person_records.c.source, person_records.c.record_id)
             )
             return [_record(r._mapping) for r in rows]
+
+    def save_model(self, version: str, document: str) -> None:
+        """Store a fitted match model and make it the only active one."""
+        with self.engine.begin() as c:
+            c.execute(update(match_models).values(active=False))
+            c.execute(delete(match_models).where(match_models.c.version == version))
+            c.execute(
+                insert(match_models).values(
+                    version=version, created_at=datetime.now(UTC), active=True, document=document
+                )
+            )
+
+    def active_model(self) -> str | None:
+        with self.engine.connect() as c:
+            return c.execute(
+                select(match_models.c.document).where(match_models.c.active.is_(True))
+            ).scalar()
+
+    def clear_pairs(self) -> None:
+        with self.engine.begin() as c:
+            c.execute(delete(match_pairs))
 
     # users ------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Initial schema: organisations, cases, person records, relations, entities, keys, pairs,
-imports, users.
+imports, users, match models.
 
 Revision ID: 0001
 Revises:
@@ -130,10 +130,18 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True)),
     )
+    op.create_table(
+        "match_models",
+        sa.Column("version", sa.String(60), primary_key=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        sa.Column("document", sa.Text, nullable=False),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "match_models",
         "users",
         "imports",
         "match_pairs",

@@ -1,0 +1,360 @@
+"""Linking use cases: file to file (`nrm link`), stored records after an import, and search.
+
+All three call the same matching pipeline (`matching.pipeline`), so batch and
+incremental matching share normalisers, keys, comparisons and model.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching.blocking import all_record_keys
+from matching.columns import build_columns
+from matching.explain import explain_pair
+from matching.model import FSModel, default_model
+from matching.pipeline import link, match_new
+from models.recordfile import RecordFileError, read_table
+from models.store import Store
+from models.validation import validate_record
+
+ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
+FULL_RELINK_SHARE = 0.5
+
+
+class LinkInputError(ValueError):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+def stable_entity_id(members: Iterable[str]) -> uuid.UUID:
+    """The same members always give the same entity id."""
+    return uuid.uuid5(ENTITY_NAMESPACE, "\x1f".join(sorted(members)))
+
+
+def read_records_file(path: Path) -> list[dict[str, Any]]:
+    """Validated rows of a records file; every error of the file is collected."""
+    errors: list[str] = []
+    rows: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    try:
+        for number, raw in read_table(
+            path, required=("record_id",), any_of=("full_name", "family_name", "given_names")
+        ):
+            values, row_errors = validate_record(raw, number)
+            errors.extend(str(e) for e in row_errors)
+            if values is None:
+                continue
+            first = seen.setdefault(values["record_id"], number)
+            if first != number:
+                errors.append(
+                    f'row {number}, record_id: "{values["record_id"]}" already on row {first}'
+                )
+                continue
+            rows.append(values)
+    except RecordFileError as exc:
+        errors.append(f"{path.name}: {exc}")
+    if errors:
+        raise LinkInputError(errors)
+    return rows
+
+
+def link_file(
+    records: Path,
+    out: Path,
+    pairs_out: Path | None = None,
+    *,
+    progress: bool = True,
+    household: bool = True,
+    model: FSModel | None = None,
+) -> dict[str, Any]:
+    """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv)."""
+    started = time.perf_counter()
+    rows = read_records_file(records)
+    result = link(rows, model or default_model(), id_field="record_id", household=household)
+    labels = result.clusters.labels
+    members: dict[int, list[str]] = {}
+    for row, label in enumerate(labels.tolist()):
+        members.setdefault(label, []).append(result.columns.ids[row])
+    entity_of = {label: stable_entity_id(ids) for label, ids in members.items()}
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "entity_id"])
+        for row, label in enumerate(labels.tolist()):
+            writer.writerow([result.columns.ids[row], entity_of[label]])
+    if pairs_out is not None:
+        with pairs_out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["record_id_a", "record_id_b", "match_probability", "band"])
+            for id_a, id_b, probability, band in result.pair_rows("non_match"):
+                writer.writerow([id_a, id_b, f"{probability:.6f}", band])
+    bands = Counter(result.bands.tolist())
+    return {
+        "records": len(rows),
+        "entities": len(members),
+        "pairs": len(result.a),
+        "match": bands.get("match", 0),
+        "review": bands.get("review", 0),
+        "model_version": result.model.version,
+        "blocking": asdict(result.blocking),
+        "timings": result.timings,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _as_dicts(records: Sequence[Any]) -> list[dict[str, Any]]:
+    return [r.model_dump() for r in records]
+
+
+def _store_model(store: Store) -> FSModel:
+    document = store.active_model()
+    return FSModel.from_json(document) if document else default_model()
+
+
+def _reasons(result_columns: Any, a: int, b: int, scores: Any, k: int) -> list[dict[str, Any]]:
+    return [
+        {"field": r.field, "level": r.level, "weight": round(r.weight, 2), "fr": r.fr, "en": r.en}
+        for r in explain_pair(
+            result_columns,
+            a,
+            b,
+            scores.levels[k],
+            scores.contributions[k],
+            float(scores.household[k]),
+            bool(scores.sibling[k]),
+        )
+    ]
+
+
+def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
+    """Link the records of one import against the stored population."""
+    new = sorted(store.iter_records(import_id=import_id), key=lambda r: (r.source, r.record_id))
+    if not new:
+        return {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
+    population = store.count_records()
+    if len(new) >= FULL_RELINK_SHARE * population:
+        return relink_all(store)
+    model = _store_model(store)
+    new_dicts = _as_dicts(new)
+    new_columns = build_columns(new_dicts)
+    keys = all_record_keys(new_columns)
+    store.replace_blocking_keys({r.id: k for r, k in zip(new, keys, strict=True)})
+    new_ids = {r.id for r in new}
+    candidate_ids = {
+        rid for rid in store.candidates({k for ks in keys for k in ks}) if rid not in new_ids
+    }
+    candidates = store.records_by_ids(candidate_ids)
+    columns, a, b, scores, bands = match_new(
+        new_dicts, _as_dicts(candidates), model, population_size=population
+    )
+    pairs = _pair_rows(columns, a, b, scores, bands, model.version)
+    store.save_pairs(pairs, replacing=new_ids)
+    entities = _assign_new(store, columns, a, b, scores.probability, model, len(new))
+    counts = Counter(bands.tolist())
+    return {
+        "mode": "incremental",
+        "records": len(new),
+        "candidates": len(candidates),
+        "pairs": len(a),
+        "match": counts.get("match", 0),
+        "review": counts.get("review", 0),
+        "entities": entities,
+    }
+
+
+def _pair_rows(
+    columns: Any, a: np.ndarray, b: np.ndarray, scores: Any, bands: np.ndarray, version: str
+) -> list[dict[str, Any]]:
+    rows = []
+    for k in np.flatnonzero(bands != "non_match").tolist():
+        x, y = int(a[k]), int(b[k])
+        id_x, id_y = columns.ids[x], columns.ids[y]
+        if str(id_x) > str(id_y):
+            id_x, id_y, x, y = id_y, id_x, y, x
+        rows.append(
+            {
+                "record_a": id_x,
+                "record_b": id_y,
+                "probability": float(scores.probability[k]),
+                "band": str(bands[k]),
+                "model_version": version,
+                "reasons": _reasons(columns, x, y, scores, k),
+            }
+        )
+    return rows
+
+
+def _assign_new(
+    store: Store,
+    columns: Any,
+    a: np.ndarray,
+    b: np.ndarray,
+    probability: np.ndarray,
+    model: FSModel,
+    new_count: int,
+) -> int:
+    """New records join the entity they match; existing entities are never merged here."""
+    from matching.cluster import cluster
+
+    existing = {r.id: r.entity_id for r in store.records_by_ids(columns.ids[new_count:])}
+    must = []
+    by_entity: dict[uuid.UUID, int] = {}
+    for row in range(new_count, len(columns)):
+        entity = existing.get(columns.ids[row])
+        if entity is None:
+            continue
+        first = by_entity.setdefault(entity, row)
+        if first != row:
+            must.append((first, row))
+    result = cluster(
+        len(columns), a, b, probability, model.match_threshold, case=columns.case, must_link=must
+    )
+    assignment: dict[uuid.UUID, uuid.UUID] = {}
+    groups: dict[int, list[int]] = {}
+    for row, label in enumerate(result.labels.tolist()):
+        groups.setdefault(label, []).append(row)
+    for rows in groups.values():
+        new_rows = [r for r in rows if r < new_count]
+        if not new_rows:
+            continue
+        known = Counter(
+            existing[columns.ids[r]]
+            for r in rows
+            if r >= new_count and existing.get(columns.ids[r])
+        )
+        entity = known.most_common(1)[0][0] if known else uuid.uuid4()
+        for r in new_rows:
+            assignment[columns.ids[r]] = entity
+    store.assign_entities(assignment)
+    return len(set(assignment.values()))
+
+
+def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
+    """Link the whole stored population again (batch), refit the model, keep entity ids."""
+    records = sorted(store.iter_records(), key=lambda r: (r.source, r.record_id))
+    dicts = _as_dicts(records)
+    result = link(dicts, _store_model(store), household=household)
+    store.save_model(result.model.version, result.model.to_json())
+    keys = all_record_keys(result.columns)
+    store.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
+    store.clear_pairs()
+    store.save_pairs(
+        _pair_rows(
+            result.columns, result.a, result.b, result.scores, result.bands, result.model.version
+        )
+    )
+    previous = {r.id: r.entity_id for r in records}
+    assignment: dict[uuid.UUID, uuid.UUID] = {}
+    groups: dict[int, list[uuid.UUID]] = {}
+    for row, label in enumerate(result.clusters.labels.tolist()):
+        groups.setdefault(label, []).append(result.columns.ids[row])
+    used: set[uuid.UUID] = set()
+    for ids in sorted(groups.values(), key=len, reverse=True):
+        known = Counter(previous[i] for i in ids if previous.get(i) and previous[i] not in used)
+        entity = known.most_common(1)[0][0] if known else stable_entity_id(str(i) for i in ids)
+        used.add(entity)
+        for i in ids:
+            assignment[i] = entity
+    store.assign_entities(assignment)
+    counts = Counter(result.bands.tolist())
+    return {
+        "mode": "batch",
+        "records": len(records),
+        "pairs": len(result.a),
+        "match": counts.get("match", 0),
+        "review": counts.get("review", 0),
+        "entities": len(groups),
+    }
+
+
+def _age_band(record: Mapping[str, Any]) -> str:
+    earliest, registered = record.get("birth_earliest"), record.get("registered_on")
+    latest = record.get("birth_latest")
+    if earliest is None or latest is None:
+        return "âge inconnu"
+    middle = earliest + (latest - earliest) / 2
+    reference = registered or time.localtime()
+    year = reference.year if hasattr(reference, "year") else reference.tm_year
+    age = year - middle.year
+    if age < 18:
+        return "moins de 18 ans"
+    low = (age // 10) * 10
+    return f"{low}-{low + 9} ans"
+
+
+def _partial_name(record: Mapping[str, Any]) -> str:
+    from matching.names import parse_name
+
+    parts = parse_name(
+        full_name=record.get("full_name"),
+        family_name=record.get("family_name"),
+        given_names=record.get("given_names"),
+    )
+    given = " ".join(w.capitalize() for w in parts.given) or "?"
+    family = parts.family[0][:1].upper() + "." if parts.family else ""
+    return f"{given} {family}".strip()
+
+
+def search(
+    store: Store, description: dict[str, Any], top: int = 10, lang: str = "fr"
+) -> list[dict[str, Any]]:
+    """Persons (entities) matching a description, best first, with minimal details."""
+    query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
+    year = description.get("birth_year")
+    if year:
+        from datetime import date
+
+        query["birth_earliest"], query["birth_latest"] = date(year, 1, 1), date(year, 12, 31)
+        query["birth_precision"] = "year"
+    query_columns = build_columns([query])
+    keys = all_record_keys(query_columns)[0]
+    candidate_ids = list(store.candidates(keys))
+    candidates = store.records_by_ids(candidate_ids)
+    if not candidates:
+        return []
+    model = _store_model(store)
+    columns, a, b, scores, _ = match_new(
+        [query],
+        _as_dicts(candidates),
+        model,
+        household=False,
+        population_size=store.count_records() + 1,
+    )
+    by_id = {r.id: r for r in candidates}
+    best: dict[Any, tuple[float, int]] = {}
+    for k in range(len(a)):
+        other = int(b[k]) if int(a[k]) == 0 else int(a[k])
+        if other == 0 or columns.ids[other] not in by_id:
+            continue
+        record = by_id[columns.ids[other]]
+        entity = record.entity_id or record.id
+        probability = float(scores.probability[k])
+        if entity not in best or probability > best[entity][0]:
+            best[entity] = (probability, k)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:top]
+    results = []
+    for entity, (probability, k) in ranked:
+        other = int(b[k]) if int(a[k]) == 0 else int(a[k])
+        record = by_id[columns.ids[other]].model_dump()
+        reasons = _reasons(columns, int(a[k]), int(b[k]), scores, k)
+        results.append(
+            {
+                "entity_id": str(entity),
+                "name": _partial_name(record),
+                "sex": record.get("sex"),
+                "age_band": _age_band(record),
+                "region": record.get("origin_region"),
+                "score": round(probability, 4),
+                "reasons": [r[lang] for r in reasons if r["level"] != "missing"],
+            }
+        )
+    return results

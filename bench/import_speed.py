@@ -1,0 +1,90 @@
+"""Import throughput: a generated file of about 1,000,000 records into SQLite and PostgreSQL.
+
+Each import runs in its own process (`nrm import --no-link --json`), so its
+peak memory is measured alone. Run: `python -m bench.import_speed [--households N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from bench.common import POSTGRES, ROOT, generated_set, save
+
+TARGET_RATE = 20_000
+TARGET_PEAK_MB = 1024
+
+
+def _measure(records: Path, url: str) -> dict:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.measure",
+        "--",
+        sys.executable,
+        "-m",
+        "api.cli",
+        "import",
+        str(records),
+        "--no-link",
+        "--json",
+        "--db",
+        url,
+    ]
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    result = json.loads(completed.stdout)
+    summary = json.loads(result.pop("stdout"))
+    rows = summary["rows"]
+    return {
+        **result,
+        "rows": rows,
+        "new": summary["new"],
+        "records_per_second": round(rows / result["seconds"]),
+    }
+
+
+def _postgres_database() -> tuple[str, str]:
+    name = f"nrm_bench_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["psql", POSTGRES, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    return name, POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=250_000)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    data = generated_set(args.households, args.seed)
+    records = data / "records.csv"
+    sqlite_path = data / "bench-import.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(sqlite_path) + suffix).unlink(missing_ok=True)
+    results = {"sqlite": _measure(records, str(sqlite_path))}
+    name, url = _postgres_database()
+    try:
+        results["postgresql"] = _measure(records, url)
+    finally:
+        subprocess.run(
+            ["psql", POSTGRES, "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=False
+        )
+    for outcome in results.values():
+        outcome["meets_rate"] = outcome["records_per_second"] >= TARGET_RATE
+        outcome["meets_memory"] = outcome["peak_rss_mb"] <= TARGET_PEAK_MB
+    path = save(
+        "import",
+        {
+            "file": str(records.relative_to(ROOT)),
+            "results": results,
+            "targets": {"records_per_second": TARGET_RATE, "peak_rss_mb": TARGET_PEAK_MB},
+        },
+    )
+    print(json.dumps(results, indent=2))
+    print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    main()

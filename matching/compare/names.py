@@ -1,0 +1,80 @@
+"""Name comparisons on normalised values: family names, given names, parents' names.
+
+Each function takes two prepared values (never raw strings) and returns the
+name of a level of the model's comparison (see `matching.model.COMPARISONS`).
+"""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import JaroWinkler
+
+from matching.columns import FamilyValue, GivenValue, ParentValue
+from matching.variants import family_name_relation
+
+FUZZY_FAMILY = 0.88
+FUZZY_GIVEN = 0.90
+FUZZY_PARENT = 0.88
+
+
+def _is_group(group: str) -> bool:
+    """Groups from the variant tables; `k:` groups are bare orthographic keys."""
+    return not group.startswith("k:")
+
+
+def family_level(a: FamilyValue, b: FamilyValue) -> str:
+    if a.folded == b.folded:
+        return "exact"
+    if a.key == b.key:
+        return "same_key"
+    if a.group == b.group and _is_group(a.group):
+        return "same_clan_group"
+    if (a.spouse_key and a.spouse_key in (b.key, b.spouse_key)) or (
+        b.spouse_key and b.spouse_key == a.key
+    ):
+        return "married_name"
+    if JaroWinkler.similarity(a.key, b.key) >= FUZZY_FAMILY:
+        return "fuzzy"
+    if family_name_relation(a.folded, b.folded) == "weak_equivalent":
+        return "weak_equivalent"
+    return "different"
+
+
+def given_level(a: GivenValue, b: GivenValue) -> str:
+    if a.folded and a.folded == b.folded:
+        return "exact"
+    if a.groups and sorted(a.groups) == sorted(b.groups) and not any(a.short + b.short):
+        return "same_group"
+    names_a = {*a.groups, *a.alias_groups}
+    names_b = {*b.groups, *b.alias_groups}
+    if a.groups and b.groups and a.groups[0] == b.groups[0]:
+        return "alias_or_short" if any(a.short + b.short) else "same_group"
+    if names_a & names_b and (a.alias_groups or b.alias_groups or any(a.short + b.short)):
+        return "alias_or_short"
+    if (
+        a.keys
+        and b.keys
+        and JaroWinkler.similarity(" ".join(a.keys), " ".join(b.keys)) >= FUZZY_GIVEN
+    ):
+        return "fuzzy"
+    if names_a & names_b:
+        return "partial"
+    return "different"
+
+
+def parent_level(a: ParentValue, b: ParentValue) -> str:
+    families_agree = (
+        a.family_group is None or b.family_group is None or a.family_group == b.family_group
+    )
+    if (
+        a.given_keys
+        and a.given_keys == b.given_keys
+        and (a.family_key is None or b.family_key is None or a.family_key == b.family_key)
+    ):
+        return "exact"
+    if set(a.given_groups) & set(b.given_groups) and families_agree:
+        return "same_group"
+    joined_a = " ".join((*a.given_keys, a.family_key or ""))
+    joined_b = " ".join((*b.given_keys, b.family_key or ""))
+    if JaroWinkler.similarity(joined_a.strip(), joined_b.strip()) >= FUZZY_PARENT:
+        return "fuzzy"
+    return "different"

@@ -1,0 +1,83 @@
+"""Comparison levels for many pairs at once, computed once per unique pair of values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from matching.columns import Columns
+from matching.compare.dates import birth_levels
+from matching.compare.names import family_level, given_level, parent_level
+from matching.compare.places import place_level
+from matching.model import COMPARISONS
+
+
+def _level_codes(name: str) -> dict[str, int]:
+    for comparison in COMPARISONS:
+        if comparison.name == name:
+            return {level: i for i, level in enumerate(comparison.levels)}
+    raise KeyError(name)
+
+
+def _by_unique_values(
+    codes: np.ndarray,
+    values: list[Any],
+    a: np.ndarray,
+    b: np.ndarray,
+    compare: Callable[[Any, Any], str],
+    level_codes: dict[str, int],
+) -> np.ndarray:
+    """Apply `compare` once per unordered pair of distinct value codes, then map back."""
+    code_a = codes[a].astype(np.int64)
+    code_b = codes[b].astype(np.int64)
+    out = np.zeros(len(a), dtype=np.int8)
+    known = (code_a >= 0) & (code_b >= 0)
+    low = np.minimum(code_a, code_b)[known]
+    high = np.maximum(code_a, code_b)[known]
+    width = np.int64(max(len(values), 1))
+    combined = low * width + high
+    unique, inverse = np.unique(combined, return_inverse=True)
+    levels = np.empty(len(unique), dtype=np.int8)
+    for k, pair in enumerate(unique.tolist()):
+        x, y = divmod(pair, int(width))
+        levels[k] = level_codes[compare(values[x], values[y])]
+    out[known] = levels[inverse]
+    return out
+
+
+def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The level of every comparison for pairs (a[k], b[k]): shape (pairs, comparisons)."""
+    levels = np.zeros((len(a), len(COMPARISONS)), dtype=np.int8)
+    parents = columns.vocab["parent"].values
+    for k, comparison in enumerate(COMPARISONS):
+        codes = _level_codes(comparison.name)
+        if comparison.name == "family_name":
+            column = _by_unique_values(
+                columns.family, columns.vocab["family"].values, a, b, family_level, codes
+            )
+        elif comparison.name == "given_names":
+            column = _by_unique_values(
+                columns.given, columns.vocab["given"].values, a, b, given_level, codes
+            )
+        elif comparison.name == "sex":
+            sex_a, sex_b = columns.sex[a], columns.sex[b]
+            column = np.where(sex_a == sex_b, codes["same"], codes["different"]).astype(np.int8)
+            column[(sex_a < 0) | (sex_b < 0)] = codes["missing"]
+        elif comparison.name == "birth":
+            column = birth_levels(
+                columns.birth_earliest, columns.birth_latest, columns.birth_exact, a, b
+            )
+        elif comparison.name == "origin_place":
+            column = _by_unique_values(
+                columns.place, columns.vocab["place"].values, a, b, place_level, codes
+            )
+        elif comparison.name == "father":
+            column = _by_unique_values(columns.father, parents, a, b, parent_level, codes)
+        elif comparison.name == "mother":
+            column = _by_unique_values(columns.mother, parents, a, b, parent_level, codes)
+        else:
+            raise KeyError(comparison.name)
+        levels[:, k] = column
+    return levels

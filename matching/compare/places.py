@@ -1,0 +1,28 @@
+"""Origin places compared through the gazetteer (hierarchy, homonyms, distance)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from matching.columns import PlaceValue
+from matching.places import PlaceComparison, PlaceRef, place_similarity
+
+
+def _ref(value: PlaceValue | None) -> PlaceRef:
+    if value is None:
+        return PlaceRef()
+    return PlaceRef(
+        village=value.village, commune=value.commune, cercle=value.cercle, region=value.region
+    )
+
+
+@lru_cache(maxsize=100_000)
+def place_comparison(a: PlaceValue | None, b: PlaceValue | None) -> PlaceComparison:
+    """The gazetteer's verdict on two places as written, with reasons in French and English."""
+    return place_similarity(_ref(a), _ref(b))
+
+
+@lru_cache(maxsize=1_000_000)
+def place_level(a: PlaceValue, b: PlaceValue) -> str:
+    """The comparison level only: no reason strings, for scoring many pairs."""
+    return place_similarity(_ref(a), _ref(b), explain=False).level

@@ -1,0 +1,202 @@
+"""Reasons for a score, field by field, in French and English, in a caseworker's words.
+
+Every contribution is a log2 Bayes factor: +1 doubles the odds that the two
+records are the same person, -1 halves them. French numbers use a decimal
+comma: `nom : Kulibali ~ Coulibaly (même nom de clan, autre graphie) +3,1`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from matching.columns import Columns
+from matching.compare.places import place_comparison
+from matching.model import COMPARISONS
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "family_name": ("nom", "family name"),
+    "given_names": ("prénom", "given names"),
+    "sex": ("sexe", "sex"),
+    "birth": ("naissance", "birth"),
+    "origin_place": ("origine", "origin"),
+    "father": ("père", "father"),
+    "mother": ("mère", "mother"),
+    "household": ("foyer", "household"),
+}
+
+LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "family_name": {
+        "missing": ("absent d'un côté", "missing on one side"),
+        "exact": ("même nom", "same name"),
+        "same_key": ("même nom, autre graphie", "same name, other spelling"),
+        "same_clan_group": ("même nom de clan, autre graphie", "same clan name, other spelling"),
+        "married_name": ("nom d'épouse de l'un = nom de l'autre", "one side's married name"),
+        "fuzzy": ("noms proches (faute de frappe ?)", "similar names (typing error?)"),
+        "weak_equivalent": (
+            "noms réputés équivalents, indice faible",
+            "names held equivalent, weak evidence",
+        ),
+        "different": ("noms différents", "different names"),
+    },
+    "given_names": {
+        "missing": ("absent d'un côté", "missing on one side"),
+        "exact": ("même prénom", "same given name"),
+        "same_group": ("même prénom, autre forme", "same given name, other form"),
+        "alias_or_short": ("surnom ou forme courte", "nickname or short form"),
+        "fuzzy": ("prénoms proches (faute de frappe ?)", "similar given names (typing error?)"),
+        "partial": ("un des prénoms en commun", "one given name in common"),
+        "different": ("prénoms différents", "different given names"),
+    },
+    "sex": {
+        "missing": ("non renseigné d'un côté", "missing on one side"),
+        "same": ("même sexe", "same sex"),
+        "different": ("sexes différents", "different sex"),
+    },
+    "birth": {
+        "missing": ("inconnue d'un côté", "unknown on one side"),
+        "same_day": ("même date", "same date"),
+        "overlap_narrow": ("dates compatibles", "consistent dates"),
+        "overlap_wide": (
+            "compatibles, mais date approximative ou âge estimé",
+            "consistent, but an approximate date or estimated age",
+        ),
+        "within_2_years": ("écart de moins de 2 ans", "less than 2 years apart"),
+        "within_5_years": ("écart de 2 à 5 ans", "2 to 5 years apart"),
+        "further": ("écart de plus de 5 ans", "more than 5 years apart"),
+    },
+    "father": {
+        "missing": ("absent d'un côté", "missing on one side"),
+        "exact": ("même nom de père", "same father's name"),
+        "same_group": ("même père, autre graphie", "same father, other spelling"),
+        "fuzzy": ("noms de père proches", "similar father's names"),
+        "different": ("pères différents", "different fathers"),
+    },
+    "mother": {
+        "missing": ("absent d'un côté", "missing on one side"),
+        "exact": ("même nom de mère", "same mother's name"),
+        "same_group": ("même mère, autre graphie", "same mother, other spelling"),
+        "fuzzy": ("noms de mère proches", "similar mother's names"),
+        "different": ("mères différentes", "different mothers"),
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldReason:
+    field: str
+    level: str
+    weight: float
+    fr: str
+    en: str
+
+
+def _number(weight: float, french: bool) -> str:
+    text = f"{weight:+.1f}"
+    return text.replace(".", ",") if french else text
+
+
+def _title(text: str) -> str:
+    return " ".join(w.capitalize() for w in text.split())
+
+
+def _birth_text(columns: Columns, row: int) -> str:
+    earliest, latest = int(columns.birth_earliest[row]), int(columns.birth_latest[row])
+    if earliest < 0:
+        return "?"
+    first, last = date.fromordinal(earliest), date.fromordinal(latest)
+    if first == last:
+        return first.strftime("%d/%m/%Y")
+    if first.year == last.year:
+        return str(first.year)
+    return f"{first.year}–{last.year}"
+
+
+def _shown(columns: Columns, field: str, row: int) -> str:
+    if field == "family_name":
+        value = columns.value("family", row)
+        return _title(value.folded) if value else "?"
+    if field == "given_names":
+        value = columns.value("given", row)
+        if value is None:
+            return "?"
+        aliases = [a for a in value.alias_keys]
+        shown = _title(" ".join(value.folded)) or "?"
+        return shown + (f" ({_title(' '.join(aliases))})" if aliases else "")
+    if field == "sex":
+        return {0: "F", 1: "M"}.get(int(columns.sex[row]), "?")
+    if field == "birth":
+        return _birth_text(columns, row)
+    value = columns.value(field, row)
+    return value.shown if value is not None and value.shown else "?"
+
+
+def explain_pair(
+    columns: Columns,
+    row_a: int,
+    row_b: int,
+    levels: np.ndarray,
+    weights: np.ndarray,
+    household: float = 0.0,
+    sibling: bool = False,
+) -> list[FieldReason]:
+    """One reason per comparison (and one for household support when there is any)."""
+    reasons: list[FieldReason] = []
+    for k, comparison in enumerate(COMPARISONS):
+        level = comparison.levels[int(levels[k])]
+        weight = float(weights[k])
+        label_fr, label_en = FIELD_LABELS[comparison.name]
+        if comparison.name == "origin_place":
+            place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
+            fr, en = place.reason_fr, place.reason_en
+        else:
+            words_fr, words_en = LEVEL_WORDS[comparison.name][level]
+            left = _shown(columns, comparison.name, row_a)
+            shown = f"{left} ~ {_shown(columns, comparison.name, row_b)}"
+            fr = f"{label_fr} : {shown} ({words_fr})"
+            en = f"{label_en}: {shown} ({words_en})"
+        reasons.append(
+            FieldReason(
+                comparison.name,
+                level,
+                weight,
+                f"{fr} {_number(weight, True)}",
+                f"{en} {_number(weight, False)}",
+            )
+        )
+    if sibling:
+        reasons.append(
+            FieldReason(
+                "sibling",
+                "likely_sibling",
+                0.0,
+                "frère ou sœur probable : mêmes parents, prénoms différents ; ce qu'ils partagent "
+                "(nom, parents, village, date des jumeaux) ne compte pas",
+                "likely brother or sister: same parents, different given names; what siblings "
+                "share (name, parents, village, twins' birth date) does not count",
+            )
+        )
+    if household:
+        supported = household > 0
+        fr = (
+            "d'autres membres des deux dossiers concordent"
+            if supported
+            else "aucun autre membre des deux foyers ne concorde"
+        )
+        en = (
+            "other members of both cases match"
+            if supported
+            else "no other member of the two households matches"
+        )
+        reasons.append(
+            FieldReason(
+                "household",
+                "supported" if supported else "unsupported",
+                household,
+                f"foyer : {fr} {_number(household, True)}",
+                f"household: {en} {_number(household, False)}",
+            )
+        )
+    return reasons

@@ -1,0 +1,296 @@
+"""The match model: Fellegi-Sunter with term-frequency adjustment, as data.
+
+The model is a declared list of comparisons with ordered levels (the first
+level, `missing`, carries no evidence) and, for each level, the probability
+`m` of seeing it between two records of the same person and `u` between two
+records of different people. `u` is estimated from random pairs, `m` by EM
+on blocked pairs; both live in a JSON file that is diffable in review.
+A pair's score is its prior log2-odds plus, per field, log2(m / u); names
+that agree get the term-frequency adjustment log2(u / tf(name)), so that an
+agreement on Traoré proves less than one on Ongoïba.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    name: str
+    levels: tuple[str, ...]
+    tf_levels: tuple[str, ...] = ()
+    """Levels whose weight is adjusted by how common the agreeing value is."""
+
+    @property
+    def missing(self) -> int:
+        return 0
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison(
+        "family_name",
+        (
+            "missing",
+            "exact",
+            "same_key",
+            "same_clan_group",
+            "married_name",
+            "fuzzy",
+            "weak_equivalent",
+            "different",
+        ),
+        tf_levels=("exact", "same_key", "same_clan_group"),
+    ),
+    Comparison(
+        "given_names",
+        ("missing", "exact", "same_group", "alias_or_short", "fuzzy", "partial", "different"),
+        tf_levels=("exact", "same_group"),
+    ),
+    Comparison("sex", ("missing", "same", "different")),
+    Comparison(
+        "birth",
+        (
+            "missing",
+            "same_day",
+            "overlap_narrow",
+            "overlap_wide",
+            "within_2_years",
+            "within_5_years",
+            "further",
+        ),
+    ),
+    Comparison(
+        "origin_place",
+        (
+            "missing",
+            "same_village",
+            "same_commune",
+            "same_cercle",
+            "same_region",
+            "homonym_different_cercle",
+            "different",
+        ),
+    ),
+    Comparison("father", ("missing", "exact", "same_group", "fuzzy", "different")),
+    Comparison("mother", ("missing", "exact", "same_group", "fuzzy", "different")),
+)
+COMPARISON_NAMES = tuple(c.name for c in COMPARISONS)
+
+# Starting points for EM and the model used before any data has been seen.
+_PRIOR_M: dict[str, tuple[float, ...]] = {
+    "family_name": (0, 0.70, 0.10, 0.06, 0.04, 0.05, 0.01, 0.04),
+    "given_names": (0, 0.55, 0.20, 0.08, 0.08, 0.04, 0.05),
+    "sex": (0, 0.98, 0.02),
+    "birth": (0, 0.10, 0.40, 0.30, 0.12, 0.05, 0.03),
+    "origin_place": (0, 0.60, 0.10, 0.10, 0.08, 0.02, 0.10),
+    "father": (0, 0.60, 0.20, 0.10, 0.10),
+    "mother": (0, 0.60, 0.20, 0.10, 0.10),
+}
+_PRIOR_U: dict[str, tuple[float, ...]] = {
+    "family_name": (0, 0.05, 0.01, 0.01, 0.001, 0.005, 0.01, 0.914),
+    "given_names": (0, 0.02, 0.02, 0.005, 0.01, 0.02, 0.925),
+    "sex": (0, 0.5, 0.5),
+    "birth": (0, 0.0005, 0.03, 0.08, 0.12, 0.2, 0.5695),
+    "origin_place": (0, 0.002, 0.005, 0.03, 0.1, 0.01, 0.853),
+    "father": (0, 0.005, 0.01, 0.01, 0.975),
+    "mother": (0, 0.005, 0.01, 0.01, 0.975),
+}
+PROBABILITY_FLOOR = 1e-6
+PRIOR_STRENGTH = 5.0
+"""Pseudo-pairs of the declared m added in EM: a level unseen in a small session stays possible."""
+
+
+@dataclass
+class FSModel:
+    """m and u per comparison level, the prior, the bands' thresholds and a version."""
+
+    version: str = "mali-fs-prior"
+    matches_per_record: float = 0.5
+    """How many other records of the same person a record has on average (EM estimates it).
+
+    The prior probability that two random records match is this over (n - 1),
+    so the same model serves a file of 2,000 records and a store of a million.
+    """
+    m: dict[str, list[float]] = field(
+        default_factory=lambda: {k: list(v) for k, v in _PRIOR_M.items()}
+    )
+    u: dict[str, list[float]] = field(
+        default_factory=lambda: {k: list(v) for k, v in _PRIOR_U.items()}
+    )
+    match_threshold: float = 0.92
+    review_threshold: float = 0.35
+    tf_floor: float = 1e-4
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def weight_table(self) -> dict[str, np.ndarray]:
+        """log2(m/u) per level; the `missing` level weighs nothing."""
+        table: dict[str, np.ndarray] = {}
+        for comparison in COMPARISONS:
+            m = np.maximum(np.asarray(self.m[comparison.name], dtype=float), PROBABILITY_FLOOR)
+            u = np.maximum(np.asarray(self.u[comparison.name], dtype=float), PROBABILITY_FLOOR)
+            weights = np.log2(m / u)
+            weights[comparison.missing] = 0.0
+            table[comparison.name] = weights
+        return table
+
+    def prior_log2_odds(self, population: int) -> float:
+        """log2 odds that two random records of a population of this size match."""
+        prior = min(self.matches_per_record / max(population - 1, 1), 0.5)
+        return float(np.log2(prior / (1 - prior)))
+
+    def band(self, probability: float) -> str:
+        if probability >= self.match_threshold:
+            return "match"
+        if probability >= self.review_threshold:
+            return "review"
+        return "non_match"
+
+    def bands(self, probabilities: np.ndarray) -> np.ndarray:
+        out = np.full(len(probabilities), "non_match", dtype=object)
+        out[probabilities >= self.review_threshold] = "review"
+        out[probabilities >= self.match_threshold] = "match"
+        return out
+
+    def to_json(self) -> str:
+        document = {
+            "version": self.version,
+            "matches_per_record": self.matches_per_record,
+            "match_threshold": self.match_threshold,
+            "review_threshold": self.review_threshold,
+            "tf_floor": self.tf_floor,
+            "comparisons": {
+                c.name: {
+                    "levels": list(c.levels),
+                    "tf_levels": list(c.tf_levels),
+                    "m": [round(x, 6) for x in self.m[c.name]],
+                    "u": [round(x, 6) for x in self.u[c.name]],
+                }
+                for c in COMPARISONS
+            },
+            "notes": self.notes,
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> FSModel:
+        document = json.loads(text)
+        comparisons = document["comparisons"]
+        for c in COMPARISONS:
+            if tuple(comparisons[c.name]["levels"]) != c.levels:
+                raise ValueError(f"model levels for {c.name} differ from the code's")
+        return cls(
+            version=document["version"],
+            matches_per_record=document["matches_per_record"],
+            m={k: v["m"] for k, v in comparisons.items()},
+            u={k: v["u"] for k, v in comparisons.items()},
+            match_threshold=document["match_threshold"],
+            review_threshold=document["review_threshold"],
+            tf_floor=document.get("tf_floor", 1e-4),
+            notes=document.get("notes", {}),
+        )
+
+    def save(self, path: Path) -> None:
+        path.write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> FSModel:
+        return cls.from_json(path.read_text(encoding="utf-8"))
+
+
+def level_index(comparison: str, level: str) -> int:
+    for c in COMPARISONS:
+        if c.name == comparison:
+            return c.levels.index(level)
+    raise KeyError(comparison)
+
+
+def contributions(
+    model: FSModel, levels: np.ndarray, tf_adjust: np.ndarray | None = None
+) -> np.ndarray:
+    """Per-pair, per-comparison log2 Bayes factors: shape (pairs, comparisons)."""
+    table = model.weight_table()
+    out = np.empty(levels.shape, dtype=float)
+    for k, comparison in enumerate(COMPARISONS):
+        out[:, k] = table[comparison.name][levels[:, k]]
+    if tf_adjust is not None:
+        out += tf_adjust
+    return out
+
+
+def probability_from_log2_odds(log2_odds: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp2(-np.clip(log2_odds, -60, 60)))
+
+
+def estimate_u(levels: np.ndarray) -> dict[str, list[float]]:
+    """u per level from comparisons of random pairs (almost all of them non-matches)."""
+    u: dict[str, list[float]] = {}
+    for k, comparison in enumerate(COMPARISONS):
+        counts = np.bincount(levels[:, k], minlength=len(comparison.levels)).astype(float)
+        counts[comparison.missing] = 0
+        counts += 0.5  # a level never seen at random is rare, not impossible
+        counts[comparison.missing] = 0
+        u[comparison.name] = list(counts / counts.sum())
+    return u
+
+
+def em_session(
+    model: FSModel,
+    levels: np.ndarray,
+    fields: tuple[str, ...],
+    iterations: int = 60,
+    prior: float = 0.1,
+    learn_m: bool = True,
+) -> tuple[dict[str, list[float]], float, int]:
+    """EM for the m of `fields` on pairs blocked on other fields, u held fixed.
+
+    Fields used to select the pairs are left out: they agree by construction
+    in the session, so they carry no information about m there (Splink's
+    way of training). Returns the new m of `fields`, the share of matches in
+    the session's pairs, and the iterations run.
+    """
+    chosen = [(k, c) for k, c in enumerate(COMPARISONS) if c.name in fields]
+    m = {c.name: np.asarray(model.m[c.name], dtype=float) for _, c in chosen}
+    u = {c.name: np.asarray(model.u[c.name], dtype=float) for _, c in chosen}
+    done = 0
+    while done < iterations:
+        done += 1
+        log_ratio = np.full(len(levels), np.log(prior / (1 - prior)))
+        for k, comparison in chosen:
+            lv = levels[:, k]
+            known = lv != comparison.missing
+            ratio = np.maximum(m[comparison.name], PROBABILITY_FLOOR) / np.maximum(
+                u[comparison.name], PROBABILITY_FLOOR
+            )
+            log_ratio[known] += np.log(ratio[lv[known]])
+        posterior = 1.0 / (1.0 + np.exp(-np.clip(log_ratio, -50, 50)))
+        for k, comparison in chosen if learn_m else ():
+            lv = levels[:, k]
+            known = lv != comparison.missing
+            weights = np.bincount(
+                lv[known], weights=posterior[known], minlength=len(comparison.levels)
+            ).astype(float)
+            weights += PRIOR_STRENGTH * np.asarray(_PRIOR_M[comparison.name], dtype=float)
+            weights[comparison.missing] = 0
+            m[comparison.name] = weights / weights.sum()
+        new_prior = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
+        converged = abs(new_prior - prior) < 1e-7
+        prior = new_prior
+        if converged:
+            break
+    return {k: list(v) for k, v in m.items()}, prior, done
+
+
+SHIPPED_MODEL = Path(__file__).parent / "data" / "model-mali-fs-v1.json"
+
+
+def default_model() -> FSModel:
+    """The shipped model (fitted on the generated Malian set), or the priors without it."""
+    if SHIPPED_MODEL.exists():
+        return FSModel.load(SHIPPED_MODEL)
+    return FSModel()

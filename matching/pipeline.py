@@ -1,0 +1,248 @@
+"""One code path for batch linkage and for matching new records against a population.
+
+prepare (columns of unique values) → blocking → comparison levels → model
+(fitted: u from random pairs, m by EM) → scores with term frequencies and
+household support → clusters under constraints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from matching.blocking import BlockingStats, candidate_pairs
+from matching.cluster import ClusterResult, cluster
+from matching.columns import Columns, build_columns
+from matching.compare.pairs import compare_pairs
+from matching.model import COMPARISON_NAMES, FSModel, em_session, estimate_u
+from matching.scoring import Scores, score_levels
+
+U_SAMPLE = 60_000
+NAME_FIELDS = ("family_name", "given_names")
+CONTEXT_FIELDS = ("sex", "birth", "origin_place", "father", "mother")
+EM_SAMPLE = 400_000
+
+
+@dataclass
+class LinkResult:
+    columns: Columns
+    a: np.ndarray
+    b: np.ndarray
+    scores: Scores
+    bands: np.ndarray
+    clusters: ClusterResult
+    model: FSModel
+    blocking: BlockingStats
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def pair_rows(self, min_band: str = "review") -> Iterable[tuple[Any, Any, float, str]]:
+        """(id_a, id_b, probability, band) for pairs at or above `min_band`."""
+        wanted = {"match"} if min_band == "match" else {"match", "review"}
+        if min_band == "non_match":
+            wanted.add("non_match")
+        ids = self.columns.ids
+        for k in np.flatnonzero(np.isin(self.bands, list(wanted))).tolist():
+            yield (
+                ids[int(self.a[k])],
+                ids[int(self.b[k])],
+                float(self.scores.probability[k]),
+                str(self.bands[k]),
+            )
+
+
+def random_pairs(n: int, count: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n, size=count)
+    b = rng.integers(0, n, size=count)
+    keep = a != b
+    return a[keep], b[keep]
+
+
+def _training_pairs(columns: Columns) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs that share both parents' given-name groups: blocked without looking at names."""
+    keys: list[list[str]] = []
+    for row in range(len(columns)):
+        father, mother = columns.value("father", row), columns.value("mother", row)
+        if father and mother and father.given_groups and mother.given_groups:
+            keys.append([f"pm:{father.given_groups[0]}|{mother.given_groups[0]}"])
+        else:
+            keys.append([])
+    a, b, _ = candidate_pairs(columns, keys=keys)
+    return a, b
+
+
+def _sample(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if len(rows) > EM_SAMPLE:
+        return rows[rng.choice(len(rows), EM_SAMPLE, replace=False)]
+    return rows
+
+
+def fit_model(
+    columns: Columns,
+    a: np.ndarray,
+    b: np.ndarray,
+    levels: np.ndarray,
+    start: FSModel | None = None,
+    seed: int = 7,
+) -> tuple[FSModel, dict[str, Any]]:
+    """u from random pairs; m from EM sessions, each on pairs blocked on other fields.
+
+    As Splink trains, every session selects pairs on some fields and learns m
+    only for the others (the selecting fields agree by construction there):
+    - birth and sex, on pairs whose names and father's name agree;
+    - place, parents and sex, on pairs whose names agree and births overlap;
+    - names, on pairs that share both parents' names and overlapping births.
+    The prior comes from the share of matches among blocked pairs (EM with
+    the context fields only, since names selected those pairs), expressed as
+    matches per record; names' Bayes factors then lift it pair by pair.
+    """
+    model = start or FSModel()
+    n = len(columns)
+    if n < 50 or len(a) < 50:
+        return model, {"fitted": False, "reason": "too few records or pairs to fit"}
+    rng = np.random.default_rng(seed)
+    ra, rb = random_pairs(n, min(U_SAMPLE, n * 20), seed)
+    model = replace(model, u=estimate_u(compare_pairs(columns, ra, rb)))
+    level = {name: levels[:, COMPARISON_NAMES.index(name)] for name in COMPARISON_NAMES}
+    names_agree = (
+        (level["family_name"] >= 1)
+        & (level["family_name"] <= 3)
+        & (level["given_names"] >= 1)
+        & (level["given_names"] <= 2)
+    )
+    father_agrees = (level["father"] == 1) | (level["father"] == 2)
+    births_overlap = (level["birth"] >= 1) & (level["birth"] <= 2)
+    m = dict(model.m)
+    sessions: dict[str, Any] = {}
+    plan = (
+        ("names_and_father_agree", names_agree & father_agrees, ("sex", "birth")),
+        (
+            "names_agree_births_overlap",
+            names_agree & births_overlap,
+            ("sex", "origin_place", "father", "mother"),
+        ),
+    )
+    for name, selected, fields in plan:
+        rows = _sample(np.flatnonzero(selected), rng)
+        if len(rows) < 20:
+            sessions[name] = {"pairs": len(rows), "skipped": "too few pairs"}
+            continue
+        learned, share, iterations = em_session(replace(model, m=m), levels[rows], fields)
+        m.update(learned)
+        sessions[name] = {
+            "pairs": len(rows),
+            "match_share": round(share, 4),
+            "iterations": iterations,
+        }
+    ta, tb = _training_pairs(columns)
+    training = compare_pairs(columns, ta, tb)
+    overlap = (training[:, COMPARISON_NAMES.index("birth")] >= 1) & (
+        training[:, COMPARISON_NAMES.index("birth")] <= 3
+    )
+    rows = _sample(np.flatnonzero(overlap), rng)
+    if len(rows) >= 20:
+        learned, share, iterations = em_session(replace(model, m=m), training[rows], NAME_FIELDS)
+        m.update(learned)
+        sessions["parents_agree_births_overlap"] = {
+            "pairs": len(rows),
+            "match_share": round(share, 4),
+            "iterations": iterations,
+        }
+    _, blocked_share, _ = em_session(
+        replace(model, m=m), _sample(levels, rng), CONTEXT_FIELDS, learn_m=False
+    )
+    per_record = float(2 * blocked_share * len(a) / n)
+    info = {
+        "records": n,
+        "blocked_pairs": len(a),
+        "random_pairs_for_u": len(ra),
+        "sessions": sessions,
+        "blocked_match_share": round(blocked_share, 4),
+        "matches_per_record": round(per_record, 4),
+    }
+    fitted = replace(model, m=m, matches_per_record=per_record, notes={**model.notes, **info})
+    return fitted, {"fitted": True, **info}
+
+
+def link(
+    records: Sequence[Mapping[str, Any]] | Columns,
+    model: FSModel | None = None,
+    *,
+    fit: bool = True,
+    household: bool = True,
+    must_link: Iterable[tuple[Any, Any]] = (),
+    cannot_link: Iterable[tuple[Any, Any]] = (),
+    id_field: str = "id",
+    on_stage: Callable[[str], None] | None = None,
+) -> LinkResult:
+    """Deduplicate a population; decisions (must/cannot link, by record id) are respected."""
+    import time
+
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def stage(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+        if on_stage is not None:
+            on_stage(name)
+
+    columns = records if isinstance(records, Columns) else build_columns(records, id_field)
+    stage("prepare")
+    a, b, stats = candidate_pairs(columns)
+    stage("blocking")
+    levels = compare_pairs(columns, a, b)
+    stage("compare")
+    model = model or FSModel()
+    if fit:
+        model, _ = fit_model(columns, a, b, levels, model)
+        stage("fit")
+    scores = score_levels(columns, a, b, levels, model, household=household)
+    bands = model.bands(scores.probability)
+    stage("score")
+    row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
+    must = [(row_of[x], row_of[y]) for x, y in must_link if x in row_of and y in row_of]
+    cannot = [(row_of[x], row_of[y]) for x, y in cannot_link if x in row_of and y in row_of]
+    clusters = cluster(
+        len(columns),
+        a,
+        b,
+        scores.probability,
+        model.match_threshold,
+        case=columns.case,
+        must_link=must,
+        cannot_link=cannot,
+    )
+    stage("cluster")
+    return LinkResult(columns, a, b, scores, bands, clusters, model, stats, timings)
+
+
+def match_new(
+    new: Sequence[Mapping[str, Any]],
+    population: Sequence[Mapping[str, Any]],
+    model: FSModel,
+    id_field: str = "id",
+    household: bool = True,
+    population_size: int | None = None,
+) -> tuple[Columns, np.ndarray, np.ndarray, Scores, np.ndarray]:
+    """Score new records against candidate records (from the blocking index) and each other.
+
+    Returns the columns (new rows first), the pairs, their scores and bands.
+    Pairs between two population records are not formed: those were scored before.
+    `population_size` is the number of stored records the candidates came from
+    (it sets the prior); by default the records given.
+    """
+    columns = build_columns([*new, *population], id_field)
+    a, b, _ = candidate_pairs(columns)
+    involves_new = (a < len(new)) | (b < len(new))
+    a, b = a[involves_new], b[involves_new]
+    levels = compare_pairs(columns, a, b)
+    scores = score_levels(
+        columns, a, b, levels, model, household=household, population=population_size
+    )
+    return columns, a, b, scores, model.bands(scores.probability)

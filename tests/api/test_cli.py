@@ -1,0 +1,71 @@
+"""The `nrm` command line: exit codes, --json, messages."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from api.cli import main
+from tests.conftest import write_csv
+
+GOOD = "record_id,full_name,birth_date\nR1,TRAORE Aminata,vers 2005\nR2,Awa Diarra,2004-02-01\n"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    code, out, _ = _run("db", "upgrade", "--db", str(tmp_path / "a.db"))
+    assert code == 0 and out.startswith("schema at revision")
+
+
+def test_import_json_prints_only_json(tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", GOOD)
+    code, out, _ = _run("import", str(records), "--json", "--db", str(tmp_path / "a.db"))
+    assert code == 0
+    summary = json.loads(out)
+    assert (summary["new"], summary["changed"], summary["unchanged"]) == (2, 0, 0)
+
+
+def test_a_bad_file_exits_2_and_names_the_row(tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", GOOD.replace("2004-02-01", "32/13/1999"))
+    code, _, err = _run("import", str(records), "--db", str(tmp_path / "a.db"))
+    assert code == 2
+    assert 'row 3, birth_date: cannot read "32/13/1999"' in err
+    assert "nothing was loaded" in err
+
+
+def test_dry_run_says_nothing_was_written(tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", GOOD)
+    code, out, _ = _run("import", str(records), "--dry-run", "--db", str(tmp_path / "a.db"))
+    assert code == 0 and "dry run" in out
+
+
+def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
+    code, _, _ = _run("import", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "a.db"))
+    assert code == 2
+
+
+def test_user_add_prints_a_token_once_and_stores_only_its_hash(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    code, out, _ = _run("user", "add", "amina", "--role", "reviewer", "--db", db)
+    token = out.strip()
+    assert code == 0 and token.startswith("nrm_")
+    from models.store import Store
+
+    store = Store.open(db)
+    user = store.user_by_token(token)
+    assert user is not None and user.role == "reviewer"
+    assert token not in (tmp_path / "a.db").read_bytes().decode("latin-1")
+
+
+def test_an_unknown_role_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, _ = _run("user", "add", "x", "--role", "boss", "--db", str(tmp_path / "a.db"))
+    assert code == 2
+
+
+def test_search_without_a_description_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, _ = _run("search", "--db", str(tmp_path / "a.db"))
+    assert code == 2
