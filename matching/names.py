@@ -359,17 +359,31 @@ def _dedupe(items: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
-def _from_full_name(full_name: str) -> NameParts:
-    """The common case, one written name and no other field: the draft is the answer."""
-    draft = _parse_text(full_name)
-    given, titles = draft.given, draft.titles
+def _aliases_field(aliases: str) -> tuple[str, ...]:
+    """The ``aliases`` field: ``;``-separated, each maybe quoted or led by "dit"."""
+    found: list[str] = []
+    for item in aliases.split(";"):
+        quoted, rest = _extract_quoted(item)
+        words = fold(rest).split()
+        while words and words[0] in ALIAS_MARKERS:
+            words = words[1:]
+        found.extend([*quoted, " ".join(words)])
+    return tuple(found)
+
+
+def _finish(draft: _Draft, raw: str) -> NameParts:
+    """Rules that need the whole name: a lone Lalla, a surname after Mme / Veuve."""
+    given, titles, spouse = draft.given, draft.titles, draft.spouse
     if not given and draft.lalla:
         given, titles = ("lalla",), tuple(t for t in titles if t != "lalla")
-    spouse, may_be_spouse = draft.spouse, False
-    if draft.family and not draft.chain and not draft.definite:
-        may_be_spouse = not MARRIED_TITLES.isdisjoint(titles)
-        if may_be_spouse:
-            spouse = " ".join(draft.family)
+    may_be_spouse = (
+        bool(draft.family)
+        and not draft.chain
+        and not draft.definite
+        and not MARRIED_TITLES.isdisjoint(titles)
+    )
+    if may_be_spouse:
+        spouse = " ".join(draft.family)
     chain = draft.chain
     return NameParts(
         family=draft.family,
@@ -381,7 +395,7 @@ def _from_full_name(full_name: str) -> NameParts:
         family_may_be_spouse=may_be_spouse,
         possible_parent_given=_possible_parent(given),
         titles=_dedupe(list(titles)),
-        raw=full_name,
+        raw=raw,
     )
 
 
@@ -398,56 +412,29 @@ def parse_name(
     whichever of the two is missing. ``aliases`` is split on ``;``.
     """
     if full_name and not (family_name or given_names or aliases):
-        return _from_full_name(full_name)
-    raw = " | ".join(s for s in (full_name, family_name, given_names, aliases) if s)
+        return _finish(_parse_text(full_name), full_name)  # the common case
     family_draft = _parse_text(family_name, all_family=True) if family_name else None
     given_draft = _parse_text(given_names, all_given=True) if given_names else None
     full_draft = _parse_text(full_name) if full_name else None
     drafts = [d for d in (family_draft, given_draft, full_draft) if d is not None]
 
-    family: tuple[str, ...] = ()
-    given: tuple[str, ...] = ()
-    if family_draft is not None and family_draft.family:
-        family = family_draft.family
-    if given_draft is not None and given_draft.given:
-        given = given_draft.given
+    family = family_draft.family if family_draft is not None else ()
+    given = given_draft.given if given_draft is not None else ()
     if full_draft is not None:
         if not family:
             family = tuple(w for w in full_draft.family if w not in given) or full_draft.family
         if not given:
             given = tuple(w for w in (*full_draft.given, *full_draft.family) if w not in family)
     chain = next((d.chain for d in drafts if d.chain), ())
-    if not family and chain:
-        family = _chain_family(list(chain))
-    titles = [t for d in drafts for t in d.titles]
-    if not given and any(d.lalla for d in drafts):
-        given, titles = ("lalla",), [t for t in titles if t != "lalla"]
-    spouse = next((d.spouse for d in drafts if d.spouse), None)
-    may_be_spouse = (
-        bool(family)
-        and not chain
-        and not any(d.definite for d in drafts)
-        and not MARRIED_TITLES.isdisjoint(titles)
-    )
-    if may_be_spouse:
-        spouse = " ".join(family)
-    alias_list = [a for d in drafts for a in d.aliases]
-    if aliases:
-        for item in aliases.split(";"):
-            found, rest = _extract_quoted(item)
-            words = fold(rest).split()
-            while words and words[0] in ALIAS_MARKERS:
-                words = words[1:]
-            alias_list.extend([*found, " ".join(words)])
-    return NameParts(
-        family=family,
+    merged = _Draft(
+        family=family or _chain_family(list(chain)),
         given=given,
-        aliases=_dedupe(alias_list),
-        patronym=chain[0][1] if chain else None,
-        patronym_particle=chain[0][0] if chain else None,
-        spouse_family=spouse,
-        family_may_be_spouse=may_be_spouse,
-        possible_parent_given=_possible_parent(given),
-        titles=_dedupe(titles),
-        raw=raw,
+        aliases=(*(a for d in drafts for a in d.aliases), *_aliases_field(aliases or "")),
+        chain=chain,
+        spouse=next((d.spouse for d in drafts if d.spouse), None),
+        definite=any(d.definite for d in drafts),
+        titles=tuple(t for d in drafts for t in d.titles),
+        lalla=any(d.lalla for d in drafts),
     )
+    raw = " | ".join(s for s in (full_name, family_name, given_names, aliases) if s)
+    return _finish(merged, raw)

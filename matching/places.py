@@ -388,6 +388,20 @@ def place_similarity(a: object, b: object, *, explain: bool = True) -> PlaceComp
     return PlaceComparison(level, km, fr, en, pa, pb, ambiguous)
 
 
+def place_level(a: object, b: object) -> str:
+    """The level `place_similarity` would give, without distance or reasons.
+
+    For scoring many pairs: resolution is cached per distinct place, and the
+    level is a few set intersections.
+    """
+    ra, rb = _resolved_of(a), _resolved_of(b)
+    if not ra.given or not rb.given:
+        return "missing"
+    if not ra.plausible or not rb.plausible:
+        return _compare_unresolved(ra, rb, PlaceRef.of(a), PlaceRef.of(b)).level
+    return _level(ra, rb)[0]
+
+
 def _resolved_of(value: object) -> _Resolved:
     if isinstance(value, tuple):
         try:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from matching import places
 from matching.columns import PlaceValue
 from matching.places import PlaceComparison, PlaceRef, place_similarity
 
 
-def _ref(value: PlaceValue | None) -> PlaceRef:
+def _ref(value: PlaceValue | None) -> tuple[str | None, ...] | PlaceRef:
+    """A plain tuple: the gazetteer caches its resolution per distinct tuple."""
     if value is None:
         return PlaceRef()
-    return PlaceRef(
-        village=value.village, commune=value.commune, cercle=value.cercle, region=value.region
-    )
+    return (value.village, value.commune, value.cercle, value.region)
 
 
 @lru_cache(maxsize=100_000)
@@ -25,4 +25,4 @@ def place_comparison(a: PlaceValue | None, b: PlaceValue | None) -> PlaceCompari
 @lru_cache(maxsize=1_000_000)
 def place_level(a: PlaceValue, b: PlaceValue) -> str:
     """The comparison level only: no reason strings, for scoring many pairs."""
-    return place_similarity(_ref(a), _ref(b), explain=False).level
+    return places.place_level(_ref(a), _ref(b))

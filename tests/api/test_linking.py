@@ -1,4 +1,4 @@
-"""Linking through the service: file to file, after an import, and the demo set on both databases."""
+"""Linking through the service: file to file, after an import, the demo on both databases."""
 
 import csv
 from pathlib import Path
@@ -31,7 +31,9 @@ def test_demo_set_gives_identical_counts_on_sqlite_and_postgresql(
         assert report.ok, report.errors[:3]
         counts.append(store.counts())
     assert counts[0] == counts[1]
-    assert counts[0]["person_records"] == sum(1 for _ in open(DEMO_DIR / "records.csv")) - 1
+    assert (
+        counts[0]["person_records"] == len((DEMO_DIR / "records.csv").read_text().splitlines()) - 1
+    )
 
 
 def test_a_new_record_joins_the_entity_of_the_person_it_matches(
@@ -52,11 +54,11 @@ def test_a_new_record_joins_the_entity_of_the_person_it_matches(
 def test_link_file_writes_every_row_once_and_scored_pairs(tmp_path: Path) -> None:
     records = write_csv(tmp_path / "r.csv", FIRST + SECOND[len(HEADER) :])
     summary = link_file(records, tmp_path / "clusters.csv", tmp_path / "pairs.csv", progress=False)
-    clusters = list(csv.DictReader(open(tmp_path / "clusters.csv")))
+    clusters = list(csv.DictReader((tmp_path / "clusters.csv").read_text().splitlines()))
     assert sorted(r["record_id"] for r in clusters) == ["GOV-1", "GOV-2", "OIM-1", "OIM-2"]
     entity = {r["record_id"]: r["entity_id"] for r in clusters}
     assert entity["GOV-1"] == entity["OIM-1"] != entity["GOV-2"]
-    pairs = list(csv.DictReader(open(tmp_path / "pairs.csv")))
+    pairs = list(csv.DictReader((tmp_path / "pairs.csv").read_text().splitlines()))
     assert {p["band"] for p in pairs} <= {"match", "review", "non_match"}
     assert summary["records"] == 4
 
