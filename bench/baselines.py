@@ -170,13 +170,18 @@ def run_splink(records_csv: Path, threshold: float = DEFAULT_THRESHOLD) -> Clust
             cl.JaroWinklerAtThresholds("father_name", [0.9, 0.7]),
             cl.JaroWinklerAtThresholds("mother_name", [0.9, 0.7]),
         ],
+        # The shape of the rules in the docs' deduplicate_50k_synthetic example (name
+        # prefixes; name, birth date and place two at a time) plus febrl3's swapped names.
         blocking_rules_to_generate_predictions=[
-            block_on("surname", "given"),
-            block_on("given", "birth_year"),
+            block_on("substr(given,1,3)", "substr(surname,1,4)"),
             block_on("surname", "birth_year"),
+            block_on("given", "birth_year"),
+            block_on("given", "origin_village"),
             block_on("surname", "origin_village"),
+            block_on("birth_year", "origin_village"),
+            block_on("substr(given,1,2)", "substr(surname,1,2)", "birth_year"),
             block_on("surname", "father_name"),
-            block_on("given", "mother_name"),
+            "l.given = r.surname and l.surname = r.given",
         ],
         retain_intermediate_calculation_columns=False,
     )
