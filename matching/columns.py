@@ -53,6 +53,8 @@ class ParentValue:
     family_key: str | None
     family_group: str | None
     shown: str = ""
+    from_patronym: bool = False
+    """Known only from the person's own Ag / Walet / Ould / Mint name, not declared."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,8 @@ class Columns:
     registered: np.ndarray
     roles: list[str | None]
     vocab: dict[str, Vocabulary] = field(default_factory=dict)
+    patronymic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """The family name is a patronym (Ag / Walet / Ould / Mint + the father's given name)."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -168,7 +172,9 @@ def _parent_value(written: str | None, patronym: str | None) -> ParentValue | No
     groups = tuple(_group_of_given(k, t)[0] for k, t in zip(keys, given, strict=True))
     family_key = " ".join(name_key(t) for t in family.split()) if family else None
     family_group = (clan_group(family) or "k:" + family_key) if family and family_key else None
-    return ParentValue(keys, groups, family_key, family_group, written or patronym or "")
+    return ParentValue(
+        keys, groups, family_key, family_group, written or patronym or "", not written
+    )
 
 
 def _ordinal(value: Any) -> int:
@@ -210,6 +216,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
     }
     ids: list[Any] = []
     roles: list[str | None] = []
+    patronyms: list[bool] = []
     for record in records:
         ids.append(record[id_field])
         roles.append(record.get("role"))
@@ -232,6 +239,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
             )
             name_cache[raw] = coded
         family_code, given_code, patronym = coded
+        patronyms.append(patronym is not None)
         columns["family"].append(family_code)
         columns["given"].append(given_code)
         for column, field_name, own_patronym in (
@@ -286,4 +294,5 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
         registered=np.asarray(columns["registered"], dtype=np.int32),
         roles=roles,
         vocab=vocab,
+        patronymic=np.asarray(patronyms, dtype=bool),
     )

@@ -39,11 +39,12 @@ class Scores:
 SHARED_BY_SIBLINGS = ("family_name", "birth", "origin_place", "father", "mother")
 
 
-def sibling_guard(levels: np.ndarray) -> np.ndarray:
+def sibling_guard(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Same parents and different given names: a brother or sister (twins included).
 
     Everything siblings share (family name, parents, village, even the birth
-    date of twins) then proves nothing about being the same person.
+    date of twins) then proves nothing about being the same person. Two
+    patronyms that agree (Ag Moussa, Walet Moussa) name the same father.
     """
     given = levels[:, COMPARISON_NAMES.index("given_names")]
     father = levels[:, COMPARISON_NAMES.index("father")]
@@ -51,7 +52,10 @@ def sibling_guard(levels: np.ndarray) -> np.ndarray:
     different = given == COMPARISONS[COMPARISON_NAMES.index("given_names")].levels.index(
         "different"
     )
-    return different & (((father >= 1) & (father <= 2)) | ((mother >= 1) & (mother <= 2)))
+    family = levels[:, COMPARISON_NAMES.index("family_name")]
+    patronymic = columns.patronymic[a] & columns.patronymic[b] & (family >= 1) & (family <= 3)
+    parents = ((father >= 1) & (father <= 2)) | ((mother >= 1) & (mother <= 2))
+    return different & (parents | patronymic)
 
 
 def _shares(codes: np.ndarray, group_of: list[str], u: float) -> np.ndarray:
@@ -155,7 +159,7 @@ def score_levels(
 ) -> Scores:
     """Scores of pairs; `population` is the number of records they were drawn from."""
     parts = contributions(model, levels, term_frequency_adjustment(columns, a, b, levels, model))
-    sibling = sibling_guard(levels)
+    sibling = sibling_guard(columns, a, b, levels)
     if sibling.any():
         shared = [COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS]
         parts[np.ix_(sibling, shared)] = np.minimum(parts[np.ix_(sibling, shared)], 0.0)

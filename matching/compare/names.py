@@ -62,6 +62,9 @@ def given_level(a: GivenValue, b: GivenValue) -> str:
 
 
 def parent_level(a: ParentValue, b: ParentValue) -> str:
+    """Two patronyms (Ag X, Walet X) are the family-name comparison again: not counted twice."""
+    if a.from_patronym and b.from_patronym:
+        return "missing"
     families_agree = (
         a.family_group is None or b.family_group is None or a.family_group == b.family_group
     )
