@@ -25,6 +25,8 @@ from matching.columns import Columns, FamilyValue, GivenValue, ParentValue, Plac
 
 BAND_DAYS = 5 * 365
 MAX_BLOCK = 300
+KIND_MAX_BLOCK = {"gb": 40, "gb2": 40, "fb": 40, "g": 60, "px": 120}
+"""Keys made of a very common name and a birth band are kept only while small."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,11 @@ def record_keys(columns: Columns, row: int) -> list[str]:
     prefix = _prefix(given, family)
     if prefix:
         keys.append(f"px:{prefix}|{sex}")
+    if first and not families:
+        keys.append(f"g:{first}|{sex}")
+    if families and earliest >= 0:
+        middle = (earliest + latest) // 2
+        keys.extend(f"fb:{f}|{sex}|{middle // BAND_DAYS}" for f in families)
     return keys
 
 
@@ -144,6 +151,7 @@ def candidate_pairs(
     """Unique pairs (a < b) sharing a key, never two rows of the same case."""
     keys = all_record_keys(columns) if keys is None else keys
     codes: dict[str, int] = {}
+    caps: list[int] = []
     rows: list[int] = []
     key_codes: list[int] = []
     for row, record_keys_ in enumerate(keys):
@@ -151,6 +159,7 @@ def candidate_pairs(
             code = codes.get(key)
             if code is None:
                 code = codes[key] = len(codes)
+                caps.append(min(KIND_MAX_BLOCK.get(key.split(":", 1)[0], max_block), max_block))
             rows.append(row)
             key_codes.append(code)
     row_array = np.asarray(rows, dtype=np.int64)
@@ -161,7 +170,7 @@ def candidate_pairs(
     sizes = np.diff(np.r_[starts, len(key_array)])
     firsts: list[np.ndarray] = []
     seconds: list[np.ndarray] = []
-    dropped = sizes > max_block
+    dropped = sizes > np.asarray(caps, dtype=np.int64)[key_array[starts]]
     dropped_records = int(sizes[dropped].sum())
     triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for start, size in zip(

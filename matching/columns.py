@@ -28,7 +28,7 @@ class FamilyValue:
     key: str
     group: str
     spouse_key: str | None = None
-    shown: str = ""
+    shown: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class GivenValue:
     alias_keys: tuple[str, ...] = ()
     alias_groups: tuple[str, ...] = ()
     short: tuple[bool, ...] = ()
-    shown: str = ""
+    shown: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class ParentValue:
     given_groups: tuple[str, ...]
     family_key: str | None
     family_group: str | None
-    shown: str = ""
+    shown: str = field(default="", compare=False)
     from_patronym: bool = False
     """Known only from the person's own Ag / Walet / Ould / Mint name, not declared."""
 
@@ -63,7 +63,7 @@ class PlaceValue:
     commune: str | None
     cercle: str | None
     region: str | None
-    shown: str = ""
+    shown: str = field(default="", compare=False)
 
 
 class Vocabulary:

@@ -399,6 +399,24 @@ def _finish(draft: _Draft, raw: str) -> NameParts:
     )
 
 
+_PATRONYM_FIRST = re.compile(r"^\s*(ag|agg|walet|wallet|welet|oult|ould|ben|ibn|mint|bint)\b", re.I)
+
+
+def _fields_swapped(family_name: str, given_names: str) -> bool:
+    """A clerk wrote the family name in the given-names box and the given name in the other:
+    the given names start with Ag / Walet / Ould / Mint, or are a clan name while the
+    family name is a known given name."""
+    if _PATRONYM_FIRST.match(given_names) and not _PATRONYM_FIRST.match(family_name):
+        return True
+    family, given = fold(family_name), fold(given_names)
+    return (
+        is_clan_name(given)
+        and not is_clan_name(family)
+        and given_group(family) is not None
+        and given_group(given) is None
+    )
+
+
 @lru_cache(maxsize=1 << 16)
 def parse_name(
     full_name: str | None = None,
@@ -413,6 +431,8 @@ def parse_name(
     """
     if full_name and not (family_name or given_names or aliases):
         return _finish(_parse_text(full_name), full_name)  # the common case
+    if family_name and given_names and _fields_swapped(family_name, given_names):
+        family_name, given_names = given_names, family_name
     family_draft = _parse_text(family_name, all_family=True) if family_name else None
     given_draft = _parse_text(given_names, all_given=True) if given_names else None
     full_draft = _parse_text(full_name) if full_name else None
