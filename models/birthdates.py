@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from models.frenchnumbers import parse_french_number
 
@@ -149,6 +150,7 @@ def _year_from(text: str, value: str) -> int | None:
     return _year_in_range(number, value) if number is not None else None
 
 
+@lru_cache(maxsize=65_536)
 def parse_birth_date(value: str) -> BirthInterval:
     """Read a birth date written in any form of the records contract."""
     text = _fold(value)
@@ -184,6 +186,7 @@ def parse_birth_date(value: str) -> BirthInterval:
     return interval
 
 
+@lru_cache(maxsize=4096)
 def parse_age(value: str) -> tuple[int, bool]:
     """`15` → (15, False); `~15`, `15?`, `environ 15 ans`, `15 (estimé)` → (15, True)."""
     text = _fold(value)
@@ -204,6 +207,7 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
+@lru_cache(maxsize=65_536)
 def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInterval:
     """Someone aged `age` on `on` was born in (on - age - 1 years, on - age years]."""
     tolerance = ESTIMATED_AGE_TOLERANCE_YEARS if estimated else AGE_TOLERANCE_YEARS
@@ -213,6 +217,7 @@ def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInter
     return BirthInterval(earliest, latest, precision)
 
 
+@lru_cache(maxsize=65_536)
 def parse_plain_date(value: str) -> date:
     """A registration date: `YYYY-MM-DD` or `dd/mm/yyyy`, nothing vaguer."""
     text = _fold(value)

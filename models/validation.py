@@ -73,10 +73,12 @@ class FieldError:
 
 
 def _clean(value: Any) -> str | None:
-    if value is None:
+    if not value:
         return None
-    text = str(value).strip()
-    return " ".join(text.split()) or None
+    text = value.strip() if isinstance(value, str) else str(value).strip()
+    if "  " in text or "\t" in text or "\n" in text:
+        text = " ".join(text.split())
+    return text or None
 
 
 def validate_record(
@@ -117,11 +119,15 @@ def validate_record(
             errors.append(FieldError(row, "registered_on", str(exc)))
 
     _birth(raw, out, row, errors, today or date.today())
-    out["extra"] = {
-        key: text
-        for key, value in raw.items()
-        if key and key not in KNOWN_COLUMNS and (text := _clean(value)) is not None
-    }
+    out["extra"] = (
+        {
+            key: text
+            for key, value in raw.items()
+            if key and key not in KNOWN_COLUMNS and (text := _clean(value)) is not None
+        }
+        if len(raw) > len(KNOWN_COLUMNS) or not KNOWN_COLUMNS.issuperset(raw)
+        else {}
+    )
     return (None if errors else out), errors
 
 

@@ -14,7 +14,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -37,6 +37,11 @@ from models.tables import VALUE_NAMES, cases, imports, organisations, record_val
 STAGING = "import_staging"
 RELATION_STAGING = "import_relation_staging"
 _HASHED = tuple(n for n in VALUE_NAMES if n != "content_hash")
+_EXTRA = 1 + _HASHED.index("extra")
+_DATES = tuple(
+    1 + VALUE_NAMES.index(n) for n in ("registered_on", "birth_earliest", "birth_latest")
+)
+_BOOLEANS = tuple(1 + VALUE_NAMES.index(n) for n in ("birth_placeholder", "age_estimated"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +54,23 @@ class ImportCounts:
     relations: int
 
 
-def content_hash(values: dict[str, Any]) -> str:
-    """A digest of a record's stored values: equal digests mean an unchanged record."""
-    parts = [values.get(n) for n in _HASHED]
-    encoded = json.dumps(parts, default=str, ensure_ascii=False, sort_keys=True)
-    return hashlib.blake2b(encoded.encode(), digest_size=16).hexdigest()
+def staging_row(values: dict[str, Any]) -> list[Any]:
+    """A validated record as the staging table takes it on both databases (text dates,
+    0/1 flags, JSON text, hex id), ending with the digest of its values: equal digests
+    mean an unchanged record."""
+    row: list[Any] = [uuid.uuid4().hex, *(values[n] for n in _HASHED)]
+    extra = row[_EXTRA]
+    row[_EXTRA] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "{}"
+    for index in _DATES:
+        if row[index] is not None:
+            row[index] = row[index].isoformat()
+    for index in _BOOLEANS:
+        row[index] = int(row[index])
+    digest = hashlib.blake2b(
+        "\x1f".join(["\x00" if v is None else str(v) for v in row[1:]]).encode(), digest_size=16
+    )
+    row.append(digest.hexdigest())
+    return row
 
 
 def _staging_tables() -> tuple[Table, Table]:
@@ -98,11 +115,10 @@ class ImportWriter:
     def add_records(self, batch: list[dict[str, Any]]) -> None:
         """Stage validated records (as returned by `models.validation.validate_record`)."""
         for values in batch:
-            values["content_hash"] = content_hash(values)
             self.sources.add(values["source"])
             if values["case_id"]:
                 self.cases.setdefault((values["source"], values["case_id"]), values["case_type"])
-        rows = [self._row(values) for values in batch]
+        rows = [staging_row(values) for values in batch]
         self._write(self._records, ["new_id", *VALUE_NAMES], rows)
         self.rows += len(batch)
 
@@ -114,28 +130,7 @@ class ImportWriter:
         )
         self.relation_rows += len(rows)
 
-    def _row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        new_id = uuid.uuid4()
-        if self._postgres:
-            out: list[Any] = [new_id]
-            out.extend(
-                json.dumps(values[n], ensure_ascii=False) if n == "extra" else values[n]
-                for n in VALUE_NAMES
-            )
-            return tuple(out)
-        out = [new_id.hex]
-        for name in VALUE_NAMES:
-            value = values[name]
-            if isinstance(value, date):
-                value = value.isoformat()
-            elif name == "extra":
-                value = json.dumps(value, ensure_ascii=False)
-            elif isinstance(value, bool):
-                value = int(value)
-            out.append(value)
-        return tuple(out)
-
-    def _write(self, table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    def _write(self, table: Table, columns: list[str], rows: list[Any]) -> None:
         if not rows:
             return
         raw = self.connection.connection.dbapi_connection

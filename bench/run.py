@@ -1,0 +1,18 @@
+"""`make bench`: every benchmark in turn; each writes its JSON under bench/results/."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHMARKS = ("bench.import_speed", "bench.accuracy", "bench.scale")
+
+
+def main() -> None:
+    for module in BENCHMARKS:
+        print(f"== {module}", flush=True)
+        subprocess.run([sys.executable, "-m", module], check=True)
+
+
+if __name__ == "__main__":
+    main()

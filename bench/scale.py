@@ -1,0 +1,80 @@
+"""How linking grows: `nrm link` on generated sets of about 10k, 100k and 1M records.
+
+Each run is its own process (`bench.measure`), so wall time and peak memory
+are that of one `nrm link`. A run that passes `--timeout` is reported as such.
+Run: `python -m bench.scale [--sizes 2500 25000 250000] [--timeout 1800]`
+(sizes are households; about four records each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.common import ROOT, generated_set, save
+
+TARGET_SECONDS_1M = 60
+TARGET_PEAK_MB_1M = 4096
+
+
+def run(records: Path, timeout: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "clusters.csv"
+        command = [
+            sys.executable,
+            "-m",
+            "bench.measure",
+            "--",
+            sys.executable,
+            "-m",
+            "api.cli",
+            "link",
+            str(records),
+            "--out",
+            str(out),
+            "--json",
+        ]
+        try:
+            completed = subprocess.run(
+                command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=True
+            )
+        except subprocess.TimeoutExpired:
+            return {"finished": False, "timeout_seconds": timeout}
+    result = json.loads(completed.stdout)
+    summary = json.loads(result.pop("stdout"))
+    return {
+        "finished": True,
+        **result,
+        "records": summary["records"],
+        "pairs": summary["pairs"],
+        "timings": summary["timings"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2500, 25000, 250000])
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--timeout", type=int, default=1800)
+    args = parser.parse_args()
+    results = {}
+    for households in args.sizes:
+        records = generated_set(households, args.seed) / "records.csv"
+        results[str(households)] = run(records, args.timeout)
+        print(json.dumps({households: results[str(households)]}), flush=True)
+    path = save(
+        "scale",
+        {
+            "results": results,
+            "targets": {"seconds_1m": TARGET_SECONDS_1M, "peak_rss_mb_1m": TARGET_PEAK_MB_1M},
+        },
+    )
+    print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    main()
