@@ -141,6 +141,26 @@ def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool
         )
 
 
+@main.command("relink")
+@click.option("--no-household", is_flag=True, help="Score pairs without household support.")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def relink_command(no_household: bool, as_json: bool, db_url: str | None) -> None:
+    """Link the whole stored population again: refit the model, rebuild the blocking keys,
+    keep entity ids where membership allows."""
+    from api.linking import relink_all
+
+    summary = relink_all(_store(db_url), household=not no_household)
+    if as_json:
+        _emit(summary)
+    else:
+        click.echo(
+            f"{summary['records']} records, {summary['pairs']} pairs "
+            f"({summary['match']} match, {summary['review']} review), "
+            f"{summary['entities']} entities"
+        )
+
+
 @main.command("search")
 @click.option("--name", default=None)
 @click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)

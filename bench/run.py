@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.import_speed", "bench.accuracy", "bench.scale")
+BENCHMARKS = ("bench.import_speed", "bench.accuracy", "bench.scale", "bench.incremental")
 
 
 def main() -> None:

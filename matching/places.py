@@ -402,6 +402,28 @@ def place_level(a: object, b: object) -> str:
     return _level(ra, rb)[0]
 
 
+def resolution_signature(value: object) -> tuple[object, ...]:
+    """Equal for two places as written that `place_level` cannot tell apart.
+
+    Many spellings of one village resolve to the same readings: comparing
+    signatures instead of spellings compares each distinct reading once.
+    """
+    r = _resolved_of(value)
+    if not r.given:
+        return ("missing",)
+    if not r.plausible:
+        return ("unresolved", r.written)
+    return (
+        r.village_ids,
+        r.commune_ids,
+        r.cercle_ids,
+        r.region_sigs,
+        r.village_keys,
+        r.village_key,
+        r.written[0] if not r.village_ids else "",
+    )
+
+
 def _resolved_of(value: object) -> _Resolved:
     if isinstance(value, tuple):
         try:

@@ -10,8 +10,9 @@ import numpy as np
 from matching.columns import Columns
 from matching.compare.dates import birth_levels
 from matching.compare.names import family_level, given_level, parent_level
-from matching.compare.places import place_level
+from matching.compare.places import place_level, place_ref
 from matching.model import COMPARISONS
+from matching.places import resolution_signature
 
 
 def _level_codes(name: str) -> dict[str, int]:
@@ -47,6 +48,24 @@ def _by_unique_values(
     return out
 
 
+def _place_signatures(columns: Columns) -> tuple[np.ndarray, list[Any]]:
+    """Recode places by what the gazetteer makes of them (spellings of one village merge)."""
+    codes: dict[tuple[object, ...], int] = {}
+    representatives: list[Any] = []
+    of_value = np.empty(len(columns.vocab["place"].values), dtype=np.int64)
+    for code, value in enumerate(columns.vocab["place"].values):
+        signature = resolution_signature(place_ref(value))
+        found = codes.get(signature)
+        if found is None:
+            found = codes[signature] = len(representatives)
+            representatives.append(value)
+        of_value[code] = found
+    place = columns.place.astype(np.int64)
+    if not len(of_value):
+        return place, representatives
+    return np.where(place >= 0, of_value[np.maximum(place, 0)], -1), representatives
+
+
 def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The level of every comparison for pairs (a[k], b[k]): shape (pairs, comparisons)."""
     levels = np.zeros((len(a), len(COMPARISONS)), dtype=np.int8)
@@ -70,9 +89,8 @@ def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 columns.birth_earliest, columns.birth_latest, columns.birth_exact, a, b
             )
         elif comparison.name == "origin_place":
-            column = _by_unique_values(
-                columns.place, columns.vocab["place"].values, a, b, place_level, codes
-            )
+            signatures, representatives = _place_signatures(columns)
+            column = _by_unique_values(signatures, representatives, a, b, place_level, codes)
         elif comparison.name == "father":
             column = _by_unique_values(columns.father, parents, a, b, parent_level, codes)
         elif comparison.name == "mother":

@@ -9,7 +9,7 @@ from matching.columns import PlaceValue
 from matching.places import PlaceComparison, PlaceRef, place_similarity
 
 
-def _ref(value: PlaceValue | None) -> tuple[str | None, ...] | PlaceRef:
+def place_ref(value: PlaceValue | None) -> tuple[str | None, ...] | PlaceRef:
     """A plain tuple: the gazetteer caches its resolution per distinct tuple."""
     if value is None:
         return PlaceRef()
@@ -19,10 +19,10 @@ def _ref(value: PlaceValue | None) -> tuple[str | None, ...] | PlaceRef:
 @lru_cache(maxsize=100_000)
 def place_comparison(a: PlaceValue | None, b: PlaceValue | None) -> PlaceComparison:
     """The gazetteer's verdict on two places as written, with reasons in French and English."""
-    return place_similarity(_ref(a), _ref(b))
+    return place_similarity(place_ref(a), place_ref(b))
 
 
 @lru_cache(maxsize=1_000_000)
 def place_level(a: PlaceValue, b: PlaceValue) -> str:
     """The comparison level only: no reason strings, for scoring many pairs."""
-    return places.place_level(_ref(a), _ref(b))
+    return places.place_level(place_ref(a), place_ref(b))

@@ -69,3 +69,12 @@ def test_an_unknown_role_is_a_usage_error(tmp_path: Path) -> None:
 def test_search_without_a_description_is_a_usage_error(tmp_path: Path) -> None:
     code, _, _ = _run("search", "--db", str(tmp_path / "a.db"))
     assert code == 2
+
+
+def test_relink_rebuilds_the_links_of_the_stored_population(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    records = write_csv(tmp_path / "r.csv", GOOD)
+    assert _run("import", str(records), "--no-link", "--db", db)[0] == 0
+    code, out, _ = _run("relink", "--json", "--db", db)
+    assert code == 0
+    assert json.loads(out)["records"] == 2
