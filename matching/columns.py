@@ -130,6 +130,11 @@ def _family_value(parts: NameParts, shown: str) -> FamilyValue | None:
     folded = " ".join(parts.family)
     key = " ".join(name_key(t) for t in folded.split())
     group = clan_group(folded) or "k:" + key
+    if parts.patronym and parts.patronym_particle:
+        # Ag Mohamed, Ag Mahamadou and Ag Mamadou name one father's given-name group; the
+        # group is what its term frequency counts (a common father's name proves little).
+        father = given_group(parts.patronym)
+        group = f"pat:{parts.patronym_particle}|{father[0] if father else name_key(parts.patronym)}"
     spouse = name_key(parts.spouse_family) if parts.spouse_family else None
     return FamilyValue(folded, key, group, spouse, shown)
 

@@ -11,7 +11,7 @@ from matching.columns import Columns
 from matching.compare.dates import birth_levels
 from matching.compare.names import family_level, given_level, parent_level
 from matching.compare.places import place_level, place_ref
-from matching.model import COMPARISONS
+from matching.model import COMPARISON_NAMES, COMPARISONS
 from matching.places import resolution_signature
 
 
@@ -98,4 +98,17 @@ def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         else:
             raise KeyError(comparison.name)
         levels[:, k] = column
+    _patronym_implies_father(columns, a, b, levels)
     return levels
+
+
+def _patronym_implies_father(
+    columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray
+) -> None:
+    """Ag / Walet / Ould / Mint + X says the father is X: when such family names agree,
+    the father's given name agreeing is the same evidence, not new evidence."""
+    family = levels[:, COMPARISON_NAMES.index("family_name")]
+    implied = (columns.patronymic[a] | columns.patronymic[b]) & (family >= 1) & (family <= 3)
+    father = COMPARISON_NAMES.index("father")
+    agreeing = implied & (levels[:, father] >= 1) & (levels[:, father] <= 2)
+    levels[agreeing, father] = 0
