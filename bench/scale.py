@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import ROOT, generated_set, save
+from bench.common import RESULTS, ROOT, generated_set, save
 
 TARGET_SECONDS_1M = 60
 TARGET_PEAK_MB_1M = 4096
@@ -61,7 +61,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--timeout", type=int, default=1800)
     args = parser.parse_args()
-    results = {}
+    previous = RESULTS / "scale.json"
+    results = json.loads(previous.read_text())["results"] if previous.exists() else {}
     for households in args.sizes:
         records = generated_set(households, args.seed) / "records.csv"
         results[str(households)] = run(records, args.timeout)
