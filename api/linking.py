@@ -78,9 +78,16 @@ def link_file(
     model: FSModel | None = None,
 ) -> dict[str, Any]:
     """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv)."""
+    from api.progress import Stages
+
     started = time.perf_counter()
+    stages = Stages(f"linking {records.name}", enabled=None if progress else False)
     rows = read_records_file(records)
-    result = link(rows, model or default_model(), id_field="record_id", household=household)
+    stages("reading")
+    result = link(
+        rows, model or default_model(), id_field="record_id", household=household, on_stage=stages
+    )
+    stages.done()
     labels = result.clusters.labels
     members: dict[int, list[str]] = {}
     for row, label in enumerate(labels.tolist()):

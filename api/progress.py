@@ -64,3 +64,26 @@ def count_lines(path: str) -> int:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
     except OSError:
         return 0
+
+
+class Stages:
+    """`linking: blocking done · 12.4 s` lines for the stages of a linking run (terminal only)."""
+
+    def __init__(
+        self, label: str, enabled: bool | None = None, stream: TextIO | None = None
+    ) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.label = label
+        self.started = time.monotonic()
+
+    def __call__(self, stage: str) -> None:
+        if self.enabled:
+            elapsed = time.monotonic() - self.started
+            self.stream.write(f"\r\033[K{self.label}: {stage} done · {elapsed:,.1f} s")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
