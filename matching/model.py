@@ -123,6 +123,9 @@ class FSModel:
     u: dict[str, list[float]] = field(
         default_factory=lambda: {k: list(v) for k, v in _PRIOR_U.items()}
     )
+    u_same_family: dict[str, list[float]] = field(default_factory=dict)
+    """u of some comparisons among pairs whose family names agree (a lineage shares a
+    village: for two Maïga, being from the same village proves much less)."""
     match_threshold: float = 0.92
     review_threshold: float = 0.35
     tf_floor: float = 1e-4
@@ -164,6 +167,7 @@ class FSModel:
             "match_threshold": self.match_threshold,
             "review_threshold": self.review_threshold,
             "tf_floor": self.tf_floor,
+            "u_same_family": {k: [round(x, 6) for x in v] for k, v in self.u_same_family.items()},
             "comparisons": {
                 c.name: {
                     "levels": list(c.levels),
@@ -192,6 +196,7 @@ class FSModel:
             match_threshold=document["match_threshold"],
             review_threshold=document["review_threshold"],
             tf_floor=document.get("tf_floor", 1e-4),
+            u_same_family=document.get("u_same_family", {}),
             notes=document.get("notes", {}),
         )
 
@@ -201,6 +206,20 @@ class FSModel:
     @classmethod
     def load(cls, path: Path) -> FSModel:
         return cls.from_json(path.read_text(encoding="utf-8"))
+
+
+def same_family_weights(model: FSModel) -> dict[str, np.ndarray]:
+    """log2(m / u given agreeing family names) for the comparisons that have such a u."""
+    table: dict[str, np.ndarray] = {}
+    for comparison in COMPARISONS:
+        u = model.u_same_family.get(comparison.name)
+        if not u:
+            continue
+        m = np.maximum(np.asarray(model.m[comparison.name], dtype=float), PROBABILITY_FLOOR)
+        weights = np.log2(m / np.maximum(np.asarray(u, dtype=float), PROBABILITY_FLOOR))
+        weights[comparison.missing] = 0.0
+        table[comparison.name] = weights
+    return table
 
 
 def level_index(comparison: str, level: str) -> int:

@@ -74,6 +74,30 @@ def _training_pairs(columns: Columns) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
+def same_family_pairs(
+    columns: Columns, count: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random pairs of records whose family names fall in the same group."""
+    values = columns.vocab["family"].values
+    names: dict[str, int] = {}
+    group_of_value = np.asarray([names.setdefault(v.group, len(names)) for v in values] or [0])
+    known = np.flatnonzero(columns.family >= 0)
+    groups = group_of_value[columns.family[known]]
+    order = np.argsort(groups, kind="stable")
+    rows, groups = known[order], groups[order]
+    starts = np.searchsorted(groups, groups, side="left")
+    ends = np.searchsorted(groups, groups, side="right")
+    sizes = ends - starts
+    eligible = np.flatnonzero(sizes > 1)
+    if not len(eligible):
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    first = rng.choice(eligible, count)
+    offset = (rng.integers(1, sizes[first]) + (first - starts[first])) % sizes[first]
+    second = starts[first] + offset
+    return rows[first], rows[second]
+
+
 def _sample(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     if len(rows) > EM_SAMPLE:
         return rows[rng.choice(len(rows), EM_SAMPLE, replace=False)]
@@ -106,6 +130,10 @@ def fit_model(
     rng = np.random.default_rng(seed)
     ra, rb = random_pairs(n, min(U_SAMPLE, n * 20), seed)
     model = replace(model, u=estimate_u(compare_pairs(columns, ra, rb)))
+    fa, fb = same_family_pairs(columns, min(U_SAMPLE, n * 20), rng)
+    if len(fa) >= 1000:
+        conditional = estimate_u(compare_pairs(columns, fa, fb))
+        model = replace(model, u_same_family={"origin_place": conditional["origin_place"]})
     level = {name: levels[:, COMPARISON_NAMES.index(name)] for name in COMPARISON_NAMES}
     names_agree = (
         (level["family_name"] >= 1)

@@ -13,6 +13,7 @@ from matching.model import (
     FSModel,
     contributions,
     probability_from_log2_odds,
+    same_family_weights,
 )
 
 TF_CLIP = (-6.0, 6.0)
@@ -159,6 +160,11 @@ def score_levels(
 ) -> Scores:
     """Scores of pairs; `population` is the number of records they were drawn from."""
     parts = contributions(model, levels, term_frequency_adjustment(columns, a, b, levels, model))
+    family = levels[:, COMPARISON_NAMES.index("family_name")]
+    same_family = (family >= 1) & (family <= 3)
+    for name, weights in same_family_weights(model).items():
+        k = COMPARISON_NAMES.index(name)
+        parts[same_family, k] = weights[levels[same_family, k]]
     sibling = sibling_guard(columns, a, b, levels)
     if sibling.any():
         shared = [COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS]
