@@ -7,6 +7,8 @@ household support → clusters under constraints.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -192,7 +194,18 @@ def fit_model(
         "matches_per_record": round(per_record, 4),
     }
     fitted = replace(model, m=m, matches_per_record=per_record, notes={**model.notes, **info})
+    fitted = replace(fitted, version=fitted_version(fitted))
     return fitted, {"fitted": True, **info}
+
+
+def fitted_version(model: FSModel) -> str:
+    """`mali-fs-v1+<digest of the parameters>`: the same parameters, the same version."""
+    parameters = json.dumps(
+        [model.m, model.u, model.u_same_family, model.matches_per_record],
+        sort_keys=True,
+        default=float,
+    )
+    return "mali-fs-v1+" + hashlib.blake2b(parameters.encode(), digest_size=4).hexdigest()
 
 
 def link(
