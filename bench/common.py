@@ -54,3 +54,19 @@ def save(name: str, document: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **document}, indent=2) + "\n")
     return path
+
+
+def measure(command: list[str], timeout: int | None = None) -> dict[str, Any]:
+    """Run one command under `bench.measure` (its own process): seconds, peak RSS and the
+    JSON it printed. Raises subprocess.TimeoutExpired past `timeout`."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.measure", "--", *command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+    result = json.loads(completed.stdout)
+    result["output"] = json.loads(result.pop("stdout"))
+    return result

@@ -13,31 +13,27 @@ import sys
 import uuid
 from pathlib import Path
 
-from bench.common import POSTGRES, ROOT, generated_set, save
+from bench.common import POSTGRES, ROOT, generated_set, measure, save
 
 TARGET_RATE = 20_000
 TARGET_PEAK_MB = 1024
 
 
 def _measure(records: Path, url: str) -> dict:
-    command = [
-        sys.executable,
-        "-m",
-        "bench.measure",
-        "--",
-        sys.executable,
-        "-m",
-        "api.cli",
-        "import",
-        str(records),
-        "--no-link",
-        "--json",
-        "--db",
-        url,
-    ]
-    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
-    result = json.loads(completed.stdout)
-    summary = json.loads(result.pop("stdout"))
+    result = measure(
+        [
+            sys.executable,
+            "-m",
+            "api.cli",
+            "import",
+            str(records),
+            "--no-link",
+            "--json",
+            "--db",
+            url,
+        ]
+    )
+    summary = result.pop("output")
     rows = summary["rows"]
     return {
         **result,

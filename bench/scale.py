@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench.common import RESULTS, ROOT, generated_set, save
+from bench.common import RESULTS, generated_set, measure, save
 
 TARGET_SECONDS_1M = 60
 TARGET_PEAK_MB_1M = 4096
@@ -27,10 +27,6 @@ def run(records: Path, timeout: int) -> dict:
         command = [
             sys.executable,
             "-m",
-            "bench.measure",
-            "--",
-            sys.executable,
-            "-m",
             "api.cli",
             "link",
             str(records),
@@ -39,13 +35,10 @@ def run(records: Path, timeout: int) -> dict:
             "--json",
         ]
         try:
-            completed = subprocess.run(
-                command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=True
-            )
+            result = measure(command, timeout)
         except subprocess.TimeoutExpired:
             return {"finished": False, "timeout_seconds": timeout}
-    result = json.loads(completed.stdout)
-    summary = json.loads(result.pop("stdout"))
+    summary = result.pop("output")
     return {
         "finished": True,
         **result,
