@@ -1,0 +1,83 @@
+"""Markdown tables from `bench/results/*.json`, for the README: `python -m bench.report`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bench.accuracy import table
+from bench.common import RESULTS
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def import_table(document: dict[str, Any]) -> str:
+    lines = [
+        "| database | rows | seconds | records/s | peak memory (MB) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in document["results"].items():
+        lines.append(
+            f"| {name} | {r['rows']:,} | {r['seconds']:.0f} | {r['records_per_second']:,} "
+            f"| {r['peak_rss_mb']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def scale_table(document: dict[str, Any]) -> str:
+    lines = [
+        "| households | records | candidate pairs | seconds | peak memory (MB) |",
+        "|---|---|---|---|---|",
+    ]
+    for households, r in sorted(document["results"].items(), key=lambda item: int(item[0])):
+        if not r.get("finished"):
+            lines.append(f"| {households} | — | — | > {r['timeout_seconds']} | — |")
+            continue
+        lines.append(
+            f"| {int(households):,} | {r['records']:,} | {r['pairs']:,} | {r['seconds']:.1f} "
+            f"| {r['peak_rss_mb']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def incremental_table(document: dict[str, Any]) -> str:
+    lines = [
+        "| database | stored records | batch link (s) | link one record p50 / p95 (ms) "
+        "| import + link one record p50 / p95 (ms) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in document["results"].items():
+        lines.append(
+            f"| {name} | {r['population']:,} | {r['batch_link_seconds']} "
+            f"| {r['link_ms']['p50']} / {r['link_ms']['p95']} "
+            f"| {r['import_and_link_ms']['p50']} / {r['import_and_link_ms']['p95']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    sections = (
+        ("import", import_table),
+        ("scale", scale_table),
+        ("incremental", incremental_table),
+    )
+    accuracy = _load("accuracy")
+    if accuracy:
+        print(
+            f"### Accuracy ({accuracy['data']['records']:,} records, seed "
+            f"{accuracy['data']['seed']})\n"
+        )
+        print(table(accuracy["results"]))
+        blocking = json.dumps(accuracy["blocking"])
+        print(f"\n{json.dumps(accuracy['comparison'])} · blocking {blocking}\n")
+    for name, render in sections:
+        document = _load(name)
+        if document:
+            print(f"### {name}\n\n{render(document)}\n")
+
+
+if __name__ == "__main__":
+    main()
