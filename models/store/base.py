@@ -9,7 +9,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Engine,
+    MetaData,
+    Table,
+    Uuid,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from models.database import is_sqlite, make_engine
 from models.migrate import current_revision, ensure_schema, head_revision
@@ -262,16 +274,25 @@ class Store:
             missing = [{"id": e, "created_at": now} for e in wanted if e not in known]
             for chunk in _chunks(missing, 5000):
                 c.execute(insert(entities), list(chunk))
-            by_entity: dict[uuid.UUID, list[uuid.UUID]] = {}
-            for record, entity in assignment.items():
-                by_entity.setdefault(entity, []).append(record)
-            for entity, records in by_entity.items():
-                for chunk in _chunks(records):
-                    c.execute(
-                        update(person_records)
-                        .where(person_records.c.id.in_(chunk))
-                        .values(entity_id=entity)
-                    )
+            staging = Table(
+                "entity_staging",
+                MetaData(),
+                Column("record_id", Uuid, nullable=False),
+                Column("entity_id", Uuid, nullable=False),
+                prefixes=["TEMPORARY"],
+            )
+            c.execute(text("DROP TABLE IF EXISTS entity_staging"))
+            staging.create(c)
+            rows = [{"record_id": r, "entity_id": e} for r, e in assignment.items()]
+            for chunk in _chunks(rows, 20_000):
+                c.execute(insert(staging), list(chunk))
+            c.execute(
+                text(
+                    "UPDATE person_records SET entity_id = s.entity_id FROM entity_staging s "
+                    "WHERE person_records.id = s.record_id"
+                )
+            )
+            c.execute(text("DROP TABLE entity_staging"))
         return len(assignment)
 
     def entity_records(self, entity_id: uuid.UUID) -> list[PersonRecord]:
