@@ -12,6 +12,9 @@ class Health(BaseModel):
     database: str
     schema_version: str | None
     schema_up_to_date: bool
+    durability: dict[str, str]
+    """SQLite `synchronous` / PostgreSQL `fsync` and `synchronous_commit`: what makes a
+    committed decision survive a crash."""
 
 
 class RecordList(BaseModel):

@@ -222,13 +222,6 @@ def same_family_weights(model: FSModel) -> dict[str, np.ndarray]:
     return table
 
 
-def level_index(comparison: str, level: str) -> int:
-    for c in COMPARISONS:
-        if c.name == comparison:
-            return c.levels.index(level)
-    raise KeyError(comparison)
-
-
 def contributions(
     model: FSModel, levels: np.ndarray, tf_adjust: np.ndarray | None = None
 ) -> np.ndarray:

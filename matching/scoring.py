@@ -173,7 +173,3 @@ def score_levels(
     extra = household_support(columns, a, b, log2_odds, levels) if household else np.zeros(len(a))
     log2_odds = log2_odds + extra
     return Scores(levels, parts, extra, log2_odds, probability_from_log2_odds(log2_odds), sibling)
-
-
-def comparison_index(name: str) -> int:
-    return COMPARISON_NAMES.index(name)

@@ -48,11 +48,3 @@ def birth_levels(
     levels[same_day] = BirthLevel.SAME_DAY
     levels[missing] = BirthLevel.MISSING
     return levels
-
-
-def gap_years(earliest: np.ndarray, latest: np.ndarray, a: int, b: int) -> float | None:
-    """Years between two intervals (0 when they overlap), None when one is unknown."""
-    if earliest[a] < 0 or earliest[b] < 0:
-        return None
-    gap = max(max(earliest[a], earliest[b]) - min(latest[a], latest[b]), 0)
-    return float(gap) / DAYS_PER_YEAR

@@ -90,6 +90,7 @@ class Store:
             "database": self.dialect,
             "schema_version": current,
             "schema_up_to_date": current == head_revision(),
+            "durability": self.durability(),
         }
 
     def durability(self) -> dict[str, str]:
@@ -254,11 +255,6 @@ class Store:
         with self.engine.connect() as c:
             return [dict(r._mapping) for r in c.execute(query)]
 
-    def entity_assignments(self) -> dict[uuid.UUID, uuid.UUID | None]:
-        with self.engine.connect() as c:
-            rows = c.execute(select(person_records.c.id, person_records.c.entity_id))
-            return {r[0]: r[1] for r in rows}
-
     def assign_entities(self, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
         """Set the entity of each record, creating entities that do not exist yet."""
         if not assignment:
@@ -294,15 +290,6 @@ class Store:
             )
             c.execute(text("DROP TABLE entity_staging"))
         return len(assignment)
-
-    def entity_records(self, entity_id: uuid.UUID) -> list[PersonRecord]:
-        with self.engine.connect() as c:
-            rows = c.execute(
-                select(person_records)
-                .where(person_records.c.entity_id == entity_id)
-                .order_by(person_records.c.source, person_records.c.record_id)
-            )
-            return [_record(r._mapping) for r in rows]
 
     def save_model(self, version: str, document: str) -> None:
         """Store a fitted match model and make it the only active one."""

@@ -40,6 +40,14 @@ def test_health_needs_no_token_and_reports_the_schema(client: TestClient) -> Non
     assert body["schema_up_to_date"] is True
 
 
+def test_health_reports_durable_commits(client: TestClient, store: Store) -> None:
+    durability = client.get("/health").json()["durability"]
+    if store.dialect == "sqlite":
+        assert durability == {"synchronous": "FULL", "journal_mode": "wal"}
+    else:
+        assert durability == {"fsync": "on", "synchronous_commit": "on"}
+
+
 def test_records_need_a_token(client: TestClient) -> None:
     assert client.get("/records").status_code == 401
 
