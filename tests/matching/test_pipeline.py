@@ -107,3 +107,29 @@ def test_every_input_row_gets_exactly_one_cluster() -> None:
     result = link(records, FSModel(), fit=False)
     assert len(result.clusters.labels) == 3
     assert np.unique(result.clusters.labels).size in (2, 3)
+
+
+def test_a_patronym_and_the_father_it_names_count_once() -> None:
+    from matching.model import COMPARISON_NAMES
+
+    result = link(
+        [
+            _record("a", "OULD MAMADOU Mohamed", sex="M", father_name="Mamadou Ould Lamine"),
+            _record("b", "Mohamed Ould Mamadou", sex="M"),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    father = result.scores.levels[0, COMPARISON_NAMES.index("father")]
+    assert father == 0  # "missing": the family names already said who the father is
+
+
+def test_a_shared_village_weighs_less_between_two_records_of_one_lineage() -> None:
+    model = FSModel(u_same_family={"origin_place": [0, 0.3, 0.1, 0.2, 0.2, 0.05, 0.15]})
+    records = [
+        _record("a", "MAIGA Oumar", origin_village="Bourem"),
+        _record("b", "MAIGA Oumar", origin_village="Bourem"),
+    ]
+    plain = link(records, FSModel(), fit=False).scores.contributions[0, 4]
+    lineage = link(records, model, fit=False).scores.contributions[0, 4]
+    assert 0 < lineage < plain

@@ -1,0 +1,74 @@
+"""Reasons a caseworker reads: one per field, French with a decimal comma, and English."""
+
+from datetime import date
+
+from matching.explain import explain_pair
+from matching.model import FSModel
+from matching.pipeline import link
+
+BIRTH = {
+    "birth_earliest": date(2006, 5, 4),
+    "birth_latest": date(2006, 5, 4),
+    "birth_precision": "day",
+}
+
+
+def _reasons() -> list:
+    result = link(
+        [
+            {
+                "id": "a",
+                "full_name": "KULIBALI Fatoumata",
+                "sex": "F",
+                "origin_village": "Sirakoro",
+                "origin_cercle": "Kati",
+                **BIRTH,
+            },
+            {
+                "id": "b",
+                "full_name": "Fatimata Coulibaly",
+                "sex": "F",
+                "origin_village": "Sirakoro",
+                "origin_cercle": "Ségou",
+                **BIRTH,
+            },
+        ],
+        FSModel(),
+        fit=False,
+    )
+    k = 0
+    return explain_pair(
+        result.columns,
+        int(result.a[k]),
+        int(result.b[k]),
+        result.scores.levels[k],
+        result.scores.contributions[k],
+    )
+
+
+def test_every_field_has_a_reason_in_both_languages() -> None:
+    reasons = _reasons()
+    assert [r.field for r in reasons] == [
+        "family_name",
+        "given_names",
+        "sex",
+        "birth",
+        "origin_place",
+        "father",
+        "mother",
+    ]
+    assert all(r.fr and r.en for r in reasons)
+
+
+def test_a_clan_name_in_another_spelling_is_said_so_with_its_weight() -> None:
+    family = _reasons()[0]
+    assert family.level in ("same_key", "same_clan_group")
+    assert family.fr.startswith("nom : Kulibali ~ Coulibaly (même nom")
+    assert "," in family.fr.rsplit(" ", 1)[1] and "." in family.en.rsplit(" ", 1)[1]
+
+
+def test_homonymous_villages_in_different_cercles_are_named_with_their_cercles() -> None:
+    place = _reasons()[4]
+    assert place.level == "homonym_different_cercle"
+    assert "Sirakoro (Kati)" in place.fr and "Sirakoro (Ségou)" in place.fr
+    assert "cercles différents" in place.fr
