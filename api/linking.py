@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from matching.blocking import all_record_keys
+from matching.blocking import all_record_keys, block_cap
+from matching.cluster import cluster
 from matching.columns import build_columns
 from matching.explain import explain_pair
 from matching.model import FSModel, default_model
@@ -147,7 +148,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     new = sorted(store.iter_records(import_id=import_id), key=lambda r: (r.source, r.record_id))
     if not new:
         return {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
-    population = store.count_records()
+    population = store.estimated_record_count()
     if len(new) >= FULL_RELINK_SHARE * population:
         return relink_all(store)
     model = _store_model(store)
@@ -157,7 +158,9 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     store.replace_blocking_keys({r.id: k for r, k in zip(new, keys, strict=True)})
     new_ids = {r.id for r in new}
     candidate_ids = {
-        rid for rid in store.candidates({k for ks in keys for k in ks}) if rid not in new_ids
+        rid
+        for rid in store.candidates({k for ks in keys for k in ks}, block_cap)
+        if rid not in new_ids
     }
     candidates = store.records_by_ids(candidate_ids)
     columns, a, b, scores, bands = match_new(
@@ -165,7 +168,8 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     )
     pairs = _pair_rows(columns, a, b, scores, bands, model.version)
     store.save_pairs(pairs, replacing=new_ids)
-    entities = _assign_new(store, columns, a, b, scores.probability, model, len(new))
+    existing = {r.id: r.entity_id for r in candidates}
+    entities = _assign_new(store, columns, a, b, scores.probability, model, len(new), existing)
     counts = Counter(bands.tolist())
     return {
         "mode": "incremental",
@@ -208,11 +212,9 @@ def _assign_new(
     probability: np.ndarray,
     model: FSModel,
     new_count: int,
+    existing: dict[uuid.UUID, uuid.UUID | None],
 ) -> int:
     """New records join the entity they match; existing entities are never merged here."""
-    from matching.cluster import cluster
-
-    existing = {r.id: r.entity_id for r in store.records_by_ids(columns.ids[new_count:])}
     must = []
     by_entity: dict[uuid.UUID, int] = {}
     for row in range(new_count, len(columns)):
@@ -324,7 +326,7 @@ def search(
         query["birth_precision"] = "year"
     query_columns = build_columns([query])
     keys = all_record_keys(query_columns)[0]
-    candidate_ids = list(store.candidates(keys))
+    candidate_ids = list(store.candidates(keys, block_cap))
     candidates = store.records_by_ids(candidate_ids)
     if not candidates:
         return []
@@ -334,7 +336,7 @@ def search(
         _as_dicts(candidates),
         model,
         household=False,
-        population_size=store.count_records() + 1,
+        population_size=store.estimated_record_count() + 1,
     )
     by_id = {r.id: r for r in candidates}
     best: dict[Any, tuple[float, int]] = {}

@@ -38,6 +38,11 @@ class BlockingStats:
     pairs: int
 
 
+def block_cap(key: str, max_block: int = MAX_BLOCK) -> int:
+    """The largest block a key may form before it proves nothing (batch and index alike)."""
+    return min(KIND_MAX_BLOCK.get(key.split(":", 1)[0], max_block), max_block)
+
+
 def _first_group(value: GivenValue | None) -> str | None:
     if value is None:
         return None
@@ -159,7 +164,7 @@ def candidate_pairs(
             code = codes.get(key)
             if code is None:
                 code = codes[key] = len(codes)
-                caps.append(min(KIND_MAX_BLOCK.get(key.split(":", 1)[0], max_block), max_block))
+                caps.append(block_cap(key, max_block))
             rows.append(row)
             key_codes.append(code)
     row_array = np.asarray(rows, dtype=np.int64)

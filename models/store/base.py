@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -160,6 +160,18 @@ class Store:
         with self.engine.connect() as c:
             return c.execute(select(func.count()).select_from(person_records)).scalar_one()
 
+    def estimated_record_count(self) -> int:
+        """About how many records are stored, in constant time (for a match's prior)."""
+        with self.engine.connect() as c:
+            if is_sqlite(self.engine):
+                return int(c.execute(text("SELECT max(rowid) FROM person_records")).scalar() or 0)
+            estimate = c.execute(
+                text("SELECT reltuples FROM pg_class WHERE oid = 'person_records'::regclass")
+            ).scalar()
+        if estimate is None or estimate < 1000:
+            return self.count_records()
+        return int(estimate)
+
     def counts(self) -> dict[str, int]:
         """Row counts of every table, e.g. to compare two databases."""
         with self.engine.connect() as c:
@@ -219,19 +231,33 @@ class Store:
             for start in range(0, len(rows), 20_000):
                 c.execute(insert(blocking_keys), rows[start : start + 20_000])
 
-    def candidates(self, keys: Iterable[str], limit_per_key: int = 500) -> dict[uuid.UUID, int]:
-        """Records sharing a blocking key, with how many keys they share (an index lookup)."""
+    def candidates(
+        self, keys: Iterable[str], cap_of: Callable[[str], int], limit: int = 300
+    ) -> dict[uuid.UUID, int]:
+        """Records sharing a blocking key, with how many keys they share (an index lookup).
+
+        A key held by more than `cap_of(key)` records is skipped, as the batch blocking
+        drops such blocks; the `limit` records sharing the most keys are kept.
+        """
         found: dict[uuid.UUID, int] = {}
         with self.engine.connect() as c:
             for key in set(keys):
-                rows = c.execute(
-                    select(blocking_keys.c.record_id)
-                    .where(blocking_keys.c.key == key)
-                    .limit(limit_per_key)
+                cap = cap_of(key)
+                rows = (
+                    c.execute(
+                        select(blocking_keys.c.record_id)
+                        .where(blocking_keys.c.key == key)
+                        .limit(cap + 1)
+                    )
+                    .scalars()
+                    .all()
                 )
-                for record_id in rows.scalars():
+                if len(rows) > cap:
+                    continue
+                for record_id in rows:
                     found[record_id] = found.get(record_id, 0) + 1
-        return found
+        best = sorted(found.items(), key=lambda item: -item[1])[:limit]
+        return dict(best)
 
     def save_pairs(
         self, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
