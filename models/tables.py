@@ -92,6 +92,7 @@ person_records = Table(
     UniqueConstraint("source", "record_id", name="uq_person_records_source_record"),
 )
 Index("ix_person_records_case", person_records.c.source, person_records.c.case_id)
+Index("ix_person_records_import", person_records.c.import_id)
 
 relations = Table(
     "relations",
@@ -131,6 +132,7 @@ match_pairs = Table(
     PrimaryKeyConstraint("record_a", "record_b", name="pk_match_pairs"),
 )
 Index("ix_match_pairs_band", match_pairs.c.band)
+Index("ix_match_pairs_record_b", match_pairs.c.record_b)
 
 imports = Table(
     "imports",

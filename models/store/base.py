@@ -41,6 +41,8 @@ from models.users import User, UserRole, new_token, token_hash
 
 RECORD_FILTERS = ("source", "case_id", "case_type", "role", "sex", "entity_id", "origin_region")
 MAX_PAGE = 200
+SMALL_ASSIGNMENT = 50
+"""Below this many records an entity assignment is plain UPDATEs, not a staging table."""
 
 
 class StoreError(RuntimeError):
@@ -296,6 +298,14 @@ class Store:
             missing = [{"id": e, "created_at": now} for e in wanted if e not in known]
             for chunk in _chunks(missing, 5000):
                 c.execute(insert(entities), list(chunk))
+            if len(assignment) <= SMALL_ASSIGNMENT:
+                for record, entity in assignment.items():
+                    c.execute(
+                        update(person_records)
+                        .where(person_records.c.id == record)
+                        .values(entity_id=entity)
+                    )
+                return len(assignment)
             staging = Table(
                 "entity_staging",
                 MetaData(),

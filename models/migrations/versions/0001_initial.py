@@ -77,6 +77,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_person_records_entity_id", "person_records", ["entity_id"])
     op.create_index("ix_person_records_case", "person_records", ["source", "case_id"])
+    op.create_index("ix_person_records_import", "person_records", ["import_id"])
     op.create_table(
         "relations",
         sa.Column("record_id", sa.Uuid, sa.ForeignKey("person_records.id"), nullable=False),
@@ -108,6 +109,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("record_a", "record_b", name="pk_match_pairs"),
     )
     op.create_index("ix_match_pairs_band", "match_pairs", ["band"])
+    op.create_index("ix_match_pairs_record_b", "match_pairs", ["record_b"])
     op.create_table(
         "imports",
         sa.Column("id", sa.Uuid, primary_key=True),
