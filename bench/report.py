@@ -60,23 +60,38 @@ def incremental_table(document: dict[str, Any]) -> str:
 
 def main() -> None:
     sections = (
-        ("import", import_table),
-        ("scale", scale_table),
-        ("incremental", incremental_table),
+        (
+            "import",
+            "Import throughput (`python -m bench.import_speed`: `nrm import --no-link` of a "
+            "generated file; target ≥ 20,000 records/s and ≤ 1 GB)",
+            import_table,
+        ),
+        (
+            "scale",
+            "Linking at scale (`python -m bench.scale`: `nrm link` file to file; target "
+            "1,000,000 records in ≤ 60 s and ≤ 4 GB)",
+            scale_table,
+        ),
+        (
+            "incremental",
+            "Incremental matching (`python -m bench.incremental --postgres`: one new record "
+            "against the stored population; target p95 ≤ 50 ms at 1,000,000 records)",
+            incremental_table,
+        ),
     )
     accuracy = _load("accuracy")
     if accuracy:
         print(
-            f"### Accuracy ({accuracy['data']['records']:,} records, seed "
-            f"{accuracy['data']['seed']})\n"
+            f"### Accuracy (`python -m bench.accuracy`: {accuracy['data']['records']:,} "
+            f"generated records, seed {accuracy['data']['seed']}, all tools in one run)\n"
         )
         print(table(accuracy["results"]))
         blocking = json.dumps(accuracy["blocking"])
         print(f"\n{json.dumps(accuracy['comparison'])} · blocking {blocking}\n")
-    for name, render in sections:
+    for name, title, render in sections:
         document = _load(name)
         if document:
-            print(f"### {name}\n\n{render(document)}\n")
+            print(f"### {title}\n\n{render(document)}\n")
 
 
 if __name__ == "__main__":
