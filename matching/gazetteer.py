@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from matching.text import LETTERS
+
 DATA_DIR = Path(__file__).parent / "data"
 ADMIN_FILE = DATA_DIR / "places_admin.csv"
 SETTLEMENTS_FILE = DATA_DIR / "places_settlements.csv"
@@ -35,38 +37,13 @@ LEVELS = ("village", "commune", "cercle", "region")
 EARTH_RADIUS_KM = 6371.0088
 
 # --------------------------------------------------------------------------------------
-# Folding. NOTE for the lead: ``fold_text`` duplicates ``matching.text.fold`` and
-# ``fold_place_key`` duplicates the orthographic rules of ``matching.text.name_key``
-# (written in parallel); unify once text.py lands. The build script imports these, so a
-# change here changes the derived files: rerun the build (the drift test will say so).
+# Folding. ``fold_text`` shares its letter table with ``matching.text.fold`` but keeps
+# place-specific steps (Roman numerals, letters split from digits, ç left to NFKD), and
+# ``fold_place_key`` still repeats part of ``matching.text.name_key``'s rules: unifying them
+# changes the keys stored in the derived files (rerun the build; the drift test says so).
 # --------------------------------------------------------------------------------------
 
-_SPECIAL = str.maketrans(
-    {
-        "ɛ": "e",
-        "Ɛ": "e",
-        "ɔ": "o",
-        "Ɔ": "o",
-        "ɲ": "ny",
-        "Ɲ": "ny",
-        "ŋ": "ng",
-        "Ŋ": "ng",
-        "œ": "oe",
-        "Œ": "oe",
-        "æ": "ae",
-        "Æ": "ae",
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ħ": "h",
-        "Ħ": "h",
-        "ı": "i",
-        "ł": "l",
-        "Ł": "l",
-    }
-)
+_SPECIAL = str.maketrans(LETTERS)
 # ASCII punctuation → space, apostrophes removed, letters and digits kept (a bytes table:
 # bytes.translate is several times faster than str.translate with a dict).
 _ASCII_FOLD = bytes(c if chr(c).isalnum() else 32 for c in range(256))

@@ -95,33 +95,39 @@ __all__ = ["fold", "name_key", "tokens"]
 
 _CACHE_SIZE = 1 << 18
 
-# Letters that NFKD does not decompose, and every apostrophe look-alike
-# mapped to "'" so one regex handles them before NFKD (NFKD turns ´ into a
-# space plus a combining accent).
+LETTERS: dict[str, str] = {
+    "ɛ": "e",
+    "Ɛ": "e",
+    "ɔ": "o",
+    "Ɔ": "o",
+    "ɲ": "ny",
+    "Ɲ": "ny",
+    "ŋ": "ng",
+    "Ŋ": "ng",
+    "œ": "oe",
+    "Œ": "oe",
+    "æ": "ae",
+    "Æ": "ae",
+    "ß": "ss",
+    "ø": "o",
+    "Ø": "o",
+    "đ": "d",
+    "Đ": "d",
+    "ł": "l",
+    "Ł": "l",
+    "ı": "i",
+    "ħ": "h",
+    "Ħ": "h",
+}
+"""Letters that NFKD does not decompose (the gazetteer folds with them too)."""
+
+# Names also read ç as s (Cissé = Sissé = Sise) and map every apostrophe look-alike to "'"
+# so one regex handles them before NFKD (NFKD turns ´ into a space plus a combining accent).
 _TRANSLATE = str.maketrans(
     {
-        "ɛ": "e",
-        "Ɛ": "e",
-        "ɔ": "o",
-        "Ɔ": "o",
-        "ɲ": "ny",
-        "Ɲ": "ny",
-        "ŋ": "ng",
-        "Ŋ": "ng",
+        **LETTERS,
         "ç": "s",
         "Ç": "s",
-        "œ": "oe",
-        "Œ": "oe",
-        "æ": "ae",
-        "Æ": "ae",
-        "ß": "ss",
-        "ø": "o",
-        "Ø": "o",
-        "đ": "d",
-        "Đ": "d",
-        "ł": "l",
-        "Ł": "l",
-        "ı": "i",
         "’": "'",
         "‘": "'",
         "‛": "'",
