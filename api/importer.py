@@ -14,11 +14,10 @@ from models.recordfile import RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
-from models.validation import DEFAULT_SOURCE, FieldError, validate_record, validate_relation
+from models.validation import DEFAULT_SOURCE, validate_relation, validated_rows
 
 BATCH = 5000
 MAX_LISTED_ERRORS = 1000
-NAME_COLUMNS = ("full_name", "family_name", "given_names")
 
 
 @dataclass
@@ -110,19 +109,13 @@ def _stage_records(
     today: date | None,
     on_rows: Callable[[int], None] | None,
 ) -> set[str]:
-    seen: dict[str, int] = {}
+    record_ids: set[str] = set()
     batch: list[dict[str, Any]] = []
     try:
-        for number, raw in read_table(path, required=("record_id",), any_of=NAME_COLUMNS):
+        for _, record_id, values, errors in validated_rows(path, source, today):
             report.rows += 1
-            values, errors = validate_record(raw, number, source, today)
-            record_id = (raw.get("record_id") or "").strip()
             if record_id:
-                first = seen.setdefault(record_id, number)
-                if first != number:
-                    errors.append(
-                        FieldError(number, "record_id", f'"{record_id}" already on row {first}')
-                    )
+                record_ids.add(record_id)
             for error in errors:
                 report.add_error(str(error))
             if values is not None and report.ok:
@@ -134,12 +127,12 @@ def _stage_records(
                 on_rows(1000)
     except RecordFileError as exc:
         report.add_error(f"{path.name}: {exc}")
-        return set(seen)
+        return record_ids
     if batch and report.ok:
         writer.add_records(batch)
     if on_rows is not None:
         on_rows(report.rows % 1000)
-    return set(seen)
+    return record_ids
 
 
 def _stage_relations(

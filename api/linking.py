@@ -23,9 +23,9 @@ from matching.columns import build_columns
 from matching.explain import explain_pair
 from matching.model import FSModel, default_model
 from matching.pipeline import link, match_new
-from models.recordfile import RecordFileError, read_table
+from models.recordfile import RecordFileError
 from models.store import Store
-from models.validation import validate_record
+from models.validation import validated_rows
 
 ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
 FULL_RELINK_SHARE = 0.5
@@ -46,22 +46,11 @@ def read_records_file(path: Path) -> list[dict[str, Any]]:
     """Validated rows of a records file; every error of the file is collected."""
     errors: list[str] = []
     rows: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
     try:
-        for number, raw in read_table(
-            path, required=("record_id",), any_of=("full_name", "family_name", "given_names")
-        ):
-            values, row_errors = validate_record(raw, number)
+        for _, _, values, row_errors in validated_rows(path):
             errors.extend(str(e) for e in row_errors)
-            if values is None:
-                continue
-            first = seen.setdefault(values["record_id"], number)
-            if first != number:
-                errors.append(
-                    f'row {number}, record_id: "{values["record_id"]}" already on row {first}'
-                )
-                continue
-            rows.append(values)
+            if values is not None:
+                rows.append(values)
     except RecordFileError as exc:
         errors.append(f"{path.name}: {exc}")
     if errors:

@@ -7,8 +7,10 @@ column and the value, e.g. `birth_date: cannot read "32/13/1999"`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from models.birthdates import (
@@ -18,6 +20,7 @@ from models.birthdates import (
     parse_birth_date,
     parse_plain_date,
 )
+from models.recordfile import read_table
 from models.records import RECORD_COLUMNS, CaseType, RelationKind, Role
 
 DEFAULT_SOURCE = "unspecified"
@@ -60,6 +63,8 @@ _TEXT_COLUMNS = (
     "current_location",
 )
 KNOWN_COLUMNS = frozenset(RECORD_COLUMNS)
+NAME_COLUMNS = ("full_name", "family_name", "given_names")
+"""A row needs at least one of these."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +206,26 @@ def _birth(
     out["birth_latest"] = interval.latest
     out["birth_precision"] = interval.precision.value
     out["birth_placeholder"] = interval.placeholder
+
+
+def validated_rows(
+    path: Path, default_source: str = DEFAULT_SOURCE, today: date | None = None
+) -> Iterator[tuple[int, str, dict[str, Any] | None, list[FieldError]]]:
+    """Every row of a records file: its number, its record id as written, its stored values
+    (None when bad) and its errors, a record id already used on an earlier row included.
+    Raises RecordFileError when the file as a whole cannot be read."""
+    seen: dict[str, int] = {}
+    for number, raw in read_table(path, required=("record_id",), any_of=NAME_COLUMNS):
+        values, errors = validate_record(raw, number, default_source, today)
+        record_id = (raw.get("record_id") or "").strip()
+        if record_id:
+            first = seen.setdefault(record_id, number)
+            if first != number:
+                errors.append(
+                    FieldError(number, "record_id", f'"{record_id}" already on row {first}')
+                )
+                values = None
+        yield number, record_id, values, errors
 
 
 def validate_relation(
