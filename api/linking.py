@@ -12,16 +12,19 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from api.progress import Stages
 from matching.blocking import all_record_keys, block_cap
-from matching.cluster import cluster
+from matching.cluster import cluster, members
 from matching.columns import build_columns
 from matching.explain import explain_pair
 from matching.model import FSModel, default_model
+from matching.names import parse_name
 from matching.pipeline import link, match_new
 from models.recordfile import RecordFileError
 from models.store import Store
@@ -68,8 +71,6 @@ def link_file(
     model: FSModel | None = None,
 ) -> dict[str, Any]:
     """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv)."""
-    from api.progress import Stages
-
     started = time.perf_counter()
     stages = Stages(f"linking {records.name}", enabled=None if progress else False)
     rows = read_records_file(records)
@@ -79,10 +80,9 @@ def link_file(
     )
     stages.done()
     labels = result.clusters.labels
-    members: dict[int, list[str]] = {}
-    for row, label in enumerate(labels.tolist()):
-        members.setdefault(label, []).append(result.columns.ids[row])
-    entity_of = {label: stable_entity_id(ids) for label, ids in members.items()}
+    clusters = members(labels)
+    ids = result.columns.ids
+    entity_of = {label: stable_entity_id(ids[r] for r in rows) for label, rows in clusters.items()}
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "entity_id"])
@@ -97,7 +97,7 @@ def link_file(
     bands = Counter(result.bands.tolist())
     return {
         "records": len(rows),
-        "entities": len(members),
+        "entities": len(clusters),
         "pairs": len(result.a),
         "match": bands.get("match", 0),
         "review": bands.get("review", 0),
@@ -217,10 +217,7 @@ def _assign_new(
         len(columns), a, b, probability, model.match_threshold, case=columns.case, must_link=must
     )
     assignment: dict[uuid.UUID, uuid.UUID] = {}
-    groups: dict[int, list[int]] = {}
-    for row, label in enumerate(result.labels.tolist()):
-        groups.setdefault(label, []).append(row)
-    for rows in groups.values():
+    for rows in members(result.labels).values():
         new_rows = [r for r in rows if r < new_count]
         if not new_rows:
             continue
@@ -252,11 +249,11 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     )
     previous = {r.id: r.entity_id for r in records}
     assignment: dict[uuid.UUID, uuid.UUID] = {}
-    groups: dict[int, list[uuid.UUID]] = {}
-    for row, label in enumerate(result.clusters.labels.tolist()):
-        groups.setdefault(label, []).append(result.columns.ids[row])
+    groups = [
+        [result.columns.ids[r] for r in rows] for rows in members(result.clusters.labels).values()
+    ]
     used: set[uuid.UUID] = set()
-    for ids in sorted(groups.values(), key=len, reverse=True):
+    for ids in sorted(groups, key=len, reverse=True):
         known = Counter(previous[i] for i in ids if previous.get(i) and previous[i] not in used)
         entity = known.most_common(1)[0][0] if known else stable_entity_id(str(i) for i in ids)
         used.add(entity)
@@ -280,9 +277,7 @@ def _age_band(record: Mapping[str, Any]) -> str:
     if earliest is None or latest is None:
         return "âge inconnu"
     middle = earliest + (latest - earliest) / 2
-    reference = registered or time.localtime()
-    year = reference.year if hasattr(reference, "year") else reference.tm_year
-    age = year - middle.year
+    age = (registered or date.today()).year - middle.year
     if age < 18:
         return "moins de 18 ans"
     low = (age // 10) * 10
@@ -290,8 +285,6 @@ def _age_band(record: Mapping[str, Any]) -> str:
 
 
 def _partial_name(record: Mapping[str, Any]) -> str:
-    from matching.names import parse_name
-
     parts = parse_name(
         full_name=record.get("full_name"),
         family_name=record.get("family_name"),
@@ -309,8 +302,6 @@ def search(
     query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
     year = description.get("birth_year")
     if year:
-        from datetime import date
-
         query["birth_earliest"], query["birth_latest"] = date(year, 1, 1), date(year, 12, 31)
         query["birth_precision"] = "year"
     query_columns = build_columns([query])

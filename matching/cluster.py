@@ -137,3 +137,11 @@ def _canonical(labels: np.ndarray) -> np.ndarray:
     for row, label in enumerate(labels.tolist()):
         smallest.setdefault(label, row)
     return np.fromiter((smallest[label] for label in labels.tolist()), dtype=np.int64)
+
+
+def members(labels: np.ndarray) -> dict[int, list[int]]:
+    """The rows of each cluster, by label."""
+    groups: dict[int, list[int]] = {}
+    for row, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(row)
+    return groups
