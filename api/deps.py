@@ -1,17 +1,21 @@
-"""FastAPI dependencies: the store, the authenticated user, role checks."""
+"""FastAPI dependencies: the store, the authenticated user, the role matrix, the request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Header, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.access import allowed
 from api.service import Service
-from models.users import User, UserRole
+from models.store.audit import AuditEntry
+from models.users import User
 
 _bearer = HTTPBearer(auto_error=False)
+_LANG = re.compile(r"^\s*([a-zA-Z]{2})")
 
 
 def get_service(request: Request) -> Service:
@@ -22,6 +26,7 @@ ServiceDep = Annotated[Service, Depends(get_service)]
 
 
 def current_user(
+    request: Request,
     service: ServiceDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
@@ -33,6 +38,14 @@ def current_user(
         )
     user = service.store.user_by_token(credentials.credentials)
     if user is None:
+        service.store.audit(
+            None,
+            AuditEntry(
+                "authentication_failed",
+                request_id=request.state.request_id,
+                detail={"path": request.url.path},
+            ),
+        )
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "invalid or revoked token",
@@ -41,14 +54,42 @@ def current_user(
     return user
 
 
-def require(*roles: UserRole) -> Callable[[User], User]:
-    def check(user: Annotated[User, Depends(current_user)]) -> User:
-        if user.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {user.role} may not do this")
-        return user
+def authorized(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+    """The role × endpoint matrix (`api.access.MATRIX`) decides, for every route."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", request.url.path)
+    if not allowed(request.method, path, user.role):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {user.role} may not do this")
+    return user
 
-    return check
+
+Authorized = Annotated[User, Depends(authorized)]
 
 
-ALL_ROLES = tuple(UserRole)
-AnyUser = Annotated[User, Depends(require(*ALL_ROLES))]
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What every audit row of a request carries, and the language of the answer."""
+
+    request_id: str
+    purpose: str | None
+    lang: str
+
+
+def context(
+    request: Request,
+    purpose: Annotated[
+        str | None,
+        Header(
+            alias="X-Purpose",
+            max_length=200,
+            description="Why you open this (recorded in the audit trail).",
+        ),
+    ] = None,
+    accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
+) -> Context:
+    match = _LANG.match(accept_language or "")
+    lang = "en" if match and match.group(1).lower() == "en" else "fr"
+    return Context(request.state.request_id, purpose, lang)
+
+
+ContextDep = Annotated[Context, Depends(context)]

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from api.progress import Stages
+from api.suggestions import suggestion_rows
 from matching.blocking import all_record_keys, block_cap
 from matching.cluster import cluster, members
 from matching.columns import build_columns
@@ -157,6 +158,8 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     )
     pairs = _pair_rows(columns, a, b, scores, bands, model.version)
     store.save_pairs(pairs, replacing=new_ids)
+    by_id = {r.id: r.model_dump() for r in [*new, *candidates]}
+    suggested = store.sync_suggestions(suggestion_rows(pairs, by_id), scope=new_ids)
     existing = {r.id: r.entity_id for r in candidates}
     entities = _assign_new(store, columns, a, b, scores.probability, model, len(new), existing)
     counts = Counter(bands.tolist())
@@ -167,6 +170,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         "pairs": len(a),
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
+        "suggestions": suggested["new"],
         "entities": entities,
     }
 
@@ -213,8 +217,19 @@ def _assign_new(
         first = by_entity.setdefault(entity, row)
         if first != row:
             must.append((first, row))
+    row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
+    confirmed, rejected = store.review_constraints()
+    must += [(row_of[x], row_of[y]) for x, y in confirmed if x in row_of and y in row_of]
+    cannot = [(row_of[x], row_of[y]) for x, y in rejected if x in row_of and y in row_of]
     result = cluster(
-        len(columns), a, b, probability, model.match_threshold, case=columns.case, must_link=must
+        len(columns),
+        a,
+        b,
+        probability,
+        model.match_threshold,
+        case=columns.case,
+        must_link=must,
+        cannot_link=cannot,
     )
     assignment: dict[uuid.UUID, uuid.UUID] = {}
     for rows in members(result.labels).values():
@@ -233,19 +248,45 @@ def _assign_new(
     return len(set(assignment.values()))
 
 
+def _review_unmerged(
+    bands: np.ndarray, a: np.ndarray, b: np.ndarray, to_review: list[tuple[int, int, str]]
+) -> np.ndarray:
+    """Pairs that scored as matches but were held back by a weak link between two persons
+    go to a reviewer (pairs held back by a rejection or a shared case do not)."""
+    weak = [(x, y) for x, y, why in to_review if why == "weak_link_between_clusters"]
+    if not weak:
+        return bands
+    size = int(max(a.max(), b.max())) + 1
+    held = [min(x, y) * size + max(x, y) for x, y in weak]
+    keys = np.minimum(a, b).astype(np.int64) * size + np.maximum(a, b)
+    bands = bands.copy()
+    bands[np.isin(keys, held) & (bands == "match")] = "review"
+    return bands
+
+
 def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     """Link the whole stored population again (batch), refit the model, keep entity ids."""
     records = sorted(store.iter_records(), key=lambda r: (r.source, r.record_id))
     dicts = _as_dicts(records)
-    result = link(dicts, _store_model(store), household=household)
+    confirmed, rejected = store.review_constraints()
+    result = link(
+        dicts,
+        _store_model(store),
+        household=household,
+        must_link=confirmed,
+        cannot_link=rejected,
+    )
     store.save_model(result.model.version, result.model.to_json())
     keys = all_record_keys(result.columns)
     store.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
     store.clear_pairs()
-    store.save_pairs(
-        _pair_rows(
-            result.columns, result.a, result.b, result.scores, result.bands, result.model.version
-        )
+    bands = _review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
+    pairs = _pair_rows(
+        result.columns, result.a, result.b, result.scores, bands, result.model.version
+    )
+    store.save_pairs(pairs)
+    suggested = store.sync_suggestions(
+        suggestion_rows(pairs, {d["id"]: d for d in dicts}), scope=None
     )
     previous = {r.id: r.entity_id for r in records}
     assignment: dict[uuid.UUID, uuid.UUID] = {}
@@ -260,13 +301,14 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         for i in ids:
             assignment[i] = entity
     store.assign_entities(assignment)
-    counts = Counter(result.bands.tolist())
+    counts = Counter(bands.tolist())
     return {
         "mode": "batch",
         "records": len(records),
         "pairs": len(result.a),
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
+        "suggestions": suggested["new"],
         "entities": len(groups),
     }
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Health(BaseModel):
@@ -22,3 +23,141 @@ class RecordList(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class Forbid(BaseModel):
+    """Request bodies: unknown fields (and server-owned ones such as status) are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DecisionRequest(Forbid):
+    decision: Literal["match", "non_match", "unsure"]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class LinkRequest(Forbid):
+    record_a: UUID
+    record_b: UUID
+    action: Literal["link", "unlink"]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RevertRequest(Forbid):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class SuggestionSummary(BaseModel):
+    id: str
+    status: str
+    probability: float
+    involves_minor: bool
+    tracing_request: bool
+    case_types: list[str | None]
+    organisations: list[str]
+    record_ids: list[str]
+    confirmations: int
+    model_version: str
+    version: int
+    updated_at: str
+
+
+class SuggestionPage(BaseModel):
+    items: list[SuggestionSummary]
+    total: int
+    limit: int
+    next_cursor: str | None
+
+
+class FieldComparison(BaseModel):
+    field: str
+    level: str
+    weight: float
+    reason: str
+
+
+class DecisionView(BaseModel):
+    id: str
+    suggestion_id: str | None
+    record_a: str
+    record_b: str
+    decision: str
+    note: str | None
+    effect: str
+    reverts: str | None
+    reverted: bool
+    model_version: str | None
+    user: str
+    role: str
+    created_at: str
+
+
+class SuggestionDetail(SuggestionSummary):
+    records: list[dict[str, Any]]
+    comparison: list[FieldComparison]
+    decisions: list[DecisionView]
+
+
+class SuggestionState(BaseModel):
+    id: str
+    status: str
+    version: int
+    confirmations: int | None = None
+
+
+class DecisionResult(BaseModel):
+    decision: DecisionView
+    suggestion: SuggestionState | None
+
+
+class ConsolidatedValue(BaseModel):
+    value: Any
+    records: list[str]
+    conflicts: list[dict[str, Any]]
+
+
+class EntityView(BaseModel):
+    id: str
+    created_at: str
+    records: list[dict[str, Any]]
+    consolidated: dict[str, ConsolidatedValue]
+    history: list[DecisionView]
+
+
+class AuditRow(BaseModel):
+    id: str
+    at: str
+    user_id: str | None
+    user_name: str | None
+    role: str | None
+    organisation: str | None
+    action: str
+    object_type: str | None
+    object_ids: list[str]
+    purpose: str | None
+    request_id: str | None
+    detail: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    items: list[AuditRow]
+    total: int
+    limit: int
+    offset: int
+
+
+class SearchHit(BaseModel):
+    """Minimal on purpose: a search must not become a way to locate a victim."""
+
+    entity_id: str
+    name: str
+    sex: str | None
+    age_band: str
+    region: str | None
+    score: float
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    organisation: str | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from uuid import UUID
 from api.importer import ImportReport, import_records
 from api.protection import record_view
 from models.store import Store
+from models.store.audit import AuditEntry
 from models.users import User
 
 
@@ -24,6 +26,28 @@ class RecordPage:
 class Service:
     def __init__(self, store: Store) -> None:
         self.store = store
+
+    def audit(
+        self,
+        user: User,
+        action: str,
+        object_type: str | None,
+        ids: Iterable[Any],
+        context: Any = None,
+        **detail: Any,
+    ) -> None:
+        """One audit row: who (user, role, organisation), what, on which ids, why, when."""
+        self.store.audit(
+            user,
+            AuditEntry(
+                action,
+                object_type,
+                tuple(str(i) for i in ids),
+                purpose=getattr(context, "purpose", None),
+                request_id=getattr(context, "request_id", None),
+                detail=detail,
+            ),
+        )
 
     def health(self) -> dict[str, Any]:
         return {"status": "ok", **self.store.health()}

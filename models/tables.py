@@ -167,4 +167,86 @@ match_models = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("active", Boolean, nullable=False),
     Column("document", Text, nullable=False),
+    Column("kind", String(20), nullable=False, server_default="fs"),
 )
+"""One active model per kind: `fs` (Fellegi-Sunter) and `learned` (from reviewers' decisions)."""
+
+suggestions = Table(
+    "suggestions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("record_a", Uuid, ForeignKey("person_records.id"), nullable=False),
+    Column("record_b", Uuid, ForeignKey("person_records.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("model_version", String(80), nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("uncertainty", Float, nullable=False),
+    Column("involves_minor", Boolean, nullable=False),
+    Column("tracing_request", Boolean, nullable=False),
+    Column("case_type_a", String(40)),
+    Column("case_type_b", String(40)),
+    Column("source_a", String(120), nullable=False),
+    Column("source_b", String(120), nullable=False),
+    Column("confirmed_by", Uuid),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("record_a", "record_b", name="uq_suggestions_pair"),
+)
+Index(
+    "ix_suggestions_queue",
+    suggestions.c.status,
+    suggestions.c.priority,
+    suggestions.c.uncertainty,
+    suggestions.c.id,
+)
+Index("ix_suggestions_record_b", suggestions.c.record_b)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("suggestion_id", Uuid, ForeignKey("suggestions.id")),
+    Column("record_a", Uuid, ForeignKey("person_records.id"), nullable=False),
+    Column("record_b", Uuid, ForeignKey("person_records.id"), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("note", Text),
+    Column("reverts", Uuid),
+    Column("effect", String(30), nullable=False),
+    Column("entities_before", JSON, nullable=False),
+    Column("entities_after", JSON, nullable=False),
+    Column("model_version", String(80)),
+    Column("user_id", Uuid, nullable=False),
+    Column("user_name", String(200), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("organisation", String(120)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_decisions_record_a", decisions.c.record_a)
+Index("ix_decisions_record_b", decisions.c.record_b)
+Index("ix_decisions_suggestion", decisions.c.suggestion_id)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("user_id", Uuid),
+    Column("user_name", String(200)),
+    Column("role", String(30)),
+    Column("organisation", String(120)),
+    Column("action", String(40), nullable=False),
+    Column("object_type", String(30)),
+    Column("object_ids", JSON, nullable=False),
+    Column("purpose", Text),
+    Column("request_id", String(64)),
+    Column("detail", JSON, nullable=False),
+)
+Index("ix_audit_at", audit.c.at)
+Index("ix_audit_user", audit.c.user_id)
+
+APPEND_ONLY: tuple[str, ...] = ("audit", "decisions")
+"""Tables no statement may update or delete from (a database trigger refuses it)."""

@@ -26,7 +26,9 @@ from sqlalchemy import (
 from models.database import is_sqlite, make_engine
 from models.migrate import current_revision, ensure_schema, head_revision
 from models.records import PersonRecord, Relation
+from models.store.audit import AuditStore
 from models.store.importing import ImportWriter
+from models.store.review import ReviewStore
 from models.tables import (
     blocking_keys,
     entities,
@@ -62,7 +64,7 @@ def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
         yield values[start : start + size]
 
 
-class Store:
+class Store(ReviewStore, AuditStore):
     """All reads and writes of the database go through here."""
 
     def __init__(self, engine: Engine) -> None:
@@ -157,6 +159,24 @@ class Store:
             rows = c.execute(query.limit(limit).offset(offset))
             items = [_record(r._mapping) for r in rows]
         return Page(items, total, limit, offset)
+
+    def entity(self, entity_id: uuid.UUID) -> tuple[datetime, list[PersonRecord]] | None:
+        """When the entity was created and its records, or None when there is no such entity."""
+        with self.engine.connect() as c:
+            created = c.execute(
+                select(entities.c.created_at).where(entities.c.id == entity_id)
+            ).scalar()
+            if created is None:
+                return None
+            rows = c.execute(
+                select(person_records)
+                .where(person_records.c.entity_id == entity_id)
+                .order_by(person_records.c.source, person_records.c.record_id)
+            )
+            records = [_record(r._mapping) for r in rows]
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        return created, records
 
     def count_records(self) -> int:
         with self.engine.connect() as c:
@@ -327,21 +347,27 @@ class Store:
             c.execute(text("DROP TABLE entity_staging"))
         return len(assignment)
 
-    def save_model(self, version: str, document: str) -> None:
-        """Store a fitted match model and make it the only active one."""
+    def save_model(self, version: str, document: str, kind: str = "fs") -> None:
+        """Store a model and make it the only active one of its kind (`fs` or `learned`)."""
         with self.engine.begin() as c:
-            c.execute(update(match_models).values(active=False))
+            c.execute(update(match_models).where(match_models.c.kind == kind).values(active=False))
             c.execute(delete(match_models).where(match_models.c.version == version))
             c.execute(
                 insert(match_models).values(
-                    version=version, created_at=datetime.now(UTC), active=True, document=document
+                    version=version,
+                    created_at=datetime.now(UTC),
+                    active=True,
+                    document=document,
+                    kind=kind,
                 )
             )
 
-    def active_model(self) -> str | None:
+    def active_model(self, kind: str = "fs") -> str | None:
         with self.engine.connect() as c:
             return c.execute(
-                select(match_models.c.document).where(match_models.c.active.is_(True))
+                select(match_models.c.document).where(
+                    match_models.c.active.is_(True), match_models.c.kind == kind
+                )
             ).scalar()
 
     def clear_pairs(self) -> None:

@@ -1,0 +1,396 @@
+"""Review use cases: the queue, one suggestion side by side, decisions, direct links, revert.
+
+Every decision is an append-only event written with the entity changes it
+made (`entities_before` / `entities_after`), inside one serialised
+transaction with its audit row; a revert is another event that restores
+`entities_before` exactly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+
+from api.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from api.protection import record_view
+from api.suggestions import active_model, score_pair, suggestion_row
+from matching.cluster import cluster, members
+from models.review import DecisionKind, Effect, SuggestionStatus, replay
+from models.store import Store
+from models.store.audit import AuditEntry, write_audit
+from models.store.review import ReviewTx
+from models.users import User
+
+DECIDED = (SuggestionStatus.CONFIRMED, SuggestionStatus.REJECTED)
+
+
+def etag(suggestion: dict[str, Any]) -> str:
+    return f'"{suggestion["id"]}.{suggestion["version"]}"'
+
+
+def _check_precondition(suggestion: dict[str, Any], if_match: str | None) -> None:
+    if not if_match or if_match.strip() == "*":
+        raise PreconditionRequired(
+            "send the suggestion's ETag in If-Match (read it with GET /suggestions/{id})"
+        )
+    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if etag(suggestion) not in offered:
+        raise PreconditionFailed(
+            f"the suggestion changed since you read it (now version {suggestion['version']}, "
+            f"status {suggestion['status']}): read it again before deciding"
+        )
+
+
+def _stringify(mapping: dict[uuid.UUID, uuid.UUID | None]) -> dict[str, str | None]:
+    return {str(r): str(e) if e else None for r, e in mapping.items()}
+
+
+def _merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]:
+    """Put the entities of a and b together, unless a reviewer or a case forbids it."""
+    current = tx.entity_of([a, b])
+    entity_a, entity_b = current.get(a), current.get(b)
+    if entity_a is not None and entity_a == entity_b:
+        return Effect.NONE, {}, {}
+    found = tx.members([e for e in (entity_a, entity_b) if e])
+    side_a = {r for r, e in found.items() if entity_a and e == entity_a} | {a}
+    side_b = {r for r, e in found.items() if entity_b and e == entity_b} | {b}
+    everyone = sorted(side_a | side_b, key=str)
+    cases = tx.cases_of(everyone)
+    shared = {cases[r] for r in side_a if cases.get(r)} & {cases[r] for r in side_b if cases.get(r)}
+    if shared:
+        source, case_id = next(iter(shared))
+        raise Conflict(
+            f"the two persons both appear in case {case_id} of {source}: one person appears "
+            "once in a case, so they cannot be merged"
+        )
+    _, cannot = tx.constraints(everyone)
+    for x, y in cannot:
+        if (x in side_a and y in side_b) or (x in side_b and y in side_a):
+            raise Conflict(
+                f"a reviewer rejected records {x} and {y} as the same person; revert that "
+                "decision before merging these persons"
+            )
+    before = {r: found[r] if r in found else current.get(r) for r in everyone}
+    target = entity_a or entity_b or uuid.uuid4()
+    after = {r: target for r in everyone}
+    tx.assign(after)
+    return Effect.MERGED, _stringify(before), _stringify(after)
+
+
+def _split(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, threshold: float) -> tuple[Effect, dict, dict]:
+    """Separate a and b when they are in one entity: re-cluster its records with the new
+    rejection; the part holding `a` keeps the entity id."""
+    current = tx.entity_of([a, b])
+    entity = current.get(a)
+    if entity is None or entity != current.get(b):
+        return Effect.NONE, {}, {}
+    rows = sorted(tx.members([entity]), key=str)
+    index = {r: i for i, r in enumerate(rows)}
+    pairs = [(index[x], index[y], p) for x, y, p in tx.scored_pairs(rows)]
+    must, cannot = tx.constraints(rows)
+    case_codes: dict[tuple[str, str], int] = {}
+    cases = tx.cases_of(rows)
+    case = np.array(
+        [case_codes.setdefault(cases[r], len(case_codes)) if cases.get(r) else -1 for r in rows]
+    )
+    result = cluster(
+        len(rows),
+        np.array([p[0] for p in pairs], dtype=np.int64),
+        np.array([p[1] for p in pairs], dtype=np.int64),
+        np.array([p[2] for p in pairs], dtype=float),
+        threshold,
+        case=case,
+        must_link=[(index[x], index[y]) for x, y in must],
+        cannot_link=[(index[x], index[y]) for x, y in [*cannot, (a, b)]],
+    )
+    if result.labels[index[a]] == result.labels[index[b]]:
+        raise Conflict(
+            "confirmed decisions keep these two records in one person; revert them first"
+        )
+    after: dict[uuid.UUID, uuid.UUID] = {}
+    for group in members(result.labels).values():
+        ids = [rows[i] for i in group]
+        target = entity if a in ids else uuid.uuid4()
+        after.update({r: target for r in ids})
+    before = {r: entity for r in rows}
+    moved = {r: e for r, e in after.items() if e != entity}
+    tx.assign(moved)
+    return Effect.SPLIT, _stringify(before), _stringify(after)
+
+
+def _effective(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+    history = [
+        d
+        for d in tx.decisions_of_suggestion(suggestion_id)
+        if d["decision"] != DecisionKind.REVERT.value
+    ]
+    reverted = tx.reverted_ids(d["id"] for d in history)
+    return [d for d in history if d["id"] not in reverted]
+
+
+def _apply(
+    tx: ReviewTx,
+    store: Store,
+    user: User,
+    suggestion: dict[str, Any],
+    decision: DecisionKind,
+    note: str | None,
+    request_id: str | None,
+) -> dict[str, Any]:
+    status = SuggestionStatus(suggestion["status"])
+    if status in DECIDED:
+        raise Conflict(
+            f"this suggestion is already {status.value}; revert that decision to change it"
+        )
+    if status is SuggestionStatus.WITHDRAWN:
+        raise Conflict("this suggestion was withdrawn: linkage no longer finds the pair uncertain")
+    if (
+        decision is DecisionKind.MATCH
+        and status is SuggestionStatus.AWAITING_SECOND
+        and suggestion["confirmed_by"] == user.id
+    ):
+        raise Conflict(
+            "you already confirmed this match; it involves a minor, so a second, different "
+            "reviewer must confirm it (four eyes)"
+        )
+    history = [(d["decision"], d["user_id"]) for d in _effective(tx, suggestion["id"])]
+    state = replay([*history, (decision.value, user.id)], suggestion["involves_minor"])
+    a, b = suggestion["record_a"], suggestion["record_b"]
+    effect, before, after = Effect.NONE, {}, {}
+    if state.status is SuggestionStatus.CONFIRMED:
+        effect, before, after = _merge(tx, a, b)
+    elif state.status is SuggestionStatus.REJECTED:
+        effect, before, after = _split(tx, a, b, active_model(store).match_threshold)
+    elif state.status is SuggestionStatus.AWAITING_SECOND:
+        effect = Effect.FIRST_CONFIRMATION
+    event = tx.add_decision(
+        {
+            "suggestion_id": suggestion["id"],
+            "record_a": a,
+            "record_b": b,
+            "decision": decision.value,
+            "note": note,
+            "reverts": None,
+            "effect": effect.value,
+            "entities_before": before,
+            "entities_after": after,
+            "model_version": suggestion["model_version"],
+            "user_id": user.id,
+            "user_name": user.name,
+            "role": user.role.value,
+            "organisation": user.organisation,
+        }
+    )
+    version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
+    write_audit(
+        tx.c,
+        user,
+        AuditEntry(
+            "decision",
+            "suggestion",
+            (suggestion["id"], a, b),
+            request_id=request_id,
+            detail={"decision": decision.value, "effect": effect.value, "event": str(event["id"])},
+        ),
+    )
+    updated = {**suggestion, "status": state.status.value, "version": version}
+    return {
+        "decision": decision_view(event),
+        "suggestion": {
+            "id": str(suggestion["id"]),
+            "status": state.status.value,
+            "version": version,
+            "confirmations": _confirmations(state.status),
+        },
+        "etag": etag(updated),
+    }
+
+
+def _confirmations(status: SuggestionStatus) -> int:
+    return {SuggestionStatus.AWAITING_SECOND: 1, SuggestionStatus.CONFIRMED: 2}.get(status, 0)
+
+
+def decision_view(event: dict[str, Any], reverted: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(event["id"]),
+        "suggestion_id": str(event["suggestion_id"]) if event["suggestion_id"] else None,
+        "record_a": str(event["record_a"]),
+        "record_b": str(event["record_b"]),
+        "decision": event["decision"],
+        "note": event["note"],
+        "effect": event["effect"],
+        "reverts": str(event["reverts"]) if event["reverts"] else None,
+        "reverted": reverted,
+        "model_version": event["model_version"],
+        "user": event["user_name"],
+        "role": event["role"],
+        "created_at": event["created_at"].isoformat(),
+    }
+
+
+def decide(
+    store: Store,
+    user: User,
+    suggestion_id: uuid.UUID,
+    decision: DecisionKind,
+    note: str | None,
+    if_match: str | None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    with store.review_transaction() as tx:
+        suggestion = tx.suggestion(suggestion_id)
+        if suggestion is None:
+            raise NotFound("no such suggestion")
+        _check_precondition(suggestion, if_match)
+        return _apply(tx, store, user, suggestion, decision, note, request_id)
+
+
+def link_records(
+    store: Store,
+    user: User,
+    record_a: uuid.UUID,
+    record_b: uuid.UUID,
+    decision: DecisionKind,
+    note: str | None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """A reviewer links (or unlinks) two records directly: the pair becomes a suggestion
+    (scored now if it was never suggested) and the decision is applied to it."""
+    if record_a == record_b:
+        raise Conflict("a record is always the same person as itself")
+    first, second = store.get_record(record_a), store.get_record(record_b)
+    if first is None or second is None:
+        raise NotFound("no such record")
+    model = active_model(store)
+    scored = score_pair(first, second, model, store.estimated_record_count())
+    row = suggestion_row(
+        scored,
+        first.model_dump() if scored["record_a"] == first.id else second.model_dump(),
+        second.model_dump() if scored["record_a"] == first.id else first.model_dump(),
+    )
+    with store.review_transaction() as tx:
+        suggestion = tx.suggestion_for_pair(record_a, record_b)
+        if suggestion is None:
+            suggestion = tx.add_suggestion(row)
+        elif suggestion["status"] == SuggestionStatus.WITHDRAWN:
+            tx.set_suggestion(suggestion["id"], SuggestionStatus.PENDING.value, None)
+            suggestion = tx.suggestion(suggestion["id"])
+            assert suggestion is not None
+        return _apply(tx, store, user, suggestion, decision, note, request_id)
+
+
+def revert(
+    store: Store,
+    user: User,
+    decision_id: uuid.UUID,
+    reason: str,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """Undo one decision: its entity changes are restored exactly, the suggestion's state
+    is replayed without it. A decision that later decisions built on is reverted after them."""
+    with store.review_transaction() as tx:
+        event = tx.decision(decision_id)
+        if event is None:
+            raise NotFound("no such decision")
+        if event["decision"] == DecisionKind.REVERT.value:
+            raise Conflict("a revert cannot be reverted; decide the suggestion again instead")
+        if tx.reverted_ids([decision_id]):
+            raise Conflict("this decision was already reverted")
+        affected = sorted(set(event["entities_before"]) | set(event["entities_after"]))
+        later = tx.later_decisions(event["seq"], affected)
+        if later:
+            names = ", ".join(f"{d['id']} ({d['decision']} by {d['user_name']})" for d in later)
+            raise Conflict(f"later decisions changed the same persons; revert them first: {names}")
+        restore = {
+            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event["entities_before"].items()
+        }
+        current = tx.entity_of(restore)
+        tx.restore(restore)
+        suggestion = tx.suggestion(event["suggestion_id"]) if event["suggestion_id"] else None
+        status = None
+        if suggestion is not None:
+            remaining = [
+                (d["decision"], d["user_id"])
+                for d in _effective(tx, suggestion["id"])
+                if d["id"] != decision_id
+            ]
+            state = replay(remaining, suggestion["involves_minor"])
+            version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
+            status = {"id": str(suggestion["id"]), "status": state.status.value, "version": version}
+        undo = tx.add_decision(
+            {
+                "suggestion_id": event["suggestion_id"],
+                "record_a": event["record_a"],
+                "record_b": event["record_b"],
+                "decision": DecisionKind.REVERT.value,
+                "note": reason,
+                "reverts": decision_id,
+                "effect": Effect.RESTORED.value if restore else Effect.NONE.value,
+                "entities_before": _stringify(current),
+                "entities_after": event["entities_before"],
+                "model_version": event["model_version"],
+                "user_id": user.id,
+                "user_name": user.name,
+                "role": user.role.value,
+                "organisation": user.organisation,
+            }
+        )
+        write_audit(
+            tx.c,
+            user,
+            AuditEntry(
+                "revert",
+                "decision",
+                (decision_id, event["record_a"], event["record_b"]),
+                request_id=request_id,
+                detail={"reason": reason, "event": str(undo["id"])},
+            ),
+        )
+    return {"decision": decision_view(undo), "suggestion": status}
+
+
+def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
+    """A queue entry: no names, no places; what a reviewer needs to pick the next one."""
+    return {
+        "id": str(s["id"]),
+        "status": s["status"],
+        "probability": round(s["probability"], 4),
+        "involves_minor": s["involves_minor"],
+        "tracing_request": s["tracing_request"],
+        "case_types": [s["case_type_a"], s["case_type_b"]],
+        "organisations": sorted({s["source_a"], s["source_b"]}),
+        "record_ids": [str(s["record_a"]), str(s["record_b"])],
+        "confirmations": _confirmations(SuggestionStatus(s["status"])),
+        "model_version": s["model_version"],
+        "version": s["version"],
+        "updated_at": s["updated_at"].isoformat(),
+    }
+
+
+def suggestion_detail(
+    store: Store, user: User, suggestion: dict[str, Any], lang: str
+) -> dict[str, Any]:
+    """Both records side by side, each field's comparison level, weight and reason."""
+    first = store.get_record(suggestion["record_a"])
+    second = store.get_record(suggestion["record_b"])
+    if first is None or second is None:
+        raise NotFound("a record of this suggestion no longer exists")
+    history = store.decisions_touching([first.id, second.id])
+    own = [d for d in history if d["suggestion_id"] == suggestion["id"]]
+    reverted = {d["reverts"] for d in own if d["reverts"]}
+    return {
+        **suggestion_summary(suggestion),
+        "records": [record_view(first, user), record_view(second, user)],
+        "comparison": [
+            {
+                "field": r["field"],
+                "level": r["level"],
+                "weight": r["weight"],
+                "reason": r.get(lang) or r["fr"],
+            }
+            for r in suggestion["reasons"]
+        ],
+        "decisions": [decision_view(d, d["id"] in reverted) for d in own],
+    }

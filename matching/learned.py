@@ -1,0 +1,337 @@
+"""A match model learned from reviewers' decisions, kept as plain data.
+
+Reviewers confirm or reject suggested pairs. Their decisions teach what the
+Fellegi-Sunter model cannot see on its own, for instance that a same family
+name in the same village with different given names is a namesake, not the
+same person. A logistic regression is fitted with scikit-learn on the
+comparison levels of the decided pairs (one-hot, the `missing` level being
+the baseline that carries no evidence, as in the FS model), then stored as
+an intercept and one coefficient per readable feature name. The stored
+model is JSON that can be diffed in review, never a pickle, and predicts
+with numpy alone.
+
+`train` fits on part of the decisions and measures the current and the new
+model on the held-out rest; the caller switches only when the report says
+the new one is `better`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+
+from matching.model import COMPARISONS
+
+HOUSEHOLD_FEATURE = "household_support"
+SIBLING_FEATURE = "sibling"
+REGULARISATION_C = 1.0
+"""Inverse strength of the L2 penalty: keeps levels seen in a handful of decisions near zero."""
+MIN_DECISIONS = 100
+MIN_PER_CLASS = 20
+"""Confirmed and rejected decisions each needed: fewer leave a held-out set too small to judge."""
+LN2 = math.log(2.0)
+
+
+class NotEnoughDecisions(ValueError):
+    """The decisions cannot train and fairly judge a model (too few, or one kind only)."""
+
+
+def feature_names() -> list[str]:
+    """`comparison=level` for every level but `missing`, then household support and sibling."""
+    names = [f"{c.name}={level}" for c in COMPARISONS for level in c.levels[1:]]
+    return [*names, HOUSEHOLD_FEATURE, SIBLING_FEATURE]
+
+
+def _check_levels(levels: np.ndarray) -> np.ndarray:
+    levels = np.asarray(levels)
+    if levels.ndim != 2 or levels.shape[1] != len(COMPARISONS):
+        raise ValueError(f"levels must have shape (pairs, {len(COMPARISONS)}), got {levels.shape}")
+    for k, comparison in enumerate(COMPARISONS):
+        column = levels[:, k]
+        if column.size and (column.min() < 0 or column.max() >= len(comparison.levels)):
+            raise ValueError(f"a level of {comparison.name} is out of range")
+    return levels.astype(np.int64, copy=False)
+
+
+def features(levels: np.ndarray, household: np.ndarray, sibling: np.ndarray) -> np.ndarray:
+    """The feature matrix of pairs, columns in `feature_names()` order."""
+    levels = _check_levels(levels)
+    household = np.asarray(household, dtype=float).reshape(-1)
+    sibling = np.asarray(sibling, dtype=bool).reshape(-1)
+    if not len(household) == len(sibling) == len(levels):
+        raise ValueError("levels, household and sibling must describe the same pairs")
+    blocks = []
+    for k, comparison in enumerate(COMPARISONS):
+        # Column j stands for level j + 1; `missing` (0) matches no column.
+        blocks.append(levels[:, k, None] == np.arange(1, len(comparison.levels)))
+    blocks.append(household[:, None])
+    blocks.append(sibling[:, None])
+    return np.hstack(blocks).astype(float)
+
+
+def logistic_regression() -> LogisticRegression:
+    """The estimator, unfitted: L2, and rejections weigh as much as confirmations in total."""
+    return LogisticRegression(
+        C=REGULARISATION_C, class_weight="balanced", solver="lbfgs", max_iter=5000
+    )
+
+
+def _version(intercept: float, coefficients: dict[str, float], threshold: float) -> str:
+    """`learned-<digest>` of what decides a prediction, so equal models share a version."""
+    document = {"intercept": intercept, "coefficients": coefficients, "threshold": threshold}
+    text = json.dumps(document, sort_keys=True)
+    return "learned-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """A fitted logistic regression as data.
+
+    Because classes are weighted equally in training, `predict` gives odds as
+    if confirmations and rejections were equally common: a score to compare
+    with `threshold`, not the base rate of matches among all pairs.
+    """
+
+    intercept: float
+    coefficients: dict[str, float]
+    threshold: float
+    decisions: int
+    """How many decisions the model was fitted on."""
+    version: str
+
+    @classmethod
+    def from_estimator(
+        cls, estimator: LogisticRegression, *, decisions: int, threshold: float = 0.5
+    ) -> LearnedModel:
+        intercept = float(estimator.intercept_[0])
+        coefficients = dict(zip(feature_names(), map(float, estimator.coef_[0]), strict=True))
+        return cls(
+            intercept=intercept,
+            coefficients=coefficients,
+            threshold=threshold,
+            decisions=decisions,
+            version=_version(intercept, coefficients, threshold),
+        )
+
+    def _weights(self) -> np.ndarray:
+        return np.asarray([self.coefficients[name] for name in feature_names()], dtype=float)
+
+    def log_odds(
+        self, levels: np.ndarray, household: np.ndarray, sibling: np.ndarray
+    ) -> np.ndarray:
+        """Natural log-odds of a match, per pair."""
+        return features(levels, household, sibling) @ self._weights() + self.intercept
+
+    def predict(self, levels: np.ndarray, household: np.ndarray, sibling: np.ndarray) -> np.ndarray:
+        """Probability of a match, per pair (the logistic function of `log_odds`)."""
+        z = self.log_odds(levels, household, sibling)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def is_match(
+        self, levels: np.ndarray, household: np.ndarray, sibling: np.ndarray
+    ) -> np.ndarray:
+        return self.predict(levels, household, sibling) >= self.threshold
+
+    def explain(
+        self, levels: np.ndarray, household: float, sibling: bool
+    ) -> list[tuple[str, float]]:
+        """Why one pair scores as it does: the features that weigh, largest first.
+
+        Each weight is coefficient x feature value in log2 odds, as in the
+        FS reasons (+1 doubles the odds of a match, -1 halves them). They
+        add up, with `intercept / ln 2`, to the pair's log2 odds.
+        """
+        row = features(np.asarray(levels).reshape(1, -1), [household], [sibling])[0]
+        parts = row * self._weights() / LN2
+        reasons = [(name, float(w)) for name, w in zip(feature_names(), parts, strict=True) if w]
+        return sorted(reasons, key=lambda reason: -abs(reason[1]))
+
+    def to_json(self) -> str:
+        document = {
+            "version": self.version,
+            "kind": "logistic_regression",
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "decisions": self.decisions,
+            "coefficients": self.coefficients,
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> LearnedModel:
+        """Read a model; refuse one whose features or version do not fit this code."""
+        document = json.loads(text)
+        coefficients = {k: float(v) for k, v in document["coefficients"].items()}
+        if sorted(coefficients) != sorted(feature_names()):
+            raise ValueError("learned model features differ from the code's")
+        coefficients = {name: coefficients[name] for name in feature_names()}
+        intercept, threshold = float(document["intercept"]), float(document["threshold"])
+        version = _version(intercept, coefficients, threshold)
+        if document["version"] != version:
+            raise ValueError(
+                f"learned model version {document['version']} does not match its "
+                f"coefficients ({version})"
+            )
+        return cls(intercept, coefficients, threshold, int(document["decisions"]), version)
+
+
+def fit(
+    levels: np.ndarray,
+    household: np.ndarray,
+    sibling: np.ndarray,
+    labels: np.ndarray,
+    *,
+    threshold: float = 0.5,
+) -> LearnedModel:
+    """Fit on all the given decisions (`labels` True for a confirmed match)."""
+    x = features(levels, household, sibling)
+    y = _check_labels(labels, len(x))
+    estimator = logistic_regression().fit(x, y)
+    return LearnedModel.from_estimator(estimator, decisions=len(y), threshold=threshold)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """How well a model's match / non-match calls agree with reviewers' decisions."""
+
+    precision: float
+    recall: float
+    f1: float
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    true_negatives: int
+
+
+def metrics(predicted: np.ndarray, labels: np.ndarray) -> Metrics:
+    """Precision, recall and F1 of match calls; 0 where nothing was called or confirmed."""
+    predicted = np.asarray(predicted, dtype=bool)
+    labels = np.asarray(labels, dtype=bool)
+    tp = int((predicted & labels).sum())
+    fp = int((predicted & ~labels).sum())
+    fn = int((~predicted & labels).sum())
+    tn = int((~predicted & ~labels).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Metrics(precision, recall, f1, tp, fp, fn, tn)
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    model: LearnedModel
+    current: Metrics
+    """The current model on the held-out decisions."""
+    learned: Metrics
+    """The new model on the same held-out decisions."""
+    current_threshold: float
+    train_size: int
+    train_positives: int
+    train_negatives: int
+    holdout_size: int
+    holdout_positives: int
+    holdout_negatives: int
+
+    @property
+    def better(self) -> bool:
+        """Switch only on a strictly higher F1: on a tie the current model stays."""
+        return self.learned.f1 > self.current.f1
+
+    def to_dict(self) -> dict[str, Any]:
+        document = asdict(self)
+        document["model"] = json.loads(self.model.to_json())
+        document["better"] = self.better
+        return document
+
+
+def _check_labels(labels: np.ndarray, pairs: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (pairs,):
+        raise ValueError(f"expected {pairs} labels, got shape {labels.shape}")
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError("labels must be True (match) or False (non-match)")
+    return labels.astype(bool)
+
+
+def _refuse_if_too_few(labels: np.ndarray, min_decisions: int, min_per_class: int) -> None:
+    confirmed = int(labels.sum())
+    rejected = len(labels) - confirmed
+    if len(labels) < min_decisions:
+        raise NotEnoughDecisions(
+            f"{len(labels)} decisions; at least {min_decisions} are needed to train a model"
+        )
+    if confirmed == 0 or rejected == 0:
+        kind = "confirmed matches" if rejected == 0 else "rejections"
+        raise NotEnoughDecisions(
+            f"all {len(labels)} decisions are {kind}; a model needs both kinds to learn from"
+        )
+    if min(confirmed, rejected) < min_per_class:
+        raise NotEnoughDecisions(
+            f"{confirmed} confirmed and {rejected} rejected decisions; "
+            f"at least {min_per_class} of each are needed"
+        )
+
+
+def train(
+    levels: np.ndarray,
+    household: np.ndarray,
+    sibling: np.ndarray,
+    labels: np.ndarray,
+    current_probability: np.ndarray,
+    *,
+    holdout: float = 0.25,
+    seed: int = 0,
+    min_decisions: int = MIN_DECISIONS,
+    min_per_class: int = MIN_PER_CLASS,
+    current_threshold: float = 0.5,
+    learned_threshold: float = 0.5,
+) -> TrainingReport:
+    """Fit a model on part of the decisions and judge it against the current one on the rest.
+
+    The split is stratified and seeded, so the same decisions and seed give
+    the same model and report. The returned model is the one that was
+    judged (fitted on the training part only). Raises `NotEnoughDecisions`
+    when there are too few decisions or only one kind.
+    """
+    if not 0 < holdout < 1:
+        raise ValueError(f"holdout must be a fraction between 0 and 1, got {holdout}")
+    x = features(levels, household, sibling)
+    y = _check_labels(labels, len(x))
+    current_probability = np.asarray(current_probability, dtype=float).reshape(-1)
+    if len(current_probability) != len(y):
+        raise ValueError("current_probability must give one probability per decision")
+    _refuse_if_too_few(y, min_decisions, min_per_class)
+
+    train_index, held_index = train_test_split(
+        np.arange(len(y)), test_size=holdout, stratify=y, random_state=seed
+    )
+    estimator = logistic_regression().fit(x[train_index], y[train_index])
+    model = LearnedModel.from_estimator(
+        estimator, decisions=len(train_index), threshold=learned_threshold
+    )
+    held_labels = y[held_index]
+    learned_calls = model.is_match(
+        np.asarray(levels)[held_index],
+        np.asarray(household)[held_index],
+        np.asarray(sibling)[held_index],
+    )
+    current_calls = current_probability[held_index] >= current_threshold
+    return TrainingReport(
+        model=model,
+        current=metrics(current_calls, held_labels),
+        learned=metrics(learned_calls, held_labels),
+        current_threshold=current_threshold,
+        train_size=len(train_index),
+        train_positives=int(y[train_index].sum()),
+        train_negatives=int((~y[train_index]).sum()),
+        holdout_size=len(held_index),
+        holdout_positives=int(held_labels.sum()),
+        holdout_negatives=int((~held_labels).sum()),
+    )

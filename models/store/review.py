@@ -1,0 +1,490 @@
+"""Suggestions, decision events and the entity changes they make.
+
+A decision is read, checked and written inside one serialised transaction
+(`BEGIN IMMEDIATE` on SQLite, a transaction-level advisory lock on
+PostgreSQL), so of two reviewers deciding at once exactly one sees the
+version they read.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
+
+from models.review import OPEN_STATUSES, DecisionKind, SuggestionStatus
+from models.tables import decisions, entities, match_pairs, person_records, suggestions
+
+REVIEW_LOCK = 7_340_112
+"""PostgreSQL advisory lock key that serialises review decisions."""
+QUEUE_FILTERS = ("status", "involves_minor", "organisation", "case_type")
+
+
+def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    items: list[dict[str, Any]]
+    total: int
+    next_cursor: tuple[int, float, str] | None
+
+
+def _pair_condition(record_ids: Sequence[uuid.UUID]) -> Any:
+    return or_(suggestions.c.record_a.in_(record_ids), suggestions.c.record_b.in_(record_ids))
+
+
+class ReviewTx:
+    """What a decision reads and writes, on one connection inside one transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.c = connection
+
+    def suggestion(self, suggestion_id: uuid.UUID) -> dict[str, Any] | None:
+        row = self.c.execute(select(suggestions).where(suggestions.c.id == suggestion_id)).first()
+        return dict(row._mapping) if row else None
+
+    def suggestion_for_pair(self, a: uuid.UUID, b: uuid.UUID) -> dict[str, Any] | None:
+        x, y = sorted((a, b), key=str)
+        row = self.c.execute(
+            select(suggestions).where(suggestions.c.record_a == x, suggestions.c.record_b == y)
+        ).first()
+        return dict(row._mapping) if row else None
+
+    def add_suggestion(self, row: dict[str, Any]) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        values = {
+            "id": uuid.uuid4(),
+            "status": SuggestionStatus.PENDING.value,
+            "version": 1,
+            "confirmed_by": None,
+            "created_at": now,
+            "updated_at": now,
+            **row,
+        }
+        self.c.execute(insert(suggestions).values(**values))
+        return values
+
+    def set_suggestion(
+        self, suggestion_id: uuid.UUID, status: str, confirmed_by: uuid.UUID | None
+    ) -> int:
+        """Set the state and bump the version; returns the new version."""
+        self.c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == suggestion_id)
+            .values(
+                status=status,
+                confirmed_by=confirmed_by,
+                version=suggestions.c.version + 1,
+                updated_at=datetime.now(UTC),
+            )
+        )
+        return self.c.execute(
+            select(suggestions.c.version).where(suggestions.c.id == suggestion_id)
+        ).scalar_one()
+
+    def entity_of(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
+        found: dict[uuid.UUID, uuid.UUID | None] = {}
+        for chunk in _chunks(list(record_ids)):
+            rows = self.c.execute(
+                select(person_records.c.id, person_records.c.entity_id).where(
+                    person_records.c.id.in_(chunk)
+                )
+            )
+            found.update({r.id: r.entity_id for r in rows})
+        return found
+
+    def members(self, entity_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
+        """Every record of these entities, with its entity."""
+        found: dict[uuid.UUID, uuid.UUID] = {}
+        for chunk in _chunks([e for e in set(entity_ids) if e is not None]):
+            rows = self.c.execute(
+                select(person_records.c.id, person_records.c.entity_id).where(
+                    person_records.c.entity_id.in_(chunk)
+                )
+            )
+            found.update({r.id: r.entity_id for r in rows})
+        return found
+
+    def cases_of(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str] | None]:
+        found: dict[uuid.UUID, tuple[str, str] | None] = {}
+        for chunk in _chunks(list(record_ids)):
+            rows = self.c.execute(
+                select(
+                    person_records.c.id, person_records.c.source, person_records.c.case_id
+                ).where(person_records.c.id.in_(chunk))
+            )
+            found.update({r.id: (r.source, r.case_id) if r.case_id else None for r in rows})
+        return found
+
+    def scored_pairs(self, record_ids: Sequence[uuid.UUID]) -> list[tuple[Any, Any, float]]:
+        """Stored scored pairs between these records."""
+        wanted = set(record_ids)
+        found = []
+        for chunk in _chunks(list(record_ids)):
+            rows = self.c.execute(
+                select(
+                    match_pairs.c.record_a, match_pairs.c.record_b, match_pairs.c.probability
+                ).where(match_pairs.c.record_a.in_(chunk))
+            )
+            found.extend((r[0], r[1], r[2]) for r in rows if r[1] in wanted)
+        return found
+
+    def constraints(self, record_ids: Sequence[uuid.UUID]) -> tuple[list, list]:
+        """Confirmed (must-link) and rejected (cannot-link) pairs among these records."""
+        wanted = set(record_ids)
+        must, cannot = [], []
+        for chunk in _chunks(list(record_ids)):
+            rows = self.c.execute(
+                select(suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status).where(
+                    suggestions.c.record_a.in_(chunk),
+                    suggestions.c.status.in_(
+                        [SuggestionStatus.CONFIRMED.value, SuggestionStatus.REJECTED.value]
+                    ),
+                )
+            )
+            for a, b, status in rows:
+                if b in wanted:
+                    (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
+        return must, cannot
+
+    def assign(self, mapping: dict[uuid.UUID, uuid.UUID]) -> None:
+        """Move records to entities, creating the entities that do not exist yet."""
+        wanted = sorted(set(mapping.values()), key=str)
+        known = set(
+            self.c.execute(select(entities.c.id).where(entities.c.id.in_(wanted))).scalars()
+        )
+        now = datetime.now(UTC)
+        for entity in wanted:
+            if entity not in known:
+                self.c.execute(insert(entities).values(id=entity, created_at=now))
+        for record, entity in mapping.items():
+            self.c.execute(
+                update(person_records)
+                .where(person_records.c.id == record)
+                .values(entity_id=entity, updated_at=now)
+            )
+
+    def restore(self, mapping: dict[uuid.UUID, uuid.UUID | None]) -> None:
+        """Put records back in the entities they had (None: no entity)."""
+        self.assign({r: e for r, e in mapping.items() if e is not None})
+        now = datetime.now(UTC)
+        for record in [r for r, e in mapping.items() if e is None]:
+            self.c.execute(
+                update(person_records)
+                .where(person_records.c.id == record)
+                .values(entity_id=None, updated_at=now)
+            )
+
+    def decision(self, decision_id: uuid.UUID) -> dict[str, Any] | None:
+        row = self.c.execute(select(decisions).where(decisions.c.id == decision_id)).first()
+        return dict(row._mapping) if row else None
+
+    def reverted_ids(self, decision_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+        ids = list(decision_ids)
+        if not ids:
+            return set()
+        return set(
+            self.c.execute(
+                select(decisions.c.reverts).where(
+                    decisions.c.decision == DecisionKind.REVERT.value, decisions.c.reverts.in_(ids)
+                )
+            ).scalars()
+        )
+
+    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows = self.c.execute(
+            select(decisions)
+            .where(decisions.c.suggestion_id == suggestion_id)
+            .order_by(decisions.c.seq)
+        )
+        return [dict(r._mapping) for r in rows]
+
+    def later_decisions(self, seq: int, record_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Effective decisions after `seq` that changed an entity of these records."""
+        ids = [uuid.UUID(r) for r in record_ids]
+        rows = [
+            dict(r._mapping)
+            for chunk in _chunks(ids)
+            for r in self.c.execute(
+                select(decisions).where(
+                    decisions.c.seq > seq,
+                    or_(decisions.c.record_a.in_(chunk), decisions.c.record_b.in_(chunk)),
+                )
+            )
+        ]
+        touched = set(record_ids)
+        later = {
+            r["id"]: r
+            for r in rows
+            if r["decision"] != DecisionKind.REVERT.value
+            and (set(r["entities_before"]) & touched or set(r["entities_after"]) & touched)
+        }
+        for reverted in self.reverted_ids(later):
+            later.pop(reverted, None)
+        return sorted(later.values(), key=lambda r: r["seq"])
+
+    def add_decision(self, row: dict[str, Any]) -> dict[str, Any]:
+        seq = self.c.execute(select(func.coalesce(func.max(decisions.c.seq), 0))).scalar_one()
+        values = {"id": uuid.uuid4(), "seq": seq + 1, "created_at": datetime.now(UTC), **row}
+        self.c.execute(insert(decisions).values(**values))
+        return values
+
+
+class ReviewStore:
+    """The review half of the store (mixed into `Store`)."""
+
+    engine: Engine
+
+    @contextmanager
+    def review_transaction(self) -> Iterator[ReviewTx]:
+        """One serialised read-check-write transaction for a decision."""
+        connection = self.engine.connect().execution_options(immediate=True)
+        with connection, connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(select(func.pg_advisory_xact_lock(REVIEW_LOCK)))
+            yield ReviewTx(connection)
+
+    def sync_suggestions(
+        self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
+    ) -> dict[str, int]:
+        """Make the open suggestions follow a linkage run.
+
+        New uncertain pairs become pending suggestions; open ones are refreshed
+        (new probability, reasons and model: their version moves, so a reviewer
+        holding the old one is told); open ones the run no longer finds
+        uncertain are withdrawn. Decided suggestions are never touched. `scope`
+        limits withdrawal to pairs involving those records (an incremental run);
+        None means the run covered everything.
+        """
+        now = datetime.now(UTC)
+        counts = {"new": 0, "refreshed": 0, "withdrawn": 0}
+        with self.engine.begin() as c:
+            query = select(
+                suggestions.c.id,
+                suggestions.c.record_a,
+                suggestions.c.record_b,
+                suggestions.c.status,
+                suggestions.c.probability,
+                suggestions.c.model_version,
+            )
+            existing: dict[tuple[Any, Any], Any] = {}
+            if scope is None:
+                existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
+            else:
+                for chunk in _chunks(list(scope)):
+                    existing.update(
+                        {
+                            (r.record_a, r.record_b): r
+                            for r in c.execute(query.where(_pair_condition(chunk)))
+                        }
+                    )
+            inserts, refreshes = [], []
+            seen: set[tuple[Any, Any]] = set()
+            for row in rows:
+                key = (row["record_a"], row["record_b"])
+                seen.add(key)
+                found = existing.get(key)
+                if found is None:
+                    inserts.append(
+                        {
+                            "id": uuid.uuid4(),
+                            "status": SuggestionStatus.PENDING.value,
+                            "version": 1,
+                            "confirmed_by": None,
+                            "created_at": now,
+                            "updated_at": now,
+                            **row,
+                        }
+                    )
+                    continue
+                withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
+                changed = (
+                    abs(found.probability - row["probability"]) > 1e-9
+                    or found.model_version != row["model_version"]
+                )
+                if withdrawn_before or (found.status in OPEN_STATUSES and changed):
+                    status = SuggestionStatus.PENDING.value if withdrawn_before else found.status
+                    refreshes.append({**row, "sid": found.id, "new_status": status})
+            withdrawn = [
+                {"sid": r.id}
+                for key, r in existing.items()
+                if key not in seen and r.status in OPEN_STATUSES
+            ]
+            for chunk in _chunks(inserts, 5000):
+                c.execute(insert(suggestions), list(chunk))
+            if refreshes:
+                c.execute(
+                    update(suggestions)
+                    .where(suggestions.c.id == bindparam("sid"))
+                    .values(
+                        status=bindparam("new_status"),
+                        probability=bindparam("probability"),
+                        model_version=bindparam("model_version"),
+                        reasons=bindparam("reasons"),
+                        priority=bindparam("priority"),
+                        uncertainty=bindparam("uncertainty"),
+                        involves_minor=bindparam("involves_minor"),
+                        tracing_request=bindparam("tracing_request"),
+                        version=suggestions.c.version + 1,
+                        updated_at=now,
+                    ),
+                    [
+                        {
+                            k: r[k]
+                            for k in (
+                                "sid",
+                                "new_status",
+                                "probability",
+                                "model_version",
+                                "reasons",
+                                "priority",
+                                "uncertainty",
+                                "involves_minor",
+                                "tracing_request",
+                            )
+                        }
+                        for r in refreshes
+                    ],
+                )
+            if withdrawn:
+                c.execute(
+                    update(suggestions)
+                    .where(suggestions.c.id == bindparam("sid"))
+                    .values(
+                        status=SuggestionStatus.WITHDRAWN.value,
+                        version=suggestions.c.version + 1,
+                        updated_at=now,
+                    ),
+                    withdrawn,
+                )
+        counts.update(new=len(inserts), refreshed=len(refreshes), withdrawn=len(withdrawn))
+        return counts
+
+    def get_suggestion(self, suggestion_id: uuid.UUID) -> dict[str, Any] | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(suggestions).where(suggestions.c.id == suggestion_id)).first()
+        return dict(row._mapping) if row else None
+
+    def suggestion_queue(
+        self,
+        filters: dict[str, Any],
+        limit: int,
+        offset: int = 0,
+        cursor: tuple[int, float, str] | None = None,
+        probability: tuple[float | None, float | None] = (None, None),
+    ) -> QueuePage:
+        """Open suggestions in priority order: children and tracing requests first, then the
+        most uncertain. Keyset pagination by `cursor` (what the last page returned)."""
+        conditions = []
+        status = filters.get("status")
+        if status:
+            conditions.append(suggestions.c.status == status)
+        if filters.get("involves_minor") is not None:
+            conditions.append(suggestions.c.involves_minor.is_(bool(filters["involves_minor"])))
+        if filters.get("organisation"):
+            org = filters["organisation"]
+            conditions.append(or_(suggestions.c.source_a == org, suggestions.c.source_b == org))
+        if filters.get("case_type"):
+            kind = filters["case_type"]
+            conditions.append(
+                or_(suggestions.c.case_type_a == kind, suggestions.c.case_type_b == kind)
+            )
+        low, high = probability
+        if low is not None:
+            conditions.append(suggestions.c.probability >= low)
+        if high is not None:
+            conditions.append(suggestions.c.probability <= high)
+        order = (suggestions.c.priority.desc(), suggestions.c.uncertainty, suggestions.c.id)
+        query = select(suggestions).where(*conditions).order_by(*order)
+        if cursor is not None:
+            priority, uncertain, last = cursor
+            query = query.where(
+                or_(
+                    suggestions.c.priority < priority,
+                    and_(
+                        suggestions.c.priority == priority,
+                        or_(
+                            suggestions.c.uncertainty > uncertain,
+                            and_(
+                                suggestions.c.uncertainty == uncertain,
+                                suggestions.c.id > uuid.UUID(last),
+                            ),
+                        ),
+                    ),
+                )
+            )
+        else:
+            query = query.offset(offset)
+        counter = select(func.count()).select_from(suggestions).where(*conditions)
+        with self.engine.connect() as c:
+            items = [dict(r._mapping) for r in c.execute(query.limit(limit + 1))]
+            total = c.execute(counter).scalar_one()
+        more = len(items) > limit
+        items = items[:limit]
+        last_item = items[-1] if items and more else None
+        next_cursor = (
+            (last_item["priority"], last_item["uncertainty"], str(last_item["id"]))
+            if last_item
+            else None
+        )
+        return QueuePage(items, total, next_cursor)
+
+    def decisions_touching(self, record_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+        """Every decision event on a pair involving these records, oldest first."""
+        rows: dict[uuid.UUID, dict[str, Any]] = {}
+        with self.engine.connect() as c:
+            for chunk in _chunks(list(record_ids)):
+                for r in c.execute(
+                    select(decisions).where(
+                        or_(decisions.c.record_a.in_(chunk), decisions.c.record_b.in_(chunk))
+                    )
+                ):
+                    rows[r.id] = dict(r._mapping)
+        return sorted(rows.values(), key=lambda r: r["seq"])
+
+    def get_decision(self, decision_id: uuid.UUID) -> dict[str, Any] | None:
+        with self.engine.connect() as c:
+            row = c.execute(select(decisions).where(decisions.c.id == decision_id)).first()
+        return dict(row._mapping) if row else None
+
+    def review_constraints(self) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
+        """Every confirmed (must-link) and rejected (cannot-link) pair, by record id."""
+        must, cannot = [], []
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status).where(
+                    suggestions.c.status.in_(
+                        [SuggestionStatus.CONFIRMED.value, SuggestionStatus.REJECTED.value]
+                    )
+                )
+            )
+            for a, b, status in rows:
+                (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
+        return must, cannot
+
+    def decided_pairs(self) -> list[dict[str, Any]]:
+        """Pairs reviewers settled (confirmed or rejected), with the model that suggested them."""
+        with self.engine.connect() as c:
+            rows = c.execute(
+                select(
+                    suggestions.c.id,
+                    suggestions.c.record_a,
+                    suggestions.c.record_b,
+                    suggestions.c.status,
+                    suggestions.c.probability,
+                    suggestions.c.model_version,
+                ).where(
+                    suggestions.c.status.in_(
+                        [SuggestionStatus.CONFIRMED.value, SuggestionStatus.REJECTED.value]
+                    )
+                )
+            )
+            return [dict(r._mapping) for r in rows]

@@ -1,0 +1,342 @@
+"""Reviewers decide suggestions: ETag / If-Match, four eyes, direct links, revert."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+
+from api.linking import relink_all
+from models.store import Store
+from tests.api.conftest import World, add_suggestion
+
+
+def _read(world: World, name: str, who: str = "reviewer") -> tuple[dict, str]:
+    response = world.client.get(
+        f"/suggestions/{world.suggestions[name]}", headers=world.headers(who)
+    )
+    assert response.status_code == 200, response.text
+    return response.json(), response.headers["ETag"]
+
+
+def _decide(world: World, name: str, decision: str, who: str = "reviewer", etag: str | None = None):
+    if etag is None:
+        etag = _read(world, name, who)[1]
+    return world.client.post(
+        f"/suggestions/{world.suggestions[name]}/decision",
+        json={"decision": decision, "note": "vu les deux dossiers"},
+        headers=world.headers(who, **{"If-Match": etag}),
+    )
+
+
+def _entities(store: Store) -> dict[str, object]:
+    return {r.record_id: r.entity_id for r in store.list_records({}, limit=200).items}
+
+
+def test_the_queue_puts_children_and_tracing_requests_first(world: World) -> None:
+    body = world.client.get("/suggestions", headers=world.headers("reviewer")).json()
+    ids = [item["id"] for item in body["items"]]
+    adult = str(world.suggestions["adult"])
+    assert ids.index(adult) == len(ids) - 1
+    first = body["items"][0]
+    assert first["involves_minor"] or first["tracing_request"]
+
+
+def test_the_queue_filters_by_minor_and_probability(world: World) -> None:
+    minors = world.client.get(
+        "/suggestions?involves_minor=true", headers=world.headers("reviewer")
+    ).json()
+    assert [i["id"] for i in minors["items"]] == [str(world.suggestions["child"])]
+    none = world.client.get(
+        "/suggestions?min_probability=1&max_probability=1", headers=world.headers("reviewer")
+    ).json()
+    assert none["items"] == [] and none["total"] == 0
+
+
+def test_the_queue_filters_by_organisation_and_case_type(world: World) -> None:
+    tracing = world.client.get(
+        "/suggestions?case_type=tracing_request", headers=world.headers("reviewer")
+    ).json()
+    assert [i["id"] for i in tracing["items"]] == [str(world.suggestions["tracing"])]
+    other = world.client.get(
+        "/suggestions?organisation=UNICEF", headers=world.headers("reviewer")
+    ).json()
+    assert other["total"] == 0
+
+
+def test_a_cursor_walks_the_queue_once(world: World) -> None:
+    seen, cursor = [], None
+    while True:
+        url = "/suggestions?limit=1" + (f"&cursor={cursor}" if cursor else "")
+        body = world.client.get(url, headers=world.headers("reviewer")).json()
+        seen += [i["id"] for i in body["items"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(str(s) for s in world.suggestions.values())
+
+
+def test_a_suggestion_shows_both_records_and_every_field_in_french(world: World) -> None:
+    body, etag = _read(world, "adult")
+    assert sorted(r["record_id"] for r in body["records"]) == ["A-1", "A-2"]
+    fields = {c["field"] for c in body["comparison"]}
+    assert {"family_name", "given_names", "birth", "origin_place", "father"} <= fields
+    assert any("nom" in c["reason"] for c in body["comparison"])
+    assert etag.startswith('"')
+
+
+def test_a_suggestion_speaks_english_when_asked(world: World) -> None:
+    response = world.client.get(
+        f"/suggestions/{world.suggestions['adult']}",
+        headers=world.headers("reviewer", **{"Accept-Language": "en-GB,en;q=0.9"}),
+    )
+    reasons = " ".join(c["reason"] for c in response.json()["comparison"])
+    assert "name" in reasons and "nom " not in reasons
+
+
+def test_a_decision_without_if_match_is_refused_with_428(world: World) -> None:
+    response = world.client.post(
+        f"/suggestions/{world.suggestions['adult']}/decision",
+        json={"decision": "match"},
+        headers=world.headers("reviewer"),
+    )
+    assert response.status_code == 428
+
+
+def test_a_decision_with_a_stale_etag_is_refused_with_412(world: World) -> None:
+    _, etag = _read(world, "adult")
+    assert _decide(world, "adult", "unsure", etag=etag).status_code == 200
+    stale = _decide(world, "adult", "match", etag=etag)
+    assert stale.status_code == 412
+    assert "changed since you read it" in stale.json()["detail"]
+
+
+def test_a_confirmed_match_merges_the_two_persons(world: World) -> None:
+    response = _decide(world, "adult", "match")
+    assert response.status_code == 200, response.text
+    assert response.json()["suggestion"]["status"] == "confirmed"
+    assert response.json()["decision"]["effect"] == "merged"
+    entities = _entities(world.store)
+    assert entities["A-1"] is not None and entities["A-1"] == entities["A-2"]
+
+
+def test_a_decided_suggestion_cannot_be_decided_again(world: World) -> None:
+    _decide(world, "adult", "non_match")
+    again = _decide(world, "adult", "match")
+    assert again.status_code == 409
+    assert "revert" in again.json()["detail"]
+
+
+@pytest.mark.parametrize("attempts", [2])
+def test_of_two_reviewers_deciding_at_once_exactly_one_wins(world: World, attempts: int) -> None:
+    _, etag = _read(world, "adult", "reviewer")
+    headers = [world.headers(f"reviewer{i}") for i in range(attempts)]
+    barrier = threading.Barrier(attempts)
+    statuses: list[int] = []
+
+    def decide(i: int) -> None:
+        barrier.wait()
+        response = world.client.post(
+            f"/suggestions/{world.suggestions['adult']}/decision",
+            json={"decision": "match" if i == 0 else "non_match"},
+            headers={**headers[i], "If-Match": etag},
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=decide, args=(i,)) for i in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [200, 412]
+    events = [d for d in world.store.decisions_touching([world.records["A-1"]])]
+    assert len(events) == 1
+
+
+def test_a_child_merge_waits_for_a_second_reviewer(world: World) -> None:
+    first = _decide(world, "child", "match", who="reviewer")
+    assert first.json()["suggestion"] == {
+        "id": str(world.suggestions["child"]),
+        "status": "awaiting_second",
+        "version": 2,
+        "confirmations": 1,
+    }
+    entities = _entities(world.store)
+    assert entities["K-1"] is None or entities["K-1"] != entities["K-2"]
+    listed, _ = _read(world, "child", "reviewer2")
+    assert listed["confirmations"] == 1
+
+
+def test_the_same_reviewer_cannot_confirm_a_child_merge_twice(world: World) -> None:
+    _decide(world, "child", "match", who="reviewer")
+    again = _decide(world, "child", "match", who="reviewer")
+    assert again.status_code == 409
+    assert "four eyes" in again.json()["detail"]
+
+
+def test_a_second_reviewer_completes_a_child_merge(world: World) -> None:
+    _decide(world, "child", "match", who="reviewer")
+    second = _decide(world, "child", "match", who="reviewer2")
+    assert second.json()["suggestion"]["status"] == "confirmed"
+    entities = _entities(world.store)
+    assert entities["K-1"] is not None and entities["K-1"] == entities["K-2"]
+
+
+def test_reverting_a_merge_restores_the_persons_exactly(world: World) -> None:
+    before = _entities(world.store)
+    decided = _decide(world, "adult", "match").json()
+    reverted = world.client.post(
+        f"/decisions/{decided['decision']['id']}/revert",
+        json={"reason": "mauvais dossier ouvert"},
+        headers=world.headers("reviewer"),
+    )
+    assert reverted.status_code == 201, reverted.text
+    assert _entities(world.store) == before
+    assert reverted.json()["suggestion"]["status"] == "pending"
+    assert world.store.get_decision(uuid.UUID(decided["decision"]["id"])) is not None
+
+
+def test_reverting_the_second_confirmation_brings_back_one_confirmation(world: World) -> None:
+    _decide(world, "child", "match", who="reviewer")
+    second = _decide(world, "child", "match", who="reviewer2").json()
+    world.client.post(
+        f"/decisions/{second['decision']['id']}/revert",
+        json={"reason": "à revoir"},
+        headers=world.headers("reviewer2"),
+    )
+    body, _ = _read(world, "child")
+    assert body["status"] == "awaiting_second" and body["confirmations"] == 1
+
+
+def test_a_decision_is_reverted_only_once(world: World) -> None:
+    decided = _decide(world, "adult", "match").json()
+    url = f"/decisions/{decided['decision']['id']}/revert"
+    first = world.client.post(url, json={"reason": "erreur"}, headers=world.headers("reviewer"))
+    second = world.client.post(url, json={"reason": "erreur"}, headers=world.headers("reviewer"))
+    assert (first.status_code, second.status_code) == (201, 409)
+
+
+def test_a_decision_that_later_ones_built_on_is_reverted_after_them(world: World) -> None:
+    merged = _decide(world, "adult", "match").json()
+    a3 = world.records["A-1"]
+    other = add_suggestion(world.store, a3, world.records["T-2"])
+    world.suggestions["later"] = other
+    later = _decide(world, "later", "match")
+    assert later.status_code == 200, later.text
+    refused = world.client.post(
+        f"/decisions/{merged['decision']['id']}/revert",
+        json={"reason": "erreur"},
+        headers=world.headers("reviewer"),
+    )
+    assert refused.status_code == 409
+    assert later.json()["decision"]["id"] in refused.json()["detail"]
+
+
+def test_two_people_of_one_case_are_never_merged(world: World) -> None:
+    response = world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records["S-1"]),
+            "record_b": str(world.records["S-2"]),
+            "action": "link",
+        },
+        headers=world.headers("reviewer"),
+    )
+    assert response.status_code == 409
+    assert "case C7" in response.json()["detail"]
+
+
+def test_a_direct_link_creates_a_suggestion_and_merges(world: World) -> None:
+    response = world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records["A-1"]),
+            "record_b": str(world.records["T-1"]),
+            "action": "link",
+            "note": "même personne, confirmé par téléphone",
+        },
+        headers=world.headers("reviewer"),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["suggestion"]["status"] == "confirmed"
+    entities = _entities(world.store)
+    assert entities["A-1"] == entities["T-1"]
+
+
+def test_a_rejection_splits_a_person_linkage_had_made(world: World) -> None:
+    relink_all(world.store)
+    entities = _entities(world.store)
+    assert entities["A-1"] == entities["A-2"], "the linker should merge this clear pair"
+    response = world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records["A-1"]),
+            "record_b": str(world.records["A-2"]),
+            "action": "unlink",
+        },
+        headers=world.headers("reviewer"),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["decision"]["effect"] == "split"
+    after = _entities(world.store)
+    assert after["A-2"] != after["A-1"]
+    assert entities["A-1"] in (after["A-1"], after["A-2"]), "one part keeps the person's id"
+
+
+def test_reverting_a_split_restores_the_person(world: World) -> None:
+    relink_all(world.store)
+    before = _entities(world.store)
+    split = world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records["A-1"]),
+            "record_b": str(world.records["A-2"]),
+            "action": "unlink",
+        },
+        headers=world.headers("reviewer"),
+    ).json()
+    world.client.post(
+        f"/decisions/{split['decision']['id']}/revert",
+        json={"reason": "erreur de saisie"},
+        headers=world.headers("reviewer"),
+    )
+    assert _entities(world.store) == before
+
+
+def test_relinking_never_undoes_a_rejection(world: World) -> None:
+    relink_all(world.store)
+    world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records["A-1"]),
+            "record_b": str(world.records["A-2"]),
+            "action": "unlink",
+        },
+        headers=world.headers("reviewer"),
+    )
+    relink_all(world.store)
+    entities = _entities(world.store)
+    assert entities["A-1"] != entities["A-2"]
+
+
+def test_relinking_never_undoes_a_confirmation(world: World) -> None:
+    world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records["A-1"]),
+            "record_b": str(world.records["T-1"]),
+            "action": "link",
+        },
+        headers=world.headers("reviewer"),
+    )
+    relink_all(world.store)
+    entities = _entities(world.store)
+    assert entities["A-1"] == entities["T-1"]
+
+
+def test_decisions_survive_relinking_as_decided_suggestions(world: World) -> None:
+    _decide(world, "tracing", "non_match")
+    relink_all(world.store)
+    body, _ = _read(world, "tracing")
+    assert body["status"] == "rejected"

@@ -1,0 +1,216 @@
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from matching.learned import (
+    LN2,
+    LearnedModel,
+    NotEnoughDecisions,
+    feature_names,
+    features,
+    fit,
+    logistic_regression,
+    train,
+)
+from matching.model import (
+    COMPARISON_NAMES,
+    COMPARISONS,
+    FSModel,
+    contributions,
+    probability_from_log2_odds,
+)
+
+
+@dataclass
+class Decisions:
+    levels: np.ndarray
+    household: np.ndarray
+    sibling: np.ndarray
+    labels: np.ndarray
+    current: np.ndarray
+    """The FS model's probability of each decided pair."""
+
+    def args(self) -> tuple[np.ndarray, ...]:
+        return self.levels, self.household, self.sibling, self.labels, self.current
+
+
+def _pairs(rng: np.random.Generator, n: int, **choices: tuple[str, ...]) -> np.ndarray:
+    """`n` pairs whose level per comparison is drawn from the named levels (default missing)."""
+    levels = np.zeros((n, len(COMPARISONS)), dtype=np.int8)
+    for k, comparison in enumerate(COMPARISONS):
+        names = choices.get(comparison.name, ("missing",))
+        levels[:, k] = rng.choice([comparison.levels.index(name) for name in names], n)
+    return levels
+
+
+def _fs_probability(levels: np.ndarray) -> np.ndarray:
+    model = FSModel()
+    return probability_from_log2_odds(
+        model.prior_log2_odds(1000) + contributions(model, levels).sum(axis=1)
+    )
+
+
+def _decisions(seed: int = 1, namesakes: int = 80) -> Decisions:
+    """Confirmed matches, clear rejections and, optionally, rejected namesakes.
+
+    A namesake has the same family name, the same village and a close birth
+    but different given names: the FS model calls it a match, reviewers
+    reject it every time.
+    """
+    rng = np.random.default_rng(seed)
+    matches = _pairs(
+        rng,
+        150,
+        family_name=("exact", "same_key", "same_clan_group"),
+        given_names=("exact", "same_group", "alias_or_short", "fuzzy"),
+        sex=("same",),
+        birth=("same_day", "overlap_narrow", "overlap_wide"),
+        origin_place=("same_village", "same_commune"),
+        father=("missing", "exact"),
+        mother=("missing", "exact", "same_group"),
+    )
+    strangers = _pairs(
+        rng,
+        150,
+        family_name=("different", "fuzzy", "exact"),
+        given_names=("different", "partial"),
+        sex=("same", "different"),
+        birth=("within_5_years", "further", "missing"),
+        origin_place=("different", "same_region", "missing"),
+        father=("missing", "different"),
+        mother=("missing", "different"),
+    )
+    lookalikes = _pairs(
+        rng,
+        namesakes,
+        family_name=("exact",),
+        given_names=("different",),
+        sex=("same",),
+        birth=("same_day", "overlap_narrow"),
+        origin_place=("same_village",),
+    )
+    levels = np.vstack([matches, strangers, lookalikes])
+    labels = np.r_[np.ones(len(matches)), np.zeros(len(strangers) + len(lookalikes))].astype(bool)
+    household = np.where(labels, rng.choice([0.0, 2.0], len(labels)), 0.0)
+    sibling = np.zeros(len(labels), dtype=bool)
+    return Decisions(levels, household, sibling, labels, _fs_probability(levels))
+
+
+def test_features_are_one_hot_levels_without_missing_plus_household_and_sibling() -> None:
+    names = feature_names()
+    assert len(names) == sum(len(c.levels) - 1 for c in COMPARISONS) + 2
+    assert "family_name=same_clan_group" in names
+    assert "family_name=missing" not in names
+    assert names[-2:] == ["household_support", "sibling"]
+
+    levels = np.zeros((2, len(COMPARISONS)), dtype=np.int8)
+    levels[0, COMPARISON_NAMES.index("family_name")] = 3  # same_clan_group
+    x = features(levels, np.array([1.5, 0.0]), np.array([True, False]))
+    assert x.shape == (2, len(names))
+    assert x[0].tolist() == [
+        {"family_name=same_clan_group": 1.0, "household_support": 1.5, "sibling": 1.0}.get(n, 0.0)
+        for n in names
+    ]
+    assert not x[1].any()
+
+
+def test_features_refuse_a_level_out_of_range() -> None:
+    levels = np.zeros((1, len(COMPARISONS)), dtype=np.int8)
+    levels[0, COMPARISON_NAMES.index("sex")] = 3
+    with pytest.raises(ValueError, match="sex"):
+        features(levels, np.zeros(1), np.zeros(1, dtype=bool))
+
+
+def test_predict_with_numpy_equals_sklearns_predict_proba() -> None:
+    d = _decisions()
+    x = features(d.levels, d.household, d.sibling)
+    estimator = logistic_regression().fit(x, d.labels)
+    model = LearnedModel.from_estimator(estimator, decisions=len(d.labels))
+    np.testing.assert_allclose(
+        model.predict(d.levels, d.household, d.sibling),
+        estimator.predict_proba(x)[:, 1],
+        rtol=1e-12,
+        atol=1e-15,
+    )
+
+
+def test_a_model_round_trips_through_json_with_identical_predictions_and_version() -> None:
+    d = _decisions()
+    model = fit(d.levels, d.household, d.sibling, d.labels)
+    again = LearnedModel.from_json(model.to_json())
+    assert again == model
+    assert again.version == model.version
+    assert again.version.startswith("learned-")
+    assert np.array_equal(
+        again.predict(d.levels, d.household, d.sibling),
+        model.predict(d.levels, d.household, d.sibling),
+    )
+
+
+def test_a_model_whose_coefficients_were_altered_is_refused() -> None:
+    d = _decisions()
+    document = json.loads(fit(d.levels, d.household, d.sibling, d.labels).to_json())
+    document["coefficients"]["given_names=different"] += 1.0
+    with pytest.raises(ValueError, match="version"):
+        LearnedModel.from_json(json.dumps(document))
+
+
+def test_explain_gives_the_weighing_features_that_add_up_to_the_log2_odds() -> None:
+    d = _decisions()
+    model = fit(d.levels, d.household, d.sibling, d.labels)
+    reasons = model.explain(d.levels[0], d.household[0], d.sibling[0])
+    names = [name for name, _ in reasons]
+    missing = [f"{c.name}=missing" for c in COMPARISONS]
+    assert names and not set(names) & set(missing)
+    assert all(weight != 0 for _, weight in reasons)
+    log_odds = model.log_odds(d.levels[:1], d.household[:1], d.sibling[:1])[0]
+    assert sum(w for _, w in reasons) + model.intercept / LN2 == pytest.approx(log_odds / LN2)
+
+
+def test_too_few_decisions_are_refused() -> None:
+    d = _decisions()
+    with pytest.raises(NotEnoughDecisions, match="at least 100"):
+        train(*(a[:60] for a in d.args()))
+
+
+def test_decisions_of_one_kind_only_are_refused() -> None:
+    d = _decisions()
+    confirmed = d.labels
+    with pytest.raises(NotEnoughDecisions, match="both kinds"):
+        train(*(a[confirmed] for a in d.args()))
+
+
+def test_a_model_that_learns_to_reject_namesakes_beats_the_current_one() -> None:
+    d = _decisions(namesakes=80)
+    assert (d.current[-80:] >= 0.5).all(), "the FS model calls every namesake a match"
+    report = train(*d.args())
+    assert report.learned.f1 > report.current.f1
+    assert report.learned.precision > report.current.precision
+    assert report.better
+    assert report.train_size + report.holdout_size == len(d.labels)
+    assert report.holdout_positives + report.holdout_negatives == report.holdout_size
+
+
+def test_no_switch_when_the_current_model_already_agrees_with_reviewers() -> None:
+    d = _decisions(namesakes=0)
+    agreeing = d.current >= 0.5
+    report = train(d.levels, d.household, d.sibling, agreeing, d.current)
+    assert report.current.f1 == 1.0
+    assert not report.better
+
+
+def test_the_current_model_is_judged_at_the_given_threshold() -> None:
+    d = _decisions()
+    strict = train(*d.args(), current_threshold=0.9999)
+    lenient = train(*d.args(), current_threshold=0.5)
+    assert strict.current.recall < lenient.current.recall
+    assert strict.current_threshold == 0.9999
+
+
+def test_training_is_deterministic_given_the_seed() -> None:
+    d = _decisions()
+    first, second = train(*d.args(), seed=7), train(*d.args(), seed=7)
+    assert first == second
+    assert first.model.version == second.model.version
