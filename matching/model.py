@@ -13,9 +13,10 @@ agreement on Traoré proves less than one on Ongoïba.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -239,10 +240,12 @@ def probability_from_log2_odds(log2_odds: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp2(-np.clip(log2_odds, -60, 60)))
 
 
-def estimate_u(levels: np.ndarray) -> dict[str, list[float]]:
+def estimate_u(
+    levels: np.ndarray, comparisons: Sequence[Comparison] = COMPARISONS
+) -> dict[str, list[float]]:
     """u per level from comparisons of random pairs (almost all of them non-matches)."""
     u: dict[str, list[float]] = {}
-    for k, comparison in enumerate(COMPARISONS):
+    for k, comparison in enumerate(comparisons):
         counts = np.bincount(levels[:, k], minlength=len(comparison.levels)).astype(float)
         counts[comparison.missing] = 0
         counts += 0.5  # a level never seen at random is rare, not impossible
@@ -251,22 +254,32 @@ def estimate_u(levels: np.ndarray) -> dict[str, list[float]]:
     return u
 
 
+class MatchParameters(Protocol):
+    """What EM reads of a model: m and u per comparison, by name."""
+
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+
+
 def em_session(
-    model: FSModel,
+    model: MatchParameters,
     levels: np.ndarray,
     fields: tuple[str, ...],
     iterations: int = 60,
     prior: float = 0.1,
     learn_m: bool = True,
+    comparisons: Sequence[Comparison] = COMPARISONS,
+    prior_m: Mapping[str, Sequence[float]] = _PRIOR_M,
 ) -> tuple[dict[str, list[float]], float, int]:
     """EM for the m of `fields` on pairs blocked on other fields, u held fixed.
 
     Fields used to select the pairs are left out: they agree by construction
     in the session, so they carry no information about m there (Splink's
     way of training). Returns the new m of `fields`, the share of matches in
-    the session's pairs, and the iterations run.
+    the session's pairs, and the iterations run. `comparisons` are the columns
+    of `levels` and `prior_m` their declared m (the Malian ones by default).
     """
-    chosen = [(k, c) for k, c in enumerate(COMPARISONS) if c.name in fields]
+    chosen = [(k, c) for k, c in enumerate(comparisons) if c.name in fields]
     m = {c.name: np.asarray(model.m[c.name], dtype=float) for _, c in chosen}
     u = {c.name: np.asarray(model.u[c.name], dtype=float) for _, c in chosen}
     done = 0
@@ -287,7 +300,7 @@ def em_session(
             weights = np.bincount(
                 lv[known], weights=posterior[known], minlength=len(comparison.levels)
             ).astype(float)
-            weights += PRIOR_STRENGTH * np.asarray(_PRIOR_M[comparison.name], dtype=float)
+            weights += PRIOR_STRENGTH * np.asarray(prior_m[comparison.name], dtype=float)
             weights[comparison.missing] = 0
             m[comparison.name] = weights / weights.sum()
         new_prior = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
