@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from api.errors import UseCaseError
 from api.routes import audit, entities, health, me, records, review, search
+from api.schemas import ERROR_RESPONSES
 from api.service import Service
 from models.store import Store, StoreError
 
@@ -79,8 +80,9 @@ def create_app(store: Store) -> FastAPI:
         ),
     )
     app.state.service = Service(store)
-    for module in (health, me, records, search, review, entities, audit):
-        app.include_router(module.router)
+    app.include_router(health.router)
+    for module in (me, records, search, review, entities, audit):
+        app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Any) -> Any:

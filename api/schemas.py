@@ -161,3 +161,18 @@ class Me(BaseModel):
     name: str
     role: str
     organisation: str | None
+
+
+class ErrorBody(BaseModel):
+    """Every error: `{"detail": ...}` (a sentence, or the list of invalid fields)."""
+
+    detail: Any
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "no valid bearer token"},
+    403: {"model": ErrorBody, "description": "this role may not do this"},
+    404: {"model": ErrorBody, "description": "no such object"},
+    413: {"model": ErrorBody, "description": "request body too large"},
+    422: {"model": ErrorBody, "description": "invalid input"},
+}

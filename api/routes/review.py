@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -28,19 +25,20 @@ from models.store.base import MAX_PAGE
 router = APIRouter(tags=["review"])
 
 
+CURSOR = r"^[01]_[0-9]\.[0-9]{6}_[0-9a-f]{32}$"
+"""`priority_uncertainty_id` of the last suggestion of a page (as `next_cursor` gives it)."""
+
+
 def _encode_cursor(cursor: tuple[int, float, str] | None) -> str | None:
     if cursor is None:
         return None
-    return base64.urlsafe_b64encode(json.dumps(list(cursor)).encode()).decode()
+    priority, uncertainty, last = cursor
+    return f"{priority}_{uncertainty:.6f}_{UUID(last).hex}"
 
 
 def _decode_cursor(text: str) -> tuple[int, float, str]:
-    try:
-        priority, uncertainty, last = json.loads(base64.urlsafe_b64decode(text.encode()))
-        UUID(str(last))
-        return int(priority), float(uncertainty), str(last)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as exc:
-        raise HTTPException(422, "cursor: not one this API gave") from exc
+    priority, uncertainty, last = text.split("_")
+    return int(priority), float(uncertainty), str(UUID(hex=last))
 
 
 @router.get("/suggestions", response_model=SuggestionPage)
@@ -56,7 +54,10 @@ def list_suggestions(
     max_probability: Annotated[float | None, Query(ge=0, le=1)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    cursor: Annotated[str | None, Query(max_length=400)] = None,
+    cursor: Annotated[
+        str | None,
+        Query(pattern=CURSOR, description="`next_cursor` of the previous page (keyset paging)"),
+    ] = None,
 ) -> SuggestionPage:
     """The queue, children and open tracing requests first, then the most uncertain."""
     filters = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from api.deps import Authorized, ContextDep, ServiceDep
 from api.linking import search
@@ -21,7 +21,15 @@ def search_persons(
     user: Authorized,
     service: ServiceDep,
     context: ContextDep,
-    name: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
+    name: Annotated[
+        str,
+        Query(
+            min_length=2,
+            max_length=100,
+            pattern=r"[^\W\d_]{2}",
+            description="A name as written (two letters at least; no wildcards).",
+        ),
+    ],
     sex: Sex | None = None,
     birth_year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
     village: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
@@ -30,9 +38,8 @@ def search_persons(
     top: Annotated[int, Query(ge=1, le=MAX_RESULTS)] = 10,
 ) -> Any:
     """Persons matching a description, best first: id, partial name, sex, age band, region
-    and score only (never a contact or a current location)."""
-    if not any(v and v.strip("*% ") for v in (name, village, father, mother)):
-        raise HTTPException(422, "give at least a name, a village, a father or a mother")
+    and score only (never a contact or a current location). A name is required: a search
+    by place alone would list who is from a village, a way to locate victims in bulk."""
     description = {
         "full_name": name,
         "sex": sex.value if sex else None,

@@ -1,0 +1,88 @@
+"""The audit trail: every read, search, decision and login is attributable; nobody edits it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from tests.api.conftest import World
+
+
+def _audit(world: World, **query: str) -> list[dict]:
+    params = "&".join(f"{k}={v}" for k, v in query.items())
+    response = world.client.get(f"/audit?{params}", headers=world.headers("admin"))
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+def test_reading_a_record_records_who_why_and_which_request(world: World) -> None:
+    record = world.records["A-1"]
+    world.client.get(
+        f"/records/{record}",
+        headers=world.headers(
+            "caseworker@OIM",
+            **{"X-Purpose": "verification d'identite", "X-Request-ID": "req-0001-abcd"},
+        ),
+    )
+    [row] = _audit(world, action="read_record")
+    assert row["user_name"] == "caseworker@OIM"
+    assert (row["role"], row["organisation"]) == ("caseworker", "OIM")
+    assert row["object_ids"] == [str(record)]
+    assert row["purpose"] == "verification d'identite"
+    assert row["request_id"] == "req-0001-abcd"
+
+
+def test_a_search_is_audited_with_its_query(world: World) -> None:
+    world.client.get("/search?name=Awa", headers=world.headers("tracing_officer"))
+    [row] = _audit(world, action="search")
+    assert row["detail"]["query"] == {"full_name": "Awa"}
+
+
+def test_a_decision_is_audited(world: World) -> None:
+    url = f"/suggestions/{world.suggestions['adult']}"
+    etag = world.client.get(url, headers=world.headers("reviewer")).headers["ETag"]
+    world.client.post(
+        url + "/decision",
+        json={"decision": "non_match"},
+        headers=world.headers("reviewer", **{"If-Match": etag}),
+    )
+    [row] = _audit(world, action="decision")
+    assert row["detail"]["decision"] == "non_match"
+    assert str(world.suggestions["adult"]) in row["object_ids"]
+
+
+def test_a_login_and_a_bad_token_are_audited(world: World) -> None:
+    world.client.get("/me", headers=world.headers("reviewer"))
+    world.client.get("/me", headers={"Authorization": "Bearer nrm_not-a-token"})
+    assert [r["user_name"] for r in _audit(world, action="login")] == ["reviewer"]
+    assert len(_audit(world, action="authentication_failed")) == 1
+
+
+def test_the_audit_can_be_filtered_by_object(world: World) -> None:
+    world.client.get(f"/records/{world.records['K-1']}", headers=world.headers("reviewer"))
+    world.client.get(f"/records/{world.records['K-2']}", headers=world.headers("reviewer"))
+    rows = _audit(world, object_id=str(world.records["K-2"]))
+    assert [r["object_ids"] for r in rows] == [[str(world.records["K-2"])]]
+
+
+def test_the_audit_is_for_admins_only(world: World) -> None:
+    assert world.client.get("/audit", headers=world.headers("reviewer")).status_code == 403
+
+
+@pytest.mark.parametrize("table", ["audit", "decisions"])
+@pytest.mark.parametrize("statement", ["UPDATE {t} SET note = NULL", "DELETE FROM {t}"])
+def test_the_database_refuses_to_change_append_only_tables(
+    world: World, table: str, statement: str
+) -> None:
+    world.client.get("/me", headers=world.headers("reviewer"))
+    url = f"/suggestions/{world.suggestions['adult']}"
+    etag = world.client.get(url, headers=world.headers("reviewer")).headers["ETag"]
+    world.client.post(
+        url + "/decision",
+        json={"decision": "unsure"},
+        headers=world.headers("reviewer", **{"If-Match": etag}),
+    )
+    sql = statement.format(t=table).replace("note", "purpose" if table == "audit" else "note")
+    with pytest.raises(DBAPIError, match="append-only"), world.store.engine.begin() as c:
+        c.execute(text(sql))

@@ -1,0 +1,74 @@
+"""Bad input and limits: 4xx with a JSON detail, never a 5xx."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.api.conftest import World
+
+
+def _decision_url(world: World) -> tuple[str, dict[str, str]]:
+    url = f"/suggestions/{world.suggestions['adult']}"
+    etag = world.client.get(url, headers=world.headers("reviewer")).headers["ETag"]
+    return url + "/decision", world.headers("reviewer", **{"If-Match": etag})
+
+
+def test_an_unknown_field_is_refused(world: World) -> None:
+    url, headers = _decision_url(world)
+    response = world.client.post(url, json={"decision": "match", "priority": 1}, headers=headers)
+    assert response.status_code == 422
+
+
+def test_a_client_cannot_set_a_server_owned_field(world: World) -> None:
+    url, headers = _decision_url(world)
+    for field, value in (("status", "confirmed"), ("reviewer", "x"), ("version", 9)):
+        response = world.client.post(url, json={"decision": "match", field: value}, headers=headers)
+        assert response.status_code == 422, field
+
+
+def test_malformed_json_is_422(world: World) -> None:
+    url, headers = _decision_url(world)
+    response = world.client.post(
+        url,
+        content=b'{"decision": "match"',
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "detail" in response.json()
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(world: World) -> None:
+    url, headers = _decision_url(world)
+    response = world.client.post(
+        url, json={"decision": "match", "note": "x" * 100_000}, headers=headers
+    )
+    assert response.status_code == 413
+
+
+def test_a_page_bigger_than_the_cap_is_refused(world: World) -> None:
+    response = world.client.get("/suggestions?limit=201", headers=world.headers("reviewer"))
+    assert response.status_code == 422
+
+
+def test_unknown_ids_are_404(world: World) -> None:
+    missing = uuid.uuid4()
+    for url in (f"/suggestions/{missing}", f"/entities/{missing}", f"/decisions/{missing}"):
+        assert world.client.get(url, headers=world.headers("admin")).status_code == 404, url
+    response = world.client.post(
+        f"/decisions/{missing}/revert", json={"reason": "essai"}, headers=world.headers("reviewer")
+    )
+    assert response.status_code == 404
+
+
+def test_a_forged_cursor_is_422(world: World) -> None:
+    response = world.client.get(
+        "/suggestions?cursor=not-a-cursor", headers=world.headers("reviewer")
+    )
+    assert response.status_code == 422
+
+
+def test_a_revert_needs_a_reason(world: World) -> None:
+    response = world.client.post(
+        f"/decisions/{uuid.uuid4()}/revert", json={}, headers=world.headers("reviewer")
+    )
+    assert response.status_code == 422

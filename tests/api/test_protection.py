@@ -1,0 +1,103 @@
+"""Do no harm: a victim's current location and phone never reach a role without need to
+know, from any route. Every GET route is requested as every role and its JSON keys walked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.access import MATRIX
+from api.linking import relink_all
+from models.records import PROTECTED_FIELDS
+from models.users import UserRole
+from tests.api.conftest import World
+
+WHO = {
+    UserRole.ADMIN: "admin",
+    UserRole.REVIEWER: "reviewer",
+    UserRole.TRACING_OFFICER: "tracing_officer",
+    UserRole.CASEWORKER: "caseworker@ONG-A",
+}
+
+
+def _keys(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def _urls(world: World) -> dict[str, str]:
+    """A real object for every GET route: a merged person, a decision, a suggestion."""
+    etag = world.client.get(
+        f"/suggestions/{world.suggestions['adult']}", headers=world.headers("reviewer")
+    ).headers["ETag"]
+    decided = world.client.post(
+        f"/suggestions/{world.suggestions['adult']}/decision",
+        json={"decision": "match"},
+        headers=world.headers("reviewer", **{"If-Match": etag}),
+    ).json()
+    record = world.store.get_record(world.records["A-1"])
+    assert record is not None and record.entity_id is not None
+    return {
+        "/me": "/me",
+        "/records": "/records",
+        "/records/{record_id}": f"/records/{world.records['A-1']}",
+        "/search": "/search?name=Aminata%20Traore",
+        "/suggestions": "/suggestions?status=confirmed",
+        "/suggestions/{suggestion_id}": f"/suggestions/{world.suggestions['adult']}",
+        "/decisions/{decision_id}": f"/decisions/{decided['decision']['id']}",
+        "/entities/{entity_id}": f"/entities/{record.entity_id}",
+        "/audit": "/audit",
+    }
+
+
+def test_every_get_route_is_checked(world: World) -> None:
+    gets = {path for method, path in MATRIX if method == "GET"}
+    assert gets == set(_urls(world))
+
+
+@pytest.mark.parametrize("role", [UserRole.REVIEWER, UserRole.TRACING_OFFICER])
+def test_roles_without_need_to_know_never_get_location_or_phone(
+    world: World, role: UserRole
+) -> None:
+    for path, url in _urls(world).items():
+        if role not in MATRIX[("GET", path)]:
+            continue
+        response = world.client.get(url, headers=world.headers(WHO[role]))
+        assert response.status_code == 200, (url, response.text)
+        assert not _keys(response.json()) & PROTECTED_FIELDS, url
+
+
+def test_an_admin_sees_them_on_the_record_and_the_person(world: World) -> None:
+    urls = _urls(world)
+    for path in ("/records/{record_id}", "/entities/{entity_id}"):
+        body = world.client.get(urls[path], headers=world.headers("admin")).json()
+        assert _keys(body) >= PROTECTED_FIELDS, path
+
+
+def test_a_caseworker_sees_them_only_on_records_of_their_organisation(world: World) -> None:
+    person = world.client.get(
+        _urls(world)["/entities/{entity_id}"], headers=world.headers(WHO[UserRole.CASEWORKER])
+    ).json()
+    by_source = {r["source"]: r for r in person["records"]}
+    assert by_source["ONG-A"]["current_location"] == "Foyer de Gao"
+    assert "current_location" not in by_source["OIM"]
+    assert person["consolidated"]["current_location"]["value"] == "Foyer de Gao"
+
+
+def test_search_results_are_minimal(world: World) -> None:
+    relink_all(world.store)
+    hits = world.client.get(
+        "/search?name=Aminata%20Traore", headers=world.headers("tracing_officer")
+    ).json()
+    assert hits, "the search should find Aminata Traoré"
+    assert all(set(h) == {"entity_id", "name", "sex", "age_band", "region", "score"} for h in hits)
+    assert all("Traore" not in h["name"].replace("T.", "") for h in hits)
+
+
+def test_a_wildcard_search_is_refused(world: World) -> None:
+    response = world.client.get("/search?name=**", headers=world.headers("tracing_officer"))
+    assert response.status_code == 422
