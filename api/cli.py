@@ -211,6 +211,66 @@ def search_command(
             click.echo(f"      {reason}")
 
 
+@main.group("model")
+def model_group() -> None:
+    """The match model."""
+
+
+@model_group.command("train")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--holdout", type=click.FloatRange(0.1, 0.5), default=0.25, show_default=True)
+@click.option("--min-decisions", type=click.IntRange(10), default=100, show_default=True)
+@click.option("--dry-run", is_flag=True, help="Report, but do not switch models.")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def model_train(
+    seed: int,
+    holdout: float,
+    min_decisions: int,
+    dry_run: bool,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    """Learn from reviewers' decisions; switch only when the new model is better on
+    held-out decisions."""
+    from api.training import train_model
+    from matching.learned import NotEnoughDecisions
+
+    try:
+        report = train_model(
+            _store(db_url),
+            seed=seed,
+            holdout=holdout,
+            min_decisions=min_decisions,
+            dry_run=dry_run,
+        )
+    except NotEnoughDecisions as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit(report)
+        return
+    current, new = report["current"], report["learned"]
+    click.echo(
+        f"{report['train_size']} decisions to train, {report['holdout_size']} held out "
+        f"({report['holdout_positives']} confirmed, {report['holdout_negatives']} rejected)"
+    )
+    click.echo(
+        f"current {report['current_model']}: precision {current['precision']:.3f} "
+        f"recall {current['recall']:.3f} F1 {current['f1']:.3f}"
+    )
+    click.echo(
+        f"new     {report['new_model']}: precision {new['precision']:.3f} "
+        f"recall {new['recall']:.3f} F1 {new['f1']:.3f}"
+    )
+    if report["switched"]:
+        click.echo("the new model is better: it is now in use")
+    elif dry_run:
+        click.echo("dry run: nothing changed")
+    else:
+        click.echo("the new model is not better: the current one stays in use")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)

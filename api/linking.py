@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from api.progress import Stages
-from api.suggestions import suggestion_rows
+from api.suggestions import active_learned, model_version, rescorer, suggestion_rows
 from matching.blocking import all_record_keys, block_cap
 from matching.cluster import cluster, members
 from matching.columns import build_columns
@@ -142,6 +142,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     if len(new) >= FULL_RELINK_SHARE * population:
         return relink_all(store)
     model = _store_model(store)
+    learned = active_learned(store)
     new_dicts = _as_dicts(new)
     new_columns = build_columns(new_dicts)
     keys = all_record_keys(new_columns)
@@ -154,9 +155,13 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     }
     candidates = store.records_by_ids(candidate_ids)
     columns, a, b, scores, bands = match_new(
-        new_dicts, _as_dicts(candidates), model, population_size=population
+        new_dicts,
+        _as_dicts(candidates),
+        model,
+        population_size=population,
+        rescore=rescorer(model, learned),
     )
-    pairs = _pair_rows(columns, a, b, scores, bands, model.version)
+    pairs = _pair_rows(columns, a, b, scores, bands, model_version(model, learned))
     store.save_pairs(pairs, replacing=new_ids)
     by_id = {r.id: r.model_dump() for r in [*new, *candidates]}
     suggested = store.sync_suggestions(suggestion_rows(pairs, by_id), scope=new_ids)
@@ -269,21 +274,23 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     records = sorted(store.iter_records(), key=lambda r: (r.source, r.record_id))
     dicts = _as_dicts(records)
     confirmed, rejected = store.review_constraints()
+    model = _store_model(store)
+    learned = active_learned(store)
     result = link(
         dicts,
-        _store_model(store),
+        model,
         household=household,
         must_link=confirmed,
         cannot_link=rejected,
+        rescore=rescorer(model, learned),
     )
     store.save_model(result.model.version, result.model.to_json())
     keys = all_record_keys(result.columns)
     store.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
     store.clear_pairs()
     bands = _review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
-    pairs = _pair_rows(
-        result.columns, result.a, result.b, result.scores, bands, result.model.version
-    )
+    version = model_version(result.model, learned)
+    pairs = _pair_rows(result.columns, result.a, result.b, result.scores, bands, version)
     store.save_pairs(pairs)
     suggested = store.sync_suggestions(
         suggestion_rows(pairs, {d["id"]: d for d in dicts}), scope=None
@@ -359,6 +366,7 @@ def search(
         model,
         household=False,
         population_size=store.estimated_record_count() + 1,
+        rescore=rescorer(model, active_learned(store)),
     )
     by_id = {r.id: r for r in candidates}
     best: dict[Any, tuple[float, int]] = {}

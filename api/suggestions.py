@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,8 +11,9 @@ import numpy as np
 from matching.columns import build_columns
 from matching.compare.pairs import compare_pairs
 from matching.explain import explain_pair
+from matching.learned import LearnedModel
 from matching.model import FSModel, default_model
-from matching.scoring import score_levels
+from matching.scoring import Scores, score_levels
 from models.records import CaseType, PersonRecord
 from models.review import could_be_minor, uncertainty
 from models.store import Store
@@ -21,6 +22,52 @@ from models.store import Store
 def active_model(store: Store) -> FSModel:
     document = store.active_model()
     return FSModel.from_json(document) if document else default_model()
+
+
+def active_learned(store: Store) -> LearnedModel | None:
+    document = store.active_model(kind="learned")
+    return LearnedModel.from_json(document) if document else None
+
+
+def model_version(model: FSModel, learned: LearnedModel | None) -> str:
+    return f"{model.version}+{learned.version}" if learned else model.version
+
+
+def rescorer(model: FSModel, learned: LearnedModel | None) -> Callable[[Scores], np.ndarray] | None:
+    """Final probabilities with a model learned from reviewers' decisions.
+
+    It was trained on pairs reviewers saw (those the Fellegi-Sunter model put at
+    or above the review threshold), so it re-scores those pairs only; a pair the
+    FS model finds clearly different stays a non-match.
+    """
+    if learned is None:
+        return None
+
+    def rescore(scores: Scores) -> np.ndarray:
+        probability = scores.probability.copy()
+        seen = probability >= model.review_threshold
+        if seen.any():
+            probability[seen] = learned.predict(
+                scores.levels[seen], scores.household[seen], scores.sibling[seen]
+            )
+        return probability
+
+    return rescore
+
+
+def score_pairs(
+    records: Sequence[PersonRecord],
+    pairs: Sequence[tuple[uuid.UUID, uuid.UUID]],
+    model: FSModel,
+    population: int,
+) -> tuple[np.ndarray, np.ndarray, Scores]:
+    """Compare chosen pairs of records (no blocking); rows a, b index `records`."""
+    columns = build_columns([r.model_dump() for r in records])
+    row_of = {r.id: i for i, r in enumerate(records)}
+    a = np.array([row_of[x] for x, _ in pairs], dtype=np.int64)
+    b = np.array([row_of[y] for _, y in pairs], dtype=np.int64)
+    levels = compare_pairs(columns, a, b)
+    return a, b, score_levels(columns, a, b, levels, model, population=max(population, 2))
 
 
 def suggestion_row(

@@ -218,8 +218,13 @@ def link(
     cannot_link: Iterable[tuple[Any, Any]] = (),
     id_field: str = "id",
     on_stage: Callable[[str], None] | None = None,
+    rescore: Callable[[Scores], np.ndarray] | None = None,
 ) -> LinkResult:
-    """Deduplicate a population; decisions (must/cannot link, by record id) are respected."""
+    """Deduplicate a population; decisions (must/cannot link, by record id) are respected.
+
+    `rescore` turns scores into final probabilities (a model learned from reviewers'
+    decisions); by default the Fellegi-Sunter probability stands.
+    """
     import time
 
     timings: dict[str, float] = {}
@@ -244,6 +249,8 @@ def link(
         model, _ = fit_model(columns, a, b, levels, model)
         stage("fit")
     scores = score_levels(columns, a, b, levels, model, household=household)
+    if rescore is not None:
+        scores = replace(scores, probability=rescore(scores))
     bands = model.bands(scores.probability)
     stage("score")
     row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
@@ -270,6 +277,7 @@ def match_new(
     id_field: str = "id",
     household: bool = True,
     population_size: int | None = None,
+    rescore: Callable[[Scores], np.ndarray] | None = None,
 ) -> tuple[Columns, np.ndarray, np.ndarray, Scores, np.ndarray]:
     """Score new records against candidate records (from the blocking index) and each other.
 
@@ -286,4 +294,6 @@ def match_new(
     scores = score_levels(
         columns, a, b, levels, model, household=household, population=population_size
     )
+    if rescore is not None:
+        scores = replace(scores, probability=rescore(scores))
     return columns, a, b, scores, model.bands(scores.probability)

@@ -1,0 +1,67 @@
+"""`nrm model train`: learn from reviewers' decisions, switch only to a better model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from api.suggestions import active_learned, active_model, score_pairs
+from matching import learned as learning
+from models.review import SuggestionStatus
+from models.store import Store
+
+
+def train_model(
+    store: Store,
+    *,
+    seed: int = 0,
+    holdout: float = 0.25,
+    min_decisions: int = learning.MIN_DECISIONS,
+    dry_run: bool = False,
+) -> dict[str, Any]:
+    """Fit a model on the comparison vectors of decided pairs and compare it, on held-out
+    decisions, with the model in use; make it active only when its F1 is higher.
+
+    Raises `matching.learned.NotEnoughDecisions` when there are too few decisions.
+    """
+    decided = store.decided_pairs()
+    if len(decided) < min_decisions:
+        raise learning.NotEnoughDecisions(
+            f"{len(decided)} decisions; at least {min_decisions} are needed to train a model"
+        )
+    ids = {i for d in decided for i in (d["record_a"], d["record_b"])}
+    records = store.records_by_ids(ids)
+    model = active_model(store)
+    current = active_learned(store)
+    pairs = [(d["record_a"], d["record_b"]) for d in decided]
+    _, _, scores = score_pairs(records, pairs, model, store.estimated_record_count())
+    labels = np.array([d["status"] == SuggestionStatus.CONFIRMED for d in decided])
+    if current is not None:
+        current_probability = current.predict(scores.levels, scores.household, scores.sibling)
+        current_threshold = current.threshold
+    else:
+        current_probability = scores.probability
+        current_threshold = 0.5
+    report = learning.train(
+        scores.levels,
+        scores.household,
+        scores.sibling,
+        labels,
+        current_probability,
+        holdout=holdout,
+        seed=seed,
+        min_decisions=min_decisions,
+        current_threshold=current_threshold,
+    )
+    switched = report.better and not dry_run
+    if switched:
+        store.save_model(report.model.version, report.model.to_json(), kind="learned")
+    summary = report.to_dict()
+    summary.pop("model", None)
+    return {
+        **summary,
+        "current_model": f"{model.version}+{current.version}" if current else model.version,
+        "new_model": f"{model.version}+{report.model.version}",
+        "switched": switched,
+    }

@@ -1,0 +1,106 @@
+"""`nrm model train`: a model learned from reviewers' decisions replaces the current one
+only when it is better on held-out decisions; its version goes with every suggestion."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from api import review
+from api.cli import main
+from api.linking import relink_all
+from api.service import Service
+from api.training import train_model
+from fixtures.demo import DEMO_DIR
+from matching.learned import NotEnoughDecisions
+from models.review import DecisionKind
+from models.store import Store
+from models.users import UserRole
+
+
+def _truth() -> dict[str, str]:
+    with (DEMO_DIR / "truth.csv").open(encoding="utf-8") as handle:
+        return {r["record_id"]: r["person_id"] for r in csv.DictReader(handle)}
+
+
+def _decide_by_truth(store: Store) -> int:
+    """Two reviewers settle every pending suggestion of the demo set as the truth says."""
+    truth = _truth()
+    first, _ = store.add_user("awa", UserRole.REVIEWER)
+    second, _ = store.add_user("moussa", UserRole.REVIEWER)
+    decided = 0
+    while page := store.suggestion_queue({"status": "pending"}, 200).items:
+        for suggestion in page:
+            a, b = (
+                store.get_record(suggestion["record_a"]),
+                store.get_record(suggestion["record_b"]),
+            )
+            assert a is not None and b is not None
+            same = truth[a.record_id] == truth[b.record_id]
+            kind = DecisionKind.MATCH if same else DecisionKind.NON_MATCH
+            for reviewer in (first, second):
+                current = store.get_suggestion(suggestion["id"])
+                assert current is not None
+                if current["status"] not in ("pending", "awaiting_second"):
+                    break
+                try:
+                    review.decide(store, reviewer, current["id"], kind, None, review.etag(current))
+                except review.Conflict:
+                    review.decide(
+                        store,
+                        reviewer,
+                        current["id"],
+                        DecisionKind.UNSURE,
+                        None,
+                        review.etag(current),
+                    )
+                    break
+            decided += 1
+    return decided
+
+
+@pytest.fixture
+def decided_demo(store: Store) -> Store:
+    report = Service(store).import_file(DEMO_DIR / "records.csv", DEMO_DIR / "relations.csv")
+    assert report.ok
+    assert _decide_by_truth(store) > 200
+    return store
+
+
+def test_training_needs_enough_decisions(store: Store) -> None:
+    with pytest.raises(NotEnoughDecisions, match="at least 100"):
+        train_model(store)
+
+
+def test_the_cli_says_why_it_cannot_train(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["model", "train", "--db", str(tmp_path / "nrm.db")])
+    assert result.exit_code == 2
+    assert "at least 100" in result.output
+
+
+def test_a_dry_run_reports_both_models_and_changes_nothing(decided_demo: Store) -> None:
+    report = train_model(decided_demo, dry_run=True)
+    assert report["holdout_size"] >= 50
+    assert set(report["current"]) >= {"precision", "recall", "f1"}
+    assert set(report["learned"]) >= {"precision", "recall", "f1"}
+    assert report["switched"] is False
+    assert decided_demo.active_model(kind="learned") is None
+
+
+def test_learning_from_the_demo_decisions_beats_the_fs_model(decided_demo: Store) -> None:
+    report = train_model(decided_demo)
+    assert report["learned"]["f1"] > report["current"]["f1"]
+    assert report["switched"], json.dumps(report, indent=1, default=str)
+    assert decided_demo.active_model(kind="learned") is not None
+
+
+def test_suggestions_carry_the_version_of_the_model_in_use(decided_demo: Store) -> None:
+    report = train_model(decided_demo)
+    assert report["switched"]
+    relink_all(decided_demo)
+    pending = decided_demo.suggestion_queue({"status": "pending"}, 50).items
+    assert pending, "relinking with the learned model should leave some pairs to review"
+    assert all(s["model_version"].endswith(report["new_model"].split("+")[-1]) for s in pending)
