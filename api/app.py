@@ -69,6 +69,12 @@ async def _too_large(send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def app_from_environment() -> FastAPI:
+    """The app on the database `NRM_DATABASE_URL` names (what `nrm serve` runs, in each
+    worker process)."""
+    return create_app(Store.open())
+
+
 def create_app(store: Store) -> FastAPI:
     app = FastAPI(
         title="nrm-tracing",

@@ -274,16 +274,35 @@ def model_train(
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
+@click.option(
+    "--workers",
+    default=1,
+    type=click.IntRange(1, 64),
+    show_default=True,
+    help="Server processes (one per core serves concurrent reviewers best).",
+)
 @db_option
-def serve_command(host: str, port: int, db_url: str | None) -> None:
+def serve_command(host: str, port: int, workers: int, db_url: str | None) -> None:
     """Run the HTTP API (OpenAPI at /docs)."""
+    import os
+
     import uvicorn
 
-    from api.app import create_app
+    from models.database import ENV_VAR
 
-    app = create_app(_store(db_url))
+    store = _store(db_url)
+    store.close()
+    if db_url:
+        os.environ[ENV_VAR] = db_url
     click.echo(f"nrm-tracing on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 @main.group("db")

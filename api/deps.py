@@ -18,7 +18,7 @@ _bearer = HTTPBearer(auto_error=False)
 _LANG = re.compile(r"^\s*([a-zA-Z]{2})")
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     return request.app.state.service
 
 
@@ -54,7 +54,7 @@ def current_user(
     return user
 
 
-def authorized(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
+async def authorized(request: Request, user: Annotated[User, Depends(current_user)]) -> User:
     """The role × endpoint matrix (`api.access.MATRIX`) decides, for every route."""
     route = request.scope.get("route")
     path = getattr(route, "path_format", request.url.path)
@@ -75,7 +75,7 @@ class Context:
     lang: str
 
 
-def context(
+async def context(
     request: Request,
     purpose: Annotated[
         str | None,

@@ -19,11 +19,16 @@ from typing import Any
 import numpy as np
 
 from api.progress import Stages
-from api.suggestions import active_learned, model_version, rescorer, suggestion_rows
+from api.suggestions import (
+    active_learned,
+    model_version,
+    reasons_of,
+    rescorer,
+    suggestion_rows,
+)
 from matching.blocking import all_record_keys, block_cap
 from matching.cluster import cluster, members
 from matching.columns import build_columns
-from matching.explain import explain_pair
 from matching.model import FSModel, default_model
 from matching.names import parse_name
 from matching.pipeline import link, match_new
@@ -118,21 +123,6 @@ def _store_model(store: Store) -> FSModel:
     return FSModel.from_json(document) if document else default_model()
 
 
-def _reasons(result_columns: Any, a: int, b: int, scores: Any, k: int) -> list[dict[str, Any]]:
-    return [
-        {"field": r.field, "level": r.level, "weight": round(r.weight, 2), "fr": r.fr, "en": r.en}
-        for r in explain_pair(
-            result_columns,
-            a,
-            b,
-            scores.levels[k],
-            scores.contributions[k],
-            float(scores.household[k]),
-            bool(scores.sibling[k]),
-        )
-    ]
-
-
 def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     """Link the records of one import against the stored population."""
     new = sorted(store.iter_records(import_id=import_id), key=lambda r: (r.source, r.record_id))
@@ -196,7 +186,7 @@ def _pair_rows(
                 "probability": float(scores.probability[k]),
                 "band": str(bands[k]),
                 "model_version": version,
-                "reasons": _reasons(columns, x, y, scores, k),
+                "reasons": reasons_of(columns, x, y, scores, k),
             }
         )
     return rows
@@ -384,7 +374,7 @@ def search(
     for entity, (probability, k) in ranked:
         other = int(b[k]) if int(a[k]) == 0 else int(a[k])
         record = by_id[columns.ids[other]].model_dump()
-        reasons = _reasons(columns, int(a[k]), int(b[k]), scores, k)
+        reasons = reasons_of(columns, int(a[k]), int(b[k]), scores, k)
         results.append(
             {
                 "entity_id": str(entity),

@@ -373,12 +373,13 @@ def suggestion_detail(
     store: Store, user: User, suggestion: dict[str, Any], lang: str
 ) -> dict[str, Any]:
     """Both records side by side, each field's comparison level, weight and reason."""
-    first = store.get_record(suggestion["record_a"])
-    second = store.get_record(suggestion["record_b"])
+    found = {
+        r.id: r for r in store.records_by_ids([suggestion["record_a"], suggestion["record_b"]])
+    }
+    first, second = found.get(suggestion["record_a"]), found.get(suggestion["record_b"])
     if first is None or second is None:
         raise NotFound("a record of this suggestion no longer exists")
-    history = store.decisions_touching([first.id, second.id])
-    own = [d for d in history if d["suggestion_id"] == suggestion["id"]]
+    own = store.decisions_of_suggestion(suggestion["id"])
     reverted = {d["reverts"] for d in own if d["reverts"]}
     return {
         **suggestion_summary(suggestion),

@@ -65,6 +65,8 @@ class SuggestionSummary(BaseModel):
 class SuggestionPage(BaseModel):
     items: list[SuggestionSummary]
     total: int
+    total_capped: bool
+    """True when more than `total` suggestions match (counting stops there)."""
     limit: int
     next_cursor: str | None
 

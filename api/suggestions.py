@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from matching.columns import build_columns
+from matching.columns import Columns, build_columns
 from matching.compare.pairs import compare_pairs
 from matching.explain import explain_pair
 from matching.learned import LearnedModel
@@ -21,12 +23,22 @@ from models.store import Store
 
 def active_model(store: Store) -> FSModel:
     document = store.active_model()
-    return FSModel.from_json(document) if document else default_model()
+    return copy.deepcopy(_fs_model(document)) if document else default_model()
 
 
 def active_learned(store: Store) -> LearnedModel | None:
     document = store.active_model(kind="learned")
-    return LearnedModel.from_json(document) if document else None
+    return _learned_model(document) if document else None
+
+
+@lru_cache(maxsize=4)
+def _fs_model(document: str) -> FSModel:
+    return FSModel.from_json(document)
+
+
+@lru_cache(maxsize=4)
+def _learned_model(document: str) -> LearnedModel:
+    return LearnedModel.from_json(document)
 
 
 def model_version(model: FSModel, learned: LearnedModel | None) -> str:
@@ -60,14 +72,31 @@ def score_pairs(
     pairs: Sequence[tuple[uuid.UUID, uuid.UUID]],
     model: FSModel,
     population: int,
-) -> tuple[np.ndarray, np.ndarray, Scores]:
+) -> tuple[Columns, np.ndarray, np.ndarray, Scores]:
     """Compare chosen pairs of records (no blocking); rows a, b index `records`."""
     columns = build_columns([r.model_dump() for r in records])
     row_of = {r.id: i for i, r in enumerate(records)}
     a = np.array([row_of[x] for x, _ in pairs], dtype=np.int64)
     b = np.array([row_of[y] for _, y in pairs], dtype=np.int64)
     levels = compare_pairs(columns, a, b)
-    return a, b, score_levels(columns, a, b, levels, model, population=max(population, 2))
+    scores = score_levels(columns, a, b, levels, model, population=max(population, 2))
+    return columns, a, b, scores
+
+
+def reasons_of(columns: Columns, a: int, b: int, scores: Scores, k: int) -> list[dict[str, Any]]:
+    """The stored reasons of pair k: field, level, weight, French and English words."""
+    return [
+        {"field": r.field, "level": r.level, "weight": round(r.weight, 2), "fr": r.fr, "en": r.en}
+        for r in explain_pair(
+            columns,
+            a,
+            b,
+            scores.levels[k],
+            scores.contributions[k],
+            float(scores.household[k]),
+            bool(scores.sibling[k]),
+        )
+    ]
 
 
 def suggestion_row(
@@ -75,7 +104,7 @@ def suggestion_row(
 ) -> dict[str, Any]:
     """The stored suggestion for a scored pair `{record_a, record_b, probability, ...}`.
 
-    Priority 1 goes to pairs that involve a possible child or a tracing request.
+    Queue group 0 (first) holds pairs that involve a possible child or a tracing request.
     """
     minor = could_be_minor(dict(record_a)) or could_be_minor(dict(record_b))
     tracing = CaseType.TRACING_REQUEST.value in (
@@ -88,7 +117,7 @@ def suggestion_row(
         "probability": float(pair["probability"]),
         "model_version": pair["model_version"],
         "reasons": pair["reasons"],
-        "priority": int(minor or tracing),
+        "queue_group": 0 if minor or tracing else 1,
         "uncertainty": uncertainty(float(pair["probability"])),
         "involves_minor": minor,
         "tracing_request": tracing,
@@ -113,37 +142,15 @@ def suggestion_rows(
 def score_pair(a: PersonRecord, b: PersonRecord, model: FSModel, population: int) -> dict[str, Any]:
     """Compare two chosen records (no blocking): probability, band, reasons per field."""
     first, second = sorted((a, b), key=lambda r: str(r.id))
-    columns = build_columns([first.model_dump(), second.model_dump()])
-    rows_a, rows_b = np.array([0]), np.array([1])
-    levels = compare_pairs(columns, rows_a, rows_b)
-    scores = score_levels(columns, rows_a, rows_b, levels, model, population=max(population, 2))
-    probability = float(scores.probability[0])
-    reasons = explain_pair(
-        columns,
-        0,
-        1,
-        scores.levels[0],
-        scores.contributions[0],
-        float(scores.household[0]),
-        bool(scores.sibling[0]),
+    columns, rows_a, rows_b, scores = score_pairs(
+        [first, second], [(first.id, second.id)], model, population
     )
+    probability = float(scores.probability[0])
     return {
         "record_a": first.id,
         "record_b": second.id,
         "probability": probability,
         "band": model.band(probability),
         "model_version": model.version,
-        "reasons": [
-            {
-                "field": r.field,
-                "level": r.level,
-                "weight": round(r.weight, 2),
-                "fr": r.fr,
-                "en": r.en,
-            }
-            for r in reasons
-        ],
-        "levels": scores.levels[0],
-        "household": float(scores.household[0]),
-        "sibling": bool(scores.sibling[0]),
+        "reasons": reasons_of(columns, int(rows_a[0]), int(rows_b[0]), scores, 0),
     }

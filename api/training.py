@@ -35,7 +35,7 @@ def train_model(
     model = active_model(store)
     current = active_learned(store)
     pairs = [(d["record_a"], d["record_b"]) for d in decided]
-    _, _, scores = score_pairs(records, pairs, model, store.estimated_record_count())
+    _, _, _, scores = score_pairs(records, pairs, model, store.estimated_record_count())
     labels = np.array([d["status"] == SuggestionStatus.CONFIRMED for d in decided])
     if current is not None:
         current_probability = current.predict(scores.levels, scores.household, scores.sibling)

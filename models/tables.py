@@ -182,7 +182,7 @@ suggestions = Table(
     Column("probability", Float, nullable=False),
     Column("model_version", String(80), nullable=False),
     Column("reasons", JSON, nullable=False),
-    Column("priority", Integer, nullable=False),
+    Column("queue_group", Integer, nullable=False),
     Column("uncertainty", Float, nullable=False),
     Column("involves_minor", Boolean, nullable=False),
     Column("tracing_request", Boolean, nullable=False),
@@ -198,7 +198,7 @@ suggestions = Table(
 Index(
     "ix_suggestions_queue",
     suggestions.c.status,
-    suggestions.c.priority,
+    suggestions.c.queue_group,
     suggestions.c.uncertainty,
     suggestions.c.id,
 )

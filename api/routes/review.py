@@ -21,24 +21,25 @@ from api.schemas import (
 from models.records import CaseType
 from models.review import DecisionKind, SuggestionStatus
 from models.store.base import MAX_PAGE
+from models.store.review import COUNT_CAP
 
 router = APIRouter(tags=["review"])
 
 
 CURSOR = r"^[01]_[0-9]\.[0-9]{6}_[0-9a-f]{32}$"
-"""`priority_uncertainty_id` of the last suggestion of a page (as `next_cursor` gives it)."""
+"""`group_uncertainty_id` of the last suggestion of a page (as `next_cursor` gives it)."""
 
 
 def _encode_cursor(cursor: tuple[int, float, str] | None) -> str | None:
     if cursor is None:
         return None
-    priority, uncertainty, last = cursor
-    return f"{priority}_{uncertainty:.6f}_{UUID(last).hex}"
+    group, uncertainty, last = cursor
+    return f"{group}_{uncertainty:.6f}_{UUID(last).hex}"
 
 
 def _decode_cursor(text: str) -> tuple[int, float, str]:
-    priority, uncertainty, last = text.split("_")
-    return int(priority), float(uncertainty), str(UUID(hex=last))
+    group, uncertainty, last = text.split("_")
+    return int(group), float(uncertainty), str(UUID(hex=last))
 
 
 @router.get("/suggestions", response_model=SuggestionPage)
@@ -78,7 +79,8 @@ def list_suggestions(
     return SuggestionPage.model_validate(
         {
             "items": items,
-            "total": page.total,
+            "total": min(page.total, COUNT_CAP),
+            "total_capped": page.total > COUNT_CAP,
             "limit": limit,
             "next_cursor": _encode_cursor(page.next_cursor),
         }

@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.types import Uuid
 
 from models.review import OPEN_STATUSES, DecisionKind, SuggestionStatus
 from models.tables import decisions, entities, match_pairs, person_records, suggestions
@@ -23,6 +35,7 @@ from models.tables import decisions, entities, match_pairs, person_records, sugg
 REVIEW_LOCK = 7_340_112
 """PostgreSQL advisory lock key that serialises review decisions."""
 QUEUE_FILTERS = ("status", "involves_minor", "organisation", "case_type")
+COUNT_CAP = 10_000
 
 
 def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
@@ -34,6 +47,7 @@ def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
 class QueuePage:
     items: list[dict[str, Any]]
     total: int
+    """How many suggestions match, counted up to COUNT_CAP + 1 (a bounded cost)."""
     next_cursor: tuple[int, float, str] | None
 
 
@@ -329,7 +343,7 @@ class ReviewStore:
                         probability=bindparam("probability"),
                         model_version=bindparam("model_version"),
                         reasons=bindparam("reasons"),
-                        priority=bindparam("priority"),
+                        queue_group=bindparam("queue_group"),
                         uncertainty=bindparam("uncertainty"),
                         involves_minor=bindparam("involves_minor"),
                         tracing_request=bindparam("tracing_request"),
@@ -345,7 +359,7 @@ class ReviewStore:
                                 "probability",
                                 "model_version",
                                 "reasons",
-                                "priority",
+                                "queue_group",
                                 "uncertainty",
                                 "involves_minor",
                                 "tracing_request",
@@ -402,28 +416,18 @@ class ReviewStore:
             conditions.append(suggestions.c.probability >= low)
         if high is not None:
             conditions.append(suggestions.c.probability <= high)
-        order = (suggestions.c.priority.desc(), suggestions.c.uncertainty, suggestions.c.id)
+        order = (suggestions.c.queue_group, suggestions.c.uncertainty, suggestions.c.id)
         query = select(suggestions).where(*conditions).order_by(*order)
         if cursor is not None:
-            priority, uncertain, last = cursor
+            group, uncertain, last = cursor
             query = query.where(
-                or_(
-                    suggestions.c.priority < priority,
-                    and_(
-                        suggestions.c.priority == priority,
-                        or_(
-                            suggestions.c.uncertainty > uncertain,
-                            and_(
-                                suggestions.c.uncertainty == uncertain,
-                                suggestions.c.id > uuid.UUID(last),
-                            ),
-                        ),
-                    ),
-                )
+                tuple_(suggestions.c.queue_group, suggestions.c.uncertainty, suggestions.c.id)
+                > tuple_(literal(group), literal(uncertain), literal(uuid.UUID(last), Uuid()))
             )
         else:
             query = query.offset(offset)
-        counter = select(func.count()).select_from(suggestions).where(*conditions)
+        counted = select(suggestions.c.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+        counter = select(func.count()).select_from(counted)
         with self.engine.connect() as c:
             items = [dict(r._mapping) for r in c.execute(query.limit(limit + 1))]
             total = c.execute(counter).scalar_one()
@@ -431,7 +435,7 @@ class ReviewStore:
         items = items[:limit]
         last_item = items[-1] if items and more else None
         next_cursor = (
-            (last_item["priority"], last_item["uncertainty"], str(last_item["id"]))
+            (last_item["queue_group"], last_item["uncertainty"], str(last_item["id"]))
             if last_item
             else None
         )
@@ -449,6 +453,10 @@ class ReviewStore:
                 ):
                     rows[r.id] = dict(r._mapping)
         return sorted(rows.values(), key=lambda r: r["seq"])
+
+    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+        with self.engine.connect() as c:
+            return ReviewTx(c).decisions_of_suggestion(suggestion_id)
 
     def get_decision(self, decision_id: uuid.UUID) -> dict[str, Any] | None:
         with self.engine.connect() as c:

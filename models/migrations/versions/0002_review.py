@@ -30,7 +30,7 @@ def upgrade() -> None:
         sa.Column("probability", sa.Float, nullable=False),
         sa.Column("model_version", sa.String(80), nullable=False),
         sa.Column("reasons", sa.JSON, nullable=False),
-        sa.Column("priority", sa.Integer, nullable=False),
+        sa.Column("queue_group", sa.Integer, nullable=False),
         sa.Column("uncertainty", sa.Float, nullable=False),
         sa.Column("involves_minor", sa.Boolean, nullable=False),
         sa.Column("tracing_request", sa.Boolean, nullable=False),
@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("record_a", "record_b", name="uq_suggestions_pair"),
     )
     op.create_index(
-        "ix_suggestions_queue", "suggestions", ["status", "priority", "uncertainty", "id"]
+        "ix_suggestions_queue", "suggestions", ["status", "queue_group", "uncertainty", "id"]
     )
     op.create_index("ix_suggestions_record_b", "suggestions", ["record_b"])
     op.create_table(
