@@ -28,6 +28,7 @@ run: demo
 	@echo "  API documentation: http://$(HOST):$(PORT)/docs"
 	@echo "  health:            http://$(HOST):$(PORT)/health"
 	@echo "  a demo admin token is in .demo-token (Authorization: Bearer ...)"
+	@echo "  tokens of every demo role (two reviewers, ...) are in .demo-tokens.json"
 	@echo ""
 	$(BIN)/nrm serve --host $(HOST) --port $(PORT)
 
@@ -48,4 +49,4 @@ bench: install
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) nrm.db nrm.db-wal nrm.db-shm .demo-token .pytest_cache .ruff_cache
+	rm -rf $(VENV) nrm.db nrm.db-wal nrm.db-shm .demo-token .demo-tokens.json .pytest_cache .ruff_cache
