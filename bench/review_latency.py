@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from api.suggestions import active_model, reasons_of, score_pairs, suggestion_row
 from bench.common import POSTGRES, ROOT, generated_set, save
 from matching.text import name_key
 from models.store import Store
-from models.tables import person_records
+from models.tables import person_records, suggestions
 from models.users import UserRole
 
 TARGET_MS = 50.0
@@ -198,14 +198,30 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--suggestions", type=int, default=100_000)
     parser.add_argument("--decisions", type=int, default=500, help="per client")
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="reuse a database an earlier run prepared (its URL is in the results)",
+    )
     args = parser.parse_args()
     data = generated_set(args.households, args.seed)
-    url = _database()
-    import_seconds = _import(data / "records.csv", url)
-    store = Store.open(url)
+    import_seconds = None
+    if args.database:
+        url = args.database
+        store = Store.open(url)
+        with store.engine.connect() as c:
+            pending = c.execute(
+                select(func.count()).where(suggestions.c.status == "pending")
+            ).scalar_one()
+        built = {"suggestions": pending}
+    else:
+        url = _database()
+        import_seconds = _import(data / "records.csv", url)
+        store = Store.open(url)
+        built = _build_suggestions(store, data, args.suggestions, args.seed)
     records = store.count_records()
-    built = _build_suggestions(store, data, args.suggestions, args.seed)
-    tokens = [store.add_user(f"reviewer-{i}", UserRole.REVIEWER)[1] for i in range(2)]
+    stamp = uuid.uuid4().hex[:6]
+    tokens = [store.add_user(f"reviewer-{i}-{stamp}", UserRole.REVIEWER)[1] for i in range(2)]
     server = _serve(url)
     try:
         with multiprocessing.get_context("spawn").Pool(2) as pool:
@@ -224,7 +240,11 @@ def main() -> None:
         "database": "postgresql",
         "records": records,
         "pending_suggestions": built["suggestions"],
-        "setup": {"import_seconds": round(import_seconds, 1), "suggestions": built},
+        "database_url": url,
+        "setup": {
+            "import_seconds": round(import_seconds, 1) if import_seconds else None,
+            "suggestions": built,
+        },
         "clients": 2,
         "decisions_per_client": args.decisions,
         "latency_ms": {k: _percentiles(v) for k, v in merged.items()},

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from api.linking import relink_all
+from api.service import Service
 from models.store import Store
 from tests.api.conftest import World, add_suggestion
 
@@ -340,3 +341,29 @@ def test_decisions_survive_relinking_as_decided_suggestions(world: World) -> Non
     relink_all(world.store)
     body, _ = _read(world, "tracing")
     assert body["status"] == "rejected"
+
+
+def test_an_incremental_import_never_undoes_a_rejection(world: World, tmp_path) -> None:
+    relink_all(world.store)
+    world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records["A-1"]),
+            "record_b": str(world.records["A-2"]),
+            "action": "unlink",
+        },
+        headers=world.headers("reviewer"),
+    )
+    newcomer = tmp_path / "new.csv"
+    newcomer.write_text(
+        "record_id,source,case_id,case_type,registered_on,full_name,sex,birth_date,"
+        "origin_village,origin_cercle,father_name,mother_name\n"
+        "A-3,CROIX-ROUGE,C9,reintegration,2024-09-01,TRAORE Aminata,F,1990,Sirakoro,Kati,"
+        "Bakary,Fatoumata Diarra\n",
+        encoding="utf-8",
+    )
+    report = Service(world.store).import_file(newcomer)
+    assert report.ok and report.linked["records"] == 1
+    entities = _entities(world.store)
+    assert entities["A-1"] != entities["A-2"]
+    assert entities["A-3"] in (entities["A-1"], entities["A-2"])
