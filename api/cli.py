@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import click
 from api.progress import Progress, count_lines
 from models.database import ENV_VAR
 from models.store import Store, StoreError
+from models.store.audit import AuditEntry
 from models.users import UserRole
 
 EXIT_RUNTIME = 1
@@ -195,7 +197,21 @@ def search_command(
         "father_name": father,
         "mother_name": mother,
     }
-    results = search(_store(db_url), description, top)
+    store = _store(db_url)
+    results = search(store, description, top)
+    store.audit(
+        None,
+        AuditEntry(
+            "search",
+            "entity",
+            tuple(hit["entity_id"] for hit in results),
+            detail={
+                "via": "nrm search",
+                "os_user": getpass.getuser(),
+                "query": {k: v for k, v in description.items() if v is not None},
+            },
+        ),
+    )
     if as_json:
         _emit(results)
         return

@@ -6,6 +6,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from api.cli import main
+from models.store import Store
 from tests.conftest import write_csv
 
 GOOD = "record_id,full_name,birth_date\nR1,TRAORE Aminata,vers 2005\nR2,Awa Diarra,2004-02-01\n"
@@ -78,3 +79,14 @@ def test_relink_rebuilds_the_links_of_the_stored_population(tmp_path: Path) -> N
     code, out, _ = _run("relink", "--json", "--db", db)
     assert code == 0
     assert json.loads(out)["records"] == 2
+
+
+def test_a_search_from_the_command_line_is_audited(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)
+    code, _, _ = _run("search", "--name", "Aminata Traoré", "--json", "--db", db)
+    assert code == 0
+    rows, total = Store.open(db).audit_rows({"action": "search"})
+    assert total == 1
+    assert rows[0]["detail"]["via"] == "nrm search"
+    assert rows[0]["detail"]["query"] == {"full_name": "Aminata Traoré"}
