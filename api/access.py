@@ -24,6 +24,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/records/{record_id}"): EVERYONE,
     ("GET", "/search"): frozenset({ADMIN, CASEWORKER, TRACING}),
     ("GET", "/suggestions"): frozenset({ADMIN, REVIEWER}),
+    ("GET", "/suggestions/next"): frozenset({ADMIN, REVIEWER}),
     ("GET", "/suggestions/{suggestion_id}"): frozenset({ADMIN, REVIEWER}),
     ("POST", "/suggestions/{suggestion_id}/decision"): frozenset({REVIEWER}),
     ("POST", "/links"): frozenset({REVIEWER}),

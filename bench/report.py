@@ -74,7 +74,7 @@ def review_table(document: dict[str, Any]) -> str:
     names = {
         "queue": "next suggestion (`GET /suggestions?limit=2`)",
         "detail": "the suggestion side by side (`GET /suggestions/{id}`)",
-        "fetch": "both together",
+        "next": "the next suggestion side by side in one call (`GET /suggestions/next`)",
         "decision": "post a decision (`POST .../decision` with `If-Match`)",
     }
     for step, stats in document["latency_ms"].items():

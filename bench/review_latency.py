@@ -1,9 +1,11 @@
 """Review latency over HTTP: 1,000,000 records and 100,000 pending suggestions in PostgreSQL.
 
-Two client processes work the queue at once, as two reviewers would: each
-fetches the next suggestion (the queue's head, then the suggestion side by
-side with its ETag) and posts a decision with `If-Match`. Latencies are
-measured by the clients, through `nrm serve` (uvicorn) on this machine.
+Two client processes work the queue at once, as two reviewers would. Each
+round measures the queue's head (`GET /suggestions?limit=2`), one suggestion
+side by side (`GET /suggestions/{id}`), the next suggestion side by side in
+one call (`GET /suggestions/next`, what a reviewer's screen asks for), and a
+decision with `If-Match` on it. Latencies are measured by the clients,
+through `nrm serve --workers 2` (uvicorn) on this machine.
 
 The suggestions are real scored pairs of the generated set: pairs of records
 of one person (from the truth file) and pairs of neighbours in name order
@@ -140,14 +142,16 @@ def _client(args: tuple[str, int, int, int]) -> dict[str, Any]:
     session = requests.Session()
     session.trust_env = False  # no proxy lookup in the environment on every request
     session.headers["Authorization"] = f"Bearer {token}"
-    timings: dict[str, list[float]] = {"queue": [], "detail": [], "fetch": [], "decision": []}
+    timings: dict[str, list[float]] = {"queue": [], "detail": [], "next": [], "decision": []}
     statuses: dict[int, int] = {}
     for _ in range(decisions):
         started = time.perf_counter()
         page = session.get(f"{base}/suggestions", params={"limit": 2}).json()["items"]
         queued = time.perf_counter()
-        item = page[index % len(page)]
-        detail = session.get(f"{base}/suggestions/{item['id']}")
+        session.get(f"{base}/suggestions/{page[index % len(page)]['id']}")
+        shown = time.perf_counter()
+        detail = session.get(f"{base}/suggestions/next", params={"skip": index})
+        item = detail.json()
         fetched = time.perf_counter()
         decision = rng.choice(["match", "non_match", "unsure", "non_match"])
         response = session.post(
@@ -158,8 +162,8 @@ def _client(args: tuple[str, int, int, int]) -> dict[str, Any]:
         done = time.perf_counter()
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         timings["queue"].append((queued - started) * 1000)
-        timings["detail"].append((fetched - queued) * 1000)
-        timings["fetch"].append((fetched - started) * 1000)
+        timings["detail"].append((shown - queued) * 1000)
+        timings["next"].append((fetched - shown) * 1000)
         timings["decision"].append((done - fetched) * 1000)
     return {"timings": timings, "statuses": statuses}
 

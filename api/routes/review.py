@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 
 from api import review
-from api.deps import Authorized, ContextDep, ServiceDep
+from api.deps import Authorized, Context, ContextDep, ServiceDep
 from api.schemas import (
     DecisionRequest,
     DecisionResult,
@@ -18,10 +18,12 @@ from api.schemas import (
     SuggestionDetail,
     SuggestionPage,
 )
+from api.service import Service
 from models.records import CaseType
 from models.review import DecisionKind, SuggestionStatus
 from models.store.base import MAX_PAGE
 from models.store.review import COUNT_CAP
+from models.users import User
 
 router = APIRouter(tags=["review"])
 
@@ -87,6 +89,52 @@ def list_suggestions(
     )
 
 
+@router.get("/suggestions/next", response_model=SuggestionDetail)
+def next_suggestion(
+    user: Authorized,
+    service: ServiceDep,
+    context: ContextDep,
+    response: Response,
+    case_type: CaseType | None = None,
+    involves_minor: bool | None = None,
+    organisation: Annotated[str | None, Query(max_length=120)] = None,
+    skip: Annotated[
+        int, Query(ge=0, le=50, description="take the one after this many (for a team)")
+    ] = 0,
+) -> Any:
+    """The next pending suggestion in queue order, side by side, in one call (with its ETag);
+    404 when none waits."""
+    filters = {
+        "status": SuggestionStatus.PENDING.value,
+        "case_type": case_type.value if case_type else None,
+        "involves_minor": involves_minor,
+        "organisation": organisation,
+    }
+    page = service.store.suggestion_queue(filters, 1, offset=skip, count=False)
+    if not page.items:
+        raise HTTPException(404, "no suggestion waits in this queue")
+    return _detail(service, user, context, response, page.items[0])
+
+
+def _detail(
+    service: Service,
+    user: User,
+    context: Context,
+    response: Response,
+    suggestion: dict[str, Any],
+) -> dict[str, Any]:
+    detail = review.suggestion_detail(service.store, user, suggestion, context.lang)
+    service.audit(
+        user,
+        "read_suggestion",
+        "suggestion",
+        [suggestion["id"], suggestion["record_a"], suggestion["record_b"]],
+        context,
+    )
+    response.headers["ETag"] = review.etag(suggestion)
+    return detail
+
+
 @router.get("/suggestions/{suggestion_id}", response_model=SuggestionDetail)
 def get_suggestion(
     suggestion_id: UUID,
@@ -99,16 +147,7 @@ def get_suggestion(
     suggestion = service.store.get_suggestion(suggestion_id)
     if suggestion is None:
         raise HTTPException(404, "no such suggestion")
-    detail = review.suggestion_detail(service.store, user, suggestion, context.lang)
-    service.audit(
-        user,
-        "read_suggestion",
-        "suggestion",
-        [suggestion_id, suggestion["record_a"], suggestion["record_b"]],
-        context,
-    )
-    response.headers["ETag"] = review.etag(suggestion)
-    return detail
+    return _detail(service, user, context, response, suggestion)
 
 
 @router.post(

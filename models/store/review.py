@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     tuple_,
     update,
 )
@@ -35,7 +36,9 @@ from models.tables import decisions, entities, match_pairs, person_records, sugg
 REVIEW_LOCK = 7_340_112
 """PostgreSQL advisory lock key that serialises review decisions."""
 QUEUE_FILTERS = ("status", "involves_minor", "organisation", "case_type")
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
+"""A queue page counts matching suggestions up to here: a bounded cost per request."""
+ANALYZE_AFTER = 10_000
 
 
 def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
@@ -379,6 +382,10 @@ class ReviewStore:
                     ),
                     withdrawn,
                 )
+        if len(inserts) >= ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as c:
+                c.execute(text("ANALYZE suggestions"))
+                c.commit()
         counts.update(new=len(inserts), refreshed=len(refreshes), withdrawn=len(withdrawn))
         return counts
 
@@ -394,6 +401,7 @@ class ReviewStore:
         offset: int = 0,
         cursor: tuple[int, float, str] | None = None,
         probability: tuple[float | None, float | None] = (None, None),
+        count: bool = True,
     ) -> QueuePage:
         """Open suggestions in priority order: children and tracing requests first, then the
         most uncertain. Keyset pagination by `cursor` (what the last page returned)."""
@@ -430,7 +438,7 @@ class ReviewStore:
         counter = select(func.count()).select_from(counted)
         with self.engine.connect() as c:
             items = [dict(r._mapping) for r in c.execute(query.limit(limit + 1))]
-            total = c.execute(counter).scalar_one()
+            total = c.execute(counter).scalar_one() if count else len(items)
         more = len(items) > limit
         items = items[:limit]
         last_item = items[-1] if items and more else None

@@ -48,6 +48,7 @@ def _urls(world: World) -> dict[str, str]:
         "/search": "/search?name=Aminata%20Traore",
         "/suggestions": "/suggestions?status=confirmed",
         "/suggestions/{suggestion_id}": f"/suggestions/{world.suggestions['adult']}",
+        "/suggestions/next": "/suggestions/next",
         "/decisions/{decision_id}": f"/decisions/{decided['decision']['id']}",
         "/entities/{entity_id}": f"/entities/{record.entity_id}",
         "/audit": "/audit",

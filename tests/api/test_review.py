@@ -367,3 +367,25 @@ def test_an_incremental_import_never_undoes_a_rejection(world: World, tmp_path) 
     entities = _entities(world.store)
     assert entities["A-1"] != entities["A-2"]
     assert entities["A-3"] in (entities["A-1"], entities["A-2"])
+
+
+def test_the_next_suggestion_comes_side_by_side_with_its_etag(world: World) -> None:
+    response = world.client.get("/suggestions/next", headers=world.headers("reviewer"))
+    queue = world.client.get("/suggestions", headers=world.headers("reviewer")).json()
+    assert response.status_code == 200
+    assert response.json()["id"] == queue["items"][0]["id"]
+    assert len(response.json()["records"]) == 2
+    assert response.headers["ETag"].startswith('"')
+
+
+def test_a_team_member_can_take_the_one_after(world: World) -> None:
+    second = world.client.get("/suggestions/next?skip=1", headers=world.headers("reviewer"))
+    queue = world.client.get("/suggestions", headers=world.headers("reviewer")).json()
+    assert second.json()["id"] == queue["items"][1]["id"]
+
+
+def test_an_empty_queue_has_no_next_suggestion(world: World) -> None:
+    for name in world.suggestions:
+        assert _decide(world, name, "unsure").status_code == 200
+    response = world.client.get("/suggestions/next", headers=world.headers("reviewer"))
+    assert response.status_code == 404
