@@ -10,6 +10,7 @@ from uuid import UUID
 
 from api.importer import ImportReport, import_records
 from api.protection import record_view
+from api.ratelimit import RateLimiter
 from models.store import Store
 from models.store.audit import AuditEntry
 from models.users import User
@@ -26,6 +27,7 @@ class RecordPage:
 class Service:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.search_limit = RateLimiter()
 
     def audit(
         self,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Authorized, ContextDep, ServiceDep
 from api.linking import search
-from api.schemas import SearchHit
+from api.schemas import ErrorBody, SearchHit
 from models.records import Sex
 
 router = APIRouter(tags=["search"])
@@ -16,7 +17,11 @@ MAX_RESULTS = 20
 MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score")
 
 
-@router.get("/search", response_model=list[SearchHit])
+@router.get(
+    "/search",
+    response_model=list[SearchHit],
+    responses={429: {"model": ErrorBody, "description": "too many searches; retry later"}},
+)
 def search_persons(
     user: Authorized,
     service: ServiceDep,
@@ -40,6 +45,14 @@ def search_persons(
     """Persons matching a description, best first: id, partial name, sex, age band, region
     and score only (never a contact or a current location). A name is required: a search
     by place alone would list who is from a village, a way to locate victims in bulk."""
+    wait = service.search_limit.retry_after(user.id)
+    if wait > 0:
+        service.audit(user, "search_refused", "entity", [], context, reason="rate limit")
+        raise HTTPException(
+            429,
+            f"too many searches: at most {service.search_limit.per_window} a minute",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
     description = {
         "full_name": name,
         "sex": sex.value if sex else None,
