@@ -93,7 +93,7 @@ class ReviewTx:
         self, suggestion_id: uuid.UUID, status: str, confirmed_by: uuid.UUID | None
     ) -> int:
         """Set the state and bump the version; returns the new version."""
-        self.c.execute(
+        return self.c.execute(
             update(suggestions)
             .where(suggestions.c.id == suggestion_id)
             .values(
@@ -102,9 +102,7 @@ class ReviewTx:
                 version=suggestions.c.version + 1,
                 updated_at=datetime.now(UTC),
             )
-        )
-        return self.c.execute(
-            select(suggestions.c.version).where(suggestions.c.id == suggestion_id)
+            .returning(suggestions.c.version)
         ).scalar_one()
 
     def entity_of(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
@@ -182,12 +180,16 @@ class ReviewTx:
         for entity in wanted:
             if entity not in known:
                 self.c.execute(insert(entities).values(id=entity, created_at=now))
+        by_entity: dict[uuid.UUID, list[uuid.UUID]] = {}
         for record, entity in mapping.items():
-            self.c.execute(
-                update(person_records)
-                .where(person_records.c.id == record)
-                .values(entity_id=entity, updated_at=now)
-            )
+            by_entity.setdefault(entity, []).append(record)
+        for entity, records in by_entity.items():
+            for chunk in _chunks(records):
+                self.c.execute(
+                    update(person_records)
+                    .where(person_records.c.id.in_(chunk))
+                    .values(entity_id=entity, updated_at=now)
+                )
 
     def restore(self, mapping: dict[uuid.UUID, uuid.UUID | None]) -> None:
         """Put records back in the entities they had (None: no entity)."""
