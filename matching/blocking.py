@@ -7,8 +7,11 @@ still gets the name and name+birth keys. Birth bands come in two tilings
 offset by half a band, so two records born up to half a band apart always
 share one. Blocks larger than `max_block` prove nothing and explode into
 millions of pairs: they are dropped and counted (the other keys of their
-records still apply). Pairs within one case are never formed: one person
-appears once in a case.
+records still apply), or, with `window`, give only each record's next
+neighbours by birth (sorted neighbourhood; off by default: on the generated
+set it finds 0.1 % more true pairs for 15 % more pairs, the missed pairs
+mostly sharing no key at all). Pairs within one case are never formed: one
+person appears once in a case.
 
 The same string keys are stored for incremental matching, so a new record's
 candidates come from an index, not a scan.
@@ -16,11 +19,12 @@ candidates come from an index, not a scan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from matching.block_arrays import KindKeys, kind_keys
 from matching.columns import Columns, FamilyValue, GivenValue, ParentValue, PlaceValue
 
 BAND_DAYS = 5 * 365
@@ -147,62 +151,129 @@ def all_record_keys(columns: Columns) -> list[list[str]]:
     return out
 
 
+def _string_kind_keys(keys: list[list[str]]) -> list[KindKeys]:
+    """Keys given as strings (training keys, generic fields), coded kind by kind."""
+    codes: dict[str, int] = {}
+    by_kind: dict[str, tuple[list[int], list[int]]] = {}
+    for row, row_keys in enumerate(keys):
+        for key in row_keys:
+            code = codes.setdefault(key, len(codes))
+            rows, coded = by_kind.setdefault(key.split(":", 1)[0], ([], []))
+            rows.append(row)
+            coded.append(code)
+    return [
+        KindKeys(kind, np.asarray(rows, dtype=np.int64), np.asarray(coded, dtype=np.int64))
+        for kind, (rows, coded) in by_kind.items()
+    ]
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray, n: int, case: np.ndarray) -> np.ndarray:
+    """Pairs (a <= b) as one integer a * n + b, without self pairs or pairs within a case."""
+    keep = a != b
+    case_a, case_b = case[a], case[b]
+    keep &= (case_a < 0) | (case_a != case_b)
+    return a[keep].astype(np.int64) * n + b[keep]
+
+
+def _kind_pairs(
+    group: KindKeys, cap: int, n: int, case: np.ndarray, window: int, order_by: np.ndarray
+) -> tuple[list[np.ndarray], int, int, int]:
+    """Pairs within the blocks of one kind, as pair codes; then (blocks, over-large blocks,
+    their records). Blocks within the cap give all their pairs; over-large blocks, sorted
+    by birth, give each record's `window - 1` next neighbours (none if `window` < 2)."""
+    order = np.lexsort((group.rows, group.keys))
+    rows, keys = group.rows[order], group.keys[order]
+    if not len(rows):
+        return [], 0, 0, 0
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    over = sizes > cap
+    codes: list[np.ndarray] = []
+    kept = (sizes >= 2) & ~over
+    for size in np.unique(sizes[kept]).tolist():
+        members = rows[starts[kept & (sizes == size)][:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, k=1)
+        codes.append(_pair_codes(members[:, i].ravel(), members[:, j].ravel(), n, case))
+    if window >= 2 and over.any():
+        codes.extend(_neighbours(rows, starts[over], sizes[over], window, n, case, order_by))
+    return codes, len(starts), int(over.sum()), int(sizes[over].sum())
+
+
+def _neighbours(
+    rows: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    window: int,
+    n: int,
+    case: np.ndarray,
+    order_by: np.ndarray,
+) -> list[np.ndarray]:
+    """Sorted neighbourhood within over-large blocks: each member with the next ones
+    in the order of `order_by` (the middle of the birth interval)."""
+    members = np.concatenate([rows[s : s + z] for s, z in zip(starts, sizes, strict=True)])
+    block = np.repeat(np.arange(len(starts)), sizes)
+    order = np.lexsort((members, order_by[members], block))
+    members, block = members[order], block[order]
+    out = []
+    for step in range(1, window):
+        same = block[step:] == block[:-step]
+        first, second = members[:-step][same], members[step:][same]
+        out.append(_pair_codes(np.minimum(first, second), np.maximum(first, second), n, case))
+    return out
+
+
+def _unique_pairs(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs (a < b), sorted; a pair found in several blocks is kept once."""
+    if not codes:
+        empty = np.empty(0, dtype=np.int32)
+        return empty, empty
+    combined = np.concatenate(codes)
+    codes.clear()
+    combined.sort()
+    keep = np.empty(len(combined), dtype=bool)
+    keep[:1] = True
+    np.not_equal(combined[1:], combined[:-1], out=keep[1:])
+    combined = combined[keep]
+    del keep
+    dtype = np.int32 if n < 2**31 else np.int64
+    return (combined // n).astype(dtype), (combined % n).astype(dtype)
+
+
 def candidate_pairs(
     columns: Columns,
     keys: list[list[str]] | None = None,
     max_block: int = MAX_BLOCK,
     on_progress: Callable[[int], None] | None = None,
+    window: int = 0,
+    kinds: list[KindKeys] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, BlockingStats]:
-    """Unique pairs (a < b) sharing a key, never two rows of the same case."""
-    keys = all_record_keys(columns) if keys is None else keys
-    codes: dict[str, int] = {}
-    caps: list[int] = []
-    rows: list[int] = []
-    key_codes: list[int] = []
-    for row, record_keys_ in enumerate(keys):
-        for key in record_keys_:
-            code = codes.get(key)
-            if code is None:
-                code = codes[key] = len(codes)
-                caps.append(block_cap(key, max_block))
-            rows.append(row)
-            key_codes.append(code)
-    row_array = np.asarray(rows, dtype=np.int64)
-    key_array = np.asarray(key_codes, dtype=np.int64)
-    order = np.lexsort((row_array, key_array))
-    row_array, key_array = row_array[order], key_array[order]
-    starts = np.flatnonzero(np.r_[True, key_array[1:] != key_array[:-1]])
-    sizes = np.diff(np.r_[starts, len(key_array)])
-    firsts: list[np.ndarray] = []
-    seconds: list[np.ndarray] = []
-    dropped = sizes > np.asarray(caps, dtype=np.int64)[key_array[starts]]
-    dropped_records = int(sizes[dropped].sum())
-    triangles: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for start, size in zip(
-        starts[(sizes >= 2) & ~dropped], sizes[(sizes >= 2) & ~dropped], strict=True
-    ):
-        tri = triangles.get(int(size))
-        if tri is None:
-            tri = triangles[int(size)] = np.triu_indices(int(size), k=1)
-        members = row_array[start : start + size]
-        firsts.append(members[tri[0]])
-        seconds.append(members[tri[1]])
-    if on_progress is not None:
-        on_progress(len(columns))
-    if not firsts:
-        empty = np.empty(0, dtype=np.int64)
-        return (
-            empty,
-            empty,
-            BlockingStats(len(codes), len(starts), int(dropped.sum()), dropped_records, 0),
+    """Unique pairs (a < b) sharing a key, never two rows of the same case.
+
+    Without `keys` or `kinds`, the keys of `record_keys` are built as integers for the
+    whole population (`matching.block_arrays`); string keys are coded first.
+    """
+    if kinds is not None:
+        groups: Iterable[KindKeys] = kinds
+    elif keys is not None:
+        groups = _string_kind_keys(keys)
+    else:
+        groups = kind_keys(columns)
+    codes: list[np.ndarray] = []
+    blocks = dropped_blocks = dropped_records = 0
+    n = len(columns)
+    born = columns.birth_earliest >= 0
+    middle = (columns.birth_earliest.astype(np.int64) + columns.birth_latest) // 2
+    order_by = np.where(born, middle, np.iinfo(np.int64).max)
+    for group in groups:
+        found, count, dropped, dropped_rows = _kind_pairs(
+            group, block_cap(group.kind + ":", max_block), n, columns.case, window, order_by
         )
-    a = np.concatenate(firsts)
-    b = np.concatenate(seconds)
-    n = np.int64(len(columns))
-    combined = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
-    a, b = combined // n, combined % n
-    case_a, case_b = columns.case[a], columns.case[b]
-    keep = (a != b) & ~((case_a >= 0) & (case_a == case_b))
-    a, b = a[keep], b[keep]
-    stats = BlockingStats(len(codes), len(starts), int(dropped.sum()), dropped_records, len(a))
+        codes.extend(found)
+        blocks += count
+        dropped_blocks += dropped
+        dropped_records += dropped_rows
+    if on_progress is not None:
+        on_progress(n)
+    a, b = _unique_pairs(codes, n)
+    stats = BlockingStats(blocks, blocks, dropped_blocks, dropped_records, len(a))
     return a, b, stats

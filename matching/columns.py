@@ -3,12 +3,12 @@
 Names repeat heavily in Mali: a million records hold perhaps a few tens of
 thousands of distinct spellings. Every raw name, place and parent's name is
 parsed and normalised once, the record keeps an integer code, and the
-comparisons run on unique pairs of codes, not on pairs of records.
+comparisons run on tables of the unique values, indexed by those codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -106,9 +106,17 @@ class Columns:
     vocab: dict[str, Vocabulary] = field(default_factory=dict)
     patronymic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """The family name is a patronym (Ag / Walet / Ould / Mint + the father's given name)."""
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Tables derived from the vocabularies (comparison tables, blocking codes), built once."""
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def derive(self, name: str, build: Callable[[], Any]) -> Any:
+        """`build()` once per population: the vocabularies do not change after preparing."""
+        if name not in self.derived:
+            self.derived[name] = build()
+        return self.derived[name]
 
     def value(self, name: str, row: int) -> Any:
         code = int(getattr(self, name)[row])
@@ -182,6 +190,15 @@ def _parent_value(written: str | None, patronym: str | None) -> ParentValue | No
     )
 
 
+def _name_values(
+    raw: tuple[str | None, ...],
+) -> tuple[FamilyValue | None, GivenValue | None, str | None]:
+    """The family and given values and the patronym of one raw (full, family, given, aliases)."""
+    parts = parse_name(full_name=raw[0], family_name=raw[1], given_names=raw[2], aliases=raw[3])
+    shown = raw[0] or " ".join(p for p in (raw[2], raw[1]) if p)
+    return _family_value(parts, shown), _given_value(parts, shown), parts.patronym
+
+
 def _ordinal(value: Any) -> int:
     if value is None or value == "":
         return -1
@@ -197,69 +214,111 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _factorize(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Codes of the values (first seen first) and the distinct values; None is a value."""
+    index: dict[Any, int] = {}
+    try:
+        codes = np.fromiter(
+            (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
+        )
+    except TypeError:  # an unhashable value (a list): compared as written
+        return _factorize([v if isinstance(v, Hashable) else str(v) for v in values])
+    return codes, list(index)
+
+
+def _combined(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of distinct tuples of codes (first seen first), and a row holding each."""
+    mixed = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        mixed = mixed * np.int64(int(c.max()) + 1 if len(c) else 1) + c
+    _, first_row, inverse = np.unique(mixed, return_index=True, return_inverse=True)
+    order = np.argsort(first_row, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)], first_row[order]
+
+
 def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") -> Columns:
-    """Prepare records (validated values or stored records as dicts) for matching."""
+    """Prepare records (validated values or stored records as dicts) for matching.
+
+    Column by column: each field's distinct values are found once, parsed and
+    normalised once, and coded; no parsing runs per record.
+    """
+    records = records if isinstance(records, list) else list(records)
     vocab = {name: Vocabulary() for name in ("family", "given", "place", "parent", "case", "name")}
+
+    def column(name: str) -> tuple[np.ndarray, list[Any]]:
+        return _factorize([r.get(name) for r in records])
+
+    def texts(name: str) -> tuple[np.ndarray, list[str | None]]:
+        codes, uniques = column(name)
+        return codes, [_text(u) for u in uniques]
+
+    n = len(records)
+    ids = [r[id_field] for r in records]
+    roles = [r.get("role") for r in records]
+
+    name_fields = [texts(f) for f in ("full_name", "family_name", "given_names", "aliases")]
+    name_codes, name_rows = _combined(*(c for c, _ in name_fields))
+    raws = [tuple(uniques[codes[row]] for codes, uniques in name_fields) for row in name_rows]
+    distinct = list(dict.fromkeys(raws))
+    parsed = {raw: _name_values(raw) for raw in distinct}
     name_cache: dict[tuple[Any, ...], tuple[int, int, str | None]] = {}
-    parent_cache: dict[tuple[Any, ...], int] = {}
-    place_cache: dict[tuple[Any, ...], int] = {}
-    columns: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "family",
-            "given",
-            "sex",
-            "earliest",
-            "latest",
-            "exact",
-            "place",
-            "father",
-            "mother",
-            "case",
-            "registered",
-        )
-    }
-    ids: list[Any] = []
-    roles: list[str | None] = []
-    patronyms: list[bool] = []
-    for record in records:
-        ids.append(record[id_field])
-        roles.append(record.get("role"))
-        raw = (
-            _text(record.get("full_name")),
-            _text(record.get("family_name")),
-            _text(record.get("given_names")),
-            _text(record.get("aliases")),
-        )
+    coded_names: list[tuple[int, int, str | None]] = []
+    for raw in raws:
         coded = name_cache.get(raw)
         if coded is None:
-            parts = parse_name(
-                full_name=raw[0], family_name=raw[1], given_names=raw[2], aliases=raw[3]
+            family_value, given_value, patronym = parsed[raw]
+            coded = name_cache[raw] = (
+                vocab["family"].code(family_value),
+                vocab["given"].code(given_value),
+                patronym,
             )
-            shown = raw[0] or " ".join(p for p in (raw[2], raw[1]) if p)
-            coded = (
-                vocab["family"].code(_family_value(parts, shown)),
-                vocab["given"].code(_given_value(parts, shown)),
-                parts.patronym,
-            )
-            name_cache[raw] = coded
-        family_code, given_code, patronym = coded
-        patronyms.append(patronym is not None)
-        columns["family"].append(family_code)
-        columns["given"].append(given_code)
-        for column, field_name, own_patronym in (
-            ("father", "father_name", patronym),
-            ("mother", "mother_name", None),
-        ):
-            key = (_text(record.get(field_name)), own_patronym)
-            code = parent_cache.get(key)
-            if code is None:
-                code = parent_cache[key] = vocab["parent"].code(_parent_value(*key))
-            columns[column].append(code)
-        place_raw = tuple(
-            _text(record.get(f"origin_{level}"))
-            for level in ("village", "commune", "cercle", "region")
+        coded_names.append(coded)
+    family_of = np.array([c[0] for c in coded_names], dtype=np.int32).reshape(-1)
+    given_of = np.array([c[1] for c in coded_names], dtype=np.int32).reshape(-1)
+    patronyms, patronym_of = _factorize([c[2] for c in coded_names])
+    patronym_codes = patronyms[name_codes] if n else np.zeros(0, dtype=np.int64)
+
+    # Father and mother share one vocabulary, coded in order of first sight (row, father first).
+    parent_cache: dict[tuple[Any, ...], int] = {}
+    sides = []
+    for side, (field_name, with_patronym) in enumerate(
+        (("father_name", True), ("mother_name", False))
+    ):
+        codes, written = texts(field_name)
+        own = patronym_codes if with_patronym else np.zeros(n, dtype=np.int64)
+        combined, rows = _combined(codes, own)
+        keys = [
+            (written[codes[row]], patronym_of[own[row]] if with_patronym else None)
+            for row in rows.tolist()
+        ]
+        sides.append((combined, keys, [(row, side, k) for k, row in enumerate(rows.tolist())]))
+    coded_sides: list[list[int]] = [[0] * len(keys) for _, keys, _ in sides]
+    order = sorted(sides[0][2] + sides[1][2])
+    distinct_parents = list(dict.fromkeys(sides[side][1][k] for _, side, k in order))
+    parent_values = {key: _parent_value(*key) for key in distinct_parents}
+    for _, side, k in order:
+        key = sides[side][1][k]
+        code = parent_cache.get(key)
+        if code is None:
+            code = parent_cache[key] = vocab["parent"].code(parent_values[key])
+        coded_sides[side][k] = code
+    parent_columns = {
+        name: np.asarray(coded, dtype=np.int32).reshape(-1)[combined]
+        for name, coded, (combined, _, _) in zip(
+            ("father", "mother"), coded_sides, sides, strict=True
         )
+    }
+
+    place_fields = [
+        texts(f"origin_{level}") for level in ("village", "commune", "cercle", "region")
+    ]
+    place_codes, place_rows = _combined(*(c for c, _ in place_fields))
+    place_cache: dict[tuple[Any, ...], int] = {}
+    coded_places = []
+    for row in place_rows.tolist():
+        place_raw = tuple(uniques[codes[row]] for codes, uniques in place_fields)
         code = place_cache.get(place_raw)
         if code is None:
             folded = tuple(fold(p) if p else None for p in place_raw)
@@ -269,35 +328,46 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
                 else None
             )
             code = place_cache[place_raw] = vocab["place"].code(value)
-        columns["place"].append(code)
-        sex = record.get("sex")
-        columns["sex"].append({"F": 0, "M": 1}.get(str(sex)[:1].upper() if sex else "", -1))
-        earliest = _ordinal(record.get("birth_earliest"))
-        latest = _ordinal(record.get("birth_latest"))
-        columns["earliest"].append(earliest)
-        columns["latest"].append(latest if latest >= 0 else earliest)
-        columns["exact"].append(
-            record.get("birth_precision") == "day" and not record.get("birth_placeholder")
-        )
-        case_id = _text(record.get("case_id"))
-        columns["case"].append(
-            vocab["case"].code((record.get("source"), case_id)) if case_id else -1
-        )
-        columns["registered"].append(_ordinal(record.get("registered_on")))
+        coded_places.append(code)
+
+    sex_codes, sexes = column("sex")
+    sex_of = [{"F": 0, "M": 1}.get(str(sex)[:1].upper() if sex else "", -1) for sex in sexes]
+
+    def ordinals(name: str) -> np.ndarray:
+        codes, values = column(name)
+        return np.asarray([_ordinal(v) for v in values], dtype=np.int64).reshape(-1)[codes]
+
+    earliest = ordinals("birth_earliest")
+    latest = ordinals("birth_latest")
+    latest = np.where(latest >= 0, latest, earliest)
+    exact = [r.get("birth_precision") == "day" and not r.get("birth_placeholder") for r in records]
+    case_ids, case_texts = texts("case_id")
+    sources, source_values = column("source")
+    case_combined, case_rows = _combined(case_ids, sources)
+    case_of = [
+        vocab["case"].code((source_values[sources[row]], case_texts[case_ids[row]]))
+        if case_texts[case_ids[row]]
+        else -1
+        for row in case_rows.tolist()
+    ]
+
+    def gather(table: list[Any] | np.ndarray, codes: np.ndarray, dtype: Any) -> np.ndarray:
+        return np.asarray(table, dtype=dtype).reshape(-1)[codes] if n else np.zeros(0, dtype)
+
     return Columns(
         ids=ids,
-        family=np.asarray(columns["family"], dtype=np.int32),
-        given=np.asarray(columns["given"], dtype=np.int32),
-        sex=np.asarray(columns["sex"], dtype=np.int8),
-        birth_earliest=np.asarray(columns["earliest"], dtype=np.int32),
-        birth_latest=np.asarray(columns["latest"], dtype=np.int32),
-        birth_exact=np.asarray(columns["exact"], dtype=bool),
-        place=np.asarray(columns["place"], dtype=np.int32),
-        father=np.asarray(columns["father"], dtype=np.int32),
-        mother=np.asarray(columns["mother"], dtype=np.int32),
-        case=np.asarray(columns["case"], dtype=np.int32),
-        registered=np.asarray(columns["registered"], dtype=np.int32),
+        family=gather(family_of, name_codes, np.int32),
+        given=gather(given_of, name_codes, np.int32),
+        sex=gather(sex_of, sex_codes, np.int8),
+        birth_earliest=earliest.astype(np.int32),
+        birth_latest=latest.astype(np.int32),
+        birth_exact=np.asarray(exact, dtype=bool).reshape(-1),
+        place=gather(coded_places, place_codes, np.int32),
+        father=parent_columns["father"] if n else np.zeros(0, np.int32),
+        mother=parent_columns["mother"] if n else np.zeros(0, np.int32),
+        case=gather(case_of, case_combined, np.int32),
+        registered=ordinals("registered_on").astype(np.int32),
         roles=roles,
         vocab=vocab,
-        patronymic=np.asarray(patronyms, dtype=bool),
+        patronymic=gather([p is not None for p in patronym_of], patronym_codes, bool),
     )

@@ -102,6 +102,7 @@ _PRIOR_U: dict[str, tuple[float, ...]] = {
     "father": (0, 0.005, 0.01, 0.01, 0.975),
     "mother": (0, 0.005, 0.01, 0.01, 0.975),
 }
+_BAND_NAMES = np.array(["non_match", "review", "match"], dtype=object)
 PROBABILITY_FLOOR = 1e-6
 PRIOR_STRENGTH = 5.0
 """Pseudo-pairs of the declared m added in EM: a level unseen in a small session stays possible."""
@@ -156,10 +157,9 @@ class FSModel:
         return "non_match"
 
     def bands(self, probabilities: np.ndarray) -> np.ndarray:
-        out = np.full(len(probabilities), "non_match", dtype=object)
-        out[probabilities >= self.review_threshold] = "review"
-        out[probabilities >= self.match_threshold] = "match"
-        return out
+        """The band of each probability, as an array of the three band names."""
+        review = (probabilities >= self.review_threshold).astype(np.int8)
+        return _BAND_NAMES[np.where(probabilities >= self.match_threshold, 2, review)]
 
     def to_json(self) -> str:
         document = {

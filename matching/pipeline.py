@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from matching.block_arrays import parents_key
 from matching.blocking import BlockingStats, candidate_pairs
 from matching.cluster import ClusterResult, cluster
 from matching.columns import Columns, build_columns
@@ -65,15 +66,7 @@ def random_pairs(n: int, count: int, seed: int = 7) -> tuple[np.ndarray, np.ndar
 
 def _training_pairs(columns: Columns) -> tuple[np.ndarray, np.ndarray]:
     """Pairs that share both parents' given-name groups: blocked without looking at names."""
-    keys: list[list[str]] = []
-    for row in range(len(columns)):
-        father, mother = columns.value("father", row), columns.value("mother", row)
-        if father and mother and father.given_groups and mother.given_groups:
-            keys.append([f"pm:{father.given_groups[0]}|{mother.given_groups[0]}"])
-        else:
-            keys.append([])
-    a, b, _ = candidate_pairs(columns, keys=keys)
-    return a, b
+    return candidate_pairs(columns, kinds=[parents_key(columns)])[:2]
 
 
 def same_family_pairs(

@@ -195,8 +195,7 @@ def _resolve(folded: tuple[str, str, str, str]) -> _Resolved:
     parsed = []  # (level, core key, full key), from the finest field to the coarsest
     for default_level, text in zip(FIELDS, folded, strict=True):
         if text:
-            level, core, full = parse_place_text(text, default_level)
-            parsed.append((level, fold_place_key(core), fold_place_key(full)))
+            parsed.append(_parsed_field(text, default_level))
     parsed.sort(key=lambda f: LEVELS.index(f[0]))
     matches = [_exact(level, core, full) for level, core, full in parsed]
     for i, (level, core, _) in enumerate(parsed):
@@ -265,14 +264,24 @@ def _resolve(folded: tuple[str, str, str, str]) -> _Resolved:
     )
 
 
-def _exact(level: str, core: str, full: str) -> list[tuple[int, float, str]]:
+@lru_cache(maxsize=1 << 18)
+def _parsed_field(text: str, default_level: str) -> tuple[str, str, str]:
+    """(level, core key, full key) of one field as written: fields repeat across places."""
+    level, core, full = parse_place_text(text, default_level)
+    return level, fold_place_key(core), fold_place_key(full)
+
+
+@lru_cache(maxsize=1 << 18)
+def _exact(level: str, core: str, full: str) -> tuple[tuple[int, float, str], ...]:
     """Places whose name or variant folds to the field: at its level, else at another."""
     g = gazetteer()
     keys = [k for k in dict.fromkeys((full, core)) if k]
     for key in keys:
         hits = g.lookup(key, level)
         if hits:
-            return [(pid, _Q_VARIANT if v else 1.0, "variant" if v else "name") for pid, v in hits]
+            return tuple(
+                (pid, _Q_VARIANT if v else 1.0, "variant" if v else "name") for pid, v in hits
+            )
     here = LEVELS.index(level)  # other levels, nearest first, coarser first on a tie
     others = sorted(LEVELS, key=lambda lv: (abs(LEVELS.index(lv) - here), -LEVELS.index(lv)))
     for other in others[1:]:
@@ -280,10 +289,10 @@ def _exact(level: str, core: str, full: str) -> list[tuple[int, float, str]]:
             hits = g.lookup(key, other)
             if hits:
                 quality = _Q_OTHER_LEVEL
-                return [
+                return tuple(
                     (pid, quality * (_Q_VARIANT if v else 1.0), f"{other} name") for pid, v in hits
-                ]
-    return []
+                )
+    return ()
 
 
 def _fuzzy(key: str, level: str, within: set[int]) -> list[tuple[int, float, str]]:
@@ -402,6 +411,46 @@ def place_level(a: object, b: object) -> str:
     return _level(ra, rb)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class ResolvedSets:
+    """What `place_level` reads of one place as written, as plain sets (for array code).
+
+    ``unresolved_keys`` are the village and commune as written, keyed: what two places
+    the gazetteer does not know are compared by.
+    """
+
+    given: bool
+    plausible: bool
+    village_ids: frozenset[int]
+    commune_ids: frozenset[int]
+    cercle_ids: frozenset[int]
+    region_sigs: frozenset[tuple[str, frozenset[str]]]
+    village_keys: frozenset[str]
+    village_key: str
+    unresolved_keys: tuple[str, str]
+
+
+def resolved_sets(value: object) -> ResolvedSets:
+    r = _resolved_of(value)
+    unresolved = tuple(fold_place_key(parse_place_text(r.written[i], FIELDS[i])[1]) for i in (0, 1))
+    return ResolvedSets(
+        r.given,
+        bool(r.plausible),
+        r.village_ids,
+        r.commune_ids,
+        r.cercle_ids,
+        r.region_sigs,
+        r.village_keys,
+        r.village_key,
+        (unresolved[0], unresolved[1]),
+    )
+
+
+def regions_agree(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
+    """Two region signatures (2015 region, 2023 regions) name the same region."""
+    return a[0] == b[0] and bool(a[1] & b[1])
+
+
 def resolution_signature(value: object) -> tuple[object, ...]:
     """Equal for two places as written that `place_level` cannot tell apart.
 
@@ -477,11 +526,7 @@ def _level(ra: _Resolved, rb: _Resolved):
         return "same_cercle", _same_cercle
     if ra.village_keys & rb.village_keys and (ra.village_ids or rb.village_ids or same_written):
         return "homonym_different_cercle", _any
-    if any(
-        r15a == r15b and r23a & r23b
-        for r15a, r23a in ra.region_sigs
-        for r15b, r23b in rb.region_sigs
-    ):
+    if any(regions_agree(sa, sb) for sa in ra.region_sigs for sb in rb.region_sigs):
         return "same_region", _same_region
     return "different", _any
 

@@ -11,11 +11,12 @@ from matching.model import (
     COMPARISON_NAMES,
     COMPARISONS,
     FSModel,
-    contributions,
     probability_from_log2_odds,
     same_family_weights,
 )
 
+CHUNK = 4_000_000
+"""Pairs scored at a time: temporaries stay small next to the arrays kept."""
 TF_CLIP = (-6.0, 6.0)
 TF_PSEUDO_RECORDS = 500
 SUPPORT_WEIGHT = 2.0
@@ -80,9 +81,12 @@ def _shares(codes: np.ndarray, group_of: list[str], u: float) -> np.ndarray:
 
 def term_frequency_adjustment(
     columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray, model: FSModel
-) -> np.ndarray:
-    """log2(u_level / tf(value)) for names that agree: common names prove less."""
-    adjust = np.zeros(levels.shape, dtype=float)
+) -> dict[int, np.ndarray]:
+    """log2(u_level / tf(value)) for names that agree: common names prove less.
+
+    By comparison index, for the comparisons with term-frequency levels only (the
+    others have no adjustment); one value per pair, 0 where the level is not adjusted.
+    """
     family_values = columns.vocab["family"].values
     given_values = columns.vocab["given"].values
     exact_u = {name: float(model.u[name][1]) for name in ("family_name", "given_names")}
@@ -96,18 +100,29 @@ def term_frequency_adjustment(
             exact_u["given_names"],
         ),
     }
+    adjust: dict[int, np.ndarray] = {}
     for k, comparison in enumerate(COMPARISONS):
         if not comparison.tf_levels:
             continue
-        share = np.maximum(
-            (shares[comparison.name][a] + shares[comparison.name][b]) / 2, model.tf_floor
-        )
+        column = np.zeros(len(a), dtype=float)
         u = np.asarray(model.u[comparison.name], dtype=float)
-        for level in comparison.tf_levels:
-            index = comparison.levels.index(level)
-            hit = levels[:, k] == index
-            adjust[hit, k] = np.clip(np.log2(max(u[index], 1e-9) / share[hit]), *TF_CLIP)
+        indices = [comparison.levels.index(level) for level in comparison.tf_levels]
+        hit = np.flatnonzero(np.isin(levels[:, k], indices))
+        share = shares[comparison.name]
+        share = np.maximum((share[a[hit]] + share[b[hit]]) / 2, model.tf_floor)
+        u_hit = np.maximum(u, 1e-9)[levels[hit, k]]
+        column[hit] = np.clip(np.log2(u_hit / share), *TF_CLIP)
+        adjust[k] = column
     return adjust
+
+
+def _case_keys(
+    columns: Columns, a: np.ndarray, b: np.ndarray, width: np.int64
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    case_a, case_b = columns.case[a], columns.case[b]
+    both = (case_a >= 0) & (case_b >= 0)
+    key = np.minimum(case_a, case_b).astype(np.int64) * width + np.maximum(case_a, case_b)
+    return case_a, case_b, both, key
 
 
 def household_support(
@@ -117,35 +132,45 @@ def household_support(
 
     When several members of case A match members of case B, each of those
     pairs is more likely; a lone name match between two households that
-    share nothing else is less likely.
+    share nothing else is less likely. Strong pairs are few: a first pass
+    counts them per pair of cases, a second looks each pair's cases up among
+    them; both go `CHUNK` pairs at a time.
     """
-    adjust = np.zeros(len(a), dtype=float)
-    case_a, case_b = columns.case[a], columns.case[b]
-    both = (case_a >= 0) & (case_b >= 0)
-    if not both.any():
+    adjust = np.zeros(len(a), dtype=np.float32)
+    if not len(a) or not (columns.case >= 0).any():
         return adjust
-    low = np.minimum(case_a, case_b).astype(np.int64)
-    high = np.maximum(case_a, case_b).astype(np.int64)
     width = np.int64(max(int(columns.case.max()) + 1, 1))
-    key = np.where(both, low * width + high, -1)
-    birth = levels[:, COMPARISON_NAMES.index("birth")]
-    plausible = birth <= BIRTH_CONSISTENT_LEVEL
-    strong = (
-        both & plausible & (log2_odds >= np.log2(STRONG_PROBABILITY / (1 - STRONG_PROBABILITY)))
-    )
-    unique, inverse = np.unique(key, return_inverse=True)
-    strong_counts = np.bincount(inverse, weights=strong.astype(float), minlength=len(unique))
-    others = strong_counts[inverse] - strong
-    support = np.minimum(others, SUPPORT_CAP)
-    adjust[both & plausible] = SUPPORT_WEIGHT * support[both & plausible]
+    birth = COMPARISON_NAMES.index("birth")
+    threshold = np.log2(STRONG_PROBABILITY / (1 - STRONG_PROBABILITY))
+    strong_keys: list[np.ndarray] = []
+    chunks = [slice(start, start + CHUNK) for start in range(0, len(a), CHUNK)]
+    for part in chunks:
+        _, _, both, key = _case_keys(columns, a[part], b[part], width)
+        strong = both & (levels[part, birth] <= BIRTH_CONSISTENT_LEVEL)
+        strong &= log2_odds[part] >= threshold
+        strong_keys.append(key[strong])
+    keys, counts = np.unique(np.concatenate(strong_keys), return_counts=True)
+    in_strong = np.zeros(int(width), dtype=bool)
+    in_strong[keys // width] = True
+    in_strong[keys % width] = True
     sizes = np.bincount(columns.case[columns.case >= 0], minlength=int(width))
-    lone = (
-        both
-        & (others == 0)
-        & (sizes[np.maximum(case_a, 0)] >= 3)
-        & (sizes[np.maximum(case_b, 0)] >= 3)
-    )
-    adjust[lone] -= LONE_MATCH_PENALTY
+    for part in chunks:
+        case_a, case_b, both, key = _case_keys(columns, a[part], b[part], width)
+        plausible = both & (levels[part, birth] <= BIRTH_CONSISTENT_LEVEL)
+        strong = plausible & (log2_odds[part] >= threshold)
+        others = np.zeros(len(key), dtype=np.int64)
+        look = np.flatnonzero(both & in_strong[case_a] & in_strong[case_b])
+        if len(keys) and len(look):
+            at = np.minimum(np.searchsorted(keys, key[look]), len(keys) - 1)
+            found = keys[at] == key[look]
+            others[look[found]] = counts[at[found]]
+        others -= strong
+        chunk = np.zeros(len(key), dtype=np.float32)
+        chunk[plausible] = SUPPORT_WEIGHT * np.minimum(others[plausible], SUPPORT_CAP)
+        lone = both & (others == 0)
+        lone &= (sizes[np.maximum(case_a, 0)] >= 3) & (sizes[np.maximum(case_b, 0)] >= 3)
+        chunk[lone] -= LONE_MATCH_PENALTY
+        adjust[part] = chunk
     return adjust
 
 
@@ -158,18 +183,44 @@ def score_levels(
     household: bool = True,
     population: int | None = None,
 ) -> Scores:
-    """Scores of pairs; `population` is the number of records they were drawn from."""
-    parts = contributions(model, levels, term_frequency_adjustment(columns, a, b, levels, model))
-    family = levels[:, COMPARISON_NAMES.index("family_name")]
-    same_family = (family >= 1) & (family <= 3)
-    for name, weights in same_family_weights(model).items():
-        k = COMPARISON_NAMES.index(name)
-        parts[same_family, k] = weights[levels[same_family, k]]
-    sibling = sibling_guard(columns, a, b, levels)
-    if sibling.any():
-        shared = [COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS]
-        parts[np.ix_(sibling, shared)] = np.minimum(parts[np.ix_(sibling, shared)], 0.0)
-    log2_odds = model.prior_log2_odds(population or len(columns)) + parts.sum(axis=1)
-    extra = household_support(columns, a, b, log2_odds, levels) if household else np.zeros(len(a))
-    log2_odds = log2_odds + extra
+    """Scores of pairs; `population` is the number of records they were drawn from.
+
+    Built `CHUNK` pairs at a time and column by column: the per-comparison weights
+    are kept in float32 (they explain a score), the sum is taken in float64 in the
+    order of the comparisons.
+    """
+    table = model.weight_table()
+    conditional = same_family_weights(model)
+    shared = {COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS}
+    prior = model.prior_log2_odds(population or len(columns))
+    parts = np.empty(levels.shape, dtype=np.float32)
+    log2_odds = np.empty(len(a), dtype=float)
+    sibling = np.empty(len(a), dtype=bool)
+    family_index = COMPARISON_NAMES.index("family_name")
+    for start in range(0, len(a), CHUNK):
+        part = slice(start, start + CHUNK)
+        lv = np.ascontiguousarray(levels[part])
+        pa, pb = a[part], b[part]
+        adjust = term_frequency_adjustment(columns, pa, pb, lv, model)
+        family = lv[:, family_index]
+        same_family = (family >= 1) & (family <= 3)
+        guard = sibling_guard(columns, pa, pb, lv)
+        sibling[part] = guard
+        total = np.zeros(len(lv), dtype=float)
+        for k, comparison in enumerate(COMPARISONS):
+            column = table[comparison.name][lv[:, k]]
+            if k in adjust:
+                column += adjust.pop(k)
+            if comparison.name in conditional:
+                column[same_family] = conditional[comparison.name][lv[same_family, k]]
+            if k in shared and guard.any():
+                column[guard] = np.minimum(column[guard], 0.0)
+            parts[part, k] = column
+            total += column
+        log2_odds[part] = prior + total
+    if household:
+        extra = household_support(columns, a, b, log2_odds, levels)
+        log2_odds += extra
+    else:
+        extra = np.zeros(len(a), dtype=np.float32)
     return Scores(levels, parts, extra, log2_odds, probability_from_log2_odds(log2_odds), sibling)

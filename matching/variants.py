@@ -150,6 +150,21 @@ def _equivalences() -> dict[tuple[str, str], Equivalence]:
     return table
 
 
+def family_identity(name: str) -> str:
+    """What equivalences are listed by: the clan group, or the bare key of an unknown name."""
+    return _identity(name)
+
+
+def folded_compact(name: str) -> str:
+    """The name folded, without spaces: two spellings equal here are the same spelling."""
+    return _folded_compact(name)
+
+
+def weak_equivalent_identities() -> frozenset[tuple[str, str]]:
+    """Identity pairs (both ways) that `family_name_relation` calls ``weak_equivalent``."""
+    return frozenset(k for k, v in _equivalences().items() if v.relation != "joking_cousin")
+
+
 def family_equivalence(a: str, b: str) -> Equivalence | None:
     """The listed relation (synonym, correspondence, joking_cousin) between two family names."""
     if not a or not b:

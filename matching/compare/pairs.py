@@ -1,4 +1,11 @@
-"""Comparison levels for many pairs at once, computed once per unique pair of values."""
+"""Comparison levels for many pairs at once, as numpy expressions over tables of unique values.
+
+Each vocabulary (family names, given names, parents' names, readings of
+places) is turned once into a table of codes (`name_arrays`,
+`place_arrays`); a pair's level is then read from the two rows its records
+point to. No Python runs per pair, nor per unique pair, except Jaro-Winkler
+in rapidfuzz's C code.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,20 @@ import numpy as np
 
 from matching.columns import Columns
 from matching.compare.dates import birth_levels
-from matching.compare.names import family_level, given_level, parent_level
-from matching.compare.places import place_level, place_ref
+from matching.compare.name_arrays import (
+    family_levels,
+    family_table,
+    given_levels,
+    given_table,
+    parent_levels,
+    parent_table,
+)
+from matching.compare.place_arrays import PlaceTable, place_levels, place_table
+from matching.compare.places import place_ref
 from matching.model import COMPARISON_NAMES, COMPARISONS
-from matching.places import resolution_signature
+from matching.places import ResolvedSets, resolution_signature, resolved_sets
+
+CHUNK = 4_000_000
 
 
 def _level_codes(name: str) -> dict[str, int]:
@@ -30,7 +47,8 @@ def _by_unique_values(
     compare: Callable[[Any, Any], str],
     level_codes: dict[str, int],
 ) -> np.ndarray:
-    """Apply `compare` once per unordered pair of distinct value codes, then map back."""
+    """Apply `compare` once per unordered pair of distinct value codes, then map back
+    (for declared generic fields, `matching.generic_link`, whose values are few)."""
     code_a = codes[a].astype(np.int64)
     code_b = codes[b].astype(np.int64)
     out = np.zeros(len(a), dtype=np.int8)
@@ -38,8 +56,7 @@ def _by_unique_values(
     low = np.minimum(code_a, code_b)[known]
     high = np.maximum(code_a, code_b)[known]
     width = np.int64(max(len(values), 1))
-    combined = low * width + high
-    unique, inverse = np.unique(combined, return_inverse=True)
+    unique, inverse = np.unique(low * width + high, return_inverse=True)
     levels = np.empty(len(unique), dtype=np.int8)
     for k, pair in enumerate(unique.tolist()):
         x, y = divmod(pair, int(width))
@@ -48,39 +65,70 @@ def _by_unique_values(
     return out
 
 
-def _place_signatures(columns: Columns) -> tuple[np.ndarray, list[Any]]:
-    """Recode places by what the gazetteer makes of them (spellings of one village merge)."""
+def _by_codes(
+    codes: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    levels: Callable[[Any, np.ndarray, np.ndarray], np.ndarray],
+    table: Any,
+) -> np.ndarray:
+    """Levels of pairs whose both values are known; `missing` (0) otherwise."""
+    code_a, code_b = codes[a], codes[b]
+    out = np.zeros(len(a), dtype=np.int8)
+    known = np.flatnonzero((code_a >= 0) & (code_b >= 0))
+    if len(known):
+        out[known] = levels(table, code_a[known], code_b[known])
+    return out
+
+
+def _reading(value: Any) -> tuple[tuple[object, ...], ResolvedSets]:
+    ref = place_ref(value)
+    return resolution_signature(ref), resolved_sets(ref)
+
+
+def _places(columns: Columns) -> tuple[np.ndarray, PlaceTable]:
+    """Recode places by what the gazetteer makes of them (spellings of one village merge),
+    and tabulate each distinct reading."""
+    values = columns.vocab["place"].values
     codes: dict[tuple[object, ...], int] = {}
-    representatives: list[Any] = []
-    of_value = np.empty(len(columns.vocab["place"].values), dtype=np.int64)
-    for code, value in enumerate(columns.vocab["place"].values):
-        signature = resolution_signature(place_ref(value))
+    representatives: list[ResolvedSets] = []
+    of_value = np.empty(len(values), dtype=np.int32)
+    for code, (signature, resolved) in enumerate(_reading(v) for v in values):
         found = codes.get(signature)
         if found is None:
             found = codes[signature] = len(representatives)
-            representatives.append(value)
+            representatives.append(resolved)
         of_value[code] = found
-    place = columns.place.astype(np.int64)
-    if not len(of_value):
-        return place, representatives
-    return np.where(place >= 0, of_value[np.maximum(place, 0)], -1), representatives
+    place = columns.place
+    if len(of_value):
+        place = np.where(place >= 0, of_value[np.maximum(place, 0)], -1).astype(np.int32)
+    return place, place_table(representatives)
 
 
 def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The level of every comparison for pairs (a[k], b[k]): shape (pairs, comparisons)."""
+    """The level of every comparison for pairs (a[k], b[k]): shape (pairs, comparisons).
+
+    Pairs are taken `CHUNK` at a time, so that the temporaries of the comparisons stay
+    small next to the int8 levels, whatever the number of pairs.
+    """
     levels = np.zeros((len(a), len(COMPARISONS)), dtype=np.int8)
-    parents = columns.vocab["parent"].values
+    for start in range(0, len(a), CHUNK):
+        end = start + CHUNK
+        _compare_chunk(columns, a[start:end], b[start:end], levels[start:end])
+    return levels
+
+
+def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> None:
+    vocab = columns.vocab
     for k, comparison in enumerate(COMPARISONS):
-        codes = _level_codes(comparison.name)
         if comparison.name == "family_name":
-            column = _by_unique_values(
-                columns.family, columns.vocab["family"].values, a, b, family_level, codes
-            )
+            table = columns.derive("family_table", lambda: family_table(vocab["family"].values))
+            column = _by_codes(columns.family, a, b, family_levels, table)
         elif comparison.name == "given_names":
-            column = _by_unique_values(
-                columns.given, columns.vocab["given"].values, a, b, given_level, codes
-            )
+            table = columns.derive("given_table", lambda: given_table(vocab["given"].values))
+            column = _by_codes(columns.given, a, b, given_levels, table)
         elif comparison.name == "sex":
+            codes = _level_codes("sex")
             sex_a, sex_b = columns.sex[a], columns.sex[b]
             column = np.where(sex_a == sex_b, codes["same"], codes["different"]).astype(np.int8)
             column[(sex_a < 0) | (sex_b < 0)] = codes["missing"]
@@ -89,17 +137,15 @@ def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 columns.birth_earliest, columns.birth_latest, columns.birth_exact, a, b
             )
         elif comparison.name == "origin_place":
-            signatures, representatives = _place_signatures(columns)
-            column = _by_unique_values(signatures, representatives, a, b, place_level, codes)
-        elif comparison.name == "father":
-            column = _by_unique_values(columns.father, parents, a, b, parent_level, codes)
-        elif comparison.name == "mother":
-            column = _by_unique_values(columns.mother, parents, a, b, parent_level, codes)
+            signatures, table = columns.derive("place_table", lambda: _places(columns))
+            column = _by_codes(signatures, a, b, place_levels, table)
+        elif comparison.name in ("father", "mother"):
+            table = columns.derive("parent_table", lambda: parent_table(vocab["parent"].values))
+            column = _by_codes(getattr(columns, comparison.name), a, b, parent_levels, table)
         else:
             raise KeyError(comparison.name)
         levels[:, k] = column
     _patronym_implies_father(columns, a, b, levels)
-    return levels
 
 
 def _patronym_implies_father(

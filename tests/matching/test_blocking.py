@@ -37,3 +37,11 @@ def test_blocks_larger_than_the_cap_are_dropped_and_counted() -> None:
     a, _, stats = candidate_pairs(columns, max_block=10)
     assert len(a) == 0
     assert stats.dropped_blocks >= 1 and stats.dropped_records >= 12
+
+
+def test_over_large_blocks_give_sorted_neighbours_when_asked() -> None:
+    columns = _columns(*[{"full_name": "TRAORE Aminata", "sex": "F"} for _ in range(12)])
+    a, b, stats = candidate_pairs(columns, max_block=10, window=3)
+    assert stats.dropped_blocks >= 1
+    assert 11 <= len(a) <= 21
+    assert all(x < y for x, y in zip(a.tolist(), b.tolist(), strict=True))
