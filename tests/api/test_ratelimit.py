@@ -27,9 +27,7 @@ def test_users_have_their_own_limits() -> None:
 def test_too_many_searches_are_refused_with_429_and_audited(world: World) -> None:
     world.client.app.state.service.search_limit = RateLimiter(per_window=2)
     headers = world.headers("tracing_officer")
-    statuses = [
-        world.client.get("/search?name=Awa", headers=headers).status_code for _ in range(3)
-    ]
+    statuses = [world.client.get("/search?name=Awa", headers=headers).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     refused = world.client.get("/search?name=Awa", headers=headers)
     assert int(refused.headers["Retry-After"]) > 0
