@@ -3,13 +3,13 @@ load all or nothing."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from api.memory import collector_paused
 from models.recordfile import RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
@@ -81,12 +81,8 @@ def import_records(
 ) -> ImportReport:
     """Validate and load a records file; nothing is written if any row is bad or `dry_run`."""
     report = ImportReport(file=str(records), dry_run=dry_run)
-    # A million rows make millions of short-lived, acyclic objects: the cyclic collector
-    # would walk them again and again for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        with store.importing(records.name) as writer:
+        with collector_paused(), store.importing(records.name) as writer:
             seen = _stage_records(writer, records, report, source, today, on_rows)
             if relations is not None:
                 _stage_relations(writer, relations, report, seen)
@@ -95,9 +91,6 @@ def import_records(
             report.counts = writer.finish()
     except _Rollback:
         pass
-    finally:
-        if collecting:
-            gc.enable()
     return report
 
 

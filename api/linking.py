@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from api.memory import collector_paused
 from api.progress import Stages
 from api.suggestions import (
     active_learned,
@@ -79,11 +80,16 @@ def link_file(
     """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv)."""
     started = time.perf_counter()
     stages = Stages(f"linking {records.name}", enabled=None if progress else False)
-    rows = read_records_file(records)
-    stages("reading")
-    result = link(
-        rows, model or default_model(), id_field="record_id", household=household, on_stage=stages
-    )
+    with collector_paused():
+        rows = read_records_file(records)
+        stages("reading")
+        result = link(
+            rows,
+            model or default_model(),
+            id_field="record_id",
+            household=household,
+            on_stage=stages,
+        )
     stages.done()
     labels = result.clusters.labels
     clusters = members(labels)
