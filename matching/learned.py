@@ -21,13 +21,14 @@ import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
 
 from matching.model import COMPARISONS
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
 
 HOUSEHOLD_FEATURE = "household_support"
 SIBLING_FEATURE = "sibling"
@@ -77,6 +78,10 @@ def features(levels: np.ndarray, household: np.ndarray, sibling: np.ndarray) -> 
 
 
 def logistic_regression() -> LogisticRegression:
+    """scikit-learn is imported here, not at module level: predicting needs only numpy, and
+    every `nrm link` and API process would otherwise carry its ~200 MB."""
+    from sklearn.linear_model import LogisticRegression
+
     """The estimator, unfitted: L2, and rejections weigh as much as confirmations in total."""
     return LogisticRegression(
         C=REGULARISATION_C, class_weight="balanced", solver="lbfgs", max_iter=5000
@@ -308,6 +313,8 @@ def train(
     if len(current_probability) != len(y):
         raise ValueError("current_probability must give one probability per decision")
     _refuse_if_too_few(y, min_decisions, min_per_class)
+
+    from sklearn.model_selection import train_test_split
 
     train_index, held_index = train_test_split(
         np.arange(len(y)), test_size=holdout, stratify=y, random_state=seed
