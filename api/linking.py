@@ -22,6 +22,7 @@ from api.memory import collector_paused
 from api.progress import Stages
 from api.suggestions import (
     active_learned,
+    active_model,
     model_version,
     reasons_of,
     rescorer,
@@ -124,11 +125,6 @@ def _as_dicts(records: Sequence[Any]) -> list[dict[str, Any]]:
     return [r.model_dump() for r in records]
 
 
-def _store_model(store: Store) -> FSModel:
-    document = store.active_model()
-    return FSModel.from_json(document) if document else default_model()
-
-
 def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     """Link the records of one import against the stored population."""
     new = sorted(store.iter_records(import_id=import_id), key=lambda r: (r.source, r.record_id))
@@ -137,7 +133,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     population = store.estimated_record_count()
     if len(new) >= FULL_RELINK_SHARE * population:
         return relink_all(store)
-    model = _store_model(store)
+    model = active_model(store)
     learned = active_learned(store)
     new_dicts = _as_dicts(new)
     new_columns = build_columns(new_dicts)
@@ -270,7 +266,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     records = sorted(store.iter_records(), key=lambda r: (r.source, r.record_id))
     dicts = _as_dicts(records)
     confirmed, rejected = store.review_constraints()
-    model = _store_model(store)
+    model = active_model(store)
     learned = active_learned(store)
     result = link(
         dicts,
@@ -355,7 +351,7 @@ def search(
     candidates = store.records_by_ids(candidate_ids)
     if not candidates:
         return []
-    model = _store_model(store)
+    model = active_model(store)
     columns, a, b, scores, _ = match_new(
         [query],
         _as_dicts(candidates),

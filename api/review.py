@@ -17,13 +17,11 @@ from api.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequi
 from api.protection import record_view
 from api.suggestions import active_model, score_pair, suggestion_row
 from matching.cluster import cluster, members
-from models.review import DecisionKind, Effect, SuggestionStatus, replay
+from models.review import DECIDED_STATUSES, DecisionKind, Effect, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
 from models.store.review import ReviewTx
 from models.users import User
-
-DECIDED = (SuggestionStatus.CONFIRMED, SuggestionStatus.REJECTED)
 
 
 def etag(suggestion: dict[str, Any]) -> str:
@@ -140,7 +138,7 @@ def _apply(
     request_id: str | None,
 ) -> dict[str, Any]:
     status = SuggestionStatus(suggestion["status"])
-    if status in DECIDED:
+    if status in DECIDED_STATUSES:
         raise Conflict(
             f"this suggestion is already {status.value}; revert that decision to change it"
         )

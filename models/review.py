@@ -31,6 +31,8 @@ OPEN_STATUSES = (
     SuggestionStatus.AWAITING_SECOND,
     SuggestionStatus.UNSURE,
 )
+DECIDED_STATUSES = (SuggestionStatus.CONFIRMED, SuggestionStatus.REJECTED)
+"""Settled by reviewers: must-link and cannot-link for every linkage run."""
 
 
 class DecisionKind(StrEnum):

@@ -27,6 +27,7 @@ from models.database import is_sqlite, make_engine
 from models.migrate import current_revision, ensure_schema, head_revision
 from models.records import PersonRecord, Relation
 from models.store.audit import AuditStore
+from models.store.batches import chunks
 from models.store.importing import ImportWriter
 from models.store.review import ReviewStore
 from models.tables import (
@@ -57,11 +58,6 @@ class Page:
     total: int
     limit: int
     offset: int
-
-
-def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 class Store(ReviewStore, AuditStore):
@@ -223,7 +219,7 @@ class Store(ReviewStore, AuditStore):
     def records_by_ids(self, ids: Iterable[uuid.UUID]) -> list[PersonRecord]:
         found: list[PersonRecord] = []
         with self.engine.connect() as c:
-            for chunk in _chunks(list(ids)):
+            for chunk in chunks(list(ids)):
                 rows = c.execute(select(person_records).where(person_records.c.id.in_(chunk)))
                 found.extend(_record(r._mapping) for r in rows)
         return found
@@ -232,7 +228,7 @@ class Store(ReviewStore, AuditStore):
         ids = list(record_ids)
         found: list[Relation] = []
         with self.engine.connect() as c:
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 rows = c.execute(
                     select(relations).where(
                         relations.c.record_id.in_(chunk) | relations.c.related_record_id.in_(chunk)
@@ -247,7 +243,7 @@ class Store(ReviewStore, AuditStore):
         """Store the blocking keys of these records, replacing their old ones."""
         ids = list(keys)
         with self.engine.begin() as c:
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 c.execute(delete(blocking_keys).where(blocking_keys.c.record_id.in_(chunk)))
             rows = [{"key": k, "record_id": r} for r, ks in keys.items() for k in set(ks)]
             for start in range(0, len(rows), 20_000):
@@ -287,13 +283,13 @@ class Store(ReviewStore, AuditStore):
         """Insert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`,
         first dropping the old pairs of the records in `replacing`."""
         with self.engine.begin() as c:
-            for chunk in _chunks(list(replacing)):
+            for chunk in chunks(list(replacing)):
                 c.execute(
                     delete(match_pairs).where(
                         match_pairs.c.record_a.in_(chunk) | match_pairs.c.record_b.in_(chunk)
                     )
                 )
-            for chunk in _chunks(pairs, 5000):
+            for chunk in chunks(pairs, 5000):
                 c.execute(insert(match_pairs), list(chunk))
 
     def pairs(self, band: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
@@ -311,12 +307,12 @@ class Store(ReviewStore, AuditStore):
         with self.engine.begin() as c:
             wanted = sorted(set(assignment.values()))
             known: set[uuid.UUID] = set()
-            for chunk in _chunks(wanted):
+            for chunk in chunks(wanted):
                 known.update(
                     c.execute(select(entities.c.id).where(entities.c.id.in_(chunk))).scalars()
                 )
             missing = [{"id": e, "created_at": now} for e in wanted if e not in known]
-            for chunk in _chunks(missing, 5000):
+            for chunk in chunks(missing, 5000):
                 c.execute(insert(entities), list(chunk))
             if len(assignment) <= SMALL_ASSIGNMENT:
                 for record, entity in assignment.items():
@@ -336,7 +332,7 @@ class Store(ReviewStore, AuditStore):
             c.execute(text("DROP TABLE IF EXISTS entity_staging"))
             staging.create(c)
             rows = [{"record_id": r, "entity_id": e} for r, e in assignment.items()]
-            for chunk in _chunks(rows, 20_000):
+            for chunk in chunks(rows, 20_000):
                 c.execute(insert(staging), list(chunk))
             c.execute(
                 text(

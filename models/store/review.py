@@ -30,7 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import Uuid
 
-from models.review import OPEN_STATUSES, DecisionKind, SuggestionStatus
+from models.review import DECIDED_STATUSES, OPEN_STATUSES, DecisionKind, SuggestionStatus
+from models.store.batches import chunks
 from models.tables import decisions, entities, match_pairs, person_records, suggestions
 
 REVIEW_LOCK = 7_340_112
@@ -41,9 +42,27 @@ COUNT_CAP = 1_000
 ANALYZE_AFTER = 10_000
 
 
-def _chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def _new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A scored pair as a fresh, pending suggestion."""
+    return {
+        "id": uuid.uuid4(),
+        "status": SuggestionStatus.PENDING.value,
+        "version": 1,
+        "confirmed_by": None,
+        "created_at": now,
+        "updated_at": now,
+        **row,
+    }
+
+
+def _constraints(rows: Iterable[Any], wanted: set[Any] | None = None) -> tuple[list, list]:
+    """Confirmed (must-link) and rejected (cannot-link) pairs of `(a, b, status)` rows whose
+    second record is in `wanted` (all when None)."""
+    must, cannot = [], []
+    for a, b, status in rows:
+        if wanted is None or b in wanted:
+            (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
+    return must, cannot
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +95,7 @@ class ReviewTx:
         return dict(row._mapping) if row else None
 
     def add_suggestion(self, row: dict[str, Any]) -> dict[str, Any]:
-        now = datetime.now(UTC)
-        values = {
-            "id": uuid.uuid4(),
-            "status": SuggestionStatus.PENDING.value,
-            "version": 1,
-            "confirmed_by": None,
-            "created_at": now,
-            "updated_at": now,
-            **row,
-        }
+        values = _new_suggestion(row, datetime.now(UTC))
         self.c.execute(insert(suggestions).values(**values))
         return values
 
@@ -107,7 +117,7 @@ class ReviewTx:
 
     def entity_of(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
         found: dict[uuid.UUID, uuid.UUID | None] = {}
-        for chunk in _chunks(list(record_ids)):
+        for chunk in chunks(list(record_ids)):
             rows = self.c.execute(
                 select(person_records.c.id, person_records.c.entity_id).where(
                     person_records.c.id.in_(chunk)
@@ -119,7 +129,7 @@ class ReviewTx:
     def members(self, entity_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID]:
         """Every record of these entities, with its entity."""
         found: dict[uuid.UUID, uuid.UUID] = {}
-        for chunk in _chunks([e for e in set(entity_ids) if e is not None]):
+        for chunk in chunks([e for e in set(entity_ids) if e is not None]):
             rows = self.c.execute(
                 select(person_records.c.id, person_records.c.entity_id).where(
                     person_records.c.entity_id.in_(chunk)
@@ -130,7 +140,7 @@ class ReviewTx:
 
     def cases_of(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str] | None]:
         found: dict[uuid.UUID, tuple[str, str] | None] = {}
-        for chunk in _chunks(list(record_ids)):
+        for chunk in chunks(list(record_ids)):
             rows = self.c.execute(
                 select(
                     person_records.c.id, person_records.c.source, person_records.c.case_id
@@ -143,7 +153,7 @@ class ReviewTx:
         """Stored scored pairs between these records."""
         wanted = set(record_ids)
         found = []
-        for chunk in _chunks(list(record_ids)):
+        for chunk in chunks(list(record_ids)):
             rows = self.c.execute(
                 select(
                     match_pairs.c.record_a, match_pairs.c.record_b, match_pairs.c.probability
@@ -155,20 +165,16 @@ class ReviewTx:
     def constraints(self, record_ids: Sequence[uuid.UUID]) -> tuple[list, list]:
         """Confirmed (must-link) and rejected (cannot-link) pairs among these records."""
         wanted = set(record_ids)
-        must, cannot = [], []
-        for chunk in _chunks(list(record_ids)):
-            rows = self.c.execute(
+        rows = [
+            row
+            for chunk in chunks(list(record_ids))
+            for row in self.c.execute(
                 select(suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status).where(
-                    suggestions.c.record_a.in_(chunk),
-                    suggestions.c.status.in_(
-                        [SuggestionStatus.CONFIRMED.value, SuggestionStatus.REJECTED.value]
-                    ),
+                    suggestions.c.record_a.in_(chunk), suggestions.c.status.in_(DECIDED_STATUSES)
                 )
             )
-            for a, b, status in rows:
-                if b in wanted:
-                    (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
-        return must, cannot
+        ]
+        return _constraints(rows, wanted)
 
     def assign(self, mapping: dict[uuid.UUID, uuid.UUID]) -> None:
         """Move records to entities, creating the entities that do not exist yet."""
@@ -184,7 +190,7 @@ class ReviewTx:
         for record, entity in mapping.items():
             by_entity.setdefault(entity, []).append(record)
         for entity, records in by_entity.items():
-            for chunk in _chunks(records):
+            for chunk in chunks(records):
                 self.c.execute(
                     update(person_records)
                     .where(person_records.c.id.in_(chunk))
@@ -231,7 +237,7 @@ class ReviewTx:
         ids = [uuid.UUID(r) for r in record_ids]
         rows = [
             dict(r._mapping)
-            for chunk in _chunks(ids)
+            for chunk in chunks(ids)
             for r in self.c.execute(
                 select(decisions).where(
                     decisions.c.seq > seq,
@@ -298,7 +304,7 @@ class ReviewStore:
             if scope is None:
                 existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
             else:
-                for chunk in _chunks(list(scope)):
+                for chunk in chunks(list(scope)):
                     existing.update(
                         {
                             (r.record_a, r.record_b): r
@@ -312,17 +318,7 @@ class ReviewStore:
                 seen.add(key)
                 found = existing.get(key)
                 if found is None:
-                    inserts.append(
-                        {
-                            "id": uuid.uuid4(),
-                            "status": SuggestionStatus.PENDING.value,
-                            "version": 1,
-                            "confirmed_by": None,
-                            "created_at": now,
-                            "updated_at": now,
-                            **row,
-                        }
-                    )
+                    inserts.append(_new_suggestion(row, now))
                     continue
                 withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
                 changed = (
@@ -337,7 +333,7 @@ class ReviewStore:
                 for key, r in existing.items()
                 if key not in seen and r.status in OPEN_STATUSES
             ]
-            for chunk in _chunks(inserts, 5000):
+            for chunk in chunks(inserts, 5000):
                 c.execute(insert(suggestions), list(chunk))
             if refreshes:
                 c.execute(
@@ -455,7 +451,7 @@ class ReviewStore:
         """Every decision event on a pair involving these records, oldest first."""
         rows: dict[uuid.UUID, dict[str, Any]] = {}
         with self.engine.connect() as c:
-            for chunk in _chunks(list(record_ids)):
+            for chunk in chunks(list(record_ids)):
                 for r in c.execute(
                     select(decisions).where(
                         or_(decisions.c.record_a.in_(chunk), decisions.c.record_b.in_(chunk))
@@ -475,18 +471,14 @@ class ReviewStore:
 
     def review_constraints(self) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
         """Every confirmed (must-link) and rejected (cannot-link) pair, by record id."""
-        must, cannot = [], []
         with self.engine.connect() as c:
-            rows = c.execute(
-                select(suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status).where(
-                    suggestions.c.status.in_(
-                        [SuggestionStatus.CONFIRMED.value, SuggestionStatus.REJECTED.value]
-                    )
+            return _constraints(
+                c.execute(
+                    select(
+                        suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status
+                    ).where(suggestions.c.status.in_(DECIDED_STATUSES))
                 )
             )
-            for a, b, status in rows:
-                (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
-        return must, cannot
 
     def decided_pairs(self) -> list[dict[str, Any]]:
         """Pairs reviewers settled (confirmed or rejected), with the model that suggested them."""
@@ -499,10 +491,6 @@ class ReviewStore:
                     suggestions.c.status,
                     suggestions.c.probability,
                     suggestions.c.model_version,
-                ).where(
-                    suggestions.c.status.in_(
-                        [SuggestionStatus.CONFIRMED.value, SuggestionStatus.REJECTED.value]
-                    )
-                )
+                ).where(suggestions.c.status.in_(DECIDED_STATUSES))
             )
             return [dict(r._mapping) for r in rows]

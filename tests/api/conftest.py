@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from api.app import create_app
 from api.importer import import_records
@@ -54,6 +55,37 @@ class World:
             _, token = self.store.add_user(name, UserRole(role.rstrip("0123456789")), org or None)
             self.tokens[who] = token
         return {"Authorization": f"Bearer {self.tokens[who]}", **extra}
+
+    def etag(self, name: str, who: str = "reviewer") -> str:
+        """The ETag of suggestion `name`, as a reviewer reads it."""
+        response = self.client.get(
+            f"/suggestions/{self.suggestions[name]}", headers=self.headers(who)
+        )
+        assert response.status_code == 200, response.text
+        return response.headers["ETag"]
+
+    def decide(
+        self, name: str, decision: str, who: str = "reviewer", etag: str | None = None
+    ) -> Response:
+        """Decide suggestion `name` with the ETag just read (or the one given)."""
+        return self.client.post(
+            f"/suggestions/{self.suggestions[name]}/decision",
+            json={"decision": decision, "note": "vu les deux dossiers"},
+            headers=self.headers(who, **{"If-Match": etag or self.etag(name, who)}),
+        )
+
+    def link(self, first: str, second: str, action: str = "link", **extra: str) -> Response:
+        """A reviewer links (or unlinks) two records directly."""
+        return self.client.post(
+            "/links",
+            json={
+                "record_a": str(self.records[first]),
+                "record_b": str(self.records[second]),
+                "action": action,
+                **extra,
+            },
+            headers=self.headers("reviewer"),
+        )
 
 
 def add_suggestion(store: Store, first: uuid.UUID, second: uuid.UUID) -> uuid.UUID:

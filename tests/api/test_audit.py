@@ -40,13 +40,7 @@ def test_a_search_is_audited_with_its_query(world: World) -> None:
 
 
 def test_a_decision_is_audited(world: World) -> None:
-    url = f"/suggestions/{world.suggestions['adult']}"
-    etag = world.client.get(url, headers=world.headers("reviewer")).headers["ETag"]
-    world.client.post(
-        url + "/decision",
-        json={"decision": "non_match"},
-        headers=world.headers("reviewer", **{"If-Match": etag}),
-    )
+    world.decide("adult", "non_match")
     [row] = _audit(world, action="decision")
     assert row["detail"]["decision"] == "non_match"
     assert str(world.suggestions["adult"]) in row["object_ids"]
@@ -76,13 +70,7 @@ def test_the_database_refuses_to_change_append_only_tables(
     world: World, table: str, statement: str
 ) -> None:
     world.client.get("/me", headers=world.headers("reviewer"))
-    url = f"/suggestions/{world.suggestions['adult']}"
-    etag = world.client.get(url, headers=world.headers("reviewer")).headers["ETag"]
-    world.client.post(
-        url + "/decision",
-        json={"decision": "unsure"},
-        headers=world.headers("reviewer", **{"If-Match": etag}),
-    )
+    world.decide("adult", "unsure")
     sql = statement.format(t=table).replace("note", "purpose" if table == "audit" else "note")
     with pytest.raises(DBAPIError, match="append-only"), world.store.engine.begin() as c:
         c.execute(text(sql))

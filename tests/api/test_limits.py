@@ -8,9 +8,8 @@ from tests.api.conftest import World
 
 
 def _decision_url(world: World) -> tuple[str, dict[str, str]]:
-    url = f"/suggestions/{world.suggestions['adult']}"
-    etag = world.client.get(url, headers=world.headers("reviewer")).headers["ETag"]
-    return url + "/decision", world.headers("reviewer", **{"If-Match": etag})
+    url = f"/suggestions/{world.suggestions['adult']}/decision"
+    return url, world.headers("reviewer", **{"If-Match": world.etag("adult")})
 
 
 def test_an_unknown_field_is_refused(world: World) -> None:

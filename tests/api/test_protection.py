@@ -31,14 +31,7 @@ def _keys(value: Any) -> set[str]:
 
 def _urls(world: World) -> dict[str, str]:
     """A real object for every GET route: a merged person, a decision, a suggestion."""
-    etag = world.client.get(
-        f"/suggestions/{world.suggestions['adult']}", headers=world.headers("reviewer")
-    ).headers["ETag"]
-    decided = world.client.post(
-        f"/suggestions/{world.suggestions['adult']}/decision",
-        json={"decision": "match"},
-        headers=world.headers("reviewer", **{"If-Match": etag}),
-    ).json()
+    decided = world.decide("adult", "match").json()
     record = world.store.get_record(world.records["A-1"])
     assert record is not None and record.entity_id is not None
     return {

@@ -21,16 +21,6 @@ def _read(world: World, name: str, who: str = "reviewer") -> tuple[dict, str]:
     return response.json(), response.headers["ETag"]
 
 
-def _decide(world: World, name: str, decision: str, who: str = "reviewer", etag: str | None = None):
-    if etag is None:
-        etag = _read(world, name, who)[1]
-    return world.client.post(
-        f"/suggestions/{world.suggestions[name]}/decision",
-        json={"decision": decision, "note": "vu les deux dossiers"},
-        headers=world.headers(who, **{"If-Match": etag}),
-    )
-
-
 def _entities(store: Store) -> dict[str, object]:
     return {r.record_id: r.entity_id for r in store.list_records({}, limit=200).items}
 
@@ -106,15 +96,15 @@ def test_a_decision_without_if_match_is_refused_with_428(world: World) -> None:
 
 
 def test_a_decision_with_a_stale_etag_is_refused_with_412(world: World) -> None:
-    _, etag = _read(world, "adult")
-    assert _decide(world, "adult", "unsure", etag=etag).status_code == 200
-    stale = _decide(world, "adult", "match", etag=etag)
+    etag = world.etag("adult")
+    assert world.decide("adult", "unsure", etag=etag).status_code == 200
+    stale = world.decide("adult", "match", etag=etag)
     assert stale.status_code == 412
     assert "changed since you read it" in stale.json()["detail"]
 
 
 def test_a_confirmed_match_merges_the_two_persons(world: World) -> None:
-    response = _decide(world, "adult", "match")
+    response = world.decide("adult", "match")
     assert response.status_code == 200, response.text
     assert response.json()["suggestion"]["status"] == "confirmed"
     assert response.json()["decision"]["effect"] == "merged"
@@ -123,15 +113,15 @@ def test_a_confirmed_match_merges_the_two_persons(world: World) -> None:
 
 
 def test_a_decided_suggestion_cannot_be_decided_again(world: World) -> None:
-    _decide(world, "adult", "non_match")
-    again = _decide(world, "adult", "match")
+    world.decide("adult", "non_match")
+    again = world.decide("adult", "match")
     assert again.status_code == 409
     assert "revert" in again.json()["detail"]
 
 
 @pytest.mark.parametrize("attempts", [2])
 def test_of_two_reviewers_deciding_at_once_exactly_one_wins(world: World, attempts: int) -> None:
-    _, etag = _read(world, "adult", "reviewer")
+    etag = world.etag("adult")
     headers = [world.headers(f"reviewer{i}") for i in range(attempts)]
     barrier = threading.Barrier(attempts)
     statuses: list[int] = []
@@ -156,7 +146,7 @@ def test_of_two_reviewers_deciding_at_once_exactly_one_wins(world: World, attemp
 
 
 def test_a_child_merge_waits_for_a_second_reviewer(world: World) -> None:
-    first = _decide(world, "child", "match", who="reviewer")
+    first = world.decide("child", "match", who="reviewer")
     assert first.json()["suggestion"] == {
         "id": str(world.suggestions["child"]),
         "status": "awaiting_second",
@@ -170,15 +160,15 @@ def test_a_child_merge_waits_for_a_second_reviewer(world: World) -> None:
 
 
 def test_the_same_reviewer_cannot_confirm_a_child_merge_twice(world: World) -> None:
-    _decide(world, "child", "match", who="reviewer")
-    again = _decide(world, "child", "match", who="reviewer")
+    world.decide("child", "match", who="reviewer")
+    again = world.decide("child", "match", who="reviewer")
     assert again.status_code == 409
     assert "four eyes" in again.json()["detail"]
 
 
 def test_a_second_reviewer_completes_a_child_merge(world: World) -> None:
-    _decide(world, "child", "match", who="reviewer")
-    second = _decide(world, "child", "match", who="reviewer2")
+    world.decide("child", "match", who="reviewer")
+    second = world.decide("child", "match", who="reviewer2")
     assert second.json()["suggestion"]["status"] == "confirmed"
     entities = _entities(world.store)
     assert entities["K-1"] is not None and entities["K-1"] == entities["K-2"]
@@ -186,7 +176,7 @@ def test_a_second_reviewer_completes_a_child_merge(world: World) -> None:
 
 def test_reverting_a_merge_restores_the_persons_exactly(world: World) -> None:
     before = _entities(world.store)
-    decided = _decide(world, "adult", "match").json()
+    decided = world.decide("adult", "match").json()
     reverted = world.client.post(
         f"/decisions/{decided['decision']['id']}/revert",
         json={"reason": "mauvais dossier ouvert"},
@@ -199,8 +189,8 @@ def test_reverting_a_merge_restores_the_persons_exactly(world: World) -> None:
 
 
 def test_reverting_the_second_confirmation_brings_back_one_confirmation(world: World) -> None:
-    _decide(world, "child", "match", who="reviewer")
-    second = _decide(world, "child", "match", who="reviewer2").json()
+    world.decide("child", "match", who="reviewer")
+    second = world.decide("child", "match", who="reviewer2").json()
     world.client.post(
         f"/decisions/{second['decision']['id']}/revert",
         json={"reason": "à revoir"},
@@ -211,7 +201,7 @@ def test_reverting_the_second_confirmation_brings_back_one_confirmation(world: W
 
 
 def test_a_decision_is_reverted_only_once(world: World) -> None:
-    decided = _decide(world, "adult", "match").json()
+    decided = world.decide("adult", "match").json()
     url = f"/decisions/{decided['decision']['id']}/revert"
     first = world.client.post(url, json={"reason": "erreur"}, headers=world.headers("reviewer"))
     second = world.client.post(url, json={"reason": "erreur"}, headers=world.headers("reviewer"))
@@ -219,11 +209,11 @@ def test_a_decision_is_reverted_only_once(world: World) -> None:
 
 
 def test_a_decision_that_later_ones_built_on_is_reverted_after_them(world: World) -> None:
-    merged = _decide(world, "adult", "match").json()
+    merged = world.decide("adult", "match").json()
     a3 = world.records["A-1"]
     other = add_suggestion(world.store, a3, world.records["T-2"])
     world.suggestions["later"] = other
-    later = _decide(world, "later", "match")
+    later = world.decide("later", "match")
     assert later.status_code == 200, later.text
     refused = world.client.post(
         f"/decisions/{merged['decision']['id']}/revert",
@@ -235,30 +225,13 @@ def test_a_decision_that_later_ones_built_on_is_reverted_after_them(world: World
 
 
 def test_two_people_of_one_case_are_never_merged(world: World) -> None:
-    response = world.client.post(
-        "/links",
-        json={
-            "record_a": str(world.records["S-1"]),
-            "record_b": str(world.records["S-2"]),
-            "action": "link",
-        },
-        headers=world.headers("reviewer"),
-    )
+    response = world.link("S-1", "S-2")
     assert response.status_code == 409
     assert "case C7" in response.json()["detail"]
 
 
 def test_a_direct_link_creates_a_suggestion_and_merges(world: World) -> None:
-    response = world.client.post(
-        "/links",
-        json={
-            "record_a": str(world.records["A-1"]),
-            "record_b": str(world.records["T-1"]),
-            "action": "link",
-            "note": "même personne, confirmé par téléphone",
-        },
-        headers=world.headers("reviewer"),
-    )
+    response = world.link("A-1", "T-1", note="même personne, confirmé par téléphone")
     assert response.status_code == 201, response.text
     assert response.json()["suggestion"]["status"] == "confirmed"
     entities = _entities(world.store)
@@ -269,15 +242,7 @@ def test_a_rejection_splits_a_person_linkage_had_made(world: World) -> None:
     relink_all(world.store)
     entities = _entities(world.store)
     assert entities["A-1"] == entities["A-2"], "the linker should merge this clear pair"
-    response = world.client.post(
-        "/links",
-        json={
-            "record_a": str(world.records["A-1"]),
-            "record_b": str(world.records["A-2"]),
-            "action": "unlink",
-        },
-        headers=world.headers("reviewer"),
-    )
+    response = world.link("A-1", "A-2", "unlink")
     assert response.status_code == 201, response.text
     assert response.json()["decision"]["effect"] == "split"
     after = _entities(world.store)
@@ -288,15 +253,7 @@ def test_a_rejection_splits_a_person_linkage_had_made(world: World) -> None:
 def test_reverting_a_split_restores_the_person(world: World) -> None:
     relink_all(world.store)
     before = _entities(world.store)
-    split = world.client.post(
-        "/links",
-        json={
-            "record_a": str(world.records["A-1"]),
-            "record_b": str(world.records["A-2"]),
-            "action": "unlink",
-        },
-        headers=world.headers("reviewer"),
-    ).json()
+    split = world.link("A-1", "A-2", "unlink").json()
     world.client.post(
         f"/decisions/{split['decision']['id']}/revert",
         json={"reason": "erreur de saisie"},
@@ -307,37 +264,21 @@ def test_reverting_a_split_restores_the_person(world: World) -> None:
 
 def test_relinking_never_undoes_a_rejection(world: World) -> None:
     relink_all(world.store)
-    world.client.post(
-        "/links",
-        json={
-            "record_a": str(world.records["A-1"]),
-            "record_b": str(world.records["A-2"]),
-            "action": "unlink",
-        },
-        headers=world.headers("reviewer"),
-    )
+    world.link("A-1", "A-2", "unlink")
     relink_all(world.store)
     entities = _entities(world.store)
     assert entities["A-1"] != entities["A-2"]
 
 
 def test_relinking_never_undoes_a_confirmation(world: World) -> None:
-    world.client.post(
-        "/links",
-        json={
-            "record_a": str(world.records["A-1"]),
-            "record_b": str(world.records["T-1"]),
-            "action": "link",
-        },
-        headers=world.headers("reviewer"),
-    )
+    world.link("A-1", "T-1")
     relink_all(world.store)
     entities = _entities(world.store)
     assert entities["A-1"] == entities["T-1"]
 
 
 def test_decisions_survive_relinking_as_decided_suggestions(world: World) -> None:
-    _decide(world, "tracing", "non_match")
+    world.decide("tracing", "non_match")
     relink_all(world.store)
     body, _ = _read(world, "tracing")
     assert body["status"] == "rejected"
@@ -345,15 +286,7 @@ def test_decisions_survive_relinking_as_decided_suggestions(world: World) -> Non
 
 def test_an_incremental_import_never_undoes_a_rejection(world: World, tmp_path) -> None:
     relink_all(world.store)
-    world.client.post(
-        "/links",
-        json={
-            "record_a": str(world.records["A-1"]),
-            "record_b": str(world.records["A-2"]),
-            "action": "unlink",
-        },
-        headers=world.headers("reviewer"),
-    )
+    world.link("A-1", "A-2", "unlink")
     newcomer = tmp_path / "new.csv"
     newcomer.write_text(
         "record_id,source,case_id,case_type,registered_on,full_name,sex,birth_date,"
@@ -386,6 +319,6 @@ def test_a_team_member_can_take_the_one_after(world: World) -> None:
 
 def test_an_empty_queue_has_no_next_suggestion(world: World) -> None:
     for name in world.suggestions:
-        assert _decide(world, name, "unsure").status_code == 200
+        assert world.decide(name, "unsure").status_code == 200
     response = world.client.get("/suggestions/next", headers=world.headers("reviewer"))
     assert response.status_code == 404
