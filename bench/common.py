@@ -7,6 +7,9 @@ import os
 import platform
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,26 @@ def generated_set(households: int, seed: int) -> Path:
             cwd=ROOT,
         )
     return out
+
+
+def create_postgres_database(prefix: str = "nrm_bench") -> str:
+    """A new, empty PostgreSQL database beside `POSTGRES`; returns its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    subprocess.run(["psql", POSTGRES, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+    return POSTGRES.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def scratch_postgres_database() -> Iterator[str]:
+    """A new PostgreSQL database for one measurement, dropped afterwards."""
+    url = create_postgres_database()
+    try:
+        yield url
+    finally:
+        name = url.rsplit("/", 1)[1]
+        subprocess.run(
+            ["psql", POSTGRES, "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=False
+        )
 
 
 def machine() -> dict[str, Any]:

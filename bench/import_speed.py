@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-from bench.common import POSTGRES, ROOT, generated_set, measure, save
+from bench.common import ROOT, generated_set, measure, save, scratch_postgres_database
 
 TARGET_RATE = 20_000
 TARGET_PEAK_MB = 1024
@@ -43,12 +41,6 @@ def _measure(records: Path, url: str) -> dict:
     }
 
 
-def _postgres_database() -> tuple[str, str]:
-    name = f"nrm_bench_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["psql", POSTGRES, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
-    return name, POSTGRES.rsplit("/", 1)[0] + "/" + name
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=250_000)
@@ -60,13 +52,8 @@ def main() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(sqlite_path) + suffix).unlink(missing_ok=True)
     results = {"sqlite": _measure(records, str(sqlite_path))}
-    name, url = _postgres_database()
-    try:
+    with scratch_postgres_database() as url:
         results["postgresql"] = _measure(records, url)
-    finally:
-        subprocess.run(
-            ["psql", POSTGRES, "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=False
-        )
     for outcome in results.values():
         outcome["meets_rate"] = outcome["records_per_second"] >= TARGET_RATE
         outcome["meets_memory"] = outcome["peak_rss_mb"] <= TARGET_PEAK_MB

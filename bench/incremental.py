@@ -13,15 +13,13 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
-import subprocess
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from api.importer import import_records
 from api.linking import link_import, relink_all
-from bench.common import POSTGRES, generated_set, save
+from bench.common import generated_set, save, scratch_postgres_database
 from models.store import Store
 
 HELD_OUT = 100
@@ -99,13 +97,8 @@ def main() -> None:
         results["sqlite"] = measure(Store.open(str(Path(folder) / "inc.db")), population, singles)
         print(results, flush=True)
         if args.postgres:
-            name = f"nrm_bench_{uuid.uuid4().hex[:8]}"
-            subprocess.run(["psql", POSTGRES, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
-            try:
-                url = POSTGRES.rsplit("/", 1)[0] + "/" + name
+            with scratch_postgres_database() as url:
                 results["postgresql"] = measure(Store.open(url), population, singles)
-            finally:
-                subprocess.run(["psql", POSTGRES, "-q", "-c", f"DROP DATABASE {name}"], check=False)
     path = save(
         "incremental", {"households": args.households, "results": results, "target_p95_ms": 50}
     )

@@ -33,7 +33,7 @@ import requests
 from sqlalchemy import func, select
 
 from api.suggestions import active_model, reasons_of, score_pairs, suggestion_row
-from bench.common import POSTGRES, ROOT, generated_set, save
+from bench.common import ROOT, create_postgres_database, generated_set, save
 from matching.text import name_key
 from models.store import Store
 from models.tables import person_records, suggestions
@@ -41,12 +41,6 @@ from models.users import UserRole
 
 TARGET_MS = 50.0
 PORT = 8765
-
-
-def _database() -> str:
-    name = f"nrm_review_{uuid.uuid4().hex[:8]}"
-    subprocess.run(["psql", POSTGRES, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
-    return POSTGRES.rsplit("/", 1)[0] + "/" + name
 
 
 def _import(records: Path, url: str) -> float:
@@ -219,7 +213,7 @@ def main() -> None:
             ).scalar_one()
         built = {"suggestions": pending}
     else:
-        url = _database()
+        url = create_postgres_database("nrm_review")
         import_seconds = _import(data / "records.csv", url)
         store = Store.open(url)
         built = _build_suggestions(store, data, args.suggestions, args.seed)
