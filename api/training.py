@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from api.suggestions import active_learned, active_model, score_pairs
+from api.suggestions import active_learned, active_model, model_version, score_pairs
 from matching import learned as learning
 from models.review import SuggestionStatus
 from models.store import Store
@@ -61,7 +61,7 @@ def train_model(
     summary.pop("model", None)
     return {
         **summary,
-        "current_model": f"{model.version}+{current.version}" if current else model.version,
-        "new_model": f"{model.version}+{report.model.version}",
+        "current_model": model_version(model, current),
+        "new_model": model_version(model, report.model),
         "switched": switched,
     }
