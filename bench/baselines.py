@@ -241,7 +241,6 @@ def run_recordlinkage(records_csv: Path, classifier: Classifier = "ecm") -> Clus
     `ECMClassifier().fit_predict` of the docs' classifiers guide; `"rules"` is that
     deduplication guide's own last step, more than 3 agreeing features.
     """
-    import networkx as nx
     import recordlinkage
 
     started = time.perf_counter()
@@ -276,15 +275,22 @@ def run_recordlinkage(records_csv: Path, classifier: Classifier = "ecm") -> Clus
     else:
         matches = features.index[features.sum(axis=1) > 3]
 
+    return Clustering(components(matches, frame.index), time.perf_counter() - started)
+
+
+def components(matches: Any, *indexes: Any) -> dict[Any, str]:
+    """recordlinkage's matched pairs as clusters (connected components) of every record."""
+    import networkx as nx
+
     graph = nx.Graph()
-    graph.add_nodes_from(frame.index)
+    for index in indexes:
+        graph.add_nodes_from(index)
     graph.add_edges_from(matches)
-    labels = {
+    return {
         record: str(number)
         for number, component in enumerate(nx.connected_components(graph))
         for record in component
     }
-    return Clustering(labels, time.perf_counter() - started)
 
 
 # --- evaluation ---------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from bench.baselines import Clustering
+from bench.baselines import Clustering, components
 
 SPLINK_THRESHOLD = 0.99
 SEED = 2
@@ -131,7 +131,6 @@ def run_recordlinkage(
     frames: list[pd.DataFrame], classifier: Literal["ecm", "rule"] = "ecm"
 ) -> Clustering:
     """recordlinkage: Block index → Compare → ECM (or the docs' rule) → connected components."""
-    import networkx as nx
     import recordlinkage
     from recordlinkage.compare import Exact, String
     from recordlinkage.index import Block
@@ -151,13 +150,5 @@ def run_recordlinkage(
         matches = recordlinkage.ECMClassifier().fit_predict(features)
     else:
         matches = features.index[features.sum(axis=1) > 3]
-    graph = nx.Graph()
-    for frame in frames:
-        graph.add_nodes_from(frame.index)
-    graph.add_edges_from(matches)
-    labels = {
-        record: str(number)
-        for number, component in enumerate(nx.connected_components(graph))
-        for record in component
-    }
+    labels = components(matches, *(frame.index for frame in frames))
     return Clustering(labels, time.perf_counter() - started)
