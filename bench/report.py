@@ -33,16 +33,18 @@ def import_table(document: dict[str, Any]) -> str:
 
 def scale_table(document: dict[str, Any]) -> str:
     lines = [
-        "| households | records | candidate pairs | seconds | peak memory (MB) |",
-        "|---|---|---|---|---|",
+        "| households | records | candidate pairs | seconds | peak memory, largest process "
+        "(MB) | peak memory, all processes (MB) |",
+        "|---|---|---|---|---|---|",
     ]
     for households, r in sorted(document["results"].items(), key=lambda item: int(item[0])):
         if not r.get("finished"):
-            lines.append(f"| {households} | — | — | > {r['timeout_seconds']} | — |")
+            lines.append(f"| {households} | — | — | > {r['timeout_seconds']} | — | — |")
             continue
+        total = f"{r['peak_pss_mb']:.0f}" if "peak_pss_mb" in r else "—"
         lines.append(
             f"| {int(households):,} | {r['records']:,} | {r['pairs']:,} | {r['seconds']:.1f} "
-            f"| {r['peak_rss_mb']:.0f} |"
+            f"| {r['peak_rss_mb']:.0f} | {total} |"
         )
     return "\n".join(lines)
 

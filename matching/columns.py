@@ -8,6 +8,7 @@ comparisons run on tables of the unique values, indexed by those codes.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -238,25 +239,81 @@ def _combined(*codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rank[inverse.reshape(-1)], first_row[order]
 
 
+COLUMN_FIELDS = (
+    "full_name",
+    "family_name",
+    "given_names",
+    "aliases",
+    "father_name",
+    "mother_name",
+    "origin_village",
+    "origin_commune",
+    "origin_cercle",
+    "origin_region",
+    "sex",
+    "birth_earliest",
+    "birth_latest",
+    "birth_precision",
+    "birth_placeholder",
+    "case_id",
+    "source",
+    "registered_on",
+)
+"""The fields matching reads; every other field of a record is left where it is."""
+
+
+def _columnar(
+    records: Iterable[Mapping[str, Any]], id_field: str
+) -> tuple[dict[str, tuple[np.ndarray, list[Any]]], list[Any], list[Any]]:
+    """Each field of `COLUMN_FIELDS` as (codes, distinct values), the ids and the roles.
+
+    Records are read once, as they come (a stream of a million validated rows need
+    never be held at once): each value is replaced by a code into its field's
+    distinct values.
+    """
+    indexes: dict[str, dict[Any, int]] = {name: {} for name in COLUMN_FIELDS}
+    codes = {name: array("q") for name in COLUMN_FIELDS}
+    plan = [(name, indexes[name], codes[name].append) for name in COLUMN_FIELDS]
+    ids: list[Any] = []
+    roles: list[Any] = []
+    for record in records:
+        ids.append(record[id_field])
+        roles.append(record.get("role"))
+        get = record.get
+        for name, index, append in plan:
+            value = get(name)
+            try:
+                code = index.get(value)
+            except TypeError:  # an unhashable value (a list): compared as written
+                value = str(value)
+                code = index.get(value)
+            if code is None:
+                code = index[value] = len(index)
+            append(code)
+    table = {
+        name: (np.frombuffer(codes[name], dtype=np.int64).copy(), list(indexes[name]))
+        for name in COLUMN_FIELDS
+    }
+    return table, ids, roles
+
+
 def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") -> Columns:
     """Prepare records (validated values or stored records as dicts) for matching.
 
     Column by column: each field's distinct values are found once, parsed and
     normalised once, and coded; no parsing runs per record.
     """
-    records = records if isinstance(records, list) else list(records)
+    table, ids, roles = _columnar(records, id_field)
     vocab = {name: Vocabulary() for name in ("family", "given", "place", "parent", "case", "name")}
 
     def column(name: str) -> tuple[np.ndarray, list[Any]]:
-        return _factorize([r.get(name) for r in records])
+        return table[name]
 
     def texts(name: str) -> tuple[np.ndarray, list[str | None]]:
         codes, uniques = column(name)
         return codes, [_text(u) for u in uniques]
 
-    n = len(records)
-    ids = [r[id_field] for r in records]
-    roles = [r.get("role") for r in records]
+    n = len(ids)
 
     name_fields = [texts(f) for f in ("full_name", "family_name", "given_names", "aliases")]
     name_codes, name_rows = _combined(*(c for c, _ in name_fields))
@@ -340,7 +397,14 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
     earliest = ordinals("birth_earliest")
     latest = ordinals("birth_latest")
     latest = np.where(latest >= 0, latest, earliest)
-    exact = [r.get("birth_precision") == "day" and not r.get("birth_placeholder") for r in records]
+    precision_codes, precisions = column("birth_precision")
+    placeholder_codes, placeholders = column("birth_placeholder")
+    exact = (
+        (np.asarray([p == "day" for p in precisions], dtype=bool).reshape(-1)[precision_codes])
+        & ~(np.asarray([bool(p) for p in placeholders], dtype=bool).reshape(-1)[placeholder_codes])
+        if n
+        else np.zeros(0, dtype=bool)
+    )
     case_ids, case_texts = texts("case_id")
     sources, source_values = column("source")
     case_combined, case_rows = _combined(case_ids, sources)
@@ -361,7 +425,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
         sex=gather(sex_of, sex_codes, np.int8),
         birth_earliest=earliest.astype(np.int32),
         birth_latest=latest.astype(np.int32),
-        birth_exact=np.asarray(exact, dtype=bool).reshape(-1),
+        birth_exact=exact,
         place=gather(coded_places, place_codes, np.int32),
         father=parent_columns["father"] if n else np.zeros(0, np.int32),
         mother=parent_columns["mother"] if n else np.zeros(0, np.int32),

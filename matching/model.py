@@ -237,7 +237,15 @@ def contributions(
 
 
 def probability_from_log2_odds(log2_odds: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp2(-np.clip(log2_odds, -60, 60)))
+    """1 / (1 + 2^-x), worked out in one array (tens of millions of pairs: no temporaries)."""
+    out = np.array(log2_odds)
+    if not np.issubdtype(out.dtype, np.floating):
+        out = out.astype(float)
+    np.clip(out, -60, 60, out=out)
+    np.negative(out, out=out)
+    np.exp2(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
 def estimate_u(

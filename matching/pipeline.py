@@ -212,11 +212,15 @@ def link(
     id_field: str = "id",
     on_stage: Callable[[str], None] | None = None,
     rescore: Callable[[Scores], np.ndarray] | None = None,
+    keep: str = "non_match",
 ) -> LinkResult:
     """Deduplicate a population; decisions (must/cannot link, by record id) are respected.
 
     `rescore` turns scores into final probabilities (a model learned from reviewers'
-    decisions); by default the Fellegi-Sunter probability stands.
+    decisions); by default the Fellegi-Sunter probability stands. The result holds the
+    pairs at or above band `keep` (`non_match`: every candidate pair); at a million
+    records almost all of the tens of millions of candidate pairs are non-matches, and
+    dropping them once scored keeps the memory small. Clustering only follows matches.
     """
     import time
 
@@ -231,8 +235,11 @@ def link(
         if on_stage is not None:
             on_stage(name)
 
-    columns = records if isinstance(records, Columns) else build_columns(records, id_field)
-    stage("prepare")
+    if isinstance(records, Columns):
+        columns = records
+    else:
+        columns = build_columns(records, id_field)
+        stage("prepare")
     a, b, stats = candidate_pairs(columns)
     stage("blocking")
     levels = compare_pairs(columns, a, b)
@@ -244,6 +251,10 @@ def link(
     scores = score_levels(columns, a, b, levels, model, household=household)
     if rescore is not None:
         scores = replace(scores, probability=rescore(scores))
+    if keep != "non_match":
+        floor = model.match_threshold if keep == "match" else model.review_threshold
+        kept = np.flatnonzero(scores.probability >= floor)
+        a, b, scores = a[kept], b[kept], scores.take(kept)
     bands = model.bands(scores.probability)
     stage("score")
     row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
@@ -271,22 +282,34 @@ def match_new(
     household: bool = True,
     population_size: int | None = None,
     rescore: Callable[[Scores], np.ndarray] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> tuple[Columns, np.ndarray, np.ndarray, Scores, np.ndarray]:
     """Score new records against candidate records (from the blocking index) and each other.
 
     Returns the columns (new rows first), the pairs, their scores and bands.
     Pairs between two population records are not formed: those were scored before.
     `population_size` is the number of stored records the candidates came from
-    (it sets the prior); by default the records given.
+    (it sets the prior); by default the records given. `on_stage` is told each stage's
+    end (prepare, blocking, compare, score).
     """
+
+    def stage(name: str) -> None:
+        if on_stage is not None:
+            on_stage(name)
+
     columns = build_columns([*new, *population], id_field)
+    stage("prepare")
     a, b, _ = candidate_pairs(columns)
     involves_new = (a < len(new)) | (b < len(new))
     a, b = a[involves_new], b[involves_new]
+    stage("blocking")
     levels = compare_pairs(columns, a, b)
+    stage("compare")
     scores = score_levels(
         columns, a, b, levels, model, household=household, population=population_size
     )
     if rescore is not None:
         scores = replace(scores, probability=rescore(scores))
-    return columns, a, b, scores, model.bands(scores.probability)
+    bands = model.bands(scores.probability)
+    stage("score")
+    return columns, a, b, scores, bands

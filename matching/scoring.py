@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -14,6 +15,7 @@ from matching.model import (
     probability_from_log2_odds,
     same_family_weights,
 )
+from matching.parallel import run_chunks, shared_empty
 
 CHUNK = 4_000_000
 """Pairs scored at a time: temporaries stay small next to the arrays kept."""
@@ -27,15 +29,40 @@ BIRTH_CONSISTENT_LEVEL = 4
 """Birth levels up to `within_2_years`: household support never rescues an age mismatch."""
 
 
-@dataclass
+@dataclass(eq=False)
 class Scores:
+    """Scored pairs. The per-comparison weights that explain a score (`contributions`)
+    are worked out on first use, for these pairs only: a million-record run scores tens
+    of millions of pairs and explains the few that reach review."""
+
     levels: np.ndarray
-    contributions: np.ndarray
     household: np.ndarray
     log2_odds: np.ndarray
     probability: np.ndarray
     sibling: np.ndarray
     """Pairs that look like brothers or sisters: same parents, different given names."""
+    source: tuple[Columns, np.ndarray, np.ndarray, FSModel] = field(repr=False)
+    """The population, the pairs (a, b) and the model the weights come from."""
+
+    @cached_property
+    def contributions(self) -> np.ndarray:
+        """The weight of each comparison for each pair (float32, shape pairs × comparisons)."""
+        columns, a, b, model = self.source
+        parts = np.empty(self.levels.shape, dtype=np.float32)
+        pair_weights(columns, a, b, self.levels, model, parts=parts)
+        return parts
+
+    def take(self, index: np.ndarray) -> Scores:
+        """The scores of the pairs at `index` (weights still worked out on demand)."""
+        columns, a, b, model = self.source
+        return Scores(
+            self.levels[index],
+            self.household[index],
+            self.log2_odds[index],
+            self.probability[index],
+            self.sibling[index],
+            (columns, a[index], b[index], model),
+        )
 
 
 SHARED_BY_SIBLINGS = ("family_name", "birth", "origin_place", "father", "mother")
@@ -79,18 +106,13 @@ def _shares(codes: np.ndarray, group_of: list[str], u: float) -> np.ndarray:
     return share
 
 
-def term_frequency_adjustment(
-    columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray, model: FSModel
-) -> dict[int, np.ndarray]:
-    """log2(u_level / tf(value)) for names that agree: common names prove less.
-
-    By comparison index, for the comparisons with term-frequency levels only (the
-    others have no adjustment); one value per pair, 0 where the level is not adjusted.
-    """
+def name_shares(columns: Columns, model: FSModel) -> dict[str, np.ndarray]:
+    """Per record, the smoothed share of records in the same family group and in the same
+    first given-name group (what a term-frequency adjustment divides by)."""
     family_values = columns.vocab["family"].values
     given_values = columns.vocab["given"].values
     exact_u = {name: float(model.u[name][1]) for name in ("family_name", "given_names")}
-    shares = {
+    return {
         "family_name": _shares(
             columns.family, [v.group for v in family_values], exact_u["family_name"]
         ),
@@ -100,6 +122,23 @@ def term_frequency_adjustment(
             exact_u["given_names"],
         ),
     }
+
+
+def term_frequency_adjustment(
+    columns: Columns,
+    a: np.ndarray,
+    b: np.ndarray,
+    levels: np.ndarray,
+    model: FSModel,
+    shares: dict[str, np.ndarray] | None = None,
+) -> dict[int, np.ndarray]:
+    """log2(u_level / tf(value)) for names that agree: common names prove less.
+
+    By comparison index, for the comparisons with term-frequency levels only (the
+    others have no adjustment); one value per pair, 0 where the level is not adjusted.
+    `shares` are `name_shares(columns, model)`, worked out here when not given.
+    """
+    shares = shares if shares is not None else name_shares(columns, model)
     adjust: dict[int, np.ndarray] = {}
     for k, comparison in enumerate(COMPARISONS):
         if not comparison.tf_levels:
@@ -174,34 +213,32 @@ def household_support(
     return adjust
 
 
-def score_levels(
+def pair_weights(
     columns: Columns,
     a: np.ndarray,
     b: np.ndarray,
     levels: np.ndarray,
     model: FSModel,
-    household: bool = True,
-    population: int | None = None,
-) -> Scores:
-    """Scores of pairs; `population` is the number of records they were drawn from.
+    parts: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The summed comparison weights (float64, before the prior) and the sibling flag
+    of each pair; each comparison's weight into `parts` (float32) when given.
 
-    Built `CHUNK` pairs at a time and column by column: the per-comparison weights
-    are kept in float32 (they explain a score), the sum is taken in float64 in the
-    order of the comparisons.
+    `CHUNK` pairs at a time and column by column, the sum taken in the order of the
+    comparisons, so that a pair's weights do not depend on the pairs around it.
     """
     table = model.weight_table()
     conditional = same_family_weights(model)
     shared = {COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS}
-    prior = model.prior_log2_odds(population or len(columns))
-    parts = np.empty(levels.shape, dtype=np.float32)
-    log2_odds = np.empty(len(a), dtype=float)
-    sibling = np.empty(len(a), dtype=bool)
+    shares = name_shares(columns, model)
+    totals = shared_empty(len(a), float)
+    sibling = shared_empty(len(a), bool)
     family_index = COMPARISON_NAMES.index("family_name")
-    for start in range(0, len(a), CHUNK):
-        part = slice(start, start + CHUNK)
+
+    def work(part: slice) -> None:
         lv = np.ascontiguousarray(levels[part])
         pa, pb = a[part], b[part]
-        adjust = term_frequency_adjustment(columns, pa, pb, lv, model)
+        adjust = term_frequency_adjustment(columns, pa, pb, lv, model, shares)
         family = lv[:, family_index]
         same_family = (family >= 1) & (family <= 3)
         guard = sibling_guard(columns, pa, pb, lv)
@@ -215,12 +252,37 @@ def score_levels(
                 column[same_family] = conditional[comparison.name][lv[same_family, k]]
             if k in shared and guard.any():
                 column[guard] = np.minimum(column[guard], 0.0)
-            parts[part, k] = column
+            if parts is not None:
+                parts[part, k] = column
             total += column
-        log2_odds[part] = prior + total
+        totals[part] = total
+
+    run_chunks(work, len(a), CHUNK, parallel=parts is None)
+    return totals, sibling
+
+
+def score_levels(
+    columns: Columns,
+    a: np.ndarray,
+    b: np.ndarray,
+    levels: np.ndarray,
+    model: FSModel,
+    household: bool = True,
+    population: int | None = None,
+) -> Scores:
+    """Scores of pairs; `population` is the number of records they were drawn from."""
+    log2_odds, sibling = pair_weights(columns, a, b, levels, model)
+    log2_odds += model.prior_log2_odds(population or len(columns))
     if household:
         extra = household_support(columns, a, b, log2_odds, levels)
         log2_odds += extra
     else:
         extra = np.zeros(len(a), dtype=np.float32)
-    return Scores(levels, parts, extra, log2_odds, probability_from_log2_odds(log2_odds), sibling)
+    return Scores(
+        levels,
+        extra,
+        log2_odds,
+        probability_from_log2_odds(log2_odds),
+        sibling,
+        (columns, a, b, model),
+    )

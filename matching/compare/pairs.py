@@ -27,6 +27,7 @@ from matching.compare.name_arrays import (
 from matching.compare.place_arrays import PlaceTable, place_levels, place_table
 from matching.compare.places import place_ref
 from matching.model import COMPARISON_NAMES, COMPARISONS
+from matching.parallel import run_chunks, shared_empty
 from matching.places import ResolvedSets, resolution_signature, resolved_sets
 
 CHUNK = 4_000_000
@@ -111,22 +112,34 @@ def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     Pairs are taken `CHUNK` at a time, so that the temporaries of the comparisons stay
     small next to the int8 levels, whatever the number of pairs.
     """
-    levels = np.zeros((len(a), len(COMPARISONS)), dtype=np.int8)
-    for start in range(0, len(a), CHUNK):
-        end = start + CHUNK
-        _compare_chunk(columns, a[start:end], b[start:end], levels[start:end])
+    _tables(columns)  # built once, before the work is shared out
+    levels = shared_empty((len(a), len(COMPARISONS)), np.int8)
+
+    def work(part: slice) -> None:
+        _compare_chunk(columns, a[part], b[part], levels[part])
+
+    run_chunks(work, len(a), CHUNK)
     return levels
 
 
-def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> None:
+def _tables(columns: Columns) -> dict[str, Any]:
+    """The tables of unique values each comparison reads (built on first use)."""
     vocab = columns.vocab
+    return {
+        "family_name": columns.derive("family_table", lambda: family_table(vocab["family"].values)),
+        "given_names": columns.derive("given_table", lambda: given_table(vocab["given"].values)),
+        "origin_place": columns.derive("place_table", lambda: _places(columns)),
+        "parent": columns.derive("parent_table", lambda: parent_table(vocab["parent"].values)),
+    }
+
+
+def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> None:
+    tables = _tables(columns)
     for k, comparison in enumerate(COMPARISONS):
         if comparison.name == "family_name":
-            table = columns.derive("family_table", lambda: family_table(vocab["family"].values))
-            column = _by_codes(columns.family, a, b, family_levels, table)
+            column = _by_codes(columns.family, a, b, family_levels, tables["family_name"])
         elif comparison.name == "given_names":
-            table = columns.derive("given_table", lambda: given_table(vocab["given"].values))
-            column = _by_codes(columns.given, a, b, given_levels, table)
+            column = _by_codes(columns.given, a, b, given_levels, tables["given_names"])
         elif comparison.name == "sex":
             codes = _level_codes("sex")
             sex_a, sex_b = columns.sex[a], columns.sex[b]
@@ -137,11 +150,11 @@ def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nd
                 columns.birth_earliest, columns.birth_latest, columns.birth_exact, a, b
             )
         elif comparison.name == "origin_place":
-            signatures, table = columns.derive("place_table", lambda: _places(columns))
+            signatures, table = tables["origin_place"]
             column = _by_codes(signatures, a, b, place_levels, table)
         elif comparison.name in ("father", "mother"):
-            table = columns.derive("parent_table", lambda: parent_table(vocab["parent"].values))
-            column = _by_codes(getattr(columns, comparison.name), a, b, parent_levels, table)
+            codes = getattr(columns, comparison.name)
+            column = _by_codes(codes, a, b, parent_levels, tables["parent"])
         else:
             raise KeyError(comparison.name)
         levels[:, k] = column

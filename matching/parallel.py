@@ -1,0 +1,87 @@
+"""Chunked numpy work on every core: forked workers write into shared memory.
+
+numpy runs one core at a time; a million-record run compares and scores tens
+of millions of pairs chunk by chunk, and the chunks are independent. Workers
+are forked after the tables they read are built, so they share the parent's
+memory (copy on write) and write their chunks into arrays the parent mapped
+as shared; nothing is pickled. Small jobs (tests, incremental matching) run
+in the calling process: forking costs more than it saves below `MIN_ITEMS`.
+`NRM_WORKERS` sets the number of processes (default: the cores available;
+1 turns forking off).
+"""
+
+from __future__ import annotations
+
+import mmap
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+MIN_ITEMS = 500_000
+"""Below this many items (pairs), a job runs in the calling process."""
+
+
+def workers() -> int:
+    """Processes to use: `NRM_WORKERS`, else the cores this process may run on."""
+    configured = os.environ.get("NRM_WORKERS")
+    if configured:
+        return max(1, int(configured))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _forks(total: int) -> bool:
+    return total >= MIN_ITEMS and workers() > 1
+
+
+def shared_empty(shape: int | tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:
+    """An uninitialised array of `shape[0]` items: in anonymous shared memory when a job
+    of that many items forks (what forked workers write into it, the parent sees), a
+    plain array otherwise. Freed with the array, like any other."""
+    shape = (shape,) if isinstance(shape, int) else shape
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size == 0 or not _forks(shape[0]):
+        return np.empty(shape, dtype=dtype)
+    buffer = mmap.mmap(-1, size)
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape)
+
+
+def _run(work: Callable[[slice], None], parts: Sequence[slice]) -> None:
+    for part in parts:
+        work(part)
+
+
+def run_chunks(
+    work: Callable[[slice], None], total: int, chunk: int, parallel: bool = True
+) -> None:
+    """Call `work(part)` for every slice of `chunk` items of 0..total, on `workers()`
+    processes when the job is large enough (and `parallel`). `work` must write its
+    results into arrays made by `shared_empty(total, ...)`, or the parent will not
+    see them."""
+    forks = parallel and _forks(total)
+    if forks:  # at least one part per process
+        chunk = max(1, min(chunk, -(-total // workers())))
+    parts = [slice(start, min(start + chunk, total)) for start in range(0, total, chunk)]
+    count = min(workers(), len(parts))
+    if not forks or count < 2:
+        _run(work, parts)
+        return
+    context = multiprocessing.get_context("fork")
+    processes = [
+        context.Process(target=_run, args=(work, parts[k::count]), daemon=True)
+        for k in range(1, count)
+    ]
+    for process in processes:
+        process.start()
+    try:
+        _run(work, parts[0::count])
+    finally:
+        for process in processes:
+            process.join()
+    failed = [p.exitcode for p in processes if p.exitcode != 0]
+    if failed:
+        raise RuntimeError(f"a worker process failed (exit codes {failed})")

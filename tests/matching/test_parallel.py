@@ -1,0 +1,81 @@
+"""Work shared out to forked processes gives exactly what one process gives."""
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from fixtures.demo import demo_records_path
+from matching import parallel
+from matching.blocking import candidate_pairs
+from matching.columns import Columns, build_columns
+from matching.compare.pairs import compare_pairs
+from matching.model import FSModel
+from matching.pipeline import link
+from matching.scoring import score_levels
+from models.validation import validated_rows
+
+
+@cache
+def _demo_rows() -> tuple[dict, ...]:
+    return tuple(v for _, _, v, _ in validated_rows(demo_records_path()) if v)
+
+
+def _columns() -> Columns:
+    return build_columns(list(_demo_rows()), "record_id")
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers, and every job large enough to fork, in small chunks."""
+    monkeypatch.setenv("NRM_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr("matching.compare.pairs.CHUNK", 997)
+    monkeypatch.setattr("matching.scoring.CHUNK", 997)
+
+
+def _scored() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    columns = _columns()
+    a, b, _ = candidate_pairs(columns)
+    levels = compare_pairs(columns, a, b)
+    scores = score_levels(columns, a, b, levels, FSModel())
+    return levels, scores.log2_odds, scores.sibling
+
+
+def test_forked_comparison_and_scoring_equal_one_process(forking: None) -> None:
+    forked = _scored()
+    with pytest.MonkeyPatch.context() as undo:
+        undo.setenv("NRM_WORKERS", "1")
+        single = _scored()
+    assert len(forked[0]) > 5 * 997
+    for x, y in zip(forked, single, strict=True):
+        assert np.array_equal(x, y)
+
+
+def test_forked_results_land_in_shared_memory(forking: None) -> None:
+    out = parallel.shared_empty(10, np.int64)
+
+    def work(part: slice) -> None:
+        out[part] = np.arange(part.start, part.stop) * 2
+
+    parallel.run_chunks(work, 10, 3)
+    assert out.tolist() == [2 * k for k in range(10)]
+
+
+def test_a_failing_worker_fails_the_job(forking: None) -> None:
+    def work(part: slice) -> None:
+        if part.start >= 3:
+            raise ValueError("broken chunk")
+
+    with pytest.raises((RuntimeError, ValueError)):
+        parallel.run_chunks(work, 10, 3)
+
+
+def test_linking_with_workers_gives_the_same_persons(forking: None) -> None:
+    forked = link(list(_demo_rows()), FSModel(), id_field="record_id")
+    with pytest.MonkeyPatch.context() as undo:
+        undo.setenv("NRM_WORKERS", "1")
+        single = link(list(_demo_rows()), FSModel(), id_field="record_id")
+    assert np.array_equal(forked.clusters.labels, single.clusters.labels)
+    assert np.array_equal(forked.scores.probability, single.scores.probability)
+    assert forked.model.version == single.model.version
