@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -262,6 +263,10 @@ COLUMN_FIELDS = (
 """The fields matching reads; every other field of a record is left where it is."""
 
 
+_BATCH = 20_000
+"""Records coded at a time: field by field within a batch, so the loops run in C."""
+
+
 def _columnar(
     records: Iterable[Mapping[str, Any]], id_field: str
 ) -> tuple[dict[str, tuple[np.ndarray, list[Any]]], list[Any], list[Any]]:
@@ -273,23 +278,24 @@ def _columnar(
     """
     indexes: dict[str, dict[Any, int]] = {name: {} for name in COLUMN_FIELDS}
     codes = {name: array("q") for name in COLUMN_FIELDS}
-    plan = [(name, indexes[name], codes[name].append) for name in COLUMN_FIELDS]
     ids: list[Any] = []
     roles: list[Any] = []
-    for record in records:
-        ids.append(record[id_field])
-        roles.append(record.get("role"))
-        get = record.get
-        for name, index, append in plan:
-            value = get(name)
+    stream = iter(records)
+    while batch := list(islice(stream, _BATCH)):
+        ids.extend([r[id_field] for r in batch])
+        roles.extend([r.get("role") for r in batch])
+        for name in COLUMN_FIELDS:
+            index = indexes[name]
+            values = [r.get(name) for r in batch]
             try:
-                code = index.get(value)
+                codes[name].extend([index.setdefault(v, len(index)) for v in values])
             except TypeError:  # an unhashable value (a list): compared as written
-                value = str(value)
-                code = index.get(value)
-            if code is None:
-                code = index[value] = len(index)
-            append(code)
+                codes[name].extend(
+                    [
+                        index.setdefault(v if isinstance(v, Hashable) else str(v), len(index))
+                        for v in values
+                    ]
+                )
     table = {
         name: (np.frombuffer(codes[name], dtype=np.int64).copy(), list(indexes[name]))
         for name in COLUMN_FIELDS

@@ -236,11 +236,15 @@ def contributions(
     return out
 
 
-def probability_from_log2_odds(log2_odds: np.ndarray) -> np.ndarray:
-    """1 / (1 + 2^-x), worked out in one array (tens of millions of pairs: no temporaries)."""
-    out = np.array(log2_odds)
-    if not np.issubdtype(out.dtype, np.floating):
-        out = out.astype(float)
+def probability_from_log2_odds(log2_odds: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + 2^-x), worked out in one array (tens of millions of pairs: no temporaries);
+    `out=log2_odds` overwrites the log-odds with the probabilities."""
+    if out is None:
+        out = np.array(log2_odds)
+        if not np.issubdtype(out.dtype, np.floating):
+            out = out.astype(float)
+    elif out is not log2_odds:
+        np.copyto(out, log2_odds)
     np.clip(out, -60, 60, out=out)
     np.negative(out, out=out)
     np.exp2(out, out=out)

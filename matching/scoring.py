@@ -37,7 +37,6 @@ class Scores:
 
     levels: np.ndarray
     household: np.ndarray
-    log2_odds: np.ndarray
     probability: np.ndarray
     sibling: np.ndarray
     """Pairs that look like brothers or sisters: same parents, different given names."""
@@ -58,7 +57,6 @@ class Scores:
         return Scores(
             self.levels[index],
             self.household[index],
-            self.log2_odds[index],
             self.probability[index],
             self.sibling[index],
             (columns, a[index], b[index], model),
@@ -281,8 +279,7 @@ def score_levels(
     return Scores(
         levels,
         extra,
-        log2_odds,
-        probability_from_log2_odds(log2_odds),
+        probability_from_log2_odds(log2_odds, out=log2_odds),
         sibling,
         (columns, a, b, model),
     )

@@ -39,7 +39,7 @@ def _scored() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     a, b, _ = candidate_pairs(columns)
     levels = compare_pairs(columns, a, b)
     scores = score_levels(columns, a, b, levels, FSModel())
-    return levels, scores.log2_odds, scores.sibling
+    return levels, scores.probability, scores.sibling
 
 
 def test_forked_comparison_and_scoring_equal_one_process(forking: None) -> None:
