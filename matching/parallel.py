@@ -5,7 +5,8 @@ of millions of pairs chunk by chunk, and the chunks are independent. Workers
 are forked after the tables they read are built, so they share the parent's
 memory (copy on write) and write their chunks into arrays the parent mapped
 as shared; nothing is pickled. Small jobs (tests, incremental matching) run
-in the calling process: forking costs more than it saves below `MIN_ITEMS`.
+in the calling process: forking costs more than it saves below `MIN_ITEMS`;
+so does every job of a process that runs other threads (the HTTP server).
 `NRM_WORKERS` sets the number of processes (default: the cores available;
 1 turns forking off).
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import mmap
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -35,7 +37,9 @@ def workers() -> int:
 
 
 def _forks(total: int) -> bool:
-    return total >= MIN_ITEMS and workers() > 1
+    """Fork for a large job, never from a process running other threads (a server's
+    worker threads may hold locks that a forked child would wait on forever)."""
+    return total >= MIN_ITEMS and workers() > 1 and threading.active_count() == 1
 
 
 def shared_empty(shape: int | tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:

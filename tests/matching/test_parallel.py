@@ -1,5 +1,7 @@
 """Work shared out to forked processes gives exactly what one process gives."""
 
+import os
+import threading
 from functools import cache
 
 import numpy as np
@@ -79,3 +81,28 @@ def test_linking_with_workers_gives_the_same_persons(forking: None) -> None:
     assert np.array_equal(forked.clusters.labels, single.clusters.labels)
     assert np.array_equal(forked.scores.probability, single.scores.probability)
     assert forked.model.version == single.model.version
+
+
+def _pids_of_work(total: int, chunk: int) -> set[int]:
+    pids = parallel.shared_empty(total, np.int64)
+
+    def work(part: slice) -> None:
+        pids[part] = os.getpid()
+
+    parallel.run_chunks(work, total, chunk)
+    return set(pids.tolist())
+
+
+def test_a_large_job_runs_in_several_processes(forking: None) -> None:
+    assert len(_pids_of_work(10, 3)) == 2
+
+
+def test_a_process_running_other_threads_does_not_fork(forking: None) -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _pids_of_work(10, 3) == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
