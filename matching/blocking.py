@@ -5,16 +5,38 @@ group such as Coulibaly/Kulibali) with a second, independent field: birth
 band, place, a parent's name, sex. A record with a name and an age only
 still gets the name and name+birth keys. Birth bands come in two tilings
 offset by half a band, so two records born up to half a band apart always
-share one. Blocks larger than `max_block` prove nothing and explode into
-millions of pairs: they are dropped and counted (the other keys of their
-records still apply), or, with `window`, give only each record's next
-neighbours by birth (sorted neighbourhood; off by default: on the generated
-set it finds 0.1 % more true pairs for 15 % more pairs, the missed pairs
-mostly sharing no key at all). Pairs within one case are never formed: one
-person appears once in a case.
+share one. Villages are compared by their orthographic key (`Fansare` and
+`Fansarre` agree). The records of one case come from one household (a
+suspect's case from the village of its victims), so the village keys read
+the case: `gv` is a given-name group with the village of any record of the
+case, and `hv` a family of any record of the case with such a village and
+the sex (both sexes when it is not written). A recruiter known by a given
+name only, written in the cases of two households of one village, shares a
+`gv` key with himself; a mother written as "Mme Diarra" shares an `hv` key
+with herself written under her own name without a village. `hv` pairs only a
+record whose given name tells little (none, or a spelling the variant tables
+do not know) with the others, else it would pair every brother with every
+brother (`ONE_SIDED`). A family name that is a given name (the two names
+swapped, or "Hawa Modibo": a parent's given name after the person's) counts
+as a given name in `gv`. The prefix key (`px`) takes the first letters of the
+given and family names in either order.
+
+Blocks larger than `max_block` prove nothing and explode into millions of
+pairs: they are dropped and counted (the other keys of their records still
+apply), or, with `window`, give only each record's next neighbours by birth
+(sorted neighbourhood; off by default: on the generated set it finds 0.1 %
+more true pairs for 15 % more pairs, the missed pairs mostly sharing no key
+at all). Pairs within one case are never formed: one person appears once in
+a case.
 
 The same string keys are stored for incremental matching, so a new record's
-candidates come from an index, not a scan.
+candidates come from an index, not a scan. The case keys of a record (`gv`,
+`hv`) are computed from the records of its case given together (an import
+holds whole cases); a record given alone is its own case. The index has no
+one-sided lookup: looking up an `hv` key returns the whole block. New
+records are then blocked again with their candidates only (whose cases are
+not all there), so a pair that needs a candidate's case mates to share a key
+is formed by batch linking, not yet by incremental matching.
 """
 
 from __future__ import annotations
@@ -24,13 +46,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.block_arrays import KindKeys, kind_keys
-from matching.columns import Columns, FamilyValue, GivenValue, ParentValue, PlaceValue
+from matching.block_arrays import (
+    KindKeys,
+    family_given_group,
+    kind_keys,
+    village_key,
+    weak_given,
+)
+from matching.columns import Columns, FamilyValue, GivenValue, ParentValue
 
 BAND_DAYS = 5 * 365
 MAX_BLOCK = 300
 KIND_MAX_BLOCK = {"gb": 40, "gb2": 40, "fb": 40, "g": 60, "px": 120}
 """Keys made of a very common name and a birth band are kept only while small."""
+ONE_SIDED = ("hv",)
+"""Kinds whose blocks give only the pairs with a record whose given name tells little
+(`block_arrays.weak_given`): the household keys place such a record among its
+household's members, but would pair every brother with every brother otherwise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +103,79 @@ def _parent(value: ParentValue | None) -> str | None:
     return value.given_groups[0] if value is not None and value.given_groups else None
 
 
-def _village(value: PlaceValue | None) -> str | None:
-    return value.village if value is not None else None
+@dataclass(frozen=True, slots=True)
+class CaseContext:
+    """What the records of one case hold together: their village keys and families."""
+
+    villages: tuple[str, ...]
+    families: tuple[str, ...]
+
+
+def case_contexts(columns: Columns) -> tuple[np.ndarray, list[CaseContext]]:
+    """Per row, the index of the context of its case (equal contexts share one index);
+    a record without a case has the context of its own values."""
+
+    def derive() -> tuple[np.ndarray, list[CaseContext]]:
+        place_keys = _village_keys(columns)
+        family_keys = [_family(v) for v in columns.vocab["family"].values]
+        held: dict[int, tuple[dict[str, None], dict[str, None]]] = {}
+        for row in range(len(columns)):
+            case = int(columns.case[row])
+            owner = case if case >= 0 else -1 - row
+            villages, families = held.setdefault(owner, ({}, {}))
+            place, family = int(columns.place[row]), int(columns.family[row])
+            if place >= 0 and place_keys[place]:
+                villages[place_keys[place]] = None
+            if family >= 0:
+                families.update(dict.fromkeys(family_keys[family]))
+        codes: dict[CaseContext, int] = {}
+        of_owner = {
+            owner: codes.setdefault(CaseContext(tuple(v), tuple(f)), len(codes))
+            for owner, (v, f) in held.items()
+        }
+        index = np.fromiter(
+            (
+                of_owner[int(c) if c >= 0 else -1 - row]
+                for row, c in enumerate(columns.case.tolist())
+            ),
+            dtype=np.int64,
+            count=len(columns),
+        )
+        return index, list(codes)
+
+    return columns.derive("case_contexts", derive)
+
+
+def _village_keys(columns: Columns) -> list[str | None]:
+    """The village key of each place value."""
+    return columns.derive(
+        "village_keys", lambda: [village_key(v) for v in columns.vocab["place"].values]
+    )
+
+
+def _context(columns: Columns, row: int) -> CaseContext:
+    index, contexts = case_contexts(columns)
+    return contexts[int(index[row])]
 
 
 def _prefix(value: GivenValue | None, family: FamilyValue | None) -> str | None:
+    """The first three letters of the given and the family name keys, in either order."""
     if value is None or family is None or not value.keys:
         return None
-    return value.keys[0][:3] + "/" + family.key[:3]
+    return "/".join(sorted((value.keys[0][:3], family.key[:3])))
 
 
 def record_keys(columns: Columns, row: int) -> list[str]:
     """The blocking keys of one record, as strings (stored for incremental matching)."""
+    return _own_keys(columns, row) + _case_keys(columns, row)
+
+
+def _own_keys(columns: Columns, row: int) -> list[str]:
+    """The keys read from the record alone."""
     given: GivenValue | None = columns.value("given", row)
     family: FamilyValue | None = columns.value("family", row)
     father: ParentValue | None = columns.value("father", row)
     mother: ParentValue | None = columns.value("mother", row)
-    place: PlaceValue | None = columns.value("place", row)
     sex = int(columns.sex[row])
     keys: list[str] = []
     groups = _all_groups(given)
@@ -110,10 +198,9 @@ def record_keys(columns: Columns, row: int) -> list[str]:
         keys.append(f"gfa:{first}|{father_group}")
     if first and mother_group:
         keys.append(f"gmo:{first}|{mother_group}")
-    village = _village(place)
+    place = int(columns.place[row])
+    village = _village_keys(columns)[place] if place >= 0 else None
     if village:
-        if first:
-            keys.append(f"gv:{first}|{village}")
         keys.extend(f"fv:{f}|{village}|{sex}" for f in families)
     prefix = _prefix(given, family)
     if prefix:
@@ -126,28 +213,56 @@ def record_keys(columns: Columns, row: int) -> list[str]:
     return keys
 
 
+def _case_keys(columns: Columns, row: int) -> list[str]:
+    """The keys read from the record with the villages and families of its case."""
+    family: FamilyValue | None = columns.value("family", row)
+    groups = _all_groups(columns.value("given", row))
+    swapped = family_given_group(family)
+    named = (*groups, swapped) if swapped and swapped not in groups else groups
+    sex = int(columns.sex[row])
+    sexes = (sex,) if sex >= 0 else (0, 1)
+    context = _context(columns, row)
+    keys: list[str] = []
+    for village in context.villages:
+        keys.extend(f"gv:{g}|{village}" for g in named)
+        for f in context.families:
+            keys.extend(f"hv:{f}|{village}|{s}" for s in sexes)
+    return keys
+
+
 def all_record_keys(columns: Columns) -> list[list[str]]:
     """Keys of every record, computed once per distinct combination of coded values."""
-    cache: dict[tuple[int, ...], list[str]] = {}
+    own: dict[tuple[int, ...], list[str]] = {}
+    of_case: dict[tuple[int, ...], list[str]] = {}
     out: list[list[str]] = []
     middle = (columns.birth_earliest.astype(np.int64) + columns.birth_latest) // 2
+    context, _ = case_contexts(columns)
     for row in range(len(columns)):
-        signature = (
+        given, family, sex = (
             int(columns.given[row]),
             int(columns.family[row]),
+            int(columns.sex[row]),
+        )
+        signature = (
+            given,
+            family,
             int(columns.father[row]),
             int(columns.mother[row]),
             int(columns.place[row]),
-            int(columns.sex[row]),
+            sex,
             (int(middle[row]) + BAND_DAYS // 2) // BAND_DAYS
             if columns.birth_earliest[row] >= 0
             else -1,
             int(middle[row]) // BAND_DAYS if columns.birth_earliest[row] >= 0 else -1,
         )
-        keys = cache.get(signature)
+        keys = own.get(signature)
         if keys is None:
-            keys = cache[signature] = record_keys(columns, row)
-        out.append(keys)
+            keys = own[signature] = _own_keys(columns, row)
+        case_signature = (int(context[row]), given, family, sex)
+        more = of_case.get(case_signature)
+        if more is None:
+            more = of_case[case_signature] = _case_keys(columns, row)
+        out.append(keys + more)
     return out
 
 
@@ -167,20 +282,32 @@ def _string_kind_keys(keys: list[list[str]]) -> list[KindKeys]:
     ]
 
 
-def _pair_codes(a: np.ndarray, b: np.ndarray, n: int, case: np.ndarray) -> np.ndarray:
-    """Pairs (a <= b) as one integer a * n + b, without self pairs or pairs within a case."""
+def _pair_codes(
+    a: np.ndarray, b: np.ndarray, n: int, case: np.ndarray, needs: np.ndarray | None = None
+) -> np.ndarray:
+    """Pairs (a <= b) as one integer a * n + b, without self pairs or pairs within a case;
+    with `needs`, only the pairs with at least one such row."""
     keep = a != b
     case_a, case_b = case[a], case[b]
     keep &= (case_a < 0) | (case_a != case_b)
+    if needs is not None:
+        keep &= needs[a] | needs[b]
     return a[keep].astype(np.int64) * n + b[keep]
 
 
 def _kind_pairs(
-    group: KindKeys, cap: int, n: int, case: np.ndarray, window: int, order_by: np.ndarray
+    group: KindKeys,
+    cap: int,
+    n: int,
+    case: np.ndarray,
+    window: int,
+    order_by: np.ndarray,
+    needs: np.ndarray | None = None,
 ) -> tuple[list[np.ndarray], int, int, int]:
     """Pairs within the blocks of one kind, as pair codes; then (blocks, over-large blocks,
     their records). Blocks within the cap give all their pairs; over-large blocks, sorted
-    by birth, give each record's `window - 1` next neighbours (none if `window` < 2)."""
+    by birth, give each record's `window - 1` next neighbours (none if `window` < 2).
+    With `needs` (a one-sided kind), only the pairs with at least one such row."""
     order = np.lexsort((group.rows, group.keys))
     rows, keys = group.rows[order], group.keys[order]
     if not len(rows):
@@ -190,12 +317,14 @@ def _kind_pairs(
     over = sizes > cap
     codes: list[np.ndarray] = []
     kept = (sizes >= 2) & ~over
+    if needs is not None:  # only the blocks holding a row that needs them give pairs
+        kept &= np.add.reduceat(needs[rows].astype(np.int64), starts) > 0
     for size in np.unique(sizes[kept]).tolist():
         members = rows[starts[kept & (sizes == size)][:, None] + np.arange(size)]
         i, j = np.triu_indices(size, k=1)
-        codes.append(_pair_codes(members[:, i].ravel(), members[:, j].ravel(), n, case))
+        codes.append(_pair_codes(members[:, i].ravel(), members[:, j].ravel(), n, case, needs))
     if window >= 2 and over.any():
-        codes.extend(_neighbours(rows, starts[over], sizes[over], window, n, case, order_by))
+        codes.extend(_neighbours(rows, starts[over], sizes[over], window, n, case, order_by, needs))
     return codes, len(starts), int(over.sum()), int(sizes[over].sum())
 
 
@@ -207,6 +336,7 @@ def _neighbours(
     n: int,
     case: np.ndarray,
     order_by: np.ndarray,
+    needs: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """Sorted neighbourhood within over-large blocks: each member with the next ones
     in the order of `order_by` (the middle of the birth interval)."""
@@ -218,7 +348,8 @@ def _neighbours(
     for step in range(1, window):
         same = block[step:] == block[:-step]
         first, second = members[:-step][same], members[step:][same]
-        out.append(_pair_codes(np.minimum(first, second), np.maximum(first, second), n, case))
+        low, high = np.minimum(first, second), np.maximum(first, second)
+        out.append(_pair_codes(low, high, n, case, needs))
     return out
 
 
@@ -227,8 +358,12 @@ def _unique_pairs(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarr
     if not codes:
         empty = np.empty(0, dtype=np.int32)
         return empty, empty
-    combined = np.concatenate(codes)
-    codes.clear()
+    combined = np.empty(sum(len(c) for c in codes), dtype=np.int64)
+    at = 0
+    while codes:  # each piece is freed once copied: the pairs are never held twice
+        piece = codes.pop()
+        combined[at : at + len(piece)] = piece
+        at += len(piece)
     combined.sort()
     keep = np.empty(len(combined), dtype=bool)
     keep[:1] = True
@@ -236,7 +371,9 @@ def _unique_pairs(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarr
     combined = combined[keep]
     del keep
     dtype = np.int32 if n < 2**31 else np.int64
-    return (combined // n).astype(dtype), (combined % n).astype(dtype)
+    second = (combined % n).astype(dtype)
+    combined //= n
+    return combined.astype(dtype), second
 
 
 def candidate_pairs(
@@ -265,8 +402,15 @@ def candidate_pairs(
     middle = (columns.birth_earliest.astype(np.int64) + columns.birth_latest) // 2
     order_by = np.where(born, middle, np.iinfo(np.int64).max)
     for group in groups:
+        needs = weak_given(columns) if group.kind in ONE_SIDED else None
         found, count, dropped, dropped_rows = _kind_pairs(
-            group, block_cap(group.kind + ":", max_block), n, columns.case, window, order_by
+            group,
+            block_cap(group.kind + ":", max_block),
+            n,
+            columns.case,
+            window,
+            order_by,
+            needs,
         )
         codes.extend(found)
         blocks += count

@@ -117,7 +117,7 @@ def read_table(
     width = len(header)
     count = 0
     for number, cells in enumerate(rows, start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
         if len(cells) < width:
             cells = [*cells, *([""] * (width - len(cells)))]
