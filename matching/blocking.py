@@ -376,6 +376,23 @@ def _unique_pairs(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarr
     return combined.astype(dtype), second
 
 
+def cross_pairs(columns: Columns, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every row before `first` (the new records) with every row from `first` on (the
+    candidates the stored index gave them), never two rows of the same case.
+
+    The index finds a candidate by a key computed from its whole case (`gv`, `hv`);
+    among the candidates alone, the rest of its case is absent and blocking them
+    again would lose the pair.
+    """
+    n = len(columns)
+    new = np.arange(first, dtype=np.int64)
+    found = np.arange(first, n, dtype=np.int64)
+    a, b = np.repeat(new, len(found)), np.tile(found, first)
+    case_a, case_b = columns.case[a], columns.case[b]
+    keep = (case_a < 0) | (case_a != case_b)
+    return a[keep], b[keep]
+
+
 def candidate_pairs(
     columns: Columns,
     keys: list[list[str]] | None = None,

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from matching.block_arrays import parents_key
-from matching.blocking import BlockingStats, candidate_pairs
+from matching.blocking import BlockingStats, candidate_pairs, cross_pairs
 from matching.cluster import ClusterResult, cluster
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import compare_pairs
@@ -27,6 +27,8 @@ U_SAMPLE = 60_000
 NAME_FIELDS = ("family_name", "given_names")
 CONTEXT_FIELDS = ("sex", "birth", "origin_place", "father", "mother")
 EM_SAMPLE = 400_000
+CROSS_PAIRS = 200_000
+"""Up to this many, `match_new` pairs every new record with every candidate."""
 
 
 @dataclass
@@ -288,6 +290,9 @@ def match_new(
 
     Returns the columns (new rows first), the pairs, their scores and bands.
     Pairs between two population records are not formed: those were scored before.
+    Every new record is paired with every candidate (up to `CROSS_PAIRS` pairs: one
+    record's candidates always), since the index found each by a key it shares with
+    the import; beyond that, new records and candidates are blocked again.
     `population_size` is the number of stored records the candidates came from
     (it sets the prior); by default the records given. `on_stage` is told each stage's
     end (prepare, blocking, compare, score).
@@ -302,6 +307,11 @@ def match_new(
     a, b, _ = candidate_pairs(columns)
     involves_new = (a < len(new)) | (b < len(new))
     a, b = a[involves_new], b[involves_new]
+    if len(new) * len(population) <= CROSS_PAIRS:
+        cross_a, cross_b = cross_pairs(columns, len(new))
+        width = np.int64(len(columns))
+        codes = np.union1d(a.astype(np.int64) * width + b, cross_a * width + cross_b)
+        a, b = (codes // width).astype(np.int32), (codes % width).astype(np.int32)
     stage("blocking")
     levels = compare_pairs(columns, a, b)
     stage("compare")

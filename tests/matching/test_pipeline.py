@@ -5,7 +5,7 @@ from datetime import date
 import numpy as np
 
 from matching.model import FSModel
-from matching.pipeline import link
+from matching.pipeline import link, match_new
 
 
 def _record(i: str, name: str, **values: object) -> dict:
@@ -133,3 +133,28 @@ def test_a_shared_village_weighs_less_between_two_records_of_one_lineage() -> No
     plain = link(records, FSModel(), fit=False).scores.contributions[0, 4]
     lineage = link(records, model, fit=False).scores.contributions[0, 4]
     assert 0 < lineage < plain
+
+
+def test_a_new_record_meets_a_candidate_the_index_found_through_its_case() -> None:
+    # The recruiter is stored by his given name only; the village that makes his key
+    # (his victim's) is not among the candidates of the new case.
+    new = [
+        _record("n1", "DIARRA Kadia", sex="F", origin_village="Fansarre", case_id="ID-2"),
+        _record("n2", "SANGARE Ousmane", sex="M", origin_cercle="Mopti", case_id="ID-2"),
+    ]
+    stored = [_record("s1", "OUSMANE", sex="M", case_id="ID-1")]
+    columns, a, b, _, _ = match_new(new, stored, FSModel())
+    pairs = {(columns.ids[x], columns.ids[y]) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert ("n2", "s1") in pairs
+
+
+def test_two_new_rows_of_one_case_are_never_paired() -> None:
+    new = [
+        _record("n1", "Awa TRAORE", sex="F", case_id="C"),
+        _record("n2", "Awa TRAORE", sex="F", case_id="C"),
+    ]
+    stored = [_record("s1", "Awa TRAORE", sex="F", case_id="D")]
+    columns, a, b, _, _ = match_new(new, stored, FSModel())
+    pairs = {(columns.ids[x], columns.ids[y]) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
+    assert ("n1", "n2") not in pairs
+    assert {("n1", "s1"), ("n2", "s1")} <= pairs
