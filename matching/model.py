@@ -273,6 +273,22 @@ class MatchParameters(Protocol):
     u: dict[str, list[float]]
 
 
+def _patterns(levels: np.ndarray, columns: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of `levels[:, columns]` and how many pairs show each.
+
+    EM reads a pair only through its levels: hundreds of thousands of pairs show a
+    few thousand patterns, so each iteration runs over the patterns, weighted.
+    """
+    chosen = levels[:, columns].astype(np.int64)
+    if not len(chosen):
+        return chosen, np.zeros(0)
+    code = np.zeros(len(chosen), dtype=np.int64)
+    for j in range(len(columns)):
+        code = code * (int(chosen[:, j].max()) + 1) + chosen[:, j]
+    _, first, counts = np.unique(code, return_index=True, return_counts=True)
+    return chosen[first], counts.astype(float)
+
+
 def em_session(
     model: MatchParameters,
     levels: np.ndarray,
@@ -294,28 +310,31 @@ def em_session(
     chosen = [(k, c) for k, c in enumerate(comparisons) if c.name in fields]
     m = {c.name: np.asarray(model.m[c.name], dtype=float) for _, c in chosen}
     u = {c.name: np.asarray(model.u[c.name], dtype=float) for _, c in chosen}
+    patterns, counts = _patterns(levels, [k for k, _ in chosen])
+    total = float(counts.sum())
     done = 0
     while done < iterations:
         done += 1
-        log_ratio = np.full(len(levels), np.log(prior / (1 - prior)))
-        for k, comparison in chosen:
-            lv = levels[:, k]
+        log_ratio = np.full(len(patterns), np.log(prior / (1 - prior)))
+        for j, (_, comparison) in enumerate(chosen):
+            lv = patterns[:, j]
             known = lv != comparison.missing
             ratio = np.maximum(m[comparison.name], PROBABILITY_FLOOR) / np.maximum(
                 u[comparison.name], PROBABILITY_FLOOR
             )
             log_ratio[known] += np.log(ratio[lv[known]])
         posterior = 1.0 / (1.0 + np.exp(-np.clip(log_ratio, -50, 50)))
-        for k, comparison in chosen if learn_m else ():
-            lv = levels[:, k]
+        expected = posterior * counts
+        for j, (_, comparison) in enumerate(chosen if learn_m else ()):
+            lv = patterns[:, j]
             known = lv != comparison.missing
             weights = np.bincount(
-                lv[known], weights=posterior[known], minlength=len(comparison.levels)
+                lv[known], weights=expected[known], minlength=len(comparison.levels)
             ).astype(float)
             weights += PRIOR_STRENGTH * np.asarray(prior_m[comparison.name], dtype=float)
             weights[comparison.missing] = 0
             m[comparison.name] = weights / weights.sum()
-        new_prior = float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6))
+        new_prior = float(np.clip(expected.sum() / max(total, 1.0), 1e-6, 1 - 1e-6))
         converged = abs(new_prior - prior) < 1e-7
         prior = new_prior
         if converged:
