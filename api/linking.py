@@ -7,10 +7,11 @@ incremental matching share normalisers, keys, comparisons and model.
 from __future__ import annotations
 
 import csv
+import hashlib
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -36,10 +37,38 @@ from matching.names import parse_name
 from matching.pipeline import link, match_new
 from models.recordfile import RecordFileError
 from models.store import Store
+from models.store.linking import LinkTx
 from models.validation import validated_rows
 
 ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
 FULL_RELINK_SHARE = 0.5
+MATCH_FIELDS = (
+    "id",
+    "entity_id",
+    "source",
+    "record_id",
+    "case_id",
+    "case_type",
+    "role",
+    "registered_on",
+    "full_name",
+    "family_name",
+    "given_names",
+    "aliases",
+    "sex",
+    "birth_earliest",
+    "birth_latest",
+    "birth_precision",
+    "birth_placeholder",
+    "origin_village",
+    "origin_commune",
+    "origin_cercle",
+    "origin_region",
+    "father_name",
+    "mother_name",
+)
+"""The stored fields incremental matching reads: what `build_columns` uses, what a
+suggestion row copies (`suggestion_row`) and the entity (a test keeps this list honest)."""
 
 
 class LinkInputError(ValueError):
@@ -53,17 +82,36 @@ def stable_entity_id(members: Iterable[str]) -> uuid.UUID:
     return uuid.uuid5(ENTITY_NAMESPACE, "\x1f".join(sorted(members)))
 
 
-def read_records_file(path: Path) -> list[dict[str, Any]]:
-    """Validated rows of a records file; every error of the file is collected."""
-    errors: list[str] = []
-    rows: list[dict[str, Any]] = []
+def stable_entity_text(members: Iterable[str]) -> str:
+    """`str(stable_entity_id(members))`, without building a UUID object: a million-record
+    file writes hundreds of thousands of them, and `uuid.UUID()` checks cost more than
+    the SHA-1 (RFC 4122 version 5: the digest's first 16 bytes, version and variant
+    bits set)."""
+    digest = bytearray(
+        hashlib.sha1(ENTITY_NAMESPACE.bytes + "\x1f".join(sorted(members)).encode()).digest()
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def valid_rows(path: Path, errors: list[str]) -> Iterator[dict[str, Any]]:
+    """Validated rows of a records file as they are read, until the first bad row;
+    every error of the file is collected into `errors`."""
     try:
         for _, _, values, row_errors in validated_rows(path):
             errors.extend(str(e) for e in row_errors)
-            if values is not None:
-                rows.append(values)
+            if values is not None and not errors:
+                yield values
     except RecordFileError as exc:
         errors.append(f"{path.name}: {exc}")
+
+
+def read_records_file(path: Path) -> list[dict[str, Any]]:
+    """Validated rows of a records file; every error of the file is collected."""
+    errors: list[str] = []
+    rows = list(valid_rows(path, errors))
     if errors:
         raise LinkInputError(errors)
     return rows
@@ -82,83 +130,125 @@ def link_file(
     started = time.perf_counter()
     stages = Stages(f"linking {records.name}", enabled=None if progress else False)
     with collector_paused():
-        rows = read_records_file(records)
-        stages("reading")
+        errors: list[str] = []
+        columns = build_columns(valid_rows(records, errors), "record_id")
+        if errors:
+            raise LinkInputError(errors)
+        stages("reading and preparing")
+        prepared = time.perf_counter()
         result = link(
-            rows,
+            columns,
             model or default_model(),
-            id_field="record_id",
             household=household,
             on_stage=stages,
+            keep="non_match" if pairs_out is not None else "review",
         )
+        linked = time.perf_counter()
+        ids = result.columns.ids
+        clusters = _write_clusters(out, ids, result.clusters.labels)
+        if pairs_out is not None:
+            with pairs_out.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["record_id_a", "record_id_b", "match_probability", "band"])
+                for id_a, id_b, probability, band in result.pair_rows("non_match"):
+                    writer.writerow([id_a, id_b, f"{probability:.6f}", band])
+        stages("writing")
     stages.done()
-    labels = result.clusters.labels
-    clusters = members(labels)
-    ids = result.columns.ids
-    entity_of = {label: stable_entity_id(ids[r] for r in rows) for label, rows in clusters.items()}
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["record_id", "entity_id"])
-        for row, label in enumerate(labels.tolist()):
-            writer.writerow([result.columns.ids[row], entity_of[label]])
-    if pairs_out is not None:
-        with pairs_out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["record_id_a", "record_id_b", "match_probability", "band"])
-            for id_a, id_b, probability, band in result.pair_rows("non_match"):
-                writer.writerow([id_a, id_b, f"{probability:.6f}", band])
     bands = Counter(result.bands.tolist())
     return {
-        "records": len(rows),
-        "entities": len(clusters),
-        "pairs": len(result.a),
+        "records": len(ids),
+        "entities": clusters,
+        "pairs": result.blocking.pairs,
         "match": bands.get("match", 0),
         "review": bands.get("review", 0),
         "model_version": result.model.version,
         "blocking": asdict(result.blocking),
-        "timings": result.timings,
+        "timings": {
+            "read_and_prepare": prepared - started,
+            **result.timings,
+            "write": time.perf_counter() - linked,
+        },
         "seconds": time.perf_counter() - started,
     }
+
+
+def _write_clusters(out: Path, ids: list[Any], labels: np.ndarray) -> int:
+    """CLUSTERS.csv: each record with its entity id (stable for the same members);
+    returns the number of entities."""
+    clusters = members(labels)
+    entity_of = {
+        label: stable_entity_text(ids[r] for r in rows) for label, rows in clusters.items()
+    }
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "entity_id"])
+        writer.writerows(zip(ids, [entity_of[label] for label in labels.tolist()], strict=True))
+    return len(clusters)
 
 
 def _as_dicts(records: Sequence[Any]) -> list[dict[str, Any]]:
     return [r.model_dump() for r in records]
 
 
+class _Clock:
+    """Milliseconds spent in each step of one call (reported, e.g. by the benchmark)."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.steps[step] = round((now - self._last) * 1000, 2)
+        self._last = now
+
+
 def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
-    """Link the records of one import against the stored population."""
-    new = sorted(store.iter_records(import_id=import_id), key=lambda r: (r.source, r.record_id))
-    if not new:
-        return {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
-    population = store.estimated_record_count()
-    if len(new) >= FULL_RELINK_SHARE * population:
-        return relink_all(store)
+    """Link the records of one import against the stored population.
+
+    Two short transactions on one connection each (`Store.linking`): the first
+    stores the new records' keys and reads their candidates with the fields
+    matching needs (one statement); the second writes pairs, suggestions and
+    entities. Matching runs between the two, holding no lock (SQLite's write
+    lock would stop every other writer meanwhile). `timings_ms` tells where the
+    time went.
+    """
+    clock = _Clock()
     model = active_model(store)
     learned = active_learned(store)
-    new_dicts = _as_dicts(new)
-    new_columns = build_columns(new_dicts)
-    keys = all_record_keys(new_columns)
-    store.replace_blocking_keys({r.id: k for r, k in zip(new, keys, strict=True)})
-    new_ids = {r.id for r in new}
-    candidate_ids = {
-        rid
-        for rid in store.candidates({k for ks in keys for k in ks}, block_cap)
-        if rid not in new_ids
-    }
-    candidates = store.records_by_ids(candidate_ids)
+    clock("model")
+    with store.linking() as tx:
+        new = tx.records_of_import(import_id, MATCH_FIELDS)
+        if not new:
+            return {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
+        population = tx.estimated_record_count()
+        clock("new_records")
+        relink = len(new) >= FULL_RELINK_SHARE * population
+        candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
+    if relink:
+        return relink_all(store)
+    clock("candidates")
     columns, a, b, scores, bands = match_new(
-        new_dicts,
-        _as_dicts(candidates),
+        new,
+        candidates,
         model,
         population_size=population,
         rescore=rescorer(model, learned),
+        on_stage=clock,
     )
     pairs = _pair_rows(columns, a, b, scores, bands, model_version(model, learned))
-    store.save_pairs(pairs, replacing=new_ids)
-    by_id = {r.id: r.model_dump() for r in [*new, *candidates]}
-    suggested = store.sync_suggestions(suggestion_rows(pairs, by_id), scope=new_ids)
-    existing = {r.id: r.entity_id for r in candidates}
-    entities = _assign_new(store, columns, a, b, scores.probability, model, len(new), existing)
+    clock("reasons")
+    new_ids = {r["id"] for r in new}
+    with store.linking() as tx:
+        tx.save_pairs(pairs, replacing=new_ids)
+        clock("save_pairs")
+        by_id = {r["id"]: r for r in [*new, *candidates]}
+        suggested = tx.sync_suggestions(suggestion_rows(pairs, by_id), scope=new_ids)
+        clock("suggestions")
+        existing = {r["id"]: r["entity_id"] for r in candidates}
+        entities = _assign_new(tx, columns, a, b, scores.probability, model, len(new), existing)
+        clock("entities")
+    clock("commit")
     counts = Counter(bands.tolist())
     return {
         "mode": "incremental",
@@ -169,7 +259,24 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         "review": counts.get("review", 0),
         "suggestions": suggested["new"],
         "entities": entities,
+        "timings_ms": clock.steps,
     }
+
+
+def _store_keys_and_find_candidates(
+    tx: LinkTx, new: list[dict[str, Any]], clock: _Clock
+) -> list[dict[str, Any]]:
+    """Store the blocking keys of the new records, then read the records sharing them.
+
+    The keys go in first, as in batch blocking: a block counts the new records too
+    when it is checked against its cap.
+    """
+    keys = all_record_keys(build_columns(new))
+    tx.replace_blocking_keys({r["id"]: k for r, k in zip(new, keys, strict=True)})
+    clock("keys")
+    return tx.candidates(
+        {k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude={r["id"] for r in new}
+    )
 
 
 def _pair_rows(
@@ -195,7 +302,7 @@ def _pair_rows(
 
 
 def _assign_new(
-    store: Store,
+    tx: LinkTx,
     columns: Any,
     a: np.ndarray,
     b: np.ndarray,
@@ -215,7 +322,7 @@ def _assign_new(
         if first != row:
             must.append((first, row))
     row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
-    confirmed, rejected = store.review_constraints()
+    confirmed, rejected = tx.review_constraints(list(row_of))
     must += [(row_of[x], row_of[y]) for x, y in confirmed if x in row_of and y in row_of]
     cannot = [(row_of[x], row_of[y]) for x, y in rejected if x in row_of and y in row_of]
     result = cluster(
@@ -241,7 +348,7 @@ def _assign_new(
         entity = known.most_common(1)[0][0] if known else uuid.uuid4()
         for r in new_rows:
             assignment[columns.ids[r]] = entity
-    store.assign_entities(assignment)
+    tx.assign_entities(assignment)
     return len(set(assignment.values()))
 
 
@@ -275,6 +382,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         must_link=confirmed,
         cannot_link=rejected,
         rescore=rescorer(model, learned),
+        keep="review",
     )
     store.save_model(result.model.version, result.model.to_json())
     keys = all_record_keys(result.columns)
@@ -304,7 +412,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     return {
         "mode": "batch",
         "records": len(records),
-        "pairs": len(result.a),
+        "pairs": result.blocking.pairs,
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
         "suggestions": suggested["new"],

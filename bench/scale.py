@@ -46,7 +46,9 @@ def run(records: Path, timeout: int) -> dict:
             return {"finished": False, "timeout_seconds": timeout}
     summary = result.pop("output")
     stages = summary["timings"]
-    linking = sum(seconds for stage, seconds in stages.items() if stage != "read_and_prepare")
+    linking = sum(
+        seconds for stage, seconds in stages.items() if stage not in ("read_and_prepare", "write")
+    )
     return {
         "finished": True,
         **result,

@@ -304,10 +304,17 @@ def match_new(
 
     columns = build_columns([*new, *population], id_field)
     stage("prepare")
-    a, b, _ = candidate_pairs(columns)
-    involves_new = (a < len(new)) | (b < len(new))
-    a, b = a[involves_new], b[involves_new]
-    if len(new) * len(population) <= CROSS_PAIRS:
+    crossed = len(new) * len(population) <= CROSS_PAIRS
+    if crossed and len(new) == 1:
+        # One new record: the cross pairs hold every pair blocking would add (those of
+        # the new record with candidates, never within a case), so blocking is skipped.
+        cross_a, cross_b = cross_pairs(columns, 1)
+        a, b = cross_a.astype(np.int32), cross_b.astype(np.int32)
+    else:
+        a, b, _ = candidate_pairs(columns)
+        involves_new = (a < len(new)) | (b < len(new))
+        a, b = a[involves_new], b[involves_new]
+    if crossed and len(new) > 1:
         cross_a, cross_b = cross_pairs(columns, len(new))
         width = np.int64(len(columns))
         codes = np.union1d(a.astype(np.int64) * width + b, cross_a * width + cross_b)

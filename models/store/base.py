@@ -10,11 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Column,
+    Connection,
     Engine,
-    MetaData,
-    Table,
-    Uuid,
     delete,
     func,
     insert,
@@ -29,9 +26,15 @@ from models.records import PersonRecord, Relation
 from models.store.audit import AuditStore
 from models.store.batches import chunks
 from models.store.importing import ImportWriter
+from models.store.linking import (
+    LinkTx,
+    candidate_ids,
+    replace_keys,
+    set_entities,
+    write_pairs,
+)
 from models.store.review import ReviewStore
 from models.tables import (
-    blocking_keys,
     entities,
     match_models,
     match_pairs,
@@ -44,8 +47,6 @@ from models.users import User, UserRole, new_token, token_hash
 
 RECORD_FILTERS = ("source", "case_id", "case_type", "role", "sex", "entity_id", "origin_region")
 MAX_PAGE = 200
-SMALL_ASSIGNMENT = 50
-"""Below this many records an entity assignment is plain UPDATEs, not a staging table."""
 
 
 class StoreError(RuntimeError):
@@ -181,14 +182,7 @@ class Store(ReviewStore, AuditStore):
     def estimated_record_count(self) -> int:
         """About how many records are stored, in constant time (for a match's prior)."""
         with self.engine.connect() as c:
-            if is_sqlite(self.engine):
-                return int(c.execute(text("SELECT max(rowid) FROM person_records")).scalar() or 0)
-            estimate = c.execute(
-                text("SELECT reltuples FROM pg_class WHERE oid = 'person_records'::regclass")
-            ).scalar()
-        if estimate is None or estimate < 1000:
-            return self.count_records()
-        return int(estimate)
+            return estimated_record_count(c)
 
     def counts(self) -> dict[str, int]:
         """Row counts of every table, e.g. to compare two databases."""
@@ -241,41 +235,19 @@ class Store(ReviewStore, AuditStore):
 
     def replace_blocking_keys(self, keys: dict[uuid.UUID, Iterable[str]]) -> None:
         """Store the blocking keys of these records, replacing their old ones."""
-        ids = list(keys)
         with self.engine.begin() as c:
-            for chunk in chunks(ids):
-                c.execute(delete(blocking_keys).where(blocking_keys.c.record_id.in_(chunk)))
-            rows = [{"key": k, "record_id": r} for r, ks in keys.items() for k in set(ks)]
-            for start in range(0, len(rows), 20_000):
-                c.execute(insert(blocking_keys), rows[start : start + 20_000])
+            replace_keys(c, keys)
 
     def candidates(
         self, keys: Iterable[str], cap_of: Callable[[str], int], limit: int = 300
     ) -> dict[uuid.UUID, int]:
-        """Records sharing a blocking key, with how many keys they share (an index lookup).
+        """Records sharing a blocking key, with how many keys they share (one index lookup).
 
         A key held by more than `cap_of(key)` records is skipped, as the batch blocking
         drops such blocks; the `limit` records sharing the most keys are kept.
         """
-        found: dict[uuid.UUID, int] = {}
         with self.engine.connect() as c:
-            for key in set(keys):
-                cap = cap_of(key)
-                rows = (
-                    c.execute(
-                        select(blocking_keys.c.record_id)
-                        .where(blocking_keys.c.key == key)
-                        .limit(cap + 1)
-                    )
-                    .scalars()
-                    .all()
-                )
-                if len(rows) > cap:
-                    continue
-                for record_id in rows:
-                    found[record_id] = found.get(record_id, 0) + 1
-        best = sorted(found.items(), key=lambda item: -item[1])[:limit]
-        return dict(best)
+            return candidate_ids(c, keys, cap_of, limit)
 
     def save_pairs(
         self, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
@@ -283,14 +255,17 @@ class Store(ReviewStore, AuditStore):
         """Insert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`,
         first dropping the old pairs of the records in `replacing`."""
         with self.engine.begin() as c:
-            for chunk in chunks(list(replacing)):
-                c.execute(
-                    delete(match_pairs).where(
-                        match_pairs.c.record_a.in_(chunk) | match_pairs.c.record_b.in_(chunk)
-                    )
-                )
-            for chunk in chunks(pairs, 5000):
-                c.execute(insert(match_pairs), list(chunk))
+            write_pairs(c, pairs, replacing)
+
+    @contextmanager
+    def linking(self) -> Iterator[LinkTx]:
+        """One connection and one transaction for a step of linking new records (`LinkTx`):
+        committed when the block ends without error. On SQLite it takes the write lock at
+        once (`BEGIN IMMEDIATE`): a concurrent writer waits for it instead of failing when
+        this transaction, having read, starts writing."""
+        connection = self.engine.connect().execution_options(immediate=True)
+        with connection, connection.begin():
+            yield LinkTx(connection, estimated_record_count)
 
     def pairs(self, band: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         query = select(match_pairs).order_by(match_pairs.c.probability.desc()).limit(limit)
@@ -303,45 +278,8 @@ class Store(ReviewStore, AuditStore):
         """Set the entity of each record, creating entities that do not exist yet."""
         if not assignment:
             return 0
-        now = datetime.now(UTC)
         with self.engine.begin() as c:
-            wanted = sorted(set(assignment.values()))
-            known: set[uuid.UUID] = set()
-            for chunk in chunks(wanted):
-                known.update(
-                    c.execute(select(entities.c.id).where(entities.c.id.in_(chunk))).scalars()
-                )
-            missing = [{"id": e, "created_at": now} for e in wanted if e not in known]
-            for chunk in chunks(missing, 5000):
-                c.execute(insert(entities), list(chunk))
-            if len(assignment) <= SMALL_ASSIGNMENT:
-                for record, entity in assignment.items():
-                    c.execute(
-                        update(person_records)
-                        .where(person_records.c.id == record)
-                        .values(entity_id=entity)
-                    )
-                return len(assignment)
-            staging = Table(
-                "entity_staging",
-                MetaData(),
-                Column("record_id", Uuid, nullable=False),
-                Column("entity_id", Uuid, nullable=False),
-                prefixes=["TEMPORARY"],
-            )
-            c.execute(text("DROP TABLE IF EXISTS entity_staging"))
-            staging.create(c)
-            rows = [{"record_id": r, "entity_id": e} for r, e in assignment.items()]
-            for chunk in chunks(rows, 20_000):
-                c.execute(insert(staging), list(chunk))
-            c.execute(
-                text(
-                    "UPDATE person_records SET entity_id = s.entity_id FROM entity_staging s "
-                    "WHERE person_records.id = s.record_id"
-                )
-            )
-            c.execute(text("DROP TABLE entity_staging"))
-        return len(assignment)
+            return set_entities(c, assignment)
 
     def save_model(self, version: str, document: str, kind: str = "fs") -> None:
         """Store a model and make it the only active one of its kind (`fs` or `learned`)."""
@@ -408,6 +346,19 @@ class Store(ReviewStore, AuditStore):
                 .values(revoked_at=datetime.now(UTC))
             )
         return result.rowcount > 0
+
+
+def estimated_record_count(c: Connection) -> int:
+    """About how many records are stored, in constant time (SQLite: the largest rowid;
+    PostgreSQL: the planner's estimate, counted when it is missing or small)."""
+    if c.dialect.name == "sqlite":
+        return int(c.execute(text("SELECT max(rowid) FROM person_records")).scalar() or 0)
+    estimate = c.execute(
+        text("SELECT reltuples FROM pg_class WHERE oid = 'person_records'::regclass")
+    ).scalar()
+    if estimate is None or estimate < 1000:
+        return int(c.execute(select(func.count()).select_from(person_records)).scalar_one())
+    return int(estimate)
 
 
 def _record(row: Any) -> PersonRecord:

@@ -55,7 +55,7 @@ def _new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     }
 
 
-def _constraints(rows: Iterable[Any], wanted: set[Any] | None = None) -> tuple[list, list]:
+def constraints_of(rows: Iterable[Any], wanted: set[Any] | None = None) -> tuple[list, list]:
     """Confirmed (must-link) and rejected (cannot-link) pairs of `(a, b, status)` rows whose
     second record is in `wanted` (all when None)."""
     must, cannot = [], []
@@ -75,6 +75,110 @@ class QueuePage:
 
 def _pair_condition(record_ids: Sequence[uuid.UUID]) -> Any:
     return or_(suggestions.c.record_a.in_(record_ids), suggestions.c.record_b.in_(record_ids))
+
+
+def sync_suggestions_on(
+    c: Connection, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
+) -> dict[str, int]:
+    """Make the open suggestions follow a linkage run, inside the caller's transaction.
+
+    New uncertain pairs become pending suggestions; open ones are refreshed
+    (new probability, reasons and model: their version moves, so a reviewer
+    holding the old one is told); open ones the run no longer finds
+    uncertain are withdrawn. Decided suggestions are never touched. `scope`
+    limits withdrawal to pairs involving those records (an incremental run);
+    None means the run covered everything.
+    """
+    now = datetime.now(UTC)
+    query = select(
+        suggestions.c.id,
+        suggestions.c.record_a,
+        suggestions.c.record_b,
+        suggestions.c.status,
+        suggestions.c.probability,
+        suggestions.c.model_version,
+    )
+    existing: dict[tuple[Any, Any], Any] = {}
+    if scope is None:
+        existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
+    else:
+        for chunk in chunks(list(scope)):
+            existing.update(
+                {
+                    (r.record_a, r.record_b): r
+                    for r in c.execute(query.where(_pair_condition(chunk)))
+                }
+            )
+    inserts, refreshes = [], []
+    seen: set[tuple[Any, Any]] = set()
+    for row in rows:
+        key = (row["record_a"], row["record_b"])
+        seen.add(key)
+        found = existing.get(key)
+        if found is None:
+            inserts.append(_new_suggestion(row, now))
+            continue
+        withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
+        changed = (
+            abs(found.probability - row["probability"]) > 1e-9
+            or found.model_version != row["model_version"]
+        )
+        if withdrawn_before or (found.status in OPEN_STATUSES and changed):
+            status = SuggestionStatus.PENDING.value if withdrawn_before else found.status
+            refreshes.append({**row, "sid": found.id, "new_status": status})
+    withdrawn = [
+        {"sid": r.id}
+        for key, r in existing.items()
+        if key not in seen and r.status in OPEN_STATUSES
+    ]
+    for chunk in chunks(inserts, 5000):
+        c.execute(insert(suggestions), list(chunk))
+    if refreshes:
+        c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == bindparam("sid"))
+            .values(
+                status=bindparam("new_status"),
+                probability=bindparam("probability"),
+                model_version=bindparam("model_version"),
+                reasons=bindparam("reasons"),
+                queue_group=bindparam("queue_group"),
+                uncertainty=bindparam("uncertainty"),
+                involves_minor=bindparam("involves_minor"),
+                tracing_request=bindparam("tracing_request"),
+                version=suggestions.c.version + 1,
+                updated_at=now,
+            ),
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "sid",
+                        "new_status",
+                        "probability",
+                        "model_version",
+                        "reasons",
+                        "queue_group",
+                        "uncertainty",
+                        "involves_minor",
+                        "tracing_request",
+                    )
+                }
+                for r in refreshes
+            ],
+        )
+    if withdrawn:
+        c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == bindparam("sid"))
+            .values(
+                status=SuggestionStatus.WITHDRAWN.value,
+                version=suggestions.c.version + 1,
+                updated_at=now,
+            ),
+            withdrawn,
+        )
+    return {"new": len(inserts), "refreshed": len(refreshes), "withdrawn": len(withdrawn)}
 
 
 class ReviewTx:
@@ -174,7 +278,7 @@ class ReviewTx:
                 )
             )
         ]
-        return _constraints(rows, wanted)
+        return constraints_of(rows, wanted)
 
     def assign(self, mapping: dict[uuid.UUID, uuid.UUID]) -> None:
         """Move records to entities, creating the entities that do not exist yet."""
@@ -280,111 +384,14 @@ class ReviewStore:
     def sync_suggestions(
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
     ) -> dict[str, int]:
-        """Make the open suggestions follow a linkage run.
-
-        New uncertain pairs become pending suggestions; open ones are refreshed
-        (new probability, reasons and model: their version moves, so a reviewer
-        holding the old one is told); open ones the run no longer finds
-        uncertain are withdrawn. Decided suggestions are never touched. `scope`
-        limits withdrawal to pairs involving those records (an incremental run);
-        None means the run covered everything.
-        """
-        now = datetime.now(UTC)
-        counts = {"new": 0, "refreshed": 0, "withdrawn": 0}
+        """Make the open suggestions follow a linkage run (`sync_suggestions_on`), in its
+        own transaction."""
         with self.engine.begin() as c:
-            query = select(
-                suggestions.c.id,
-                suggestions.c.record_a,
-                suggestions.c.record_b,
-                suggestions.c.status,
-                suggestions.c.probability,
-                suggestions.c.model_version,
-            )
-            existing: dict[tuple[Any, Any], Any] = {}
-            if scope is None:
-                existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
-            else:
-                for chunk in chunks(list(scope)):
-                    existing.update(
-                        {
-                            (r.record_a, r.record_b): r
-                            for r in c.execute(query.where(_pair_condition(chunk)))
-                        }
-                    )
-            inserts, refreshes = [], []
-            seen: set[tuple[Any, Any]] = set()
-            for row in rows:
-                key = (row["record_a"], row["record_b"])
-                seen.add(key)
-                found = existing.get(key)
-                if found is None:
-                    inserts.append(_new_suggestion(row, now))
-                    continue
-                withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
-                changed = (
-                    abs(found.probability - row["probability"]) > 1e-9
-                    or found.model_version != row["model_version"]
-                )
-                if withdrawn_before or (found.status in OPEN_STATUSES and changed):
-                    status = SuggestionStatus.PENDING.value if withdrawn_before else found.status
-                    refreshes.append({**row, "sid": found.id, "new_status": status})
-            withdrawn = [
-                {"sid": r.id}
-                for key, r in existing.items()
-                if key not in seen and r.status in OPEN_STATUSES
-            ]
-            for chunk in chunks(inserts, 5000):
-                c.execute(insert(suggestions), list(chunk))
-            if refreshes:
-                c.execute(
-                    update(suggestions)
-                    .where(suggestions.c.id == bindparam("sid"))
-                    .values(
-                        status=bindparam("new_status"),
-                        probability=bindparam("probability"),
-                        model_version=bindparam("model_version"),
-                        reasons=bindparam("reasons"),
-                        queue_group=bindparam("queue_group"),
-                        uncertainty=bindparam("uncertainty"),
-                        involves_minor=bindparam("involves_minor"),
-                        tracing_request=bindparam("tracing_request"),
-                        version=suggestions.c.version + 1,
-                        updated_at=now,
-                    ),
-                    [
-                        {
-                            k: r[k]
-                            for k in (
-                                "sid",
-                                "new_status",
-                                "probability",
-                                "model_version",
-                                "reasons",
-                                "queue_group",
-                                "uncertainty",
-                                "involves_minor",
-                                "tracing_request",
-                            )
-                        }
-                        for r in refreshes
-                    ],
-                )
-            if withdrawn:
-                c.execute(
-                    update(suggestions)
-                    .where(suggestions.c.id == bindparam("sid"))
-                    .values(
-                        status=SuggestionStatus.WITHDRAWN.value,
-                        version=suggestions.c.version + 1,
-                        updated_at=now,
-                    ),
-                    withdrawn,
-                )
-        if len(inserts) >= ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
+            counts = sync_suggestions_on(c, rows, scope)
+        if counts["new"] >= ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
             with self.engine.connect() as c:
                 c.execute(text("ANALYZE suggestions"))
                 c.commit()
-        counts.update(new=len(inserts), refreshed=len(refreshes), withdrawn=len(withdrawn))
         return counts
 
     def get_suggestion(self, suggestion_id: uuid.UUID) -> dict[str, Any] | None:
@@ -472,7 +479,7 @@ class ReviewStore:
     def review_constraints(self) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
         """Every confirmed (must-link) and rejected (cannot-link) pair, by record id."""
         with self.engine.connect() as c:
-            return _constraints(
+            return constraints_of(
                 c.execute(
                     select(
                         suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status

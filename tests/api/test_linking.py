@@ -1,12 +1,27 @@
 """Linking through the service: file to file, after an import, the demo on both databases."""
 
 import csv
+import uuid
 from pathlib import Path
+from typing import Any
 
-from api.linking import link_file
+import numpy as np
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from api.importer import import_records
+from api.linking import MATCH_FIELDS, link_file, link_import, relink_all
 from api.service import Service
+from api.suggestions import active_model, suggestion_row
 from fixtures.demo import DEMO_DIR
+from matching.blocking import all_record_keys, block_cap, candidate_pairs, cross_pairs
+from matching.columns import build_columns
+from matching.model import default_model
+from matching.pipeline import match_new
+from models.review import could_be_minor
 from models.store import Store
+from models.tables import blocking_keys, suggestions
+from models.validation import validated_rows
 from tests.conftest import write_csv
 
 HEADER = (
@@ -68,3 +83,197 @@ def test_entity_ids_are_stable_when_membership_does_not_change(tmp_path: Path) -
     link_file(records, tmp_path / "one.csv", progress=False)
     link_file(records, tmp_path / "two.csv", progress=False)
     assert (tmp_path / "one.csv").read_text() == (tmp_path / "two.csv").read_text()
+
+
+class _Reads(dict):
+    """A record that remembers which of its fields were read."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def test_incremental_matching_fetches_every_field_matching_reads(tmp_path: Path) -> None:
+    """Candidates come from the store with MATCH_FIELDS only: matching must not read more."""
+    path = write_csv(tmp_path / "r.csv", (DEMO_DIR / "records.csv").read_text())
+    values = [v for _, _, v, _ in validated_rows(path) if v is not None][:50]
+    records = [_Reads({**v, "id": uuid.uuid4(), "entity_id": None}) for v in values]
+    build_columns(records)
+    for record in records:
+        could_be_minor(record)
+        pair = {"record_a": 1, "record_b": 2, "probability": 0.5, "model_version": "v"}
+        pair |= {"reasons": []}
+        suggestion_row(pair, record, record)
+    read = set().union(*(r.read for r in records))
+    assert read <= set(MATCH_FIELDS), read - set(MATCH_FIELDS)
+
+
+def _key_by_key(
+    store: Store, keys: list[str], limit: int = 300, cap_of: Any = block_cap
+) -> dict[uuid.UUID, int]:
+    """The candidates as linking found them before (one query per key): the reference."""
+    found: dict[uuid.UUID, int] = {}
+    with store.engine.connect() as c:
+        for key in set(keys):
+            rows = c.execute(
+                select(blocking_keys.c.record_id).where(blocking_keys.c.key == key)
+            ).scalars()
+            held = list(rows)
+            if len(held) > cap_of(key):
+                continue
+            for record_id in held:
+                found[record_id] = found.get(record_id, 0) + 1
+    return dict(sorted(found.items(), key=lambda item: (-item[1], str(item[0])))[:limit])
+
+
+def _held_out(tmp_path: Path, count: int) -> tuple[Path, list[Path]]:
+    lines = (DEMO_DIR / "records.csv").read_text().splitlines(keepends=True)
+    population = write_csv(tmp_path / "population.csv", "".join(lines[:-count]))
+    singles = [
+        write_csv(tmp_path / f"single-{k}.csv", lines[0] + line)
+        for k, line in enumerate(lines[-count:])
+    ]
+    return population, singles
+
+
+def test_one_statement_finds_the_candidates_the_key_by_key_lookup_found(
+    store: Store, tmp_path: Path
+) -> None:
+    population, _ = _held_out(tmp_path, 1)
+    assert import_records(store, population).ok
+    relink_all(store)
+    with store.engine.connect() as c:
+        rows = c.execute(select(blocking_keys.c.record_id, blocking_keys.c.key)).all()
+    keys_of: dict[uuid.UUID, list[str]] = {}
+    for record_id, key in rows:
+        keys_of.setdefault(record_id, []).append(key)
+    skipped = 0
+    for keys in list(keys_of.values())[:200]:
+        assert store.candidates(keys, block_cap) == _key_by_key(store, keys)
+        # small limits: ties broken by id on both sides
+        assert store.candidates(keys, block_cap, limit=3) == _key_by_key(store, keys, 3)
+        # a tiny cap: most blocks are too large and count for nothing
+        tiny = store.candidates(keys, lambda _: 2)
+        assert tiny == _key_by_key(store, keys, cap_of=lambda _: 2)
+        skipped += len(tiny) < len(store.candidates(keys, block_cap))
+    assert skipped > 50
+
+
+def test_incremental_linking_scores_what_the_reference_path_scores(
+    store: Store, tmp_path: Path
+) -> None:
+    """Pairs and probabilities of a new record are those of match_new on its candidates as
+    found key by key and read as full records (the path linking took before)."""
+    population, singles = _held_out(tmp_path, 8)
+    assert import_records(store, population).ok
+    relink_all(store)
+    model = active_model(store)
+    scored = 0
+    for path in singles:
+        report = import_records(store, path)
+        assert report.counts is not None
+        new = list(store.iter_records(import_id=report.counts.import_id))
+        new_dicts = [r.model_dump() for r in new]
+        keys = all_record_keys(build_columns(new_dicts))[0]
+        with store.engine.connect() as c:
+            c.execute(delete(blocking_keys).where(blocking_keys.c.record_id == new[0].id))
+            c.execute(insert(blocking_keys), [{"key": k, "record_id": new[0].id} for k in keys])
+            c.commit()
+        found = [i for i in _key_by_key(store, keys) if i != new[0].id]
+        candidates = [r.model_dump() for r in store.records_by_ids(found)]
+        columns, a, b, scores, bands = match_new(
+            new_dicts,
+            sorted(candidates, key=lambda r: str(r["id"])),
+            model,
+            population_size=store.estimated_record_count(),
+        )
+        expected = {
+            tuple(sorted((str(columns.ids[int(x)]), str(columns.ids[int(y)])))): (p, band)
+            for x, y, p, band in zip(a, b, scores.probability, bands, strict=True)
+            if band != "non_match"
+        }
+        summary = link_import(store, report.counts.import_id)
+        assert summary["candidates"] == len(candidates)
+        stored = {
+            (str(p["record_a"]), str(p["record_b"])): (p["probability"], p["band"])
+            for p in store.pairs(limit=100_000)
+            if new[0].id in (p["record_a"], p["record_b"])
+        }
+        assert stored.keys() == expected.keys()
+        scored += len(expected)
+        for pair, (probability, band) in expected.items():
+            assert stored[pair][1] == band
+            assert stored[pair][0] == pytest.approx(float(probability), abs=1e-12)
+    assert scored > 0
+
+
+def test_linking_reads_the_decided_pairs_among_its_records(store: Store, tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", FIRST + SECOND[len(HEADER) :])
+    assert Service(store).import_file(records).ok
+    ids = sorted((r.id for r in store.iter_records()), key=str)
+    decided = [
+        (ids[0], ids[1], "confirmed"),
+        (ids[0], ids[2], "rejected"),
+        (ids[1], ids[2], "pending"),
+        (ids[2], ids[3], "rejected"),
+    ]
+    store.sync_suggestions(
+        [
+            {
+                "record_a": a,
+                "record_b": b,
+                "probability": 0.5,
+                "model_version": "test",
+                "reasons": [],
+                "queue_group": 1,
+                "uncertainty": 0.0,
+                "involves_minor": False,
+                "tracing_request": False,
+                "case_type_a": None,
+                "case_type_b": None,
+                "source_a": "DNPEF",
+                "source_b": "OIM",
+            }
+            for a, b, _ in decided
+        ]
+    )
+    with store.engine.begin() as c:
+        for a, b, status in decided:
+            c.execute(
+                update(suggestions)
+                .where(suggestions.c.record_a == a, suggestions.c.record_b == b)
+                .values(status=status)
+            )
+    with store.linking() as tx:
+        must, cannot = tx.review_constraints(ids[:3])
+    assert must == [(ids[0], ids[1])]
+    assert cannot == [(ids[0], ids[2])]
+
+
+def test_a_single_new_record_gets_the_pairs_of_blocking_and_cross_pairs_together(
+    tmp_path: Path,
+) -> None:
+    """match_new skips blocking for one new record: the cross pairs already hold its pairs."""
+    path = write_csv(tmp_path / "r.csv", (DEMO_DIR / "records.csv").read_text())
+    values = [v for _, _, v, _ in validated_rows(path) if v is not None]
+    records = [{**v, "id": uuid.uuid4()} for v in values]
+    model = default_model()
+    for k in range(0, 400, 40):
+        new, population = records[k : k + 1], records[:k] + records[k + 1 : k + 300]
+        columns, a, b, _, _ = match_new(new, population, model)
+        x, y, _ = candidate_pairs(columns)
+        x, y = x[(x < 1) | (y < 1)], y[(x < 1) | (y < 1)]
+        cross_a, cross_b = cross_pairs(columns, 1)
+        width = np.int64(len(columns))
+        codes = np.union1d(x.astype(np.int64) * width + y, cross_a * width + cross_b)
+        assert a.tolist() == (codes // width).tolist()
+        assert b.tolist() == (codes % width).tolist()
+        assert len(a) > 0
