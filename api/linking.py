@@ -31,7 +31,7 @@ from api.suggestions import (
 )
 from matching.blocking import all_record_keys, block_cap
 from matching.cluster import cluster, members
-from matching.columns import build_columns
+from matching.columns import COLUMN_FIELDS, build_columns
 from matching.model import FSModel, default_model
 from matching.names import parse_name
 from matching.pipeline import link, match_new
@@ -42,33 +42,10 @@ from models.validation import validated_rows
 
 ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
 FULL_RELINK_SHARE = 0.5
-MATCH_FIELDS = (
-    "id",
-    "entity_id",
-    "source",
-    "record_id",
-    "case_id",
-    "case_type",
-    "role",
-    "registered_on",
-    "full_name",
-    "family_name",
-    "given_names",
-    "aliases",
-    "sex",
-    "birth_earliest",
-    "birth_latest",
-    "birth_precision",
-    "birth_placeholder",
-    "origin_village",
-    "origin_commune",
-    "origin_cercle",
-    "origin_region",
-    "father_name",
-    "mother_name",
-)
-"""The stored fields incremental matching reads: what `build_columns` uses, what a
-suggestion row copies (`suggestion_row`) and the entity (a test keeps this list honest)."""
+MATCH_FIELDS = ("id", "entity_id", "record_id", "case_type", "role", *COLUMN_FIELDS)
+"""The stored fields incremental matching reads: what `build_columns` codes
+(`COLUMN_FIELDS`, ids and roles), what a suggestion row copies (`suggestion_row`)
+and the entity (a test keeps this list honest)."""
 
 
 class LinkInputError(ValueError):

@@ -42,6 +42,17 @@ COUNT_CAP = 1_000
 ANALYZE_AFTER = 10_000
 
 
+_PAIR_COLUMNS = (
+    suggestions.c.id,
+    suggestions.c.record_a,
+    suggestions.c.record_b,
+    suggestions.c.status,
+    suggestions.c.probability,
+    suggestions.c.model_version,
+)
+"""A suggestion as a scored pair: what refreshing the queue and learning read."""
+
+
 def _new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     """A scored pair as a fresh, pending suggestion."""
     return {
@@ -90,14 +101,7 @@ def sync_suggestions_on(
     None means the run covered everything.
     """
     now = datetime.now(UTC)
-    query = select(
-        suggestions.c.id,
-        suggestions.c.record_a,
-        suggestions.c.record_b,
-        suggestions.c.status,
-        suggestions.c.probability,
-        suggestions.c.model_version,
-    )
+    query = select(*_PAIR_COLUMNS)
     existing: dict[tuple[Any, Any], Any] = {}
     if scope is None:
         existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
@@ -491,13 +495,6 @@ class ReviewStore:
         """Pairs reviewers settled (confirmed or rejected), with the model that suggested them."""
         with self.engine.connect() as c:
             rows = c.execute(
-                select(
-                    suggestions.c.id,
-                    suggestions.c.record_a,
-                    suggestions.c.record_b,
-                    suggestions.c.status,
-                    suggestions.c.probability,
-                    suggestions.c.model_version,
-                ).where(suggestions.c.status.in_(DECIDED_STATUSES))
+                select(*_PAIR_COLUMNS).where(suggestions.c.status.in_(DECIDED_STATUSES))
             )
             return [dict(r._mapping) for r in rows]
