@@ -246,14 +246,21 @@ def _store_keys_and_find_candidates(
     """Store the blocking keys of the new records, then read the records sharing them.
 
     The keys go in first, as in batch blocking: a block counts the new records too
-    when it is checked against its cap.
+    when it is checked against its cap. Some keys come from a record's whole case
+    (the village of another member): when an import adds to a case already stored,
+    the keys of the new records and of the stored members are worked out together
+    from the whole case, and the members' stored keys are refreshed, as a batch
+    link would give them.
     """
-    keys = all_record_keys(build_columns(new))
-    tx.replace_blocking_keys({r["id"]: k for r, k in zip(new, keys, strict=True)})
+    new_ids = {r["id"] for r in new}
+    cases = {(r["source"], r["case_id"]) for r in new if r.get("case_id")}
+    kin = tx.records_of_cases(cases, MATCH_FIELDS, exclude=new_ids) if cases else []
+    together = [*new, *kin]
+    keys = all_record_keys(build_columns(together))
+    tx.replace_blocking_keys({r["id"]: k for r, k in zip(together, keys, strict=True)})
+    keys = keys[: len(new)]
     clock("keys")
-    return tx.candidates(
-        {k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude={r["id"] for r in new}
-    )
+    return tx.candidates({k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude=new_ids)
 
 
 def _pair_rows(

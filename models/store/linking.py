@@ -27,6 +27,7 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    tuple_,
     update,
 )
 
@@ -148,6 +149,25 @@ def records_of_import(
     return [dict(r._mapping) for r in c.execute(query)]
 
 
+def records_of_cases(
+    c: Connection,
+    cases: Iterable[tuple[str, str]],
+    fields: Sequence[str],
+    exclude: Iterable[uuid.UUID] = (),
+) -> list[dict[str, Any]]:
+    """The `fields` of the stored records of these cases (source, case id), but those in
+    `exclude`, by (source, record_id)."""
+    cases, excluded = list(cases), set(exclude)
+    found: list[dict[str, Any]] = []
+    for chunk in chunks(cases, 500):
+        query = select(*(person_records.c[f] for f in fields)).where(
+            tuple_(person_records.c.source, person_records.c.case_id).in_(chunk)
+        )
+        found.extend(dict(r._mapping) for r in c.execute(query))
+    kept = [r for r in found if r["id"] not in excluded]
+    return sorted(kept, key=lambda r: (r["source"], r["record_id"]))
+
+
 def write_pairs(
     c: Connection, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
 ) -> None:
@@ -238,6 +258,14 @@ class LinkTx:
 
     def records_of_import(self, import_id: uuid.UUID, fields: Sequence[str]) -> list[dict]:
         return records_of_import(self.c, import_id, fields)
+
+    def records_of_cases(
+        self,
+        cases: Iterable[tuple[str, str]],
+        fields: Sequence[str],
+        exclude: Iterable[uuid.UUID] = (),
+    ) -> list[dict[str, Any]]:
+        return records_of_cases(self.c, cases, fields, exclude)
 
     def estimated_record_count(self) -> int:
         return self._estimate(self.c)

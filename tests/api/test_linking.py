@@ -182,7 +182,13 @@ def test_incremental_linking_scores_what_the_reference_path_scores(
         assert report.counts is not None
         new = list(store.iter_records(import_id=report.counts.import_id))
         new_dicts = [r.model_dump() for r in new]
-        keys = all_record_keys(build_columns(new_dicts))[0]
+        with store.linking() as tx:  # the keys of a case come from all of it
+            kin = tx.records_of_cases(
+                [(new[0].source, new[0].case_id)] if new[0].case_id else [],
+                MATCH_FIELDS,
+                exclude={new[0].id},
+            )
+        keys = all_record_keys(build_columns([*new_dicts, *kin]))[0]
         with store.engine.connect() as c:
             c.execute(delete(blocking_keys).where(blocking_keys.c.record_id == new[0].id))
             c.execute(insert(blocking_keys), [{"key": k, "record_id": new[0].id} for k in keys])
@@ -277,3 +283,40 @@ def test_a_single_new_record_gets_the_pairs_of_blocking_and_cross_pairs_together
         assert a.tolist() == (codes // width).tolist()
         assert b.tolist() == (codes % width).tolist()
         assert len(a) > 0
+
+
+def test_a_record_added_to_a_stored_case_gets_the_keys_of_its_whole_case(
+    store: Store, tmp_path: Path
+) -> None:
+    """Keys from a record's case (the village of another member) are those a batch link
+    gives, for the new record and for the members already stored."""
+    service = Service(store)
+    assert service.import_file(DEMO_DIR / "records.csv").ok
+    victim = next(
+        r
+        for r in csv.DictReader((DEMO_DIR / "records.csv").open(encoding="utf-8"))
+        if r["case_id"] and r["origin_village"] and r["role"] == "victim"
+    )
+    header = "record_id,case_id,case_type,source,registered_on,full_name,sex\n"
+    row = f"NEW-1,{victim['case_id']},{victim['case_type']},{victim['source']},2024-01-05,"
+    report = service.import_file(write_csv(tmp_path / "one.csv", header + row + "OUSMANE,M\n"))
+    assert report.ok and report.linked is not None
+    assert report.linked["mode"] == "incremental"
+    with store.linking() as tx:
+        case = tx.records_of_cases([(victim["source"], victim["case_id"])], MATCH_FIELDS)
+    expected = {
+        r["id"]: set(k) for r, k in zip(case, all_record_keys(build_columns(case)), strict=True)
+    }
+    with store.engine.connect() as c:
+        rows = c.execute(
+            select(blocking_keys.c.record_id, blocking_keys.c.key).where(
+                blocking_keys.c.record_id.in_(list(expected))
+            )
+        ).all()
+    stored: dict[Any, set[str]] = {record_id: set() for record_id in expected}
+    for record_id, key in rows:
+        stored[record_id].add(key)
+    assert len(case) >= 2
+    assert stored == expected
+    new_id = next(r["id"] for r in case if r["record_id"] == "NEW-1")
+    assert any(k.startswith("gv:") for k in stored[new_id])
