@@ -84,6 +84,12 @@ class Vocabulary:
             self.values.append(value)
         return found
 
+    __call__ = code
+
+    def get(self, value: Hashable) -> int:
+        """The code of a value already seen, -1 otherwise."""
+        return self._codes.get(value, -1)
+
     def __len__(self) -> int:
         return len(self.values)
 

@@ -9,11 +9,13 @@ unique pairs of strings that still need it (`process.cpdist`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
+
+from matching.columns import Vocabulary
 
 DENSE_STRINGS = 6_000
 """Up to this many unique strings (and when there are more pairs to score than pairs of
@@ -21,27 +23,8 @@ strings, give or take), fuzzy scores are taken for every pair of strings once.""
 WORKERS = 2
 
 
-class Codes:
-    """Integer codes for hashable things (strings, tuples), in order of first sight."""
-
-    def __init__(self) -> None:
-        self.items: list[Hashable] = []
-        self._index: dict[Hashable, int] = {}
-
-    def __call__(self, item: Hashable | None) -> int:
-        if item is None:
-            return -1
-        found = self._index.get(item)
-        if found is None:
-            found = self._index[item] = len(self.items)
-            self.items.append(item)
-        return found
-
-    def get(self, item: Hashable) -> int:
-        return self._index.get(item, -1)
-
-    def __len__(self) -> int:
-        return len(self.items)
+Codes = Vocabulary
+"""Integer codes for strings and tuples, in order of first sight (`codes(item)`)."""
 
 
 def equal_known(x: np.ndarray, y: np.ndarray) -> np.ndarray:

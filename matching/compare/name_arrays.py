@@ -80,7 +80,7 @@ def family_table(values: Sequence[FamilyValue]) -> FamilyTable:
         *(table[:, k] for k in range(6)),
         weak=np.asarray(weak, dtype=np.int64),
         identities=n,
-        keys=[str(k) for k in keys.items],
+        keys=[str(k) for k in keys.values],
     )
 
 
@@ -148,7 +148,7 @@ def given_table(values: Sequence[GivenValue]) -> GivenTable:
         alias=table[:, 4].astype(bool),
         names=sets([[names(g) for g in (*v.groups, *v.alias_groups)] for v in values]),
         joined=table[:, 5],
-        strings=[str(s) for s in joined.items],
+        strings=[str(s) for s in joined.values],
     )
 
 
@@ -215,7 +215,7 @@ def parent_table(values: Sequence[ParentValue]) -> ParentTable:
         family_group=table[:, 3],
         groups=sets([[names(g) for g in v.given_groups] for v in values]),
         joined=table[:, 4],
-        strings=[str(s) for s in joined.items],
+        strings=[str(s) for s in joined.values],
     )
 
 

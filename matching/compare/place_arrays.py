@@ -47,8 +47,8 @@ def place_table(resolved: Sequence[ResolvedSets]) -> PlaceTable:
     """The table of places as resolved (`places.resolved_sets`), one row each."""
     region_sets, signatures, keys, written = Codes(), Codes(), Codes(), Codes()
     regions = np.array([region_sets(r.region_sigs) for r in resolved], dtype=np.int32)
-    member_rows = [[signatures(sig) for sig in group] for group in region_sets.items]  # type: ignore[union-attr]
-    known = signatures.items
+    member_rows = [[signatures(sig) for sig in group] for group in region_sets.values]  # type: ignore[union-attr]
+    known = signatures.values
     single = np.array(
         [[regions_agree(p, q) for q in known] for p in known],  # type: ignore[arg-type]
         dtype=np.int32,
