@@ -236,15 +236,12 @@ def contributions(
     return out
 
 
-def probability_from_log2_odds(log2_odds: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def probability_from_log2_odds(log2_odds: np.ndarray, in_place: bool = False) -> np.ndarray:
     """1 / (1 + 2^-x), worked out in one array (tens of millions of pairs: no temporaries);
-    `out=log2_odds` overwrites the log-odds with the probabilities."""
-    if out is None:
-        out = np.array(log2_odds)
-        if not np.issubdtype(out.dtype, np.floating):
-            out = out.astype(float)
-    elif out is not log2_odds:
-        np.copyto(out, log2_odds)
+    `in_place` overwrites the (float) log-odds with the probabilities."""
+    out = log2_odds if in_place else np.array(log2_odds)
+    if not np.issubdtype(out.dtype, np.floating):
+        out = out.astype(float)
     np.clip(out, -60, 60, out=out)
     np.negative(out, out=out)
     np.exp2(out, out=out)

@@ -279,7 +279,7 @@ def score_levels(
     return Scores(
         levels,
         extra,
-        probability_from_log2_odds(log2_odds, out=log2_odds),
+        probability_from_log2_odds(log2_odds, in_place=True),
         sibling,
         (columns, a, b, model),
     )
