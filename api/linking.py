@@ -30,11 +30,13 @@ from api.suggestions import (
     suggestion_rows,
 )
 from matching.blocking import all_record_keys, block_cap
-from matching.cluster import cluster, members
+from matching.cluster import SETTLED, cluster, members
 from matching.columns import COLUMN_FIELDS, build_columns
+from matching.guards import Traits
 from matching.model import FSModel, default_model
 from matching.names import parse_name
 from matching.pipeline import link, match_new
+from matching.scoring import Scores
 from models.recordfile import RecordFileError
 from models.store import Store
 from models.store.linking import LinkTx
@@ -223,7 +225,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         suggested = tx.sync_suggestions(suggestion_rows(pairs, by_id), scope=new_ids)
         clock("suggestions")
         existing = {r["id"]: r["entity_id"] for r in candidates}
-        entities = _assign_new(tx, columns, a, b, scores.probability, model, len(new), existing)
+        entities = _assign_new(tx, columns, a, b, scores, model, len(new), existing)
         clock("entities")
     clock("commit")
     counts = Counter(bands.tolist())
@@ -290,7 +292,7 @@ def _assign_new(
     columns: Any,
     a: np.ndarray,
     b: np.ndarray,
-    probability: np.ndarray,
+    scores: Scores,
     model: FSModel,
     new_count: int,
     existing: dict[uuid.UUID, uuid.UUID | None],
@@ -313,11 +315,13 @@ def _assign_new(
         len(columns),
         a,
         b,
-        probability,
+        scores.probability,
         model.match_threshold,
         case=columns.case,
         must_link=must,
         cannot_link=cannot,
+        held=scores.held,
+        traits=Traits.of(columns),
     )
     assignment: dict[uuid.UUID, uuid.UUID] = {}
     for rows in members(result.labels).values():
@@ -339,9 +343,10 @@ def _assign_new(
 def _review_unmerged(
     bands: np.ndarray, a: np.ndarray, b: np.ndarray, to_review: list[tuple[int, int, str]]
 ) -> np.ndarray:
-    """Pairs that scored as matches but were held back by a weak link between two persons
-    go to a reviewer (pairs held back by a rejection or a shared case do not)."""
-    weak = [(x, y) for x, y, why in to_review if why == "weak_link_between_clusters"]
+    """Pairs that scored as matches but were held back (a weak link between two persons,
+    records that would contradict each other) go to a reviewer; pairs held back by a
+    rejection or a shared case do not."""
+    weak = [(x, y) for x, y, why in to_review if why not in SETTLED]
     if not weak:
         return bands
     size = int(max(a.max(), b.max())) + 1

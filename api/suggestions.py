@@ -95,6 +95,7 @@ def reasons_of(columns: Columns, a: int, b: int, scores: Scores, k: int) -> list
             scores.contributions[k],
             float(scores.household[k]),
             bool(scores.sibling[k]),
+            int(scores.held[k]),
         )
     ]
 

@@ -5,7 +5,12 @@ Not bare connected components:
 - rejected pairs (cannot-link) never do, and neither do two rows of one
   case (one person appears at most once in a case);
 - a single weak link that would join two established clusters is not
-  followed: the pair goes to review instead.
+  followed: the pair goes to review instead;
+- a held pair (`matching.guards`: a suspect and a child, different given
+  names, ...) is never followed, whatever its probability;
+- a person stays coherent: two clusters whose records disagree on sex, on
+  births more than five years apart, or join a suspect to a victim, a child or
+  a requester are not merged, whatever chain of links sits between them.
 Edges are taken strongest first, so a constraint is broken by the weaker
 link, never the stronger one.
 """
@@ -16,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from matching.guards import BIRTH_SPAN_DAYS, Traits
 
 STRONG_LINK = 0.99
 MIN_CROSS_SUPPORT = 0.5
@@ -29,12 +36,28 @@ class ClusterResult:
     """Pairs that scored as matches but were not merged, with the reason."""
 
 
+SETTLED = frozenset({"same_case", "rejected_by_reviewer"})
+"""Reasons a matching pair was not followed that need no reviewer: the rest go to review."""
+_NO_BIRTH = 1 << 40
+
+
 class _Clusters:
-    def __init__(self, n: int, case: np.ndarray) -> None:
+    def __init__(self, n: int, case: np.ndarray, traits: Traits | None = None) -> None:
         self.parent = list(range(n))
         self.size = [1] * n
         self.cases: dict[int, set[int]] = {i: {int(c)} for i, c in enumerate(case) if c >= 0}
         self.forbidden: dict[int, set[int]] = {}
+        self.traits = traits is not None
+        if traits is not None:
+            sex = traits.sex.astype(np.int64)
+            self.sexes = np.where(sex >= 0, 1 << np.maximum(sex, 0), 0).tolist()
+            known = traits.birth_earliest >= 0
+            earliest = traits.birth_earliest.astype(np.int64)
+            latest = traits.birth_latest.astype(np.int64)
+            self.earliest = np.where(known, earliest, -_NO_BIRTH).tolist()
+            self.latest = np.where(known, latest, _NO_BIRTH).tolist()
+            self.suspect = traits.suspect.tolist()
+            self.protected = traits.protected.tolist()
 
     def find(self, x: int) -> int:
         parent = self.parent
@@ -50,6 +73,20 @@ class _Clusters:
         for row in self.forbidden.get(x, ()):
             if self.find(row) == y:
                 return "rejected_by_reviewer"
+        if self.traits:
+            return self._incoherent(x, y)
+        return None
+
+    def _incoherent(self, x: int, y: int) -> str | None:
+        """What the records of the two clusters, put together, would contradict."""
+        if self.sexes[x] | self.sexes[y] == 3:
+            return "sex_differs"
+        latest_first = min(self.latest[x], self.latest[y])
+        earliest_last = max(self.earliest[x], self.earliest[y])
+        if earliest_last - latest_first > BIRTH_SPAN_DAYS and latest_first < _NO_BIRTH:
+            return "births_far_apart"
+        if (self.suspect[x] and self.protected[y]) or (self.suspect[y] and self.protected[x]):
+            return "suspect_and_protected"
         return None
 
     def union(self, x: int, y: int) -> int:
@@ -61,6 +98,12 @@ class _Clusters:
             self.cases.setdefault(x, set()).update(self.cases.pop(y))
         if y in self.forbidden:
             self.forbidden.setdefault(x, set()).update(self.forbidden.pop(y))
+        if self.traits:
+            self.sexes[x] |= self.sexes[y]
+            self.earliest[x] = max(self.earliest[x], self.earliest[y])
+            self.latest[x] = min(self.latest[x], self.latest[y])
+            self.suspect[x] = self.suspect[x] or self.suspect[y]
+            self.protected[x] = self.protected[x] or self.protected[y]
         return x
 
 
@@ -73,9 +116,16 @@ def cluster(
     case: np.ndarray | None = None,
     must_link: Iterable[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
+    held: np.ndarray | None = None,
+    traits: Traits | None = None,
 ) -> ClusterResult:
-    """Cluster rows 0..n-1 from scored pairs (a[k], b[k], probability[k])."""
-    clusters = _Clusters(n, case if case is not None else np.full(n, -1))
+    """Cluster rows 0..n-1 from scored pairs (a[k], b[k], probability[k]).
+
+    `held` (bits per pair, `matching.guards`) marks pairs never followed; `traits`
+    (per row) what the records of one cluster may not disagree on. A confirmed pair
+    (must-link) is a reviewer's word and is followed regardless.
+    """
+    clusters = _Clusters(n, case if case is not None else np.full(n, -1), traits)
     for x, y in cannot_link:
         clusters.forbidden.setdefault(x, set()).add(y)
         clusters.forbidden.setdefault(y, set()).add(x)
@@ -84,7 +134,10 @@ def cluster(
         if rx != ry:
             clusters.union(rx, ry)
     review: list[tuple[int, int, str]] = []
-    selected = np.flatnonzero(probability >= match_threshold)
+    mergeable = probability >= match_threshold
+    if held is not None:
+        mergeable &= held == 0
+    selected = np.flatnonzero(mergeable)
     order = selected[np.argsort(-probability[selected], kind="stable")]
     deferred: list[int] = []
     for k in order.tolist():
@@ -102,7 +155,7 @@ def cluster(
         clusters.union(rx, ry)
     _merge_supported(clusters, deferred, a, b, review)
     labels = np.fromiter((clusters.find(i) for i in range(n)), dtype=np.int64, count=n)
-    return ClusterResult(_canonical(labels), review)
+    return ClusterResult(canonical_labels(labels), review)
 
 
 def _merge_supported(
@@ -131,7 +184,7 @@ def _merge_supported(
             review.append((int(a[k]), int(b[k]), reason or "weak_link_between_clusters"))
 
 
-def _canonical(labels: np.ndarray) -> np.ndarray:
+def canonical_labels(labels: np.ndarray) -> np.ndarray:
     """Relabel each cluster by its smallest row, so labels do not depend on merge order."""
     smallest: dict[int, int] = {}
     for row, label in enumerate(labels.tolist()):

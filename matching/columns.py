@@ -114,6 +114,9 @@ class Columns:
     vocab: dict[str, Vocabulary] = field(default_factory=dict)
     patronymic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """The family name is a patronym (Ag / Walet / Ould / Mint + the father's given name)."""
+    written: dict[str, tuple[np.ndarray, list[Any]]] = field(default_factory=dict, repr=False)
+    """For the fields whose coded value merges spellings (the parents' names): each row's
+    code into the values as written, so a reason quotes the record's own words."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Tables derived from the vocabularies (comparison tables, blocking codes), built once."""
 
@@ -125,6 +128,11 @@ class Columns:
         if name not in self.derived:
             self.derived[name] = build()
         return self.derived[name]
+
+    def as_written(self, name: str, row: int) -> Any:
+        """The value of field `name` (a key of `written`) as the record wrote it."""
+        codes, values = self.written[name]
+        return values[int(codes[row])]
 
     def value(self, name: str, row: int) -> Any:
         code = int(getattr(self, name)[row])
@@ -446,4 +454,5 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
         roles=roles,
         vocab=vocab,
         patronymic=gather([p is not None for p in patronym_of], patronym_codes, bool),
+        written={side: texts(f"{side}_name") for side in ("father", "mother")},
     )

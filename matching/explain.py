@@ -14,6 +14,7 @@ import numpy as np
 
 from matching.columns import Columns
 from matching.compare.places import place_comparison
+from matching.guards import guard_words
 from matching.model import COMPARISONS
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -130,6 +131,10 @@ def _shown(columns: Columns, field: str, row: int) -> str:
     if field == "birth":
         return _birth_text(columns, row)
     value = columns.value(field, row)
+    if value is not None and field in columns.written:
+        written = columns.as_written(field, row)
+        if written:
+            return written
     return value.shown if value is not None and value.shown else "?"
 
 
@@ -141,8 +146,10 @@ def explain_pair(
     weights: np.ndarray,
     household: float = 0.0,
     sibling: bool = False,
+    held: int = 0,
 ) -> list[FieldReason]:
-    """One reason per comparison (and one for household support when there is any)."""
+    """One reason per comparison (and one for household support when there is any), then
+    one warning per guard that keeps the pair from an automatic merge (`held`)."""
     reasons: list[FieldReason] = []
     for k, comparison in enumerate(COMPARISONS):
         level = comparison.levels[int(levels[k])]
@@ -197,6 +204,16 @@ def explain_pair(
                 household,
                 f"foyer : {fr} {_number(household, True)}",
                 f"household: {en} {_number(household, False)}",
+            )
+        )
+    for guard in guard_words(held):
+        reasons.append(
+            FieldReason(
+                "guard",
+                guard.name,
+                0.0,
+                f"à relire : {guard.fr}",
+                f"to review: {guard.en}",
             )
         )
     return reasons

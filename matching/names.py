@@ -184,18 +184,32 @@ def _strip_titles(tokens: list[_Token], titles: list[str]) -> tuple[list[_Token]
 
 
 def _take_patronyms(tokens: list[_Token]) -> tuple[list[_Token], list[tuple[str, str]]]:
-    """Remove "particle + father's name" pairs: (other tokens, [(particle, name), ...])."""
+    """Remove "particle + father's name" pairs: (other tokens, [(particle, name), ...]).
+
+    The father's name may be compound. Given name first ("Fatma Bint Mohamed Salem",
+    "Ahmed Ag Abdoul Aziz"), every word after the particle up to the next particle
+    names the father (or his father), never the person. Particle first ("MINT ABDOUL
+    KARIM Nana", "Ould Harouna Ibrahim"), the father's name is the next word, and the
+    words written in the same capitals as it when the name mixes capitals.
+    """
     table = titles_particles()
     rest: list[_Token] = []
     chain: list[tuple[str, str]] = []
+    mixed_case = len({caps for _, caps in tokens}) == 2
     i, n = 0, len(tokens)
     while i < n:
         entry = table.get(tokens[i][0])
         if entry is not None and entry.kind == "particle" and i + 1 < n:
             following = _kind(table, tokens[i + 1][0])
             if following not in ("particle", "title"):
-                chain.append((entry.canonical, tokens[i + 1][0]))
-                i += 2
+                end = i + 2
+                leading = not rest and not chain
+                while end < n and _kind(table, tokens[end][0]) not in ("particle", "title"):
+                    if leading and (not mixed_case or tokens[end][1] != tokens[i + 1][1]):
+                        break
+                    end += 1
+                chain.append((entry.canonical, " ".join(w for w, _ in tokens[i + 1 : end])))
+                i = end
                 continue
         rest.append(tokens[i])
         i += 1

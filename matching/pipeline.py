@@ -18,14 +18,15 @@ import numpy as np
 from matching.block_arrays import parents_key
 from matching.blocking import BlockingStats, candidate_pairs, cross_pairs
 from matching.cluster import ClusterResult, cluster
+from matching.coherence import coherent_persons
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import compare_pairs
+from matching.guards import Traits
 from matching.model import COMPARISON_NAMES, FSModel, em_session, estimate_u
-from matching.scoring import Scores, score_levels
+from matching.scoring import Scores, matches_per_record, score_levels
 
 U_SAMPLE = 60_000
 NAME_FIELDS = ("family_name", "given_names")
-CONTEXT_FIELDS = ("sex", "birth", "origin_place", "father", "mother")
 EM_SAMPLE = 400_000
 CROSS_PAIRS = 200_000
 """Up to this many, `match_new` pairs every new record with every candidate."""
@@ -56,6 +57,14 @@ class LinkResult:
                 float(self.scores.probability[k]),
                 str(self.bands[k]),
             )
+
+
+def pair_bands(model: FSModel, scores: Scores) -> np.ndarray:
+    """The band of each pair; a held pair (`matching.guards`) is never a `match`: it waits
+    for a reviewer whatever its probability."""
+    bands = model.bands(scores.probability)
+    bands[(scores.held != 0) & (bands == "match")] = "review"
+    return bands
 
 
 def random_pairs(n: int, count: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
@@ -116,9 +125,9 @@ def fit_model(
     - birth and sex, on pairs whose names and father's name agree;
     - place, parents and sex, on pairs whose names agree and births overlap;
     - names, on pairs that share both parents' names and overlapping births.
-    The prior comes from the share of matches among blocked pairs (EM with
-    the context fields only, since names selected those pairs), expressed as
-    matches per record; names' Bayes factors then lift it pair by pair.
+    The prior (matches per record) is then found on this population's own
+    blocked pairs, scored with the fitted weights (`scoring.matches_per_record`),
+    so that probabilities mean the same at 2,000 records and at a million.
     """
     model = start or FSModel()
     n = len(columns)
@@ -176,16 +185,12 @@ def fit_model(
             "match_share": round(share, 4),
             "iterations": iterations,
         }
-    _, blocked_share, _ = em_session(
-        replace(model, m=m), _sample(levels, rng), CONTEXT_FIELDS, learn_m=False
-    )
-    per_record = float(2 * blocked_share * len(a) / n)
+    per_record = matches_per_record(columns, a, b, levels, replace(model, m=m))
     info = {
         "records": n,
         "blocked_pairs": len(a),
         "random_pairs_for_u": len(ra),
         "sessions": sessions,
-        "blocked_match_share": round(blocked_share, 4),
         "matches_per_record": round(per_record, 4),
     }
     fitted = replace(model, m=m, matches_per_record=per_record, notes={**model.notes, **info})
@@ -257,7 +262,7 @@ def link(
         floor = model.match_threshold if keep == "match" else model.review_threshold
         kept = np.flatnonzero(scores.probability >= floor)
         a, b, scores = a[kept], b[kept], scores.take(kept)
-    bands = model.bands(scores.probability)
+    bands = pair_bands(model, scores)
     stage("score")
     row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
     must = [(row_of[x], row_of[y]) for x, y in must_link if x in row_of and y in row_of]
@@ -271,7 +276,13 @@ def link(
         case=columns.case,
         must_link=must,
         cannot_link=cannot,
+        held=scores.held,
+        traits=Traits.of(columns),
     )
+    labels, incoherent = coherent_persons(
+        columns, clusters.labels, a, b, scores.probability, model, must
+    )
+    clusters = ClusterResult(labels, clusters.to_review + incoherent)
     stage("cluster")
     return LinkResult(columns, a, b, scores, bands, clusters, model, stats, timings)
 
@@ -327,6 +338,6 @@ def match_new(
     )
     if rescore is not None:
         scores = replace(scores, probability=rescore(scores))
-    bands = model.bands(scores.probability)
+    bands = pair_bands(model, scores)
     stage("score")
     return columns, a, b, scores, bands

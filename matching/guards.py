@@ -1,0 +1,177 @@
+"""What keeps a pair, or a person, from being formed without a reviewer.
+
+A score says how alike two records are; some pairs must never become one
+person automatically however alike they look, because the error would do
+harm or because the records contradict each other:
+
+- pair guards (`held`): a bit per reason, worked out from the comparison
+  levels and the roles of the two records. A held pair that scores as a match
+  goes to review instead, with the reason;
+- person guards (`Traits`): what no two records of one person may disagree
+  on (sex, births more than `BIRTH_SPAN_DAYS` apart, a suspect beside a victim,
+  a child or a requester), checked by clustering on the whole person, so a
+  chain of links cannot build a person its own records contradict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from matching.columns import Columns
+from matching.model import COMPARISON_NAMES, COMPARISONS
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    name: str
+    fr: str
+    en: str
+
+
+def _level(field: str, level: str) -> tuple[int, int]:
+    k = COMPARISON_NAMES.index(field)
+    return k, COMPARISONS[k].levels.index(level)
+
+
+GUARDS: tuple[Guard, ...] = (
+    Guard(
+        "given_names_missing",
+        "prénom absent d'un côté : un nom de famille seul ne prouve pas la même personne",
+        "given name missing on one side: a family name alone does not prove the same person",
+    ),
+    Guard(
+        "family_name_missing",
+        "nom de famille absent d'un côté : un prénom seul ne prouve pas la même personne",
+        "family name missing on one side: a given name alone does not prove the same person",
+    ),
+    Guard(
+        "given_names_differ",
+        "prénoms différents : frère, sœur ou homonyme plutôt que la même personne",
+        "different given names: a brother, a sister or a namesake rather than the same person",
+    ),
+    Guard(
+        "sex_differs",
+        "sexes différents",
+        "different sex",
+    ),
+    Guard(
+        "births_far_apart",
+        "naissances à plus de 5 ans d'écart : même nom, autre génération ?",
+        "births more than 5 years apart: same name, another generation?",
+    ),
+    Guard(
+        "places_differ",
+        "lieux d'origine différents",
+        "different places of origin",
+    ),
+    Guard(
+        "suspect_and_protected",
+        "un suspect et une victime, un enfant ou un demandeur : jamais réunis sans relecteur",
+        "a suspect and a victim, a child or a requester: never joined without a reviewer",
+    ),
+    Guard(
+        "requester_and_sought",
+        "le parent qui demande la recherche et une personne recherchée ou assistée : "
+        "d'ordinaire deux personnes",
+        "the relative asking for tracing and a sought or assisted person: usually two people",
+    ),
+)
+GUARD_NAMES = tuple(g.name for g in GUARDS)
+BIT = {g.name: np.uint16(1 << i) for i, g in enumerate(GUARDS)}
+
+_LEVEL_GUARDS: tuple[tuple[str, tuple[int, int]], ...] = (
+    ("given_names_missing", _level("given_names", "missing")),
+    ("family_name_missing", _level("family_name", "missing")),
+    ("given_names_differ", _level("given_names", "different")),
+    ("sex_differs", _level("sex", "different")),
+    ("births_far_apart", _level("birth", "further")),
+    ("places_differ", _level("origin_place", "different")),
+)
+
+SUSPECT = "suspect"
+REQUESTER = "requester"
+PROTECTED_ROLES = frozenset({"victim", "returnee", "beneficiary", "sought", "requester"})
+"""Roles a suspect's record never joins without a reviewer (with records of minors)."""
+ASSISTED_ROLES = frozenset({"victim", "returnee", "beneficiary", "sought"})
+ROLE_CLASSES = {SUSPECT: 1, REQUESTER: 2, **{r: 3 for r in ASSISTED_ROLES - {"requester"}}}
+"""0: no role or a household member; 1: suspect; 2: requester; 3: a victim or sought person."""
+
+BIRTH_SPAN_DAYS = 5 * 366
+MINOR_DAYS = 18 * 365
+
+
+def role_classes(columns: Columns) -> np.ndarray:
+    """Each record's role class (see `ROLE_CLASSES`), computed once per population."""
+
+    def build() -> np.ndarray:
+        return np.fromiter(
+            (ROLE_CLASSES.get(str(r or "").strip().lower(), 0) for r in columns.roles),
+            dtype=np.int8,
+            count=len(columns),
+        )
+
+    return columns.derive("role_classes", build)
+
+
+def _possible_minor(columns: Columns, rows: np.ndarray) -> np.ndarray:
+    """Under 18 at registration by the latest birth date the record allows."""
+    latest = columns.birth_latest[rows].astype(np.int64)
+    registered = columns.registered[rows].astype(np.int64)
+    return (latest >= 0) & (registered >= 0) & (registered - latest < MINOR_DAYS)
+
+
+def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """For each pair, the bits of the guards that keep it from an automatic merge."""
+    held = np.zeros(len(a), dtype=np.uint16)
+    if not len(a):
+        return held
+    for name, (k, level) in _LEVEL_GUARDS:
+        held[levels[:, k] == level] |= BIT[name]
+    roles = role_classes(columns)
+    role_a, role_b = roles[a], roles[b]
+    suspect_a, suspect_b = role_a == 1, role_b == 1
+    other_a = (role_a >= 2) | _possible_minor(columns, a)
+    other_b = (role_b >= 2) | _possible_minor(columns, b)
+    held[(suspect_a & other_b & ~suspect_b) | (suspect_b & other_a & ~suspect_a)] |= BIT[
+        "suspect_and_protected"
+    ]
+    held[((role_a == 2) & (role_b == 3)) | ((role_a == 3) & (role_b == 2))] |= BIT[
+        "requester_and_sought"
+    ]
+    return held
+
+
+def guard_names(bits: int) -> list[str]:
+    return [g.name for i, g in enumerate(GUARDS) if bits & (1 << i)]
+
+
+def guard_words(bits: int) -> list[Guard]:
+    return [g for i, g in enumerate(GUARDS) if bits & (1 << i)]
+
+
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What no two records of one person may disagree on, one array per trait."""
+
+    sex: np.ndarray
+    """0 F, 1 M, -1 unknown."""
+    birth_earliest: np.ndarray
+    birth_latest: np.ndarray
+    """Ordinals, -1 unknown."""
+    suspect: np.ndarray
+    protected: np.ndarray
+    """A victim, sought, assisted person or requester, or a possible minor."""
+
+    @classmethod
+    def of(cls, columns: Columns) -> Traits:
+        rows = np.arange(len(columns))
+        roles = role_classes(columns)
+        return cls(
+            sex=columns.sex,
+            birth_earliest=columns.birth_earliest,
+            birth_latest=columns.birth_latest,
+            suspect=roles == 1,
+            protected=(roles >= 2) | _possible_minor(columns, rows),
+        )

@@ -1,0 +1,187 @@
+"""Persons that must never be formed without a reviewer, whatever the scores say."""
+
+from datetime import date, timedelta
+
+import numpy as np
+
+from matching.cluster import cluster
+from matching.explain import explain_pair
+from matching.guards import BIT, Traits, guard_names
+from matching.model import FSModel
+from matching.pipeline import link
+
+
+def _record(i: str, name: str, **values: object) -> dict:
+    return {"id": i, "full_name": name, **values}
+
+
+def _born(year: int) -> dict:
+    return {
+        "birth_earliest": date(year, 1, 1),
+        "birth_latest": date(year, 12, 31),
+        "birth_precision": "year",
+    }
+
+
+def _same(result: object, x: str, y: str) -> bool:
+    labels = result.clusters.labels  # type: ignore[attr-defined]
+    ids = result.columns.ids  # type: ignore[attr-defined]
+    return bool(labels[ids.index(x)] == labels[ids.index(y)])
+
+
+def _pair(result: object, x: str, y: str) -> int:
+    ids = result.columns.ids  # type: ignore[attr-defined]
+    rows = {ids.index(x), ids.index(y)}
+    for k, (a, b) in enumerate(zip(result.a.tolist(), result.b.tolist(), strict=True)):  # type: ignore[attr-defined]
+        if {a, b} == rows:
+            return k
+    raise AssertionError(f"{x} and {y} were never compared")
+
+
+def test_sisters_named_after_one_father_are_two_people() -> None:
+    sisters = {"sex": "F", "origin_village": "Ber", "father_name": "Mohamed Salem", **_born(2006)}
+    result = link(
+        [
+            _record("fatma", "Fatma Bint Mohamed Salem", **sisters),
+            _record("mbarka", "Mbarka Mint Mohamed Salem", **sisters),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    assert not _same(result, "fatma", "mbarka")
+    k = _pair(result, "fatma", "mbarka")
+    assert "given_names_differ" in guard_names(int(result.scores.held[k]))
+    assert result.bands[k] != "match"
+
+
+def test_namesakes_fifteen_years_apart_in_two_towns_are_two_people() -> None:
+    result = link(
+        [
+            _record(
+                "young", "Mariem Mint Ahmed", sex="F", origin_village="Tombouctou", **_born(2009)
+            ),
+            _record("older", "Mariem Mint Ahmed", sex="F", origin_village="Goundam", **_born(1994)),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    assert not _same(result, "young", "older")
+
+
+def test_a_suspect_never_joins_a_childs_person_without_a_reviewer() -> None:
+    child = {"sex": "M", "origin_village": "Sirakoro", "registered_on": date(2024, 3, 1)}
+    result = link(
+        [
+            _record("child", "Moussa Traoré", role="victim", **child, **_born(2015)),
+            _record("suspect", "TRAORE Moussa", role="suspect", sex="M", origin_village="Sirakoro"),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    assert not _same(result, "child", "suspect")
+    k = _pair(result, "child", "suspect")
+    assert int(result.scores.held[k]) & int(BIT["suspect_and_protected"])
+    assert result.bands[k] != "match"
+
+
+def test_a_held_pair_says_why_in_both_languages() -> None:
+    result = link(
+        [
+            _record("a", "Moussa Traoré", role="victim", sex="M", **_born(2015)),
+            _record("b", "TRAORE Moussa", role="suspect", sex="M", **_born(2015)),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    k = _pair(result, "a", "b")
+    reasons = explain_pair(
+        result.columns,
+        int(result.a[k]),
+        int(result.b[k]),
+        result.scores.levels[k],
+        result.scores.contributions[k],
+        held=int(result.scores.held[k]),
+    )
+    warning = [r for r in reasons if r.field == "guard"]
+    assert warning and "suspect" in warning[0].fr and "suspect" in warning[0].en
+
+
+def _traits(sex: list[int], born: list[int]) -> Traits:
+    earliest = np.array([date(y, 1, 1).toordinal() if y else -1 for y in born], dtype=np.int32)
+    latest = np.array([date(y, 12, 31).toordinal() if y else -1 for y in born], dtype=np.int32)
+    n = len(sex)
+    return Traits(
+        sex=np.array(sex, dtype=np.int8),
+        birth_earliest=earliest,
+        birth_latest=latest,
+        suspect=np.zeros(n, dtype=bool),
+        protected=np.zeros(n, dtype=bool),
+    )
+
+
+def test_a_chain_of_links_does_not_close_into_a_person_its_records_contradict() -> None:
+    # 0 ~ 1 ~ 2 ~ 3, each link strong, but record 3 was born 20 years after record 0.
+    edges = [(0, 1, 0.999), (1, 2, 0.998), (2, 3, 0.997)]
+    a = np.array([e[0] for e in edges])
+    b = np.array([e[1] for e in edges])
+    p = np.array([e[2] for e in edges])
+    result = cluster(4, a, b, p, 0.9, traits=_traits([0, 0, 0, 0], [1990, 0, 0, 2010]))
+    labels = result.labels.tolist()
+    assert labels[0] != labels[3]
+    assert (2, 3, "births_far_apart") in result.to_review
+
+
+def test_a_chain_does_not_join_a_man_and_a_woman() -> None:
+    result = cluster(
+        3,
+        np.array([0, 1]),
+        np.array([1, 2]),
+        np.array([0.999, 0.998]),
+        0.9,
+        traits=_traits([0, -1, 1], [0, 0, 0]),
+    )
+    assert result.labels.tolist()[0] != result.labels.tolist()[2]
+
+
+def test_a_reviewer_may_still_confirm_what_the_guards_hold_back() -> None:
+    result = cluster(
+        2,
+        np.array([0]),
+        np.array([1]),
+        np.array([0.999]),
+        0.9,
+        held=np.array([BIT["sex_differs"]], dtype=np.uint16),
+        must_link=[(0, 1)],
+    )
+    assert result.labels.tolist() == [0, 0]
+
+
+def test_births_within_five_years_do_not_split_a_person() -> None:
+    traits = _traits([0, 0], [2000, 2004])
+    traits.birth_latest[1] = (date(2004, 1, 1) + timedelta(days=10)).toordinal()
+    result = cluster(2, np.array([0]), np.array([1]), np.array([0.999]), 0.9, traits=traits)
+    assert result.labels.tolist() == [0, 0]
+
+
+def test_a_reason_quotes_only_the_two_records_it_compares() -> None:
+    mother = {"sex": "F", "origin_village": "Kati", **_born(2008)}
+    result = link(
+        [
+            _record("other", "Awa Diarra", mother_name="Rokia Sanogho épouse Diarra", **mother),
+            _record("a", "DIARRA Awa", mother_name="Rokia Sanogo", **mother),
+            _record("b", "Awa DIARRA", mother_name="Rokia Sanogo", **mother),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    k = _pair(result, "a", "b")
+    reasons = explain_pair(
+        result.columns,
+        int(result.a[k]),
+        int(result.b[k]),
+        result.scores.levels[k],
+        result.scores.contributions[k],
+    )
+    mother_reason = next(r for r in reasons if r.field == "mother")
+    assert "Rokia Sanogo ~ Rokia Sanogo" in mother_reason.fr
+    assert "épouse" not in mother_reason.fr
