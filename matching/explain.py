@@ -18,70 +18,12 @@ from matching.guards import guard_words
 from matching.model import COMPARISONS
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "family_name": ("nom", "family name"),
-    "given_names": ("prénom", "given names"),
-    "sex": ("sexe", "sex"),
-    "birth": ("naissance", "birth"),
-    "origin_place": ("origine", "origin"),
-    "father": ("père", "father"),
-    "mother": ("mère", "mother"),
+    **{c.name: c.label for c in COMPARISONS},
     "household": ("foyer", "household"),
 }
 
 LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
-    "family_name": {
-        "missing": ("absent d'un côté", "missing on one side"),
-        "exact": ("même nom", "same name"),
-        "same_key": ("même nom, autre graphie", "same name, other spelling"),
-        "same_clan_group": ("même nom de clan, autre graphie", "same clan name, other spelling"),
-        "married_name": ("nom d'épouse de l'un = nom de l'autre", "one side's married name"),
-        "fuzzy": ("noms proches (faute de frappe ?)", "similar names (typing error?)"),
-        "weak_equivalent": (
-            "noms réputés équivalents, indice faible",
-            "names held equivalent, weak evidence",
-        ),
-        "different": ("noms différents", "different names"),
-    },
-    "given_names": {
-        "missing": ("absent d'un côté", "missing on one side"),
-        "exact": ("même prénom", "same given name"),
-        "same_group": ("même prénom, autre forme", "same given name, other form"),
-        "alias_or_short": ("surnom ou forme courte", "nickname or short form"),
-        "fuzzy": ("prénoms proches (faute de frappe ?)", "similar given names (typing error?)"),
-        "partial": ("un des prénoms en commun", "one given name in common"),
-        "different": ("prénoms différents", "different given names"),
-    },
-    "sex": {
-        "missing": ("non renseigné d'un côté", "missing on one side"),
-        "same": ("même sexe", "same sex"),
-        "different": ("sexes différents", "different sex"),
-    },
-    "birth": {
-        "missing": ("inconnue d'un côté", "unknown on one side"),
-        "same_day": ("même date", "same date"),
-        "overlap_narrow": ("dates compatibles", "consistent dates"),
-        "overlap_wide": (
-            "compatibles, mais date approximative ou âge estimé",
-            "consistent, but an approximate date or estimated age",
-        ),
-        "within_2_years": ("écart de moins de 2 ans", "less than 2 years apart"),
-        "within_5_years": ("écart de 2 à 5 ans", "2 to 5 years apart"),
-        "further": ("écart de plus de 5 ans", "more than 5 years apart"),
-    },
-    "father": {
-        "missing": ("absent d'un côté", "missing on one side"),
-        "exact": ("même nom de père", "same father's name"),
-        "same_group": ("même père, autre graphie", "same father, other spelling"),
-        "fuzzy": ("noms de père proches", "similar father's names"),
-        "different": ("pères différents", "different fathers"),
-    },
-    "mother": {
-        "missing": ("absent d'un côté", "missing on one side"),
-        "exact": ("même nom de mère", "same mother's name"),
-        "same_group": ("même mère, autre graphie", "same mother, other spelling"),
-        "fuzzy": ("noms de mère proches", "similar mother's names"),
-        "different": ("mères différentes", "different mothers"),
-    },
+    c.name: dict(zip(c.levels, c.words, strict=True)) for c in COMPARISONS
 }
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.columns import Columns
-from matching.model import COMPARISON_NAMES, COMPARISONS
+from matching.model import COMPARISON, COMPARISON_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,7 @@ class Guard:
 
 
 def _level(field: str, level: str) -> tuple[int, int]:
-    k = COMPARISON_NAMES.index(field)
-    return k, COMPARISONS[k].levels.index(level)
+    return COMPARISON_NAMES.index(field), COMPARISON[field].index(level)
 
 
 GUARDS: tuple[Guard, ...] = (

@@ -22,7 +22,17 @@ from matching.coherence import coherent_persons
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import compare_pairs
 from matching.guards import Traits
-from matching.model import COMPARISON_NAMES, FSModel, em_session, estimate_u
+from matching.model import (
+    BIRTHS_OVERLAP,
+    COMPARISON,
+    COMPARISON_NAMES,
+    FAMILY_AGREES,
+    GIVEN_AGREES,
+    PARENT_AGREES,
+    FSModel,
+    em_session,
+    estimate_u,
+)
 from matching.scoring import Scores, matches_per_record, score_levels
 
 U_SAMPLE = 60_000
@@ -140,15 +150,15 @@ def fit_model(
     if len(fa) >= 1000:
         conditional = estimate_u(compare_pairs(columns, fa, fb))
         model = replace(model, u_same_family={"origin_place": conditional["origin_place"]})
-    level = {name: levels[:, COMPARISON_NAMES.index(name)] for name in COMPARISON_NAMES}
-    names_agree = (
-        (level["family_name"] >= 1)
-        & (level["family_name"] <= 3)
-        & (level["given_names"] >= 1)
-        & (level["given_names"] <= 2)
+
+    def among(name: str, chosen: np.ndarray, *wanted: str) -> np.ndarray:
+        return COMPARISON[name].among(chosen[:, COMPARISON_NAMES.index(name)], *wanted)
+
+    names_agree = among("family_name", levels, *FAMILY_AGREES) & among(
+        "given_names", levels, *GIVEN_AGREES
     )
-    father_agrees = (level["father"] == 1) | (level["father"] == 2)
-    births_overlap = (level["birth"] >= 1) & (level["birth"] <= 2)
+    father_agrees = among("father", levels, *PARENT_AGREES)
+    births_overlap = among("birth", levels, *BIRTHS_OVERLAP)
     m = dict(model.m)
     sessions: dict[str, Any] = {}
     plan = (
@@ -173,9 +183,7 @@ def fit_model(
         }
     ta, tb = _training_pairs(columns)
     training = compare_pairs(columns, ta, tb)
-    overlap = (training[:, COMPARISON_NAMES.index("birth")] >= 1) & (
-        training[:, COMPARISON_NAMES.index("birth")] <= 3
-    )
+    overlap = among("birth", training, *BIRTHS_OVERLAP, "overlap_wide")
     rows = _sample(np.flatnonzero(overlap), rng)
     if len(rows) >= 20:
         learned, share, iterations = em_session(replace(model, m=m), training[rows], NAME_FIELDS)

@@ -10,8 +10,12 @@ import numpy as np
 from matching.columns import Columns
 from matching.guards import held_pairs
 from matching.model import (
+    BIRTHS_CONSISTENT,
+    COMPARISON,
     COMPARISON_NAMES,
     COMPARISONS,
+    FAMILY_AGREES,
+    PARENT_AGREES,
     FSModel,
     probability_from_log2_odds,
     same_family_weights,
@@ -26,8 +30,6 @@ SUPPORT_WEIGHT = 2.0
 SUPPORT_CAP = 3
 LONE_MATCH_PENALTY = 1.5
 STRONG_PROBABILITY = 0.5
-BIRTH_CONSISTENT_LEVEL = 4
-"""Birth levels up to `within_2_years`: household support never rescues an age mismatch."""
 
 
 @dataclass(eq=False)
@@ -81,12 +83,13 @@ def sibling_guard(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nda
     given = levels[:, COMPARISON_NAMES.index("given_names")]
     father = levels[:, COMPARISON_NAMES.index("father")]
     mother = levels[:, COMPARISON_NAMES.index("mother")]
-    different = given == COMPARISONS[COMPARISON_NAMES.index("given_names")].levels.index(
-        "different"
-    )
+    different = COMPARISON["given_names"].among(given, "different")
     family = levels[:, COMPARISON_NAMES.index("family_name")]
-    patronymic = columns.patronymic[a] & columns.patronymic[b] & (family >= 1) & (family <= 3)
-    parents = ((father >= 1) & (father <= 2)) | ((mother >= 1) & (mother <= 2))
+    agrees = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
+    patronymic = columns.patronymic[a] & columns.patronymic[b] & agrees
+    parents = COMPARISON["father"].among(father, *PARENT_AGREES) | COMPARISON["mother"].among(
+        mother, *PARENT_AGREES
+    )
     return different & (parents | patronymic)
 
 
@@ -196,7 +199,7 @@ def household_support(
     chunks = [slice(start, start + CHUNK) for start in range(0, len(a), CHUNK)]
     for part in chunks:
         _, _, both, key = _case_keys(columns, a[part], b[part], width)
-        strong = both & (levels[part, birth] <= BIRTH_CONSISTENT_LEVEL)
+        strong = both & COMPARISON["birth"].among(levels[part, birth], *BIRTHS_CONSISTENT)
         if held is not None:
             strong &= held[part] == 0
         strong &= log2_odds[part] >= threshold
@@ -208,7 +211,7 @@ def household_support(
     sizes = np.bincount(columns.case[columns.case >= 0], minlength=int(width))
     for part in chunks:
         case_a, case_b, both, key = _case_keys(columns, a[part], b[part], width)
-        plausible = both & (levels[part, birth] <= BIRTH_CONSISTENT_LEVEL)
+        plausible = both & COMPARISON["birth"].among(levels[part, birth], *BIRTHS_CONSISTENT)
         if held is not None:
             plausible &= held[part] == 0
         strong = plausible & (log2_odds[part] >= threshold)
@@ -255,7 +258,7 @@ def pair_weights(
         pa, pb = a[part], b[part]
         adjust = term_frequency_adjustment(columns, pa, pb, lv, model, shares)
         family = lv[:, family_index]
-        same_family = (family >= 1) & (family <= 3)
+        same_family = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
         guard = sibling_guard(columns, pa, pb, lv)
         sibling[part] = guard
         total = np.zeros(len(lv), dtype=float)

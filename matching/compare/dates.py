@@ -13,18 +13,16 @@ from enum import IntEnum
 
 import numpy as np
 
+from matching.model import COMPARISON
+
 NARROW_DAYS = 366
 DAYS_PER_YEAR = 365.25
 
 
-class BirthLevel(IntEnum):
-    MISSING = 0
-    SAME_DAY = 1
-    OVERLAP_NARROW = 2
-    OVERLAP_WIDE = 3
-    WITHIN_2_YEARS = 4
-    WITHIN_5_YEARS = 5
-    FURTHER = 6
+BirthLevel = IntEnum(
+    "BirthLevel", {level.upper(): i for i, level in enumerate(COMPARISON["birth"].levels)}
+)
+"""The birth comparison's levels (declared in `matching.model`) by name."""
 
 
 def birth_levels(

@@ -18,15 +18,12 @@ from rapidfuzz.distance import JaroWinkler
 from matching.columns import FamilyValue, GivenValue, ParentValue
 from matching.compare.arrays import Codes, Sets, equal_known, fuzzy_at_least, sets, shares_any
 from matching.compare.names import FUZZY_FAMILY, FUZZY_GIVEN, FUZZY_PARENT, _is_group
-from matching.model import COMPARISONS
+from matching.model import COMPARISON
 from matching.variants import family_identity, folded_compact, weak_equivalent_identities
 
 
 def _levels(name: str) -> dict[str, int]:
-    for comparison in COMPARISONS:
-        if comparison.name == name:
-            return {level: i for i, level in enumerate(comparison.levels)}
-    raise KeyError(name)
+    return {level: i for i, level in enumerate(COMPARISON[name].levels)}
 
 
 FAMILY = _levels("family_name")

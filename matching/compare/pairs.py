@@ -26,7 +26,13 @@ from matching.compare.name_arrays import (
 )
 from matching.compare.place_arrays import PlaceTable, place_levels, place_table
 from matching.compare.places import place_ref
-from matching.model import COMPARISON_NAMES, COMPARISONS
+from matching.model import (
+    COMPARISON,
+    COMPARISON_NAMES,
+    COMPARISONS,
+    FAMILY_AGREES,
+    PARENT_AGREES,
+)
 from matching.parallel import run_chunks, shared_empty
 from matching.places import ResolvedSets, resolution_signature, resolved_sets
 
@@ -34,10 +40,7 @@ CHUNK = 4_000_000
 
 
 def _level_codes(name: str) -> dict[str, int]:
-    for comparison in COMPARISONS:
-        if comparison.name == name:
-            return {level: i for i, level in enumerate(comparison.levels)}
-    raise KeyError(name)
+    return {level: i for i, level in enumerate(COMPARISON[name].levels)}
 
 
 def _by_unique_values(
@@ -167,7 +170,8 @@ def _patronym_implies_father(
     """Ag / Walet / Ould / Mint + X says the father is X: when such family names agree,
     the father's given name agreeing is the same evidence, not new evidence."""
     family = levels[:, COMPARISON_NAMES.index("family_name")]
-    implied = (columns.patronymic[a] | columns.patronymic[b]) & (family >= 1) & (family <= 3)
+    agrees = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
+    implied = (columns.patronymic[a] | columns.patronymic[b]) & agrees
     father = COMPARISON_NAMES.index("father")
-    agreeing = implied & (levels[:, father] >= 1) & (levels[:, father] <= 2)
-    levels[agreeing, father] = 0
+    agreeing = implied & COMPARISON["father"].among(levels[:, father], *PARENT_AGREES)
+    levels[agreeing, father] = COMPARISON["father"].missing

@@ -16,13 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.compare.arrays import Codes, Sets, equal_known, sets, shares_any
-from matching.model import COMPARISONS
+from matching.model import COMPARISON
 from matching.places import ResolvedSets, regions_agree
 
-PLACE = {
-    level: i
-    for i, level in enumerate(next(c for c in COMPARISONS if c.name == "origin_place").levels)
-}
+PLACE = {level: i for i, level in enumerate(COMPARISON["origin_place"].levels)}
 
 
 @dataclass
