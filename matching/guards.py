@@ -114,10 +114,10 @@ def role_classes(columns: Columns) -> np.ndarray:
     return columns.derive("role_classes", build)
 
 
-def _possible_minor(columns: Columns, rows: np.ndarray) -> np.ndarray:
+def _possible_minor(columns: Columns) -> np.ndarray:
     """Under 18 at registration by the latest birth date the record allows."""
-    latest = columns.birth_latest[rows].astype(np.int64)
-    registered = columns.registered[rows].astype(np.int64)
+    latest = columns.birth_latest.astype(np.int64)
+    registered = columns.registered.astype(np.int64)
     return (latest >= 0) & (registered >= 0) & (registered - latest < MINOR_DAYS)
 
 
@@ -128,17 +128,16 @@ def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarra
         return held
     for name, (k, level) in _LEVEL_GUARDS:
         held[levels[:, k] == level] |= BIT[name]
+    traits = Traits.of(columns)
+    if traits.suspect.any():
+        suspect, protected = traits.suspect, traits.protected & ~traits.suspect
+        crossing = (suspect[a] & protected[b]) | (suspect[b] & protected[a])
+        held[crossing] |= BIT["suspect_and_protected"]
     roles = role_classes(columns)
-    role_a, role_b = roles[a], roles[b]
-    suspect_a, suspect_b = role_a == 1, role_b == 1
-    other_a = (role_a >= 2) | _possible_minor(columns, a)
-    other_b = (role_b >= 2) | _possible_minor(columns, b)
-    held[(suspect_a & other_b & ~suspect_b) | (suspect_b & other_a & ~suspect_a)] |= BIT[
-        "suspect_and_protected"
-    ]
-    held[((role_a == 2) & (role_b == 3)) | ((role_a == 3) & (role_b == 2))] |= BIT[
-        "requester_and_sought"
-    ]
+    requester, assisted = roles == 2, roles == 3
+    if requester.any():
+        crossing = (requester[a] & assisted[b]) | (requester[b] & assisted[a])
+        held[crossing] |= BIT["requester_and_sought"]
     return held
 
 
@@ -165,12 +164,16 @@ class Traits:
 
     @classmethod
     def of(cls, columns: Columns) -> Traits:
-        rows = np.arange(len(columns))
-        roles = role_classes(columns)
-        return cls(
-            sex=columns.sex,
-            birth_earliest=columns.birth_earliest,
-            birth_latest=columns.birth_latest,
-            suspect=roles == 1,
-            protected=(roles >= 2) | _possible_minor(columns, rows),
-        )
+        """The traits of a population, worked out once (per-record arrays)."""
+
+        def build() -> Traits:
+            roles = role_classes(columns)
+            return cls(
+                sex=columns.sex,
+                birth_earliest=columns.birth_earliest,
+                birth_latest=columns.birth_latest,
+                suspect=roles == 1,
+                protected=(roles >= 2) | _possible_minor(columns),
+            )
+
+        return columns.derive("traits", build)
