@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from bench.accuracy import table
+from bench.accuracy_tables import calibration_table, engine_table, summary_table, table
+from bench.accuracy_tables import documents as accuracy_documents
 from bench.common import RESULTS, ROOT
 from bench.febrl import table as febrl_table
 
@@ -137,6 +138,14 @@ def render() -> str:
         out.append(table(accuracy["results"]))
         blocking = json.dumps(accuracy["blocking"])
         out.append(f"\n{json.dumps(accuracy['comparison'])} · blocking {blocking}\n")
+        out.append(f"{engine_table(accuracy)}\n\n{calibration_table(accuracy['engine'])}\n")
+    measured = accuracy_documents()
+    if measured:
+        out.append(
+            "### Accuracy at scale and per generator profile (`python -m bench.accuracy "
+            "--households N --profile P`; `python -m bench.accuracy_tables`)\n"
+        )
+        out.append(f"{summary_table(measured)}\n")
     febrl = _load("febrl")
     if febrl:
         sizes = ", ".join(
