@@ -10,6 +10,7 @@ from typing import Any
 
 from bench.common import RESULTS
 from fixtures.names import NAMING_GROUPS
+from fixtures.profiles import PROFILES
 
 SPLINK = "Splink 5 (DuckDB)"
 
@@ -113,14 +114,8 @@ def calibration_table(engine: dict[str, Any]) -> str:
 
 def documents() -> list[dict[str, Any]]:
     out = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("accuracy-*-h*-s*.json"))]
-    return sorted(
-        out,
-        key=lambda d: (
-            d["data"]["records"],
-            d["data"]["profile"] != "default",
-            d["data"]["profile"],
-        ),
-    )
+    order = {name: k for k, name in enumerate(PROFILES)}
+    return sorted(out, key=lambda d: (d["data"]["households"], order[d["data"]["profile"]]))
 
 
 def summary_table(documents: list[dict[str, Any]]) -> str:
@@ -177,8 +172,34 @@ def summary_table(documents: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def calibration_summary(documents: list[dict[str, Any]]) -> str:
+    """Observed precision (pairs) per band of predicted probability, one row per run."""
+    bands = [row["band"] for row in documents[0]["engine"]["calibration"]] if documents else []
+    lines = _head(["profile", "records", *(f"predicted {b}" for b in bands)])
+    for d in documents:
+        cells = [f"{row['precision']:.3f} ({row['pairs']:,})" for row in d["engine"]["calibration"]]
+        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+    return "\n".join(lines)
+
+
+def group_summary(documents: list[dict[str, Any]]) -> str:
+    """Our engine's P / R / F1 per naming group, one row per run."""
+    lines = _head(["profile", "records", *NAMING_GROUPS])
+    for d in documents:
+        by_group = d["results"]["nrm-tracing"]["by_group"]
+        cells = [
+            f"{m['precision']:.2f} / {m['recall']:.2f} / {m['f1']:.2f}" if m else "—"
+            for m in (by_group.get(g) for g in NAMING_GROUPS)
+        ]
+        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+    return "\n".join(lines)
+
+
 def main() -> None:
-    text = summary_table(documents())
+    measured = documents()
+    text = "\n\n".join(
+        (summary_table(measured), group_summary(measured), calibration_summary(measured))
+    )
     (RESULTS / "accuracy-summary.md").write_text(text + "\n")
     print(text)
 
