@@ -169,7 +169,6 @@ def main() -> None:
     args = parser.parse_args()
     data = generated_set(args.households, args.seed, args.profile)
     records, truth_file = data / "records.csv", data / "truth.csv"
-    n = sum(1 for _ in records.open(encoding="utf-8")) - 1
     if args.blocking_only:
         columns = build_columns(valid_rows(records, []), "record_id")
         truth = contingency.read_truth(truth_file, [str(i) for i in columns.ids], GROUPS)
@@ -179,6 +178,7 @@ def main() -> None:
     ours = measure_engine(records, truth_file, household=True)
     results = {"nrm-tracing": ours["accuracy"]}
     ids, truth = ours.pop("ids"), ours.pop("truth")
+    n = len(ids)
     if _chosen(args.no_household, n, NO_HOUSEHOLD_UP_TO):
         without = measure_engine(records, truth_file, household=False)
         results["nrm-tracing (no household)"] = without["accuracy"]
