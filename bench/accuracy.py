@@ -1,172 +1,229 @@
-"""Accuracy on a generated Malian set, side by side with Splink and recordlinkage.
+"""Accuracy on a generated Malian set, at any size and on any generator profile, side by
+side with Splink (and recordlinkage on small sets).
 
-Run: `python -m bench.accuracy [--households 6000] [--seed 2026]`. The seed is
-not the one the engine was tuned on. Writes `bench/results/accuracy.json` and
-prints a Markdown table (pairwise P/R/F1, B-cubed F1, per naming group, per
-sex, twins merged, wall time), with and without household support, and the
-blocking's pairs completeness (overall and per naming group), reduction ratio
-and candidate pairs per record. `--blocking-only` measures the blocking alone
-(prints it, writes nothing): `--households 25000 --seed 11` is the 100k set.
+Run: `python -m bench.accuracy [--households 6000] [--seed 2026] [--profile default]`.
+About four records per household: 6,000 households are ~25k records, 62,500 ~250k and
+250,000 ~1M. The seed is not the one the engine was tuned on; the profiles
+(`fixtures/profiles.py`) are populations and writing habits it never saw.
+
+Reported per tool: pairwise P/R/F1, B-cubed, P/R/F1 per naming group and per sex, the
+largest predicted person against the truth's largest, twins merged, wall time. For our
+engine also: review pairs per record, the precision of what it merged by itself (pairs
+scored as matches; pairs joined only through chains), a calibration table (observed
+precision per band of predicted probability) and the blocking's pairs completeness.
+Measures are counted from the contingency table (`bench.contingency`), so a million
+records cost seconds; the engine keeps only pairs at or above the review threshold,
+as `nrm link` does without `--pairs`.
+
+Writes `bench/results/accuracy-<profile>-h<households>-s<seed>.json` (and
+`accuracy.json` for the default profile at the default size and seed, the README's
+table) and prints Markdown tables. `--blocking-only` measures the blocking alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import gc
 import json
-import tempfile
+import resource
 import time
-from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from api.linking import link_file
+import numpy as np
+
+from api.linking import _review_unmerged, valid_rows
+from api.memory import collector_paused
+from bench import contingency
+from bench.accuracy_tables import calibration_table, engine_table, group_table, table
 from bench.common import generated_set, save
-from bench.metrics import bcubed, pairwise, twin_merges
+from fixtures.names import NAMING_GROUPS
+from fixtures.profiles import PROFILES, knobs
+from matching.blocking import candidate_pairs
+from matching.columns import Columns, build_columns
+from matching.model import default_model
+from matching.pipeline import link
 
-GROUPS = ("bambara_malinke", "fulani", "soninke", "songhai", "dogon", "tamasheq", "moorish")
+GROUPS = NAMING_GROUPS
+DEFAULT_HOUSEHOLDS, DEFAULT_SEED = 6000, 2026
+# Above these sizes (records) a run leaves out what does not scale: the engine without
+# household support (a second full link), recordlinkage (hours), Splink (optional: its
+# DuckDB pair table grows past what a shared machine should give it).
+NO_HOUSEHOLD_UP_TO = 100_000
+RECORDLINKAGE_UP_TO = 50_000
+SPLINK_UP_TO = 300_000
 
 
-def _truth(path: Path) -> tuple[dict[str, str], dict[str, set[str]], dict[str, set[str]], dict]:
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    truth = {r["record_id"]: r["person_id"] for r in rows}
-    groups: dict[str, set[str]] = {}
-    sexes: dict[str, set[str]] = {}
-    for r in rows:
-        groups.setdefault(r["naming_group"], set()).add(r["record_id"])
-        sexes.setdefault(r["sex"] or "?", set()).add(r["record_id"])
-    twins = {r["person_id"]: r["twin_of_person_id"] for r in rows if r["twin_of_person_id"]}
-    return truth, groups, sexes, twins
+@dataclass
+class EngineRun:
+    ids: list[str]
+    labels: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    probability: np.ndarray
+    band: np.ndarray
+    match_threshold: float
+    seconds: float
+    timings: dict[str, float]
+    model_version: str
+    columns: Columns
 
 
-def score(predicted: Mapping[str, Any], truth_file: Path, seconds: float) -> dict[str, Any]:
-    truth, groups, sexes, twins = _truth(truth_file)
-    return {
-        "seconds": round(seconds, 2),
-        "pairwise": pairwise(predicted, truth),
-        "bcubed": bcubed(predicted, truth),
-        "by_group": {g: pairwise(predicted, truth, groups.get(g, set()))["f1"] for g in GROUPS},
-        "by_sex": {s: pairwise(predicted, truth, r)["f1"] for s, r in sorted(sexes.items())},
-        "twins": twin_merges(predicted, truth, twins),
+def run_engine(records: Path, household: bool) -> EngineRun:
+    """`nrm link`'s pipeline (read, prepare, link; keep the pairs a reviewer could see)."""
+    errors: list[str] = []
+    started = time.perf_counter()
+    with collector_paused():
+        columns = build_columns(valid_rows(records, errors), "record_id")
+        if errors:
+            raise ValueError(f"{records}: {errors[:3]}")
+        prepared = time.perf_counter()
+        result = link(columns, default_model(), household=household, keep="review")
+    seconds = time.perf_counter() - started
+    band = _review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
+    return EngineRun(
+        [str(i) for i in result.columns.ids],
+        contingency.codes(result.clusters.labels),
+        result.a,
+        result.b,
+        result.scores.probability,
+        band,
+        result.model.match_threshold,
+        seconds,
+        {"read_and_prepare": prepared - started, **result.timings},
+        result.model.version,
+        result.columns,
+    )
+
+
+def measure_engine(records: Path, truth_file: Path, household: bool) -> dict[str, Any]:
+    """Our engine's accuracy, its scored pairs and its blocking on one file."""
+    run = run_engine(records, household)
+    truth = contingency.read_truth(truth_file, run.ids, GROUPS)
+    table = contingency.Table.of(run.labels, truth.person)
+    out: dict[str, Any] = {
+        "accuracy": contingency.accuracy(table, truth, run.seconds),
+        "engine": contingency.scored_pairs(
+            run.a, run.b, run.probability, run.band, table, run.match_threshold
+        ),
+        "timings": {k: round(v, 2) for k, v in run.timings.items()},
+        "model": run.model_version,
+        "ids": run.ids,
+        "truth": truth,
     }
+    if household:
+        del run.a, run.b, run.probability, run.band
+        gc.collect()
+        a, b, stats = candidate_pairs(run.columns)
+        out["blocking"] = contingency.blocking(a, b, truth, stats.dropped_blocks)
+    return out
 
 
-def run_ours(records: Path, household: bool) -> tuple[dict[str, str], float, dict[str, Any]]:
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "clusters.csv"
-        started = time.perf_counter()
-        summary = link_file(records, out, progress=False, household=household)
-        seconds = time.perf_counter() - started
-        labels = {r["record_id"]: r["entity_id"] for r in csv.DictReader(out.open())}
-    return labels, seconds, summary
+def run_baselines(
+    records: Path, ids: list[str], truth: contingency.Truth, which: set[str]
+) -> dict[str, dict[str, Any]]:
+    from bench.baselines import run_recordlinkage, run_splink
+
+    results: dict[str, dict[str, Any]] = {}
+    runs = {"splink": ("Splink 5 (DuckDB)", run_splink)}
+    runs["recordlinkage"] = ("recordlinkage (ECM)", run_recordlinkage)
+    for key, (name, run) in runs.items():
+        if key not in which:
+            continue
+        clustering = run(records)
+        table = contingency.Table.of(contingency.labels_in_order(clustering, ids), truth.person)
+        results[name] = contingency.accuracy(table, truth, clustering.seconds)
+        del clustering, table
+        gc.collect()
+    return results
 
 
-def blocking_completeness(records: Path, truth_file: Path) -> dict[str, Any]:
-    """Pairs completeness and reduction ratio of the blocking, against the truth."""
-    from collections import defaultdict
-
-    from api.linking import read_records_file
-    from matching.blocking import candidate_pairs
-    from matching.columns import build_columns
-
-    truth, groups, _, _ = _truth(truth_file)
-    columns = build_columns(read_records_file(records), "record_id")
-    a, b, stats = candidate_pairs(columns)
-    by_person: dict[str, list[int]] = defaultdict(list)
-    for row, record_id in enumerate(columns.ids):
-        by_person[truth[record_id]].append(row)
-    true_pairs = {
-        (x, y) for rows in by_person.values() for i, x in enumerate(rows) for y in rows[i + 1 :]
-    }
-    found = set(zip(a.tolist(), b.tolist(), strict=True))
-    n = len(columns)
-    group_of = {record: group for group, members in groups.items() for record in members}
-    per_group: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for x, y in true_pairs:
-        counts = per_group[group_of[columns.ids[x]]]
-        counts[0] += 1
-        counts[1] += (x, y) in found
-    return {
-        "records": n,
-        "candidate_pairs": len(found),
-        "pairs_per_record": round(len(found) / max(n, 1), 2),
-        "true_pairs": len(true_pairs),
-        "pairs_completeness": round(len(found & true_pairs) / max(len(true_pairs), 1), 4),
-        "pairs_completeness_by_group": {
-            g: round(per_group[g][1] / per_group[g][0], 4) for g in GROUPS if per_group[g][0]
-        },
-        "reduction_ratio": round(1 - len(found) / (n * (n - 1) / 2), 6),
-        "dropped_blocks": stats.dropped_blocks,
-    }
+def _chosen(option: str, records: int, up_to: int) -> bool:
+    return option == "yes" or (option == "auto" and records <= up_to)
 
 
-def table(results: dict[str, dict[str, Any]]) -> str:
-    head = ["tool", "P", "R", "F1", "B³ F1", *GROUPS, "F", "M", "twins merged", "seconds"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name, r in results.items():
-        p = r["pairwise"]
-        cells = [
-            name,
-            f"{p['precision']:.3f}",
-            f"{p['recall']:.3f}",
-            f"**{p['f1']:.3f}**",
-            f"{r['bcubed']['f1']:.3f}",
-            *(f"{r['by_group'][g]:.3f}" for g in GROUPS),
-            f"{r['by_sex'].get('F', 0):.3f}",
-            f"{r['by_sex'].get('M', 0):.3f}",
-            f"{r['twins']['merged']}/{r['twins']['twin_pairs']}",
-            f"{r['seconds']:.1f}",
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+def result_name(profile: str, households: int, seed: int) -> str:
+    return f"accuracy-{profile}-h{households}-s{seed}"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--households", type=int, default=6000)
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--skip-baselines", action="store_true")
+    parser = argparse.ArgumentParser(prog="python -m bench.accuracy")
+    parser.add_argument("--households", type=int, default=DEFAULT_HOUSEHOLDS)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--profile", choices=tuple(PROFILES), default="default")
+    choice = {"choices": ("auto", "yes", "no"), "default": "auto"}
+    parser.add_argument("--splink", **choice, help=f"auto: up to {SPLINK_UP_TO:,} records")
+    parser.add_argument(
+        "--recordlinkage", **choice, help=f"auto: up to {RECORDLINKAGE_UP_TO:,} records"
+    )
+    parser.add_argument(
+        "--no-household",
+        **choice,
+        help=f"also without household support; auto: up to {NO_HOUSEHOLD_UP_TO:,} records",
+    )
+    parser.add_argument(
+        "--skip-baselines", action="store_true", help="neither Splink nor recordlinkage"
+    )
     parser.add_argument("--blocking-only", action="store_true")
     args = parser.parse_args()
-    data = generated_set(args.households, args.seed)
+    data = generated_set(args.households, args.seed, args.profile)
     records, truth_file = data / "records.csv", data / "truth.csv"
     if args.blocking_only:
-        print(json.dumps({"blocking": blocking_completeness(records, truth_file)}))
+        columns = build_columns(valid_rows(records, []), "record_id")
+        truth = contingency.read_truth(truth_file, [str(i) for i in columns.ids], GROUPS)
+        a, b, stats = candidate_pairs(columns)
+        print(json.dumps({"blocking": contingency.blocking(a, b, truth, stats.dropped_blocks)}))
         return
-    results: dict[str, dict[str, Any]] = {}
-    details: dict[str, Any] = {}
-    for name, household in (("nrm-tracing", True), ("nrm-tracing (no household)", False)):
-        labels, seconds, summary = run_ours(records, household)
-        results[name] = score(labels, truth_file, seconds)
-        details[name] = summary
+    ours = measure_engine(records, truth_file, household=True)
+    results = {"nrm-tracing": ours["accuracy"]}
+    ids, truth = ours.pop("ids"), ours.pop("truth")
+    n = len(ids)
+    if _chosen(args.no_household, n, NO_HOUSEHOLD_UP_TO):
+        without = measure_engine(records, truth_file, household=False)
+        results["nrm-tracing (no household)"] = without["accuracy"]
+        del without
+    which = set()
     if not args.skip_baselines:
-        from bench.baselines import run_recordlinkage, run_splink
-
-        splink = run_splink(records)
-        results["Splink 5 (DuckDB)"] = score(splink, truth_file, splink.seconds)
-        linkage = run_recordlinkage(records)
-        results["recordlinkage (ECM)"] = score(linkage, truth_file, linkage.seconds)
-    ours = results["nrm-tracing"]
+        if _chosen(args.splink, n, SPLINK_UP_TO):
+            which.add("splink")
+        if _chosen(args.recordlinkage, n, RECORDLINKAGE_UP_TO):
+            which.add("recordlinkage")
+    results.update(run_baselines(records, ids, truth, which))
     comparison: dict[str, Any] = {}
     if "Splink 5 (DuckDB)" in results:
-        splink_result = results["Splink 5 (DuckDB)"]
+        splink = results["Splink 5 (DuckDB)"]
         comparison = {
             "f1_ratio_to_splink": round(
-                ours["pairwise"]["f1"] / splink_result["pairwise"]["f1"], 3
+                ours["accuracy"]["pairwise"]["f1"] / max(splink["pairwise"]["f1"], 1e-9), 3
             ),
-            "time_ratio_to_splink": round(ours["seconds"] / splink_result["seconds"], 3),
+            "time_ratio_to_splink": round(ours["accuracy"]["seconds"] / splink["seconds"], 3),
         }
-    n = sum(1 for _ in records.open()) - 1
+    profile = PROFILES[args.profile]
     document = {
-        "data": {"households": args.households, "seed": args.seed, "records": n},
+        "data": {
+            "households": args.households,
+            "seed": args.seed,
+            "records": n,
+            "profile": args.profile,
+            "knobs": knobs(profile),
+        },
         "results": results,
+        "engine": ours["engine"],
         "comparison": comparison,
-        "blocking": blocking_completeness(records, truth_file),
-        "timings": details["nrm-tracing"]["timings"],
-        "model": details["nrm-tracing"]["model_version"],
+        "blocking": ours["blocking"],
+        "timings": ours["timings"],
+        "model": ours["model"],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
-    path = save("accuracy", document)
-    print(table(results))
+    path = save(result_name(args.profile, args.households, args.seed), document)
+    if (args.profile, args.households, args.seed) == ("default", DEFAULT_HOUSEHOLDS, DEFAULT_SEED):
+        save("accuracy", document)
+    print(f"{n:,} records, profile {args.profile}, seed {args.seed}\n")
+    print(table(results), "\n")
+    print(group_table(results), "\n")
+    print(engine_table(document), "\n")
+    print(calibration_table(document["engine"]), "\n")
     print(json.dumps({**comparison, "blocking": document["blocking"]}))
     print(f"saved {path}")
 

@@ -20,9 +20,11 @@ RESULTS = ROOT / "bench" / "results"
 POSTGRES = os.environ.get("NRM_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def generated_set(households: int, seed: int) -> Path:
-    """A generated data set (cached under bench/data, which git ignores)."""
-    out = DATA / f"h{households}-s{seed}"
+def generated_set(households: int, seed: int, profile: str = "default") -> Path:
+    """A generated data set (cached under bench/data, which git ignores); `profile` names
+    one of `fixtures.profiles.PROFILES`."""
+    suffix = "" if profile == "default" else f"-{profile}"
+    out = DATA / f"h{households}-s{seed}{suffix}"
     if not (out / "records.csv").exists():
         out.mkdir(parents=True, exist_ok=True)
         subprocess.run(
@@ -34,6 +36,10 @@ def generated_set(households: int, seed: int) -> Path:
                 str(households),
                 "--seed",
                 str(seed),
+                "--profile",
+                profile,
+                "--jobs",
+                "2",
                 "--out",
                 str(out),
             ],

@@ -6,7 +6,15 @@ import argparse
 import json
 from typing import Any
 
-from bench.accuracy import table
+from bench.accuracy_tables import (
+    calibration_summary,
+    calibration_table,
+    engine_table,
+    group_summary,
+    summary_table,
+    table,
+)
+from bench.accuracy_tables import documents as accuracy_documents
 from bench.common import RESULTS, ROOT
 from bench.febrl import table as febrl_table
 
@@ -137,6 +145,19 @@ def render() -> str:
         out.append(table(accuracy["results"]))
         blocking = json.dumps(accuracy["blocking"])
         out.append(f"\n{json.dumps(accuracy['comparison'])} · blocking {blocking}\n")
+        out.append(f"{engine_table(accuracy)}\n\n{calibration_table(accuracy['engine'])}\n")
+    measured = accuracy_documents()
+    if measured:
+        out.append(
+            "### Accuracy at scale and per generator profile (`python -m bench.accuracy "
+            "--households N --profile P`; `python -m bench.accuracy_tables`)\n"
+        )
+        out.append(f"{summary_table(measured)}\n")
+        out.append(f"Per naming group, P / R / F1:\n\n{group_summary(measured)}\n")
+        out.append(
+            "Calibration, observed precision (pairs) per band of predicted probability:\n\n"
+            f"{calibration_summary(measured)}\n"
+        )
     febrl = _load("febrl")
     if febrl:
         sizes = ", ".join(

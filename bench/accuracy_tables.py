@@ -1,0 +1,208 @@
+"""Markdown tables of `bench.accuracy` results: one run's tables, and the summary of every
+size and profile measured (`python -m bench.accuracy_tables`, which also writes it to
+`bench/results/accuracy-summary.md`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from bench.common import RESULTS
+from fixtures.names import NAMING_GROUPS
+from fixtures.profiles import PROFILES
+
+SPLINK = "Splink 5 (DuckDB)"
+
+
+def _row(cells: Iterable[Any]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _head(names: list[str]) -> list[str]:
+    return [_row(names), "|" + "---|" * len(names)]
+
+
+def table(results: dict[str, dict[str, Any]]) -> str:
+    """Per tool: pairwise, B³, F1 per naming group and sex, largest person, twins, time."""
+    head = ["tool", "P", "R", "F1", "B³ F1", *NAMING_GROUPS, "F", "M"]
+    head += ["largest / truth's", "twins merged", "seconds"]
+    lines = _head(head)
+    for name, r in results.items():
+        p = r["pairwise"]
+        lines.append(
+            _row(
+                [
+                    name,
+                    f"{p['precision']:.3f}",
+                    f"{p['recall']:.3f}",
+                    f"**{p['f1']:.3f}**",
+                    f"{r['bcubed']['f1']:.3f}",
+                    *(_f1(r["by_group"].get(g)) for g in NAMING_GROUPS),
+                    _f1(r["by_sex"].get("F")),
+                    _f1(r["by_sex"].get("M")),
+                    f"{r['largest']['predicted']} / {r['largest']['truth']}",
+                    f"{r['twins']['merged']}/{r['twins']['twin_pairs']}",
+                    f"{r['seconds']:.1f}",
+                ]
+            )
+        )
+    return "\n".join(lines)
+
+
+def _f1(measure: dict[str, Any] | None) -> str:
+    return f"{measure['f1']:.3f}" if measure else "—"
+
+
+def group_table(results: dict[str, dict[str, Any]]) -> str:
+    """Per naming group and tool: P, R, F1 and the group's true pairs."""
+    tools = list(results)
+    head = ["naming group", "true pairs", *(f"{t} P / R / F1" for t in tools)]
+    lines = _head(head)
+    for g in NAMING_GROUPS:
+        measured = [results[t]["by_group"].get(g) for t in tools]
+        if not any(measured):
+            continue
+        true_pairs = next(m["true_pairs"] for m in measured if m)
+        cells = [
+            f"{m['precision']:.3f} / {m['recall']:.3f} / {m['f1']:.3f}" if m else "—"
+            for m in measured
+        ]
+        lines.append(_row([g, f"{true_pairs:,}", *cells]))
+    return "\n".join(lines)
+
+
+def engine_table(document: dict[str, Any]) -> str:
+    """Our engine: review load, what it merged by itself, the blocking."""
+    e, records = document["engine"], document["data"]["records"]
+    blocking = document["blocking"]
+    lines = _head(
+        [
+            "records",
+            "review pairs / record",
+            "review pairs precision",
+            "scored matches (pairs) P",
+            "same person, merged by the engine (pairs) P",
+            "joined only through chains (pairs) P",
+            "pairs completeness of blocking",
+        ]
+    )
+    lines.append(
+        _row(
+            [
+                f"{records:,}",
+                f"{e['review_pairs_per_record']:.3f}",
+                f"{e['review_precision']:.3f}",
+                f"{e['scored_matches']['pairs']:,} {e['scored_matches']['precision']:.3f}",
+                f"{e['automatic']['pairs']:,} {e['automatic']['precision']:.3f}",
+                f"{e['chained']['pairs']:,} {e['chained']['precision']:.3f}",
+                f"{blocking['pairs_completeness']:.4f}",
+            ]
+        )
+    )
+    return "\n".join(lines)
+
+
+def calibration_table(engine: dict[str, Any]) -> str:
+    """Predicted probability band against observed precision of the pairs in it."""
+    lines = _head(["predicted band", "pairs", "mean predicted", "observed precision"])
+    for row in engine["calibration"]:
+        mean = "—" if row["mean_probability"] is None else f"{row['mean_probability']:.3f}"
+        lines.append(_row([row["band"], f"{row['pairs']:,}", mean, f"{row['precision']:.3f}"]))
+    return "\n".join(lines)
+
+
+def documents() -> list[dict[str, Any]]:
+    out = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("accuracy-*-h*-s*.json"))]
+    order = {name: k for k, name in enumerate(PROFILES)}
+    return sorted(out, key=lambda d: (d["data"]["households"], order[d["data"]["profile"]]))
+
+
+def summary_table(documents: list[dict[str, Any]]) -> str:
+    """One row per measured (profile, size): the issue-9 figures side by side."""
+    lines = _head(
+        [
+            "profile",
+            "records",
+            "seed",
+            "P",
+            "R",
+            "F1",
+            "B³ F1",
+            "lowest group F1",
+            "largest / truth's",
+            "review pairs / record",
+            "merged by the engine P",
+            "chained pairs P",
+            "P at predicted ≥ 0.95",
+            "Splink F1",
+            "seconds",
+        ]
+    )
+    for d in documents:
+        r = d["results"]["nrm-tracing"]
+        e = d["engine"]
+        p = r["pairwise"]
+        worst = min(r["by_group"].items(), key=lambda item: item[1]["f1"])
+        high = [row for row in e["calibration"] if float(row["band"][1:].split(",")[0]) >= 0.95]
+        high_pairs = sum(row["pairs"] for row in high)
+        high_true = sum(row["true"] for row in high)
+        splink = d["results"].get(SPLINK)
+        lines.append(
+            _row(
+                [
+                    d["data"]["profile"],
+                    f"{d['data']['records']:,}",
+                    d["data"]["seed"],
+                    f"{p['precision']:.3f}",
+                    f"{p['recall']:.3f}",
+                    f"**{p['f1']:.3f}**",
+                    f"{r['bcubed']['f1']:.3f}",
+                    f"{worst[1]['f1']:.3f} ({worst[0]})",
+                    f"{r['largest']['predicted']} / {r['largest']['truth']}",
+                    f"{e['review_pairs_per_record']:.3f}",
+                    f"{e['automatic']['precision']:.3f}",
+                    f"{e['chained']['precision']:.3f} ({e['chained']['pairs']:,})",
+                    f"{high_true / high_pairs:.3f}" if high_pairs else "—",
+                    f"{splink['pairwise']['f1']:.3f}" if splink else "—",
+                    f"{r['seconds']:.1f}",
+                ]
+            )
+        )
+    return "\n".join(lines)
+
+
+def calibration_summary(documents: list[dict[str, Any]]) -> str:
+    """Observed precision (pairs) per band of predicted probability, one row per run."""
+    bands = [row["band"] for row in documents[0]["engine"]["calibration"]] if documents else []
+    lines = _head(["profile", "records", *(f"predicted {b}" for b in bands)])
+    for d in documents:
+        cells = [f"{row['precision']:.3f} ({row['pairs']:,})" for row in d["engine"]["calibration"]]
+        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+    return "\n".join(lines)
+
+
+def group_summary(documents: list[dict[str, Any]]) -> str:
+    """Our engine's P / R / F1 per naming group, one row per run."""
+    lines = _head(["profile", "records", *NAMING_GROUPS])
+    for d in documents:
+        by_group = d["results"]["nrm-tracing"]["by_group"]
+        cells = [
+            f"{m['precision']:.2f} / {m['recall']:.2f} / {m['f1']:.2f}" if m else "—"
+            for m in (by_group.get(g) for g in NAMING_GROUPS)
+        ]
+        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+    return "\n".join(lines)
+
+
+def main() -> None:
+    measured = documents()
+    text = "\n\n".join(
+        (summary_table(measured), group_summary(measured), calibration_summary(measured))
+    )
+    (RESULTS / "accuracy-summary.md").write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
