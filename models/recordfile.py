@@ -59,20 +59,30 @@ def _cell_text(value: Any) -> str:
 
 
 def _csv_rows(path: Path) -> Iterator[list[str]]:
+    """Rows of a CSV, strictly: a quote left open (which would swallow every row after
+    it into one cell) is an error naming the row where it opened."""
+    row = 0
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()
             delimiter = _sniff_delimiter(first)
-            reader = csv.reader(io.StringIO(first), delimiter=delimiter)
-            yield from reader
-            yield from csv.reader(handle, delimiter=delimiter)
+            for reader in (
+                csv.reader(io.StringIO(first), delimiter=delimiter, strict=True),
+                csv.reader(handle, delimiter=delimiter, strict=True),
+            ):
+                for cells in reader:
+                    row += 1
+                    yield cells
     except UnicodeDecodeError as exc:
         raise RecordFileError(
             f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x} cannot be read); "
             "save it as UTF-8 (Excel: 'CSV UTF-8')"
         ) from None
     except csv.Error as exc:
-        raise RecordFileError(f"cannot read the CSV: {exc}") from None
+        raise RecordFileError(
+            f"row {row + 1}: cannot read the CSV ({exc}); a quote opened in this row is "
+            "never closed, or a quoted cell is followed by other text"
+        ) from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:

@@ -73,3 +73,19 @@ def test_xlsx_first_sheet_is_read_with_dates_and_numbers_as_text(tmp_path: Path)
 def test_a_column_named_twice_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RecordFileError, match="twice"):
         _rows(write_csv(tmp_path / "a.csv", "record_id,Record_ID\n1,2\n"))
+
+
+def test_a_quote_never_closed_is_an_error_naming_its_row_not_a_swallowed_file(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path / "a.csv",
+        'record_id,full_name,sex\nT-1,Awa Diarra,F\nT-2,"TRAORE Fatou,F\nT-3,Kadia Keita,F\n',
+    )
+    with pytest.raises(RecordFileError, match="row 3"):
+        _rows(path)
+
+
+def test_a_quoted_cell_over_two_lines_is_still_one_cell(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", 'record_id,full_name\nR1,"Awa\nDiarra"\nR2,Kadia\n')
+    assert [r["record_id"] for _, r in _rows(path)] == ["R1", "R2"]
