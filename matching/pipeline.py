@@ -147,8 +147,12 @@ def fit_model(
     ra, rb = random_pairs(n, min(U_SAMPLE, n * 20), seed)
     model = replace(model, u=estimate_u(compare_pairs(columns, ra, rb)))
     fa, fb = same_family_pairs(columns, min(U_SAMPLE, n * 20), rng)
-    if len(fa) >= 1000:
-        conditional = estimate_u(compare_pairs(columns, fa, fb))
+    same_family = compare_pairs(columns, fa, fb)
+    others = COMPARISON["given_names"].among(
+        same_family[:, COMPARISON_NAMES.index("given_names")], "different"
+    )
+    if others.sum() >= 1000:
+        conditional = estimate_u(same_family[others])
         model = replace(model, u_same_family={"origin_place": conditional["origin_place"]})
 
     def among(name: str, chosen: np.ndarray, *wanted: str) -> np.ndarray:
