@@ -134,6 +134,12 @@ def read_table(
         elif len(cells) > width and any(c.strip() for c in cells[width:]):
             header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
             width = len(header)
+        for name, cell in zip(header, cells, strict=False):
+            if "\x00" in cell:
+                raise RecordFileError(
+                    f'row {number}, {name or "a column without a name"}: the cell holds a '
+                    "NUL byte (a binary file, or one damaged in transfer)"
+                )
         count += 1
         yield number, dict(zip(header, cells, strict=False))
     if count == 0:

@@ -89,3 +89,9 @@ def test_a_quote_never_closed_is_an_error_naming_its_row_not_a_swallowed_file(
 def test_a_quoted_cell_over_two_lines_is_still_one_cell(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", 'record_id,full_name\nR1,"Awa\nDiarra"\nR2,Kadia\n')
     assert [r["record_id"] for _, r in _rows(path)] == ["R1", "R2"]
+
+
+def test_a_nul_byte_in_a_cell_is_an_error_naming_row_and_column(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "record_id,full_name\nR1,Awa\nR2,Ka\x00dia\n")
+    with pytest.raises(RecordFileError, match="row 3, full_name"):
+        _rows(path)
