@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, str]
+MAX_CELL_CHARS = 10_000
+"""The longest cell a record or relations file may hold (a name, a place, a note)."""
 
 
 class RecordFileError(ValueError):
@@ -62,6 +64,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
     """Rows of a CSV, strictly: a quote left open (which would swallow every row after
     it into one cell) is an error naming the row where it opened."""
     row = 0
+    csv.field_size_limit(MAX_CELL_CHARS)
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()
@@ -79,10 +82,17 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             "save it as UTF-8 (Excel: 'CSV UTF-8')"
         ) from None
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise RecordFileError(_too_long(row + 1, None)) from None
         raise RecordFileError(
             f"row {row + 1}: cannot read the CSV ({exc}); a quote opened in this row is "
             "never closed, or a quoted cell is followed by other text"
         ) from None
+
+
+def _too_long(row: int, column: str | None) -> str:
+    where = f"row {row}, {column}" if column else f"row {row}"
+    return f"{where}: a cell is longer than {MAX_CELL_CHARS:,} characters"
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -135,9 +145,11 @@ def read_table(
             header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
             width = len(header)
         for name, cell in zip(header, cells, strict=False):
+            if len(cell) > MAX_CELL_CHARS:
+                raise RecordFileError(_too_long(number, name or "a column without a name"))
             if "\x00" in cell:
                 raise RecordFileError(
-                    f'row {number}, {name or "a column without a name"}: the cell holds a '
+                    f"row {number}, {name or 'a column without a name'}: the cell holds a "
                     "NUL byte (a binary file, or one damaged in transfer)"
                 )
         count += 1

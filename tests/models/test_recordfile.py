@@ -95,3 +95,22 @@ def test_a_nul_byte_in_a_cell_is_an_error_naming_row_and_column(tmp_path: Path) 
     path = write_csv(tmp_path / "a.csv", "record_id,full_name\nR1,Awa\nR2,Ka\x00dia\n")
     with pytest.raises(RecordFileError, match="row 3, full_name"):
         _rows(path)
+
+
+def test_a_csv_cell_longer_than_the_limit_is_an_error_naming_its_row(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", "record_id,full_name\nR1,Awa\nR2," + "A" * 200_000 + "\n")
+    with pytest.raises(RecordFileError, match="row 3: a cell is longer than 10,000"):
+        _rows(path)
+
+
+def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
+    tmp_path: Path,
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["record_id", "full_name"])
+    sheet.append(["R1", "B" * 20_000])
+    path = tmp_path / "a.xlsx"
+    book.save(path)
+    with pytest.raises(RecordFileError, match="row 2, full_name: a cell is longer"):
+        _rows(path)
