@@ -20,9 +20,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from api.linking import link_file
 from bench.common import generated_set, save
 from bench.metrics import bcubed, pairwise, twin_merges
+from service.linkfile import link_file
 
 GROUPS = ("bambara_malinke", "fulani", "soninke", "songhai", "dogon", "tamasheq", "moorish")
 
@@ -65,9 +65,9 @@ def blocking_completeness(records: Path, truth_file: Path) -> dict[str, Any]:
     """Pairs completeness and reduction ratio of the blocking, against the truth."""
     from collections import defaultdict
 
-    from api.linking import read_records_file
     from matching.blocking import candidate_pairs
     from matching.columns import build_columns
+    from service.linkfile import read_records_file
 
     truth, groups, _, _ = _truth(truth_file)
     columns = build_columns(read_records_file(records), "record_id")

@@ -1,4 +1,4 @@
-"""Review use cases: the queue, one suggestion side by side, decisions, direct links, revert.
+"""Review use cases that change persons: decisions, direct links, revert.
 
 Every decision is an append-only event written with the entity changes it
 made (`entities_before` / `entities_after`), inside one serialised
@@ -13,15 +13,21 @@ from typing import Any
 
 import numpy as np
 
-from api.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
-from api.protection import record_view
-from api.suggestions import active_model, score_pair, suggestion_row
 from matching.cluster import cluster, members
 from models.review import DECIDED_STATUSES, DecisionKind, Effect, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
 from models.store.review import ReviewTx
 from models.users import User
+from service.context import ADMIN, REVIEWER, Actor, UseCases
+from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from service.registry import active_model
+from service.scoring import score_pair, suggestion_row
+
+DECIDE = frozenset({REVIEWER})
+"""Decisions are reviewers' work only: an admin may revert one, with a reason, but never
+decides."""
+REVERT = frozenset({ADMIN, REVIEWER})
 
 
 def etag(suggestion: dict[str, Any]) -> str:
@@ -200,13 +206,13 @@ def _apply(
             "id": str(suggestion["id"]),
             "status": state.status.value,
             "version": version,
-            "confirmations": _confirmations(state.status),
+            "confirmations": confirmations(state.status),
         },
         "etag": etag(updated),
     }
 
 
-def _confirmations(status: SuggestionStatus) -> int:
+def confirmations(status: SuggestionStatus) -> int:
     return {SuggestionStatus.AWAITING_SECOND: 1, SuggestionStatus.CONFIRMED: 2}.get(status, 0)
 
 
@@ -349,47 +355,38 @@ def revert(
     return {"decision": decision_view(undo), "suggestion": status}
 
 
-def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
-    """A queue entry: no names, no places; what a reviewer needs to pick the next one."""
-    return {
-        "id": str(s["id"]),
-        "status": s["status"],
-        "probability": round(s["probability"], 4),
-        "involves_minor": s["involves_minor"],
-        "tracing_request": s["tracing_request"],
-        "case_types": [s["case_type_a"], s["case_type_b"]],
-        "organisations": sorted({s["source_a"], s["source_b"]}),
-        "record_ids": [str(s["record_a"]), str(s["record_b"])],
-        "confirmations": _confirmations(SuggestionStatus(s["status"])),
-        "model_version": s["model_version"],
-        "version": s["version"],
-        "updated_at": s["updated_at"].isoformat(),
-    }
+class Review(UseCases):
+    def decide(
+        self,
+        actor: Actor,
+        suggestion_id: uuid.UUID,
+        decision: DecisionKind,
+        note: str | None,
+        if_match: str | None,
+    ) -> dict[str, Any]:
+        """Decide a suggestion read at the version `if_match` names; the result carries
+        the suggestion's new ETag."""
+        actor.require(DECIDE)
+        assert actor.user is not None
+        return decide(
+            self.store, actor.user, suggestion_id, decision, note, if_match, actor.request_id
+        )
 
+    def link_records(
+        self,
+        actor: Actor,
+        record_a: uuid.UUID,
+        record_b: uuid.UUID,
+        decision: DecisionKind,
+        note: str | None,
+    ) -> dict[str, Any]:
+        actor.require(DECIDE)
+        assert actor.user is not None
+        return link_records(
+            self.store, actor.user, record_a, record_b, decision, note, actor.request_id
+        )
 
-def suggestion_detail(
-    store: Store, user: User, suggestion: dict[str, Any], lang: str
-) -> dict[str, Any]:
-    """Both records side by side, each field's comparison level, weight and reason."""
-    found = {
-        r.id: r for r in store.records_by_ids([suggestion["record_a"], suggestion["record_b"]])
-    }
-    first, second = found.get(suggestion["record_a"]), found.get(suggestion["record_b"])
-    if first is None or second is None:
-        raise NotFound("a record of this suggestion no longer exists")
-    own = store.decisions_of_suggestion(suggestion["id"])
-    reverted = {d["reverts"] for d in own if d["reverts"]}
-    return {
-        **suggestion_summary(suggestion),
-        "records": [record_view(first, user), record_view(second, user)],
-        "comparison": [
-            {
-                "field": r["field"],
-                "level": r["level"],
-                "weight": r["weight"],
-                "reason": r.get(lang) or r["fr"],
-            }
-            for r in suggestion["reasons"]
-        ],
-        "decisions": [decision_view(d, d["id"] in reverted) for d in own],
-    }
+    def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> dict[str, Any]:
+        actor.require(REVERT)
+        assert actor.user is not None
+        return revert(self.store, actor.user, decision_id, reason, actor.request_id)

@@ -7,12 +7,15 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from api.errors import NotFound
-from api.protection import may_see_protected, record_view
-from api.review import decision_view
 from models.records import PROTECTED_FIELDS, PersonRecord
 from models.store import Store
 from models.users import User
+from service.context import EVERYONE, Actor, UseCases
+from service.errors import NotFound
+from service.protection import may_see_protected, record_view
+from service.review import decision_view
+
+READ_ENTITIES = EVERYONE
 
 CONSOLIDATED = (
     "full_name",
@@ -74,3 +77,13 @@ def entity_view(store: Store, user: User, entity_id: uuid.UUID) -> dict[str, Any
         "consolidated": consolidate(records, user),
         "history": [decision_view(d, d["id"] in reverted) for d in history],
     }
+
+
+class Entities(UseCases):
+    def entity(self, actor: Actor, entity_id: uuid.UUID) -> dict[str, Any]:
+        """The person view, audited with the ids of every record it shows."""
+        actor.require(READ_ENTITIES)
+        assert actor.user is not None
+        view = entity_view(self.store, actor.user, entity_id)
+        self.audit(actor, "read_entity", "entity", [entity_id, *(r["id"] for r in view["records"])])
+        return view
