@@ -7,7 +7,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from models.records import PROTECTED_FIELDS, PersonRecord
+from models.records import PROTECTED_FIELDS, SHOWN_FIELDS, PersonRecord
 from models.store import Store
 from models.users import User
 from service.context import EVERYONE, Actor, UseCases
@@ -17,30 +17,13 @@ from service.review import decision_view
 
 READ_ENTITIES = EVERYONE
 
-CONSOLIDATED = (
-    "full_name",
-    "family_name",
-    "given_names",
-    "aliases",
-    "sex",
-    "birth_date",
-    "origin_village",
-    "origin_commune",
-    "origin_cercle",
-    "origin_region",
-    "father_name",
-    "mother_name",
-    "nationality",
-    *sorted(PROTECTED_FIELDS),
-)
-
 
 def consolidate(records: list[PersonRecord], user: User) -> dict[str, dict[str, Any]]:
     """Per field, the value most records give (the most recent registration breaks a tie),
     the records it comes from, and the other values with theirs."""
     view: dict[str, dict[str, Any]] = {}
     newest_first = sorted(records, key=lambda r: (r.registered_on is None, r.registered_on))
-    for name in CONSOLIDATED:
+    for name in SHOWN_FIELDS:
         sources: dict[str, list[str]] = {}
         for record in reversed(newest_first):
             if name in PROTECTED_FIELDS and not may_see_protected(user, record):
