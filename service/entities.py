@@ -52,13 +52,13 @@ def entity_view(store: Store, user: User, entity_id: uuid.UUID) -> dict[str, Any
         raise NotFound("no such entity")
     created, records = found
     history = store.decisions_touching([r.id for r in records])
-    reverted = {d["reverts"] for d in history if d["reverts"]}
+    reverted = {d.reverts for d in history if d.reverts}
     return {
         "id": str(entity_id),
         "created_at": created.isoformat(),
         "records": [record_view(r, user) for r in records],
         "consolidated": consolidate(records, user),
-        "history": [decision_view(d, d["id"] in reverted) for d in history],
+        "history": [decision_view(d, d.id in reverted) for d in history],
     }
 
 

@@ -106,7 +106,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         "pairs": len(a),
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
-        "suggestions": suggested["new"],
+        "suggestions": suggested.new,
         "entities": entities,
         "timings_ms": clock.steps,
     }
@@ -242,12 +242,14 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     )
     store.save_model(result.model.version, result.model.to_json())
     keys = all_record_keys(result.columns)
-    store.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
+    with store.linking() as tx:
+        tx.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
     store.clear_pairs()
     bands = _review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
     version = model_version(result.model, learned)
     pairs = _pair_rows(result.columns, result.a, result.b, result.scores, bands, version)
-    store.save_pairs(pairs)
+    with store.linking() as tx:
+        tx.save_pairs(pairs)
     suggested = store.sync_suggestions(
         suggestion_rows(pairs, {d["id"]: d for d in dicts}), scope=None
     )
@@ -263,7 +265,8 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         used.add(entity)
         for i in ids:
             assignment[i] = entity
-    store.assign_entities(assignment)
+    with store.linking() as tx:
+        tx.assign_entities(assignment)
     counts = Counter(bands.tolist())
     return {
         "mode": "batch",
@@ -271,7 +274,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         "pairs": result.blocking.pairs,
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
-        "suggestions": suggested["new"],
+        "suggestions": suggested.new,
         "entities": len(groups),
     }
 

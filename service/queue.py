@@ -49,7 +49,7 @@ def suggestion_detail(
     if first is None or second is None:
         raise NotFound("a record of this suggestion no longer exists")
     own = store.decisions_of_suggestion(suggestion["id"])
-    reverted = {d["reverts"] for d in own if d["reverts"]}
+    reverted = {d.reverts for d in own if d.reverts}
     return {
         **suggestion_summary(suggestion),
         "records": [record_view(first, user), record_view(second, user)],
@@ -62,7 +62,7 @@ def suggestion_detail(
             }
             for r in suggestion["reasons"]
         ],
-        "decisions": [decision_view(d, d["id"] in reverted) for d in own],
+        "decisions": [decision_view(d, d.id in reverted) for d in own],
     }
 
 
@@ -137,7 +137,7 @@ class Queue(UseCases):
         event = self.store.get_decision(decision_id)
         if event is None:
             raise NotFound("no such decision")
-        touching = self.store.decisions_touching([event["record_a"]])
-        reverted = any(d["reverts"] == decision_id for d in touching)
+        touching = self.store.decisions_touching([event.record_a])
+        reverted = any(d.reverts == decision_id for d in touching)
         self.audit(actor, "read_decision", "decision", [decision_id])
         return decision_view(event, reverted)

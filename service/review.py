@@ -17,7 +17,7 @@ from matching.cluster import cluster, members
 from models.review import DECIDED_STATUSES, DecisionKind, Effect, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
-from models.store.review import ReviewTx
+from models.store.review import DecisionEvent, ReviewTx
 from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
@@ -124,14 +124,44 @@ def _split(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, threshold: float) -> tuple[
     return Effect.SPLIT, _stringify(before), _stringify(after)
 
 
-def _effective(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+def _effective(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
     history = [
         d
         for d in tx.decisions_of_suggestion(suggestion_id)
-        if d["decision"] != DecisionKind.REVERT.value
+        if d.decision != DecisionKind.REVERT.value
     ]
-    reverted = tx.reverted_ids(d["id"] for d in history)
-    return [d for d in history if d["id"] not in reverted]
+    reverted = tx.reverted_ids(d.id for d in history)
+    return [d for d in history if d.id not in reverted]
+
+
+def _event_row(
+    user: User,
+    suggestion_id: uuid.UUID | None,
+    pair: tuple[uuid.UUID, uuid.UUID],
+    decision: DecisionKind,
+    note: str | None,
+    effect: Effect,
+    entities: tuple[dict[str, str | None], dict[str, str | None]],
+    model_version: str | None,
+    reverts: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """A decision event to append (`DecisionEvent` but its id, sequence and time)."""
+    return {
+        "suggestion_id": suggestion_id,
+        "record_a": pair[0],
+        "record_b": pair[1],
+        "decision": decision.value,
+        "note": note,
+        "reverts": reverts,
+        "effect": effect.value,
+        "entities_before": entities[0],
+        "entities_after": entities[1],
+        "model_version": model_version,
+        "user_id": user.id,
+        "user_name": user.name,
+        "role": user.role.value,
+        "organisation": user.organisation,
+    }
 
 
 def _apply(
@@ -159,7 +189,7 @@ def _apply(
             "you already confirmed this match; it involves a minor, so a second, different "
             "reviewer must confirm it (four eyes)"
         )
-    history = [(d["decision"], d["user_id"]) for d in _effective(tx, suggestion["id"])]
+    history = [(d.decision, d.user_id) for d in _effective(tx, suggestion["id"])]
     state = replay([*history, (decision.value, user.id)], suggestion["involves_minor"])
     a, b = suggestion["record_a"], suggestion["record_b"]
     effect, before, after = Effect.NONE, {}, {}
@@ -170,22 +200,16 @@ def _apply(
     elif state.status is SuggestionStatus.AWAITING_SECOND:
         effect = Effect.FIRST_CONFIRMATION
     event = tx.add_decision(
-        {
-            "suggestion_id": suggestion["id"],
-            "record_a": a,
-            "record_b": b,
-            "decision": decision.value,
-            "note": note,
-            "reverts": None,
-            "effect": effect.value,
-            "entities_before": before,
-            "entities_after": after,
-            "model_version": suggestion["model_version"],
-            "user_id": user.id,
-            "user_name": user.name,
-            "role": user.role.value,
-            "organisation": user.organisation,
-        }
+        _event_row(
+            user,
+            suggestion["id"],
+            (a, b),
+            decision,
+            note,
+            effect,
+            (before, after),
+            suggestion["model_version"],
+        )
     )
     version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
     write_audit(
@@ -196,7 +220,7 @@ def _apply(
             "suggestion",
             (suggestion["id"], a, b),
             request_id=request_id,
-            detail={"decision": decision.value, "effect": effect.value, "event": str(event["id"])},
+            detail={"decision": decision.value, "effect": effect.value, "event": str(event.id)},
         ),
     )
     updated = {**suggestion, "status": state.status.value, "version": version}
@@ -216,21 +240,21 @@ def confirmations(status: SuggestionStatus) -> int:
     return {SuggestionStatus.AWAITING_SECOND: 1, SuggestionStatus.CONFIRMED: 2}.get(status, 0)
 
 
-def decision_view(event: dict[str, Any], reverted: bool = False) -> dict[str, Any]:
+def decision_view(event: DecisionEvent, reverted: bool = False) -> dict[str, Any]:
     return {
-        "id": str(event["id"]),
-        "suggestion_id": str(event["suggestion_id"]) if event["suggestion_id"] else None,
-        "record_a": str(event["record_a"]),
-        "record_b": str(event["record_b"]),
-        "decision": event["decision"],
-        "note": event["note"],
-        "effect": event["effect"],
-        "reverts": str(event["reverts"]) if event["reverts"] else None,
+        "id": str(event.id),
+        "suggestion_id": str(event.suggestion_id) if event.suggestion_id else None,
+        "record_a": str(event.record_a),
+        "record_b": str(event.record_b),
+        "decision": event.decision,
+        "note": event.note,
+        "effect": event.effect,
+        "reverts": str(event.reverts) if event.reverts else None,
         "reverted": reverted,
-        "model_version": event["model_version"],
-        "user": event["user_name"],
-        "role": event["role"],
-        "created_at": event["created_at"].isoformat(),
+        "model_version": event.model_version,
+        "user": event.user_name,
+        "role": event.role,
+        "created_at": event.created_at.isoformat(),
     }
 
 
@@ -298,48 +322,43 @@ def revert(
         event = tx.decision(decision_id)
         if event is None:
             raise NotFound("no such decision")
-        if event["decision"] == DecisionKind.REVERT.value:
+        if event.decision == DecisionKind.REVERT.value:
             raise Conflict("a revert cannot be reverted; decide the suggestion again instead")
         if tx.reverted_ids([decision_id]):
             raise Conflict("this decision was already reverted")
-        affected = sorted(set(event["entities_before"]) | set(event["entities_after"]))
-        later = tx.later_decisions(event["seq"], affected)
+        affected = sorted(set(event.entities_before) | set(event.entities_after))
+        later = tx.later_decisions(event.seq, affected)
         if later:
-            names = ", ".join(f"{d['id']} ({d['decision']} by {d['user_name']})" for d in later)
+            names = ", ".join(f"{d.id} ({d.decision} by {d.user_name})" for d in later)
             raise Conflict(f"later decisions changed the same persons; revert them first: {names}")
         restore = {
-            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event["entities_before"].items()
+            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event.entities_before.items()
         }
         current = tx.entity_of(restore)
         tx.restore(restore)
-        suggestion = tx.suggestion(event["suggestion_id"]) if event["suggestion_id"] else None
+        suggestion = tx.suggestion(event.suggestion_id) if event.suggestion_id else None
         status = None
         if suggestion is not None:
             remaining = [
-                (d["decision"], d["user_id"])
+                (d.decision, d.user_id)
                 for d in _effective(tx, suggestion["id"])
-                if d["id"] != decision_id
+                if d.id != decision_id
             ]
             state = replay(remaining, suggestion["involves_minor"])
             version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
             status = {"id": str(suggestion["id"]), "status": state.status.value, "version": version}
         undo = tx.add_decision(
-            {
-                "suggestion_id": event["suggestion_id"],
-                "record_a": event["record_a"],
-                "record_b": event["record_b"],
-                "decision": DecisionKind.REVERT.value,
-                "note": reason,
-                "reverts": decision_id,
-                "effect": Effect.RESTORED.value if restore else Effect.NONE.value,
-                "entities_before": _stringify(current),
-                "entities_after": event["entities_before"],
-                "model_version": event["model_version"],
-                "user_id": user.id,
-                "user_name": user.name,
-                "role": user.role.value,
-                "organisation": user.organisation,
-            }
+            _event_row(
+                user,
+                event.suggestion_id,
+                (event.record_a, event.record_b),
+                DecisionKind.REVERT,
+                reason,
+                Effect.RESTORED if restore else Effect.NONE,
+                (_stringify(current), event.entities_before),
+                event.model_version,
+                reverts=decision_id,
+            )
         )
         write_audit(
             tx.c,
@@ -347,9 +366,9 @@ def revert(
             AuditEntry(
                 "revert",
                 "decision",
-                (decision_id, event["record_a"], event["record_b"]),
+                (decision_id, event.record_a, event.record_b),
                 request_id=request_id,
-                detail={"reason": reason, "event": str(undo["id"])},
+                detail={"reason": reason, "event": str(undo.id)},
             ),
         )
     return {"decision": decision_view(undo), "suggestion": status}

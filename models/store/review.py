@@ -77,6 +77,43 @@ def constraints_of(rows: Iterable[Any], wanted: set[Any] | None = None) -> tuple
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionEvent:
+    """One stored decision (or revert): who decided what on which pair, and the entity
+    changes it made (`entities_before` / `entities_after`, record id → entity id)."""
+
+    id: uuid.UUID
+    seq: int
+    suggestion_id: uuid.UUID | None
+    record_a: uuid.UUID
+    record_b: uuid.UUID
+    decision: str
+    note: str | None
+    reverts: uuid.UUID | None
+    effect: str
+    entities_before: dict[str, str | None]
+    entities_after: dict[str, str | None]
+    model_version: str | None
+    user_id: uuid.UUID
+    user_name: str
+    role: str
+    organisation: str | None
+    created_at: datetime
+
+
+def _event(row: Any) -> DecisionEvent:
+    return DecisionEvent(**row)
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionSync:
+    """What following a linkage run did to the suggestions."""
+
+    new: int
+    refreshed: int
+    withdrawn: int
+
+
+@dataclass(frozen=True, slots=True)
 class QueuePage:
     items: list[dict[str, Any]]
     total: int
@@ -90,7 +127,7 @@ def _pair_condition(record_ids: Sequence[uuid.UUID]) -> Any:
 
 def sync_suggestions_on(
     c: Connection, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
-) -> dict[str, int]:
+) -> SuggestionSync:
     """Make the open suggestions follow a linkage run, inside the caller's transaction.
 
     New uncertain pairs become pending suggestions; open ones are refreshed
@@ -182,7 +219,7 @@ def sync_suggestions_on(
             ),
             withdrawn,
         )
-    return {"new": len(inserts), "refreshed": len(refreshes), "withdrawn": len(withdrawn)}
+    return SuggestionSync(len(inserts), len(refreshes), len(withdrawn))
 
 
 class ReviewTx:
@@ -316,9 +353,9 @@ class ReviewTx:
                 .values(entity_id=None, updated_at=now)
             )
 
-    def decision(self, decision_id: uuid.UUID) -> dict[str, Any] | None:
+    def decision(self, decision_id: uuid.UUID) -> DecisionEvent | None:
         row = self.c.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        return dict(row._mapping) if row else None
+        return _event(row._mapping) if row else None
 
     def reverted_ids(self, decision_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         ids = list(decision_ids)
@@ -332,19 +369,19 @@ class ReviewTx:
             ).scalars()
         )
 
-    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         rows = self.c.execute(
             select(decisions)
             .where(decisions.c.suggestion_id == suggestion_id)
             .order_by(decisions.c.seq)
         )
-        return [dict(r._mapping) for r in rows]
+        return [_event(r._mapping) for r in rows]
 
-    def later_decisions(self, seq: int, record_ids: Sequence[str]) -> list[dict[str, Any]]:
+    def later_decisions(self, seq: int, record_ids: Sequence[str]) -> list[DecisionEvent]:
         """Effective decisions after `seq` that changed an entity of these records."""
         ids = [uuid.UUID(r) for r in record_ids]
         rows = [
-            dict(r._mapping)
+            _event(r._mapping)
             for chunk in chunks(ids)
             for r in self.c.execute(
                 select(decisions).where(
@@ -355,20 +392,21 @@ class ReviewTx:
         ]
         touched = set(record_ids)
         later = {
-            r["id"]: r
+            r.id: r
             for r in rows
-            if r["decision"] != DecisionKind.REVERT.value
-            and (set(r["entities_before"]) & touched or set(r["entities_after"]) & touched)
+            if r.decision != DecisionKind.REVERT.value
+            and (set(r.entities_before) & touched or set(r.entities_after) & touched)
         }
         for reverted in self.reverted_ids(later):
             later.pop(reverted, None)
-        return sorted(later.values(), key=lambda r: r["seq"])
+        return sorted(later.values(), key=lambda r: r.seq)
 
-    def add_decision(self, row: dict[str, Any]) -> dict[str, Any]:
+    def add_decision(self, row: dict[str, Any]) -> DecisionEvent:
+        """Append a decision event (`DecisionEvent`'s fields but id, seq and created_at)."""
         seq = self.c.execute(select(func.coalesce(func.max(decisions.c.seq), 0))).scalar_one()
         values = {"id": uuid.uuid4(), "seq": seq + 1, "created_at": datetime.now(UTC), **row}
         self.c.execute(insert(decisions).values(**values))
-        return values
+        return _event(values)
 
 
 class ReviewStore:
@@ -387,12 +425,12 @@ class ReviewStore:
 
     def sync_suggestions(
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
-    ) -> dict[str, int]:
+    ) -> SuggestionSync:
         """Make the open suggestions follow a linkage run (`sync_suggestions_on`), in its
         own transaction."""
         with self.engine.begin() as c:
             counts = sync_suggestions_on(c, rows, scope)
-        if counts["new"] >= ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
+        if counts.new >= ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
             with self.engine.connect() as c:
                 c.execute(text("ANALYZE suggestions"))
                 c.commit()
@@ -458,9 +496,9 @@ class ReviewStore:
         )
         return QueuePage(items, total, next_cursor)
 
-    def decisions_touching(self, record_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    def decisions_touching(self, record_ids: Sequence[uuid.UUID]) -> list[DecisionEvent]:
         """Every decision event on a pair involving these records, oldest first."""
-        rows: dict[uuid.UUID, dict[str, Any]] = {}
+        rows: dict[uuid.UUID, DecisionEvent] = {}
         with self.engine.connect() as c:
             for chunk in chunks(list(record_ids)):
                 for r in c.execute(
@@ -468,17 +506,16 @@ class ReviewStore:
                         or_(decisions.c.record_a.in_(chunk), decisions.c.record_b.in_(chunk))
                     )
                 ):
-                    rows[r.id] = dict(r._mapping)
-        return sorted(rows.values(), key=lambda r: r["seq"])
+                    rows[r.id] = _event(r._mapping)
+        return sorted(rows.values(), key=lambda r: r.seq)
 
-    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         with self.engine.connect() as c:
             return ReviewTx(c).decisions_of_suggestion(suggestion_id)
 
-    def get_decision(self, decision_id: uuid.UUID) -> dict[str, Any] | None:
+    def get_decision(self, decision_id: uuid.UUID) -> DecisionEvent | None:
         with self.engine.connect() as c:
-            row = c.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        return dict(row._mapping) if row else None
+            return ReviewTx(c).decision(decision_id)
 
     def review_constraints(self) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
         """Every confirmed (must-link) and rejected (cannot-link) pair, by record id."""
