@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from models.records import PersonRecord
 from models.store.base import MAX_PAGE
 from service.context import EVERYONE, Actor, UseCases
 from service.protection import record_view
@@ -24,6 +25,11 @@ class RecordPage:
     offset: int
 
 
+def _view(record: PersonRecord, actor: Actor) -> dict[str, Any]:
+    """The record as a user may see it; whole for the operator at the command line."""
+    return record_view(record, actor.user) if actor.user else record.model_dump(mode="json")
+
+
 class Records(UseCases):
     def get_record(self, actor: Actor, record_id: UUID) -> dict[str, Any] | None:
         """The record as the actor may see it (None when there is none)."""
@@ -32,7 +38,7 @@ class Records(UseCases):
         if record is None:
             return None
         self.audit(actor, "read_record", "record", [record_id])
-        return record_view(record, actor.user) if actor.user else record.model_dump(mode="json")
+        return _view(record, actor)
 
     def list_records(
         self,
@@ -44,10 +50,7 @@ class Records(UseCases):
     ) -> RecordPage:
         actor.require(READ_RECORDS)
         page = self.store.list_records(filters, limit, offset, name)
-        items = [
-            record_view(r, actor.user) if actor.user else r.model_dump(mode="json")
-            for r in page.items
-        ]
+        items = [_view(r, actor) for r in page.items]
         self.audit(
             actor,
             "list_records",
