@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from models.review import DECIDED_STATUSES
 from models.store.batches import chunks
-from models.store.review import SuggestionSync, constraints_of, sync_suggestions_on
+from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
 from models.tables import blocking_keys, entities, match_pairs, person_records, suggestions
 
 SMALL_ASSIGNMENT = 50

@@ -1,4 +1,4 @@
-"""Suggestions, decision events and the entity changes they make.
+"""The review queue, decision events and the entity changes they make.
 
 A decision is read, checked and written inside one serialised transaction
 (`BEGIN IMMEDIATE` on SQLite, a transaction-level advisory lock on
@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    bindparam,
     func,
     insert,
     literal,
@@ -30,8 +29,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import Uuid
 
-from models.review import DECIDED_STATUSES, OPEN_STATUSES, DecisionKind, SuggestionStatus
+from models.review import DECIDED_STATUSES, DecisionKind
 from models.store.batches import chunks
+from models.store.suggestions import (
+    PAIR_COLUMNS,
+    SuggestionSync,
+    constraints_of,
+    new_suggestion,
+    sync_suggestions_on,
+)
 from models.tables import decisions, entities, match_pairs, person_records, suggestions
 
 REVIEW_LOCK = 7_340_112
@@ -40,40 +46,6 @@ QUEUE_FILTERS = ("status", "involves_minor", "organisation", "case_type")
 COUNT_CAP = 1_000
 """A queue page counts matching suggestions up to here: a bounded cost per request."""
 ANALYZE_AFTER = 10_000
-
-
-_PAIR_COLUMNS = (
-    suggestions.c.id,
-    suggestions.c.record_a,
-    suggestions.c.record_b,
-    suggestions.c.status,
-    suggestions.c.probability,
-    suggestions.c.model_version,
-)
-"""A suggestion as a scored pair: what refreshing the queue and learning read."""
-
-
-def _new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """A scored pair as a fresh, pending suggestion."""
-    return {
-        "id": uuid.uuid4(),
-        "status": SuggestionStatus.PENDING.value,
-        "version": 1,
-        "confirmed_by": None,
-        "created_at": now,
-        "updated_at": now,
-        **row,
-    }
-
-
-def constraints_of(rows: Iterable[Any], wanted: set[Any] | None = None) -> tuple[list, list]:
-    """Confirmed (must-link) and rejected (cannot-link) pairs of `(a, b, status)` rows whose
-    second record is in `wanted` (all when None)."""
-    must, cannot = [], []
-    for a, b, status in rows:
-        if wanted is None or b in wanted:
-            (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
-    return must, cannot
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,121 +77,11 @@ def _event(row: Any) -> DecisionEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class SuggestionSync:
-    """What following a linkage run did to the suggestions."""
-
-    new: int
-    refreshed: int
-    withdrawn: int
-
-
-@dataclass(frozen=True, slots=True)
 class QueuePage:
     items: list[dict[str, Any]]
     total: int
     """How many suggestions match, counted up to COUNT_CAP + 1 (a bounded cost)."""
     next_cursor: tuple[int, float, str] | None
-
-
-def _pair_condition(record_ids: Sequence[uuid.UUID]) -> Any:
-    return or_(suggestions.c.record_a.in_(record_ids), suggestions.c.record_b.in_(record_ids))
-
-
-def sync_suggestions_on(
-    c: Connection, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
-) -> SuggestionSync:
-    """Make the open suggestions follow a linkage run, inside the caller's transaction.
-
-    New uncertain pairs become pending suggestions; open ones are refreshed
-    (new probability, reasons and model: their version moves, so a reviewer
-    holding the old one is told); open ones the run no longer finds
-    uncertain are withdrawn. Decided suggestions are never touched. `scope`
-    limits withdrawal to pairs involving those records (an incremental run);
-    None means the run covered everything.
-    """
-    now = datetime.now(UTC)
-    query = select(*_PAIR_COLUMNS)
-    existing: dict[tuple[Any, Any], Any] = {}
-    if scope is None:
-        existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
-    else:
-        for chunk in chunks(list(scope)):
-            existing.update(
-                {
-                    (r.record_a, r.record_b): r
-                    for r in c.execute(query.where(_pair_condition(chunk)))
-                }
-            )
-    inserts, refreshes = [], []
-    seen: set[tuple[Any, Any]] = set()
-    for row in rows:
-        key = (row["record_a"], row["record_b"])
-        seen.add(key)
-        found = existing.get(key)
-        if found is None:
-            inserts.append(_new_suggestion(row, now))
-            continue
-        withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
-        changed = (
-            abs(found.probability - row["probability"]) > 1e-9
-            or found.model_version != row["model_version"]
-        )
-        if withdrawn_before or (found.status in OPEN_STATUSES and changed):
-            status = SuggestionStatus.PENDING.value if withdrawn_before else found.status
-            refreshes.append({**row, "sid": found.id, "new_status": status})
-    withdrawn = [
-        {"sid": r.id}
-        for key, r in existing.items()
-        if key not in seen and r.status in OPEN_STATUSES
-    ]
-    for chunk in chunks(inserts, 5000):
-        c.execute(insert(suggestions), list(chunk))
-    if refreshes:
-        c.execute(
-            update(suggestions)
-            .where(suggestions.c.id == bindparam("sid"))
-            .values(
-                status=bindparam("new_status"),
-                probability=bindparam("probability"),
-                model_version=bindparam("model_version"),
-                reasons=bindparam("reasons"),
-                queue_group=bindparam("queue_group"),
-                uncertainty=bindparam("uncertainty"),
-                involves_minor=bindparam("involves_minor"),
-                tracing_request=bindparam("tracing_request"),
-                version=suggestions.c.version + 1,
-                updated_at=now,
-            ),
-            [
-                {
-                    k: r[k]
-                    for k in (
-                        "sid",
-                        "new_status",
-                        "probability",
-                        "model_version",
-                        "reasons",
-                        "queue_group",
-                        "uncertainty",
-                        "involves_minor",
-                        "tracing_request",
-                    )
-                }
-                for r in refreshes
-            ],
-        )
-    if withdrawn:
-        c.execute(
-            update(suggestions)
-            .where(suggestions.c.id == bindparam("sid"))
-            .values(
-                status=SuggestionStatus.WITHDRAWN.value,
-                version=suggestions.c.version + 1,
-                updated_at=now,
-            ),
-            withdrawn,
-        )
-    return SuggestionSync(len(inserts), len(refreshes), len(withdrawn))
 
 
 class ReviewTx:
@@ -240,7 +102,7 @@ class ReviewTx:
         return dict(row._mapping) if row else None
 
     def add_suggestion(self, row: dict[str, Any]) -> dict[str, Any]:
-        values = _new_suggestion(row, datetime.now(UTC))
+        values = new_suggestion(row, datetime.now(UTC))
         self.c.execute(insert(suggestions).values(**values))
         return values
 
@@ -532,6 +394,6 @@ class ReviewStore:
         """Pairs reviewers settled (confirmed or rejected), with the model that suggested them."""
         with self.engine.connect() as c:
             rows = c.execute(
-                select(*_PAIR_COLUMNS).where(suggestions.c.status.in_(DECIDED_STATUSES))
+                select(*PAIR_COLUMNS).where(suggestions.c.status.in_(DECIDED_STATUSES))
             )
             return [dict(r._mapping) for r in rows]
