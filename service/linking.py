@@ -132,7 +132,9 @@ def _store_keys_and_find_candidates(
     tx.replace_blocking_keys({r["id"]: k for r, k in zip(together, keys, strict=True)})
     keys = keys[: len(new)]
     clock("keys")
-    return tx.candidates({k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude=new_ids)
+    return tx.candidate_records(
+        {k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude=new_ids
+    )
 
 
 def _pair_rows(

@@ -274,7 +274,7 @@ class LinkTx:
         """Store the blocking keys of these records, replacing their old ones."""
         replace_keys(self.c, keys)
 
-    def candidates(
+    def candidate_records(
         self,
         keys: Iterable[str],
         cap_of: Callable[[str], int],
@@ -282,6 +282,8 @@ class LinkTx:
         exclude: Iterable[uuid.UUID] = (),
         limit: int = 300,
     ) -> list[dict[str, Any]]:
+        """The records sharing a blocking key with their `fields` (`Store.candidates` gives
+        their ids only)."""
         return candidate_records(self.c, keys, cap_of, fields, exclude, limit)
 
     def save_pairs(

@@ -45,7 +45,7 @@ def test_candidate_records_carry_the_fields_asked_but_not_the_excluded(store: St
     load(store)
     wanted = _keys(store, {"A-1": ["n:traore"], "A-2": ["n:traore"]})
     with store.linking() as tx:
-        found = tx.candidates({"n:traore"}, lambda _: 10, FIELDS, exclude=[wanted["A-1"]])
+        found = tx.candidate_records({"n:traore"}, lambda _: 10, FIELDS, exclude=[wanted["A-1"]])
     assert found == [
         {"id": wanted["A-2"], "source": "ONG-A", "record_id": "A-2", "full_name": "TRAORÉ Aminata"}
     ]
