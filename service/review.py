@@ -9,11 +9,9 @@ transaction with its audit row; a revert is another event that restores
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from matching.cluster import cluster, members
 from models.review import DECIDED_STATUSES, DecisionKind, Effect, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
@@ -21,6 +19,7 @@ from models.store.review import DecisionEvent, ReviewTx
 from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from service.merging import merge, split, stringify
 from service.registry import active_model
 from service.scoring import score_pair, suggestion_row
 
@@ -28,6 +27,20 @@ DECIDE = frozenset({REVIEWER})
 """Decisions are reviewers' work only: an admin may revert one, with a reason, but never
 decides."""
 REVERT = frozenset({ADMIN, REVIEWER})
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What a decision, a direct link or a revert did: the decision event as shown, the
+    suggestion's new state (None for a revert of a decision without one) and, after a
+    decision, the ETag the suggestion now carries."""
+
+    decision: dict[str, Any]
+    suggestion: dict[str, Any] | None
+    etag: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"decision": self.decision, "suggestion": self.suggestion}
 
 
 def etag(suggestion: dict[str, Any]) -> str:
@@ -45,83 +58,6 @@ def _check_precondition(suggestion: dict[str, Any], if_match: str | None) -> Non
             f"the suggestion changed since you read it (now version {suggestion['version']}, "
             f"status {suggestion['status']}): read it again before deciding"
         )
-
-
-def _stringify(mapping: dict[uuid.UUID, uuid.UUID | None]) -> dict[str, str | None]:
-    return {str(r): str(e) if e else None for r, e in mapping.items()}
-
-
-def _merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]:
-    """Put the entities of a and b together, unless a reviewer or a case forbids it."""
-    current = tx.entity_of([a, b])
-    entity_a, entity_b = current.get(a), current.get(b)
-    if entity_a is not None and entity_a == entity_b:
-        return Effect.NONE, {}, {}
-    found = tx.members([e for e in (entity_a, entity_b) if e])
-    side_a = {r for r, e in found.items() if entity_a and e == entity_a} | {a}
-    side_b = {r for r, e in found.items() if entity_b and e == entity_b} | {b}
-    everyone = sorted(side_a | side_b, key=str)
-    cases = tx.cases_of(everyone)
-    shared = {cases[r] for r in side_a if cases.get(r)} & {cases[r] for r in side_b if cases.get(r)}
-    if shared:
-        source, case_id = next(iter(shared))
-        raise Conflict(
-            f"the two persons both appear in case {case_id} of {source}: one person appears "
-            "once in a case, so they cannot be merged"
-        )
-    _, cannot = tx.constraints(everyone)
-    for x, y in cannot:
-        if (x in side_a and y in side_b) or (x in side_b and y in side_a):
-            raise Conflict(
-                f"a reviewer rejected records {x} and {y} as the same person; revert that "
-                "decision before merging these persons"
-            )
-    before = {r: found[r] if r in found else current.get(r) for r in everyone}
-    target = entity_a or entity_b or uuid.uuid4()
-    after = {r: target for r in everyone}
-    tx.assign(after)
-    return Effect.MERGED, _stringify(before), _stringify(after)
-
-
-def _split(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, threshold: float) -> tuple[Effect, dict, dict]:
-    """Separate a and b when they are in one entity: re-cluster its records with the new
-    rejection; the part holding `a` keeps the entity id."""
-    current = tx.entity_of([a, b])
-    entity = current.get(a)
-    if entity is None or entity != current.get(b):
-        return Effect.NONE, {}, {}
-    rows = sorted(tx.members([entity]), key=str)
-    index = {r: i for i, r in enumerate(rows)}
-    pairs = [(index[x], index[y], p) for x, y, p in tx.scored_pairs(rows)]
-    must, cannot = tx.constraints(rows)
-    case_codes: dict[tuple[str, str], int] = {}
-    cases = tx.cases_of(rows)
-    case = np.array(
-        [case_codes.setdefault(cases[r], len(case_codes)) if cases.get(r) else -1 for r in rows]
-    )
-    result = cluster(
-        len(rows),
-        np.array([p[0] for p in pairs], dtype=np.int64),
-        np.array([p[1] for p in pairs], dtype=np.int64),
-        np.array([p[2] for p in pairs], dtype=float),
-        threshold,
-        case=case,
-        must_link=[(index[x], index[y]) for x, y in must],
-        cannot_link=[(index[x], index[y]) for x, y in [*cannot, (a, b)]],
-    )
-    if result.labels[index[a]] == result.labels[index[b]]:
-        raise Conflict(
-            "confirmed decisions keep these two records in one person; revert them first"
-        )
-    after: dict[uuid.UUID, uuid.UUID] = {}
-    for group in members(result.labels).values():
-        ids = [rows[i] for i in group]
-        target = entity if a in ids else uuid.uuid4()
-        after.update({r: target for r in ids})
-    before = {r: entity for r in rows}
-    moved = {r: e for r, e in after.items() if e != entity}
-    tx.assign(moved)
-    return Effect.SPLIT, _stringify(before), _stringify(after)
 
 
 def _effective(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
@@ -172,7 +108,7 @@ def _apply(
     decision: DecisionKind,
     note: str | None,
     request_id: str | None,
-) -> dict[str, Any]:
+) -> Decided:
     status = SuggestionStatus(suggestion["status"])
     if status in DECIDED_STATUSES:
         raise Conflict(
@@ -194,9 +130,9 @@ def _apply(
     a, b = suggestion["record_a"], suggestion["record_b"]
     effect, before, after = Effect.NONE, {}, {}
     if state.status is SuggestionStatus.CONFIRMED:
-        effect, before, after = _merge(tx, a, b)
+        effect, before, after = merge(tx, a, b)
     elif state.status is SuggestionStatus.REJECTED:
-        effect, before, after = _split(tx, a, b, active_model(store).match_threshold)
+        effect, before, after = split(tx, a, b, active_model(store).match_threshold)
     elif state.status is SuggestionStatus.AWAITING_SECOND:
         effect = Effect.FIRST_CONFIRMATION
     event = tx.add_decision(
@@ -224,16 +160,16 @@ def _apply(
         ),
     )
     updated = {**suggestion, "status": state.status.value, "version": version}
-    return {
-        "decision": decision_view(event),
-        "suggestion": {
+    return Decided(
+        decision_view(event),
+        {
             "id": str(suggestion["id"]),
             "status": state.status.value,
             "version": version,
             "confirmations": confirmations(state.status),
         },
-        "etag": etag(updated),
-    }
+        etag(updated),
+    )
 
 
 def confirmations(status: SuggestionStatus) -> int:
@@ -266,7 +202,7 @@ def decide(
     note: str | None,
     if_match: str | None,
     request_id: str | None = None,
-) -> dict[str, Any]:
+) -> Decided:
     with store.review_transaction() as tx:
         suggestion = tx.suggestion(suggestion_id)
         if suggestion is None:
@@ -283,7 +219,7 @@ def link_records(
     decision: DecisionKind,
     note: str | None,
     request_id: str | None = None,
-) -> dict[str, Any]:
+) -> Decided:
     """A reviewer links (or unlinks) two records directly: the pair becomes a suggestion
     (scored now if it was never suggested) and the decision is applied to it."""
     if record_a == record_b:
@@ -315,7 +251,7 @@ def revert(
     decision_id: uuid.UUID,
     reason: str,
     request_id: str | None = None,
-) -> dict[str, Any]:
+) -> Decided:
     """Undo one decision: its entity changes are restored exactly, the suggestion's state
     is replayed without it. A decision that later decisions built on is reverted after them."""
     with store.review_transaction() as tx:
@@ -355,7 +291,7 @@ def revert(
                 DecisionKind.REVERT,
                 reason,
                 Effect.RESTORED if restore else Effect.NONE,
-                (_stringify(current), event.entities_before),
+                (stringify(current), event.entities_before),
                 event.model_version,
                 reverts=decision_id,
             )
@@ -371,7 +307,7 @@ def revert(
                 detail={"reason": reason, "event": str(undo.id)},
             ),
         )
-    return {"decision": decision_view(undo), "suggestion": status}
+    return Decided(decision_view(undo), status)
 
 
 class Review(UseCases):
@@ -382,7 +318,7 @@ class Review(UseCases):
         decision: DecisionKind,
         note: str | None,
         if_match: str | None,
-    ) -> dict[str, Any]:
+    ) -> Decided:
         """Decide a suggestion read at the version `if_match` names; the result carries
         the suggestion's new ETag."""
         actor.require(DECIDE)
@@ -398,14 +334,14 @@ class Review(UseCases):
         record_b: uuid.UUID,
         decision: DecisionKind,
         note: str | None,
-    ) -> dict[str, Any]:
+    ) -> Decided:
         actor.require(DECIDE)
         assert actor.user is not None
         return link_records(
             self.store, actor.user, record_a, record_b, decision, note, actor.request_id
         )
 
-    def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> dict[str, Any]:
+    def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
         actor.require(REVERT)
         assert actor.user is not None
         return revert(self.store, actor.user, decision_id, reason, actor.request_id)

@@ -137,9 +137,10 @@ def post_decision(
     response: Response,
     if_match: Annotated[str | None, Header(alias="If-Match", max_length=200)] = None,
 ) -> Any:
-    result = service.decide(actor, suggestion_id, DecisionKind(body.decision), body.note, if_match)
-    response.headers["ETag"] = result.pop("etag")
-    return result
+    decided = service.decide(actor, suggestion_id, DecisionKind(body.decision), body.note, if_match)
+    if decided.etag:
+        response.headers["ETag"] = decided.etag
+    return decided.body()
 
 
 @router.post("/links", response_model=DecisionResult, status_code=201)
@@ -147,9 +148,7 @@ def post_link(body: LinkRequest, actor: ActorDep, service: ServiceDep) -> Any:
     """Link (or unlink) two records directly; a link involving a minor still needs a second
     reviewer's confirmation on the suggestion it creates."""
     kind = DecisionKind.MATCH if body.action == "link" else DecisionKind.NON_MATCH
-    result = service.link_records(actor, body.record_a, body.record_b, kind, body.note)
-    result.pop("etag", None)
-    return result
+    return service.link_records(actor, body.record_a, body.record_b, kind, body.note).body()
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionView)
@@ -165,4 +164,4 @@ def revert_decision(
     service: ServiceDep,
 ) -> Any:
     """Undo a decision with a reason: the persons are restored exactly as they were."""
-    return service.revert(actor, decision_id, body.reason)
+    return service.revert(actor, decision_id, body.reason).body()
