@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/nrm db upgrade
 	$(BIN)/nrm import $(DEMO)/records.csv --relations $(DEMO)/relations.csv
-	$(BIN)/python -m api.demo_user
+	$(BIN)/python -m service.demo_users
 
 run: demo
 	@echo ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from typing import Any
@@ -9,73 +10,23 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.errors import UseCaseError
+from api.bodylimit import BodyLimit
 from api.routes import audit, entities, health, me, records, review, search
 from api.schemas import ERROR_RESPONSES
-from api.service import Service
-from models.store import Store, StoreError
+from service import Service, Store
+from service.errors import StoreError, TooManyRequests, UseCaseError
 
-MAX_BODY = 64 * 1024
-"""No request body of this API needs more; bigger ones are refused before being read."""
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-
-class BodyLimit:
-    """Refuse bodies over MAX_BODY (413), whether they announce their length or not."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            await _too_large(send)
-            return
-        seen = 0
-
-        async def limited() -> Any:
-            nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
-                raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-async def _too_large(send: Any) -> None:
-    body = b'{"detail":"request body too large (at most 65536 bytes)"}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def app_from_environment() -> FastAPI:
     """The app on the database `NRM_DATABASE_URL` names (what `nrm serve` runs, in each
     worker process)."""
-    return create_app(Store.open())
+    return create_app(Service.open())
 
 
-def create_app(store: Store) -> FastAPI:
+def create_app(backend: Store | Service) -> FastAPI:
+    """The app on a service (or on a store, which it wraps in one)."""
     app = FastAPI(
         title="nrm-tracing",
         version="0.2.0",
@@ -85,7 +36,7 @@ def create_app(store: Store) -> FastAPI:
             "token (`nrm user add`). Answers are in French unless `Accept-Language: en`."
         ),
     )
-    app.state.service = Service(store)
+    app.state.service = backend if isinstance(backend, Service) else Service(backend)
     app.include_router(health.router)
     for module in (me, records, search, review, entities, audit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
@@ -106,6 +57,9 @@ def create_app(store: Store) -> FastAPI:
 
     @app.exception_handler(UseCaseError)
     def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
+        headers = None
+        if isinstance(exc, TooManyRequests):
+            headers = {"Retry-After": str(math.ceil(exc.retry_after))}
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
 
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -10,19 +9,19 @@ from typing import Any
 
 import click
 
-from api.progress import Progress, count_lines
 from models.database import ENV_VAR
-from models.store import Store, StoreError
-from models.store.audit import AuditEntry
 from models.users import UserRole
+from service import Actor, Service
+from service.errors import StoreError
+from service.progress import Progress, count_lines
 
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
 
 
-def _store(url: str | None) -> Store:
+def _service(url: str | None) -> Service:
     try:
-        return Store.open(url)
+        return Service.open(url)
     except Exception as exc:
         raise click.ClickException(f"cannot open the database: {exc}") from exc
 
@@ -63,9 +62,7 @@ def import_command(
     db_url: str | None,
 ) -> None:
     """Load RECORDS (CSV or XLSX) into the database and link the new rows. All or nothing."""
-    from api.service import Service
-
-    service = Service(_store(db_url))
+    service = _service(db_url)
     total = count_lines(str(records)) - 1 if records.suffix.lower() == ".csv" else None
     progress = Progress("rows read", total=total, enabled=None if not as_json else False)
     report = service.import_file(
@@ -75,6 +72,7 @@ def import_command(
         dry_run=dry_run,
         link=not no_link,
         on_rows=progress.advance,
+        actor=Actor.operator("nrm import"),
     )
     progress.done()
     if as_json:
@@ -121,7 +119,7 @@ def _print_import(summary: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
 def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool) -> None:
     """Deduplicate RECORDS file to file (no database): CLUSTERS.csv and optionally PAIRS.csv."""
-    from api.linking import LinkInputError, link_file
+    from service.linkfile import LinkInputError, link_file
 
     try:
         summary = link_file(records, out, pairs_out, progress=not as_json)
@@ -150,9 +148,7 @@ def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool
 def relink_command(no_household: bool, as_json: bool, db_url: str | None) -> None:
     """Link the whole stored population again: refit the model, rebuild the blocking keys,
     keep entity ids where membership allows."""
-    from api.linking import relink_all
-
-    summary = relink_all(_store(db_url), household=not no_household)
+    summary = _service(db_url).relink(Actor.operator("nrm relink"), household=not no_household)
     if as_json:
         _emit(summary)
     else:
@@ -185,8 +181,6 @@ def search_command(
     db_url: str | None,
 ) -> None:
     """Ranked persons (entities) matching a description."""
-    from api.linking import search
-
     if not any((name, village, father, mother)):
         raise click.UsageError("give at least --name, --village, --father or --mother")
     description = {
@@ -197,21 +191,7 @@ def search_command(
         "father_name": father,
         "mother_name": mother,
     }
-    store = _store(db_url)
-    results = search(store, description, top)
-    store.audit(
-        None,
-        AuditEntry(
-            "search",
-            "entity",
-            tuple(hit["entity_id"] for hit in results),
-            detail={
-                "via": "nrm search",
-                "os_user": getpass.getuser(),
-                "query": {k: v for k, v in description.items() if v is not None},
-            },
-        ),
-    )
+    results = _service(db_url).search(Actor.operator("nrm search"), description, top, limited=False)
     if as_json:
         _emit(results)
         return
@@ -249,12 +229,11 @@ def model_train(
 ) -> None:
     """Learn from reviewers' decisions; switch only when the new model is better on
     held-out decisions."""
-    from api.training import train_model
     from matching.learned import NotEnoughDecisions
 
     try:
-        report = train_model(
-            _store(db_url),
+        report = _service(db_url).train_model(
+            Actor.operator("nrm model train"),
             seed=seed,
             holdout=holdout,
             min_decisions=min_decisions,
@@ -306,8 +285,7 @@ def serve_command(host: str, port: int, workers: int, db_url: str | None) -> Non
 
     from models.database import ENV_VAR
 
-    store = _store(db_url)
-    store.close()
+    _service(db_url).close()
     if db_url:
         os.environ[ENV_VAR] = db_url
     click.echo(f"nrm-tracing on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
@@ -354,7 +332,9 @@ def user_group() -> None:
 def user_add(name: str, role: str, org: str | None, as_json: bool, db_url: str | None) -> None:
     """Create a user and print its API token once (only its hash is stored)."""
     try:
-        user, token = _store(db_url).add_user(name, UserRole(role), org)
+        user, token = _service(db_url).add_user(
+            Actor.operator("nrm user add"), name, UserRole(role), org
+        )
     except StoreError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -369,7 +349,7 @@ def user_add(name: str, role: str, org: str | None, as_json: bool, db_url: str |
 @db_option
 def user_revoke(name: str, db_url: str | None) -> None:
     """Revoke a user's token."""
-    if not _store(db_url).revoke_user(name):
+    if not _service(db_url).revoke_user(Actor.operator("nrm user revoke"), name):
         click.echo(f'error: no active user named "{name}"', err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"revoked {name}")

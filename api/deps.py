@@ -1,4 +1,5 @@
-"""FastAPI dependencies: the store, the authenticated user, the role matrix, the request."""
+"""FastAPI dependencies: the service, the authenticated user, the role matrix, the acting
+user with what the audit rows of the request carry."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.access import allowed
-from api.service import Service
-from models.store.audit import AuditEntry
 from models.users import User
+from service import Actor, Service
 
 _bearer = HTTPBearer(auto_error=False)
 _LANG = re.compile(r"^\s*([a-zA-Z]{2})")
@@ -36,16 +36,8 @@ def current_user(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = service.store.user_by_token(credentials.credentials)
+    user = service.authenticate(credentials.credentials, request.state.request_id, request.url.path)
     if user is None:
-        service.store.audit(
-            None,
-            AuditEntry(
-                "authentication_failed",
-                request_id=request.state.request_id,
-                detail={"path": request.url.path},
-            ),
-        )
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "invalid or revoked token",
@@ -93,3 +85,11 @@ async def context(
 
 
 ContextDep = Annotated[Context, Depends(context)]
+
+
+def acting(user: Authorized, context: ContextDep) -> Actor:
+    """The authenticated user acting in this request, as the use cases take it."""
+    return Actor(user, context.request_id, context.purpose, context.lang)
+
+
+ActorDep = Annotated[Actor, Depends(acting)]

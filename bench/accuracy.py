@@ -33,8 +33,6 @@ from typing import Any
 
 import numpy as np
 
-from api.linking import _review_unmerged, valid_rows
-from api.memory import collector_paused
 from bench import contingency
 from bench.accuracy_tables import calibration_table, engine_table, group_table, table
 from bench.common import generated_set, save
@@ -44,6 +42,9 @@ from matching.blocking import candidate_pairs
 from matching.columns import Columns, build_columns
 from matching.model import default_model
 from matching.pipeline import link
+from service.linkfile import valid_rows
+from service.linking import review_unmerged
+from service.memory import collector_paused
 
 GROUPS = NAMING_GROUPS
 DEFAULT_HOUSEHOLDS, DEFAULT_SEED = 6000, 2026
@@ -81,7 +82,7 @@ def run_engine(records: Path, household: bool) -> EngineRun:
         prepared = time.perf_counter()
         result = link(columns, default_model(), household=household, keep="review")
     seconds = time.perf_counter() - started
-    band = _review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
+    band = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
     return EngineRun(
         [str(i) for i in result.columns.ids],
         contingency.codes(result.clusters.labels),

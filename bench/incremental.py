@@ -48,9 +48,6 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from api.importer import import_records
-from api.linking import MATCH_FIELDS, link_import, relink_all
-from api.suggestions import active_model
 from bench.common import (
     POSTGRES,
     RESULTS,
@@ -66,6 +63,9 @@ from matching.pipeline import match_new
 from models.store import Store
 from models.store.linking import candidate_records
 from models.tables import blocking_keys, metadata, person_records
+from service.importing import import_records
+from service.linking import MATCH_FIELDS, link_import, relink_all
+from service.registry import active_model
 
 HELD_OUT = 100
 TARGET_P95_MS = 50

@@ -32,12 +32,13 @@ from typing import Any
 import requests
 from sqlalchemy import func, select
 
-from api.suggestions import active_model, reasons_of, score_pairs, suggestion_row
 from bench.common import ROOT, create_postgres_database, generated_set, save
 from matching.text import name_key
 from models.store import Store
 from models.tables import person_records, suggestions
 from models.users import UserRole
+from service.registry import active_model
+from service.scoring import reasons_of, score_pairs, suggestion_row
 
 TARGET_MS = 50.0
 PORT = 8765

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+from types import NoneType, UnionType
+from typing import Any, get_args, get_origin
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -20,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+
+from models.records import RECORD_FIELDS, PersonRecordIn, kept
 
 metadata = MetaData()
 
@@ -42,38 +48,34 @@ cases = Table(
 )
 
 
+def _value_column(name: str) -> Column:
+    """The column of record field `name`: its SQL type from the field's Python type and
+    `Kept.length`, nullable when the field may be None."""
+    annotation = PersonRecordIn.model_fields[name].annotation
+    optional = get_origin(annotation) is UnionType and NoneType in get_args(annotation)
+    if optional:
+        annotation = next(a for a in get_args(annotation) if a is not NoneType)
+    base = get_origin(annotation) or annotation
+    length = kept(name).length
+    kind: Any
+    if base is date:
+        kind = Date
+    elif base is bool:
+        kind = Boolean
+    elif base is int:
+        kind = Integer
+    elif base is dict:
+        kind = JSON
+    else:
+        kind = String(length) if length else Text
+    return Column(name, kind, nullable=optional)
+
+
 def record_value_columns() -> list[Column]:
-    """The columns an import writes; the staging table of an import has the same ones."""
+    """The columns an import writes (every record field, then the digest of their values);
+    the staging table of an import has the same ones."""
     return [
-        Column("source", String(120), nullable=False),
-        Column("record_id", String(200), nullable=False),
-        Column("case_id", String(200)),
-        Column("case_type", String(40)),
-        Column("role", String(40)),
-        Column("registered_on", Date),
-        Column("full_name", Text),
-        Column("family_name", Text),
-        Column("given_names", Text),
-        Column("aliases", Text),
-        Column("sex", String(1)),
-        Column("birth_date", Text),
-        Column("birth_earliest", Date),
-        Column("birth_latest", Date),
-        Column("birth_precision", String(20)),
-        Column("birth_placeholder", Boolean, nullable=False),
-        Column("age", Integer),
-        Column("age_estimated", Boolean, nullable=False),
-        Column("origin_village", Text),
-        Column("origin_commune", Text),
-        Column("origin_cercle", Text),
-        Column("origin_region", Text),
-        Column("father_name", Text),
-        Column("mother_name", Text),
-        Column("phone", Text),
-        Column("nationality", Text),
-        Column("return_consent", String(3)),
-        Column("current_location", Text),
-        Column("extra", JSON, nullable=False),
+        *(_value_column(name) for name in RECORD_FIELDS),
         Column("content_hash", String(32), nullable=False),
     ]
 

@@ -21,7 +21,7 @@ from models.birthdates import (
     parse_plain_date,
 )
 from models.recordfile import read_table
-from models.records import RECORD_COLUMNS, CaseType, RelationKind, Role
+from models.records import RECORD_COLUMNS, TEXT_FIELDS, CaseType, RelationKind, Role
 
 DEFAULT_SOURCE = "unspecified"
 
@@ -46,22 +46,6 @@ _CONSENT = {"yes": "yes", "oui": "yes", "y": "yes", "o": "yes", "no": "no", "non
 _CASE_TYPES = {c.value for c in CaseType}
 _ROLES = {r.value for r in Role}
 _RELATIONS = {r.value for r in RelationKind}
-_TEXT_COLUMNS = (
-    "case_id",
-    "full_name",
-    "family_name",
-    "given_names",
-    "aliases",
-    "origin_village",
-    "origin_commune",
-    "origin_cercle",
-    "origin_region",
-    "father_name",
-    "mother_name",
-    "phone",
-    "nationality",
-    "current_location",
-)
 KNOWN_COLUMNS = frozenset(RECORD_COLUMNS)
 NAME_COLUMNS = ("full_name", "family_name", "given_names")
 """A row needs at least one of these."""
@@ -101,7 +85,7 @@ def validate_record(
         errors.append(FieldError(row, "record_id", "missing"))
     out["record_id"] = record_id
     out["source"] = _clean(raw.get("source")) or default_source
-    for column in _TEXT_COLUMNS:
+    for column in TEXT_FIELDS:
         out[column] = _clean(raw.get(column))
     if not (out["full_name"] or out["family_name"] or out["given_names"]):
         errors.append(

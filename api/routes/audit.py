@@ -8,10 +8,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from api.deps import Authorized, ContextDep, ServiceDep
+from api.deps import ActorDep, ServiceDep
 from api.schemas import AuditPage
-from models.store.base import MAX_PAGE
 from models.users import UserRole
+from service.records import MAX_PAGE
 
 router = APIRouter(tags=["audit"])
 
@@ -27,9 +27,8 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/audit", response_model=AuditPage)
 def list_audit(
-    user: Authorized,
+    actor: ActorDep,
     service: ServiceDep,
-    context: ContextDep,
     user_id: UUID | None = None,
     action: Annotated[str | None, Query(max_length=40)] = None,
     object_type: Annotated[str | None, Query(max_length=30)] = None,
@@ -49,6 +48,10 @@ def list_audit(
         "role": role.value if role else None,
         "organisation": organisation,
     }
-    rows, total = service.store.audit_rows(filters, since, until, object_id, limit, offset)
-    service.audit(user, "read_audit", "audit", [], context)
-    return {"items": [_row(r) for r in rows], "total": total, "limit": limit, "offset": offset}
+    page = service.audit_trail(actor, filters, since, until, object_id, limit, offset)
+    return {
+        "items": [_row(r) for r in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }

@@ -6,13 +6,12 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import Authorized, ContextDep, ServiceDep
+from api.deps import ActorDep, ServiceDep
 from api.schemas import Me
 
 router = APIRouter(tags=["users"])
 
 
 @router.get("/me", response_model=Me)
-def me(user: Authorized, service: ServiceDep, context: ContextDep) -> Any:
-    service.audit(user, "login", "user", [user.id], context)
-    return {"name": user.name, "role": user.role.value, "organisation": user.organisation}
+def me(actor: ActorDep, service: ServiceDep) -> Any:
+    return service.login(actor)

@@ -7,30 +7,26 @@ from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query
 
-from api.deps import Authorized, ContextDep, ServiceDep
+from api.deps import ActorDep, ServiceDep
 from api.schemas import RecordList
 from models.records import CaseType, Role, Sex
-from models.store.base import MAX_PAGE
+from service.records import MAX_PAGE
 
 router = APIRouter(tags=["records"])
 
 
 @router.get("/records/{record_id}", response_model=dict[str, Any])
-def get_record(
-    record_id: UUID, user: Authorized, service: ServiceDep, context: ContextDep
-) -> dict[str, Any]:
-    record = service.get_record(user, record_id)
+def get_record(record_id: UUID, actor: ActorDep, service: ServiceDep) -> dict[str, Any]:
+    record = service.get_record(actor, record_id)
     if record is None:
         raise HTTPException(404, "no such record")
-    service.audit(user, "read_record", "record", [record_id], context)
     return record
 
 
 @router.get("/records", response_model=RecordList)
 def list_records(
-    user: Authorized,
+    actor: ActorDep,
     service: ServiceDep,
-    context: ContextDep,
     source: Annotated[str | None, Query(max_length=120)] = None,
     case_id: Annotated[str | None, Query(max_length=200)] = None,
     case_type: CaseType | None = None,
@@ -49,13 +45,5 @@ def list_records(
         "sex": sex.value if sex else None,
         "entity_id": entity_id,
     }
-    page = service.list_records(user, filters, limit, offset, name)
-    service.audit(
-        user,
-        "list_records",
-        "record",
-        [r["id"] for r in page.items],
-        context,
-        filters={k: str(v) for k, v in filters.items() if v is not None} | {"name": name},
-    )
+    page = service.list_records(actor, filters, limit, offset, name)
     return RecordList(items=page.items, total=page.total, limit=page.limit, offset=page.offset)

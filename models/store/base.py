@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,9 +29,6 @@ from models.store.importing import ImportWriter
 from models.store.linking import (
     LinkTx,
     candidate_ids,
-    replace_keys,
-    set_entities,
-    write_pairs,
 )
 from models.store.review import ReviewStore
 from models.tables import (
@@ -233,11 +230,6 @@ class Store(ReviewStore, AuditStore):
 
     # linking ----------------------------------------------------------------
 
-    def replace_blocking_keys(self, keys: dict[uuid.UUID, Iterable[str]]) -> None:
-        """Store the blocking keys of these records, replacing their old ones."""
-        with self.engine.begin() as c:
-            replace_keys(c, keys)
-
     def candidates(
         self, keys: Iterable[str], cap_of: Callable[[str], int], limit: int = 300
     ) -> dict[uuid.UUID, int]:
@@ -249,17 +241,10 @@ class Store(ReviewStore, AuditStore):
         with self.engine.connect() as c:
             return candidate_ids(c, keys, cap_of, limit)
 
-    def save_pairs(
-        self, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
-    ) -> None:
-        """Insert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`,
-        first dropping the old pairs of the records in `replacing`."""
-        with self.engine.begin() as c:
-            write_pairs(c, pairs, replacing)
-
     @contextmanager
     def linking(self) -> Iterator[LinkTx]:
-        """One connection and one transaction for a step of linking new records (`LinkTx`):
+        """One connection and one transaction for a step of linking (`LinkTx`: keys, pairs,
+        suggestions, entities are written only through it):
         committed when the block ends without error. On SQLite it takes the write lock at
         once (`BEGIN IMMEDIATE`): a concurrent writer waits for it instead of failing when
         this transaction, having read, starts writing."""
@@ -273,13 +258,6 @@ class Store(ReviewStore, AuditStore):
             query = query.where(match_pairs.c.band == band)
         with self.engine.connect() as c:
             return [dict(r._mapping) for r in c.execute(query)]
-
-    def assign_entities(self, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
-        """Set the entity of each record, creating entities that do not exist yet."""
-        if not assignment:
-            return 0
-        with self.engine.begin() as c:
-            return set_entities(c, assignment)
 
     def save_model(self, version: str, document: str, kind: str = "fs") -> None:
         """Store a model and make it the only active one of its kind (`fs` or `learned`)."""

@@ -33,7 +33,7 @@ from sqlalchemy import (
 
 from models.review import DECIDED_STATUSES
 from models.store.batches import chunks
-from models.store.review import constraints_of, sync_suggestions_on
+from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
 from models.tables import blocking_keys, entities, match_pairs, person_records, suggestions
 
 SMALL_ASSIGNMENT = 50
@@ -271,9 +271,10 @@ class LinkTx:
         return self._estimate(self.c)
 
     def replace_blocking_keys(self, keys: dict[uuid.UUID, Iterable[str]]) -> None:
+        """Store the blocking keys of these records, replacing their old ones."""
         replace_keys(self.c, keys)
 
-    def candidates(
+    def candidate_records(
         self,
         keys: Iterable[str],
         cap_of: Callable[[str], int],
@@ -281,16 +282,20 @@ class LinkTx:
         exclude: Iterable[uuid.UUID] = (),
         limit: int = 300,
     ) -> list[dict[str, Any]]:
+        """The records sharing a blocking key with their `fields` (`Store.candidates` gives
+        their ids only)."""
         return candidate_records(self.c, keys, cap_of, fields, exclude, limit)
 
     def save_pairs(
         self, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
     ) -> None:
+        """Insert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`,
+        first dropping the old pairs of the records in `replacing`."""
         write_pairs(self.c, pairs, replacing)
 
     def sync_suggestions(
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None
-    ) -> dict[str, int]:
+    ) -> SuggestionSync:
         return sync_suggestions_on(self.c, rows, scope)
 
     def review_constraints(
@@ -300,4 +305,5 @@ class LinkTx:
         return constraints_of(decided_among(self.c, record_ids))
 
     def assign_entities(self, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
+        """Set the entity of each record, creating entities that do not exist yet."""
         return set_entities(self.c, assignment)

@@ -1,4 +1,4 @@
-"""Suggestions, decision events and the entity changes they make.
+"""The review queue, decision events and the entity changes they make.
 
 A decision is read, checked and written inside one serialised transaction
 (`BEGIN IMMEDIATE` on SQLite, a transaction-level advisory lock on
@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
-    bindparam,
     func,
     insert,
     literal,
@@ -30,8 +29,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import Uuid
 
-from models.review import DECIDED_STATUSES, OPEN_STATUSES, DecisionKind, SuggestionStatus
+from models.review import DECIDED_STATUSES, DecisionKind
 from models.store.batches import chunks
+from models.store.suggestions import (
+    PAIR_COLUMNS,
+    SuggestionSync,
+    constraints_of,
+    new_suggestion,
+    sync_suggestions_on,
+)
 from models.tables import decisions, entities, match_pairs, person_records, suggestions
 
 REVIEW_LOCK = 7_340_112
@@ -42,38 +48,32 @@ COUNT_CAP = 1_000
 ANALYZE_AFTER = 10_000
 
 
-_PAIR_COLUMNS = (
-    suggestions.c.id,
-    suggestions.c.record_a,
-    suggestions.c.record_b,
-    suggestions.c.status,
-    suggestions.c.probability,
-    suggestions.c.model_version,
-)
-"""A suggestion as a scored pair: what refreshing the queue and learning read."""
+@dataclass(frozen=True, slots=True)
+class DecisionEvent:
+    """One stored decision (or revert): who decided what on which pair, and the entity
+    changes it made (`entities_before` / `entities_after`, record id → entity id)."""
+
+    id: uuid.UUID
+    seq: int
+    suggestion_id: uuid.UUID | None
+    record_a: uuid.UUID
+    record_b: uuid.UUID
+    decision: str
+    note: str | None
+    reverts: uuid.UUID | None
+    effect: str
+    entities_before: dict[str, str | None]
+    entities_after: dict[str, str | None]
+    model_version: str | None
+    user_id: uuid.UUID
+    user_name: str
+    role: str
+    organisation: str | None
+    created_at: datetime
 
 
-def _new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """A scored pair as a fresh, pending suggestion."""
-    return {
-        "id": uuid.uuid4(),
-        "status": SuggestionStatus.PENDING.value,
-        "version": 1,
-        "confirmed_by": None,
-        "created_at": now,
-        "updated_at": now,
-        **row,
-    }
-
-
-def constraints_of(rows: Iterable[Any], wanted: set[Any] | None = None) -> tuple[list, list]:
-    """Confirmed (must-link) and rejected (cannot-link) pairs of `(a, b, status)` rows whose
-    second record is in `wanted` (all when None)."""
-    must, cannot = [], []
-    for a, b, status in rows:
-        if wanted is None or b in wanted:
-            (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
-    return must, cannot
+def _event(row: Any) -> DecisionEvent:
+    return DecisionEvent(**row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,107 +82,6 @@ class QueuePage:
     total: int
     """How many suggestions match, counted up to COUNT_CAP + 1 (a bounded cost)."""
     next_cursor: tuple[int, float, str] | None
-
-
-def _pair_condition(record_ids: Sequence[uuid.UUID]) -> Any:
-    return or_(suggestions.c.record_a.in_(record_ids), suggestions.c.record_b.in_(record_ids))
-
-
-def sync_suggestions_on(
-    c: Connection, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
-) -> dict[str, int]:
-    """Make the open suggestions follow a linkage run, inside the caller's transaction.
-
-    New uncertain pairs become pending suggestions; open ones are refreshed
-    (new probability, reasons and model: their version moves, so a reviewer
-    holding the old one is told); open ones the run no longer finds
-    uncertain are withdrawn. Decided suggestions are never touched. `scope`
-    limits withdrawal to pairs involving those records (an incremental run);
-    None means the run covered everything.
-    """
-    now = datetime.now(UTC)
-    query = select(*_PAIR_COLUMNS)
-    existing: dict[tuple[Any, Any], Any] = {}
-    if scope is None:
-        existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
-    else:
-        for chunk in chunks(list(scope)):
-            existing.update(
-                {
-                    (r.record_a, r.record_b): r
-                    for r in c.execute(query.where(_pair_condition(chunk)))
-                }
-            )
-    inserts, refreshes = [], []
-    seen: set[tuple[Any, Any]] = set()
-    for row in rows:
-        key = (row["record_a"], row["record_b"])
-        seen.add(key)
-        found = existing.get(key)
-        if found is None:
-            inserts.append(_new_suggestion(row, now))
-            continue
-        withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
-        changed = (
-            abs(found.probability - row["probability"]) > 1e-9
-            or found.model_version != row["model_version"]
-        )
-        if withdrawn_before or (found.status in OPEN_STATUSES and changed):
-            status = SuggestionStatus.PENDING.value if withdrawn_before else found.status
-            refreshes.append({**row, "sid": found.id, "new_status": status})
-    withdrawn = [
-        {"sid": r.id}
-        for key, r in existing.items()
-        if key not in seen and r.status in OPEN_STATUSES
-    ]
-    for chunk in chunks(inserts, 5000):
-        c.execute(insert(suggestions), list(chunk))
-    if refreshes:
-        c.execute(
-            update(suggestions)
-            .where(suggestions.c.id == bindparam("sid"))
-            .values(
-                status=bindparam("new_status"),
-                probability=bindparam("probability"),
-                model_version=bindparam("model_version"),
-                reasons=bindparam("reasons"),
-                queue_group=bindparam("queue_group"),
-                uncertainty=bindparam("uncertainty"),
-                involves_minor=bindparam("involves_minor"),
-                tracing_request=bindparam("tracing_request"),
-                version=suggestions.c.version + 1,
-                updated_at=now,
-            ),
-            [
-                {
-                    k: r[k]
-                    for k in (
-                        "sid",
-                        "new_status",
-                        "probability",
-                        "model_version",
-                        "reasons",
-                        "queue_group",
-                        "uncertainty",
-                        "involves_minor",
-                        "tracing_request",
-                    )
-                }
-                for r in refreshes
-            ],
-        )
-    if withdrawn:
-        c.execute(
-            update(suggestions)
-            .where(suggestions.c.id == bindparam("sid"))
-            .values(
-                status=SuggestionStatus.WITHDRAWN.value,
-                version=suggestions.c.version + 1,
-                updated_at=now,
-            ),
-            withdrawn,
-        )
-    return {"new": len(inserts), "refreshed": len(refreshes), "withdrawn": len(withdrawn)}
 
 
 class ReviewTx:
@@ -203,7 +102,7 @@ class ReviewTx:
         return dict(row._mapping) if row else None
 
     def add_suggestion(self, row: dict[str, Any]) -> dict[str, Any]:
-        values = _new_suggestion(row, datetime.now(UTC))
+        values = new_suggestion(row, datetime.now(UTC))
         self.c.execute(insert(suggestions).values(**values))
         return values
 
@@ -316,9 +215,9 @@ class ReviewTx:
                 .values(entity_id=None, updated_at=now)
             )
 
-    def decision(self, decision_id: uuid.UUID) -> dict[str, Any] | None:
+    def decision(self, decision_id: uuid.UUID) -> DecisionEvent | None:
         row = self.c.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        return dict(row._mapping) if row else None
+        return _event(row._mapping) if row else None
 
     def reverted_ids(self, decision_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         ids = list(decision_ids)
@@ -332,19 +231,19 @@ class ReviewTx:
             ).scalars()
         )
 
-    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         rows = self.c.execute(
             select(decisions)
             .where(decisions.c.suggestion_id == suggestion_id)
             .order_by(decisions.c.seq)
         )
-        return [dict(r._mapping) for r in rows]
+        return [_event(r._mapping) for r in rows]
 
-    def later_decisions(self, seq: int, record_ids: Sequence[str]) -> list[dict[str, Any]]:
+    def later_decisions(self, seq: int, record_ids: Sequence[str]) -> list[DecisionEvent]:
         """Effective decisions after `seq` that changed an entity of these records."""
         ids = [uuid.UUID(r) for r in record_ids]
         rows = [
-            dict(r._mapping)
+            _event(r._mapping)
             for chunk in chunks(ids)
             for r in self.c.execute(
                 select(decisions).where(
@@ -355,20 +254,21 @@ class ReviewTx:
         ]
         touched = set(record_ids)
         later = {
-            r["id"]: r
+            r.id: r
             for r in rows
-            if r["decision"] != DecisionKind.REVERT.value
-            and (set(r["entities_before"]) & touched or set(r["entities_after"]) & touched)
+            if r.decision != DecisionKind.REVERT.value
+            and (set(r.entities_before) & touched or set(r.entities_after) & touched)
         }
         for reverted in self.reverted_ids(later):
             later.pop(reverted, None)
-        return sorted(later.values(), key=lambda r: r["seq"])
+        return sorted(later.values(), key=lambda r: r.seq)
 
-    def add_decision(self, row: dict[str, Any]) -> dict[str, Any]:
+    def add_decision(self, row: dict[str, Any]) -> DecisionEvent:
+        """Append a decision event (`DecisionEvent`'s fields but id, seq and created_at)."""
         seq = self.c.execute(select(func.coalesce(func.max(decisions.c.seq), 0))).scalar_one()
         values = {"id": uuid.uuid4(), "seq": seq + 1, "created_at": datetime.now(UTC), **row}
         self.c.execute(insert(decisions).values(**values))
-        return values
+        return _event(values)
 
 
 class ReviewStore:
@@ -387,12 +287,12 @@ class ReviewStore:
 
     def sync_suggestions(
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
-    ) -> dict[str, int]:
+    ) -> SuggestionSync:
         """Make the open suggestions follow a linkage run (`sync_suggestions_on`), in its
         own transaction."""
         with self.engine.begin() as c:
             counts = sync_suggestions_on(c, rows, scope)
-        if counts["new"] >= ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
+        if counts.new >= ANALYZE_AFTER and self.engine.dialect.name == "postgresql":
             with self.engine.connect() as c:
                 c.execute(text("ANALYZE suggestions"))
                 c.commit()
@@ -458,9 +358,9 @@ class ReviewStore:
         )
         return QueuePage(items, total, next_cursor)
 
-    def decisions_touching(self, record_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    def decisions_touching(self, record_ids: Sequence[uuid.UUID]) -> list[DecisionEvent]:
         """Every decision event on a pair involving these records, oldest first."""
-        rows: dict[uuid.UUID, dict[str, Any]] = {}
+        rows: dict[uuid.UUID, DecisionEvent] = {}
         with self.engine.connect() as c:
             for chunk in chunks(list(record_ids)):
                 for r in c.execute(
@@ -468,17 +368,16 @@ class ReviewStore:
                         or_(decisions.c.record_a.in_(chunk), decisions.c.record_b.in_(chunk))
                     )
                 ):
-                    rows[r.id] = dict(r._mapping)
-        return sorted(rows.values(), key=lambda r: r["seq"])
+                    rows[r.id] = _event(r._mapping)
+        return sorted(rows.values(), key=lambda r: r.seq)
 
-    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[dict[str, Any]]:
+    def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         with self.engine.connect() as c:
             return ReviewTx(c).decisions_of_suggestion(suggestion_id)
 
-    def get_decision(self, decision_id: uuid.UUID) -> dict[str, Any] | None:
+    def get_decision(self, decision_id: uuid.UUID) -> DecisionEvent | None:
         with self.engine.connect() as c:
-            row = c.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        return dict(row._mapping) if row else None
+            return ReviewTx(c).decision(decision_id)
 
     def review_constraints(self) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
         """Every confirmed (must-link) and rejected (cannot-link) pair, by record id."""
@@ -495,6 +394,6 @@ class ReviewStore:
         """Pairs reviewers settled (confirmed or rejected), with the model that suggested them."""
         with self.engine.connect() as c:
             rows = c.execute(
-                select(*_PAIR_COLUMNS).where(suggestions.c.status.in_(DECIDED_STATUSES))
+                select(*PAIR_COLUMNS).where(suggestions.c.status.in_(DECIDED_STATUSES))
             )
             return [dict(r._mapping) for r in rows]

@@ -13,10 +13,11 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from api.app import create_app
-from api.importer import import_records
-from api.suggestions import active_model, score_pair, suggestion_row
 from models.store import Store
 from models.users import UserRole
+from service.importing import import_records
+from service.registry import active_model
+from service.scoring import score_pair, suggestion_row
 from tests.conftest import write_csv
 
 REVIEW_ROWS = (

@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.importer import import_records
 from models.store import Store
 from models.users import UserRole
+from service.importing import import_records
 from tests.conftest import write_csv
 
 ROWS = (

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from api.access import MATRIX
-from api.linking import relink_all
 from models.records import PROTECTED_FIELDS
 from models.users import UserRole
+from service.linking import relink_all
 from tests.api.conftest import World
 
 WHO = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from api.ratelimit import RateLimiter
+from service.ratelimit import RateLimiter
 from tests.api.conftest import World
 
 

@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from api.linking import relink_all
-from api.service import Service
 from models.store import Store
+from service import Service
+from service.linking import relink_all
 from tests.api.conftest import World, add_suggestion
 
 

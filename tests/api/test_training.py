@@ -9,16 +9,15 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from api import review
 from api.cli import main
-from api.linking import relink_all
-from api.service import Service
-from api.training import train_model
 from fixtures.demo import DEMO_DIR
 from matching.learned import NotEnoughDecisions
 from models.review import DecisionKind
 from models.store import Store
 from models.users import UserRole
+from service import Service, review
+from service.linking import relink_all
+from service.training import train_model
 
 
 def _truth() -> dict[str, str]:

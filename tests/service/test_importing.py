@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from api.importer import import_records
 from models.store import Store
+from service.importing import import_records
 from tests.conftest import write_csv
 
 HEADER = "record_id,case_id,source,registered_on,full_name,sex,birth_date,age,origin_village\n"

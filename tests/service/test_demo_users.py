@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.demo_user import ensure_demo_users
 from models.store import Store
 from models.users import UserRole
+from service.demo_users import ensure_demo_users
 
 
 def test_every_role_gets_a_working_token(sqlite_store: Store, tmp_path: Path) -> None:

@@ -9,15 +9,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.memory import collector_paused
 from models.recordfile import RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
 from models.validation import DEFAULT_SOURCE, validate_relation, validated_rows
+from service.context import ADMIN, Actor, UseCases
+from service.linking import link_import
+from service.memory import collector_paused
 
 BATCH = 5000
 MAX_LISTED_ERRORS = 1000
+IMPORT = frozenset({ADMIN})
 
 
 @dataclass
@@ -152,3 +155,27 @@ def _stage_relations(
         return
     if report.ok:
         writer.add_relations(rows)
+
+
+class Importing(UseCases):
+    def import_file(
+        self,
+        records: Path,
+        relations: Path | None = None,
+        *,
+        actor: Actor | None = None,
+        source: str | None = None,
+        dry_run: bool = False,
+        link: bool = True,
+        on_rows: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Load a records file (all or nothing), then link its new records against the
+        stored population. Without an actor, the operating-system user imports."""
+        (actor or Actor.operator("nrm import")).require(IMPORT)
+        kwargs: dict[str, Any] = {"dry_run": dry_run, "on_rows": on_rows}
+        if source:
+            kwargs["source"] = source
+        report = import_records(self.store, records, relations, **kwargs)
+        if report.ok and not dry_run and link and report.counts is not None:
+            report.linked = link_import(self.store, report.counts.import_id)
+        return report

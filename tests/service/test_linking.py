@@ -9,10 +9,6 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from api.importer import import_records
-from api.linking import MATCH_FIELDS, link_file, link_import, relink_all
-from api.service import Service
-from api.suggestions import active_model, suggestion_row
 from fixtures.demo import DEMO_DIR
 from matching.blocking import all_record_keys, block_cap, candidate_pairs, cross_pairs
 from matching.columns import build_columns
@@ -22,6 +18,12 @@ from models.review import could_be_minor
 from models.store import Store
 from models.tables import blocking_keys, suggestions
 from models.validation import validated_rows
+from service import Service
+from service.importing import import_records
+from service.linkfile import link_file
+from service.linking import MATCH_FIELDS, link_import, relink_all
+from service.registry import active_model
+from service.scoring import suggestion_row
 from tests.conftest import write_csv
 
 HEADER = (

@@ -1,168 +1,40 @@
-"""Linking use cases: file to file (`nrm link`), stored records after an import, and search.
+"""Linking stored records: the records of an import against the stored population
+(incremental), and the whole population again (`nrm relink`).
 
-All three call the same matching pipeline (`matching.pipeline`), so batch and
+Both call the same matching pipeline (`matching.pipeline`) as `nrm link`, so batch and
 incremental matching share normalisers, keys, comparisons and model.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict
-from datetime import date
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from api.memory import collector_paused
-from api.progress import Stages
-from api.suggestions import (
-    active_learned,
-    active_model,
-    model_version,
-    reasons_of,
-    rescorer,
-    suggestion_rows,
-)
 from matching.blocking import all_record_keys, block_cap
 from matching.cluster import SETTLED, cluster, members
 from matching.columns import COLUMN_FIELDS, build_columns
 from matching.guards import Traits
-from matching.model import FSModel, default_model
-from matching.names import parse_name
+from matching.model import FSModel
 from matching.pipeline import link, match_new
 from matching.scoring import Scores
-from models.recordfile import RecordFileError
 from models.store import Store
 from models.store.linking import LinkTx
-from models.validation import validated_rows
+from service.context import ADMIN, Actor, UseCases
+from service.linkfile import stable_entity_id
+from service.registry import active_learned, active_model, model_version, rescorer
+from service.scoring import reasons_of, suggestion_rows
 
-ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
 FULL_RELINK_SHARE = 0.5
+RELINK = frozenset({ADMIN})
 MATCH_FIELDS = ("id", "entity_id", "record_id", "case_type", "role", *COLUMN_FIELDS)
 """The stored fields incremental matching reads: what `build_columns` codes
 (`COLUMN_FIELDS`, ids and roles), what a suggestion row copies (`suggestion_row`)
 and the entity (a test keeps this list honest)."""
-
-
-class LinkInputError(ValueError):
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(f"{len(errors)} error(s)")
-        self.errors = errors
-
-
-def stable_entity_id(members: Iterable[str]) -> uuid.UUID:
-    """The same members always give the same entity id."""
-    return uuid.uuid5(ENTITY_NAMESPACE, "\x1f".join(sorted(members)))
-
-
-def stable_entity_text(members: Iterable[str]) -> str:
-    """`str(stable_entity_id(members))`, without building a UUID object: a million-record
-    file writes hundreds of thousands of them, and `uuid.UUID()` checks cost more than
-    the SHA-1 (RFC 4122 version 5: the digest's first 16 bytes, version and variant
-    bits set)."""
-    digest = bytearray(
-        hashlib.sha1(ENTITY_NAMESPACE.bytes + "\x1f".join(sorted(members)).encode()).digest()
-    )
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest[:16].hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-def valid_rows(path: Path, errors: list[str]) -> Iterator[dict[str, Any]]:
-    """Validated rows of a records file as they are read, until the first bad row;
-    every error of the file is collected into `errors`."""
-    try:
-        for _, _, values, row_errors in validated_rows(path):
-            errors.extend(str(e) for e in row_errors)
-            if values is not None and not errors:
-                yield values
-    except RecordFileError as exc:
-        errors.append(f"{path.name}: {exc}")
-
-
-def read_records_file(path: Path) -> list[dict[str, Any]]:
-    """Validated rows of a records file; every error of the file is collected."""
-    errors: list[str] = []
-    rows = list(valid_rows(path, errors))
-    if errors:
-        raise LinkInputError(errors)
-    return rows
-
-
-def link_file(
-    records: Path,
-    out: Path,
-    pairs_out: Path | None = None,
-    *,
-    progress: bool = True,
-    household: bool = True,
-    model: FSModel | None = None,
-) -> dict[str, Any]:
-    """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv)."""
-    started = time.perf_counter()
-    stages = Stages(f"linking {records.name}", enabled=None if progress else False)
-    with collector_paused():
-        errors: list[str] = []
-        columns = build_columns(valid_rows(records, errors), "record_id")
-        if errors:
-            raise LinkInputError(errors)
-        stages("reading and preparing")
-        prepared = time.perf_counter()
-        result = link(
-            columns,
-            model or default_model(),
-            household=household,
-            on_stage=stages,
-            keep="non_match" if pairs_out is not None else "review",
-        )
-        linked = time.perf_counter()
-        ids = result.columns.ids
-        clusters = _write_clusters(out, ids, result.clusters.labels)
-        if pairs_out is not None:
-            with pairs_out.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["record_id_a", "record_id_b", "match_probability", "band"])
-                for id_a, id_b, probability, band in result.pair_rows("non_match"):
-                    writer.writerow([id_a, id_b, f"{probability:.6f}", band])
-        stages("writing")
-    stages.done()
-    bands = Counter(result.bands.tolist())
-    return {
-        "records": len(ids),
-        "entities": clusters,
-        "pairs": result.blocking.pairs,
-        "match": bands.get("match", 0),
-        "review": bands.get("review", 0),
-        "model_version": result.model.version,
-        "blocking": asdict(result.blocking),
-        "timings": {
-            "read_and_prepare": prepared - started,
-            **result.timings,
-            "write": time.perf_counter() - linked,
-        },
-        "seconds": time.perf_counter() - started,
-    }
-
-
-def _write_clusters(out: Path, ids: list[Any], labels: np.ndarray) -> int:
-    """CLUSTERS.csv: each record with its entity id (stable for the same members);
-    returns the number of entities."""
-    clusters = members(labels)
-    entity_of = {
-        label: stable_entity_text(ids[r] for r in rows) for label, rows in clusters.items()
-    }
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["record_id", "entity_id"])
-        writer.writerows(zip(ids, [entity_of[label] for label in labels.tolist()], strict=True))
-    return len(clusters)
 
 
 def _as_dicts(records: Sequence[Any]) -> list[dict[str, Any]]:
@@ -236,7 +108,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         "pairs": len(a),
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
-        "suggestions": suggested["new"],
+        "suggestions": suggested.new,
         "entities": entities,
         "timings_ms": clock.steps,
     }
@@ -262,7 +134,9 @@ def _store_keys_and_find_candidates(
     tx.replace_blocking_keys({r["id"]: k for r, k in zip(together, keys, strict=True)})
     keys = keys[: len(new)]
     clock("keys")
-    return tx.candidates({k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude=new_ids)
+    return tx.candidate_records(
+        {k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude=new_ids
+    )
 
 
 def _pair_rows(
@@ -340,7 +214,7 @@ def _assign_new(
     return len(set(assignment.values()))
 
 
-def _review_unmerged(
+def review_unmerged(
     bands: np.ndarray, a: np.ndarray, b: np.ndarray, to_review: list[tuple[int, int, str]]
 ) -> np.ndarray:
     """Pairs that scored as matches but were held back (a weak link between two persons,
@@ -375,12 +249,14 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     )
     store.save_model(result.model.version, result.model.to_json())
     keys = all_record_keys(result.columns)
-    store.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
+    with store.linking() as tx:
+        tx.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
     store.clear_pairs()
-    bands = _review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
+    bands = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
     version = model_version(result.model, learned)
     pairs = _pair_rows(result.columns, result.a, result.b, result.scores, bands, version)
-    store.save_pairs(pairs)
+    with store.linking() as tx:
+        tx.save_pairs(pairs)
     suggested = store.sync_suggestions(
         suggestion_rows(pairs, {d["id"]: d for d in dicts}), scope=None
     )
@@ -396,7 +272,8 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         used.add(entity)
         for i in ids:
             assignment[i] = entity
-    store.assign_entities(assignment)
+    with store.linking() as tx:
+        tx.assign_entities(assignment)
     counts = Counter(bands.tolist())
     return {
         "mode": "batch",
@@ -404,85 +281,13 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         "pairs": result.blocking.pairs,
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
-        "suggestions": suggested["new"],
+        "suggestions": suggested.new,
         "entities": len(groups),
     }
 
 
-def _age_band(record: Mapping[str, Any]) -> str:
-    earliest, registered = record.get("birth_earliest"), record.get("registered_on")
-    latest = record.get("birth_latest")
-    if earliest is None or latest is None:
-        return "âge inconnu"
-    middle = earliest + (latest - earliest) / 2
-    age = (registered or date.today()).year - middle.year
-    if age < 18:
-        return "moins de 18 ans"
-    low = (age // 10) * 10
-    return f"{low}-{low + 9} ans"
-
-
-def _partial_name(record: Mapping[str, Any]) -> str:
-    parts = parse_name(
-        full_name=record.get("full_name"),
-        family_name=record.get("family_name"),
-        given_names=record.get("given_names"),
-    )
-    given = " ".join(w.capitalize() for w in parts.given) or "?"
-    family = parts.family[0][:1].upper() + "." if parts.family else ""
-    return f"{given} {family}".strip()
-
-
-def search(
-    store: Store, description: dict[str, Any], top: int = 10, lang: str = "fr"
-) -> list[dict[str, Any]]:
-    """Persons (entities) matching a description, best first, with minimal details."""
-    query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
-    year = description.get("birth_year")
-    if year:
-        query["birth_earliest"], query["birth_latest"] = date(year, 1, 1), date(year, 12, 31)
-        query["birth_precision"] = "year"
-    query_columns = build_columns([query])
-    keys = all_record_keys(query_columns)[0]
-    candidate_ids = list(store.candidates(keys, block_cap))
-    candidates = store.records_by_ids(candidate_ids)
-    if not candidates:
-        return []
-    model = active_model(store)
-    columns, a, b, scores, _ = match_new(
-        [query],
-        _as_dicts(candidates),
-        model,
-        household=False,
-        population_size=store.estimated_record_count() + 1,
-        rescore=rescorer(model, active_learned(store)),
-    )
-    by_id = {r.id: r for r in candidates}
-    best: dict[Any, tuple[float, int]] = {}
-    for k in range(len(a)):
-        other = int(b[k]) if int(a[k]) == 0 else int(a[k])
-        if other == 0 or columns.ids[other] not in by_id:
-            continue
-        record = by_id[columns.ids[other]]
-        entity = record.entity_id or record.id
-        probability = float(scores.probability[k])
-        if entity not in best or probability > best[entity][0]:
-            best[entity] = (probability, k)
-    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:top]
-    results = []
-    for entity, (probability, k) in ranked:
-        other = int(b[k]) if int(a[k]) == 0 else int(a[k])
-        record = by_id[columns.ids[other]].model_dump()
-        reasons = reasons_of(columns, int(a[k]), int(b[k]), scores, k)
-        results.append(
-            {
-                "entity_id": str(entity),
-                "name": _partial_name(record),
-                "sex": record.get("sex"),
-                "age_band": _age_band(record),
-                "region": record.get("origin_region"),
-                "score": round(probability, 4),
-                "reasons": [r[lang] for r in reasons if r["level"] != "missing"],
-            }
-        )
-    return results
+class Linking(UseCases):
+    def relink(self, actor: Actor, household: bool = True) -> dict[str, Any]:
+        """Link the whole stored population again (`nrm relink`)."""
+        actor.require(RELINK)
+        return relink_all(self.store, household=household)

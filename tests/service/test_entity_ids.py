@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.linking import stable_entity_id, stable_entity_text
+from service.linkfile import stable_entity_id, stable_entity_text
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,14 @@ from typing import Any
 
 import numpy as np
 
-from api.suggestions import active_learned, active_model, model_version, score_pairs
 from matching import learned as learning
 from models.review import SuggestionStatus
 from models.store import Store
+from service.context import ADMIN, Actor, UseCases
+from service.registry import active_learned, active_model, model_version
+from service.scoring import score_pairs
+
+TRAIN = frozenset({ADMIN})
 
 
 def train_model(
@@ -65,3 +69,19 @@ def train_model(
         "new_model": model_version(model, report.model),
         "switched": switched,
     }
+
+
+class Training(UseCases):
+    def train_model(
+        self,
+        actor: Actor,
+        *,
+        seed: int = 0,
+        holdout: float = 0.25,
+        min_decisions: int = learning.MIN_DECISIONS,
+        dry_run: bool = False,
+    ) -> dict[str, Any]:
+        actor.require(TRAIN)
+        return train_model(
+            self.store, seed=seed, holdout=holdout, min_decisions=min_decisions, dry_run=dry_run
+        )

@@ -1,0 +1,160 @@
+"""Suggestions as linkage runs make them: new uncertain pairs become pending
+suggestions, open ones follow the new scores or are withdrawn; decided ones are
+never touched. Reviewers' decided pairs are the constraints linking obeys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
+
+from models.review import OPEN_STATUSES, SuggestionStatus
+from models.store.batches import chunks
+from models.tables import suggestions
+
+PAIR_COLUMNS = (
+    suggestions.c.id,
+    suggestions.c.record_a,
+    suggestions.c.record_b,
+    suggestions.c.status,
+    suggestions.c.probability,
+    suggestions.c.model_version,
+)
+"""A suggestion as a scored pair: what refreshing the queue and learning read."""
+
+
+def new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A scored pair as a fresh, pending suggestion."""
+    return {
+        "id": uuid.uuid4(),
+        "status": SuggestionStatus.PENDING.value,
+        "version": 1,
+        "confirmed_by": None,
+        "created_at": now,
+        "updated_at": now,
+        **row,
+    }
+
+
+def constraints_of(rows: Iterable[Any], wanted: set[Any] | None = None) -> tuple[list, list]:
+    """Confirmed (must-link) and rejected (cannot-link) pairs of `(a, b, status)` rows whose
+    second record is in `wanted` (all when None)."""
+    must, cannot = [], []
+    for a, b, status in rows:
+        if wanted is None or b in wanted:
+            (must if status == SuggestionStatus.CONFIRMED else cannot).append((a, b))
+    return must, cannot
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionSync:
+    """What following a linkage run did to the suggestions."""
+
+    new: int
+    refreshed: int
+    withdrawn: int
+
+
+def _pair_condition(record_ids: Sequence[uuid.UUID]) -> Any:
+    return or_(suggestions.c.record_a.in_(record_ids), suggestions.c.record_b.in_(record_ids))
+
+
+def sync_suggestions_on(
+    c: Connection, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None = None
+) -> SuggestionSync:
+    """Make the open suggestions follow a linkage run, inside the caller's transaction.
+
+    New uncertain pairs become pending suggestions; open ones are refreshed
+    (new probability, reasons and model: their version moves, so a reviewer
+    holding the old one is told); open ones the run no longer finds
+    uncertain are withdrawn. Decided suggestions are never touched. `scope`
+    limits withdrawal to pairs involving those records (an incremental run);
+    None means the run covered everything.
+    """
+    now = datetime.now(UTC)
+    query = select(*PAIR_COLUMNS)
+    existing: dict[tuple[Any, Any], Any] = {}
+    if scope is None:
+        existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
+    else:
+        for chunk in chunks(list(scope)):
+            existing.update(
+                {
+                    (r.record_a, r.record_b): r
+                    for r in c.execute(query.where(_pair_condition(chunk)))
+                }
+            )
+    inserts, refreshes = [], []
+    seen: set[tuple[Any, Any]] = set()
+    for row in rows:
+        key = (row["record_a"], row["record_b"])
+        seen.add(key)
+        found = existing.get(key)
+        if found is None:
+            inserts.append(new_suggestion(row, now))
+            continue
+        withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
+        changed = (
+            abs(found.probability - row["probability"]) > 1e-9
+            or found.model_version != row["model_version"]
+        )
+        if withdrawn_before or (found.status in OPEN_STATUSES and changed):
+            status = SuggestionStatus.PENDING.value if withdrawn_before else found.status
+            refreshes.append({**row, "sid": found.id, "new_status": status})
+    withdrawn = [
+        {"sid": r.id}
+        for key, r in existing.items()
+        if key not in seen and r.status in OPEN_STATUSES
+    ]
+    for chunk in chunks(inserts, 5000):
+        c.execute(insert(suggestions), list(chunk))
+    if refreshes:
+        c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == bindparam("sid"))
+            .values(
+                status=bindparam("new_status"),
+                probability=bindparam("probability"),
+                model_version=bindparam("model_version"),
+                reasons=bindparam("reasons"),
+                queue_group=bindparam("queue_group"),
+                uncertainty=bindparam("uncertainty"),
+                involves_minor=bindparam("involves_minor"),
+                tracing_request=bindparam("tracing_request"),
+                version=suggestions.c.version + 1,
+                updated_at=now,
+            ),
+            [
+                {
+                    k: r[k]
+                    for k in (
+                        "sid",
+                        "new_status",
+                        "probability",
+                        "model_version",
+                        "reasons",
+                        "queue_group",
+                        "uncertainty",
+                        "involves_minor",
+                        "tracing_request",
+                    )
+                }
+                for r in refreshes
+            ],
+        )
+    if withdrawn:
+        c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == bindparam("sid"))
+            .values(
+                status=SuggestionStatus.WITHDRAWN.value,
+                version=suggestions.c.version + 1,
+                updated_at=now,
+            ),
+            withdrawn,
+        )
+    return SuggestionSync(len(inserts), len(refreshes), len(withdrawn))

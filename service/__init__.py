@@ -1,0 +1,46 @@
+"""The service layer: every use case, called by every face (the `nrm` command line, the
+HTTP routes, the pages to come); no face touches the store.
+
+`Service` gathers the use-case families, one module each (see `service.context` for
+the pattern a family follows): adding a family is one module and one base below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.store import Store
+from service.audit import AuditTrail
+from service.context import Actor
+from service.entities import Entities
+from service.importing import Importing
+from service.linking import Linking
+from service.queue import Queue
+from service.ratelimit import RateLimiter
+from service.records import Records
+from service.review import Review
+from service.search import Searching
+from service.training import Training
+from service.users import Users
+
+__all__ = ["Actor", "Service", "Store"]
+
+
+class Service(
+    Users, Records, Importing, Linking, Searching, Queue, Review, Entities, Training, AuditTrail
+):
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.search_limit = RateLimiter()
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Service:
+        """The service on the database `url` names (default: `NRM_DATABASE_URL`, else
+        ./nrm.db), migrated to the latest schema."""
+        return cls(Store.open(url))
+
+    def close(self) -> None:
+        self.store.close()
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", **self.store.health()}

@@ -1,0 +1,92 @@
+"""What every use case shares: who acts (`Actor`), the role check, the audit row.
+
+A use-case family is one module holding a class of methods (`class Review(UseCases)`)
+that `service.Service` combines. Each method takes the acting `Actor` first, calls
+`actor.require(ROLES)` with the roles declared next to it in its module (the HTTP
+role matrix, `api.access`, reads the same declarations), does its work on
+`self.store`, writes its audit row with `self.audit(actor, ...)` and returns plain
+typed values. A face (the command line, the HTTP routes, the pages to come) builds
+the Actor and calls the method; it never touches the store.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from models.store import Store
+from models.store.audit import AuditEntry
+from models.users import User, UserRole
+from service.errors import Forbidden
+
+ADMIN, REVIEWER, CASEWORKER, TRACING = (
+    UserRole.ADMIN,
+    UserRole.REVIEWER,
+    UserRole.CASEWORKER,
+    UserRole.TRACING_OFFICER,
+)
+EVERYONE = frozenset(UserRole)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts and what the audit rows of the act carry.
+
+    An authenticated `user` over HTTP; at the command line, `user` is None and the
+    operating-system user acts (`Actor.operator`): whoever runs `nrm` holds the
+    database itself, so no role is checked, but the audit row names the account
+    and the command. `user` is None without a command only for an anonymous
+    request (a failed authentication).
+    """
+
+    user: User | None
+    request_id: str | None = None
+    purpose: str | None = None
+    lang: str = "fr"
+    command: str | None = None
+    os_user: str | None = None
+
+    @classmethod
+    def operator(cls, command: str) -> Actor:
+        return cls(None, command=command, os_user=getpass.getuser())
+
+    def require(self, roles: frozenset[UserRole]) -> None:
+        """Refuse (403) a user whose role is not among `roles`, and anyone anonymous."""
+        if self.user is None and self.command is None:
+            raise Forbidden("authenticate first")
+        if self.user is not None and self.user.role not in roles:
+            raise Forbidden(f"role {self.user.role} may not do this")
+
+    def entry(
+        self, action: str, object_type: str | None, ids: Iterable[Any], **detail: Any
+    ) -> AuditEntry:
+        """The audit row of this actor's act: what, on which ids, why, from where."""
+        if self.command is not None:
+            detail = {"via": self.command, "os_user": self.os_user, **detail}
+        return AuditEntry(
+            action,
+            object_type,
+            tuple(str(i) for i in ids),
+            purpose=self.purpose,
+            request_id=self.request_id,
+            detail=detail,
+        )
+
+
+class UseCases:
+    """The base of every use-case family: the store it works on, and the audit."""
+
+    store: Store
+
+    def audit(
+        self,
+        actor: Actor,
+        action: str,
+        object_type: str | None,
+        ids: Iterable[Any],
+        **detail: Any,
+    ) -> None:
+        """One audit row: who (user, role, organisation), what, on which ids, why, when."""
+        self.store.audit(actor.user, actor.entry(action, object_type, ids, **detail))

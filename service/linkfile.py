@@ -1,0 +1,145 @@
+"""`nrm link`: deduplicate one records file into a clusters file, no database.
+
+The same matching pipeline (`matching.pipeline`) as linking stored records, so batch
+and incremental matching share normalisers, keys, comparisons and model.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from matching.cluster import members
+from matching.columns import build_columns
+from matching.model import FSModel, default_model
+from matching.pipeline import link
+from models.recordfile import RecordFileError
+from models.validation import validated_rows
+from service.memory import collector_paused
+from service.progress import Stages
+
+ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
+
+
+class LinkInputError(ValueError):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+def stable_entity_id(members: Iterable[str]) -> uuid.UUID:
+    """The same members always give the same entity id."""
+    return uuid.uuid5(ENTITY_NAMESPACE, "\x1f".join(sorted(members)))
+
+
+def stable_entity_text(members: Iterable[str]) -> str:
+    """`str(stable_entity_id(members))`, without building a UUID object: a million-record
+    file writes hundreds of thousands of them, and `uuid.UUID()` checks cost more than
+    the SHA-1 (RFC 4122 version 5: the digest's first 16 bytes, version and variant
+    bits set)."""
+    digest = bytearray(
+        hashlib.sha1(ENTITY_NAMESPACE.bytes + "\x1f".join(sorted(members)).encode()).digest()
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest[:16].hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def valid_rows(path: Path, errors: list[str]) -> Iterator[dict[str, Any]]:
+    """Validated rows of a records file as they are read, until the first bad row;
+    every error of the file is collected into `errors`."""
+    try:
+        for _, _, values, row_errors in validated_rows(path):
+            errors.extend(str(e) for e in row_errors)
+            if values is not None and not errors:
+                yield values
+    except RecordFileError as exc:
+        errors.append(f"{path.name}: {exc}")
+
+
+def read_records_file(path: Path) -> list[dict[str, Any]]:
+    """Validated rows of a records file; every error of the file is collected."""
+    errors: list[str] = []
+    rows = list(valid_rows(path, errors))
+    if errors:
+        raise LinkInputError(errors)
+    return rows
+
+
+def link_file(
+    records: Path,
+    out: Path,
+    pairs_out: Path | None = None,
+    *,
+    progress: bool = True,
+    household: bool = True,
+    model: FSModel | None = None,
+) -> dict[str, Any]:
+    """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv)."""
+    started = time.perf_counter()
+    stages = Stages(f"linking {records.name}", enabled=None if progress else False)
+    with collector_paused():
+        errors: list[str] = []
+        columns = build_columns(valid_rows(records, errors), "record_id")
+        if errors:
+            raise LinkInputError(errors)
+        stages("reading and preparing")
+        prepared = time.perf_counter()
+        result = link(
+            columns,
+            model or default_model(),
+            household=household,
+            on_stage=stages,
+            keep="non_match" if pairs_out is not None else "review",
+        )
+        linked = time.perf_counter()
+        ids = result.columns.ids
+        clusters = _write_clusters(out, ids, result.clusters.labels)
+        if pairs_out is not None:
+            with pairs_out.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["record_id_a", "record_id_b", "match_probability", "band"])
+                for id_a, id_b, probability, band in result.pair_rows("non_match"):
+                    writer.writerow([id_a, id_b, f"{probability:.6f}", band])
+        stages("writing")
+    stages.done()
+    bands = Counter(result.bands.tolist())
+    return {
+        "records": len(ids),
+        "entities": clusters,
+        "pairs": result.blocking.pairs,
+        "match": bands.get("match", 0),
+        "review": bands.get("review", 0),
+        "model_version": result.model.version,
+        "blocking": asdict(result.blocking),
+        "timings": {
+            "read_and_prepare": prepared - started,
+            **result.timings,
+            "write": time.perf_counter() - linked,
+        },
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _write_clusters(out: Path, ids: list[Any], labels: np.ndarray) -> int:
+    """CLUSTERS.csv: each record with its entity id (stable for the same members);
+    returns the number of entities."""
+    clusters = members(labels)
+    entity_of = {
+        label: stable_entity_text(ids[r] for r in rows) for label, rows in clusters.items()
+    }
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "entity_id"])
+        writer.writerows(zip(ids, [entity_of[label] for label in labels.tolist()], strict=True))
+    return len(clusters)

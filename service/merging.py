@@ -1,0 +1,91 @@
+"""How a decision changes persons: a confirmed pair merges two entities, a rejected one
+splits an entity; each answers the entity of every record it touched before and after
+(record id → entity id, as text), which the decision event keeps."""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+
+from matching.cluster import cluster, members
+from models.review import Effect
+from models.store.review import ReviewTx
+from service.errors import Conflict
+
+
+def stringify(mapping: dict[uuid.UUID, uuid.UUID | None]) -> dict[str, str | None]:
+    return {str(r): str(e) if e else None for r, e in mapping.items()}
+
+
+def merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]:
+    """Put the entities of a and b together, unless a reviewer or a case forbids it."""
+    current = tx.entity_of([a, b])
+    entity_a, entity_b = current.get(a), current.get(b)
+    if entity_a is not None and entity_a == entity_b:
+        return Effect.NONE, {}, {}
+    found = tx.members([e for e in (entity_a, entity_b) if e])
+    side_a = {r for r, e in found.items() if entity_a and e == entity_a} | {a}
+    side_b = {r for r, e in found.items() if entity_b and e == entity_b} | {b}
+    everyone = sorted(side_a | side_b, key=str)
+    cases = tx.cases_of(everyone)
+    shared = {cases[r] for r in side_a if cases.get(r)} & {cases[r] for r in side_b if cases.get(r)}
+    if shared:
+        source, case_id = next(iter(shared))
+        raise Conflict(
+            f"the two persons both appear in case {case_id} of {source}: one person appears "
+            "once in a case, so they cannot be merged"
+        )
+    _, cannot = tx.constraints(everyone)
+    for x, y in cannot:
+        if (x in side_a and y in side_b) or (x in side_b and y in side_a):
+            raise Conflict(
+                f"a reviewer rejected records {x} and {y} as the same person; revert that "
+                "decision before merging these persons"
+            )
+    before = {r: found[r] if r in found else current.get(r) for r in everyone}
+    target = entity_a or entity_b or uuid.uuid4()
+    after = {r: target for r in everyone}
+    tx.assign(after)
+    return Effect.MERGED, stringify(before), stringify(after)
+
+
+def split(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, threshold: float) -> tuple[Effect, dict, dict]:
+    """Separate a and b when they are in one entity: re-cluster its records with the new
+    rejection; the part holding `a` keeps the entity id."""
+    current = tx.entity_of([a, b])
+    entity = current.get(a)
+    if entity is None or entity != current.get(b):
+        return Effect.NONE, {}, {}
+    rows = sorted(tx.members([entity]), key=str)
+    index = {r: i for i, r in enumerate(rows)}
+    pairs = [(index[x], index[y], p) for x, y, p in tx.scored_pairs(rows)]
+    must, cannot = tx.constraints(rows)
+    case_codes: dict[tuple[str, str], int] = {}
+    cases = tx.cases_of(rows)
+    case = np.array(
+        [case_codes.setdefault(cases[r], len(case_codes)) if cases.get(r) else -1 for r in rows]
+    )
+    result = cluster(
+        len(rows),
+        np.array([p[0] for p in pairs], dtype=np.int64),
+        np.array([p[1] for p in pairs], dtype=np.int64),
+        np.array([p[2] for p in pairs], dtype=float),
+        threshold,
+        case=case,
+        must_link=[(index[x], index[y]) for x, y in must],
+        cannot_link=[(index[x], index[y]) for x, y in [*cannot, (a, b)]],
+    )
+    if result.labels[index[a]] == result.labels[index[b]]:
+        raise Conflict(
+            "confirmed decisions keep these two records in one person; revert them first"
+        )
+    after: dict[uuid.UUID, uuid.UUID] = {}
+    for group in members(result.labels).values():
+        ids = [rows[i] for i in group]
+        target = entity if a in ids else uuid.uuid4()
+        after.update({r: target for r in ids})
+    before = {r: entity for r in rows}
+    moved = {r: e for r, e in after.items() if e != entity}
+    tx.assign(moved)
+    return Effect.SPLIT, stringify(before), stringify(after)

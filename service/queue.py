@@ -1,0 +1,143 @@
+"""Review use cases that read: the queue, one suggestion side by side, one decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from models.review import SuggestionStatus
+from models.store import Store
+from models.store.review import COUNT_CAP, QueuePage
+from models.users import User
+from service.context import ADMIN, REVIEWER, Actor, UseCases
+from service.errors import NotFound
+from service.protection import record_view
+from service.review import confirmations, decision_view, etag
+
+__all__ = ["COUNT_CAP", "READ_QUEUE", "Queue", "suggestion_detail", "suggestion_summary"]
+
+READ_QUEUE = frozenset({ADMIN, REVIEWER})
+
+
+def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
+    """A queue entry: no names, no places; what a reviewer needs to pick the next one."""
+    return {
+        "id": str(s["id"]),
+        "status": s["status"],
+        "probability": round(s["probability"], 4),
+        "involves_minor": s["involves_minor"],
+        "tracing_request": s["tracing_request"],
+        "case_types": [s["case_type_a"], s["case_type_b"]],
+        "organisations": sorted({s["source_a"], s["source_b"]}),
+        "record_ids": [str(s["record_a"]), str(s["record_b"])],
+        "confirmations": confirmations(SuggestionStatus(s["status"])),
+        "model_version": s["model_version"],
+        "version": s["version"],
+        "updated_at": s["updated_at"].isoformat(),
+    }
+
+
+def suggestion_detail(
+    store: Store, user: User, suggestion: dict[str, Any], lang: str
+) -> dict[str, Any]:
+    """Both records side by side, each field's comparison level, weight and reason."""
+    found = {
+        r.id: r for r in store.records_by_ids([suggestion["record_a"], suggestion["record_b"]])
+    }
+    first, second = found.get(suggestion["record_a"]), found.get(suggestion["record_b"])
+    if first is None or second is None:
+        raise NotFound("a record of this suggestion no longer exists")
+    own = store.decisions_of_suggestion(suggestion["id"])
+    reverted = {d.reverts for d in own if d.reverts}
+    return {
+        **suggestion_summary(suggestion),
+        "records": [record_view(first, user), record_view(second, user)],
+        "comparison": [
+            {
+                "field": r["field"],
+                "level": r["level"],
+                "weight": r["weight"],
+                "reason": r.get(lang) or r["fr"],
+            }
+            for r in suggestion["reasons"]
+        ],
+        "decisions": [decision_view(d, d.id in reverted) for d in own],
+    }
+
+
+@dataclass
+class SuggestionList:
+    """A page of the queue; `next_cursor` is where the next page starts (keyset paging)."""
+
+    items: list[dict[str, Any]]
+    total: int
+    total_capped: bool
+    limit: int
+    next_cursor: tuple[int, float, str] | None
+
+
+@dataclass
+class SuggestionRead:
+    """One suggestion side by side, and the ETag a decision on it must send back."""
+
+    detail: dict[str, Any]
+    etag: str
+
+
+class Queue(UseCases):
+    def list_suggestions(
+        self,
+        actor: Actor,
+        filters: dict[str, Any],
+        limit: int,
+        offset: int,
+        cursor: tuple[int, float, str] | None,
+        probability: tuple[float | None, float | None],
+    ) -> SuggestionList:
+        """The queue, children and open tracing requests first, then the most uncertain."""
+        actor.require(READ_QUEUE)
+        page = self.store.suggestion_queue(filters, limit, offset, cursor, probability)
+        items = [suggestion_summary(s) for s in page.items]
+        self.audit(actor, "list_suggestions", "suggestion", [i["id"] for i in items])
+        return SuggestionList(
+            items, min(page.total, COUNT_CAP), page.total > COUNT_CAP, limit, page.next_cursor
+        )
+
+    def next_suggestion(self, actor: Actor, filters: dict[str, Any], skip: int) -> SuggestionRead:
+        """The next pending suggestion in queue order (`skip` others, for a team)."""
+        actor.require(READ_QUEUE)
+        filters = {**filters, "status": SuggestionStatus.PENDING.value}
+        page: QueuePage = self.store.suggestion_queue(filters, 1, offset=skip, count=False)
+        if not page.items:
+            raise NotFound("no suggestion waits in this queue")
+        return self._read(actor, page.items[0])
+
+    def read_suggestion(self, actor: Actor, suggestion_id: UUID) -> SuggestionRead:
+        """Both records side by side with every field's comparison, and the ETag."""
+        actor.require(READ_QUEUE)
+        suggestion = self.store.get_suggestion(suggestion_id)
+        if suggestion is None:
+            raise NotFound("no such suggestion")
+        return self._read(actor, suggestion)
+
+    def _read(self, actor: Actor, suggestion: dict[str, Any]) -> SuggestionRead:
+        assert actor.user is not None
+        detail = suggestion_detail(self.store, actor.user, suggestion, actor.lang)
+        self.audit(
+            actor,
+            "read_suggestion",
+            "suggestion",
+            [suggestion["id"], suggestion["record_a"], suggestion["record_b"]],
+        )
+        return SuggestionRead(detail, etag(suggestion))
+
+    def read_decision(self, actor: Actor, decision_id: UUID) -> dict[str, Any]:
+        actor.require(READ_QUEUE)
+        event = self.store.get_decision(decision_id)
+        if event is None:
+            raise NotFound("no such decision")
+        touching = self.store.decisions_touching([event.record_a])
+        reverted = any(d.reverts == decision_id for d in touching)
+        self.audit(actor, "read_decision", "decision", [decision_id])
+        return decision_view(event, reverted)

@@ -1,0 +1,347 @@
+"""Review use cases that change persons: decisions, direct links, revert.
+
+Every decision is an append-only event written with the entity changes it
+made (`entities_before` / `entities_after`), inside one serialised
+transaction with its audit row; a revert is another event that restores
+`entities_before` exactly.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from models.review import DECIDED_STATUSES, DecisionKind, Effect, SuggestionStatus, replay
+from models.store import Store
+from models.store.audit import AuditEntry, write_audit
+from models.store.review import DecisionEvent, ReviewTx
+from models.users import User
+from service.context import ADMIN, REVIEWER, Actor, UseCases
+from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from service.merging import merge, split, stringify
+from service.registry import active_model
+from service.scoring import score_pair, suggestion_row
+
+DECIDE = frozenset({REVIEWER})
+"""Decisions are reviewers' work only: an admin may revert one, with a reason, but never
+decides."""
+REVERT = frozenset({ADMIN, REVIEWER})
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """What a decision, a direct link or a revert did: the decision event as shown, the
+    suggestion's new state (None for a revert of a decision without one) and, after a
+    decision, the ETag the suggestion now carries."""
+
+    decision: dict[str, Any]
+    suggestion: dict[str, Any] | None
+    etag: str | None = None
+
+    def body(self) -> dict[str, Any]:
+        return {"decision": self.decision, "suggestion": self.suggestion}
+
+
+def etag(suggestion: dict[str, Any]) -> str:
+    return f'"{suggestion["id"]}.{suggestion["version"]}"'
+
+
+def _check_precondition(suggestion: dict[str, Any], if_match: str | None) -> None:
+    if not if_match or if_match.strip() == "*":
+        raise PreconditionRequired(
+            "send the suggestion's ETag in If-Match (read it with GET /suggestions/{id})"
+        )
+    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if etag(suggestion) not in offered:
+        raise PreconditionFailed(
+            f"the suggestion changed since you read it (now version {suggestion['version']}, "
+            f"status {suggestion['status']}): read it again before deciding"
+        )
+
+
+def _effective(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
+    history = [
+        d
+        for d in tx.decisions_of_suggestion(suggestion_id)
+        if d.decision != DecisionKind.REVERT.value
+    ]
+    reverted = tx.reverted_ids(d.id for d in history)
+    return [d for d in history if d.id not in reverted]
+
+
+def _event_row(
+    user: User,
+    suggestion_id: uuid.UUID | None,
+    pair: tuple[uuid.UUID, uuid.UUID],
+    decision: DecisionKind,
+    note: str | None,
+    effect: Effect,
+    entities: tuple[dict[str, str | None], dict[str, str | None]],
+    model_version: str | None,
+    reverts: uuid.UUID | None = None,
+) -> dict[str, Any]:
+    """A decision event to append (`DecisionEvent` but its id, sequence and time)."""
+    return {
+        "suggestion_id": suggestion_id,
+        "record_a": pair[0],
+        "record_b": pair[1],
+        "decision": decision.value,
+        "note": note,
+        "reverts": reverts,
+        "effect": effect.value,
+        "entities_before": entities[0],
+        "entities_after": entities[1],
+        "model_version": model_version,
+        "user_id": user.id,
+        "user_name": user.name,
+        "role": user.role.value,
+        "organisation": user.organisation,
+    }
+
+
+def _apply(
+    tx: ReviewTx,
+    store: Store,
+    user: User,
+    suggestion: dict[str, Any],
+    decision: DecisionKind,
+    note: str | None,
+    request_id: str | None,
+) -> Decided:
+    status = SuggestionStatus(suggestion["status"])
+    if status in DECIDED_STATUSES:
+        raise Conflict(
+            f"this suggestion is already {status.value}; revert that decision to change it"
+        )
+    if status is SuggestionStatus.WITHDRAWN:
+        raise Conflict("this suggestion was withdrawn: linkage no longer finds the pair uncertain")
+    if (
+        decision is DecisionKind.MATCH
+        and status is SuggestionStatus.AWAITING_SECOND
+        and suggestion["confirmed_by"] == user.id
+    ):
+        raise Conflict(
+            "you already confirmed this match; it involves a minor, so a second, different "
+            "reviewer must confirm it (four eyes)"
+        )
+    history = [(d.decision, d.user_id) for d in _effective(tx, suggestion["id"])]
+    state = replay([*history, (decision.value, user.id)], suggestion["involves_minor"])
+    a, b = suggestion["record_a"], suggestion["record_b"]
+    effect, before, after = Effect.NONE, {}, {}
+    if state.status is SuggestionStatus.CONFIRMED:
+        effect, before, after = merge(tx, a, b)
+    elif state.status is SuggestionStatus.REJECTED:
+        effect, before, after = split(tx, a, b, active_model(store).match_threshold)
+    elif state.status is SuggestionStatus.AWAITING_SECOND:
+        effect = Effect.FIRST_CONFIRMATION
+    event = tx.add_decision(
+        _event_row(
+            user,
+            suggestion["id"],
+            (a, b),
+            decision,
+            note,
+            effect,
+            (before, after),
+            suggestion["model_version"],
+        )
+    )
+    version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
+    write_audit(
+        tx.c,
+        user,
+        AuditEntry(
+            "decision",
+            "suggestion",
+            (suggestion["id"], a, b),
+            request_id=request_id,
+            detail={"decision": decision.value, "effect": effect.value, "event": str(event.id)},
+        ),
+    )
+    updated = {**suggestion, "status": state.status.value, "version": version}
+    return Decided(
+        decision_view(event),
+        {
+            "id": str(suggestion["id"]),
+            "status": state.status.value,
+            "version": version,
+            "confirmations": confirmations(state.status),
+        },
+        etag(updated),
+    )
+
+
+def confirmations(status: SuggestionStatus) -> int:
+    return {SuggestionStatus.AWAITING_SECOND: 1, SuggestionStatus.CONFIRMED: 2}.get(status, 0)
+
+
+def decision_view(event: DecisionEvent, reverted: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(event.id),
+        "suggestion_id": str(event.suggestion_id) if event.suggestion_id else None,
+        "record_a": str(event.record_a),
+        "record_b": str(event.record_b),
+        "decision": event.decision,
+        "note": event.note,
+        "effect": event.effect,
+        "reverts": str(event.reverts) if event.reverts else None,
+        "reverted": reverted,
+        "model_version": event.model_version,
+        "user": event.user_name,
+        "role": event.role,
+        "created_at": event.created_at.isoformat(),
+    }
+
+
+def decide(
+    store: Store,
+    user: User,
+    suggestion_id: uuid.UUID,
+    decision: DecisionKind,
+    note: str | None,
+    if_match: str | None,
+    request_id: str | None = None,
+) -> Decided:
+    with store.review_transaction() as tx:
+        suggestion = tx.suggestion(suggestion_id)
+        if suggestion is None:
+            raise NotFound("no such suggestion")
+        _check_precondition(suggestion, if_match)
+        return _apply(tx, store, user, suggestion, decision, note, request_id)
+
+
+def link_records(
+    store: Store,
+    user: User,
+    record_a: uuid.UUID,
+    record_b: uuid.UUID,
+    decision: DecisionKind,
+    note: str | None,
+    request_id: str | None = None,
+) -> Decided:
+    """A reviewer links (or unlinks) two records directly: the pair becomes a suggestion
+    (scored now if it was never suggested) and the decision is applied to it."""
+    if record_a == record_b:
+        raise Conflict("a record is always the same person as itself")
+    first, second = store.get_record(record_a), store.get_record(record_b)
+    if first is None or second is None:
+        raise NotFound("no such record")
+    model = active_model(store)
+    scored = score_pair(first, second, model, store.estimated_record_count())
+    row = suggestion_row(
+        scored,
+        first.model_dump() if scored["record_a"] == first.id else second.model_dump(),
+        second.model_dump() if scored["record_a"] == first.id else first.model_dump(),
+    )
+    with store.review_transaction() as tx:
+        suggestion = tx.suggestion_for_pair(record_a, record_b)
+        if suggestion is None:
+            suggestion = tx.add_suggestion(row)
+        elif suggestion["status"] == SuggestionStatus.WITHDRAWN:
+            tx.set_suggestion(suggestion["id"], SuggestionStatus.PENDING.value, None)
+            suggestion = tx.suggestion(suggestion["id"])
+            assert suggestion is not None
+        return _apply(tx, store, user, suggestion, decision, note, request_id)
+
+
+def revert(
+    store: Store,
+    user: User,
+    decision_id: uuid.UUID,
+    reason: str,
+    request_id: str | None = None,
+) -> Decided:
+    """Undo one decision: its entity changes are restored exactly, the suggestion's state
+    is replayed without it. A decision that later decisions built on is reverted after them."""
+    with store.review_transaction() as tx:
+        event = tx.decision(decision_id)
+        if event is None:
+            raise NotFound("no such decision")
+        if event.decision == DecisionKind.REVERT.value:
+            raise Conflict("a revert cannot be reverted; decide the suggestion again instead")
+        if tx.reverted_ids([decision_id]):
+            raise Conflict("this decision was already reverted")
+        affected = sorted(set(event.entities_before) | set(event.entities_after))
+        later = tx.later_decisions(event.seq, affected)
+        if later:
+            names = ", ".join(f"{d.id} ({d.decision} by {d.user_name})" for d in later)
+            raise Conflict(f"later decisions changed the same persons; revert them first: {names}")
+        restore = {
+            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event.entities_before.items()
+        }
+        current = tx.entity_of(restore)
+        tx.restore(restore)
+        suggestion = tx.suggestion(event.suggestion_id) if event.suggestion_id else None
+        status = None
+        if suggestion is not None:
+            remaining = [
+                (d.decision, d.user_id)
+                for d in _effective(tx, suggestion["id"])
+                if d.id != decision_id
+            ]
+            state = replay(remaining, suggestion["involves_minor"])
+            version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
+            status = {"id": str(suggestion["id"]), "status": state.status.value, "version": version}
+        undo = tx.add_decision(
+            _event_row(
+                user,
+                event.suggestion_id,
+                (event.record_a, event.record_b),
+                DecisionKind.REVERT,
+                reason,
+                Effect.RESTORED if restore else Effect.NONE,
+                (stringify(current), event.entities_before),
+                event.model_version,
+                reverts=decision_id,
+            )
+        )
+        write_audit(
+            tx.c,
+            user,
+            AuditEntry(
+                "revert",
+                "decision",
+                (decision_id, event.record_a, event.record_b),
+                request_id=request_id,
+                detail={"reason": reason, "event": str(undo.id)},
+            ),
+        )
+    return Decided(decision_view(undo), status)
+
+
+class Review(UseCases):
+    def decide(
+        self,
+        actor: Actor,
+        suggestion_id: uuid.UUID,
+        decision: DecisionKind,
+        note: str | None,
+        if_match: str | None,
+    ) -> Decided:
+        """Decide a suggestion read at the version `if_match` names; the result carries
+        the suggestion's new ETag."""
+        actor.require(DECIDE)
+        assert actor.user is not None
+        return decide(
+            self.store, actor.user, suggestion_id, decision, note, if_match, actor.request_id
+        )
+
+    def link_records(
+        self,
+        actor: Actor,
+        record_a: uuid.UUID,
+        record_b: uuid.UUID,
+        decision: DecisionKind,
+        note: str | None,
+    ) -> Decided:
+        actor.require(DECIDE)
+        assert actor.user is not None
+        return link_records(
+            self.store, actor.user, record_a, record_b, decision, note, actor.request_id
+        )
+
+    def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
+        actor.require(REVERT)
+        assert actor.user is not None
+        return revert(self.store, actor.user, decision_id, reason, actor.request_id)

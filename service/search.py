@@ -1,0 +1,132 @@
+"""Searching for a described person: ranked entities with minimal details."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from matching.blocking import all_record_keys, block_cap
+from matching.columns import build_columns
+from matching.names import parse_name
+from matching.pipeline import match_new
+from models.store import Store
+from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
+from service.errors import TooManyRequests
+from service.ratelimit import RateLimiter
+from service.registry import active_learned, active_model, rescorer
+from service.scoring import reasons_of
+
+SEARCH = frozenset({ADMIN, CASEWORKER, TRACING})
+"""Tracing officers and caseworkers search (and admins); reviewers do not need to."""
+MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score")
+"""What a search answers over HTTP: never a contact or a current location."""
+
+
+def _age_band(record: Mapping[str, Any]) -> str:
+    earliest, registered = record.get("birth_earliest"), record.get("registered_on")
+    latest = record.get("birth_latest")
+    if earliest is None or latest is None:
+        return "âge inconnu"
+    middle = earliest + (latest - earliest) / 2
+    age = (registered or date.today()).year - middle.year
+    if age < 18:
+        return "moins de 18 ans"
+    low = (age // 10) * 10
+    return f"{low}-{low + 9} ans"
+
+
+def _partial_name(record: Mapping[str, Any]) -> str:
+    parts = parse_name(
+        full_name=record.get("full_name"),
+        family_name=record.get("family_name"),
+        given_names=record.get("given_names"),
+    )
+    given = " ".join(w.capitalize() for w in parts.given) or "?"
+    family = parts.family[0][:1].upper() + "." if parts.family else ""
+    return f"{given} {family}".strip()
+
+
+def search(
+    store: Store, description: dict[str, Any], top: int = 10, lang: str = "fr"
+) -> list[dict[str, Any]]:
+    """Persons (entities) matching a description, best first, with minimal details."""
+    query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
+    year = description.get("birth_year")
+    if year:
+        query["birth_earliest"], query["birth_latest"] = date(year, 1, 1), date(year, 12, 31)
+        query["birth_precision"] = "year"
+    query_columns = build_columns([query])
+    keys = all_record_keys(query_columns)[0]
+    candidate_ids = list(store.candidates(keys, block_cap))
+    candidates = store.records_by_ids(candidate_ids)
+    if not candidates:
+        return []
+    model = active_model(store)
+    columns, a, b, scores, _ = match_new(
+        [query],
+        [r.model_dump() for r in candidates],
+        model,
+        household=False,
+        population_size=store.estimated_record_count() + 1,
+        rescore=rescorer(model, active_learned(store)),
+    )
+    by_id = {r.id: r for r in candidates}
+    best: dict[Any, tuple[float, int]] = {}
+    for k in range(len(a)):
+        other = int(b[k]) if int(a[k]) == 0 else int(a[k])
+        if other == 0 or columns.ids[other] not in by_id:
+            continue
+        record = by_id[columns.ids[other]]
+        entity = record.entity_id or record.id
+        probability = float(scores.probability[k])
+        if entity not in best or probability > best[entity][0]:
+            best[entity] = (probability, k)
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])[:top]
+    results = []
+    for entity, (probability, k) in ranked:
+        other = int(b[k]) if int(a[k]) == 0 else int(a[k])
+        record = by_id[columns.ids[other]].model_dump()
+        reasons = reasons_of(columns, int(a[k]), int(b[k]), scores, k)
+        results.append(
+            {
+                "entity_id": str(entity),
+                "name": _partial_name(record),
+                "sex": record.get("sex"),
+                "age_band": _age_band(record),
+                "region": record.get("origin_region"),
+                "score": round(probability, 4),
+                "reasons": [r[lang] for r in reasons if r["level"] != "missing"],
+            }
+        )
+    return results
+
+
+class Searching(UseCases):
+    search_limit: RateLimiter
+
+    def search(
+        self, actor: Actor, description: dict[str, Any], top: int = 10, *, limited: bool = True
+    ) -> list[dict[str, Any]]:
+        """Persons matching a description, audited with the query. A `limited` search
+        (HTTP) counts against the user's rate limit and answers `MINIMAL` fields only;
+        the command line also gets the reasons."""
+        actor.require(SEARCH)
+        if limited and actor.user is not None:
+            wait = self.search_limit.retry_after(actor.user.id)
+            if wait > 0:
+                self.audit(actor, "search_refused", "entity", [], reason="rate limit")
+                raise TooManyRequests(
+                    f"too many searches: at most {self.search_limit.per_window} a minute", wait
+                )
+        hits = search(self.store, description, top, actor.lang)
+        if limited:
+            hits = [{k: hit[k] for k in MINIMAL} for hit in hits]
+        self.audit(
+            actor,
+            "search",
+            "entity",
+            [h["entity_id"] for h in hits],
+            query={k: v for k, v in description.items() if v is not None},
+        )
+        return hits

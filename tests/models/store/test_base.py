@@ -1,0 +1,100 @@
+"""The store's records, entities, users and models (`models/store/base.py`), on SQLite
+and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from models.store import Store, StoreError
+from models.users import UserRole
+from tests.models.store.people import ROWS, ids, load
+
+
+def test_a_record_read_by_id_is_the_row_imported(store: Store) -> None:
+    load(store)
+    record = store.get_record(ids(store)["A-1"])
+    assert record is not None
+    assert (record.source, record.full_name, record.birth_date) == ("OIM", "TRAORE Aminata", "1990")
+
+
+def test_an_unknown_record_id_reads_as_none(store: Store) -> None:
+    assert store.get_record(uuid.uuid4()) is None
+
+
+def test_a_page_counts_every_match_beyond_its_limit(store: Store) -> None:
+    load(store)
+    page = store.list_records({"source": "OIM"}, limit=1)
+    assert (len(page.items), page.total) == (1, 2)
+
+
+def test_a_name_filter_matches_any_name_field_whatever_the_case(store: Store) -> None:
+    load(store)
+    page = store.list_records({}, name="aminata")
+    assert sorted(r.record_id for r in page.items) == ["A-1", "A-2"]
+
+
+def test_unknown_filters_are_ignored(store: Store) -> None:
+    load(store)
+    assert store.list_records({"phone": "+223"}).total == len(ROWS)
+
+
+def test_records_by_ids_reads_only_those_asked(store: Store) -> None:
+    load(store)
+    wanted = ids(store)
+    found = store.records_by_ids([wanted["A-1"], wanted["T-1"]])
+    assert sorted(r.record_id for r in found) == ["A-1", "T-1"]
+
+
+def test_an_entity_holds_the_records_assigned_to_it(store: Store) -> None:
+    load(store)
+    wanted = ids(store)
+    entity = uuid.uuid4()
+    with store.linking() as tx:
+        tx.assign_entities({wanted["A-1"]: entity, wanted["A-2"]: entity})
+    found = store.entity(entity)
+    assert found is not None
+    created, records = found
+    assert created.tzinfo is not None
+    assert [r.record_id for r in records] == ["A-1", "A-2"]
+
+
+def test_an_unknown_entity_reads_as_none(store: Store) -> None:
+    assert store.entity(uuid.uuid4()) is None
+
+
+def test_a_token_finds_its_user_until_revoked(store: Store) -> None:
+    user, token = store.add_user("awa", UserRole.REVIEWER, "OIM")
+    found = store.user_by_token(token)
+    assert found is not None and (found.id, found.organisation) == (user.id, "OIM")
+    assert store.revoke_user("awa")
+    assert store.user_by_token(token) is None
+
+
+def test_revoking_an_unknown_user_says_so(store: Store) -> None:
+    assert not store.revoke_user("nobody")
+
+
+def test_two_users_cannot_share_a_name(store: Store) -> None:
+    store.add_user("awa", UserRole.REVIEWER)
+    with pytest.raises(StoreError):
+        store.add_user("awa", UserRole.ADMIN)
+
+
+def test_one_model_of_each_kind_is_active(store: Store) -> None:
+    store.save_model("fs-1", '{"v": 1}')
+    store.save_model("fs-2", '{"v": 2}')
+    store.save_model("learned-1", '{"l": 1}', kind="learned")
+    assert store.active_model() == '{"v": 2}'
+    assert store.active_model(kind="learned") == '{"l": 1}'
+
+
+def test_no_model_is_active_in_a_new_store(store: Store) -> None:
+    assert store.active_model() is None
+
+
+def test_health_names_the_database_and_an_up_to_date_schema(store: Store) -> None:
+    health = store.health()
+    assert health["database"] == store.dialect
+    assert health["schema_up_to_date"]

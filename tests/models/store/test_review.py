@@ -1,0 +1,105 @@
+"""Suggestions, decision events and the review transaction (`models/store/review.py`),
+on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from models.store import Store
+from models.store.review import DecisionEvent
+from models.users import User, UserRole
+from tests.models.store.people import decision_row, ids, load, suggestion_row
+
+
+def _pair(store: Store) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+    load(store)
+    wanted = ids(store)
+    return wanted["A-1"], wanted["A-2"], wanted["K-1"]
+
+
+def _reviewer(store: Store) -> User:
+    user, _ = store.add_user("awa", UserRole.REVIEWER, "OIM")
+    return user
+
+
+def test_setting_a_suggestion_returns_its_next_version(store: Store) -> None:
+    a, b, _ = _pair(store)
+    store.sync_suggestions([suggestion_row(a, b)])
+    with store.review_transaction() as tx:
+        found = tx.suggestion_for_pair(a, b)
+        assert found is not None
+        assert tx.set_suggestion(found["id"], "awaiting_second", None) == 2
+
+
+def test_the_queue_puts_group_zero_first_then_the_most_uncertain(store: Store) -> None:
+    a, b, k = _pair(store)
+    t = ids(store)["T-1"]
+    store.sync_suggestions(
+        [suggestion_row(a, b, 0.9), suggestion_row(a, k, 0.55), suggestion_row(b, t, 0.8, 0)]
+    )
+    page = store.suggestion_queue({"status": "pending"}, limit=10)
+    assert [s["probability"] for s in page.items] == [0.8, 0.55, 0.9]
+    assert page.total == 3 and page.next_cursor is None
+
+
+def test_a_queue_cursor_continues_where_the_page_ended(store: Store) -> None:
+    a, b, k = _pair(store)
+    store.sync_suggestions([suggestion_row(a, b, 0.9), suggestion_row(a, k, 0.55)])
+    first = store.suggestion_queue({"status": "pending"}, limit=1)
+    second = store.suggestion_queue({"status": "pending"}, limit=1, cursor=first.next_cursor)
+    assert [s["probability"] for s in (*first.items, *second.items)] == [0.55, 0.9]
+
+
+def test_decision_events_are_numbered_in_order_and_read_back_typed(store: Store) -> None:
+    a, b, _ = _pair(store)
+    user = _reviewer(store)
+    with store.review_transaction() as tx:
+        first = tx.add_decision(decision_row(user, a, b))
+        second = tx.add_decision(decision_row(user, a, b, "non_match"))
+    assert isinstance(first, DecisionEvent) and second.seq == first.seq + 1
+    found = store.get_decision(second.id)
+    assert found is not None and (found.seq, found.decision) == (second.seq, "non_match")
+    assert [d.id for d in store.decisions_touching([b])] == [first.id, second.id]
+
+
+def test_a_revert_event_names_the_decision_it_reverts(store: Store) -> None:
+    a, b, _ = _pair(store)
+    user = _reviewer(store)
+    with store.review_transaction() as tx:
+        decided = tx.add_decision(decision_row(user, a, b))
+        kept = tx.add_decision(decision_row(user, a, b))
+        tx.add_decision(decision_row(user, a, b, "revert", reverts=decided.id))
+        assert tx.reverted_ids([decided.id, kept.id]) == {decided.id}
+
+
+def test_later_decisions_are_those_after_that_changed_the_same_records(store: Store) -> None:
+    a, b, k = _pair(store)
+    user = _reviewer(store)
+    entity = str(uuid.uuid4())
+    with store.review_transaction() as tx:
+        first = tx.add_decision(decision_row(user, a, b, after={str(a): entity}))
+        later = tx.add_decision(decision_row(user, a, k, after={str(a): entity}))
+        tx.add_decision(decision_row(user, b, k, after={str(k): entity}))
+        assert [d.id for d in tx.later_decisions(first.seq, [str(a)])] == [later.id]
+
+
+def test_decision_events_cannot_be_edited(store: Store) -> None:
+    a, b, _ = _pair(store)
+    user = _reviewer(store)
+    with store.review_transaction() as tx:
+        tx.add_decision(decision_row(user, a, b))
+    with pytest.raises(DBAPIError), store.engine.begin() as c:
+        c.exec_driver_sql("UPDATE decisions SET note = 'changed'")
+
+
+def test_restoring_puts_records_back_in_no_entity(store: Store) -> None:
+    a, b, _ = _pair(store)
+    entity = uuid.uuid4()
+    with store.review_transaction() as tx:
+        tx.assign({a: entity, b: entity})
+        tx.restore({a: None})
+        assert tx.entity_of([a, b]) == {a: None, b: entity}
+        assert tx.members([entity]) == {b: entity}
