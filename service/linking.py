@@ -11,6 +11,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -134,9 +135,48 @@ def _store_keys_and_find_candidates(
     tx.replace_blocking_keys({r["id"]: k for r, k in zip(together, keys, strict=True)})
     keys = keys[: len(new)]
     clock("keys")
-    return tx.candidate_records(
-        {k for ks in keys for k in ks}, block_cap, MATCH_FIELDS, exclude=new_ids
-    )
+    found: dict[Any, dict[str, Any]] = {}
+    for batch in _key_batches(keys):
+        for record in tx.candidate_records(
+            batch.keys,
+            block_cap,
+            MATCH_FIELDS,
+            exclude=new_ids,
+            limit=CANDIDATES_PER_RECORD * batch.records,
+        ):
+            found.setdefault(record["id"], record)
+    return sorted(found.values(), key=lambda r: str(r["id"]))
+
+
+CANDIDATES_PER_RECORD = 300
+"""The stored records read for one new record: those sharing the most keys with it."""
+KEYS_PER_LOOKUP = 400
+"""Keys looked up in one statement (SQLite allows 500 terms in a compound SELECT)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyBatch:
+    keys: frozenset[str]
+    records: int
+
+
+def _key_batches(keys: Sequence[Sequence[str]]) -> list[_KeyBatch]:
+    """The new records' keys in lookups of at most `KEYS_PER_LOOKUP` keys, each with the
+    number of records it serves (its candidate limit grows with them): an import of any
+    size reads its candidates in statements of bounded size, every record its own share."""
+    batches: list[_KeyBatch] = []
+    current: set[str] = set()
+    records = 0
+    for own in keys:
+        own = set(own)
+        if current and len(current | own) > KEYS_PER_LOOKUP:
+            batches.append(_KeyBatch(frozenset(current), records))
+            current, records = set(), 0
+        current |= own
+        records += 1
+    if current:
+        batches.append(_KeyBatch(frozenset(current), records))
+    return batches
 
 
 def _pair_rows(
