@@ -110,6 +110,11 @@ def _print_import(summary: dict[str, Any]) -> None:
             f"{linked['match']} matches, {linked['review']} for review, "
             f"{linked['entities']} entities"
         )
+    if summary.get("pending"):
+        click.echo(
+            f"{summary['pending']} records wait for a person: the next import links them "
+            "(or `nrm relink`)"
+        )
 
 
 @main.command("link")

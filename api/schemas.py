@@ -16,6 +16,9 @@ class Health(BaseModel):
     durability: dict[str, str]
     """SQLite `synchronous` / PostgreSQL `fsync` and `synchronous_commit`: what makes a
     committed decision survive a crash."""
+    pending_records: int = 0
+    """Records stored without a person yet (a link stopped by a crash): the next import
+    links them."""
 
 
 class RecordList(BaseModel):

@@ -35,6 +35,8 @@ class ImportReport:
     counts: ImportCounts | None = None
     dry_run: bool = False
     linked: dict[str, Any] | None = None
+    pending: int | None = None
+    """Records stored without a person after this import (linked by the next one)."""
 
     @property
     def ok(self) -> bool:
@@ -65,6 +67,8 @@ class ImportReport:
             )
         if self.linked is not None:
             out["linked"] = self.linked
+        if self.pending is not None:
+            out["pending"] = self.pending
         return out
 
 
@@ -176,6 +180,8 @@ class Importing(UseCases):
         if source:
             kwargs["source"] = source
         report = import_records(self.store, records, relations, **kwargs)
-        if report.ok and not dry_run and link and report.counts is not None:
-            report.linked = link_import(self.store, report.counts.import_id)
+        if report.ok and not dry_run and report.counts is not None:
+            if link:
+                report.linked = link_import(self.store, report.counts.import_id)
+            report.pending = self.store.pending_records()
         return report

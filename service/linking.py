@@ -70,7 +70,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     learned = active_learned(store)
     clock("model")
     with store.linking() as tx:
-        new = tx.records_of_import(import_id, MATCH_FIELDS)
+        new = tx.records_to_link(import_id, MATCH_FIELDS)
         if not new:
             return {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
         population = tx.estimated_record_count()

@@ -29,6 +29,7 @@ from models.store.importing import ImportWriter
 from models.store.linking import (
     LinkTx,
     candidate_ids,
+    pending_count,
 )
 from models.store.review import ReviewStore
 from models.tables import (
@@ -83,13 +84,20 @@ class Store(ReviewStore, AuditStore):
     def health(self) -> dict[str, Any]:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+            pending = pending_count(connection)
         current = current_revision(self.engine)
         return {
             "database": self.dialect,
             "schema_version": current,
             "schema_up_to_date": current == head_revision(),
             "durability": self.durability(),
+            "pending_records": pending,
         }
+
+    def pending_records(self) -> int:
+        """Records stored but not linked to a person yet (the next import links them)."""
+        with self.engine.connect() as connection:
+            return pending_count(connection)
 
     def durability(self) -> dict[str, str]:
         """The settings that make a commit survive a crash (FULL / on)."""

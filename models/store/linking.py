@@ -24,7 +24,9 @@ from sqlalchemy import (
     Uuid,
     column,
     delete,
+    func,
     insert,
+    or_,
     select,
     text,
     tuple_,
@@ -137,16 +139,23 @@ def candidate_records(
     return [r for r in found if r["id"] not in skipped]
 
 
-def records_of_import(
+def records_to_link(
     c: Connection, import_id: uuid.UUID, fields: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """The `fields` of the records an import wrote, by (source, record_id)."""
+    """The `fields` of the records an import wrote and of every record still without a
+    person (an earlier link stopped by a crash or a kill), by (source, record_id)."""
     query = (
         select(*(person_records.c[f] for f in fields))
-        .where(person_records.c.import_id == import_id)
+        .where(or_(person_records.c.import_id == import_id, person_records.c.entity_id.is_(None)))
         .order_by(person_records.c.source, person_records.c.record_id)
     )
     return [dict(r._mapping) for r in c.execute(query)]
+
+
+def pending_count(c: Connection) -> int:
+    """Records stored but not linked yet (no person)."""
+    query = select(func.count()).select_from(person_records)
+    return int(c.execute(query.where(person_records.c.entity_id.is_(None))).scalar() or 0)
 
 
 def records_of_cases(
@@ -256,8 +265,8 @@ class LinkTx:
         self.c = connection
         self._estimate = estimate
 
-    def records_of_import(self, import_id: uuid.UUID, fields: Sequence[str]) -> list[dict]:
-        return records_of_import(self.c, import_id, fields)
+    def records_to_link(self, import_id: uuid.UUID, fields: Sequence[str]) -> list[dict]:
+        return records_to_link(self.c, import_id, fields)
 
     def records_of_cases(
         self,

@@ -54,7 +54,7 @@ def test_candidate_records_carry_the_fields_asked_but_not_the_excluded(store: St
 def test_the_records_of_an_import_are_read_with_the_fields_asked(store: Store) -> None:
     counts = load(store)
     with store.linking() as tx:
-        found = tx.records_of_import(counts.import_id, ("record_id",))
+        found = tx.records_to_link(counts.import_id, ("record_id",))
     assert found == [
         {"record_id": "A-1"},
         {"record_id": "K-1"},
