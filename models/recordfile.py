@@ -19,6 +19,20 @@ MAX_CELL_CHARS = 10_000
 """The longest cell a record or relations file may hold (a name, a place, a note)."""
 
 
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet will show and never run: text that starts like a formula
+    (`=`, `+`, `@`, `-` not before a digit, tab, carriage return) gets a leading
+    apostrophe, as OWASP advises for CSV injection. Other values pass unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] in FORMULA_STARTS or (value[0] == "-" and not value[1:2].isdigit()):
+        return "'" + value
+    return value
+
+
 class RecordFileError(ValueError):
     """The file as a whole cannot be read (encoding, header, emptiness)."""
 

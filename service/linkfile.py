@@ -22,7 +22,7 @@ from matching.cluster import members
 from matching.columns import build_columns
 from matching.model import FSModel, default_model
 from matching.pipeline import link
-from models.recordfile import RecordFileError
+from models.recordfile import RecordFileError, spreadsheet_safe
 from models.validation import validated_rows
 from service.memory import collector_paused
 from service.progress import Stages
@@ -110,7 +110,9 @@ def link_file(
                 writer = csv.writer(handle)
                 writer.writerow(["record_id_a", "record_id_b", "match_probability", "band"])
                 for id_a, id_b, probability, band in result.pair_rows("non_match"):
-                    writer.writerow([id_a, id_b, f"{probability:.6f}", band])
+                    writer.writerow(
+                        [spreadsheet_safe(id_a), spreadsheet_safe(id_b), f"{probability:.6f}", band]
+                    )
         stages("writing")
     stages.done()
     bands = Counter(result.bands.tolist())
@@ -141,5 +143,11 @@ def _write_clusters(out: Path, ids: list[Any], labels: np.ndarray) -> int:
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "entity_id"])
-        writer.writerows(zip(ids, [entity_of[label] for label in labels.tolist()], strict=True))
+        writer.writerows(
+            zip(
+                [spreadsheet_safe(i) for i in ids],
+                [entity_of[label] for label in labels.tolist()],
+                strict=True,
+            )
+        )
     return len(clusters)

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from models.recordfile import RecordFileError, read_table
+from models.recordfile import RecordFileError, read_table, spreadsheet_safe
 from tests.conftest import write_csv
 
 
@@ -114,3 +114,18 @@ def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
     book.save(path)
     with pytest.raises(RecordFileError, match="row 2, full_name: a cell is longer"):
         _rows(path)
+
+
+@pytest.mark.parametrize(
+    "written,safe",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+SUM(1+1)", "'+SUM(1+1)"),
+        ("@cmd", "'@cmd"),
+        ("-x", "'-x"),
+        ("-12", "-12"),
+        ("DNPEF-001", "DNPEF-001"),
+    ],
+)
+def test_cells_written_out_never_run_as_formulas(written: str, safe: str) -> None:
+    assert spreadsheet_safe(written) == safe

@@ -322,3 +322,13 @@ def test_a_record_added_to_a_stored_case_gets_the_keys_of_its_whole_case(
     assert stored == expected
     new_id = next(r["id"] for r in case if r["record_id"] == "NEW-1")
     assert any(k.startswith("gv:") for k in stored[new_id])
+
+
+def test_link_file_never_writes_a_record_id_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    records = write_csv(
+        tmp_path / "r.csv",
+        HEADER + '"=HYPERLINK(""http://x"")",C9,DNPEF,2021-03-04,Awa Keita,F,2001,Bla,\n',
+    )
+    link_file(records, tmp_path / "clusters.csv", tmp_path / "pairs.csv", progress=False)
+    rows = list(csv.DictReader((tmp_path / "clusters.csv").read_text().splitlines()))
+    assert rows[0]["record_id"] == '\'=HYPERLINK("http://x")'
