@@ -271,6 +271,18 @@ def model_train(
         click.echo("the new model is not better: the current one stays in use")
 
 
+@model_group.command("export")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False))
+@db_option
+def model_export(out: Path | None, db_url: str | None) -> None:
+    """Write the match model in use as readable JSON (to OUT, or to the terminal)."""
+    document = _service(db_url).export_model(Actor.operator("nrm model export"))
+    if out is None:
+        click.echo(document, nl=False)
+    else:
+        out.write_text(document, encoding="utf-8")
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)

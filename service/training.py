@@ -72,6 +72,13 @@ def train_model(
 
 
 class Training(UseCases):
+    def export_model(self, actor: Actor) -> str:
+        """The Fellegi-Sunter model in use as readable JSON: each comparison's levels
+        with their m and u, the prior (matches per record) and the thresholds."""
+        actor.require(TRAIN)
+        self.audit(actor, "model_export", "model", ())
+        return active_model(self.store).to_json()
+
     def train_model(
         self,
         actor: Actor,

@@ -90,3 +90,12 @@ def test_a_search_from_the_command_line_is_audited(tmp_path: Path) -> None:
     assert total == 1
     assert rows[0]["detail"]["via"] == "nrm search"
     assert rows[0]["detail"]["query"] == {"full_name": "Aminata Traoré"}
+
+
+def test_model_export_prints_the_model_in_use_as_readable_json(tmp_path: Path) -> None:
+    db = str(tmp_path / "m.db")
+    result = CliRunner().invoke(main, ["model", "export", "--db", db])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert document["comparisons"]["given_names"]["levels"][0] == "missing"
+    assert "matches_per_record" in document
