@@ -175,7 +175,8 @@ class Importing(UseCases):
     ) -> ImportReport:
         """Load a records file (all or nothing), then link its new records against the
         stored population. Without an actor, the operating-system user imports."""
-        (actor or Actor.operator("nrm import")).require(IMPORT)
+        actor = actor or Actor.operator("nrm import")
+        actor.require(IMPORT)
         kwargs: dict[str, Any] = {"dry_run": dry_run, "on_rows": on_rows}
         if source:
             kwargs["source"] = source
@@ -184,4 +185,16 @@ class Importing(UseCases):
             if link:
                 report.linked = link_import(self.store, report.counts.import_id)
             report.pending = self.store.pending_records()
+            counts = report.counts
+            self.audit(
+                actor,
+                "import",
+                "import",
+                (counts.import_id,),
+                file=records.name,
+                new=counts.new,
+                changed=counts.changed,
+                unchanged=counts.unchanged,
+                relations=counts.relations,
+            )
         return report

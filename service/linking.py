@@ -330,4 +330,13 @@ class Linking(UseCases):
     def relink(self, actor: Actor, household: bool = True) -> dict[str, Any]:
         """Link the whole stored population again (`nrm relink`)."""
         actor.require(RELINK)
-        return relink_all(self.store, household=household)
+        summary = relink_all(self.store, household=household)
+        self.audit(
+            actor,
+            "relink",
+            None,
+            (),
+            records=summary["records"],
+            entities=summary["entities"],
+        )
+        return summary

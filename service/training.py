@@ -89,6 +89,16 @@ class Training(UseCases):
         dry_run: bool = False,
     ) -> dict[str, Any]:
         actor.require(TRAIN)
-        return train_model(
+        report = train_model(
             self.store, seed=seed, holdout=holdout, min_decisions=min_decisions, dry_run=dry_run
         )
+        self.audit(
+            actor,
+            "model_train",
+            "model",
+            (),
+            new_model=report.get("new_model"),
+            switched=report.get("switched"),
+            dry_run=dry_run,
+        )
+        return report

@@ -35,8 +35,14 @@ class Users(UseCases):
     ) -> tuple[User, str]:
         """Create a user; the token is returned once (only its hash is stored)."""
         actor.require(MANAGE_USERS)
-        return self.store.add_user(name, role, organisation)
+        user, token = self.store.add_user(name, role, organisation)
+        self.audit(
+            actor, "user_add", "user", (user.id,), name=name, role=str(role), org=organisation
+        )
+        return user, token
 
     def revoke_user(self, actor: Actor, name: str) -> bool:
         actor.require(MANAGE_USERS)
-        return self.store.revoke_user(name)
+        revoked = self.store.revoke_user(name)
+        self.audit(actor, "user_revoke", "user", (), name=name, revoked=revoked)
+        return revoked
