@@ -92,7 +92,7 @@ def import_records(
         with collector_paused(), store.importing(records.name) as writer:
             seen = _stage_records(writer, records, report, source, today, on_rows)
             if relations is not None:
-                _stage_relations(writer, relations, report, seen)
+                _stage_relations(store, writer, relations, report, seen)
             if not report.ok or dry_run:
                 raise _Rollback
             report.counts = writer.finish()
@@ -136,9 +136,13 @@ def _stage_records(
 
 
 def _stage_relations(
-    writer: ImportWriter, path: Path, report: ImportReport, record_ids: set[str]
+    store: Store, writer: ImportWriter, path: Path, report: ImportReport, record_ids: set[str]
 ) -> None:
-    rows: list[tuple[int, str, str, str]] = []
+    """Stage the relations; an end that is not a row of the records file names a record
+    already stored (a tracing request filed today names a child identified last year),
+    by its record id and, where two organisations use that id, its `source` (or
+    `related_source`) column."""
+    rows: list[tuple[int, str, str, str, str | None, str | None]] = []
     try:
         for number, raw in read_table(path, required=RELATION_COLUMNS):
             report.relation_rows += 1
@@ -147,18 +151,41 @@ def _stage_relations(
                 report.add_error(f"{path.name}: {error}")
             if value is None:
                 continue
-            for column, record_id in (("record_id", value[0]), ("related_record_id", value[2])):
-                if record_id not in record_ids:
-                    report.add_error(
-                        f"{path.name}: row {number}, {column}: "
-                        f'"{record_id}" is not in the records file'
-                    )
-            rows.append((number, *value))
+            stored: list[str | None] = []
+            for column, record_id, source_column in (
+                ("record_id", value[0], "source"),
+                ("related_record_id", value[2], "related_source"),
+            ):
+                found, error = _stored_end(store, record_ids, record_id, raw.get(source_column))
+                if error:
+                    report.add_error(f"{path.name}: row {number}, {column}: {error}")
+                stored.append(found)
+            rows.append((number, *value, *stored))
     except RecordFileError as exc:
         report.add_error(f"{path.name}: {exc}")
         return
     if report.ok:
         writer.add_relations(rows)
+
+
+def _stored_end(
+    store: Store, in_file: set[str], record_id: str, source: str | None
+) -> tuple[str | None, str | None]:
+    """(the stored record's id as hex, or None for a row of the file; an error or None)."""
+    if record_id in in_file:
+        return None, None
+    source = (source or "").strip() or None
+    found = store.find_record(record_id, source)
+    if len(found) == 1:
+        return found[0].id.hex, None
+    if not found:
+        where = f" of {source}" if source else ""
+        return None, f'"{record_id}" is neither in the records file nor a stored record{where}'
+    sources = ", ".join(sorted(r.source for r in found))
+    return None, (
+        f'"{record_id}" is a stored record of several organisations ({sources}): '
+        "name one in the source column"
+    )
 
 
 class Importing(UseCases):

@@ -89,6 +89,8 @@ def _staging_tables() -> tuple[Table, Table]:
         Column("record_id", String(200), nullable=False),
         Column("relation", String(20), nullable=False),
         Column("related_record_id", String(200), nullable=False),
+        Column("stored_a", Uuid),
+        Column("stored_b", Uuid),
         prefixes=["TEMPORARY"],
     )
     return records, relation_rows
@@ -122,11 +124,17 @@ class ImportWriter:
         self._write(self._records, ["new_id", *VALUE_NAMES], rows)
         self.rows += len(batch)
 
-    def add_relations(self, batch: Iterable[tuple[int, str, str, str]]) -> None:
-        """Stage `(row_number, record_id, relation, related_record_id)` rows."""
+    def add_relations(
+        self, batch: Iterable[tuple[int, str, str, str, uuid.UUID | None, uuid.UUID | None]]
+    ) -> None:
+        """Stage `(row_number, record_id, relation, related_record_id, stored_a, stored_b)`
+        rows; `stored_a` / `stored_b` are the ids of records already stored, for an end
+        that names one instead of a row of the file (None otherwise)."""
         rows = list(batch)
         self._write(
-            self._relations, ["row_number", "record_id", "relation", "related_record_id"], rows
+            self._relations,
+            ["row_number", "record_id", "relation", "related_record_id", "stored_a", "stored_b"],
+            rows,
         )
         self.relation_rows += len(rows)
 
@@ -219,11 +227,15 @@ class ImportWriter:
             text(
                 f"""
                 INSERT INTO relations (record_id, relation, related_record_id)
-                SELECT DISTINCT a.id, r.relation, b.id FROM {RELATION_STAGING} r
-                JOIN {STAGING} sa ON sa.record_id = r.record_id
-                JOIN person_records a ON a.source = sa.source AND a.record_id = sa.record_id
-                JOIN {STAGING} sb ON sb.record_id = r.related_record_id
-                JOIN person_records b ON b.source = sb.source AND b.record_id = sb.record_id
+                SELECT DISTINCT COALESCE(r.stored_a, a.id), r.relation, COALESCE(r.stored_b, b.id)
+                FROM {RELATION_STAGING} r
+                LEFT JOIN {STAGING} sa ON r.stored_a IS NULL AND sa.record_id = r.record_id
+                LEFT JOIN person_records a ON a.source = sa.source AND a.record_id = sa.record_id
+                LEFT JOIN {STAGING} sb
+                    ON r.stored_b IS NULL AND sb.record_id = r.related_record_id
+                LEFT JOIN person_records b ON b.source = sb.source AND b.record_id = sb.record_id
+                WHERE COALESCE(r.stored_a, a.id) IS NOT NULL
+                    AND COALESCE(r.stored_b, b.id) IS NOT NULL
                 ON CONFLICT DO NOTHING
                 """
             )

@@ -123,5 +123,50 @@ def test_a_relation_to_an_unknown_row_loads_nothing(store: Store, tmp_path: Path
         tmp_path / "rel.csv", "record_id,relation,related_record_id\nGOV-1,mother,NOPE\n"
     )
     report = import_records(store, write_csv(tmp_path / "good.csv", GOOD), relations)
-    assert report.errors == ['rel.csv: row 2, related_record_id: "NOPE" is not in the records file']
+    assert report.errors == [
+        'rel.csv: row 2, related_record_id: "NOPE" is neither in the records file nor a stored '
+        "record"
+    ]
     assert store.count_records() == 0
+
+
+def test_a_relation_may_name_a_record_stored_by_an_earlier_import(
+    store: Store, tmp_path: Path
+) -> None:
+    assert import_records(store, write_csv(tmp_path / "good.csv", GOOD)).ok
+    later = write_csv(
+        tmp_path / "later.csv",
+        "record_id,source,full_name,sex\nREQ-9,CROIX-ROUGE,Kadia Traoré,F\n",
+    )
+    relations = write_csv(
+        tmp_path / "rel.csv", "record_id,relation,related_record_id\nREQ-9,child,GOV-1\n"
+    )
+    report = import_records(store, later, relations)
+    assert report.ok, report.errors
+    requester = store.find_record("REQ-9")[0]
+    child = store.find_record("GOV-1")[0]
+    [relation] = store.relations_of([requester.id])
+    assert (relation.record_id, relation.relation, relation.related_record_id) == (
+        requester.id,
+        "child",
+        child.id,
+    )
+
+
+def test_a_stored_record_id_two_organisations_share_must_name_its_source(
+    store: Store, tmp_path: Path
+) -> None:
+    for source in ("DNPEF", "OIM"):
+        one = f"record_id,source,full_name\nX-1,{source},Awa Diarra\n"
+        assert import_records(store, write_csv(tmp_path / f"{source}.csv", one)).ok
+    later = write_csv(tmp_path / "later.csv", "record_id,source,full_name\nR-2,ONG,Ami Keita\n")
+    ambiguous = write_csv(
+        tmp_path / "rel.csv", "record_id,relation,related_record_id\nR-2,sibling,X-1\n"
+    )
+    report = import_records(store, later, ambiguous)
+    assert not report.ok and "name one in the source column" in report.errors[0]
+    named = write_csv(
+        tmp_path / "rel2.csv",
+        "record_id,relation,related_record_id,related_source\nR-2,sibling,X-1,OIM\n",
+    )
+    assert import_records(store, later, named).ok
