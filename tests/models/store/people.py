@@ -36,7 +36,7 @@ def load(
     with store.importing("people.csv") as writer:
         writer.add_records(values)
         if relations:
-            writer.add_relations([(n, *r) for n, r in enumerate(relations, start=2)])
+            writer.add_relations([(n, *r, None, None) for n, r in enumerate(relations, start=2)])
         return writer.finish()
 
 
