@@ -63,19 +63,40 @@ def _split(
     threshold: float,
     must: list[tuple[int, int]],
 ) -> tuple[list[list[int]], list[tuple[int, int]]]:
-    """Greedy average linkage inside one person: (its parts, the links not followed).
+    """Greedy average linkage inside one person: (its parts, and for each two parts left
+    apart the strongest link between them, for a reviewer).
 
-    Held pairs are never links; contradicting pairs also forbid their parts to join."""
-    part = {r: i for i, r in enumerate(rows)}
-    parts: dict[int, list[int]] = {i: [r] for i, r in enumerate(rows)}
-
-    def key(x: int, y: int) -> tuple[int, int]:
-        return (x, y) if x < y else (y, x)
+    Held pairs are never links; contradicting pairs also forbid their parts to join.
+    Between every two parts the sum of their pairs' probabilities and whether any pair
+    contradicts are kept up to date as parts join, so testing a link costs O(1).
+    """
+    part = {r: r for r in rows}
+    members: dict[int, list[int]] = {r: [r] for r in rows}
+    total: dict[int, dict[int, float]] = {r: {} for r in rows}
+    against: dict[int, set[int]] = {r: set() for r in rows}
+    for (x, y), p in probability.items():
+        total[x][y] = total[y][x] = p
+    for x, y in contradicts:
+        against[x].add(y)
+        against[y].add(x)
 
     def join(p: int, q: int) -> None:
-        for r in parts[q]:
+        for r in members[q]:
             part[r] = p
-        parts[p].extend(parts.pop(q))
+        members[p].extend(members.pop(q))
+        for other, value in total.pop(q).items():
+            if other == p:
+                continue
+            total[p][other] = total[p].get(other, 0.0) + value
+            total[other][p] = total[other].get(p, 0.0) + value
+            total[other].pop(q, None)
+        total[p].pop(q, None)
+        for other in against.pop(q):
+            if other != p:
+                against[p].add(other)
+                against[other].discard(q)
+                against[other].add(p)
+        against[p].discard(q)
 
     for x, y in must:
         if part[x] != part[y]:
@@ -89,14 +110,17 @@ def _split(
         p, q = part[x], part[y]
         if p == q:
             continue
-        cross = [key(u, v) for u in parts[p] for v in parts[q]]
-        average = sum(probability.get(c, 0.0) for c in cross) / len(cross)
-        if any(c in contradicts for c in cross) or average < AVERAGE_FLOOR:
+        average = total[p].get(q, 0.0) / (len(members[p]) * len(members[q]))
+        if q in against[p] or average < AVERAGE_FLOOR:
             refused.append((x, y))
             continue
         join(p, q)
-    still = [(x, y) for x, y in refused if part[x] != part[y]]
-    return list(parts.values()), still
+    strongest: dict[tuple[int, int], tuple[int, int]] = {}
+    for x, y in refused:
+        p, q = part[x], part[y]
+        if p != q:
+            strongest.setdefault((min(p, q), max(p, q)), (x, y))
+    return list(members.values()), list(strongest.values())
 
 
 def coherent_persons(

@@ -16,11 +16,14 @@ harm or because the records contradict each other:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
 from matching.columns import Columns
 from matching.model import COMPARISON, COMPARISON_NAMES
+from models.records import Role
+from models.review import adulthood
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +92,17 @@ _LEVEL_GUARDS: tuple[tuple[str, tuple[int, int]], ...] = (
     ("places_differ", _level("origin_place", "different")),
 )
 
-SUSPECT = "suspect"
-REQUESTER = "requester"
-PROTECTED_ROLES = frozenset({"victim", "returnee", "beneficiary", "sought", "requester"})
-"""Roles a suspect's record never joins without a reviewer (with records of minors)."""
-ASSISTED_ROLES = frozenset({"victim", "returnee", "beneficiary", "sought"})
-ROLE_CLASSES = {SUSPECT: 1, REQUESTER: 2, **{r: 3 for r in ASSISTED_ROLES - {"requester"}}}
-"""0: no role or a household member; 1: suspect; 2: requester; 3: a victim or sought person."""
+ASSISTED_ROLES = frozenset({Role.VICTIM, Role.RETURNEE, Role.BENEFICIARY, Role.SOUGHT})
+ROLE_CLASSES = {
+    Role.SUSPECT.value: 1,
+    Role.REQUESTER.value: 2,
+    **{r.value: 3 for r in ASSISTED_ROLES},
+}
+"""0: no role or a household member; 1: suspect; 2: requester (with 3, the roles a suspect's
+record never joins without a reviewer, as with a possible minor's); 3: a victim, returnee,
+beneficiary or sought person."""
 
 BIRTH_SPAN_DAYS = 5 * 366
-MINOR_DAYS = 18 * 365
 
 
 def role_classes(columns: Columns) -> np.ndarray:
@@ -114,11 +118,19 @@ def role_classes(columns: Columns) -> np.ndarray:
     return columns.derive("role_classes", build)
 
 
-def _possible_minor(columns: Columns) -> np.ndarray:
-    """Under 18 at registration by the latest birth date the record allows."""
+def _possible_minor(columns: Columns, today: date | None = None) -> np.ndarray:
+    """Under 18 at registration (today when the registration date is unknown) by the
+    latest birth date the record allows: `models.review.could_be_minor`, per record."""
     latest = columns.birth_latest.astype(np.int64)
+    known = latest >= 0
+    dates, at = np.unique(latest[known], return_inverse=True)
+    adult = np.full(len(latest), -1, dtype=np.int64)
+    adult[known] = np.asarray(
+        [adulthood(date.fromordinal(int(d))).toordinal() for d in dates], dtype=np.int64
+    )[at.reshape(-1)]
     registered = columns.registered.astype(np.int64)
-    return (latest >= 0) & (registered >= 0) & (registered - latest < MINOR_DAYS)
+    when = np.where(registered >= 0, registered, (today or date.today()).toordinal())
+    return known & (when < adult)
 
 
 def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -130,7 +142,7 @@ def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarra
         held[levels[:, k] == level] |= BIT[name]
     traits = Traits.of(columns)
     if traits.suspect.any():
-        suspect, protected = traits.suspect, traits.protected & ~traits.suspect
+        suspect, protected = traits.suspect, traits.protected
         crossing = (suspect[a] & protected[b]) | (suspect[b] & protected[a])
         held[crossing] |= BIT["suspect_and_protected"]
     roles = role_classes(columns)

@@ -195,7 +195,7 @@ def _take_patronyms(tokens: list[_Token]) -> tuple[list[_Token], list[tuple[str,
     table = titles_particles()
     rest: list[_Token] = []
     chain: list[tuple[str, str]] = []
-    mixed_case = len({caps for _, caps in tokens}) == 2
+    mixed_case = len({caps for word, caps in tokens if _kind(table, word) != "particle"}) == 2
     i, n = 0, len(tokens)
     while i < n:
         entry = table.get(tokens[i][0])

@@ -317,7 +317,7 @@ def matches_per_record(
     scale = 1.0
     if len(a) > PRIOR_SAMPLE:
         scale = len(a) / PRIOR_SAMPLE
-        rows = np.random.default_rng(seed).choice(len(a), PRIOR_SAMPLE, replace=False)
+        rows = np.random.default_rng(seed).integers(0, len(a), PRIOR_SAMPLE)
         a, b, levels = a[rows], b[rows], levels[rows]
     weights, _ = pair_weights(columns, a, b, levels, model)
     estimate = max(model.matches_per_record, MIN_MATCHES_PER_RECORD)

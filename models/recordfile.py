@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -17,18 +18,20 @@ from typing import Any
 Row = dict[str, str]
 MAX_CELL_CHARS = 10_000
 """The longest cell a record or relations file may hold (a name, a place, a note)."""
+csv.field_size_limit(MAX_CELL_CHARS)  # process-wide: no CSV this project reads has longer cells
 
 
 FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 
 def spreadsheet_safe(value: Any) -> Any:
     """A cell a spreadsheet will show and never run: text that starts like a formula
-    (`=`, `+`, `@`, `-` not before a digit, tab, carriage return) gets a leading
+    (`=`, `+`, `@`, `-` unless the whole cell is a number, tab, carriage return) gets a leading
     apostrophe, as OWASP advises for CSV injection. Other values pass unchanged."""
     if not isinstance(value, str) or not value:
         return value
-    if value[0] in FORMULA_STARTS or (value[0] == "-" and not value[1:2].isdigit()):
+    if value[0] in FORMULA_STARTS or (value[0] == "-" and not _NUMBER.fullmatch(value)):
         return "'" + value
     return value
 
@@ -78,7 +81,6 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
     """Rows of a CSV, strictly: a quote left open (which would swallow every row after
     it into one cell) is an error naming the row where it opened."""
     row = 0
-    csv.field_size_limit(MAX_CELL_CHARS)
     try:
         with path.open("r", encoding="utf-8-sig", newline="") as handle:
             first = handle.readline()

@@ -80,11 +80,15 @@ def could_be_minor(record: dict[str, Any], today: date | None = None) -> bool:
     if latest is None:
         return False
     when = record.get("registered_on") or today or date.today()
+    return when < adulthood(latest)
+
+
+def adulthood(born: date) -> date:
+    """The day someone born on `born` turns 18 (29 February: the 28th)."""
     try:
-        adult_on = latest.replace(year=latest.year + 18)
+        return born.replace(year=born.year + 18)
     except ValueError:
-        adult_on = latest.replace(year=latest.year + 18, day=28)
-    return when < adult_on
+        return born.replace(year=born.year + 18, day=28)
 
 
 def uncertainty(probability: float) -> float:

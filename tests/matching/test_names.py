@@ -361,3 +361,20 @@ def test_name_parts_are_immutable() -> None:
     parts = parse_name("Aminata Traoré")
     with pytest.raises(dataclasses.FrozenInstanceError):
         parts.family = ("diarra",)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "written,given,patronym",
+    [
+        ("Fatma Bint Mohamed Salem", ("fatma",), "mohamed salem"),
+        ("Ahmed Ag Abdoul Aziz", ("ahmed",), "abdoul aziz"),
+        ("MINT ABDOUL KARIM Nana", ("nana",), "abdoul karim"),
+        ("OULD Harouna Ibrahim", ("ibrahim",), "harouna"),
+        ("AG Mohamed Ahmed", ("ahmed",), "mohamed"),
+    ],
+)
+def test_every_word_after_a_mid_name_particle_names_the_father(
+    written: str, given: tuple[str, ...], patronym: str
+) -> None:
+    parsed = parse_name(written)
+    assert (parsed.given, parsed.patronym) == (given, patronym)

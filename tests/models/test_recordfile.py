@@ -124,6 +124,7 @@ def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
         ("@cmd", "'@cmd"),
         ("-x", "'-x"),
         ("-12", "-12"),
+        ("-2+3+cmd", "'-2+3+cmd"),
         ("DNPEF-001", "DNPEF-001"),
     ],
 )
