@@ -15,15 +15,17 @@ harm or because the records contradict each other:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from matching.columns import Columns
 from matching.model import COMPARISON, COMPARISON_NAMES
 from models.records import Role
-from models.review import adulthood
+from models.review import adulthood, could_be_minor
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +175,36 @@ class Traits:
     suspect: np.ndarray
     protected: np.ndarray
     """A victim, sought, assisted person or requester, or a possible minor."""
+
+    def widened(self, person_of_row: Sequence[Any], records: Iterable[Mapping[str, Any]]) -> Traits:
+        """These traits, each row's widened to its whole stored person: `records` are
+        every record (`entity_id`, `role`, `sex`, `birth_earliest`, `birth_latest`,
+        `registered_on`) of the persons `person_of_row` names (None: no person yet)."""
+        persons: dict[Any, list[Mapping[str, Any]]] = {}
+        for record in records:
+            persons.setdefault(record["entity_id"], []).append(record)
+        sex, earliest, latest = (
+            self.sex.copy(),
+            self.birth_earliest.copy(),
+            self.birth_latest.copy(),
+        )
+        suspect, protected = self.suspect.copy(), self.protected.copy()
+        for row, person in enumerate(person_of_row):
+            for record in persons.get(person, ()):
+                known = {"F": 0, "M": 1}.get(str(record.get("sex") or "")[:1].upper(), -1)
+                if sex[row] < 0:
+                    sex[row] = known
+                elif known >= 0 and known != sex[row]:
+                    sex[row] = -1  # a person already incoherent: its rows say both
+                if record.get("birth_earliest") is not None:
+                    first = record["birth_earliest"].toordinal()
+                    last = (record.get("birth_latest") or record["birth_earliest"]).toordinal()
+                    earliest[row] = max(int(earliest[row]), first)
+                    latest[row] = last if latest[row] < 0 else min(int(latest[row]), last)
+                role = ROLE_CLASSES.get(str(record.get("role") or "").strip().lower(), 0)
+                suspect[row] |= role == 1
+                protected[row] |= role >= 2 or (role != 1 and could_be_minor(dict(record)))
+        return Traits(sex, earliest, latest, suspect, protected & ~suspect)
 
     @classmethod
     def of(cls, columns: Columns) -> Traits:

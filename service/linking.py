@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from matching.blocking import all_record_keys, block_cap
-from matching.cluster import SETTLED, cluster, members
+from matching.cluster import SETTLED, ClusterResult, cluster, members
 from matching.columns import COLUMN_FIELDS, build_columns
 from matching.guards import Traits
 from matching.model import FSModel
@@ -77,6 +77,12 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         clock("new_records")
         relink = len(new) >= FULL_RELINK_SHARE * population
         candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
+        if not relink:
+            ids = [r["id"] for r in [*new, *candidates]]
+            confirmed, rejected = tx.review_constraints(ids)
+            entities = {r["entity_id"] for r in candidates if r.get("entity_id")}
+            persons = tx.records_of_entities(entities, PERSON_TRAIT_FIELDS)
+            clock("constraints")
     if relink:
         return relink_all(store)
     clock("candidates")
@@ -88,6 +94,12 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         rescore=rescorer(model, learned),
         on_stage=clock,
     )
+    existing = {r["id"]: r["entity_id"] for r in candidates}
+    result = _cluster_new(
+        columns, a, b, scores, model, len(new), existing, confirmed, rejected, persons
+    )
+    bands = review_unmerged(bands, a, b, result.to_review)
+    clock("cluster")
     pairs = _pair_rows(columns, a, b, scores, bands, model_version(model, learned))
     clock("reasons")
     new_ids = {r["id"] for r in new}
@@ -97,8 +109,9 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         by_id = {r["id"]: r for r in [*new, *candidates]}
         suggested = tx.sync_suggestions(suggestion_rows(pairs, by_id), scope=new_ids)
         clock("suggestions")
-        existing = {r["id"]: r["entity_id"] for r in candidates}
-        entities = _assign_new(tx, columns, a, b, scores, model, len(new), existing)
+        assignment = _assignment(columns, result.labels, len(new), existing)
+        tx.assign_entities(assignment)
+        entities_count = len(set(assignment.values()))
         clock("entities")
     clock("commit")
     counts = Counter(bands.tolist())
@@ -110,7 +123,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
         "suggestions": suggested.new,
-        "entities": entities,
+        "entities": entities_count,
         "timings_ms": clock.steps,
     }
 
@@ -201,8 +214,18 @@ def _pair_rows(
     return rows
 
 
-def _assign_new(
-    tx: LinkTx,
+PERSON_TRAIT_FIELDS = (
+    "entity_id",
+    "role",
+    "sex",
+    "birth_earliest",
+    "birth_latest",
+    "registered_on",
+)
+"""What the person guards read of every stored record of a candidate's person."""
+
+
+def _cluster_new(
     columns: Any,
     a: np.ndarray,
     b: np.ndarray,
@@ -210,8 +233,14 @@ def _assign_new(
     model: FSModel,
     new_count: int,
     existing: dict[uuid.UUID, uuid.UUID | None],
-) -> int:
-    """New records join the entity they match; existing entities are never merged here."""
+    confirmed: list[tuple[Any, Any]],
+    rejected: list[tuple[Any, Any]],
+    persons: list[dict[str, Any]],
+) -> ClusterResult:
+    """Cluster the new records with their candidates. A candidate stands for its whole
+    stored person: the candidates of one person are linked, and the person guards read
+    every record of the person (a suspect never joins a child's person because the
+    child's record was not among the candidates)."""
     must = []
     by_entity: dict[uuid.UUID, int] = {}
     for row in range(new_count, len(columns)):
@@ -222,10 +251,10 @@ def _assign_new(
         if first != row:
             must.append((first, row))
     row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
-    confirmed, rejected = tx.review_constraints(list(row_of))
     must += [(row_of[x], row_of[y]) for x, y in confirmed if x in row_of and y in row_of]
     cannot = [(row_of[x], row_of[y]) for x, y in rejected if x in row_of and y in row_of]
-    result = cluster(
+    person_of_row = [existing.get(i) for i in columns.ids]
+    return cluster(
         len(columns),
         a,
         b,
@@ -235,10 +264,20 @@ def _assign_new(
         must_link=must,
         cannot_link=cannot,
         held=scores.held,
-        traits=Traits.of(columns),
+        traits=Traits.of(columns).widened(person_of_row, persons),
     )
+
+
+def _assignment(
+    columns: Any,
+    labels: np.ndarray,
+    new_count: int,
+    existing: dict[uuid.UUID, uuid.UUID | None],
+) -> dict[uuid.UUID, uuid.UUID]:
+    """New records join the entity they cluster with; existing entities are never merged
+    here (the most common one among a cluster's stored records is kept)."""
     assignment: dict[uuid.UUID, uuid.UUID] = {}
-    for rows in members(result.labels).values():
+    for rows in members(labels).values():
         new_rows = [r for r in rows if r < new_count]
         if not new_rows:
             continue
@@ -250,8 +289,7 @@ def _assign_new(
         entity = known.most_common(1)[0][0] if known else uuid.uuid4()
         for r in new_rows:
             assignment[columns.ids[r]] = entity
-    tx.assign_entities(assignment)
-    return len(set(assignment.values()))
+    return assignment
 
 
 def review_unmerged(

@@ -152,6 +152,19 @@ def records_to_link(
     return [dict(r._mapping) for r in c.execute(query)]
 
 
+def records_of_entities(
+    c: Connection, entity_ids: Iterable[uuid.UUID], fields: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The `fields` of every stored record of these persons."""
+    found: list[dict[str, Any]] = []
+    for chunk in chunks(sorted(entity_ids, key=str)):
+        query = select(*(person_records.c[f] for f in fields)).where(
+            person_records.c.entity_id.in_(chunk)
+        )
+        found.extend(dict(r._mapping) for r in c.execute(query))
+    return found
+
+
 def pending_count(c: Connection) -> int:
     """Records stored but not linked yet (no person)."""
     query = select(func.count()).select_from(person_records)
@@ -306,6 +319,11 @@ class LinkTx:
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None
     ) -> SuggestionSync:
         return sync_suggestions_on(self.c, rows, scope)
+
+    def records_of_entities(
+        self, entity_ids: Iterable[uuid.UUID], fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        return records_of_entities(self.c, entity_ids, fields)
 
     def review_constraints(
         self, record_ids: Sequence[uuid.UUID]

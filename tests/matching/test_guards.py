@@ -185,3 +185,28 @@ def test_a_reason_quotes_only_the_two_records_it_compares() -> None:
     mother_reason = next(r for r in reasons if r.field == "mother")
     assert "Rokia Sanogo ~ Rokia Sanogo" in mother_reason.fr
     assert "épouse" not in mother_reason.fr
+
+
+def test_a_stored_person_counts_whole_when_a_new_record_meets_one_of_its_records() -> None:
+    # Row 0 is a new suspect's record; row 1 an adult record of a stored person whose other
+    # record (not among the candidates) is a child victim's: the suspect stays apart.
+    traits = _traits([1, 1], [0, 0])
+    person = {
+        "entity_id": "E",
+        "role": "victim",
+        "sex": "M",
+        "birth_earliest": date(2015, 1, 1),
+        "birth_latest": date(2015, 12, 31),
+        "registered_on": date(2024, 3, 1),
+    }
+    traits = Traits(
+        traits.sex,
+        traits.birth_earliest,
+        traits.birth_latest,
+        np.array([True, False]),
+        np.array([False, False]),
+    )
+    widened = traits.widened([None, "E"], [person])
+    result = cluster(2, np.array([0]), np.array([1]), np.array([0.999]), 0.9, traits=widened)
+    assert result.labels.tolist() == [0, 1]
+    assert result.to_review == [(0, 1, "suspect_and_protected")]
