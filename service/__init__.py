@@ -1,0 +1,1 @@
+"""Use cases that the HTTP API and the `nrm` command both call."""

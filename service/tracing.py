@@ -1,0 +1,120 @@
+"""Family tracing use cases: the relatives of a person, for the `nrm` command and the HTTP API.
+
+The family graph is built per query from the store (records' kinship columns and
+declared relations), inferring only around the person asked about: a few thousand
+records answer in well under a second. Persisting the graph is future work (see
+docs/design.md). Every answer writes an audit row naming who asked and which persons
+were shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from models.store import Store
+from models.store.audit import AuditEntry
+from models.store.tracing import kinship_rows, relation_rows
+from models.users import User
+from tracing.graph import FamilyGraph, build_graph
+from tracing.persons import DeclaredRelation, TracingRecord
+from tracing.relatives import Relative, relatives
+
+__all__ = [
+    "Actor",
+    "AmbiguousRecord",
+    "UnknownPerson",
+    "relatives_of_entity",
+    "relatives_of_record",
+]
+
+
+class UnknownPerson(LookupError):
+    """No stored record or entity has this id."""
+
+
+class AmbiguousRecord(LookupError):
+    """Two sources use this record id; say which one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who asks: an API user, or (on the command line) the operating-system user."""
+
+    user: User | None = None
+    name: str | None = None
+    purpose: str | None = None
+    request_id: str | None = None
+    via: str = "api"
+
+
+def load(store: Store) -> tuple[list[TracingRecord], list[DeclaredRelation]]:
+    records = [
+        TracingRecord(
+            **{
+                **row,
+                "id": str(row["id"]),
+                "entity_id": str(row["entity_id"]) if row["entity_id"] else None,
+            }
+        )
+        for row in kinship_rows(store)
+    ]
+    declared = [DeclaredRelation(str(a), kind, str(b)) for a, kind, b in relation_rows(store)]
+    return records, declared
+
+
+def _answer(
+    store: Store, person: str, top: int, lang: str, actor: Actor, asked: str
+) -> list[dict[str, Any]]:
+    records, declared = load(store)
+    graph: FamilyGraph = build_graph(records, declared, focus=[person])
+    if person not in graph.profiles:
+        raise UnknownPerson(asked)
+    found: list[Relative] = relatives(graph, person, top)
+    store.audit(
+        actor.user,
+        AuditEntry(
+            "read_relatives",
+            "entity",
+            (person, *(r.person for r in found)),
+            purpose=actor.purpose,
+            request_id=actor.request_id,
+            detail={
+                "via": actor.via,
+                "asked": asked,
+                **({"os_user": actor.name} if actor.name else {}),
+                "relatives": [r.record.id for r in found],
+            },
+        ),
+    )
+    return [r.as_dict(lang) for r in found]
+
+
+def relatives_of_record(
+    store: Store,
+    record_id: str,
+    actor: Actor,
+    *,
+    source: str | None = None,
+    top: int = 10,
+    lang: str = "fr",
+) -> list[dict[str, Any]]:
+    """The ranked relatives of the person that the organisation's ``record_id`` belongs to."""
+    found = store.find_record(record_id, source)
+    if not found:
+        raise UnknownPerson(record_id)
+    if len(found) > 1:
+        raise AmbiguousRecord(record_id)
+    record = found[0]
+    person = str(record.entity_id) if record.entity_id else f"record:{record.id}"
+    return _answer(store, person, top, lang, actor, record_id)
+
+
+def relatives_of_entity(
+    store: Store, entity_id: UUID, actor: Actor, *, top: int = 10, lang: str = "fr"
+) -> list[dict[str, Any]]:
+    """The ranked relatives of a person (entity)."""
+    if store.entity(entity_id) is None:
+        raise UnknownPerson(str(entity_id))
+    return _answer(store, str(entity_id), top, lang, actor, str(entity_id))

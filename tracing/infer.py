@@ -1,0 +1,230 @@
+"""Kinship inferred from names: a record's `father_name` / `mother_name` (or its patronym,
+"Ag Souleymane") matched against other persons' own names, with sex, an age gap that
+allows parenthood, origin place and shared case files; brothers and sisters through the
+parents' names they declare (same father and same mother: sibling; one of the two:
+half-sibling, polygamy being normal).
+
+Candidates come from an index of name identities (variant groups, so spellings meet),
+never from a scan of everyone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tracing import evidence as ev
+from tracing.persons import ParentName, Profile
+from tracing.reasons import Reason
+
+__all__ = ["Inferred", "KinIndex", "infer_for"]
+
+MAX_CANDIDATES = 400
+MIN_PROBABILITY = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Inferred:
+    """``b`` is the ``kind`` of ``a``, with a probability, its evidence and reasons."""
+
+    a: str
+    b: str
+    kind: str
+    probability: float
+    evidence: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+
+def probability(points: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-points))
+
+
+@dataclass(slots=True)
+class KinIndex:
+    """Profiles indexed by the identities of their own names and of their parents' names."""
+
+    profiles: dict[str, Profile]
+    by_given: dict[str, set[str]] = field(default_factory=dict)
+    by_father_given: dict[str, set[str]] = field(default_factory=dict)
+    by_mother_given: dict[str, set[str]] = field(default_factory=dict)
+    by_case: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, profiles: dict[str, Profile]) -> KinIndex:
+        index = cls(profiles)
+        for person, p in profiles.items():
+            for g in p.given:
+                index.by_given.setdefault(g, set()).add(person)
+            for f in p.fathers:
+                for g in f.given[:1]:
+                    index.by_father_given.setdefault(g, set()).add(person)
+            for g in p.patronyms:
+                index.by_father_given.setdefault(g, set()).add(person)
+            for m in p.mothers:
+                for g in m.given[:1]:
+                    index.by_mother_given.setdefault(g, set()).add(person)
+            for case in p.cases:
+                index.by_case.setdefault(case, set()).add(person)
+        return index
+
+    def _take(self, table: dict[str, set[str]], keys: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for k in keys:
+            people = table.get(k, ())
+            if len(people) <= MAX_CANDIDATES:
+                found.update(people)
+        return found
+
+    def same_case(self, p: Profile) -> set[str]:
+        found: set[str] = set()
+        for case in p.cases:
+            found.update(self.by_case.get(case, ()))
+        found.discard(p.person)
+        return found
+
+
+def _sex_fits(candidate: Profile, role: str) -> bool:
+    wanted = {"father": "M", "mother": "F"}.get(role)
+    return wanted is None or candidate.sex in (None, wanted)
+
+
+def _declares_as_parent(person: Profile, other: Profile) -> bool:
+    """``person`` names ``other`` as its father or mother (given and family names)."""
+    strong = ev.POINTS["given_first"] + ev.POINTS["family_from_child"]
+    for role, declared in (("father", person.fathers), ("mother", person.mothers)):
+        if not _sex_fits(other, role):
+            continue
+        for d in declared:
+            found = ev.name_of_parent(d, person, other, role)
+            if found is not None and found.points >= strong:
+                return True
+    return False
+
+
+def parent_score(
+    child: Profile, candidate: Profile, role: str, declared: list[ParentName]
+) -> tuple[float, tuple[Reason, ...], tuple[str, ...]] | None:
+    """Points that ``candidate`` is the child's ``role`` (father or mother), or None."""
+    if candidate.person == child.person or not _sex_fits(candidate, role):
+        return None
+    best: ev.Points | None = None
+    evidence: tuple[str, ...] = ()
+    for d in declared:
+        found = ev.name_of_parent(d, child, candidate, role)
+        if found is not None and (best is None or found.points > best.points):
+            best, evidence = found, (d.record,)
+    patronym = ev.patronym_father(child, candidate) if role == "father" else None
+    if patronym is not None and (best is None or patronym.points > best.points):
+        best, evidence = patronym, tuple(r.id for r in child.records)
+    if best is None:
+        return None
+    if _declares_as_parent(candidate, child):
+        return None  # a namesake: the "father" names the child as his own father
+    ages = ev.age_gap(candidate, child, role)
+    if ages is None:
+        return None
+    parts = [best, ages, ev.places(candidate, child), ev.shared_case(candidate, child)]
+    points = ev.POINTS["parent_prior"] + sum(p.points for p in parts)
+    if candidate.sex is not None:
+        points += ev.POINTS["sex_agrees"]
+    reasons = tuple(r for p in parts for r in p.reasons)
+    return points, reasons, evidence + tuple(r.id for r in candidate.records[:1])
+
+
+def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
+    for role, declared in (("father", child.fathers), ("mother", child.mothers)):
+        keys = {d.given[0] for d in declared if d.given}
+        if role == "father":
+            keys |= child.patronyms
+        candidates = index._take(index.by_given, keys)
+        scored = []
+        for person in candidates:
+            found = parent_score(child, index.profiles[person], role, declared)
+            if found is not None:
+                scored.append((person, *found))
+        penalty = math.log2(len(scored)) / 2 if len(scored) > 1 else 0.0
+        for person, points, reasons, evidence in scored:
+            p = probability(points - penalty)
+            if p >= MIN_PROBABILITY:
+                yield Inferred(child.person, person, role, p, evidence, reasons)
+
+
+def _children(index: KinIndex, parent: Profile) -> Iterator[Inferred]:
+    roles = []
+    if parent.sex in (None, "M"):
+        roles.append(("father", index.by_father_given))
+    if parent.sex in (None, "F"):
+        roles.append(("mother", index.by_mother_given))
+    for role, table in roles:
+        candidates = index._take(table, parent.given)
+        for person in candidates:
+            child = index.profiles[person]
+            declared = child.fathers if role == "father" else child.mothers
+            found = parent_score(child, parent, role, declared)
+            if found is not None:
+                points, reasons, evidence = found
+                p = probability(points)
+                if p >= MIN_PROBABILITY:
+                    yield Inferred(parent.person, person, "child", p, evidence, reasons)
+
+
+def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...]] | None:
+    """(sibling or half_sibling, points, reasons) from the parents' names both declare."""
+    if a.person == b.person:
+        return None
+    father = ev.parents_agree(a.fathers, a, b.fathers, b)
+    if father is None and a.patronyms and a.patronyms & b.patronyms:
+        father = "same"
+    mother = ev.parents_agree(a.mothers, a, b.mothers, b)
+    if "same" not in (father, mother):
+        return None
+    ages = ev.sibling_ages(a, b)
+    if ages is None:
+        return None
+    reasons: list[Reason] = []
+    points = ev.POINTS["sibling_prior"] + ev.POINTS["given_first"] + ages.points
+    if father == "same":
+        reasons.append(Reason("même père déclaré", "same declared father"))
+    if mother == "same":
+        reasons.append(Reason("même mère déclarée", "same declared mother"))
+    kind = "sibling"
+    if father == "same" and mother == "same":
+        points += ev.POINTS["both_parents"] + ev.POINTS["family_declared"]
+    elif "different" in (father, mother):
+        kind = "half_sibling"
+        points += ev.POINTS["family_declared"] + ev.POINTS["other_parent_differs"]
+        reasons.append(
+            Reason("mère déclarée différente", "different declared mother")
+            if mother == "different"
+            else Reason("père déclaré différent", "different declared father")
+        )
+    if a.family & b.family:
+        points += ev.POINTS["same_family"]
+    if a.first_given & b.first_given and ages.reasons and a.birth_year == b.birth_year:
+        points += ev.POINTS["same_person_risk"]
+    place = ev.places(a, b)
+    case = ev.shared_case(a, b)
+    points += place.points + case.points
+    return kind, points, (*reasons, *ages.reasons, *place.reasons, *case.reasons)
+
+
+def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
+    candidates = index._take(index.by_father_given, {f.given[0] for f in a.fathers if f.given})
+    candidates |= index._take(index.by_father_given, a.patronyms)
+    candidates |= index._take(index.by_mother_given, {m.given[0] for m in a.mothers if m.given})
+    for person in candidates:
+        found = sibling_score(a, index.profiles[person])
+        if found is None:
+            continue
+        kind, points, reasons = found
+        p = probability(points)
+        if p >= MIN_PROBABILITY:
+            evidence = (a.records[0].id, index.profiles[person].records[0].id)
+            yield Inferred(a.person, person, kind, p, evidence, reasons)
+
+
+def infer_for(index: KinIndex, person: str) -> list[Inferred]:
+    """Every inferred parent, child and brother or sister of ``person``."""
+    p = index.profiles[person]
+    return [*_parents(index, p), *_children(index, p), *_siblings(index, p)]

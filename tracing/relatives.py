@@ -1,0 +1,201 @@
+"""Ranked relatives of a person: declared relations first, then inferred ones with their
+evidence, including what follows from them (the mother of my full brother is my mother;
+the other children of my father are my brothers and sisters, or half-brothers and
+half-sisters when their mother is another wife).
+
+A relative named as a suspect in any case keeps that flag and a warning reason: a
+relative may be the trafficker, and a tracing officer must never see one proposed as a
+caregiver without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tracing.graph import PARENT_KINDS, Edge, FamilyGraph
+from tracing.persons import TracingRecord
+from tracing.reasons import Reason, relation_word
+
+__all__ = ["Relative", "relatives"]
+
+DECLARED_FLOOR = 0.9  # a declared relative ranks above every inferred one
+INFERRED_CEILING = 0.89
+DERIVED = 0.9  # a relation that follows from two others is a little less sure than both
+STRONG = 0.5
+SIBLINGS = frozenset({"sibling", "half_sibling"})
+
+
+@dataclass(slots=True)
+class Option:
+    kind: str
+    probability: float
+    declared: bool
+    reasons: list[Reason]
+    evidence: set[str]
+
+
+@dataclass(slots=True)
+class Relative:
+    person: str
+    record: TracingRecord
+    relation: str
+    score: float
+    declared: bool
+    reasons: list[Reason]
+    evidence: list[str]
+    suspect: bool = False
+    flags: list[str] = field(default_factory=list)
+
+    def as_dict(self, lang: str = "fr") -> dict:
+        return {
+            "record_id": self.record.record_id,
+            "source": self.record.source,
+            "entity_id": self.person if not self.person.startswith("record:") else None,
+            "relation": self.relation,
+            "score": round(self.score, 4),
+            "declared": self.declared,
+            "flags": self.flags,
+            "reasons": [r.text(lang) for r in self.reasons],
+        }
+
+
+def _via(graph: FamilyGraph, b: str, edge: Edge) -> tuple[str, str]:
+    """ "Aminata TRAORE, sœur" for a derived reason."""
+    return graph.profiles[b].label(), relation_word(edge.kind)
+
+
+def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
+    out: dict[str, list[Option]] = {}
+
+    def put(b: str, option: Option) -> None:
+        if b != a:
+            out.setdefault(b, []).append(option)
+
+    for b, e in graph.edges_of(a):
+        put(b, Option(e.kind, e.probability, e.declared, list(e.reasons), set(e.evidence)))
+
+    full_siblings = [
+        (s, e) for s, e in graph.edges_of(a) if e.kind == "sibling" and e.probability >= STRONG
+    ]
+    for s, e_s in full_siblings:
+        name = graph.profiles[s].label()
+        for m, e_m in graph.parents(s):
+            why = Reason(
+                f"{relation_word(e_m.kind)} de {name} (frère ou sœur)",
+                f"{relation_word(e_m.kind, 'en')} of {name} (brother or sister)",
+            )
+            p = e_s.probability * e_m.probability * DERIVED
+            put(m, Option(e_m.kind, p, False, [why], e_s.evidence | e_m.evidence))
+        for t, e_t in graph.edges_of(s):
+            if e_t.kind in SIBLINGS:
+                why = Reason(
+                    f"{relation_word(e_t.kind)} de {name} (frère ou sœur)",
+                    f"{relation_word(e_t.kind, 'en')} of {name} (brother or sister)",
+                )
+                p = e_s.probability * e_t.probability * DERIVED
+                put(t, Option(e_t.kind, p, False, [why], e_s.evidence | e_t.evidence))
+
+    my_parents = graph.parents(a, minimum=0.2)
+    mine = {kind: {p for p, e in my_parents if e.kind == kind} for kind in ("father", "mother")}
+    for par, e_p in my_parents:
+        other_kind = "mother" if e_p.kind == "father" else "father"
+        name = graph.profiles[par].label()
+        for c, e_c in graph.children(par):
+            if c == a:
+                continue
+            theirs = {p for p, e in graph.parents(c, minimum=0.2) if e.kind == other_kind}
+            if e_p.kind == "parent" or not mine.get(other_kind) or not theirs:
+                kind, factor = "sibling", 0.8
+            elif mine[other_kind] & theirs:
+                kind, factor = "sibling", 1.0
+            else:
+                kind, factor = "half_sibling", 1.0
+            why = Reason(
+                f"enfant de {name}, {relation_word(e_p.kind)}",
+                f"child of {name}, {relation_word(e_p.kind, 'en')}",
+            )
+            p = e_p.probability * e_c.probability * factor * DERIVED
+            put(c, Option(kind, p, False, [why], e_p.evidence | e_c.evidence))
+
+    for c, e_c in graph.children(a, minimum=0.2):
+        for o, e_o in graph.parents(c, minimum=0.2):
+            if o != a and e_o.kind in PARENT_KINDS:
+                why = Reason(
+                    f"autre parent de {graph.profiles[c].label()}",
+                    f"other parent of {graph.profiles[c].label()}",
+                )
+                p = e_c.probability * e_o.probability * 0.8
+                put(o, Option("spouse", p, False, [why], e_c.evidence | e_o.evidence))
+    return out
+
+
+def _choose(options: list[Option]) -> tuple[str, float, bool, list[Option]]:
+    """The relation kind to propose, its score, whether declared, and the options behind it."""
+    best: dict[str, float] = {}
+    for o in options:
+        best[o.kind] = max(best.get(o.kind, 0.0), o.probability)
+    declared = [o for o in options if o.declared]
+    if declared:
+        specific = [o for o in declared if o.kind not in ("other", "guardian")] or declared
+        kind = max(specific, key=lambda o: o.probability).kind
+        # Families call a half-brother "brother": the parents' names may say otherwise.
+        if kind == "sibling" and best.get("half_sibling", 0.0) >= STRONG:
+            inferred_full = max(
+                (o.probability for o in options if o.kind == "sibling" and not o.declared),
+                default=0.0,
+            )
+            if best["half_sibling"] > inferred_full:
+                kind = "half_sibling"
+        p = max(o.probability for o in declared)
+        score = DECLARED_FLOOR + (1 - DECLARED_FLOOR) * p
+        return kind, score, True, [o for o in options if o.kind == kind or o.declared]
+    kind = max(best, key=lambda k: best[k])
+    chosen = [o for o in options if o.kind == kind]
+    rest = 1.0
+    for o in chosen:
+        rest *= 1 - o.probability
+    score = min(INFERRED_CEILING, max(best[kind], min(1 - rest, best[kind] + 0.1)))
+    return kind, score, False, chosen
+
+
+def _suspect_reasons(graph: FamilyGraph, person: str) -> list[Reason]:
+    return [
+        Reason(
+            f"ATTENTION : cité(e) comme suspect(e) dans le dossier {r.case_id or r.record_id}",
+            f"WARNING: named as a suspect in case {r.case_id or r.record_id}",
+        )
+        for r in graph.profiles[person].suspect_records()
+    ]
+
+
+def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
+    """The relatives of ``person``, best first (declared before inferred)."""
+    found: list[Relative] = []
+    for b, options in _options(graph, person).items():
+        kind, score, declared, chosen = _choose(options)
+        reasons: list[Reason] = []
+        evidence: set[str] = set()
+        for o in sorted(chosen, key=lambda o: (not o.declared, -o.probability)):
+            reasons.extend(r for r in o.reasons if r not in reasons)
+            evidence |= o.evidence
+        profile = graph.profiles[b]
+        own = [r for r in profile.records if r.id in evidence]
+        record = (
+            min(own, key=lambda r: (r.source, r.record_id)) if own else profile.representative()
+        )
+        suspect = profile.is_suspect
+        found.append(
+            Relative(
+                b,
+                record,
+                kind,
+                score,
+                declared,
+                _suspect_reasons(graph, b) + reasons,
+                sorted(evidence),
+                suspect,
+                ["suspect"] if suspect else [],
+            )
+        )
+    found.sort(key=lambda r: (-r.score, r.record.source, r.record.record_id))
+    return found[:top]
