@@ -163,9 +163,16 @@ def patronym_father(child: Profile, candidate: Profile) -> Points | None:
     )
 
 
-def parents_agree(a: list[ParentName], a_child: Profile, b: list[ParentName], b_child: Profile):
+def parents_agree(
+    a: list[ParentName],
+    a_child: Profile,
+    b: list[ParentName],
+    b_child: Profile,
+    mothers: bool = False,
+) -> str | None:
     """Whether two children declare the same father (or mother): "same", "different" or None
-    (unknown). Family names missing on a side are taken from the child's own name."""
+    (unknown). A family name missing on a side is taken from the child's own name; a mother
+    written under the child's own family name may be written under her married name."""
     if not a or not b:
         return None
     agree = differ = False
@@ -178,7 +185,10 @@ def parents_agree(a: list[ParentName], a_child: Profile, b: list[ParentName], b_
             same_given = x.given[0] == y.given[0] or (set(x.given) & set(y.given))
             family_ok = not x_family or not y_family or bool(x_family & y_family)
             family_ok = (
-                family_ok or bool(x.spouse_family & y_family) or bool(y.spouse_family & x_family)
+                family_ok
+                or bool(x.spouse_family & y_family)
+                or bool(y.spouse_family & x_family)
+                or (mothers and (x_family <= a_child.family or y_family <= b_child.family))
             )
             if same_given and family_ok:
                 agree = True

@@ -176,7 +176,7 @@ def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...
     father = ev.parents_agree(a.fathers, a, b.fathers, b)
     if father is None and a.patronyms and a.patronyms & b.patronyms:
         father = "same"
-    mother = ev.parents_agree(a.mothers, a, b.mothers, b)
+    mother = ev.parents_agree(a.mothers, a, b.mothers, b, mothers=True)
     if "same" not in (father, mother):
         return None
     ages = ev.sibling_ages(a, b)
@@ -224,7 +224,66 @@ def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
             yield Inferred(a.person, person, kind, p, evidence, reasons)
 
 
+HOUSEHOLD_CASES = frozenset({"reintegration", "tracing_request", "return", "identification"})
+
+
+def _case_roles(p: Profile, case: tuple[str, str]) -> set[str | None]:
+    return {r.role for r in p.records if (r.source, r.case_id) == case}
+
+
+def _declared_parent_differs(child: Profile, candidate: Profile, role: str) -> bool:
+    declared = child.fathers if role == "father" else child.mothers
+    given = {d.given[0] for d in declared if d.given}
+    return bool(given) and not given & candidate.given
+
+
+def household_kin(a: Profile, b: Profile) -> tuple[str, float, Reason] | None:
+    """A guess from two persons named in one case file (a household listing, a tracing
+    request) when no name says more: brothers and sisters of an age and a name, a parent a
+    generation older. Weak on purpose: names and declarations outrank it."""
+    shared = [c for c in a.cases & b.cases]
+    if not shared or a.person == b.person:
+        return None
+    if all("suspect" in _case_roles(a, c) | _case_roles(b, c) for c in shared):
+        return None
+    same_family = bool(a.family & b.family) or bool(a.patronyms & b.patronyms)
+    why = Reason("cités dans le même dossier", "named in the same case file")
+    if a.birth_year is None or b.birth_year is None:
+        return ("sibling", 0.35, why) if same_family else None
+    older = a.birth_year - b.birth_year  # how much older b is
+    if abs(older) <= 20:
+        if _declared_parent_differs(a, b, "father") and same_family:
+            return None
+        return ("sibling", 0.55 if same_family else 0.25, why)
+    if 13 <= older <= 50 and b.sex == "F" and not _declared_parent_differs(a, b, "mother"):
+        return ("mother", 0.45, why)
+    if (
+        15 <= older <= 60
+        and b.sex == "M"
+        and same_family
+        and not _declared_parent_differs(a, b, "father")
+    ):
+        return ("father", 0.5, why)
+    if -50 <= older <= -13 and (same_family or a.sex == "F"):
+        return ("child", 0.4, why)
+    return None
+
+
+def _household(index: KinIndex, a: Profile) -> Iterator[Inferred]:
+    for person in index.same_case(a):
+        b = index.profiles[person]
+        found = household_kin(a, b)
+        if found is not None:
+            kind, p, why = found
+            yield Inferred(a.person, person, kind, p, (a.records[0].id, b.records[0].id), (why,))
+
+
 def infer_for(index: KinIndex, person: str) -> list[Inferred]:
     """Every inferred parent, child and brother or sister of ``person``."""
     p = index.profiles[person]
-    return [*_parents(index, p), *_children(index, p), *_siblings(index, p)]
+    return [
+        *_parents(index, p),
+        *_children(index, p),
+        *_siblings(index, p),
+        *_household(index, p),
+    ]
