@@ -5,8 +5,8 @@ relations file. Every edge is stored with its inverse (a father's child, a sibli
 sibling). An edge holds a probability, whether someone declared it, the records that
 are its evidence, and reasons in French and English. Two pieces of evidence for the
 same edge combine as independent ones (noisy-or) when one of them is a declaration;
-two inferences of one edge (from the child's side and from the parent's) are the same
-names read twice, so the stronger is kept.
+two inferences of one edge (from the child's side and from the parent's, from names and
+from a shared case file) read the same records, so the stronger is kept.
 """
 
 from __future__ import annotations
@@ -25,15 +25,21 @@ __all__ = ["Edge", "FamilyGraph", "Population", "build_graph"]
 DECLARED_PROBABILITY = 0.97
 PARENT_KINDS = frozenset({"mother", "father", "parent"})
 SYMMETRIC = frozenset({"sibling", "half_sibling", "spouse", "other"})
+NEAR = PARENT_KINDS | {"child", "sibling"}  # whose relations a person's relatives follow from
+NEAR_PROBABILITY = 0.3
 
 
 @dataclass(slots=True)
 class Edge:
     kind: str
     probability: float
-    declared: bool
+    basis: set[str]  # declared, names, household
     evidence: set[str] = field(default_factory=set)
     reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def declared(self) -> bool:
+        return "declared" in self.basis
 
 
 def parent_kind(sex: str | None) -> str:
@@ -46,7 +52,6 @@ class FamilyGraph:
     def __init__(self, profiles: dict[str, Profile]) -> None:
         self.profiles = profiles
         self.g = nx.MultiDiGraph()
-        self.g.add_nodes_from(profiles)
 
     def inverse(self, kind: str, a: str) -> str:
         """What ``a`` is to ``b`` when ``b`` is the ``kind`` of ``a``."""
@@ -65,7 +70,7 @@ class FamilyGraph:
         kind: str,
         probability: float,
         *,
-        declared: bool,
+        basis: str,
         evidence: Iterable[str],
         reasons: Iterable[Reason],
     ) -> None:
@@ -75,8 +80,8 @@ class FamilyGraph:
             kind = parent_kind(self.profiles[b].sex)
         reasons = list(reasons)
         evidence = set(evidence)
-        self._add_one(a, b, kind, probability, declared, evidence, reasons)
-        self._add_one(b, a, self.inverse(kind, a), probability, declared, evidence, reasons)
+        self._add_one(a, b, kind, probability, basis, evidence, reasons)
+        self._add_one(b, a, self.inverse(kind, a), probability, basis, evidence, reasons)
 
     def _add_one(
         self,
@@ -84,21 +89,21 @@ class FamilyGraph:
         b: str,
         kind: str,
         probability: float,
-        declared: bool,
+        basis: str,
         evidence: set[str],
         reasons: list[Reason],
     ) -> None:
         data = self.g.get_edge_data(a, b, key=kind)
         if data is None:
-            edge = Edge(kind, probability, declared, set(evidence), list(reasons))
+            edge = Edge(kind, probability, {basis}, set(evidence), list(reasons))
             self.g.add_edge(a, b, key=kind, edge=edge)
             return
         edge = data["edge"]
-        if declared or edge.declared:
-            edge.probability = 1 - (1 - edge.probability) * (1 - probability)
-        else:  # the same names seen from either end are one piece of evidence
+        if "declared" not in edge.basis | {basis}:  # inferences share their evidence
             edge.probability = max(edge.probability, probability)
-        edge.declared = edge.declared or declared
+        else:
+            edge.probability = 1 - (1 - edge.probability) * (1 - probability)
+        edge.basis.add(basis)
         edge.evidence |= evidence
         edge.reasons.extend(r for r in reasons if r not in edge.reasons)
 
@@ -134,7 +139,7 @@ class FamilyGraph:
                 b,
                 r.relation,
                 DECLARED_PROBABILITY,
-                declared=True,
+                basis="declared",
                 evidence=(r.record, r.related),
                 reasons=(Reason(f"déclaré : {word_fr}", f"declared: {word_en}"),),
             )
@@ -146,7 +151,7 @@ class FamilyGraph:
                 i.b,
                 i.kind,
                 i.probability,
-                declared=False,
+                basis=i.basis,
                 evidence=i.evidence,
                 reasons=i.reasons,
             )
@@ -158,7 +163,7 @@ class Population:
 
     profiles: dict[str, Profile]
     index: KinIndex
-    declared: list[DeclaredRelation]
+    declared: dict[str, list[DeclaredRelation]]  # by the person at either end
     person_of: dict[str, str]
 
     @classmethod
@@ -167,32 +172,45 @@ class Population:
     ) -> Population:
         profiles = build_profiles(records)
         person_of = {r.id: r.person for r in records}
-        return cls(profiles, KinIndex.build(profiles), list(relations), person_of)
+        declared: dict[str, list[DeclaredRelation]] = {}
+        for r in relations:
+            for end in {person_of.get(r.record), person_of.get(r.related)} - {None}:
+                declared.setdefault(end, []).append(r)
+        return cls(profiles, KinIndex.build(profiles), declared, person_of)
 
     def graph(self, focus: Iterable[str] | None = None) -> FamilyGraph:
-        """Declared relations, and inferred ones for every person (``focus`` None) or for
-        the persons in ``focus``, their parents and full siblings, and their parents'
-        parents: enough to answer the relatives of the focus."""
+        """Declared relations, and inferred ones, for every person (``focus`` None) or
+        around the persons in ``focus``: their relatives, their relatives' parents and
+        their parents' children, enough to answer the relatives of the focus."""
         graph = FamilyGraph(self.profiles)
-        graph.add_declared(self.declared, self.person_of)
         if focus is None:
+            seen = {id(r): r for rs in self.declared.values() for r in rs}
+            graph.add_declared(seen.values(), self.person_of)
             for person in self.profiles:
                 graph.add_inferred(infer_for(self.index, person))
             return graph
         done: set[str] = set()
+        added: set[int] = set()
 
-        def infer(people: Iterable[str]) -> None:
+        def visit(people: Iterable[str]) -> set[str]:
+            """Add the declared and inferred relations of these persons; their neighbours."""
+            people = [p for p in people if p in self.profiles and p not in done]
             for person in people:
-                if person in self.profiles and person not in done:
-                    graph.add_inferred(infer_for(self.index, person))
-                    done.add(person)
+                fresh = [r for r in self.declared.get(person, ()) if id(r) not in added]
+                added.update(id(r) for r in fresh)
+                graph.add_declared(fresh, self.person_of)
+                graph.add_inferred(infer_for(self.index, person))
+                done.add(person)
+            return {
+                b
+                for p in people
+                for b, e in graph.edges_of(p)
+                if e.kind in NEAR and e.probability >= NEAR_PROBABILITY
+            }
 
-        focus = list(focus)
-        infer(focus)
-        near = PARENT_KINDS | {"sibling"}
-        around = {b for p in focus for b, e in graph.edges_of(p) if e.kind in near}
-        infer(around)
-        infer({b for p in around for b, e in graph.edges_of(p) if e.kind in PARENT_KINDS})
+        around = visit(focus)
+        beyond = visit(around)
+        visit(beyond)
         return graph
 
 

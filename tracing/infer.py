@@ -34,6 +34,7 @@ class Inferred:
     probability: float
     evidence: tuple[str, ...]
     reasons: tuple[Reason, ...]
+    basis: str = "names"  # or "household": only named in one case file
 
 
 def probability(points: float) -> float:
@@ -251,21 +252,25 @@ def household_kin(a: Profile, b: Profile) -> tuple[str, float, Reason] | None:
     if a.birth_year is None or b.birth_year is None:
         return ("sibling", 0.35, why) if same_family else None
     older = a.birth_year - b.birth_year  # how much older b is
-    if abs(older) <= 20:
-        if _declared_parent_differs(a, b, "father") and same_family:
-            return None
-        return ("sibling", 0.55 if same_family else 0.25, why)
-    if 13 <= older <= 50 and b.sex == "F" and not _declared_parent_differs(a, b, "mother"):
-        return ("mother", 0.45, why)
-    if (
-        15 <= older <= 60
-        and b.sex == "M"
-        and same_family
-        and not _declared_parent_differs(a, b, "father")
-    ):
-        return ("father", 0.5, why)
-    if -50 <= older <= -13 and (same_family or a.sex == "F"):
+    # A mother keeps her own family name; a father and his children share theirs.
+    if 14 <= older <= 50 and b.sex == "F" and not same_family:
+        if not _declared_parent_differs(a, b, "mother"):
+            return ("mother", 0.45, why)
+        return None
+    if -50 <= older <= -14 and a.sex == "F" and not same_family:
         return ("child", 0.4, why)
+    if 18 <= older <= 60 and b.sex == "M" and same_family:
+        if not _declared_parent_differs(a, b, "father"):
+            return ("father", 0.5, why)
+        return None
+    if -60 <= older <= -18 and a.sex == "M" and same_family:
+        return ("child", 0.4, why)
+    if abs(older) <= 20 and same_family:
+        if _declared_parent_differs(a, b, "father"):
+            return None
+        return ("sibling", 0.55, why)
+    if abs(older) <= 20 and a.sex and b.sex and a.sex != b.sex:
+        return ("spouse", 0.25, why)
     return None
 
 
@@ -275,7 +280,8 @@ def _household(index: KinIndex, a: Profile) -> Iterator[Inferred]:
         found = household_kin(a, b)
         if found is not None:
             kind, p, why = found
-            yield Inferred(a.person, person, kind, p, (a.records[0].id, b.records[0].id), (why,))
+            evidence = (a.records[0].id, b.records[0].id)
+            yield Inferred(a.person, person, kind, p, evidence, (why,), "household")
 
 
 def infer_for(index: KinIndex, person: str) -> list[Inferred]:

@@ -23,15 +23,22 @@ INFERRED_CEILING = 0.89
 DERIVED = 0.9  # a relation that follows from two others is a little less sure than both
 STRONG = 0.5
 SIBLINGS = frozenset({"sibling", "half_sibling"})
+DERIVED_BASIS = frozenset({"derived"})
+# How far each basis is trusted to name the KIND of a relation (names say "half" best).
+KIND_TRUST = {"declared": 1.0, "names": 1.0, "derived": 0.9, "household": 0.6}
 
 
 @dataclass(slots=True)
 class Option:
     kind: str
     probability: float
-    declared: bool
+    basis: frozenset[str]  # declared, names, household, derived
     reasons: list[Reason]
     evidence: set[str]
+
+    @property
+    def declared(self) -> bool:
+        return "declared" in self.basis
 
 
 @dataclass(slots=True)
@@ -72,7 +79,7 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
             out.setdefault(b, []).append(option)
 
     for b, e in graph.edges_of(a):
-        put(b, Option(e.kind, e.probability, e.declared, list(e.reasons), set(e.evidence)))
+        put(b, Option(e.kind, e.probability, frozenset(e.basis), list(e.reasons), set(e.evidence)))
 
     full_siblings = [
         (s, e) for s, e in graph.edges_of(a) if e.kind == "sibling" and e.probability >= STRONG
@@ -85,7 +92,7 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
                 f"{relation_word(e_m.kind, 'en')} of {name} (brother or sister)",
             )
             p = e_s.probability * e_m.probability * DERIVED
-            put(m, Option(e_m.kind, p, False, [why], e_s.evidence | e_m.evidence))
+            put(m, Option(e_m.kind, p, DERIVED_BASIS, [why], e_s.evidence | e_m.evidence))
         for t, e_t in graph.edges_of(s):
             if e_t.kind in SIBLINGS:
                 why = Reason(
@@ -93,7 +100,7 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
                     f"{relation_word(e_t.kind, 'en')} of {name} (brother or sister)",
                 )
                 p = e_s.probability * e_t.probability * DERIVED
-                put(t, Option(e_t.kind, p, False, [why], e_s.evidence | e_t.evidence))
+                put(t, Option(e_t.kind, p, DERIVED_BASIS, [why], e_s.evidence | e_t.evidence))
 
     my_parents = graph.parents(a, minimum=0.2)
     mine = {kind: {p for p, e in my_parents if e.kind == kind} for kind in ("father", "mother")}
@@ -115,7 +122,7 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
                 f"child of {name}, {relation_word(e_p.kind, 'en')}",
             )
             p = e_p.probability * e_c.probability * factor * DERIVED
-            put(c, Option(kind, p, False, [why], e_p.evidence | e_c.evidence))
+            put(c, Option(kind, p, DERIVED_BASIS, [why], e_p.evidence | e_c.evidence))
 
     for c, e_c in graph.children(a, minimum=0.2):
         for o, e_o in graph.parents(c, minimum=0.2):
@@ -125,36 +132,41 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
                     f"other parent of {graph.profiles[c].label()}",
                 )
                 p = e_c.probability * e_o.probability * 0.8
-                put(o, Option("spouse", p, False, [why], e_c.evidence | e_o.evidence))
+                put(o, Option("spouse", p, DERIVED_BASIS, [why], e_c.evidence | e_o.evidence))
     return out
+
+
+def _trust(o: Option) -> float:
+    return o.probability * max(KIND_TRUST[b] for b in o.basis)
 
 
 def _choose(options: list[Option]) -> tuple[str, float, bool, list[Option]]:
     """The relation kind to propose, its score, whether declared, and the options behind it."""
-    best: dict[str, float] = {}
-    for o in options:
-        best[o.kind] = max(best.get(o.kind, 0.0), o.probability)
+    by_names = [o for o in options if "names" in o.basis]
+    half_by_names = max((o.probability for o in by_names if o.kind == "half_sibling"), default=0.0)
+    full_by_names = max((o.probability for o in by_names if o.kind == "sibling"), default=0.0)
     declared = [o for o in options if o.declared]
     if declared:
         specific = [o for o in declared if o.kind not in ("other", "guardian")] or declared
         kind = max(specific, key=lambda o: o.probability).kind
         # Families call a half-brother "brother": the parents' names may say otherwise.
-        if kind == "sibling" and best.get("half_sibling", 0.0) >= STRONG:
-            inferred_full = max(
-                (o.probability for o in options if o.kind == "sibling" and not o.declared),
-                default=0.0,
-            )
-            if best["half_sibling"] > inferred_full:
-                kind = "half_sibling"
+        if kind == "sibling" and half_by_names >= STRONG and half_by_names > full_by_names:
+            kind = "half_sibling"
         p = max(o.probability for o in declared)
         score = DECLARED_FLOOR + (1 - DECLARED_FLOOR) * p
         return kind, score, True, [o for o in options if o.kind == kind or o.declared]
-    kind = max(best, key=lambda k: best[k])
+    trusted: dict[str, float] = {}
+    for o in options:
+        trusted[o.kind] = max(trusted.get(o.kind, 0.0), _trust(o))
+    kind = max(trusted, key=lambda k: trusted[k])
+    if kind == "sibling" and half_by_names >= STRONG and half_by_names > full_by_names:
+        kind = "half_sibling"
     chosen = [o for o in options if o.kind == kind]
+    best = max(o.probability for o in chosen)
     rest = 1.0
     for o in chosen:
         rest *= 1 - o.probability
-    score = min(INFERRED_CEILING, max(best[kind], min(1 - rest, best[kind] + 0.1)))
+    score = min(INFERRED_CEILING, max(best, min(1 - rest, best + 0.1)))
     return kind, score, False, chosen
 
 
