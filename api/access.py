@@ -31,10 +31,12 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/decisions/{decision_id}"): frozenset({ADMIN, REVIEWER}),
     ("POST", "/decisions/{decision_id}/revert"): frozenset({ADMIN, REVIEWER}),
     ("GET", "/entities/{entity_id}"): EVERYONE,
+    ("GET", "/entities/{entity_id}/relatives"): frozenset({ADMIN, CASEWORKER, TRACING}),
     ("GET", "/audit"): frozenset({ADMIN}),
 }
 """Decisions are reviewers' work only (an admin may revert one, with a reason, but never
-decides); tracing officers and caseworkers search, reviewers do not need to."""
+decides); tracing officers and caseworkers search and read a person's relatives,
+reviewers do not need to."""
 
 
 def allowed(method: str, path: str, role: UserRole) -> bool:

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import UseCaseError
-from api.routes import audit, entities, health, me, records, review, search
+from api.routes import audit, entities, health, me, records, review, search, tracing
 from api.schemas import ERROR_RESPONSES
 from api.service import Service
 from models.store import Store, StoreError
@@ -87,7 +87,7 @@ def create_app(store: Store) -> FastAPI:
     )
     app.state.service = Service(store)
     app.include_router(health.router)
-    for module in (me, records, search, review, entities, audit):
+    for module in (me, records, search, review, entities, tracing, audit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.middleware("http")

@@ -227,6 +227,45 @@ def search_command(
             click.echo(f"      {reason}")
 
 
+@main.command("relatives")
+@click.argument("record_id")
+@click.option("--source", default=None, help="The record's organisation, when ids collide.")
+@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def relatives_command(
+    record_id: str, source: str | None, top: int, lang: str, as_json: bool, db_url: str | None
+) -> None:
+    """Proposed relatives of the person RECORD_ID belongs to, ranked: declared first."""
+    from service.tracing import Actor, AmbiguousRecord, UnknownPerson, relatives_of_record
+
+    actor = Actor(name=getpass.getuser(), via="nrm relatives")
+    try:
+        found = relatives_of_record(
+            _store(db_url), record_id, actor, source=source, top=top, lang=lang
+        )
+    except UnknownPerson:
+        click.echo(f'error: no stored record "{record_id}"', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except AmbiguousRecord:
+        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit(found)
+        return
+    if not found:
+        click.echo("no relative found")
+    for rank, hit in enumerate(found, start=1):
+        flag = "  [SUSPECT]" if hit["flags"] else ""
+        click.echo(
+            f"{rank:>2}. {hit['relation']:<12} {hit['name']} ({hit['source']} {hit['record_id']}) "
+            f"score {hit['score']:.2f}{flag}"
+        )
+        for reason in hit["reasons"]:
+            click.echo(f"      {reason}")
+
+
 @main.group("model")
 def model_group() -> None:
     """The match model."""

@@ -31,6 +31,7 @@ POINTS: dict[str, float] = {
     "sibling_prior": -6.0,
     "both_parents": 3.0,
     "other_parent_differs": 0.0,
+    "mother_only": -2.0,  # same mother, another father: rarer than another wife's child
     "same_family": 1.5,
     "age_sibling_plausible": 1.0,
     "same_person_risk": -6.0,  # same name, same birth, same parents: a duplicate, not a twin

@@ -46,6 +46,10 @@ def parent_kind(sex: str | None) -> str:
     return {"F": "mother", "M": "father"}.get(sex or "", "parent")
 
 
+def _declared_reason(kind: str) -> Reason:
+    return Reason(f"déclaré : {relation_word(kind)}", f"declared: {relation_word(kind, 'en')}")
+
+
 class FamilyGraph:
     """Persons and their relations; see the module docstring for the reading of an edge."""
 
@@ -80,8 +84,12 @@ class FamilyGraph:
             kind = parent_kind(self.profiles[b].sex)
         reasons = list(reasons)
         evidence = set(evidence)
-        self._add_one(a, b, kind, probability, basis, evidence, reasons)
-        self._add_one(b, a, self.inverse(kind, a), probability, basis, evidence, reasons)
+        back = self.inverse(kind, a)
+        there, here = reasons, reasons
+        if basis == "declared":  # read from each end: "declared: mother" / "declared: child"
+            there, here = [_declared_reason(kind)], [_declared_reason(back)]
+        self._add_one(a, b, kind, probability, basis, evidence, there)
+        self._add_one(b, a, back, probability, basis, evidence, here)
 
     def _add_one(
         self,
@@ -133,7 +141,6 @@ class FamilyGraph:
             a, b = person_of.get(r.record), person_of.get(r.related)
             if a is None or b is None:
                 continue
-            word_fr, word_en = relation_word(r.relation, "fr"), relation_word(r.relation, "en")
             self.add(
                 a,
                 b,
@@ -141,7 +148,7 @@ class FamilyGraph:
                 DECLARED_PROBABILITY,
                 basis="declared",
                 evidence=(r.record, r.related),
-                reasons=(Reason(f"déclaré : {word_fr}", f"declared: {word_en}"),),
+                reasons=(),
             )
 
     def add_inferred(self, found: Iterable[Inferred]) -> None:

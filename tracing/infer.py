@@ -195,6 +195,8 @@ def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...
     elif "different" in (father, mother):
         kind = "half_sibling"
         points += ev.POINTS["family_declared"] + ev.POINTS["other_parent_differs"]
+        if father != "same":
+            points += ev.POINTS["mother_only"]
         reasons.append(
             Reason("mère déclarée différente", "different declared mother")
             if mother == "different"

@@ -50,6 +50,7 @@ class Relative:
     declared: bool
     reasons: list[Reason]
     evidence: list[str]
+    name: str = ""
     suspect: bool = False
     flags: list[str] = field(default_factory=list)
 
@@ -58,6 +59,7 @@ class Relative:
             "record_id": self.record.record_id,
             "source": self.record.source,
             "entity_id": self.person if not self.person.startswith("record:") else None,
+            "name": self.name,
             "relation": self.relation,
             "score": round(self.score, 4),
             "declared": self.declared,
@@ -205,6 +207,8 @@ def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
                 declared,
                 _suspect_reasons(graph, b) + reasons,
                 sorted(evidence),
+                record.full_name
+                or " ".join(p for p in (record.given_names, record.family_name) if p),
                 suspect,
                 ["suspect"] if suspect else [],
             )

@@ -1,0 +1,50 @@
+"""Family tracing: the relatives of a person (declared and inferred), every read audited.
+
+A relative is shown by name, relation, score, reasons and flags; never a phone or a
+current location, of the person or of the relative. A relative named as a suspect in
+any case carries the flag ``suspect`` and a warning reason.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from api.deps import Authorized, ContextDep, ServiceDep
+from api.errors import NotFound
+from service.tracing import Actor, UnknownPerson, relatives_of_entity
+
+router = APIRouter(tags=["tracing"])
+MAX_RELATIVES = 50
+
+
+class RelativeOut(BaseModel):
+    record_id: str
+    source: str
+    entity_id: str | None
+    name: str
+    relation: str
+    score: float
+    declared: bool
+    flags: list[str]
+    reasons: list[str]
+
+
+@router.get("/entities/{entity_id}/relatives", response_model=list[RelativeOut])
+def get_relatives(
+    entity_id: UUID,
+    user: Authorized,
+    service: ServiceDep,
+    context: ContextDep,
+    top: Annotated[int, Query(ge=1, le=MAX_RELATIVES)] = 10,
+) -> Any:
+    """Proposed relatives of the person, ranked: declared relations first, then inferred
+    ones (parents' names, patronyms, ages, origin, shared case files) with their reasons."""
+    actor = Actor(user=user, purpose=context.purpose, request_id=context.request_id)
+    try:
+        return relatives_of_entity(service.store, entity_id, actor, top=top, lang=context.lang)
+    except UnknownPerson as exc:
+        raise NotFound("no such entity") from exc
