@@ -1,0 +1,99 @@
+"""The relatives use case over a real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.store import Store
+from models.store.tracing import KINSHIP_COLUMNS
+from service.tracing import (
+    Actor,
+    AmbiguousRecord,
+    UnknownPerson,
+    relatives_of_entity,
+    relatives_of_record,
+)
+from tests.service.family import import_family
+
+ACTOR = Actor(name="tester", via="test")
+
+
+@pytest.fixture
+def family(store: Store, tmp_path: Path) -> Store:
+    import_family(store, tmp_path)
+    return store
+
+
+def _by_record(found: list[dict]) -> dict[str, dict]:
+    return {hit["record_id"]: hit for hit in found}
+
+
+def test_declared_relatives_come_with_their_relation(family: Store) -> None:
+    found = _by_record(relatives_of_record(family, "B-1", ACTOR))
+    assert found["M-1"]["relation"] == "mother"
+    assert found["F-1"]["relation"] == "father"
+    assert found["S-1"]["relation"] == "sibling"
+    assert all(hit["declared"] for hit in found.values())
+
+
+def test_the_answer_follows_the_contract(family: Store) -> None:
+    for hit in relatives_of_record(family, "B-1", ACTOR):
+        assert {"record_id", "entity_id", "relation", "score", "reasons"} <= set(hit)
+        assert hit["relation"] in {
+            "mother",
+            "father",
+            "parent",
+            "child",
+            "sibling",
+            "half_sibling",
+            "spouse",
+            "guardian",
+            "other",
+        }
+        assert all(isinstance(reason, str) for reason in hit["reasons"])
+
+
+def test_relatives_are_inferred_for_a_record_without_declared_relations(family: Store) -> None:
+    found = _by_record(relatives_of_record(family, "S-1", ACTOR))
+    assert found["F-1"]["relation"] == "father"
+    assert found["M-1"]["relation"] == "mother"
+
+
+def test_a_suspect_relative_carries_the_flag(family: Store) -> None:
+    found = _by_record(relatives_of_record(family, "V-1", ACTOR))
+    assert found["U-1"]["flags"] == ["suspect"]
+
+
+def test_no_phone_or_location_is_read_for_tracing() -> None:
+    assert not {"phone", "current_location"} & set(KINSHIP_COLUMNS)
+
+
+def test_each_answer_is_audited(family: Store) -> None:
+    found = relatives_of_record(family, "B-1", ACTOR)
+    rows, _ = family.audit_rows({"action": "read_relatives"})
+    assert len(rows) == 1
+    assert rows[0]["detail"]["os_user"] == "tester"
+    assert {hit["entity_id"] for hit in found} <= set(rows[0]["object_ids"])
+
+
+def test_an_unknown_record_is_refused(family: Store) -> None:
+    with pytest.raises(UnknownPerson):
+        relatives_of_record(family, "NOPE", ACTOR)
+
+
+def test_a_record_id_two_sources_use_needs_its_source(family: Store, tmp_path: Path) -> None:
+    (tmp_path / "dup.csv").write_text("record_id,source,full_name\nB-1,OIM,Awa KONE\n")
+    from api.service import Service
+
+    assert Service(family).import_file(tmp_path / "dup.csv").ok
+    with pytest.raises(AmbiguousRecord):
+        relatives_of_record(family, "B-1", ACTOR)
+    assert relatives_of_record(family, "B-1", ACTOR, source="ENDA")
+
+
+def test_an_entity_is_asked_by_its_id(family: Store) -> None:
+    (record,) = family.find_record("B-1")
+    found = _by_record(relatives_of_entity(family, record.entity_id, ACTOR))
+    assert found["M-1"]["relation"] == "mother"
