@@ -170,6 +170,13 @@ def _children(index: KinIndex, parent: Profile) -> Iterator[Inferred]:
                     yield Inferred(parent.person, person, "child", p, evidence, reasons)
 
 
+def _born_close(a: Profile, b: Profile) -> bool:
+    """Born within the years two records of one person may disagree by."""
+    if a.birth_year is None or b.birth_year is None:
+        return True
+    return abs(a.birth_year - b.birth_year) <= 2 + a.birth_tolerance + b.birth_tolerance
+
+
 def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...]] | None:
     """(sibling or half_sibling, points, reasons) from the parents' names both declare."""
     if a.person == b.person:
@@ -204,7 +211,7 @@ def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...
         )
     if a.family & b.family:
         points += ev.POINTS["same_family"]
-    if a.first_given & b.first_given and ages.reasons and a.birth_year == b.birth_year:
+    if a.first_given & b.first_given and a.family & b.family and _born_close(a, b):
         points += ev.POINTS["same_person_risk"]
     place = ev.places(a, b)
     case = ev.shared_case(a, b)
@@ -255,12 +262,14 @@ def household_kin(a: Profile, b: Profile) -> tuple[str, float, Reason] | None:
         return ("sibling", 0.35, why) if same_family else None
     older = a.birth_year - b.birth_year  # how much older b is
     # A mother keeps her own family name; a father and his children share theirs.
-    if 14 <= older <= 50 and b.sex == "F" and not same_family:
+    # Two women a generation apart may be mother and daughter, or a grandmother and her
+    # son's wife: less sure than a mother and her son.
+    if 14 <= older <= 45 and b.sex == "F" and not same_family:
         if not _declared_parent_differs(a, b, "mother"):
-            return ("mother", 0.45, why)
+            return ("mother", 0.3 if a.sex == "F" else 0.45, why)
         return None
-    if -50 <= older <= -14 and a.sex == "F" and not same_family:
-        return ("child", 0.4, why)
+    if -45 <= older <= -14 and a.sex == "F" and not same_family:
+        return ("child", 0.3 if b.sex == "F" else 0.4, why)
     if 18 <= older <= 60 and b.sex == "M" and same_family:
         if not _declared_parent_differs(a, b, "father"):
             return ("father", 0.5, why)
