@@ -172,6 +172,7 @@ class Population:
     index: KinIndex
     declared: dict[str, list[DeclaredRelation]]  # by the person at either end
     person_of: dict[str, str]
+    inferred: dict[str, list[Inferred]] = field(default_factory=dict)  # a cache, by person
 
     @classmethod
     def build(
@@ -185,6 +186,13 @@ class Population:
                 declared.setdefault(end, []).append(r)
         return cls(profiles, KinIndex.build(profiles), declared, person_of)
 
+    def infer(self, person: str) -> list[Inferred]:
+        """The inferred relations of one person (computed once per population)."""
+        found = self.inferred.get(person)
+        if found is None:
+            found = self.inferred[person] = infer_for(self.index, person)
+        return found
+
     def graph(self, focus: Iterable[str] | None = None) -> FamilyGraph:
         """Declared relations, and inferred ones, for every person (``focus`` None) or
         around the persons in ``focus``: their relatives, their relatives' parents and
@@ -194,7 +202,7 @@ class Population:
             seen = {id(r): r for rs in self.declared.values() for r in rs}
             graph.add_declared(seen.values(), self.person_of)
             for person in self.profiles:
-                graph.add_inferred(infer_for(self.index, person))
+                graph.add_inferred(self.infer(person))
             return graph
         done: set[str] = set()
         added: set[int] = set()
@@ -206,7 +214,7 @@ class Population:
                 fresh = [r for r in self.declared.get(person, ()) if id(r) not in added]
                 added.update(id(r) for r in fresh)
                 graph.add_declared(fresh, self.person_of)
-                graph.add_inferred(infer_for(self.index, person))
+                graph.add_inferred(self.infer(person))
                 done.add(person)
             return {
                 b
