@@ -9,6 +9,7 @@ declares them, and the cases the person appears in.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -148,8 +149,34 @@ class Profile:
         )
 
 
+# A parent declared dead ("feu Bakary", "défunte Awa") is still the parent; a parent
+# declared unknown is no name at all (J: forms seen in case files).
+_DECEASED_RE = re.compile(
+    r"^\s*(feue?|d[ée]funte?|late|deceased)\b|\(?\b(d[ée]c[ée]d[ée]e?|deceased)\b\)?\s*$",
+    re.IGNORECASE,
+)
+UNKNOWN_PARENT = frozenset(
+    {
+        "inconnu",
+        "inconnue",
+        "nsp",
+        "neant",
+        "non connu",
+        "non connue",
+        "non declare",
+        "na",
+        "n a",
+        "x",
+        "unknown",
+        "aucun",
+        "aucune",
+    }
+)
+
+
 def _parent(record: TracingRecord, text: str | None) -> ParentName | None:
-    if not text or not text.strip():
+    text = _DECEASED_RE.sub(" ", text or "").strip()
+    if not text or fold(text) in UNKNOWN_PARENT:
         return None
     parts = parse_name(text)
     given = given_ids(parts)

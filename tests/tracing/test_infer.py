@@ -68,3 +68,19 @@ def test_a_suspect_named_in_the_same_case_is_not_guessed_kin() -> None:
         ]
     )
     assert household_kin(profiles["E-A"], profiles["E-S"]) is None
+
+
+def test_a_parent_declared_dead_is_still_the_parent() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, father_name="feu Bakary Traoré"),
+        person("P", "Bakary TRAORE", "M", 1970),
+    ]
+    assert ("E-P", "father") in _inferred(records, "C")
+
+
+def test_a_parent_declared_unknown_is_no_name() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, mother_name="Inconnue"),
+        person("P", "Inconnue", "F", 1970),
+    ]
+    assert ("E-P", "mother") not in _inferred(records, "C")
