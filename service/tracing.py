@@ -104,11 +104,10 @@ def relatives_of_record(
     found = store.find_record(record_id, source)
     if not found:
         raise UnknownPerson(record_id)
-    if len(found) > 1:
+    people = {str(r.entity_id) if r.entity_id else f"record:{r.id}" for r in found}
+    if len(people) > 1:  # two sources use this id for two different persons
         raise AmbiguousRecord(record_id)
-    record = found[0]
-    person = str(record.entity_id) if record.entity_id else f"record:{record.id}"
-    return _answer(store, person, top, lang, actor, record_id)
+    return _answer(store, people.pop(), top, lang, actor, record_id)
 
 
 def relatives_of_entity(

@@ -83,8 +83,12 @@ def test_an_unknown_record_is_refused(family: Store) -> None:
         relatives_of_record(family, "NOPE", ACTOR)
 
 
-def test_a_record_id_two_sources_use_needs_its_source(family: Store, tmp_path: Path) -> None:
-    (tmp_path / "dup.csv").write_text("record_id,source,full_name\nB-1,OIM,Awa KONE\n")
+def test_a_record_id_two_sources_use_for_two_persons_needs_its_source(
+    family: Store, tmp_path: Path
+) -> None:
+    (tmp_path / "dup.csv").write_text(
+        "record_id,source,full_name,sex,birth_date\nB-1,OIM,Moussa SANOGO,M,1950\n"
+    )
     from api.service import Service
 
     assert Service(family).import_file(tmp_path / "dup.csv").ok
