@@ -32,11 +32,12 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("POST", "/decisions/{decision_id}/revert"): frozenset({ADMIN, REVIEWER}),
     ("GET", "/entities/{entity_id}"): EVERYONE,
     ("GET", "/entities/{entity_id}/relatives"): frozenset({ADMIN, CASEWORKER, TRACING}),
+    ("GET", "/entities/{entity_id}/assessment"): frozenset({ADMIN, CASEWORKER}),
     ("GET", "/audit"): frozenset({ADMIN}),
 }
 """Decisions are reviewers' work only (an admin may revert one, with a reason, but never
 decides); tracing officers and caseworkers search and read a person's relatives,
-reviewers do not need to."""
+reviewers do not need to; the safe-return assessment is the caseworkers' decision."""
 
 
 def allowed(method: str, path: str, role: UserRole) -> bool:

@@ -266,6 +266,39 @@ def relatives_command(
             click.echo(f"      {reason}")
 
 
+@main.command("assess")
+@click.argument("record_id")
+@click.option("--source", default=None, help="The record's organisation, when ids collide.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def assess_command(
+    record_id: str, source: str | None, lang: str, as_json: bool, db_url: str | None
+) -> None:
+    """Safe-return assessment (advisory) of the person RECORD_ID belongs to: each factor as
+    risk, no_known_risk or unknown, with evidence and reasons. Never "safe"."""
+    from service.tracing import Actor, AmbiguousRecord, UnknownPerson, assessment_of_record
+
+    actor = Actor(name=getpass.getuser(), via="nrm assess")
+    try:
+        found = assessment_of_record(_store(db_url), record_id, actor, source=source, lang=lang)
+    except UnknownPerson:
+        click.echo(f'error: no stored record "{record_id}"', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except AmbiguousRecord:
+        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit(found)
+        return
+    click.echo(f"{found['status']} (advisory, {found['assessed_on']})")
+    for factor in found["factors"]:
+        evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
+        click.echo(f"  {factor['factor']:<22} {factor['status']}{evidence}")
+        for reason in factor["reasons"]:
+            click.echo(f"      {reason}")
+
+
 @main.group("model")
 def model_group() -> None:
     """The match model."""

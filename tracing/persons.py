@@ -57,6 +57,8 @@ class TracingRecord:
     origin_region: str | None = None
     father_name: str | None = None
     mother_name: str | None = None
+    registered_on: date | None = None
+    return_consent: str | None = None
 
     @property
     def person(self) -> str:

@@ -1,4 +1,5 @@
-"""Family tracing: the relatives of a person (declared and inferred), every read audited.
+"""Family tracing: the relatives of a person (declared and inferred) and the safe-return
+assessment, every read audited.
 
 A relative is shown by name, relation, score, reasons and flags; never a phone or a
 current location, of the person or of the relative. A relative named as a suspect in
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 
 from api.deps import Authorized, ContextDep, ServiceDep
 from api.errors import NotFound
-from service.tracing import Actor, UnknownPerson, relatives_of_entity
+from service.tracing import Actor, UnknownPerson, assessment_of_entity, relatives_of_entity
 
 router = APIRouter(tags=["tracing"])
 MAX_RELATIVES = 50
@@ -46,5 +47,35 @@ def get_relatives(
     actor = Actor(user=user, purpose=context.purpose, request_id=context.request_id)
     try:
         return relatives_of_entity(service.store, entity_id, actor, top=top, lang=context.lang)
+    except UnknownPerson as exc:
+        raise NotFound("no such entity") from exc
+
+
+class FactorOut(BaseModel):
+    factor: str
+    status: str
+    evidence: list[str]
+    reasons: list[str]
+
+
+class AssessmentOut(BaseModel):
+    entity_id: str | None
+    assessed_on: str
+    advisory: bool
+    status: str
+    factors: list[FactorOut]
+
+
+@router.get("/entities/{entity_id}/assessment", response_model=AssessmentOut)
+def get_assessment(
+    entity_id: UUID, user: Authorized, service: ServiceDep, context: ContextDep
+) -> Any:
+    """Safe-return assessment, advisory: each factor the data informs (a suspect in the
+    family, earlier trafficking, a minor, a caregiver, consent, the area of return) as
+    `risk`, `no_known_risk` or `unknown`, with evidence and reasons. Never "safe": an
+    unknown factor is not a pass."""
+    actor = Actor(user=user, purpose=context.purpose, request_id=context.request_id)
+    try:
+        return assessment_of_entity(service.store, entity_id, actor, lang=context.lang)
     except UnknownPerson as exc:
         raise NotFound("no such entity") from exc

@@ -32,8 +32,11 @@ KINSHIP_COLUMNS: tuple[str, ...] = (
     "origin_region",
     "father_name",
     "mother_name",
+    "registered_on",
+    "return_consent",
 )
-"""The columns kinship is inferred from; `phone` and `current_location` are not among them."""
+"""The columns kinship and the safe-return assessment read; never `phone` or
+`current_location`."""
 
 
 def kinship_rows(store: Store, batch: int = 20_000) -> Iterator[dict[str, Any]]:

@@ -117,3 +117,46 @@ def test_nrm_relatives_of_an_unknown_record_exits_2(tmp_path: Path) -> None:
     code, _, err = _cli("relatives", "NOPE", "--db", str(tmp_path / "cli.db"))
     assert code == 2
     assert "NOPE" in err
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (UserRole.ADMIN, 200),
+        (UserRole.CASEWORKER, 200),
+        (UserRole.TRACING_OFFICER, 403),
+        (UserRole.REVIEWER, 403),
+    ],
+)
+def test_who_may_read_an_assessment(
+    client: TestClient, store: Store, role: UserRole, status: int
+) -> None:
+    url = f"/entities/{_entity(store, 'B-1')}/assessment"
+    assert client.get(url, headers=_headers(store, role)).status_code == status
+
+
+def test_an_assessment_is_advisory_never_safe_and_shows_no_contact(
+    client: TestClient, store: Store
+) -> None:
+    response = client.get(
+        f"/entities/{_entity(store, 'V-1')}/assessment",
+        headers=_headers(store, UserRole.CASEWORKER, "ENDA"),
+    )
+    body = response.json()
+    assert body["advisory"] is True
+    assert body["status"] == "risk"
+    assert {f["status"] for f in body["factors"]} <= {"risk", "no_known_risk", "unknown"}
+    family = next(f for f in body["factors"] if f["factor"] == "family_involvement")
+    assert family["status"] == "risk" and family["evidence"] == ["U-1"]
+    assert "+223" not in response.text and "Centre" not in response.text
+    rows, _ = store.audit_rows({"action": "read_assessment"})
+    assert len(rows) == 1
+
+
+def test_nrm_assess_json(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    import_family(Store.open(db), tmp_path)
+    code, out, _ = _cli("assess", "V-1", "--json", "--db", db)
+    assert code == 0
+    assert json.loads(out)["status"] == "risk"
+    assert _cli("assess", "NOPE", "--db", db)[0] == 2
