@@ -1,7 +1,8 @@
-"""Ranked relatives of a person: declared relations first, then inferred ones with their
-evidence, including what follows from them (the mother of my full brother is my mother;
-the other children of my father are my brothers and sisters, or half-brothers and
-half-sisters when their mother is another wife).
+"""Ranked relatives of a person: declared relations first (a vague "other" or "guardian"
+link after the parents and siblings the names make likely), then inferred ones with
+their evidence, including what follows from them (the mother of my full brother is my
+mother; the other children of my father are my brothers and sisters, or half-brothers
+and half-sisters when their mother is another wife).
 
 A relative named as a suspect in any case keeps that flag and a warning reason: a
 relative may be the trafficker, and a tracing officer must never see one proposed as a
@@ -18,7 +19,10 @@ from tracing.reasons import Reason, relation_word
 
 __all__ = ["Relative", "relatives"]
 
-DECLARED_FLOOR = 0.9  # a declared relative ranks above every inferred one
+DECLARED_FLOOR = 0.9  # a declared relative ranks above every inferred one ...
+VAGUE = frozenset({"other", "guardian"})
+VAGUE_FLOOR = 0.6  # ... but an "other" link or a guardian (an uncle, a co-wife, an employer
+# named guardian) ranks below a parent or sibling the names make likely
 INFERRED_CEILING = 0.89
 DERIVED = 0.9  # a relation that follows from two others is a little less sure than both
 STRONG = 0.5
@@ -155,7 +159,8 @@ def _choose(options: list[Option]) -> tuple[str, float, bool, list[Option]]:
         if kind == "sibling" and half_by_names >= STRONG and half_by_names > full_by_names:
             kind = "half_sibling"
         p = max(o.probability for o in declared)
-        score = DECLARED_FLOOR + (1 - DECLARED_FLOOR) * p
+        floor = DECLARED_FLOOR if kind not in VAGUE else VAGUE_FLOOR
+        score = floor + (1 - DECLARED_FLOOR) * p
         return kind, score, True, [o for o in options if o.kind == kind or o.declared]
     trusted: dict[str, float] = {}
     for o in options:

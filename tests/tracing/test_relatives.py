@@ -65,10 +65,16 @@ def test_a_half_brother_declared_brother_is_read_from_the_parents_names() -> Non
 
 
 def test_declared_relatives_rank_before_inferred_ones() -> None:
-    records = [*_polygamous_household(), person("U", "Drissa COULIBALY", "M", 1970, **VILLAGE)]
-    found = list(answer(records, "A", [("A", "other", "U")]).values())
+    records = [*_polygamous_household(), person("U", "Drissa COULIBALY", "M", 1992, **VILLAGE)]
+    found = list(answer(records, "A", [("A", "sibling", "U")]).values())
     assert found[0].record.record_id == "U"
-    assert found[0].relation == "other"
+    assert found[0].declared
+
+
+def test_a_declared_other_link_ranks_after_a_likely_parent() -> None:
+    records = [*_polygamous_household(), person("U", "Drissa COULIBALY", "M", 1970, **VILLAGE)]
+    found = list(answer(records, "A", [("A", "other", "U")]))
+    assert found.index("F") < found.index("U")
 
 
 def test_twins_are_two_siblings_never_one_person() -> None:
