@@ -20,7 +20,7 @@ from tracing.reasons import Reason
 
 __all__ = ["Inferred", "KinIndex", "infer_for"]
 
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 2000  # a key this common says little; its candidates are skipped
 MIN_PROBABILITY = 0.05
 
 
@@ -41,35 +41,63 @@ def probability(points: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-points))
 
 
+Key = tuple[str, str]  # (given-name identity, family-name identity or "")
+
+
+def _keys(given: Iterable[str], families: Iterable[str]) -> set[Key]:
+    families = set(families) or {""}
+    return {(g, f) for g in given for f in families}
+
+
+def father_keys(child: Profile) -> set[Key]:
+    """The keys of the fathers a child declares (the child's jamu when none is written)."""
+    found: set[Key] = set()
+    for d in child.fathers:
+        found |= _keys(d.given[:1], d.family or child.family)
+    return found
+
+
+def mother_keys(child: Profile) -> set[Key]:
+    """The keys of the mothers a child declares: her name, her husband's, the child's."""
+    found: set[Key] = set()
+    for d in child.mothers:
+        found |= _keys(d.given[:1], d.family | d.spouse_family | child.family)
+    return found
+
+
+def own_keys(p: Profile) -> set[Key]:
+    return _keys(p.given, p.family | p.married_family)
+
+
 @dataclass(slots=True)
 class KinIndex:
     """Profiles indexed by the identities of their own names and of their parents' names."""
 
     profiles: dict[str, Profile]
+    by_name: dict[Key, set[str]] = field(default_factory=dict)
     by_given: dict[str, set[str]] = field(default_factory=dict)
-    by_father_given: dict[str, set[str]] = field(default_factory=dict)
-    by_mother_given: dict[str, set[str]] = field(default_factory=dict)
+    by_father: dict[Key, set[str]] = field(default_factory=dict)
+    by_mother: dict[Key, set[str]] = field(default_factory=dict)
+    by_patronym: dict[str, set[str]] = field(default_factory=dict)
     by_case: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, profiles: dict[str, Profile]) -> KinIndex:
         index = cls(profiles)
         for person, p in profiles.items():
-            for g in p.given:
-                index.by_given.setdefault(g, set()).add(person)
-            for f in p.fathers:
-                for g in f.given[:1]:
-                    index.by_father_given.setdefault(g, set()).add(person)
-            for g in p.patronyms:
-                index.by_father_given.setdefault(g, set()).add(person)
-            for m in p.mothers:
-                for g in m.given[:1]:
-                    index.by_mother_given.setdefault(g, set()).add(person)
-            for case in p.cases:
-                index.by_case.setdefault(case, set()).add(person)
+            for table, keys in (
+                (index.by_name, own_keys(p)),
+                (index.by_given, p.given),
+                (index.by_father, father_keys(p)),
+                (index.by_mother, mother_keys(p)),
+                (index.by_patronym, p.patronyms),
+                (index.by_case, p.cases),
+            ):
+                for key in keys:
+                    table.setdefault(key, set()).add(person)
         return index
 
-    def _take(self, table: dict[str, set[str]], keys: Iterable[str]) -> set[str]:
+    def take(self, table: dict, keys: Iterable) -> set[str]:
         found: set[str] = set()
         for k in keys:
             people = table.get(k, ())
@@ -134,17 +162,20 @@ def parent_score(
 
 
 def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
+    household = index.same_case(child)
     for role, declared in (("father", child.fathers), ("mother", child.mothers)):
-        keys = {d.given[0] for d in declared if d.given}
-        if role == "father":
-            keys |= child.patronyms
-        candidates = index._take(index.by_given, keys)
+        keys = father_keys(child) if role == "father" else mother_keys(child)
+        candidates = index.take(index.by_name, keys) | household
+        if role == "father":  # "Ag Souleymane": a father named Souleymane, of any family
+            candidates |= index.take(index.by_given, child.patronyms)
         scored = []
         for person in candidates:
             found = parent_score(child, index.profiles[person], role, declared)
             if found is not None:
                 scored.append((person, *found))
-        penalty = math.log2(len(scored)) / 2 if len(scored) > 1 else 0.0
+        # Several people fit a common name: each is less likely the one.
+        fitting = sum(1 for _, points, _, _ in scored if points > 0)
+        penalty = math.log2(fitting) / 2 if fitting > 1 else 0.0
         for person, points, reasons, evidence in scored:
             p = probability(points - penalty)
             if p >= MIN_PROBABILITY:
@@ -154,11 +185,13 @@ def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
 def _children(index: KinIndex, parent: Profile) -> Iterator[Inferred]:
     roles = []
     if parent.sex in (None, "M"):
-        roles.append(("father", index.by_father_given))
+        roles.append(("father", index.by_father))
     if parent.sex in (None, "F"):
-        roles.append(("mother", index.by_mother_given))
+        roles.append(("mother", index.by_mother))
     for role, table in roles:
-        candidates = index._take(table, parent.given)
+        candidates = index.take(table, own_keys(parent))
+        if role == "father":
+            candidates |= index.take(index.by_patronym, parent.given)
         for person in candidates:
             child = index.profiles[person]
             declared = child.fathers if role == "father" else child.mothers
@@ -220,9 +253,9 @@ def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...
 
 
 def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
-    candidates = index._take(index.by_father_given, {f.given[0] for f in a.fathers if f.given})
-    candidates |= index._take(index.by_father_given, a.patronyms)
-    candidates |= index._take(index.by_mother_given, {m.given[0] for m in a.mothers if m.given})
+    candidates = index.take(index.by_father, father_keys(a))
+    candidates |= index.take(index.by_patronym, a.patronyms)
+    candidates |= index.take(index.by_mother, mother_keys(a))
     for person in candidates:
         found = sibling_score(a, index.profiles[person])
         if found is None:
