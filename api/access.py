@@ -33,6 +33,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/entities/{entity_id}"): EVERYONE,
     ("GET", "/entities/{entity_id}/relatives"): frozenset({ADMIN, CASEWORKER, TRACING}),
     ("GET", "/entities/{entity_id}/assessment"): frozenset({ADMIN, CASEWORKER}),
+    ("GET", "/flags"): frozenset({ADMIN, CASEWORKER, TRACING}),
     ("GET", "/audit"): frozenset({ADMIN}),
 }
 """Decisions are reviewers' work only (an admin may revert one, with a reason, but never

@@ -20,8 +20,9 @@ from models.store.audit import AuditEntry
 from models.store.tracing import kinship_rows, relation_rows
 from models.users import User
 from tracing.assessment import assess, insecure_areas
+from tracing.flags import flagged
 from tracing.graph import FamilyGraph, build_graph
-from tracing.persons import DeclaredRelation, TracingRecord
+from tracing.persons import DeclaredRelation, TracingRecord, build_profiles
 from tracing.relatives import Relative, relatives
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "UnknownPerson",
     "assessment_of_entity",
     "assessment_of_record",
+    "list_flags",
     "relatives_of_entity",
     "relatives_of_record",
 ]
@@ -187,3 +189,25 @@ def assessment_of_entity(
     if store.entity(entity_id) is None:
         raise UnknownPerson(str(entity_id))
     return _assessment(store, str(entity_id), actor, str(entity_id), lang, today)
+
+
+def list_flags(
+    store: Store,
+    actor: Actor,
+    *,
+    flag: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    lang: str = "fr",
+) -> dict[str, Any]:
+    """Persons flagged as possibly re-trafficked or sought by their family, newest first."""
+    records, _ = load(store)
+    found = [f for f in flagged(build_profiles(records)) if flag is None or f.flag == flag]
+    page = found[offset : offset + limit]
+    _audit(store, actor, "read_flags", [f.person for f in page], flag=flag)
+    return {
+        "items": [f.as_dict(lang) for f in page],
+        "total": len(found),
+        "limit": limit,
+        "offset": offset,
+    }

@@ -1,5 +1,6 @@
-"""Family tracing: the relatives of a person (declared and inferred) and the safe-return
-assessment, every read audited.
+"""Family tracing: the relatives of a person (declared and inferred), the safe-return
+assessment and the flags (possible re-trafficking, sought by the family), every read
+audited.
 
 A relative is shown by name, relation, score, reasons and flags; never a phone or a
 current location, of the person or of the relative. A relative named as a suspect in
@@ -8,7 +9,7 @@ any case carries the flag ``suspect`` and a warning reason.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
@@ -16,7 +17,13 @@ from pydantic import BaseModel
 
 from api.deps import Authorized, ContextDep, ServiceDep
 from api.errors import NotFound
-from service.tracing import Actor, UnknownPerson, assessment_of_entity, relatives_of_entity
+from service.tracing import (
+    Actor,
+    UnknownPerson,
+    assessment_of_entity,
+    list_flags,
+    relatives_of_entity,
+)
 
 router = APIRouter(tags=["tracing"])
 MAX_RELATIVES = 50
@@ -79,3 +86,35 @@ def get_assessment(
         return assessment_of_entity(service.store, entity_id, actor, lang=context.lang)
     except UnknownPerson as exc:
         raise NotFound("no such entity") from exc
+
+
+class FlagOut(BaseModel):
+    entity_id: str | None
+    flag: str
+    evidence: list[str]
+    latest: str | None
+    reason: str
+
+
+class FlagPage(BaseModel):
+    items: list[FlagOut]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/flags", response_model=FlagPage)
+def get_flags(
+    user: Authorized,
+    service: ServiceDep,
+    context: ContextDep,
+    flag: Literal["possible_retrafficking", "sought_by_family"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Any:
+    """Persons identified or returned more than once (possible re-trafficking) and persons
+    assisted whom a family is looking for, newest first: entity, flag, record ids, reason."""
+    actor = Actor(user=user, purpose=context.purpose, request_id=context.request_id)
+    return list_flags(
+        service.store, actor, flag=flag, limit=limit, offset=offset, lang=context.lang
+    )

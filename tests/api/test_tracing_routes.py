@@ -160,3 +160,12 @@ def test_nrm_assess_json(tmp_path: Path) -> None:
     assert code == 0
     assert json.loads(out)["status"] == "risk"
     assert _cli("assess", "NOPE", "--db", db)[0] == 2
+
+
+def test_flags_are_for_caseworkers_and_tracing_officers(client: TestClient, store: Store) -> None:
+    response = client.get("/flags", headers=_headers(store, UserRole.TRACING_OFFICER))
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    assert client.get("/flags", headers=_headers(store, UserRole.REVIEWER)).status_code == 403
+    rows, _ = store.audit_rows({"action": "read_flags"})
+    assert len(rows) == 1
