@@ -267,9 +267,6 @@ def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
             yield Inferred(a.person, person, kind, p, evidence, reasons)
 
 
-HOUSEHOLD_CASES = frozenset({"reintegration", "tracing_request", "return", "identification"})
-
-
 def _case_roles(p: Profile, case: tuple[str, str]) -> set[str | None]:
     return {r.role for r in p.records if (r.source, r.case_id) == case}
 
@@ -284,7 +281,7 @@ def household_kin(a: Profile, b: Profile) -> tuple[str, float, Reason] | None:
     """A guess from two persons named in one case file (a household listing, a tracing
     request) when no name says more: brothers and sisters of an age and a name, a parent a
     generation older. Weak on purpose: names and declarations outrank it."""
-    shared = [c for c in a.cases & b.cases]
+    shared = a.cases & b.cases
     if not shared or a.person == b.person:
         return None
     if all("suspect" in _case_roles(a, c) | _case_roles(b, c) for c in shared):
