@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tracing import evidence as ev
-from tracing.persons import ParentName, Profile
+from tracing.persons import ParentName, Profile, family_ids, given_ids
 from tracing.reasons import Reason
 
 __all__ = ["Inferred", "KinIndex", "infer_for"]
@@ -158,7 +158,23 @@ def parent_score(
     if candidate.sex is not None:
         points += ev.POINTS["sex_agrees"]
     reasons = tuple(r for p in parts for r in p.reasons)
-    return points, reasons, evidence + tuple(r.id for r in candidate.records[:1])
+    return points, reasons, (*evidence, _matching_record(candidate, declared, child, role))
+
+
+def _matching_record(candidate: Profile, declared: list[ParentName], child: Profile, role: str):
+    """The candidate's record whose own name the child's declaration fits best: it stands
+    for the parent in the answer when linkage put several records in one person."""
+    wanted_given = {d.given[0] for d in declared if d.given}
+    if role == "father":
+        wanted_given |= child.patronyms
+    wanted_family = {f for d in declared for f in d.family} or set(child.family)
+
+    def fit(k: int) -> tuple[int, int]:
+        parts = candidate.names[k]
+        return (len(wanted_given & set(given_ids(parts))), len(wanted_family & family_ids(parts)))
+
+    best = max(range(len(candidate.records)), key=fit)
+    return candidate.records[best].id
 
 
 def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:

@@ -185,7 +185,10 @@ def _parent(record: TracingRecord, text: str | None) -> ParentName | None:
     if not given and not parts.family:
         return None
     spouse = frozenset({family_identity(parts.spouse_family)} if parts.spouse_family else ())
-    return ParentName(record.id, parts, given, family_ids(parts), spouse)
+    family = family_ids(parts)
+    if parts.patronym:  # "Maimouna Ould Adama née Mint Elemine": either link may be hers
+        family |= {"p:" + given_id(f.split(" ", 1)[1]) for f in parts.family if " " in f}
+    return ParentName(record.id, parts, given, family, spouse)
 
 
 def _birth(records: list[TracingRecord]) -> tuple[float | None, float]:

@@ -23,7 +23,7 @@ DECLARED_FLOOR = 0.9  # a declared relative ranks above every inferred one ...
 VAGUE = frozenset({"other", "guardian"})
 VAGUE_FLOOR = 0.6  # ... but an "other" link or a guardian (an uncle, a co-wife, an employer
 # named guardian) ranks below a parent or sibling the names make likely
-INFERRED_CEILING = 0.89
+INFERRED_CEILING = 0.89  # scales inferred scores below declared ones, keeping their order
 DERIVED = 0.9  # a relation that follows from two others is a little less sure than both
 STRONG = 0.5
 SIBLINGS = frozenset({"sibling", "half_sibling"})
@@ -173,7 +173,7 @@ def _choose(options: list[Option]) -> tuple[str, float, bool, list[Option]]:
     rest = 1.0
     for o in chosen:
         rest *= 1 - o.probability
-    score = min(INFERRED_CEILING, max(best, min(1 - rest, best + 0.1)))
+    score = INFERRED_CEILING * min(1 - rest, best + 0.1)
     return kind, score, False, chosen
 
 
