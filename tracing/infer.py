@@ -322,6 +322,15 @@ def household_kin(a: Profile, b: Profile) -> tuple[str, float, Reason] | None:
         return None
     if -60 <= older <= -18 and a.sex == "M" and same_family:
         return ("child", 0.4, why)
+    # A mother written under her married name, sixteen years or more older: her child.
+    if 16 <= older <= 45 and b.sex == "F" and b.married_family & a.family:
+        return ("mother", 0.35, why)
+    if -45 <= older <= -16 and a.sex == "F" and a.married_family & b.family:
+        return ("child", 0.35, why)
+    # A wife written under her husband's name bears his family name too.
+    married = bool(a.married_family & b.family) or bool(b.married_family & a.family)
+    if married and a.sex and b.sex and a.sex != b.sex and abs(older) < 16:
+        return ("spouse", 0.4, why)
     if abs(older) <= 20 and same_family:
         if _declared_parent_differs(a, b, "father"):
             return None

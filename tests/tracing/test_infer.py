@@ -84,3 +84,13 @@ def test_a_parent_declared_unknown_is_no_name() -> None:
         person("P", "Inconnue", "F", 1970),
     ]
     assert ("E-P", "mother") not in _inferred(records, "C")
+
+
+def test_a_wife_listed_under_her_husband_s_name_is_his_spouse_not_his_sister() -> None:
+    profiles = build_profiles(
+        [
+            person("H", "Bakary KONE", "M", 1975, case_id="R-1", role="household_member"),
+            person("W", "Mme KONE Awa", "F", 1983, case_id="R-1", role="household_member"),
+        ]
+    )
+    assert household_kin(profiles["E-H"], profiles["E-W"])[0] == "spouse"
