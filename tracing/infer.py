@@ -169,9 +169,13 @@ def _matching_record(candidate: Profile, declared: list[ParentName], child: Prof
         wanted_given |= child.patronyms
     wanted_family = {f for d in declared for f in d.family} or set(child.family)
 
-    def fit(k: int) -> tuple[int, int]:
-        parts = candidate.names[k]
-        return (len(wanted_given & set(given_ids(parts))), len(wanted_family & family_ids(parts)))
+    def fit(k: int) -> tuple[int, int, bool]:
+        parts, record = candidate.names[k], candidate.records[k]
+        return (
+            len(wanted_given & set(given_ids(parts))),
+            len(wanted_family & family_ids(parts)),
+            (record.source, record.case_id) in child.cases,
+        )
 
     best = max(range(len(candidate.records)), key=fit)
     return candidate.records[best].id

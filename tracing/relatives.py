@@ -190,6 +190,7 @@ def _suspect_reasons(graph: FamilyGraph, person: str) -> list[Reason]:
 def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
     """The relatives of ``person``, best first (declared before inferred)."""
     found: list[Relative] = []
+    asked = graph.profiles[person]
     for b, options in _options(graph, person).items():
         kind, score, declared, chosen = _choose(options)
         reasons: list[Reason] = []
@@ -198,10 +199,13 @@ def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
             reasons.extend(r for r in o.reasons if r not in reasons)
             evidence |= o.evidence
         profile = graph.profiles[b]
-        own = [r for r in profile.records if r.id in evidence]
-        record = (
-            min(own, key=lambda r: (r.source, r.record_id)) if own else profile.representative()
-        )
+        # The record standing for the relative: one the evidence names, else one from a
+        # case file the person asked about is in (linkage may have merged two people).
+        own = [r for r in profile.records if r.id in evidence] or [
+            r for r in profile.records if (r.source, r.case_id) in asked.cases
+        ]
+        record = min(own, key=lambda r: (r.source, r.record_id)) if own else None
+        record = record or profile.representative()
         suspect = profile.is_suspect
         found.append(
             Relative(
