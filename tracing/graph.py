@@ -27,6 +27,7 @@ PARENT_KINDS = frozenset({"mother", "father", "parent"})
 SYMMETRIC = frozenset({"sibling", "half_sibling", "spouse", "other"})
 NEAR = PARENT_KINDS | {"child", "sibling"}  # whose relations a person's relatives follow from
 NEAR_PROBABILITY = 0.3
+NEAR_FANOUT = 6
 
 
 @dataclass(slots=True)
@@ -216,17 +217,29 @@ class Population:
                 graph.add_declared(fresh, self.person_of)
                 graph.add_inferred(self.infer(person))
                 done.add(person)
-            return {
-                b
-                for p in people
-                for b, e in graph.edges_of(p)
-                if e.kind in NEAR and e.probability >= NEAR_PROBABILITY
-            }
+            return {b for p in people for b in _nearest(graph, p)}
 
         around = visit(focus)
         beyond = visit(around)
         visit(beyond)
         return graph
+
+
+def _nearest(graph: FamilyGraph, person: str) -> list[str]:
+    """Whose relations the relatives of ``person`` follow from: every declared parent,
+    child or sibling, and the few most likely inferred ones (a common name must not pull
+    in everyone who bears it)."""
+    edges = [(b, e) for b, e in graph.edges_of(person) if e.kind in NEAR]
+    declared = [b for b, e in edges if e.declared]
+    inferred = sorted(
+        (
+            (e.probability, b)
+            for b, e in edges
+            if not e.declared and e.probability >= NEAR_PROBABILITY
+        ),
+        reverse=True,
+    )
+    return declared + [b for _, b in inferred[:NEAR_FANOUT]]
 
 
 def build_graph(

@@ -22,6 +22,7 @@ __all__ = ["Inferred", "KinIndex", "infer_for"]
 
 MAX_CANDIDATES = 2000  # a key this common says little; its candidates are skipped
 MIN_PROBABILITY = 0.05
+SIBLINGS_BEFORE_DOUBT = 3.0  # log2 of how many children may declare one parent's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,12 +277,16 @@ def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
     candidates = index.take(index.by_father, father_keys(a))
     candidates |= index.take(index.by_patronym, a.patronyms)
     candidates |= index.take(index.by_mother, mother_keys(a))
+    # A father's name many children declare (a common name in a big population) says less.
+    declaring = [len(index.by_father.get(k, ())) for k in father_keys(a)]
+    declaring += [len(index.by_mother.get(k, ())) for k in mother_keys(a)]
+    crowd = max(0.0, math.log2(min(declaring)) - SIBLINGS_BEFORE_DOUBT) if declaring else 0.0
     for person in candidates:
         found = sibling_score(a, index.profiles[person])
         if found is None:
             continue
         kind, points, reasons = found
-        p = probability(points)
+        p = probability(points - crowd)
         if p >= MIN_PROBABILITY:
             evidence = (a.records[0].id, index.profiles[person].records[0].id)
             yield Inferred(a.person, person, kind, p, evidence, reasons)
