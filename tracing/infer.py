@@ -343,7 +343,7 @@ def household_kin(a: Profile, b: Profile) -> tuple[str, float, Reason] | None:
     if abs(older) <= 20 and same_family:
         if _declared_parent_differs(a, b, "father"):
             return None
-        return ("sibling", 0.55, why)
+        return ("sibling", 0.7 if abs(older) <= 15 else 0.55, why)
     if abs(older) <= 20 and a.sex and b.sex and a.sex != b.sex:
         return ("spouse", 0.25, why)
     return None
