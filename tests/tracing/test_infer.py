@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.tracing.families import person
+from tracing.graph import DECLARED_PROBABILITY
 from tracing.infer import KinIndex, household_kin, infer_for
 from tracing.persons import build_profiles
 
@@ -57,7 +58,7 @@ def test_two_children_of_one_household_listing_with_one_name_are_siblings() -> N
     )
     kind, probability, _ = household_kin(profiles["E-A"], profiles["E-B"])
     assert kind == "sibling"
-    assert probability < 0.6
+    assert probability < DECLARED_PROBABILITY
 
 
 def test_a_suspect_named_in_the_same_case_is_not_guessed_kin() -> None:
