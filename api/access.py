@@ -14,6 +14,7 @@ from service.queue import READ_QUEUE
 from service.records import READ_RECORDS
 from service.review import DECIDE, REVERT
 from service.search import SEARCH
+from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
 from service.users import LOGIN
 
 PUBLIC: frozenset[tuple[str, str]] = frozenset({("GET", "/health")})
@@ -31,6 +32,9 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/decisions/{decision_id}"): READ_QUEUE,
     ("POST", "/decisions/{decision_id}/revert"): REVERT,
     ("GET", "/entities/{entity_id}"): READ_ENTITIES,
+    ("GET", "/entities/{entity_id}/relatives"): READ_RELATIVES,
+    ("GET", "/entities/{entity_id}/assessment"): ASSESS,
+    ("GET", "/flags"): READ_FLAGS,
     ("GET", "/audit"): READ_AUDIT,
 }
 

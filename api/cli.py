@@ -14,6 +14,7 @@ from models.users import UserRole
 from service import Actor, Service
 from service.errors import StoreError
 from service.progress import Progress, count_lines
+from service.tracing import AmbiguousRecord, UnknownPerson
 
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
@@ -209,6 +210,74 @@ def search_command(
             f"entity {hit['entity_id']}"
         )
         for reason in hit["reasons"]:
+            click.echo(f"      {reason}")
+
+
+@main.command("relatives")
+@click.argument("record_id")
+@click.option("--source", default=None, help="The record's organisation, when ids collide.")
+@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def relatives_command(
+    record_id: str, source: str | None, top: int, lang: str, as_json: bool, db_url: str | None
+) -> None:
+    """Proposed relatives of the person RECORD_ID belongs to, ranked: declared first."""
+    try:
+        found = _service(db_url).relatives_of_record(
+            Actor.operator("nrm relatives"), record_id, source=source, top=top, lang=lang
+        )
+    except UnknownPerson:
+        click.echo(f'error: no stored record "{record_id}"', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except AmbiguousRecord:
+        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit(found)
+        return
+    if not found:
+        click.echo("no relative found")
+    for rank, hit in enumerate(found, start=1):
+        flag = "  [SUSPECT]" if hit["flags"] else ""
+        click.echo(
+            f"{rank:>2}. {hit['relation']:<12} {hit['name']} ({hit['source']} {hit['record_id']}) "
+            f"score {hit['score']:.2f}{flag}"
+        )
+        for reason in hit["reasons"]:
+            click.echo(f"      {reason}")
+
+
+@main.command("assess")
+@click.argument("record_id")
+@click.option("--source", default=None, help="The record's organisation, when ids collide.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def assess_command(
+    record_id: str, source: str | None, lang: str, as_json: bool, db_url: str | None
+) -> None:
+    """Safe-return assessment (advisory) of the person RECORD_ID belongs to: each factor as
+    risk, no_known_risk or unknown, with evidence and reasons. Never "safe"."""
+    try:
+        found = _service(db_url).assessment_of_record(
+            Actor.operator("nrm assess"), record_id, source=source, lang=lang
+        )
+    except UnknownPerson:
+        click.echo(f'error: no stored record "{record_id}"', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except AmbiguousRecord:
+        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit(found)
+        return
+    click.echo(f"{found['status']} (advisory, {found['assessed_on']})")
+    for factor in found["factors"]:
+        evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
+        click.echo(f"  {factor['factor']:<22} {factor['status']}{evidence}")
+        for reason in factor["reasons"]:
             click.echo(f"      {reason}")
 
 

@@ -20,6 +20,7 @@ from service.ratelimit import RateLimiter
 from service.records import Records
 from service.review import Review
 from service.search import Searching
+from service.tracing import Tracing
 from service.training import Training
 from service.users import Users
 
@@ -27,7 +28,17 @@ __all__ = ["Actor", "Service", "Store"]
 
 
 class Service(
-    Users, Records, Importing, Linking, Searching, Queue, Review, Entities, Training, AuditTrail
+    Users,
+    Records,
+    Importing,
+    Linking,
+    Searching,
+    Queue,
+    Review,
+    Entities,
+    Tracing,
+    Training,
+    AuditTrail,
 ):
     def __init__(self, store: Store) -> None:
         self.store = store

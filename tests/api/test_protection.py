@@ -44,6 +44,9 @@ def _urls(world: World) -> dict[str, str]:
         "/suggestions/next": "/suggestions/next",
         "/decisions/{decision_id}": f"/decisions/{decided['decision']['id']}",
         "/entities/{entity_id}": f"/entities/{record.entity_id}",
+        "/entities/{entity_id}/relatives": f"/entities/{record.entity_id}/relatives",
+        "/entities/{entity_id}/assessment": f"/entities/{record.entity_id}/assessment",
+        "/flags": "/flags",
         "/audit": "/audit",
     }
 

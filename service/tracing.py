@@ -1,0 +1,183 @@
+"""Family tracing use cases: the relatives of a person and the safe-return assessment, for
+the `nrm` command and the HTTP API.
+
+The family graph is built per query from the store (records' kinship columns and
+declared relations), inferring only around the person asked about: a few thousand
+records answer in well under a second. Persisting the graph is future work (see
+docs/design.md). Every answer writes an audit row naming who asked and which persons
+were shown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from models.store import Store
+from models.store.tracing import kinship_rows, relation_rows
+from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
+from service.errors import NotFound, UseCaseError
+from tracing.assessment import assess, insecure_areas
+from tracing.flags import flagged
+from tracing.graph import FamilyGraph, build_graph
+from tracing.persons import DeclaredRelation, TracingRecord, build_profiles
+from tracing.relatives import Relative, relatives
+
+READ_RELATIVES = frozenset({ADMIN, CASEWORKER, TRACING})
+"""Tracing officers and caseworkers look for a person's family; reviewers need not."""
+ASSESS = frozenset({ADMIN, CASEWORKER})
+"""The safe-return assessment is the caseworkers' decision."""
+READ_FLAGS = frozenset({ADMIN, CASEWORKER, TRACING})
+ASSESSED_RELATIVES = 50
+
+
+class UnknownPerson(NotFound):
+    """No stored record or entity has this id."""
+
+
+class AmbiguousRecord(UseCaseError):
+    """Two sources use this record id for two persons; say which one."""
+
+
+def load(store: Store) -> tuple[list[TracingRecord], list[DeclaredRelation]]:
+    records = [
+        TracingRecord(
+            **{
+                **row,
+                "id": str(row["id"]),
+                "entity_id": str(row["entity_id"]) if row["entity_id"] else None,
+            }
+        )
+        for row in kinship_rows(store)
+    ]
+    declared = [DeclaredRelation(str(a), kind, str(b)) for a, kind, b in relation_rows(store)]
+    return records, declared
+
+
+def _graph(store: Store, person: str, asked: str) -> FamilyGraph:
+    records, declared = load(store)
+    graph = build_graph(records, declared, focus=[person])
+    if person not in graph.profiles:
+        raise UnknownPerson(asked)
+    return graph
+
+
+def _person_of_record(store: Store, record_id: str, source: str | None) -> str:
+    found = store.find_record(record_id, source)
+    if not found:
+        raise UnknownPerson(f'no stored record "{record_id}"')
+    people = {str(r.entity_id) if r.entity_id else f"record:{r.id}" for r in found}
+    if len(people) > 1:  # two sources use this id for two different persons
+        raise AmbiguousRecord(f'several sources use "{record_id}": name the source')
+    return people.pop()
+
+
+class Tracing(UseCases):
+    """Relatives, safe-return assessment and flags; every answer writes an audit row
+    naming who asked and which persons were shown."""
+
+    def relatives_of_record(
+        self,
+        actor: Actor,
+        record_id: str,
+        *,
+        source: str | None = None,
+        top: int = 10,
+        lang: str = "fr",
+    ) -> list[dict[str, Any]]:
+        """The ranked relatives of the person the organisation's `record_id` belongs to."""
+        actor.require(READ_RELATIVES)
+        person = _person_of_record(self.store, record_id, source)
+        return self._relatives(actor, person, top, lang, record_id)
+
+    def relatives_of_entity(
+        self, actor: Actor, entity_id: UUID, *, top: int = 10, lang: str = "fr"
+    ) -> list[dict[str, Any]]:
+        """The ranked relatives of a person (entity)."""
+        actor.require(READ_RELATIVES)
+        if self.store.entity(entity_id) is None:
+            raise UnknownPerson("no such entity")
+        return self._relatives(actor, str(entity_id), top, lang, str(entity_id))
+
+    def _relatives(
+        self, actor: Actor, person: str, top: int, lang: str, asked: str
+    ) -> list[dict[str, Any]]:
+        found: list[Relative] = relatives(_graph(self.store, person, asked), person, top)
+        self.audit(
+            actor,
+            "read_relatives",
+            "entity",
+            [person, *(r.person for r in found)],
+            asked=asked,
+            relatives=[r.record.id for r in found],
+        )
+        return [r.as_dict(lang) for r in found]
+
+    def assessment_of_record(
+        self,
+        actor: Actor,
+        record_id: str,
+        *,
+        source: str | None = None,
+        lang: str = "fr",
+        today: date | None = None,
+    ) -> dict[str, Any]:
+        """The safe-return assessment of the person `record_id` belongs to (advisory)."""
+        actor.require(ASSESS)
+        person = _person_of_record(self.store, record_id, source)
+        return self._assessment(actor, person, record_id, lang, today)
+
+    def assessment_of_entity(
+        self, actor: Actor, entity_id: UUID, *, lang: str = "fr", today: date | None = None
+    ) -> dict[str, Any]:
+        """The safe-return assessment of a person (advisory)."""
+        actor.require(ASSESS)
+        if self.store.entity(entity_id) is None:
+            raise UnknownPerson("no such entity")
+        return self._assessment(actor, str(entity_id), str(entity_id), lang, today)
+
+    def _assessment(
+        self, actor: Actor, person: str, asked: str, lang: str, today: date | None
+    ) -> dict[str, Any]:
+        graph = _graph(self.store, person, asked)
+        family = relatives(graph, person, ASSESSED_RELATIVES)
+        day = today or date.today()
+        overall, factors = assess(graph, person, family, day, insecure_areas())
+        self.audit(
+            actor,
+            "read_assessment",
+            "entity",
+            [person, *(r.person for r in family)],
+            asked=asked,
+            status=overall,
+        )
+        return {
+            "entity_id": None if person.startswith("record:") else person,
+            "assessed_on": day.isoformat(),
+            "advisory": True,
+            "status": overall,
+            "factors": [f.as_dict(lang) for f in factors],
+        }
+
+    def flags(
+        self,
+        actor: Actor,
+        *,
+        flag: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        lang: str = "fr",
+    ) -> dict[str, Any]:
+        """Persons flagged as possibly re-trafficked or sought by their family, newest first."""
+        actor.require(READ_FLAGS)
+        records, _ = load(self.store)
+        found = [f for f in flagged(build_profiles(records)) if flag is None or f.flag == flag]
+        page = found[offset : offset + limit]
+        self.audit(actor, "read_flags", "entity", [f.person for f in page], flag=flag)
+        return {
+            "items": [f.as_dict(lang) for f in page],
+            "total": len(found),
+            "limit": limit,
+            "offset": offset,
+        }

@@ -1,0 +1,98 @@
+"""Safe-return assessment: each factor as risk, no_known_risk or unknown; never "safe"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from tests.tracing.families import person
+from tracing.assessment import InsecureArea, assess
+from tracing.graph import Population
+from tracing.persons import DeclaredRelation
+from tracing.relatives import relatives
+
+TODAY = date(2025, 6, 1)
+PLACE = {"origin_village": "Sirakoro", "origin_commune": "Sirakoro", "origin_cercle": "Kati"}
+AREAS = (InsecureArea("Kati", "cercle", "insécurité élevée", "cluster protection", "2025-01-15"),)
+
+
+def _assess(records, relations=(), areas=()):
+    declared = [DeclaredRelation(a, kind, b) for a, kind, b in relations]
+    population = Population.build(records, declared)
+    me = records[0].person
+    graph = population.graph([me])
+    status, factors = assess(graph, me, relatives(graph, me, 50), TODAY, areas)
+    return status, {f.factor: f for f in factors}
+
+
+def _victim(**fields):
+    values = {"case_id": "ID-1", "case_type": "identification", "role": "victim", **PLACE}
+    values.update(fields)
+    return person("V", "Fatoumata DIARRA", "F", values.pop("born", 2010), **values)
+
+
+def test_a_suspect_in_the_family_is_a_risk_with_its_evidence() -> None:
+    uncle = person("U", "Drissa DIARRA", "M", 1975, case_id="ID-1", role="suspect", **PLACE)
+    status, factors = _assess([_victim(), uncle], [("V", "other", "U")])
+    assert factors["family_involvement"].status == "risk"
+    assert factors["family_involvement"].evidence == ("U",)
+    assert status == "risk"
+
+
+def test_a_minor_needs_a_best_interests_determination() -> None:
+    _, factors = _assess([_victim()])
+    assert factors["child_best_interests"].status == "risk"
+    assert "Best Interests Determination" in factors["child_best_interests"].reasons[0].en
+
+
+def test_an_unknown_age_is_unknown_not_adult() -> None:
+    _, factors = _assess([_victim(born=None)])
+    assert factors["child_best_interests"].status == "unknown"
+
+
+def test_no_caregiver_is_a_risk_and_an_inferred_one_is_to_be_confirmed() -> None:
+    _, alone = _assess([_victim()])
+    assert alone["caregiver_identified"].status == "risk"
+    mother = person("M", "Awa TRAORE", "F", 1985, **PLACE)
+    child = _victim(mother_name="Awa Traoré")
+    _, inferred = _assess([child, mother])
+    assert inferred["caregiver_identified"].status == "unknown"
+    _, declared = _assess([child, mother], [("V", "mother", "M")])
+    assert declared["caregiver_identified"].status == "no_known_risk"
+
+
+def test_a_suspect_parent_is_never_the_caregiver() -> None:
+    father = person("F", "Bakary DIARRA", "M", 1975, case_id="ID-1", role="suspect", **PLACE)
+    _, factors = _assess([_victim(), father], [("V", "father", "F")])
+    assert factors["caregiver_identified"].status == "risk"
+    assert factors["family_involvement"].status == "risk"
+
+
+def test_consent_refused_is_a_risk_and_missing_consent_is_unknown() -> None:
+    _, refused = _assess([_victim(return_consent="no")])
+    assert refused["informed_consent"].status == "risk"
+    _, missing = _assess([_victim()])
+    assert missing["informed_consent"].status == "unknown"
+
+
+def test_the_area_of_return_is_checked_against_the_dated_list() -> None:
+    _, unlisted = _assess([_victim()])
+    assert unlisted["return_area_security"].status == "unknown"
+    _, listed = _assess([_victim()], areas=AREAS)
+    assert listed["return_area_security"].status == "risk"
+    assert "2025-01-15" in listed["return_area_security"].reasons[0].en
+
+
+def test_a_person_identified_twice_may_have_been_re_trafficked() -> None:
+    first = _victim()
+    again = replace(first, id="V2", record_id="V2", case_id="ID-7")
+    _, factors = _assess([first, again])
+    assert factors["prior_trafficking"].status == "risk"
+
+
+def test_the_overall_status_is_never_safe() -> None:
+    mother = person("M", "Awa TRAORE", "F", 1960, **PLACE)
+    adult = _victim(born=1990, return_consent="yes")
+    status, factors = _assess([adult, mother], [("V", "mother", "M")], areas=AREAS[:0])
+    assert status == "unknown"  # the area list is empty: unknown, not a pass
+    assert {f.status for f in factors.values()} <= {"risk", "no_known_risk", "unknown"}

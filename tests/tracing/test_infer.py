@@ -1,0 +1,97 @@
+"""Kinship inferred from names, sex, ages, places and shared case files."""
+
+from __future__ import annotations
+
+from tests.tracing.families import person
+from tracing.graph import DECLARED_PROBABILITY
+from tracing.infer import KinIndex, household_kin, infer_for
+from tracing.persons import build_profiles
+
+
+def _inferred(records, asked):
+    profiles = build_profiles(records)
+    return {(i.b, i.kind): i for i in infer_for(KinIndex.build(profiles), f"E-{asked}")}
+
+
+def test_a_father_too_young_to_be_one_is_not_proposed() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré"),
+        person("P", "Bakary TRAORE", "M", 1995),
+    ]
+    assert ("E-P", "father") not in _inferred(records, "C")
+
+
+def test_a_mother_must_be_a_woman() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, mother_name="Awa Diarra"),
+        person("P", "Awa DIARRA", "M", 1975),
+    ]
+    assert ("E-P", "mother") not in _inferred(records, "C")
+
+
+def test_a_father_written_by_his_given_name_only_takes_the_child_s_family_name() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary"),
+        person("P", "Bakary TRAORE", "M", 1970),
+        person("Q", "Bakary SANGARE", "M", 1970),
+    ]
+    found = _inferred(records, "C")
+    assert ("E-Q", "father") not in found or (
+        found[("E-Q", "father")].probability < found[("E-P", "father")].probability
+    )
+
+
+def test_a_mother_may_be_written_under_her_husband_s_name() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, mother_name="Awa Diarra épouse Traoré"),
+        person("M", "Mme TRAORE Awa", "F", 1975),
+    ]
+    assert ("E-M", "mother") in _inferred(records, "C")
+
+
+def test_two_children_of_one_household_listing_with_one_name_are_siblings() -> None:
+    profiles = build_profiles(
+        [
+            person("A", "Awa KONE", "F", 2008, case_id="R-1", role="beneficiary"),
+            person("B", "Ali KONE", "M", 2011, case_id="R-1", role="household_member"),
+        ]
+    )
+    kind, probability, _ = household_kin(profiles["E-A"], profiles["E-B"])
+    assert kind == "sibling"
+    assert probability < DECLARED_PROBABILITY
+
+
+def test_a_suspect_named_in_the_same_case_is_not_guessed_kin() -> None:
+    profiles = build_profiles(
+        [
+            person("A", "Awa KONE", "F", 2008, case_id="ID-1", role="victim"),
+            person("S", "Ali KONE", "M", 1980, case_id="ID-1", role="suspect"),
+        ]
+    )
+    assert household_kin(profiles["E-A"], profiles["E-S"]) is None
+
+
+def test_a_parent_declared_dead_is_still_the_parent() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, father_name="feu Bakary Traoré"),
+        person("P", "Bakary TRAORE", "M", 1970),
+    ]
+    assert ("E-P", "father") in _inferred(records, "C")
+
+
+def test_a_parent_declared_unknown_is_no_name() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, mother_name="Inconnue"),
+        person("P", "Inconnue", "F", 1970),
+    ]
+    assert ("E-P", "mother") not in _inferred(records, "C")
+
+
+def test_a_wife_listed_under_her_husband_s_name_is_his_spouse_not_his_sister() -> None:
+    profiles = build_profiles(
+        [
+            person("H", "Bakary KONE", "M", 1975, case_id="R-1", role="household_member"),
+            person("W", "Mme KONE Awa", "F", 1983, case_id="R-1", role="household_member"),
+        ]
+    )
+    assert household_kin(profiles["E-H"], profiles["E-W"])[0] == "spouse"

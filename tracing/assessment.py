@@ -1,0 +1,327 @@
+"""Safe-return assessment: each factor of shared/reference/protection-and-exchange.md §3
+that the data can inform, as ``risk``, ``no_known_risk`` or ``unknown``, with its evidence
+(record ids) and reasons in French and English.
+
+Advisory only. Nothing is ever "safe": a factor the data cannot inform is ``unknown``,
+and an unknown factor is not a pass. The overall status is ``risk`` if any factor is,
+else ``unknown`` if any factor is, else ``no_known_risk``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from matching.text import fold, name_key
+from tracing.graph import FamilyGraph
+from tracing.persons import Profile
+from tracing.reasons import Reason
+from tracing.relatives import Relative
+
+__all__ = ["Factor", "InsecureArea", "assess", "insecure_areas"]
+
+RISK, NO_KNOWN_RISK, UNKNOWN = "risk", "no_known_risk", "unknown"
+CAREGIVERS = frozenset({"mother", "father", "parent", "guardian"})
+SIBLINGS = frozenset({"sibling", "half_sibling"})
+ADULT = 18
+LIKELY = 0.7  # an inferred sibling counts as evidence of a family episode from this score
+AREAS_ENV = "NRM_INSECURE_AREAS"
+DEFAULT_AREAS = Path(__file__).parent / "data" / "insecure_areas.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    factor: str
+    status: str
+    evidence: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    def as_dict(self, lang: str = "fr") -> dict:
+        return {
+            "factor": self.factor,
+            "status": self.status,
+            "evidence": list(self.evidence),
+            "reasons": [r.text(lang) for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InsecureArea:
+    """One commune or cercle on the dated list of areas where return is not safe."""
+
+    area: str
+    level: str  # commune | cercle
+    security: str
+    source: str
+    as_of: str
+
+
+@cache
+def _read_areas(path: str) -> tuple[InsecureArea, ...]:
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
+    return tuple(
+        InsecureArea(r["area"], r["level"], r["security"], r["source"], r["as_of"]) for r in rows
+    )
+
+
+def insecure_areas() -> tuple[InsecureArea, ...]:
+    """The configured list (`NRM_INSECURE_AREAS`, else `tracing/data/insecure_areas.csv`)."""
+    return _read_areas(os.environ.get(AREAS_ENV) or str(DEFAULT_AREAS))
+
+
+def _ids(records) -> tuple[str, ...]:
+    return tuple(sorted({r.record_id for r in records}))
+
+
+def _suspects(relatives: list[Relative], graph: FamilyGraph) -> Factor:
+    suspects = [r for r in relatives if r.suspect]
+    if suspects:
+        records = [rec for r in suspects for rec in graph.profiles[r.person].suspect_records()]
+        names = ", ".join(sorted({r.name for r in suspects}))
+        return Factor(
+            "family_involvement",
+            RISK,
+            _ids(records),
+            (
+                Reason(
+                    f"un proche ou membre du foyer est cité comme suspect : {names}",
+                    f"a relative or household member is named as a suspect: {names}",
+                ),
+            ),
+        )
+    if not relatives:
+        return Factor(
+            "family_involvement",
+            UNKNOWN,
+            (),
+            (Reason("aucun proche connu", "no relative known"),),
+        )
+    return Factor(
+        "family_involvement",
+        NO_KNOWN_RISK,
+        (),
+        (
+            Reason(
+                "aucun proche connu n'est cité comme suspect",
+                "no known relative is named as a suspect",
+            ),
+        ),
+    )
+
+
+def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGraph) -> Factor:
+    episodes = {
+        (r.source, r.case_id or r.record_id): r
+        for r in person.records
+        if r.case_type in ("identification", "return") and r.role in ("victim", "returnee")
+    }
+    reasons, evidence = [], []
+    if len(episodes) > 1:
+        reasons.append(
+            Reason(
+                f"identifié(e) ou rapatrié(e) {len(episodes)} fois (re-traite possible)",
+                f"identified or returned {len(episodes)} times (possible re-trafficking)",
+            )
+        )
+        evidence.extend(episodes.values())
+    for r in relatives:
+        if r.relation not in SIBLINGS or not (r.declared or r.score >= LIKELY):
+            continue
+        victims = [
+            rec
+            for rec in graph.profiles[r.person].records
+            if rec.role in ("victim", "returnee", "beneficiary")
+        ]
+        if victims:
+            reasons.append(
+                Reason(
+                    f"un frère ou une sœur ({r.name}) a aussi été victime",
+                    f"a brother or sister ({r.name}) was also a victim",
+                )
+            )
+            evidence.extend(victims)
+    if reasons:
+        return Factor("prior_trafficking", RISK, _ids(evidence), tuple(reasons))
+    return Factor(
+        "prior_trafficking",
+        NO_KNOWN_RISK,
+        (),
+        (
+            Reason(
+                "aucun autre épisode connu pour la personne ou sa fratrie",
+                "no other episode known for the person or their siblings",
+            ),
+        ),
+    )
+
+
+def _minor(person: Profile, today: date) -> Factor:
+    latest = [r.birth_latest for r in person.records if r.birth_latest is not None]
+    if not latest:
+        return Factor(
+            "child_best_interests",
+            UNKNOWN,
+            (),
+            (Reason("âge inconnu", "age unknown"),),
+        )
+    born = max(latest)
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if age < ADULT:
+        return Factor(
+            "child_best_interests",
+            RISK,
+            _ids(r for r in person.records if r.birth_latest is not None),
+            (
+                Reason(
+                    f"mineur(e) (au plus {age} ans) : une détermination de l'intérêt supérieur "
+                    "de l'enfant est requise",
+                    f"a minor (at most {age}): a Best Interests Determination is required",
+                ),
+            ),
+        )
+    return Factor(
+        "child_best_interests",
+        NO_KNOWN_RISK,
+        (),
+        (Reason(f"adulte (au moins {age} ans)", f"an adult (at least {age})"),),
+    )
+
+
+def _caregiver(relatives: list[Relative]) -> Factor:
+    carers = [r for r in relatives if r.relation in CAREGIVERS and not r.suspect]
+    confirmed = [r for r in carers if r.declared]
+    if confirmed:
+        names = ", ".join(sorted({r.name for r in confirmed}))
+        return Factor(
+            "caregiver_identified",
+            NO_KNOWN_RISK,
+            tuple(sorted(r.record.record_id for r in confirmed)),
+            (
+                Reason(
+                    f"parent ou tuteur déclaré : {names}", f"declared parent or guardian: {names}"
+                ),
+            ),
+        )
+    if carers:
+        return Factor(
+            "caregiver_identified",
+            UNKNOWN,
+            tuple(sorted(r.record.record_id for r in carers)),
+            (
+                Reason(
+                    "parent proposé par les noms seulement : lien à confirmer",
+                    "a parent inferred from names only: the link is to be confirmed",
+                ),
+            ),
+        )
+    return Factor(
+        "caregiver_identified",
+        RISK,
+        (),
+        (Reason("aucun parent ni tuteur identifié", "no parent or guardian identified"),),
+    )
+
+
+def _consent(person: Profile) -> Factor:
+    given = [r for r in person.records if r.return_consent in ("yes", "no")]
+    if not given:
+        return Factor(
+            "informed_consent",
+            UNKNOWN,
+            (),
+            (Reason("consentement au retour non recueilli", "consent to return not recorded"),),
+        )
+    latest = max(given, key=lambda r: (r.registered_on or date.min, r.record_id))
+    if latest.return_consent == "no":
+        return Factor(
+            "informed_consent",
+            RISK,
+            (latest.record_id,),
+            (Reason("refus du retour", "return refused"),),
+        )
+    return Factor(
+        "informed_consent",
+        NO_KNOWN_RISK,
+        (latest.record_id,),
+        (Reason("consentement au retour recueilli", "consent to return recorded"),),
+    )
+
+
+def _area(person: Profile, areas: tuple[InsecureArea, ...]) -> Factor:
+    if not areas:
+        return Factor(
+            "return_area_security",
+            UNKNOWN,
+            (),
+            (
+                Reason(
+                    "aucune liste datée des zones d'insécurité n'est configurée",
+                    "no dated list of insecure areas is configured",
+                ),
+            ),
+        )
+    places = {"commune": set(), "cercle": set()}
+    for r in person.records:
+        for level, value in (("commune", r.origin_commune), ("cercle", r.origin_cercle)):
+            if value:
+                places[level].add(name_key(fold(value)))
+    if not places["commune"] and not places["cercle"]:
+        return Factor(
+            "return_area_security",
+            UNKNOWN,
+            (),
+            (Reason("commune et cercle d'origine inconnus", "commune and cercle unknown"),),
+        )
+    hits = [a for a in areas if name_key(fold(a.area)) in places.get(a.level, set())]
+    if hits:
+        return Factor(
+            "return_area_security",
+            RISK,
+            _ids(person.records),
+            tuple(
+                Reason(
+                    f"{a.area} ({a.level}) : {a.security}, selon {a.source} au {a.as_of}",
+                    f"{a.area} ({a.level}): {a.security}, per {a.source} as of {a.as_of}",
+                )
+                for a in hits
+            ),
+        )
+    as_of = max(a.as_of for a in areas)
+    return Factor(
+        "return_area_security",
+        NO_KNOWN_RISK,
+        (),
+        (
+            Reason(
+                f"zone d'origine absente de la liste d'insécurité du {as_of}",
+                f"area of origin not on the insecurity list of {as_of}",
+            ),
+        ),
+    )
+
+
+def assess(
+    graph: FamilyGraph,
+    person: str,
+    relatives: list[Relative],
+    today: date,
+    areas: tuple[InsecureArea, ...] = (),
+) -> tuple[str, list[Factor]]:
+    """The overall status and every factor, for the person and their relatives."""
+    profile = graph.profiles[person]
+    factors = [
+        _suspects(relatives, graph),
+        _prior_episodes(profile, relatives, graph),
+        _minor(profile, today),
+        _caregiver(relatives),
+        _consent(profile),
+        _area(profile, areas),
+    ]
+    statuses = {f.status for f in factors}
+    overall = RISK if RISK in statuses else UNKNOWN if UNKNOWN in statuses else NO_KNOWN_RISK
+    return overall, factors

@@ -1,0 +1,86 @@
+"""Flags on persons that a caseworker must see: a person identified or returned more than
+once (possible re-trafficking), and a person assisted who is also sought by their family
+in a tracing request. A person is an entity: the flags come from linking records into
+people, never from one file alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracing.persons import Profile
+from tracing.reasons import Reason
+
+__all__ = ["PersonFlag", "flagged", "flags_of"]
+
+EPISODE_ROLES = frozenset({"victim", "returnee"})
+EPISODE_CASES = frozenset({"identification", "return"})
+ASSISTED_ROLES = frozenset({"victim", "returnee", "beneficiary"})
+
+
+@dataclass(frozen=True, slots=True)
+class PersonFlag:
+    person: str
+    flag: str  # possible_retrafficking | sought_by_family
+    evidence: tuple[str, ...]
+    latest: str  # the most recent registration date among the evidence (ISO), or ""
+    reason: Reason
+
+    def as_dict(self, lang: str = "fr") -> dict:
+        return {
+            "entity_id": None if self.person.startswith("record:") else self.person,
+            "flag": self.flag,
+            "evidence": list(self.evidence),
+            "latest": self.latest or None,
+            "reason": self.reason.text(lang),
+        }
+
+
+def _latest(records) -> str:
+    days = [r.registered_on.isoformat() for r in records if r.registered_on]
+    return max(days, default="")
+
+
+def flags_of(p: Profile) -> list[PersonFlag]:
+    found: list[PersonFlag] = []
+    episodes: dict[tuple[str, str], list] = {}
+    for r in p.records:
+        if r.case_type in EPISODE_CASES and r.role in EPISODE_ROLES:
+            episodes.setdefault((r.source, r.case_id or r.record_id), []).append(r)
+    identified = {k: v for k, v in episodes.items() if v[0].case_type == "identification"}
+    if len(identified) > 1 or len(episodes) > 2:
+        records = [r for rs in episodes.values() for r in rs]
+        found.append(
+            PersonFlag(
+                p.person,
+                "possible_retrafficking",
+                tuple(sorted(r.record_id for r in records)),
+                _latest(records),
+                Reason(
+                    f"identifié(e) ou rapatrié(e) dans {len(episodes)} dossiers",
+                    f"identified or returned in {len(episodes)} case files",
+                ),
+            )
+        )
+    sought = [r for r in p.records if r.role == "sought"]
+    assisted = [r for r in p.records if r.role in ASSISTED_ROLES]
+    if sought and assisted:
+        found.append(
+            PersonFlag(
+                p.person,
+                "sought_by_family",
+                tuple(sorted(r.record_id for r in sought + assisted)),
+                _latest(sought + assisted),
+                Reason(
+                    "recherché(e) par sa famille (demande de recherche) et déjà assisté(e)",
+                    "sought by the family (tracing request) and already assisted",
+                ),
+            )
+        )
+    return found
+
+
+def flagged(profiles: dict[str, Profile]) -> list[PersonFlag]:
+    """Every flag of every person, the most recent first."""
+    found = [f for p in profiles.values() for f in flags_of(p)]
+    return sorted(found, key=lambda f: (f.latest, f.person, f.flag), reverse=True)
