@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +215,19 @@ def search_command(
             click.echo(f"      {reason}")
 
 
+@contextmanager
+def _person_asked(record_id: str) -> Iterator[None]:
+    """Exit 2 with a clear message when RECORD_ID names no stored record, or two."""
+    try:
+        yield
+    except UnknownPerson:
+        click.echo(f'error: no stored record "{record_id}"', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except AmbiguousRecord:
+        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
 @main.command("relatives")
 @click.argument("record_id")
 @click.option("--source", default=None, help="The record's organisation, when ids collide.")
@@ -224,16 +239,10 @@ def relatives_command(
     record_id: str, source: str | None, top: int, lang: str, as_json: bool, db_url: str | None
 ) -> None:
     """Proposed relatives of the person RECORD_ID belongs to, ranked: declared first."""
-    try:
+    with _person_asked(record_id):
         found = _service(db_url).relatives_of_record(
             Actor.operator("nrm relatives"), record_id, source=source, top=top, lang=lang
         )
-    except UnknownPerson:
-        click.echo(f'error: no stored record "{record_id}"', err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except AmbiguousRecord:
-        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
-        sys.exit(EXIT_BAD_INPUT)
     if as_json:
         _emit(found)
         return
@@ -260,16 +269,10 @@ def assess_command(
 ) -> None:
     """Safe-return assessment (advisory) of the person RECORD_ID belongs to: each factor as
     risk, no_known_risk or unknown, with evidence and reasons. Never "safe"."""
-    try:
+    with _person_asked(record_id):
         found = _service(db_url).assessment_of_record(
             Actor.operator("nrm assess"), record_id, source=source, lang=lang
         )
-    except UnknownPerson:
-        click.echo(f'error: no stored record "{record_id}"', err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except AmbiguousRecord:
-        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
-        sys.exit(EXIT_BAD_INPUT)
     if as_json:
         _emit(found)
         return

@@ -77,6 +77,38 @@ def pair_bands(model: FSModel, scores: Scores) -> np.ndarray:
     return bands
 
 
+def row_pairs(columns: Columns, pairs: Iterable[tuple[Any, Any]]) -> list[tuple[int, int]]:
+    """Pairs of record ids as pairs of rows (a pair naming a record not here is dropped)."""
+    row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
+    return [(row_of[x], row_of[y]) for x, y in pairs if x in row_of and y in row_of]
+
+
+def cluster_scored(
+    columns: Columns,
+    a: np.ndarray,
+    b: np.ndarray,
+    scores: Scores,
+    model: FSModel,
+    must: list[tuple[int, int]],
+    cannot: list[tuple[int, int]],
+    traits: Traits | None = None,
+) -> ClusterResult:
+    """Cluster scored pairs under the model's threshold, the reviewers' decisions (rows),
+    the held pairs and the person traits (those of the columns by default)."""
+    return cluster(
+        len(columns),
+        a,
+        b,
+        scores.probability,
+        model.match_threshold,
+        case=columns.case,
+        must_link=must,
+        cannot_link=cannot,
+        held=scores.held,
+        traits=traits if traits is not None else Traits.of(columns),
+    )
+
+
 def random_pairs(n: int, count: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     a = rng.integers(0, n, size=count)
@@ -276,21 +308,8 @@ def link(
         a, b, scores = a[kept], b[kept], scores.take(kept)
     bands = pair_bands(model, scores)
     stage("score")
-    row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
-    must = [(row_of[x], row_of[y]) for x, y in must_link if x in row_of and y in row_of]
-    cannot = [(row_of[x], row_of[y]) for x, y in cannot_link if x in row_of and y in row_of]
-    clusters = cluster(
-        len(columns),
-        a,
-        b,
-        scores.probability,
-        model.match_threshold,
-        case=columns.case,
-        must_link=must,
-        cannot_link=cannot,
-        held=scores.held,
-        traits=Traits.of(columns),
-    )
+    must, cannot = row_pairs(columns, must_link), row_pairs(columns, cannot_link)
+    clusters = cluster_scored(columns, a, b, scores, model, must, cannot)
     labels, incoherent = coherent_persons(
         columns, clusters.labels, a, b, scores.probability, model, must
     )

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 
 from matching.blocking import all_record_keys, block_cap
-from matching.cluster import SETTLED, ClusterResult, cluster, members
+from matching.cluster import SETTLED, ClusterResult, members
 from matching.columns import COLUMN_FIELDS, build_columns
 from matching.guards import Traits
 from matching.model import FSModel
-from matching.pipeline import link, match_new
+from matching.pipeline import cluster_scored, link, match_new, row_pairs
 from matching.scoring import Scores
 from models.store import Store
 from models.store.linking import LinkTx
@@ -250,22 +250,10 @@ def _cluster_new(
         first = by_entity.setdefault(entity, row)
         if first != row:
             must.append((first, row))
-    row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
-    must += [(row_of[x], row_of[y]) for x, y in confirmed if x in row_of and y in row_of]
-    cannot = [(row_of[x], row_of[y]) for x, y in rejected if x in row_of and y in row_of]
+    must += row_pairs(columns, confirmed)
     person_of_row = [existing.get(i) for i in columns.ids]
-    return cluster(
-        len(columns),
-        a,
-        b,
-        scores.probability,
-        model.match_threshold,
-        case=columns.case,
-        must_link=must,
-        cannot_link=cannot,
-        held=scores.held,
-        traits=Traits.of(columns).widened(person_of_row, persons),
-    )
+    traits = Traits.of(columns).widened(person_of_row, persons)
+    return cluster_scored(columns, a, b, scores, model, must, row_pairs(columns, rejected), traits)
 
 
 def _assignment(
