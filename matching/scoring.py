@@ -8,7 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from matching.columns import Columns
-from matching.guards import held_pairs
+from matching.guards import Traits, held_pairs
 from matching.model import (
     BIRTHS_CONSISTENT,
     COMPARISON,
@@ -238,9 +238,10 @@ def pair_weights(
     levels: np.ndarray,
     model: FSModel,
     parts: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The summed comparison weights (float64, before the prior) and the sibling flag
-    of each pair; each comparison's weight into `parts` (float32) when given.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The summed comparison weights (float64, before the prior), the sibling flag and the
+    guards' bits (`matching.guards.held_pairs`) of each pair; each comparison's weight
+    into `parts` (float32) when given.
 
     `CHUNK` pairs at a time and column by column, the sum taken in the order of the
     comparisons, so that a pair's weights do not depend on the pairs around it.
@@ -251,6 +252,8 @@ def pair_weights(
     shares = name_shares(columns, model)
     totals = shared_empty(len(a), float)
     sibling = shared_empty(len(a), bool)
+    held = shared_empty(len(a), np.uint16)
+    Traits.of(columns)  # worked out once here, not in every forked worker
     family_index = COMPARISON_NAMES.index("family_name")
 
     def work(part: slice) -> None:
@@ -261,6 +264,7 @@ def pair_weights(
         same_family = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
         guard = sibling_guard(columns, pa, pb, lv)
         sibling[part] = guard
+        held[part] = held_pairs(columns, pa, pb, lv)
         total = np.zeros(len(lv), dtype=float)
         for k, comparison in enumerate(COMPARISONS):
             column = table[comparison.name][lv[:, k]]
@@ -276,7 +280,7 @@ def pair_weights(
         totals[part] = total
 
     run_chunks(work, len(a), CHUNK, parallel=parts is None)
-    return totals, sibling
+    return totals, sibling, held
 
 
 PRIOR_SAMPLE = 2_000_000
@@ -319,7 +323,7 @@ def matches_per_record(
         scale = len(a) / PRIOR_SAMPLE
         rows = np.random.default_rng(seed).integers(0, len(a), PRIOR_SAMPLE)
         a, b, levels = a[rows], b[rows], levels[rows]
-    weights, _ = pair_weights(columns, a, b, levels, model)
+    weights, _, _ = pair_weights(columns, a, b, levels, model)
     estimate = max(model.matches_per_record, MIN_MATCHES_PER_RECORD)
     for _ in range(200):
         rate = min(estimate / (n - 1), 0.5)
@@ -341,9 +345,8 @@ def score_levels(
     population: int | None = None,
 ) -> Scores:
     """Scores of pairs; `population` is the number of records they were drawn from."""
-    log2_odds, sibling = pair_weights(columns, a, b, levels, model)
+    log2_odds, sibling, held = pair_weights(columns, a, b, levels, model)
     log2_odds += model.prior_log2_odds(population or len(columns))
-    held = held_pairs(columns, a, b, levels)
     if household:
         extra = household_support(columns, a, b, log2_odds, levels, held)
         log2_odds += extra
