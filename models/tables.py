@@ -95,6 +95,7 @@ person_records = Table(
 )
 Index("ix_person_records_case", person_records.c.source, person_records.c.case_id)
 Index("ix_person_records_import", person_records.c.import_id)
+Index("ix_person_records_record_id", person_records.c.record_id)
 
 relations = Table(
     "relations",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import inspect
 
 from models.store import Store, StoreError
 from models.users import UserRole
@@ -98,3 +99,8 @@ def test_health_names_the_database_and_an_up_to_date_schema(store: Store) -> Non
     health = store.health()
     assert health["database"] == store.dialect
     assert health["schema_up_to_date"]
+
+
+def test_a_record_is_found_by_its_record_id_alone_through_an_index(store: Store) -> None:
+    names = {index["name"] for index in inspect(store.engine).get_indexes("person_records")}
+    assert "ix_person_records_record_id" in names
