@@ -87,7 +87,34 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _UNKNOWN_DM = re.compile(r"^(?:0{1,2}|x{1,2}|\?{1,2})[/.\-](?:0{1,2}|x{1,2}|\?{1,2})[/.\-](\d{4})$")
-_APPROX = re.compile(r"^(?:n[ée]e?\s+)?vers\s+(?:l'an\s+|l’an\s+)?(.+)$")
+_APPROX = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?vers\s+(?:l'an\s+|l’an\s+)?(.+)$")
+_YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_TIME = re.compile(r"^(.*\d)[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?$")
+"""A date exported with its time (Excel, KoboToolbox): `2001-03-12 00:00:00`."""
+UNKNOWN_MARKS = frozenset(
+    {
+        "inconnu",
+        "inconnue",
+        "non connu",
+        "non connue",
+        "nd",
+        "n/d",
+        "n.d.",
+        "nsp",
+        "ne sait pas",
+        "na",
+        "n/a",
+        "unknown",
+        "?",
+        "??",
+        "-",
+        "--",
+        "x",
+        "xx",
+    }
+)
+"""What field teams write for "not known": no date, not an error."""
 _AGE_MARKS = re.compile(r"(~|\?|\benv(?:iron|\.)?\b|\bestim[ée]e?\)?|\(|\)|\bans?\b|\bapprox\.?)")
 
 
@@ -136,7 +163,10 @@ def _words_date(text: str, value: str) -> BirthInterval | None:
             return None
         if not before:
             return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
-        day = int(before) if before.isdigit() else parse_french_number(before.removeprefix("le "))
+        before = before.removeprefix("le ")
+        if before in ("1er", "premier"):
+            before = "1"
+        day = int(before) if before.isdigit() else parse_french_number(before)
         if day is None:
             return None
         return _exact_day(_day(year, month, day, value))
@@ -150,12 +180,29 @@ def _year_from(text: str, value: str) -> int | None:
     return _year_in_range(number, value) if number is not None else None
 
 
+def is_unknown(value: str) -> bool:
+    """A cell that says the value is not known (`inconnu`, `ND`, `NSP`, `?`, ...)."""
+    return _fold(value).rstrip(".") in UNKNOWN_MARKS or _fold(value) in UNKNOWN_MARKS
+
+
 @lru_cache(maxsize=65_536)
 def parse_birth_date(value: str) -> BirthInterval:
-    """Read a birth date written in any form of the records contract."""
+    """Read a birth date written in any form of the records contract, and the forms field
+    exports add: a time after the date, `2001/03/12`, `03/2001`, `1er mars 2001`."""
     text = _fold(value)
     if not text:
         raise DateError("empty date")
+    if match := _TIME.match(text):
+        text = match.group(1)
+    if match := _YMD.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        return _exact_day(_day(_year_in_range(year, value), month, day, value))
+    if match := _MONTH_YEAR.match(text):
+        month, year = (int(g) for g in match.groups())
+        if not 1 <= month <= 12:
+            raise DateError(f'cannot read "{value}"')
+        year = _year_in_range(year, value)
+        return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
     if match := _ISO_DAY.match(text):
         year, month, day = (int(g) for g in match.groups())
         return _exact_day(_day(_year_in_range(year, value), month, day, value))
@@ -188,13 +235,17 @@ def parse_birth_date(value: str) -> BirthInterval:
 
 @lru_cache(maxsize=4096)
 def parse_age(value: str) -> tuple[int, bool]:
-    """`15` → (15, False); `~15`, `15?`, `environ 15 ans`, `15 (estimé)` → (15, True)."""
+    """`15` → (15, False); `~15`, `15?`, `15+`, `environ 15 ans`, `15 (estimé)` → (15, True);
+    `15.0` (a spreadsheet's number), `quinze`, `douze ans` in words; `6 mois` → (0, False)."""
     text = _fold(value)
-    estimated = bool(re.search(r"~|\?|env|estim|approx", text))
-    digits = _AGE_MARKS.sub(" ", text).strip()
-    if not digits.isdigit():
+    estimated = bool(re.search(r"~|\?|\+|env|estim|approx", text))
+    months = re.search(r"\bmois\b", text) is not None
+    words = re.sub(r"\bmois\b|\+", " ", _AGE_MARKS.sub(" ", text)).strip()
+    words = re.sub(r"^(\d+)[.,]0+$", r"\1", words)
+    number = int(words) if words.isdigit() else parse_french_number(words)
+    if number is None:
         raise DateError(f'cannot read age "{value}"')
-    age = int(digits)
+    age = number // 12 if months else number
     if age > 120:
         raise DateError(f'cannot read age "{value}": over 120')
     return age, estimated
@@ -219,9 +270,12 @@ def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInter
 
 @lru_cache(maxsize=65_536)
 def parse_plain_date(value: str) -> date:
-    """A registration date: `YYYY-MM-DD` or `dd/mm/yyyy`, nothing vaguer."""
+    """A registration date: `YYYY-MM-DD`, `YYYY/MM/DD` or `dd/mm/yyyy` (a time after it is
+    dropped), nothing vaguer."""
     text = _fold(value)
-    if match := _ISO_DAY.match(text):
+    if match := _TIME.match(text):
+        text = match.group(1)
+    if match := _ISO_DAY.match(text) or _YMD.match(text):
         year, month, day = (int(g) for g in match.groups())
     elif match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())

@@ -16,6 +16,7 @@ from typing import Any
 from models.birthdates import (
     DateError,
     interval_from_age,
+    is_unknown,
     parse_age,
     parse_birth_date,
     parse_plain_date,
@@ -163,6 +164,10 @@ def _birth(
     )
     written = _clean(raw.get("birth_date"))
     age_text = _clean(raw.get("age"))
+    if written and is_unknown(written):
+        out["birth_date"], written = written, None
+    if age_text and is_unknown(age_text):
+        age_text = None
     interval = None
     if written:
         out["birth_date"] = written

@@ -6,10 +6,12 @@ from models.birthdates import (
     DateError,
     Precision,
     interval_from_age,
+    is_unknown,
     parse_age,
     parse_birth_date,
     parse_plain_date,
 )
+from models.validation import validate_record
 
 EXACT = [
     ("1995-03-12", date(1995, 3, 12)),
@@ -109,7 +111,7 @@ def test_ages_may_be_marked_estimated(written: str, expected: tuple[int, bool]) 
     assert parse_age(written) == expected
 
 
-@pytest.mark.parametrize("written", ["quinze", "-3", "150", "15.5"])
+@pytest.mark.parametrize("written", ["-3", "150", "15.5", "quinze ou seize"])
 def test_an_unreadable_age_is_an_error(written: str) -> None:
     with pytest.raises(DateError):
         parse_age(written)
@@ -119,3 +121,46 @@ def test_registration_dates_accept_iso_and_french_order_only() -> None:
     assert parse_plain_date("2021-03-04") == parse_plain_date("04/03/2021") == date(2021, 3, 4)
     with pytest.raises(DateError):
         parse_plain_date("vers 2021")
+
+
+@pytest.mark.parametrize(
+    "written,earliest,latest",
+    [
+        ("né(e) vers 1990", date(1988, 1, 1), date(1992, 12, 31)),
+        ("2001-03-12 00:00:00", date(2001, 3, 12), date(2001, 3, 12)),
+        ("2001-03-12T00:00:00", date(2001, 3, 12), date(2001, 3, 12)),
+        ("12/03/2001 00:00", date(2001, 3, 12), date(2001, 3, 12)),
+        ("2001/03/12", date(2001, 3, 12), date(2001, 3, 12)),
+        ("1er mars 2001", date(2001, 3, 1), date(2001, 3, 1)),
+        ("03/2001", date(2001, 3, 1), date(2001, 3, 31)),
+    ],
+)
+def test_birth_dates_as_field_exports_write_them(
+    written: str, earliest: date, latest: date
+) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest) == (earliest, latest)
+
+
+@pytest.mark.parametrize(
+    "written,age,estimated",
+    [
+        ("quinze", 15, False),
+        ("douze ans", 12, False),
+        ("6 mois", 0, False),
+        ("15.0", 15, False),
+        ("15+", 15, True),
+    ],
+)
+def test_ages_as_field_exports_write_them(written: str, age: int, estimated: bool) -> None:
+    assert parse_age(written) == (age, estimated)
+
+
+@pytest.mark.parametrize("written", ["inconnu", "ND", "NSP", "N/A", "?"])
+def test_a_cell_saying_not_known_is_no_date_and_no_error(written: str) -> None:
+    assert is_unknown(written)
+    values, errors = validate_record(
+        {"record_id": "R1", "full_name": "Awa Diarra", "birth_date": written, "age": written}, 2
+    )
+    assert not errors and values is not None
+    assert values["birth_earliest"] is None and values["age"] is None
