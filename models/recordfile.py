@@ -46,14 +46,34 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+HEADER_ALIASES = {"name_first": "given_names", "name_last": "family_name"}
+"""Other systems' names for our columns (Primero's)."""
+ID_COLUMNS = ("_uuid", "_id")
+"""A KoboToolbox / ODK export's own submission id, the record id when there is no other."""
+
+
 def _header(cells: Iterable[Any]) -> list[str]:
+    """Column names, case-insensitive; a KoboToolbox / ODK group path (`grp/sub/field`)
+    reads as its last part, and other systems' names as ours."""
     names = [str(c).strip().lower() if c is not None else "" for c in cells]
+    names = [HEADER_ALIASES.get(n.rsplit("/", 1)[-1], n.rsplit("/", 1)[-1]) for n in names]
+    if "record_id" not in names:
+        for kobo in ID_COLUMNS:
+            if kobo in names:
+                names[names.index(kobo)] = "record_id"
+                break
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
             raise RecordFileError(f'column "{name}" appears twice in the header')
         seen.add(name)
     return names
+
+
+def _hashtags(cells: list[str]) -> bool:
+    """An HXL hashtag row (`#affected +sex`) under the header: labels, not a record."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return bool(filled) and all(c.startswith("#") for c in filled)
 
 
 def _check_columns(header: list[str], required: Iterable[str], any_of: Iterable[str]) -> None:
@@ -154,6 +174,8 @@ def read_table(
     count = 0
     for number, cells in enumerate(rows, start=2):
         if not "".join(cells).strip():
+            continue
+        if number == 2 and _hashtags(cells):
             continue
         if len(cells) < width:
             cells = [*cells, *([""] * (width - len(cells)))]

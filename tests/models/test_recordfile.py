@@ -130,3 +130,26 @@ def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
 )
 def test_cells_written_out_never_run_as_formulas(written: str, safe: str) -> None:
     assert spreadsheet_safe(written) == safe
+
+
+def test_a_kobo_export_is_read_with_its_group_paths_and_submission_id(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "kobo.csv",
+        "grp_identite/family_name,grp_identite/given_names,_uuid\nDIARRA,Awa,3f2a-77\n",
+    )
+    assert _rows(path) == [
+        (2, {"family_name": "DIARRA", "given_names": "Awa", "record_id": "3f2a-77"})
+    ]
+
+
+def test_an_hxl_hashtag_row_is_not_a_record(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "hxl.csv",
+        "record_id,full_name,sex\n#id,#affected +name,#affected +sex\nR1,Awa,F\n",
+    )
+    assert _rows(path) == [(3, {"record_id": "R1", "full_name": "Awa", "sex": "F"})]
+
+
+def test_primero_names_read_as_ours(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", "record_id,name_first,name_last\nR1,Awa,Diarra\n")
+    assert _rows(path) == [(2, {"record_id": "R1", "given_names": "Awa", "family_name": "Diarra"})]
