@@ -7,6 +7,7 @@ person sees in a spreadsheet (the header is row 1, the first record row 2).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -97,12 +98,44 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+SAMPLE_BYTES = 1 << 20
+FALLBACK_ENCODING = "cp1252"
+"""What Excel in a French locale saves a CSV in when it is not asked for UTF-8."""
+
+
+def _encoding(path: Path) -> str:
+    """UTF-16 after its byte-order mark; UTF-8 (with or without BOM) when the file's first
+    megabyte reads as UTF-8, else Windows-1252 when it reads as that; otherwise the file
+    is refused with advice.
+    (Statistical detection misreads short French files: `Traoré` came back as cp775.)"""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text"
+    try:
+        sample.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        if len(sample) == SAMPLE_BYTES and exc.start >= len(sample) - 3:
+            return "utf-8-sig"  # a character cut by the sample's end
+        first_bad = sample[exc.start]
+    try:
+        sample.decode(FALLBACK_ENCODING)
+    except UnicodeDecodeError:
+        raise RecordFileError(
+            f"the file is neither UTF-8 nor Windows-1252 (byte 0x{first_bad:02x} cannot be "
+            "read); save it as UTF-8 (Excel: 'CSV UTF-8')"
+        ) from None
+    return FALLBACK_ENCODING
+
+
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     """Rows of a CSV, strictly: a quote left open (which would swallow every row after
     it into one cell) is an error naming the row where it opened."""
     row = 0
+    encoding = _encoding(path)
     try:
-        with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        with path.open("r", encoding=encoding, newline="") as handle:
             first = handle.readline()
             delimiter = _sniff_delimiter(first)
             for reader in (
@@ -114,8 +147,9 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
                     yield cells
     except UnicodeDecodeError as exc:
         raise RecordFileError(
-            f"the file is not UTF-8 (byte 0x{exc.object[exc.start]:02x} cannot be read); "
-            "save it as UTF-8 (Excel: 'CSV UTF-8')"
+            f"row {row + 1}: the file is not {encoding.removesuffix('-sig').upper()} throughout "
+            f"(byte 0x{exc.object[exc.start]:02x} cannot be read); save it as UTF-8 "
+            "(Excel: 'CSV UTF-8')"
         ) from None
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):

@@ -21,9 +21,17 @@ def test_comma_files_with_a_bom_are_read(tmp_path: Path) -> None:
     assert _rows(path) == [(2, {"record_id": "R1", "full_name": "Awa Diarra"})]
 
 
-def test_latin1_files_are_refused_with_advice(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "a.csv", "record_id,full_name\nR1,Traoré\n", encoding="latin-1")
-    with pytest.raises(RecordFileError, match="not UTF-8"):
+def test_a_csv_excel_saved_in_windows_1252_is_read(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "a.csv", "record_id;full_name\nR1;Traoré Aminata\nR2;Maïga\n", encoding="cp1252"
+    )
+    assert [r["full_name"] for _, r in _rows(path)] == ["Traoré Aminata", "Maïga"]
+
+
+def test_a_file_in_neither_utf8_nor_windows_1252_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"record_id,full_name\nR1,Tra\x81or\x8d\n")
+    with pytest.raises(RecordFileError, match="save it as UTF-8"):
         _rows(path)
 
 
@@ -153,3 +161,9 @@ def test_an_hxl_hashtag_row_is_not_a_record(tmp_path: Path) -> None:
 def test_primero_names_read_as_ours(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", "record_id,name_first,name_last\nR1,Awa,Diarra\n")
     assert _rows(path) == [(2, {"record_id": "R1", "given_names": "Awa", "family_name": "Diarra"})]
+
+
+def test_a_csv_excel_saved_as_unicode_text_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes("record_id;full_name\nR1;Traoré\n".encode("utf-16"))
+    assert [r["full_name"] for _, r in _rows(path)] == ["Traoré"]

@@ -61,9 +61,17 @@ def test_dry_run_validates_and_writes_nothing(store: Store, tmp_path: Path) -> N
     assert store.count_records() == 0
 
 
-def test_a_latin1_file_is_refused(loaded: Store, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "latin.csv", GOOD.replace("Sirakoro", "Ségou"), "latin-1")
-    assert "not UTF-8" in _unchanged_after(loaded, path)[0]
+def test_a_file_in_an_unknown_encoding_is_refused(loaded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_bytes(GOOD.replace("Sirakoro", "S\x81gou").encode("latin-1"))
+    assert "save it as UTF-8" in _unchanged_after(loaded, path)[0]
+
+
+def test_a_windows_1252_file_loads(store: Store, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "excel.csv", GOOD.replace("Sirakoro", "Ségou"), "cp1252")
+    report = import_records(store, path)
+    assert report.ok, report.errors
+    assert any(r.origin_village == "Ségou" for r in store.iter_records())
 
 
 def test_a_file_without_record_id_is_refused(loaded: Store, tmp_path: Path) -> None:
