@@ -186,6 +186,10 @@ def raw_rows(path: Path) -> Iterator[list[str]]:
         raise RecordFileError(f"no such file: {path}")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _xlsx_rows(path)
+    if path.suffix.lower() in (".xls", ".ods"):
+        raise RecordFileError(
+            f"{path.suffix} workbooks are not read: save the sheet as XLSX or CSV UTF-8"
+        )
     return _csv_rows(path)
 
 

@@ -167,3 +167,13 @@ def test_a_csv_excel_saved_as_unicode_text_is_read(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_bytes("record_id;full_name\nR1;Traoré\n".encode("utf-16"))
     assert [r["full_name"] for _, r in _rows(path)] == ["Traoré"]
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_old_and_open_document_workbooks_are_refused_with_advice(
+    tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"a{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 binary")
+    with pytest.raises(RecordFileError, match="save the sheet as XLSX or CSV"):
+        _rows(path)
