@@ -201,14 +201,16 @@ def validated_rows(
     path: Path, default_source: str = DEFAULT_SOURCE, today: date | None = None
 ) -> Iterator[tuple[int, str, dict[str, Any] | None, list[FieldError]]]:
     """Every row of a records file: its number, its record id as written, its stored values
-    (None when bad) and its errors, a record id already used on an earlier row included.
+    (None when bad) and its errors, a record id already used by the same source on an
+    earlier row included (two organisations may use one id: the contract allows it).
     Raises RecordFileError when the file as a whole cannot be read."""
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for number, raw in read_table(path, required=("record_id",), any_of=NAME_COLUMNS):
         values, errors = validate_record(raw, number, default_source, today)
         record_id = (raw.get("record_id") or "").strip()
         if record_id:
-            first = seen.setdefault(record_id, number)
+            source = (raw.get("source") or "").strip() or default_source
+            first = seen.setdefault((source, record_id), number)
             if first != number:
                 errors.append(
                     FieldError(number, "record_id", f'"{record_id}" already on row {first}')

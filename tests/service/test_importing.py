@@ -85,8 +85,14 @@ def test_an_unreadable_date_names_the_row(loaded: Store, tmp_path: Path) -> None
 
 
 def test_a_duplicate_record_id_names_both_rows(loaded: Store, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "dup.csv", GOOD.replace("OIM-7", "GOV-1"))
+    path = write_csv(tmp_path / "dup.csv", GOOD.replace("OIM-7,R9,OIM", "GOV-1,R9,DNPEF"))
     assert _unchanged_after(loaded, path) == ['row 4, record_id: "GOV-1" already on row 2']
+
+
+def test_two_organisations_may_use_one_record_id(store: Store, tmp_path: Path) -> None:
+    report = import_records(store, write_csv(tmp_path / "two.csv", GOOD.replace("OIM-7", "GOV-1")))
+    assert report.ok, report.errors
+    assert sorted(r.source for r in store.find_record("GOV-1")) == ["DNPEF", "OIM"]
 
 
 def test_an_empty_file_is_refused(loaded: Store, tmp_path: Path) -> None:
