@@ -22,7 +22,7 @@ from service.review import Review
 from service.search import Searching
 from service.tracing import Tracing
 from service.training import Training
-from service.users import Users
+from service.users import FailedLogins, Users
 
 __all__ = ["Actor", "Service", "Store"]
 
@@ -43,6 +43,7 @@ class Service(
     def __init__(self, store: Store) -> None:
         self.store = store
         self.search_limit = RateLimiter()
+        self.failed_logins = FailedLogins()
 
     @classmethod
     def open(cls, url: str | None = None) -> Service:

@@ -3,23 +3,64 @@ revoking users at the command line."""
 
 from __future__ import annotations
 
+from threading import Lock
 from typing import Any
+from uuid import UUID
 
 from models.users import User, UserRole
 from service.context import ADMIN, EVERYONE, Actor, UseCases
+from service.ratelimit import RateLimiter
 
 LOGIN = EVERYONE
 MANAGE_USERS = frozenset({ADMIN})
 """Users are created and revoked at the command line (`nrm user`), by the operator."""
 
 
+FAILED_LOGIN_ROWS_PER_MINUTE = 10
+PATH_KEPT = 200
+_EVERYONE = UUID(int=0)
+
+
+class FailedLogins:
+    """Failed authentications, counted; an audit row is due at most so many times a
+    minute (per server process), and then says how many failures it stands for."""
+
+    def __init__(self, per_minute: int = FAILED_LOGIN_ROWS_PER_MINUTE) -> None:
+        self.limit = RateLimiter(per_window=per_minute)
+        self.pending = 0
+        self._lock = Lock()
+
+    def count(self) -> int:
+        """Count one failure; the failures to write now (0: not yet)."""
+        with self._lock:
+            self.pending += 1
+            if self.limit.retry_after(_EVERYONE) > 0:
+                return 0
+            failures, self.pending = self.pending, 0
+            return failures
+
+
 class Users(UseCases):
+    failed_logins: FailedLogins
+
     def authenticate(self, token: str, request_id: str | None, path: str) -> User | None:
-        """The user holding this token, or None (audited as a failed authentication)."""
+        """The user holding this token, or None (a failed authentication: audited, but at
+        most `FAILED_LOGIN_ROWS_PER_MINUTE` rows a minute, each counting the failures since
+        the last, with the path cut to `PATH_KEPT` characters: anyone may send bad tokens,
+        and the append-only audit trail can never be cleaned of a flood)."""
         user = self.store.user_by_token(token)
         if user is None:
-            anonymous = Actor(None, request_id=request_id)
-            self.audit(anonymous, "authentication_failed", None, [], path=path)
+            failures = self.failed_logins.count()
+            if failures:
+                anonymous = Actor(None, request_id=request_id)
+                self.audit(
+                    anonymous,
+                    "authentication_failed",
+                    None,
+                    [],
+                    path=path[:PATH_KEPT],
+                    failures=failures,
+                )
         return user
 
     def login(self, actor: Actor) -> dict[str, Any]:

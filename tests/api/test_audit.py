@@ -74,3 +74,13 @@ def test_the_database_refuses_to_change_append_only_tables(
     sql = statement.format(t=table).replace("note", "purpose" if table == "audit" else "note")
     with pytest.raises(DBAPIError, match="append-only"), world.store.engine.begin() as c:
         c.execute(text(sql))
+
+
+def test_a_flood_of_bad_tokens_writes_few_audit_rows_that_count_them(world: World) -> None:
+    long_path = "/records/" + "x" * 5_000
+    for _ in range(40):
+        world.client.get(long_path, headers={"Authorization": "Bearer nrm_not-a-token"})
+    rows = _audit(world, action="authentication_failed")
+    assert 1 <= len(rows) <= 10
+    assert all(len(r["detail"]["path"]) <= 200 for r in rows)
+    assert sum(r["detail"]["failures"] for r in rows) <= 40
