@@ -28,6 +28,10 @@ def list_records(
     actor: ActorDep,
     service: ServiceDep,
     source: Annotated[str | None, Query(max_length=120)] = None,
+    record_id: Annotated[
+        str | None,
+        Query(max_length=200, description="The organisation's own id of the record."),
+    ] = None,
     case_id: Annotated[str | None, Query(max_length=200)] = None,
     case_type: CaseType | None = None,
     role: Role | None = None,
@@ -39,6 +43,7 @@ def list_records(
 ) -> RecordList:
     filters = {
         "source": source,
+        "record_id": record_id,
         "case_id": case_id,
         "case_type": case_type.value if case_type else None,
         "role": role.value if role else None,

@@ -43,7 +43,16 @@ from models.tables import (
 )
 from models.users import User, UserRole, new_token, token_hash
 
-RECORD_FILTERS = ("source", "case_id", "case_type", "role", "sex", "entity_id", "origin_region")
+RECORD_FILTERS = (
+    "source",
+    "record_id",
+    "case_id",
+    "case_type",
+    "role",
+    "sex",
+    "entity_id",
+    "origin_region",
+)
 MAX_PAGE = 200
 
 

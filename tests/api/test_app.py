@@ -103,3 +103,10 @@ def test_records_are_filtered_and_paginated(client: TestClient, store: Store) ->
     assert page["total"] == 1 and page["limit"] == 1
     assert page["items"][0]["record_id"] == "V-1"
     assert client.get("/records?limit=500", headers=headers).status_code == 422
+
+
+def test_a_record_is_found_by_the_organisations_own_id(client: TestClient, store: Store) -> None:
+    headers = _token(store, UserRole.ADMIN)
+    page = client.get("/records?record_id=V-1", headers=headers).json()
+    assert page["total"] == 1 and page["items"][0]["record_id"] == "V-1"
+    assert client.get("/records?record_id=NOPE", headers=headers).json()["total"] == 0
