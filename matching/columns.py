@@ -317,6 +317,11 @@ def _columnar(
     return table, ids, roles
 
 
+def sex_code(sex: Any) -> int:
+    """A record's sex as matching codes it: 0 F, 1 M, -1 unknown."""
+    return {"F": 0, "M": 1}.get(str(sex)[:1].upper() if sex else "", -1)
+
+
 def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") -> Columns:
     """Prepare records (validated values or stored records as dicts) for matching.
 
@@ -408,7 +413,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
         coded_places.append(code)
 
     sex_codes, sexes = column("sex")
-    sex_of = [{"F": 0, "M": 1}.get(str(sex)[:1].upper() if sex else "", -1) for sex in sexes]
+    sex_of = [sex_code(sex) for sex in sexes]
 
     def ordinals(name: str) -> np.ndarray:
         codes, values = column(name)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.columns import Columns
+from matching.columns import Columns, sex_code
 from matching.model import COMPARISON, COMPARISON_NAMES
 from models.records import Role
 from models.review import adulthood, could_be_minor
@@ -107,12 +107,17 @@ beneficiary or sought person."""
 BIRTH_SPAN_DAYS = 5 * 366
 
 
+def role_class(role: Any) -> int:
+    """A role as written (or None) as its class in `ROLE_CLASSES`."""
+    return ROLE_CLASSES.get(str(role or "").strip().lower(), 0)
+
+
 def role_classes(columns: Columns) -> np.ndarray:
     """Each record's role class (see `ROLE_CLASSES`), computed once per population."""
 
     def build() -> np.ndarray:
         return np.fromiter(
-            (ROLE_CLASSES.get(str(r or "").strip().lower(), 0) for r in columns.roles),
+            (role_class(r) for r in columns.roles),
             dtype=np.int8,
             count=len(columns),
         )
@@ -155,12 +160,12 @@ def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarra
     return held
 
 
-def guard_names(bits: int) -> list[str]:
-    return [g.name for i, g in enumerate(GUARDS) if bits & (1 << i)]
-
-
 def guard_words(bits: int) -> list[Guard]:
     return [g for i, g in enumerate(GUARDS) if bits & (1 << i)]
+
+
+def guard_names(bits: int) -> list[str]:
+    return [g.name for g in guard_words(bits)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +179,8 @@ class Traits:
     """Ordinals, -1 unknown."""
     suspect: np.ndarray
     protected: np.ndarray
-    """A victim, sought, assisted person or requester, or a possible minor."""
+    """A victim, sought, assisted person or requester, or a possible minor; never a
+    suspect (two records of a juvenile suspect may be one person)."""
 
     def widened(self, person_of_row: Sequence[Any], records: Iterable[Mapping[str, Any]]) -> Traits:
         """These traits, each row's widened to its whole stored person: `records` are
@@ -191,7 +197,7 @@ class Traits:
         suspect, protected = self.suspect.copy(), self.protected.copy()
         for row, person in enumerate(person_of_row):
             for record in persons.get(person, ()):
-                known = {"F": 0, "M": 1}.get(str(record.get("sex") or "")[:1].upper(), -1)
+                known = sex_code(record.get("sex"))
                 if sex[row] < 0:
                     sex[row] = known
                 elif known >= 0 and known != sex[row]:
@@ -201,7 +207,7 @@ class Traits:
                     last = (record.get("birth_latest") or record["birth_earliest"]).toordinal()
                     earliest[row] = max(int(earliest[row]), first)
                     latest[row] = last if latest[row] < 0 else min(int(latest[row]), last)
-                role = ROLE_CLASSES.get(str(record.get("role") or "").strip().lower(), 0)
+                role = role_class(record.get("role"))
                 suspect[row] |= role == 1
                 protected[row] |= role >= 2 or (role != 1 and could_be_minor(dict(record)))
         return Traits(sex, earliest, latest, suspect, protected & ~suspect)
@@ -217,7 +223,7 @@ class Traits:
                 birth_earliest=columns.birth_earliest,
                 birth_latest=columns.birth_latest,
                 suspect=roles == 1,
-                protected=(roles >= 2) | _possible_minor(columns),
+                protected=((roles >= 2) | _possible_minor(columns)) & (roles != 1),
             )
 
         return columns.derive("traits", build)

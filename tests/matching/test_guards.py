@@ -210,3 +210,20 @@ def test_a_stored_person_counts_whole_when_a_new_record_meets_one_of_its_records
     result = cluster(2, np.array([0]), np.array([1]), np.array([0.999]), 0.9, traits=widened)
     assert result.labels.tolist() == [0, 1]
     assert result.to_review == [(0, 1, "suspect_and_protected")]
+
+
+def test_two_records_of_a_juvenile_suspect_may_be_one_person() -> None:
+    suspect = {
+        "sex": "M",
+        "origin_village": "Bla",
+        "role": "suspect",
+        "registered_on": date(2024, 1, 1),
+        **_born(2008),
+    }
+    result = link(
+        [_record("a", "Moussa Traoré", **suspect), _record("b", "TRAORE Moussa", **suspect)],
+        FSModel(),
+        fit=False,
+    )
+    assert int(result.scores.held[_pair(result, "a", "b")]) == 0
+    assert _same(result, "a", "b")
