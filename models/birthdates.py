@@ -182,7 +182,8 @@ def _year_from(text: str, value: str) -> int | None:
 
 def is_unknown(value: str) -> bool:
     """A cell that says the value is not known (`inconnu`, `ND`, `NSP`, `?`, ...)."""
-    return _fold(value).rstrip(".") in UNKNOWN_MARKS or _fold(value) in UNKNOWN_MARKS
+    folded = _fold(value)
+    return folded in UNKNOWN_MARKS or folded.rstrip(".") in UNKNOWN_MARKS
 
 
 @lru_cache(maxsize=65_536)

@@ -56,14 +56,16 @@ class _Clock:
 
 
 def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
-    """Link the records of one import against the stored population.
+    """Link the records of one import, and any stored record still without a person,
+    against the stored population.
 
     Two short transactions on one connection each (`Store.linking`): the first
     stores the new records' keys and reads their candidates with the fields
-    matching needs (one statement); the second writes pairs, suggestions and
-    entities. Matching runs between the two, holding no lock (SQLite's write
-    lock would stop every other writer meanwhile). `timings_ms` tells where the
-    time went.
+    matching needs (`_store_keys_and_find_candidates`), the reviewers' constraints
+    among them and the traits of the candidates' persons; the second writes pairs,
+    suggestions and entities. Matching and clustering run between the two, holding
+    no lock (SQLite's write lock would stop every other writer meanwhile).
+    `timings_ms` tells where the time went.
     """
     clock = _Clock()
     model = active_model(store)
@@ -176,7 +178,8 @@ class _KeyBatch:
 def _key_batches(keys: Sequence[Sequence[str]]) -> list[_KeyBatch]:
     """The new records' keys in lookups of at most `KEYS_PER_LOOKUP` keys, each with the
     number of records it serves (its candidate limit grows with them): an import of any
-    size reads its candidates in statements of bounded size, every record its own share."""
+    size reads its candidates in statements of bounded size. The candidates of a lookup
+    are ranked by the keys they share with all its records, not with each one."""
     batches: list[_KeyBatch] = []
     current: set[str] = set()
     records = 0
