@@ -141,6 +141,13 @@ def _month_end(year: int, month: int) -> date:
     return first_next - timedelta(days=1)
 
 
+def _month_interval(year: int, month: int, value: str) -> BirthInterval:
+    if not 1 <= month <= 12:
+        raise DateError(f'cannot read "{value}"')
+    year = _year_in_range(year, value)
+    return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
+
+
 def _exact_day(d: date) -> BirthInterval:
     if (d.day, d.month) in PLACEHOLDER_DAYS:
         return BirthInterval(date(d.year, 1, 1), date(d.year, 12, 31), Precision.YEAR, True)
@@ -195,18 +202,12 @@ def parse_birth_date(value: str) -> BirthInterval:
         raise DateError("empty date")
     if match := _TIME.match(text):
         text = match.group(1)
-    if match := _YMD.match(text):
+    if match := _ISO_DAY.match(text) or _YMD.match(text):
         year, month, day = (int(g) for g in match.groups())
         return _exact_day(_day(_year_in_range(year, value), month, day, value))
     if match := _MONTH_YEAR.match(text):
         month, year = (int(g) for g in match.groups())
-        if not 1 <= month <= 12:
-            raise DateError(f'cannot read "{value}"')
-        year = _year_in_range(year, value)
-        return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
-    if match := _ISO_DAY.match(text):
-        year, month, day = (int(g) for g in match.groups())
-        return _exact_day(_day(_year_in_range(year, value), month, day, value))
+        return _month_interval(year, month, value)
     if match := _UNKNOWN_DM.match(text):
         return _year_interval(_year_in_range(int(match.group(1)), value))
     if match := _DMY.match(text):
@@ -214,10 +215,7 @@ def parse_birth_date(value: str) -> BirthInterval:
         return _exact_day(_day(_year_in_range(year, value), month, day, value))
     if match := _ISO_MONTH.match(text):
         year, month = (int(g) for g in match.groups())
-        if not 1 <= month <= 12:
-            raise DateError(f'cannot read "{value}"')
-        year = _year_in_range(year, value)
-        return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
+        return _month_interval(year, month, value)
     if match := _APPROX.match(text):
         year = _year_from(match.group(1).strip(), value)
         if year is None:
