@@ -113,6 +113,12 @@ def _print_import(summary: dict[str, Any]) -> None:
             f"{linked['match']} matches, {linked['review']} for review, "
             f"{linked['entities']} entities"
         )
+    if linked and linked.get("keys_rebuilt"):
+        rebuilt = linked["keys_rebuilt"]
+        click.echo(
+            f"blocking keys rebuilt for this version of the code ({rebuilt['records']} "
+            "records); persons, suggestions and decisions unchanged"
+        )
     if summary.get("pending"):
         click.echo(
             f"{summary['pending']} records wait for a person: the next import links them "
@@ -405,6 +411,26 @@ def db_upgrade(db_url: str | None) -> None:
     except Exception as exc:
         raise click.ClickException(f"cannot upgrade the database: {exc}") from exc
     click.echo(f"schema at revision {revision}")
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """The stored blocking keys (the next import rebuilds them when the code changed)."""
+
+
+@keys_group.command("rebuild")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def keys_rebuild(as_json: bool, db_url: str | None) -> None:
+    """Compute every stored record's blocking keys again (nothing is re-linked)."""
+    service = _service(db_url)
+    progress = Progress("records", enabled=None if not as_json else False)
+    summary = service.rebuild_keys(Actor.operator("nrm keys rebuild"), progress.advance)
+    progress.done()
+    if as_json:
+        _emit(summary)
+    else:
+        click.echo(f"blocking keys of {summary['records']} records rebuilt ({summary['to']})")
 
 
 @main.group("user")

@@ -19,6 +19,12 @@ class Health(BaseModel):
     pending_records: int = 0
     """Records stored without a person yet (a link stopped by a crash): the next import
     links them."""
+    blocking_keys_current: bool = True
+    """False when the stored blocking keys were written by another version of the code:
+    the next import (or `nrm keys rebuild`) rebuilds them."""
+    models: dict[str, str] = {}
+    """Per kind (`fs`, `learned`): `stored`, `none` or `stale` (fitted for other
+    comparisons than this code's, so not used)."""
 
 
 class RecordList(BaseModel):

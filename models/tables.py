@@ -163,6 +163,15 @@ users = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
+settings = Table(
+    "settings",
+    metadata,
+    Column("name", String(60), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+"""What the store remembers about itself, e.g. the version of its blocking keys."""
+
 match_models = Table(
     "match_models",
     metadata,

@@ -14,10 +14,12 @@ from service.audit import AuditTrail
 from service.context import Actor
 from service.entities import Entities
 from service.importing import Importing
+from service.keys import Keys, keys_status
 from service.linking import Linking
 from service.queue import Queue
 from service.ratelimit import RateLimiter
 from service.records import Records
+from service.registry import model_status
 from service.review import Review
 from service.search import Searching
 from service.tracing import Tracing
@@ -32,6 +34,7 @@ class Service(
     Records,
     Importing,
     Linking,
+    Keys,
     Searching,
     Queue,
     Review,
@@ -55,4 +58,11 @@ class Service(
         self.store.close()
 
     def health(self) -> dict[str, Any]:
-        return {"status": "ok", **self.store.health()}
+        """The store's state, whether its blocking keys are this code's (the next import
+        rebuilds them otherwise) and which stored models this code can use."""
+        return {
+            "status": "ok",
+            **self.store.health(),
+            "blocking_keys_current": keys_status(self.store)["current"],
+            "models": model_status(self.store),
+        }

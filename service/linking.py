@@ -20,12 +20,15 @@ from matching.blocking import all_record_keys, block_cap
 from matching.cluster import SETTLED, ClusterResult, members
 from matching.columns import COLUMN_FIELDS, build_columns
 from matching.guards import Traits
+from matching.keys_version import keys_version
 from matching.model import FSModel
 from matching.pipeline import cluster_scored, link, match_new, row_pairs
 from matching.scoring import Scores
 from models.store import Store
+from models.store.keys import KEYS_VERSION
 from models.store.linking import LinkTx
 from service.context import ADMIN, Actor, UseCases
+from service.keys import ensure_current_keys
 from service.linkfile import stable_entity_id
 from service.registry import active_learned, active_model, model_version, rescorer
 from service.scoring import reasons_of, suggestion_rows
@@ -68,13 +71,16 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     `timings_ms` tells where the time went.
     """
     clock = _Clock()
+    rebuilt = ensure_current_keys(store)
+    clock("keys_version")
     model = active_model(store)
     learned = active_learned(store)
     clock("model")
     with store.linking() as tx:
         new = tx.records_to_link(import_id, MATCH_FIELDS)
         if not new:
-            return {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
+            empty = {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
+            return {**empty, **({"keys_rebuilt": rebuilt} if rebuilt else {})}
         population = tx.estimated_record_count()
         clock("new_records")
         relink = len(new) >= FULL_RELINK_SHARE * population
@@ -86,7 +92,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
             persons = tx.records_of_entities(entities, PERSON_TRAIT_FIELDS)
             clock("constraints")
     if relink:
-        return relink_all(store)
+        return {**relink_all(store), **({"keys_rebuilt": rebuilt} if rebuilt else {})}
     clock("candidates")
     columns, a, b, scores, bands = match_new(
         new,
@@ -126,6 +132,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         "review": counts.get("review", 0),
         "suggestions": suggested.new,
         "entities": entities_count,
+        **({"keys_rebuilt": rebuilt} if rebuilt else {}),
         "timings_ms": clock.steps,
     }
 
@@ -320,6 +327,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     keys = all_record_keys(result.columns)
     with store.linking() as tx:
         tx.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
+    store.set_setting(KEYS_VERSION, keys_version())
     store.clear_pairs()
     bands = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
     version = model_version(result.model, learned)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -16,13 +17,40 @@ from models.store import Store
 
 
 def active_model(store: Store) -> FSModel:
+    """The stored model, or the declared one when none is stored or the stored one was
+    fitted for other comparisons than this code's (`model_status` says which)."""
     document = store.active_model()
-    return copy.deepcopy(_fs_model(document)) if document else default_model()
+    model = _readable(_fs_model, document)
+    return copy.deepcopy(model) if model else default_model()
 
 
 def active_learned(store: Store) -> LearnedModel | None:
-    document = store.active_model(kind="learned")
-    return _learned_model(document) if document else None
+    """The model learned from reviewers' decisions, unless none is stored or it reads
+    other features than this code's (then `nrm model train` learns one again)."""
+    return _readable(_learned_model, store.active_model(kind="learned"))
+
+
+def _readable(read: Callable[[str], Any], document: str | None) -> Any:
+    if not document:
+        return None
+    try:
+        return read(document)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def model_status(store: Store) -> dict[str, str]:
+    """Per kind of model: `stored` (in use), `none` (the declared model serves / no learned
+    model) or `stale` (stored, but fitted for another version of the comparisons: not used
+    until `nrm relink` refits the Fellegi-Sunter model or `nrm model train` learns again)."""
+    status: dict[str, str] = {}
+    for kind, read in (("fs", _fs_model), ("learned", _learned_model)):
+        document = store.active_model(kind=kind)
+        if not document:
+            status[kind] = "none"
+        else:
+            status[kind] = "stored" if _readable(read, document) is not None else "stale"
+    return status
 
 
 @lru_cache(maxsize=4)

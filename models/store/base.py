@@ -26,6 +26,7 @@ from models.records import PersonRecord, Relation
 from models.store.audit import AuditStore
 from models.store.batches import chunks
 from models.store.importing import ImportWriter
+from models.store.keys import KeysStore
 from models.store.linking import (
     LinkTx,
     candidate_ids,
@@ -68,7 +69,7 @@ class Page:
     offset: int
 
 
-class Store(ReviewStore, AuditStore):
+class Store(ReviewStore, AuditStore, KeysStore):
     """All reads and writes of the database go through here."""
 
     def __init__(self, engine: Engine) -> None:

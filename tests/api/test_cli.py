@@ -99,3 +99,13 @@ def test_model_export_prints_the_model_in_use_as_readable_json(tmp_path: Path) -
     document = json.loads(result.output)
     assert document["comparisons"]["given_names"]["levels"][0] == "missing"
     assert "matches_per_record" in document
+
+
+def test_keys_rebuild_recomputes_the_stored_keys_and_says_how_many(tmp_path: Path) -> None:
+    db = str(tmp_path / "k.db")
+    assert _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)[0] == 0
+    code, out, _ = _run("keys", "rebuild", "--json", "--db", db)
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["records"] == 2
+    assert summary["to"] == summary["from"]

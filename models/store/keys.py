@@ -1,0 +1,81 @@
+"""Settings the store keeps about itself, and rebuilding every stored blocking key."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from models.tables import blocking_keys, person_records, settings
+
+KEYS_VERSION = "blocking_keys_version"
+_INSERT_ROWS = 20_000
+
+
+def read_setting(c: Connection, name: str) -> str | None:
+    return c.execute(select(settings.c.value).where(settings.c.name == name)).scalar()
+
+
+def write_setting(c: Connection, name: str, value: str) -> None:
+    now = datetime.now(UTC)
+    done = c.execute(
+        update(settings).where(settings.c.name == name).values(value=value, updated_at=now)
+    )
+    if done.rowcount == 0:
+        c.execute(insert(settings).values(name=name, value=value, updated_at=now))
+
+
+class KeysStore:
+    """Mixin of `Store`: settings, and the stored keys as one streamed rebuild."""
+
+    engine: Engine
+
+    def setting(self, name: str) -> str | None:
+        with self.engine.connect() as c:
+            return read_setting(c, name)
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.engine.begin() as c:
+            write_setting(c, name, value)
+
+    def iter_records_by_case(
+        self, fields: Sequence[str], batch: int = 20_000
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every record's `fields`, in batches of about `batch` records that never split a
+        case (the keys of a record read its case's villages and families)."""
+        query = select(*(person_records.c[f] for f in fields)).order_by(
+            person_records.c.source, person_records.c.case_id, person_records.c.id
+        )
+        current: list[dict[str, Any]] = []
+        with self.engine.connect() as c:
+            rows = c.execution_options(stream_results=True, yield_per=batch).execute(query)
+            for row in rows:
+                record = dict(row._mapping)
+                if len(current) >= batch and _case(current[-1]) != _case(record):
+                    yield current
+                    current = []
+                current.append(record)
+        if current:
+            yield current
+
+    def rebuild_keys(self, batches: Iterable[dict[uuid.UUID, Iterable[str]]], version: str) -> int:
+        """Replace every stored key by those of `batches`, and remember `version`: one
+        transaction, so a lookup meanwhile (or after a crash) reads the old keys whole."""
+        records = 0
+        with self.engine.begin() as c:
+            c.execute(delete(blocking_keys))
+            for keys in batches:
+                rows = [{"key": k, "record_id": r} for r, ks in keys.items() for k in set(ks)]
+                for start in range(0, len(rows), _INSERT_ROWS):
+                    c.execute(insert(blocking_keys), rows[start : start + _INSERT_ROWS])
+                records += len(keys)
+            write_setting(c, KEYS_VERSION, version)
+        return records
+
+
+def _case(record: dict[str, Any]) -> tuple[Any, Any]:
+    case = record.get("case_id")
+    return (record.get("source"), case) if case else (None, record["id"])

@@ -1,0 +1,73 @@
+"""Blocking keys and models that outlive the code that wrote them.
+
+The store remembers the version of its blocking keys (`matching.keys_version`). When the
+code's version differs (a new release changed normalisers, spelling tables or key kinds),
+the keys are rebuilt, streamed a case at a time, before the next import looks candidates
+up: persons, pairs, suggestions and decisions stay as they are (nothing is re-linked), and
+the import summary says the keys were rebuilt. A stored model fitted for other comparisons
+is not used (see `service.registry.model_status`); the command line and `/health` say so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from matching.blocking import all_record_keys
+from matching.columns import COLUMN_FIELDS, build_columns
+from matching.keys_version import keys_version
+from models.store import Store
+from models.store.keys import KEYS_VERSION
+from service.context import ADMIN, Actor, UseCases
+
+REBUILD_KEYS = frozenset({ADMIN})
+_KEY_FIELDS = ("id", "role", *COLUMN_FIELDS)
+
+
+def keys_status(store: Store) -> dict[str, Any]:
+    """The version of the stored keys, the code's, and whether they agree."""
+    stored = store.setting(KEYS_VERSION)
+    current = stored == keys_version() or (stored is None and store.count_records() == 0)
+    return {"stored": stored, "code": keys_version(), "current": current}
+
+
+def rebuild_keys(store: Store, on_records: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Compute every stored record's keys again with this code, in one transaction."""
+    before = store.setting(KEYS_VERSION)
+
+    def batches() -> Iterator[dict[Any, list[str]]]:
+        for records in store.iter_records_by_case(_KEY_FIELDS):
+            keys = all_record_keys(build_columns(records))
+            if on_records:
+                on_records(len(records))
+            yield {r["id"]: k for r, k in zip(records, keys, strict=True)}
+
+    count = store.rebuild_keys(batches(), keys_version())
+    return {"from": before, "to": keys_version(), "records": count}
+
+
+def ensure_current_keys(store: Store) -> dict[str, Any] | None:
+    """Rebuild the stored keys when this code would write others; None when they are
+    current. An empty store just takes the code's version."""
+    stored = store.setting(KEYS_VERSION)
+    if stored == keys_version():
+        return None
+    if store.count_records() == 0:
+        store.set_setting(KEYS_VERSION, keys_version())
+        return None
+    return rebuild_keys(store)
+
+
+class Keys(UseCases):
+    def rebuild_keys(
+        self, actor: Actor, on_records: Callable[[int], None] | None = None
+    ) -> dict[str, Any]:
+        """`nrm keys rebuild`: every stored key again, whatever their version."""
+        actor.require(REBUILD_KEYS)
+        summary = rebuild_keys(self.store, on_records)
+        self.audit(actor, "rebuild_keys", None, (), **summary)
+        return summary
+
+    def keys_status(self, actor: Actor) -> dict[str, Any]:
+        actor.require(REBUILD_KEYS)
+        return keys_status(self.store)

@@ -1,0 +1,148 @@
+"""Stored blocking keys and models that a new version of the code no longer writes."""
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from fixtures.dataset import generate, write_dataset
+from matching import keys_version as versions
+from matching.blocking import all_record_keys
+from matching.columns import COLUMN_FIELDS, build_columns
+from models.store import Store
+from models.store.keys import KEYS_VERSION
+from models.tables import blocking_keys, match_models, person_records
+from service import Actor, Service
+from service.registry import active_model, model_status
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two imports of a small generated population: the first 300 rows, then the rest."""
+    out = tmp_path_factory.mktemp("keys")
+    write_dataset(generate(120, seed=5), out)
+    lines = (out / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = out / "first.csv", out / "second.csv"
+    first.write_text("".join(lines[:301]), encoding="utf-8")
+    second.write_text(lines[0] + "".join(lines[301:]), encoding="utf-8")
+    return first, second
+
+
+def _stored_keys(store: Store) -> dict[str, set[str]]:
+    keys: dict[str, set[str]] = defaultdict(set)
+    with store.engine.connect() as c:
+        for key, record in c.execute(select(blocking_keys.c.key, blocking_keys.c.record_id)):
+            keys[str(record)].add(key)
+    return dict(keys)
+
+
+def _fresh_keys(store: Store) -> dict[str, set[str]]:
+    """The keys this code gives every stored record, computed from scratch."""
+    with store.engine.connect() as c:
+        rows = [
+            dict(r._mapping)
+            for r in c.execute(
+                select(*(person_records.c[f] for f in ("id", "role", *COLUMN_FIELDS)))
+            )
+        ]
+    keys = all_record_keys(build_columns(rows))
+    return {str(r["id"]): set(k) for r, k in zip(rows, keys, strict=True) if k}
+
+
+def _age_keys(store: Store) -> None:
+    """What an older code would have left: another version and keys it no longer writes."""
+    with store.engine.begin() as c:
+        c.execute(delete(blocking_keys))
+        ids = [r for (r,) in c.execute(select(person_records.c.id))]
+        c.execute(insert(blocking_keys), [{"key": "old:key", "record_id": i} for i in ids])
+    store.set_setting(KEYS_VERSION, "keys-0-older")
+
+
+def _persons(store: Store) -> dict[str, str]:
+    with store.engine.connect() as c:
+        rows = c.execute(select(person_records.c.id, person_records.c.entity_id))
+        return {str(i): str(e) for i, e in rows}
+
+
+def test_an_import_into_an_empty_store_records_the_codes_key_version(store, files):
+    service = Service(store)
+    service.import_file(files[0])
+    assert store.setting(KEYS_VERSION) == versions.keys_version()
+    assert service.health()["blocking_keys_current"] is True
+
+
+def test_keys_of_another_version_are_rebuilt_by_the_next_import(store, files):
+    service = Service(store)
+    service.import_file(files[0])
+    _age_keys(store)
+    assert service.health()["blocking_keys_current"] is False
+
+    report = service.import_file(files[1])
+
+    assert report.linked["keys_rebuilt"]["from"] == "keys-0-older"
+    assert report.linked["keys_rebuilt"]["records"] == store.count_records()
+    assert store.setting(KEYS_VERSION) == versions.keys_version()
+    assert _stored_keys(store) == _fresh_keys(store)
+
+
+def test_rebuilding_keys_changes_no_person_and_loses_no_decision(store, files):
+    service = Service(store)
+    service.import_file(files[0])
+    before = _persons(store)
+    decisions = store.counts()["decisions"]
+    _age_keys(store)
+
+    summary = service.rebuild_keys(Actor.operator("nrm keys rebuild"))
+
+    assert summary["records"] == 300
+    assert _persons(store) == before
+    assert store.counts()["decisions"] == decisions
+    assert _stored_keys(store) == _fresh_keys(store)
+    assert store.audit_rows({"action": "rebuild_keys"})[1] == 1
+
+
+def test_current_keys_are_not_rebuilt(store, files):
+    service = Service(store)
+    service.import_file(files[0])
+    report = service.import_file(files[1])
+    assert "keys_rebuilt" not in report.linked
+
+
+def test_a_rebuild_reads_whole_cases_in_each_batch(store, files):
+    Service(store).import_file(files[0], link=False)
+    fields = ("id", "source", "case_id")
+    seen: dict[tuple[str, str], int] = {}
+    for number, batch in enumerate(store.iter_records_by_case(fields, batch=7)):
+        for record in batch:
+            if record["case_id"]:
+                case = (record["source"], record["case_id"])
+                assert seen.setdefault(case, number) == number
+    assert sum(len(b) for b in store.iter_records_by_case(fields, batch=7)) == 300
+
+
+def test_the_key_version_follows_the_keys_the_code_gives_its_probes(monkeypatch):
+    current = versions.keys_version()
+    versions.keys_version.cache_clear()
+    monkeypatch.setattr(versions, "all_record_keys", lambda columns: [["moved"]] * len(columns))
+    try:
+        assert versions.keys_version() != current
+    finally:
+        versions.keys_version.cache_clear()
+
+
+def test_a_stored_model_fitted_for_other_comparisons_is_not_used(store, files):
+    service = Service(store)
+    service.import_file(files[0])
+    service.relink(Actor.operator("nrm relink"))
+    assert model_status(store)["fs"] == "stored"
+    with store.engine.begin() as c:
+        document = c.execute(select(match_models.c.document)).scalar_one()
+        stale = document.replace('"levels": [', '"levels": ["a level of an older code", ', 1)
+        c.execute(update(match_models).values(document=stale))
+
+    assert model_status(store)["fs"] == "stale"
+    assert service.health()["models"]["fs"] == "stale"
+    assert active_model(store).version == "mali-fs-prior"
+    report = service.import_file(files[1])
+    assert report.linked["records"] > 0
