@@ -41,7 +41,7 @@ is formed by batch linking, not yet by incremental matching.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,9 +232,14 @@ def _case_keys(columns: Columns, row: int) -> list[str]:
 
 def all_record_keys(columns: Columns) -> list[list[str]]:
     """Keys of every record, computed once per distinct combination of coded values."""
+    return list(iter_record_keys(columns))
+
+
+def iter_record_keys(columns: Columns) -> Iterator[list[str]]:
+    """The keys of each record in row order, one at a time (a million records' keys
+    need never be held at once)."""
     own: dict[tuple[int, ...], list[str]] = {}
     of_case: dict[tuple[int, ...], list[str]] = {}
-    out: list[list[str]] = []
     middle = (columns.birth_earliest.astype(np.int64) + columns.birth_latest) // 2
     context, _ = case_contexts(columns)
     for row in range(len(columns)):
@@ -262,8 +267,7 @@ def all_record_keys(columns: Columns) -> list[list[str]]:
         more = of_case.get(case_signature)
         if more is None:
             more = of_case[case_signature] = _case_keys(columns, row)
-        out.append(keys + more)
-    return out
+        yield keys + more
 
 
 def _string_kind_keys(keys: list[list[str]]) -> list[KindKeys]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from matching.blocking import all_record_keys, block_cap
+from matching.blocking import all_record_keys, block_cap, iter_record_keys
 from matching.cluster import SETTLED, ClusterResult, members
 from matching.columns import COLUMN_FIELDS, build_columns
 from matching.guards import Traits
@@ -25,7 +25,6 @@ from matching.model import FSModel
 from matching.pipeline import cluster_scored, link, match_new, row_pairs
 from matching.scoring import Scores
 from models.store import Store
-from models.store.keys import KEYS_VERSION
 from models.store.linking import LinkTx
 from service.context import ADMIN, Actor, UseCases
 from service.keys import ensure_current_keys
@@ -39,10 +38,6 @@ MATCH_FIELDS = ("id", "entity_id", "record_id", "case_type", "role", *COLUMN_FIE
 """The stored fields incremental matching reads: what `build_columns` codes
 (`COLUMN_FIELDS`, ids and roles), what a suggestion row copies (`suggestion_row`)
 and the entity (a test keeps this list honest)."""
-
-
-def _as_dicts(records: Sequence[Any]) -> list[dict[str, Any]]:
-    return [r.model_dump() for r in records]
 
 
 class _Clock:
@@ -307,15 +302,31 @@ def review_unmerged(
     return bands
 
 
+SUGGESTION_FIELDS = ("case_type", "source", "birth_latest", "registered_on")
+"""What a suggestion row reads of its two records (`service.scoring.suggestion_row`)."""
+
+
 def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
-    """Link the whole stored population again (batch), refit the model, keep entity ids."""
-    records = sorted(store.iter_records(), key=lambda r: (r.source, r.record_id))
-    dicts = _as_dicts(records)
+    """Link the whole stored population again (batch), refit the model, keep entity ids.
+
+    The records stream from the store into the matching columns as `nrm link` reads a
+    file; of each record only its entity and the fields a suggestion reads stay in
+    memory beside the columns. The keys are rebuilt as one streamed transaction.
+    """
+    previous: dict[uuid.UUID, uuid.UUID | None] = {}
+    brief: dict[uuid.UUID, dict[str, Any]] = {}
+
+    def stream() -> Iterator[dict[str, Any]]:
+        for row in store.iter_link_rows(MATCH_FIELDS):
+            previous[row["id"]] = row["entity_id"]
+            brief[row["id"]] = {f: row.get(f) for f in SUGGESTION_FIELDS}
+            yield row
+
     confirmed, rejected = store.review_constraints()
     model = active_model(store)
     learned = active_learned(store)
     result = link(
-        dicts,
+        stream(),
         model,
         household=household,
         must_link=confirmed,
@@ -324,43 +335,49 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         keep="review",
     )
     store.save_model(result.model.version, result.model.to_json())
-    keys = all_record_keys(result.columns)
-    with store.linking() as tx:
-        tx.replace_blocking_keys({r.id: k for r, k in zip(records, keys, strict=True)})
-    store.set_setting(KEYS_VERSION, keys_version())
+    ids = result.columns.ids
+    store.rebuild_keys(_keys_in_batches(ids, iter_record_keys(result.columns)), keys_version())
     store.clear_pairs()
     bands = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
     version = model_version(result.model, learned)
     pairs = _pair_rows(result.columns, result.a, result.b, result.scores, bands, version)
     with store.linking() as tx:
         tx.save_pairs(pairs)
-    suggested = store.sync_suggestions(
-        suggestion_rows(pairs, {d["id"]: d for d in dicts}), scope=None
-    )
-    previous = {r.id: r.entity_id for r in records}
+    suggested = store.sync_suggestions(suggestion_rows(pairs, brief), scope=None)
     assignment: dict[uuid.UUID, uuid.UUID] = {}
-    groups = [
-        [result.columns.ids[r] for r in rows] for rows in members(result.clusters.labels).values()
-    ]
+    groups = [[ids[r] for r in rows] for rows in members(result.clusters.labels).values()]
     used: set[uuid.UUID] = set()
-    for ids in sorted(groups, key=len, reverse=True):
-        known = Counter(previous[i] for i in ids if previous.get(i) and previous[i] not in used)
-        entity = known.most_common(1)[0][0] if known else stable_entity_id(str(i) for i in ids)
+    for group in sorted(groups, key=len, reverse=True):
+        known = Counter(previous[i] for i in group if previous.get(i) and previous[i] not in used)
+        entity = known.most_common(1)[0][0] if known else stable_entity_id(str(i) for i in group)
         used.add(entity)
-        for i in ids:
+        for i in group:
             assignment[i] = entity
     with store.linking() as tx:
         tx.assign_entities(assignment)
     counts = Counter(bands.tolist())
     return {
         "mode": "batch",
-        "records": len(records),
+        "records": len(ids),
         "pairs": result.blocking.pairs,
         "match": counts.get("match", 0),
         "review": counts.get("review", 0),
         "suggestions": suggested.new,
         "entities": len(groups),
     }
+
+
+def _keys_in_batches(
+    ids: Sequence[uuid.UUID], keys: Iterator[list[str]], size: int = 50_000
+) -> Iterator[dict[uuid.UUID, list[str]]]:
+    batch: dict[uuid.UUID, list[str]] = {}
+    for record_id, record_keys in zip(ids, keys, strict=True):
+        batch[record_id] = record_keys
+        if len(batch) >= size:
+            yield batch
+            batch = {}
+    if batch:
+        yield batch
 
 
 class Linking(UseCases):

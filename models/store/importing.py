@@ -32,6 +32,7 @@ from sqlalchemy import (
     text,
 )
 
+from models.store.bulk import write_rows
 from models.tables import VALUE_NAMES, cases, imports, organisations, record_value_columns
 
 STAGING = "import_staging"
@@ -108,7 +109,6 @@ class ImportWriter:
         self.relation_rows = 0
         self.cases: dict[tuple[str, str], str | None] = {}
         self.sources: set[str] = set()
-        self._postgres = connection.dialect.name == "postgresql"
         self._records, self._relations = _staging_tables()
         for table in (self._records, self._relations):
             connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
@@ -139,26 +139,8 @@ class ImportWriter:
         self.relation_rows += len(rows)
 
     def _write(self, table: Table, columns: list[str], rows: list[Any]) -> None:
-        if not rows:
-            return
-        raw = self.connection.connection.dbapi_connection
-        assert raw is not None
-        if self._postgres:
-            with (
-                raw.cursor() as cursor,
-                cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join("?" for _ in columns)
-        cursor = raw.cursor()
-        try:
-            cursor.executemany(
-                f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows
-            )
-        finally:
-            cursor.close()
+        if rows:
+            write_rows(self.connection, table.name, columns, rows)
 
     def finish(self) -> ImportCounts:
         """Merge staged rows into the stored population and record the import."""

@@ -1,4 +1,5 @@
-"""Settings the store keeps about itself, and rebuilding every stored blocking key."""
+"""Settings the store keeps about itself, reading every record's matching fields as a
+stream, and rebuilding every stored blocking key."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from models.store.bulk import write_rows
 from models.tables import blocking_keys, person_records, settings
 
 KEYS_VERSION = "blocking_keys_version"
-_INSERT_ROWS = 20_000
 
 
 def read_setting(c: Connection, name: str) -> str | None:
@@ -41,6 +42,17 @@ class KeysStore:
         with self.engine.begin() as c:
             write_setting(c, name, value)
 
+    def iter_link_rows(self, fields: Sequence[str], batch: int = 20_000) -> Iterator[dict]:
+        """Every record's `fields` as a dict, by (source, record_id), streamed: what a
+        relink reads (no record object, no field it does not need)."""
+        query = select(*(person_records.c[f] for f in fields)).order_by(
+            person_records.c.source, person_records.c.record_id
+        )
+        with self.engine.connect() as c:
+            rows = c.execution_options(stream_results=True, yield_per=batch).execute(query)
+            for row in rows:
+                yield dict(row._mapping)
+
     def iter_records_by_case(
         self, fields: Sequence[str], batch: int = 20_000
     ) -> Iterator[list[dict[str, Any]]]:
@@ -68,9 +80,8 @@ class KeysStore:
         with self.engine.begin() as c:
             c.execute(delete(blocking_keys))
             for keys in batches:
-                rows = [{"key": k, "record_id": r} for r, ks in keys.items() for k in set(ks)]
-                for start in range(0, len(rows), _INSERT_ROWS):
-                    c.execute(insert(blocking_keys), rows[start : start + _INSERT_ROWS])
+                rows = ((k, r) for r, ks in keys.items() for k in set(ks))
+                write_rows(c, blocking_keys.name, ("key", "record_id"), rows)
                 records += len(keys)
             write_setting(c, KEYS_VERSION, version)
         return records
