@@ -33,6 +33,12 @@ from service.registry import active_learned, active_model, model_version, rescor
 from service.scoring import reasons_of, suggestion_rows
 
 FULL_RELINK_SHARE = 0.5
+"""An import of at least this share of the population is linked with the whole of it."""
+REFIT_GROWTH = 2.0
+"""The population grown this many times since the model was fitted: the import links the
+whole population again, refitting the model (a model fitted on the first few hundred
+records is too rough for the thousands after them). Doubling makes the full relinks rare
+as the registry grows: their cost, spread over the imports, stays that of linking once."""
 RELINK = frozenset({ADMIN})
 MATCH_FIELDS = ("id", "entity_id", "record_id", "case_type", "role", *COLUMN_FIELDS)
 """The stored fields incremental matching reads: what `build_columns` codes
@@ -78,7 +84,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
             return {**empty, **({"keys_rebuilt": rebuilt} if rebuilt else {})}
         population = tx.estimated_record_count()
         clock("new_records")
-        relink = len(new) >= FULL_RELINK_SHARE * population
+        relink = len(new) >= FULL_RELINK_SHARE * population or _outgrown(model, population)
         candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
         if not relink:
             ids = [r["id"] for r in [*new, *candidates]]
@@ -130,6 +136,11 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         **({"keys_rebuilt": rebuilt} if rebuilt else {}),
         "timings_ms": clock.steps,
     }
+
+
+def _outgrown(model: FSModel, population: int) -> bool:
+    fitted_on = model.notes.get("records")
+    return isinstance(fitted_on, int) and population >= REFIT_GROWTH * fitted_on
 
 
 def _store_keys_and_find_candidates(

@@ -146,3 +146,39 @@ def test_a_stored_model_fitted_for_other_comparisons_is_not_used(store, files):
     assert active_model(store).version == "mali-fs-prior"
     report = service.import_file(files[1])
     assert report.linked["records"] > 0
+
+
+def _slices(source: Path, out: Path, *bounds: tuple[int, int]) -> list[Path]:
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    paths = []
+    for number, (first, last) in enumerate(bounds):
+        path = out / f"slice-{number}.csv"
+        path.write_text(lines[0] + "".join(lines[first : last + 1]), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_an_import_that_doubles_the_population_since_the_fit_refits_the_model(
+    store, files, tmp_path
+):
+    service = Service(store)
+    first, second, third = _slices(files[0], tmp_path, (1, 100), (101, 160), (161, 220))
+    service.import_file(first)
+    assert active_model(store).notes["records"] == 100
+    assert service.import_file(second).linked["mode"] == "incremental"
+
+    report = service.import_file(third)
+
+    assert report.linked["mode"] == "batch"
+    assert active_model(store).notes["records"] == 220
+
+
+def test_an_import_below_the_refit_growth_links_incrementally(store, files, tmp_path):
+    service = Service(store)
+    first, second = _slices(files[0], tmp_path, (1, 200), (201, 260))
+    service.import_file(first)
+
+    report = service.import_file(second)
+
+    assert report.linked["mode"] == "incremental"
+    assert active_model(store).notes["records"] == 200

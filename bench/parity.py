@@ -1,0 +1,198 @@
+"""Files arriving over time against one batch: the persons after split imports compared
+with those of `nrm link` over the same records, on SQLite and PostgreSQL.
+
+Run: `python -m bench.parity [--households 6000] [--seed 2026] [--profile default]
+[--db sqlite,postgresql]`. The generated set is split by whole cases (a case never
+straddles two files, as an organisation's monthly file holds whole cases) into:
+two files (60% then 40%), ten files of a tenth, and one file of all but 20 records
+followed by 20 imports of one record each. Each split is imported file after file into
+a fresh store, as `nrm import` does. Reported per split and database: pairwise F1 of the
+persons against the batch's (1.0: the same persons), precision / recall / F1 of each
+against the truth, the largest person, records left without a person, and seconds.
+Writes `bench/results/parity.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import contingency
+from bench.common import generated_set, save, scratch_postgres_database
+from fixtures.names import NAMING_GROUPS
+from models.store import Store
+from service import Service
+from service.linkfile import link_file
+
+SPLITS = ("halves_60_40", "tenths", "singles_20")
+
+
+def split_by_case(records: Path, out: Path, shares: list[float], seed: int) -> list[Path]:
+    """Files of whole cases, about `shares` of the cases each, in that order."""
+    with records.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    cases = sorted({(r["source"], r["case_id"] or r["record_id"]) for r in rows})
+    random.Random(seed).shuffle(cases)
+    part_of: dict[tuple[str, str], int] = {}
+    start = 0
+    for number, share in enumerate(shares):
+        end = len(cases) if number == len(shares) - 1 else start + round(share * len(cases))
+        part_of.update({case: number for case in cases[start:end]})
+        start = end
+    paths = [out / f"part-{number:02d}.csv" for number in range(len(shares))]
+    handles = [path.open("w", encoding="utf-8", newline="") for path in paths]
+    writers = [csv.DictWriter(h, header) for h in handles]
+    for writer in writers:
+        writer.writeheader()
+    for row in rows:
+        writers[part_of[(row["source"], row["case_id"] or row["record_id"])]].writerow(row)
+    for handle in handles:
+        handle.close()
+    return paths
+
+
+def singles(records: Path, out: Path, count: int, seed: int) -> list[Path]:
+    """All records but `count` chosen ones in one file, then one file per chosen record."""
+    with records.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    chosen = set(random.Random(seed).sample(range(len(rows)), count))
+    paths = [out / "bulk.csv", *(out / f"single-{k:02d}.csv" for k in range(count))]
+    groups = [[r for k, r in enumerate(rows) if k not in chosen]]
+    groups += [[rows[k]] for k in sorted(chosen)]
+    for path, group in zip(paths, groups, strict=True):
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, header)
+            writer.writeheader()
+            writer.writerows(group)
+    return paths
+
+
+def _files(split: str, records: Path, out: Path, seed: int) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    if split == "halves_60_40":
+        return split_by_case(records, out, [0.6, 0.4], seed)
+    if split == "tenths":
+        return split_by_case(records, out, [0.1] * 10, seed)
+    return singles(records, out, 20, seed)
+
+
+def _import_all(store: Store, files: list[Path]) -> tuple[dict[str, str], float]:
+    service = Service(store)
+    started = time.perf_counter()
+    for path in files:
+        report = service.import_file(path)
+        if not report.ok:
+            raise RuntimeError(f"{path}: {report.errors[:3]}")
+    seconds = time.perf_counter() - started
+    persons = {r.record_id: str(r.entity_id) for r in store.iter_records()}
+    return persons, seconds
+
+
+def _measure(
+    persons: dict[str, str], batch: dict[str, str], ids: list[str], truth: contingency.Truth
+) -> dict[str, Any]:
+    ours = contingency.labels_in_order(persons, ids)
+    theirs = contingency.labels_in_order(batch, ids)
+    against_truth = contingency.Table.of(ours, truth.person)
+    return {
+        "against_batch": contingency.Table.of(ours, theirs).pairwise(),
+        "against_truth": against_truth.pairwise(),
+        "largest": against_truth.largest(),
+        "without_person": sum(1 for e in persons.values() if e in ("None", "")),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.parity")
+    parser.add_argument("--households", type=int, default=6000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--profile", default="default")
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--splits", default=",".join(SPLITS))
+    args = parser.parse_args()
+    data = generated_set(args.households, args.seed, args.profile)
+    records = data / "records.csv"
+    results: dict[str, Any] = {"households": args.households, "profile": args.profile}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        started = time.perf_counter()
+        link_file(records, folder / "batch.csv", progress=False)
+        batch_seconds = time.perf_counter() - started
+        with (folder / "batch.csv").open(encoding="utf-8", newline="") as handle:
+            batch = {r["record_id"]: r["entity_id"] for r in csv.DictReader(handle)}
+        ids = sorted(batch)
+        truth = contingency.read_truth(data / "truth.csv", ids, NAMING_GROUPS)
+        batch_table = contingency.Table.of(contingency.labels_in_order(batch, ids), truth.person)
+        results["records"] = len(ids)
+        results["batch"] = {
+            "against_truth": batch_table.pairwise(),
+            "largest": batch_table.largest(),
+            "seconds": round(batch_seconds, 1),
+        }
+        rows = []
+        for split in args.splits.split(","):
+            files = _files(split, records, folder / split, args.seed)
+            for db in args.db.split(","):
+                if db == "sqlite":
+                    store = Store.open(str(folder / f"{split}.db"))
+                    persons, seconds = _import_all(store, files)
+                    store.close()
+                else:
+                    with scratch_postgres_database() as url:
+                        store = Store.open(url)
+                        persons, seconds = _import_all(store, files)
+                        store.close()
+                row = {
+                    "split": split,
+                    "files": len(files),
+                    "database": db,
+                    **_measure(persons, batch, ids, truth),
+                    "seconds": round(seconds, 1),
+                }
+                rows.append(row)
+                print(_line(row), flush=True)
+        results["splits"] = rows
+    save("parity" if args.profile == "default" else f"parity-{args.profile}", results)
+    print(_table(results))
+
+
+def _line(row: dict[str, Any]) -> str:
+    return (
+        f"{row['split']} ({row['files']} files, {row['database']}): F1 vs batch "
+        f"{row['against_batch']['f1']}, vs truth {row['against_truth']['f1']}, "
+        f"{row['seconds']} s"
+    )
+
+
+def _table(results: dict[str, Any]) -> str:
+    batch = results["batch"]["against_truth"]
+    lines = [
+        f"{results['records']:,} records ({results['profile']}); batch `nrm link`: "
+        f"P {batch['precision']} R {batch['recall']} F1 {batch['f1']}",
+        "",
+        "| split | files | database | F1 vs batch | P | R | F1 (truth) | largest | "
+        "without a person | seconds |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results["splits"]:
+        truth = row["against_truth"]
+        lines.append(
+            f"| {row['split']} | {row['files']} | {row['database']} | "
+            f"{row['against_batch']['f1']} | {truth['precision']} | {truth['recall']} | "
+            f"{truth['f1']} | {row['largest']['predicted']} | {row['without_person']} | "
+            f"{row['seconds']} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
