@@ -23,6 +23,7 @@ from service.search import Searching
 from service.tracing import Tracing
 from service.training import Training
 from service.users import FailedLogins, Users
+from service.worklist import Worklist
 
 __all__ = ["Actor", "Service", "Store"]
 
@@ -34,6 +35,7 @@ class Service(
     Linking,
     Searching,
     Queue,
+    Worklist,
     Review,
     Entities,
     Tracing,
