@@ -147,7 +147,11 @@ class Worklist(UseCases):
                 }
             )
         self.audit(
-            actor, "export_suggestions", "suggestion", [r["suggestion"] for r in rows], rows=len(rows)
+            actor,
+            "export_suggestions",
+            "suggestion",
+            [r["suggestion"] for r in rows],
+            rows=len(rows),
         )
         return Table(QUEUE_COLUMNS, rows)
 
@@ -185,6 +189,10 @@ class Worklist(UseCases):
             for e in events
         ]
         self.audit(
-            actor, "export_decisions", "decision", [r["decision_event"] for r in rows], rows=len(rows)
+            actor,
+            "export_decisions",
+            "decision",
+            [r["decision_event"] for r in rows],
+            rows=len(rows),
         )
         return Table(DECISION_COLUMNS, rows)

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 
+from api.pages.labels import WORDS
 from api.pages.review import queue_filters
 from api.pages.web import PageRoute, page_actor, translate
 from i18n import N_
@@ -53,9 +54,17 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cell(value: Any) -> Any:
+WORDED = frozenset({"status", "decision", "effect"})
+
+
+def _cell(column: str, value: Any, _: Callable[[str], str]) -> Any:
+    """A value as a reader of the sheet reads it: words in their language, never a formula."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if column in WORDED and value in WORDS:
+        return _(WORDS[value])
     return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
@@ -65,7 +74,7 @@ def table_csv(table: Table, _: Callable[[str], str]) -> bytes:
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_(HEADERS[c]) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_cell(row.get(c)) for c in table.columns])
+        writer.writerow([_cell(c, row.get(c), _) for c in table.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -74,7 +83,7 @@ def table_xlsx(table: Table, _: Callable[[str], str], title: str) -> bytes:
     sheet = book.create_sheet(title[:31])
     sheet.append([_(HEADERS[c]) for c in table.columns])
     for row in table.rows:
-        sheet.append([_cell(row.get(c)) for c in table.columns])
+        sheet.append([_cell(c, row.get(c), _) for c in table.columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -91,8 +91,11 @@ async def revert(request: Request, entity_id: UUID) -> Response:
             _("The decision was not reverted: {reason}").format(reason=refused.detail),
         )
     record = service.get_record(actor, UUID(decided.decision["record_a"]))
-    target = record.get("entity_id") if record else None
-    return redirect(f"/persons/{target or entity_id}?done=revert")
+    if record and record.get("entity_id"):
+        return redirect(f"/persons/{record['entity_id']}?done=revert")
+    if decided.suggestion:  # the records are no person's now: the pair is open again
+        return redirect(f"/review/{decided.suggestion['id']}?done=revert")
+    return redirect("/?done=revert")
 
 
 @router.get("/persons/{entity_id}/family")
