@@ -35,6 +35,15 @@ def _names(view: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _title(view: dict[str, Any]) -> str:
+    """The person's name as most of their records write it."""
+    fields = view["consolidated"]
+    if "full_name" in fields:
+        return fields["full_name"]["value"]
+    parts = (fields.get(f, {}).get("value") for f in ("given_names", "family_name"))
+    return " ".join(p for p in parts if p)
+
+
 def person_page(
     request: Request, entity_id: UUID, status_code: int = 200, problem: str | None = None
 ) -> Response:
@@ -47,6 +56,7 @@ def person_page(
         status_code,
         user=actor.user,
         person=view,
+        title=_title(view),
         names=_names(view),
         may_revert=actor.user.role in REVERT,
         may_family=actor.user.role in READ_RELATIVES,
@@ -101,14 +111,14 @@ async def revert(request: Request, entity_id: UUID) -> Response:
 @router.get("/persons/{entity_id}/family")
 def family(request: Request, entity_id: UUID) -> Response:
     actor = page_actor(request)
-    relatives = _service(request).relatives_of_entity(
-        actor, entity_id, top=FAMILY_TOP, lang=actor.lang
-    )
+    service = _service(request)
+    relatives = service.relatives_of_entity(actor, entity_id, top=FAMILY_TOP, lang=actor.lang)
     return render(
         request,
         "family.html",
         user=actor.user,
         entity_id=str(entity_id),
+        person=_title(service.entity(actor, entity_id)),
         relatives=relatives,
     )
 
@@ -116,9 +126,15 @@ def family(request: Request, entity_id: UUID) -> Response:
 @router.get("/persons/{entity_id}/assessment")
 def assessment(request: Request, entity_id: UUID) -> Response:
     actor = page_actor(request)
-    found = _service(request).assessment_of_entity(actor, entity_id, lang=actor.lang)
+    service = _service(request)
+    found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
     return render(
-        request, "assessment.html", user=actor.user, entity_id=str(entity_id), assessment=found
+        request,
+        "assessment.html",
+        user=actor.user,
+        entity_id=str(entity_id),
+        person=_title(service.entity(actor, entity_id)),
+        assessment=found,
     )
 
 
