@@ -1,7 +1,7 @@
 """A reviewer in a real browser (Debian's headless Chromium driven by Selenium), in French:
 sign-in, the queue, a decision with the keyboard, a stale page in a second tab, and the
-revert of a merge on the person view; then the four-eyes queue, the family sheet and the
-assessment as a caseworker, a phone-sized page and English.
+revert of a merge on the person view; then the four-eyes queue, the family sheet (printed)
+and the assessment as a caseworker, a phone-sized page, English and the offline `/docs`.
 
 The app runs with uvicorn on a free port against a temporary SQLite store loaded with the
 demo set (`make demo`). Each page is photographed: into a temporary folder, or into
@@ -14,6 +14,7 @@ Without chromium and chromedriver the walk is skipped, unless `NRM_REQUIRE_BROWS
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
@@ -192,7 +193,9 @@ def test_a_reviewer_walks_the_queue_in_french(site, chrome, shots: Path) -> None
     driver.save_screenshot(str(shots / "09-four-eyes.png"))
 
 
-def test_a_caseworker_reads_the_family_and_the_assessment(site, chrome, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
+    site, chrome, shots: Path
+) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 
     base, tokens = site
@@ -205,6 +208,11 @@ def test_a_caseworker_reads_the_family_and_the_assessment(site, chrome, shots: P
     driver.get(f"{person}/family")
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Fiche familiale : ")
     driver.save_screenshot(str(shots / "11-family.png"))
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not driver.find_element(By.CSS_SELECTOR, "header.top").is_displayed()
+    assert driver.find_element(By.CSS_SELECTOR, "table.family").is_displayed()
+    assert base64.b64decode(driver.print_page()).startswith(b"%PDF")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     driver.get(f"{person}/assessment")
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation du retour")
     driver.save_screenshot(str(shots / "12-assessment.png"))
