@@ -22,6 +22,7 @@ from service.review import DECIDE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE = 50
+MAX_SKIP = 1_000
 QUEUES = {
     "pending": SuggestionStatus.PENDING.value,
     "second": SuggestionStatus.AWAITING_SECOND.value,
@@ -72,10 +73,12 @@ def second_queue(request: Request, minor: str | None = None, page: int = 0) -> R
 @router.get("/review/next")
 def next_suggestion(request: Request, done: str | None = None, skip: int = 0) -> Response:
     actor = page_actor(request)
+    skip = min(max(skip, 0), MAX_SKIP)
     items, _ = _service(request).named_queue(actor, queue_filters("pending", None), 1, skip)
     if not items:
         return redirect("/review?empty=1" + (f"&done={done}" if done else ""))
-    return redirect(f"/review/{items[0]['id']}" + (f"?done={done}" if done else ""))
+    query = f"?skip={skip}" + (f"&done={done}" if done else "")
+    return redirect(f"/review/{items[0]['id']}{query}")
 
 
 def others_of(service: Service, actor: Actor, detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -115,7 +118,14 @@ def suggestion_page(
         may_decide=actor.user.role in DECIDE,
         problem=problem,
         done=request.query_params.get("done"),
+        skip=_skipped(request) + 1,
     )
+
+
+def _skipped(request: Request) -> int:
+    """How many suggestions the reader skipped to reach this one (`s` skips one more)."""
+    given = request.query_params.get("skip", "0")
+    return min(int(given), MAX_SKIP) if given.isdigit() else 0
 
 
 @router.get("/review/{suggestion_id}")

@@ -239,3 +239,19 @@ def test_the_api_documentation_loads_nothing_from_elsewhere(pages: Pages) -> Non
     assert "cdn" not in docs.lower() and "/static/swagger/swagger-ui-bundle.js" in docs
     assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/swagger/swagger-ui.css").status_code == 200
+
+
+def test_skipping_walks_the_queue_one_suggestion_further_each_time(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    seen = []
+    page = client.get("/review/next")
+    for _ in range(3):
+        seen.append(str(page.url).split("?")[0].rsplit("/", 1)[1])
+        page = client.get(re.search(r'href="(/review/next\?skip=\d+)"', page.text).group(1))
+    assert sorted(seen) == sorted(str(s) for s in pages.world.suggestions.values())
+    assert "Aucune suggestion n'attend dans cette file." in page.text
+
+
+def test_an_unknown_person_is_a_page_saying_so(pages: Pages) -> None:
+    page = pages.browser("reviewer").get("/persons/00000000-0000-4000-8000-000000000000")
+    assert page.status_code == 404 and "Introuvable" in page.text
