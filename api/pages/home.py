@@ -66,7 +66,7 @@ async def signin(request: Request) -> Response:
     request.cookies[SESSION_COOKIE] = token
     service.login(page_actor(request))
     response = redirect(target)
-    set_cookie(response, SESSION_COOKIE, token)
+    set_cookie(request, response, SESSION_COOKIE, token)
     response.delete_cookie(PRESESSION_COOKIE, path="/")
     return response
 
@@ -86,5 +86,5 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     """Remember the reader's language (a preference, not a change of data)."""
     response = redirect(local_path(next))
     if code in LANGUAGES:
-        set_cookie(response, LANG_COOKIE, code, max_age=YEAR)
+        set_cookie(request, response, LANG_COOKIE, code, max_age=YEAR)
     return response

@@ -154,13 +154,22 @@ def render(
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     if fresh:  # a pre-session, so that the sign-in form has a CSRF token to carry
-        set_cookie(response, PRESESSION_COOKIE, fresh)
+        set_cookie(request, response, PRESESSION_COOKIE, fresh)
     return response
 
 
-def set_cookie(response: Response, name: str, value: str, max_age: int | None = None) -> None:
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None = None
+) -> None:
+    """HttpOnly, SameSite=Strict, and Secure whenever the page came over HTTPS."""
     response.set_cookie(
-        name, value, max_age=max_age, httponly=True, samesite="strict", path="/", secure=False
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=request.url.scheme == "https",
     )
 
 

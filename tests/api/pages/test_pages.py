@@ -255,3 +255,9 @@ def test_skipping_walks_the_queue_one_suggestion_further_each_time(pages: Pages)
 def test_an_unknown_person_is_a_page_saying_so(pages: Pages) -> None:
     page = pages.browser("reviewer").get("/persons/00000000-0000-4000-8000-000000000000")
     assert page.status_code == 404 and "Introuvable" in page.text
+
+
+def test_the_session_cookie_is_secure_over_https(pages: Pages) -> None:
+    client = TestClient(pages.world.client.app, base_url="https://nrm.example")
+    token = pages.world.headers("reviewer")["Authorization"].removeprefix("Bearer ")
+    assert "Secure" in sign_in(client, token).headers["set-cookie"]
