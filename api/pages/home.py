@@ -25,6 +25,7 @@ from service import Service
 from service.queue import READ_QUEUE
 from service.review import DECIDE
 from service.search import SEARCH
+from service.tracing import READ_FLAGS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -39,6 +40,7 @@ def home(request: Request) -> Response:
         may_review=user is not None and user.role in READ_QUEUE,
         may_decide=user is not None and user.role in DECIDE,
         may_search=user is not None and user.role in SEARCH,
+        may_flags=user is not None and user.role in READ_FLAGS,
     )
 
 

@@ -90,6 +90,8 @@ WORDS = {
     "sought": N_("sought"),
     "yes": N_("yes"),
     "no": N_("no"),
+    "possible_retrafficking": N_("possibly trafficked again"),
+    "sought_by_family": N_("sought by the family"),
     "identification": N_("identification"),
     "return": N_("return"),
     "reintegration": N_("reintegration"),

@@ -16,10 +16,12 @@ from service import Service
 from service.errors import Conflict
 from service.review import REVERT
 from service.search import SEARCH
-from service.tracing import ASSESS, READ_RELATIVES
+from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
+FLAGS_PAGE = 50
+FLAG_KINDS = ("possible_retrafficking", "sought_by_family")
 
 
 def _service(request: Request) -> Service:
@@ -155,4 +157,27 @@ def find(request: Request, name: str = "", birth_year: str = "") -> Response:
         name=name,
         birth_year=birth_year,
         results=results,
+    )
+
+
+@router.get("/flagged")
+def flags(request: Request, flag: str = "", page: int = 0) -> Response:
+    """Persons identified or returned more than once, and persons assisted whom a family
+    seeks: what a caseworker must see first."""
+    actor = page_actor(request)
+    actor.require(READ_FLAGS)
+    page = max(page, 0)
+    kind = flag if flag in FLAG_KINDS else None
+    found = _service(request).flags(
+        actor, flag=kind, limit=FLAGS_PAGE, offset=page * FLAGS_PAGE, lang=actor.lang
+    )
+    return render(
+        request,
+        "flags.html",
+        user=actor.user,
+        found=found,
+        flag=kind or "",
+        kinds=FLAG_KINDS,
+        page=page,
+        more=(page + 1) * FLAGS_PAGE < found["total"],
     )

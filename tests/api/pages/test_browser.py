@@ -213,9 +213,12 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     assert driver.find_element(By.CSS_SELECTOR, "table.family").is_displayed()
     assert base64.b64decode(driver.print_page()).startswith(b"%PDF")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    driver.get(f"{base}/flagged")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Signalements"
+    driver.save_screenshot(str(shots / "12-flags.png"))
     driver.get(f"{person}/assessment")
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation du retour")
-    driver.save_screenshot(str(shots / "12-assessment.png"))
+    driver.save_screenshot(str(shots / "13-assessment.png"))
 
 
 def test_the_pages_fit_a_phone_and_speak_english_on_choice(site, chrome, shots: Path) -> None:  # type: ignore[no-untyped-def]
@@ -228,10 +231,10 @@ def test_the_pages_fit_a_phone_and_speak_english_on_choice(site, chrome, shots: 
     driver.get(f"{base}/review/next")
     width = driver.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390 + 1  # no sideways scrolling on a phone
-    driver.save_screenshot(str(shots / "13-phone-suggestion.png"))
+    driver.save_screenshot(str(shots / "14-phone-suggestion.png"))
     driver.set_window_size(1100, 900)
     driver.find_element(By.ID, "lang-en").click()
     assert driver.find_element(By.TAG_NAME, "h1").text == "Same person?"
     driver.get(f"{base}/docs")
     driver.find_element(By.CSS_SELECTOR, ".swagger-ui .information-container")
-    driver.save_screenshot(str(shots / "14-docs-offline.png"))
+    driver.save_screenshot(str(shots / "15-docs-offline.png"))

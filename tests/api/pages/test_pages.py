@@ -261,3 +261,19 @@ def test_the_session_cookie_is_secure_over_https(pages: Pages) -> None:
     client = TestClient(pages.world.client.app, base_url="https://nrm.example")
     token = pages.world.headers("reviewer")["Authorization"].removeprefix("Bearer ")
     assert "Secure" in sign_in(client, token).headers["set-cookie"]
+
+
+def test_flags_are_the_caseworkers_and_tracing_officers(pages: Pages) -> None:
+    assert pages.browser("reviewer").get("/flagged").status_code == 403
+    page = pages.browser("caseworker@OIM").get("/flagged?flag=possible_retrafficking")
+    assert page.status_code == 200 and "Signalements" in page.text
+    assert 'href="/flagged"' in pages.browser("tracing_officer").get("/").text
+
+
+def test_no_page_shadows_an_api_route(pages: Pages) -> None:
+    app = pages.world.client.app
+    api = set(pages.world.client.get("/openapi.json").json()["paths"])
+    page_paths = {
+        getattr(r, "path", "") for r in app.routes if not getattr(r, "include_in_schema", True)
+    }
+    assert page_paths and not page_paths & api
