@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -192,6 +193,15 @@ def _error_page(request: Request, exc: Exception) -> Response:
                 "Open the page again and resend it."
             ),
         )
+    if isinstance(exc, RequestValidationError):  # a mistyped address or a forged parameter
+        return render(
+            request,
+            "error.html",
+            404,
+            user=session_user(request),
+            title=_("Not found"),
+            message=_("This address does not lead to a page."),
+        )
     assert isinstance(exc, UseCaseError)
     titles = {
         403: _("Not allowed"),
@@ -220,7 +230,7 @@ class PageRoute(APIRoute):
         async def page(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (SignInRequired, CsrfRefused, UseCaseError) as exc:
+            except (SignInRequired, CsrfRefused, UseCaseError, RequestValidationError) as exc:
                 return _error_page(request, exc)
 
         return page

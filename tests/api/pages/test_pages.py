@@ -277,3 +277,8 @@ def test_no_page_shadows_an_api_route(pages: Pages) -> None:
         getattr(r, "path", "") for r in app.routes if not getattr(r, "include_in_schema", True)
     }
     assert page_paths and not page_paths & api
+
+
+def test_a_mistyped_address_is_a_page_not_json(pages: Pages) -> None:
+    page = pages.browser("reviewer").get("/persons/not-a-person")
+    assert page.status_code == 404 and "Cette adresse ne mène à aucune page." in page.text
