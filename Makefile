@@ -25,6 +25,7 @@ demo: install
 run: demo
 	@echo ""
 	@echo "nrm-tracing is starting on http://$(HOST):$(PORT)"
+	@echo "  pages (sign in with a token of .demo-tokens.json): http://$(HOST):$(PORT)/"
 	@echo "  API documentation: http://$(HOST):$(PORT)/docs"
 	@echo "  health:            http://$(HOST):$(PORT)/health"
 	@echo "  a demo admin token is in .demo-token (Authorization: Bearer ...)"

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api import pages
 from api.bodylimit import BodyLimit
 from api.routes import audit, entities, health, me, records, review, search, tracing
 from api.schemas import ERROR_RESPONSES
@@ -35,11 +36,14 @@ def create_app(backend: Store | Service) -> FastAPI:
             "Mechanism for victims of trafficking. Every endpoint but /health needs a bearer "
             "token (`nrm user add`). Answers are in French unless `Accept-Language: en`."
         ),
+        docs_url=None,  # served offline by api.pages
+        redoc_url=None,
     )
     app.state.service = backend if isinstance(backend, Service) else Service(backend)
     app.include_router(health.router)
     for module in (me, records, search, review, entities, tracing, audit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    pages.mount(app)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Any) -> Any:

@@ -25,6 +25,7 @@ from service.search import Searching
 from service.tracing import Tracing
 from service.training import Training
 from service.users import FailedLogins, Users
+from service.worklist import Worklist
 
 __all__ = ["Actor", "Service", "Store"]
 
@@ -37,6 +38,7 @@ class Service(
     Keys,
     Searching,
     Queue,
+    Worklist,
     Review,
     Entities,
     Tracing,

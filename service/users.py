@@ -71,6 +71,12 @@ class Users(UseCases):
         user = actor.user
         return {"name": user.name, "role": user.role.value, "organisation": user.organisation}
 
+    def logout(self, actor: Actor) -> None:
+        """The end of a page session (the token stays valid until revoked)."""
+        actor.require(LOGIN)
+        assert actor.user is not None
+        self.audit(actor, "logout", "user", [actor.user.id])
+
     def add_user(
         self, actor: Actor, name: str, role: UserRole, organisation: str | None = None
     ) -> tuple[User, str]:

@@ -379,6 +379,12 @@ class ReviewStore:
         with self.engine.connect() as c:
             return ReviewTx(c).decision(decision_id)
 
+    def recent_decisions(self, limit: int, offset: int = 0) -> list[DecisionEvent]:
+        """Decision events (reverts included), newest first."""
+        query = select(decisions).order_by(decisions.c.seq.desc()).limit(limit).offset(offset)
+        with self.engine.connect() as c:
+            return [_event(r._mapping) for r in c.execute(query)]
+
     def review_constraints(self) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
         """Every confirmed (must-link) and rejected (cannot-link) pair, by record id."""
         with self.engine.connect() as c:

@@ -1,0 +1,122 @@
+"""The review queue and the decisions as CSV or XLSX files, with names and reasons, for a
+team that works in spreadsheets. Every cell is neutralised for spreadsheets (a name that
+starts like a formula is shown, never run)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from openpyxl import Workbook
+
+from api.pages.labels import WORDS
+from api.pages.review import queue_filters
+from api.pages.web import PageRoute, page_actor, translate
+from i18n import N_
+from models.recordfile import spreadsheet_safe
+from service import Service
+from service.worklist import Table
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+HEADERS = {
+    "suggestion": N_("Suggestion"),
+    "status": N_("Status"),
+    "probability": N_("Probability"),
+    "involves_minor": N_("Involves a minor"),
+    "tracing_request": N_("Tracing request"),
+    "organisation_a": N_("Organisation A"),
+    "record_id_a": N_("Record A"),
+    "name_a": N_("Name A"),
+    "sex_a": N_("Sex A"),
+    "birth_date_a": N_("Birth date A"),
+    "organisation_b": N_("Organisation B"),
+    "record_id_b": N_("Record B"),
+    "name_b": N_("Name B"),
+    "sex_b": N_("Sex B"),
+    "birth_date_b": N_("Birth date B"),
+    "reasons": N_("Reasons"),
+    "decision_event": N_("Decision"),
+    "created_at": N_("Date (UTC)"),
+    "decision": N_("Decision taken"),
+    "effect": N_("Effect"),
+    "reverts": N_("Reverts"),
+    "reviewer": N_("Reviewer"),
+    "role": N_("Role"),
+    "note": N_("Note"),
+}
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+WORDED = frozenset({"status", "decision", "effect"})
+
+
+def _cell(column: str, value: Any, _: Callable[[str], str]) -> Any:
+    """A value as a reader of the sheet reads it: words in their language, never a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if column in WORDED and value in WORDS:
+        return _(WORDS[value])
+    return spreadsheet_safe(value) if isinstance(value, str) else value
+
+
+def table_csv(table: Table, _: Callable[[str], str]) -> bytes:
+    """UTF-8 with a byte-order mark, `;`-separated: what Excel in a French locale opens."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_(HEADERS[c]) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([_cell(c, row.get(c), _) for c in table.columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def table_xlsx(table: Table, _: Callable[[str], str], title: str) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append([_(HEADERS[c]) for c in table.columns])
+    for row in table.rows:
+        sheet.append([_cell(c, row.get(c), _) for c in table.columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _file(request: Request, table: Table, stem: str, kind: str) -> Response:
+    _ = translate(request)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    if kind == "xlsx":
+        body, media = table_xlsx(table, _, stem), XLSX_TYPE
+    else:
+        body, media, kind = table_csv(table, _), CSV_TYPE, "csv"
+    return Response(
+        body,
+        media_type=media,
+        headers={
+            "Content-Disposition": f'attachment; filename="nrm-{stem}-{stamp}.{kind}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/exports/queue.{kind}")
+def export_queue(
+    request: Request, kind: str, queue: str = "pending", minor: str | None = None
+) -> Response:
+    actor = page_actor(request)
+    service: Service = request.app.state.service
+    return _file(request, service.export_queue(actor, queue_filters(queue, minor)), "queue", kind)
+
+
+@router.get("/exports/decisions.{kind}")
+def export_decisions(request: Request, kind: str) -> Response:
+    actor = page_actor(request)
+    service: Service = request.app.state.service
+    return _file(request, service.export_decisions(actor), "decisions", kind)

@@ -1,0 +1,92 @@
+"""The home page (links by role), signing in and out with a token, the language switch."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.pages.web import (
+    LANG_COOKIE,
+    PRESESSION_COOKIE,
+    SESSION_COOKIE,
+    YEAR,
+    PageRoute,
+    check_csrf,
+    local_path,
+    page_actor,
+    redirect,
+    render,
+    session_user,
+    set_cookie,
+    translate,
+)
+from i18n import LANGUAGES
+from service import Service
+from service.queue import READ_QUEUE
+from service.review import DECIDE
+from service.search import SEARCH
+from service.tracing import READ_FLAGS
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    user = session_user(request)
+    return render(
+        request,
+        "home.html",
+        user=user,
+        may_review=user is not None and user.role in READ_QUEUE,
+        may_decide=user is not None and user.role in DECIDE,
+        may_search=user is not None and user.role in SEARCH,
+        may_flags=user is not None and user.role in READ_FLAGS,
+    )
+
+
+@router.get("/signin")
+def signin_form(request: Request, next: str = "/") -> Response:
+    return render(request, "signin.html", next=local_path(next))
+
+
+@router.post("/signin")
+async def signin(request: Request) -> Response:
+    form = await check_csrf(request)
+    token = str(form.get("token", "")).strip()
+    target = local_path(str(form.get("next", "/")))
+    service: Service = request.app.state.service
+    user = service.authenticate(token, request.state.request_id, "/signin") if token else None
+    if user is None:
+        _ = translate(request)
+        return render(
+            request,
+            "signin.html",
+            401,
+            next=target,
+            error=_("This token is unknown or revoked."),
+        )
+    request.cookies[SESSION_COOKIE] = token
+    service.login(page_actor(request))
+    response = redirect(target)
+    set_cookie(request, response, SESSION_COOKIE, token)
+    response.delete_cookie(PRESESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/signout")
+async def signout(request: Request) -> Response:
+    await check_csrf(request)
+    service: Service = request.app.state.service
+    service.logout(page_actor(request))
+    response = redirect("/")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    """Remember the reader's language (a preference, not a change of data)."""
+    response = redirect(local_path(next))
+    if code in LANGUAGES:
+        set_cookie(request, response, LANG_COOKIE, code, max_age=YEAR)
+    return response

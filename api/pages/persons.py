@@ -1,0 +1,183 @@
+"""Person pages: the person with its records, consolidated view and history (and revert),
+the family (proposed relatives), the safe-return assessment, and a search to find a person.
+Each prints on paper (print CSS) as a sheet for the case file."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.pages.web import PageRoute, check_csrf, page_actor, redirect, render, translate
+from models.review import DecisionKind
+from service import Service
+from service.errors import Conflict
+from service.review import REVERT
+from service.search import SEARCH
+from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+FAMILY_TOP = 20
+FLAGS_PAGE = 50
+FLAG_KINDS = ("possible_retrafficking", "sought_by_family")
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def _names(view: dict[str, Any]) -> dict[str, str]:
+    return {
+        r["id"]: r.get("full_name")
+        or " ".join(p for p in (r.get("given_names"), r.get("family_name")) if p)
+        or r["record_id"]
+        for r in view["records"]
+    }
+
+
+def _title(view: dict[str, Any]) -> str:
+    """The person's name as most of their records write it."""
+    fields = view["consolidated"]
+    if "full_name" in fields:
+        return fields["full_name"]["value"]
+    parts = (fields.get(f, {}).get("value") for f in ("given_names", "family_name"))
+    return " ".join(p for p in parts if p)
+
+
+def person_page(
+    request: Request, entity_id: UUID, status_code: int = 200, problem: str | None = None
+) -> Response:
+    actor = page_actor(request)
+    assert actor.user is not None
+    view = _service(request).entity(actor, entity_id)
+    return render(
+        request,
+        "person.html",
+        status_code,
+        user=actor.user,
+        person=view,
+        title=_title(view),
+        names=_names(view),
+        may_revert=actor.user.role in REVERT,
+        may_family=actor.user.role in READ_RELATIVES,
+        may_assess=actor.user.role in ASSESS,
+        revertible={
+            d["id"]
+            for d in view["history"]
+            if not d["reverted"] and d["decision"] != DecisionKind.REVERT.value
+        },
+        problem=problem,
+        done=request.query_params.get("done"),
+    )
+
+
+@router.get("/persons/{entity_id}")
+def person(request: Request, entity_id: UUID) -> Response:
+    return person_page(request, entity_id)
+
+
+@router.post("/persons/{entity_id}/revert")
+async def revert(request: Request, entity_id: UUID) -> Response:
+    """Undo one decision of this person's history, with a reason; then the person of the
+    decision's first record, as it is now."""
+    form = await check_csrf(request)
+    actor = page_actor(request)
+    _ = translate(request)
+    reason = str(form.get("reason", "")).strip()[:2000]
+    try:
+        decision_id = UUID(str(form.get("decision", "")))
+    except ValueError:
+        return person_page(request, entity_id, 422, _("Choose a decision to revert."))
+    if not reason:
+        return person_page(request, entity_id, 422, _("Say why you revert this decision."))
+    service = _service(request)
+    try:
+        decided = service.revert(actor, decision_id, reason)
+    except Conflict as refused:
+        return person_page(
+            request,
+            entity_id,
+            409,
+            _("The decision was not reverted: {reason}").format(reason=refused.detail),
+        )
+    record = service.get_record(actor, UUID(decided.decision["record_a"]))
+    if record and record.get("entity_id"):
+        return redirect(f"/persons/{record['entity_id']}?done=revert")
+    if decided.suggestion:  # the records are no person's now: the pair is open again
+        return redirect(f"/review/{decided.suggestion['id']}?done=revert")
+    return redirect("/?done=revert")
+
+
+@router.get("/persons/{entity_id}/family")
+def family(request: Request, entity_id: UUID) -> Response:
+    actor = page_actor(request)
+    service = _service(request)
+    relatives = service.relatives_of_entity(actor, entity_id, top=FAMILY_TOP, lang=actor.lang)
+    return render(
+        request,
+        "family.html",
+        user=actor.user,
+        entity_id=str(entity_id),
+        person=_title(service.entity(actor, entity_id)),
+        relatives=relatives,
+    )
+
+
+@router.get("/persons/{entity_id}/assessment")
+def assessment(request: Request, entity_id: UUID) -> Response:
+    actor = page_actor(request)
+    service = _service(request)
+    found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
+    return render(
+        request,
+        "assessment.html",
+        user=actor.user,
+        entity_id=str(entity_id),
+        person=_title(service.entity(actor, entity_id)),
+        assessment=found,
+    )
+
+
+@router.get("/find")
+def find(request: Request, name: str = "", birth_year: str = "") -> Response:
+    """Search a person by name (as `GET /search`: minimal answers, rate-limited)."""
+    actor = page_actor(request)
+    actor.require(SEARCH)
+    results = None
+    name = name.strip()[:200]
+    if len(name) >= 2:
+        year = int(birth_year) if birth_year.strip().isdigit() else None
+        results = _service(request).search(actor, {"full_name": name, "birth_year": year}, 20)
+    return render(
+        request,
+        "find.html",
+        user=actor.user,
+        name=name,
+        birth_year=birth_year,
+        results=results,
+    )
+
+
+@router.get("/flagged")
+def flags(request: Request, flag: str = "", page: int = 0) -> Response:
+    """Persons identified or returned more than once, and persons assisted whom a family
+    seeks: what a caseworker must see first."""
+    actor = page_actor(request)
+    actor.require(READ_FLAGS)
+    page = max(page, 0)
+    kind = flag if flag in FLAG_KINDS else None
+    found = _service(request).flags(
+        actor, flag=kind, limit=FLAGS_PAGE, offset=page * FLAGS_PAGE, lang=actor.lang
+    )
+    return render(
+        request,
+        "flags.html",
+        user=actor.user,
+        found=found,
+        flag=kind or "",
+        kinds=FLAG_KINDS,
+        page=page,
+        more=(page + 1) * FLAGS_PAGE < found["total"],
+    )

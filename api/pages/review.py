@@ -1,0 +1,172 @@
+"""Review pages: the queue with names, the four-eyes queue, one suggestion side by side
+with each field's reason and the persons' other records, and deciding it.
+
+A decision form carries the suggestion's ETag as it was read: when the suggestion changed
+in between (another reviewer, another tab, a re-link), the service refuses it and the page
+says so and shows the suggestion as it is now.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.pages.web import PageRoute, check_csrf, page_actor, redirect, render, translate
+from models.review import DecisionKind, SuggestionStatus
+from service import Actor, Service
+from service.errors import Conflict, PreconditionFailed
+from service.review import DECIDE
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PAGE = 50
+MAX_SKIP = 1_000
+QUEUES = {
+    "pending": SuggestionStatus.PENDING.value,
+    "second": SuggestionStatus.AWAITING_SECOND.value,
+}
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def queue_filters(queue: str, minor: str | None) -> dict[str, Any]:
+    return {
+        "status": QUEUES.get(queue, QUEUES["pending"]),
+        "involves_minor": {"yes": True, "no": False}.get(minor or ""),
+    }
+
+
+def _queue(request: Request, queue: str, minor: str | None, page: int) -> Response:
+    actor = page_actor(request)
+    page = max(page, 0)
+    items, total = _service(request).named_queue(
+        actor, queue_filters(queue, minor), PAGE, page * PAGE
+    )
+    return render(
+        request,
+        "queue.html",
+        user=actor.user,
+        queue=queue,
+        minor=minor or "",
+        items=items,
+        total=total,
+        page=page,
+        more=(page + 1) * PAGE < total,
+    )
+
+
+@router.get("/review")
+def review_queue(request: Request, minor: str | None = None, page: int = 0) -> Response:
+    return _queue(request, "pending", minor, page)
+
+
+@router.get("/review/second")
+def second_queue(request: Request, minor: str | None = None, page: int = 0) -> Response:
+    """Merges involving a child that one reviewer confirmed, waiting for a second one."""
+    return _queue(request, "second", minor, page)
+
+
+@router.get("/review/next")
+def next_suggestion(request: Request, done: str | None = None, skip: int = 0) -> Response:
+    actor = page_actor(request)
+    skip = min(max(skip, 0), MAX_SKIP)
+    items, _ = _service(request).named_queue(actor, queue_filters("pending", None), 1, skip)
+    if not items:
+        return redirect("/review?empty=1" + (f"&done={done}" if done else ""))
+    query = f"?skip={skip}" + (f"&done={done}" if done else "")
+    return redirect(f"/review/{items[0]['id']}{query}")
+
+
+def others_of(service: Service, actor: Actor, detail: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per side, the person (entity) its record belongs to and that person's other records."""
+    shown = {r["id"] for r in detail["records"]}
+    sides = []
+    for record in detail["records"]:
+        entity_id = record.get("entity_id")
+        person = service.entity(actor, UUID(entity_id)) if entity_id else None
+        sides.append(
+            {
+                "entity_id": entity_id,
+                "others": [r for r in person["records"] if r["id"] not in shown] if person else [],
+            }
+        )
+    return sides
+
+
+def suggestion_page(
+    request: Request,
+    actor: Actor,
+    suggestion_id: UUID,
+    status_code: int = 200,
+    problem: str | None = None,
+) -> Response:
+    service = _service(request)
+    read = service.read_suggestion(actor, suggestion_id)
+    assert actor.user is not None
+    return render(
+        request,
+        "suggestion.html",
+        status_code,
+        user=actor.user,
+        s=read.detail,
+        etag=read.etag,
+        sides=others_of(service, actor, read.detail),
+        may_decide=actor.user.role in DECIDE,
+        problem=problem,
+        done=request.query_params.get("done"),
+        skip=_skipped(request) + 1,
+    )
+
+
+def _skipped(request: Request) -> int:
+    """How many suggestions the reader skipped to reach this one (`s` skips one more)."""
+    given = request.query_params.get("skip", "0")
+    return min(int(given), MAX_SKIP) if given.isdigit() else 0
+
+
+@router.get("/review/{suggestion_id}")
+def suggestion(request: Request, suggestion_id: UUID) -> Response:
+    return suggestion_page(request, page_actor(request), suggestion_id)
+
+
+@router.post("/review/{suggestion_id}/decide")
+async def decide(request: Request, suggestion_id: UUID) -> Response:
+    form = await check_csrf(request)
+    actor = page_actor(request)
+    _ = translate(request)
+    try:
+        kind = DecisionKind(str(form.get("decision", "")))
+    except ValueError:
+        kind = None
+    if kind not in (DecisionKind.MATCH, DecisionKind.NON_MATCH, DecisionKind.UNSURE):
+        return suggestion_page(
+            request, actor, suggestion_id, 422, _("Choose match, not a match or unsure.")
+        )
+    note = str(form.get("note", "")).strip()[:2000] or None
+    try:
+        _service(request).decide(actor, suggestion_id, kind, note, str(form.get("etag", "")))
+    except PreconditionFailed:
+        return suggestion_page(
+            request,
+            actor,
+            suggestion_id,
+            409,
+            _(
+                "This suggestion changed since you opened it (another reviewer, another tab "
+                "or a re-link). Your decision was not recorded. Here it is as it is now: read "
+                "it again before deciding."
+            ),
+        )
+    except Conflict as refused:
+        return suggestion_page(
+            request,
+            actor,
+            suggestion_id,
+            409,
+            _("Your decision was not recorded: {reason}").format(reason=refused.detail),
+        )
+    return redirect(f"/review/next?done={kind.value}")

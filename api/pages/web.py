@@ -1,0 +1,236 @@
+"""What every page shares: the templates in each language, the signed-in user from the
+session cookie, CSRF tokens, and turning a use case's refusal into a page.
+
+Sign-in stores the user's token (`nrm user add` issued it) in an HttpOnly, SameSite=Strict
+cookie; each page authenticates it through the service, as the JSON API does with a bearer
+token, and acts as that user (same roles, audit and protected fields). Every form carries a
+CSRF token derived from the session token (an HMAC only the holder of the cookie can
+compute); the sign-in form, before any session, one derived from a random pre-session
+cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable, Coroutine
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from api.pages.labels import FIELDS, SIDE_BY_SIDE, WORDS
+from i18n import LANGUAGES, gettext_for, language, ngettext_for
+from models.users import User
+from service import Actor, Service
+from service.errors import UseCaseError
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+SESSION_COOKIE = "nrm_session"
+PRESESSION_COOKIE = "nrm_presession"
+LANG_COOKIE = "nrm_lang"
+CSRF_FIELD = "csrf"
+YEAR = 365 * 24 * 3600
+
+
+@cache
+def environment(lang: str) -> Environment:
+    """The templates with gettext (domain `pages`) in one language."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(("html",)),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    _ = gettext_for(lang, "pages")
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _, ngettext_for(lang, "pages"), newstyle=True
+    )
+    env.globals["SIDE_BY_SIDE"] = SIDE_BY_SIDE
+    env.filters["label"] = lambda name: _(FIELDS[name]) if name in FIELDS else name
+    env.filters["word"] = lambda value: _(WORDS[value]) if value in WORDS else value
+    env.filters["short"] = lambda value: str(value)[:8]
+    return env
+
+
+def page_language(request: Request) -> str:
+    """The language chosen with the switch (a cookie), else the browser's, else French."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return language(request.headers.get("Accept-Language"))
+
+
+def translate(request: Request) -> Callable[[str], str]:
+    return gettext_for(page_language(request), "pages")
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """Where to go after a form: a path of this site only (never another host)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+class SignInRequired(Exception):
+    """No valid session: the page sends the browser to the sign-in form."""
+
+
+def session_user(request: Request) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    service: Service = request.app.state.service
+    return service.authenticate(token, request.state.request_id, request.url.path)
+
+
+def page_actor(request: Request) -> Actor:
+    """The signed-in user acting through a page (the purpose names the page)."""
+    user = session_user(request)
+    if user is None:
+        raise SignInRequired
+    return Actor(user, request.state.request_id, f"page {request.url.path}", page_language(request))
+
+
+def csrf_token(request: Request) -> str:
+    """The token the forms of this browser carry: bound to its session, or to its
+    pre-session cookie before sign-in ('' when it has neither yet)."""
+    key = request.cookies.get(SESSION_COOKIE) or request.cookies.get(PRESESSION_COOKIE) or ""
+    if not key:
+        return ""
+    return hmac.new(key.encode(), b"nrm-pages-csrf", hashlib.sha256).hexdigest()
+
+
+class CsrfRefused(Exception):
+    """A form posted without the token of this browser's session."""
+
+
+async def check_csrf(request: Request) -> dict[str, Any]:
+    """The posted form, once its CSRF token is this session's."""
+    form = dict(await request.form())
+    expected = csrf_token(request)
+    given = str(form.get(CSRF_FIELD, ""))
+    if not expected or not hmac.compare_digest(given, expected):
+        raise CsrfRefused
+    return form
+
+
+def render(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    user: User | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    lang = page_language(request)
+    fresh = None
+    if not request.cookies.get(SESSION_COOKIE) and not request.cookies.get(PRESESSION_COOKIE):
+        fresh = secrets.token_urlsafe(24)
+        request.cookies[PRESESSION_COOKIE] = fresh
+    response = HTMLResponse(
+        environment(lang)
+        .get_template(template)
+        .render(
+            request=request,
+            lang=lang,
+            user=user,
+            csrf=csrf_token(request),
+            csrf_field=CSRF_FIELD,
+            here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            **context,
+        ),
+        status_code=status_code,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if fresh:  # a pre-session, so that the sign-in form has a CSRF token to carry
+        set_cookie(request, response, PRESESSION_COOKIE, fresh)
+    return response
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None = None
+) -> None:
+    """HttpOnly, SameSite=Strict, and Secure whenever the page came over HTTPS."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=request.url.scheme == "https",
+    )
+
+
+def redirect(target: str) -> RedirectResponse:
+    return RedirectResponse(target, status_code=303)
+
+
+def _error_page(request: Request, exc: Exception) -> Response:
+    _ = translate(request)
+    if isinstance(exc, SignInRequired):
+        return redirect(f"/signin?next={quote(request.url.path)}")
+    if isinstance(exc, CsrfRefused):
+        return render(
+            request,
+            "error.html",
+            403,
+            title=_("Form refused"),
+            message=_(
+                "This form was not sent from this session's page (CSRF check). "
+                "Open the page again and resend it."
+            ),
+        )
+    if isinstance(exc, RequestValidationError):  # a mistyped address or a forged parameter
+        return render(
+            request,
+            "error.html",
+            404,
+            user=session_user(request),
+            title=_("Not found"),
+            message=_("This address does not lead to a page."),
+        )
+    assert isinstance(exc, UseCaseError)
+    titles = {
+        403: _("Not allowed"),
+        404: _("Not found"),
+        409: _("Conflict"),
+        412: _("The page was out of date"),
+        429: _("Too many requests"),
+    }
+    return render(
+        request,
+        "error.html",
+        exc.status,
+        user=session_user(request),
+        title=titles.get(exc.status, _("Refused")),
+        message=exc.detail,
+    )
+
+
+class PageRoute(APIRoute):
+    """A page: a refused use case, a missing session or a failed CSRF check becomes a page
+    in the reader's language (the JSON API's error handling stays as it is)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (SignInRequired, CsrfRefused, UseCaseError, RequestValidationError) as exc:
+                return _error_page(request, exc)
+
+        return page

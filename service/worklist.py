@@ -1,0 +1,198 @@
+"""The review work as people read it: the queue with the names of both records, and the
+queue and the decisions as tables to export (CSV, XLSX) with names and reasons.
+
+The JSON queue (`service.queue`) lists ids only, for scripts; the pages and the exports
+need to say who is who, so these use cases read the two records of each suggestion and
+show them as the reviewer may see them (never a protected field: a name, sex, birth date
+as written, organisation and its record id).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from models.records import PersonRecord
+from models.store.review import DecisionEvent
+from service.context import Actor, UseCases
+from service.queue import READ_QUEUE, suggestion_summary
+
+EXPORT_LIMIT = 5_000
+"""The most rows one export holds (the queue in priority order, decisions newest first)."""
+
+QUEUE_COLUMNS = (
+    "suggestion",
+    "status",
+    "probability",
+    "involves_minor",
+    "tracing_request",
+    "organisation_a",
+    "record_id_a",
+    "name_a",
+    "sex_a",
+    "birth_date_a",
+    "organisation_b",
+    "record_id_b",
+    "name_b",
+    "sex_b",
+    "birth_date_b",
+    "reasons",
+)
+DECISION_COLUMNS = (
+    "decision_event",
+    "created_at",
+    "decision",
+    "effect",
+    "reverts",
+    "reviewer",
+    "role",
+    "organisation_a",
+    "record_id_a",
+    "name_a",
+    "organisation_b",
+    "record_id_b",
+    "name_b",
+    "note",
+    "reasons",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Rows to export: `columns` are stable keys (a face words them), each row a dict."""
+
+    columns: tuple[str, ...]
+    rows: list[dict[str, Any]]
+
+
+def person_brief(record: PersonRecord | None) -> dict[str, Any]:
+    """Who a record is, in a line: nothing protected."""
+    if record is None:
+        return {"id": None, "record_id": None, "source": None, "name": "?"}
+    return {
+        "id": str(record.id),
+        "entity_id": str(record.entity_id) if record.entity_id else None,
+        "record_id": record.record_id,
+        "source": record.source,
+        "name": record.display_name() or "?",
+        "sex": record.sex.value if record.sex else None,
+        "birth_date": record.birth_date,
+        "case_type": record.case_type.value if record.case_type else None,
+        "role": record.role.value if record.role else None,
+    }
+
+
+def _reasons(reasons: list[dict[str, Any]], lang: str) -> list[str]:
+    return [r.get(lang) or r["fr"] for r in reasons]
+
+
+def _pair_columns(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    columns: dict[str, Any] = {}
+    for suffix, person in (("a", first), ("b", second)):
+        columns |= {
+            f"organisation_{suffix}": person["source"],
+            f"record_id_{suffix}": person["record_id"],
+            f"name_{suffix}": person["name"],
+            f"sex_{suffix}": person.get("sex"),
+            f"birth_date_{suffix}": person.get("birth_date"),
+        }
+    return columns
+
+
+class Worklist(UseCases):
+    def _briefs(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        return {r.id: person_brief(r) for r in self.store.records_by_ids(ids)}
+
+    def named_queue(
+        self, actor: Actor, filters: dict[str, Any], limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of the queue in priority order, each suggestion with both persons named,
+        and how many match (counted up to `COUNT_CAP`)."""
+        actor.require(READ_QUEUE)
+        page = self.store.suggestion_queue(filters, limit, offset)
+        briefs = self._briefs([i for s in page.items for i in (s["record_a"], s["record_b"])])
+        items = [
+            {
+                **suggestion_summary(s),
+                "people": [
+                    briefs.get(s["record_a"], person_brief(None)),
+                    briefs.get(s["record_b"], person_brief(None)),
+                ],
+                "reasons": _reasons(s["reasons"], actor.lang),
+            }
+            for s in page.items
+        ]
+        self.audit(actor, "list_suggestions", "suggestion", [i["id"] for i in items], named=True)
+        return items, page.total
+
+    def export_queue(self, actor: Actor, filters: dict[str, Any]) -> Table:
+        """The queue (at most `EXPORT_LIMIT` suggestions) as a table, audited as an export."""
+        actor.require(READ_QUEUE)
+        page = self.store.suggestion_queue(filters, EXPORT_LIMIT, count=False)
+        briefs = self._briefs([i for s in page.items for i in (s["record_a"], s["record_b"])])
+        rows = []
+        for s in page.items:
+            first = briefs.get(s["record_a"], person_brief(None))
+            second = briefs.get(s["record_b"], person_brief(None))
+            rows.append(
+                {
+                    "suggestion": str(s["id"]),
+                    "status": s["status"],
+                    "probability": round(s["probability"], 4),
+                    "involves_minor": s["involves_minor"],
+                    "tracing_request": s["tracing_request"],
+                    **_pair_columns(first, second),
+                    "reasons": " ; ".join(_reasons(s["reasons"], actor.lang)),
+                }
+            )
+        self.audit(
+            actor,
+            "export_suggestions",
+            "suggestion",
+            [r["suggestion"] for r in rows],
+            rows=len(rows),
+        )
+        return Table(QUEUE_COLUMNS, rows)
+
+    def export_decisions(self, actor: Actor) -> Table:
+        """The latest decisions and reverts (at most `EXPORT_LIMIT`), newest first, with both
+        persons named, the reviewer's note and the match reasons; audited as an export."""
+        actor.require(READ_QUEUE)
+        events: list[DecisionEvent] = self.store.recent_decisions(EXPORT_LIMIT)
+        briefs = self._briefs([i for e in events for i in (e.record_a, e.record_b)])
+        reasons: dict[uuid.UUID, str] = {}
+        for suggestion_id in {e.suggestion_id for e in events if e.suggestion_id}:
+            suggestion = self.store.get_suggestion(suggestion_id)
+            if suggestion is not None:
+                reasons[suggestion_id] = " ; ".join(_reasons(suggestion["reasons"], actor.lang))
+        rows = [
+            {
+                "decision_event": str(e.id),
+                "created_at": e.created_at.isoformat(timespec="seconds"),
+                "decision": e.decision,
+                "effect": e.effect,
+                "reverts": str(e.reverts) if e.reverts else None,
+                "reviewer": e.user_name,
+                "role": e.role,
+                **{
+                    k: v
+                    for k, v in _pair_columns(
+                        briefs.get(e.record_a, person_brief(None)),
+                        briefs.get(e.record_b, person_brief(None)),
+                    ).items()
+                    if k in DECISION_COLUMNS
+                },
+                "note": e.note,
+                "reasons": reasons.get(e.suggestion_id, "") if e.suggestion_id else "",
+            }
+            for e in events
+        ]
+        self.audit(
+            actor,
+            "export_decisions",
+            "decision",
+            [r["decision_event"] for r in rows],
+            rows=len(rows),
+        )
+        return Table(DECISION_COLUMNS, rows)

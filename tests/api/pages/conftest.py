@@ -1,0 +1,53 @@
+"""Pages signed in as each role on the review world of `tests.api.conftest` (SQLite and
+PostgreSQL), and reading helpers."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from tests.api.conftest import World, world  # noqa: F401  (the fixture, re-exported)
+
+_FIELD = r'name="{name}" value="([^"]*)"'
+
+
+def field(page: Response | str, name: str) -> str:
+    """The value of a hidden field of a page's form."""
+    text = page if isinstance(page, str) else page.text
+    found = re.search(_FIELD.format(name=name), text)
+    assert found, f"no field {name}"
+    return html.unescape(found.group(1))
+
+
+def sign_in(client: TestClient, token: str) -> Response:
+    form = client.get("/signin")
+    return client.post(
+        "/signin",
+        data={"csrf": field(form, "csrf"), "token": token, "next": "/"},
+        follow_redirects=False,
+    )
+
+
+@dataclass
+class Pages:
+    world: World
+
+    def browser(self, who: str, lang: str | None = None) -> TestClient:
+        """A browser (its own cookies) signed in as `who` (a role, `role@ORG` for an
+        organisation), speaking `lang` through the switch when given."""
+        client = TestClient(self.world.client.app)
+        token = self.world.headers(who)["Authorization"].removeprefix("Bearer ")
+        assert sign_in(client, token).status_code == 303
+        if lang:
+            client.get(f"/lang/{lang}")
+        return client
+
+
+@pytest.fixture
+def pages(world: World) -> Pages:  # noqa: F811
+    return Pages(world)

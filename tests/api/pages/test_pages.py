@@ -1,0 +1,284 @@
+"""The pages as specifications: sign-in, roles, CSRF, names in the queue, deciding with the
+ETag a page carries, the person view with its revert, family and assessment, protected
+fields, French by default and English on choice."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from api.pages.web import local_path
+from tests.api.pages.conftest import Pages, field, sign_in
+
+
+def _decide(client: TestClient, page_text: str, suggestion: object, decision: str):
+    return client.post(
+        f"/review/{suggestion}/decide",
+        data={
+            "csrf": field(page_text, "csrf"),
+            "etag": field(page_text, "etag"),
+            "decision": decision,
+        },
+        follow_redirects=False,
+    )
+
+
+def test_the_home_page_speaks_french_and_offers_sign_in(pages: Pages) -> None:
+    page = TestClient(pages.world.client.app).get("/")
+    assert page.status_code == 200
+    assert '<html lang="fr">' in page.text and "Se connecter" in page.text
+
+
+def test_sign_in_keeps_the_token_in_an_http_only_strict_cookie(pages: Pages) -> None:
+    client = TestClient(pages.world.client.app)
+    token = pages.world.headers("reviewer")["Authorization"].removeprefix("Bearer ")
+    answer = sign_in(client, token)
+    cookie = answer.headers["set-cookie"]
+    assert answer.status_code == 303
+    assert f"nrm_session={token}" in cookie
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+
+
+def test_an_unknown_token_is_refused_with_a_message(pages: Pages) -> None:
+    answer = sign_in(TestClient(pages.world.client.app), "nrm_not-a-token")
+    assert answer.status_code == 401
+    assert "Ce jeton est inconnu ou révoqué." in answer.text
+
+
+def test_sign_in_without_the_form_token_is_refused(pages: Pages) -> None:
+    client = TestClient(pages.world.client.app)
+    token = pages.world.headers("reviewer")["Authorization"].removeprefix("Bearer ")
+    answer = client.post("/signin", data={"token": token}, follow_redirects=False)
+    assert answer.status_code == 403 and "nrm_session" not in answer.headers.get("set-cookie", "")
+
+
+def test_a_page_without_a_session_sends_to_sign_in(pages: Pages) -> None:
+    answer = TestClient(pages.world.client.app).get("/review", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/signin?next=/review"
+
+
+def test_sign_out_ends_the_session(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    home = client.get("/")
+    out = client.post("/signout", data={"csrf": field(home, "csrf")}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_the_home_page_links_what_each_role_may_do(pages: Pages) -> None:
+    reviewer = pages.browser("reviewer").get("/").text
+    officer = pages.browser("tracing_officer").get("/").text
+    assert 'href="/review"' in reviewer and 'href="/find"' not in reviewer
+    assert 'href="/find"' in officer and 'href="/review"' not in officer
+
+
+def test_the_queue_names_both_persons(pages: Pages) -> None:
+    page = pages.browser("reviewer").get("/review")
+    assert page.status_code == 200
+    names = re.findall(r'class="name">([^<]*)<', page.text)
+    assert "COULIBALY Awa" in names and "KULIBALI Awa" in names
+    assert "3 suggestions" in page.text
+
+
+def test_a_role_outside_the_queue_gets_a_refusal_page(pages: Pages) -> None:
+    page = pages.browser("tracing_officer").get("/review")
+    assert page.status_code == 403 and "Non autorisé" in page.text
+
+
+def test_a_suggestion_shows_each_fields_reason_and_the_form_carries_its_etag(
+    pages: Pages,
+) -> None:
+    suggestion = pages.world.suggestions["adult"]
+    page = pages.browser("reviewer").get(f"/review/{suggestion}")
+    assert page.status_code == 200
+    assert "Pourquoi : champ par champ" in page.text and "nom" in page.text
+    assert field(page, "etag") == pages.world.etag("adult")
+    assert 'data-key="m"' in page.text and 'data-key="n"' in page.text
+
+
+def test_a_decision_from_the_page_is_recorded_and_leads_to_the_next(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    suggestion = pages.world.suggestions["adult"]
+    page = client.get(f"/review/{suggestion}")
+    answer = _decide(client, page.text, suggestion, "non_match")
+    assert answer.status_code == 303 and answer.headers["location"].startswith("/review/next")
+    stored = pages.world.store.get_suggestion(suggestion)
+    assert stored is not None and stored["status"] == "rejected"
+
+
+def test_a_stale_page_gets_a_conflict_message_not_an_error(pages: Pages) -> None:
+    suggestion = pages.world.suggestions["adult"]
+    first, second = pages.browser("reviewer"), pages.browser("reviewer2")
+    page_one, page_two = first.get(f"/review/{suggestion}"), second.get(f"/review/{suggestion}")
+    assert _decide(first, page_one.text, suggestion, "match").status_code == 303
+    stale = _decide(second, page_two.text, suggestion, "non_match")
+    assert stale.status_code == 409
+    assert "Cette suggestion a changé depuis que vous l&#39;avez ouverte" in stale.text
+    assert "confirmée" in stale.text  # the page shows it as it is now
+
+
+def test_a_decision_without_the_form_token_is_refused_and_changes_nothing(
+    pages: Pages,
+) -> None:
+    client = pages.browser("reviewer")
+    suggestion = pages.world.suggestions["adult"]
+    page = client.get(f"/review/{suggestion}")
+    answer = client.post(
+        f"/review/{suggestion}/decide",
+        data={"etag": field(page, "etag"), "decision": "match", "csrf": "forged"},
+    )
+    assert answer.status_code == 403 and "CSRF" in answer.text
+    stored = pages.world.store.get_suggestion(suggestion)
+    assert stored is not None and stored["status"] == "pending"
+
+
+def test_the_four_eyes_queue_lists_a_childs_merge_confirmed_once(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    suggestion = pages.world.suggestions["child"]
+    page = client.get(f"/review/{suggestion}")
+    assert _decide(client, page.text, suggestion, "match").status_code == 303
+    second = pages.browser("reviewer2").get("/review/second")
+    assert f"/review/{suggestion}" in second.text and "1 confirmation" in second.text
+    assert f"/review/{suggestion}" not in client.get("/review").text
+
+
+def _merged_person(pages: Pages) -> tuple[TestClient, str]:
+    client = pages.browser("reviewer")
+    suggestion = pages.world.suggestions["adult"]
+    assert _decide(client, client.get(f"/review/{suggestion}").text, suggestion, "match")
+    record = pages.world.store.get_record(pages.world.records["A-1"])
+    assert record is not None and record.entity_id is not None
+    return client, str(record.entity_id)
+
+
+def test_the_person_view_shows_records_and_history_and_reverts_a_merge(pages: Pages) -> None:
+    client, person = _merged_person(pages)
+    page = client.get(f"/persons/{person}")
+    assert page.status_code == 200 and "A-1" in page.text and "A-2" in page.text
+    answer = client.post(
+        f"/persons/{person}/revert",
+        data={
+            "csrf": field(page, "csrf"),
+            "decision": field(page, "decision"),
+            "reason": "deux personnes",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    first = pages.world.store.get_record(pages.world.records["A-1"])
+    second = pages.world.store.get_record(pages.world.records["A-2"])
+    assert first is not None and second is not None
+    assert first.entity_id is None or first.entity_id != second.entity_id
+    after = client.get(answer.headers["location"])
+    assert "La décision a été annulée" in after.text
+
+
+def test_a_revert_needs_a_reason(pages: Pages) -> None:
+    client, person = _merged_person(pages)
+    page = client.get(f"/persons/{person}")
+    answer = client.post(
+        f"/persons/{person}/revert",
+        data={"csrf": field(page, "csrf"), "decision": field(page, "decision"), "reason": " "},
+    )
+    assert answer.status_code == 422 and "Dites pourquoi" in answer.text
+
+
+def test_protected_fields_show_only_to_the_recording_organisations_caseworker(
+    pages: Pages,
+) -> None:
+    _, person = _merged_person(pages)
+    own = pages.browser("caseworker@OIM").get(f"/persons/{person}").text
+    other = pages.browser("caseworker@UNICEF").get(f"/persons/{person}").text
+    reviewer = pages.browser("reviewer").get(f"/persons/{person}").text
+    assert "+223 70 00 00 01" in own and "Centre d&#39;accueil de Mopti" in own
+    assert "+223 70 00 00 02" not in own  # ONG-A recorded that one
+    for text in (other, reviewer):
+        assert "+223" not in text and "Mopti" not in text and "Foyer de Gao" not in text
+
+
+def test_a_suggestion_page_hides_protected_fields_from_reviewers(pages: Pages) -> None:
+    page = pages.browser("reviewer").get(f"/review/{pages.world.suggestions['adult']}")
+    assert "+223" not in page.text and "Mopti" not in page.text
+
+
+def test_family_and_assessment_follow_the_tracing_roles(pages: Pages) -> None:
+    _, person = _merged_person(pages)
+    assert pages.browser("reviewer").get(f"/persons/{person}/family").status_code == 403
+    family = pages.browser("tracing_officer").get(f"/persons/{person}/family")
+    assert family.status_code == 200 and "Fiche familiale" in family.text
+    assert pages.browser("tracing_officer").get(f"/persons/{person}/assessment").status_code == 403
+    assessment = pages.browser("caseworker@OIM").get(f"/persons/{person}/assessment")
+    assert assessment.status_code == 200 and "un retour est sûr" in assessment.text
+
+
+def test_english_on_choice_through_the_switch(pages: Pages) -> None:
+    page = pages.browser("reviewer", lang="en").get("/review")
+    assert '<html lang="en">' in page.text and "Review queue" in page.text
+
+
+def test_english_from_the_browsers_language(pages: Pages) -> None:
+    page = pages.browser("reviewer").get("/review", headers={"Accept-Language": "en-GB,en"})
+    assert "Review queue" in page.text
+
+
+def test_the_switch_never_sends_to_another_site() -> None:
+    assert local_path("//evil.example/x") == "/"
+    assert local_path("https://evil.example/") == "/"
+    assert local_path("/review?page=2") == "/review?page=2"
+
+
+def test_pages_stay_out_of_the_api_document(pages: Pages) -> None:
+    paths = pages.world.client.get("/openapi.json").json()["paths"]
+    assert not any(p == "/" or p.startswith(("/review", "/persons", "/exports")) for p in paths)
+
+
+def test_the_api_documentation_loads_nothing_from_elsewhere(pages: Pages) -> None:
+    client = TestClient(pages.world.client.app)
+    docs = client.get("/docs").text
+    assert "cdn" not in docs.lower() and "/static/swagger/swagger-ui-bundle.js" in docs
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/swagger/swagger-ui.css").status_code == 200
+
+
+def test_skipping_walks_the_queue_one_suggestion_further_each_time(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    seen = []
+    page = client.get("/review/next")
+    for _ in range(3):
+        seen.append(str(page.url).split("?")[0].rsplit("/", 1)[1])
+        page = client.get(re.search(r'href="(/review/next\?skip=\d+)"', page.text).group(1))
+    assert sorted(seen) == sorted(str(s) for s in pages.world.suggestions.values())
+    assert "Aucune suggestion n'attend dans cette file." in page.text
+
+
+def test_an_unknown_person_is_a_page_saying_so(pages: Pages) -> None:
+    page = pages.browser("reviewer").get("/persons/00000000-0000-4000-8000-000000000000")
+    assert page.status_code == 404 and "Introuvable" in page.text
+
+
+def test_the_session_cookie_is_secure_over_https(pages: Pages) -> None:
+    client = TestClient(pages.world.client.app, base_url="https://nrm.example")
+    token = pages.world.headers("reviewer")["Authorization"].removeprefix("Bearer ")
+    assert "Secure" in sign_in(client, token).headers["set-cookie"]
+
+
+def test_flags_are_the_caseworkers_and_tracing_officers(pages: Pages) -> None:
+    assert pages.browser("reviewer").get("/flagged").status_code == 403
+    page = pages.browser("caseworker@OIM").get("/flagged?flag=possible_retrafficking")
+    assert page.status_code == 200 and "Signalements" in page.text
+    assert 'href="/flagged"' in pages.browser("tracing_officer").get("/").text
+
+
+def test_no_page_shadows_an_api_route(pages: Pages) -> None:
+    app = pages.world.client.app
+    api = set(pages.world.client.get("/openapi.json").json()["paths"])
+    page_paths = {
+        getattr(r, "path", "") for r in app.routes if not getattr(r, "include_in_schema", True)
+    }
+    assert page_paths and not page_paths & api
+
+
+def test_a_mistyped_address_is_a_page_not_json(pages: Pages) -> None:
+    page = pages.browser("reviewer").get("/persons/not-a-person")
+    assert page.status_code == 404 and "Cette adresse ne mène à aucune page." in page.text

@@ -1,0 +1,61 @@
+"""The queue with names and the exports: who is who, never a protected field, every read
+audited, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from models.records import PROTECTED_FIELDS
+from models.store import Store
+from models.users import UserRole
+from service import Actor, Service
+from service.errors import Forbidden
+from service.worklist import DECISION_COLUMNS, QUEUE_COLUMNS
+from tests.api.conftest import PAIRS, REVIEW_ROWS, add_suggestion
+from tests.conftest import write_csv
+
+
+@pytest.fixture
+def service(store: Store, tmp_path: Path) -> Service:
+    service = Service(store)
+    report = service.import_file(write_csv(tmp_path / "r.csv", REVIEW_ROWS), link=False)
+    assert report.ok, report
+    ids = {r.record_id: r.id for r in store.list_records({}, limit=200).items}
+    for first, second in PAIRS.values():
+        add_suggestion(store, ids[first], ids[second])
+    return service
+
+
+def _actor(service: Service, role: UserRole) -> Actor:
+    user, _ = service.store.add_user(f"u-{role.value}", role, "OIM")
+    return Actor(user, lang="en")
+
+
+def test_the_named_queue_names_both_persons_and_hides_protected_fields(service: Service) -> None:
+    items, total = service.named_queue(
+        _actor(service, UserRole.REVIEWER), {"status": "pending"}, 10, 0
+    )
+    assert total == 3
+    names = {p["name"] for item in items for p in item["people"]}
+    assert {"TRAORE Aminata", "COULIBALY Awa", "DIALO Oumarou"} <= names
+    assert all(not (set(p) & PROTECTED_FIELDS) for item in items for p in item["people"])
+    assert all(item["reasons"] for item in items)
+
+
+def test_the_exports_have_their_columns_and_are_audited(service: Service) -> None:
+    actor = _actor(service, UserRole.REVIEWER)
+    queue = service.export_queue(actor, {"status": "pending"})
+    decisions = service.export_decisions(actor)
+    assert queue.columns == QUEUE_COLUMNS and len(queue.rows) == 3
+    assert all(set(row) == set(QUEUE_COLUMNS) for row in queue.rows)
+    assert decisions.columns == DECISION_COLUMNS and decisions.rows == []
+    actions = [row["action"] for row in service.store.audit_rows({})[0]]
+    assert "export_suggestions" in actions and "export_decisions" in actions
+
+
+@pytest.mark.parametrize("role", [UserRole.CASEWORKER, UserRole.TRACING_OFFICER])
+def test_the_worklist_is_the_reviewers(service: Service, role: UserRole) -> None:
+    with pytest.raises(Forbidden):
+        service.export_decisions(_actor(service, role))
