@@ -16,7 +16,7 @@ from service.entities import Entities
 from service.importing import Importing
 from service.linking import Linking
 from service.queue import Queue
-from service.ratelimit import RateLimiter
+from service.ratelimit import SharedLimit
 from service.records import Records
 from service.review import Review
 from service.search import Searching
@@ -42,7 +42,8 @@ class Service(
 ):
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.search_limit = RateLimiter()
+        self.search_limit = SharedLimit.searches()
+        self.list_limit = SharedLimit.lists()
         self.failed_logins = FailedLogins()
 
     @classmethod

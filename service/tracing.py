@@ -171,6 +171,7 @@ class Tracing(UseCases):
     ) -> dict[str, Any]:
         """Persons flagged as possibly re-trafficked or sought by their family, newest first."""
         actor.require(READ_FLAGS)
+        self.check_listing(actor, "read_flags", "entity")
         records, _ = load(self.store)
         found = [f for f in flagged(build_profiles(records)) if flag is None or f.flag == flag]
         page = found[offset : offset + limit]
