@@ -11,7 +11,7 @@ from models.records import SHOWN_FIELDS
 from models.store import Store
 from service.context import EVERYONE, Actor, UseCases
 from service.errors import NotFound
-from service.protection import record_view, shared
+from service.protection import Access, record_view, shared
 from service.review import decision_view
 
 READ_ENTITIES = EVERYONE
@@ -47,6 +47,8 @@ def consolidate(shown: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def entity_view(store: Store, actor: Actor, entity_id: uuid.UUID) -> dict[str, Any]:
+    """The person as `actor` may see them; a reader who sees every record minimally does
+    not get the reviewers' notes either (free text)."""
     found = store.entity(entity_id)
     if found is None:
         raise NotFound("no such entity")
@@ -54,12 +56,15 @@ def entity_view(store: Store, actor: Actor, entity_id: uuid.UUID) -> dict[str, A
     history = store.decisions_touching([r.id for r in records])
     reverted = {d.reverts for d in history if d.reverts}
     shown = [record_view(r, actor) for r in records]
+    history_view = [decision_view(d, d.id in reverted) for d in history]
+    if all(v["access"] == Access.MINIMAL.value for v in shown):
+        history_view = [{**d, "note": None} for d in history_view]
     return {
         "id": str(entity_id),
         "created_at": created.isoformat(),
         "records": shown,
         "consolidated": consolidate(shown),
-        "history": [decision_view(d, d.id in reverted) for d in history],
+        "history": history_view,
     }
 
 

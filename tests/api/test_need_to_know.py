@@ -109,6 +109,17 @@ def test_the_person_view_shows_other_organisations_records_minimally(world: Worl
     assert person["consolidated"]["phone"]["value"] == "+223 70 00 00 02"
 
 
+def test_a_reader_who_sees_a_person_minimally_gets_no_decision_notes(world: World) -> None:
+    world.decide("adult", "match")
+    record = world.store.get_record(world.records["A-1"])
+    assert record is not None
+    url = f"/entities/{record.entity_id}"
+    outsider = world.client.get(url, headers=world.headers("tracing_officer@ONG-B")).json()
+    insider = world.client.get(url, headers=world.headers("tracing_officer@OIM")).json()
+    assert [d["note"] for d in outsider["history"]] == [None]
+    assert [d["note"] for d in insider["history"]] == ["vu les deux dossiers"]
+
+
 def test_a_reviewer_compares_minimal_records_unless_a_purpose_is_stated(world: World) -> None:
     url = f"/suggestions/{world.suggestions['adult']}"
     plain = world.client.get(url, headers=world.headers("reviewer")).json()
