@@ -67,13 +67,11 @@ class RateLimiter:
 
     def __init__(
         self,
-        per_window: int | None = None,
+        per_window: int,
         window: float = WINDOW_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.per_window = per_window or int(
-            os.environ.get("NRM_SEARCH_PER_MINUTE", DEFAULT_PER_MINUTE)
-        )
+        self.per_window = per_window
         self.window = window
         self.clock = clock
         self._seen: dict[UUID, deque[float]] = {}
