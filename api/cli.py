@@ -14,7 +14,7 @@ import click
 from models.database import ENV_VAR
 from models.users import UserRole
 from service import Actor, Service
-from service.errors import StoreError
+from service.errors import StoreError, UseCaseError
 from service.progress import Progress, count_lines
 from service.tracing import AmbiguousRecord, UnknownPerson
 
@@ -442,19 +442,63 @@ def user_group() -> None:
 @click.argument("name")
 @click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True)
 @click.option("--org", default=None, help="Organisation code (e.g. the `source` it records).")
+@click.option(
+    "--expires-in",
+    "days",
+    type=int,
+    default=None,
+    help="Days the token lives (default: $NRM_TOKEN_DAYS, else 90).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @db_option
-def user_add(name: str, role: str, org: str | None, as_json: bool, db_url: str | None) -> None:
+def user_add(
+    name: str, role: str, org: str | None, days: int | None, as_json: bool, db_url: str | None
+) -> None:
     """Create a user and print its API token once (only its hash is stored)."""
-    try:
+    with _bad_input():
         user, token = _service(db_url).add_user(
-            Actor.operator("nrm user add"), name, UserRole(role), org
+            Actor.operator("nrm user add"), name, UserRole(role), org, days
         )
-    except StoreError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
     if as_json:
-        _emit({"name": user.name, "role": user.role, "organisation": org, "token": token})
+        _emit(
+            {
+                "name": user.name,
+                "role": user.role,
+                "organisation": org,
+                "expires_at": user.expires_at,
+                "token": token,
+            }
+        )
+    else:
+        click.echo(token)
+
+
+@user_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def user_list(as_json: bool, db_url: str | None) -> None:
+    """Users: role, organisation, token expiry and last use (never the token)."""
+    users = _service(db_url).list_users(Actor.operator("nrm user list"))
+    if as_json:
+        _emit(users)
+        return
+    columns = ("name", "role", "organisation", "status", "expires_at", "last_used_at")
+    click.echo("\t".join(columns))
+    for user in users:
+        click.echo("\t".join(str(user[c] or "-") for c in columns))
+
+
+@user_group.command("rotate")
+@click.argument("name")
+@click.option("--expires-in", "days", type=int, default=None, help="Days the new token lives.")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def user_rotate(name: str, days: int | None, as_json: bool, db_url: str | None) -> None:
+    """Give NAME a new token (printed once); the old one stops working at once."""
+    with _bad_input():
+        user, token = _service(db_url).rotate_token(Actor.operator("nrm user rotate"), name, days)
+    if as_json:
+        _emit({"name": user.name, "expires_at": user.expires_at, "token": token})
     else:
         click.echo(token)
 
@@ -468,6 +512,16 @@ def user_revoke(name: str, db_url: str | None) -> None:
         click.echo(f'error: no active user named "{name}"', err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(f"revoked {name}")
+
+
+@contextmanager
+def _bad_input() -> Iterator[None]:
+    """A refused user operation: the message on stderr, exit 2."""
+    try:
+        yield
+    except (StoreError, UseCaseError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.access import allowed
 from models.users import User
 from service import Actor, Service
+from service.users import TokenExpired
 
 _bearer = HTTPBearer(auto_error=False)
 _LANG = re.compile(r"^\s*([a-zA-Z]{2})")
@@ -36,7 +37,14 @@ def current_user(
             "a bearer token is required",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = service.authenticate(credentials.credentials, request.state.request_id, request.url.path)
+    try:
+        user = service.authenticate(
+            credentials.credentials, request.state.request_id, request.url.path
+        )
+    except TokenExpired as exc:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, exc.detail, headers={"WWW-Authenticate": "Bearer"}
+        ) from None
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

@@ -180,6 +180,11 @@ class ErrorBody(BaseModel):
     detail: Any
 
 
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorBody, "description": "too many lists a minute; retry after Retry-After"}
+}
+"""What a list route may answer besides `ERROR_RESPONSES`: the per-user list limit."""
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "no valid bearer token"},
     403: {"model": ErrorBody, "description": "this role may not do this"},

@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -165,19 +167,77 @@ def _too_long(row: int, column: str | None) -> str:
     return f"{where}: a cell is longer than {MAX_CELL_CHARS:,} characters"
 
 
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+    """The first sheet's rows. A formula cell reads as the value the spreadsheet computed
+    and saved with it; a formula without one (a file written by a program, not saved by
+    a spreadsheet) or whose value is an error (`=1/0`) refuses the file, naming the row
+    and the column: never a silent empty cell."""
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        computed = load_workbook(path, read_only=True, data_only=True)
+        written = (
+            load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
+        )
     except Exception as exc:
         raise RecordFileError(f"cannot open the XLSX file: {exc}") from None
     try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in values]
+        header: list[str] = []
+        values_rows = computed.worksheets[0].iter_rows(values_only=True)
+        cell_rows = written.worksheets[0].iter_rows() if written else itertools.repeat(())
+        for number, (values, cells) in enumerate(
+            zip(values_rows, cell_rows, strict=False), start=1
+        ):
+            texts = [_cell_text(v) for v in values]
+            for k, cell in enumerate(cells):
+                if getattr(cell, "data_type", None) != "f":
+                    continue
+                value = values[k] if k < len(values) else None
+                if value is None or (isinstance(value, str) and value in EXCEL_ERRORS):
+                    raise RecordFileError(_formula_error(number, header, k, cell.value, value))
+            if number == 1:
+                header = _header(values)
+            yield texts
     finally:
-        workbook.close()
+        computed.close()
+        if written is not None:
+            written.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether a sheet of the workbook holds a formula (`<f>` in its XML), read as a
+    stream: a workbook without one is parsed once, not twice."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.startswith("xl/worksheets/sheet"):
+                continue
+            tail = b""
+            with archive.open(name) as sheet:
+                while chunk := sheet.read(1 << 20):
+                    if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _formula_error(number: int, header: list[str], k: int, formula: Any, value: Any) -> str:
+    from openpyxl.utils import get_column_letter
+
+    column = header[k] if k < len(header) and header[k] else f"column {get_column_letter(k + 1)}"
+    why = (
+        f"computes an error ({value})"
+        if value is not None
+        else "has no computed value saved with it"
+    )
+    return (
+        f"row {number}, {column}: the cell holds a formula ({formula}) that {why}: "
+        "type the value itself, or open and save the file in a spreadsheet"
+    )
 
 
 def raw_rows(path: Path) -> Iterator[list[str]]:

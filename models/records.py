@@ -180,6 +180,12 @@ class Case(BaseModel):
     case_type: CaseType | None = None
 
 
+UNNAMED_SOURCE = "unspecified"
+"""Not an organisation: rows once got it when their file named none, and a caseworker of
+that "organisation" read every such record's phone. An import names the organisation
+(`source` column or `--source ORG`), and no user belongs to this one."""
+
+
 class Organisation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

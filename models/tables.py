@@ -161,6 +161,8 @@ users = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("last_used_at", DateTime(timezone=True)),
 )
 
 settings = Table(
@@ -171,6 +173,16 @@ settings = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 """What the store remembers about itself, e.g. the version of its blocking keys."""
+
+rate_counters = Table(
+    "rate_counters",
+    metadata,
+    Column("subject", String(80), primary_key=True),
+    Column("window", Integer, primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+"""Calls per user, kind and window (`search:<user id>`, minute number): the rate limits
+every server process shares."""
 
 match_models = Table(
     "match_models",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -27,6 +28,24 @@ class User(BaseModel):
     organisation: str | None = None
     created_at: datetime
     revoked_at: datetime | None = None
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or datetime.now(UTC))
+
+
+TOKEN_DAYS_VAR = "NRM_TOKEN_DAYS"
+DEFAULT_TOKEN_DAYS = 90
+
+
+def token_days() -> int:
+    """How long a new token lives, in days (`NRM_TOKEN_DAYS`, default 90)."""
+    return int(os.environ.get(TOKEN_DAYS_VAR) or DEFAULT_TOKEN_DAYS)
+
+
+def token_expiry(days: int | None = None, now: datetime | None = None) -> datetime:
+    return (now or datetime.now(UTC)) + timedelta(days=token_days() if days is None else days)
 
 
 def new_token() -> str:

@@ -21,10 +21,13 @@ from models.birthdates import (
     parse_birth_date,
     parse_plain_date,
 )
-from models.recordfile import read_table
-from models.records import RECORD_COLUMNS, TEXT_FIELDS, CaseType, RelationKind, Role
+from models.recordfile import RecordFileError, read_table
+from models.records import RECORD_COLUMNS, TEXT_FIELDS, UNNAMED_SOURCE, CaseType, RelationKind, Role
 
-DEFAULT_SOURCE = "unspecified"
+NO_SOURCE = (
+    "the file has no source column: name the organisation that recorded these cases "
+    "(nrm import --source ORG)"
+)
 
 _SEX = {
     "f": "F",
@@ -74,7 +77,7 @@ def _clean(value: Any) -> str | None:
 def validate_record(
     raw: dict[str, Any],
     row: int,
-    default_source: str = DEFAULT_SOURCE,
+    default_source: str | None = None,
     today: date | None = None,
 ) -> tuple[dict[str, Any] | None, list[FieldError]]:
     """Turn one row (header names already lower-cased) into stored values, or errors."""
@@ -86,6 +89,12 @@ def validate_record(
         errors.append(FieldError(row, "record_id", "missing"))
     out["record_id"] = record_id
     out["source"] = _clean(raw.get("source")) or default_source
+    if out["source"] is None:
+        errors.append(FieldError(row, "source", "missing: name the organisation (--source ORG)"))
+    elif out["source"].lower() == UNNAMED_SOURCE:
+        errors.append(
+            FieldError(row, "source", f'"{out["source"]}" is not an organisation: name it')
+        )
     for column in TEXT_FIELDS:
         out[column] = _clean(raw.get(column))
     if not (out["full_name"] or out["family_name"] or out["given_names"]):
@@ -198,18 +207,21 @@ def _birth(
 
 
 def validated_rows(
-    path: Path, default_source: str = DEFAULT_SOURCE, today: date | None = None
+    path: Path, default_source: str | None = None, today: date | None = None
 ) -> Iterator[tuple[int, str, dict[str, Any] | None, list[FieldError]]]:
     """Every row of a records file: its number, its record id as written, its stored values
     (None when bad) and its errors, a record id already used by the same source on an
     earlier row included (two organisations may use one id: the contract allows it).
-    Raises RecordFileError when the file as a whole cannot be read."""
+    Raises RecordFileError when the file as a whole cannot be read, or names no
+    organisation (no source column, no `default_source`)."""
     seen: dict[tuple[str, str], int] = {}
     for number, raw in read_table(path, required=("record_id",), any_of=NAME_COLUMNS):
+        if default_source is None and "source" not in raw:
+            raise RecordFileError(NO_SOURCE)
         values, errors = validate_record(raw, number, default_source, today)
         record_id = (raw.get("record_id") or "").strip()
         if record_id:
-            source = (raw.get("source") or "").strip() or default_source
+            source = (raw.get("source") or "").strip() or default_source or ""
             first = seen.setdefault((source, record_id), number)
             if first != number:
                 errors.append(

@@ -17,7 +17,7 @@ from service.importing import Importing
 from service.keys import Keys, keys_status
 from service.linking import Linking
 from service.queue import Queue
-from service.ratelimit import RateLimiter
+from service.ratelimit import SharedLimit
 from service.records import Records
 from service.registry import model_status
 from service.review import Review
@@ -47,7 +47,8 @@ class Service(
 ):
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.search_limit = RateLimiter()
+        self.search_limit = SharedLimit.searches()
+        self.list_limit = SharedLimit.lists()
         self.failed_logins = FailedLogins()
 
     @classmethod

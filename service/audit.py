@@ -33,6 +33,7 @@ class AuditTrail(UseCases):
     ) -> AuditPage:
         """Who did what, when, to which record; newest first. Reading it is audited too."""
         actor.require(READ_AUDIT)
+        self.check_listing(actor, "read_audit", "audit")
         rows, total = self.store.audit_rows(filters, since, until, object_id, limit, offset)
         self.audit(actor, "read_audit", "audit", [])
         return AuditPage(rows, total, limit, offset)

@@ -19,7 +19,8 @@ from typing import Any
 from models.store import Store
 from models.store.audit import AuditEntry
 from models.users import User, UserRole
-from service.errors import Forbidden
+from service.errors import Forbidden, TooManyRequests
+from service.ratelimit import SharedLimit
 
 ADMIN, REVIEWER, CASEWORKER, TRACING = (
     UserRole.ADMIN,
@@ -47,6 +48,12 @@ class Actor:
     lang: str = "fr"
     command: str | None = None
     os_user: str | None = None
+
+    @property
+    def stated_purpose(self) -> bool:
+        """Whether the request says why (`X-Purpose`): reading another organisation's case
+        file needs it (`service.protection`)."""
+        return bool(self.purpose and self.purpose.strip())
 
     @classmethod
     def operator(cls, command: str) -> Actor:
@@ -79,6 +86,19 @@ class UseCases:
     """The base of every use-case family: the store it works on, and the audit."""
 
     store: Store
+    list_limit: SharedLimit
+
+    def check_listing(self, actor: Actor, action: str, object_type: str) -> None:
+        """Count a list (records, queue, flags, audit trail) against the user's limit,
+        shared by every server process; refuse it (429, audited) when over."""
+        if actor.user is None:
+            return
+        wait = self.list_limit.retry_after(self.store, actor.user.id)
+        if wait > 0:
+            self.audit(actor, f"{action}_refused", object_type, [], reason="rate limit")
+            raise TooManyRequests(
+                f"too many lists: at most {self.list_limit.per_window} a minute", wait
+            )
 
     def audit(
         self,

@@ -44,7 +44,7 @@ def ensure_demo_users(
     for name, role, organisation in DEMO_USERS:
         token = known.get(name)
         user = store.user_by_token(token) if token else None
-        if user is None or user.role is not role:
+        if user is None or user.role is not role or user.expired():
             _, token = store.add_user(f"demo-{name}-{stamp}", role, organisation)
         tokens[name] = token
     _private(tokens_file, json.dumps(tokens, indent=2) + "\n")

@@ -7,31 +7,31 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from models.records import PROTECTED_FIELDS, SHOWN_FIELDS, PersonRecord
+from models.records import SHOWN_FIELDS
 from models.store import Store
-from models.users import User
 from service.context import EVERYONE, Actor, UseCases
 from service.errors import NotFound
-from service.protection import may_see_protected, record_view
+from service.protection import Access, record_view, shared
 from service.review import decision_view
 
 READ_ENTITIES = EVERYONE
 
 
-def consolidate(records: list[PersonRecord], user: User) -> dict[str, dict[str, Any]]:
+def consolidate(shown: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Per field, the value most records give (the most recent registration breaks a tie),
-    the records it comes from, and the other values with theirs."""
+    the records it comes from, and the other values with theirs. `shown` are the records
+    as the reader may see them: a field a view leaves out is not consolidated either."""
     view: dict[str, dict[str, Any]] = {}
-    newest_first = sorted(records, key=lambda r: (r.registered_on is None, r.registered_on))
+    newest_first = sorted(
+        shown, key=lambda r: (r.get("registered_on") is None, r.get("registered_on") or "")
+    )
     for name in SHOWN_FIELDS:
         sources: dict[str, list[str]] = {}
         for record in reversed(newest_first):
-            if name in PROTECTED_FIELDS and not may_see_protected(user, record):
-                continue
-            value = getattr(record, name)
+            value = record.get(name)
             if value in (None, ""):
                 continue
-            sources.setdefault(str(value).strip(), []).append(str(record.id))
+            sources.setdefault(str(value).strip(), []).append(str(record["id"]))
         if not sources:
             continue
         counts = Counter({v: len(ids) for v, ids in sources.items()})
@@ -46,19 +46,25 @@ def consolidate(records: list[PersonRecord], user: User) -> dict[str, dict[str, 
     return view
 
 
-def entity_view(store: Store, user: User, entity_id: uuid.UUID) -> dict[str, Any]:
+def entity_view(store: Store, actor: Actor, entity_id: uuid.UUID) -> dict[str, Any]:
+    """The person as `actor` may see them; a reader who sees every record minimally does
+    not get the reviewers' notes either (free text)."""
     found = store.entity(entity_id)
     if found is None:
         raise NotFound("no such entity")
     created, records = found
     history = store.decisions_touching([r.id for r in records])
     reverted = {d.reverts for d in history if d.reverts}
+    shown = [record_view(r, actor) for r in records]
+    history_view = [decision_view(d, d.id in reverted) for d in history]
+    if all(v["access"] == Access.MINIMAL.value for v in shown):
+        history_view = [{**d, "note": None} for d in history_view]
     return {
         "id": str(entity_id),
         "created_at": created.isoformat(),
-        "records": [record_view(r, user) for r in records],
-        "consolidated": consolidate(records, user),
-        "history": [decision_view(d, d.id in reverted) for d in history],
+        "records": shown,
+        "consolidated": consolidate(shown),
+        "history": history_view,
     }
 
 
@@ -66,7 +72,12 @@ class Entities(UseCases):
     def entity(self, actor: Actor, entity_id: uuid.UUID) -> dict[str, Any]:
         """The person view, audited with the ids of every record it shows."""
         actor.require(READ_ENTITIES)
-        assert actor.user is not None
-        view = entity_view(self.store, actor.user, entity_id)
-        self.audit(actor, "read_entity", "entity", [entity_id, *(r["id"] for r in view["records"])])
+        view = entity_view(self.store, actor, entity_id)
+        self.audit(
+            actor,
+            "read_entity",
+            "entity",
+            [entity_id, *(r["id"] for r in view["records"])],
+            **shared(actor, view["records"]),
+        )
         return view

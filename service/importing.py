@@ -13,7 +13,7 @@ from models.recordfile import RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
-from models.validation import DEFAULT_SOURCE, validate_relation, validated_rows
+from models.validation import validate_relation, validated_rows
 from service.context import ADMIN, Actor, UseCases
 from service.linking import link_import
 from service.memory import collector_paused
@@ -81,7 +81,7 @@ def import_records(
     records: Path,
     relations: Path | None = None,
     *,
-    source: str = DEFAULT_SOURCE,
+    source: str | None = None,
     dry_run: bool = False,
     today: date | None = None,
     on_rows: Callable[[int], None] | None = None,
@@ -105,7 +105,7 @@ def _stage_records(
     writer: ImportWriter,
     path: Path,
     report: ImportReport,
-    source: str,
+    source: str | None,
     today: date | None,
     on_rows: Callable[[int], None] | None,
 ) -> set[str]:
@@ -204,10 +204,9 @@ class Importing(UseCases):
         stored population. Without an actor, the operating-system user imports."""
         actor = actor or Actor.operator("nrm import")
         actor.require(IMPORT)
-        kwargs: dict[str, Any] = {"dry_run": dry_run, "on_rows": on_rows}
-        if source:
-            kwargs["source"] = source
-        report = import_records(self.store, records, relations, **kwargs)
+        report = import_records(
+            self.store, records, relations, source=source or None, dry_run=dry_run, on_rows=on_rows
+        )
         if report.ok and not dry_run and report.counts is not None:
             if link:
                 report.linked = link_import(self.store, report.counts.import_id)

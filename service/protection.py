@@ -1,32 +1,120 @@
-"""Do no harm: which fields of a person record a user may see.
+"""Do no harm: how much of a person record a user may read (need to know by organisation).
 
-A victim's current location and phone leave the service only for a role
-with need to know: an admin, or a caseworker of the organisation that
-recorded the record. Reviewers and tracing officers never get them.
+Three views of a record (`Access`), decided per record by who reads it:
+
+- `full`: every field, the phone, the current location and every extra column. An
+  admin; a caseworker of the organisation that recorded it (their own case); the
+  operator at the command line.
+- `case`: the case file without protected values: no `phone`, no `current_location`,
+  and of the extra columns only those declared safe (`service.columns`). Other roles
+  of the recording organisation; a user of another organisation who states why
+  (`X-Purpose`): that read is audited with the purpose and the ids read this way.
+- `minimal`: who the person is, to recognise them: names (and parents' names), sex,
+  birth year, region, nationality; no phone, no place below the region, no case data,
+  no free notes. Anyone else, e.g. a reviewer or tracing officer of another
+  organisation without a stated purpose.
+
+Search, the review queue and tracing answer with their own minimal shapes; this
+module decides the record shown in a record read, a person view and a suggestion.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from models.records import PROTECTED_FIELDS, PersonRecord
-from models.users import User, UserRole
+from models.users import UserRole
+from service.columns import extra_columns
+from service.context import Actor
 
 
-def may_see_protected(user: User, record: PersonRecord) -> bool:
-    if user.role is UserRole.ADMIN:
-        return True
-    return (
-        user.role is UserRole.CASEWORKER
-        and user.organisation is not None
-        and user.organisation == record.source
-    )
+class Access(StrEnum):
+    FULL = "full"
+    CASE = "case"
+    MINIMAL = "minimal"
 
 
-def record_view(record: PersonRecord, user: User) -> dict[str, Any]:
-    """The record as this user may see it: protected keys are absent, not blank."""
+MINIMAL_FIELDS = (
+    "id",
+    "entity_id",
+    "source",
+    "record_id",
+    "full_name",
+    "family_name",
+    "given_names",
+    "aliases",
+    "sex",
+    "birth_earliest",
+    "birth_latest",
+    "birth_precision",
+    "origin_region",
+    "nationality",
+    "father_name",
+    "mother_name",
+)
+"""What anyone allowed to read records sees of another organisation's record."""
+
+
+def own_record(actor: Actor, record: PersonRecord) -> bool:
+    user = actor.user
+    return user is not None and user.organisation is not None and user.organisation == record.source
+
+
+def access_to(actor: Actor, record: PersonRecord) -> Access:
+    """The view of `record` this actor gets."""
+    user = actor.user
+    if user is None or user.role is UserRole.ADMIN:
+        return Access.FULL
+    if own_record(actor, record):
+        return Access.FULL if user.role is UserRole.CASEWORKER else Access.CASE
+    return Access.CASE if actor.stated_purpose else Access.MINIMAL
+
+
+def may_see_protected(actor: Actor, record: PersonRecord) -> bool:
+    return access_to(actor, record) is Access.FULL
+
+
+def _birth_year(data: dict[str, Any]) -> None:
+    """The birth interval widened to whole years (never finer than a year)."""
+    earliest, latest = data.get("birth_earliest"), data.get("birth_latest")
+    if earliest is None or latest is None:
+        return
+    first, last = date.fromisoformat(earliest).year, date.fromisoformat(latest).year
+    data["birth_earliest"] = date(first, 1, 1).isoformat()
+    data["birth_latest"] = date(last, 12, 31).isoformat()
+    if first == last:
+        data["birth_precision"] = "year"
+
+
+def record_view(record: PersonRecord, actor: Actor) -> dict[str, Any]:
+    """The record as this actor may see it: what the view leaves out is absent, not blank;
+    `access` names the view."""
+    access = access_to(actor, record)
     data = record.model_dump(mode="json")
-    if not may_see_protected(user, record):
+    if access is Access.CASE:
         for name in PROTECTED_FIELDS:
             data.pop(name, None)
-    return data
+        columns = extra_columns()
+        data["extra"] = {k: v for k, v in data["extra"].items() if columns.is_safe(k)}
+    elif access is Access.MINIMAL:
+        data = {name: data.get(name) for name in MINIMAL_FIELDS}
+        _birth_year(data)
+    return {**data, "access": access.value}
+
+
+def shared(actor: Actor, shown: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """The audit detail naming the records of another organisation that `shown` (views
+    made by `record_view` for this actor) gives beyond the minimal view, because a purpose
+    was stated; empty when there are none."""
+    user = actor.user
+    if user is None or user.role is UserRole.ADMIN:
+        return {}
+    ids = [
+        str(v["id"])
+        for v in shown
+        if v["source"] != user.organisation and v["access"] != Access.MINIMAL.value
+    ]
+    return {"other_organisation": ids} if ids else {}

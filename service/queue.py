@@ -9,10 +9,9 @@ from uuid import UUID
 from models.review import SuggestionStatus
 from models.store import Store
 from models.store.review import COUNT_CAP, QueuePage
-from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import NotFound
-from service.protection import record_view
+from service.protection import record_view, shared
 from service.review import confirmations, decision_view, etag
 
 __all__ = ["COUNT_CAP", "READ_QUEUE", "Queue", "suggestion_detail", "suggestion_summary"]
@@ -39,7 +38,7 @@ def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
 
 
 def suggestion_detail(
-    store: Store, user: User, suggestion: dict[str, Any], lang: str
+    store: Store, actor: Actor, suggestion: dict[str, Any], lang: str
 ) -> dict[str, Any]:
     """Both records side by side, each field's comparison level, weight and reason."""
     found = {
@@ -52,7 +51,7 @@ def suggestion_detail(
     reverted = {d.reverts for d in own if d.reverts}
     return {
         **suggestion_summary(suggestion),
-        "records": [record_view(first, user), record_view(second, user)],
+        "records": [record_view(first, actor), record_view(second, actor)],
         "comparison": [
             {
                 "field": r["field"],
@@ -97,6 +96,7 @@ class Queue(UseCases):
     ) -> SuggestionList:
         """The queue, children and open tracing requests first, then the most uncertain."""
         actor.require(READ_QUEUE)
+        self.check_listing(actor, "list_suggestions", "suggestion")
         page = self.store.suggestion_queue(filters, limit, offset, cursor, probability)
         items = [suggestion_summary(s) for s in page.items]
         self.audit(actor, "list_suggestions", "suggestion", [i["id"] for i in items])
@@ -122,13 +122,13 @@ class Queue(UseCases):
         return self._read(actor, suggestion)
 
     def _read(self, actor: Actor, suggestion: dict[str, Any]) -> SuggestionRead:
-        assert actor.user is not None
-        detail = suggestion_detail(self.store, actor.user, suggestion, actor.lang)
+        detail = suggestion_detail(self.store, actor, suggestion, actor.lang)
         self.audit(
             actor,
             "read_suggestion",
             "suggestion",
             [suggestion["id"], suggestion["record_a"], suggestion["record_b"]],
+            **shared(actor, detail["records"]),
         )
         return SuggestionRead(detail, etag(suggestion))
 

@@ -1,7 +1,15 @@
-"""A per-user limit on searches: a search is the way to locate a victim in bulk.
+"""Per-user limits on the calls that read people in bulk: searches and lists.
 
-Counted per server process in a sliding window (with `--workers N`, a user
-may search N times the limit); `NRM_SEARCH_PER_MINUTE` sets it.
+`SharedLimit` counts in the database (`rate_counters`, one atomic upsert per call), so
+the limit holds across every server process (`nrm serve --workers N`): a fixed window
+of a minute per user and kind. `NRM_SEARCH_PER_MINUTE` (default 30) limits searches,
+`NRM_LIST_PER_MINUTE` (default 60) lists (records, the review queue, flags, the audit
+trail). A fixed window lets a user make twice the limit across a window's edge, never
+more.
+
+`RateLimiter` counts in memory, per process: what the failed-authentication sampling
+uses (an anonymous caller has no user to count in the database, and a flood must cost
+no write).
 """
 
 from __future__ import annotations
@@ -10,23 +18,60 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from threading import Lock
+from typing import Protocol
 from uuid import UUID
 
 DEFAULT_PER_MINUTE = 30
+DEFAULT_LISTS_PER_MINUTE = 60
 WINDOW_SECONDS = 60.0
 
 
+class Counter(Protocol):
+    def count_call(self, subject: str, window: int) -> int: ...
+
+
+def _per_minute(variable: str, default: int) -> int:
+    return int(os.environ.get(variable) or default)
+
+
+@dataclass
+class SharedLimit:
+    """At most `per_window` calls of one `kind` per user and window, counted in the store."""
+
+    kind: str
+    per_window: int
+    window: int = int(WINDOW_SECONDS)
+    clock: Callable[[], float] = field(default=time.time)
+
+    @classmethod
+    def searches(cls) -> SharedLimit:
+        return cls("search", _per_minute("NRM_SEARCH_PER_MINUTE", DEFAULT_PER_MINUTE))
+
+    @classmethod
+    def lists(cls) -> SharedLimit:
+        return cls("list", _per_minute("NRM_LIST_PER_MINUTE", DEFAULT_LISTS_PER_MINUTE))
+
+    def retry_after(self, counter: Counter, user: UUID) -> float:
+        """0 when the user may go on (the call is counted), else seconds to wait."""
+        now = self.clock()
+        window = int(now // self.window)
+        if counter.count_call(f"{self.kind}:{user}", window) <= self.per_window:
+            return 0.0
+        return max((window + 1) * self.window - now, 1.0)
+
+
 class RateLimiter:
+    """A sliding window in this process's memory."""
+
     def __init__(
         self,
-        per_window: int | None = None,
+        per_window: int,
         window: float = WINDOW_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.per_window = per_window or int(
-            os.environ.get("NRM_SEARCH_PER_MINUTE", DEFAULT_PER_MINUTE)
-        )
+        self.per_window = per_window
         self.window = window
         self.clock = clock
         self._seen: dict[UUID, deque[float]] = {}

@@ -1,4 +1,5 @@
-"""Reading person records: one by id, or a filtered page. Every read is audited."""
+"""Reading person records: one by id, or a filtered page of the reader's own
+organisation's records. Every read is audited; listing is rate-limited per user."""
 
 from __future__ import annotations
 
@@ -6,15 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from models.records import PersonRecord
 from models.store.base import MAX_PAGE
+from models.users import UserRole
 from service.context import EVERYONE, Actor, UseCases
-from service.protection import record_view
+from service.protection import record_view, shared
 
 __all__ = ["MAX_PAGE", "READ_RECORDS", "RecordPage", "Records"]
 
 READ_RECORDS = EVERYONE
-"""Every role reads records; protected fields are cut by `service.protection`."""
+"""Every role reads records; how much of each is `service.protection`'s decision."""
 
 
 @dataclass
@@ -25,9 +26,16 @@ class RecordPage:
     offset: int
 
 
-def _view(record: PersonRecord, actor: Actor) -> dict[str, Any]:
-    """The record as a user may see it; whole for the operator at the command line."""
-    return record_view(record, actor.user) if actor.user else record.model_dump(mode="json")
+def listed_sources(actor: Actor, asked: str | None) -> str | bool | None:
+    """The source a listing is confined to: None for everything (the operator, an admin),
+    False for nothing (another organisation's records, or a user without one); a list is
+    a way to read many people at once, so it shows the reader's own cases only."""
+    user = actor.user
+    if user is None or user.role is UserRole.ADMIN:
+        return asked
+    if user.organisation is None or (asked is not None and asked != user.organisation):
+        return False
+    return user.organisation
 
 
 class Records(UseCases):
@@ -37,8 +45,10 @@ class Records(UseCases):
         record = self.store.get_record(record_id)
         if record is None:
             return None
-        self.audit(actor, "read_record", "record", [record_id])
-        return _view(record, actor)
+        view = record_view(record, actor)
+        detail = shared(actor, [view])
+        self.audit(actor, "read_record", "record", [record_id], view=view["access"], **detail)
+        return view
 
     def list_records(
         self,
@@ -48,9 +58,17 @@ class Records(UseCases):
         offset: int,
         name: str | None = None,
     ) -> RecordPage:
+        """A page of records of the actor's organisation (an admin's: of all), counted
+        against the user's listing limit."""
         actor.require(READ_RECORDS)
-        page = self.store.list_records(filters, limit, offset, name)
-        items = [_view(r, actor) for r in page.items]
+        self.check_listing(actor, "list_records", "record")
+        source = listed_sources(actor, filters.get("source"))
+        if source is False:
+            page_items, total = [], 0
+        else:
+            page = self.store.list_records({**filters, "source": source}, limit, offset, name)
+            page_items, total = page.items, page.total
+        items = [record_view(r, actor) for r in page_items]
         self.audit(
             actor,
             "list_records",
@@ -58,4 +76,4 @@ class Records(UseCases):
             [r["id"] for r in items],
             filters={k: str(v) for k, v in filters.items() if v is not None} | {"name": name},
         )
-        return RecordPage(items, page.total, page.limit, page.offset)
+        return RecordPage(items, total, max(1, min(limit, MAX_PAGE)), offset)

@@ -13,7 +13,7 @@ from matching.pipeline import match_new
 from models.store import Store
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import TooManyRequests
-from service.ratelimit import RateLimiter
+from service.ratelimit import SharedLimit
 from service.registry import active_learned, active_model, rescorer
 from service.scoring import reasons_of
 
@@ -103,7 +103,7 @@ def search(
 
 
 class Searching(UseCases):
-    search_limit: RateLimiter
+    search_limit: SharedLimit
 
     def search(
         self, actor: Actor, description: dict[str, Any], top: int = 10, *, limited: bool = True
@@ -113,7 +113,7 @@ class Searching(UseCases):
         the command line also gets the reasons."""
         actor.require(SEARCH)
         if limited and actor.user is not None:
-            wait = self.search_limit.retry_after(actor.user.id)
+            wait = self.search_limit.retry_after(self.store, actor.user.id)
             if wait > 0:
                 self.audit(actor, "search_refused", "entity", [], reason="rate limit")
                 raise TooManyRequests(

@@ -16,8 +16,9 @@ from uuid import UUID
 
 from models.store import Store
 from models.store.tracing import kinship_rows, relation_rows
+from models.users import UserRole
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
-from service.errors import NotFound, UseCaseError
+from service.errors import Forbidden, NotFound, UseCaseError
 from tracing.assessment import assess, insecure_areas
 from tracing.flags import flagged
 from tracing.graph import FamilyGraph, build_graph
@@ -71,6 +72,20 @@ def _person_of_record(store: Store, record_id: str, source: str | None) -> str:
     if len(people) > 1:  # two sources use this id for two different persons
         raise AmbiguousRecord(f'several sources use "{record_id}": name the source')
     return people.pop()
+
+
+def _check_purpose(actor: Actor, sources: set[str]) -> None:
+    """A safe-return assessment reads a person's case (origin commune, family, consent):
+    a caseworker whose organisation recorded none of the person's records states why
+    (`X-Purpose`), as for another organisation's case file (`service.protection`)."""
+    user = actor.user
+    if user is None or user.role is UserRole.ADMIN or actor.stated_purpose:
+        return
+    if user.organisation is None or user.organisation not in sources:
+        raise Forbidden(
+            "none of this person's records is your organisation's: state why you assess "
+            "them (X-Purpose)"
+        )
 
 
 class Tracing(UseCases):
@@ -141,6 +156,7 @@ class Tracing(UseCases):
         self, actor: Actor, person: str, asked: str, lang: str, today: date | None
     ) -> dict[str, Any]:
         graph = _graph(self.store, person, asked)
+        _check_purpose(actor, {r.source for r in graph.profiles[person].records})
         family = relatives(graph, person, ASSESSED_RELATIVES)
         day = today or date.today()
         overall, factors = assess(graph, person, family, day, insecure_areas())
@@ -171,6 +187,7 @@ class Tracing(UseCases):
     ) -> dict[str, Any]:
         """Persons flagged as possibly re-trafficked or sought by their family, newest first."""
         actor.require(READ_FLAGS)
+        self.check_listing(actor, "read_flags", "entity")
         records, _ = load(self.store)
         found = [f for f in flagged(build_profiles(records)) if flag is None or f.flag == flag]
         page = found[offset : offset + limit]

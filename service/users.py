@@ -3,12 +3,15 @@ revoking users at the command line."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from threading import Lock
 from typing import Any
 from uuid import UUID
 
+from models.records import UNNAMED_SOURCE
 from models.users import User, UserRole
 from service.context import ADMIN, EVERYONE, Actor, UseCases
+from service.errors import UseCaseError
 from service.ratelimit import RateLimiter
 
 LOGIN = EVERYONE
@@ -16,6 +19,8 @@ MANAGE_USERS = frozenset({ADMIN})
 """Users are created and revoked at the command line (`nrm user`), by the operator."""
 
 
+LAST_USE_EVERY_SECONDS = 60
+"""A token's last use is written at most once a minute per user (not once a request)."""
 FAILED_LOGIN_ROWS_PER_MINUTE = 10
 PATH_KEPT = 200
 _EVERYONE = UUID(int=0)
@@ -40,6 +45,12 @@ class FailedLogins:
             return failures
 
 
+class TokenExpired(UseCaseError):
+    """A token past its `expires_at`: answered 401, and audited like a failure."""
+
+    status = 401
+
+
 class Users(UseCases):
     failed_logins: FailedLogins
 
@@ -47,9 +58,11 @@ class Users(UseCases):
         """The user holding this token, or None (a failed authentication: audited, but at
         most `FAILED_LOGIN_ROWS_PER_MINUTE` rows a minute, each counting the failures since
         the last, with the path cut to `PATH_KEPT` characters: anyone may send bad tokens,
-        and the append-only audit trail can never be cleaned of a flood)."""
+        and the append-only audit trail can never be cleaned of a flood). An expired token
+        raises `TokenExpired`. A use is recorded at most once a minute per user."""
         user = self.store.user_by_token(token)
-        if user is None:
+        now = datetime.now(UTC)
+        if user is None or user.expired(now):
             failures = self.failed_logins.count()
             if failures:
                 anonymous = Actor(None, request_id=request_id)
@@ -60,7 +73,19 @@ class Users(UseCases):
                     [],
                     path=path[:PATH_KEPT],
                     failures=failures,
+                    **({"expired_user": str(user.id)} if user else {}),
                 )
+            if user is not None:
+                assert user.expires_at is not None
+                raise TokenExpired(
+                    f"this token expired on {user.expires_at:%Y-%m-%d}: ask an administrator "
+                    "for a new one (nrm user rotate)"
+                )
+            return None
+        if user.last_used_at is None or (now - user.last_used_at).total_seconds() >= (
+            LAST_USE_EVERY_SECONDS
+        ):
+            self.store.touch_user(user.id, now, LAST_USE_EVERY_SECONDS)
         return user
 
     def login(self, actor: Actor) -> dict[str, Any]:
@@ -78,13 +103,61 @@ class Users(UseCases):
         self.audit(actor, "logout", "user", [actor.user.id])
 
     def add_user(
-        self, actor: Actor, name: str, role: UserRole, organisation: str | None = None
+        self,
+        actor: Actor,
+        name: str,
+        role: UserRole,
+        organisation: str | None = None,
+        expires_in_days: int | None = None,
     ) -> tuple[User, str]:
-        """Create a user; the token is returned once (only its hash is stored)."""
+        """Create a user; the token is returned once (only its hash is stored) and expires
+        after `expires_in_days` (default `NRM_TOKEN_DAYS`, 90)."""
         actor.require(MANAGE_USERS)
-        user, token = self.store.add_user(name, role, organisation)
+        _check_organisation(organisation)
+        _check_days(expires_in_days)
+        user, token = self.store.add_user(name, role, organisation, expires_in_days)
         self.audit(
-            actor, "user_add", "user", (user.id,), name=name, role=str(role), org=organisation
+            actor,
+            "user_add",
+            "user",
+            (user.id,),
+            name=name,
+            role=str(role),
+            org=organisation,
+            expires_at=_stamp(user.expires_at),
+        )
+        return user, token
+
+    def list_users(self, actor: Actor) -> list[dict[str, Any]]:
+        """Every user in name order, without tokens: role, organisation, creation,
+        expiry, last use, revocation, and whether the token works (`status`)."""
+        actor.require(MANAGE_USERS)
+        users = self.store.list_users()
+        self.audit(actor, "user_list", "user", [u.id for u in users])
+        now = datetime.now(UTC)
+        return [
+            {
+                "name": u.name,
+                "role": u.role.value,
+                "organisation": u.organisation,
+                "created_at": _stamp(u.created_at),
+                "expires_at": _stamp(u.expires_at),
+                "last_used_at": _stamp(u.last_used_at),
+                "revoked_at": _stamp(u.revoked_at),
+                "status": "revoked" if u.revoked_at else "expired" if u.expired(now) else "active",
+            }
+            for u in users
+        ]
+
+    def rotate_token(
+        self, actor: Actor, name: str, expires_in_days: int | None = None
+    ) -> tuple[User, str]:
+        """A new token for `name`; the old one stops working at once."""
+        actor.require(MANAGE_USERS)
+        _check_days(expires_in_days)
+        user, token = self.store.rotate_token(name, expires_in_days)
+        self.audit(
+            actor, "user_rotate", "user", (user.id,), name=name, expires_at=_stamp(user.expires_at)
         )
         return user, token
 
@@ -93,3 +166,20 @@ class Users(UseCases):
         revoked = self.store.revoke_user(name)
         self.audit(actor, "user_revoke", "user", (), name=name, revoked=revoked)
         return revoked
+
+
+def _check_organisation(organisation: str | None) -> None:
+    if organisation is not None and organisation.strip().lower() == UNNAMED_SOURCE:
+        raise UseCaseError(
+            f'"{organisation}" is not an organisation: name the organisation that records the '
+            "cases (its code, as in the records' source column)"
+        )
+
+
+def _check_days(days: int | None) -> None:
+    if days is not None and not 1 <= days <= 3650:
+        raise UseCaseError("a token lives between 1 and 3650 days")
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import AuditPage
+from api.schemas import LIST_RESPONSES, AuditPage
 from models.users import UserRole
 from service.records import MAX_PAGE
 
@@ -25,7 +25,7 @@ def _row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/audit", response_model=AuditPage)
+@router.get("/audit", response_model=AuditPage, responses=LIST_RESPONSES)
 def list_audit(
     actor: ActorDep,
     service: ServiceDep,

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import RecordList
+from api.schemas import LIST_RESPONSES, RecordList
 from models.records import CaseType, Role, Sex
 from service.records import MAX_PAGE
 
@@ -23,7 +23,7 @@ def get_record(record_id: UUID, actor: ActorDep, service: ServiceDep) -> dict[st
     return record
 
 
-@router.get("/records", response_model=RecordList)
+@router.get("/records", response_model=RecordList, responses=LIST_RESPONSES)
 def list_records(
     actor: ActorDep,
     service: ServiceDep,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Response
 
 from api.deps import ActorDep, ServiceDep
 from api.schemas import (
+    LIST_RESPONSES,
     DecisionRequest,
     DecisionResult,
     DecisionView,
@@ -40,7 +41,7 @@ def _decode_cursor(text: str) -> tuple[int, float, str]:
     return int(group), float(uncertainty), str(UUID(hex=last))
 
 
-@router.get("/suggestions", response_model=SuggestionPage)
+@router.get("/suggestions", response_model=SuggestionPage, responses=LIST_RESPONSES)
 def list_suggestions(
     actor: ActorDep,
     service: ServiceDep,

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from api.deps import ActorDep, ServiceDep
+from api.schemas import LIST_RESPONSES
 
 router = APIRouter(tags=["tracing"])
 MAX_RELATIVES = 50
@@ -84,7 +85,7 @@ class FlagPage(BaseModel):
     offset: int
 
 
-@router.get("/flags", response_model=FlagPage)
+@router.get("/flags", response_model=FlagPage, responses=LIST_RESPONSES)
 def get_flags(
     actor: ActorDep,
     service: ServiceDep,

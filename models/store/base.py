@@ -27,12 +27,14 @@ from models.store.audit import AuditStore
 from models.store.batches import chunks
 from models.store.importing import ImportWriter
 from models.store.keys import KeysStore
+from models.store.limits import LimitStore
 from models.store.linking import (
     LinkTx,
     candidate_ids,
     pending_count,
 )
 from models.store.review import ReviewStore
+from models.store.users import UserStore
 from models.tables import (
     entities,
     match_models,
@@ -40,9 +42,7 @@ from models.tables import (
     metadata,
     person_records,
     relations,
-    users,
 )
-from models.users import User, UserRole, new_token, token_hash
 
 RECORD_FILTERS = (
     "source",
@@ -57,10 +57,6 @@ RECORD_FILTERS = (
 MAX_PAGE = 200
 
 
-class StoreError(RuntimeError):
-    """The database cannot be reached or is not in the expected state."""
-
-
 @dataclass(frozen=True, slots=True)
 class Page:
     items: list[PersonRecord]
@@ -69,7 +65,7 @@ class Page:
     offset: int
 
 
-class Store(ReviewStore, AuditStore, KeysStore):
+class Store(ReviewStore, AuditStore, KeysStore, LimitStore, UserStore):
     """All reads and writes of the database go through here."""
 
     def __init__(self, engine: Engine) -> None:
@@ -158,11 +154,11 @@ class Store(ReviewStore, AuditStore, KeysStore):
             condition = person_records.c[column] == value
             query, counter = query.where(condition), counter.where(condition)
         if name:
-            pattern = f"%{name.lower()}%"
+            pattern = f"%{like_literal(name.lower())}%"
             condition = (
-                func.lower(person_records.c.full_name).like(pattern)
-                | func.lower(person_records.c.family_name).like(pattern)
-                | func.lower(person_records.c.given_names).like(pattern)
+                func.lower(person_records.c.full_name).like(pattern, escape="\\")
+                | func.lower(person_records.c.family_name).like(pattern, escape="\\")
+                | func.lower(person_records.c.given_names).like(pattern, escape="\\")
             )
             query, counter = query.where(condition), counter.where(condition)
         query = query.order_by(person_records.c.source, person_records.c.record_id)
@@ -304,44 +300,11 @@ class Store(ReviewStore, AuditStore, KeysStore):
         with self.engine.begin() as c:
             c.execute(delete(match_pairs))
 
-    # users ------------------------------------------------------------------
 
-    def add_user(
-        self, name: str, role: UserRole, organisation: str | None = None
-    ) -> tuple[User, str]:
-        """Create a user; returns the user and the token, which is never stored in clear."""
-        token = new_token()
-        values = {
-            "id": uuid.uuid4(),
-            "name": name,
-            "role": role.value,
-            "organisation": organisation,
-            "token_hash": token_hash(token),
-            "created_at": datetime.now(UTC),
-        }
-        with self.engine.begin() as c:
-            if c.execute(select(users.c.id).where(users.c.name == name)).first():
-                raise StoreError(f'a user named "{name}" already exists')
-            c.execute(insert(users).values(**values))
-        return User(**values), token
-
-    def user_by_token(self, token: str) -> User | None:
-        with self.engine.connect() as c:
-            row = c.execute(
-                select(users).where(
-                    users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None)
-                )
-            ).first()
-        return User(**row._mapping) if row else None
-
-    def revoke_user(self, name: str) -> bool:
-        with self.engine.begin() as c:
-            result = c.execute(
-                update(users)
-                .where(users.c.name == name, users.c.revoked_at.is_(None))
-                .values(revoked_at=datetime.now(UTC))
-            )
-        return result.rowcount > 0
+def like_literal(text: str) -> str:
+    """`text` matched as written inside a LIKE pattern: `%`, `_` and `\\` lose their
+    meaning (a name of `%%` must not match everyone)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def estimated_record_count(c: Connection) -> int:

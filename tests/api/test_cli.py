@@ -9,7 +9,11 @@ from api.cli import main
 from models.store import Store
 from tests.conftest import write_csv
 
-GOOD = "record_id,full_name,birth_date\nR1,TRAORE Aminata,vers 2005\nR2,Awa Diarra,2004-02-01\n"
+GOOD = (
+    "record_id,source,full_name,birth_date\n"
+    "R1,OIM,TRAORE Aminata,vers 2005\nR2,OIM,Awa Diarra,2004-02-01\n"
+)
+NO_SOURCE = "record_id,full_name\nR1,TRAORE Aminata\nR2,Awa Diarra\n"
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -42,6 +46,27 @@ def test_dry_run_says_nothing_was_written(tmp_path: Path) -> None:
     records = write_csv(tmp_path / "r.csv", GOOD)
     code, out, _ = _run("import", str(records), "--dry-run", "--db", str(tmp_path / "a.db"))
     assert code == 0 and "dry run" in out
+
+
+def test_a_file_without_source_is_refused_unless_the_organisation_is_named(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "a.db")
+    records = write_csv(tmp_path / "r.csv", NO_SOURCE)
+    code, _, err = _run("import", str(records), "--db", db)
+    assert code == 2
+    assert "no source column" in err and "--source ORG" in err
+    code, out, _ = _run("import", str(records), "--source", "ONG-A", "--json", "--db", db)
+    assert code == 0 and json.loads(out)["new"] == 2
+    assert {r.source for r in Store.open(db).list_records({}).items} == {"ONG-A"}
+
+
+def test_import_source_unspecified_is_refused(tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", NO_SOURCE)
+    code, _, err = _run(
+        "import", str(records), "--source", "unspecified", "--db", str(tmp_path / "a.db")
+    )
+    assert code == 2 and '"unspecified" is not an organisation' in err
 
 
 def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:

@@ -132,7 +132,20 @@ def test_who_may_read_an_assessment(
     client: TestClient, store: Store, role: UserRole, status: int
 ) -> None:
     url = f"/entities/{_entity(store, 'B-1')}/assessment"
-    assert client.get(url, headers=_headers(store, role)).status_code == status
+    assert client.get(url, headers=_headers(store, role, "ENDA")).status_code == status
+
+
+def test_another_organisations_caseworker_states_why_they_assess(
+    client: TestClient, store: Store
+) -> None:
+    url = f"/entities/{_entity(store, 'B-1')}/assessment"
+    headers = _headers(store, UserRole.CASEWORKER, "OIM")
+    refused = client.get(url, headers=headers)
+    assert refused.status_code == 403 and "X-Purpose" in refused.json()["detail"]
+    purpose = "return planned from Libya: verify the family first"
+    assert client.get(url, headers={**headers, "X-Purpose": purpose}).status_code == 200
+    rows, _ = store.audit_rows({"action": "read_assessment"})
+    assert [r["purpose"] for r in rows] == [purpose]
 
 
 def test_an_assessment_is_advisory_never_safe_and_shows_no_contact(

@@ -160,7 +160,14 @@ def test_ages_as_field_exports_write_them(written: str, age: int, estimated: boo
 def test_a_cell_saying_not_known_is_no_date_and_no_error(written: str) -> None:
     assert is_unknown(written)
     values, errors = validate_record(
-        {"record_id": "R1", "full_name": "Awa Diarra", "birth_date": written, "age": written}, 2
+        {
+            "record_id": "R1",
+            "source": "OIM",
+            "full_name": "Awa Diarra",
+            "birth_date": written,
+            "age": written,
+        },
+        2,
     )
     assert not errors and values is not None
     assert values["birth_earliest"] is None and values["age"] is None

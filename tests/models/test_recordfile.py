@@ -1,3 +1,5 @@
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -176,4 +178,50 @@ def test_old_and_open_document_workbooks_are_refused_with_advice(
     path = tmp_path / f"a{suffix}"
     path.write_bytes(b"\xd0\xcf\x11\xe0 binary")
     with pytest.raises(RecordFileError, match="save the sheet as XLSX or CSV"):
+        _rows(path)
+
+
+def _formula_book(path: Path, formula: str, cached: str | None = None, error: bool = False) -> Path:
+    """A workbook whose D2 holds `formula`; `cached` is the value a spreadsheet would have
+    saved with it (`error`: an error value), as a program such as openpyxl saves none."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["record_id", "source", "full_name", "birth_date"])
+    sheet.append(["R1", "OIM", "Awa Diarra", formula])
+    sheet["D2"].number_format = "yyyy-mm-dd"
+    book.save(path)
+    if cached is not None:
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        sheet_xml = parts["xl/worksheets/sheet1.xml"].decode()
+        parts["xl/worksheets/sheet1.xml"] = re.sub(
+            r"(<f>[^<]*</f>)<v\s*/>", rf"\1<v>{cached}</v>", sheet_xml
+        ).encode()
+        if error:
+            parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+                b'<c r="D2" s="1">', b'<c r="D2" s="1" t="e">'
+            )
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+    return path
+
+
+def test_an_xlsx_formula_reads_as_the_value_saved_with_it(tmp_path: Path) -> None:
+    path = _formula_book(tmp_path / "f.xlsx", "=DATE(1991,2,31)", cached="33300")
+    assert _rows(path)[0][1]["birth_date"] == "1991-03-03"
+
+
+@pytest.mark.parametrize("formula", ["=DATE(1991,2,31)", "=1/0"])
+def test_an_xlsx_formula_without_a_saved_value_refuses_the_file_naming_row_and_column(
+    tmp_path: Path, formula: str
+) -> None:
+    path = _formula_book(tmp_path / "f.xlsx", formula)
+    with pytest.raises(RecordFileError, match=r"row 2, birth_date: the cell holds a formula"):
+        _rows(path)
+
+
+def test_an_xlsx_formula_saved_as_an_error_refuses_the_file(tmp_path: Path) -> None:
+    path = _formula_book(tmp_path / "f.xlsx", "=1/0", cached="#DIV/0!", error=True)
+    with pytest.raises(RecordFileError, match=r"row 2, birth_date: .*computes an error"):
         _rows(path)

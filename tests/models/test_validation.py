@@ -4,7 +4,13 @@ import pytest
 
 from models.validation import validate_record, validate_relation
 
-BASE = {"record_id": "R1", "full_name": "TRAORE Aminata", "registered_on": "2021-06-01"}
+BASE = {
+    "record_id": "R1",
+    "source": "OIM",
+    "full_name": "TRAORE Aminata",
+    "registered_on": "2021-06-01",
+}
+NO_SOURCE = {k: v for k, v in BASE.items() if k != "source"}
 
 
 def _valid(**changes: str) -> dict:
@@ -35,7 +41,7 @@ def test_every_error_of_a_row_is_reported() -> None:
 
 
 def test_a_row_without_any_name_is_an_error() -> None:
-    values, errors = validate_record({"record_id": "R1"}, row=3)
+    values, errors = validate_record({"record_id": "R1", "source": "OIM"}, row=3)
     assert values is None
     assert [e.column for e in errors] == ["full_name"]
 
@@ -79,8 +85,23 @@ def test_unknown_columns_are_kept_as_extra_data() -> None:
 
 
 def test_rows_without_source_get_the_default_source() -> None:
-    values, _ = validate_record(BASE, row=2, default_source="OIM")
+    values, _ = validate_record(NO_SOURCE, row=2, default_source="OIM")
     assert values is not None and values["source"] == "OIM"
+
+
+def test_a_row_without_source_nor_default_is_an_error() -> None:
+    values, errors = validate_record({**BASE, "source": " "}, row=4)
+    assert values is None
+    assert [str(e) for e in errors] == [
+        "row 4, source: missing: name the organisation (--source ORG)"
+    ]
+
+
+@pytest.mark.parametrize("source", ["unspecified", "UNSPECIFIED"])
+def test_unspecified_is_not_an_organisation(source: str) -> None:
+    _, from_cell = validate_record({**BASE, "source": source}, row=2)
+    _, from_default = validate_record(NO_SOURCE, row=2, default_source=source)
+    assert [e.column for e in from_cell] == [e.column for e in from_default] == ["source"]
 
 
 def test_whitespace_is_collapsed_and_empty_text_is_none() -> None:

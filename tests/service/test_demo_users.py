@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from models.store import Store
@@ -21,3 +22,11 @@ def test_a_second_run_keeps_the_tokens(sqlite_store: Store, tmp_path: Path) -> N
     first = ensure_demo_users(sqlite_store, tmp_path / "t", tmp_path / "t.json")
     again = ensure_demo_users(sqlite_store, tmp_path / "t", tmp_path / "t.json")
     assert first == again
+
+
+def test_an_expired_demo_token_is_replaced(sqlite_store: Store, tmp_path: Path) -> None:
+    _, old = sqlite_store.add_user("demo-old-admin", UserRole.ADMIN, expires_in_days=-1)
+    (tmp_path / "t.json").write_text(json.dumps({"admin": old}))
+    tokens = ensure_demo_users(sqlite_store, tmp_path / "t", tmp_path / "t.json")
+    user = sqlite_store.user_by_token(tokens["admin"])
+    assert tokens["admin"] != old and user is not None and not user.expired()
