@@ -57,7 +57,7 @@ class Actor:
         if self.user is None and self.command is None:
             raise Forbidden("authenticate first")
         if self.user is not None and self.user.role not in roles:
-            raise Forbidden(f"role {self.user.role} may not do this")
+            raise Forbidden("role {role} may not do this", role=self.user.role)
 
     def entry(
         self, action: str, object_type: str | None, ids: Iterable[Any], **detail: Any

@@ -20,6 +20,7 @@ from sqlalchemy import (
     update,
 )
 
+from i18n import Message
 from models.database import is_sqlite, make_engine
 from models.migrate import current_revision, ensure_schema, head_revision
 from models.records import PersonRecord, Relation
@@ -320,7 +321,7 @@ class Store(ReviewStore, AuditStore):
         }
         with self.engine.begin() as c:
             if c.execute(select(users.c.id).where(users.c.name == name)).first():
-                raise StoreError(f'a user named "{name}" already exists')
+                raise StoreError(Message('a user named "{name}" already exists', name=name))
             c.execute(insert(users).values(**values))
         return User(**values), token
 
