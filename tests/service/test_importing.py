@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from models.records import RECORD_COLUMNS
 from models.store import Store
 from service.importing import import_records
 from tests.conftest import write_csv
@@ -210,3 +211,31 @@ def test_a_stored_record_id_two_organisations_share_must_name_its_source(
         "record_id,relation,related_record_id,related_source\nR-2,sibling,X-1,OIM\n",
     )
     assert import_records(store, later, named).ok
+
+
+MAPPINGS = Path(__file__).resolve().parents[2] / "fixtures" / "mappings"
+
+
+def test_a_primero_export_loads_through_its_mapping_file(store: Store) -> None:
+    report = import_records(
+        store, MAPPINGS / "primero-export.csv", mapping=MAPPINGS / "primero.csv"
+    )
+    assert report.ok, report.errors
+    assert report.counts is not None and report.counts.new == 2
+    [record] = store.find_record("6a1f0c2e-1b7d-4c55-9d0e-2f1c3a4b5c6d")
+    assert (record.source, record.case_id, record.family_name) == (
+        "agency-ngo-a",
+        "CP-0412",
+        "Traoré",
+    )
+
+
+def test_a_wrong_mapping_file_loads_nothing_and_is_named(store: Store, tmp_path: Path) -> None:
+    mapping = write_csv(tmp_path / "m.csv", "column,field\ncase_id,identifiant\n")
+    report = import_records(store, MAPPINGS / "primero-export.csv", mapping=mapping)
+    assert report.errors == [
+        'm.csv: mapping file, row 2: unknown field "identifiant" (expected one of '
+        + ", ".join(RECORD_COLUMNS)
+        + ")"
+    ]
+    assert store.count_records() == 0
