@@ -3,64 +3,30 @@ Every word it shows is a message id translated into the user's language (`api.cl
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 
+from api.cli_admin import db_group, model_group, serve_command, user_group
+from api.cli_common import (
+    EXIT_BAD_INPUT,
+    db_option,
+    emit,
+    json_option,
+    lang_option,
+    open_service,
+    source_option,
+)
 from api.clikit import Group, _, current_language, set_language
-from api.summaries import print_import, print_link, print_link_errors, print_relink, print_training
-from i18n import N_, text
-from models.database import ENV_VAR
-from models.users import UserRole
-from service import Actor, Service
-from service.errors import StoreError
+from api.summaries import print_import, print_link, print_link_errors, print_relink
+from i18n import N_
+from service import Actor
 from service.progress import Progress, count_lines
 from service.tracing import AmbiguousRecord, UnknownPerson
-
-EXIT_RUNTIME = 1
-EXIT_BAD_INPUT = 2
-
-
-def _service(url: str | None) -> Service:
-    try:
-        return Service.open(url)
-    except Exception as exc:
-        raise click.ClickException(
-            _("cannot open the database: {error}").format(error=exc)
-        ) from exc
-
-
-def _emit(document: Any) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
-
-
-db_option = click.option(
-    "--db",
-    "db_url",
-    envvar=ENV_VAR,
-    default=None,
-    help=N_(
-        "Database URL (default: $NRM_DATABASE_URL, else ./nrm.db). postgresql://… uses psycopg."
-    ),
-)
-json_option = click.option(
-    "--json", "as_json", is_flag=True, help=N_("Print only a JSON document.")
-)
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["fr", "en"]),
-    default=None,
-    help=N_("Language of the reasons (default: the language of the command line)."),
-)
-source_option = click.option(
-    "--source", default=None, help=N_("The record's organisation, when ids collide.")
-)
 
 
 @click.group(
@@ -121,7 +87,7 @@ def import_command(
     as_json: bool,
     db_url: str | None,
 ) -> None:
-    service = _service(db_url)
+    service = open_service(db_url)
     lang = current_language()
     total = count_lines(str(records)) - 1 if records.suffix.lower() == ".csv" else None
     progress = Progress(
@@ -140,7 +106,7 @@ def import_command(
     )
     progress.done()
     if as_json:
-        _emit(report.as_dict(lang))
+        emit(report.as_dict(lang))
     else:
         print_import(report.as_dict(lang))
     if not report.ok:
@@ -176,12 +142,12 @@ def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool
         summary = link_file(records, out, pairs_out, progress=not as_json, lang=lang)
     except LinkInputError as exc:
         if as_json:
-            _emit({"ok": False, "errors": exc.texts(lang)})
+            emit({"ok": False, "errors": exc.texts(lang)})
         else:
             print_link_errors(records, exc.texts(lang))
         sys.exit(EXIT_BAD_INPUT)
     if as_json:
-        _emit(summary)
+        emit(summary)
     else:
         print_link(summary, out)
 
@@ -197,9 +163,9 @@ def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool
 @json_option
 @db_option
 def relink_command(no_household: bool, as_json: bool, db_url: str | None) -> None:
-    summary = _service(db_url).relink(Actor.operator("nrm relink"), household=not no_household)
+    summary = open_service(db_url).relink(Actor.operator("nrm relink"), household=not no_household)
     if as_json:
-        _emit(summary)
+        emit(summary)
     else:
         print_relink(summary)
 
@@ -236,9 +202,9 @@ def search_command(
         "mother_name": mother,
     }
     actor = replace(Actor.operator("nrm search"), lang=current_language())
-    results = _service(db_url).search(actor, description, top, limited=False)
+    results = open_service(db_url).search(actor, description, top, limited=False)
     if as_json:
-        _emit(results)
+        emit(results)
         return
     if not results:
         click.echo(_("no person matches this description"))
@@ -287,7 +253,7 @@ def relatives_command(
     db_url: str | None,
 ) -> None:
     with _person_asked():
-        found = _service(db_url).relatives_of_record(
+        found = open_service(db_url).relatives_of_record(
             Actor.operator("nrm relatives"),
             record_id,
             source=source,
@@ -295,7 +261,7 @@ def relatives_command(
             lang=lang or current_language(),
         )
     if as_json:
-        _emit(found)
+        emit(found)
         return
     if not found:
         click.echo(_("no relative found"))
@@ -332,11 +298,11 @@ def assess_command(
     record_id: str, source: str | None, lang: str | None, as_json: bool, db_url: str | None
 ) -> None:
     with _person_asked():
-        found = _service(db_url).assessment_of_record(
+        found = open_service(db_url).assessment_of_record(
             Actor.operator("nrm assess"), record_id, source=source, lang=lang or current_language()
         )
     if as_json:
-        _emit(found)
+        emit(found)
         return
     click.echo(
         _("{status} (advisory, {day})").format(status=found["status"], day=found["assessed_on"])
@@ -348,166 +314,8 @@ def assess_command(
             click.echo(f"      {reason}")
 
 
-@main.group("model", help=N_("The match model."))
-def model_group() -> None:
-    pass
-
-
-@model_group.command(
-    "train",
-    help=N_(
-        "Learn from reviewers' decisions; switch only when the new model is better on "
-        "held-out decisions."
-    ),
-)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--holdout",
-    type=click.FloatRange(0.1, 0.5),
-    default=0.25,
-    show_default=True,
-    help=N_("Share of the decisions held out to compare the models."),
-)
-@click.option("--min-decisions", type=click.IntRange(10), default=100, show_default=True)
-@click.option("--dry-run", is_flag=True, help=N_("Report, but do not switch models."))
-@json_option
-@db_option
-def model_train(
-    seed: int,
-    holdout: float,
-    min_decisions: int,
-    dry_run: bool,
-    as_json: bool,
-    db_url: str | None,
-) -> None:
-    from matching.learned import NotEnoughDecisions
-
-    try:
-        report = _service(db_url).train_model(
-            Actor.operator("nrm model train"),
-            seed=seed,
-            holdout=holdout,
-            min_decisions=min_decisions,
-            dry_run=dry_run,
-        )
-    except NotEnoughDecisions as exc:
-        message = exc.text(current_language())
-        click.echo(_("Error: {message}").format(message=message), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    if as_json:
-        _emit(report)
-    else:
-        print_training(report, dry_run)
-
-
-@model_group.command(
-    "export",
-    help=N_("Write the match model in use as readable JSON (to OUT, or to the terminal)."),
-)
-@click.option(
-    "--out", "out", type=click.Path(path_type=Path, dir_okay=False), help=N_("The JSON file.")
-)
-@db_option
-def model_export(out: Path | None, db_url: str | None) -> None:
-    document = _service(db_url).export_model(Actor.operator("nrm model export"))
-    if out is None:
-        click.echo(document, nl=False)
-    else:
-        out.write_text(document, encoding="utf-8")
-
-
-@main.command("serve", help=N_("Run the HTTP API (OpenAPI at /docs)."))
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, type=int, show_default=True)
-@click.option(
-    "--workers",
-    default=1,
-    type=click.IntRange(1, 64),
-    show_default=True,
-    help=N_("Server processes (one per core serves concurrent reviewers best)."),
-)
-@db_option
-def serve_command(host: str, port: int, workers: int, db_url: str | None) -> None:
-    import os
-
-    import uvicorn
-
-    from models.database import ENV_VAR
-
-    _service(db_url).close()
-    if db_url:
-        os.environ[ENV_VAR] = db_url
-    click.echo(
-        _("nrm-tracing on http://{host}:{port}  (API docs: http://{host}:{port}/docs)").format(
-            host=host, port=port
-        )
-    )
-    uvicorn.run(
-        "api.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-    )
-
-
-@main.group("db", help=N_("Database schema."))
-def db_group() -> None:
-    pass
-
-
-@db_group.command("upgrade", help=N_("Create or migrate the schema to the latest version."))
-@db_option
-def db_upgrade(db_url: str | None) -> None:
-    from models.database import make_engine
-    from models.migrate import upgrade
-
-    try:
-        revision = upgrade(make_engine(db_url))
-    except Exception as exc:
-        raise click.ClickException(
-            _("cannot upgrade the database: {error}").format(error=exc)
-        ) from exc
-    click.echo(_("schema at revision {revision}").format(revision=revision))
-
-
-@main.group("user", help=N_("Users and API tokens."))
-def user_group() -> None:
-    pass
-
-
-@user_group.command(
-    "add", help=N_("Create a user and print its API token once (only its hash is stored).")
-)
-@click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True)
-@click.option("--org", default=None, help=N_("Organisation code (e.g. the `source` it records)."))
-@json_option
-@db_option
-def user_add(name: str, role: str, org: str | None, as_json: bool, db_url: str | None) -> None:
-    try:
-        user, token = _service(db_url).add_user(
-            Actor.operator("nrm user add"), name, UserRole(role), org
-        )
-    except StoreError as exc:
-        message = text(exc.args[0], current_language()) if exc.args else str(exc)
-        click.echo(_("Error: {message}").format(message=message), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    if as_json:
-        _emit({"name": user.name, "role": user.role, "organisation": org, "token": token})
-    else:
-        click.echo(token)
-
-
-@user_group.command("revoke", help=N_("Revoke a user's token."))
-@click.argument("name")
-@db_option
-def user_revoke(name: str, db_url: str | None) -> None:
-    if not _service(db_url).revoke_user(Actor.operator("nrm user revoke"), name):
-        click.echo(_('Error: no active user named "{name}"').format(name=name), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(_("revoked {name}").format(name=name))
+for command in (model_group, serve_command, db_group, user_group):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Extract the `messages` domain's ids from the code and update the French catalogue.
 
-`python -m i18n.extract` (what `make messages` runs): new ids enter
-`locales/fr/LC_MESSAGES/messages.po` with an empty translation to fill in, ids no longer
-in the code leave it, translations of unchanged ids are kept. The catalogue test
-(`tests/test_messages.py`) fails while any id lacks its French.
+`python -m i18n.extract` (what `make messages` runs; which files: `babel.cfg`; which calls:
+`i18n.KEYWORDS`): new ids enter `locales/fr/LC_MESSAGES/messages.po` with an empty
+translation to fill in, ids no longer in the code leave it, translations of unchanged ids
+are kept. References name files without line numbers, so moving code does not churn the
+catalogue. The catalogue test (`tests/test_messages.py`) fails while any id lacks its
+French.
 """
 
 from __future__ import annotations
@@ -54,9 +56,16 @@ def update(lang: str = "fr") -> tuple[int, int]:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = Catalog(locale=lang, domain=DOMAIN, project="nrm-tracing")
-    catalog.update(template, update_header_comment=False)
+    catalog.update(template, update_header_comment=False, update_creation_date=False)
     with path.open("wb") as handle:
-        write_po(handle, catalog, ignore_obsolete=True, width=100, sort_output=False)
+        write_po(
+            handle,
+            catalog,
+            ignore_obsolete=True,
+            width=100,
+            sort_output=False,
+            include_lineno=False,
+        )
     missing = sum(1 for m in catalog if m.id and (not m.string or m.fuzzy))
     return len([m for m in catalog if m.id]), missing
 
