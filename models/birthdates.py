@@ -56,6 +56,30 @@ MONTHS = {
     "decembre": 12,
     "dec": 12,
 }
+ENGLISH_MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+"""What English exports write (Primero: `12-Mar-2005`), tried after the French names."""
+_WORD_SEPARATOR = re.compile(r"(?<=[a-z0-9])[-/](?=[a-z0-9])")
 
 
 class Precision(StrEnum):
@@ -161,8 +185,11 @@ def _year_interval(year: int, precision: Precision = Precision.YEAR) -> BirthInt
 
 
 def _words_date(text: str, value: str) -> BirthInterval | None:
-    """`12 mars 1995`, `mars 1995`, `douze mars mil neuf cent quatre-vingt-quinze`."""
-    for name, month in MONTHS.items():
+    """`12 mars 1995`, `mars 1995`, `douze mars mil neuf cent quatre-vingt-quinze`,
+    `12-Mar-2005`."""
+    if re.search(r"\d[-/][a-z]", text):
+        text = _WORD_SEPARATOR.sub(" ", text)
+    for name, month in (*MONTHS.items(), *ENGLISH_MONTHS.items()):
         match = re.search(rf"\b{name}\.?\b", text)
         if not match:
             continue
