@@ -149,7 +149,7 @@ def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool
     if as_json:
         emit(summary)
     else:
-        print_link(summary, out)
+        print_link(summary, out, records)
 
 
 @main.command(

@@ -56,20 +56,26 @@ def print_import(summary: dict[str, Any]) -> None:
         )
 
 
-def _warnings(summary: dict[str, Any]) -> None:
+def _warnings(summary: dict[str, Any], strict: bool = True) -> None:
+    """The unreadable dates and ages kept as unknown; `strict`: say that --strict exists."""
     count = summary.get("warning_count", 0)
     if not count:
         return
-    click.echo(
-        ngettext(
+    if strict:
+        line = ngettext(
             "{file}: {count} warning: a value that cannot be read counts as unknown "
             "(--strict refuses the file instead)",
             "{file}: {count} warnings: values that cannot be read count as unknown "
             "(--strict refuses the file instead)",
             count,
-        ).format(file=summary["file"], count=count),
-        err=True,
-    )
+        )
+    else:
+        line = ngettext(
+            "{file}: {count} warning: a value that cannot be read counts as unknown",
+            "{file}: {count} warnings: values that cannot be read count as unknown",
+            count,
+        )
+    click.echo(line.format(file=summary["file"], count=count), err=True)
     _listed(summary["warnings"], count, err=True)
 
 
@@ -91,7 +97,8 @@ def print_link_errors(records: Path, errors: list[str]) -> None:
     _listed(errors, len(errors), err=True)
 
 
-def print_link(summary: dict[str, Any], out: Path) -> None:
+def print_link(summary: dict[str, Any], out: Path, records: Path) -> None:
+    _warnings({**summary, "file": records}, strict=False)
     click.echo(
         _(
             "{records} records → {entities} entities; {pairs} scored pairs ({match} match, "

@@ -31,6 +31,9 @@ from service.progress import Stages
 ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
 
 
+MAX_LISTED_WARNINGS = 1000
+
+
 class LinkInputError(ValueError):
     """The file's errors, as messages (`texts(lang)`)."""
 
@@ -65,13 +68,19 @@ def stable_entity_text(members: Iterable[str]) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def valid_rows(path: Path, errors: list[Message]) -> Iterator[dict[str, Any]]:
+def valid_rows(
+    path: Path, errors: list[Message], warnings: list[Message] | None = None
+) -> Iterator[dict[str, Any]]:
     """Validated rows of a records file as they are read, until the first bad row;
-    every error of the file is collected into `errors` (an unreadable date or age is no
-    error: it counts as unknown, as in an import)."""
+    every error of the file is collected into `errors`, and into `warnings` the dates and
+    ages that cannot be read (they count as unknown, as in an import)."""
     try:
         for _, _, values, row_errors in validated_rows(path):
-            errors.extend(e.as_message() for e in row_errors if not e.warning)
+            for problem in row_errors:
+                if not problem.warning:
+                    errors.append(problem.as_message())
+                elif warnings is not None:
+                    warnings.append(problem.as_message())
             if values is not None and not errors:
                 yield values
     except RecordFileError as exc:
@@ -105,7 +114,8 @@ def link_file(
     stages = Stages(label, enabled=None if progress else False, lang=lang)
     with collector_paused():
         errors: list[Message] = []
-        columns = build_columns(valid_rows(records, errors), "record_id")
+        warnings: list[Message] = []
+        columns = build_columns(valid_rows(records, errors, warnings), "record_id")
         if errors:
             raise LinkInputError(errors)
         stages("reading")
@@ -145,6 +155,8 @@ def link_file(
             "write": time.perf_counter() - linked,
         },
         "seconds": time.perf_counter() - started,
+        "warning_count": len(warnings),
+        "warnings": [w.text(lang) for w in warnings[:MAX_LISTED_WARNINGS]],
     }
 
 

@@ -134,3 +134,14 @@ def test_model_export_prints_the_model_in_use_as_readable_json(tmp_path: Path) -
     document = json.loads(result.output)
     assert document["comparisons"]["given_names"]["levels"][0] == "missing"
     assert "matches_per_record" in document
+
+
+def test_link_counts_an_unreadable_date_as_unknown_and_says_so(tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", GOOD.replace("2004-02-01", "hier"))
+    out = tmp_path / "clusters.csv"
+    code, stdout, err = _run("link", str(records), "--out", str(out), "--json")
+    summary = json.loads(stdout)
+    assert code == 0 and summary["records"] == 2 and summary["warning_count"] == 1
+    assert summary["warnings"][0].startswith('row 3, birth_date: cannot read "hier"')
+    code, _, err = _run("link", str(records), "--out", str(out), env=FRENCH_LOCALE_UNSET)
+    assert "ligne 3, birth_date : impossible de lire « hier »" in err
