@@ -124,16 +124,16 @@ def validate_record(
     out["sex"] = _mapped(raw, "sex", _SEX, row, errors)
     out["return_consent"] = _mapped(raw, "return_consent", _CONSENT, row, errors)
 
-    unreadable = _Unreadable(row, errors, raw_kept, strict)
     registered = _clean(raw.get("registered_on"))
     out["registered_on"] = None
-    if registered and not is_unknown(registered):
+    if registered:
         try:
             out["registered_on"] = parse_plain_date(registered)
         except DateError as exc:
-            unreadable("registered_on", registered, exc)
+            if not is_unknown(registered):
+                _unreadable(row, errors, raw_kept, strict, "registered_on", registered, exc)
 
-    _birth(raw, out, row, errors, today or date.today(), unreadable)
+    _birth(raw, out, row, errors, today or date.today(), (raw_kept, strict))
     out["extra"] = (
         {
             key: text
@@ -148,20 +148,20 @@ def validate_record(
     return (None if any(not e.warning for e in errors) else out), errors
 
 
-@dataclass(frozen=True, slots=True)
-class _Unreadable:
+def _unreadable(
+    row: int,
+    errors: list[FieldError],
+    kept: dict[str, str],
+    strict: bool,
+    column: str,
+    written: str,
+    exc: DateError,
+) -> None:
     """What becomes of a date or an age that cannot be read: an error when `strict`, else a
     warning with the text kept as written."""
-
-    row: int
-    errors: list[FieldError]
-    kept: dict[str, str]
-    strict: bool
-
-    def __call__(self, column: str, written: str, exc: DateError) -> None:
-        self.errors.append(FieldError(self.row, column, exc.message, warning=not self.strict))
-        if not self.strict:
-            self.kept[column + RAW_SUFFIX] = written
+    errors.append(FieldError(row, column, exc.message, warning=not strict))
+    if not strict:
+        kept[column + RAW_SUFFIX] = written
 
 
 def _choice(
@@ -205,7 +205,7 @@ def _birth(
     row: int,
     errors: list[FieldError],
     today: date,
-    unreadable: _Unreadable,
+    keeping: tuple[dict[str, str], bool],
 ) -> None:
     out.update(
         birth_date=None,
@@ -227,7 +227,7 @@ def _birth(
         try:
             interval = parse_birth_date(written)
         except DateError as exc:
-            unreadable("birth_date", written, exc)
+            _unreadable(row, errors, *keeping, "birth_date", written, exc)
             written = None
         else:
             out["birth_date"] = written
@@ -235,7 +235,7 @@ def _birth(
         try:
             age, estimated = parse_age(age_text)
         except DateError as exc:
-            unreadable("age", age_text, exc)
+            _unreadable(row, errors, *keeping, "age", age_text, exc)
         else:
             out["age"], out["age_estimated"] = age, estimated
             if interval is None and written is None:
