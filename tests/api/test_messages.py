@@ -111,3 +111,32 @@ def test_a_body_too_large_is_413_in_french(world: World) -> None:
     assert answer.json() == {
         "detail": f"corps de la requête trop volumineux (au plus {MAX_BODY} octets)"
     }
+
+
+def test_429_and_503_are_worded_in_the_answer_language() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from api import errors
+    from service.errors import StoreError, TooManyRequests
+
+    app = FastAPI()
+    errors.install(app)
+
+    @app.get("/busy")
+    def busy() -> None:
+        raise TooManyRequests(
+            "too many searches: at most {count} a minute", retry_after=12.2, count=30
+        )
+
+    @app.get("/down")
+    def down() -> None:
+        raise StoreError("connection refused")
+
+    client = TestClient(app)
+    busy_answer = client.get("/busy")
+    assert busy_answer.status_code == 429 and busy_answer.headers["Retry-After"] == "13"
+    assert busy_answer.json() == {"detail": "trop de recherches : au plus 30 par minute"}
+    down_answer = client.get("/down", headers=EN)
+    assert down_answer.status_code == 503
+    assert down_answer.json() == {"detail": "the database cannot be used now: connection refused"}
