@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -29,6 +28,9 @@ CLICK_TEXTS = (
     N_("Error: {message}"),
     N_("Try '{command} {option}' for help."),
     N_("Aborted!"),
+    N_("env var: {var}"),
+    N_("default: {default}"),
+    N_("required"),
 )
 """Click's own words that `nrm` shows, translated here."""
 
@@ -61,16 +63,27 @@ def set_language(ctx: click.Context, _param: click.Parameter, value: str | None)
         ctx.meta[_META] = value
 
 
-@contextmanager
-def _translated_help(params: list[click.Parameter]) -> Iterator[None]:
-    saved = [(p, p.help) for p in params if isinstance(p, click.Option) and p.help]
-    for param, text in saved:
-        param.help = _(text)
-    try:
-        yield
-    finally:
-        for param, text in saved:
-            param.help = text
+def _help_record(param: click.Parameter, ctx: click.Context) -> tuple[str, str] | None:
+    """An option's line of help, its text and Click's bracketed extras translated."""
+    if not isinstance(param, click.Option):
+        return None
+    record = param.get_help_record(ctx)
+    if record is None or not hasattr(param, "get_help_extra"):  # Click before 8.2
+        return record and (record[0], _(param.help) if param.help else record[1])
+    extra = param.get_help_extra(ctx)
+    items = []
+    if "envvars" in extra:
+        items.append(_("env var: {var}").format(var=", ".join(extra["envvars"])))
+    if "default" in extra:
+        items.append(_("default: {default}").format(default=extra["default"]))
+    if "range" in extra:
+        items.append(extra["range"])
+    if "required" in extra:
+        items.append(_("required"))
+    text = _(param.help) if param.help else ""
+    if items:
+        text = f"{text}  [{'; '.join(items)}]" if text else f"[{'; '.join(items)}]"
+    return record[0], text
 
 
 class Command(click.Command):
@@ -97,14 +110,11 @@ class Command(click.Command):
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        params = self.get_params(ctx)
-        with _translated_help(params):
-            opts = [
-                record
-                for param in params
-                if not isinstance(param, click.Argument)
-                and (record := param.get_help_record(ctx)) is not None
-            ]
+        opts = [
+            record
+            for param in self.get_params(ctx)
+            if (record := _help_record(param, ctx)) is not None
+        ]
         if opts:
             with formatter.section(_("Options")):
                 formatter.write_dl(opts)
