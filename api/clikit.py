@@ -8,17 +8,13 @@ command and group classes below; so are Click's own headings and the `Error:` li
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from i18n import N_, gettext_for, language, ngettext_for
+from i18n import N_, environment_language, gettext_for, ngettext_for
 
-LANG_ENV = "NRM_LANG"
-LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")
 _META = "nrm.lang"
 CLICK_TEXTS = (
     N_("Usage: "),
@@ -33,14 +29,6 @@ CLICK_TEXTS = (
     N_("required"),
 )
 """Click's own words that `nrm` shows, translated here."""
-
-
-def environment_language(environ: Mapping[str, str] = os.environ) -> str:
-    """`NRM_LANG`, else the first locale variable set; French unless it starts with `en`."""
-    for name in (LANG_ENV, *LOCALE_ENVS):
-        if environ.get(name):
-            return language(environ[name])
-    return language(None)
 
 
 def current_language() -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +22,19 @@ LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 DOMAINS = ("messages", "pages")
+
+
+LANG_ENV = "NRM_LANG"
+LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def environment_language(environ: Mapping[str, str] = os.environ) -> str:
+    """A command's language: `NRM_LANG`, else the first locale variable set; French unless
+    it starts with `en`."""
+    for name in (LANG_ENV, *LOCALE_ENVS):
+        if environ.get(name):
+            return language(environ[name])
+    return DEFAULT_LANGUAGE
 
 
 def language(value: str | None) -> str:

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from i18n import Message, gettext_for
+from i18n import Message, environment_language, gettext_for
 from i18n.extract import catalogue_path, extract
 
 
@@ -85,3 +85,21 @@ def test_a_message_reads_in_both_languages_with_nested_parameters() -> None:
     assert row.text("en") == 'row 3, sex: cannot read "X"'
     assert row.text("fr") == "ligne 3, sex : impossible de lire « X »"
     assert gettext_for("fr")("no such suggestion") == "suggestion introuvable"
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "fr"),
+        ({"LANG": "C.UTF-8"}, "fr"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "fr_ML.UTF-8"}, "fr"),
+        ({"LC_MESSAGES": "en_GB", "LANG": "fr_FR"}, "en"),
+        ({"NRM_LANG": "fr", "LC_ALL": "en_US.UTF-8"}, "fr"),
+        ({"NRM_LANG": "en"}, "en"),
+    ],
+)
+def test_a_command_speaks_french_unless_its_environment_asks_for_english(
+    environ: dict[str, str], lang: str
+) -> None:
+    assert environment_language(environ) == lang
