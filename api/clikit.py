@@ -131,6 +131,14 @@ class Group(Command, click.Group):
         with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            ctx.fail(_('No such command "{name}".').format(name=name))
+        return super().resolve_command(ctx, args)
+
     def main(self, *args: Any, **extra: Any) -> Any:
         """Click's `main`, with its errors worded in the user's language."""
         extra.pop("standalone_mode", None)

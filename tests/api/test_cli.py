@@ -145,3 +145,12 @@ def test_link_counts_an_unreadable_date_as_unknown_and_says_so(tmp_path: Path) -
     assert summary["warnings"][0].startswith('row 3, birth_date: cannot read "hier"')
     code, _, err = _run("link", str(records), "--out", str(out), env=FRENCH_LOCALE_UNSET)
     assert "ligne 3, birth_date : impossible de lire « hier »" in err
+
+
+def test_usage_errors_are_in_french_by_default() -> None:
+    code, _, err = _run("improt", env=FRENCH_LOCALE_UNSET)
+    assert code == 2 and "Erreur : Commande inconnue : « improt »." in err
+    code, _, err = _run("link", "r.csv", env=FRENCH_LOCALE_UNSET)
+    assert code == 2 and "Erreur : Option manquante : '--out'." in err
+    code, _, err = _run("link", "r.csv")
+    assert code == 2 and "Error: Missing option '--out'." in err
