@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import re
 import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 
-from api import pages
+from api import errors, pages
 from api.bodylimit import BodyLimit
 from api.routes import audit, entities, health, me, records, review, search, tracing
 from api.schemas import ERROR_RESPONSES
 from service import Service, Store
-from service.errors import StoreError, TooManyRequests, UseCaseError
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -55,15 +52,5 @@ def create_app(backend: Store | Service) -> FastAPI:
 
     app.add_middleware(BodyLimit)
 
-    @app.exception_handler(StoreError)
-    def store_error(_request: Request, exc: StoreError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=503)
-
-    @app.exception_handler(UseCaseError)
-    def use_case_error(_request: Request, exc: UseCaseError) -> JSONResponse:
-        headers = None
-        if isinstance(exc, TooManyRequests):
-            headers = {"Retry-After": str(math.ceil(exc.retry_after))}
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
-
+    errors.install(app)
     return app

@@ -3,7 +3,10 @@ are refused (413) before being read, whether they announce their length or not."
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from i18n import Message, language
 
 MAX_BODY = 64 * 1024
 """No request body of this API needs more; bigger ones are refused before being read."""
@@ -19,9 +22,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers", [])).get(b"content-length")
+        headers = dict(scope.get("headers", []))
+        lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
+        length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            await _too_large(send)
+            await _too_large(send, lang)
             return
         seen = 0
 
@@ -36,15 +41,16 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await _too_large(send)
+            await _too_large(send, lang)
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _too_large(send: Any) -> None:
-    body = b'{"detail":"request body too large (at most 65536 bytes)"}'
+async def _too_large(send: Any, lang: str) -> None:
+    detail = Message("request body too large (at most {limit} bytes)", limit=MAX_BODY)
+    body = json.dumps({"detail": detail.text(lang)}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",

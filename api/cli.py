@@ -1,73 +1,99 @@
-"""The `nrm` command line. Exit status: 0 success, 1 runtime failure, 2 bad input or usage."""
+"""The `nrm` command line. Exit status: 0 success, 1 runtime failure, 2 bad input or usage.
+Every word it shows is a message id translated into the user's language (`api.clikit`)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import click
 
-from models.database import ENV_VAR
-from models.users import UserRole
-from service import Actor, Service
-from service.errors import StoreError, UseCaseError
+from api.cli_admin import db_group, keys_group, model_group, serve_command
+from api.cli_common import (
+    EXIT_BAD_INPUT,
+    db_option,
+    emit,
+    json_option,
+    lang_option,
+    open_service,
+    source_option,
+)
+from api.cli_users import user_group
+from api.clikit import Group, _, current_language, set_language
+from api.summaries import print_import, print_link, print_link_errors, print_relink
+from i18n import N_
+from service import Actor
 from service.progress import Progress, count_lines
 from service.tracing import AmbiguousRecord, UnknownPerson
 
-EXIT_RUNTIME = 1
-EXIT_BAD_INPUT = 2
 
-
-def _service(url: str | None) -> Service:
-    try:
-        return Service.open(url)
-    except Exception as exc:
-        raise click.ClickException(f"cannot open the database: {exc}") from exc
-
-
-def _emit(document: Any) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
-
-
-db_option = click.option(
-    "--db",
-    "db_url",
-    envvar=ENV_VAR,
-    default=None,
-    help=f"Database URL (default: ${ENV_VAR}, else ./nrm.db). postgresql://… uses psycopg.",
+@click.group(
+    cls=Group,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("nrm-tracing: link NRM case records into people, trace families, review matches."),
 )
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=set_language,
+    help=N_("Language of messages and help (default: $NRM_LANG, else the locale; French)."),
+)
 def main() -> None:
-    """nrm-tracing: link NRM case records into people, trace families, review matches."""
+    pass
 
 
-@main.command("import")
+@main.command(
+    "import",
+    help=N_(
+        "Load RECORDS (CSV or XLSX) into the database and link the new rows. All or nothing; "
+        "an unreadable date or age is a warning (counted as unknown, kept as written) "
+        "unless --strict."
+    ),
+)
 @click.argument("records", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--relations", type=click.Path(path_type=Path, dir_okay=False), default=None)
-@click.option("--source", default=None, help="Organisation for rows without a source column.")
-@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
-@click.option("--no-link", is_flag=True, help="Load without linking the new rows.")
-@click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+@click.option(
+    "--relations",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=N_("Declared relations between rows (CSV)."),
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=N_("Column mapping file (CSV column,field or JSON) for another system's layout."),
+)
+@click.option("--source", default=None, help=N_("Organisation for rows without a source column."))
+@click.option("--dry-run", is_flag=True, help=N_("Validate only; write nothing."))
+@click.option("--no-link", is_flag=True, help=N_("Load without linking the new rows."))
+@click.option(
+    "--strict", is_flag=True, help=N_("Refuse the file when a date or an age cannot be read.")
+)
+@json_option
 @db_option
 def import_command(
     records: Path,
     relations: Path | None,
+    mapping: Path | None,
     source: str | None,
     dry_run: bool,
     no_link: bool,
+    strict: bool,
     as_json: bool,
     db_url: str | None,
 ) -> None:
-    """Load RECORDS (CSV or XLSX) into the database and link the new rows. All or nothing."""
-    service = _service(db_url)
+    service = open_service(db_url)
+    lang = current_language()
     total = count_lines(str(records)) - 1 if records.suffix.lower() == ".csv" else None
-    progress = Progress("rows read", total=total, enabled=None if not as_json else False)
+    progress = Progress(
+        _("rows read"), total=total, enabled=None if not as_json else False, lang=lang
+    )
     report = service.import_file(
         records,
         relations,
@@ -76,112 +102,84 @@ def import_command(
         link=not no_link,
         on_rows=progress.advance,
         actor=Actor.operator("nrm import"),
+        strict=strict,
+        mapping=mapping,
     )
     progress.done()
     if as_json:
-        _emit(report.as_dict())
+        emit(report.as_dict(lang))
     else:
-        _print_import(report.as_dict())
+        print_import(report.as_dict(lang))
     if not report.ok:
         sys.exit(EXIT_BAD_INPUT)
 
 
-def _print_import(summary: dict[str, Any]) -> None:
-    out = sys.stdout if summary["ok"] else sys.stderr
-    if not summary["ok"]:
-        click.echo(
-            f"{summary['file']}: {summary['error_count']} error(s); nothing was loaded.", file=out
-        )
-        for error in summary["errors"]:
-            click.echo(f"  {error}", file=out)
-        hidden = summary["error_count"] - len(summary["errors"])
-        if hidden > 0:
-            click.echo(f"  … and {hidden} more", file=out)
-        return
-    if summary["dry_run"]:
-        click.echo(f"{summary['file']}: {summary['rows']} rows are valid (dry run: no write)")
-        return
-    click.echo(
-        f"{summary['file']}: {summary['rows']} rows: {summary['new']} new, "
-        f"{summary['changed']} changed, {summary['unchanged']} unchanged; "
-        f"{summary['relations']} relations added"
-    )
-    linked = summary.get("linked")
-    if linked:
-        click.echo(
-            f"linked: {linked['records']} records compared, {linked['pairs']} candidate pairs, "
-            f"{linked['match']} matches, {linked['review']} for review, "
-            f"{linked['entities']} entities"
-        )
-    if linked and linked.get("keys_rebuilt"):
-        rebuilt = linked["keys_rebuilt"]
-        click.echo(
-            f"blocking keys rebuilt for this version of the code ({rebuilt['records']} "
-            "records); persons, suggestions and decisions unchanged"
-        )
-    if summary.get("pending"):
-        click.echo(
-            f"{summary['pending']} records wait for a person: the next import links them "
-            "(or `nrm relink`)"
-        )
-
-
-@main.command("link")
+@main.command(
+    "link",
+    help=N_(
+        "Deduplicate RECORDS file to file (no database): CLUSTERS.csv and optionally PAIRS.csv."
+    ),
+)
 @click.argument("records", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False), required=True)
-@click.option("--pairs", "pairs_out", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print only a JSON summary.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help=N_("Where to write record_id,entity_id (CSV)."),
+)
+@click.option(
+    "--pairs",
+    "pairs_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_("Where to write the scored pairs (CSV)."),
+)
+@json_option
 def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool) -> None:
-    """Deduplicate RECORDS file to file (no database): CLUSTERS.csv and optionally PAIRS.csv."""
     from service.linkfile import LinkInputError, link_file
 
+    lang = current_language()
     try:
-        summary = link_file(records, out, pairs_out, progress=not as_json)
+        summary = link_file(records, out, pairs_out, progress=not as_json, lang=lang)
     except LinkInputError as exc:
         if as_json:
-            _emit({"ok": False, "errors": exc.errors})
+            emit({"ok": False, "errors": exc.texts(lang)})
         else:
-            click.echo(f"{records}: {len(exc.errors)} error(s)", err=True)
-            for error in exc.errors[:1000]:
-                click.echo(f"  {error}", err=True)
+            print_link_errors(records, exc.texts(lang))
         sys.exit(EXIT_BAD_INPUT)
     if as_json:
-        _emit(summary)
+        emit(summary)
     else:
-        click.echo(
-            f"{summary['records']} records → {summary['entities']} entities; "
-            f"{summary['pairs']} scored pairs ({summary['match']} match, "
-            f"{summary['review']} review) in {summary['seconds']:.1f} s → {out}"
-        )
+        print_link(summary, out, records)
 
 
-@main.command("relink")
-@click.option("--no-household", is_flag=True, help="Score pairs without household support.")
-@click.option("--json", "as_json", is_flag=True)
+@main.command(
+    "relink",
+    help=N_(
+        "Link the whole stored population again: refit the model, rebuild the blocking keys, "
+        "keep entity ids where membership allows."
+    ),
+)
+@click.option("--no-household", is_flag=True, help=N_("Score pairs without household support."))
+@json_option
 @db_option
 def relink_command(no_household: bool, as_json: bool, db_url: str | None) -> None:
-    """Link the whole stored population again: refit the model, rebuild the blocking keys,
-    keep entity ids where membership allows."""
-    summary = _service(db_url).relink(Actor.operator("nrm relink"), household=not no_household)
+    summary = open_service(db_url).relink(Actor.operator("nrm relink"), household=not no_household)
     if as_json:
-        _emit(summary)
+        emit(summary)
     else:
-        click.echo(
-            f"{summary['records']} records, {summary['pairs']} pairs "
-            f"({summary['match']} match, {summary['review']} review), "
-            f"{summary['entities']} entities"
-        )
+        print_relink(summary)
 
 
-@main.command("search")
-@click.option("--name", default=None)
+@main.command("search", help=N_("Ranked persons (entities) matching a description."))
+@click.option("--name", default=None, help=N_("A name, in any order and spelling."))
 @click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)
 @click.option("--birth-year", type=int, default=None)
-@click.option("--village", default=None)
-@click.option("--father", default=None)
-@click.option("--mother", default=None)
+@click.option("--village", default=None, help=N_("Village of origin."))
+@click.option("--father", default=None, help=N_("The father's name."))
+@click.option("--mother", default=None, help=N_("The mother's name."))
 @click.option("--top", type=click.IntRange(1, 100), default=10)
-@click.option("--json", "as_json", is_flag=True)
+@json_option
 @db_option
 def search_command(
     name: str | None,
@@ -194,9 +192,8 @@ def search_command(
     as_json: bool,
     db_url: str | None,
 ) -> None:
-    """Ranked persons (entities) matching a description."""
     if not any((name, village, father, mother)):
-        raise click.UsageError("give at least --name, --village, --father or --mother")
+        raise click.UsageError(_("give at least --name, --village, --father or --mother"))
     description = {
         "full_name": name,
         "sex": sex.upper() if sex else None,
@@ -205,84 +202,112 @@ def search_command(
         "father_name": father,
         "mother_name": mother,
     }
-    results = _service(db_url).search(Actor.operator("nrm search"), description, top, limited=False)
+    actor = replace(Actor.operator("nrm search"), lang=current_language())
+    results = open_service(db_url).search(actor, description, top, limited=False)
     if as_json:
-        _emit(results)
+        emit(results)
         return
     if not results:
-        click.echo("no person matches this description")
+        click.echo(_("no person matches this description"))
     for rank, hit in enumerate(results, start=1):
         click.echo(
-            f"{rank:>2}. {hit['name']} ({hit['sex'] or '?'}, {hit['age_band']}, "
-            f"{hit['region'] or 'région inconnue'}) score {hit['score']:.2f} "
-            f"entity {hit['entity_id']}"
+            _("{rank}. {name} ({sex}, {age_band}, {region}) score {score} entity {entity}").format(
+                rank=f"{rank:>2}",
+                name=hit["name"],
+                sex=hit["sex"] or "?",
+                age_band=hit["age_band"],
+                region=hit["region"] or _("region unknown"),
+                score=f"{hit['score']:.2f}",
+                entity=hit["entity_id"],
+            )
         )
         for reason in hit["reasons"]:
             click.echo(f"      {reason}")
 
 
 @contextmanager
-def _person_asked(record_id: str) -> Iterator[None]:
+def _person_asked() -> Iterator[None]:
     """Exit 2 with a clear message when RECORD_ID names no stored record, or two."""
     try:
         yield
-    except UnknownPerson:
-        click.echo(f'error: no stored record "{record_id}"', err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except AmbiguousRecord:
-        click.echo(f'error: several sources use "{record_id}"; give --source', err=True)
+    except (UnknownPerson, AmbiguousRecord) as exc:
+        click.echo(_("Error: {message}").format(message=exc.text(current_language())), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
-@main.command("relatives")
+@main.command(
+    "relatives",
+    help=N_("Proposed relatives of the person RECORD_ID belongs to, ranked: declared first."),
+)
 @click.argument("record_id")
-@click.option("--source", default=None, help="The record's organisation, when ids collide.")
+@source_option
 @click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@lang_option
+@json_option
 @db_option
 def relatives_command(
-    record_id: str, source: str | None, top: int, lang: str, as_json: bool, db_url: str | None
+    record_id: str,
+    source: str | None,
+    top: int,
+    lang: str | None,
+    as_json: bool,
+    db_url: str | None,
 ) -> None:
-    """Proposed relatives of the person RECORD_ID belongs to, ranked: declared first."""
-    with _person_asked(record_id):
-        found = _service(db_url).relatives_of_record(
-            Actor.operator("nrm relatives"), record_id, source=source, top=top, lang=lang
+    with _person_asked():
+        found = open_service(db_url).relatives_of_record(
+            Actor.operator("nrm relatives"),
+            record_id,
+            source=source,
+            top=top,
+            lang=lang or current_language(),
         )
     if as_json:
-        _emit(found)
+        emit(found)
         return
     if not found:
-        click.echo("no relative found")
+        click.echo(_("no relative found"))
     for rank, hit in enumerate(found, start=1):
         flag = "  [SUSPECT]" if hit["flags"] else ""
         click.echo(
-            f"{rank:>2}. {hit['relation']:<12} {hit['name']} ({hit['source']} {hit['record_id']}) "
-            f"score {hit['score']:.2f}{flag}"
+            _("{rank}. {relation} {name} ({source} {record_id}) score {score}{flag}").format(
+                rank=f"{rank:>2}",
+                relation=f"{hit['relation']:<12}",
+                name=hit["name"],
+                source=hit["source"],
+                record_id=hit["record_id"],
+                score=f"{hit['score']:.2f}",
+                flag=flag,
+            )
         )
         for reason in hit["reasons"]:
             click.echo(f"      {reason}")
 
 
-@main.command("assess")
+@main.command(
+    "assess",
+    help=N_(
+        "Safe-return assessment (advisory) of the person RECORD_ID belongs to: each factor as "
+        'risk, no_known_risk or unknown, with evidence and reasons. Never "safe".'
+    ),
+)
 @click.argument("record_id")
-@click.option("--source", default=None, help="The record's organisation, when ids collide.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@source_option
+@lang_option
+@json_option
 @db_option
 def assess_command(
-    record_id: str, source: str | None, lang: str, as_json: bool, db_url: str | None
+    record_id: str, source: str | None, lang: str | None, as_json: bool, db_url: str | None
 ) -> None:
-    """Safe-return assessment (advisory) of the person RECORD_ID belongs to: each factor as
-    risk, no_known_risk or unknown, with evidence and reasons. Never "safe"."""
-    with _person_asked(record_id):
-        found = _service(db_url).assessment_of_record(
-            Actor.operator("nrm assess"), record_id, source=source, lang=lang
+    with _person_asked():
+        found = open_service(db_url).assessment_of_record(
+            Actor.operator("nrm assess"), record_id, source=source, lang=lang or current_language()
         )
     if as_json:
-        _emit(found)
+        emit(found)
         return
-    click.echo(f"{found['status']} (advisory, {found['assessed_on']})")
+    click.echo(
+        _("{status} (advisory, {day})").format(status=found["status"], day=found["assessed_on"])
+    )
     for factor in found["factors"]:
         evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
         click.echo(f"  {factor['factor']:<22} {factor['status']}{evidence}")
@@ -290,238 +315,8 @@ def assess_command(
             click.echo(f"      {reason}")
 
 
-@main.group("model")
-def model_group() -> None:
-    """The match model."""
-
-
-@model_group.command("train")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--holdout", type=click.FloatRange(0.1, 0.5), default=0.25, show_default=True)
-@click.option("--min-decisions", type=click.IntRange(10), default=100, show_default=True)
-@click.option("--dry-run", is_flag=True, help="Report, but do not switch models.")
-@click.option("--json", "as_json", is_flag=True)
-@db_option
-def model_train(
-    seed: int,
-    holdout: float,
-    min_decisions: int,
-    dry_run: bool,
-    as_json: bool,
-    db_url: str | None,
-) -> None:
-    """Learn from reviewers' decisions; switch only when the new model is better on
-    held-out decisions."""
-    from matching.learned import NotEnoughDecisions
-
-    try:
-        report = _service(db_url).train_model(
-            Actor.operator("nrm model train"),
-            seed=seed,
-            holdout=holdout,
-            min_decisions=min_decisions,
-            dry_run=dry_run,
-        )
-    except NotEnoughDecisions as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    if as_json:
-        _emit(report)
-        return
-    current, new = report["current"], report["learned"]
-    click.echo(
-        f"{report['train_size']} decisions to train, {report['holdout_size']} held out "
-        f"({report['holdout_positives']} confirmed, {report['holdout_negatives']} rejected)"
-    )
-    click.echo(
-        f"current {report['current_model']}: precision {current['precision']:.3f} "
-        f"recall {current['recall']:.3f} F1 {current['f1']:.3f}"
-    )
-    click.echo(
-        f"new     {report['new_model']}: precision {new['precision']:.3f} "
-        f"recall {new['recall']:.3f} F1 {new['f1']:.3f}"
-    )
-    if report["switched"]:
-        click.echo("the new model is better: it is now in use")
-    elif dry_run:
-        click.echo("dry run: nothing changed")
-    else:
-        click.echo("the new model is not better: the current one stays in use")
-
-
-@model_group.command("export")
-@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False))
-@db_option
-def model_export(out: Path | None, db_url: str | None) -> None:
-    """Write the match model in use as readable JSON (to OUT, or to the terminal)."""
-    document = _service(db_url).export_model(Actor.operator("nrm model export"))
-    if out is None:
-        click.echo(document, nl=False)
-    else:
-        out.write_text(document, encoding="utf-8")
-
-
-@main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, type=int, show_default=True)
-@click.option(
-    "--workers",
-    default=1,
-    type=click.IntRange(1, 64),
-    show_default=True,
-    help="Server processes (one per core serves concurrent reviewers best).",
-)
-@db_option
-def serve_command(host: str, port: int, workers: int, db_url: str | None) -> None:
-    """Run the HTTP API (OpenAPI at /docs)."""
-    import os
-
-    import uvicorn
-
-    from models.database import ENV_VAR
-
-    _service(db_url).close()
-    if db_url:
-        os.environ[ENV_VAR] = db_url
-    click.echo(f"nrm-tracing on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(
-        "api.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-    )
-
-
-@main.group("db")
-def db_group() -> None:
-    """Database schema."""
-
-
-@db_group.command("upgrade")
-@db_option
-def db_upgrade(db_url: str | None) -> None:
-    """Create or migrate the schema to the latest version."""
-    from models.database import make_engine
-    from models.migrate import upgrade
-
-    try:
-        revision = upgrade(make_engine(db_url))
-    except Exception as exc:
-        raise click.ClickException(f"cannot upgrade the database: {exc}") from exc
-    click.echo(f"schema at revision {revision}")
-
-
-@main.group("keys")
-def keys_group() -> None:
-    """The stored blocking keys (the next import rebuilds them when the code changed)."""
-
-
-@keys_group.command("rebuild")
-@click.option("--json", "as_json", is_flag=True)
-@db_option
-def keys_rebuild(as_json: bool, db_url: str | None) -> None:
-    """Compute every stored record's blocking keys again (nothing is re-linked)."""
-    service = _service(db_url)
-    progress = Progress("records", enabled=None if not as_json else False)
-    summary = service.rebuild_keys(Actor.operator("nrm keys rebuild"), progress.advance)
-    progress.done()
-    if as_json:
-        _emit(summary)
-    else:
-        click.echo(f"blocking keys of {summary['records']} records rebuilt ({summary['to']})")
-
-
-@main.group("user")
-def user_group() -> None:
-    """Users and API tokens."""
-
-
-@user_group.command("add")
-@click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in UserRole]), required=True)
-@click.option("--org", default=None, help="Organisation code (e.g. the `source` it records).")
-@click.option(
-    "--expires-in",
-    "days",
-    type=int,
-    default=None,
-    help="Days the token lives (default: $NRM_TOKEN_DAYS, else 90).",
-)
-@click.option("--json", "as_json", is_flag=True)
-@db_option
-def user_add(
-    name: str, role: str, org: str | None, days: int | None, as_json: bool, db_url: str | None
-) -> None:
-    """Create a user and print its API token once (only its hash is stored)."""
-    with _bad_input():
-        user, token = _service(db_url).add_user(
-            Actor.operator("nrm user add"), name, UserRole(role), org, days
-        )
-    if as_json:
-        _emit(
-            {
-                "name": user.name,
-                "role": user.role,
-                "organisation": org,
-                "expires_at": user.expires_at,
-                "token": token,
-            }
-        )
-    else:
-        click.echo(token)
-
-
-@user_group.command("list")
-@click.option("--json", "as_json", is_flag=True)
-@db_option
-def user_list(as_json: bool, db_url: str | None) -> None:
-    """Users: role, organisation, token expiry and last use (never the token)."""
-    users = _service(db_url).list_users(Actor.operator("nrm user list"))
-    if as_json:
-        _emit(users)
-        return
-    columns = ("name", "role", "organisation", "status", "expires_at", "last_used_at")
-    click.echo("\t".join(columns))
-    for user in users:
-        click.echo("\t".join(str(user[c] or "-") for c in columns))
-
-
-@user_group.command("rotate")
-@click.argument("name")
-@click.option("--expires-in", "days", type=int, default=None, help="Days the new token lives.")
-@click.option("--json", "as_json", is_flag=True)
-@db_option
-def user_rotate(name: str, days: int | None, as_json: bool, db_url: str | None) -> None:
-    """Give NAME a new token (printed once); the old one stops working at once."""
-    with _bad_input():
-        user, token = _service(db_url).rotate_token(Actor.operator("nrm user rotate"), name, days)
-    if as_json:
-        _emit({"name": user.name, "expires_at": user.expires_at, "token": token})
-    else:
-        click.echo(token)
-
-
-@user_group.command("revoke")
-@click.argument("name")
-@db_option
-def user_revoke(name: str, db_url: str | None) -> None:
-    """Revoke a user's token."""
-    if not _service(db_url).revoke_user(Actor.operator("nrm user revoke"), name):
-        click.echo(f'error: no active user named "{name}"', err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    click.echo(f"revoked {name}")
-
-
-@contextmanager
-def _bad_input() -> Iterator[None]:
-    """A refused user operation: the message on stderr, exit 2."""
-    try:
-        yield
-    except (StoreError, UseCaseError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+for command in (model_group, serve_command, db_group, keys_group, user_group):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

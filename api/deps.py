@@ -3,20 +3,19 @@ user with what the audit rows of the request carry."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.access import allowed
+from i18n import language
 from models.users import User
 from service import Actor, Service
-from service.users import TokenExpired
+from service.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False)
-_LANG = re.compile(r"^\s*([a-zA-Z]{2})")
 
 
 async def get_service(request: Request) -> Service:
@@ -32,25 +31,10 @@ def current_user(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "a bearer token is required",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    try:
-        user = service.authenticate(
-            credentials.credentials, request.state.request_id, request.url.path
-        )
-    except TokenExpired as exc:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, exc.detail, headers={"WWW-Authenticate": "Bearer"}
-        ) from None
+        raise Unauthorized("a bearer token is required")
+    user = service.authenticate(credentials.credentials, request.state.request_id, request.url.path)
     if user is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "invalid or revoked token",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise Unauthorized("invalid or revoked token")
     return user
 
 
@@ -59,7 +43,7 @@ async def authorized(request: Request, user: Annotated[User, Depends(current_use
     route = request.scope.get("route")
     path = getattr(route, "path_format", request.url.path)
     if not allowed(request.method, path, user.role):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {user.role} may not do this")
+        raise Forbidden("role {role} may not do this", role=user.role)
     return user
 
 
@@ -87,9 +71,7 @@ async def context(
     ] = None,
     accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
 ) -> Context:
-    match = _LANG.match(accept_language or "")
-    lang = "en" if match and match.group(1).lower() == "en" else "fr"
-    return Context(request.state.request_id, purpose, lang)
+    return Context(request.state.request_id, purpose, language(accept_language))
 
 
 ContextDep = Annotated[Context, Depends(context)]

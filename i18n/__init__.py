@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +22,19 @@ LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 DOMAINS = ("messages", "pages")
+
+
+LANG_ENV = "NRM_LANG"
+LOCALE_ENVS = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def environment_language(environ: Mapping[str, str] = os.environ) -> str:
+    """A command's language: `NRM_LANG`, else the first locale variable set; French unless
+    it starts with `en`."""
+    for name in (LANG_ENV, *LOCALE_ENVS):
+        if environ.get(name):
+            return language(environ[name])
+    return DEFAULT_LANGUAGE
 
 
 def language(value: str | None) -> str:
@@ -57,3 +72,82 @@ def ngettext_for(lang: str, domain: str = "messages"):
 def N_(message: str) -> str:
     """Marks a message for extraction where it is translated later (a table of messages)."""
     return message
+
+
+class Message:
+    """A message id (English, with `{name}` fields) and its parameters, translated only
+    where it is shown: `Message("no such record {id}", id=x).text("fr")`. A parameter may
+    itself be a Message (translated in the same language)."""
+
+    __slots__ = ("msgid", "params")
+
+    def __init__(self, msgid: str, /, **params: object) -> None:
+        self.msgid = msgid
+        self.params = params
+
+    def text(self, lang: str = "en", domain: str = "messages") -> str:
+        params = {
+            key: value.text(lang, domain) if isinstance(value, Message) else value
+            for key, value in self.params.items()
+        }
+        return gettext_for(lang, domain)(self.msgid).format(**params)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.msgid!r}, **{self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and (self.msgid, self.params) == (
+            other.msgid,
+            other.params,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.msgid)
+
+
+class MessageError(Exception):
+    """An error whose message is translated where it is shown: `str(error)` is English,
+    `error.text(lang)` the language of the face; `error.message` the Message itself."""
+
+    def __init__(self, message: str | Message, /, **params: object) -> None:
+        self.message = message if isinstance(message, Message) else Message(message, **params)
+        super().__init__(self.message.text("en"))
+
+    def text(self, lang: str) -> str:
+        return self.message.text(lang)
+
+
+def text(message: str | Message, lang: str) -> str:
+    """A message in `lang`; plain text (already worded, e.g. a reason) is shown as is."""
+    return message.text(lang) if isinstance(message, Message) else message
+
+
+KEYWORDS: dict[str, object] = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "Message": None,
+    "UseCaseError": None,
+    "Forbidden": None,
+    "Unauthorized": None,
+    "TokenExpired": None,
+    "NotFound": None,
+    "Conflict": None,
+    "PreconditionFailed": None,
+    "PreconditionRequired": None,
+    "TooManyRequests": None,
+    "UnknownPerson": None,
+    "AmbiguousRecord": None,
+    "StoreError": None,
+    "RecordFileError": None,
+    "DateError": None,
+    "FieldError": (3,),
+    "NotEnoughDecisions": None,
+}
+"""The calls whose first string argument (FieldError: third) is a message id, for
+extraction (`python -m i18n.extract`, the catalogue test). A message raised or built
+anywhere else must go through `N_` or `Message`."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from i18n import N_, Message, MessageError
 from matching.model import COMPARISONS
 
 if TYPE_CHECKING:
@@ -40,8 +41,11 @@ MIN_PER_CLASS = 20
 LN2 = math.log(2.0)
 
 
-class NotEnoughDecisions(ValueError):
+class NotEnoughDecisions(MessageError, ValueError):
     """The decisions cannot train and fairly judge a model (too few, or one kind only)."""
+
+
+TOO_FEW = N_("{count} decisions; at least {needed} are needed to train a model")
 
 
 def feature_names() -> list[str]:
@@ -269,18 +273,21 @@ def _refuse_if_too_few(labels: np.ndarray, min_decisions: int, min_per_class: in
     confirmed = int(labels.sum())
     rejected = len(labels) - confirmed
     if len(labels) < min_decisions:
-        raise NotEnoughDecisions(
-            f"{len(labels)} decisions; at least {min_decisions} are needed to train a model"
-        )
+        raise NotEnoughDecisions(TOO_FEW, count=len(labels), needed=min_decisions)
     if confirmed == 0 or rejected == 0:
-        kind = "confirmed matches" if rejected == 0 else "rejections"
+        kind = Message("confirmed matches") if rejected == 0 else Message("rejections")
         raise NotEnoughDecisions(
-            f"all {len(labels)} decisions are {kind}; a model needs both kinds to learn from"
+            "all {count} decisions are {kind}; a model needs both kinds to learn from",
+            count=len(labels),
+            kind=kind,
         )
     if min(confirmed, rejected) < min_per_class:
         raise NotEnoughDecisions(
-            f"{confirmed} confirmed and {rejected} rejected decisions; "
-            f"at least {min_per_class} of each are needed"
+            "{confirmed} confirmed and {rejected} rejected decisions; "
+            "at least {needed} of each are needed",
+            confirmed=confirmed,
+            rejected=rejected,
+            needed=min_per_class,
         )
 
 

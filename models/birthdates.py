@@ -25,12 +25,14 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
 
+from i18n import N_, MessageError
 from models.frenchnumbers import parse_french_number
 
 APPROX_YEARS = 2
 AGE_TOLERANCE_YEARS = 1
 ESTIMATED_AGE_TOLERANCE_YEARS = 3
 PLACEHOLDER_DAYS = frozenset({(1, 1), (31, 12)})
+CANNOT_READ = N_('cannot read "{value}"')
 
 MONTHS = {
     "janvier": 1,
@@ -54,6 +56,30 @@ MONTHS = {
     "decembre": 12,
     "dec": 12,
 }
+ENGLISH_MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+}
+"""What English exports write (Primero: `12-Mar-2005`), tried after the French names."""
+_WORD_SEPARATOR = re.compile(r"(?<=[a-z0-9])[-/](?=[a-z0-9])")
 
 
 class Precision(StrEnum):
@@ -78,7 +104,7 @@ class BirthInterval:
         return middle.year + (middle.timetuple().tm_yday - 1) / 365.25
 
 
-class DateError(ValueError):
+class DateError(MessageError, ValueError):
     """A date that cannot be read; the message quotes the value."""
 
 
@@ -125,7 +151,7 @@ def _fold(text: str) -> str:
 
 def _year_in_range(year: int, value: str) -> int:
     if not 1880 <= year <= 2100:
-        raise DateError(f'cannot read "{value}": year {year} out of range')
+        raise DateError('cannot read "{value}": year {year} out of range', value=value, year=year)
     return year
 
 
@@ -133,7 +159,7 @@ def _day(year: int, month: int, day: int, value: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateError(f'cannot read "{value}"') from None
+        raise DateError(CANNOT_READ, value=value) from None
 
 
 def _month_end(year: int, month: int) -> date:
@@ -143,7 +169,7 @@ def _month_end(year: int, month: int) -> date:
 
 def _month_interval(year: int, month: int, value: str) -> BirthInterval:
     if not 1 <= month <= 12:
-        raise DateError(f'cannot read "{value}"')
+        raise DateError(CANNOT_READ, value=value)
     year = _year_in_range(year, value)
     return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
 
@@ -159,8 +185,11 @@ def _year_interval(year: int, precision: Precision = Precision.YEAR) -> BirthInt
 
 
 def _words_date(text: str, value: str) -> BirthInterval | None:
-    """`12 mars 1995`, `mars 1995`, `douze mars mil neuf cent quatre-vingt-quinze`."""
-    for name, month in MONTHS.items():
+    """`12 mars 1995`, `mars 1995`, `douze mars mil neuf cent quatre-vingt-quinze`,
+    `12-Mar-2005`."""
+    if re.search(r"\d[-/][a-z]", text):
+        text = _WORD_SEPARATOR.sub(" ", text)
+    for name, month in (*MONTHS.items(), *ENGLISH_MONTHS.items()):
         match = re.search(rf"\b{name}\.?\b", text)
         if not match:
             continue
@@ -219,7 +248,7 @@ def parse_birth_date(value: str) -> BirthInterval:
     if match := _APPROX.match(text):
         year = _year_from(match.group(1).strip(), value)
         if year is None:
-            raise DateError(f'cannot read "{value}"')
+            raise DateError(CANNOT_READ, value=value)
         return BirthInterval(
             date(year - APPROX_YEARS, 1, 1), date(year + APPROX_YEARS, 12, 31), Precision.APPROX
         )
@@ -228,7 +257,7 @@ def parse_birth_date(value: str) -> BirthInterval:
         return _year_interval(year)
     interval = _words_date(text, value)
     if interval is None:
-        raise DateError(f'cannot read "{value}"')
+        raise DateError(CANNOT_READ, value=value)
     return interval
 
 
@@ -243,10 +272,10 @@ def parse_age(value: str) -> tuple[int, bool]:
     words = re.sub(r"^(\d+)[.,]0+$", r"\1", words)
     number = int(words) if words.isdigit() else parse_french_number(words)
     if number is None:
-        raise DateError(f'cannot read age "{value}"')
+        raise DateError('cannot read age "{value}"', value=value)
     age = number // 12 if months else number
     if age > 120:
-        raise DateError(f'cannot read age "{value}": over 120')
+        raise DateError('cannot read age "{value}": over 120', value=value)
     return age, estimated
 
 
@@ -279,5 +308,5 @@ def parse_plain_date(value: str) -> date:
     elif match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
     else:
-        raise DateError(f'cannot read "{value}"')
+        raise DateError(CANNOT_READ, value=value)
     return _day(_year_in_range(year, value), month, day, value)

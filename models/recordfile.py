@@ -18,9 +18,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from i18n import N_, Message, MessageError
+
 Row = dict[str, str]
+UNNAMED = Message("a column without a name")
+IN_FILE = N_("{file}: {error}")
+"""An error of a file as a whole, or of a row of one among several files."""
 MAX_CELL_CHARS = 10_000
 """The longest cell a record or relations file may hold (a name, a place, a note)."""
+CELL_LIMIT = f"{MAX_CELL_CHARS:,}"
 csv.field_size_limit(MAX_CELL_CHARS)  # process-wide: no CSV this project reads has longer cells
 
 
@@ -39,7 +45,7 @@ def spreadsheet_safe(value: Any) -> Any:
     return value
 
 
-class RecordFileError(ValueError):
+class RecordFileError(MessageError, ValueError):
     """The file as a whole cannot be read (encoding, header, emptiness)."""
 
 
@@ -51,24 +57,30 @@ def _sniff_delimiter(header_line: str) -> str:
 
 HEADER_ALIASES = {"name_first": "given_names", "name_last": "family_name"}
 """Other systems' names for our columns (Primero's)."""
-ID_COLUMNS = ("_uuid", "_id")
-"""A KoboToolbox / ODK export's own submission id, the record id when there is no other."""
+STAND_INS = {"record_id": ("_uuid", "_id"), "registered_on": ("_submission_time",)}
+"""A KoboToolbox / ODK export's own columns that stand for ours when the file has no such
+column: the submission's id is the record id, its submission time the registration date.
+(`_index`, the row's position in one export, identifies nothing: it stays extra data.)"""
 
 
-def _header(cells: Iterable[Any]) -> list[str]:
-    """Column names, case-insensitive; a KoboToolbox / ODK group path (`grp/sub/field`)
-    reads as its last part, and other systems' names as ours."""
+def _header(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:
+    """Column names, case-insensitive: a mapping's (`--mapping`) first, by the whole name
+    or its last part; a KoboToolbox / ODK group path (`grp/sub/field`) reads as its last
+    part, other systems' names as ours, and Kobo's own columns stand in for missing ones."""
     names = [str(c).strip().lower() if c is not None else "" for c in cells]
+    if mapping:
+        names = [mapping.get(n, mapping.get(n.rsplit("/", 1)[-1], n)) for n in names]
     names = [HEADER_ALIASES.get(n.rsplit("/", 1)[-1], n.rsplit("/", 1)[-1]) for n in names]
-    if "record_id" not in names:
-        for kobo in ID_COLUMNS:
-            if kobo in names:
-                names[names.index(kobo)] = "record_id"
-                break
+    for ours, theirs in STAND_INS.items():
+        if ours not in names:
+            for kobo in theirs:
+                if kobo in names:
+                    names[names.index(kobo)] = ours
+                    break
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
-            raise RecordFileError(f'column "{name}" appears twice in the header')
+            raise RecordFileError('column "{name}" appears twice in the header', name=name)
         seen.add(name)
     return names
 
@@ -82,10 +94,12 @@ def _hashtags(cells: list[str]) -> bool:
 def _check_columns(header: list[str], required: Iterable[str], any_of: Iterable[str]) -> None:
     missing = [c for c in required if c not in header]
     if missing:
-        raise RecordFileError(f"missing required column: {', '.join(missing)}")
+        raise RecordFileError("missing required column: {columns}", columns=", ".join(missing))
     alternatives = list(any_of)
     if alternatives and not any(c in header for c in alternatives):
-        raise RecordFileError(f"missing required column: one of {', '.join(alternatives)}")
+        raise RecordFileError(
+            "missing required column: one of {columns}", columns=", ".join(alternatives)
+        )
 
 
 def _cell_text(value: Any) -> str:
@@ -102,7 +116,9 @@ def _cell_text(value: Any) -> str:
 
 SAMPLE_BYTES = 1 << 20
 FALLBACK_ENCODING = "cp1252"
-"""What Excel in a French locale saves a CSV in when it is not asked for UTF-8."""
+"""What Excel in a French locale saves a CSV in when it is not asked for UTF-8; a Latin-1
+(ISO-8859-1) file reads the same, Windows-1252 being Latin-1 with letters where Latin-1
+has control codes."""
 
 
 def _encoding(path: Path) -> str:
@@ -125,8 +141,9 @@ def _encoding(path: Path) -> str:
         sample.decode(FALLBACK_ENCODING)
     except UnicodeDecodeError:
         raise RecordFileError(
-            f"the file is neither UTF-8 nor Windows-1252 (byte 0x{first_bad:02x} cannot be "
-            "read); save it as UTF-8 (Excel: 'CSV UTF-8')"
+            "the file is neither UTF-8 nor Windows-1252 (byte 0x{byte:02x} cannot be "
+            "read); save it as UTF-8 (Excel: 'CSV UTF-8')",
+            byte=first_bad,
         ) from None
     return FALLBACK_ENCODING
 
@@ -149,22 +166,34 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
                     yield cells
     except UnicodeDecodeError as exc:
         raise RecordFileError(
-            f"row {row + 1}: the file is not {encoding.removesuffix('-sig').upper()} throughout "
-            f"(byte 0x{exc.object[exc.start]:02x} cannot be read); save it as UTF-8 "
-            "(Excel: 'CSV UTF-8')"
+            "row {row}: the file is not {encoding} throughout "
+            "(byte 0x{byte:02x} cannot be read); save it as UTF-8 (Excel: 'CSV UTF-8')",
+            row=row + 1,
+            encoding=encoding.removesuffix("-sig").upper(),
+            byte=exc.object[exc.start],
         ) from None
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise RecordFileError(_too_long(row + 1, None)) from None
         raise RecordFileError(
-            f"row {row + 1}: cannot read the CSV ({exc}); a quote opened in this row is "
-            "never closed, or a quoted cell is followed by other text"
+            "row {row}: cannot read the CSV ({error}); a quote opened in this row is "
+            "never closed, or a quoted cell is followed by other text",
+            row=row + 1,
+            error=str(exc),
         ) from None
 
 
-def _too_long(row: int, column: str | None) -> str:
-    where = f"row {row}, {column}" if column else f"row {row}"
-    return f"{where}: a cell is longer than {MAX_CELL_CHARS:,} characters"
+def _too_long(row: int, column: str | Message | None) -> Message:
+    if column is None:
+        return Message(
+            "row {row}: a cell is longer than {limit} characters", row=row, limit=CELL_LIMIT
+        )
+    return Message(
+        "row {row}, {column}: a cell is longer than {limit} characters",
+        row=row,
+        column=column,
+        limit=CELL_LIMIT,
+    )
 
 
 EXCEL_ERRORS = frozenset(
@@ -185,7 +214,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
             load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
         )
     except Exception as exc:
-        raise RecordFileError(f"cannot open the XLSX file: {exc}") from None
+        raise RecordFileError("cannot open the XLSX file: {error}", error=str(exc)) from None
     try:
         header: list[str] = []
         values_rows = computed.worksheets[0].iter_rows(values_only=True)
@@ -199,7 +228,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
                     continue
                 value = values[k] if k < len(values) else None
                 if value is None or (isinstance(value, str) and value in EXCEL_ERRORS):
-                    raise RecordFileError(_formula_error(number, header, k, cell.value, value))
+                    raise _formula_error(number, header, k, cell.value, value)
             if number == 1:
                 header = _header(values)
             yield texts
@@ -225,38 +254,52 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _formula_error(number: int, header: list[str], k: int, formula: Any, value: Any) -> str:
+def _formula_error(
+    number: int, header: list[str], k: int, formula: Any, value: Any
+) -> RecordFileError:
     from openpyxl.utils import get_column_letter
 
-    column = header[k] if k < len(header) and header[k] else f"column {get_column_letter(k + 1)}"
-    why = (
-        f"computes an error ({value})"
-        if value is not None
-        else "has no computed value saved with it"
-    )
-    return (
-        f"row {number}, {column}: the cell holds a formula ({formula}) that {why}: "
-        "type the value itself, or open and save the file in a spreadsheet"
+    column = header[k] if k < len(header) and header[k] else get_column_letter(k + 1)
+    if value is not None:
+        return RecordFileError(
+            "row {row}, {column}: the cell holds a formula ({formula}) that computes an error "
+            "({value}): type the value itself, or open and save the file in a spreadsheet",
+            row=number,
+            column=column,
+            formula=str(formula),
+            value=str(value),
+        )
+    return RecordFileError(
+        "row {row}, {column}: the cell holds a formula ({formula}) that has no computed value "
+        "saved with it: type the value itself, or open and save the file in a spreadsheet",
+        row=number,
+        column=column,
+        formula=str(formula),
     )
 
 
 def raw_rows(path: Path) -> Iterator[list[str]]:
     """Every row of the file as a list of cell texts, the header first."""
     if not path.exists():
-        raise RecordFileError(f"no such file: {path}")
+        raise RecordFileError("no such file: {path}", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _xlsx_rows(path)
     if path.suffix.lower() in (".xls", ".ods"):
         raise RecordFileError(
-            f"{path.suffix} workbooks are not read: save the sheet as XLSX or CSV UTF-8"
+            "{suffix} workbooks are not read: save the sheet as XLSX or CSV UTF-8",
+            suffix=path.suffix,
         )
     return _csv_rows(path)
 
 
 def read_table(
-    path: Path, required: Iterable[str] = (), any_of: Iterable[str] = ()
+    path: Path,
+    required: Iterable[str] = (),
+    any_of: Iterable[str] = (),
+    mapping: dict[str, str] | None = None,
 ) -> Iterator[tuple[int, Row]]:
     """Yield `(row_number, {column: text})` for every non-blank row after the header.
+    `mapping` renames the file's columns (lower-cased names) to ours.
 
     Raises RecordFileError for an empty file, a header without rows, or a
     header that lacks a required column.
@@ -266,7 +309,7 @@ def read_table(
         first = next(rows)
     except StopIteration:
         raise RecordFileError("the file is empty") from None
-    header = _header(first)
+    header = _header(first, mapping)
     _check_columns(header, required, any_of)
     width = len(header)
     count = 0
@@ -282,11 +325,13 @@ def read_table(
             width = len(header)
         for name, cell in zip(header, cells, strict=False):
             if len(cell) > MAX_CELL_CHARS:
-                raise RecordFileError(_too_long(number, name or "a column without a name"))
+                raise RecordFileError(_too_long(number, name or UNNAMED))
             if "\x00" in cell:
                 raise RecordFileError(
-                    f"row {number}, {name or 'a column without a name'}: the cell holds a "
-                    "NUL byte (a binary file, or one damaged in transfer)"
+                    "row {row}, {column}: the cell holds a "
+                    "NUL byte (a binary file, or one damaged in transfer)",
+                    row=number,
+                    column=name or UNNAMED,
                 )
         count += 1
         yield number, dict(zip(header, cells, strict=False))

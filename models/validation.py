@@ -13,7 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from i18n import N_, Message
 from models.birthdates import (
+    CANNOT_READ,
     DateError,
     interval_from_age,
     is_unknown,
@@ -24,7 +26,7 @@ from models.birthdates import (
 from models.recordfile import RecordFileError, read_table
 from models.records import RECORD_COLUMNS, TEXT_FIELDS, UNNAMED_SOURCE, CaseType, RelationKind, Role
 
-NO_SOURCE = (
+NO_SOURCE = N_(
     "the file has no source column: name the organisation that recorded these cases "
     "(nrm import --source ORG)"
 )
@@ -55,14 +57,32 @@ NAME_COLUMNS = ("full_name", "family_name", "given_names")
 """A row needs at least one of these."""
 
 
+ERROR = N_("row {row}, {column}: {message}")
+WARNING = N_("row {row}, {column}: {message} (kept in {column}_raw; the value counts as unknown)")
+RAW_SUFFIX = "_raw"
+"""Where an unreadable date or age is kept as written (in the record's extra data)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
+    """A problem of one cell. A warning (an unreadable date or age outside `strict`) leaves
+    the row valid, the value unknown and the text kept in `<column>_raw`."""
+
     row: int
     column: str
-    message: str
+    message: str | Message
+    warning: bool = False
+
+    def as_message(self) -> Message:
+        message = self.message if isinstance(self.message, Message) else Message(self.message)
+        template = WARNING if self.warning else ERROR
+        return Message(template, row=self.row, column=self.column, message=message)
+
+    def text(self, lang: str) -> str:
+        return self.as_message().text(lang)
 
     def __str__(self) -> str:
-        return f"row {self.row}, {self.column}: {self.message}"
+        return self.text("en")
 
 
 def _clean(value: Any) -> str | None:
@@ -79,10 +99,14 @@ def validate_record(
     row: int,
     default_source: str | None = None,
     today: date | None = None,
+    strict: bool = False,
 ) -> tuple[dict[str, Any] | None, list[FieldError]]:
-    """Turn one row (header names already lower-cased) into stored values, or errors."""
+    """Turn one row (header names already lower-cased) into stored values, or errors.
+    An unreadable date or age is a warning (the value unknown, its text kept in
+    `<column>_raw`), or an error when `strict`; the values are None only on errors."""
     errors: list[FieldError] = []
     out: dict[str, Any] = {}
+    raw_kept: dict[str, str] = {}
 
     record_id = _clean(raw.get("record_id"))
     if record_id is None:
@@ -93,7 +117,11 @@ def validate_record(
         errors.append(FieldError(row, "source", "missing: name the organisation (--source ORG)"))
     elif out["source"].lower() == UNNAMED_SOURCE:
         errors.append(
-            FieldError(row, "source", f'"{out["source"]}" is not an organisation: name it')
+            FieldError(
+                row,
+                "source",
+                Message('"{source}" is not an organisation: name it', source=out["source"]),
+            )
         )
     for column in TEXT_FIELDS:
         out[column] = _clean(raw.get(column))
@@ -115,9 +143,10 @@ def validate_record(
         try:
             out["registered_on"] = parse_plain_date(registered)
         except DateError as exc:
-            errors.append(FieldError(row, "registered_on", str(exc)))
+            if not is_unknown(registered):
+                _unreadable(row, errors, raw_kept, strict, "registered_on", registered, exc)
 
-    _birth(raw, out, row, errors, today or date.today())
+    _birth(raw, out, row, errors, today or date.today(), (raw_kept, strict))
     out["extra"] = (
         {
             key: text
@@ -127,7 +156,25 @@ def validate_record(
         if len(raw) > len(KNOWN_COLUMNS) or not KNOWN_COLUMNS.issuperset(raw)
         else {}
     )
-    return (None if errors else out), errors
+    if raw_kept:
+        out["extra"].update(raw_kept)
+    return (None if any(not e.warning for e in errors) else out), errors
+
+
+def _unreadable(
+    row: int,
+    errors: list[FieldError],
+    kept: dict[str, str],
+    strict: bool,
+    column: str,
+    written: str,
+    exc: DateError,
+) -> None:
+    """What becomes of a date or an age that cannot be read: an error when `strict`, else a
+    warning with the text kept as written."""
+    errors.append(FieldError(row, column, exc.message, warning=not strict))
+    if not strict:
+        kept[column + RAW_SUFFIX] = written
 
 
 def _choice(
@@ -140,7 +187,13 @@ def _choice(
     if folded not in allowed:
         errors.append(
             FieldError(
-                row, column, f'unknown value "{value}" (expected {", ".join(sorted(allowed))})'
+                row,
+                column,
+                Message(
+                    'unknown value "{value}" (expected {expected})',
+                    value=value,
+                    expected=", ".join(sorted(allowed)),
+                ),
             )
         )
         return None
@@ -155,12 +208,17 @@ def _mapped(
         return None
     mapped = mapping.get(value.lower())
     if mapped is None:
-        errors.append(FieldError(row, column, f'cannot read "{value}"'))
+        errors.append(FieldError(row, column, Message(CANNOT_READ, value=value)))
     return mapped
 
 
 def _birth(
-    raw: dict[str, Any], out: dict[str, Any], row: int, errors: list[FieldError], today: date
+    raw: dict[str, Any],
+    out: dict[str, Any],
+    row: int,
+    errors: list[FieldError],
+    today: date,
+    keeping: tuple[dict[str, str], bool],
 ) -> None:
     out.update(
         birth_date=None,
@@ -179,16 +237,18 @@ def _birth(
         age_text = None
     interval = None
     if written:
-        out["birth_date"] = written
         try:
             interval = parse_birth_date(written)
         except DateError as exc:
-            errors.append(FieldError(row, "birth_date", str(exc)))
+            _unreadable(row, errors, *keeping, "birth_date", written, exc)
+            written = None
+        else:
+            out["birth_date"] = written
     if age_text:
         try:
             age, estimated = parse_age(age_text)
         except DateError as exc:
-            errors.append(FieldError(row, "age", str(exc)))
+            _unreadable(row, errors, *keeping, "age", age_text, exc)
         else:
             out["age"], out["age_estimated"] = age, estimated
             if interval is None and written is None:
@@ -198,7 +258,15 @@ def _birth(
     reference = out["registered_on"] or today
     if interval.earliest > reference:
         column = "birth_date" if written else "age"
-        errors.append(FieldError(row, column, f'"{written or age_text}" is after {reference}'))
+        errors.append(
+            FieldError(
+                row,
+                column,
+                Message(
+                    '"{value}" is after {reference}', value=written or age_text, reference=reference
+                ),
+            )
+        )
         return
     out["birth_earliest"] = interval.earliest
     out["birth_latest"] = interval.latest
@@ -207,25 +275,36 @@ def _birth(
 
 
 def validated_rows(
-    path: Path, default_source: str | None = None, today: date | None = None
+    path: Path,
+    default_source: str | None = None,
+    today: date | None = None,
+    *,
+    strict: bool = False,
+    mapping: dict[str, str] | None = None,
 ) -> Iterator[tuple[int, str, dict[str, Any] | None, list[FieldError]]]:
     """Every row of a records file: its number, its record id as written, its stored values
-    (None when bad) and its errors, a record id already used by the same source on an
-    earlier row included (two organisations may use one id: the contract allows it).
+    (None when bad) and its errors and warnings, a record id already used by the same source
+    on an earlier row included (two organisations may use one id: the contract allows it).
+    `mapping` renames the file's columns to ours (`read_table`).
     Raises RecordFileError when the file as a whole cannot be read, or names no
     organisation (no source column, no `default_source`)."""
     seen: dict[tuple[str, str], int] = {}
-    for number, raw in read_table(path, required=("record_id",), any_of=NAME_COLUMNS):
+    rows = read_table(path, required=("record_id",), any_of=NAME_COLUMNS, mapping=mapping)
+    for number, raw in rows:
         if default_source is None and "source" not in raw:
             raise RecordFileError(NO_SOURCE)
-        values, errors = validate_record(raw, number, default_source, today)
+        values, errors = validate_record(raw, number, default_source, today, strict)
         record_id = (raw.get("record_id") or "").strip()
         if record_id:
             source = (raw.get("source") or "").strip() or default_source or ""
             first = seen.setdefault((source, record_id), number)
             if first != number:
                 errors.append(
-                    FieldError(number, "record_id", f'"{record_id}" already on row {first}')
+                    FieldError(
+                        number,
+                        "record_id",
+                        Message('"{value}" already on row {first}', value=record_id, first=first),
+                    )
                 )
                 values = None
         yield number, record_id, values, errors
@@ -248,7 +327,11 @@ def validate_relation(
             FieldError(
                 row,
                 "relation",
-                f'unknown value "{relation or ""}" (expected {", ".join(sorted(_RELATIONS))})',
+                Message(
+                    'unknown value "{value}" (expected {expected})',
+                    value=relation or "",
+                    expected=", ".join(sorted(_RELATIONS)),
+                ),
             )
         )
     if errors:

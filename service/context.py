@@ -64,7 +64,7 @@ class Actor:
         if self.user is None and self.command is None:
             raise Forbidden("authenticate first")
         if self.user is not None and self.user.role not in roles:
-            raise Forbidden(f"role {self.user.role} may not do this")
+            raise Forbidden("role {role} may not do this", role=self.user.role)
 
     def entry(
         self, action: str, object_type: str | None, ids: Iterable[Any], **detail: Any
@@ -97,7 +97,9 @@ class UseCases:
         if wait > 0:
             self.audit(actor, f"{action}_refused", object_type, [], reason="rate limit")
             raise TooManyRequests(
-                f"too many lists: at most {self.list_limit.per_window} a minute", wait
+                "too many lists: at most {count} a minute",
+                wait,
+                count=self.list_limit.per_window,
             )
 
     def audit(

@@ -13,6 +13,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from i18n import environment_language, gettext_for
 from models.store import Store
 from models.users import UserRole
 
@@ -55,8 +56,17 @@ def ensure_demo_users(
 def main() -> None:
     store = Store.open(os.environ.get("NRM_DATABASE_URL"))
     tokens = ensure_demo_users(store)
-    print(f"demo admin token (also in {TOKEN_FILE}): {tokens['admin']}")
-    print(f"tokens of every demo role (reviewers, tracing officer, caseworker): {TOKENS_FILE}")
+    _ = gettext_for(environment_language())
+    print(
+        _("demo admin token (also in {file}): {token}").format(
+            file=TOKEN_FILE, token=tokens["admin"]
+        )
+    )
+    print(
+        _("tokens of every demo role (reviewers, tracing officer, caseworker): {file}").format(
+            file=TOKENS_FILE
+        )
+    )
 
 
 if __name__ == "__main__":

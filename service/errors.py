@@ -1,7 +1,15 @@
-"""Errors of the use cases, each with the HTTP status the API answers with."""
+"""Errors of the use cases, each with the HTTP status the API answers with.
+
+An error carries an English message id and its parameters (`NotFound("no such record")`,
+`Conflict("this decision was already reverted")`); the face that shows it translates it
+(`error.text(lang)`). `detail` is the English text.
+"""
 
 from __future__ import annotations
 
+import math
+
+from i18n import MessageError
 from models.store import StoreError
 
 __all__ = [
@@ -12,16 +20,30 @@ __all__ = [
     "PreconditionRequired",
     "StoreError",
     "TooManyRequests",
+    "Unauthorized",
     "UseCaseError",
 ]
 
 
-class UseCaseError(Exception):
+class UseCaseError(MessageError):
     status = 400
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+    @property
+    def headers(self) -> dict[str, str] | None:
+        """Headers the HTTP answer carries."""
+        return None
+
+    @property
+    def detail(self) -> str:
+        return self.message.text("en")
+
+
+class Unauthorized(UseCaseError):
+    status = 401
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
 
 
 class Forbidden(UseCaseError):
@@ -49,6 +71,10 @@ class TooManyRequests(UseCaseError):
 
     status = 429
 
-    def __init__(self, detail: str, retry_after: float) -> None:
-        super().__init__(detail)
+    def __init__(self, message: str, /, retry_after: float, **params: object) -> None:
+        super().__init__(message, **params)
         self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(math.ceil(self.retry_after))}

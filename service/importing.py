@@ -9,11 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.recordfile import RecordFileError, read_table
+from i18n import Message
+from models.mapping import read_mapping
+from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
-from models.validation import validate_relation, validated_rows
+from models.validation import ERROR, validate_relation, validated_rows
 from service.context import ADMIN, Actor, UseCases
 from service.linking import link_import
 from service.memory import collector_paused
@@ -25,13 +27,17 @@ IMPORT = frozenset({ADMIN})
 
 @dataclass
 class ImportReport:
-    """What an import did, or why it did nothing."""
+    """What an import did, or why it did nothing. Errors and warnings are messages,
+    worded in the language of the face that shows them (`as_dict(lang)`)."""
 
     file: str
     rows: int = 0
     relation_rows: int = 0
-    errors: list[str] = field(default_factory=list)
+    problems: list[Message] = field(default_factory=list)
     error_count: int = 0
+    notes: list[Message] = field(default_factory=list)
+    """Warnings: unreadable dates and ages kept as written (the row still loads)."""
+    warning_count: int = 0
     counts: ImportCounts | None = None
     dry_run: bool = False
     linked: dict[str, Any] | None = None
@@ -42,12 +48,27 @@ class ImportReport:
     def ok(self) -> bool:
         return self.error_count == 0
 
-    def add_error(self, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append(message)
+    @property
+    def errors(self) -> list[str]:
+        """The listed errors, in English."""
+        return [m.text("en") for m in self.problems]
 
-    def as_dict(self) -> dict[str, Any]:
+    @property
+    def warnings(self) -> list[str]:
+        """The listed warnings, in English."""
+        return [m.text("en") for m in self.notes]
+
+    def add_error(self, message: Message) -> None:
+        self.error_count += 1
+        if len(self.problems) < MAX_LISTED_ERRORS:
+            self.problems.append(message)
+
+    def add_warning(self, message: Message) -> None:
+        self.warning_count += 1
+        if len(self.notes) < MAX_LISTED_ERRORS:
+            self.notes.append(message)
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
         out: dict[str, Any] = {
             "file": self.file,
             "ok": self.ok,
@@ -55,7 +76,9 @@ class ImportReport:
             "rows": self.rows,
             "relation_rows": self.relation_rows,
             "error_count": self.error_count,
-            "errors": self.errors,
+            "errors": [m.text(lang) for m in self.problems],
+            "warning_count": self.warning_count,
+            "warnings": [m.text(lang) for m in self.notes],
         }
         if self.counts is not None:
             out.update(
@@ -85,12 +108,22 @@ def import_records(
     dry_run: bool = False,
     today: date | None = None,
     on_rows: Callable[[int], None] | None = None,
+    strict: bool = False,
+    mapping: Path | None = None,
 ) -> ImportReport:
-    """Validate and load a records file; nothing is written if any row is bad or `dry_run`."""
+    """Validate and load a records file; nothing is written if any row is bad or `dry_run`.
+    An unreadable date or age is a warning (the value unknown, the text kept) unless
+    `strict`, where it is an error; `mapping` names a column mapping file."""
     report = ImportReport(file=str(records), dry_run=dry_run)
     try:
+        columns = read_mapping(mapping) if mapping is not None else None
+    except RecordFileError as exc:
+        report.add_error(Message(IN_FILE, file=mapping.name, error=exc.message))
+        return report
+    options = _Reading(source, today, strict, columns)
+    try:
         with collector_paused(), store.importing(records.name) as writer:
-            seen = _stage_records(writer, records, report, source, today, on_rows)
+            seen = _stage_records(writer, records, report, options, on_rows)
             if relations is not None:
                 _stage_relations(store, writer, relations, report, seen)
             if not report.ok or dry_run:
@@ -101,23 +134,36 @@ def import_records(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    source: str | None
+    today: date | None
+    strict: bool
+    mapping: dict[str, str] | None
+
+
 def _stage_records(
     writer: ImportWriter,
     path: Path,
     report: ImportReport,
-    source: str | None,
-    today: date | None,
+    options: _Reading,
     on_rows: Callable[[int], None] | None,
 ) -> set[str]:
     record_ids: set[str] = set()
     batch: list[dict[str, Any]] = []
+    rows = validated_rows(
+        path, options.source, options.today, strict=options.strict, mapping=options.mapping
+    )
     try:
-        for _, record_id, values, errors in validated_rows(path, source, today):
+        for _, record_id, values, errors in rows:
             report.rows += 1
             if record_id:
                 record_ids.add(record_id)
             for error in errors:
-                report.add_error(str(error))
+                if error.warning:
+                    report.add_warning(error.as_message())
+                else:
+                    report.add_error(error.as_message())
             if values is not None and report.ok:
                 batch.append(values)
                 if len(batch) >= BATCH:
@@ -126,7 +172,7 @@ def _stage_records(
             if on_rows is not None and report.rows % 1000 == 0:
                 on_rows(1000)
     except RecordFileError as exc:
-        report.add_error(f"{path.name}: {exc}")
+        report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
         return record_ids
     if batch and report.ok:
         writer.add_records(batch)
@@ -148,7 +194,7 @@ def _stage_relations(
             report.relation_rows += 1
             value, errors = validate_relation(raw, number)
             for error in errors:
-                report.add_error(f"{path.name}: {error}")
+                report.add_error(Message(IN_FILE, file=path.name, error=error.as_message()))
             if value is None:
                 continue
             stored: list[str | None] = []
@@ -158,11 +204,17 @@ def _stage_relations(
             ):
                 found, error = _stored_end(store, record_ids, record_id, raw.get(source_column))
                 if error:
-                    report.add_error(f"{path.name}: row {number}, {column}: {error}")
+                    report.add_error(
+                        Message(
+                            IN_FILE,
+                            file=path.name,
+                            error=Message(ERROR, row=number, column=column, message=error),
+                        )
+                    )
                 stored.append(found)
             rows.append((number, *value, *stored))
     except RecordFileError as exc:
-        report.add_error(f"{path.name}: {exc}")
+        report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
         return
     if report.ok:
         writer.add_relations(rows)
@@ -170,7 +222,7 @@ def _stage_relations(
 
 def _stored_end(
     store: Store, in_file: set[str], record_id: str, source: str | None
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, Message | None]:
     """(the stored record's id as hex, or None for a row of the file; an error or None)."""
     if record_id in in_file:
         return None, None
@@ -178,13 +230,21 @@ def _stored_end(
     found = store.find_record(record_id, source)
     if len(found) == 1:
         return found[0].id.hex, None
+    if not found and source:
+        return None, Message(
+            '"{id}" is neither in the records file nor a stored record of {source}',
+            id=record_id,
+            source=source,
+        )
     if not found:
-        where = f" of {source}" if source else ""
-        return None, f'"{record_id}" is neither in the records file nor a stored record{where}'
-    sources = ", ".join(sorted(r.source for r in found))
-    return None, (
-        f'"{record_id}" is a stored record of several organisations ({sources}): '
-        "name one in the source column"
+        return None, Message(
+            '"{id}" is neither in the records file nor a stored record', id=record_id
+        )
+    return None, Message(
+        '"{id}" is a stored record of several organisations ({sources}): '
+        "name one in the source column",
+        id=record_id,
+        sources=", ".join(sorted(r.source for r in found)),
     )
 
 
@@ -199,13 +259,22 @@ class Importing(UseCases):
         dry_run: bool = False,
         link: bool = True,
         on_rows: Callable[[int], None] | None = None,
+        strict: bool = False,
+        mapping: Path | None = None,
     ) -> ImportReport:
         """Load a records file (all or nothing), then link its new records against the
         stored population. Without an actor, the operating-system user imports."""
         actor = actor or Actor.operator("nrm import")
         actor.require(IMPORT)
         report = import_records(
-            self.store, records, relations, source=source or None, dry_run=dry_run, on_rows=on_rows
+            self.store,
+            records,
+            relations,
+            source=source or None,
+            dry_run=dry_run,
+            on_rows=on_rows,
+            strict=strict,
+            mapping=mapping,
         )
         if report.ok and not dry_run and report.counts is not None:
             if link:
@@ -222,5 +291,6 @@ class Importing(UseCases):
                 changed=counts.changed,
                 unchanged=counts.unchanged,
                 relations=counts.relations,
+                warnings=report.warning_count,
             )
         return report

@@ -18,11 +18,12 @@ from typing import Any
 
 import numpy as np
 
+from i18n import Message, gettext_for
 from matching.cluster import members
 from matching.columns import build_columns
 from matching.model import FSModel, default_model
 from matching.pipeline import link
-from models.recordfile import RecordFileError, spreadsheet_safe
+from models.recordfile import IN_FILE, RecordFileError, spreadsheet_safe
 from models.validation import validated_rows
 from service.memory import collector_paused
 from service.progress import Stages
@@ -30,10 +31,22 @@ from service.progress import Stages
 ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
 
 
+MAX_LISTED_WARNINGS = 1000
+
+
 class LinkInputError(ValueError):
-    def __init__(self, errors: list[str]) -> None:
+    """The file's errors, as messages (`texts(lang)`)."""
+
+    def __init__(self, errors: list[Message]) -> None:
         super().__init__(f"{len(errors)} error(s)")
-        self.errors = errors
+        self.messages = errors
+
+    @property
+    def errors(self) -> list[str]:
+        return self.texts("en")
+
+    def texts(self, lang: str) -> list[str]:
+        return [m.text(lang) for m in self.messages]
 
 
 def stable_entity_id(members: Iterable[str]) -> uuid.UUID:
@@ -55,21 +68,28 @@ def stable_entity_text(members: Iterable[str]) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def valid_rows(path: Path, errors: list[str]) -> Iterator[dict[str, Any]]:
+def valid_rows(
+    path: Path, errors: list[Message], warnings: list[Message] | None = None
+) -> Iterator[dict[str, Any]]:
     """Validated rows of a records file as they are read, until the first bad row;
-    every error of the file is collected into `errors`."""
+    every error of the file is collected into `errors`, and into `warnings` the dates and
+    ages that cannot be read (they count as unknown, as in an import)."""
     try:
         for _, _, values, row_errors in validated_rows(path):
-            errors.extend(str(e) for e in row_errors)
+            for problem in row_errors:
+                if not problem.warning:
+                    errors.append(problem.as_message())
+                elif warnings is not None:
+                    warnings.append(problem.as_message())
             if values is not None and not errors:
                 yield values
     except RecordFileError as exc:
-        errors.append(f"{path.name}: {exc}")
+        errors.append(Message(IN_FILE, file=path.name, error=exc.message))
 
 
 def read_records_file(path: Path) -> list[dict[str, Any]]:
     """Validated rows of a records file; every error of the file is collected."""
-    errors: list[str] = []
+    errors: list[Message] = []
     rows = list(valid_rows(path, errors))
     if errors:
         raise LinkInputError(errors)
@@ -84,16 +104,21 @@ def link_file(
     progress: bool = True,
     household: bool = True,
     model: FSModel | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
-    """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv)."""
+    """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv). `lang`: the
+    language of the progress lines."""
     started = time.perf_counter()
-    stages = Stages(f"linking {records.name}", enabled=None if progress else False)
+    _ = gettext_for(lang)
+    label = _("linking {file}").format(file=records.name)
+    stages = Stages(label, enabled=None if progress else False, lang=lang)
     with collector_paused():
-        errors: list[str] = []
-        columns = build_columns(valid_rows(records, errors), "record_id")
+        errors: list[Message] = []
+        warnings: list[Message] = []
+        columns = build_columns(valid_rows(records, errors, warnings), "record_id")
         if errors:
             raise LinkInputError(errors)
-        stages("reading and preparing")
+        stages("reading")
         prepared = time.perf_counter()
         result = link(
             columns,
@@ -130,6 +155,8 @@ def link_file(
             "write": time.perf_counter() - linked,
         },
         "seconds": time.perf_counter() - started,
+        "warning_count": len(warnings),
+        "warnings": [w.text(lang) for w in warnings[:MAX_LISTED_WARNINGS]],
     }
 
 

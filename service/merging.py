@@ -33,15 +33,19 @@ def merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]
     if shared:
         source, case_id = next(iter(shared))
         raise Conflict(
-            f"the two persons both appear in case {case_id} of {source}: one person appears "
-            "once in a case, so they cannot be merged"
+            "the two persons both appear in case {case_id} of {source}: one person appears "
+            "once in a case, so they cannot be merged",
+            case_id=case_id,
+            source=source,
         )
     _, cannot = tx.constraints(everyone)
     for x, y in cannot:
         if (x in side_a and y in side_b) or (x in side_b and y in side_a):
             raise Conflict(
-                f"a reviewer rejected records {x} and {y} as the same person; revert that "
-                "decision before merging these persons"
+                "a reviewer rejected records {x} and {y} as the same person; revert that "
+                "decision before merging these persons",
+                x=x,
+                y=y,
             )
     before = {r: found[r] if r in found else current.get(r) for r in everyone}
     target = entity_a or entity_b or uuid.uuid4()

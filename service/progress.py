@@ -1,10 +1,25 @@
-"""Progress lines for long commands: shown on a terminal, silent in a pipe or with --json."""
+"""Progress lines for long commands: shown on a terminal, silent in a pipe or with --json,
+in the language of the command (`lang`; the caller translates the label)."""
 
 from __future__ import annotations
 
 import sys
 import time
 from typing import TextIO
+
+from i18n import N_, gettext_for
+
+STAGE_NAMES = {
+    "prepare": N_("preparing"),
+    "blocking": N_("blocking"),
+    "compare": N_("comparing"),
+    "fit": N_("fitting the model"),
+    "score": N_("scoring"),
+    "cluster": N_("clustering"),
+    "reading": N_("reading and preparing"),
+    "writing": N_("writing"),
+}
+"""The stages of a linking run (`matching.pipeline`'s names and the file steps around it)."""
 
 
 class Progress:
@@ -16,10 +31,12 @@ class Progress:
         total: int | None = None,
         enabled: bool | None = None,
         stream: TextIO | None = None,
+        lang: str = "en",
     ) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.label = label
+        self.lang = lang
         self.total = total
         self.count = 0
         self.started = time.monotonic()
@@ -42,7 +59,9 @@ class Progress:
             text += f" / {self.total:,}"
         text += f" · {rate:,.0f}/s"
         if self.total and rate > 0 and self.count < self.total:
-            text += f" · {(self.total - self.count) / rate:,.0f} s left"
+            _ = gettext_for(self.lang)
+            left = f"{(self.total - self.count) / rate:,.0f}"
+            text += " · " + _("{seconds} s left").format(seconds=left)
         else:
             text += f" · {elapsed:,.1f} s"
         return text
@@ -70,17 +89,27 @@ class Stages:
     """`linking: blocking done · 12.4 s` lines for the stages of a linking run (terminal only)."""
 
     def __init__(
-        self, label: str, enabled: bool | None = None, stream: TextIO | None = None
+        self,
+        label: str,
+        enabled: bool | None = None,
+        stream: TextIO | None = None,
+        lang: str = "en",
     ) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.label = label
+        self.lang = lang
         self.started = time.monotonic()
 
     def __call__(self, stage: str) -> None:
         if self.enabled:
-            elapsed = time.monotonic() - self.started
-            self.stream.write(f"\r\033[K{self.label}: {stage} done · {elapsed:,.1f} s")
+            _ = gettext_for(self.lang)
+            line = _("{label}: {stage} done · {seconds} s").format(
+                label=self.label,
+                stage=_(STAGE_NAMES.get(stage, stage)),
+                seconds=f"{time.monotonic() - self.started:,.1f}",
+            )
+            self.stream.write("\r\033[K" + line)
             self.stream.flush()
 
     def done(self) -> None:

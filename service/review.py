@@ -50,13 +50,16 @@ def etag(suggestion: dict[str, Any]) -> str:
 def _check_precondition(suggestion: dict[str, Any], if_match: str | None) -> None:
     if not if_match or if_match.strip() == "*":
         raise PreconditionRequired(
-            "send the suggestion's ETag in If-Match (read it with GET /suggestions/{id})"
+            "send the suggestion's ETag in If-Match (read it with {route})",
+            route="GET /suggestions/{id}",
         )
     offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
     if etag(suggestion) not in offered:
         raise PreconditionFailed(
-            f"the suggestion changed since you read it (now version {suggestion['version']}, "
-            f"status {suggestion['status']}): read it again before deciding"
+            "the suggestion changed since you read it (now version {version}, "
+            "status {status}): read it again before deciding",
+            version=suggestion["version"],
+            status=suggestion["status"],
         )
 
 
@@ -112,7 +115,8 @@ def _apply(
     status = SuggestionStatus(suggestion["status"])
     if status in DECIDED_STATUSES:
         raise Conflict(
-            f"this suggestion is already {status.value}; revert that decision to change it"
+            "this suggestion is already {status}; revert that decision to change it",
+            status=status.value,
         )
     if status is SuggestionStatus.WITHDRAWN:
         raise Conflict("this suggestion was withdrawn: linkage no longer finds the pair uncertain")
@@ -266,7 +270,9 @@ def revert(
         later = tx.later_decisions(event.seq, affected)
         if later:
             names = ", ".join(f"{d.id} ({d.decision} by {d.user_name})" for d in later)
-            raise Conflict(f"later decisions changed the same persons; revert them first: {names}")
+            raise Conflict(
+                "later decisions changed the same persons; revert them first: {names}", names=names
+            )
         restore = {
             uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event.entities_before.items()
         }

@@ -117,7 +117,9 @@ class Searching(UseCases):
             if wait > 0:
                 self.audit(actor, "search_refused", "entity", [], reason="rate limit")
                 raise TooManyRequests(
-                    f"too many searches: at most {self.search_limit.per_window} a minute", wait
+                    "too many searches: at most {count} a minute",
+                    retry_after=wait,
+                    count=self.search_limit.per_window,
                 )
         hits = search(self.store, description, top, actor.lang)
         if limited:

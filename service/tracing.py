@@ -60,17 +60,19 @@ def _graph(store: Store, person: str, asked: str) -> FamilyGraph:
     records, declared = load(store)
     graph = build_graph(records, declared, focus=[person])
     if person not in graph.profiles:
-        raise UnknownPerson(asked)
+        raise UnknownPerson("no stored person {id}", id=asked)
     return graph
 
 
 def _person_of_record(store: Store, record_id: str, source: str | None) -> str:
     found = store.find_record(record_id, source)
     if not found:
-        raise UnknownPerson(f'no stored record "{record_id}"')
+        raise UnknownPerson('no stored record "{record_id}"', record_id=record_id)
     people = {str(r.entity_id) if r.entity_id else f"record:{r.id}" for r in found}
     if len(people) > 1:  # two sources use this id for two different persons
-        raise AmbiguousRecord(f'several sources use "{record_id}": name the source')
+        raise AmbiguousRecord(
+            'several sources use "{record_id}": name the source', record_id=record_id
+        )
     return people.pop()
 
 

@@ -32,7 +32,7 @@ def train_model(
     decided = store.decided_pairs()
     if len(decided) < min_decisions:
         raise learning.NotEnoughDecisions(
-            f"{len(decided)} decisions; at least {min_decisions} are needed to train a model"
+            learning.TOO_FEW, count=len(decided), needed=min_decisions
         )
     ids = {i for d in decided for i in (d["record_a"], d["record_b"])}
     records = store.records_by_ids(ids)

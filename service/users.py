@@ -11,7 +11,7 @@ from uuid import UUID
 from models.records import UNNAMED_SOURCE
 from models.users import User, UserRole
 from service.context import ADMIN, EVERYONE, Actor, UseCases
-from service.errors import UseCaseError
+from service.errors import Unauthorized, UseCaseError
 from service.ratelimit import RateLimiter
 
 LOGIN = EVERYONE
@@ -45,10 +45,8 @@ class FailedLogins:
             return failures
 
 
-class TokenExpired(UseCaseError):
+class TokenExpired(Unauthorized):
     """A token past its `expires_at`: answered 401, and audited like a failure."""
-
-    status = 401
 
 
 class Users(UseCases):
@@ -77,9 +75,11 @@ class Users(UseCases):
                 )
             if user is not None:
                 assert user.expires_at is not None
+                day = user.expires_at.date().isoformat()
                 raise TokenExpired(
-                    f"this token expired on {user.expires_at:%Y-%m-%d}: ask an administrator "
-                    "for a new one (nrm user rotate)"
+                    "this token expired on {day}: ask an administrator for a new one "
+                    "(nrm user rotate)",
+                    day=day,
                 )
             return None
         if user.last_used_at is None or (now - user.last_used_at).total_seconds() >= (
@@ -171,8 +171,9 @@ class Users(UseCases):
 def _check_organisation(organisation: str | None) -> None:
     if organisation is not None and organisation.strip().lower() == UNNAMED_SOURCE:
         raise UseCaseError(
-            f'"{organisation}" is not an organisation: name the organisation that records the '
-            "cases (its code, as in the records' source column)"
+            '"{organisation}" is not an organisation: name the organisation that records the '
+            "cases (its code, as in the records' source column)",
+            organisation=organisation,
         )
 
 

@@ -10,7 +10,15 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.pages.web import PageRoute, check_csrf, page_actor, redirect, render, translate
+from api.pages.web import (
+    PageRoute,
+    check_csrf,
+    page_actor,
+    page_language,
+    redirect,
+    render,
+    translate,
+)
 from models.review import DecisionKind
 from service import Service
 from service.errors import Conflict
@@ -100,7 +108,9 @@ async def revert(request: Request, entity_id: UUID) -> Response:
             request,
             entity_id,
             409,
-            _("The decision was not reverted: {reason}").format(reason=refused.detail),
+            _("The decision was not reverted: {reason}").format(
+                reason=refused.text(page_language(request))
+            ),
         )
     record = service.get_record(actor, UUID(decided.decision["record_a"]))
     if record and record.get("entity_id"):

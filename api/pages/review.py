@@ -14,7 +14,15 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.pages.web import PageRoute, check_csrf, page_actor, redirect, render, translate
+from api.pages.web import (
+    PageRoute,
+    check_csrf,
+    page_actor,
+    page_language,
+    redirect,
+    render,
+    translate,
+)
 from models.review import DecisionKind, SuggestionStatus
 from service import Actor, Service
 from service.errors import Conflict, PreconditionFailed
@@ -167,6 +175,8 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
             actor,
             suggestion_id,
             409,
-            _("Your decision was not recorded: {reason}").format(reason=refused.detail),
+            _("Your decision was not recorded: {reason}").format(
+                reason=refused.text(page_language(request))
+            ),
         )
     return redirect(f"/review/next?done={kind.value}")

@@ -216,7 +216,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
         exc.status,
         user=session_user(request),
         title=titles.get(exc.status, _("Refused")),
-        message=exc.detail,
+        message=exc.text(page_language(request)),
     )
 
 

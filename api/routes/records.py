@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, ServiceDep
 from api.schemas import LIST_RESPONSES, RecordList
 from models.records import CaseType, Role, Sex
+from service.errors import NotFound
 from service.records import MAX_PAGE
 
 router = APIRouter(tags=["records"])
@@ -19,7 +20,7 @@ router = APIRouter(tags=["records"])
 def get_record(record_id: UUID, actor: ActorDep, service: ServiceDep) -> dict[str, Any]:
     record = service.get_record(actor, record_id)
     if record is None:
-        raise HTTPException(404, "no such record")
+        raise NotFound("no such record")
     return record
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
+from i18n import Message
 from models.store.errors import StoreError
 from models.tables import users
 from models.users import User, UserRole, new_token, token_expiry, token_hash
@@ -40,7 +41,7 @@ class UserStore:
         }
         with self.engine.begin() as c:
             if c.execute(select(users.c.id).where(users.c.name == name)).first():
-                raise StoreError(f'a user named "{name}" already exists')
+                raise StoreError(Message('a user named "{name}" already exists', name=name))
             c.execute(insert(users).values(**values))
         return _user(values), token
 
@@ -83,7 +84,7 @@ class UserStore:
                 .values(token_hash=token_hash(token), expires_at=token_expiry(expires_in_days))
             )
             if result.rowcount == 0:
-                raise StoreError(f'no active user named "{name}"')
+                raise StoreError(Message('no active user named "{name}"', name=name))
             row = c.execute(select(users).where(users.c.name == name)).one()
         return _user(row._mapping), token
 

@@ -89,7 +89,7 @@ def test_an_unknown_record_is_404(client: TestClient, store: Store) -> None:
     headers = _token(store, UserRole.ADMIN)
     response = client.get("/records/00000000-0000-4000-8000-000000000000", headers=headers)
     assert response.status_code == 404
-    assert response.json() == {"detail": "no such record"}
+    assert response.json() == {"detail": "fiche introuvable"}
 
 
 def test_a_malformed_id_is_a_4xx(client: TestClient, store: Store) -> None:

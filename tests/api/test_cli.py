@@ -16,8 +16,12 @@ GOOD = (
 NO_SOURCE = "record_id,full_name\nR1,TRAORE Aminata\nR2,Awa Diarra\n"
 
 
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+ENGLISH = {"NRM_LANG": "en"}
+FRENCH_LOCALE_UNSET = {"NRM_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
+
+
+def _run(*args: str, env: dict[str, str | None] = ENGLISH) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -34,12 +38,44 @@ def test_import_json_prints_only_json(tmp_path: Path) -> None:
     assert (summary["new"], summary["changed"], summary["unchanged"]) == (2, 0, 0)
 
 
-def test_a_bad_file_exits_2_and_names_the_row(tmp_path: Path) -> None:
+def test_strict_a_bad_date_exits_2_and_names_the_row(tmp_path: Path) -> None:
     records = write_csv(tmp_path / "r.csv", GOOD.replace("2004-02-01", "32/13/1999"))
-    code, _, err = _run("import", str(records), "--db", str(tmp_path / "a.db"))
+    code, _, err = _run("import", str(records), "--strict", "--db", str(tmp_path / "a.db"))
     assert code == 2
     assert 'row 3, birth_date: cannot read "32/13/1999"' in err
     assert "nothing was loaded" in err
+
+
+def test_a_bad_date_loads_with_a_warning_naming_row_and_column(tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", GOOD.replace("2004-02-01", "32/13/1999"))
+    code, out, err = _run("import", str(records), "--db", str(tmp_path / "a.db"))
+    assert code == 0 and "2 new" in out
+    assert "1 warning" in err
+    assert 'row 3, birth_date: cannot read "32/13/1999" (kept in birth_date_raw' in err
+
+
+def test_a_bad_file_is_refused_in_french_by_default(tmp_path: Path) -> None:
+    records = write_csv(
+        tmp_path / "s.csv",
+        "record_id,source,full_name,sex\nR1,ONG,TRAORE Aminata,X\nR2,ONG,Awa,F\n",
+    )
+    db = str(tmp_path / "a.db")
+    code, _, err = _run("import", str(records), "--db", db, env=FRENCH_LOCALE_UNSET)
+    assert code == 2
+    assert f"{records} : 1 erreur ; rien n'a été chargé." in err
+    assert "ligne 2, sex : impossible de lire « X »" in err
+    code, _, err = _run("--lang", "en", "import", str(records), "--db", db)
+    assert "row 2, sex: cannot read" in err and "nothing was loaded" in err
+    code, _, err = _run("import", str(records), "--db", db, env={"LANG": "en_GB.UTF-8"})
+    assert "row 2, sex: cannot read" in err
+
+
+def test_help_is_in_french_by_default_and_in_english_on_request() -> None:
+    code, out, _ = _run("import", "--help", env=FRENCH_LOCALE_UNSET)
+    assert code == 0
+    assert "Utilisation : main import" in out and "Valider seulement ; ne rien écrire." in out
+    code, out, _ = _run("--lang", "en", "import", "--help", env=FRENCH_LOCALE_UNSET)
+    assert "Usage: main import" in out and "Validate only; write nothing." in out
 
 
 def test_dry_run_says_nothing_was_written(tmp_path: Path) -> None:
@@ -134,3 +170,23 @@ def test_keys_rebuild_recomputes_the_stored_keys_and_says_how_many(tmp_path: Pat
     summary = json.loads(out)
     assert summary["records"] == 2
     assert summary["to"] == summary["from"]
+
+
+def test_link_counts_an_unreadable_date_as_unknown_and_says_so(tmp_path: Path) -> None:
+    records = write_csv(tmp_path / "r.csv", GOOD.replace("2004-02-01", "hier"))
+    out = tmp_path / "clusters.csv"
+    code, stdout, err = _run("link", str(records), "--out", str(out), "--json")
+    summary = json.loads(stdout)
+    assert code == 0 and summary["records"] == 2 and summary["warning_count"] == 1
+    assert summary["warnings"][0].startswith('row 3, birth_date: cannot read "hier"')
+    code, _, err = _run("link", str(records), "--out", str(out), env=FRENCH_LOCALE_UNSET)
+    assert "ligne 3, birth_date : impossible de lire « hier »" in err
+
+
+def test_usage_errors_are_in_french_by_default() -> None:
+    code, _, err = _run("improt", env=FRENCH_LOCALE_UNSET)
+    assert code == 2 and "Erreur : Commande inconnue : « improt »." in err
+    code, _, err = _run("link", "r.csv", env=FRENCH_LOCALE_UNSET)
+    assert code == 2 and "Erreur : Option manquante : '--out'." in err
+    code, _, err = _run("link", "r.csv")
+    assert code == 2 and "Error: Missing option '--out'." in err

@@ -100,7 +100,7 @@ def test_a_decision_with_a_stale_etag_is_refused_with_412(world: World) -> None:
     assert world.decide("adult", "unsure", etag=etag).status_code == 200
     stale = world.decide("adult", "match", etag=etag)
     assert stale.status_code == 412
-    assert "changed since you read it" in stale.json()["detail"]
+    assert "a changé depuis votre lecture" in stale.json()["detail"]
 
 
 def test_a_confirmed_match_merges_the_two_persons(world: World) -> None:
@@ -116,7 +116,7 @@ def test_a_decided_suggestion_cannot_be_decided_again(world: World) -> None:
     world.decide("adult", "non_match")
     again = world.decide("adult", "match")
     assert again.status_code == 409
-    assert "revert" in again.json()["detail"]
+    assert "annulez cette décision" in again.json()["detail"]
 
 
 @pytest.mark.parametrize("attempts", [2])
@@ -163,7 +163,7 @@ def test_the_same_reviewer_cannot_confirm_a_child_merge_twice(world: World) -> N
     world.decide("child", "match", who="reviewer")
     again = world.decide("child", "match", who="reviewer")
     assert again.status_code == 409
-    assert "four eyes" in again.json()["detail"]
+    assert "quatre yeux" in again.json()["detail"]
 
 
 def test_a_second_reviewer_completes_a_child_merge(world: World) -> None:
@@ -227,7 +227,7 @@ def test_a_decision_that_later_ones_built_on_is_reverted_after_them(world: World
 def test_two_people_of_one_case_are_never_merged(world: World) -> None:
     response = world.link("S-1", "S-2")
     assert response.status_code == 409
-    assert "case C7" in response.json()["detail"]
+    assert "dossier C7" in response.json()["detail"]
 
 
 def test_a_direct_link_creates_a_suggestion_and_merges(world: World) -> None:

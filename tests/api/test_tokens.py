@@ -33,7 +33,7 @@ def _me(store: Store, token: str) -> tuple[int, str]:
 def test_an_expired_token_answers_401_saying_so(store: Store) -> None:
     _, token = store.add_user("old", UserRole.REVIEWER, "OIM", expires_in_days=-1)
     status, detail = _me(store, token)
-    assert status == 401 and "expired" in detail
+    assert status == 401 and "expiré" in detail
     rows, _ = store.audit_rows({"action": "authentication_failed"})
     assert rows and "expired_user" in rows[0]["detail"]
 
@@ -137,4 +137,4 @@ def test_no_user_belongs_to_the_unspecified_organisation(tmp_path: Path) -> None
         "--db",
         str(tmp_path / "a.db"),
     )
-    assert code == 2 and "not an organisation" in err
+    assert code == 2 and "n'est pas une organisation" in err

@@ -75,7 +75,8 @@ def test_training_needs_enough_decisions(store: Store) -> None:
 
 
 def test_the_cli_says_why_it_cannot_train(tmp_path) -> None:
-    result = CliRunner().invoke(main, ["model", "train", "--db", str(tmp_path / "nrm.db")])
+    db = str(tmp_path / "nrm.db")
+    result = CliRunner().invoke(main, ["--lang", "en", "model", "train", "--db", db])
     assert result.exit_code == 2
     assert "at least 100" in result.output
 

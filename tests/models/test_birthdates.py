@@ -171,3 +171,17 @@ def test_a_cell_saying_not_known_is_no_date_and_no_error(written: str) -> None:
     )
     assert not errors and values is not None
     assert values["birth_earliest"] is None and values["age"] is None
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [("12-Mar-2005", date(2005, 3, 12)), ("12/Mar/2005", date(2005, 3, 12))],
+)
+def test_an_english_export_date_with_a_month_name_is_a_day(written: str, day: date) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest, interval.precision) == (day, day, Precision.DAY)
+
+
+def test_an_english_month_and_year_is_a_month() -> None:
+    interval = parse_birth_date("May 2001")
+    assert (interval.earliest, interval.latest) == (date(2001, 5, 1), date(2001, 5, 31))

@@ -20,18 +20,62 @@ def _valid(**changes: str) -> dict:
     return values
 
 
-def _errors(**changes: str) -> list[str]:
-    values, errors = validate_record({**BASE, **changes}, row=17)
+def _errors(strict: bool = False, **changes: str) -> list[str]:
+    values, errors = validate_record({**BASE, **changes}, row=17, strict=strict)
     assert values is None
     return [str(e) for e in errors]
 
 
-def test_an_unreadable_birth_date_names_row_column_and_value() -> None:
-    assert _errors(birth_date="32/13/1999") == ['row 17, birth_date: cannot read "32/13/1999"']
+def test_strict_an_unreadable_birth_date_is_an_error_naming_row_column_and_value() -> None:
+    assert _errors(strict=True, birth_date="32/13/1999") == [
+        'row 17, birth_date: cannot read "32/13/1999"'
+    ]
+
+
+def test_an_unreadable_birth_date_is_unknown_kept_as_written_with_a_warning() -> None:
+    values, problems = validate_record({**BASE, "birth_date": "32/13/1999"}, row=17)
+    assert values is not None
+    assert values["birth_date"] is None and values["birth_earliest"] is None
+    assert values["extra"] == {"birth_date_raw": "32/13/1999"}
+    assert [(p.warning, str(p)) for p in problems] == [
+        (
+            True,
+            'row 17, birth_date: cannot read "32/13/1999" '
+            "(kept in birth_date_raw; the value counts as unknown)",
+        )
+    ]
+
+
+def test_an_unreadable_age_is_unknown_and_a_readable_one_still_gives_the_interval() -> None:
+    values, problems = validate_record({**BASE, "age": "vieux"}, row=5)
+    assert values is not None and values["age"] is None
+    assert values["extra"] == {"age_raw": "vieux"}
+    assert [p.column for p in problems if p.warning] == ["age"]
+    values, _ = validate_record({**BASE, "birth_date": "hier", "age": "15"}, row=5)
+    assert values is not None and values["birth_precision"] == "age"
+
+
+def test_an_unreadable_registration_date_is_unknown_unless_strict() -> None:
+    values, problems = validate_record({**BASE, "registered_on": "le 3"}, row=4)
+    assert values is not None and values["registered_on"] is None
+    assert values["extra"] == {"registered_on_raw": "le 3"}
+    assert [(p.column, p.warning) for p in problems] == [("registered_on", True)]
+    assert _errors(strict=True, registered_on="le 3") == [
+        'row 17, registered_on: cannot read "le 3"'
+    ]
+
+
+def test_the_warning_and_the_error_read_in_french() -> None:
+    _, problems = validate_record({**BASE, "birth_date": "hier", "sex": "X"}, row=9)
+    assert [p.text("fr") for p in problems] == [
+        "ligne 9, sex : impossible de lire « X »",
+        "ligne 9, birth_date : impossible de lire « hier » "
+        "(conservé dans birth_date_raw ; la valeur compte comme inconnue)",
+    ]
 
 
 def test_every_error_of_a_row_is_reported() -> None:
-    errors = _errors(birth_date="hier", sex="X", role="witness", age="vieux")
+    errors = _errors(strict=True, birth_date="hier", sex="X", role="witness", age="vieux")
     assert [e.split(":")[0] for e in errors] == [
         "row 17, role",
         "row 17, sex",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from models.records import RECORD_COLUMNS
 from models.store import Store
 from service.importing import import_records
 from tests.conftest import write_csv
@@ -23,9 +24,11 @@ def loaded(store: Store, tmp_path: Path) -> Store:
     return store
 
 
-def _unchanged_after(store: Store, path: Path, relations: Path | None = None) -> list[str]:
+def _unchanged_after(
+    store: Store, path: Path, relations: Path | None = None, strict: bool = False
+) -> list[str]:
     before = store.counts()
-    report = import_records(store, path, relations)
+    report = import_records(store, path, relations, strict=strict)
     assert not report.ok
     assert store.counts() == before
     return report.errors
@@ -79,9 +82,31 @@ def test_a_file_without_record_id_is_refused(loaded: Store, tmp_path: Path) -> N
     assert _unchanged_after(loaded, path) == ["nocol.csv: missing required column: record_id"]
 
 
-def test_an_unreadable_date_names_the_row(loaded: Store, tmp_path: Path) -> None:
+def test_strict_an_unreadable_date_refuses_the_file_naming_the_row(
+    loaded: Store, tmp_path: Path
+) -> None:
     path = write_csv(tmp_path / "date.csv", GOOD.replace("01/01/2004", "32/13/1999"))
-    assert _unchanged_after(loaded, path) == ['row 4, birth_date: cannot read "32/13/1999"']
+    errors = _unchanged_after(loaded, path, strict=True)
+    assert errors == ['row 4, birth_date: cannot read "32/13/1999"']
+
+
+def test_an_unreadable_date_loads_the_row_as_unknown_with_a_warning(
+    store: Store, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "date.csv", GOOD.replace("01/01/2004", "32/13/1999"))
+    report = import_records(store, path)
+    assert report.ok and report.counts is not None and report.counts.new == 3
+    assert report.warnings == [
+        'row 4, birth_date: cannot read "32/13/1999" '
+        "(kept in birth_date_raw; the value counts as unknown)"
+    ]
+    assert report.as_dict("fr")["warnings"] == [
+        "ligne 4, birth_date : impossible de lire « 32/13/1999 » "
+        "(conservé dans birth_date_raw ; la valeur compte comme inconnue)"
+    ]
+    [record] = store.find_record("OIM-7")
+    assert record.birth_date is None and record.birth_earliest is None
+    assert record.extra == {"birth_date_raw": "32/13/1999"}
 
 
 def test_a_duplicate_record_id_names_both_rows(loaded: Store, tmp_path: Path) -> None:
@@ -106,14 +131,16 @@ def test_a_header_only_file_is_refused(loaded: Store, tmp_path: Path) -> None:
     assert errors == ["h.csv: the file has a header but no rows"]
 
 
-def test_a_large_file_with_three_bad_rows_names_all_three(loaded: Store, tmp_path: Path) -> None:
+def test_strict_a_large_file_with_three_bad_dates_names_all_three(
+    loaded: Store, tmp_path: Path
+) -> None:
     lines = [HEADER]
     for i in range(20_000):
         birth = "2004-05-06"
         if i in (10, 9_000, 19_999):
             birth = f"{i}/99/2004"
         lines.append(f"BIG-{i},C{i // 4},ONG,2021-01-01,Awa Diarra {i},F,{birth},,Kati\n")
-    errors = _unchanged_after(loaded, write_csv(tmp_path / "big.csv", "".join(lines)))
+    errors = _unchanged_after(loaded, write_csv(tmp_path / "big.csv", "".join(lines)), strict=True)
     assert errors == [
         'row 12, birth_date: cannot read "10/99/2004"',
         'row 9002, birth_date: cannot read "9000/99/2004"',
@@ -184,3 +211,31 @@ def test_a_stored_record_id_two_organisations_share_must_name_its_source(
         "record_id,relation,related_record_id,related_source\nR-2,sibling,X-1,OIM\n",
     )
     assert import_records(store, later, named).ok
+
+
+MAPPINGS = Path(__file__).resolve().parents[2] / "fixtures" / "mappings"
+
+
+def test_a_primero_export_loads_through_its_mapping_file(store: Store) -> None:
+    report = import_records(
+        store, MAPPINGS / "primero-export.csv", mapping=MAPPINGS / "primero.csv"
+    )
+    assert report.ok, report.errors
+    assert report.counts is not None and report.counts.new == 2
+    [record] = store.find_record("6a1f0c2e-1b7d-4c55-9d0e-2f1c3a4b5c6d")
+    assert (record.source, record.case_id, record.family_name) == (
+        "agency-ngo-a",
+        "CP-0412",
+        "Traoré",
+    )
+
+
+def test_a_wrong_mapping_file_loads_nothing_and_is_named(store: Store, tmp_path: Path) -> None:
+    mapping = write_csv(tmp_path / "m.csv", "column,field\ncase_id,identifiant\n")
+    report = import_records(store, MAPPINGS / "primero-export.csv", mapping=mapping)
+    assert report.errors == [
+        'm.csv: mapping file, row 2: unknown field "identifiant" (expected one of '
+        + ", ".join(RECORD_COLUMNS)
+        + ")"
+    ]
+    assert store.count_records() == 0

@@ -1,0 +1,156 @@
+"""What the `nrm` commands print when not asked for JSON, in the user's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from api.clikit import _, ngettext
+
+MAX_PRINTED_ERRORS = 1000
+
+
+def print_import(summary: dict[str, Any]) -> None:
+    """An import's summary (`ImportReport.as_dict`, already in the user's language)."""
+    if not summary["ok"]:
+        count = summary["error_count"]
+        click.echo(
+            ngettext(
+                "{file}: {count} error; nothing was loaded.",
+                "{file}: {count} errors; nothing was loaded.",
+                count,
+            ).format(file=summary["file"], count=count),
+            err=True,
+        )
+        _listed(summary["errors"], count, err=True)
+        return
+    _warnings(summary)
+    if summary["dry_run"]:
+        click.echo(
+            _("{file}: {rows} rows are valid (dry run: no write)").format(
+                file=summary["file"], rows=summary["rows"]
+            )
+        )
+        return
+    click.echo(
+        _(
+            "{file}: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged; "
+            "{relations} relations added"
+        ).format(**summary)
+    )
+    linked = summary.get("linked")
+    if linked:
+        click.echo(
+            _(
+                "linked: {records} records compared, {pairs} candidate pairs, "
+                "{match} matches, {review} for review, {entities} entities"
+            ).format(**linked)
+        )
+    if linked and linked.get("keys_rebuilt"):
+        click.echo(
+            _(
+                "blocking keys rebuilt for this version of the code ({records} records); "
+                "persons, suggestions and decisions unchanged"
+            ).format(records=linked["keys_rebuilt"]["records"])
+        )
+    if summary.get("pending"):
+        click.echo(
+            _(
+                "{count} records wait for a person: the next import links them (or `nrm relink`)"
+            ).format(count=summary["pending"])
+        )
+
+
+def _warnings(summary: dict[str, Any], strict: bool = True) -> None:
+    """The unreadable dates and ages kept as unknown; `strict`: say that --strict exists."""
+    count = summary.get("warning_count", 0)
+    if not count:
+        return
+    if strict:
+        line = ngettext(
+            "{file}: {count} warning: a value that cannot be read counts as unknown "
+            "(--strict refuses the file instead)",
+            "{file}: {count} warnings: values that cannot be read count as unknown "
+            "(--strict refuses the file instead)",
+            count,
+        )
+    else:
+        line = ngettext(
+            "{file}: {count} warning: a value that cannot be read counts as unknown",
+            "{file}: {count} warnings: values that cannot be read count as unknown",
+            count,
+        )
+    click.echo(line.format(file=summary["file"], count=count), err=True)
+    _listed(summary["warnings"], count, err=True)
+
+
+def _listed(lines: list[str], count: int, err: bool) -> None:
+    for line in lines[:MAX_PRINTED_ERRORS]:
+        click.echo(f"  {line}", err=err)
+    hidden = count - min(len(lines), MAX_PRINTED_ERRORS)
+    if hidden > 0:
+        click.echo("  " + _("… and {count} more").format(count=hidden), err=err)
+
+
+def print_link_errors(records: Path, errors: list[str]) -> None:
+    click.echo(
+        ngettext("{file}: {count} error", "{file}: {count} errors", len(errors)).format(
+            file=records, count=len(errors)
+        ),
+        err=True,
+    )
+    _listed(errors, len(errors), err=True)
+
+
+def print_link(summary: dict[str, Any], out: Path, records: Path) -> None:
+    _warnings({**summary, "file": records}, strict=False)
+    click.echo(
+        _(
+            "{records} records → {entities} entities; {pairs} scored pairs ({match} match, "
+            "{review} review) in {seconds} s → {out}"
+        ).format(**{**summary, "seconds": f"{summary['seconds']:.1f}", "out": out})
+    )
+
+
+def print_relink(summary: dict[str, Any]) -> None:
+    click.echo(
+        _(
+            "{records} records, {pairs} pairs ({match} match, {review} review), {entities} entities"
+        ).format(**summary)
+    )
+
+
+def print_training(report: dict[str, Any], dry_run: bool) -> None:
+    current, new = report["current"], report["learned"]
+    click.echo(
+        _(
+            "{train} decisions to train, {held} held out ({positives} confirmed, "
+            "{negatives} rejected)"
+        ).format(
+            train=report["train_size"],
+            held=report["holdout_size"],
+            positives=report["holdout_positives"],
+            negatives=report["holdout_negatives"],
+        )
+    )
+    for label, name, scores in (
+        (_("current"), report["current_model"], current),
+        (_("new"), report["new_model"], new),
+    ):
+        click.echo(
+            _("{label} {name}: precision {precision} recall {recall} F1 {f1}").format(
+                label=f"{label:<7}",
+                name=name,
+                precision=f"{scores['precision']:.3f}",
+                recall=f"{scores['recall']:.3f}",
+                f1=f"{scores['f1']:.3f}",
+            )
+        )
+    if report["switched"]:
+        click.echo(_("the new model is better: it is now in use"))
+    elif dry_run:
+        click.echo(_("dry run: nothing changed"))
+    else:
+        click.echo(_("the new model is not better: the current one stays in use"))

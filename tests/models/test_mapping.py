@@ -1,0 +1,111 @@
+"""Column mapping files (`nrm import --mapping`) and the field exports' own columns."""
+
+from pathlib import Path
+
+import pytest
+
+from models.mapping import read_mapping
+from models.recordfile import RecordFileError, read_table
+from models.validation import validated_rows
+from tests.conftest import write_csv
+
+MAPPINGS = Path(__file__).resolve().parents[2] / "fixtures" / "mappings"
+
+
+def test_the_primero_example_maps_its_columns_to_ours() -> None:
+    mapping = read_mapping(MAPPINGS / "primero.csv")
+    assert mapping["case_id"] == "record_id"
+    assert mapping["date_of_birth"] == "birth_date"
+    number, _, values, problems = next(
+        validated_rows(MAPPINGS / "primero-export.csv", mapping=mapping)
+    )
+    assert (number, problems) == (2, [])
+    assert values is not None
+    assert (values["given_names"], values["family_name"], values["aliases"]) == (
+        "Aminata",
+        "Traoré",
+        "Mina",
+    )
+    assert (values["case_id"], values["source"], values["sex"]) == ("CP-0412", "agency-ngo-a", "F")
+    assert values["birth_precision"] == "day" and str(values["registered_on"]) == "2024-05-14"
+    assert values["current_location"] == "Centre d'accueil de Mopti"
+    assert values["extra"] == {"protection_concerns": "trafficking"}
+
+
+def test_a_json_mapping_names_columns_by_their_kobo_group_path(tmp_path: Path) -> None:
+    mapping = read_mapping(MAPPINGS / "kobo.json")
+    path = write_csv(
+        tmp_path / "kobo.csv",
+        "identification/nom_de_famille,identification/prenoms,identification/date_naissance,"
+        "_uuid,_index\nDIARRA,Awa,vers 2008,u-1,1\n",
+    )
+    assert list(read_table(path, mapping=mapping)) == [
+        (
+            2,
+            {
+                "family_name": "DIARRA",
+                "given_names": "Awa",
+                "birth_date": "vers 2008",
+                "record_id": "u-1",
+                "_index": "1",
+            },
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("column,field\nnom,surname\n", 'row 2: unknown field "surname"'),
+        ("column,field\nnom,family_name\nnom2,family_name\n", '"nom2" and "nom" both map'),
+        ("column,field\n", "has a header but no rows"),
+        ("colonne,champ\nnom,family_name\n", "missing required column: column, field"),
+    ],
+)
+def test_a_wrong_mapping_is_refused_naming_its_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(RecordFileError, match=message):
+        read_mapping(write_csv(tmp_path / "m.csv", text))
+
+
+def test_a_json_mapping_must_be_an_object_of_names(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text('["nom", "family_name"]', encoding="utf-8")
+    with pytest.raises(RecordFileError, match="must be a JSON object"):
+        read_mapping(path)
+
+
+def test_the_submission_time_is_the_registration_date_when_there_is_none(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path / "k.csv",
+        "full_name,age,_uuid,_submission_time,_index\nAwa Diarra,15,u-1,2024-03-01T10:22:33,7\n",
+    )
+    [(_, _, values, problems)] = list(validated_rows(path, default_source="KOBO"))
+    assert problems == [] and values is not None
+    assert str(values["registered_on"]) == "2024-03-01"
+    assert values["birth_precision"] == "age"
+    assert values["extra"] == {"_index": "7"}
+
+
+def test_the_submission_time_stays_extra_data_beside_a_registration_date(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "k.csv",
+        "record_id,full_name,registered_on,_submission_time\nR1,Awa,2024-02-01,2024-03-01\n",
+    )
+    [(_, row)] = list(read_table(path))
+    assert row["registered_on"] == "2024-02-01" and row["_submission_time"] == "2024-03-01"
+
+
+def test_a_latin_1_file_is_read(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "l.csv",
+        "record_id;full_name;origin_village\nR1;Traoré Aminata;Ségou\nR2;Maïga Aïssata;Djenné\n",
+        encoding="latin-1",
+    )
+    assert [(r["full_name"], r["origin_village"]) for _, r in read_table(path)] == [
+        ("Traoré Aminata", "Ségou"),
+        ("Maïga Aïssata", "Djenné"),
+    ]
