@@ -251,5 +251,34 @@ audit = Table(
 Index("ix_audit_at", audit.c.at)
 Index("ix_audit_user", audit.c.user_id)
 
+kin_edges = Table(
+    "kin_edges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person", String(60), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("other", String(60), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("basis", String(20), nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("reasons", JSON, nullable=False),
+)
+"""The family graph: one row per piece of evidence for a relation (`tracing.stored`);
+``person`` and ``other`` are entity ids, or ``record:<id>`` for a record not linked yet."""
+Index("ix_kin_edges_person", kin_edges.c.person)
+Index("ix_kin_edges_other", kin_edges.c.other)
+
+kin_keys = Table(
+    "kin_keys",
+    metadata,
+    Column("key", Text, nullable=False),
+    Column("person", String(60), nullable=False),
+    PrimaryKeyConstraint("key", "person", name="pk_kin_keys"),
+)
+"""The keys each person of the family graph is filed under (name identities, records):
+which persons an update must look at again."""
+Index("ix_kin_keys_person", kin_keys.c.person)
+
 APPEND_ONLY: tuple[str, ...] = ("audit", "decisions")
 """Tables no statement may update or delete from (a database trigger refuses it)."""

@@ -14,6 +14,7 @@ from service.audit import AuditTrail
 from service.context import Actor
 from service.entities import Entities
 from service.importing import Importing
+from service.kingraph import FamilyGraphs
 from service.linking import Linking
 from service.queue import Queue
 from service.ratelimit import RateLimiter
@@ -37,6 +38,7 @@ class Service(
     Review,
     Entities,
     Tracing,
+    FamilyGraphs,
     Training,
     AuditTrail,
 ):

@@ -15,6 +15,7 @@ from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
 from models.validation import DEFAULT_SOURCE, validate_relation, validated_rows
 from service.context import ADMIN, Actor, UseCases
+from service.kingraph import rebuild_graph, update_graph_for_import
 from service.linking import link_import
 from service.memory import collector_paused
 
@@ -37,6 +38,10 @@ class ImportReport:
     linked: dict[str, Any] | None = None
     pending: int | None = None
     """Records stored without a person after this import (linked by the next one)."""
+    graph: dict[str, Any] | None = None
+    """How the family graph was brought up to date."""
+    stored_ends: set[str] = field(default_factory=set)
+    """Stored records (hex ids) the relations file names: their persons gain relations."""
 
     @property
     def ok(self) -> bool:
@@ -69,6 +74,8 @@ class ImportReport:
             out["linked"] = self.linked
         if self.pending is not None:
             out["pending"] = self.pending
+        if self.graph is not None:
+            out["graph"] = self.graph
         return out
 
 
@@ -160,6 +167,8 @@ def _stage_relations(
                 if error:
                     report.add_error(f"{path.name}: row {number}, {column}: {error}")
                 stored.append(found)
+                if found is not None:
+                    report.stored_ends.add(found)
             rows.append((number, *value, *stored))
     except RecordFileError as exc:
         report.add_error(f"{path.name}: {exc}")
@@ -212,6 +221,12 @@ class Importing(UseCases):
             if link:
                 report.linked = link_import(self.store, report.counts.import_id)
             report.pending = self.store.pending_records()
+            if report.linked and report.linked.get("mode") == "batch":
+                report.graph = {"mode": "rebuild", **rebuild_graph(self.store)}
+            else:
+                report.graph = update_graph_for_import(
+                    self.store, report.counts.import_id, report.stored_ends
+                )
             counts = report.counts
             self.audit(
                 actor,
