@@ -167,6 +167,31 @@ def relink_command(no_household: bool, as_json: bool, db_url: str | None) -> Non
         )
 
 
+@main.group("graph")
+def graph_group() -> None:
+    """The persisted family graph."""
+
+
+@graph_group.command("rebuild")
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def graph_rebuild(as_json: bool, db_url: str | None) -> None:
+    """Write the family graph again from every stored record and declared relation
+    (imports and review decisions keep it up to date; run this after a restore)."""
+    progress = Progress("persons", enabled=None if not as_json else False)
+    summary = _service(db_url).rebuild_family_graph(
+        Actor.operator("nrm graph rebuild"), on_persons=progress.advance
+    )
+    progress.done()
+    if as_json:
+        _emit(summary)
+    else:
+        click.echo(
+            f"family graph: {summary['persons']} persons, {summary['edges']} edge rows "
+            f"({summary['seconds']} s)"
+        )
+
+
 @main.command("search")
 @click.option("--name", default=None)
 @click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)

@@ -99,3 +99,12 @@ def test_model_export_prints_the_model_in_use_as_readable_json(tmp_path: Path) -
     document = json.loads(result.output)
     assert document["comparisons"]["given_names"]["levels"][0] == "missing"
     assert "matches_per_record" in document
+
+
+def test_graph_rebuild_writes_the_family_graph(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    records = write_csv(tmp_path / "r.csv", GOOD)
+    assert _run("import", str(records), "--db", db)[0] == 0
+    code, out, _ = _run("graph", "rebuild", "--json", "--db", db)
+    assert code == 0
+    assert json.loads(out)["persons"] == 2
