@@ -118,6 +118,15 @@ def _print_import(summary: dict[str, Any]) -> None:
             f"{summary['pending']} records wait for a person: the next import links them "
             "(or `nrm relink`)"
         )
+    flags = summary.get("flags") or {}
+    if flags.get("count"):
+        click.echo(
+            f"{flags['count']} person(s) already identified, returned or sought "
+            "appear again (see `GET /flags`):"
+        )
+        for flag in flags["items"]:
+            records = ", ".join(flag["evidence"])
+            click.echo(f"  {flag['flag']}: {flag['entity_id'] or '-'} ({records})")
 
 
 @main.command("link")

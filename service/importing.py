@@ -18,6 +18,7 @@ from service.context import ADMIN, Actor, UseCases
 from service.kingraph import rebuild_graph, update_graph_for_import
 from service.linking import link_import
 from service.memory import collector_paused
+from service.tracing import arrivals
 
 BATCH = 5000
 MAX_LISTED_ERRORS = 1000
@@ -40,6 +41,9 @@ class ImportReport:
     """Records stored without a person after this import (linked by the next one)."""
     graph: dict[str, Any] | None = None
     """How the family graph was brought up to date."""
+    flags: dict[str, Any] | None = None
+    """Persons already identified, returned or sought whom this import identifies or
+    returns again (possible re-trafficking, a family looking for them)."""
     stored_ends: set[str] = field(default_factory=set)
     """Stored records (hex ids) the relations file names: their persons gain relations."""
 
@@ -76,6 +80,8 @@ class ImportReport:
             out["pending"] = self.pending
         if self.graph is not None:
             out["graph"] = self.graph
+        if self.flags is not None:
+            out["flags"] = self.flags
         return out
 
 
@@ -227,6 +233,7 @@ class Importing(UseCases):
                 report.graph = update_graph_for_import(
                     self.store, report.counts.import_id, report.stored_ends
                 )
+            report.flags = arrivals(self.store, report.counts.import_id, actor.lang)
             counts = report.counts
             self.audit(
                 actor,
@@ -238,5 +245,6 @@ class Importing(UseCases):
                 changed=counts.changed,
                 unchanged=counts.unchanged,
                 relations=counts.relations,
+                flagged=[f["entity_id"] for f in report.flags["items"]],
             )
         return report
