@@ -15,6 +15,7 @@ from service.records import READ_RECORDS
 from service.review import DECIDE, REVERT
 from service.search import SEARCH
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
+from service.tracingsearch import DECIDE_MATCH, TRACE
 from service.users import LOGIN
 
 PUBLIC: frozenset[tuple[str, str]] = frozenset({("GET", "/health")})
@@ -35,6 +36,10 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/entities/{entity_id}/relatives"): READ_RELATIVES,
     ("GET", "/entities/{entity_id}/assessment"): ASSESS,
     ("GET", "/flags"): READ_FLAGS,
+    ("POST", "/tracing/search"): TRACE,
+    ("GET", "/tracing/requests"): TRACE,
+    ("GET", "/tracing/requests/{case_id}/matches"): TRACE,
+    ("POST", "/tracing/requests/{case_id}/matches/{entity_id}/decision"): DECIDE_MATCH,
     ("GET", "/audit"): READ_AUDIT,
 }
 

@@ -11,7 +11,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from api.bodylimit import BodyLimit
-from api.routes import audit, entities, health, me, records, review, search, tracing
+from api.routes import (
+    audit,
+    entities,
+    health,
+    me,
+    records,
+    review,
+    search,
+    tracing,
+    tracingrequests,
+)
 from api.schemas import ERROR_RESPONSES
 from service import Service, Store
 from service.errors import StoreError, TooManyRequests, UseCaseError
@@ -38,7 +48,7 @@ def create_app(backend: Store | Service) -> FastAPI:
     )
     app.state.service = backend if isinstance(backend, Service) else Service(backend)
     app.include_router(health.router)
-    for module in (me, records, search, review, entities, tracing, audit):
+    for module in (me, records, search, review, entities, tracing, tracingrequests, audit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.middleware("http")

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from service import Actor, Service
 from service.errors import StoreError
 from service.progress import Progress, count_lines
 from service.tracing import AmbiguousRecord, UnknownPerson
+from service.tracingsearch import EmptyDescription
 
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
@@ -244,6 +246,44 @@ def search_command(
             f"{rank:>2}. {hit['name']} ({hit['sex'] or '?'}, {hit['age_band']}, "
             f"{hit['region'] or 'région inconnue'}) score {hit['score']:.2f} "
             f"entity {hit['entity_id']}"
+        )
+        for reason in hit["reasons"]:
+            click.echo(f"      {reason}")
+
+
+@main.command("trace")
+@click.option("--given", default=None, help="Given name(s) as the family says them.")
+@click.option("--family", default=None, help="Family name (jamu), or a patronym (Ag Ghaly).")
+@click.option("--name", default=None, help="A full name, when given and family are not told apart.")
+@click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)
+@click.option("--age", type=click.IntRange(0, 120), default=None, help="Approximate age today.")
+@click.option("--birth-year", type=click.IntRange(1900, 2100), default=None)
+@click.option("--village", default=None)
+@click.option("--commune", default=None)
+@click.option("--father", default=None, help="The father's name.")
+@click.option("--mother", default=None, help="The mother's name.")
+@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def trace_command(top: int, lang: str, as_json: bool, db_url: str | None, **sought: Any) -> None:
+    """Persons who may be a sought person described as the family tells it (any spelling,
+    approximate age, origin, parents' names), ranked, with reasons; audited."""
+    actor = replace(Actor.operator("nrm trace"), lang=lang)
+    try:
+        hits = _service(db_url).trace(actor, sought, top=top, limited=False)
+    except EmptyDescription as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        _emit(hits)
+        return
+    if not hits:
+        click.echo("no person found")
+    for rank, hit in enumerate(hits, start=1):
+        click.echo(
+            f"{rank:>2}. {hit['name']} ({hit['sex'] or '?'}, {hit['age_band']}, "
+            f"{hit['region'] or '?'}) score {hit['score']:.2f} entity {hit['entity_id']}"
         )
         for reason in hit["reasons"]:
             click.echo(f"      {reason}")

@@ -280,5 +280,22 @@ kin_keys = Table(
 which persons an update must look at again."""
 Index("ix_kin_keys_person", kin_keys.c.person)
 
+tracing_matches = Table(
+    "tracing_matches",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("source", String(120), nullable=False),
+    Column("case_id", String(200), nullable=False),
+    Column("person", String(60), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("note", Text),
+    Column("user_id", Uuid),
+    Column("user_name", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+"""Decisions on the potential matches of a tracing request (confirmed, dismissed), never
+updated: the latest decision on a (case, person) is in force."""
+Index("ix_tracing_matches_case", tracing_matches.c.source, tracing_matches.c.case_id)
+
 APPEND_ONLY: tuple[str, ...] = ("audit", "decisions")
 """Tables no statement may update or delete from (a database trigger refuses it)."""

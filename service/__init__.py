@@ -22,6 +22,7 @@ from service.records import Records
 from service.review import Review
 from service.search import Searching
 from service.tracing import Tracing
+from service.tracingsearch import TracingSearch
 from service.training import Training
 from service.users import FailedLogins, Users
 
@@ -33,6 +34,7 @@ class Service(
     Records,
     Importing,
     Linking,
+    TracingSearch,
     Searching,
     Queue,
     Review,

@@ -1,4 +1,5 @@
-"""The persisted family graph: edge rows and the keys its persons are filed under.
+"""The persisted family graph (edge rows, the keys its persons are filed under) and the
+decisions on tracing requests' potential matches.
 
 Empty after the upgrade: the first relatives query, or `nrm graph rebuild`, fills it.
 
@@ -38,8 +39,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", "person", name="pk_kin_keys"),
     )
     op.create_index("ix_kin_keys_person", "kin_keys", ["person"])
+    op.create_table(
+        "tracing_matches",
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("source", sa.String(120), nullable=False),
+        sa.Column("case_id", sa.String(200), nullable=False),
+        sa.Column("person", sa.String(60), nullable=False),
+        sa.Column("decision", sa.String(20), nullable=False),
+        sa.Column("note", sa.Text),
+        sa.Column("user_id", sa.Uuid),
+        sa.Column("user_name", sa.String(200)),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_tracing_matches_case", "tracing_matches", ["source", "case_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("tracing_matches")
     op.drop_table("kin_keys")
     op.drop_table("kin_edges")
