@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from api.deps import ActorDep, ServiceDep
 from api.schemas import ErrorBody
@@ -20,15 +21,22 @@ from models.records import Sex
 router = APIRouter(tags=["tracing"])
 MAX_RESULTS = 20
 Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100)]
+Name = Annotated[str, Field(min_length=2, max_length=100)] | SkipJsonSchema[None]
 
 
 class SoughtIn(BaseModel):
     """A sought person as the family describes it: a name (given or family) is required;
     any spelling, an approximate age or a birth year, origin, parents' names."""
 
-    given: Text = None
-    family: Text = None
-    name: Text = None
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": ["given"]}, {"required": ["family"]}, {"required": ["name"]}]
+        }
+    )
+
+    given: Name = None
+    family: Name = None
+    name: Name = None
     sex: Sex | None = None
     age: Annotated[int | None, Field(default=None, ge=0, le=120)] = None
     birth_year: Annotated[int | None, Field(default=None, ge=1900, le=2100)] = None
@@ -39,6 +47,12 @@ class SoughtIn(BaseModel):
     father: Text = None
     mother: Text = None
     top: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10
+
+    @model_validator(mode="after")
+    def _named(self) -> SoughtIn:
+        if not (self.given or self.family or self.name):
+            raise ValueError("describe the sought person by a name (given or family)")
+        return self
 
 
 class TraceHit(BaseModel):

@@ -76,7 +76,7 @@ def test_the_search_answers_reasons_in_the_asked_language(client: TestClient, st
 def test_a_search_without_a_name_is_refused(client: TestClient, store: Store) -> None:
     headers = _headers(store, UserRole.TRACING_OFFICER)
     response = client.post("/tracing/search", json={"village": "Sirakoro"}, headers=headers)
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_an_unknown_request_is_404(client: TestClient, store: Store) -> None:
