@@ -23,10 +23,12 @@ from service.context import ADMIN, Actor, UseCases
 from tracing.graph import FamilyGraph, Population
 from tracing.infer import MAX_CANDIDATES, KinIndex, infer_for
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
+from tracing.relatives import read_around
 from tracing.stored import (
     SEP,
     EdgeRow,
     assemble,
+    children_in,
     declared_rows,
     inferred_rows,
     member_key,
@@ -37,9 +39,6 @@ from tracing.stored import (
 
 REBUILD = frozenset({ADMIN})
 BATCH = 5000
-RINGS = 3
-"""Rows read around a person: its edges, its relatives' edges and theirs, as far as
-`tracing.relatives` looks (a sibling's parents, a parent's children's parents)."""
 
 
 def as_tracing_record(row: dict[str, Any]) -> TracingRecord:
@@ -159,30 +158,38 @@ def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
 
 
 def neighbourhood(store: Store, person: str) -> FamilyGraph | None:
-    """The graph around ``person``: every edge of the persons `RINGS` - 1 steps away,
-    with the profiles of everyone they name (None when the person has no record)."""
+    """The graph around ``person`` as `tracing.relatives` reads it: every relation of the
+    person, every relation of its likely parents, children and brothers and sisters
+    (`read_around`), the parents of its parents' children, and the profiles of everyone
+    they name; None when the person has no record."""
     with kin_graph_read(store) as tx:
-        if not tx.is_built():
-            built = False
-        else:
-            built = True
-            rows: dict[int, dict[str, Any]] = {}
-            seen: set[str] = set()
-            frontier = {person}
-            for _ in range(RINGS):
-                found = tx.edges_touching(frontier)
-                rows.update((r["id"], r) for r in found)
-                seen |= frontier
-                frontier = {x for r in found for x in (r["person"], r["other"])} - seen
-            profiles = _profiles(tx, seen | frontier)
-    if not built:
-        rebuild_graph(store)
-        return neighbourhood(store, person)
+        if tx.is_built():
+            return _around(tx, person)
+    rebuild_graph(store)
+    return neighbourhood(store, person)
+
+
+def _around(tx: KinGraphTx, person: str) -> FamilyGraph | None:
+    rows: dict[int, EdgeRow] = {}
+
+    def read(found: list[dict[str, Any]]) -> list[EdgeRow]:
+        fresh = {r["id"]: EdgeRow.of(r) for r in found if r["id"] not in rows}
+        rows.update(fresh)
+        return list(fresh.values())
+
+    own = read(tx.edges_touching([person]))
+    profiles = _profiles(tx, {x for r in own for x in (r.person, r.other)} | {person})
     if person not in profiles:
         return None
-    edges = [
-        EdgeRow.of(r) for r in rows.values() if r["person"] in profiles and r["other"] in profiles
-    ]
+    whole, parents = read_around(assemble(profiles, own), person)
+    if whole:
+        near = read(tx.edges_touching(whole))
+        theirs = children_in([*own, *near], parents) - whole - {person}
+        if theirs:
+            read(tx.parent_edges_of(theirs))
+    named = {x for r in rows.values() for x in (r.person, r.other)}
+    profiles.update(_profiles(tx, named - set(profiles)))
+    edges = [r for r in rows.values() if r.person in profiles and r.other in profiles]
     return assemble(profiles, edges)
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tracing.graph import DECLARED_PROBABILITY, FamilyGraph
+from tracing.graph import DECLARED_PROBABILITY, PARENT_KINDS, FamilyGraph
 from tracing.infer import READERS, Inferred, index_keys, lookup_keys
 from tracing.persons import DeclaredRelation, Profile
 from tracing.reasons import Reason
@@ -29,6 +29,7 @@ from tracing.reasons import Reason
 __all__ = [
     "EdgeRow",
     "assemble",
+    "children_in",
     "declared_rows",
     "encode_key",
     "inferred_rows",
@@ -132,6 +133,17 @@ def assemble(profiles: dict[str, Profile], rows: Iterable[EdgeRow]) -> FamilyGra
             reasons=row.reasons,
         )
     return graph
+
+
+def children_in(rows: Iterable[EdgeRow], parents: set[str]) -> set[str]:
+    """The children of these parents that the rows name, at any probability."""
+    found: set[str] = set()
+    for r in rows:
+        if r.person in parents and r.kind == "child":
+            found.add(r.other)
+        elif r.other in parents and r.kind in PARENT_KINDS:
+            found.add(r.person)
+    return found
 
 
 def encode_key(table: str, key: Any) -> str:

@@ -19,6 +19,7 @@ from models.store.tracing import KINSHIP_COLUMNS
 from models.tables import kin_edges, kin_keys, person_records, relations
 
 RECORD_PREFIX = "record:"
+PARENT_KINDS = ("mother", "father", "parent")
 EDGE_COLUMNS = ("person", "seq", "other", "kind", "probability", "basis", "evidence", "reasons")
 
 
@@ -139,6 +140,22 @@ class KinGraphTx:
         for chunk in chunks(sorted(set(persons)), 400):
             query = select(*columns).where(
                 or_(kin_edges.c.person.in_(chunk), kin_edges.c.other.in_(chunk))
+            )
+            for row in self.c.execute(query):
+                found[row._mapping["id"]] = dict(row._mapping)
+        return list(found.values())
+
+    def parent_edges_of(self, persons: Iterable[str]) -> list[dict[str, Any]]:
+        """The edge rows that make the parents of these persons: theirs naming a parent,
+        and their parents' naming them as a child."""
+        columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in chunks(sorted(set(persons)), 400):
+            query = select(*columns).where(
+                or_(
+                    kin_edges.c.person.in_(chunk) & kin_edges.c.kind.in_(PARENT_KINDS),
+                    kin_edges.c.other.in_(chunk) & (kin_edges.c.kind == "child"),
+                )
             )
             for row in self.c.execute(query):
                 found[row._mapping["id"]] = dict(row._mapping)

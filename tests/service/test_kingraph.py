@@ -123,22 +123,28 @@ def test_a_split_updates_the_graph_as_a_rebuild_would(family: Store) -> None:
     _same_as_rebuild(family)
 
 
-def test_relatives_read_from_the_store_are_those_of_the_whole_graph(
-    family: Store, tmp_path: Path
-) -> None:
-    Service(family).import_file(write_csv(tmp_path / "later.csv", LATER))
-    records, declared = load(family)
+def _read_as_in_the_whole_graph(store: Store) -> None:
+    """Every person's relatives, read from the store around the person, are those of the
+    whole graph built in memory."""
+    records, declared = load(store)
     population = Population.build(records, declared)
     rows = declared_rows(declared, population.person_of)
     for person in sorted(population.profiles):
         rows += inferred_rows(person, population.infer(person))
     whole = assemble(population.profiles, rows)
     for person in population.profiles:
-        near = neighbourhood(family, person)
+        near = neighbourhood(store, person)
         assert near is not None
         assert [r.as_dict("en") for r in relatives(near, person, 50)] == [
             r.as_dict("en") for r in relatives(whole, person, 50)
-        ]
+        ], person
+
+
+def test_relatives_read_from_the_store_are_those_of_the_whole_graph(
+    family: Store, tmp_path: Path
+) -> None:
+    Service(family).import_file(write_csv(tmp_path / "later.csv", LATER))
+    _read_as_in_the_whole_graph(family)
 
 
 def test_a_query_reads_only_the_neighbourhood(family: Store) -> None:
@@ -193,3 +199,4 @@ def test_a_generated_population_imported_in_two_files_updates_as_a_rebuild_would
     assert report.graph is not None and report.graph["mode"] == "incremental"
     assert report.graph["recomputed"] > report.graph["touched"]
     _same_as_rebuild(store)
+    _read_as_in_the_whole_graph(store)
