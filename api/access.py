@@ -12,6 +12,7 @@ from service.audit import READ_AUDIT
 from service.entities import READ_ENTITIES
 from service.queue import READ_QUEUE
 from service.records import READ_RECORDS
+from service.reports import READ_REPORT
 from service.review import DECIDE, REVERT
 from service.search import SEARCH
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
@@ -40,6 +41,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/tracing/requests"): TRACE,
     ("GET", "/tracing/requests/{case_id}/matches"): TRACE,
     ("POST", "/tracing/requests/{case_id}/matches/{entity_id}/decision"): DECIDE_MATCH,
+    ("GET", "/reports/summary"): READ_REPORT,
     ("GET", "/audit"): READ_AUDIT,
 }
 

@@ -17,6 +17,7 @@ from api.routes import (
     health,
     me,
     records,
+    reports,
     review,
     search,
     tracing,
@@ -48,7 +49,7 @@ def create_app(backend: Store | Service) -> FastAPI:
     )
     app.state.service = backend if isinstance(backend, Service) else Service(backend)
     app.include_router(health.router)
-    for module in (me, records, search, review, entities, tracing, tracingrequests, audit):
+    for module in (me, records, search, review, entities, tracing, tracingrequests, reports, audit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
 
     @app.middleware("http")

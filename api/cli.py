@@ -17,6 +17,7 @@ from models.users import UserRole
 from service import Actor, Service
 from service.errors import StoreError
 from service.progress import Progress, count_lines
+from service.reports import report_csv
 from service.tracing import AmbiguousRecord, UnknownPerson
 from service.tracingsearch import EmptyDescription
 
@@ -287,6 +288,40 @@ def trace_command(top: int, lang: str, as_json: bool, db_url: str | None, **soug
         )
         for reason in hit["reasons"]:
             click.echo(f"      {reason}")
+
+
+@main.command("report")
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the cells as CSV with an HXL hashtag row.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> None:
+    """People, not records: persons per role, organisation, case type, region, sex, age
+    group, year and naming group, how many are uncertain (under review or not linked),
+    how much files overstate people; cells under 5 persons suppressed; audited."""
+    summary = _service(db_url).report(Actor.operator("nrm report"))
+    if csv_out is not None:
+        csv_out.write_text(report_csv(summary), encoding="utf-8")
+    if as_json:
+        _emit(summary)
+        return
+    small = f"<{summary['smallest_cell']}"
+    click.echo(
+        f"{summary['persons']} persons in {summary['records']} records "
+        f"({summary['files_per_person']} files per person), {summary['uncertain']} uncertain"
+    )
+    for outcome, persons in summary["outcomes"].items():
+        click.echo(f"  {outcome}: {small if persons is None else persons}")
+    for dimension, cells in summary["by"].items():
+        shown = ", ".join(
+            f"{c['value']} {small if c['suppressed'] else c['persons']}" for c in cells
+        )
+        click.echo(f"{dimension}: {shown}")
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from service.linking import Linking
 from service.queue import Queue
 from service.ratelimit import RateLimiter
 from service.records import Records
+from service.reports import Reports
 from service.review import Review
 from service.search import Searching
 from service.tracing import Tracing
@@ -41,6 +42,7 @@ class Service(
     Entities,
     Tracing,
     FamilyGraphs,
+    Reports,
     Training,
     AuditTrail,
 ):

@@ -49,6 +49,7 @@ def _urls(world: World) -> dict[str, str]:
         "/flags": "/flags",
         "/tracing/requests": "/tracing/requests",
         "/tracing/requests/{case_id}/matches": "/tracing/requests/C5/matches",
+        "/reports/summary": "/reports/summary",
         "/audit": "/audit",
     }
 
