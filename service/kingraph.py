@@ -186,7 +186,7 @@ def _around(tx: KinGraphTx, person: str) -> FamilyGraph | None:
         near = read(tx.edges_touching(whole))
         theirs = children_in([*own, *near], parents) - whole - {person}
         if theirs:
-            read(tx.parent_edges_of(theirs))
+            read(tx.parent_edges_of(theirs, known=whole | {person}))
     named = {x for r in rows.values() for x in (r.person, r.other)}
     profiles.update(_profiles(tx, named - set(profiles)))
     edges = [r for r in rows.values() if r.person in profiles and r.other in profiles]

@@ -21,6 +21,7 @@ from models.tables import kin_edges, kin_keys, person_records, relations
 RECORD_PREFIX = "record:"
 PARENT_KINDS = ("mother", "father", "parent")
 EDGE_COLUMNS = ("person", "seq", "other", "kind", "probability", "basis", "evidence", "reasons")
+EDGE_NAMES = ("id", *EDGE_COLUMNS)
 
 
 def _split(persons: Iterable[str]) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
@@ -59,7 +60,7 @@ class KinGraphTx:
             for chunk in chunks(ids):
                 rows = self.c.execute(select(*columns).where(column.in_(chunk)))
                 for row in rows:
-                    found[row._mapping["id"]] = dict(row._mapping)
+                    found[row[0]] = dict(zip(KINSHIP_COLUMNS, row, strict=True))
         if records:  # a record that became part of an entity is no longer its own person
             wanted = set(persons)
             found = {k: v for k, v in found.items() if _person(v) in wanted}
@@ -142,14 +143,18 @@ class KinGraphTx:
                 or_(kin_edges.c.person.in_(chunk), kin_edges.c.other.in_(chunk))
             )
             for row in self.c.execute(query):
-                found[row._mapping["id"]] = dict(row._mapping)
+                found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
         return list(found.values())
 
-    def parent_edges_of(self, persons: Iterable[str]) -> list[dict[str, Any]]:
+    def parent_edges_of(
+        self, persons: Iterable[str], known: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
         """The edge rows that make the parents of these persons: theirs naming a parent,
-        and their parents' naming them as a child."""
+        and their parents' naming them as a child; none with an end in ``known`` (persons
+        whose every row was read already)."""
         columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
         found: dict[int, dict[str, Any]] = {}
+        known = sorted(set(known))[:400]
         for chunk in chunks(sorted(set(persons)), 400):
             query = select(*columns).where(
                 or_(
@@ -157,8 +162,12 @@ class KinGraphTx:
                     kin_edges.c.other.in_(chunk) & (kin_edges.c.kind == "child"),
                 )
             )
+            if known:
+                query = query.where(
+                    kin_edges.c.person.not_in(known), kin_edges.c.other.not_in(known)
+                )
             for row in self.c.execute(query):
-                found[row._mapping["id"]] = dict(row._mapping)
+                found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
         return list(found.values())
 
     def all_edges(self, batch: int = 20_000) -> Iterator[dict[str, Any]]:
