@@ -17,7 +17,7 @@ from models.users import UserRole
 from service import Actor, Service
 from service.kingraph import load, neighbourhood, rebuild_graph
 from tests.conftest import write_csv
-from tests.service.family import import_family
+from tests.service.family import RECORDS, import_family
 from tracing.graph import Population
 from tracing.relatives import relatives
 from tracing.stored import assemble, declared_rows, inferred_rows
@@ -200,3 +200,13 @@ def test_a_generated_population_imported_in_two_files_updates_as_a_rebuild_would
     assert report.graph["recomputed"] > report.graph["touched"]
     _same_as_rebuild(store)
     _read_as_in_the_whole_graph(store)
+
+
+def test_a_changed_record_updates_the_graph_as_a_rebuild_would(
+    family: Store, tmp_path: Path
+) -> None:
+    changed = RECORDS.replace("Bakary Diarra,Awa Traoré,+223", "Seydou Coulibaly,Awa Traoré,+223")
+    assert changed != RECORDS
+    report = Service(family).import_file(write_csv(tmp_path / "changed.csv", changed))
+    assert report.counts is not None and report.counts.changed == 1
+    _same_as_rebuild(family)
