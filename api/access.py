@@ -12,9 +12,11 @@ from service.audit import READ_AUDIT
 from service.entities import READ_ENTITIES
 from service.queue import READ_QUEUE
 from service.records import READ_RECORDS
+from service.reports import READ_REPORT
 from service.review import DECIDE, REVERT
 from service.search import SEARCH
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
+from service.tracingsearch import DECIDE_MATCH, TRACE
 from service.users import LOGIN
 
 PUBLIC: frozenset[tuple[str, str]] = frozenset({("GET", "/health")})
@@ -35,6 +37,11 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/entities/{entity_id}/relatives"): READ_RELATIVES,
     ("GET", "/entities/{entity_id}/assessment"): ASSESS,
     ("GET", "/flags"): READ_FLAGS,
+    ("POST", "/tracing/search"): TRACE,
+    ("GET", "/tracing/requests"): TRACE,
+    ("GET", "/tracing/requests/{case_id}/matches"): TRACE,
+    ("POST", "/tracing/requests/{case_id}/matches/{entity_id}/decision"): DECIDE_MATCH,
+    ("GET", "/reports/summary"): READ_REPORT,
     ("GET", "/audit"): READ_AUDIT,
 }
 

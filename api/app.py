@@ -10,7 +10,18 @@ from fastapi import FastAPI, Request
 
 from api import errors, pages
 from api.bodylimit import BodyLimit
-from api.routes import audit, entities, health, me, records, review, search, tracing
+from api.routes import (
+    audit,
+    entities,
+    health,
+    me,
+    records,
+    reports,
+    review,
+    search,
+    tracing,
+    tracingrequests,
+)
 from api.schemas import ERROR_RESPONSES
 from service import Service, Store
 
@@ -38,7 +49,7 @@ def create_app(backend: Store | Service) -> FastAPI:
     )
     app.state.service = backend if isinstance(backend, Service) else Service(backend)
     app.include_router(health.router)
-    for module in (me, records, search, review, entities, tracing, audit):
+    for module in (me, records, search, review, entities, tracing, tracingrequests, reports, audit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     pages.mount(app)
 

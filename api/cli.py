@@ -21,6 +21,7 @@ from api.cli_common import (
     open_service,
     source_option,
 )
+from api.cli_tracing import graph_group, report_command, trace_command
 from api.cli_users import user_group
 from api.clikit import Group, _, current_language, set_language
 from api.summaries import print_import, print_link, print_link_errors, print_relink
@@ -315,7 +316,16 @@ def assess_command(
             click.echo(f"      {reason}")
 
 
-for command in (model_group, serve_command, db_group, keys_group, user_group):
+for command in (
+    model_group,
+    serve_command,
+    db_group,
+    keys_group,
+    user_group,
+    graph_group,
+    trace_command,
+    report_command,
+):
     main.add_command(command)
 
 

@@ -55,6 +55,17 @@ def print_import(summary: dict[str, Any]) -> None:
                 "persons, suggestions and decisions unchanged"
             ).format(records=linked["keys_rebuilt"]["records"])
         )
+    flags = summary.get("flags") or {}
+    if flags.get("count"):
+        click.echo(
+            _(
+                "{count} person(s) already identified, returned or sought appear again "
+                "(see `GET /flags`):"
+            ).format(count=flags["count"])
+        )
+        for flag in flags["items"]:
+            records = ", ".join(flag["evidence"])
+            click.echo(f"  {flag['flag']}: {flag['entity_id'] or '-'} ({records})")
     if summary.get("pending"):
         click.echo(
             _(

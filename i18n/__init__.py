@@ -142,6 +142,8 @@ KEYWORDS: dict[str, object] = {
     "TooManyRequests": None,
     "UnknownPerson": None,
     "AmbiguousRecord": None,
+    "EmptyDescription": None,
+    "AmbiguousCase": None,
     "StoreError": None,
     "RecordFileError": None,
     "DateError": None,

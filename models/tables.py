@@ -272,5 +272,51 @@ audit = Table(
 Index("ix_audit_at", audit.c.at)
 Index("ix_audit_user", audit.c.user_id)
 
+kin_edges = Table(
+    "kin_edges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person", String(60), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("other", String(60), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("probability", Float, nullable=False),
+    Column("basis", String(20), nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("reasons", JSON, nullable=False),
+)
+"""The family graph: one row per piece of evidence for a relation (`tracing.stored`);
+``person`` and ``other`` are entity ids, or ``record:<id>`` for a record not linked yet."""
+Index("ix_kin_edges_person", kin_edges.c.person)
+Index("ix_kin_edges_other", kin_edges.c.other)
+
+kin_keys = Table(
+    "kin_keys",
+    metadata,
+    Column("key", Text, nullable=False),
+    Column("person", String(60), nullable=False),
+    PrimaryKeyConstraint("key", "person", name="pk_kin_keys"),
+)
+"""The keys each person of the family graph is filed under (name identities, records):
+which persons an update must look at again."""
+Index("ix_kin_keys_person", kin_keys.c.person)
+
+tracing_matches = Table(
+    "tracing_matches",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("source", String(120), nullable=False),
+    Column("case_id", String(200), nullable=False),
+    Column("person", String(60), nullable=False),
+    Column("decision", String(20), nullable=False),
+    Column("note", Text),
+    Column("user_id", Uuid),
+    Column("user_name", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+"""Decisions on the potential matches of a tracing request (confirmed, dismissed), never
+updated: the latest decision on a (case, person) is in force."""
+Index("ix_tracing_matches_case", tracing_matches.c.source, tracing_matches.c.case_id)
+
 APPEND_ONLY: tuple[str, ...] = ("audit", "decisions")
 """Tables no statement may update or delete from (a database trigger refuses it)."""

@@ -15,14 +15,17 @@ from service.context import Actor
 from service.entities import Entities
 from service.importing import Importing
 from service.keys import Keys, keys_status
+from service.kingraph import FamilyGraphs
 from service.linking import Linking
 from service.queue import Queue
 from service.ratelimit import SharedLimit
 from service.records import Records
 from service.registry import model_status
+from service.reports import Reports
 from service.review import Review
 from service.search import Searching
 from service.tracing import Tracing
+from service.tracingsearch import TracingSearch
 from service.training import Training
 from service.users import FailedLogins, Users
 from service.worklist import Worklist
@@ -36,12 +39,15 @@ class Service(
     Importing,
     Linking,
     Keys,
+    TracingSearch,
     Searching,
     Queue,
     Worklist,
     Review,
     Entities,
     Tracing,
+    FamilyGraphs,
+    Reports,
     Training,
     AuditTrail,
 ):

@@ -17,8 +17,10 @@ from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
 from models.validation import ERROR, validate_relation, validated_rows
 from service.context import ADMIN, Actor, UseCases
+from service.kingraph import rebuild_graph, update_graph_for_import
 from service.linking import link_import
 from service.memory import collector_paused
+from service.tracing import arrivals
 
 BATCH = 5000
 MAX_LISTED_ERRORS = 1000
@@ -43,6 +45,13 @@ class ImportReport:
     linked: dict[str, Any] | None = None
     pending: int | None = None
     """Records stored without a person after this import (linked by the next one)."""
+    graph: dict[str, Any] | None = None
+    """How the family graph was brought up to date."""
+    flags: dict[str, Any] | None = None
+    """Persons already identified, returned or sought whom this import identifies or
+    returns again (possible re-trafficking, a family looking for them)."""
+    stored_ends: set[str] = field(default_factory=set)
+    """Stored records (hex ids) the relations file names: their persons gain relations."""
 
     @property
     def ok(self) -> bool:
@@ -92,6 +101,10 @@ class ImportReport:
             out["linked"] = self.linked
         if self.pending is not None:
             out["pending"] = self.pending
+        if self.graph is not None:
+            out["graph"] = self.graph
+        if self.flags is not None:
+            out["flags"] = self.flags
         return out
 
 
@@ -212,6 +225,8 @@ def _stage_relations(
                         )
                     )
                 stored.append(found)
+                if found is not None:
+                    report.stored_ends.add(found)
             rows.append((number, *value, *stored))
     except RecordFileError as exc:
         report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
@@ -280,6 +295,13 @@ class Importing(UseCases):
             if link:
                 report.linked = link_import(self.store, report.counts.import_id)
             report.pending = self.store.pending_records()
+            if report.linked and report.linked.get("mode") == "batch":
+                report.graph = {"mode": "rebuild", **rebuild_graph(self.store)}
+            else:
+                report.graph = update_graph_for_import(
+                    self.store, report.counts.import_id, report.stored_ends
+                )
+            report.flags = arrivals(self.store, report.counts.import_id, actor.lang)
             counts = report.counts
             self.audit(
                 actor,
@@ -292,5 +314,6 @@ class Importing(UseCases):
                 unchanged=counts.unchanged,
                 relations=counts.relations,
                 warnings=report.warning_count,
+                flagged=[f["entity_id"] for f in report.flags["items"]],
             )
         return report

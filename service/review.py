@@ -19,6 +19,7 @@ from models.store.review import DecisionEvent, ReviewTx
 from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from service.kingraph import update_graph
 from service.merging import merge, split, stringify
 from service.registry import active_model
 from service.scoring import score_pair, suggestion_row
@@ -316,6 +317,14 @@ def revert(
     return Decided(decision_view(undo), status)
 
 
+def _regraph(store: Store, done: Decided) -> Decided:
+    """The family graph follows a decision that merged, split or restored persons."""
+    event = done.decision
+    if event["effect"] in (Effect.MERGED, Effect.SPLIT, Effect.RESTORED):
+        update_graph(store, [uuid.UUID(event["record_a"]), uuid.UUID(event["record_b"])])
+    return done
+
+
 class Review(UseCases):
     def decide(
         self,
@@ -329,8 +338,11 @@ class Review(UseCases):
         the suggestion's new ETag."""
         actor.require(DECIDE)
         assert actor.user is not None
-        return decide(
-            self.store, actor.user, suggestion_id, decision, note, if_match, actor.request_id
+        return _regraph(
+            self.store,
+            decide(
+                self.store, actor.user, suggestion_id, decision, note, if_match, actor.request_id
+            ),
         )
 
     def link_records(
@@ -343,11 +355,16 @@ class Review(UseCases):
     ) -> Decided:
         actor.require(DECIDE)
         assert actor.user is not None
-        return link_records(
-            self.store, actor.user, record_a, record_b, decision, note, actor.request_id
+        return _regraph(
+            self.store,
+            link_records(
+                self.store, actor.user, record_a, record_b, decision, note, actor.request_id
+            ),
         )
 
     def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
         actor.require(REVERT)
         assert actor.user is not None
-        return revert(self.store, actor.user, decision_id, reason, actor.request_id)
+        return _regraph(
+            self.store, revert(self.store, actor.user, decision_id, reason, actor.request_id)
+        )

@@ -48,9 +48,14 @@ def _partial_name(record: Mapping[str, Any]) -> str:
 
 
 def search(
-    store: Store, description: dict[str, Any], top: int = 10, lang: str = "fr"
+    store: Store,
+    description: dict[str, Any],
+    top: int = 10,
+    lang: str = "fr",
+    exclude: frozenset[Any] = frozenset(),
 ) -> list[dict[str, Any]]:
-    """Persons (entities) matching a description, best first, with minimal details."""
+    """Persons (entities) matching a description, best first, with minimal details;
+    records in `exclude` (internal ids) are never compared (a request's own records)."""
     query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
     year = description.get("birth_year")
     if year:
@@ -58,7 +63,7 @@ def search(
         query["birth_precision"] = "year"
     query_columns = build_columns([query])
     keys = all_record_keys(query_columns)[0]
-    candidate_ids = list(store.candidates(keys, block_cap))
+    candidate_ids = [i for i in store.candidates(keys, block_cap) if i not in exclude]
     candidates = store.records_by_ids(candidate_ids)
     if not candidates:
         return []
@@ -105,6 +110,20 @@ def search(
 class Searching(UseCases):
     search_limit: SharedLimit
 
+    def check_search_rate(self, actor: Actor) -> None:
+        """Refuse (429, audited) a user past the search rate limit; a search over HTTP
+        of any kind (a description, a tracing search) counts against it."""
+        if actor.user is None:
+            return
+        wait = self.search_limit.retry_after(self.store, actor.user.id)
+        if wait > 0:
+            self.audit(actor, "search_refused", "entity", [], reason="rate limit")
+            raise TooManyRequests(
+                "too many searches: at most {count} a minute",
+                retry_after=wait,
+                count=self.search_limit.per_window,
+            )
+
     def search(
         self, actor: Actor, description: dict[str, Any], top: int = 10, *, limited: bool = True
     ) -> list[dict[str, Any]]:
@@ -112,15 +131,8 @@ class Searching(UseCases):
         (HTTP) counts against the user's rate limit and answers `MINIMAL` fields only;
         the command line also gets the reasons."""
         actor.require(SEARCH)
-        if limited and actor.user is not None:
-            wait = self.search_limit.retry_after(self.store, actor.user.id)
-            if wait > 0:
-                self.audit(actor, "search_refused", "entity", [], reason="rate limit")
-                raise TooManyRequests(
-                    "too many searches: at most {count} a minute",
-                    retry_after=wait,
-                    count=self.search_limit.per_window,
-                )
+        if limited:
+            self.check_search_rate(actor)
         hits = search(self.store, description, top, actor.lang)
         if limited:
             hits = [{k: hit[k] for k in MINIMAL} for hit in hits]

@@ -1,11 +1,9 @@
 """Family tracing use cases: the relatives of a person and the safe-return assessment, for
 the `nrm` command and the HTTP API.
 
-The family graph is built per query from the store (records' kinship columns and
-declared relations), inferring only around the person asked about: a few thousand
-records answer in well under a second. Persisting the graph is future work (see
-docs/design.md). Every answer writes an audit row naming who asked and which persons
-were shown.
+The family graph is persisted (`service.kingraph`): a query reads the edges around the
+person asked about and the records of the persons they name, never the whole store.
+Every answer writes an audit row naming who asked and which persons were shown.
 """
 
 from __future__ import annotations
@@ -15,14 +13,15 @@ from typing import Any
 from uuid import UUID
 
 from models.store import Store
-from models.store.tracing import kinship_rows, relation_rows
+from models.store.kingraph import kin_graph_read
 from models.users import UserRole
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import Forbidden, NotFound, UseCaseError
+from service.kingraph import as_tracing_record, load, neighbourhood
 from tracing.assessment import assess, insecure_areas
-from tracing.flags import flagged
-from tracing.graph import FamilyGraph, build_graph
-from tracing.persons import DeclaredRelation, TracingRecord, build_profiles
+from tracing.flags import arrival_flags, flagged
+from tracing.graph import FamilyGraph
+from tracing.persons import build_profiles
 from tracing.relatives import Relative, relatives
 
 READ_RELATIVES = frozenset({ADMIN, CASEWORKER, TRACING})
@@ -41,27 +40,24 @@ class AmbiguousRecord(UseCaseError):
     """Two sources use this record id for two persons; say which one."""
 
 
-def load(store: Store) -> tuple[list[TracingRecord], list[DeclaredRelation]]:
-    records = [
-        TracingRecord(
-            **{
-                **row,
-                "id": str(row["id"]),
-                "entity_id": str(row["entity_id"]) if row["entity_id"] else None,
-            }
-        )
-        for row in kinship_rows(store)
-    ]
-    declared = [DeclaredRelation(str(a), kind, str(b)) for a, kind, b in relation_rows(store)]
-    return records, declared
-
-
 def _graph(store: Store, person: str, asked: str) -> FamilyGraph:
-    records, declared = load(store)
-    graph = build_graph(records, declared, focus=[person])
-    if person not in graph.profiles:
+    graph = neighbourhood(store, person)
+    if graph is None:
         raise UnknownPerson("no stored person {id}", id=asked)
     return graph
+
+
+def arrivals(store: Store, import_id: UUID, lang: str = "fr") -> dict[str, Any]:
+    """The flags an import's identification and return records raise on persons already
+    identified, returned or sought (`tracing.flags.arrival_flags`): count and items."""
+    with kin_graph_read(store) as tx:
+        new = tx.record_ids_of_import(import_id)
+        persons = set(tx.persons_of_records(new).values())
+        rows = tx.kinship_of(persons)
+    ids = {str(r) for r in new}
+    profiles = build_profiles([as_tracing_record(r) for r in rows])
+    found = [f for p in sorted(profiles) for f in arrival_flags(profiles[p], ids)]
+    return {"count": len(found), "items": [f.as_dict(lang) for f in found]}
 
 
 def _person_of_record(store: Store, record_id: str, source: str | None) -> str:

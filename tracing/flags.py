@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from tracing.persons import Profile
 from tracing.reasons import Reason
 
-__all__ = ["PersonFlag", "flagged", "flags_of"]
+__all__ = ["PersonFlag", "arrival_flags", "flagged", "flags_of"]
 
 EPISODE_ROLES = frozenset({"victim", "returnee"})
 EPISODE_CASES = frozenset({"identification", "return"})
@@ -84,3 +84,13 @@ def flagged(profiles: dict[str, Profile]) -> list[PersonFlag]:
     """Every flag of every person, the most recent first."""
     found = [f for p in profiles.values() for f in flags_of(p)]
     return sorted(found, key=lambda f: (f.latest, f.person, f.flag), reverse=True)
+
+
+def arrival_flags(p: Profile, new: set[str]) -> list[PersonFlag]:
+    """The flags new identification or return records (internal ids ``new``) raise on a
+    person already known from earlier records: what an import summary must say."""
+    arrived = {r.record_id for r in p.records if r.id in new and r.case_type in EPISODE_CASES}
+    earlier = {r.record_id for r in p.records if r.id not in new}
+    if not arrived or not earlier:
+        return []
+    return [f for f in flags_of(p) if arrived & set(f.evidence) and earlier & set(f.evidence)]

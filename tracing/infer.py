@@ -13,12 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from tracing import evidence as ev
 from tracing.persons import ParentName, Profile, family_ids, given_ids
 from tracing.reasons import Reason
 
-__all__ = ["Inferred", "KinIndex", "infer_for"]
+__all__ = ["READERS", "TABLES", "Inferred", "KinIndex", "index_keys", "infer_for", "lookup_keys"]
 
 MAX_CANDIDATES = 2000  # a key this common says little; its candidates are skipped
 MIN_PROBABILITY = 0.05
@@ -70,9 +71,58 @@ def own_keys(p: Profile) -> set[Key]:
     return _keys(p.given, p.family | p.married_family)
 
 
+TABLES = ("name", "given", "father", "mother", "patronym", "case")
+"""The tables of a `KinIndex`: own names, own given names, declared fathers' and mothers'
+names, patronyms, case files."""
+
+
+def index_keys(p: Profile) -> dict[str, set]:
+    """The keys a person is filed under, per table."""
+    return {
+        "name": own_keys(p),
+        "given": set(p.given),
+        "father": father_keys(p),
+        "mother": mother_keys(p),
+        "patronym": set(p.patronyms),
+        "case": set(p.cases),
+    }
+
+
+def lookup_keys(p: Profile) -> dict[str, set]:
+    """The keys `infer_for` reads for a person, per table (its candidates and the crowd
+    around its parents' names)."""
+    held = index_keys(p)
+    return {
+        "name": held["father"] | held["mother"],
+        "given": held["patronym"],
+        "father": held["name"] | held["father"],
+        "mother": held["name"] | held["mother"],
+        "patronym": held["given"] | held["patronym"],
+        "case": held["case"],
+    }
+
+
+READERS: dict[str, tuple[str, ...]] = {
+    "name": ("father", "mother"),
+    "given": ("patronym",),
+    "father": ("name", "father"),
+    "mother": ("name", "mother"),
+    "patronym": ("given", "patronym"),
+    "case": ("case",),
+}
+"""Whose inferences a key reads: a person filed under (table, key) is read by the persons
+filed under (reader table, key), the inverse of `lookup_keys`. A change to one person
+changes the inferences of these persons only."""
+
+
 @dataclass(slots=True)
 class KinIndex:
-    """Profiles indexed by the identities of their own names and of their parents' names."""
+    """Profiles indexed by the identities of their own names and of their parents' names.
+
+    ``sizes`` holds the true number of persons under a key when the index was built from
+    part of the population (the persons whose inferences are recomputed and their
+    candidates); a key read from it is then skipped or counted as in the whole one.
+    """
 
     profiles: dict[str, Profile]
     by_name: dict[Key, set[str]] = field(default_factory=dict)
@@ -81,29 +131,33 @@ class KinIndex:
     by_mother: dict[Key, set[str]] = field(default_factory=dict)
     by_patronym: dict[str, set[str]] = field(default_factory=dict)
     by_case: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    sizes: dict[tuple[str, Any], int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, profiles: dict[str, Profile]) -> KinIndex:
-        index = cls(profiles)
+    def build(
+        cls, profiles: dict[str, Profile], sizes: dict[tuple[str, Any], int] | None = None
+    ) -> KinIndex:
+        index = cls(profiles, sizes=sizes or {})
         for person, p in profiles.items():
-            for table, keys in (
-                (index.by_name, own_keys(p)),
-                (index.by_given, p.given),
-                (index.by_father, father_keys(p)),
-                (index.by_mother, mother_keys(p)),
-                (index.by_patronym, p.patronyms),
-                (index.by_case, p.cases),
-            ):
+            for table, keys in index_keys(p).items():
+                held = index.table(table)
                 for key in keys:
-                    table.setdefault(key, set()).add(person)
+                    held.setdefault(key, set()).add(person)
         return index
 
-    def take(self, table: dict, keys: Iterable) -> set[str]:
+    def table(self, name: str) -> dict[Any, set[str]]:
+        return getattr(self, "by_" + name)
+
+    def size(self, table: str, key: Any) -> int:
+        found = self.sizes.get((table, key))
+        return len(self.table(table).get(key, ())) if found is None else found
+
+    def take(self, table: str, keys: Iterable) -> set[str]:
         found: set[str] = set()
+        held = self.table(table)
         for k in keys:
-            people = table.get(k, ())
-            if len(people) <= MAX_CANDIDATES:
-                found.update(people)
+            if self.size(table, k) <= MAX_CANDIDATES:
+                found.update(held.get(k, ()))
         return found
 
     def same_case(self, p: Profile) -> set[str]:
@@ -186,9 +240,9 @@ def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
     household = index.same_case(child)
     for role, declared in (("father", child.fathers), ("mother", child.mothers)):
         keys = father_keys(child) if role == "father" else mother_keys(child)
-        candidates = index.take(index.by_name, keys) | household
+        candidates = index.take("name", keys) | household
         if role == "father":  # "Ag Souleymane": a father named Souleymane, of any family
-            candidates |= index.take(index.by_given, child.patronyms)
+            candidates |= index.take("given", child.patronyms)
         scored = []
         for person in candidates:
             found = parent_score(child, index.profiles[person], role, declared)
@@ -206,13 +260,13 @@ def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
 def _children(index: KinIndex, parent: Profile) -> Iterator[Inferred]:
     roles = []
     if parent.sex in (None, "M"):
-        roles.append(("father", index.by_father))
+        roles.append(("father", "father"))
     if parent.sex in (None, "F"):
-        roles.append(("mother", index.by_mother))
+        roles.append(("mother", "mother"))
     for role, table in roles:
         candidates = index.take(table, own_keys(parent))
         if role == "father":
-            candidates |= index.take(index.by_patronym, parent.given)
+            candidates |= index.take("patronym", parent.given)
         for person in candidates:
             child = index.profiles[person]
             declared = child.fathers if role == "father" else child.mothers
@@ -274,12 +328,12 @@ def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...
 
 
 def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
-    candidates = index.take(index.by_father, father_keys(a))
-    candidates |= index.take(index.by_patronym, a.patronyms)
-    candidates |= index.take(index.by_mother, mother_keys(a))
+    candidates = index.take("father", father_keys(a))
+    candidates |= index.take("patronym", a.patronyms)
+    candidates |= index.take("mother", mother_keys(a))
     # A father's name many children declare (a common name in a big population) says less.
-    declaring = [len(index.by_father.get(k, ())) for k in father_keys(a)]
-    declaring += [len(index.by_mother.get(k, ())) for k in mother_keys(a)]
+    declaring = [index.size("father", k) for k in father_keys(a)]
+    declaring += [index.size("mother", k) for k in mother_keys(a)]
     crowd = max(0.0, math.log2(min(declaring)) - SIBLINGS_BEFORE_DOUBT) if declaring else 0.0
     for person in candidates:
         found = sibling_score(a, index.profiles[person])

@@ -17,7 +17,7 @@ from tracing.graph import PARENT_KINDS, Edge, FamilyGraph
 from tracing.persons import TracingRecord
 from tracing.reasons import Reason, relation_word
 
-__all__ = ["Relative", "relatives"]
+__all__ = ["Relative", "read_around", "relatives"]
 
 DECLARED_FLOOR = 0.9  # a declared relative ranks above every inferred one ...
 VAGUE = frozenset({"other", "guardian"})
@@ -140,6 +140,17 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
                 p = e_c.probability * e_o.probability * 0.8
                 put(o, Option("spouse", p, DERIVED_BASIS, [why], e_c.evidence | e_o.evidence))
     return out
+
+
+def read_around(graph: FamilyGraph, a: str) -> tuple[set[str], set[str]]:
+    """Whose relations `relatives` reads besides those of ``a`` (given every relation of
+    ``a``): (persons whose every relation it reads: strong brothers and sisters, likely
+    parents and children; the likely parents, whose children's parents it reads too).
+    Mirrors `_options`."""
+    parents = {p for p, _ in graph.parents(a, minimum=0.2)}
+    whole = {s for s, e in graph.edges_of(a) if e.kind == "sibling" and e.probability >= STRONG}
+    whole |= parents | {c for c, _ in graph.children(a, minimum=0.2)}
+    return whole, parents
 
 
 def _trust(o: Option) -> float:

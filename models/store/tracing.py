@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from models.store.base import Store
-from models.tables import person_records, relations
+from models.tables import person_records, relations, suggestions
 
 KINSHIP_COLUMNS: tuple[str, ...] = (
     "id",
@@ -60,3 +60,12 @@ def relation_rows(store: Store) -> list[tuple[Any, str, Any]]:
     query = select(relations.c.record_id, relations.c.relation, relations.c.related_record_id)
     with store.engine.connect() as c:
         return [tuple(r) for r in c.execute(query)]
+
+
+def records_under_review(store: Store, statuses: tuple[str, ...]) -> set[Any]:
+    """The records of every suggestion in one of these statuses (internal ids)."""
+    query = select(suggestions.c.record_a, suggestions.c.record_b).where(
+        suggestions.c.status.in_(statuses)
+    )
+    with store.engine.connect() as c:
+        return {record for pair in c.execute(query) for record in pair}

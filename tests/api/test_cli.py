@@ -190,3 +190,12 @@ def test_usage_errors_are_in_french_by_default() -> None:
     assert code == 2 and "Erreur : Option manquante : '--out'." in err
     code, _, err = _run("link", "r.csv")
     assert code == 2 and "Error: Missing option '--out'." in err
+
+
+def test_graph_rebuild_writes_the_family_graph(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    records = write_csv(tmp_path / "r.csv", GOOD)
+    assert _run("import", str(records), "--db", db)[0] == 0
+    code, out, _ = _run("graph", "rebuild", "--json", "--db", db)
+    assert code == 0
+    assert json.loads(out)["persons"] == 2

@@ -10,6 +10,7 @@ from models.store import Store
 from models.store.tracing import KINSHIP_COLUMNS
 from service import Actor, Service
 from service.tracing import AmbiguousRecord, UnknownPerson
+from tests.conftest import write_csv
 from tests.service.family import import_family
 
 ACTOR = Actor.operator("test")
@@ -96,3 +97,26 @@ def test_an_entity_is_asked_by_its_id(family: Store) -> None:
     (record,) = family.find_record("B-1")
     found = _by_record(Service(family).relatives_of_entity(ACTOR, record.entity_id))
     assert found["M-1"]["relation"] == "mother"
+
+
+AGAIN = (
+    "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+    "origin_cercle,father_name,mother_name\n"
+    "V-2,DNPEF,ID-7,identification,victim,DIARRA Fatoumata,F,2009,Sirakoro,Kati,"
+    "Bakary Diarra,Awa Traoré\n"
+    "V-3,DNPEF,ID-8,identification,victim,Kadiatou KONE,F,2010,Dioila,Dioila,,\n"
+)
+
+
+def test_an_import_summary_names_a_person_identified_again(family: Store, tmp_path: Path) -> None:
+    report = Service(family).import_file(write_csv(tmp_path / "again.csv", AGAIN))
+    summary = report.as_dict()
+    again = family.find_record("V-2")[0]
+    assert again.entity_id == family.find_record("V-1")[0].entity_id
+    assert summary["flags"]["count"] == 1
+    (flag,) = summary["flags"]["items"]
+    assert flag["entity_id"] == str(again.entity_id)
+    assert {"V-1", "V-2"} <= set(flag["evidence"])
+    assert "V-3" not in flag["evidence"]
+    rows, _ = family.audit_rows({"action": "import"})
+    assert rows[0]["detail"]["flagged"] == [str(again.entity_id)]

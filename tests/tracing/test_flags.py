@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from tests.tracing.families import person
-from tracing.flags import flagged
+from tracing.flags import arrival_flags, flagged
 from tracing.persons import build_profiles
 
 
@@ -51,3 +51,41 @@ def test_a_person_assisted_and_sought_by_the_family_is_flagged() -> None:
     (flag,) = flagged(build_profiles(records))
     assert flag.flag == "sought_by_family"
     assert flag.reason.en.startswith("sought by the family")
+
+
+def _arrivals(records, new: set[str]):
+    (profile,) = build_profiles(records).values()
+    return [f.flag for f in arrival_flags(profile, new)]
+
+
+def test_a_new_identification_of_a_person_identified_before_is_flagged_on_arrival() -> None:
+    records = [
+        _record("I1", "ID-1", "identification", "victim", 2019),
+        _record("R1", "RE-1", "return", "returnee", 2019),
+        _record("I2", "ID-2", "identification", "victim", 2023),
+    ]
+    assert _arrivals(records, {"I2"}) == ["possible_retrafficking"]
+
+
+def test_a_new_identification_of_a_person_sought_is_flagged_on_arrival() -> None:
+    records = [
+        _record("S1", "TR-1", "tracing_request", "sought", 2020),
+        _record("I1", "ID-1", "identification", "victim", 2021),
+    ]
+    assert _arrivals(records, {"I1"}) == ["sought_by_family"]
+
+
+def test_a_new_tracing_request_is_not_an_arrival() -> None:
+    records = [
+        _record("I1", "ID-1", "identification", "victim", 2019),
+        _record("S1", "TR-1", "tracing_request", "sought", 2020),
+    ]
+    assert _arrivals(records, {"S1"}) == []
+
+
+def test_a_first_identification_and_its_return_raise_nothing() -> None:
+    records = [
+        _record("I1", "ID-1", "identification", "victim", 2019),
+        _record("R1", "RE-1", "return", "returnee", 2019),
+    ]
+    assert _arrivals(records, {"R1"}) == []

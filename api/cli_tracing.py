@@ -1,0 +1,150 @@
+"""`nrm trace`, `nrm report` and `nrm graph`: tracing a sought person, counting people,
+and the persisted family graph."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, lang_option, open_service
+from api.clikit import Command, Group, _, current_language
+from i18n import N_
+from service import Actor
+from service.progress import Progress
+from service.reports import report_csv
+from service.tracingsearch import EmptyDescription
+
+
+@click.group("graph", cls=Group, help=N_("The persisted family graph."))
+def graph_group() -> None:
+    pass
+
+
+@graph_group.command(
+    "rebuild",
+    help=N_(
+        "Write the family graph again from every stored record and declared relation "
+        "(imports and review decisions keep it up to date; run this after a restore)."
+    ),
+)
+@json_option
+@db_option
+def graph_rebuild(as_json: bool, db_url: str | None) -> None:
+    progress = Progress(
+        _("persons"), enabled=None if not as_json else False, lang=current_language()
+    )
+    summary = open_service(db_url).rebuild_family_graph(
+        Actor.operator("nrm graph rebuild"), on_persons=progress.advance
+    )
+    progress.done()
+    if as_json:
+        emit(summary)
+    else:
+        click.echo(
+            _("family graph: {persons} persons, {edges} edge rows ({seconds} s)").format(**summary)
+        )
+
+
+@click.command(
+    "trace",
+    cls=Command,
+    help=N_(
+        "Persons who may be a sought person described as the family tells it (any spelling, "
+        "approximate age, origin, parents' names), ranked, with reasons; audited."
+    ),
+)
+@click.option("--given", default=None, help=N_("Given name(s) as the family says them."))
+@click.option("--family", default=None, help=N_("Family name (jamu), or a patronym (Ag Ghaly)."))
+@click.option(
+    "--name", default=None, help=N_("A full name, when given and family are not told apart.")
+)
+@click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)
+@click.option("--age", type=click.IntRange(0, 120), default=None, help=N_("Approximate age today."))
+@click.option("--birth-year", type=click.IntRange(1900, 2100), default=None)
+@click.option("--village", default=None, help=N_("Village of origin."))
+@click.option("--commune", default=None, help=N_("Commune of origin."))
+@click.option("--father", default=None, help=N_("The father's name."))
+@click.option("--mother", default=None, help=N_("The mother's name."))
+@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
+@lang_option
+@json_option
+@db_option
+def trace_command(
+    top: int, lang: str | None, as_json: bool, db_url: str | None, **sought: Any
+) -> None:
+    lang = lang or current_language()
+    actor = replace(Actor.operator("nrm trace"), lang=lang)
+    try:
+        hits = open_service(db_url).trace(actor, sought, top=top, limited=False)
+    except EmptyDescription as exc:
+        click.echo(_("Error: {message}").format(message=exc.text(current_language())), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        emit(hits)
+        return
+    if not hits:
+        click.echo(_("no person found"))
+    for rank, hit in enumerate(hits, start=1):
+        click.echo(
+            _("{rank}. {name} ({sex}, {age_band}, {region}) score {score} entity {entity}").format(
+                rank=f"{rank:>2}",
+                name=hit["name"],
+                sex=hit["sex"] or "?",
+                age_band=hit["age_band"],
+                region=hit["region"] or _("region unknown"),
+                score=f"{hit['score']:.2f}",
+                entity=hit["entity_id"],
+            )
+        )
+        for reason in hit["reasons"]:
+            click.echo(f"      {reason}")
+
+
+@click.command(
+    "report",
+    cls=Command,
+    help=N_(
+        "People, not records: persons per role, organisation, case type, region, sex, age "
+        "group, year and naming group, how many are uncertain (under review or not linked), "
+        "how much files overstate people; cells under 5 persons suppressed; audited."
+    ),
+)
+@click.option(
+    "--csv",
+    "csv_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=N_("Also write the cells as CSV with an HXL hashtag row."),
+)
+@json_option
+@db_option
+def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> None:
+    summary = open_service(db_url).report(Actor.operator("nrm report"))
+    if csv_out is not None:
+        csv_out.write_text(report_csv(summary), encoding="utf-8")
+    if as_json:
+        emit(summary)
+        return
+    small = f"<{summary['smallest_cell']}"
+    click.echo(
+        _(
+            "{persons} persons in {records} records ({files} files per person), "
+            "{uncertain} uncertain"
+        ).format(
+            persons=summary["persons"],
+            records=summary["records"],
+            files=summary["files_per_person"],
+            uncertain=summary["uncertain"],
+        )
+    )
+    for outcome, persons in summary["outcomes"].items():
+        click.echo(f"  {outcome}: {small if persons is None else persons}")
+    for dimension, cells in summary["by"].items():
+        shown = ", ".join(
+            f"{c['value']} {small if c['suppressed'] else c['persons']}" for c in cells
+        )
+        click.echo(f"{dimension}: {shown}")

@@ -1,0 +1,170 @@
+"""Tracing search and tracing requests: a sought person described as the family tells it,
+the potential matches of each tracing request, and the decision on a match, every read
+and decision audited.
+
+An answer carries a partial name, sex, age band, region of origin, score and reasons;
+never a phone or a current location (the enquirer may be the trafficker).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from api.deps import ActorDep, ServiceDep
+from api.schemas import ErrorBody
+from models.records import Sex
+
+router = APIRouter(tags=["tracing"])
+MAX_RESULTS = 20
+Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100)]
+Name = Annotated[str, Field(min_length=2, max_length=100)] | SkipJsonSchema[None]
+
+
+class SoughtIn(BaseModel):
+    """A sought person as the family describes it: a name (given or family) is required;
+    any spelling, an approximate age or a birth year, origin, parents' names."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [{"required": ["given"]}, {"required": ["family"]}, {"required": ["name"]}]
+        }
+    )
+
+    given: Name = None
+    family: Name = None
+    name: Name = None
+    sex: Sex | None = None
+    age: Annotated[int | None, Field(default=None, ge=0, le=120)] = None
+    birth_year: Annotated[int | None, Field(default=None, ge=1900, le=2100)] = None
+    village: Text = None
+    commune: Text = None
+    cercle: Text = None
+    region: Text = None
+    father: Text = None
+    mother: Text = None
+    top: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10
+
+    @model_validator(mode="after")
+    def _named(self) -> SoughtIn:
+        if not (self.given or self.family or self.name):
+            raise ValueError("describe the sought person by a name (given or family)")
+        return self
+
+
+class TraceHit(BaseModel):
+    entity_id: str
+    name: str
+    sex: str | None
+    age_band: str
+    region: str | None
+    score: float
+    reasons: list[str]
+
+
+@router.post(
+    "/tracing/search",
+    response_model=list[TraceHit],
+    responses={429: {"model": ErrorBody, "description": "too many searches; retry later"}},
+)
+def trace(body: SoughtIn, actor: ActorDep, service: ServiceDep) -> Any:
+    """Persons who may be the sought person, best first, with the reasons of the matching
+    engine (names in any spelling, age, origin, parents): partial name, sex, age band,
+    region and score only."""
+    sought = body.model_dump(exclude={"top"})
+    if body.sex is not None:
+        sought["sex"] = body.sex.value
+    return service.trace(actor, sought, top=body.top)
+
+
+class RequestOut(BaseModel):
+    source: str
+    case_id: str
+    records: int
+    registered_on: str | None
+    status: Literal["open", "matched"]
+    matched_entity_id: str | None
+
+
+class RequestPage(BaseModel):
+    items: list[RequestOut]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/tracing/requests", response_model=RequestPage)
+def tracing_requests(
+    actor: ActorDep,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Any:
+    """Tracing-request case files, newest first: open, or matched once a tracing officer
+    confirmed a potential match."""
+    return service.tracing_requests(actor, limit=limit, offset=offset)
+
+
+class MatchOut(TraceHit):
+    sought_record_id: str
+    decision: Literal["confirmed", "dismissed"] | None
+
+
+class MatchesOut(BaseModel):
+    source: str
+    case_id: str
+    status: Literal["open", "matched"]
+    matches: list[MatchOut]
+
+
+Source = Annotated[str | None, Query(min_length=1, max_length=120)]
+
+
+@router.get("/tracing/requests/{case_id}/matches", response_model=MatchesOut)
+def tracing_matches(
+    case_id: str,
+    actor: ActorDep,
+    service: ServiceDep,
+    source: Source = None,
+    top: Annotated[int, Query(ge=1, le=MAX_RESULTS)] = 10,
+) -> Any:
+    """The potential matches of the request's sought person (the case's own records
+    excepted), dismissed ones last; once one is confirmed, that one only. `source` names
+    the organisation when two use the case id."""
+    return service.tracing_matches(actor, case_id, source=source, top=top)
+
+
+class MatchDecisionIn(BaseModel):
+    decision: Literal["confirmed", "dismissed"]
+    note: Annotated[str | None, Field(default=None, max_length=2000)] = None
+
+
+class MatchDecisionOut(BaseModel):
+    source: str
+    case_id: str
+    entity_id: str
+    decision: str
+    decided_at: str
+
+
+@router.post(
+    "/tracing/requests/{case_id}/matches/{entity_id}/decision",
+    response_model=MatchDecisionOut,
+)
+def decide_match(
+    case_id: str,
+    entity_id: str,
+    body: MatchDecisionIn,
+    actor: ActorDep,
+    service: ServiceDep,
+    source: Source = None,
+) -> Any:
+    """Confirm or dismiss a potential match (the latest decision on a person is in force;
+    dismiss a confirmed match to reopen the request). Nothing of the found person is
+    copied to the request."""
+    return service.decide_tracing_match(
+        actor, case_id, entity_id, body.decision, source=source, note=body.note
+    )

@@ -1,0 +1,230 @@
+"""The persisted family graph (`kin_edges`, `kin_keys`): reading a neighbourhood, and
+writing the rows and keys of the persons an update recomputed.
+
+Persons are text: an entity id, or ``record:<id>`` for a record not linked yet.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, or_, select
+
+from models.store.base import Store
+from models.store.batches import chunks
+from models.store.tracing import KINSHIP_COLUMNS
+from models.tables import kin_edges, kin_keys, person_records, relations
+
+RECORD_PREFIX = "record:"
+PARENT_KINDS = ("mother", "father", "parent")
+EDGE_COLUMNS = ("person", "seq", "other", "kind", "probability", "basis", "evidence", "reasons")
+EDGE_NAMES = ("id", *EDGE_COLUMNS)
+
+
+def _split(persons: Iterable[str]) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """(entity ids, ids of records that are persons of their own)."""
+    entities, records = [], []
+    for p in persons:
+        if p.startswith(RECORD_PREFIX):
+            records.append(uuid.UUID(p[len(RECORD_PREFIX) :]))
+        else:
+            entities.append(uuid.UUID(p))
+    return entities, records
+
+
+def _person(row: Any) -> str:
+    entity = row["entity_id"]
+    return str(entity) if entity else f"{RECORD_PREFIX}{row['id']}"
+
+
+class KinGraphTx:
+    """One transaction on the family graph's tables (and reads of records it needs)."""
+
+    def __init__(self, c: Connection) -> None:
+        self.c = c
+
+    # reading ------------------------------------------------------------------
+
+    def is_built(self) -> bool:
+        return self.c.execute(select(kin_keys.c.person).limit(1)).first() is not None
+
+    def kinship_of(self, persons: Iterable[str]) -> list[dict[str, Any]]:
+        """The kinship columns of every record of these persons, in id order."""
+        entities, records = _split(set(persons))
+        columns = [person_records.c[name] for name in KINSHIP_COLUMNS]
+        found: dict[Any, dict[str, Any]] = {}
+        for column, ids in ((person_records.c.entity_id, entities), (person_records.c.id, records)):
+            for chunk in chunks(ids):
+                rows = self.c.execute(select(*columns).where(column.in_(chunk)))
+                for row in rows:
+                    found[row[0]] = dict(zip(KINSHIP_COLUMNS, row, strict=True))
+        if records:  # a record that became part of an entity is no longer its own person
+            wanted = set(persons)
+            found = {k: v for k, v in found.items() if _person(v) in wanted}
+        return [found[k] for k in sorted(found)]
+
+    def persons_of_records(self, record_ids: Iterable[uuid.UUID]) -> dict[str, str]:
+        """The person each of these records belongs to now (record id as text → person)."""
+        found: dict[str, str] = {}
+        for chunk in chunks(list(set(record_ids))):
+            rows = self.c.execute(
+                select(person_records.c.id, person_records.c.entity_id).where(
+                    person_records.c.id.in_(chunk)
+                )
+            )
+            found.update((str(r._mapping["id"]), _person(r._mapping)) for r in rows)
+        return found
+
+    def record_ids_of_import(self, import_id: uuid.UUID) -> list[uuid.UUID]:
+        query = select(person_records.c.id).where(person_records.c.import_id == import_id)
+        return list(self.c.execute(query).scalars())
+
+    def relations_touching(self, record_ids: Iterable[uuid.UUID]) -> list[tuple[str, str, str]]:
+        """Declared relations with an end among these records: (record, relation, related)."""
+        found: set[tuple[str, str, str]] = set()
+        columns = (relations.c.record_id, relations.c.relation, relations.c.related_record_id)
+        for chunk in chunks(list(set(record_ids))):
+            rows = self.c.execute(
+                select(*columns).where(
+                    relations.c.record_id.in_(chunk) | relations.c.related_record_id.in_(chunk)
+                )
+            )
+            found.update((str(a), kind, str(b)) for a, kind, b in rows)
+        return sorted(found)
+
+    def holders(self, keys: Iterable[str]) -> set[str]:
+        """The persons filed under any of these keys."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(keys))):
+            query = select(kin_keys.c.person).where(kin_keys.c.key.in_(chunk)).distinct()
+            found.update(self.c.execute(query).scalars())
+        return found
+
+    def key_sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many persons are filed under each key (absent: none)."""
+        found: dict[str, int] = {}
+        for chunk in chunks(sorted(set(keys))):
+            query = (
+                select(kin_keys.c.key, func.count())
+                .where(kin_keys.c.key.in_(chunk))
+                .group_by(kin_keys.c.key)
+            )
+            found.update({k: n for k, n in self.c.execute(query)})
+        return found
+
+    def keys_of(self, persons: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(persons))):
+            query = select(kin_keys.c.key).where(kin_keys.c.person.in_(chunk))
+            found.update(self.c.execute(query).scalars())
+        return found
+
+    def inferring_about(self, persons: Iterable[str]) -> set[str]:
+        """The persons with an inference about one of these persons."""
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(persons))):
+            query = (
+                select(kin_edges.c.person)
+                .where(kin_edges.c.other.in_(chunk), kin_edges.c.basis != "declared")
+                .distinct()
+            )
+            found.update(self.c.execute(query).scalars())
+        return found
+
+    def edges_touching(self, persons: Iterable[str]) -> list[dict[str, Any]]:
+        """Every edge row with one of these persons at either end."""
+        columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
+        found: dict[int, dict[str, Any]] = {}
+        for chunk in chunks(sorted(set(persons)), 400):
+            query = select(*columns).where(
+                or_(kin_edges.c.person.in_(chunk), kin_edges.c.other.in_(chunk))
+            )
+            for row in self.c.execute(query):
+                found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
+        return list(found.values())
+
+    def parent_edges_of(
+        self, persons: Iterable[str], known: Iterable[str] = ()
+    ) -> list[dict[str, Any]]:
+        """The edge rows that make the parents of these persons: theirs naming a parent,
+        and their parents' naming them as a child; none with an end in ``known`` (persons
+        whose every row was read already)."""
+        columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
+        found: dict[int, dict[str, Any]] = {}
+        known = sorted(set(known))[:400]
+        for chunk in chunks(sorted(set(persons)), 400):
+            query = select(*columns).where(
+                or_(
+                    kin_edges.c.person.in_(chunk) & kin_edges.c.kind.in_(PARENT_KINDS),
+                    kin_edges.c.other.in_(chunk) & (kin_edges.c.kind == "child"),
+                )
+            )
+            if known:
+                query = query.where(
+                    kin_edges.c.person.not_in(known), kin_edges.c.other.not_in(known)
+                )
+            for row in self.c.execute(query):
+                found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
+        return list(found.values())
+
+    def all_edges(self, batch: int = 20_000) -> Iterator[dict[str, Any]]:
+        """Every edge row without its surrogate id, in a stable order (to compare graphs)."""
+        columns = [kin_edges.c[name] for name in EDGE_COLUMNS]
+        query = select(*columns).order_by(
+            kin_edges.c.person, kin_edges.c.seq, kin_edges.c.other, kin_edges.c.kind
+        )
+        for row in self.c.execute(query.execution_options(yield_per=batch)):
+            yield dict(row._mapping)
+
+    def all_keys(self) -> set[tuple[str, str]]:
+        return {(k, p) for k, p in self.c.execute(select(kin_keys.c.key, kin_keys.c.person))}
+
+    # writing ------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.c.execute(delete(kin_edges))
+        self.c.execute(delete(kin_keys))
+
+    def forget(self, persons: Iterable[str], *, inferred: Iterable[str]) -> None:
+        """Drop the keys and declared rows of ``persons`` (either end), and the inferred
+        rows of ``inferred``."""
+        persons = sorted(set(persons))
+        for chunk in chunks(persons, 400):
+            self.c.execute(delete(kin_keys).where(kin_keys.c.person.in_(chunk)))
+            self.c.execute(
+                delete(kin_edges).where(
+                    kin_edges.c.basis == "declared",
+                    or_(kin_edges.c.person.in_(chunk), kin_edges.c.other.in_(chunk)),
+                )
+            )
+        for chunk in chunks(sorted(set(inferred))):
+            self.c.execute(
+                delete(kin_edges).where(
+                    kin_edges.c.basis != "declared", kin_edges.c.person.in_(chunk)
+                )
+            )
+
+    def add_edges(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.c.execute(insert(kin_edges), rows)
+
+    def add_keys(self, rows: Iterable[tuple[str, str]]) -> None:
+        values = [{"key": k, "person": p} for k, p in rows]
+        for chunk in chunks(values, 5000):
+            self.c.execute(insert(kin_keys), list(chunk))
+
+
+@contextmanager
+def kin_graph(store: Store) -> Iterator[KinGraphTx]:
+    """One transaction on the family graph, committed when the block ends without error."""
+    with store.engine.begin() as c:
+        yield KinGraphTx(c)
+
+
+@contextmanager
+def kin_graph_read(store: Store) -> Iterator[KinGraphTx]:
+    with store.engine.connect() as c:
+        yield KinGraphTx(c)

@@ -1,0 +1,100 @@
+"""Tracing requests: their case files (records of case type `tracing_request`) and the
+decisions on their potential matches."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from models.store.base import Store
+from models.store.tracing import KINSHIP_COLUMNS
+from models.tables import person_records, tracing_matches
+
+TRACING_REQUEST = "tracing_request"
+
+
+def request_cases(store: Store, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    """Tracing-request case files (source, case id, records, latest registration), the
+    most recent first, and how many there are."""
+    is_request = person_records.c.case_type == TRACING_REQUEST
+    grouped = (
+        select(
+            person_records.c.source,
+            person_records.c.case_id,
+            func.count().label("records"),
+            func.max(person_records.c.registered_on).label("registered_on"),
+        )
+        .where(is_request, person_records.c.case_id.is_not(None))
+        .group_by(person_records.c.source, person_records.c.case_id)
+    )
+    counter = select(func.count()).select_from(grouped.subquery())
+    page = grouped.order_by(
+        func.max(person_records.c.registered_on).desc(),
+        person_records.c.source,
+        person_records.c.case_id,
+    )
+    with store.engine.connect() as c:
+        total = c.execute(counter).scalar_one()
+        rows = [dict(r._mapping) for r in c.execute(page.limit(limit).offset(offset))]
+    return rows, total
+
+
+def case_records(store: Store, case_id: str, source: str | None = None) -> list[dict[str, Any]]:
+    """The kinship columns of the records of tracing-request case files with this id."""
+    columns = [person_records.c[name] for name in KINSHIP_COLUMNS]
+    query = select(*columns, person_records.c.birth_precision).where(
+        person_records.c.case_type == TRACING_REQUEST, person_records.c.case_id == case_id
+    )
+    if source is not None:
+        query = query.where(person_records.c.source == source)
+    with store.engine.connect() as c:
+        return [dict(r._mapping) for r in c.execute(query.order_by(person_records.c.id))]
+
+
+def add_match_decision(
+    store: Store,
+    source: str,
+    case_id: str,
+    person: str,
+    decision: str,
+    note: str | None,
+    user_id: uuid.UUID | None,
+    user_name: str | None,
+) -> dict[str, Any]:
+    row = {
+        "id": uuid.uuid4(),
+        "source": source,
+        "case_id": case_id,
+        "person": person,
+        "decision": decision,
+        "note": note,
+        "user_id": user_id,
+        "user_name": user_name,
+        "created_at": datetime.now(UTC),
+    }
+    with store.engine.begin() as c:
+        c.execute(insert(tracing_matches).values(**row))
+    return row
+
+
+def match_decisions(
+    store: Store, cases: list[tuple[str, str]]
+) -> dict[tuple[str, str], dict[str, dict[str, Any]]]:
+    """The decision in force on each (case, person): the latest one."""
+    found: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+    if not cases:
+        return found
+    query = select(tracing_matches).order_by(tracing_matches.c.created_at)
+    with store.engine.connect() as c:
+        for source in {s for s, _ in cases}:
+            ids = [k for s, k in cases if s == source]
+            rows = c.execute(
+                query.where(tracing_matches.c.source == source, tracing_matches.c.case_id.in_(ids))
+            )
+            for r in rows:
+                m = dict(r._mapping)
+                found.setdefault((m["source"], m["case_id"]), {})[m["person"]] = m
+    return found

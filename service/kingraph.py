@@ -1,0 +1,204 @@
+"""The persisted family graph: rebuilt whole by `nrm graph rebuild`, updated for the
+persons an import, a review decision or a revert touched, read by neighbourhood.
+
+An update recomputes the inferences of the touched persons and of every person whose
+inferences read them (`tracing.infer.READERS`, found through `kin_keys`), from the
+profiles of those persons and of their candidates only. Edge rows are a pure function
+of each person's inferences and of the declarations (`tracing.stored`), so after an
+update the tables hold exactly what a full rebuild would write (tested on both
+databases).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from models.store import Store
+from models.store.kingraph import KinGraphTx, kin_graph, kin_graph_read
+from models.store.tracing import kinship_rows, relation_rows
+from service.context import ADMIN, Actor, UseCases
+from tracing.graph import FamilyGraph, Population
+from tracing.infer import MAX_CANDIDATES, KinIndex, infer_for
+from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
+from tracing.relatives import read_around
+from tracing.stored import (
+    SEP,
+    EdgeRow,
+    assemble,
+    children_in,
+    declared_rows,
+    inferred_rows,
+    member_key,
+    person_keys,
+    read_keys,
+    reader_keys,
+)
+
+REBUILD = frozenset({ADMIN})
+BATCH = 5000
+
+
+def as_tracing_record(row: dict[str, Any]) -> TracingRecord:
+    return TracingRecord(
+        **{
+            **row,
+            "id": str(row["id"]),
+            "entity_id": str(row["entity_id"]) if row["entity_id"] else None,
+        }
+    )
+
+
+def load(store: Store) -> tuple[list[TracingRecord], list[DeclaredRelation]]:
+    """Every record's kinship columns and every declared relation (streamed read)."""
+    records = [as_tracing_record(row) for row in kinship_rows(store)]
+    declared = [DeclaredRelation(str(a), kind, str(b)) for a, kind, b in relation_rows(store)]
+    return records, declared
+
+
+def _profiles(tx: KinGraphTx, persons: Iterable[str]) -> dict[str, Profile]:
+    return build_profiles([as_tracing_record(r) for r in tx.kinship_of(persons)])
+
+
+def rebuild_graph(store: Store, on_persons: Callable[[int], None] | None = None) -> dict:
+    """Write the whole family graph again from the records and declared relations."""
+    started = time.perf_counter()
+    records, declared = load(store)
+    population = Population.build(records, declared)
+    edges = keys = 0
+    with kin_graph(store) as tx:
+        tx.clear()
+        rows = [r.as_row() for r in declared_rows(declared, population.person_of)]
+        keyed: list[tuple[str, str]] = []
+        for n, person in enumerate(sorted(population.profiles), 1):
+            found = infer_for(population.index, person)
+            rows.extend(r.as_row() for r in inferred_rows(person, found))
+            keyed.extend((k, person) for k in person_keys(population.profiles[person]))
+            if len(rows) >= BATCH or len(keyed) >= BATCH:
+                tx.add_edges(rows)
+                tx.add_keys(keyed)
+                edges, keys, rows, keyed = edges + len(rows), keys + len(keyed), [], []
+            if on_persons is not None and n % 1000 == 0:
+                on_persons(1000)
+        tx.add_edges(rows)
+        tx.add_keys(keyed)
+        edges, keys = edges + len(rows), keys + len(keyed)
+    if on_persons is not None:
+        on_persons(len(population.profiles) % 1000)
+    return {
+        "persons": len(population.profiles),
+        "edges": edges,
+        "keys": keys,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def update_graph(store: Store, record_ids: Iterable[uuid.UUID]) -> dict[str, Any]:
+    """Bring the graph up to date after these records changed (content or person); a
+    graph never built is built whole."""
+    ids = {uuid.UUID(str(r)) for r in record_ids}
+    with kin_graph(store) as tx:
+        if not tx.is_built():
+            built = True
+        else:
+            built = False
+            summary = _update(tx, ids)
+    if built:
+        return {"mode": "rebuild", **rebuild_graph(store)}
+    return {"mode": "incremental", **summary}
+
+
+def update_graph_for_import(
+    store: Store, import_id: uuid.UUID, named: Iterable[str] = ()
+) -> dict[str, Any]:
+    """Update the graph for the records of an import and the stored records its
+    relations file ``named`` (their persons gain declared relations)."""
+    with kin_graph_read(store) as tx:
+        ids = tx.record_ids_of_import(import_id)
+    return update_graph(store, [*ids, *(uuid.UUID(hex=h) for h in named)])
+
+
+def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
+    member_prefix = member_key("")
+    old = tx.holders(member_key(str(r)) for r in ids)
+    formerly = {
+        uuid.UUID(k[len(member_prefix) :]) for k in tx.keys_of(old) if k.startswith(member_prefix)
+    }
+    new = set(tx.persons_of_records(ids | formerly).values())
+    touched = old | new
+    profiles = _profiles(tx, new)
+    new_keys = {p: person_keys(profile) for p, profile in profiles.items()}
+    keys = tx.keys_of(touched) | {k for ks in new_keys.values() for k in ks}
+    affected = tx.holders(reader_keys(keys)) | tx.inferring_about(touched) | set(profiles)
+    affected -= touched - set(profiles)
+    tx.forget(touched, inferred=affected | touched)
+    tx.add_keys((k, p) for p, ks in new_keys.items() for k in ks)
+
+    members = {uuid.UUID(r.id) for p in profiles.values() for r in p.records}
+    declared = [DeclaredRelation(*r) for r in tx.relations_touching(members | ids | formerly)]
+    ends = {uuid.UUID(x) for r in declared for x in (r.record, r.related)}
+    tx.add_edges([r.as_row() for r in declared_rows(declared, tx.persons_of_records(ends))])
+
+    profiles.update(_profiles(tx, affected - set(profiles)))
+    affected &= set(profiles)
+    reads: dict[str, tuple[str, Any]] = {}
+    for person in affected:
+        reads.update(read_keys(profiles[person]))
+    sizes = tx.key_sizes(reads)
+    wanted = [k for k in reads if k.startswith("case" + SEP) or sizes.get(k, 0) <= MAX_CANDIDATES]
+    profiles.update(_profiles(tx, tx.holders(wanted) - set(profiles)))
+    index = KinIndex.build(profiles, {reads[k]: sizes.get(k, 0) for k in reads})
+    rows: list[dict[str, Any]] = []
+    for person in sorted(affected):
+        rows.extend(r.as_row() for r in inferred_rows(person, infer_for(index, person)))
+    tx.add_edges(rows)
+    return {"touched": len(touched), "recomputed": len(affected), "edges": len(rows)}
+
+
+def neighbourhood(store: Store, person: str) -> FamilyGraph | None:
+    """The graph around ``person`` as `tracing.relatives` reads it: every relation of the
+    person, every relation of its likely parents, children and brothers and sisters
+    (`read_around`), the parents of its parents' children, and the profiles of everyone
+    they name; None when the person has no record."""
+    with kin_graph_read(store) as tx:
+        if tx.is_built():
+            return _around(tx, person)
+    rebuild_graph(store)
+    return neighbourhood(store, person)
+
+
+def _around(tx: KinGraphTx, person: str) -> FamilyGraph | None:
+    rows: dict[int, EdgeRow] = {}
+
+    def read(found: list[dict[str, Any]]) -> list[EdgeRow]:
+        fresh = {r["id"]: EdgeRow.of(r) for r in found if r["id"] not in rows}
+        rows.update(fresh)
+        return list(fresh.values())
+
+    own = read(tx.edges_touching([person]))
+    profiles = _profiles(tx, {x for r in own for x in (r.person, r.other)} | {person})
+    if person not in profiles:
+        return None
+    whole, parents = read_around(assemble(profiles, own), person)
+    if whole:
+        near = read(tx.edges_touching(whole))
+        theirs = children_in([*own, *near], parents) - whole - {person}
+        if theirs:
+            read(tx.parent_edges_of(theirs, known=whole | {person}))
+    named = {x for r in rows.values() for x in (r.person, r.other)}
+    profiles.update(_profiles(tx, named - set(profiles)))
+    edges = [r for r in rows.values() if r.person in profiles and r.other in profiles]
+    return assemble(profiles, edges)
+
+
+class FamilyGraphs(UseCases):
+    def rebuild_family_graph(
+        self, actor: Actor, on_persons: Callable[[int], None] | None = None
+    ) -> dict[str, Any]:
+        """Write the family graph again from every record (`nrm graph rebuild`)."""
+        actor.require(REBUILD)
+        summary = rebuild_graph(self.store, on_persons)
+        self.audit(actor, "graph_rebuild", None, (), **summary)
+        return summary

@@ -1,0 +1,283 @@
+"""Tracing search and tracing requests.
+
+A tracing officer describes a sought person as the family tells it (any spelling, an
+approximate age or birth year, sex, village or commune, the parents' names) and gets
+ranked persons with the matching engine's reasons (`service.search.search`: the same
+comparisons and explanations as linkage). Each tracing-request case file lists its
+potential matches, the persons whose records fit its `sought` record, until a tracing
+officer confirms one (as Primero's family tracing does); a confirmation or a dismissal
+is recorded and audited, the latest decision on a person in force.
+
+Do no harm: an answer carries a partial name, sex, age band, region of origin, score
+and reasons, never a current location or a phone (the enquirer may be the trafficker);
+confirming a match copies nothing from the found person to the request.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from models.birthdates import interval_from_age, parse_birth_date
+from models.store.tracingrequests import (
+    add_match_decision,
+    case_records,
+    match_decisions,
+    request_cases,
+)
+from service.context import ADMIN, CASEWORKER, TRACING, Actor
+from service.errors import Conflict, NotFound, UseCaseError
+from service.search import MINIMAL, Searching, search
+
+TRACE = frozenset({ADMIN, CASEWORKER, TRACING})
+"""Tracing officers look for the persons families ask about; caseworkers too."""
+DECIDE_MATCH = frozenset({ADMIN, CASEWORKER, TRACING})
+SHOWN = (*MINIMAL, "reasons")
+"""What a tracing search and a potential match show: never a contact or a location."""
+MATCH_DECISIONS = ("confirmed", "dismissed")
+DESCRIBED = {
+    "name": "full_name",
+    "given": "given_names",
+    "family": "family_name",
+    "sex": "sex",
+    "village": "origin_village",
+    "commune": "origin_commune",
+    "cercle": "origin_cercle",
+    "region": "origin_region",
+    "father": "father_name",
+    "mother": "mother_name",
+}
+"""A sought person as the family describes it → the record fields it is compared on."""
+MATCH_FIELDS = (
+    "full_name",
+    "family_name",
+    "given_names",
+    "aliases",
+    "sex",
+    "birth_earliest",
+    "birth_latest",
+    "birth_precision",
+    "origin_village",
+    "origin_commune",
+    "origin_cercle",
+    "origin_region",
+    "father_name",
+    "mother_name",
+)
+
+
+class EmptyDescription(UseCaseError):
+    """A tracing search needs a name: a search by place alone would list a village."""
+
+
+class AmbiguousCase(Conflict):
+    """Two organisations use this case id; say which one."""
+
+
+def description_of(sought: dict[str, Any], today: date | None = None) -> dict[str, Any]:
+    """The record a family's description stands for: names, sex, origin, parents, and a
+    birth interval from an approximate age ("about 15": estimated, widened) or year."""
+    if not any(sought.get(k) for k in ("name", "given", "family")):
+        raise EmptyDescription("describe the sought person by a name (given or family)")
+    out = {field: sought[key] for key, field in DESCRIBED.items() if sought.get(key)}
+    if out.get("sex"):
+        out["sex"] = str(out["sex"]).upper()
+    interval = None
+    if sought.get("age") is not None:
+        interval = interval_from_age(int(sought["age"]), today or date.today(), estimated=True)
+    elif sought.get("birth_year"):
+        interval = parse_birth_date(f"vers {int(sought['birth_year'])}")
+    if interval is not None:
+        out.update(
+            birth_earliest=interval.earliest,
+            birth_latest=interval.latest,
+            birth_precision=interval.precision.value,
+        )
+    return out
+
+
+def _shown(hit: dict[str, Any]) -> dict[str, Any]:
+    return {k: hit[k] for k in SHOWN}
+
+
+class TracingSearch(Searching):
+    def trace(
+        self,
+        actor: Actor,
+        sought: dict[str, Any],
+        *,
+        top: int = 10,
+        limited: bool = True,
+        today: date | None = None,
+    ) -> list[dict[str, Any]]:
+        """Persons who may be the sought person, best first, with reasons. A `limited`
+        search (HTTP) counts against the user's search rate limit."""
+        actor.require(TRACE)
+        description = description_of(sought, today)
+        if limited:
+            self.check_search_rate(actor)
+        hits = [_shown(h) for h in search(self.store, description, top, actor.lang)]
+        self.audit(
+            actor,
+            "trace",
+            "entity",
+            [h["entity_id"] for h in hits],
+            query={k: str(v) for k, v in sought.items() if v is not None},
+        )
+        return hits
+
+    def tracing_requests(self, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        """Tracing-request case files, newest first, each with its status (`open`, or
+        `matched` once a potential match is confirmed) and the person it matched."""
+        actor.require(TRACE)
+        cases, total = request_cases(self.store, limit, offset)
+        decided = match_decisions(self.store, [(c["source"], c["case_id"]) for c in cases])
+        items = []
+        for case in cases:
+            confirmed = _confirmed(decided.get((case["source"], case["case_id"]), {}))
+            items.append(
+                {
+                    "source": case["source"],
+                    "case_id": case["case_id"],
+                    "records": case["records"],
+                    "registered_on": _iso(case["registered_on"]),
+                    "status": "matched" if confirmed else "open",
+                    "matched_entity_id": confirmed,
+                }
+            )
+        self.audit(
+            actor,
+            "read_tracing_requests",
+            "case",
+            [f"{c['source']}/{c['case_id']}" for c in items],
+        )
+        return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+    def tracing_matches(
+        self, actor: Actor, case_id: str, *, source: str | None = None, top: int = 10
+    ) -> dict[str, Any]:
+        """The potential matches of a tracing request: for each `sought` record of the
+        case, the persons whose records fit it (never the case's own records), with the
+        decision in force on each; once one is confirmed, that one only."""
+        actor.require(TRACE)
+        source, records = _case(self.store, case_id, source)
+        decided = match_decisions(self.store, [(source, case_id)]).get((source, case_id), {})
+        own = _only_in_case(self.store, records)
+        theirs = frozenset(r["id"] for r in records)
+        found: dict[str, dict[str, Any]] = {}
+        for sought in (r for r in records if r["role"] == "sought"):
+            description = {k: sought[k] for k in MATCH_FIELDS if sought.get(k) is not None}
+            hits = search(self.store, description, top + len(own), actor.lang, theirs)
+            for hit in hits:
+                if hit["entity_id"] in own or hit["entity_id"] in found:
+                    continue
+                decision = decided.get(hit["entity_id"])
+                found[hit["entity_id"]] = {
+                    **_shown(hit),
+                    "sought_record_id": sought["record_id"],
+                    "decision": decision["decision"] if decision else None,
+                }
+        confirmed = _confirmed(decided)
+        if confirmed is not None:
+            matches = [m for m in found.values() if m["entity_id"] == confirmed]
+        else:
+            matches = sorted(
+                found.values(), key=lambda m: (m["decision"] == "dismissed", -m["score"])
+            )[:top]
+        self.audit(
+            actor,
+            "read_tracing_matches",
+            "entity",
+            [m["entity_id"] for m in matches],
+            case=f"{source}/{case_id}",
+        )
+        return {
+            "source": source,
+            "case_id": case_id,
+            "status": "matched" if confirmed else "open",
+            "matches": matches,
+        }
+
+    def decide_tracing_match(
+        self,
+        actor: Actor,
+        case_id: str,
+        entity_id: str,
+        decision: str,
+        *,
+        source: str | None = None,
+        note: str | None = None,
+    ) -> dict[str, Any]:
+        """Confirm or dismiss a potential match (no second reviewer: the tracing officer
+        verifies with the family). Nothing of the found person is copied to the case."""
+        actor.require(DECIDE_MATCH)
+        if decision not in MATCH_DECISIONS:
+            raise UseCaseError(
+                "decision is one of {decisions}", decisions=", ".join(MATCH_DECISIONS)
+            )
+        source, _ = _case(self.store, case_id, source)
+        row = add_match_decision(
+            self.store,
+            source,
+            case_id,
+            entity_id,
+            decision,
+            note,
+            actor.user.id if actor.user else None,
+            actor.user.name if actor.user else actor.os_user,
+        )
+        self.audit(
+            actor,
+            "tracing_match_decision",
+            "entity",
+            [entity_id],
+            case=f"{source}/{case_id}",
+            decision=decision,
+            note=note,
+        )
+        return {
+            "source": source,
+            "case_id": case_id,
+            "entity_id": entity_id,
+            "decision": decision,
+            "decided_at": row["created_at"].isoformat(),
+        }
+
+
+def _case(store: Any, case_id: str, source: str | None) -> tuple[str, list[dict[str, Any]]]:
+    records = case_records(store, case_id, source)
+    if not records:
+        raise NotFound('no tracing request "{case_id}"', case_id=case_id)
+    sources = {r["source"] for r in records}
+    if len(sources) > 1:
+        raise AmbiguousCase(
+            'several organisations use case "{case_id}": name the source', case_id=case_id
+        )
+    return sources.pop(), records
+
+
+def _only_in_case(store: Any, records: list[dict[str, Any]]) -> set[str]:
+    """The persons a case's potential matches never include: its requester (and anyone
+    else it names but the sought person), and the sought record itself when known from
+    this case alone. A sought record that linkage already put with a victim's record is
+    that person: a match to show."""
+    own: set[str] = set()
+    for r in records:
+        person = str(r["entity_id"] or r["id"])
+        if r["role"] != "sought" or r["entity_id"] is None:
+            own.add(person)
+            continue
+        found = store.entity(r["entity_id"])
+        here = (r["source"], r["case_id"])
+        if not [x for x in (found[1] if found else []) if (x.source, x.case_id) != here]:
+            own.add(person)
+    return own
+
+
+def _confirmed(decided: dict[str, dict[str, Any]]) -> str | None:
+    confirmed = [m for m in decided.values() if m["decision"] == "confirmed"]
+    return max(confirmed, key=lambda m: m["created_at"])["person"] if confirmed else None
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,131 @@
+"""POST /tracing/search and the tracing-request routes: who may call them, what is never
+shown, what is refused."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.cli import main
+from models.store import Store
+from models.users import UserRole
+from service import Service
+from tests.conftest import write_csv
+from tests.service.family import import_family
+from tests.service.test_tracingsearch import REQUEST
+
+PROTECTED = ("phone", "current_location", "+223", "Centre d'accueil", "Foyer de Kati")
+SOUGHT = {"given": "Fatimata", "family": "Diara", "sex": "F", "age": 15, "village": "Sirakoro"}
+
+
+@pytest.fixture
+def client(store: Store, tmp_path: Path) -> TestClient:
+    import_family(store, tmp_path)
+    assert Service(store).import_file(write_csv(tmp_path / "request.csv", REQUEST)).ok
+    return TestClient(create_app(store))
+
+
+def _headers(store: Store, role: UserRole, org: str | None = None) -> dict[str, str]:
+    _, token = store.add_user(f"{role.value}-{uuid.uuid4().hex[:6]}", role, org)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (UserRole.ADMIN, 200),
+        (UserRole.CASEWORKER, 200),
+        (UserRole.TRACING_OFFICER, 200),
+        (UserRole.REVIEWER, 403),
+    ],
+)
+def test_who_may_trace_and_read_requests(
+    client: TestClient, store: Store, role: UserRole, status: int
+) -> None:
+    headers = _headers(store, role)
+    assert client.post("/tracing/search", json=SOUGHT, headers=headers).status_code == status
+    assert client.get("/tracing/requests", headers=headers).status_code == status
+    matches = client.get("/tracing/requests/TR-5/matches", headers=headers)
+    assert matches.status_code == status
+
+
+def test_a_tracing_officer_never_sees_a_location_or_a_phone(
+    client: TestClient, store: Store
+) -> None:
+    headers = _headers(store, UserRole.TRACING_OFFICER)
+    for response in (
+        client.post("/tracing/search", json=SOUGHT, headers=headers),
+        client.get("/tracing/requests", headers=headers),
+        client.get("/tracing/requests/TR-5/matches", headers=headers),
+    ):
+        assert response.status_code == 200
+        assert not [word for word in PROTECTED if word in response.text]
+
+
+def test_the_search_answers_reasons_in_the_asked_language(client: TestClient, store: Store) -> None:
+    headers = {**_headers(store, UserRole.TRACING_OFFICER), "Accept-Language": "en"}
+    hits = client.post("/tracing/search", json=SOUGHT, headers=headers).json()
+    assert hits[0]["reasons"] and "given name" in " ".join(hits[0]["reasons"]).lower()
+
+
+def test_a_search_without_a_name_is_refused(client: TestClient, store: Store) -> None:
+    headers = _headers(store, UserRole.TRACING_OFFICER)
+    response = client.post("/tracing/search", json={"village": "Sirakoro"}, headers=headers)
+    assert response.status_code == 422
+
+
+def test_an_unknown_request_is_404(client: TestClient, store: Store) -> None:
+    headers = _headers(store, UserRole.TRACING_OFFICER)
+    assert client.get("/tracing/requests/NOPE/matches", headers=headers).status_code == 404
+
+
+def test_confirming_a_match_closes_the_request_without_copying_anything(
+    client: TestClient, store: Store
+) -> None:
+    headers = _headers(store, UserRole.TRACING_OFFICER)
+    (first, *_) = client.get("/tracing/requests/TR-5/matches", headers=headers).json()["matches"]
+    before = store.find_record("Q-2")[0].model_dump()
+    response = client.post(
+        f"/tracing/requests/TR-5/matches/{first['entity_id']}/decision",
+        json={"decision": "confirmed", "note": "vérifié avec la mère"},
+        headers=headers,
+    )
+    assert response.status_code == 200
+    assert not [word for word in PROTECTED if word in response.text]
+    assert store.find_record("Q-2")[0].model_dump() == before
+    page = client.get("/tracing/requests", headers=headers).json()
+    (case,) = [c for c in page["items"] if c["case_id"] == "TR-5"]
+    assert case["status"] == "matched"
+
+
+def test_a_decision_other_than_confirm_or_dismiss_is_refused(
+    client: TestClient, store: Store
+) -> None:
+    headers = _headers(store, UserRole.TRACING_OFFICER)
+    response = client.post(
+        "/tracing/requests/TR-5/matches/x/decision", json={"decision": "maybe"}, headers=headers
+    )
+    assert response.status_code == 422
+
+
+def test_nrm_trace_prints_ranked_persons_as_json(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    family = Store.open(db)
+    import_family(family, tmp_path)
+    family.close()
+    asked = ["trace", "--given", "Fatimata", "--family", "Diara", "--age", "15", "--json"]
+    result = CliRunner().invoke(main, [*asked, "--db", db])
+    assert result.exit_code == 0, result.output
+    assert '"reasons"' in result.stdout and "phone" not in result.stdout
+
+
+def test_nrm_trace_without_a_name_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["trace", "--village", "Sirakoro", "--db", str(tmp_path / "t.db")]
+    )
+    assert result.exit_code == 2

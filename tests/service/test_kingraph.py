@@ -1,0 +1,212 @@
+"""The persisted family graph over a real store (SQLite and PostgreSQL): an incremental
+update leaves exactly what a full rebuild writes, and a query reads a neighbourhood."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from fixtures.generate import main as generate
+from models.review import DecisionKind
+from models.store import Store
+from models.store.kingraph import kin_graph_read
+from models.users import UserRole
+from service import Actor, Service
+from service.kingraph import load, neighbourhood, rebuild_graph
+from tests.conftest import write_csv
+from tests.service.family import RECORDS, import_family
+from tracing.graph import Population
+from tracing.relatives import relatives
+from tracing.stored import assemble, declared_rows, inferred_rows
+
+ACTOR = Actor.operator("test")
+
+# A second file: the girl's father named again (same person, other spelling), a younger
+# brother declaring both parents, a cousin's household naming the same father's brother,
+# and a tracing request from the mother.
+LATER = (
+    "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+    "origin_cercle,father_name,mother_name\n"
+    "T-1,CROIX,TR-1,tracing_request,requester,Awa TRAORE,F,1984,Sirakoro,Kati,,\n"
+    "T-2,CROIX,TR-1,tracing_request,sought,Fatoumata DIARRA,F,2009,Sirakoro,Kati,"
+    "Bakary Diarra,Awa Traore\n"
+    "K-1,CROIX,TR-2,tracing_request,sought,Moussa DIARRA,M,2014,Sirakoro,Kati,"
+    "Bakary Diarra,Awa Traoré\n"
+    "K-2,CROIX,TR-2,tracing_request,requester,Drissa DIARRA,M,1975,Sirakoro,Kati,,\n"
+    "K-3,CROIX,TR-3,tracing_request,sought,Oumou DIARRA,F,2005,Sirakoro,Kati,"
+    "Drissa Diarra,Kadiatou Coulibaly\n"
+)
+
+
+def _edges(store: Store) -> list[str]:
+    with kin_graph_read(store) as tx:
+        return sorted(json.dumps(row, sort_keys=True) for row in tx.all_edges())
+
+
+def _keys(store: Store) -> set[tuple[str, str]]:
+    with kin_graph_read(store) as tx:
+        return tx.all_keys()
+
+
+def _same_as_rebuild(store: Store) -> None:
+    edges, keys = _edges(store), _keys(store)
+    assert edges, "the graph holds edges"
+    rebuild_graph(store)
+    assert _edges(store) == edges
+    assert _keys(store) == keys
+
+
+@pytest.fixture
+def family(store: Store, tmp_path: Path) -> Store:
+    import_family(store, tmp_path)
+    return store
+
+
+def test_an_import_builds_the_graph(family: Store) -> None:
+    assert _edges(family)
+    _same_as_rebuild(family)
+
+
+def test_an_import_updates_the_graph_as_a_rebuild_would(family: Store, tmp_path: Path) -> None:
+    report = Service(family).import_file(write_csv(tmp_path / "later.csv", LATER))
+    assert report.ok and report.graph is not None
+    assert report.graph["mode"] == "incremental"
+    _same_as_rebuild(family)
+
+
+def test_an_import_without_linking_updates_the_graph_too(family: Store, tmp_path: Path) -> None:
+    Service(family).import_file(write_csv(tmp_path / "later.csv", LATER), link=False)
+    _same_as_rebuild(family)
+
+
+def _reviewer(store: Store, name: str) -> Actor:
+    user, _ = store.add_user(name, UserRole.REVIEWER)
+    return Actor(user)
+
+
+def _match(service: Service, store: Store, a: uuid.UUID, b: uuid.UUID):
+    """Two reviewers if a minor is involved (four eyes), one otherwise."""
+    done = service.link_records(_reviewer(store, "r1"), a, b, DecisionKind.MATCH, None)
+    if done.decision["effect"] != "merged":
+        done = service.link_records(_reviewer(store, "r2"), a, b, DecisionKind.MATCH, None)
+    return done
+
+
+def _record(store: Store, record_id: str) -> uuid.UUID:
+    return store.find_record(record_id)[0].id
+
+
+def test_a_merge_and_its_revert_update_the_graph_as_a_rebuild_would(
+    family: Store, tmp_path: Path
+) -> None:
+    service = Service(family)
+    service.import_file(write_csv(tmp_path / "later.csv", LATER))
+    a, b = _record(family, "F-1"), _record(family, "K-2")
+    merged = _match(service, family, a, b)
+    assert merged.decision["effect"] == "merged"
+    _same_as_rebuild(family)
+    admin, _ = family.add_user("admin", UserRole.ADMIN)
+    service.revert(Actor(admin), uuid.UUID(merged.decision["id"]), "test")
+    _same_as_rebuild(family)
+
+
+def test_a_split_updates_the_graph_as_a_rebuild_would(family: Store) -> None:
+    service = Service(family)
+    a, b = _record(family, "V-1"), _record(family, "B-1")
+    if family.get_record(a).entity_id != family.get_record(b).entity_id:
+        _match(service, family, a, b)
+    done = service.link_records(_reviewer(family, "r3"), a, b, DecisionKind.NON_MATCH, None)
+    assert done.decision["effect"] == "split"
+    _same_as_rebuild(family)
+
+
+def _read_as_in_the_whole_graph(store: Store) -> None:
+    """Every person's relatives, read from the store around the person, are those of the
+    whole graph built in memory."""
+    records, declared = load(store)
+    population = Population.build(records, declared)
+    rows = declared_rows(declared, population.person_of)
+    for person in sorted(population.profiles):
+        rows += inferred_rows(person, population.infer(person))
+    whole = assemble(population.profiles, rows)
+    for person in population.profiles:
+        near = neighbourhood(store, person)
+        assert near is not None
+        assert [r.as_dict("en") for r in relatives(near, person, 50)] == [
+            r.as_dict("en") for r in relatives(whole, person, 50)
+        ], person
+
+
+def test_relatives_read_from_the_store_are_those_of_the_whole_graph(
+    family: Store, tmp_path: Path
+) -> None:
+    Service(family).import_file(write_csv(tmp_path / "later.csv", LATER))
+    _read_as_in_the_whole_graph(family)
+
+
+def test_a_query_reads_only_the_neighbourhood(family: Store) -> None:
+    alone = family.find_record("X-1")[0]
+    person = str(alone.entity_id) if alone.entity_id else f"record:{alone.id}"
+    near = neighbourhood(family, person)
+    assert near is not None and set(near.profiles) == {person}
+
+
+def test_the_rebuild_is_audited(family: Store) -> None:
+    summary = Service(family).rebuild_family_graph(ACTOR)
+    assert summary["persons"] >= 6 and summary["edges"] > 0
+    rows, _ = family.audit_rows({"action": "graph_rebuild"})
+    assert len(rows) == 1 and rows[0]["detail"]["edges"] == summary["edges"]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("generated")
+    assert generate(["--households", "120", "--seed", "7", "--out", str(out), "--jobs", "1"]) == 0
+    return out
+
+
+def _parts(generated: Path, tmp_path: Path) -> list[tuple[Path, Path]]:
+    """The generated records cut in two files (one row in eight in the second, so that it
+    is linked incrementally), each with the relations its rows declare (a relation of
+    the second file may name a stored record of the first)."""
+    header, *rows = (generated / "records.csv").read_text(encoding="utf-8").splitlines()
+    first = [r for k, r in enumerate(rows) if k % 8]
+    second = [r for k, r in enumerate(rows) if not k % 8]
+    in_first = {r.split(",", 1)[0] for r in first}
+    top, *relations = (generated / "relations.csv").read_text(encoding="utf-8").splitlines()
+    early = [r for r in relations if {r.split(",")[0], r.split(",")[2]} <= in_first]
+    late = [r for r in relations if r not in early]
+    parts = []
+    for name, part, declared in (("first", first, early), ("second", second, late)):
+        records, related = tmp_path / f"{name}.csv", tmp_path / f"{name}-relations.csv"
+        records.write_text("\n".join([header, *part]) + "\n", encoding="utf-8")
+        related.write_text("\n".join([top, *declared]) + "\n", encoding="utf-8")
+        parts.append((records, related))
+    return parts
+
+
+def test_a_generated_population_imported_in_two_files_updates_as_a_rebuild_would(
+    store: Store, generated: Path, tmp_path: Path
+) -> None:
+    (first, early), (second, late) = _parts(generated, tmp_path)
+    service = Service(store)
+    assert service.import_file(first, early).ok
+    report = service.import_file(second, late)
+    assert report.ok, report.as_dict()["errors"][:3]
+    assert report.graph is not None and report.graph["mode"] == "incremental"
+    assert report.graph["recomputed"] > report.graph["touched"]
+    _same_as_rebuild(store)
+    _read_as_in_the_whole_graph(store)
+
+
+def test_a_changed_record_updates_the_graph_as_a_rebuild_would(
+    family: Store, tmp_path: Path
+) -> None:
+    changed = RECORDS.replace("Bakary Diarra,Awa Traoré,+223", "Seydou Coulibaly,Awa Traoré,+223")
+    assert changed != RECORDS
+    report = Service(family).import_file(write_csv(tmp_path / "changed.csv", changed))
+    assert report.counts is not None and report.counts.changed == 1
+    _same_as_rebuild(family)

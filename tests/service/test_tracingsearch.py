@@ -1,0 +1,143 @@
+"""Tracing search and tracing requests over a real store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from models.store import Store
+from models.users import UserRole
+from service import Actor, Service
+from service.errors import Forbidden
+from service.tracingsearch import EmptyDescription, description_of
+from tests.conftest import write_csv
+from tests.service.family import import_family
+
+ACTOR = Actor.operator("test")
+
+# The mother's tracing request names the girl as she says it; the girl is stored under
+# another spelling (identification V-1, reintegration B-1).
+REQUEST = (
+    "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+    "origin_cercle,father_name,mother_name\n"
+    "Q-1,CROIX,TR-5,tracing_request,requester,Awa TRAWORE,F,1984,Sirakoro,Kati,,\n"
+    "Q-2,CROIX,TR-5,tracing_request,sought,Fatimata DIARA,F,vers 2009,Sirakoro,Kati,"
+    "Bakari Diara,Awa Trawore\n"
+)
+
+
+@pytest.fixture
+def family(store: Store, tmp_path: Path) -> Store:
+    import_family(store, tmp_path)
+    return store
+
+
+@pytest.fixture
+def request_filed(family: Store, tmp_path: Path) -> Store:
+    assert Service(family).import_file(write_csv(tmp_path / "request.csv", REQUEST)).ok
+    return family
+
+
+def _entity(store: Store, record_id: str) -> str:
+    (record,) = store.find_record(record_id)
+    return str(record.entity_id or record.id)
+
+
+def test_an_approximate_age_is_an_estimated_birth_interval() -> None:
+    found = description_of({"given": "Fatoumata", "age": 15}, today=date(2024, 6, 1))
+    assert found["given_names"] == "Fatoumata"
+    assert found["birth_earliest"].year <= 2008 <= found["birth_latest"].year
+    assert found["birth_precision"] == "age_estimated"
+
+
+def test_a_description_without_a_name_is_refused() -> None:
+    with pytest.raises(EmptyDescription):
+        description_of({"village": "Sirakoro", "sex": "F"})
+
+
+def test_the_sought_person_is_found_under_another_spelling(family: Store) -> None:
+    sought = {
+        "given": "Fatimata",
+        "family": "Diara",
+        "sex": "F",
+        "age": 15,
+        "village": "Sirakoro",
+        "father": "Bakari Diara",
+        "mother": "Awa Trawore",
+    }
+    hits = Service(family).trace(ACTOR, sought, top=5, limited=False, today=date(2024, 6, 1))
+    assert hits[0]["entity_id"] == _entity(family, "V-1")
+    assert hits[0]["reasons"]
+    assert not {"phone", "current_location"} & set(hits[0])
+
+
+def test_reasons_come_in_english_when_asked(family: Store) -> None:
+    english = Actor(None, lang="en", command="test", os_user="t")
+    (hit, *_) = Service(family).trace(english, {"given": "Fatoumata", "family": "Diarra"})
+    (french, *_) = Service(family).trace(ACTOR, {"given": "Fatoumata", "family": "Diarra"})
+    assert hit["reasons"] != french["reasons"]
+
+
+def test_a_tracing_search_is_audited_with_its_query(family: Store) -> None:
+    Service(family).trace(ACTOR, {"given": "Seydou", "family": "Diarra"})
+    rows, _ = family.audit_rows({"action": "trace"})
+    assert rows[0]["detail"]["query"]["given"] == "Seydou"
+
+
+def test_a_reviewer_may_not_trace(family: Store) -> None:
+    user, _ = family.add_user("rev", UserRole.REVIEWER)
+    with pytest.raises(Forbidden):
+        Service(family).trace(Actor(user), {"given": "Seydou"})
+
+
+def test_a_tracing_request_is_listed_open(request_filed: Store) -> None:
+    page = Service(request_filed).tracing_requests(ACTOR)
+    (case,) = [c for c in page["items"] if c["case_id"] == "TR-5"]
+    assert case["status"] == "open" and case["records"] == 2
+
+
+def test_the_potential_matches_of_a_request_name_the_girl_not_the_case(
+    request_filed: Store,
+) -> None:
+    found = Service(request_filed).tracing_matches(ACTOR, "TR-5")
+    shown = [m["entity_id"] for m in found["matches"]]
+    assert shown[0] == _entity(request_filed, "V-1")
+    assert found["matches"][0]["reasons"]
+    assert _entity(request_filed, "Q-1") not in shown
+    for match in found["matches"]:
+        assert not {"phone", "current_location"} & set(match)
+        assert match["sought_record_id"] == "Q-2"
+
+
+def test_a_confirmed_match_closes_the_request_and_is_audited(request_filed: Store) -> None:
+    service = Service(request_filed)
+    (first, *_) = service.tracing_matches(ACTOR, "TR-5")["matches"]
+    service.decide_tracing_match(ACTOR, "TR-5", first["entity_id"], "confirmed", note="mère")
+    found = service.tracing_matches(ACTOR, "TR-5")
+    assert found["status"] == "matched"
+    assert [m["entity_id"] for m in found["matches"]] == [first["entity_id"]]
+    (case,) = [c for c in service.tracing_requests(ACTOR)["items"] if c["case_id"] == "TR-5"]
+    assert case["matched_entity_id"] == first["entity_id"]
+    rows, _ = request_filed.audit_rows({"action": "tracing_match_decision"})
+    assert rows[0]["detail"]["decision"] == "confirmed"
+    assert rows[0]["object_ids"] == [first["entity_id"]]
+
+
+def test_a_dismissed_match_goes_last_and_reopening_is_a_dismissal(request_filed: Store) -> None:
+    service = Service(request_filed)
+    matches = service.tracing_matches(ACTOR, "TR-5")["matches"]
+    service.decide_tracing_match(ACTOR, "TR-5", matches[0]["entity_id"], "dismissed")
+    after = service.tracing_matches(ACTOR, "TR-5")["matches"]
+    assert after[-1]["entity_id"] == matches[0]["entity_id"]
+    assert after[-1]["decision"] == "dismissed"
+
+
+def test_every_read_of_requests_and_matches_is_audited(request_filed: Store) -> None:
+    service = Service(request_filed)
+    service.tracing_requests(ACTOR)
+    service.tracing_matches(ACTOR, "TR-5")
+    for action in ("read_tracing_requests", "read_tracing_matches"):
+        rows, _ = request_filed.audit_rows({"action": action})
+        assert len(rows) == 1

@@ -1,0 +1,84 @@
+"""Counting people, not files: persons once, small cells suppressed, suspects never."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.tracing.families import person
+from tracing.persons import build_profiles
+from tracing.report import SMALLEST_CELL, naming_group, summarise
+
+
+def _girl(k: int, *, records: int = 1, **fields) -> list:
+    """Girl ``k`` (one person), recorded ``records`` times by two organisations."""
+    return [
+        person(
+            f"G{k}-{n}",
+            "Fatoumata DIARRA",
+            "F",
+            2008,
+            entity_id=f"E-G{k}",
+            source=("OIM", "ENDA")[n % 2],
+            role="victim",
+            case_type="identification",
+            case_id=f"C{k}-{n}",
+            origin_region="Mopti",
+            registered_on=date(2022, 3, 1),
+            **fields,
+        )
+        for n in range(records)
+    ]
+
+
+def _by(summary, dimension: str) -> dict[str, dict]:
+    return {cell["value"]: cell for cell in summary.as_dict()["by"][dimension]}
+
+
+def test_a_person_recorded_twice_is_counted_once() -> None:
+    records = [r for k in range(6) for r in _girl(k, records=2)]
+    summary = summarise(build_profiles(records), set())
+    assert summary.persons == 6 and summary.records == 12
+    assert summary.as_dict()["files_per_person"] == 2.0
+    assert _by(summary, "region")["Mopti"]["persons"] == 6
+    assert _by(summary, "organisation")["OIM"]["persons"] == 6
+
+
+def test_a_cell_under_five_persons_is_suppressed() -> None:
+    records = [r for k in range(SMALLEST_CELL - 1) for r in _girl(k)]
+    cell = _by(summarise(build_profiles(records), set()), "region")["Mopti"]
+    assert cell["suppressed"] and cell["persons"] is None and cell["records"] is None
+
+
+def test_uncertain_persons_are_counted_per_cell() -> None:
+    records = [r for k in range(6) for r in _girl(k)]
+    summary = summarise(build_profiles(records), {"E-G0", "E-G1"})
+    assert summary.uncertain == 2
+    assert _by(summary, "sex")["F"]["uncertain"] == 2
+
+
+def test_a_suspect_is_never_counted() -> None:
+    records = [r for k in range(6) for r in _girl(k)]
+    records.append(person("U-1", "Drissa DIARRA", "M", 1975, role="suspect"))
+    summary = summarise(build_profiles(records), set())
+    assert summary.persons == 6
+    assert "suspect" not in _by(summary, "role")
+
+
+def test_age_group_and_year_come_from_the_first_registration() -> None:
+    records = [r for k in range(6) for r in _girl(k)]
+    summary = summarise(build_profiles(records), set())
+    assert _by(summary, "age_group")["12-17"]["persons"] == 6
+    assert _by(summary, "year")["2022"]["persons"] == 6
+
+
+def test_the_naming_group_follows_the_name() -> None:
+    profiles = build_profiles(
+        [
+            person("A", "Fatoumata DIALLO", "F", 2008),
+            person("B", "Bacary Ag Souleymane", "M", 2000),
+            person("C", "Mariem Mint Ahmed", "F", 2001),
+            person("D", "Zzz Qqq", "F", 2001),
+        ]
+    )
+    groups = {p.records[0].record_id: naming_group(p) for p in profiles.values()}
+    assert groups == {"A": "fulani", "B": "tamasheq", "C": "moorish", "D": "unknown"}
