@@ -17,7 +17,7 @@ from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
 from models.validation import ERROR, validate_relation, validated_rows
 from service.context import ADMIN, Actor, UseCases
-from service.kingraph import rebuild_graph, update_graph_for_import
+from service.kingraph import defer_graph, update_graph_for_import
 from service.linking import link_import
 from service.memory import collector_paused
 from service.tracing import arrivals
@@ -296,7 +296,7 @@ class Importing(UseCases):
                 report.linked = link_import(self.store, report.counts.import_id)
             report.pending = self.store.pending_records()
             if report.linked and report.linked.get("mode") == "batch":
-                report.graph = {"mode": "rebuild", **rebuild_graph(self.store)}
+                report.graph = defer_graph(self.store)
             else:
                 report.graph = update_graph_for_import(
                     self.store, report.counts.import_id, report.stored_ends

@@ -96,18 +96,22 @@ def rebuild_graph(store: Store, on_persons: Callable[[int], None] | None = None)
 
 
 def update_graph(store: Store, record_ids: Iterable[uuid.UUID]) -> dict[str, Any]:
-    """Bring the graph up to date after these records changed (content or person); a
-    graph never built is built whole."""
+    """Bring the graph up to date after these records changed (content or person). A graph
+    not built stays so (`deferred`): the first query, or `nrm graph rebuild`, builds it."""
     ids = {uuid.UUID(str(r)) for r in record_ids}
     with kin_graph(store) as tx:
         if not tx.is_built():
-            built = True
-        else:
-            built = False
-            summary = _update(tx, ids)
-    if built:
-        return {"mode": "rebuild", **rebuild_graph(store)}
-    return {"mode": "incremental", **summary}
+            return {"mode": "deferred"}
+        return {"mode": "incremental", **_update(tx, ids)}
+
+
+def defer_graph(store: Store) -> dict[str, Any]:
+    """Drop the graph after the whole population was linked again: rebuilding it costs
+    more than the relink itself at scale, so the first query (or `nrm graph rebuild`)
+    builds it, and an import or a relink that nobody traces from pays nothing."""
+    with kin_graph(store) as tx:
+        tx.clear()
+    return {"mode": "deferred"}
 
 
 def update_graph_for_import(

@@ -28,7 +28,7 @@ from models.store import Store
 from models.store.linking import LinkTx
 from service.context import ADMIN, Actor, UseCases
 from service.keys import ensure_current_keys
-from service.kingraph import rebuild_graph
+from service.kingraph import defer_graph
 from service.linkfile import stable_entity_id
 from service.registry import active_learned, active_model, model_version, rescorer
 from service.scoring import reasons_of, suggestion_rows
@@ -397,7 +397,7 @@ class Linking(UseCases):
         """Link the whole stored population again (`nrm relink`)."""
         actor.require(RELINK)
         summary = relink_all(self.store, household=household)
-        summary["graph"] = rebuild_graph(self.store)
+        summary["graph"] = defer_graph(self.store)
         self.audit(
             actor,
             "relink",

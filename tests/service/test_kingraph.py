@@ -61,13 +61,27 @@ def _same_as_rebuild(store: Store) -> None:
 
 @pytest.fixture
 def family(store: Store, tmp_path: Path) -> Store:
+    """The family imported and its graph built (as the first query builds it)."""
     import_family(store, tmp_path)
+    rebuild_graph(store)
     return store
 
 
-def test_an_import_builds_the_graph(family: Store) -> None:
-    assert _edges(family)
-    _same_as_rebuild(family)
+def test_an_import_that_links_the_whole_population_leaves_the_graph_to_the_first_query(
+    store: Store, tmp_path: Path
+) -> None:
+    import_family(store, tmp_path)
+    assert _edges(store) == []
+    person = str(store.find_record("F-1")[0].entity_id)
+    assert neighbourhood(store, person) is not None
+    _same_as_rebuild(store)
+
+
+def test_an_import_into_a_graph_never_built_leaves_it_unbuilt(store: Store, tmp_path: Path) -> None:
+    import_family(store, tmp_path)
+    report = Service(store).import_file(write_csv(tmp_path / "later.csv", LATER))
+    assert report.graph == {"mode": "deferred"}
+    assert _edges(store) == []
 
 
 def test_an_import_updates_the_graph_as_a_rebuild_would(family: Store, tmp_path: Path) -> None:
@@ -194,6 +208,7 @@ def test_a_generated_population_imported_in_two_files_updates_as_a_rebuild_would
     (first, early), (second, late) = _parts(generated, tmp_path)
     service = Service(store)
     assert service.import_file(first, early).ok
+    rebuild_graph(store)
     report = service.import_file(second, late)
     assert report.ok, report.as_dict()["errors"][:3]
     assert report.graph is not None and report.graph["mode"] == "incremental"
