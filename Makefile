@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/nrm db upgrade
 	$(BIN)/nrm import $(DEMO)/records.csv --relations $(DEMO)/relations.csv
+	$(BIN)/nrm graph rebuild
 	$(BIN)/python -m service.demo_users
 
 run: demo

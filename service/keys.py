@@ -27,7 +27,7 @@ _KEY_FIELDS = ("id", "role", *COLUMN_FIELDS)
 def keys_status(store: Store) -> dict[str, Any]:
     """The version of the stored keys, the code's, and whether they agree."""
     stored = store.setting(KEYS_VERSION)
-    current = stored == keys_version() or (stored is None and store.count_records() == 0)
+    current = stored == keys_version() or (stored is None and not store.has_blocking_keys())
     return {"stored": stored, "code": keys_version(), "current": current}
 
 
@@ -48,11 +48,11 @@ def rebuild_keys(store: Store, on_records: Callable[[int], None] | None = None) 
 
 def ensure_current_keys(store: Store) -> dict[str, Any] | None:
     """Rebuild the stored keys when this code would write others; None when they are
-    current. An empty store just takes the code's version."""
+    current. A store with no key yet (its first import) just takes the code's version."""
     stored = store.setting(KEYS_VERSION)
     if stored == keys_version():
         return None
-    if store.count_records() == 0:
+    if not store.has_blocking_keys():
         store.set_setting(KEYS_VERSION, keys_version())
         return None
     return rebuild_keys(store)

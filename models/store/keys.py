@@ -42,6 +42,10 @@ class KeysStore:
         with self.engine.begin() as c:
             write_setting(c, name, value)
 
+    def has_blocking_keys(self) -> bool:
+        with self.engine.connect() as c:
+            return c.execute(select(blocking_keys.c.key).limit(1)).first() is not None
+
     def iter_link_rows(self, fields: Sequence[str], batch: int = 20_000) -> Iterator[dict]:
         """Every record's `fields` as a dict, by (source, record_id), streamed: what a
         relink reads (no record object, no field it does not need)."""

@@ -182,3 +182,8 @@ def test_an_import_below_the_refit_growth_links_incrementally(store, files, tmp_
 
     assert report.linked["mode"] == "incremental"
     assert active_model(store).notes["records"] == 200
+
+
+def test_the_first_import_rebuilds_no_key(store, files):
+    report = Service(store).import_file(files[0])
+    assert "keys_rebuilt" not in report.linked
