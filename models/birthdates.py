@@ -34,51 +34,27 @@ ESTIMATED_AGE_TOLERANCE_YEARS = 3
 PLACEHOLDER_DAYS = frozenset({(1, 1), (31, 12)})
 CANNOT_READ = N_('cannot read "{value}"')
 
-MONTHS = {
-    "janvier": 1,
-    "janv": 1,
-    "fevrier": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
-ENGLISH_MONTHS = {
-    "january": 1,
-    "jan": 1,
-    "february": 2,
-    "feb": 2,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "may": 5,
-    "june": 6,
-    "jun": 6,
-    "july": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-}
-"""What English exports write (Primero: `12-Mar-2005`), tried after the French names."""
+FIELD_MONTH_FORMS = {"fev": 2}
+"""Short forms the field writes that CLDR's month names do not hold (`fév 2001`)."""
+
+
+@lru_cache(maxsize=1)
+def month_names() -> dict[str, int]:
+    """Month names and abbreviations of French and English as CLDR (Babel) spells them,
+    folded like the dates they are looked for in, then the field's own short forms;
+    longest first, so that `mars` is tried before `mar`."""
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    for locale in ("fr", "en"):
+        for width in ("wide", "abbreviated"):
+            for month, name in get_month_names(width, "format", locale).items():
+                names.setdefault(_fold(name).rstrip("."), month)
+    for name, month in FIELD_MONTH_FORMS.items():
+        names.setdefault(name, month)
+    return dict(sorted(names.items(), key=lambda item: -len(item[0])))
+
+
 _WORD_SEPARATOR = re.compile(r"(?<=[a-z0-9])[-/](?=[a-z0-9])")
 
 
@@ -189,7 +165,7 @@ def _words_date(text: str, value: str) -> BirthInterval | None:
     `12-Mar-2005`."""
     if re.search(r"\d[-/][a-z]", text):
         text = _WORD_SEPARATOR.sub(" ", text)
-    for name, month in (*MONTHS.items(), *ENGLISH_MONTHS.items()):
+    for name, month in month_names().items():
         match = re.search(rf"\b{name}\.?\b", text)
         if not match:
             continue
