@@ -32,7 +32,10 @@ def current_user(
 ) -> User:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("a bearer token is required")
-    user = service.authenticate(credentials.credentials, request.state.request_id, request.url.path)
+    address = request.client.host if request.client else None
+    user = service.authenticate(
+        credentials.credentials, request.state.request_id, request.url.path, address
+    )
     if user is None:
         raise Unauthorized("invalid or revoked token")
     return user

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Protocol
@@ -26,6 +26,7 @@ from uuid import UUID
 DEFAULT_PER_MINUTE = 30
 DEFAULT_LISTS_PER_MINUTE = 60
 WINDOW_SECONDS = 60.0
+FORGET_ABOVE = 10_000
 
 
 class Counter(Protocol):
@@ -74,17 +75,26 @@ class RateLimiter:
         self.per_window = per_window
         self.window = window
         self.clock = clock
-        self._seen: dict[UUID, deque[float]] = {}
+        self._seen: dict[Hashable, deque[float]] = {}
         self._lock = Lock()
 
-    def retry_after(self, user: UUID) -> float:
-        """0 when the user may go on (the call is counted), else seconds to wait."""
+    def retry_after(self, caller: Hashable) -> float:
+        """0 when the caller (a user, a client address) may go on (the call is counted),
+        else seconds to wait."""
         now = self.clock()
         with self._lock:
-            calls = self._seen.setdefault(user, deque())
+            if len(self._seen) > FORGET_ABOVE:
+                self._forget(now)
+            calls = self._seen.setdefault(caller, deque())
             while calls and calls[0] <= now - self.window:
                 calls.popleft()
             if len(calls) >= self.per_window:
                 return calls[0] + self.window - now
             calls.append(now)
             return 0.0
+
+    def _forget(self, now: float) -> None:
+        """Drop the callers with no call in the window (many addresses must not grow the
+        table without end)."""
+        for caller in [c for c, calls in self._seen.items() if calls[-1] <= now - self.window]:
+            del self._seen[caller]

@@ -11,7 +11,7 @@ from uuid import UUID
 from models.records import UNNAMED_SOURCE
 from models.users import User, UserRole
 from service.context import ADMIN, EVERYONE, Actor, UseCases
-from service.errors import Unauthorized, UseCaseError
+from service.errors import TooManyRequests, Unauthorized, UseCaseError
 from service.ratelimit import RateLimiter
 
 LOGIN = EVERYONE
@@ -22,6 +22,9 @@ MANAGE_USERS = frozenset({ADMIN})
 LAST_USE_EVERY_SECONDS = 60
 """A token's last use is written at most once a minute per user (not once a request)."""
 FAILED_LOGIN_ROWS_PER_MINUTE = 10
+FAILURES_PER_ADDRESS_PER_MINUTE = 30
+"""Failed authentications one client address may make in a minute before it gets 429 (per
+server process: counted in memory, so a flood costs no write)."""
 PATH_KEPT = 200
 _EVERYONE = UUID(int=0)
 
@@ -30,10 +33,19 @@ class FailedLogins:
     """Failed authentications, counted; an audit row is due at most so many times a
     minute (per server process), and then says how many failures it stands for."""
 
-    def __init__(self, per_minute: int = FAILED_LOGIN_ROWS_PER_MINUTE) -> None:
+    def __init__(
+        self,
+        per_minute: int = FAILED_LOGIN_ROWS_PER_MINUTE,
+        per_address: int = FAILURES_PER_ADDRESS_PER_MINUTE,
+    ) -> None:
         self.limit = RateLimiter(per_window=per_minute)
+        self.by_address = RateLimiter(per_window=per_address)
         self.pending = 0
         self._lock = Lock()
+
+    def wait(self, address: str | None) -> float:
+        """Count one failure of this client address; seconds it must now wait (0: none)."""
+        return self.by_address.retry_after(address) if address else 0.0
 
     def count(self) -> int:
         """Count one failure; the failures to write now (0: not yet)."""
@@ -52,12 +64,16 @@ class TokenExpired(Unauthorized):
 class Users(UseCases):
     failed_logins: FailedLogins
 
-    def authenticate(self, token: str, request_id: str | None, path: str) -> User | None:
+    def authenticate(
+        self, token: str, request_id: str | None, path: str, address: str | None = None
+    ) -> User | None:
         """The user holding this token, or None (a failed authentication: audited, but at
         most `FAILED_LOGIN_ROWS_PER_MINUTE` rows a minute, each counting the failures since
         the last, with the path cut to `PATH_KEPT` characters: anyone may send bad tokens,
         and the append-only audit trail can never be cleaned of a flood). An expired token
-        raises `TokenExpired`. A use is recorded at most once a minute per user."""
+        raises `TokenExpired`. A client `address` past `FAILURES_PER_ADDRESS_PER_MINUTE`
+        failures gets 429 instead (a valid token from it still works). A use is recorded at
+        most once a minute per user."""
         user = self.store.user_by_token(token)
         now = datetime.now(UTC)
         if user is None or user.expired(now):
@@ -72,6 +88,11 @@ class Users(UseCases):
                     path=path[:PATH_KEPT],
                     failures=failures,
                     **({"expired_user": str(user.id)} if user else {}),
+                )
+            wait = self.failed_logins.wait(address)
+            if wait > 0:
+                raise TooManyRequests(
+                    "too many failed authentications from this address", retry_after=wait
                 )
             if user is not None:
                 assert user.expires_at is not None

@@ -91,7 +91,8 @@ def session_user(request: Request) -> User | None:
     if not token:
         return None
     service: Service = request.app.state.service
-    return service.authenticate(token, request.state.request_id, request.url.path)
+    address = request.client.host if request.client else None
+    return service.authenticate(token, request.state.request_id, request.url.path, address)
 
 
 def page_actor(request: Request) -> Actor:

@@ -84,3 +84,12 @@ def test_a_flood_of_bad_tokens_writes_few_audit_rows_that_count_them(world: Worl
     assert 1 <= len(rows) <= 10
     assert all(len(r["detail"]["path"]) <= 200 for r in rows)
     assert sum(r["detail"]["failures"] for r in rows) <= 40
+
+
+def test_an_address_past_the_failed_authentications_a_minute_gets_429(world: World) -> None:
+    bad = {"Authorization": "Bearer nrm_not-a-token"}
+    answers = [world.client.get("/me", headers=bad).status_code for _ in range(31)]
+    assert answers[:30] == [401] * 30
+    refused = world.client.get("/me", headers=bad)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert world.client.get("/me", headers=world.headers("reviewer")).status_code == 200
