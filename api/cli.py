@@ -24,7 +24,7 @@ from api.cli_common import (
 from api.cli_tracing import graph_group, report_command, trace_command
 from api.cli_users import user_group
 from api.clikit import Group, _, current_language, set_language
-from api.summaries import print_import, print_link, print_link_errors, print_relink
+from api.summaries import print_hits, print_import, print_link, print_link_errors, print_relink
 from i18n import N_
 from service import Actor
 from service.progress import Progress, count_lines
@@ -208,22 +208,7 @@ def search_command(
     if as_json:
         emit(results)
         return
-    if not results:
-        click.echo(_("no person matches this description"))
-    for rank, hit in enumerate(results, start=1):
-        click.echo(
-            _("{rank}. {name} ({sex}, {age_band}, {region}) score {score} entity {entity}").format(
-                rank=f"{rank:>2}",
-                name=hit["name"],
-                sex=hit["sex"] or "?",
-                age_band=hit["age_band"],
-                region=hit["region"] or _("region unknown"),
-                score=f"{hit['score']:.2f}",
-                entity=hit["entity_id"],
-            )
-        )
-        for reason in hit["reasons"]:
-            click.echo(f"      {reason}")
+    print_hits(results, _("no person matches this description"))
 
 
 @contextmanager

@@ -12,6 +12,7 @@ import click
 
 from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, lang_option, open_service
 from api.clikit import Command, Group, _, current_language
+from api.summaries import print_hits
 from i18n import N_
 from service import Actor
 from service.progress import Progress
@@ -86,22 +87,7 @@ def trace_command(
     if as_json:
         emit(hits)
         return
-    if not hits:
-        click.echo(_("no person found"))
-    for rank, hit in enumerate(hits, start=1):
-        click.echo(
-            _("{rank}. {name} ({sex}, {age_band}, {region}) score {score} entity {entity}").format(
-                rank=f"{rank:>2}",
-                name=hit["name"],
-                sex=hit["sex"] or "?",
-                age_band=hit["age_band"],
-                region=hit["region"] or _("region unknown"),
-                score=f"{hit['score']:.2f}",
-                entity=hit["entity_id"],
-            )
-        )
-        for reason in hit["reasons"]:
-            click.echo(f"      {reason}")
+    print_hits(hits, _("no person found"))
 
 
 @click.command(

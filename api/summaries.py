@@ -165,3 +165,24 @@ def print_training(report: dict[str, Any], dry_run: bool) -> None:
         click.echo(_("dry run: nothing changed"))
     else:
         click.echo(_("the new model is not better: the current one stays in use"))
+
+
+def print_hits(hits: list[dict[str, Any]], none_found: str) -> None:
+    """Ranked persons of a search or a tracing search, with their reasons; `none_found`
+    (already translated) when there is none."""
+    if not hits:
+        click.echo(none_found)
+    for rank, hit in enumerate(hits, start=1):
+        click.echo(
+            _("{rank}. {name} ({sex}, {age_band}, {region}) score {score} entity {entity}").format(
+                rank=f"{rank:>2}",
+                name=hit["name"],
+                sex=hit["sex"] or "?",
+                age_band=hit["age_band"],
+                region=hit["region"] or _("region unknown"),
+                score=f"{hit['score']:.2f}",
+                entity=hit["entity_id"],
+            )
+        )
+        for reason in hit["reasons"]:
+            click.echo(f"      {reason}")

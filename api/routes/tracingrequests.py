@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import ErrorBody
+from api.schemas import ErrorBody, SearchHit
 from models.records import Sex
 
 router = APIRouter(tags=["tracing"])
@@ -55,13 +55,7 @@ class SoughtIn(BaseModel):
         return self
 
 
-class TraceHit(BaseModel):
-    entity_id: str
-    name: str
-    sex: str | None
-    age_band: str
-    region: str | None
-    score: float
+class TraceHit(SearchHit):
     reasons: list[str]
 
 
