@@ -32,47 +32,51 @@ from service.linkfile import link_file
 SPLITS = ("halves_60_40", "tenths", "singles_20")
 
 
-def split_by_case(records: Path, out: Path, shares: list[float], seed: int) -> list[Path]:
-    """Files of whole cases, about `shares` of the cases each, in that order."""
+def _rows(records: Path) -> tuple[list[str], list[dict[str, str]]]:
     with records.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        rows = list(reader)
-    cases = sorted({(r["source"], r["case_id"] or r["record_id"]) for r in rows})
-    random.Random(seed).shuffle(cases)
-    part_of: dict[tuple[str, str], int] = {}
-    start = 0
-    for number, share in enumerate(shares):
-        end = len(cases) if number == len(shares) - 1 else start + round(share * len(cases))
-        part_of.update({case: number for case in cases[start:end]})
-        start = end
-    paths = [out / f"part-{number:02d}.csv" for number in range(len(shares))]
-    handles = [path.open("w", encoding="utf-8", newline="") for path in paths]
-    writers = [csv.DictWriter(h, header) for h in handles]
-    for writer in writers:
-        writer.writeheader()
-    for row in rows:
-        writers[part_of[(row["source"], row["case_id"] or row["record_id"])]].writerow(row)
-    for handle in handles:
-        handle.close()
-    return paths
+        return list(reader.fieldnames or []), list(reader)
 
 
-def singles(records: Path, out: Path, count: int, seed: int) -> list[Path]:
-    """All records but `count` chosen ones in one file, then one file per chosen record."""
-    with records.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        header = list(reader.fieldnames or [])
-        rows = list(reader)
-    chosen = set(random.Random(seed).sample(range(len(rows)), count))
-    paths = [out / "bulk.csv", *(out / f"single-{k:02d}.csv" for k in range(count))]
-    groups = [[r for k, r in enumerate(rows) if k not in chosen]]
-    groups += [[rows[k]] for k in sorted(chosen)]
+def _write(paths: list[Path], header: list[str], groups: list[list[dict[str, str]]]) -> None:
     for path, group in zip(paths, groups, strict=True):
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, header)
             writer.writeheader()
             writer.writerows(group)
+
+
+def split_by_case(records: Path, out: Path, shares: list[float], seed: int) -> list[Path]:
+    """Files of whole cases, about `shares` of the cases each, in that order."""
+    header, rows = _rows(records)
+
+    def case(row: dict[str, str]) -> tuple[str, str]:
+        return row["source"], row["case_id"] or row["record_id"]
+
+    cases = sorted({case(r) for r in rows})
+    random.Random(seed).shuffle(cases)
+    part_of: dict[tuple[str, str], int] = {}
+    start = 0
+    for number, share in enumerate(shares):
+        end = len(cases) if number == len(shares) - 1 else start + round(share * len(cases))
+        part_of.update({c: number for c in cases[start:end]})
+        start = end
+    groups: list[list[dict[str, str]]] = [[] for _ in shares]
+    for row in rows:
+        groups[part_of[case(row)]].append(row)
+    paths = [out / f"part-{number:02d}.csv" for number in range(len(shares))]
+    _write(paths, header, groups)
+    return paths
+
+
+def singles(records: Path, out: Path, count: int, seed: int) -> list[Path]:
+    """All records but `count` chosen ones in one file, then one file per chosen record."""
+    header, rows = _rows(records)
+    chosen = set(random.Random(seed).sample(range(len(rows)), count))
+    paths = [out / "bulk.csv", *(out / f"single-{k:02d}.csv" for k in range(count))]
+    groups = [[r for k, r in enumerate(rows) if k not in chosen]]
+    groups += [[rows[k]] for k in sorted(chosen)]
+    _write(paths, header, groups)
     return paths
 
 

@@ -67,7 +67,3 @@ class Keys(UseCases):
         summary = rebuild_keys(self.store, on_records)
         self.audit(actor, "rebuild_keys", None, (), **summary)
         return summary
-
-    def keys_status(self, actor: Actor) -> dict[str, Any]:
-        actor.require(REBUILD_KEYS)
-        return keys_status(self.store)

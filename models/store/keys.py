@@ -49,9 +49,13 @@ class KeysStore:
     def iter_link_rows(self, fields: Sequence[str], batch: int = 20_000) -> Iterator[dict]:
         """Every record's `fields` as a dict, by (source, record_id), streamed: what a
         relink reads (no record object, no field it does not need)."""
-        query = select(*(person_records.c[f] for f in fields)).order_by(
-            person_records.c.source, person_records.c.record_id
-        )
+        order = (person_records.c.source, person_records.c.record_id)
+        return self._stream(fields, order, batch)
+
+    def _stream(
+        self, fields: Sequence[str], order: Sequence[Any], batch: int
+    ) -> Iterator[dict[str, Any]]:
+        query = select(*(person_records.c[f] for f in fields)).order_by(*order)
         with self.engine.connect() as c:
             rows = c.execution_options(stream_results=True, yield_per=batch).execute(query)
             for row in rows:
@@ -62,18 +66,13 @@ class KeysStore:
     ) -> Iterator[list[dict[str, Any]]]:
         """Every record's `fields`, in batches of about `batch` records that never split a
         case (the keys of a record read its case's villages and families)."""
-        query = select(*(person_records.c[f] for f in fields)).order_by(
-            person_records.c.source, person_records.c.case_id, person_records.c.id
-        )
+        order = (person_records.c.source, person_records.c.case_id, person_records.c.id)
         current: list[dict[str, Any]] = []
-        with self.engine.connect() as c:
-            rows = c.execution_options(stream_results=True, yield_per=batch).execute(query)
-            for row in rows:
-                record = dict(row._mapping)
-                if len(current) >= batch and _case(current[-1]) != _case(record):
-                    yield current
-                    current = []
-                current.append(record)
+        for record in self._stream(fields, order, batch):
+            if len(current) >= batch and _case(current[-1]) != _case(record):
+                yield current
+                current = []
+            current.append(record)
         if current:
             yield current
 
