@@ -6,15 +6,17 @@ Persons are text: an entity id, or ``record:<id>`` for a record not linked yet.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select
+from sqlalchemy import Connection, delete, func, or_, select
 
 from models.store.base import Store
 from models.store.batches import chunks
+from models.store.bulk import write_rows
 from models.store.tracing import KINSHIP_COLUMNS
 from models.tables import kin_edges, kin_keys, person_records, relations
 
@@ -134,16 +136,41 @@ class KinGraphTx:
             found.update(self.c.execute(query).scalars())
         return found
 
-    def edges_touching(self, persons: Iterable[str]) -> list[dict[str, Any]]:
-        """Every edge row with one of these persons at either end."""
+    def edges_touching(
+        self,
+        persons: Iterable[str],
+        incoming: int | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[dict]:
+        """Every edge row with one of these persons at either end (of these ``kinds``
+        only, when given); with ``incoming``, of the inferences other persons made about
+        each of them only the ``incoming`` likeliest (a common name makes a person the
+        possible parent of hundreds)."""
         columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
         found: dict[int, dict[str, Any]] = {}
-        for chunk in chunks(sorted(set(persons)), 400):
-            query = select(*columns).where(
-                or_(kin_edges.c.person.in_(chunk), kin_edges.c.other.in_(chunk))
-            )
-            for row in self.c.execute(query):
+        persons = sorted(set(persons))
+        of_kind = kin_edges.c.kind.in_(sorted(kinds)) if kinds is not None else None
+        for chunk in chunks(persons, 400):
+            near = kin_edges.c.person.in_(chunk)
+            if incoming is None:
+                near = or_(near, kin_edges.c.other.in_(chunk))
+            else:
+                near = or_(near, kin_edges.c.other.in_(chunk) & (kin_edges.c.basis == "declared"))
+            query = select(*columns).where(near)
+            for row in self.c.execute(query if of_kind is None else query.where(of_kind)):
                 found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
+        if incoming is not None:
+            for person in persons:
+                query = (
+                    select(*columns)
+                    .where(kin_edges.c.other == person, kin_edges.c.basis != "declared")
+                    .order_by(kin_edges.c.probability.desc(), kin_edges.c.person, kin_edges.c.seq)
+                    .limit(incoming)
+                )
+                if of_kind is not None:
+                    query = query.where(of_kind)
+                for row in self.c.execute(query):
+                    found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
         return list(found.values())
 
     def parent_edges_of(
@@ -208,13 +235,22 @@ class KinGraphTx:
             )
 
     def add_edges(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.c.execute(insert(kin_edges), rows)
+        write_rows(
+            self.c,
+            "kin_edges",
+            EDGE_COLUMNS,
+            (
+                (
+                    *(r[name] for name in EDGE_COLUMNS[:-2]),
+                    json.dumps(r["evidence"]),
+                    json.dumps(r["reasons"]),
+                )
+                for r in rows
+            ),
+        )
 
     def add_keys(self, rows: Iterable[tuple[str, str]]) -> None:
-        values = [{"key": k, "person": p} for k, p in rows]
-        for chunk in chunks(values, 5000):
-            self.c.execute(insert(kin_keys), list(chunk))
+        write_rows(self.c, "kin_keys", ("key", "person"), rows)
 
 
 @contextmanager
