@@ -43,11 +43,15 @@ BATCH = 5000
 INCOMING = 30
 """How many of the inferences other persons made about one person a query reads, the
 likeliest: enough for the ten relatives it ranks and the brothers and sisters it derives."""
-FOLLOWED = frozenset({"father", "mother", "parent", "child", "sibling", "half_sibling"})
-FOLLOWED_INCOMING = 20
-"""Of the persons whose relations the ranking follows (likely parents, children, full
-siblings), it reads only these kinds (`tracing.relatives`), and only the likeliest
-inferences others made about them."""
+PARENTS = frozenset({"father", "mother", "parent"})
+CHILD = frozenset({"child"})
+SIBLINGS = frozenset({"sibling", "half_sibling"})
+FOLLOWED_INCOMING = 12
+FOLLOWED_FLOOR = 0.2
+"""Of the persons whose relations the ranking follows (`tracing.relatives.Around`), a
+query reads only the relations it follows (a parent's children, a child's parents, a
+sibling's parents and siblings), at least this likely (what follows from a weaker one
+ranks too low to be shown), and the likeliest inferences others made about them."""
 
 
 def as_tracing_record(row: dict[str, Any]) -> TracingRecord:
@@ -204,12 +208,15 @@ def _around(tx: KinGraphTx, person: str) -> FamilyGraph | None:
     profiles = _profiles(tx, {x for r in own for x in (r.person, r.other)} | {person})
     if person not in profiles:
         return None
-    whole, parents = read_around(assemble(profiles, own), person)
-    if whole:
-        near = read(tx.edges_touching(whole, FOLLOWED_INCOMING, FOLLOWED))
-        theirs = children_in([*own, *near], parents) - whole - {person}
-        if theirs:
-            read(tx.parent_edges_of(theirs, known=whole | {person}))
+    around = read_around(assemble(profiles, own), person)
+    follow = {"limit": FOLLOWED_INCOMING, "floor": FOLLOWED_FLOOR}
+    near = [
+        *read(tx.rows_of(around.siblings, SIBLINGS | PARENTS, SIBLINGS | CHILD, **follow)),
+        *read(tx.rows_of(around.parents, CHILD, PARENTS, **follow)),
+        *read(tx.rows_of(around.children, PARENTS, CHILD, **follow)),
+    ]
+    theirs = children_in([*own, *near], set(around.parents)) - around.everyone - {person}
+    read(tx.rows_of(theirs, PARENTS, CHILD, **follow))
     named = {x for r in rows.values() for x in (r.person, r.other)}
     profiles.update(_profiles(tx, named - set(profiles)))
     edges = [r for r in rows.values() if r.person in profiles and r.other in profiles]

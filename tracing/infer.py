@@ -193,7 +193,8 @@ def _declares_as_parent(person: Profile, other: Profile) -> bool:
 def parent_score(
     child: Profile, candidate: Profile, role: str, declared: list[ParentName]
 ) -> tuple[float, tuple[Reason, ...], tuple[str, ...]] | None:
-    """Points that ``candidate`` is the child's ``role`` (father or mother), or None."""
+    """Points that ``candidate`` is the child's ``role`` (father or mother), their reasons
+    and the child's records they read, or None."""
     if candidate.person == child.person or not _sex_fits(candidate, role):
         return None
     best: ev.Points | None = None
@@ -217,7 +218,7 @@ def parent_score(
     if candidate.sex is not None:
         points += ev.POINTS["sex_agrees"]
     reasons = tuple(r for p in parts for r in p.reasons)
-    return points, reasons, (*evidence, _matching_record(candidate, declared, child, role))
+    return points, reasons, evidence
 
 
 def _matching_record(candidate: Profile, declared: list[ParentName], child: Profile, role: str):
@@ -255,9 +256,12 @@ def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
         # Several people fit a common name: each is less likely the one.
         fitting = sum(1 for _, points, _, _ in scored if points > 0)
         penalty = math.log2(fitting) / 2 if fitting > 1 else 0.0
-        for person, points, reasons, evidence in scored:
+        scored.sort(key=lambda s: (-s[1], s[0]))
+        for person, points, reasons, evidence in scored[: KEPT[role]]:
             p = probability(points - penalty)
             if p >= MIN_PROBABILITY:
+                parent = index.profiles[person]
+                evidence = (*evidence, _matching_record(parent, declared, child, role))
                 yield Inferred(child.person, person, role, p, evidence, reasons)
 
 

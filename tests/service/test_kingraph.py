@@ -139,10 +139,12 @@ def test_a_split_updates_the_graph_as_a_rebuild_would(family: Store) -> None:
 
 def _read_as_in_the_whole_graph(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every person's relatives, read from the store around the person, are those of the
-    whole graph built in memory (the bounds on the inferences others made about a person
-    lifted: with them, a query reads only the likeliest)."""
+    whole graph built in memory (the bounds of the read lifted: with them, a query reads
+    only the likeliest inferences others made about a person, and what the ranking
+    follows from relations at least `FOLLOWED_FLOOR` likely)."""
     monkeypatch.setattr("service.kingraph.INCOMING", 10**6)
     monkeypatch.setattr("service.kingraph.FOLLOWED_INCOMING", 10**6)
+    monkeypatch.setattr("service.kingraph.FOLLOWED_FLOOR", 0.0)
     records, declared = load(store)
     population = Population.build(records, declared)
     rows = declared_rows(declared, population.person_of)
