@@ -56,7 +56,9 @@ def arrivals(store: Store, import_id: UUID, lang: str = "fr") -> dict[str, Any]:
         persons = set(tx.persons_of_records(new).values())
         rows = tx.kinship_of(persons)
     ids = {str(r) for r in new}
-    profiles = build_profiles([as_tracing_record(r) for r in rows])
+    records = [as_tracing_record(r) for r in rows]
+    known = {r.person for r in records if r.id not in ids}  # a flag needs an earlier record
+    profiles = build_profiles([r for r in records if r.person in known])
     found = [f for p in sorted(profiles) for f in arrival_flags(profiles[p], ids)]
     return {"count": len(found), "items": [f.as_dict(lang) for f in found]}
 
