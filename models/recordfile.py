@@ -14,6 +14,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -292,17 +293,33 @@ def raw_rows(path: Path) -> Iterator[list[str]]:
     return _csv_rows(path)
 
 
-def read_table(
+CHUNK_ROWS = 5000
+"""Rows read together (`read_chunks`): validation works column by column on them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Consecutive rows of a table, each as wide as `header`: `rows[i]` is the row
+    numbered `numbers[i]` in the spreadsheet."""
+
+    header: list[str]
+    numbers: list[int]
+    rows: list[list[str]]
+
+
+def read_chunks(
     path: Path,
     required: Iterable[str] = (),
     any_of: Iterable[str] = (),
     mapping: dict[str, str] | None = None,
-) -> Iterator[tuple[int, Row]]:
-    """Yield `(row_number, {column: text})` for every non-blank row after the header.
-    `mapping` renames the file's columns (lower-cased names) to ours.
+    size: int = CHUNK_ROWS,
+) -> Iterator[Chunk]:
+    """The non-blank rows after the header, `size` at a time (fewer where a row widens
+    the header with cells past its end). Errors are raised where `read_table` raises
+    them: every row before the one at fault is yielded first.
 
-    Raises RecordFileError for an empty file, a header without rows, or a
-    header that lacks a required column.
+    Raises RecordFileError for an empty file, a header without rows, a header that
+    lacks a required column, or a cell that is too long or holds a NUL byte.
     """
     rows = raw_rows(path)
     try:
@@ -313,27 +330,79 @@ def read_table(
     _check_columns(header, required, any_of)
     width = len(header)
     count = 0
-    for number, cells in enumerate(rows, start=2):
-        if not "".join(cells).strip():
-            continue
-        if number == 2 and _hashtags(cells):
-            continue
-        if len(cells) < width:
-            cells = [*cells, *([""] * (width - len(cells)))]
-        elif len(cells) > width and any(c.strip() for c in cells[width:]):
-            header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
-            width = len(header)
-        for name, cell in zip(header, cells, strict=False):
+    numbers: list[int] = []
+    kept: list[list[str]] = []
+    try:
+        for number, cells in enumerate(rows, start=2):
+            if not "".join(cells).strip():
+                continue
+            if number == 2 and _hashtags(cells):
+                continue
+            if len(cells) < width:
+                cells = [*cells, *([""] * (width - len(cells)))]
+            elif len(cells) > width:
+                if any(c.strip() for c in cells[width:]):
+                    if kept:
+                        chunk, numbers, kept = Chunk(header, numbers, kept), [], []
+                        yield from _checked(chunk)
+                    header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
+                    width = len(header)
+                else:
+                    cells = cells[:width]
+            numbers.append(number)
+            kept.append(cells)
+            count += 1
+            if len(kept) >= size:
+                chunk, numbers, kept = Chunk(header, numbers, kept), [], []
+                yield from _checked(chunk)
+    except RecordFileError:
+        if kept:  # a row the reader could not read: those before it count
+            yield from _checked(Chunk(header, numbers, kept))
+        raise
+    if kept:
+        yield from _checked(Chunk(header, numbers, kept))
+    if count == 0:
+        raise RecordFileError("the file has a header but no rows")
+
+
+def _checked(chunk: Chunk) -> Iterator[Chunk]:
+    """The chunk when no cell is too long or holds a NUL byte (checked over the whole
+    chunk at once); else the rows before the first such cell, then a RecordFileError
+    naming its row and column."""
+    cells = list(itertools.chain.from_iterable(chunk.rows))
+    if max(map(len, cells), default=0) <= MAX_CELL_CHARS and "\x00" not in "".join(cells):
+        yield chunk
+        return
+    for k, (number, row) in enumerate(zip(chunk.numbers, chunk.rows, strict=True)):
+        for name, cell in zip(chunk.header, row, strict=False):
             if len(cell) > MAX_CELL_CHARS:
-                raise RecordFileError(_too_long(number, name or UNNAMED))
-            if "\x00" in cell:
-                raise RecordFileError(
+                error = RecordFileError(_too_long(number, name or UNNAMED))
+            elif "\x00" in cell:
+                error = RecordFileError(
                     "row {row}, {column}: the cell holds a "
                     "NUL byte (a binary file, or one damaged in transfer)",
                     row=number,
                     column=name or UNNAMED,
                 )
-        count += 1
-        yield number, dict(zip(header, cells, strict=False))
-    if count == 0:
-        raise RecordFileError("the file has a header but no rows")
+            else:
+                continue
+            if k:
+                yield Chunk(chunk.header, chunk.numbers[:k], chunk.rows[:k])
+            raise error
+
+
+def read_table(
+    path: Path,
+    required: Iterable[str] = (),
+    any_of: Iterable[str] = (),
+    mapping: dict[str, str] | None = None,
+) -> Iterator[tuple[int, Row]]:
+    """Yield `(row_number, {column: text})` for every non-blank row after the header.
+    `mapping` renames the file's columns (lower-cased names) to ours.
+
+    Raises RecordFileError for an empty file, a header without rows, or a
+    header that lacks a required column (`read_chunks`).
+    """
+    for chunk in read_chunks(path, required, any_of, mapping):
+        for number, cells in zip(chunk.numbers, chunk.rows, strict=True):
+            yield number, dict(zip(chunk.header, cells, strict=True))
