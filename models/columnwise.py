@@ -73,13 +73,14 @@ def validated_chunks(
     Raises RecordFileError when the file as a whole cannot be read, or names no
     organisation (no source column, no `default_source`)."""
     seen: dict[str, dict[str, int]] = {}
+    births = BirthMemo()
     chunks = read_chunks(
         path, required=("record_id",), any_of=NAME_COLUMNS, mapping=mapping, size=rows_per_chunk
     )
     for chunk in chunks:
         if default_source is None and "source" not in chunk.header:
             raise RecordFileError(NO_SOURCE)
-        yield validate_chunk(chunk, default_source, today, strict, seen)
+        yield validate_chunk(chunk, default_source, today, strict, seen, births)
 
 
 def validated_rows(
@@ -107,14 +108,16 @@ def validate_chunk(
     today: date | None,
     strict: bool,
     seen: dict[str, dict[str, int]],
+    births: BirthMemo | None = None,
 ) -> ValidatedChunk:
     """The rows of `chunk` validated as `validate_record` validates each; a record id
-    `seen` (by source, then id: the row it was first on) on an earlier row is an error."""
+    `seen` (by source, then id: the row it was first on) on an earlier row is an error.
+    `births` remembers the birth cells read in earlier chunks of the file."""
     count = len(chunk.numbers)
     flagged: set[int] = set()
     cells = _Cells(chunk)
     columns: dict[str, list[Any]] = {name: cells.cleaned(name) for name in TEXT_FIELDS}
-    columns["record_id"] = cells.cleaned("record_id")
+    columns["record_id"] = list(map(clean, cells.raw("record_id")))  # ids seldom repeat
     flagged.update(i for i, v in enumerate(columns["record_id"]) if v is None)
     columns["source"] = cells.read("source", lambda v: source_of(clean(v), default_source), flagged)
     names = zip(columns["full_name"], columns["family_name"], columns["given_names"], strict=True)
@@ -123,9 +126,9 @@ def validate_chunk(
         columns[name] = cells.read(name, lambda v, read=reader: read(clean(v)), flagged)
     registered = cells.read("registered_on", lambda v: registered_of(clean(v)), flagged)
     columns["registered_on"] = registered
-    births = _births(cells, registered, today, flagged)
+    read = _births(cells, registered, today, flagged, births or BirthMemo())
     for k, name in enumerate(BIRTH_FIELDS):
-        columns[name] = [birth[k] for birth in births]
+        columns[name] = [birth[k] for birth in read]
     columns["extra"] = _extra(chunk, cells, count)
     validated = ValidatedChunk(
         chunk.numbers,
@@ -184,30 +187,61 @@ class _Cells:
         return [read[cell][0] for cell in cells]
 
 
+class BirthMemo:
+    """The birth date and age cells a file's earlier rows held, read (`read_birth_cells`),
+    and what an age alone gave on a registration date: most pairs come back row after
+    row. Forgotten past `LIMIT` entries, so memory stays bounded."""
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.pairs: dict[tuple[str, str], tuple[BirthCells, tuple[Any, ...] | None] | None] = {}
+        self.on_day: dict[tuple[tuple[str, str], date], tuple[tuple[Any, ...], bool]] = {}
+
+    def pair(self, pair: tuple[str, str]) -> tuple[BirthCells, tuple[Any, ...] | None] | None:
+        if pair in self.pairs:
+            return self.pairs[pair]
+        if len(self.pairs) >= self.LIMIT:
+            self.pairs.clear()
+        read = self.pairs[pair] = _read(pair)
+        return read
+
+    def age_on(self, pair: tuple[str, str], birth: BirthCells, day: date) -> tuple[Any, ...]:
+        """(the birth fields on `day`, whether they hold a problem) for an age alone."""
+        key = (pair, day)
+        found = self.on_day.get(key)
+        if found is None:
+            if len(self.on_day) >= self.LIMIT:
+                self.on_day.clear()
+            values, problems = birth_on(birth, day)
+            found = self.on_day[key] = (values, bool(problems))
+        return found
+
+
 def _births(
-    cells: _Cells, registered: list[date | None], today: date | None, flagged: set[int]
+    cells: _Cells,
+    registered: list[date | None],
+    today: date | None,
+    flagged: set[int],
+    memo: BirthMemo,
 ) -> list[tuple[Any, ...]]:
     """The birth fields of every row (`birth_on`), each distinct pair of birth date and
     age cells read once. A date read from its cell gives the same fields on every row
     (only a row registered before it has a problem); an age alone gives an interval on
     each row's registration date."""
     today = today or date.today()
-    found: dict[tuple[str, str], tuple[BirthCells, tuple[Any, ...] | None] | None] = {}
     births: list[tuple[Any, ...]] = []
     pairs = zip(cells.raw("birth_date"), cells.raw("age"), strict=True)
     for i, pair in enumerate(pairs):
-        if pair in found:
-            read = found[pair]
-        else:
-            read = found[pair] = _read(pair)
+        read = memo.pair(pair)
         if read is None:
             births.append(NO_BIRTH)
             continue
         birth, fixed = read
         reference = registered[i] or today
         if fixed is None:
-            values, problems = birth_on(birth, reference)
-            if problems:
+            values, problem = memo.age_on(pair, birth, reference)
+            if problem:
                 flagged.add(i)
             births.append(values)
             continue

@@ -332,9 +332,12 @@ def read_chunks(
     count = 0
     numbers: list[int] = []
     kept: list[list[str]] = []
+    suspects: list[int] = []
+    """Rows of `kept` that may hold a cell too long or a NUL byte (seen on the row's text)."""
     try:
         for number, cells in enumerate(rows, start=2):
-            if not "".join(cells).strip():
+            text = "".join(cells)
+            if not text.strip():
                 continue
             if number == 2 and _hashtags(cells):
                 continue
@@ -344,36 +347,37 @@ def read_chunks(
                 if any(c.strip() for c in cells[width:]):
                     if kept:
                         chunk, numbers, kept = Chunk(header, numbers, kept), [], []
-                        yield from _checked(chunk)
+                        yield from _checked(chunk, suspects)
+                        suspects = []
                     header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
                     width = len(header)
                 else:
                     cells = cells[:width]
+            if len(text) > MAX_CELL_CHARS or "\x00" in text:
+                suspects.append(len(kept))
             numbers.append(number)
             kept.append(cells)
             count += 1
             if len(kept) >= size:
                 chunk, numbers, kept = Chunk(header, numbers, kept), [], []
-                yield from _checked(chunk)
+                yield from _checked(chunk, suspects)
+                suspects = []
     except RecordFileError:
         if kept:  # a row the reader could not read: those before it count
-            yield from _checked(Chunk(header, numbers, kept))
+            yield from _checked(Chunk(header, numbers, kept), suspects)
         raise
     if kept:
-        yield from _checked(Chunk(header, numbers, kept))
+        yield from _checked(Chunk(header, numbers, kept), suspects)
     if count == 0:
         raise RecordFileError("the file has a header but no rows")
 
 
-def _checked(chunk: Chunk) -> Iterator[Chunk]:
-    """The chunk when no cell is too long or holds a NUL byte (checked over the whole
-    chunk at once); else the rows before the first such cell, then a RecordFileError
-    naming its row and column."""
-    cells = list(itertools.chain.from_iterable(chunk.rows))
-    if max(map(len, cells), default=0) <= MAX_CELL_CHARS and "\x00" not in "".join(cells):
-        yield chunk
-        return
-    for k, (number, row) in enumerate(zip(chunk.numbers, chunk.rows, strict=True)):
+def _checked(chunk: Chunk, suspects: list[int]) -> Iterator[Chunk]:
+    """The chunk when none of its `suspects` rows holds a cell too long or a NUL byte;
+    else the rows before the first such cell, then a RecordFileError naming its row and
+    column."""
+    for k in suspects:
+        number, row = chunk.numbers[k], chunk.rows[k]
         for name, cell in zip(chunk.header, row, strict=False):
             if len(cell) > MAX_CELL_CHARS:
                 error = RecordFileError(_too_long(number, name or UNNAMED))
@@ -389,6 +393,7 @@ def _checked(chunk: Chunk) -> Iterator[Chunk]:
             if k:
                 yield Chunk(chunk.header, chunk.numbers[:k], chunk.rows[:k])
             raise error
+    yield chunk
 
 
 def read_table(

@@ -117,7 +117,7 @@ def validate_record(
 
     record_id = clean(raw.get("record_id"))
     if record_id is None:
-        problems.append(("record_id", "missing", None))
+        problems.append(("record_id", N_("missing"), None))
     out["record_id"] = record_id
     out["source"], problem = source_of(clean(raw.get("source")), default_source)
     if problem is not None:
@@ -159,7 +159,7 @@ def validate_record(
     return (None if any(not e.warning for e in errors) else out), errors
 
 
-NAME_REQUIRED = "a name is required (full_name, family_name or given_names)"
+NAME_REQUIRED = N_("a name is required (full_name, family_name or given_names)")
 
 
 def has_extra(header: Iterable[str]) -> bool:
@@ -173,7 +173,7 @@ def source_of(cleaned: str | None, default: str | None) -> tuple[str | None, str
     named or the one named is no organisation."""
     source = cleaned or default
     if source is None:
-        return None, "missing: name the organisation (--source ORG)"
+        return None, N_("missing: name the organisation (--source ORG)")
     if source.lower() == UNNAMED_SOURCE:
         return source, Message('"{source}" is not an organisation: name it', source=source)
     return source, None

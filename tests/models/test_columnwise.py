@@ -7,11 +7,12 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n import Message
-from models.columnwise import validated_rows
+from models.columnwise import BirthMemo, validated_rows
 from models.recordfile import read_table
 from models.validation import NAME_COLUMNS, FieldError, validate_record
 
@@ -91,3 +92,18 @@ def test_column_by_column_equals_row_by_row(
         except ValueError as exc:
             found = [str(exc)]
     assert found == expected
+
+
+def test_forgetting_the_birth_cells_read_before_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "records.csv"
+    path.write_text(
+        "record_id,source,full_name,registered_on,birth_date,age\n"
+        "R1,OIM,Awa,2021-06-01,,15\nR2,OIM,Awa,2021-06-02,,15\nR3,OIM,Awa,2021-06-01,,15\n"
+        "R4,OIM,Awa,2021-06-01,2030,\nR5,OIM,Awa,2021-06-01,1999,vieux\n"
+    )
+    remembered = _comparable(list(validated_rows(path, rows_per_chunk=2)))
+    monkeypatch.setattr(BirthMemo, "LIMIT", 1)
+    assert _comparable(list(validated_rows(path, rows_per_chunk=2))) == remembered
+    assert remembered == _comparable(_row_by_row(path, None, strict=False))
