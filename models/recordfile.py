@@ -10,12 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +61,7 @@ column: the submission's id is the record id, its submission time the registrati
 (`_index`, the row's position in one export, identifies nothing: it stays extra data.)"""
 
 
-def _header(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:
+def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:
     """Column names, case-insensitive: a mapping's (`--mapping`) first, by the whole name
     or its last part; a KoboToolbox / ODK group path (`grp/sub/field`) reads as its last
     part, other systems' names as ours, and Kobo's own columns stand in for missing ones."""
@@ -101,18 +98,6 @@ def _check_columns(header: list[str], required: Iterable[str], any_of: Iterable[
         raise RecordFileError(
             "missing required column: one of {columns}", columns=", ".join(alternatives)
         )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 SAMPLE_BYTES = 1 << 20
@@ -197,94 +182,14 @@ def _too_long(row: int, column: str | Message | None) -> Message:
     )
 
 
-EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
-)
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    """The first sheet's rows. A formula cell reads as the value the spreadsheet computed
-    and saved with it; a formula without one (a file written by a program, not saved by
-    a spreadsheet) or whose value is an error (`=1/0`) refuses the file, naming the row
-    and the column: never a silent empty cell."""
-    from openpyxl import load_workbook
-
-    try:
-        computed = load_workbook(path, read_only=True, data_only=True)
-        written = (
-            load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
-        )
-    except Exception as exc:
-        raise RecordFileError("cannot open the XLSX file: {error}", error=str(exc)) from None
-    try:
-        header: list[str] = []
-        values_rows = computed.worksheets[0].iter_rows(values_only=True)
-        cell_rows = written.worksheets[0].iter_rows() if written else itertools.repeat(())
-        for number, (values, cells) in enumerate(
-            zip(values_rows, cell_rows, strict=False), start=1
-        ):
-            texts = [_cell_text(v) for v in values]
-            for k, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) != "f":
-                    continue
-                value = values[k] if k < len(values) else None
-                if value is None or (isinstance(value, str) and value in EXCEL_ERRORS):
-                    raise _formula_error(number, header, k, cell.value, value)
-            if number == 1:
-                header = _header(values)
-            yield texts
-    finally:
-        computed.close()
-        if written is not None:
-            written.close()
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether a sheet of the workbook holds a formula (`<f>` in its XML), read as a
-    stream: a workbook without one is parsed once, not twice."""
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if not name.startswith("xl/worksheets/sheet"):
-                continue
-            tail = b""
-            with archive.open(name) as sheet:
-                while chunk := sheet.read(1 << 20):
-                    if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
-                        return True
-                    tail = chunk[-16:]
-    return False
-
-
-def _formula_error(
-    number: int, header: list[str], k: int, formula: Any, value: Any
-) -> RecordFileError:
-    from openpyxl.utils import get_column_letter
-
-    column = header[k] if k < len(header) and header[k] else get_column_letter(k + 1)
-    if value is not None:
-        return RecordFileError(
-            "row {row}, {column}: the cell holds a formula ({formula}) that computes an error "
-            "({value}): type the value itself, or open and save the file in a spreadsheet",
-            row=number,
-            column=column,
-            formula=str(formula),
-            value=str(value),
-        )
-    return RecordFileError(
-        "row {row}, {column}: the cell holds a formula ({formula}) that has no computed value "
-        "saved with it: type the value itself, or open and save the file in a spreadsheet",
-        row=number,
-        column=column,
-        formula=str(formula),
-    )
-
-
 def raw_rows(path: Path) -> Iterator[list[str]]:
     """Every row of the file as a list of cell texts, the header first."""
     if not path.exists():
         raise RecordFileError("no such file: {path}", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+        from models.xlsxfile import xlsx_rows  # openpyxl is read only for workbooks
+
+        return xlsx_rows(path)
     if path.suffix.lower() in (".xls", ".ods"):
         raise RecordFileError(
             "{suffix} workbooks are not read: save the sheet as XLSX or CSV UTF-8",
@@ -326,7 +231,7 @@ def read_chunks(
         first = next(rows)
     except StopIteration:
         raise RecordFileError("the file is empty") from None
-    header = _header(first, mapping)
+    header = header_names(first, mapping)
     _check_columns(header, required, any_of)
     width = len(header)
     count = 0
