@@ -12,6 +12,9 @@ BENCHMARKS = (
     "bench.scale",
     "bench.incremental",
     "bench.review_latency",
+    "bench.relatives",
+    "bench.tracing_search",
+    "bench.graph_latency",
 )
 
 

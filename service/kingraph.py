@@ -20,8 +20,9 @@ from models.store import Store
 from models.store.kingraph import KinGraphTx, kin_graph, kin_graph_read
 from models.store.tracing import kinship_rows, relation_rows
 from service.context import ADMIN, Actor, UseCases
+from tracing import infer
 from tracing.graph import FamilyGraph, Population
-from tracing.infer import MAX_CANDIDATES, KinIndex, infer_for
+from tracing.infer import KinIndex, infer_for
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
 from tracing.relatives import read_around
 from tracing.stored import (
@@ -39,6 +40,18 @@ from tracing.stored import (
 
 REBUILD = frozenset({ADMIN})
 BATCH = 5000
+INCOMING = 30
+"""How many of the inferences other persons made about one person a query reads, the
+likeliest: enough for the ten relatives it ranks and the brothers and sisters it derives."""
+PARENTS = frozenset({"father", "mother", "parent"})
+CHILD = frozenset({"child"})
+SIBLINGS = frozenset({"sibling", "half_sibling"})
+FOLLOWED_INCOMING = 12
+FOLLOWED_FLOOR = 0.2
+"""Of the persons whose relations the ranking follows (`tracing.relatives.Around`), a
+query reads only the relations it follows (a parent's children, a child's parents, a
+sibling's parents and siblings), at least this likely (what follows from a weaker one
+ranks too low to be shown), and the likeliest inferences others made about them."""
 
 
 def as_tracing_record(row: dict[str, Any]) -> TracingRecord:
@@ -126,6 +139,12 @@ def update_graph_for_import(
     return update_graph(store, [*ids, *(uuid.UUID(hex=h) for h in named)])
 
 
+def _read(key: str, size: int) -> bool:
+    """Whether the persons reading this key take its persons as candidates (or count
+    them): a case file always, a name only while few persons bear it."""
+    return key.startswith("case" + SEP) or size <= infer.MAX_CANDIDATES
+
+
 def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
     member_prefix = member_key("")
     old = tx.holders(member_key(str(r)) for r in ids)
@@ -137,10 +156,14 @@ def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
     profiles = _profiles(tx, new)
     new_keys = {p: person_keys(profile) for p, profile in profiles.items()}
     keys = tx.keys_of(touched) | {k for ks in new_keys.values() for k in ks}
-    affected = tx.holders(reader_keys(keys)) | tx.inferring_about(touched) | set(profiles)
-    affected -= touched - set(profiles)
-    tx.forget(touched, inferred=affected | touched)
+    before = tx.key_sizes(keys)
+    tx.forget(touched, inferred=())
     tx.add_keys((k, p) for p, ks in new_keys.items() for k in ks)
+    after = tx.key_sizes(keys)
+    read = {k for k in keys if _read(k, before.get(k, 0)) or _read(k, after.get(k, 0))}
+    affected = tx.holders(reader_keys(read)) | tx.inferring_about(touched) | set(profiles)
+    affected -= touched - set(profiles)
+    tx.forget((), inferred=affected | touched)
 
     members = {uuid.UUID(r.id) for p in profiles.values() for r in p.records}
     declared = [DeclaredRelation(*r) for r in tx.relations_touching(members | ids | formerly)]
@@ -153,7 +176,7 @@ def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
     for person in affected:
         reads.update(read_keys(profiles[person]))
     sizes = tx.key_sizes(reads)
-    wanted = [k for k in reads if k.startswith("case" + SEP) or sizes.get(k, 0) <= MAX_CANDIDATES]
+    wanted = [k for k in reads if _read(k, sizes.get(k, 0))]
     profiles.update(_profiles(tx, tx.holders(wanted) - set(profiles)))
     index = KinIndex.build(profiles, {reads[k]: sizes.get(k, 0) for k in reads})
     rows: list[dict[str, Any]] = []
@@ -183,16 +206,19 @@ def _around(tx: KinGraphTx, person: str) -> FamilyGraph | None:
         rows.update(fresh)
         return list(fresh.values())
 
-    own = read(tx.edges_touching([person]))
+    own = read(tx.edges_touching([person], INCOMING))
     profiles = _profiles(tx, {x for r in own for x in (r.person, r.other)} | {person})
     if person not in profiles:
         return None
-    whole, parents = read_around(assemble(profiles, own), person)
-    if whole:
-        near = read(tx.edges_touching(whole))
-        theirs = children_in([*own, *near], parents) - whole - {person}
-        if theirs:
-            read(tx.parent_edges_of(theirs, known=whole | {person}))
+    around = read_around(assemble(profiles, own), person)
+    follow = {"limit": FOLLOWED_INCOMING, "floor": FOLLOWED_FLOOR}
+    near = [
+        *read(tx.rows_of(around.siblings, SIBLINGS | PARENTS, SIBLINGS | CHILD, **follow)),
+        *read(tx.rows_of(around.parents, CHILD, PARENTS, **follow)),
+        *read(tx.rows_of(around.children, PARENTS, CHILD, **follow)),
+    ]
+    theirs = children_in([*own, *near], set(around.parents)) - around.everyone - {person}
+    read(tx.rows_of(theirs, PARENTS, CHILD, **follow))
     named = {x for r in rows.values() for x in (r.person, r.other)}
     profiles.update(_profiles(tx, named - set(profiles)))
     edges = [r for r in rows.values() if r.person in profiles and r.other in profiles]

@@ -3,9 +3,9 @@
 `SharedLimit` counts in the database (`rate_counters`, one atomic upsert per call), so
 the limit holds across every server process (`nrm serve --workers N`): a fixed window
 of a minute per user and kind. `NRM_SEARCH_PER_MINUTE` (default 30) limits searches,
-`NRM_LIST_PER_MINUTE` (default 60) lists (records, the review queue, flags, the audit
-trail). A fixed window lets a user make twice the limit across a window's edge, never
-more.
+`NRM_LIST_PER_MINUTE` (default 60) lists (records, the review queue, flags, tracing
+requests, the audit trail). A fixed window lets a user make twice the limit across a
+window's edge, never more.
 
 `RateLimiter` counts in memory, per process: what the failed-authentication sampling
 uses (an anonymous caller has no user to count in the database, and a flood must cost

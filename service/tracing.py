@@ -14,12 +14,13 @@ from uuid import UUID
 
 from models.store import Store
 from models.store.kingraph import kin_graph_read
+from models.store.tracing import flag_page
 from models.users import UserRole
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import Forbidden, NotFound, UseCaseError
-from service.kingraph import as_tracing_record, load, neighbourhood
+from service.kingraph import as_tracing_record, neighbourhood
 from tracing.assessment import assess, insecure_areas
-from tracing.flags import EPISODE_CASES, arrival_flags, flagged
+from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flagged
 from tracing.graph import FamilyGraph
 from tracing.persons import build_profiles
 from tracing.relatives import Relative, relatives
@@ -184,13 +185,15 @@ class Tracing(UseCases):
         """Persons flagged as possibly re-trafficked or sought by their family, newest first."""
         actor.require(READ_FLAGS)
         self.check_listing(actor, "read_flags", "entity")
-        records, _ = load(self.store)
-        found = [f for f in flagged(build_profiles(records)) if flag is None or f.flag == flag]
-        page = found[offset : offset + limit]
+        listed, total = flag_page(self.store, RULES, flag=flag, limit=limit, offset=offset)
+        with kin_graph_read(self.store) as tx:
+            records = [as_tracing_record(r) for r in tx.kinship_of({e for e, _ in listed})]
+        raised = {(f.person, f.flag): f for f in flagged(build_profiles(records))}
+        page = [raised[key] for key in listed if key in raised]
         self.audit(actor, "read_flags", "entity", [f.person for f in page], flag=flag)
         return {
             "items": [f.as_dict(lang) for f in page],
-            "total": len(found),
+            "total": total,
             "limit": limit,
             "offset": offset,
         }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from models.birthdates import interval_from_age, parse_birth_date
 from models.store.tracingrequests import (
@@ -130,6 +131,7 @@ class TracingSearch(Searching):
         """Tracing-request case files, newest first, each with its status (`open`, or
         `matched` once a potential match is confirmed) and the person it matched."""
         actor.require(TRACE)
+        self.check_listing(actor, "read_tracing_requests", "case")
         cases, total = request_cases(self.store, limit, offset)
         decided = match_decisions(self.store, [(c["source"], c["case_id"]) for c in cases])
         items = []
@@ -216,6 +218,8 @@ class TracingSearch(Searching):
                 "decision is one of {decisions}", decisions=", ".join(MATCH_DECISIONS)
             )
         source, _ = _case(self.store, case_id, source)
+        if _no_person(self.store, entity_id):
+            raise NotFound('no person "{entity_id}"', entity_id=entity_id)
         row = add_match_decision(
             self.store,
             source,
@@ -242,6 +246,15 @@ class TracingSearch(Searching):
             "decision": decision,
             "decided_at": row["created_at"].isoformat(),
         }
+
+
+def _no_person(store: Any, entity_id: str) -> bool:
+    """Whether no stored record belongs to this person (an entity id, as decisions name
+    the persons they confirm or dismiss)."""
+    try:
+        return store.entity(UUID(entity_id)) is None
+    except ValueError:
+        return True
 
 
 def _case(store: Any, case_id: str, source: str | None) -> tuple[str, list[dict[str, Any]]]:

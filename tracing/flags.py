@@ -11,11 +11,25 @@ from dataclasses import dataclass
 from tracing.persons import Profile
 from tracing.reasons import Reason
 
-__all__ = ["PersonFlag", "arrival_flags", "flagged", "flags_of"]
+__all__ = ["RULES", "PersonFlag", "arrival_flags", "flagged", "flags_of"]
 
 EPISODE_ROLES = frozenset({"victim", "returnee"})
 EPISODE_CASES = frozenset({"identification", "return"})
 ASSISTED_ROLES = frozenset({"victim", "returnee", "beneficiary"})
+SOUGHT_ROLES = frozenset({"sought"})
+IDENTIFIED_TWICE = 2
+EPISODES = 3  # an identification and its return are two of one person's episodes
+RULES = {
+    "episode_roles": EPISODE_ROLES,
+    "episode_cases": EPISODE_CASES,
+    "identification": "identification",
+    "identifications": IDENTIFIED_TWICE,
+    "episodes": EPISODES,
+    "sought_roles": SOUGHT_ROLES,
+    "assisted_roles": ASSISTED_ROLES,
+}
+"""What `flags_of` reads, for a store that lists flagged persons with a query
+(`models.store.tracing.flag_page`; a test holds the two to the same answer)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +62,7 @@ def flags_of(p: Profile) -> list[PersonFlag]:
         if r.case_type in EPISODE_CASES and r.role in EPISODE_ROLES:
             episodes.setdefault((r.source, r.case_id or r.record_id), []).append(r)
     identified = {k: v for k, v in episodes.items() if v[0].case_type == "identification"}
-    if len(identified) > 1 or len(episodes) > 2:
+    if len(identified) >= IDENTIFIED_TWICE or len(episodes) >= EPISODES:
         records = [r for rs in episodes.values() for r in rs]
         found.append(
             PersonFlag(
@@ -62,7 +76,7 @@ def flags_of(p: Profile) -> list[PersonFlag]:
                 ),
             )
         )
-    sought = [r for r in p.records if r.role == "sought"]
+    sought = [r for r in p.records if r.role in SOUGHT_ROLES]
     assisted = [r for r in p.records if r.role in ASSISTED_ROLES]
     if sought and assisted:
         found.append(

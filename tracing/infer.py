@@ -21,8 +21,11 @@ from tracing.reasons import Reason
 
 __all__ = ["READERS", "TABLES", "Inferred", "KinIndex", "index_keys", "infer_for", "lookup_keys"]
 
-MAX_CANDIDATES = 2000  # a key this common says little; its candidates are skipped
+MAX_CANDIDATES = 300  # a key this common says little; its candidates are skipped
 MIN_PROBABILITY = 0.05
+KEPT = {"father": 5, "mother": 5, "parent": 5, "siblings": 30, "household": 30}
+"""How many inferences of each kind a person keeps, the likeliest: a common name makes
+hundreds of persons fit a little, and the graph must not grow with the population."""
 SIBLINGS_BEFORE_DOUBT = 3.0  # log2 of how many children may declare one parent's name
 
 
@@ -89,15 +92,16 @@ def index_keys(p: Profile) -> dict[str, set]:
 
 
 def lookup_keys(p: Profile) -> dict[str, set]:
-    """The keys `infer_for` reads for a person, per table (its candidates and the crowd
-    around its parents' names)."""
+    """The keys `infer_for` reads for a person, per table: its parents' names among the
+    persons' own names, and the children declaring the same parents (its brothers and
+    sisters, and the crowd around its parents' names)."""
     held = index_keys(p)
     return {
         "name": held["father"] | held["mother"],
         "given": held["patronym"],
-        "father": held["name"] | held["father"],
-        "mother": held["name"] | held["mother"],
-        "patronym": held["given"] | held["patronym"],
+        "father": held["father"],
+        "mother": held["mother"],
+        "patronym": held["patronym"],
         "case": held["case"],
     }
 
@@ -105,9 +109,9 @@ def lookup_keys(p: Profile) -> dict[str, set]:
 READERS: dict[str, tuple[str, ...]] = {
     "name": ("father", "mother"),
     "given": ("patronym",),
-    "father": ("name", "father"),
-    "mother": ("name", "mother"),
-    "patronym": ("given", "patronym"),
+    "father": ("father",),
+    "mother": ("mother",),
+    "patronym": ("patronym",),
     "case": ("case",),
 }
 """Whose inferences a key reads: a person filed under (table, key) is read by the persons
@@ -189,7 +193,8 @@ def _declares_as_parent(person: Profile, other: Profile) -> bool:
 def parent_score(
     child: Profile, candidate: Profile, role: str, declared: list[ParentName]
 ) -> tuple[float, tuple[Reason, ...], tuple[str, ...]] | None:
-    """Points that ``candidate`` is the child's ``role`` (father or mother), or None."""
+    """Points that ``candidate`` is the child's ``role`` (father or mother), their reasons
+    and the child's records they read, or None."""
     if candidate.person == child.person or not _sex_fits(candidate, role):
         return None
     best: ev.Points | None = None
@@ -213,7 +218,7 @@ def parent_score(
     if candidate.sex is not None:
         points += ev.POINTS["sex_agrees"]
     reasons = tuple(r for p in parts for r in p.reasons)
-    return points, reasons, (*evidence, _matching_record(candidate, declared, child, role))
+    return points, reasons, evidence
 
 
 def _matching_record(candidate: Profile, declared: list[ParentName], child: Profile, role: str):
@@ -251,31 +256,13 @@ def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
         # Several people fit a common name: each is less likely the one.
         fitting = sum(1 for _, points, _, _ in scored if points > 0)
         penalty = math.log2(fitting) / 2 if fitting > 1 else 0.0
-        for person, points, reasons, evidence in scored:
+        scored.sort(key=lambda s: (-s[1], s[0]))
+        for person, points, reasons, evidence in scored[: KEPT[role]]:
             p = probability(points - penalty)
             if p >= MIN_PROBABILITY:
+                parent = index.profiles[person]
+                evidence = (*evidence, _matching_record(parent, declared, child, role))
                 yield Inferred(child.person, person, role, p, evidence, reasons)
-
-
-def _children(index: KinIndex, parent: Profile) -> Iterator[Inferred]:
-    roles = []
-    if parent.sex in (None, "M"):
-        roles.append(("father", "father"))
-    if parent.sex in (None, "F"):
-        roles.append(("mother", "mother"))
-    for role, table in roles:
-        candidates = index.take(table, own_keys(parent))
-        if role == "father":
-            candidates |= index.take("patronym", parent.given)
-        for person in candidates:
-            child = index.profiles[person]
-            declared = child.fathers if role == "father" else child.mothers
-            found = parent_score(child, parent, role, declared)
-            if found is not None:
-                points, reasons, evidence = found
-                p = probability(points)
-                if p >= MIN_PROBABILITY:
-                    yield Inferred(parent.person, person, "child", p, evidence, reasons)
 
 
 def _born_close(a: Profile, b: Profile) -> bool:
@@ -332,8 +319,10 @@ def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
     candidates |= index.take("patronym", a.patronyms)
     candidates |= index.take("mother", mother_keys(a))
     # A father's name many children declare (a common name in a big population) says less.
-    declaring = [index.size("father", k) for k in father_keys(a)]
-    declaring += [index.size("mother", k) for k in mother_keys(a)]
+    # Past MAX_CANDIDATES a name is skipped and its crowd no longer grows: a person
+    # joining a crowd that big changes nobody's inferences (bounded updates).
+    declaring = [min(index.size("father", k), MAX_CANDIDATES + 1) for k in father_keys(a)]
+    declaring += [min(index.size("mother", k), MAX_CANDIDATES + 1) for k in mother_keys(a)]
     crowd = max(0.0, math.log2(min(declaring)) - SIBLINGS_BEFORE_DOUBT) if declaring else 0.0
     for person in candidates:
         found = sibling_score(a, index.profiles[person])
@@ -413,12 +402,26 @@ def _household(index: KinIndex, a: Profile) -> Iterator[Inferred]:
             yield Inferred(a.person, person, kind, p, evidence, (why,), "household")
 
 
+def _group(i: Inferred) -> str:
+    if i.basis == "household":
+        return "household"
+    return "siblings" if i.kind in ("sibling", "half_sibling") else i.kind
+
+
+def keep_likeliest(found: Iterable[Inferred]) -> list[Inferred]:
+    """The likeliest inferences of each kind (`KEPT`), in the order they were found."""
+    groups: dict[str, list[tuple[int, Inferred]]] = {}
+    for n, i in enumerate(found):
+        groups.setdefault(_group(i), []).append((n, i))
+    kept: list[tuple[int, Inferred]] = []
+    for group, members in groups.items():
+        members.sort(key=lambda m: (-m[1].probability, m[1].b, m[0]))
+        kept.extend(members[: KEPT[group]])
+    return [i for _, i in sorted(kept, key=lambda m: m[0])]
+
+
 def infer_for(index: KinIndex, person: str) -> list[Inferred]:
-    """Every inferred parent, child and brother or sister of ``person``."""
+    """The likeliest inferred parents and brothers and sisters of ``person`` (its children
+    are the persons inferring it as their parent: each edge is read from both ends)."""
     p = index.profiles[person]
-    return [
-        *_parents(index, p),
-        *_children(index, p),
-        *_siblings(index, p),
-        *_household(index, p),
-    ]
+    return keep_likeliest([*_parents(index, p), *_siblings(index, p), *_household(index, p)])

@@ -17,7 +17,7 @@ from tracing.graph import PARENT_KINDS, Edge, FamilyGraph
 from tracing.persons import TracingRecord
 from tracing.reasons import Reason, relation_word
 
-__all__ = ["Relative", "read_around", "relatives"]
+__all__ = ["Around", "Relative", "read_around", "relatives"]
 
 DECLARED_FLOOR = 0.9  # a declared relative ranks above every inferred one ...
 VAGUE = frozenset({"other", "guardian"})
@@ -26,6 +26,8 @@ VAGUE_FLOOR = 0.6  # ... but an "other" link or a guardian (an uncle, a co-wife,
 INFERRED_CEILING = 0.89  # scales inferred scores below declared ones, keeping their order
 DERIVED = 0.9  # a relation that follows from two others is a little less sure than both
 STRONG = 0.5
+FOLLOWED_PARENTS = 2
+FOLLOWED_SIBLINGS = 10
 SIBLINGS = frozenset({"sibling", "half_sibling"})
 DERIVED_BASIS = frozenset({"derived"})
 # How far each basis is trusted to name the KIND of a relation (names say "half" best).
@@ -77,6 +79,28 @@ def _via(graph: FamilyGraph, b: str, edge: Edge) -> tuple[str, str]:
     return graph.profiles[b].label(), relation_word(edge.kind)
 
 
+def _followed_parents(parents: list[tuple[str, Edge]]) -> list[tuple[str, Edge]]:
+    """The likeliest `FOLLOWED_PARENTS` fathers and mothers, whose other children are
+    proposed as brothers and sisters (a common name makes many men a possible father)."""
+    ranked = sorted(parents, key=lambda pe: (-pe[1].probability, pe[0]))
+    taken: dict[str, int] = {}
+    followed = []
+    for par, edge in ranked:
+        taken[edge.kind] = taken.get(edge.kind, 0) + 1
+        if taken[edge.kind] <= FOLLOWED_PARENTS:
+            followed.append((par, edge))
+    return followed
+
+
+def _followed_siblings(graph: FamilyGraph, a: str) -> list[tuple[str, Edge]]:
+    """The likeliest `FOLLOWED_SIBLINGS` strong full brothers and sisters, whose parents
+    and brothers and sisters are proposed too."""
+    strong = [
+        (s, e) for s, e in graph.edges_of(a) if e.kind == "sibling" and e.probability >= STRONG
+    ]
+    return sorted(strong, key=lambda se: (-se[1].probability, se[0]))[:FOLLOWED_SIBLINGS]
+
+
 def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
     out: dict[str, list[Option]] = {}
 
@@ -87,10 +111,7 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
     for b, e in graph.edges_of(a):
         put(b, Option(e.kind, e.probability, frozenset(e.basis), list(e.reasons), set(e.evidence)))
 
-    full_siblings = [
-        (s, e) for s, e in graph.edges_of(a) if e.kind == "sibling" and e.probability >= STRONG
-    ]
-    for s, e_s in full_siblings:
+    for s, e_s in _followed_siblings(graph, a):
         name = graph.profiles[s].label()
         for m, e_m in graph.parents(s):
             why = Reason(
@@ -110,7 +131,7 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
 
     my_parents = graph.parents(a, minimum=0.2)
     mine = {kind: {p for p, e in my_parents if e.kind == kind} for kind in ("father", "mother")}
-    for par, e_p in my_parents:
+    for par, e_p in _followed_parents(my_parents):
         other_kind = "mother" if e_p.kind == "father" else "father"
         name = graph.profiles[par].label()
         for c, e_c in graph.children(par):
@@ -142,15 +163,28 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
     return out
 
 
-def read_around(graph: FamilyGraph, a: str) -> tuple[set[str], set[str]]:
-    """Whose relations `relatives` reads besides those of ``a`` (given every relation of
-    ``a``): (persons whose every relation it reads: strong brothers and sisters, likely
-    parents and children; the likely parents, whose children's parents it reads too).
-    Mirrors `_options`."""
-    parents = {p for p, _ in graph.parents(a, minimum=0.2)}
-    whole = {s for s, e in graph.edges_of(a) if e.kind == "sibling" and e.probability >= STRONG}
-    whole |= parents | {c for c, _ in graph.children(a, minimum=0.2)}
-    return whole, parents
+@dataclass(frozen=True, slots=True)
+class Around:
+    """Whose relations `relatives` reads besides those of the person asked about, and
+    which: the parents and brothers and sisters of its strong full siblings, the children
+    of its likely parents (and their parents), the parents of its likely children."""
+
+    siblings: frozenset[str]
+    parents: frozenset[str]
+    children: frozenset[str]
+
+    @property
+    def everyone(self) -> frozenset[str]:
+        return self.siblings | self.parents | self.children
+
+
+def read_around(graph: FamilyGraph, a: str) -> Around:
+    """`Around` ``a``, given every relation of ``a``. Mirrors `_options`."""
+    return Around(
+        frozenset(s for s, _ in _followed_siblings(graph, a)),
+        frozenset(p for p, _ in _followed_parents(graph.parents(a, minimum=0.2))),
+        frozenset(c for c, _ in graph.children(a, minimum=0.2)),
+    )
 
 
 def _trust(o: Option) -> float:

@@ -14,14 +14,14 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import exports, home, persons, review
+from api.pages import exports, home, persons, review, tracing
 from api.pages.web import STATIC
 
 SWAGGER = files("fastapi_offline") / "static"
 
 
 def mount(app: FastAPI) -> None:
-    for module in (home, review, persons, exports):
+    for module in (home, review, persons, tracing, exports):
         app.include_router(module.router)
     app.mount("/static/swagger", StaticFiles(directory=str(SWAGGER)), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

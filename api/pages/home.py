@@ -26,6 +26,7 @@ from service.queue import READ_QUEUE
 from service.review import DECIDE
 from service.search import SEARCH
 from service.tracing import READ_FLAGS
+from service.tracingsearch import TRACE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -41,6 +42,7 @@ def home(request: Request) -> Response:
         may_decide=user is not None and user.role in DECIDE,
         may_search=user is not None and user.role in SEARCH,
         may_flags=user is not None and user.role in READ_FLAGS,
+        may_trace=user is not None and user.role in TRACE,
     )
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import re
 import secrets
 from collections.abc import Callable, Coroutine
 from functools import cache
@@ -26,11 +28,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.pages.labels import FIELDS, SIDE_BY_SIDE, WORDS
+from api.pages.labels import AGE_BANDS, DECADE, FIELDS, SIDE_BY_SIDE, WORDS
 from i18n import LANGUAGES, gettext_for, language, ngettext_for
 from models.users import User
 from service import Actor, Service
-from service.errors import UseCaseError
+from service.errors import TooManyRequests, UseCaseError
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -40,6 +42,7 @@ PRESESSION_COOKIE = "nrm_presession"
 LANG_COOKIE = "nrm_lang"
 CSRF_FIELD = "csrf"
 YEAR = 365 * 24 * 3600
+DECADE_BAND = re.compile(r"(\d+)-(\d+) ans")
 
 
 @cache
@@ -60,7 +63,19 @@ def environment(lang: str) -> Environment:
     env.filters["label"] = lambda name: _(FIELDS[name]) if name in FIELDS else name
     env.filters["word"] = lambda value: _(WORDS[value]) if value in WORDS else value
     env.filters["short"] = lambda value: str(value)[:8]
+    env.filters["age_band"] = lambda value: age_band(_, value)
     return env
+
+
+def age_band(_: Callable[[str], str], value: Any) -> str:
+    """A search's age band (worded in French by `service.search`) in the reader's language;
+    a band it does not know stays as it is."""
+    if value in AGE_BANDS:
+        return _(AGE_BANDS[value])
+    decade = DECADE_BAND.fullmatch(str(value or ""))
+    if decade:
+        return _(DECADE).format(low=decade.group(1), high=decade.group(2))
+    return str(value or "")
 
 
 def page_language(request: Request) -> str:
@@ -211,14 +226,23 @@ def _error_page(request: Request, exc: Exception) -> Response:
         412: _("The page was out of date"),
         429: _("Too many requests"),
     }
-    return render(
+    hint = None
+    if isinstance(exc, TooManyRequests):  # a clear page, and when to come back
+        hint = _("You may try again in {seconds} seconds.").format(
+            seconds=math.ceil(exc.retry_after)
+        )
+    response = render(
         request,
         "error.html",
         exc.status,
         user=session_user(request),
         title=titles.get(exc.status, _("Refused")),
         message=exc.text(page_language(request)),
+        hint=hint,
     )
+    if isinstance(exc, TooManyRequests):
+        response.headers.update(exc.headers)
+    return response
 
 
 class PageRoute(APIRoute):

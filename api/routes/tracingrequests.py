@@ -117,7 +117,7 @@ class MatchesOut(BaseModel):
 Source = Annotated[str | None, Query(min_length=1, max_length=120)]
 
 
-@router.get("/tracing/requests/{case_id}/matches", response_model=MatchesOut)
+@router.get("/tracing/requests/{case_id:path}/matches", response_model=MatchesOut)
 def tracing_matches(
     case_id: str,
     actor: ActorDep,
@@ -145,7 +145,7 @@ class MatchDecisionOut(BaseModel):
 
 
 @router.post(
-    "/tracing/requests/{case_id}/matches/{entity_id}/decision",
+    "/tracing/requests/{case_id:path}/matches/{entity_id}/decision",
     response_model=MatchDecisionOut,
 )
 def decide_match(

@@ -6,20 +6,21 @@ Persons are text: an entity id, or ``record:<id>`` for a record not linked yet.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select
+from sqlalchemy import Connection, delete, func, or_, select
 
 from models.store.base import Store
 from models.store.batches import chunks
+from models.store.bulk import write_rows
 from models.store.tracing import KINSHIP_COLUMNS
 from models.tables import kin_edges, kin_keys, person_records, relations
 
 RECORD_PREFIX = "record:"
-PARENT_KINDS = ("mother", "father", "parent")
 EDGE_COLUMNS = ("person", "seq", "other", "kind", "probability", "basis", "evidence", "reasons")
 EDGE_NAMES = ("id", *EDGE_COLUMNS)
 
@@ -165,40 +166,55 @@ class KinGraphTx:
             found.update(self.c.execute(query).scalars())
         return found
 
-    def edges_touching(self, persons: Iterable[str]) -> list[dict[str, Any]]:
-        """Every edge row with one of these persons at either end."""
-        columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
-        found: dict[int, dict[str, Any]] = {}
-        for chunk in chunks(sorted(set(persons)), 400):
-            query = select(*columns).where(
-                or_(kin_edges.c.person.in_(chunk), kin_edges.c.other.in_(chunk))
-            )
-            for row in self.c.execute(query):
-                found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
-        return list(found.values())
+    def edges_touching(self, persons: Iterable[str], incoming: int | None = None) -> list[dict]:
+        """Every edge row with one of these persons at either end; with ``incoming``, of
+        the inferences other persons made about each of them only the ``incoming``
+        likeliest (a common name makes a person the possible parent of hundreds)."""
+        return self.rows_of(persons, None, None, limit=incoming)
 
-    def parent_edges_of(
-        self, persons: Iterable[str], known: Iterable[str] = ()
+    def rows_of(
+        self,
+        persons: Iterable[str],
+        own: Iterable[str] | None,
+        incoming: Iterable[str] | None,
+        *,
+        limit: int | None = None,
+        floor: float = 0.0,
     ) -> list[dict[str, Any]]:
-        """The edge rows that make the parents of these persons: theirs naming a parent,
-        and their parents' naming them as a child; none with an end in ``known`` (persons
-        whose every row was read already)."""
+        """The edge rows of these persons' relations: their own rows of kinds ``own`` and
+        the rows of others naming them of kinds ``incoming`` (None: any kind), at least
+        ``floor`` likely. With ``limit``, of the inferences others made about each person
+        only the ``limit`` likeliest (declarations all)."""
         columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
+        likely = kin_edges.c.probability >= floor
+        mine = likely if own is None else likely & kin_edges.c.kind.in_(sorted(own))
+        theirs = likely if incoming is None else likely & kin_edges.c.kind.in_(sorted(incoming))
+        if limit is not None:
+            theirs = theirs & (kin_edges.c.basis == "declared")
         found: dict[int, dict[str, Any]] = {}
-        known = sorted(set(known))[:400]
-        for chunk in chunks(sorted(set(persons)), 400):
+        persons = sorted(set(persons))
+        for chunk in chunks(persons, 400):
             query = select(*columns).where(
                 or_(
-                    kin_edges.c.person.in_(chunk) & kin_edges.c.kind.in_(PARENT_KINDS),
-                    kin_edges.c.other.in_(chunk) & (kin_edges.c.kind == "child"),
+                    kin_edges.c.person.in_(chunk) & mine,
+                    kin_edges.c.other.in_(chunk) & theirs,
                 )
             )
-            if known:
-                query = query.where(
-                    kin_edges.c.person.not_in(known), kin_edges.c.other.not_in(known)
-                )
             for row in self.c.execute(query):
                 found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
+        if limit is not None:
+            inferred = likely & (kin_edges.c.basis != "declared")
+            if incoming is not None:
+                inferred = inferred & kin_edges.c.kind.in_(sorted(incoming))
+            for person in persons:
+                query = (
+                    select(*columns)
+                    .where(kin_edges.c.other == person, inferred)
+                    .order_by(kin_edges.c.probability.desc(), kin_edges.c.person, kin_edges.c.seq)
+                    .limit(limit)
+                )
+                for row in self.c.execute(query):
+                    found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
         return list(found.values())
 
     def all_edges(self, batch: int = 20_000) -> Iterator[dict[str, Any]]:
@@ -239,13 +255,22 @@ class KinGraphTx:
             )
 
     def add_edges(self, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            self.c.execute(insert(kin_edges), rows)
+        write_rows(
+            self.c,
+            "kin_edges",
+            EDGE_COLUMNS,
+            (
+                (
+                    *(r[name] for name in EDGE_COLUMNS[:-2]),
+                    json.dumps(r["evidence"]),
+                    json.dumps(r["reasons"]),
+                )
+                for r in rows
+            ),
+        )
 
     def add_keys(self, rows: Iterable[tuple[str, str]]) -> None:
-        values = [{"key": k, "person": p} for k, p in rows]
-        for chunk in chunks(values, 5000):
-            self.c.execute(insert(kin_keys), list(chunk))
+        write_rows(self.c, "kin_keys", ("key", "person"), rows)
 
 
 @contextmanager

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select, union_all
 
 from models.store.base import Store
 from models.tables import person_records, relations, suggestions
@@ -69,3 +69,66 @@ def records_under_review(store: Store, statuses: tuple[str, ...]) -> set[Any]:
     )
     with store.engine.connect() as c:
         return {record for pair in c.execute(query) for record in pair}
+
+
+def flag_page(
+    store: Store,
+    rules: dict[str, Any],
+    *,
+    flag: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[str, str]], int]:
+    """One page of flagged persons, (entity id, flag), the most recent first, and how many
+    there are in all, found by one aggregate query (`tracing.flags.RULES` says what each
+    flag needs), so that listing them reads the records of one page only."""
+    r = person_records.c
+    episode = r.source + "|" + func.coalesce(func.nullif(r.case_id, ""), r.record_id)
+    repeated = set(rules["episode_roles"])
+    cases = set(rules["episode_cases"])
+    sought, assisted = set(rules["sought_roles"]), set(rules["assisted_roles"])
+
+    def has(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0)) >= 1
+
+    retrafficked = (
+        select(
+            r.entity_id.label("entity"),
+            literal("possible_retrafficking").label("flag"),
+            func.max(r.registered_on).label("latest"),
+        )
+        .where(r.entity_id.is_not(None), r.role.in_(sorted(repeated)))
+        .where(r.case_type.in_(sorted(cases)))
+        .group_by(r.entity_id)
+        .having(
+            (func.count(func.distinct(episode)) >= rules["episodes"])
+            | (
+                func.count(func.distinct(case((r.case_type == rules["identification"], episode))))
+                >= rules["identifications"]
+            )
+        )
+    )
+    found = (
+        select(
+            r.entity_id.label("entity"),
+            literal("sought_by_family").label("flag"),
+            func.max(r.registered_on).label("latest"),
+        )
+        .where(r.entity_id.is_not(None), r.role.in_(sorted(sought | assisted)))
+        .group_by(r.entity_id)
+        .having(has(r.role.in_(sorted(sought))) & has(r.role.in_(sorted(assisted))))
+    )
+    both = union_all(retrafficked, found).subquery()
+    chosen = select(both) if flag is None else select(both).where(both.c.flag == flag)
+    listed = chosen.subquery()
+    ordered = select(listed.c.entity, listed.c.flag).order_by(
+        listed.c.latest.is_(None),
+        listed.c.latest.desc(),
+        listed.c.entity.desc(),
+        listed.c.flag.desc(),
+    )
+    with store.engine.connect() as c:
+        every = c.execute(ordered).all()  # one pass: the page and the count
+    rows = [(str(e), f) for e, f in every[offset : offset + limit]]
+    total = len(every)
+    return rows, total

@@ -111,6 +111,7 @@ def test_too_many_searches_are_refused_with_429_and_audited(world: World) -> Non
         ("caseworker@OIM", "/records?role=victim"),
         ("reviewer", "/suggestions"),
         ("tracing_officer", "/flags"),
+        ("tracing_officer", "/tracing/requests"),
         ("admin", "/audit"),
     ],
 )

@@ -103,6 +103,34 @@ def test_confirming_a_match_closes_the_request_without_copying_anything(
     assert case["status"] == "matched"
 
 
+def test_a_request_whose_case_id_holds_slashes_is_reachable(
+    client: TestClient, store: Store, tmp_path: Path
+) -> None:
+    slashed = REQUEST.replace("TR-5", "CRM-RFL/2024/7")
+    assert Service(store).import_file(write_csv(tmp_path / "slashed.csv", slashed)).ok
+    headers = _headers(store, UserRole.TRACING_OFFICER)
+    found = client.get("/tracing/requests/CRM-RFL/2024/7/matches", headers=headers)
+    assert found.status_code == 200 and found.json()["case_id"] == "CRM-RFL/2024/7"
+    (first, *_) = found.json()["matches"]
+    decided = client.post(
+        f"/tracing/requests/CRM-RFL/2024/7/matches/{first['entity_id']}/decision",
+        json={"decision": "dismissed"},
+        headers=headers,
+    )
+    assert decided.status_code == 200 and decided.json()["case_id"] == "CRM-RFL/2024/7"
+
+
+def test_a_decision_on_a_person_who_does_not_exist_is_404(client: TestClient, store: Store) -> None:
+    headers = _headers(store, UserRole.TRACING_OFFICER)
+    for entity in (str(uuid.uuid4()), "not-an-id"):
+        response = client.post(
+            f"/tracing/requests/TR-5/matches/{entity}/decision",
+            json={"decision": "confirmed"},
+            headers=headers,
+        )
+        assert response.status_code == 404
+
+
 def test_a_decision_other_than_confirm_or_dismiss_is_refused(
     client: TestClient, store: Store
 ) -> None:

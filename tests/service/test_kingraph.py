@@ -137,9 +137,14 @@ def test_a_split_updates_the_graph_as_a_rebuild_would(family: Store) -> None:
     _same_as_rebuild(family)
 
 
-def _read_as_in_the_whole_graph(store: Store) -> None:
+def _read_as_in_the_whole_graph(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every person's relatives, read from the store around the person, are those of the
-    whole graph built in memory."""
+    whole graph built in memory (the bounds of the read lifted: with them, a query reads
+    only the likeliest inferences others made about a person, and what the ranking
+    follows from relations at least `FOLLOWED_FLOOR` likely)."""
+    monkeypatch.setattr("service.kingraph.INCOMING", 10**6)
+    monkeypatch.setattr("service.kingraph.FOLLOWED_INCOMING", 10**6)
+    monkeypatch.setattr("service.kingraph.FOLLOWED_FLOOR", 0.0)
     records, declared = load(store)
     population = Population.build(records, declared)
     rows = declared_rows(declared, population.person_of)
@@ -155,10 +160,10 @@ def _read_as_in_the_whole_graph(store: Store) -> None:
 
 
 def test_relatives_read_from_the_store_are_those_of_the_whole_graph(
-    family: Store, tmp_path: Path
+    family: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Service(family).import_file(write_csv(tmp_path / "later.csv", LATER))
-    _read_as_in_the_whole_graph(family)
+    _read_as_in_the_whole_graph(family, monkeypatch)
 
 
 def test_a_query_reads_only_the_neighbourhood(family: Store) -> None:
@@ -203,7 +208,7 @@ def _parts(generated: Path, tmp_path: Path) -> list[tuple[Path, Path]]:
 
 
 def test_a_generated_population_imported_in_two_files_updates_as_a_rebuild_would(
-    store: Store, generated: Path, tmp_path: Path
+    store: Store, generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (first, early), (second, late) = _parts(generated, tmp_path)
     service = Service(store)
@@ -214,7 +219,7 @@ def test_a_generated_population_imported_in_two_files_updates_as_a_rebuild_would
     assert report.graph is not None and report.graph["mode"] == "incremental"
     assert report.graph["recomputed"] > report.graph["touched"]
     _same_as_rebuild(store)
-    _read_as_in_the_whole_graph(store)
+    _read_as_in_the_whole_graph(store, monkeypatch)
 
 
 def test_a_changed_record_updates_the_graph_as_a_rebuild_would(
@@ -225,3 +230,63 @@ def test_a_changed_record_updates_the_graph_as_a_rebuild_would(
     report = Service(family).import_file(write_csv(tmp_path / "changed.csv", changed))
     assert report.counts is not None and report.counts.changed == 1
     _same_as_rebuild(family)
+
+
+HEADER = (
+    "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+    "origin_cercle,father_name,mother_name\n"
+)
+
+
+def _crowd(children: int, fathers: int, start: int = 0) -> str:
+    """Children declaring a father Bakary Diarra, and men of that name, each in a case."""
+    rows = [
+        f"C-{k},ONG,C{k},identification,victim,Awa DIARRA,F,{2005 + k % 8},Sirakoro,Kati,"
+        "Bakary Diarra,\n"
+        for k in range(children)
+    ]
+    rows += [
+        f"F-{k},ONG,F{k},reintegration,household_member,Bakary DIARRA,M,{1960 + k},"
+        "Sirakoro,Kati,,\n"
+        for k in range(start, start + fathers)
+    ]
+    return HEADER + "".join(rows)
+
+
+def test_a_man_joining_a_name_too_common_to_read_changes_nobody_else(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tracing.infer.MAX_CANDIDATES", 4)
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(4, 5)), link=False).ok
+    rebuild_graph(store)
+    report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 5)), link=False)
+    assert report.graph == {"mode": "incremental", "touched": 1, "recomputed": 1, "edges": 0}
+    _same_as_rebuild(store)
+
+
+def test_a_man_joining_a_name_few_bear_is_read_by_the_children_declaring_it(
+    store: Store, tmp_path: Path
+) -> None:
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(5, 2)), link=False).ok
+    rebuild_graph(store)
+    report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 2)), link=False)
+    assert report.graph is not None and report.graph["recomputed"] == 1 + 5
+    _same_as_rebuild(store)
+
+
+def test_a_query_reads_only_the_likeliest_inferences_others_made_about_a_person(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Service(store).import_file(write_csv(tmp_path / "a.csv", _crowd(6, 1)), link=False)
+    rebuild_graph(store)
+    father = store.find_record("F-0")[0]
+    person = str(father.entity_id) if father.entity_id else f"record:{father.id}"
+    whole = neighbourhood(store, person)
+    assert whole is not None and len(whole.children(person)) == 6
+    monkeypatch.setattr("service.kingraph.INCOMING", 2)
+    near = neighbourhood(store, person)
+    assert near is not None
+    likeliest = sorted(p for _, e in whole.children(person) for p in [e.probability])[-2:]
+    assert sorted(e.probability for _, e in near.children(person)) == likeliest

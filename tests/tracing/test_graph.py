@@ -53,3 +53,16 @@ def test_records_of_one_entity_are_one_person() -> None:
     graph = _graph(records)
     assert len(graph.profiles) == 2
     assert [(b, e.kind) for b, e in graph.edges_of("E-C")] == [("E-P", "father")]
+
+
+def test_a_father_s_child_is_the_child_inferring_him_with_the_same_probability() -> None:
+    records = [
+        person("C", "Awa DIALLO", "F", 2010, father_name="Amadou Diallo"),
+        person("P", "Amadou DIALLO", "M", 1980),
+        person("Q", "Amadou DIALLO", "M", 1978),
+    ]
+    graph = _graph(records)
+    fathers = {b: e.probability for b, e in graph.parents("E-C")}
+    assert set(fathers) == {"E-P", "E-Q"}
+    for father, p in fathers.items():
+        assert [(b, e.probability) for b, e in graph.children(father)] == [("E-C", p)]

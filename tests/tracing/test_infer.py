@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.tracing.families import person
 from tracing.graph import DECLARED_PROBABILITY
-from tracing.infer import KinIndex, household_kin, infer_for
+from tracing.infer import KEPT, KinIndex, household_kin, infer_for
 from tracing.persons import build_profiles
 
 
@@ -95,3 +95,48 @@ def test_a_wife_listed_under_her_husband_s_name_is_his_spouse_not_his_sister() -
         ]
     )
     assert household_kin(profiles["E-H"], profiles["E-W"])[0] == "spouse"
+
+
+def _namesakes(n: int) -> list:
+    """``n`` men named Bakary Traoré of Sirakoro, of an age to be the child's father."""
+    return [
+        person(f"P{k}", "Bakary TRAORE", "M", 1960 + k % 15, origin_village="Sirakoro")
+        for k in range(n)
+    ]
+
+
+def test_a_child_keeps_only_its_likeliest_fathers() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré"),
+        *_namesakes(KEPT["father"] + 7),
+    ]
+    fathers = [i for i in _inferred(records, "C").values() if i.kind == "father"]
+    assert len(fathers) == KEPT["father"]
+
+
+def test_a_common_father_s_name_makes_each_namesake_less_likely() -> None:
+    one = _inferred(
+        [person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré"), *_namesakes(1)], "C"
+    )
+    many = _inferred(
+        [person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré"), *_namesakes(8)], "C"
+    )
+    assert many[("E-P0", "father")].probability < one[("E-P0", "father")].probability
+
+
+def test_a_parent_infers_no_children_of_its_own() -> None:
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré"),
+        person("P", "Bakary TRAORE", "M", 1970),
+    ]
+    assert _inferred(records, "P") == {}
+    assert ("E-P", "father") in _inferred(records, "C")
+
+
+def test_a_name_borne_by_too_many_persons_proposes_none_of_them(monkeypatch) -> None:
+    monkeypatch.setattr("tracing.infer.MAX_CANDIDATES", 5)
+    records = [
+        person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré"),
+        *_namesakes(6),
+    ]
+    assert not [i for i in _inferred(records, "C").values() if i.kind == "father"]

@@ -1,7 +1,9 @@
 """A reviewer in a real browser (Debian's headless Chromium driven by Selenium), in French:
 sign-in, the queue, a decision with the keyboard, a stale page in a second tab, and the
 revert of a merge on the person view; then the four-eyes queue, the family sheet (printed)
-and the assessment as a caseworker, a phone-sized page, English and the offline `/docs`.
+and the assessment as a caseworker; a tracing officer's search and a tracing request's
+matches (one confirmed, the sheet printed); a phone-sized page, English and the offline
+`/docs`.
 
 The app runs with uvicorn on a free port against a temporary SQLite store loaded with the
 demo set (`make demo`). Each page is photographed: into a temporary folder, or into
@@ -238,3 +240,55 @@ def test_the_pages_fit_a_phone_and_speak_english_on_choice(site, chrome, shots: 
     driver.get(f"{base}/docs")
     driver.find_element(By.CSS_SELECTOR, ".swagger-ui .information-container")
     driver.save_screenshot(str(shots / "15-docs-offline.png"))
+
+
+def test_a_tracing_officer_traces_and_confirms_a_match(site, chrome, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, tokens = site
+    driver = chrome
+    _sign_in(driver, base, tokens["tracing-officer"])
+    driver.find_element(By.CSS_SELECTOR, 'a[href="/tracing"]').click()
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Rechercher une personne disparue"
+    for name, value in (
+        ("given", "Fatoumata"),
+        ("family", "Sanogo"),
+        ("birth_year", "2009"),
+        ("village", "Kanika"),
+        ("mother", "Awa Traoré"),
+    ):
+        driver.find_element(By.ID, name).send_keys(value)
+    Select(driver.find_element(By.ID, "sex")).select_by_value("F")
+    driver.find_element(By.ID, "trace").click()
+    rows = driver.find_elements(By.CSS_SELECTOR, "table.traced tbody tr")
+    assert rows and rows[0].find_elements(By.CSS_SELECTOR, "td ul li")  # reasons
+    assert "+223" not in driver.page_source
+    driver.save_screenshot(str(shots / "16-tracing.png"))
+
+    driver.get(f"{base}/tracing/cases")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Demandes de recherche"
+    driver.find_elements(By.CSS_SELECTOR, "a.case")[0].click()
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Demande de recherche ")
+    assert driver.find_element(By.ID, "status").text == "ouverte"
+    assert "+223" not in driver.page_source
+    driver.save_screenshot(str(shots / "17-tracing-request.png"))
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not driver.find_element(By.CSS_SELECTOR, "form.match-form").is_displayed()
+    assert driver.find_element(By.CSS_SELECTOR, "table.matches").is_displayed()
+    assert base64.b64decode(driver.print_page()).startswith(b"%PDF")
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+    form = driver.find_elements(By.CSS_SELECTOR, "form.match-form")[0]
+    form.find_element(By.NAME, "note").send_keys("vérifié avec la mère")
+    form.find_element(By.CSS_SELECTOR, "button.match").click()
+    done = WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "done")))
+    assert done.text.startswith("Correspondance confirmée")
+    assert driver.find_element(By.ID, "status").text == "aboutie"
+    driver.set_window_size(390, 844)
+    for page in (driver.current_url, f"{base}/tracing?given=Fatoumata&family=Sanogo"):
+        driver.get(page)
+        assert driver.execute_script("return document.documentElement.scrollWidth") <= 390 + 1
+    driver.set_window_size(1100, 900)

@@ -1,0 +1,174 @@
+"""Tracing pages: a tracing search as the family tells it, the tracing-request case files,
+and each request's potential matches, confirmed or dismissed by a tracing officer.
+
+Thin over `service.tracingsearch` (`trace`, `tracing_requests`, `tracing_matches`,
+`decide_tracing_match`): the use cases check the roles, count a search against the rate
+limit, audit every read and decision, and answer a partial name, sex, age band, region,
+score and reasons only. These pages show what they answer and add nothing to it: never a
+location or a phone (the enquirer may be the trafficker).
+
+The paths are not the JSON API's (`/tracing/requests…` is answered by the API, mounted
+first): the case files are `/tracing/cases`. A case id may hold slashes
+(`CRM-RFL/2022/70613528`), so it is the rest of the path; `source` names the organisation
+in the query, as the API takes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.pages.web import PageRoute, check_csrf, page_actor, redirect, render, translate
+from service import Service
+from service.tracingsearch import DECIDE_MATCH, TRACE, EmptyDescription
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+RESULTS = 20
+MATCHES = 10
+CASES_PAGE = 50
+TEXT_MAX = 100
+NOTE_MAX = 2000
+SOURCE_MAX = 120
+SEXES = ("F", "M")
+
+
+def _service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def case_path(case_id: str) -> str:
+    """The page of a tracing request (its slashes kept: the path ends with the case id)."""
+    return "/tracing/cases/" + quote(case_id, safe="/")
+
+
+def case_url(case_id: str, source: str | None) -> str:
+    return case_path(case_id) + (f"?source={quote(source, safe='')}" if source else "")
+
+
+def _whole(value: str, low: int, high: int) -> int | None:
+    """A whole number between `low` and `high`, None when blank; ValueError otherwise."""
+    value = value.strip()
+    if not value:
+        return None
+    number = int(value)
+    if not low <= number <= high:
+        raise ValueError(value)
+    return number
+
+
+@router.get("/tracing")
+def trace(
+    request: Request,
+    name: str = "",
+    given: str = "",
+    family: str = "",
+    sex: str = "",
+    age: str = "",
+    birth_year: str = "",
+    village: str = "",
+    commune: str = "",
+    father: str = "",
+    mother: str = "",
+) -> Response:
+    """The sought person as the family describes it (a name at least), and the persons who
+    may be them; a search counts against the user's search rate limit."""
+    actor = page_actor(request)
+    actor.require(TRACE)
+    _ = translate(request)
+    texts = {
+        "name": name,
+        "given": given,
+        "family": family,
+        "village": village,
+        "commune": commune,
+        "father": father,
+        "mother": mother,
+    }
+    form = {k: v.strip()[:TEXT_MAX] for k, v in texts.items()}
+    form.update(
+        sex=sex if sex in SEXES else "", age=age.strip()[:3], birth_year=birth_year.strip()[:4]
+    )
+    results, problem, status = None, None, 200
+    if request.query_params:  # the form was sent
+        try:
+            numbers = {"age": _whole(age, 0, 120), "birth_year": _whole(birth_year, 1900, 2100)}
+        except ValueError:
+            problem = _("Give the age in years (0 to 120) and the birth year in four digits.")
+            status = 422
+        else:
+            sought: dict[str, Any] = {k: v for k, v in form.items() if k in texts and v}
+            sought.update({k: v for k, v in numbers.items() if v is not None})
+            if form["sex"]:
+                sought["sex"] = form["sex"]
+            try:
+                results = _service(request).trace(actor, sought, top=RESULTS)
+            except EmptyDescription as refused:
+                problem, status = refused.text(actor.lang), 422
+    return render(
+        request,
+        "tracing.html",
+        status,
+        user=actor.user,
+        form=form,
+        sexes=SEXES,
+        results=results,
+        problem=problem,
+    )
+
+
+@router.get("/tracing/cases")
+def cases(request: Request, page: int = 0) -> Response:
+    """Tracing-request case files, newest first, open or matched."""
+    actor = page_actor(request)
+    page = max(page, 0)
+    found = _service(request).tracing_requests(actor, limit=CASES_PAGE, offset=page * CASES_PAGE)
+    return render(
+        request,
+        "tracing_cases.html",
+        user=actor.user,
+        found=found,
+        case_url=case_url,
+        page=page,
+        more=(page + 1) * CASES_PAGE < found["total"],
+    )
+
+
+@router.get("/tracing/cases/{case_id:path}")
+def case(request: Request, case_id: str, source: str = "", done: str = "") -> Response:
+    """A tracing request's potential matches, with the decision in force on each, to
+    confirm or dismiss."""
+    actor = page_actor(request)
+    assert actor.user is not None
+    found = _service(request).tracing_matches(
+        actor, case_id, source=source[:SOURCE_MAX] or None, top=MATCHES
+    )
+    return render(
+        request,
+        "tracing_case.html",
+        user=actor.user,
+        found=found,
+        action=case_path(found["case_id"]),
+        may_decide=actor.user.role in DECIDE_MATCH,
+        done=done,
+    )
+
+
+@router.post("/tracing/cases/{case_id:path}/matches/{entity_id}/decision")
+async def decide(request: Request, case_id: str, entity_id: str) -> Response:
+    """Confirm or dismiss one potential match, with an optional note; then the request
+    again, saying what was done."""
+    form = await check_csrf(request)
+    actor = page_actor(request)
+    decided = _service(request).decide_tracing_match(
+        actor,
+        case_id,
+        entity_id,
+        str(form.get("decision", "")),
+        source=str(form.get("source", ""))[:SOURCE_MAX] or None,
+        note=str(form.get("note", "")).strip()[:NOTE_MAX] or None,
+    )
+    target = case_url(decided["case_id"], decided["source"])
+    return redirect(f"{target}{'&' if '?' in target else '?'}done={decided['decision']}")

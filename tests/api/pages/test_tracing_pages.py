@@ -1,0 +1,211 @@
+"""The tracing pages as specifications: a tracing search as the family tells it, the
+tracing-request case files, a request's potential matches confirmed or dismissed from the
+page; who may open them, the search rate limit, CSRF, and never a location or a phone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.ratelimit import SharedLimit
+from tests.api.pages.conftest import Pages, field
+from tests.conftest import write_csv
+from tests.service.family import RECORDS, RELATIONS
+from tests.service.test_tracingsearch import REQUEST
+
+SOUGHT = "/tracing?given=Fatimata&family=Diara&sex=F&age=15&village=Sirakoro"
+CASE = "/tracing/cases/TR-5?source=CROIX"
+PROTECTED = ("+223", "Centre d", "Foyer de", "Mopti", "Téléphone", "Lieu actuel")
+"""Phones and current locations of the family and review worlds, and their labels."""
+SLASHED = (
+    "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+    "father_name\n"
+    "Q-9,CROIX,CRM-RFL/2024/7,tracing_request,sought,Fatoumata DIARRA,F,vers 2009,Sirakoro,"
+    "Bakary Diarra\n"
+)
+
+
+@pytest.fixture
+def tracing(pages: Pages, tmp_path: Path) -> Pages:
+    """The review world, plus a family (a girl identified, her household, a suspect uncle)
+    and her mother's tracing request TR-5 at CROIX."""
+    service = pages.world.client.app.state.service
+    family = service.import_file(
+        write_csv(tmp_path / "family.csv", RECORDS), write_csv(tmp_path / "rel.csv", RELATIONS)
+    )
+    assert family.ok and service.import_file(write_csv(tmp_path / "request.csv", REQUEST)).ok
+    return pages
+
+
+def _decision_forms(text: str) -> list[str]:
+    return re.findall(r'<form method="post" action="([^"]+/decision)"', text)
+
+
+def _decide(client: TestClient, page_text: str, decision: str, **extra: str):
+    return client.post(
+        _decision_forms(page_text)[0],
+        data={
+            "csrf": field(page_text, "csrf"),
+            "source": field(page_text, "source"),
+            "decision": decision,
+            **extra,
+        },
+        follow_redirects=False,
+    )
+
+
+def test_a_tracing_search_ranks_persons_with_reasons(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get(SOUGHT)
+    assert page.status_code == 200
+    first = re.search(r'<td><a href="(/persons/[^"]+)">([^<]+)</a>', page.text)
+    assert first and first.group(2) == "Fatimata D."
+    assert "prénom : Fatimata ~ Fatimata" in page.text and "moins de 18 ans" in page.text
+
+
+def test_a_tracing_search_speaks_the_readers_language(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer", lang="en").get(SOUGHT)
+    assert "Trace a person" in page.text and "given name" in page.text.lower()
+    assert "under 18" in page.text and "moins de 18 ans" not in page.text
+
+
+def test_the_empty_form_searches_nothing(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get("/tracing")
+    assert page.status_code == 200 and 'name="given"' in page.text
+    assert "Personnes qui pourraient être la personne recherchée" not in page.text
+
+
+def test_a_tracing_search_needs_a_name(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get("/tracing?village=Sirakoro&father=Bakary")
+    assert page.status_code == 422
+    assert "décrivez la personne recherchée par un nom" in page.text
+    assert 'value="Sirakoro"' in page.text  # the form keeps what was typed
+
+
+def test_an_age_that_is_not_a_number_is_said_so(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get("/tracing?given=Fatimata&age=quinze")
+    assert page.status_code == 422 and "Donnez l&#39;âge en années" in page.text
+
+
+def test_too_many_tracing_searches_get_a_page_saying_when_to_come_back(tracing: Pages) -> None:
+    service = tracing.world.client.app.state.service
+    service.search_limit = SharedLimit("search", per_window=2, window=60, clock=lambda: 90.0)
+    client = tracing.browser("tracing_officer")
+    answers = [client.get(SOUGHT) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    refused = answers[-1]
+    assert "Trop de demandes" in refused.text and "trop de recherches" in refused.text
+    assert "Vous pourrez réessayer dans 30 secondes." in refused.text
+    assert refused.headers["Retry-After"] == "30"
+
+
+@pytest.mark.parametrize("who", ["tracing_officer", "caseworker@OIM", "admin"])
+def test_the_tracing_pages_open_for_the_tracing_roles(tracing: Pages, who: str) -> None:
+    client = tracing.browser(who)
+    for url in (SOUGHT, "/tracing/cases", CASE):
+        assert client.get(url).status_code == 200, url
+    home = client.get("/").text
+    assert 'href="/tracing"' in home and 'href="/tracing/cases"' in home
+
+
+def test_a_reviewer_is_refused_every_tracing_page(tracing: Pages) -> None:
+    officer_page = tracing.browser("tracing_officer").get(CASE).text
+    reviewer = tracing.browser("reviewer")
+    for url in ("/tracing", SOUGHT, "/tracing/cases", CASE):
+        page = reviewer.get(url)
+        assert page.status_code == 403 and "Non autorisé" in page.text, url
+    decided = reviewer.post(
+        _decision_forms(officer_page)[0],
+        data={"csrf": field(reviewer.get("/").text, "csrf"), "decision": "confirmed"},
+    )
+    assert decided.status_code == 403
+    assert 'href="/tracing' not in reviewer.get("/").text
+
+
+def test_the_requests_list_links_each_request_with_its_source_and_status(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get("/tracing/cases")
+    assert page.status_code == 200 and "2 demandes" in page.text
+    assert f'href="{CASE}"' in page.text and "ouverte" in page.text
+
+
+def test_the_requests_list_is_paged(tracing: Pages, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("api.pages.tracing.CASES_PAGE", 1)
+    client = tracing.browser("tracing_officer")
+    first, second = client.get("/tracing/cases"), client.get("/tracing/cases?page=1")
+    cases = [re.findall(r'class="case">([^<]+)<', p.text) for p in (first, second)]
+    assert len(cases[0]) == len(cases[1]) == 1 and cases[0] != cases[1]
+    assert 'href="?page=1"' in first.text and 'href="?page=0"' in second.text
+
+
+def test_a_request_lists_its_potential_matches_to_confirm_or_dismiss(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get(CASE)
+    assert page.status_code == 200 and "Demande de recherche TR-5" in page.text
+    assert "Fatoumata D." in page.text and "père : Bakari Diara ~ Bakary Diarra" in page.text
+    assert _decision_forms(page.text) and "non décidée" in page.text
+    assert 'value="confirmed"' in page.text and 'value="dismissed"' in page.text
+
+
+def test_confirming_a_match_from_the_page_matches_the_request(tracing: Pages) -> None:
+    client = tracing.browser("tracing_officer")
+    answer = _decide(client, client.get(CASE).text, "confirmed", note="vu avec la mère")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{CASE}&done=confirmed"
+    after = client.get(answer.headers["location"])
+    assert "Correspondance confirmée" in after.text and 'id="status">aboutie' in after.text
+    assert len(_decision_forms(after.text)) == 1  # the confirmed match only
+    listed = client.get("/tracing/cases").text
+    assert re.search(r"TR-5</a>.*?aboutie", listed, re.S)
+
+
+def test_dismissing_the_confirmed_match_reopens_the_request(tracing: Pages) -> None:
+    client = tracing.browser("tracing_officer")
+    _decide(client, client.get(CASE).text, "confirmed")
+    answer = _decide(client, client.get(CASE).text, "dismissed")
+    after = client.get(answer.headers["location"])
+    assert "Correspondance écartée." in after.text and 'id="status">ouverte' in after.text
+    assert "écartée</span>" in after.text
+
+
+def test_a_decision_without_the_form_token_is_refused_and_changes_nothing(
+    tracing: Pages,
+) -> None:
+    client = tracing.browser("tracing_officer")
+    page = client.get(CASE).text
+    answer = client.post(
+        _decision_forms(page)[0],
+        data={"csrf": "forged", "source": "CROIX", "decision": "confirmed"},
+    )
+    assert answer.status_code == 403 and "CSRF" in answer.text
+    assert 'id="status">ouverte' in client.get(CASE).text
+
+
+def test_a_case_id_with_slashes_has_its_page_and_its_decisions(
+    tracing: Pages, tmp_path: Path
+) -> None:
+    service = tracing.world.client.app.state.service
+    assert service.import_file(write_csv(tmp_path / "slashed.csv", SLASHED)).ok
+    client = tracing.browser("tracing_officer")
+    url = "/tracing/cases/CRM-RFL/2024/7?source=CROIX"
+    assert f'href="{url}"' in client.get("/tracing/cases").text
+    page = client.get(url)
+    assert page.status_code == 200 and "Demande de recherche CRM-RFL/2024/7" in page.text
+    answer = _decide(client, page.text, "confirmed")
+    assert answer.status_code == 303 and answer.headers["location"] == f"{url}&done=confirmed"
+
+
+def test_an_unknown_request_is_a_page_saying_so(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get("/tracing/cases/NOPE")
+    assert page.status_code == 404 and "Introuvable" in page.text
+
+
+def test_no_tracing_page_shows_a_location_or_a_phone(tracing: Pages) -> None:
+    client = tracing.browser("caseworker@OIM")  # sees OIM's protected fields elsewhere
+    seen = [client.get(url) for url in (SOUGHT, "/tracing?name=Aminata+Traore", "/tracing/cases")]
+    seen.append(client.get(CASE))
+    decided = _decide(client, seen[-1].text, "confirmed")
+    seen.append(client.get(decided.headers["location"]))
+    for page in seen:
+        assert page.status_code == 200
+        assert not [word for word in PROTECTED if word in page.text], page.url
