@@ -1,7 +1,8 @@
 """Import throughput: a generated file of about 1,000,000 records into SQLite and PostgreSQL.
 
 Each import runs in its own process (`nrm import --no-link --json`), so its
-peak memory is measured alone. Run: `python -m bench.import_speed [--households N]`.
+peak memory and CPU seconds are measured alone (PostgreSQL's server work is in
+neither: it shows in the wall time only). Run: `python -m bench.import_speed [--households N]`.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ kernel's own count), and `peak_pss_mb`, the largest sum, sampled every 0.5 s,
 of the proportional set sizes of the command and all its descendants: when
 linking forks workers that share the parent's memory, this is the memory the
 command holds in all (a shared page counts once, split among its sharers).
+The CPU seconds the command's processes spent (`user_seconds`, `system_seconds`)
+tell its own work from a machine shared with other work (a database server's
+are not among them).
 """
 
 from __future__ import annotations
@@ -64,12 +67,14 @@ def main() -> None:
     if process.returncode != 0:
         sys.stderr.write(stderr)
         sys.exit(process.returncode)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         json.dumps(
             {
                 "seconds": round(seconds, 2),
-                "peak_rss_mb": round(peak_mb, 1),
+                "user_seconds": round(usage.ru_utime, 2),
+                "system_seconds": round(usage.ru_stime, 2),
+                "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
                 "peak_pss_mb": round(peak_pss / 1024, 1),
                 "stdout": stdout,
             }

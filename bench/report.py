@@ -28,13 +28,15 @@ def _load(name: str) -> dict[str, Any] | None:
 
 def import_table(document: dict[str, Any]) -> str:
     lines = [
-        "| database | rows | seconds | records/s | peak memory (MB) |",
-        "|---|---|---|---|---|",
+        "| database | rows | seconds (wall) | CPU seconds of `nrm` (user + system) | records/s "
+        "| peak memory (MB) |",
+        "|---|---|---|---|---|---|",
     ]
     for name, r in document["results"].items():
+        cpu = f"{r['user_seconds']:.1f} + {r['system_seconds']:.1f}" if "user_seconds" in r else "—"
         lines.append(
-            f"| {name} | {r['rows']:,} | {r['seconds']:.0f} | {r['records_per_second']:,} "
-            f"| {r['peak_rss_mb']:.0f} |"
+            f"| {name} | {r['rows']:,} | {r['seconds']:.1f} | {cpu} "
+            f"| {r['records_per_second']:,} | {r['peak_rss_mb']:.0f} |"
         )
     return "\n".join(lines)
 

@@ -10,11 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +61,7 @@ column: the submission's id is the record id, its submission time the registrati
 (`_index`, the row's position in one export, identifies nothing: it stays extra data.)"""
 
 
-def _header(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:
+def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:
     """Column names, case-insensitive: a mapping's (`--mapping`) first, by the whole name
     or its last part; a KoboToolbox / ODK group path (`grp/sub/field`) reads as its last
     part, other systems' names as ours, and Kobo's own columns stand in for missing ones."""
@@ -100,18 +98,6 @@ def _check_columns(header: list[str], required: Iterable[str], any_of: Iterable[
         raise RecordFileError(
             "missing required column: one of {columns}", columns=", ".join(alternatives)
         )
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 SAMPLE_BYTES = 1 << 20
@@ -196,100 +182,123 @@ def _too_long(row: int, column: str | Message | None) -> Message:
     )
 
 
-EXCEL_ERRORS = frozenset(
-    {"#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
-)
-
-
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
-    """The first sheet's rows. A formula cell reads as the value the spreadsheet computed
-    and saved with it; a formula without one (a file written by a program, not saved by
-    a spreadsheet) or whose value is an error (`=1/0`) refuses the file, naming the row
-    and the column: never a silent empty cell."""
-    from openpyxl import load_workbook
-
-    try:
-        computed = load_workbook(path, read_only=True, data_only=True)
-        written = (
-            load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
-        )
-    except Exception as exc:
-        raise RecordFileError("cannot open the XLSX file: {error}", error=str(exc)) from None
-    try:
-        header: list[str] = []
-        values_rows = computed.worksheets[0].iter_rows(values_only=True)
-        cell_rows = written.worksheets[0].iter_rows() if written else itertools.repeat(())
-        for number, (values, cells) in enumerate(
-            zip(values_rows, cell_rows, strict=False), start=1
-        ):
-            texts = [_cell_text(v) for v in values]
-            for k, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) != "f":
-                    continue
-                value = values[k] if k < len(values) else None
-                if value is None or (isinstance(value, str) and value in EXCEL_ERRORS):
-                    raise _formula_error(number, header, k, cell.value, value)
-            if number == 1:
-                header = _header(values)
-            yield texts
-    finally:
-        computed.close()
-        if written is not None:
-            written.close()
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether a sheet of the workbook holds a formula (`<f>` in its XML), read as a
-    stream: a workbook without one is parsed once, not twice."""
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if not name.startswith("xl/worksheets/sheet"):
-                continue
-            tail = b""
-            with archive.open(name) as sheet:
-                while chunk := sheet.read(1 << 20):
-                    if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
-                        return True
-                    tail = chunk[-16:]
-    return False
-
-
-def _formula_error(
-    number: int, header: list[str], k: int, formula: Any, value: Any
-) -> RecordFileError:
-    from openpyxl.utils import get_column_letter
-
-    column = header[k] if k < len(header) and header[k] else get_column_letter(k + 1)
-    if value is not None:
-        return RecordFileError(
-            "row {row}, {column}: the cell holds a formula ({formula}) that computes an error "
-            "({value}): type the value itself, or open and save the file in a spreadsheet",
-            row=number,
-            column=column,
-            formula=str(formula),
-            value=str(value),
-        )
-    return RecordFileError(
-        "row {row}, {column}: the cell holds a formula ({formula}) that has no computed value "
-        "saved with it: type the value itself, or open and save the file in a spreadsheet",
-        row=number,
-        column=column,
-        formula=str(formula),
-    )
-
-
 def raw_rows(path: Path) -> Iterator[list[str]]:
     """Every row of the file as a list of cell texts, the header first."""
     if not path.exists():
         raise RecordFileError("no such file: {path}", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx_rows(path)
+        from models.xlsxfile import xlsx_rows  # openpyxl is read only for workbooks
+
+        return xlsx_rows(path)
     if path.suffix.lower() in (".xls", ".ods"):
         raise RecordFileError(
             "{suffix} workbooks are not read: save the sheet as XLSX or CSV UTF-8",
             suffix=path.suffix,
         )
     return _csv_rows(path)
+
+
+CHUNK_ROWS = 5000
+"""Rows read together (`read_chunks`): validation works column by column on them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Consecutive rows of a table, each as wide as `header`: `rows[i]` is the row
+    numbered `numbers[i]` in the spreadsheet."""
+
+    header: list[str]
+    numbers: list[int]
+    rows: list[list[str]]
+
+
+def read_chunks(
+    path: Path,
+    required: Iterable[str] = (),
+    any_of: Iterable[str] = (),
+    mapping: dict[str, str] | None = None,
+    size: int = CHUNK_ROWS,
+) -> Iterator[Chunk]:
+    """The non-blank rows after the header, `size` at a time (fewer where a row widens
+    the header with cells past its end). Errors are raised where `read_table` raises
+    them: every row before the one at fault is yielded first.
+
+    Raises RecordFileError for an empty file, a header without rows, a header that
+    lacks a required column, or a cell that is too long or holds a NUL byte.
+    """
+    rows = raw_rows(path)
+    try:
+        first = next(rows)
+    except StopIteration:
+        raise RecordFileError("the file is empty") from None
+    header = header_names(first, mapping)
+    _check_columns(header, required, any_of)
+    width = len(header)
+    count = 0
+    numbers: list[int] = []
+    kept: list[list[str]] = []
+    suspects: list[int] = []
+    """Rows of `kept` that may hold a cell too long or a NUL byte (seen on the row's text)."""
+    try:
+        for number, cells in enumerate(rows, start=2):
+            text = "".join(cells)
+            if not text.strip():
+                continue
+            if number == 2 and _hashtags(cells):
+                continue
+            if len(cells) < width:
+                cells = [*cells, *([""] * (width - len(cells)))]
+            elif len(cells) > width:
+                if any(c.strip() for c in cells[width:]):
+                    if kept:
+                        chunk, numbers, kept = Chunk(header, numbers, kept), [], []
+                        yield from _checked(chunk, suspects)
+                        suspects = []
+                    header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
+                    width = len(header)
+                else:
+                    cells = cells[:width]
+            if len(text) > MAX_CELL_CHARS or "\x00" in text:
+                suspects.append(len(kept))
+            numbers.append(number)
+            kept.append(cells)
+            count += 1
+            if len(kept) >= size:
+                chunk, numbers, kept = Chunk(header, numbers, kept), [], []
+                yield from _checked(chunk, suspects)
+                suspects = []
+    except RecordFileError:
+        if kept:  # a row the reader could not read: those before it count
+            yield from _checked(Chunk(header, numbers, kept), suspects)
+        raise
+    if kept:
+        yield from _checked(Chunk(header, numbers, kept), suspects)
+    if count == 0:
+        raise RecordFileError("the file has a header but no rows")
+
+
+def _checked(chunk: Chunk, suspects: list[int]) -> Iterator[Chunk]:
+    """The chunk when none of its `suspects` rows holds a cell too long or a NUL byte;
+    else the rows before the first such cell, then a RecordFileError naming its row and
+    column."""
+    for k in suspects:
+        number, row = chunk.numbers[k], chunk.rows[k]
+        for name, cell in zip(chunk.header, row, strict=False):
+            if len(cell) > MAX_CELL_CHARS:
+                error = RecordFileError(_too_long(number, name or UNNAMED))
+            elif "\x00" in cell:
+                error = RecordFileError(
+                    "row {row}, {column}: the cell holds a "
+                    "NUL byte (a binary file, or one damaged in transfer)",
+                    row=number,
+                    column=name or UNNAMED,
+                )
+            else:
+                continue
+            if k:
+                yield Chunk(chunk.header, chunk.numbers[:k], chunk.rows[:k])
+            raise error
+    yield chunk
 
 
 def read_table(
@@ -302,38 +311,8 @@ def read_table(
     `mapping` renames the file's columns (lower-cased names) to ours.
 
     Raises RecordFileError for an empty file, a header without rows, or a
-    header that lacks a required column.
+    header that lacks a required column (`read_chunks`).
     """
-    rows = raw_rows(path)
-    try:
-        first = next(rows)
-    except StopIteration:
-        raise RecordFileError("the file is empty") from None
-    header = _header(first, mapping)
-    _check_columns(header, required, any_of)
-    width = len(header)
-    count = 0
-    for number, cells in enumerate(rows, start=2):
-        if not "".join(cells).strip():
-            continue
-        if number == 2 and _hashtags(cells):
-            continue
-        if len(cells) < width:
-            cells = [*cells, *([""] * (width - len(cells)))]
-        elif len(cells) > width and any(c.strip() for c in cells[width:]):
-            header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
-            width = len(header)
-        for name, cell in zip(header, cells, strict=False):
-            if len(cell) > MAX_CELL_CHARS:
-                raise RecordFileError(_too_long(number, name or UNNAMED))
-            if "\x00" in cell:
-                raise RecordFileError(
-                    "row {row}, {column}: the cell holds a "
-                    "NUL byte (a binary file, or one damaged in transfer)",
-                    row=number,
-                    column=name or UNNAMED,
-                )
-        count += 1
-        yield number, dict(zip(header, cells, strict=False))
-    if count == 0:
-        raise RecordFileError("the file has a header but no rows")
+    for chunk in read_chunks(path, required, any_of, mapping):
+        for number, cells in zip(chunk.numbers, chunk.rows, strict=True):
+            yield number, dict(zip(chunk.header, cells, strict=True))

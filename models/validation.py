@@ -1,21 +1,22 @@
 """Validation of one person-record row into the values the store keeps.
 
-Pure and fast: it runs once per row of files with a million rows, so it
-works on plain dicts and reports every problem of a row, each naming the
-column and the value, e.g. `birth_date: cannot read "32/13/1999"`.
+Pure: it works on plain dicts and reports every problem of a row, each naming the
+column and the value, e.g. `birth_date: cannot read "32/13/1999"`. Each field is read
+by a function of its cleaned cell (`READERS`, `registered_of`, `read_birth_cells`), which
+`models.columnwise` also runs once per distinct cell of a chunk of a file's rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from i18n import N_, Message
 from models.birthdates import (
     CANNOT_READ,
+    BirthInterval,
     DateError,
     interval_from_age,
     is_unknown,
@@ -23,7 +24,6 @@ from models.birthdates import (
     parse_birth_date,
     parse_plain_date,
 )
-from models.recordfile import RecordFileError, read_table
 from models.records import RECORD_COLUMNS, TEXT_FIELDS, UNNAMED_SOURCE, CaseType, RelationKind, Role
 
 NO_SOURCE = N_(
@@ -85,13 +85,20 @@ class FieldError:
         return self.text("en")
 
 
-def _clean(value: Any) -> str | None:
+def clean(value: Any) -> str | None:
+    """A cell's text without stray spaces (a run of spaces, tabs or line breaks becomes
+    one space); None when nothing is left."""
     if not value:
         return None
     text = value.strip() if isinstance(value, str) else str(value).strip()
     if "  " in text or "\t" in text or "\n" in text:
         text = " ".join(text.split())
     return text or None
+
+
+Problem = tuple[str, str | Message, str | None]
+"""A problem of one field: (column, message, the text kept when the value is an unreadable
+date or age, a warning unless strict; None for an error)."""
 
 
 def validate_record(
@@ -103,136 +110,157 @@ def validate_record(
 ) -> tuple[dict[str, Any] | None, list[FieldError]]:
     """Turn one row (header names already lower-cased) into stored values, or errors.
     An unreadable date or age is a warning (the value unknown, its text kept in
-    `<column>_raw`), or an error when `strict`; the values are None only on errors."""
-    errors: list[FieldError] = []
+    `<column>_raw`), or an error when `strict`; the values are None only on errors.
+    `models.columnwise` reads many rows at once with the same field readers."""
+    problems: list[Problem] = []
     out: dict[str, Any] = {}
-    raw_kept: dict[str, str] = {}
 
-    record_id = _clean(raw.get("record_id"))
+    record_id = clean(raw.get("record_id"))
     if record_id is None:
-        errors.append(FieldError(row, "record_id", "missing"))
+        problems.append(("record_id", N_("missing"), None))
     out["record_id"] = record_id
-    out["source"] = _clean(raw.get("source")) or default_source
-    if out["source"] is None:
-        errors.append(FieldError(row, "source", "missing: name the organisation (--source ORG)"))
-    elif out["source"].lower() == UNNAMED_SOURCE:
-        errors.append(
-            FieldError(
-                row,
-                "source",
-                Message('"{source}" is not an organisation: name it', source=out["source"]),
-            )
-        )
+    out["source"], problem = source_of(clean(raw.get("source")), default_source)
+    if problem is not None:
+        problems.append(("source", problem, None))
     for column in TEXT_FIELDS:
-        out[column] = _clean(raw.get(column))
+        out[column] = clean(raw.get(column))
     if not (out["full_name"] or out["family_name"] or out["given_names"]):
-        errors.append(
-            FieldError(
-                row, "full_name", "a name is required (full_name, family_name or given_names)"
-            )
-        )
+        problems.append(("full_name", NAME_REQUIRED, None))
 
-    out["case_type"] = _choice(raw, "case_type", _CASE_TYPES, row, errors)
-    out["role"] = _choice(raw, "role", _ROLES, row, errors)
-    out["sex"] = _mapped(raw, "sex", _SEX, row, errors)
-    out["return_consent"] = _mapped(raw, "return_consent", _CONSENT, row, errors)
+    for column, reader in READERS.items():
+        out[column], problem = reader(clean(raw.get(column)))
+        if problem is not None:
+            problems.append((column, problem, None))
 
-    registered = _clean(raw.get("registered_on"))
-    out["registered_on"] = None
-    if registered:
-        try:
-            out["registered_on"] = parse_plain_date(registered)
-        except DateError as exc:
-            if not is_unknown(registered):
-                _unreadable(row, errors, raw_kept, strict, "registered_on", registered, exc)
+    registered = clean(raw.get("registered_on"))
+    out["registered_on"], problem = registered_of(registered)
+    if problem is not None:
+        problems.append(("registered_on", problem, registered))
 
-    _birth(raw, out, row, errors, today or date.today(), (raw_kept, strict))
+    birth = read_birth_cells(clean(raw.get("birth_date")), clean(raw.get("age")))
+    values, found = birth_on(birth, out["registered_on"] or today or date.today())
+    out.update(zip(BIRTH_FIELDS, values, strict=True))
+    problems.extend(found)
     out["extra"] = (
         {
             key: text
             for key, value in raw.items()
-            if key and key not in KNOWN_COLUMNS and (text := _clean(value)) is not None
+            if key and key not in KNOWN_COLUMNS and (text := clean(value)) is not None
         }
-        if len(raw) > len(KNOWN_COLUMNS) or not KNOWN_COLUMNS.issuperset(raw)
+        if has_extra(raw)
         else {}
     )
-    if raw_kept:
-        out["extra"].update(raw_kept)
+    errors: list[FieldError] = []
+    for column, message, written in problems:
+        warning = written is not None and not strict
+        errors.append(FieldError(row, column, message, warning=warning))
+        if warning:
+            out["extra"][column + RAW_SUFFIX] = written
     return (None if any(not e.warning for e in errors) else out), errors
 
 
-def _unreadable(
-    row: int,
-    errors: list[FieldError],
-    kept: dict[str, str],
-    strict: bool,
-    column: str,
-    written: str,
-    exc: DateError,
-) -> None:
-    """What becomes of a date or an age that cannot be read: an error when `strict`, else a
-    warning with the text kept as written."""
-    errors.append(FieldError(row, column, exc.message, warning=not strict))
-    if not strict:
-        kept[column + RAW_SUFFIX] = written
+NAME_REQUIRED = N_("a name is required (full_name, family_name or given_names)")
 
 
-def _choice(
-    raw: dict[str, Any], column: str, allowed: set[str], row: int, errors: list[FieldError]
-) -> str | None:
-    value = _clean(raw.get(column))
-    if value is None:
-        return None
-    folded = value.lower().replace(" ", "_").replace("-", "_")
-    if folded not in allowed:
-        errors.append(
-            FieldError(
-                row,
-                column,
-                Message(
-                    'unknown value "{value}" (expected {expected})',
-                    value=value,
-                    expected=", ".join(sorted(allowed)),
-                ),
+def has_extra(header: Iterable[str]) -> bool:
+    """Whether a row with these columns may hold extra data (a column not ours)."""
+    names = set(header)
+    return len(names) > len(KNOWN_COLUMNS) or not KNOWN_COLUMNS.issuperset(names)
+
+
+def source_of(cleaned: str | None, default: str | None) -> tuple[str | None, str | Message | None]:
+    """The organisation of a row (its cell, else the default), and the problem if none is
+    named or the one named is no organisation."""
+    source = cleaned or default
+    if source is None:
+        return None, N_("missing: name the organisation (--source ORG)")
+    if source.lower() == UNNAMED_SOURCE:
+        return source, Message('"{source}" is not an organisation: name it', source=source)
+    return source, None
+
+
+def _choice(allowed: set[str]) -> Callable[[str | None], tuple[str | None, Message | None]]:
+    def read(value: str | None) -> tuple[str | None, Message | None]:
+        if value is None:
+            return None, None
+        folded = value.lower().replace(" ", "_").replace("-", "_")
+        if folded not in allowed:
+            return None, Message(
+                'unknown value "{value}" (expected {expected})',
+                value=value,
+                expected=", ".join(sorted(allowed)),
             )
-        )
-        return None
-    return folded
+        return folded, None
+
+    return read
 
 
-def _mapped(
-    raw: dict[str, Any], column: str, mapping: dict[str, str], row: int, errors: list[FieldError]
-) -> str | None:
-    value = _clean(raw.get(column))
-    if value is None:
-        return None
-    mapped = mapping.get(value.lower())
-    if mapped is None:
-        errors.append(FieldError(row, column, Message(CANNOT_READ, value=value)))
-    return mapped
+def _mapped(mapping: dict[str, str]) -> Callable[[str | None], tuple[str | None, Message | None]]:
+    def read(value: str | None) -> tuple[str | None, Message | None]:
+        if value is None:
+            return None, None
+        mapped = mapping.get(value.lower())
+        return mapped, None if mapped is not None else Message(CANNOT_READ, value=value)
+
+    return read
 
 
-def _birth(
-    raw: dict[str, Any],
-    out: dict[str, Any],
-    row: int,
-    errors: list[FieldError],
-    today: date,
-    keeping: tuple[dict[str, str], bool],
-) -> None:
-    out.update(
-        birth_date=None,
-        birth_earliest=None,
-        birth_latest=None,
-        birth_precision=None,
-        birth_placeholder=False,
-        age=None,
-        age_estimated=False,
-    )
-    written = _clean(raw.get("birth_date"))
-    age_text = _clean(raw.get("age"))
+READERS = {
+    "case_type": _choice(_CASE_TYPES),
+    "role": _choice(_ROLES),
+    "sex": _mapped(_SEX),
+    "return_consent": _mapped(_CONSENT),
+}
+"""The fields read from one cleaned cell into a value or a problem, in the order a row's
+problems are reported."""
+
+
+def registered_of(text: str | None) -> tuple[date | None, Message | None]:
+    """The registration date, and the problem when it cannot be read (a cell saying it
+    is not known is no problem)."""
+    if not text:
+        return None, None
+    try:
+        return parse_plain_date(text), None
+    except DateError as exc:
+        return None, None if is_unknown(text) else exc.message
+
+
+BIRTH_FIELDS = (
+    "birth_date",
+    "birth_earliest",
+    "birth_latest",
+    "birth_precision",
+    "birth_placeholder",
+    "age",
+    "age_estimated",
+)
+NO_BIRTH = (None, None, None, None, False, None, False)
+"""The birth fields of a row without a birth date or an age, in `BIRTH_FIELDS` order."""
+
+
+@dataclass(frozen=True, slots=True)
+class BirthCells:
+    """What a row's birth date and age cells say before the date they are read on is
+    known (`read_birth_cells`): the same pair of cells reads the same on every row."""
+
+    birth_date: str | None
+    """The date as written, or the cell saying it is not known."""
+    written: str | None
+    """The date as written when it could be read."""
+    interval: BirthInterval | None
+    age: tuple[int, bool] | None
+    age_text: str | None
+    problems: tuple[Problem, ...]
+
+
+def read_birth_cells(written: str | None, age_text: str | None) -> BirthCells:
+    """Read the cleaned birth date and age cells of a row: an unreadable one is a
+    problem, with its text to keep."""
+    problems: list[Problem] = []
+    birth_date = None
     if written and is_unknown(written):
-        out["birth_date"], written = written, None
+        birth_date, written = written, None
     if age_text and is_unknown(age_text):
         age_text = None
     interval = None
@@ -240,74 +268,52 @@ def _birth(
         try:
             interval = parse_birth_date(written)
         except DateError as exc:
-            _unreadable(row, errors, *keeping, "birth_date", written, exc)
+            problems.append(("birth_date", exc.message, written))
             written = None
         else:
-            out["birth_date"] = written
+            birth_date = written
+    age = None
     if age_text:
         try:
-            age, estimated = parse_age(age_text)
+            age = parse_age(age_text)
         except DateError as exc:
-            _unreadable(row, errors, *keeping, "age", age_text, exc)
-        else:
-            out["age"], out["age_estimated"] = age, estimated
-            if interval is None and written is None:
-                interval = interval_from_age(age, out["registered_on"] or today, estimated)
-    if interval is None:
-        return
-    reference = out["registered_on"] or today
-    if interval.earliest > reference:
-        column = "birth_date" if written else "age"
-        errors.append(
-            FieldError(
-                row,
-                column,
+            problems.append(("age", exc.message, age_text))
+    return BirthCells(birth_date, written, interval, age, age_text, tuple(problems))
+
+
+def birth_on(cells: BirthCells, reference: date) -> tuple[tuple[Any, ...], list[Problem]]:
+    """The birth fields (`BIRTH_FIELDS` order) of a row registered on `reference` (or
+    read today), and their problems: those of the cells, and a birth after `reference`.
+    An age gives the interval only when no date was read."""
+    problems = list(cells.problems)
+    age, estimated = cells.age or (None, False)
+    interval = cells.interval
+    if interval is None and age is not None:
+        interval = interval_from_age(age, reference, estimated)
+    if interval is not None and interval.earliest > reference:
+        problems.append(
+            (
+                "birth_date" if cells.written else "age",
                 Message(
-                    '"{value}" is after {reference}', value=written or age_text, reference=reference
+                    '"{value}" is after {reference}',
+                    value=cells.written or cells.age_text,
+                    reference=reference,
                 ),
+                None,
             )
         )
-        return
-    out["birth_earliest"] = interval.earliest
-    out["birth_latest"] = interval.latest
-    out["birth_precision"] = interval.precision.value
-    out["birth_placeholder"] = interval.placeholder
-
-
-def validated_rows(
-    path: Path,
-    default_source: str | None = None,
-    today: date | None = None,
-    *,
-    strict: bool = False,
-    mapping: dict[str, str] | None = None,
-) -> Iterator[tuple[int, str, dict[str, Any] | None, list[FieldError]]]:
-    """Every row of a records file: its number, its record id as written, its stored values
-    (None when bad) and its errors and warnings, a record id already used by the same source
-    on an earlier row included (two organisations may use one id: the contract allows it).
-    `mapping` renames the file's columns to ours (`read_table`).
-    Raises RecordFileError when the file as a whole cannot be read, or names no
-    organisation (no source column, no `default_source`)."""
-    seen: dict[tuple[str, str], int] = {}
-    rows = read_table(path, required=("record_id",), any_of=NAME_COLUMNS, mapping=mapping)
-    for number, raw in rows:
-        if default_source is None and "source" not in raw:
-            raise RecordFileError(NO_SOURCE)
-        values, errors = validate_record(raw, number, default_source, today, strict)
-        record_id = (raw.get("record_id") or "").strip()
-        if record_id:
-            source = (raw.get("source") or "").strip() or default_source or ""
-            first = seen.setdefault((source, record_id), number)
-            if first != number:
-                errors.append(
-                    FieldError(
-                        number,
-                        "record_id",
-                        Message('"{value}" already on row {first}', value=record_id, first=first),
-                    )
-                )
-                values = None
-        yield number, record_id, values, errors
+        interval = None
+    if interval is None:
+        return (cells.birth_date, None, None, None, False, age, estimated), problems
+    return (
+        cells.birth_date,
+        interval.earliest,
+        interval.latest,
+        interval.precision.value,
+        interval.placeholder,
+        age,
+        estimated,
+    ), problems
 
 
 def validate_relation(
@@ -315,9 +321,9 @@ def validate_relation(
 ) -> tuple[tuple[str, str, str] | None, list[FieldError]]:
     """One row of a relations file: (record_id, relation, related_record_id)."""
     errors: list[FieldError] = []
-    record_id = _clean(raw.get("record_id"))
-    related = _clean(raw.get("related_record_id"))
-    relation = _clean(raw.get("relation"))
+    record_id = clean(raw.get("record_id"))
+    related = clean(raw.get("related_record_id"))
+    relation = clean(raw.get("relation"))
     if record_id is None:
         errors.append(FieldError(row, "record_id", "missing"))
     if related is None:

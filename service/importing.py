@@ -10,19 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from i18n import Message
+from models.columnwise import validated_chunks
 from models.mapping import read_mapping
 from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
-from models.validation import ERROR, validate_relation, validated_rows
+from models.validation import ERROR, validate_relation
 from service.context import ADMIN, Actor, UseCases
 from service.kingraph import defer_graph, update_graph_for_import
 from service.linking import link_import
 from service.memory import collector_paused
 from service.tracing import arrivals
 
-BATCH = 5000
 MAX_LISTED_ERRORS = 1000
 IMPORT = frozenset({ADMIN})
 
@@ -162,35 +162,29 @@ def _stage_records(
     options: _Reading,
     on_rows: Callable[[int], None] | None,
 ) -> set[str]:
+    """Validate the file a chunk of rows at a time and stage each chunk while no row is
+    bad; the record ids written in the file (for its relations)."""
     record_ids: set[str] = set()
-    batch: list[dict[str, Any]] = []
-    rows = validated_rows(
+    chunks = validated_chunks(
         path, options.source, options.today, strict=options.strict, mapping=options.mapping
     )
     try:
-        for _, record_id, values, errors in rows:
-            report.rows += 1
-            if record_id:
-                record_ids.add(record_id)
-            for error in errors:
-                if error.warning:
-                    report.add_warning(error.as_message())
-                else:
-                    report.add_error(error.as_message())
-            if values is not None and report.ok:
-                batch.append(values)
-                if len(batch) >= BATCH:
-                    writer.add_records(batch)
-                    batch = []
-            if on_rows is not None and report.rows % 1000 == 0:
-                on_rows(1000)
+        for chunk in chunks:
+            report.rows += len(chunk.numbers)
+            record_ids.update(chunk.record_ids)
+            for i in sorted(chunk.problems):
+                for error in chunk.problems[i]:
+                    if error.warning:
+                        report.add_warning(error.as_message())
+                    else:
+                        report.add_error(error.as_message())
+            if report.ok:
+                writer.add_columns(chunk.columns)
+            if on_rows is not None:
+                on_rows(len(chunk.numbers))
     except RecordFileError as exc:
         report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
-        return record_ids
-    if batch and report.ok:
-        writer.add_records(batch)
-    if on_rows is not None:
-        on_rows(report.rows % 1000)
+    record_ids.discard("")
     return record_ids
 
 

@@ -133,6 +133,8 @@ def update_graph_for_import(
     """Update the graph for the records of an import and the stored records its
     relations file ``named`` (their persons gain declared relations)."""
     with kin_graph_read(store) as tx:
+        if not tx.is_built():
+            return {"mode": "deferred"}
         ids = tx.record_ids_of_import(import_id)
     return update_graph(store, [*ids, *(uuid.UUID(hex=h) for h in named)])
 

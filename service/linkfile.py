@@ -23,8 +23,8 @@ from matching.cluster import members
 from matching.columns import build_columns
 from matching.model import FSModel, default_model
 from matching.pipeline import link
+from models.columnwise import validated_rows
 from models.recordfile import IN_FILE, RecordFileError, spreadsheet_safe
-from models.validation import validated_rows
 from service.memory import collector_paused
 from service.progress import Stages
 

@@ -20,7 +20,7 @@ from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import Forbidden, NotFound, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
 from tracing.assessment import assess, insecure_areas
-from tracing.flags import RULES, arrival_flags, flagged
+from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flagged
 from tracing.graph import FamilyGraph
 from tracing.persons import build_profiles
 from tracing.relatives import Relative, relatives
@@ -52,13 +52,9 @@ def arrivals(store: Store, import_id: UUID, lang: str = "fr") -> dict[str, Any]:
     """The flags an import's identification and return records raise on persons already
     identified, returned or sought (`tracing.flags.arrival_flags`): count and items."""
     with kin_graph_read(store) as tx:
-        new = tx.record_ids_of_import(import_id)
-        persons = set(tx.persons_of_records(new).values())
+        persons, ids = tx.arriving_again(import_id, EPISODE_CASES)
         rows = tx.kinship_of(persons)
-    ids = {str(r) for r in new}
-    records = [as_tracing_record(r) for r in rows]
-    known = {r.person for r in records if r.id not in ids}  # a flag needs an earlier record
-    profiles = build_profiles([r for r in records if r.person in known])
+    profiles = build_profiles([as_tracing_record(r) for r in rows])
     found = [f for p in sorted(profiles) for f in arrival_flags(profiles[p], ids)]
     return {"count": len(found), "items": [f.as_dict(lang) for f in found]}
 

@@ -25,6 +25,7 @@ from models.migrate import current_revision, ensure_schema, head_revision
 from models.records import PersonRecord, Relation
 from models.store.audit import AuditStore
 from models.store.batches import chunks
+from models.store.bulk import bulk_cache
 from models.store.importing import ImportWriter
 from models.store.keys import KeysStore
 from models.store.limits import LimitStore
@@ -125,7 +126,7 @@ class Store(ReviewStore, AuditStore, KeysStore, LimitStore, UserStore):
     @contextmanager
     def importing(self, file_name: str) -> Iterator[ImportWriter]:
         """One transaction for one file: committed only if the block ends without error."""
-        with self.engine.begin() as connection:
+        with self.engine.connect() as connection, bulk_cache(connection), connection.begin():
             yield ImportWriter(connection, file_name)
 
     # records ----------------------------------------------------------------

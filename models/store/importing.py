@@ -32,17 +32,17 @@ from sqlalchemy import (
     text,
 )
 
-from models.store.bulk import write_rows
-from models.tables import VALUE_NAMES, cases, imports, organisations, record_value_columns
+from models.store.bulk import new_ids, write_rows
+from models.tables import VALUE_NAMES, imports, organisations, record_value_columns
 
 STAGING = "import_staging"
 RELATION_STAGING = "import_relation_staging"
+CASE_STAGING = "import_case_staging"
 _HASHED = tuple(n for n in VALUE_NAMES if n != "content_hash")
-_EXTRA = 1 + _HASHED.index("extra")
-_DATES = tuple(
-    1 + VALUE_NAMES.index(n) for n in ("registered_on", "birth_earliest", "birth_latest")
-)
-_BOOLEANS = tuple(1 + VALUE_NAMES.index(n) for n in ("birth_placeholder", "age_estimated"))
+_DATES = frozenset({"registered_on", "birth_earliest", "birth_latest"})
+_BOOLEANS = frozenset({"birth_placeholder", "age_estimated"})
+_NUMBERS = _BOOLEANS | {"age"}
+"""The fields whose staged value is not text (a digest hashes their text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,26 +55,36 @@ class ImportCounts:
     relations: int
 
 
-def staging_row(values: dict[str, Any]) -> list[Any]:
-    """A validated record as the staging table takes it on both databases (text dates,
-    0/1 flags, JSON text, hex id), ending with the digest of its values: equal digests
-    mean an unchanged record."""
-    row: list[Any] = [uuid.uuid4().hex, *(values[n] for n in _HASHED)]
-    extra = row[_EXTRA]
-    row[_EXTRA] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else "{}"
-    for index in _DATES:
-        if row[index] is not None:
-            row[index] = row[index].isoformat()
-    for index in _BOOLEANS:
-        row[index] = int(row[index])
-    digest = hashlib.blake2b(
-        "\x1f".join(["\x00" if v is None else str(v) for v in row[1:]]).encode(), digest_size=16
-    )
-    row.append(digest.hexdigest())
-    return row
+def staging_rows(columns: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
+    """Validated records, given column by column, as the staging table takes them on
+    both databases (text dates, 0/1 flags, JSON text, hex id), each ending with the
+    digest of its values: equal digests mean an unchanged record."""
+    values: list[list[Any]] = []
+    texts: list[list[str]] = []
+    for name in _HASHED:
+        column = columns[name]
+        if name == "extra":
+            column = [
+                json.dumps(e, ensure_ascii=False, sort_keys=True) if e else "{}" for e in column
+            ]
+        elif name in _DATES:
+            days = {d: d.isoformat() for d in set(column) if d is not None}
+            column = [None if d is None else days[d] for d in column]
+        elif name in _BOOLEANS:
+            column = [int(v) for v in column]
+        values.append(column)
+        if name in _NUMBERS:
+            texts.append(["\x00" if v is None else str(v) for v in column])
+        else:
+            texts.append(["\x00" if v is None else v for v in column])
+    digests = [
+        hashlib.blake2b("\x1f".join(t).encode(), digest_size=16).hexdigest()
+        for t in zip(*texts, strict=True)
+    ]
+    return list(zip(new_ids(len(digests)), *values, digests, strict=True))
 
 
-def _staging_tables() -> tuple[Table, Table]:
+def _staging_tables() -> tuple[Table, Table, Table]:
     meta = MetaData()
     records = Table(
         STAGING,
@@ -94,7 +104,16 @@ def _staging_tables() -> tuple[Table, Table]:
         Column("stored_b", Uuid),
         prefixes=["TEMPORARY"],
     )
-    return records, relation_rows
+    case_rows = Table(
+        CASE_STAGING,
+        meta,
+        Column("id", Uuid, nullable=False),
+        Column("source", String(120), nullable=False),
+        Column("case_id", String(200), nullable=False),
+        Column("case_type", String(40)),
+        prefixes=["TEMPORARY"],
+    )
+    return records, relation_rows, case_rows
 
 
 class ImportWriter:
@@ -109,20 +128,32 @@ class ImportWriter:
         self.relation_rows = 0
         self.cases: dict[tuple[str, str], str | None] = {}
         self.sources: set[str] = set()
-        self._records, self._relations = _staging_tables()
-        for table in (self._records, self._relations):
+        self._in_key_order = (
+            " ORDER BY s.source, s.record_id" if connection.dialect.name == "sqlite" else ""
+        )
+        """SQLite inserts new records in key order: the unique index on (source, record_id)
+        and the record id index are then written in order, not at random (at 989,900
+        records the merge took 14.7 s instead of 23.8 s); PostgreSQL was slower sorted."""
+        self._records, self._relations, self._cases = _staging_tables()
+        for table in (self._records, self._relations, self._cases):
             connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
             table.create(connection)
 
     def add_records(self, batch: list[dict[str, Any]]) -> None:
         """Stage validated records (as returned by `models.validation.validate_record`)."""
-        for values in batch:
-            self.sources.add(values["source"])
-            if values["case_id"]:
-                self.cases.setdefault((values["source"], values["case_id"]), values["case_type"])
-        rows = [staging_row(values) for values in batch]
-        self._write(self._records, ["new_id", *VALUE_NAMES], rows)
-        self.rows += len(batch)
+        self.add_columns({name: [values[name] for values in batch] for name in _HASHED})
+
+    def add_columns(self, columns: dict[str, list[Any]]) -> None:
+        """Stage validated records given column by column (`models.columnwise`)."""
+        self.sources.update(columns["source"])
+        for source, case_id, case_type in zip(
+            columns["source"], columns["case_id"], columns["case_type"], strict=True
+        ):
+            if case_id:
+                self.cases.setdefault((source, case_id), case_type)
+        rows = staging_rows(columns)
+        self._write(self._records, ["new_id", *VALUE_NAMES], rows, uuids=False)
+        self.rows += len(rows)
 
     def add_relations(
         self, batch: Iterable[tuple[int, str, str, str, uuid.UUID | None, uuid.UUID | None]]
@@ -138,9 +169,11 @@ class ImportWriter:
         )
         self.relation_rows += len(rows)
 
-    def _write(self, table: Table, columns: list[str], rows: list[Any]) -> None:
+    def _write(
+        self, table: Table, columns: list[str], rows: list[Any], *, uuids: bool = True
+    ) -> None:
         if rows:
-            write_rows(self.connection, table.name, columns, rows)
+            write_rows(self.connection, table.name, columns, rows, uuids=uuids)
 
     def finish(self) -> ImportCounts:
         """Merge staged rows into the stored population and record the import."""
@@ -178,7 +211,7 @@ class ImportWriter:
                 f"INSERT INTO person_records (id, {names}, imported_at, updated_at, import_id) "
                 f"SELECT s.new_id, {selected}, :now, :now, :import_id FROM {STAGING} s "
                 "WHERE NOT EXISTS (SELECT 1 FROM person_records p "
-                "WHERE p.source = s.source AND p.record_id = s.record_id)"
+                f"WHERE p.source = s.source AND p.record_id = s.record_id){self._in_key_order}"
             ).bindparams(now, stamp),
             {"now": self.started_at, "import_id": self.import_id},
         )
@@ -236,26 +269,24 @@ class ImportWriter:
             c.execute(insert(organisations), missing_orgs)
         if not self.cases:
             return
-        known_cases: set[tuple[str, str]] = set()
-        keys = list(self.cases)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            for source in {s for s, _ in chunk}:
-                ids = [k for s, k in chunk if s == source]
-                rows = c.execute(
-                    select(cases.c.case_id).where(
-                        cases.c.source == source, cases.c.case_id.in_(ids)
-                    )
-                )
-                known_cases.update((source, case_id) for case_id in rows.scalars())
-        new_cases = [
-            {"id": uuid.uuid4(), "source": s, "case_id": k, "case_type": t}
-            for (s, k), t in self.cases.items()
-            if (s, k) not in known_cases
-        ]
-        for start in range(0, len(new_cases), 5000):
-            c.execute(insert(cases), new_cases[start : start + 5000])
+        self._write(
+            self._cases,
+            ["id", "source", "case_id", "case_type"],
+            [
+                (i, s, k, t)
+                for i, ((s, k), t) in zip(new_ids(len(self.cases)), self.cases.items(), strict=True)
+            ],
+            uuids=False,
+        )
+        c.execute(
+            text(
+                f"INSERT INTO cases (id, source, case_id, case_type) "
+                f"SELECT s.id, s.source, s.case_id, s.case_type FROM {CASE_STAGING} s "
+                "WHERE NOT EXISTS (SELECT 1 FROM cases k "
+                "WHERE k.source = s.source AND k.case_id = s.case_id)"
+            )
+        )
 
     def drop_staging(self) -> None:
-        for name in (STAGING, RELATION_STAGING):
+        for name in (STAGING, RELATION_STAGING, CASE_STAGING):
             self.connection.execute(text(f"DROP TABLE IF EXISTS {name}"))

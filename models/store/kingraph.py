@@ -79,6 +79,37 @@ class KinGraphTx:
             found.update((str(r._mapping["id"]), _person(r._mapping)) for r in rows)
         return found
 
+    def arriving_again(
+        self, import_id: uuid.UUID, case_types: Iterable[str]
+    ) -> tuple[set[str], set[str]]:
+        """(the persons holding a record of this import of one of ``case_types`` and a
+        record of an earlier import, the ids of their records of this import): the only
+        persons whose arrival an import must flag. A record not linked is a person of its
+        own, with no earlier record, so only entities are read, never the whole import."""
+        new, old = person_records.alias("new"), person_records.alias("old")
+        query = (
+            select(new.c.entity_id)
+            .distinct()
+            .join(old, old.c.entity_id == new.c.entity_id)
+            .where(
+                new.c.import_id == import_id,
+                new.c.entity_id.is_not(None),
+                new.c.case_type.in_(sorted(case_types)),
+                or_(old.c.import_id.is_(None), old.c.import_id != import_id),
+            )
+        )
+        entities = sorted(self.c.execute(query).scalars())
+        ids: set[str] = set()
+        for chunk in chunks(entities):
+            rows = self.c.execute(
+                select(person_records.c.id).where(
+                    person_records.c.import_id == import_id,
+                    person_records.c.entity_id.in_(chunk),
+                )
+            )
+            ids.update(str(r) for r in rows.scalars())
+        return {str(e) for e in entities}, ids
+
     def record_ids_of_import(self, import_id: uuid.UUID) -> list[uuid.UUID]:
         query = select(person_records.c.id).where(person_records.c.import_id == import_id)
         return list(self.c.execute(query).scalars())

@@ -7,7 +7,7 @@ from fixtures.demo import demo_records_path
 from matching.block_arrays import KindKeys, kind_keys
 from matching.blocking import _string_kind_keys, all_record_keys, candidate_pairs, record_keys
 from matching.columns import Columns, build_columns
-from models.validation import validated_rows
+from models.columnwise import validated_rows
 
 
 def _columns(*records: dict) -> Columns:

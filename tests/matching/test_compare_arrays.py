@@ -12,7 +12,7 @@ from matching.compare.pairs import compare_pairs
 from matching.compare.places import place_level
 from matching.model import COMPARISON_NAMES, COMPARISONS
 from matching.pipeline import random_pairs
-from models.validation import validated_rows
+from models.columnwise import validated_rows
 
 
 @cache

@@ -15,7 +15,7 @@ from matching.compare.pairs import compare_pairs
 from matching.model import FSModel
 from matching.pipeline import link
 from matching.scoring import score_levels
-from models.validation import validated_rows
+from models.columnwise import validated_rows
 
 
 @cache

@@ -9,7 +9,7 @@ from matching.columns import build_columns
 from matching.model import FSModel
 from matching.pipeline import link
 from matching.scoring import MIN_MATCHES_PER_RECORD
-from models.validation import validated_rows
+from models.columnwise import validated_rows
 
 
 def _matches_per_record(tmp_path: Path, households: int) -> float:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from models.columnwise import validated_rows
 from models.mapping import read_mapping
 from models.recordfile import RecordFileError, read_table
-from models.validation import validated_rows
 from tests.conftest import write_csv
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "fixtures" / "mappings"

@@ -14,10 +14,10 @@ from matching.blocking import all_record_keys, block_cap, candidate_pairs, cross
 from matching.columns import build_columns
 from matching.model import default_model
 from matching.pipeline import match_new
+from models.columnwise import validated_rows
 from models.review import could_be_minor
 from models.store import Store
 from models.tables import blocking_keys, suggestions
-from models.validation import validated_rows
 from service import Service
 from service.importing import import_records
 from service.linkfile import link_file

@@ -3,9 +3,13 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import date
+
 import pytest
 
 from models.store import Store
+from models.store.importing import staging_rows
 from models.validation import validate_record
 from tests.models.store.people import ROWS, ids, load
 
@@ -56,3 +60,23 @@ def test_the_organisations_and_cases_of_an_import_are_recorded(store: Store) -> 
     load(store)
     counts = store.counts()
     assert (counts["organisations"], counts["cases"]) == (2, len(ROWS))
+
+
+def test_the_digest_of_a_record_is_the_one_earlier_versions_stored() -> None:
+    """A file imported by an earlier version and imported again reads as unchanged."""
+    raw = {
+        "record_id": "R1",
+        "source": "OIM",
+        "full_name": "TRAORE Aminata",
+        "registered_on": "2021-06-01",
+        "age": "15",
+        "sex": "F",
+        "commentaire": "vue à Kayes",
+        "case_id": "C1",
+        "case_type": "return",
+    }
+    values, _ = validate_record(raw, 2, today=date(2022, 1, 1))
+    assert values is not None
+    [row] = staging_rows({name: [values[name]] for name in values})
+    assert row[-1] == "a5a611d0d6f8d24dab551a15a8efa37a"
+    assert uuid.UUID(hex=row[0]).version == 4
