@@ -1,8 +1,11 @@
 """Work shared out to forked processes gives exactly what one process gives."""
 
 import os
+import subprocess
+import sys
 import threading
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -93,18 +96,34 @@ def _pids_of_work(total: int, chunk: int) -> set[int]:
     return set(pids.tolist())
 
 
-@pytest.fixture
-def alone() -> None:
-    """No thread but this one: the idle worker threads an earlier test's HTTP client left
-    end by themselves within seconds (the guard below refuses to fork beside them)."""
-    for thread in threading.enumerate():
-        if thread is not threading.current_thread():
-            thread.join(timeout=30)
-    assert threading.active_count() == 1
+ALONE = """
+import os
+import numpy as np
+from matching import parallel
+
+parallel.MIN_ITEMS = 1
+pids = parallel.shared_empty(10, np.int64)
+
+def work(part):
+    pids[part] = os.getpid()
+
+parallel.run_chunks(work, 10, 3)
+print(len(set(pids.tolist())))
+"""
 
 
-def test_a_large_job_runs_in_several_processes(forking: None, alone: None) -> None:
-    assert len(_pids_of_work(10, 3)) == 2
+def test_a_large_job_runs_in_several_processes() -> None:
+    """In a process of one thread: a fresh one, since the test process may hold threads
+    an HTTP client of an earlier test left, beside which the guard rightly never forks."""
+    done = subprocess.run(
+        [sys.executable, "-c", ALONE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "NRM_WORKERS": "2"},
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.strip() == "2"
 
 
 def test_a_process_running_other_threads_does_not_fork(forking: None) -> None:
