@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from i18n import Message
 from matching.blocking import all_record_keys, block_cap
 from matching.columns import build_columns
 from matching.names import parse_name
@@ -23,17 +24,18 @@ MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score")
 """What a search answers over HTTP: never a contact or a current location."""
 
 
-def _age_band(record: Mapping[str, Any]) -> str:
+def _age_band(record: Mapping[str, Any], lang: str) -> str:
+    """The person's age band when registered, in the reader's language."""
     earliest, registered = record.get("birth_earliest"), record.get("registered_on")
     latest = record.get("birth_latest")
     if earliest is None or latest is None:
-        return "âge inconnu"
+        return Message("age unknown").text(lang)
     middle = earliest + (latest - earliest) / 2
     age = (registered or date.today()).year - middle.year
     if age < 18:
-        return "moins de 18 ans"
+        return Message("under 18").text(lang)
     low = (age // 10) * 10
-    return f"{low}-{low + 9} ans"
+    return Message("{low} to {high} years", low=low, high=low + 9).text(lang)
 
 
 def _partial_name(record: Mapping[str, Any]) -> str:
@@ -98,7 +100,7 @@ def search(
                 "entity_id": str(entity),
                 "name": _partial_name(record),
                 "sex": record.get("sex"),
-                "age_band": _age_band(record),
+                "age_band": _age_band(record, lang),
                 "region": record.get("origin_region"),
                 "score": round(probability, 4),
                 "reasons": [r[lang] for r in reasons if r["level"] != "missing"],

@@ -106,10 +106,3 @@ WORDS = {
     "informed_consent": N_("Consent to return"),
     "return_area_security": N_("Security of the area of return"),
 }
-AGE_BANDS = {
-    "âge inconnu": N_("age unknown"),
-    "moins de 18 ans": N_("under 18"),
-}
-"""The age bands a search answers (`service.search`, worded in French), for the reader's
-language; a decade band (`30-39 ans`) becomes `DECADE`."""
-DECADE = N_("{low} to {high} years")

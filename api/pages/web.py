@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-import re
 import secrets
 from collections.abc import Callable, Coroutine
 from functools import cache
@@ -28,7 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.pages.labels import AGE_BANDS, DECADE, FIELDS, SIDE_BY_SIDE, WORDS
+from api.pages.labels import FIELDS, SIDE_BY_SIDE, WORDS
 from i18n import LANGUAGES, gettext_for, language, ngettext_for
 from models.users import User
 from service import Actor, Service
@@ -42,7 +41,6 @@ PRESESSION_COOKIE = "nrm_presession"
 LANG_COOKIE = "nrm_lang"
 CSRF_FIELD = "csrf"
 YEAR = 365 * 24 * 3600
-DECADE_BAND = re.compile(r"(\d+)-(\d+) ans")
 
 
 @cache
@@ -63,19 +61,7 @@ def environment(lang: str) -> Environment:
     env.filters["label"] = lambda name: _(FIELDS[name]) if name in FIELDS else name
     env.filters["word"] = lambda value: _(WORDS[value]) if value in WORDS else value
     env.filters["short"] = lambda value: str(value)[:8]
-    env.filters["age_band"] = lambda value: age_band(_, value)
     return env
-
-
-def age_band(_: Callable[[str], str], value: Any) -> str:
-    """A search's age band (worded in French by `service.search`) in the reader's language;
-    a band it does not know stays as it is."""
-    if value in AGE_BANDS:
-        return _(AGE_BANDS[value])
-    decade = DECADE_BAND.fullmatch(str(value or ""))
-    if decade:
-        return _(DECADE).format(low=decade.group(1), high=decade.group(2))
-    return str(value or "")
 
 
 def page_language(request: Request) -> str:
