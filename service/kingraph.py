@@ -21,10 +21,10 @@ from models.store.kingraph import KinGraphTx, kin_graph, kin_graph_read
 from models.store.tracing import kinship_rows, relation_rows
 from service.context import ADMIN, Actor, UseCases
 from tracing import infer
-from tracing.graph import FamilyGraph, Population
+from tracing.graph import PARENT_KINDS, FamilyGraph, Population
 from tracing.infer import KinIndex, infer_for
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
-from tracing.relatives import read_around
+from tracing.relatives import SIBLINGS, read_around
 from tracing.stored import (
     SEP,
     EdgeRow,
@@ -43,9 +43,7 @@ BATCH = 5000
 INCOMING = 30
 """How many of the inferences other persons made about one person a query reads, the
 likeliest: enough for the ten relatives it ranks and the brothers and sisters it derives."""
-PARENTS = frozenset({"father", "mother", "parent"})
 CHILD = frozenset({"child"})
-SIBLINGS = frozenset({"sibling", "half_sibling"})
 FOLLOWED_INCOMING = 12
 FOLLOWED_FLOOR = 0.2
 """Of the persons whose relations the ranking follows (`tracing.relatives.Around`), a
@@ -213,12 +211,12 @@ def _around(tx: KinGraphTx, person: str) -> FamilyGraph | None:
     around = read_around(assemble(profiles, own), person)
     follow = {"limit": FOLLOWED_INCOMING, "floor": FOLLOWED_FLOOR}
     near = [
-        *read(tx.rows_of(around.siblings, SIBLINGS | PARENTS, SIBLINGS | CHILD, **follow)),
-        *read(tx.rows_of(around.parents, CHILD, PARENTS, **follow)),
-        *read(tx.rows_of(around.children, PARENTS, CHILD, **follow)),
+        *read(tx.rows_of(around.siblings, SIBLINGS | PARENT_KINDS, SIBLINGS | CHILD, **follow)),
+        *read(tx.rows_of(around.parents, CHILD, PARENT_KINDS, **follow)),
+        *read(tx.rows_of(around.children, PARENT_KINDS, CHILD, **follow)),
     ]
     theirs = children_in([*own, *near], set(around.parents)) - around.everyone - {person}
-    read(tx.rows_of(theirs, PARENTS, CHILD, **follow))
+    read(tx.rows_of(theirs, PARENT_KINDS, CHILD, **follow))
     named = {x for r in rows.values() for x in (r.person, r.other)}
     profiles.update(_profiles(tx, named - set(profiles)))
     edges = [r for r in rows.values() if r.person in profiles and r.other in profiles]

@@ -20,7 +20,7 @@ from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import Forbidden, NotFound, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
 from tracing.assessment import assess, insecure_areas
-from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flagged
+from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flags_of
 from tracing.graph import FamilyGraph
 from tracing.persons import build_profiles
 from tracing.relatives import Relative, relatives
@@ -188,7 +188,8 @@ class Tracing(UseCases):
         listed, total = flag_page(self.store, RULES, flag=flag, limit=limit, offset=offset)
         with kin_graph_read(self.store) as tx:
             records = [as_tracing_record(r) for r in tx.kinship_of({e for e, _ in listed})]
-        raised = {(f.person, f.flag): f for f in flagged(build_profiles(records))}
+        profiles = build_profiles(records).values()
+        raised = {(f.person, f.flag): f for p in profiles for f in flags_of(p)}
         page = [raised[key] for key in listed if key in raised]
         self.audit(actor, "read_flags", "entity", [f.person for f in page], flag=flag)
         return {

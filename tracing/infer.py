@@ -23,7 +23,7 @@ __all__ = ["READERS", "TABLES", "Inferred", "KinIndex", "index_keys", "infer_for
 
 MAX_CANDIDATES = 300  # a key this common says little; its candidates are skipped
 MIN_PROBABILITY = 0.05
-KEPT = {"father": 5, "mother": 5, "parent": 5, "siblings": 30, "household": 30}
+KEPT = {"father": 5, "mother": 5, "siblings": 30, "household": 30}
 """How many inferences of each kind a person keeps, the likeliest: a common name makes
 hundreds of persons fit a little, and the graph must not grow with the population."""
 SIBLINGS_BEFORE_DOUBT = 3.0  # log2 of how many children may declare one parent's name

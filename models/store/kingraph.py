@@ -188,9 +188,8 @@ class KinGraphTx:
         columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
         likely = kin_edges.c.probability >= floor
         mine = likely if own is None else likely & kin_edges.c.kind.in_(sorted(own))
-        theirs = likely if incoming is None else likely & kin_edges.c.kind.in_(sorted(incoming))
-        if limit is not None:
-            theirs = theirs & (kin_edges.c.basis == "declared")
+        named = likely if incoming is None else likely & kin_edges.c.kind.in_(sorted(incoming))
+        theirs = named if limit is None else named & (kin_edges.c.basis == "declared")
         found: dict[int, dict[str, Any]] = {}
         persons = sorted(set(persons))
         for chunk in chunks(persons, 400):
@@ -203,9 +202,7 @@ class KinGraphTx:
             for row in self.c.execute(query):
                 found[row[0]] = dict(zip(EDGE_NAMES, row, strict=True))
         if limit is not None:
-            inferred = likely & (kin_edges.c.basis != "declared")
-            if incoming is not None:
-                inferred = inferred & kin_edges.c.kind.in_(sorted(incoming))
+            inferred = named & (kin_edges.c.basis != "declared")
             for person in persons:
                 query = (
                     select(*columns)
