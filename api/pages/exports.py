@@ -16,10 +16,9 @@ from openpyxl import Workbook
 
 from api.pages.labels import WORDS
 from api.pages.review import queue_filters
-from api.pages.web import PageRoute, page_actor, translate
+from api.pages.web import PageRoute, page_actor, page_service, translate
 from i18n import N_
 from models.recordfile import spreadsheet_safe
-from service import Service
 from service.worklist import Table
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -111,12 +110,12 @@ def export_queue(
     request: Request, kind: str, queue: str = "pending", minor: str | None = None
 ) -> Response:
     actor = page_actor(request)
-    service: Service = request.app.state.service
+    service = page_service(request)
     return _file(request, service.export_queue(actor, queue_filters(queue, minor)), "queue", kind)
 
 
 @router.get("/exports/decisions.{kind}")
 def export_decisions(request: Request, kind: str) -> Response:
     actor = page_actor(request)
-    service: Service = request.app.state.service
+    service = page_service(request)
     return _file(request, service.export_decisions(actor), "decisions", kind)

@@ -14,6 +14,7 @@ from api.pages.web import (
     check_csrf,
     local_path,
     page_actor,
+    page_service,
     redirect,
     render,
     session_user,
@@ -21,7 +22,6 @@ from api.pages.web import (
     translate,
 )
 from i18n import LANGUAGES
-from service import Service
 from service.queue import READ_QUEUE
 from service.review import DECIDE
 from service.search import SEARCH
@@ -56,7 +56,7 @@ async def signin(request: Request) -> Response:
     form = await check_csrf(request)
     token = str(form.get("token", "")).strip()
     target = local_path(str(form.get("next", "/")))
-    service: Service = request.app.state.service
+    service = page_service(request)
     user = service.authenticate(token, request.state.request_id, "/signin") if token else None
     if user is None:
         _ = translate(request)
@@ -78,7 +78,7 @@ async def signin(request: Request) -> Response:
 @router.post("/signout")
 async def signout(request: Request) -> Response:
     await check_csrf(request)
-    service: Service = request.app.state.service
+    service = page_service(request)
     service.logout(page_actor(request))
     response = redirect("/")
     response.delete_cookie(SESSION_COOKIE, path="/")

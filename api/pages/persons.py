@@ -15,12 +15,12 @@ from api.pages.web import (
     check_csrf,
     page_actor,
     page_language,
+    page_service,
     redirect,
     render,
     translate,
 )
 from models.review import DecisionKind
-from service import Service
 from service.errors import Conflict
 from service.review import REVERT
 from service.search import SEARCH
@@ -30,10 +30,6 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
 FLAGS_PAGE = 50
 FLAG_KINDS = ("possible_retrafficking", "sought_by_family")
-
-
-def _service(request: Request) -> Service:
-    return request.app.state.service
 
 
 def _names(view: dict[str, Any]) -> dict[str, str]:
@@ -59,7 +55,7 @@ def person_page(
 ) -> Response:
     actor = page_actor(request)
     assert actor.user is not None
-    view = _service(request).entity(actor, entity_id)
+    view = page_service(request).entity(actor, entity_id)
     return render(
         request,
         "person.html",
@@ -100,7 +96,7 @@ async def revert(request: Request, entity_id: UUID) -> Response:
         return person_page(request, entity_id, 422, _("Choose a decision to revert."))
     if not reason:
         return person_page(request, entity_id, 422, _("Say why you revert this decision."))
-    service = _service(request)
+    service = page_service(request)
     try:
         decided = service.revert(actor, decision_id, reason)
     except Conflict as refused:
@@ -123,7 +119,7 @@ async def revert(request: Request, entity_id: UUID) -> Response:
 @router.get("/persons/{entity_id}/family")
 def family(request: Request, entity_id: UUID) -> Response:
     actor = page_actor(request)
-    service = _service(request)
+    service = page_service(request)
     relatives = service.relatives_of_entity(actor, entity_id, top=FAMILY_TOP, lang=actor.lang)
     return render(
         request,
@@ -138,7 +134,7 @@ def family(request: Request, entity_id: UUID) -> Response:
 @router.get("/persons/{entity_id}/assessment")
 def assessment(request: Request, entity_id: UUID) -> Response:
     actor = page_actor(request)
-    service = _service(request)
+    service = page_service(request)
     found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
     return render(
         request,
@@ -159,7 +155,7 @@ def find(request: Request, name: str = "", birth_year: str = "") -> Response:
     name = name.strip()[:200]
     if len(name) >= 2:
         year = int(birth_year) if birth_year.strip().isdigit() else None
-        results = _service(request).search(actor, {"full_name": name, "birth_year": year}, 20)
+        results = page_service(request).search(actor, {"full_name": name, "birth_year": year}, 20)
     return render(
         request,
         "find.html",
@@ -178,7 +174,7 @@ def flags(request: Request, flag: str = "", page: int = 0) -> Response:
     actor.require(READ_FLAGS)
     page = max(page, 0)
     kind = flag if flag in FLAG_KINDS else None
-    found = _service(request).flags(
+    found = page_service(request).flags(
         actor, flag=kind, limit=FLAGS_PAGE, offset=page * FLAGS_PAGE, lang=actor.lang
     )
     return render(

@@ -19,6 +19,7 @@ from api.pages.web import (
     check_csrf,
     page_actor,
     page_language,
+    page_service,
     redirect,
     render,
     translate,
@@ -37,10 +38,6 @@ QUEUES = {
 }
 
 
-def _service(request: Request) -> Service:
-    return request.app.state.service
-
-
 def queue_filters(queue: str, minor: str | None) -> dict[str, Any]:
     return {
         "status": QUEUES.get(queue, QUEUES["pending"]),
@@ -51,7 +48,7 @@ def queue_filters(queue: str, minor: str | None) -> dict[str, Any]:
 def _queue(request: Request, queue: str, minor: str | None, page: int) -> Response:
     actor = page_actor(request)
     page = max(page, 0)
-    items, total = _service(request).named_queue(
+    items, total = page_service(request).named_queue(
         actor, queue_filters(queue, minor), PAGE, page * PAGE
     )
     return render(
@@ -82,7 +79,7 @@ def second_queue(request: Request, minor: str | None = None, page: int = 0) -> R
 def next_suggestion(request: Request, done: str | None = None, skip: int = 0) -> Response:
     actor = page_actor(request)
     skip = min(max(skip, 0), MAX_SKIP)
-    items, _ = _service(request).named_queue(actor, queue_filters("pending", None), 1, skip)
+    items, _ = page_service(request).named_queue(actor, queue_filters("pending", None), 1, skip)
     if not items:
         return redirect("/review?empty=1" + (f"&done={done}" if done else ""))
     query = f"?skip={skip}" + (f"&done={done}" if done else "")
@@ -112,7 +109,7 @@ def suggestion_page(
     status_code: int = 200,
     problem: str | None = None,
 ) -> Response:
-    service = _service(request)
+    service = page_service(request)
     read = service.read_suggestion(actor, suggestion_id)
     assert actor.user is not None
     return render(
@@ -156,7 +153,7 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
         )
     note = str(form.get("note", "")).strip()[:2000] or None
     try:
-        _service(request).decide(actor, suggestion_id, kind, note, str(form.get("etag", "")))
+        page_service(request).decide(actor, suggestion_id, kind, note, str(form.get("etag", "")))
     except PreconditionFailed:
         return suggestion_page(
             request,

@@ -21,8 +21,15 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.pages.web import PageRoute, check_csrf, page_actor, redirect, render, translate
-from service import Service
+from api.pages.web import (
+    PageRoute,
+    check_csrf,
+    page_actor,
+    page_service,
+    redirect,
+    render,
+    translate,
+)
 from service.tracingsearch import DECIDE_MATCH, TRACE, EmptyDescription
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -33,10 +40,6 @@ TEXT_MAX = 100
 NOTE_MAX = 2000
 SOURCE_MAX = 120
 SEXES = ("F", "M")
-
-
-def _service(request: Request) -> Service:
-    return request.app.state.service
 
 
 def case_path(case_id: str) -> str:
@@ -104,7 +107,7 @@ def trace(
             if form["sex"]:
                 sought["sex"] = form["sex"]
             try:
-                results = _service(request).trace(actor, sought, top=RESULTS)
+                results = page_service(request).trace(actor, sought, top=RESULTS)
             except EmptyDescription as refused:
                 problem, status = refused.text(actor.lang), 422
     return render(
@@ -124,7 +127,9 @@ def cases(request: Request, page: int = 0) -> Response:
     """Tracing-request case files, newest first, open or matched."""
     actor = page_actor(request)
     page = max(page, 0)
-    found = _service(request).tracing_requests(actor, limit=CASES_PAGE, offset=page * CASES_PAGE)
+    found = page_service(request).tracing_requests(
+        actor, limit=CASES_PAGE, offset=page * CASES_PAGE
+    )
     return render(
         request,
         "tracing_cases.html",
@@ -142,7 +147,7 @@ def case(request: Request, case_id: str, source: str = "", done: str = "") -> Re
     confirm or dismiss."""
     actor = page_actor(request)
     assert actor.user is not None
-    found = _service(request).tracing_matches(
+    found = page_service(request).tracing_matches(
         actor, case_id, source=source[:SOURCE_MAX] or None, top=MATCHES
     )
     return render(
@@ -162,7 +167,7 @@ async def decide(request: Request, case_id: str, entity_id: str) -> Response:
     again, saying what was done."""
     form = await check_csrf(request)
     actor = page_actor(request)
-    decided = _service(request).decide_tracing_match(
+    decided = page_service(request).decide_tracing_match(
         actor,
         case_id,
         entity_id,

@@ -87,11 +87,16 @@ class SignInRequired(Exception):
     """No valid session: the page sends the browser to the sign-in form."""
 
 
+def page_service(request: Request) -> Service:
+    """The service every page calls (the one the JSON API calls too)."""
+    return request.app.state.service
+
+
 def session_user(request: Request) -> User | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
-    service: Service = request.app.state.service
+    service = page_service(request)
     address = request.client.host if request.client else None
     return service.authenticate(token, request.state.request_id, request.url.path, address)
 
