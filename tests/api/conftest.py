@@ -41,6 +41,12 @@ REVIEW_ROWS = (
 PAIRS = {"adult": ("A-1", "A-2"), "child": ("K-1", "K-2"), "tracing": ("T-1", "T-2")}
 
 
+def bearer(store: Store, role: UserRole, org: str | None = None) -> dict[str, str]:
+    """The headers of a new user of this role (and organisation)."""
+    _, token = store.add_user(f"{role.value}-{uuid.uuid4().hex[:6]}", role, org)
+    return {"Authorization": f"Bearer {token}"}
+
+
 @dataclass
 class World:
     store: Store

@@ -15,6 +15,7 @@ from api.cli import main
 from models.store import Store
 from models.users import UserRole
 from service import Service
+from tests.api.conftest import bearer
 from tests.conftest import write_csv
 from tests.service.family import import_family
 from tests.service.test_tracingsearch import REQUEST
@@ -30,11 +31,6 @@ def client(store: Store, tmp_path: Path) -> TestClient:
     return TestClient(create_app(store))
 
 
-def _headers(store: Store, role: UserRole, org: str | None = None) -> dict[str, str]:
-    _, token = store.add_user(f"{role.value}-{uuid.uuid4().hex[:6]}", role, org)
-    return {"Authorization": f"Bearer {token}"}
-
-
 @pytest.mark.parametrize(
     ("role", "status"),
     [
@@ -47,7 +43,7 @@ def _headers(store: Store, role: UserRole, org: str | None = None) -> dict[str, 
 def test_who_may_trace_and_read_requests(
     client: TestClient, store: Store, role: UserRole, status: int
 ) -> None:
-    headers = _headers(store, role)
+    headers = bearer(store, role)
     assert client.post("/tracing/search", json=SOUGHT, headers=headers).status_code == status
     assert client.get("/tracing/requests", headers=headers).status_code == status
     matches = client.get("/tracing/requests/TR-5/matches", headers=headers)
@@ -57,7 +53,7 @@ def test_who_may_trace_and_read_requests(
 def test_a_tracing_officer_never_sees_a_location_or_a_phone(
     client: TestClient, store: Store
 ) -> None:
-    headers = _headers(store, UserRole.TRACING_OFFICER)
+    headers = bearer(store, UserRole.TRACING_OFFICER)
     for response in (
         client.post("/tracing/search", json=SOUGHT, headers=headers),
         client.get("/tracing/requests", headers=headers),
@@ -68,26 +64,26 @@ def test_a_tracing_officer_never_sees_a_location_or_a_phone(
 
 
 def test_the_search_answers_reasons_in_the_asked_language(client: TestClient, store: Store) -> None:
-    headers = {**_headers(store, UserRole.TRACING_OFFICER), "Accept-Language": "en"}
+    headers = {**bearer(store, UserRole.TRACING_OFFICER), "Accept-Language": "en"}
     hits = client.post("/tracing/search", json=SOUGHT, headers=headers).json()
     assert hits[0]["reasons"] and "given name" in " ".join(hits[0]["reasons"]).lower()
 
 
 def test_a_search_without_a_name_is_refused(client: TestClient, store: Store) -> None:
-    headers = _headers(store, UserRole.TRACING_OFFICER)
+    headers = bearer(store, UserRole.TRACING_OFFICER)
     response = client.post("/tracing/search", json={"village": "Sirakoro"}, headers=headers)
     assert response.status_code == 422
 
 
 def test_an_unknown_request_is_404(client: TestClient, store: Store) -> None:
-    headers = _headers(store, UserRole.TRACING_OFFICER)
+    headers = bearer(store, UserRole.TRACING_OFFICER)
     assert client.get("/tracing/requests/NOPE/matches", headers=headers).status_code == 404
 
 
 def test_confirming_a_match_closes_the_request_without_copying_anything(
     client: TestClient, store: Store
 ) -> None:
-    headers = _headers(store, UserRole.TRACING_OFFICER)
+    headers = bearer(store, UserRole.TRACING_OFFICER)
     (first, *_) = client.get("/tracing/requests/TR-5/matches", headers=headers).json()["matches"]
     before = store.find_record("Q-2")[0].model_dump()
     response = client.post(
@@ -108,7 +104,7 @@ def test_a_request_whose_case_id_holds_slashes_is_reachable(
 ) -> None:
     slashed = REQUEST.replace("TR-5", "CRM-RFL/2024/7")
     assert Service(store).import_file(write_csv(tmp_path / "slashed.csv", slashed)).ok
-    headers = _headers(store, UserRole.TRACING_OFFICER)
+    headers = bearer(store, UserRole.TRACING_OFFICER)
     found = client.get("/tracing/requests/CRM-RFL/2024/7/matches", headers=headers)
     assert found.status_code == 200 and found.json()["case_id"] == "CRM-RFL/2024/7"
     (first, *_) = found.json()["matches"]
@@ -121,7 +117,7 @@ def test_a_request_whose_case_id_holds_slashes_is_reachable(
 
 
 def test_a_decision_on_a_person_who_does_not_exist_is_404(client: TestClient, store: Store) -> None:
-    headers = _headers(store, UserRole.TRACING_OFFICER)
+    headers = bearer(store, UserRole.TRACING_OFFICER)
     for entity in (str(uuid.uuid4()), "not-an-id"):
         response = client.post(
             f"/tracing/requests/TR-5/matches/{entity}/decision",
@@ -134,7 +130,7 @@ def test_a_decision_on_a_person_who_does_not_exist_is_404(client: TestClient, st
 def test_a_decision_other_than_confirm_or_dismiss_is_refused(
     client: TestClient, store: Store
 ) -> None:
-    headers = _headers(store, UserRole.TRACING_OFFICER)
+    headers = bearer(store, UserRole.TRACING_OFFICER)
     response = client.post(
         "/tracing/requests/TR-5/matches/x/decision", json={"decision": "maybe"}, headers=headers
     )

@@ -14,6 +14,7 @@ from api.app import create_app
 from api.cli import main
 from models.store import Store
 from models.users import UserRole
+from tests.api.conftest import bearer
 from tests.service.family import import_family
 
 PROTECTED = ("phone", "current_location")
@@ -23,11 +24,6 @@ PROTECTED = ("phone", "current_location")
 def client(store: Store, tmp_path: Path) -> TestClient:
     import_family(store, tmp_path)
     return TestClient(create_app(store))
-
-
-def _headers(store: Store, role: UserRole, org: str | None = None) -> dict[str, str]:
-    _, token = store.add_user(f"{role.value}-{uuid.uuid4().hex[:6]}", role, org)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def _entity(store: Store, record_id: str) -> uuid.UUID:
@@ -49,13 +45,13 @@ def test_who_may_read_relatives(
     client: TestClient, store: Store, role: UserRole, status: int
 ) -> None:
     url = f"/entities/{_entity(store, 'B-1')}/relatives"
-    assert client.get(url, headers=_headers(store, role)).status_code == status
+    assert client.get(url, headers=bearer(store, role)).status_code == status
 
 
 def test_no_phone_or_location_of_anyone_is_shown(client: TestClient, store: Store) -> None:
     for role, org in ((UserRole.TRACING_OFFICER, None), (UserRole.CASEWORKER, "ENDA")):
         response = client.get(
-            f"/entities/{_entity(store, 'B-1')}/relatives", headers=_headers(store, role, org)
+            f"/entities/{_entity(store, 'B-1')}/relatives", headers=bearer(store, role, org)
         )
         text = response.text
         assert response.status_code == 200
@@ -66,7 +62,7 @@ def test_no_phone_or_location_of_anyone_is_shown(client: TestClient, store: Stor
 def test_a_suspect_relative_is_flagged(client: TestClient, store: Store) -> None:
     response = client.get(
         f"/entities/{_entity(store, 'V-1')}/relatives",
-        headers=_headers(store, UserRole.TRACING_OFFICER),
+        headers=bearer(store, UserRole.TRACING_OFFICER),
     )
     (uncle,) = [hit for hit in response.json() if hit["record_id"] == "U-1"]
     assert uncle["flags"] == ["suspect"]
@@ -76,7 +72,7 @@ def test_a_suspect_relative_is_flagged(client: TestClient, store: Store) -> None
 def test_reasons_follow_the_language_asked(client: TestClient, store: Store) -> None:
     response = client.get(
         f"/entities/{_entity(store, 'B-1')}/relatives",
-        headers={**_headers(store, UserRole.ADMIN), "Accept-Language": "en"},
+        headers={**bearer(store, UserRole.ADMIN), "Accept-Language": "en"},
     )
     mother = next(hit for hit in response.json() if hit["relation"] == "mother")
     assert "declared: mother" in mother["reasons"]
@@ -84,7 +80,7 @@ def test_reasons_follow_the_language_asked(client: TestClient, store: Store) -> 
 
 def test_an_unknown_entity_is_404(client: TestClient, store: Store) -> None:
     response = client.get(
-        f"/entities/{uuid.uuid4()}/relatives", headers=_headers(store, UserRole.ADMIN)
+        f"/entities/{uuid.uuid4()}/relatives", headers=bearer(store, UserRole.ADMIN)
     )
     assert response.status_code == 404
 
@@ -92,7 +88,7 @@ def test_an_unknown_entity_is_404(client: TestClient, store: Store) -> None:
 def test_the_read_is_audited_with_its_purpose(client: TestClient, store: Store) -> None:
     client.get(
         f"/entities/{_entity(store, 'B-1')}/relatives",
-        headers={**_headers(store, UserRole.TRACING_OFFICER), "X-Purpose": "demande RFL 12"},
+        headers={**bearer(store, UserRole.TRACING_OFFICER), "X-Purpose": "demande RFL 12"},
     )
     rows, _ = store.audit_rows({"action": "read_relatives"})
     assert rows[0]["purpose"] == "demande RFL 12"
@@ -132,14 +128,14 @@ def test_who_may_read_an_assessment(
     client: TestClient, store: Store, role: UserRole, status: int
 ) -> None:
     url = f"/entities/{_entity(store, 'B-1')}/assessment"
-    assert client.get(url, headers=_headers(store, role, "ENDA")).status_code == status
+    assert client.get(url, headers=bearer(store, role, "ENDA")).status_code == status
 
 
 def test_another_organisations_caseworker_states_why_they_assess(
     client: TestClient, store: Store
 ) -> None:
     url = f"/entities/{_entity(store, 'B-1')}/assessment"
-    headers = _headers(store, UserRole.CASEWORKER, "OIM")
+    headers = bearer(store, UserRole.CASEWORKER, "OIM")
     refused = client.get(url, headers=headers)
     assert refused.status_code == 403 and "X-Purpose" in refused.json()["detail"]
     purpose = "return planned from Libya: verify the family first"
@@ -153,7 +149,7 @@ def test_an_assessment_is_advisory_never_safe_and_shows_no_contact(
 ) -> None:
     response = client.get(
         f"/entities/{_entity(store, 'V-1')}/assessment",
-        headers=_headers(store, UserRole.CASEWORKER, "ENDA"),
+        headers=bearer(store, UserRole.CASEWORKER, "ENDA"),
     )
     body = response.json()
     assert body["advisory"] is True
@@ -176,9 +172,9 @@ def test_nrm_assess_json(tmp_path: Path) -> None:
 
 
 def test_flags_are_for_caseworkers_and_tracing_officers(client: TestClient, store: Store) -> None:
-    response = client.get("/flags", headers=_headers(store, UserRole.TRACING_OFFICER))
+    response = client.get("/flags", headers=bearer(store, UserRole.TRACING_OFFICER))
     assert response.status_code == 200
     assert response.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
-    assert client.get("/flags", headers=_headers(store, UserRole.REVIEWER)).status_code == 403
+    assert client.get("/flags", headers=bearer(store, UserRole.REVIEWER)).status_code == 403
     rows, _ = store.audit_rows({"action": "read_flags"})
     assert len(rows) == 1
