@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from matching.names import NameParts, parse_name
+from matching.phones import phone_codes
 from matching.text import fold, name_key
 from matching.variants import clan_group, given_group
 
@@ -110,6 +111,8 @@ class Columns:
     mother: np.ndarray
     case: np.ndarray
     registered: np.ndarray
+    phone: np.ndarray
+    """Codes of the numbers in E.164 (`matching.phones`), -1 where none is written."""
     roles: list[str | None]
     vocab: dict[str, Vocabulary] = field(default_factory=dict)
     patronymic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
@@ -273,6 +276,7 @@ COLUMN_FIELDS = (
     "case_id",
     "source",
     "registered_on",
+    "phone",
 )
 """The fields matching reads; every other field of a record is left where it is."""
 
@@ -456,6 +460,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
         mother=parent_columns["mother"] if n else np.zeros(0, np.int32),
         case=gather(case_of, case_combined, np.int32),
         registered=ordinals("registered_on").astype(np.int32),
+        phone=phone_codes(*texts("phone")),
         roles=roles,
         vocab=vocab,
         patronymic=gather([p is not None for p in patronym_of], patronym_codes, bool),

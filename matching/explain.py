@@ -27,6 +27,11 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+UNQUOTED = frozenset({"phone"})
+"""Fields a reason names without quoting their values: a phone number is protected
+(`service/protection.py`), and a reviewer needs only to know whether the two agree."""
+
+
 @dataclass(frozen=True, slots=True)
 class FieldReason:
     field: str
@@ -100,6 +105,9 @@ def explain_pair(
         if comparison.name == "origin_place":
             place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
             fr, en = place.reason_fr, place.reason_en
+        elif comparison.name in UNQUOTED:
+            words_fr, words_en = LEVEL_WORDS[comparison.name][level]
+            fr, en = f"{label_fr} : {words_fr}", f"{label_en}: {words_en}"
         else:
             words_fr, words_en = LEVEL_WORDS[comparison.name][level]
             left = _shown(columns, comparison.name, row_a)

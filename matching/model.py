@@ -258,6 +258,18 @@ COMPARISONS: tuple[Comparison, ...] = (
         ("même nom de mère", "same mother's name"),
         ("même mère, autre graphie", "same mother, other spelling"),
     ),
+    Comparison.declare(
+        "phone",
+        ("téléphone", "phone"),
+        (
+            _missing("numéro absent d'un côté", "no number on one side"),
+            # m is declared, never fitted: numbers change and a tracing request gives the
+            # requester's, which a generated set does not show (J). u comes from the
+            # population's own numbers (`matching.phones.same_number_u`).
+            Level("same", "même numéro", "same number", m=0.6, u=0.0005, tf=True),
+            Level("different", "numéros différents", "different numbers", m=0.4, u=0.9995),
+        ),
+    ),
 )
 COMPARISON_NAMES = tuple(c.name for c in COMPARISONS)
 COMPARISON: dict[str, Comparison] = {c.name: c for c in COMPARISONS}

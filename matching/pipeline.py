@@ -33,6 +33,7 @@ from matching.model import (
     em_session,
     estimate_u,
 )
+from matching.phones import same_number_u
 from matching.scoring import Scores, matches_per_record, score_levels
 
 U_SAMPLE = 60_000
@@ -177,7 +178,11 @@ def fit_model(
         return model, {"fitted": False, "reason": "too few records or pairs to fit"}
     rng = np.random.default_rng(seed)
     ra, rb = random_pairs(n, min(U_SAMPLE, n * 20), seed)
-    model = replace(model, u=estimate_u(compare_pairs(columns, ra, rb)))
+    u = estimate_u(compare_pairs(columns, ra, rb))
+    # Random pairs almost never share a number: count the population's numbers instead.
+    same_number = max(same_number_u(columns.phone), 1e-7)
+    u["phone"] = [0.0, same_number, 1.0 - same_number]
+    model = replace(model, u=u)
     fa, fb = same_family_pairs(columns, min(U_SAMPLE, n * 20), rng)
     same_family = compare_pairs(columns, fa, fb)
     others = COMPARISON["given_names"].among(

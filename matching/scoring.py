@@ -15,6 +15,7 @@ from matching.model import (
     COMPARISON_NAMES,
     COMPARISONS,
     FAMILY_AGREES,
+    GIVEN_AGREES,
     PARENT_AGREES,
     FSModel,
     probability_from_log2_odds,
@@ -71,6 +72,10 @@ class Scores:
 
 
 SHARED_BY_SIBLINGS = ("family_name", "birth", "origin_place", "father", "mother")
+SHARED_BY_HOUSEHOLDS = ("phone",)
+"""What a household's members share (its phone): evidence of the same person only where
+the given names agree too; elsewhere it can only count against."""
+GIVEN_IDENTIFY = (*GIVEN_AGREES, "alias_or_short", "fuzzy")
 
 
 def sibling_guard(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -113,12 +118,15 @@ def _shares(codes: np.ndarray, group_of: list[str], u: float) -> np.ndarray:
 
 
 def name_shares(columns: Columns, model: FSModel) -> dict[str, np.ndarray]:
-    """Per record, the smoothed share of records in the same family group and in the same
-    first given-name group (what a term-frequency adjustment divides by)."""
+    """Per record, the smoothed share of records in the same family group, in the same
+    first given-name group and with the same phone number (what a term-frequency
+    adjustment divides by)."""
     family_values = columns.vocab["family"].values
     given_values = columns.vocab["given"].values
-    exact_u = {name: float(model.u[name][1]) for name in ("family_name", "given_names")}
+    exact_u = {name: float(model.u[name][1]) for name in ("family_name", "given_names", "phone")}
+    numbers = int(columns.phone.max()) + 1 if len(columns.phone) else 0
     return {
+        "phone": _shares(columns.phone, [str(code) for code in range(numbers)], exact_u["phone"]),
         "family_name": _shares(
             columns.family, [v.group for v in family_values], exact_u["family_name"]
         ),
@@ -249,6 +257,8 @@ def pair_weights(
     table = model.weight_table()
     conditional = same_family_weights(model)
     shared = {COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS}
+    household_wide = {COMPARISON_NAMES.index(name) for name in SHARED_BY_HOUSEHOLDS}
+    given_index = COMPARISON_NAMES.index("given_names")
     shares = name_shares(columns, model)
     totals = shared_empty(len(a), float)
     sibling = shared_empty(len(a), bool)
@@ -263,6 +273,7 @@ def pair_weights(
         family = lv[:, family_index]
         same_family = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
         guard = sibling_guard(columns, pa, pb, lv)
+        other_person = ~COMPARISON["given_names"].among(lv[:, given_index], *GIVEN_IDENTIFY)
         sibling[part] = guard
         held[part] = held_pairs(columns, pa, pb, lv)
         total = np.zeros(len(lv), dtype=float)
@@ -274,6 +285,8 @@ def pair_weights(
                 column[same_family] = conditional[comparison.name][lv[same_family, k]]
             if k in shared and guard.any():
                 column[guard] = np.minimum(column[guard], 0.0)
+            if k in household_wide:
+                column[other_person] = np.minimum(column[other_person], 0.0)
             if parts is not None:
                 parts[part, k] = column
             total += column

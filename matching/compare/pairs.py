@@ -158,6 +158,11 @@ def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nd
         elif comparison.name in ("father", "mother"):
             codes = getattr(columns, comparison.name)
             column = _by_codes(codes, a, b, parent_levels, tables["parent"])
+        elif comparison.name == "phone":
+            codes = _level_codes("phone")
+            phone_a, phone_b = columns.phone[a], columns.phone[b]
+            column = np.where(phone_a == phone_b, codes["same"], codes["different"]).astype(np.int8)
+            column[(phone_a < 0) | (phone_b < 0)] = codes["missing"]
         else:
             raise KeyError(comparison.name)
         levels[:, k] = column

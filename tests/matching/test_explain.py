@@ -13,7 +13,7 @@ BIRTH = {
 }
 
 
-def _reasons() -> list:
+def _reasons(phones: tuple[str | None, str | None] = (None, None)) -> list:
     result = link(
         [
             {
@@ -22,6 +22,7 @@ def _reasons() -> list:
                 "sex": "F",
                 "origin_village": "Sirakoro",
                 "origin_cercle": "Kati",
+                "phone": phones[0],
                 **BIRTH,
             },
             {
@@ -30,6 +31,7 @@ def _reasons() -> list:
                 "sex": "F",
                 "origin_village": "Sirakoro",
                 "origin_cercle": "Ségou",
+                "phone": phones[1],
                 **BIRTH,
             },
         ],
@@ -56,8 +58,17 @@ def test_every_field_has_a_reason_in_both_languages() -> None:
         "origin_place",
         "father",
         "mother",
+        "phone",
     ]
     assert all(r.fr and r.en for r in reasons)
+
+
+def test_a_shared_phone_is_a_reason_that_never_quotes_the_number() -> None:
+    phone = _reasons(("76 12 34 56", "+223 76123456"))[-1]
+    assert (phone.field, phone.level) == ("phone", "same")
+    assert phone.fr.startswith("téléphone : même numéro +")
+    assert phone.en.startswith("phone: same number +")
+    assert not any(digit in phone.fr.rsplit(" ", 1)[0] for digit in "0123456789")
 
 
 def test_a_clan_name_in_another_spelling_is_said_so_with_its_weight() -> None:
