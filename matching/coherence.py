@@ -31,6 +31,7 @@ CONTRADICTIONS = np.uint16(
     | BIT["places_differ"]
     | BIT["suspect_and_protected"]
     | BIT["requester_and_sought"]
+    | BIT["parents_differ"]
 )
 """Guards that say two records are two people (a missing name only says little)."""
 AVERAGE_FLOOR = 0.2

@@ -187,6 +187,11 @@ def _given_value(parts: NameParts, shown: str) -> GivenValue | None:
     )
 
 
+def _all_given(words: tuple[str, ...]) -> bool:
+    tokens = [t for w in words for t in w.split()]
+    return all(given_group(t) is not None and clan_group(t) is None for t in tokens)
+
+
 def _parent_value(written: str | None, patronym: str | None) -> ParentValue | None:
     if not written and not patronym:
         return None
@@ -197,7 +202,13 @@ def _parent_value(written: str | None, patronym: str | None) -> ParentValue | No
         given = parts.given
         if parts.patronym and not given:
             given = (parts.patronym,)
-        family = " ".join(parts.family) if parts.family else None
+        family_words = parts.family
+        if not parts.patronym and family_words and _all_given(family_words):
+            # A parent is often written by given names alone ("Mamadou Lamine", "Abdoul
+            # Kader Sidi"): a "family name" that is a known given name and no clan name
+            # is one more given name.
+            given, family_words = (*given, *family_words), ()
+        family = " ".join(family_words) if family_words else None
     if patronym and patronym not in given:
         given = (*given, patronym)
     keys = tuple(name_key(t) for t in given)

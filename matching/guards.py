@@ -6,7 +6,9 @@ harm or because the records contradict each other:
 
 - pair guards (`held`): a bit per reason, worked out from the comparison
   levels and the roles of the two records. A held pair that scores as a match
-  goes to review instead, with the reason;
+  goes to review instead, with the reason. Those that say two records are two
+  people (different given names, sex, births far apart, places, fathers or
+  mothers, roles) also split a person clustering formed (`matching.coherence`);
 - person guards (`Traits`): what no two records of one person may disagree
   on (sex, births more than `BIRTH_SPAN_DAYS` apart, a suspect beside a victim,
   a child or a requester), checked by clustering on the whole person, so a
@@ -81,6 +83,12 @@ GUARDS: tuple[Guard, ...] = (
         "d'ordinaire deux personnes",
         "the relative asking for tracing and a sought or assisted person: usually two people",
     ),
+    Guard(
+        "parents_differ",
+        "père ou mère aux prénoms différents : frère, sœur ou homonyme plutôt que la même personne",
+        "a father or mother with different given names: a brother, a sister or a namesake "
+        "rather than the same person",
+    ),
 )
 GUARD_NAMES = tuple(g.name for g in GUARDS)
 BIT = {g.name: np.uint16(1 << i) for i, g in enumerate(GUARDS)}
@@ -92,6 +100,8 @@ _LEVEL_GUARDS: tuple[tuple[str, tuple[int, int]], ...] = (
     ("sex_differs", _level("sex", "different")),
     ("births_far_apart", _level("birth", "further")),
     ("places_differ", _level("origin_place", "different")),
+    ("parents_differ", _level("father", "different")),
+    ("parents_differ", _level("mother", "different")),
 )
 
 ASSISTED_ROLES = frozenset({Role.VICTIM, Role.RETURNEE, Role.BENEFICIARY, Role.SOUGHT})

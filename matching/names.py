@@ -315,6 +315,7 @@ def _parse_text(text: str, *, all_family: bool = False, all_given: bool = False)
         surname, others = _surname_of(tokens, mixed_case)
         if kind == "spouse":
             spouse = spouse or surname
+            given = given or others  # "TOURÉ ÉPOUSE SOUMARÉ Mariam": Mariam is hers
             continue
         # "X née Y": X is the married name, Y the birth name.
         if not family and len(given) == 1 and not all_given and not given_group(given[0]):

@@ -184,7 +184,6 @@ class ParentTable:
     patronym: np.ndarray
     given_keys: np.ndarray
     family_key: np.ndarray
-    family_group: np.ndarray
     groups: Sets
     joined: np.ndarray
     strings: list[str]
@@ -192,26 +191,24 @@ class ParentTable:
 
 
 def parent_table(values: Sequence[ParentValue]) -> ParentTable:
-    given, family, group, joined = Codes(), Codes(), Codes(), Codes()
+    given, family, joined = Codes(), Codes(), Codes()
     rows = [
         (
             v.from_patronym,
             given(v.given_keys) if v.given_keys else -1,
             family(v.family_key),
-            group(v.family_group),
-            joined(" ".join((*v.given_keys, v.family_key or "")).strip()),
+            joined(" ".join(v.given_keys)),
         )
         for v in values
     ]
-    table = np.asarray(rows, dtype=np.int32).reshape(len(rows), 5)
+    table = np.asarray(rows, dtype=np.int32).reshape(len(rows), 4)
     names = Codes()
     return ParentTable(
         patronym=table[:, 0].astype(bool),
         given_keys=table[:, 1],
         family_key=table[:, 2],
-        family_group=table[:, 3],
         groups=sets([[names(g) for g in v.given_groups] for v in values]),
-        joined=table[:, 4],
+        joined=table[:, 3],
         strings=[str(s) for s in joined.values],
     )
 
@@ -220,15 +217,14 @@ def parent_levels(t: ParentTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """`parent_level(values[x[k]], values[y[k]])` for every k, as level codes."""
     out = np.full(len(x), PARENT["different"], dtype=np.int8)
     todo = np.ones(len(x), dtype=bool)
-    todo = _assign(out, todo, t.patronym[x] & t.patronym[y], PARENT["missing"])
+    unnamed = (t.given_keys[x] < 0) | (t.given_keys[y] < 0)
+    todo = _assign(out, todo, (t.patronym[x] & t.patronym[y]) | unnamed, PARENT["missing"])
     fk_x, fk_y = t.family_key[x], t.family_key[y]
     exact = equal_known(t.given_keys[x], t.given_keys[y]) & (
         (fk_x < 0) | (fk_y < 0) | (fk_x == fk_y)
     )
     todo = _assign(out, todo, exact, PARENT["exact"])
-    fg_x, fg_y = t.family_group[x], t.family_group[y]
-    agree = (fg_x < 0) | (fg_y < 0) | (fg_x == fg_y)
-    rest = np.flatnonzero(todo & agree)
+    rest = np.flatnonzero(todo)
     same = np.zeros(len(x), dtype=bool)
     same[rest] = shares_any(t.groups, x[rest], y[rest])
     todo = _assign(out, todo, same, PARENT["same_group"])

@@ -62,22 +62,21 @@ def given_level(a: GivenValue, b: GivenValue) -> str:
 
 
 def parent_level(a: ParentValue, b: ParentValue) -> str:
-    """Two patronyms (Ag X, Walet X) are the family-name comparison again: not counted twice."""
-    if a.from_patronym and b.from_patronym:
+    """Parents are told apart by their given names.
+
+    Two patronyms (Ag X, Walet X) are the family-name comparison again: not counted
+    twice. A parent known by a family name alone ("Mme Diallo", most often the married
+    name) says nothing. A parent's family name may be the birth or the married one, or
+    be left out: given names that agree agree whatever the family names say.
+    """
+    if (a.from_patronym and b.from_patronym) or not a.given_keys or not b.given_keys:
         return "missing"
-    families_agree = (
-        a.family_group is None or b.family_group is None or a.family_group == b.family_group
-    )
-    if (
-        a.given_keys
-        and a.given_keys == b.given_keys
-        and (a.family_key is None or b.family_key is None or a.family_key == b.family_key)
+    if a.given_keys == b.given_keys and (
+        a.family_key is None or b.family_key is None or a.family_key == b.family_key
     ):
         return "exact"
-    if set(a.given_groups) & set(b.given_groups) and families_agree:
+    if set(a.given_groups) & set(b.given_groups):
         return "same_group"
-    joined_a = " ".join((*a.given_keys, a.family_key or ""))
-    joined_b = " ".join((*b.given_keys, b.family_key or ""))
-    if JaroWinkler.similarity(joined_a.strip(), joined_b.strip()) >= FUZZY_PARENT:
+    if JaroWinkler.similarity(" ".join(a.given_keys), " ".join(b.given_keys)) >= FUZZY_PARENT:
         return "fuzzy"
     return "different"

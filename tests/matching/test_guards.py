@@ -227,3 +227,37 @@ def test_two_records_of_a_juvenile_suspect_may_be_one_person() -> None:
     )
     assert int(result.scores.held[_pair(result, "a", "b")]) == 0
     assert _same(result, "a", "b")
+
+
+def test_records_naming_different_fathers_wait_for_a_reviewer() -> None:
+    girl = {"sex": "F", "origin_village": "Toumoumou", **_born(1996)}
+    result = link(
+        [
+            _record("a", "Mariama Maïga", father_name="Harouna", **girl),
+            _record("b", "MAIGA Mariam", father_name="Boubacar Maïga", **girl),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    k = _pair(result, "a", "b")
+    assert "parents_differ" in guard_names(int(result.scores.held[k]))
+    assert not _same(result, "a", "b")
+
+
+def test_a_chain_through_a_record_without_parents_does_not_join_two_fathers_daughters() -> None:
+    # Two girls of one name, born the same year in one village, daughters of two men:
+    # the record that names no father matches both, and must not join them.
+    girl = {"sex": "F", "origin_village": "Toumoumou", **_born(1996)}
+    result = link(
+        [
+            _record("harouna1", "Mariama Maïga", father_name="Harouna", **girl),
+            _record("harouna2", "MAIGA Mariama", father_name="Harouna Maïga", **girl),
+            _record("unknown", "Mariama Maïga", **girl),
+            _record("boubacar1", "Mariama MAIGA", father_name="Boubacar", **girl),
+            _record("boubacar2", "Maïga Mariama", father_name="Boubacar Maïga", **girl),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    assert _same(result, "harouna1", "harouna2") and _same(result, "boubacar1", "boubacar2")
+    assert not _same(result, "harouna1", "boubacar1")

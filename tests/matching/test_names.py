@@ -378,3 +378,8 @@ def test_every_word_after_a_mid_name_particle_names_the_father(
 ) -> None:
     parsed = parse_name(written)
     assert (parsed.given, parsed.patronym) == (given, patronym)
+
+
+def test_a_given_name_after_a_married_name_in_capitals_is_kept() -> None:
+    parts = parse_name(full_name="TOURÉ ÉPOUSE SOUMARÉ Mariam")
+    assert (parts.family, parts.given, parts.spouse_family) == (("toure",), ("mariam",), "soumare")

@@ -1,0 +1,33 @@
+"""A parent's name as a comparison: told apart by given names, whatever the family names."""
+
+import numpy as np
+import pytest
+
+from matching.columns import build_columns
+from matching.compare.pairs import compare_pairs
+from matching.model import COMPARISON, COMPARISON_NAMES
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("Mme Diallo", "Kadidiatou Diallo", "missing"),
+        ("Assetou Coulibaly", "Assétou Sanogo épouse Coulibaly", "same_group"),
+        ("TOURÉ ÉPOUSE SOUMARÉ Mariam", "Maryam Touré épouse Soumare", "exact"),
+        ("Mamadu Lamine", "Mamadou Lamine", "exact"),
+        ("Abdoul Kader Sidi", "TOUNKARA Abdoul Kader Sidi", "same_group"),
+        ("Moussa", "Mooussa Diarra", "fuzzy"),
+        ("Harouna", "Boubacar Maïga", "different"),
+    ],
+)
+def test_parents_are_told_apart_by_their_given_names(left: str, right: str, level: str) -> None:
+    """A mother's family name may be her birth or her married name, or be left out; a
+    parent known by a family name alone says nothing."""
+    columns = build_columns(
+        [
+            {"id": 1, "full_name": "A", "mother_name": left},
+            {"id": 2, "full_name": "B", "mother_name": right},
+        ]
+    )
+    levels = compare_pairs(columns, np.array([0]), np.array([1]))
+    assert COMPARISON["mother"].levels[levels[0, COMPARISON_NAMES.index("mother")]] == level
