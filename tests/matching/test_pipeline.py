@@ -3,9 +3,10 @@
 from datetime import date
 
 import numpy as np
+import pytest
 
-from matching.model import FSModel
-from matching.pipeline import link, match_new
+from matching.model import COMPARISON, FSModel
+from matching.pipeline import bounded_disagreement, link, match_new
 
 
 def _record(i: str, name: str, **values: object) -> dict:
@@ -158,3 +159,19 @@ def test_two_new_rows_of_one_case_are_never_paired() -> None:
     pairs = {(columns.ids[x], columns.ids[y]) for x, y in zip(a.tolist(), b.tolist(), strict=True)}
     assert ("n1", "n2") not in pairs
     assert {("n1", "s1"), ("n2", "s1")} <= pairs
+
+
+def test_em_may_not_make_births_far_apart_commoner_among_matches_than_declared() -> None:
+    """Relatives in EM's selections inflate the m of disagreement; it is bounded."""
+    birth = COMPARISON["birth"]
+    fitted = {**FSModel().m, "birth": [0.0, 0.05, 0.15, 0.25, 0.2, 0.1, 0.25]}
+    bounded = bounded_disagreement(fitted)["birth"]
+    further = birth.index("further")
+    assert bounded[further] == pytest.approx(birth.prior_m[further])
+    assert sum(bounded) == pytest.approx(1.0)
+    assert bounded[1] / bounded[2] == pytest.approx(0.05 / 0.15)
+
+
+def test_a_disagreement_fitted_below_its_bound_is_kept() -> None:
+    fitted = {**FSModel().m, "origin_place": [0.0, 0.9, 0.0, 0.04, 0.04, 0.0, 0.02]}
+    assert bounded_disagreement(fitted)["origin_place"] == fitted["origin_place"]
