@@ -226,6 +226,8 @@ def _family_index(words: list[str]) -> int | None:
         return None
     if n == 1:
         return 0 if is_clan_name(words[0]) else None
+    if given_group(" ".join(words)) and not any(is_clan_name(w) for w in words):
+        return None  # "Abdoul Aziz": one compound given name and no family name
     last_is_clan = is_clan_name(words[-1])
     if is_clan_name(words[0]) and not last_is_clan:
         return 0

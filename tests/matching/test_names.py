@@ -383,3 +383,15 @@ def test_every_word_after_a_mid_name_particle_names_the_father(
 def test_a_given_name_after_a_married_name_in_capitals_is_kept() -> None:
     parts = parse_name(full_name="TOURÉ ÉPOUSE SOUMARÉ Mariam")
     assert (parts.family, parts.given, parts.spouse_family) == (("toure",), ("mariam",), "soumare")
+
+
+@pytest.mark.parametrize("written", ["Abdoul Aziz", "ABDOUL AZIZ", "Abdoul Kader"])
+def test_a_compound_given_name_alone_is_no_family_name(written: str) -> None:
+    """Thirteen suspects known only as "Abdoul Aziz" are not thirteen Mr Abdoul."""
+    parts = parse_name(full_name=written)
+    assert parts.family == () and len(parts.given) == 2
+
+
+def test_a_compound_given_name_before_a_clan_name_keeps_the_clan_name() -> None:
+    parts = parse_name(full_name="Abdoul Aziz Traoré")
+    assert (parts.family, parts.given) == (("traore",), ("abdoul", "aziz"))
