@@ -219,6 +219,17 @@ def _take_patronyms(tokens: list[_Token]) -> tuple[list[_Token], list[tuple[str,
 # --- finding the family name -------------------------------------------------
 
 
+def _given_names_only(words: list[str]) -> bool:
+    """A compound given name first ("Abdoul Kader"), then only known given names, and no
+    clan name: a person known by given names alone, as suspects often are."""
+    if any(is_clan_name(w) for w in words):
+        return False
+    for end in range(len(words), 1, -1):
+        if given_group(" ".join(words[:end])):
+            return all(given_group(w) for w in words[end:])
+    return False
+
+
 def _family_index(words: list[str]) -> int | None:
     """Position of the family name when capitals do not tell (None: no family name)."""
     n = len(words)
@@ -226,8 +237,8 @@ def _family_index(words: list[str]) -> int | None:
         return None
     if n == 1:
         return 0 if is_clan_name(words[0]) else None
-    if given_group(" ".join(words)) and not any(is_clan_name(w) for w in words):
-        return None  # "Abdoul Aziz": one compound given name and no family name
+    if _given_names_only(words):
+        return None  # "Abdoul Aziz", "Abdoul Kader Sidi": given names and no family name
     last_is_clan = is_clan_name(words[-1])
     if is_clan_name(words[0]) and not last_is_clan:
         return 0

@@ -15,7 +15,7 @@ from matching.model import COMPARISON, COMPARISON_NAMES
         ("Assetou Coulibaly", "Assétou Sanogo épouse Coulibaly", "same_group"),
         ("TOURÉ ÉPOUSE SOUMARÉ Mariam", "Maryam Touré épouse Soumare", "exact"),
         ("Mamadu Lamine", "Mamadou Lamine", "exact"),
-        ("Abdoul Kader Sidi", "TOUNKARA Abdoul Kader Sidi", "same_group"),
+        ("Abdoul Kader Sidi", "TOUNKARA Abdoul Kader Sidi", "exact"),
         ("Moussa", "Mooussa Diarra", "fuzzy"),
         ("Harouna", "Boubacar Maïga", "different"),
     ],
