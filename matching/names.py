@@ -6,7 +6,10 @@ Representation choices (see shared/reference/malian-naming.md §3):
   on the page is found from capitals first ("TRAORE Aminata", "Aminata
   TRAORE": a token written in capitals is the family name when the rest is
   not), then from the clan-name table (a known jamu first or last), else the
-  last token (Given SURNAME is the free-text order).
+  last token (Given SURNAME is the free-text order). A name that starts with a
+  compound given name of the variant table ("Abdoul Kader") and holds only
+  known given names after it and no clan name has no family name: suspects
+  are often known by given names alone ("Abdoul Kader Sidi").
 * Tamasheq and Moorish names: "Ag / Walet / Ould / Mint + father's given
   name" is the patronym that civil status fixed as the family name [S18,
   S16]. So ``family = ("ag ghaly",)`` (normalised particle + folded father's
