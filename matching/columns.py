@@ -21,6 +21,7 @@ from matching.names import NameParts, parse_name
 from matching.phones import phone_codes
 from matching.text import fold, name_key
 from matching.variants import clan_group, given_group
+from models.birthdates import is_unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,6 @@ class ParentValue:
     given_keys: tuple[str, ...]
     given_groups: tuple[str, ...]
     family_key: str | None
-    family_group: str | None
     shown: str = field(default="", compare=False)
     from_patronym: bool = False
     """Known only from the person's own Ag / Walet / Ould / Mint name, not declared."""
@@ -193,6 +193,8 @@ def _all_given(words: tuple[str, ...]) -> bool:
 
 
 def _parent_value(written: str | None, patronym: str | None) -> ParentValue | None:
+    if written and is_unknown(written):
+        written = None  # "inconnu", "NSP": no parent named, not a parent called Inconnu
     if not written and not patronym:
         return None
     given: tuple[str, ...] = ()
@@ -214,10 +216,7 @@ def _parent_value(written: str | None, patronym: str | None) -> ParentValue | No
     keys = tuple(name_key(t) for t in given)
     groups = tuple(_group_of_given(k, t)[0] for k, t in zip(keys, given, strict=True))
     family_key = " ".join(name_key(t) for t in family.split()) if family else None
-    family_group = (clan_group(family) or "k:" + family_key) if family and family_key else None
-    return ParentValue(
-        keys, groups, family_key, family_group, written or patronym or "", not written
-    )
+    return ParentValue(keys, groups, family_key, written or patronym or "", not written)
 
 
 def _name_values(

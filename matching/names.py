@@ -278,6 +278,14 @@ def _surname_of(tokens: list[_Token], mixed_case: bool) -> tuple[str | None, lis
     return " ".join(family), given
 
 
+def _hers(tokens: list[_Token]) -> bool:
+    """Whether the given names after a husband's surname are the woman's: "TOURÉ ÉPOUSE
+    SOUMARÉ Mariam" names Mariam, "Traoré épouse de (M.) Moussa Diarra" names him."""
+    titles: list[str] = []
+    _strip_titles(tokens, titles)
+    return bool(tokens) and not titles and tokens[0][0] not in CONNECTORS
+
+
 def _chain_family(chain: list[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(f"{particle} {name}" for particle, name in chain)
 
@@ -331,7 +339,8 @@ def _parse_text(text: str, *, all_family: bool = False, all_given: bool = False)
         surname, others = _surname_of(tokens, mixed_case)
         if kind == "spouse":
             spouse = spouse or surname
-            given = given or others  # "TOURÉ ÉPOUSE SOUMARÉ Mariam": Mariam is hers
+            if not given and _hers(tokens):
+                given = others
             continue
         # "X née Y": X is the married name, Y the birth name.
         if not family and len(given) == 1 and not all_given and not given_group(given[0]):

@@ -24,22 +24,27 @@ import phonenumbers
 
 REGION = "ML"
 _SEPARATORS = re.compile(r"[\s().\-/]")
-_MALIAN = re.compile(r"(?:\+223|00223)?(\d{8})")
+_MALIAN = re.compile(r"(?:\+223|00223)?([2-9][0-9]{7})")
 
 
 def normalise_phone(written: str | None) -> str | None:
-    """The number in E.164 (`+22376123456`), or None when it is not a possible number."""
+    """The number in E.164 (`+22376123456`), or None when it is no valid number (a
+    placeholder such as `00000000` or `77777777` is none)."""
     if not written:
         return None
-    compact = _SEPARATORS.sub("", str(written))
+    text = str(written).strip()
+    if text.endswith(".0"):  # a number a spreadsheet kept as a decimal: 76123456.0
+        text = text[:-2]
+    compact = _SEPARATORS.sub("", text)
     local = _MALIAN.fullmatch(compact)
     if local:
-        return "+223" + local.group(1)
+        digits = local.group(1)
+        return None if len(set(digits)) == 1 else "+223" + digits  # "77777777": a filler
     try:
         number = phonenumbers.parse(compact, REGION)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    if not phonenumbers.is_valid_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

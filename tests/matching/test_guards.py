@@ -261,3 +261,16 @@ def test_a_chain_through_a_record_without_parents_does_not_join_two_fathers_daug
     )
     assert _same(result, "harouna1", "harouna2") and _same(result, "boubacar1", "boubacar2")
     assert not _same(result, "harouna1", "boubacar1")
+
+
+def test_records_naming_different_mothers_wait_for_a_reviewer() -> None:
+    girl = {"sex": "F", "origin_village": "Toumoumou", **_born(1996)}
+    result = link(
+        [
+            _record("a", "Mariama Maïga", mother_name="Maïmouna Cissé", **girl),
+            _record("b", "MAIGA Mariama", mother_name="Kadidia Maïga", **girl),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    assert "parents_differ" in guard_names(int(result.scores.held[_pair(result, "a", "b")]))

@@ -395,3 +395,8 @@ def test_given_names_after_a_compound_one_are_no_family_name(written: str) -> No
 def test_a_compound_given_name_before_a_clan_name_keeps_the_clan_name() -> None:
     parts = parse_name(full_name="Abdoul Aziz Traoré")
     assert (parts.family, parts.given) == (("traore",), ("abdoul", "aziz"))
+
+
+def test_the_husbands_given_name_after_epouse_de_is_not_hers() -> None:
+    parts = parse_name(full_name="Traoré épouse de Moussa Diarra")
+    assert (parts.family, parts.given, parts.spouse_family) == (("traore",), (), "diarra")

@@ -31,3 +31,15 @@ def test_parents_are_told_apart_by_their_given_names(left: str, right: str, leve
     )
     levels = compare_pairs(columns, np.array([0]), np.array([1]))
     assert COMPARISON["mother"].levels[levels[0, COMPARISON_NAMES.index("mother")]] == level
+
+
+@pytest.mark.parametrize("unknown", ["inconnu", "NSP", "ND"])
+def test_an_unknown_parent_is_no_parent(unknown: str) -> None:
+    columns = build_columns(
+        [
+            {"id": 1, "full_name": "A", "father_name": unknown},
+            {"id": 2, "full_name": "B", "father_name": "Moussa Diarra"},
+        ]
+    )
+    levels = compare_pairs(columns, np.array([0]), np.array([1]))
+    assert COMPARISON["father"].levels[levels[0, COMPARISON_NAMES.index("father")]] == "missing"

@@ -78,3 +78,12 @@ def test_the_chance_of_a_shared_number_is_counted_on_the_population() -> None:
     # numbers 0, 0, 0, 1, 1 and one record without: 3·2 + 2·1 ordered pairs of 5·4
     assert same_number_u(np.array([0, 0, 0, 1, 1, -1])) == pytest.approx(8 / 20)
     assert same_number_u(np.array([-1, 3])) == 0.0
+
+
+@pytest.mark.parametrize("written", ["00000000", "77777777", "１２３４５６７８"])
+def test_a_filler_or_foreign_digits_are_no_number(written: str) -> None:
+    assert normalise_phone(written) is None
+
+
+def test_a_number_a_spreadsheet_kept_as_a_decimal_is_read() -> None:
+    assert normalise_phone("76123456.0") == "+22376123456"

@@ -5,8 +5,9 @@ from datetime import date
 import numpy as np
 import pytest
 
+from matching.fitting import bounded_disagreement
 from matching.model import COMPARISON, FSModel
-from matching.pipeline import bounded_disagreement, link, match_new
+from matching.pipeline import link, match_new
 
 
 def _record(i: str, name: str, **values: object) -> dict:
