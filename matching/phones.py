@@ -10,7 +10,8 @@ hundreds of thousands of distinct numbers.
 A number shared by two records says they belong to one household more than one
 person: a family gives one phone for all its members, a tracing request gives the
 requester's. Matching therefore counts an agreeing phone only where the given names
-agree too (`matching.scoring`), and weighs it by how many records carry that number.
+agree and the births are not years apart (`matching.scoring`), and weighs it by how
+many records carry that number.
 The number itself never appears in a reason.
 """
 

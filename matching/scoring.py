@@ -74,7 +74,9 @@ class Scores:
 SHARED_BY_SIBLINGS = ("family_name", "birth", "origin_place", "father", "mother")
 SHARED_BY_HOUSEHOLDS = ("phone",)
 """What a household's members share (its phone): evidence of the same person only where
-the given names agree too; elsewhere it can only count against."""
+the given names agree and the births do not tell two people apart; elsewhere it can
+only count against. A father and a son of one name, neither with a birth date, still
+gain from their family's number: the guards do not hold that pair."""
 GIVEN_IDENTIFY = (*GIVEN_AGREES, "alias_or_short", "fuzzy")
 
 
@@ -259,6 +261,7 @@ def pair_weights(
     shared = {COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS}
     household_wide = {COMPARISON_NAMES.index(name) for name in SHARED_BY_HOUSEHOLDS}
     given_index = COMPARISON_NAMES.index("given_names")
+    birth_index = COMPARISON_NAMES.index("birth")
     shares = name_shares(columns, model)
     totals = shared_empty(len(a), float)
     sibling = shared_empty(len(a), bool)
@@ -273,7 +276,9 @@ def pair_weights(
         family = lv[:, family_index]
         same_family = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
         guard = sibling_guard(columns, pa, pb, lv)
-        other_person = ~COMPARISON["given_names"].among(lv[:, given_index], *GIVEN_IDENTIFY)
+        other_person = ~COMPARISON["given_names"].among(
+            lv[:, given_index], *GIVEN_IDENTIFY
+        ) | ~COMPARISON["birth"].among(lv[:, birth_index], *BIRTHS_CONSISTENT)
         sibling[part] = guard
         held[part] = held_pairs(columns, pa, pb, lv)
         total = np.zeros(len(lv), dtype=float)

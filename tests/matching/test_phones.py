@@ -1,6 +1,8 @@
 """A phone number as matching reads it: one number however written, evidence of the same
 person only where the given names agree, and the less telling the more files carry it."""
 
+from datetime import date
+
 import numpy as np
 import pytest
 
@@ -28,7 +30,7 @@ def test_what_is_not_a_possible_number_is_no_number(written: str | None) -> None
     assert normalise_phone(written) is None
 
 
-def _record(rid: str, given: str, phone: str | None, **more: str) -> dict:
+def _record(rid: str, given: str, phone: str | None, **more: object) -> dict:
     return {
         "id": rid,
         "family_name": "Diarra",
@@ -87,3 +89,14 @@ def test_a_filler_or_foreign_digits_are_no_number(written: str) -> None:
 
 def test_a_number_a_spreadsheet_kept_as_a_decimal_is_read() -> None:
     assert normalise_phone("76123456.0") == "+22376123456"
+
+
+def test_namesakes_born_years_apart_gain_nothing_from_their_family_number() -> None:
+    born = {"birth_precision": "year"}
+    older = {"birth_earliest": date(2001, 1, 1), "birth_latest": date(2001, 12, 31), **born}
+    younger = {"birth_earliest": date(2004, 1, 1), "birth_latest": date(2004, 12, 31), **born}
+    _, weight = _pair(
+        _record("a", "Fatoumata", "76123456", **older),
+        _record("b", "Fatoumata", "76123456", **younger),
+    )
+    assert weight <= 0.0
