@@ -27,6 +27,7 @@ import numpy as np
 
 from i18n import N_, Message, MessageError
 from matching.model import COMPARISONS
+from matching.scoring import SHARED_BY_HOUSEHOLDS, household_evidence_counts
 
 if TYPE_CHECKING:
     from sklearn.linear_model import LogisticRegression
@@ -73,9 +74,15 @@ def features(levels: np.ndarray, household: np.ndarray, sibling: np.ndarray) -> 
     if not len(household) == len(sibling) == len(levels):
         raise ValueError("levels, household and sibling must describe the same pairs")
     blocks = []
+    counts = household_evidence_counts(levels)
     for k, comparison in enumerate(COMPARISONS):
         # Column j stands for level j + 1; `missing` (0) matches no column.
-        blocks.append(levels[:, k, None] == np.arange(1, len(comparison.levels)))
+        block = levels[:, k, None] == np.arange(1, len(comparison.levels))
+        if comparison.name in SHARED_BY_HOUSEHOLDS:
+            # As in the Fellegi-Sunter weights: a household's number agreeing says nothing
+            # of the person unless the given names agree and the births do not differ.
+            block[:, comparison.index("same") - 1] &= counts
+        blocks.append(block)
     blocks.append(household[:, None])
     blocks.append(sibling[:, None])
     return np.hstack(blocks).astype(float)

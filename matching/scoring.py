@@ -80,6 +80,16 @@ gain from their family's number: the guards do not hold that pair."""
 GIVEN_IDENTIFY = (*GIVEN_AGREES, "alias_or_short", "fuzzy")
 
 
+def household_evidence_counts(levels: np.ndarray) -> np.ndarray:
+    """Pairs in which what a household shares (`SHARED_BY_HOUSEHOLDS`) may count for the
+    same person: the given names agree and the births do not tell the two apart."""
+    given = levels[:, COMPARISON_NAMES.index("given_names")]
+    birth = levels[:, COMPARISON_NAMES.index("birth")]
+    return COMPARISON["given_names"].among(given, *GIVEN_IDENTIFY) & COMPARISON["birth"].among(
+        birth, *BIRTHS_CONSISTENT
+    )
+
+
 def sibling_guard(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> np.ndarray:
     """Same parents and different given names: a brother or sister (twins included).
 
@@ -260,8 +270,6 @@ def pair_weights(
     conditional = same_family_weights(model)
     shared = {COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS}
     household_wide = {COMPARISON_NAMES.index(name) for name in SHARED_BY_HOUSEHOLDS}
-    given_index = COMPARISON_NAMES.index("given_names")
-    birth_index = COMPARISON_NAMES.index("birth")
     shares = name_shares(columns, model)
     totals = shared_empty(len(a), float)
     sibling = shared_empty(len(a), bool)
@@ -276,9 +284,7 @@ def pair_weights(
         family = lv[:, family_index]
         same_family = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
         guard = sibling_guard(columns, pa, pb, lv)
-        other_person = ~COMPARISON["given_names"].among(
-            lv[:, given_index], *GIVEN_IDENTIFY
-        ) | ~COMPARISON["birth"].among(lv[:, birth_index], *BIRTHS_CONSISTENT)
+        other_person = ~household_evidence_counts(lv)
         sibling[part] = guard
         held[part] = held_pairs(columns, pa, pb, lv)
         total = np.zeros(len(lv), dtype=float)

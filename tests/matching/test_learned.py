@@ -116,6 +116,18 @@ def test_features_are_one_hot_levels_without_missing_plus_household_and_sibling(
     assert not x[1].any()
 
 
+def test_a_shared_phone_is_a_feature_only_where_the_given_names_agree() -> None:
+    """As in the Fellegi-Sunter weights: sisters share their family's number."""
+    levels = np.zeros((2, len(COMPARISONS)), dtype=np.int8)
+    given, phone = COMPARISON_NAMES.index("given_names"), COMPARISON_NAMES.index("phone")
+    levels[:, phone] = COMPARISONS[phone].index("same")
+    levels[0, given] = COMPARISONS[given].index("exact")
+    levels[1, given] = COMPARISONS[given].index("different")
+    x = features(levels, np.zeros(2), np.zeros(2, dtype=bool))
+    column = feature_names().index("phone=same")
+    assert x[:, column].tolist() == [1.0, 0.0]
+
+
 def test_features_refuse_a_level_out_of_range() -> None:
     levels = np.zeros((1, len(COMPARISONS)), dtype=np.int8)
     levels[0, COMPARISON_NAMES.index("sex")] = 3
