@@ -44,21 +44,22 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from matching.name_tokens import (
+    ALIAS_MARKERS,
+    CONNECTORS,
+    MARRIED_TITLES,
+    Token,
+    extract_quoted,
+    kind_of,
+    segment,
+    strip_titles,
+    take_patronyms,
+    tokenize,
+)
 from matching.text import fold, name_key
 from matching.variants import given_group, given_sex, is_clan_name, titles_particles
 
 __all__ = ["NameParts", "parse_name"]
-
-# Marker words, folded. "dit/dite" is a French-style alias notation found on
-# forms (§2, prevalence J); épouse/née/veuve are French civil usage (§3, J).
-ALIAS_MARKERS = frozenset({"dit", "dite", "dits", "dites", "alias", "surnomme", "surnommee"})
-SPOUSE_MARKERS = frozenset({"epouse", "ep", "epse"})
-BIRTH_MARKERS = frozenset({"nee"})
-WIDOW_WORDS = frozenset({"veuve", "vve"})
-CONNECTORS = frozenset({"de", "d", "du"})
-MARRIED_TITLES = frozenset({"mme", "veuve"})
-
-_Token = tuple[str, bool]  # (folded word, written in capitals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ class NameParts:
         """Given names without leading honorifics (Cheick, Sidi, Alpha) when more follow."""
         table = titles_particles()
         given = self.given
-        while len(given) > 1 and _kind(table, given[0]) == "honorific":
+        while len(given) > 1 and kind_of(table, given[0]) == "honorific":
             given = given[1:]
         return given
 
@@ -91,132 +92,6 @@ class NameParts:
         for part in (*self.family, *self.given):
             seen.setdefault(name_key(part), None)
         return tuple(seen)
-
-
-def _kind(table: dict, word: str) -> str | None:
-    entry = table.get(word)
-    return entry.kind if entry else None
-
-
-# --- tokenising ----------------------------------------------------------------
-
-_QUOTED_RE = re.compile(
-    r'"([^"]*)"|“([^”"]*)[”"]|«([^»]*)»|\(([^()]*)\)|\[([^\]]*)\]|(?<!\w)\'([^\']+)\'(?!\w)'
-)
-_PREFIX_SPACE_RE = re.compile(r"(?<![^\W\d_])([^\W\d_]['’‘`´ʼ])\s+")
-_SPLIT_RE = re.compile(r"[\s\-‐‑‒–—,;/.:_+&|!?*]+")
-_KEEP_INLINE = ALIAS_MARKERS | SPOUSE_MARKERS | BIRTH_MARKERS | WIDOW_WORDS
-
-
-def _extract_quoted(text: str) -> tuple[list[str], str]:
-    """Quoted and bracketed parts become aliases, unless they hold a marker ("(née X)")."""
-    aliases: list[str] = []
-
-    def take(match: re.Match[str]) -> str:
-        content = next(group for group in match.groups() if group is not None)
-        folded = fold(content)
-        if folded.split(" ", 1)[0] in _KEEP_INLINE:
-            return f" {content} "
-        if folded:
-            aliases.append(folded)
-        return " "
-
-    return aliases, _QUOTED_RE.sub(take, text)
-
-
-def _tokenize(text: str) -> list[_Token]:
-    out: list[_Token] = []
-    for piece in _SPLIT_RE.split(_PREFIX_SPACE_RE.sub(r"\1", text)):
-        folded = fold(piece)
-        if folded:
-            caps = piece.isupper() and len(folded) > 1
-            out.extend((word, caps) for word in folded.split(" "))
-    return out
-
-
-def _segment(tokens: list[_Token]) -> tuple[list[_Token], list[tuple[str, list[_Token]]]]:
-    """Split at marker words: (main part, [(alias|spouse|birth, tokens), ...])."""
-    table = titles_particles()
-    main: list[_Token] = []
-    segments: list[tuple[str, list[_Token]]] = []
-    current = main
-    for token in tokens:
-        word = token[0]
-        kind = None
-        if word in ALIAS_MARKERS:
-            kind = "alias"
-        elif word in SPOUSE_MARKERS:
-            kind = "spouse"
-        elif word in BIRTH_MARKERS:
-            kind = "birth"
-        elif word in WIDOW_WORDS and any(_kind(table, w) is None for w, _ in current):
-            kind = "spouse"  # "Aminata Traoré veuve Diarra"; a leading Veuve is a title
-        if kind is None:
-            current.append(token)
-        else:
-            current = []
-            segments.append((kind, current))
-    return main, segments
-
-
-def _strip_titles(tokens: list[_Token], titles: list[str]) -> tuple[list[_Token], bool]:
-    """Drop titles (into ``titles``), initials and digits; report a dropped Lalla."""
-    table = titles_particles()
-    out: list[_Token] = []
-    lalla = False
-    i, n = 0, len(tokens)
-    while i < n:
-        word = tokens[i][0]
-        if i + 1 < n:
-            pair = table.get(f"{word} {tokens[i + 1][0]}")
-            if pair is not None and pair.kind == "title":
-                titles.append(pair.canonical)
-                i += 2
-                continue
-        entry = table.get(word)
-        is_title = entry is not None and entry.kind in ("title", "title_or_name")
-        if is_title and (word != "m" or (i == 0 and n > 1)):  # "M." only leads a name
-            titles.append(entry.canonical)
-            lalla = lalla or entry.kind == "title_or_name"
-            i += 1
-            continue
-        if len(word) > 1 and word.isalpha():
-            out.append(tokens[i])
-        i += 1
-    return out, lalla
-
-
-def _take_patronyms(tokens: list[_Token]) -> tuple[list[_Token], list[tuple[str, str]]]:
-    """Remove "particle + father's name" pairs: (other tokens, [(particle, name), ...]).
-
-    The father's name may be compound. Given name first ("Fatma Bint Mohamed Salem",
-    "Ahmed Ag Abdoul Aziz"), every word after the particle up to the next particle
-    names the father (or his father), never the person. Particle first ("MINT ABDOUL
-    KARIM Nana", "Ould Harouna Ibrahim"), the father's name is the next word, and the
-    words written in the same capitals as it when the name mixes capitals.
-    """
-    table = titles_particles()
-    rest: list[_Token] = []
-    chain: list[tuple[str, str]] = []
-    mixed_case = len({caps for word, caps in tokens if _kind(table, word) != "particle"}) == 2
-    i, n = 0, len(tokens)
-    while i < n:
-        entry = table.get(tokens[i][0])
-        if entry is not None and entry.kind == "particle" and i + 1 < n:
-            following = _kind(table, tokens[i + 1][0])
-            if following not in ("particle", "title"):
-                end = i + 2
-                leading = not rest and not chain
-                while end < n and _kind(table, tokens[end][0]) not in ("particle", "title"):
-                    if leading and (not mixed_case or tokens[end][1] != tokens[i + 1][1]):
-                        break
-                    end += 1
-                chain.append((entry.canonical, " ".join(w for w, _ in tokens[i + 1 : end])))
-                i = end
-                continue
-        rest.append(tokens[i])
-        i += 1
-    return rest, chain
 
 
 # --- finding the family name -------------------------------------------------
@@ -250,7 +125,7 @@ def _family_index(words: list[str]) -> int | None:
     return n - 1
 
 
-def _split_family(tokens: list[_Token], mixed_case: bool) -> tuple[list[str], list[str]]:
+def _split_family(tokens: list[Token], mixed_case: bool) -> tuple[list[str], list[str]]:
     """(family words, given words) of a run of name tokens."""
     if mixed_case and True in (caps for _, caps in tokens):
         return [w for w, caps in tokens if caps], [w for w, caps in tokens if not caps]
@@ -261,13 +136,13 @@ def _split_family(tokens: list[_Token], mixed_case: bool) -> tuple[list[str], li
     return [words[index]], words[:index] + words[index + 1 :]
 
 
-def _surname_of(tokens: list[_Token], mixed_case: bool) -> tuple[str | None, list[str]]:
+def _surname_of(tokens: list[Token], mixed_case: bool) -> tuple[str | None, list[str]]:
     """A spouse or birth segment ("épouse de M. DIARRA"): (family name, other words)."""
     titles: list[str] = []
-    tokens, _ = _strip_titles(tokens, titles)
+    tokens, _ = strip_titles(tokens, titles)
     while tokens and tokens[0][0] in CONNECTORS:
         tokens = tokens[1:]
-    rest, chain = _take_patronyms(tokens)
+    rest, chain = take_patronyms(tokens)
     if chain:
         return _chain_family(chain)[0], [w for w, _ in rest]
     if not rest:
@@ -278,11 +153,11 @@ def _surname_of(tokens: list[_Token], mixed_case: bool) -> tuple[str | None, lis
     return " ".join(family), given
 
 
-def _hers(tokens: list[_Token]) -> bool:
+def _hers(tokens: list[Token]) -> bool:
     """Whether the given names after a husband's surname are the woman's: "TOURÉ ÉPOUSE
     SOUMARÉ Mariam" names Mariam, "Traoré épouse de (M.) Moussa Diarra" names him."""
     titles: list[str] = []
-    _strip_titles(tokens, titles)
+    strip_titles(tokens, titles)
     return bool(tokens) and not titles and tokens[0][0] not in CONNECTORS
 
 
@@ -307,11 +182,11 @@ class _Draft:
 
 def _parse_text(text: str, *, all_family: bool = False, all_given: bool = False) -> _Draft:
     """Parse one written name; ``all_family``/``all_given`` for explicit fields."""
-    aliases, text = _extract_quoted(text)
-    main, segments = _segment(_tokenize(text))
+    aliases, text = extract_quoted(text)
+    main, segments = segment(tokenize(text))
     titles: list[str] = []
-    main, lalla = _strip_titles(main, titles)
-    rest, chain = _take_patronyms(main)
+    main, lalla = strip_titles(main, titles)
+    rest, chain = take_patronyms(main)
     alias_segments = [tokens for kind, tokens in segments if kind == "alias"]
     named = rest + [t for tokens in alias_segments for t in tokens]
     capitals = {caps for _, caps in named}
@@ -364,7 +239,7 @@ def _parse_text(text: str, *, all_family: bool = False, all_given: bool = False)
     )
 
 
-def _family_from_alias(alias_segments: list[list[_Token]], mixed_case: bool) -> list[str]:
+def _family_from_alias(alias_segments: list[list[Token]], mixed_case: bool) -> list[str]:
     """ "Aminata dite Mina TRAORE": a trailing surname inside the last alias segment.
 
     Moved only when something of the alias remains and the surname is sure:
@@ -403,7 +278,7 @@ def _aliases_field(aliases: str) -> tuple[str, ...]:
     """The ``aliases`` field: ``;``-separated, each maybe quoted or led by "dit"."""
     found: list[str] = []
     for item in aliases.split(";"):
-        quoted, rest = _extract_quoted(item)
+        quoted, rest = extract_quoted(item)
         words = fold(rest).split()
         while words and words[0] in ALIAS_MARKERS:
             words = words[1:]
