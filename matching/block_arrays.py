@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.columns import Columns, FamilyValue, PlaceValue
+from matching.columns import Columns
 from matching.compare.arrays import Codes, Sets, sets
 from matching.gazetteer import fold_place_key, parse_place_text
+from matching.values import FamilyValue, PlaceValue
 from matching.variants import given_group
 
 BAND_DAYS = 5 * 365

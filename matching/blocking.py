@@ -53,7 +53,8 @@ from matching.block_arrays import (
     village_key,
     weak_given,
 )
-from matching.columns import Columns, FamilyValue, GivenValue, ParentValue
+from matching.columns import Columns
+from matching.values import FamilyValue, GivenValue, ParentValue
 
 BAND_DAYS = 5 * 365
 MAX_BLOCK = 300

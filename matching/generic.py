@@ -18,9 +18,9 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from matching.columns import Vocabulary
 from matching.model import Comparison
 from matching.text import fold
+from matching.values import Vocabulary
 
 Kind = Literal["text", "identifier", "category"]
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from matching.blocking import all_record_keys, candidate_pairs
 from matching.cluster import ClusterResult, cluster
-from matching.columns import Columns, Vocabulary, build_columns
+from matching.columns import Columns, build_columns
 from matching.compare.pairs import _by_unique_values, compare_pairs
 from matching.fitting import U_SAMPLE, random_pairs
 from matching.generic import PRIOR_M, PRIOR_U, FieldColumn, GenericField, field_columns
@@ -36,6 +36,7 @@ from matching.model import (
     estimate_u,
     probability_from_log2_odds,
 )
+from matching.values import Vocabulary
 
 BASE_COMPARISONS = ("family_name", "given_names", "birth")
 """The Malian comparisons that any person record can fill."""

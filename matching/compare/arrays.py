@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import process
 
-from matching.columns import Vocabulary
+from matching.values import Vocabulary
 
 DENSE_STRINGS = 6_000
 """Up to this many unique strings (and when there are more pairs to score than pairs of

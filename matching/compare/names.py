@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import JaroWinkler
 
-from matching.columns import FamilyValue, GivenValue, ParentValue
+from matching.values import FamilyValue, GivenValue, ParentValue
 from matching.variants import family_name_relation
 
 FUZZY_FAMILY = 0.88

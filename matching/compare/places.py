@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matching import places
-from matching.columns import PlaceValue
 from matching.places import PlaceComparison, PlaceRef, place_similarity
+from matching.values import PlaceValue
 
 
 def place_ref(value: PlaceValue | None) -> tuple[str | None, ...] | PlaceRef:
