@@ -102,14 +102,13 @@ def explain_pair(
         level = comparison.levels[int(levels[k])]
         weight = float(weights[k])
         label_fr, label_en = FIELD_LABELS[comparison.name]
+        words_fr, words_en = LEVEL_WORDS[comparison.name][level]
         if comparison.name == "origin_place":
             place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
             fr, en = place.reason_fr, place.reason_en
         elif comparison.name in UNQUOTED:
-            words_fr, words_en = LEVEL_WORDS[comparison.name][level]
             fr, en = f"{label_fr} : {words_fr}", f"{label_en}: {words_en}"
         else:
-            words_fr, words_en = LEVEL_WORDS[comparison.name][level]
             left = _shown(columns, comparison.name, row_a)
             shown = f"{left} ~ {_shown(columns, comparison.name, row_b)}"
             fr = f"{label_fr} : {shown} ({words_fr})"

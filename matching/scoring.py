@@ -110,17 +110,21 @@ def sibling_guard(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nda
     return different & (parents | patronymic)
 
 
-def _shares(codes: np.ndarray, group_of: list[str], u: float) -> np.ndarray:
-    """For each record, the share of records whose value falls in the same group.
+def _shares(codes: np.ndarray, group_of: list[str] | None, u: float) -> np.ndarray:
+    """For each record, the share of records whose value falls in the same group
+    (`group_of` a value code's group; None: each value is its own group).
 
     Smoothed towards `u` with TF_PSEUDO_RECORDS pseudo-records, so that a
     handful of records says little about how common a name is.
     """
-    names: dict[str, int] = {}
-    group_codes = np.asarray([names.setdefault(g, len(names)) for g in group_of] or [0])
-    record_groups = np.where(codes >= 0, group_codes[np.maximum(codes, 0)], -1)
+    if group_of is None:
+        record_groups = codes
+    else:
+        names: dict[str, int] = {}
+        group_codes = np.asarray([names.setdefault(g, len(names)) for g in group_of] or [0])
+        record_groups = np.where(codes >= 0, group_codes[np.maximum(codes, 0)], -1)
     known = record_groups >= 0
-    counts = np.bincount(record_groups[known], minlength=max(len(names), 1)).astype(float)
+    counts = np.bincount(record_groups[known]).astype(float)
     total = max(int(known.sum()), 1)
     share = np.full(len(codes), u, dtype=float)
     share[known] = (counts[record_groups[known]] + TF_PSEUDO_RECORDS * u) / (
@@ -136,9 +140,8 @@ def name_shares(columns: Columns, model: FSModel) -> dict[str, np.ndarray]:
     family_values = columns.vocab["family"].values
     given_values = columns.vocab["given"].values
     exact_u = {name: float(model.u[name][1]) for name in ("family_name", "given_names", "phone")}
-    numbers = int(columns.phone.max()) + 1 if len(columns.phone) else 0
     return {
-        "phone": _shares(columns.phone, [str(code) for code in range(numbers)], exact_u["phone"]),
+        "phone": _shares(columns.phone, None, exact_u["phone"]),
         "family_name": _shares(
             columns.family, [v.group for v in family_values], exact_u["family_name"]
         ),

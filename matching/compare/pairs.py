@@ -136,6 +136,16 @@ def _tables(columns: Columns) -> dict[str, Any]:
     }
 
 
+def _same_code(name: str, codes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`same`, `different` or `missing` (a code below 0 on either side) of a comparison
+    whose values are codes that agree only when equal (sex, a phone number)."""
+    level = _level_codes(name)
+    code_a, code_b = codes[a], codes[b]
+    column = np.where(code_a == code_b, level["same"], level["different"]).astype(np.int8)
+    column[(code_a < 0) | (code_b < 0)] = level["missing"]
+    return column
+
+
 def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> None:
     tables = _tables(columns)
     for k, comparison in enumerate(COMPARISONS):
@@ -143,11 +153,8 @@ def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nd
             column = _by_codes(columns.family, a, b, family_levels, tables["family_name"])
         elif comparison.name == "given_names":
             column = _by_codes(columns.given, a, b, given_levels, tables["given_names"])
-        elif comparison.name == "sex":
-            codes = _level_codes("sex")
-            sex_a, sex_b = columns.sex[a], columns.sex[b]
-            column = np.where(sex_a == sex_b, codes["same"], codes["different"]).astype(np.int8)
-            column[(sex_a < 0) | (sex_b < 0)] = codes["missing"]
+        elif comparison.name in ("sex", "phone"):
+            column = _same_code(comparison.name, getattr(columns, comparison.name), a, b)
         elif comparison.name == "birth":
             column = birth_levels(
                 columns.birth_earliest, columns.birth_latest, columns.birth_exact, a, b
@@ -158,11 +165,6 @@ def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nd
         elif comparison.name in ("father", "mother"):
             codes = getattr(columns, comparison.name)
             column = _by_codes(codes, a, b, parent_levels, tables["parent"])
-        elif comparison.name == "phone":
-            codes = _level_codes("phone")
-            phone_a, phone_b = columns.phone[a], columns.phone[b]
-            column = np.where(phone_a == phone_b, codes["same"], codes["different"]).astype(np.int8)
-            column[(phone_a < 0) | (phone_b < 0)] = codes["missing"]
         else:
             raise KeyError(comparison.name)
         levels[:, k] = column
