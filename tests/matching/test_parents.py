@@ -8,6 +8,19 @@ from matching.compare.pairs import compare_pairs
 from matching.model import COMPARISON, COMPARISON_NAMES
 
 
+def _level(parent: str, left: str, right: str) -> str:
+    """The level of comparison `parent` (father, mother) between two records naming
+    `left` and `right`."""
+    columns = build_columns(
+        [
+            {"id": 1, "full_name": "A", f"{parent}_name": left},
+            {"id": 2, "full_name": "B", f"{parent}_name": right},
+        ]
+    )
+    levels = compare_pairs(columns, np.array([0]), np.array([1]))
+    return COMPARISON[parent].levels[levels[0, COMPARISON_NAMES.index(parent)]]
+
+
 @pytest.mark.parametrize(
     ("left", "right", "level"),
     [
@@ -23,23 +36,9 @@ from matching.model import COMPARISON, COMPARISON_NAMES
 def test_parents_are_told_apart_by_their_given_names(left: str, right: str, level: str) -> None:
     """A mother's family name may be her birth or her married name, or be left out; a
     parent known by a family name alone says nothing."""
-    columns = build_columns(
-        [
-            {"id": 1, "full_name": "A", "mother_name": left},
-            {"id": 2, "full_name": "B", "mother_name": right},
-        ]
-    )
-    levels = compare_pairs(columns, np.array([0]), np.array([1]))
-    assert COMPARISON["mother"].levels[levels[0, COMPARISON_NAMES.index("mother")]] == level
+    assert _level("mother", left, right) == level
 
 
 @pytest.mark.parametrize("unknown", ["inconnu", "NSP", "ND"])
 def test_an_unknown_parent_is_no_parent(unknown: str) -> None:
-    columns = build_columns(
-        [
-            {"id": 1, "full_name": "A", "father_name": unknown},
-            {"id": 2, "full_name": "B", "father_name": "Moussa Diarra"},
-        ]
-    )
-    levels = compare_pairs(columns, np.array([0]), np.array([1]))
-    assert COMPARISON["father"].levels[levels[0, COMPARISON_NAMES.index("father")]] == "missing"
+    assert _level("father", unknown, "Moussa Diarra") == "missing"
