@@ -22,7 +22,7 @@ from models.store.tracing import kinship_rows, relation_rows
 from service.context import ADMIN, Actor, UseCases
 from tracing import infer
 from tracing.graph import PARENT_KINDS, FamilyGraph, Population
-from tracing.infer import KinIndex, infer_for
+from tracing.infer import KinIndex, crowds, infer_for
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
 from tracing.relatives import SIBLINGS, read_around
 from tracing.stored import (
@@ -31,6 +31,8 @@ from tracing.stored import (
     assemble,
     children_in,
     declared_rows,
+    encode_key,
+    extended,
     inferred_rows,
     member_key,
     person_keys,
@@ -144,6 +146,11 @@ def _read(key: str, size: int) -> bool:
 
 
 def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
+    """Recompute the inferences of the touched persons and of the readers of their names
+    whose crowds moved (`tracing.infer.crowds`); the other readers keep their stored
+    rows, those about the touched persons replaced by what they now infer about the
+    newcomers (`tracing.stored.extended`), or are recomputed too when the rows cannot
+    tell (an inference about a touched person left a kind that was full)."""
     member_prefix = member_key("")
     old = tx.holders(member_key(str(r)) for r in ids)
     formerly = {
@@ -152,6 +159,7 @@ def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
     new = set(tx.persons_of_records(ids | formerly).values())
     touched = old | new
     profiles = _profiles(tx, new)
+    newcomers = set(profiles)
     new_keys = {p: person_keys(profile) for p, profile in profiles.items()}
     keys = tx.keys_of(touched) | {k for ks in new_keys.values() for k in ks}
     before = tx.key_sizes(keys)
@@ -159,29 +167,55 @@ def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
     tx.add_keys((k, p) for p, ks in new_keys.items() for k in ks)
     after = tx.key_sizes(keys)
     read = {k for k in keys if _read(k, before.get(k, 0)) or _read(k, after.get(k, 0))}
-    affected = tx.holders(reader_keys(read)) | tx.inferring_about(touched) | set(profiles)
-    affected -= touched - set(profiles)
-    tx.forget((), inferred=affected | touched)
+    inferring = tx.inferring_about(touched)
+    readers = (tx.holders(reader_keys(read)) | inferring) - touched
 
     members = {uuid.UUID(r.id) for p in profiles.values() for r in p.records}
     declared = [DeclaredRelation(*r) for r in tx.relations_touching(members | ids | formerly)]
     ends = {uuid.UUID(x) for r in declared for x in (r.record, r.related)}
     tx.add_edges([r.as_row() for r in declared_rows(declared, tx.persons_of_records(ends))])
 
-    profiles.update(_profiles(tx, affected - set(profiles)))
-    affected &= set(profiles)
+    profiles.update(_profiles(tx, readers))
+    readers &= set(profiles)
     reads: dict[str, tuple[str, Any]] = {}
-    for person in affected:
+    for person in readers | newcomers:
         reads.update(read_keys(profiles[person]))
     sizes = tx.key_sizes(reads)
-    wanted = [k for k in reads if _read(k, sizes.get(k, 0))]
+    earlier = {**sizes, **{k: before.get(k, 0) for k in keys & set(reads)}}
+    now, then = _sizes(sizes), _sizes(earlier)
+    moved = {r for r in readers if crowds(profiles[r], then) != crowds(profiles[r], now)}
+    full = newcomers | moved
+    index = KinIndex.build(profiles, {reads[k]: sizes.get(k, 0) for k in reads})
+    found = {p: infer_for(index, p, among=newcomers) for p in sorted(readers - full)}
+    found = {p: f for p, f in found.items() if f or p in inferring}
+    stored = tx.inferred_by(found)
+    rows: list[EdgeRow] = []
+    grown: set[str] = set()
+    for person, theirs in found.items():
+        was = [EdgeRow.of(r) for r in stored.get(person, [])]
+        kept = extended(was, theirs, touched if person in inferring else ())
+        if kept is None:
+            full.add(person)
+        elif (again := inferred_rows(person, kept)) != was:
+            grown.add(person)
+            rows.extend(again)
+    wanted = {k for p in full for k in read_keys(profiles[p]) if _read(k, sizes.get(k, 0))}
     profiles.update(_profiles(tx, tx.holders(wanted) - set(profiles)))
     index = KinIndex.build(profiles, {reads[k]: sizes.get(k, 0) for k in reads})
-    rows: list[dict[str, Any]] = []
-    for person in sorted(affected):
-        rows.extend(r.as_row() for r in inferred_rows(person, infer_for(index, person)))
-    tx.add_edges(rows)
-    return {"touched": len(touched), "recomputed": len(affected), "edges": len(rows)}
+    for person in sorted(full):
+        rows.extend(inferred_rows(person, infer_for(index, person)))
+    tx.forget((), inferred=full | touched | grown)
+    tx.add_edges([r.as_row() for r in rows])
+    return {
+        "touched": len(touched),
+        "recomputed": len(full),
+        "extended": len(grown),
+        "edges": len(rows),
+    }
+
+
+def _sizes(sizes: dict[str, int]) -> Callable[[str, Any], int]:
+    return lambda table, key: sizes.get(encode_key(table, key), 0)
 
 
 def neighbourhood(store: Store, person: str) -> FamilyGraph | None:

@@ -10,8 +10,7 @@ never from a scan of everyone.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +18,18 @@ from tracing import evidence as ev
 from tracing.persons import ParentName, Profile, family_ids, given_ids
 from tracing.reasons import Reason
 
-__all__ = ["READERS", "TABLES", "Inferred", "KinIndex", "index_keys", "infer_for", "lookup_keys"]
+__all__ = [
+    "READERS",
+    "TABLES",
+    "Inferred",
+    "KinIndex",
+    "crowds",
+    "index_keys",
+    "infer_for",
+    "keep_likeliest",
+    "kept_group",
+    "lookup_keys",
+]
 
 MAX_CANDIDATES = 300  # a key this common says little; its candidates are skipped
 MIN_PROBABILITY = 0.05
@@ -27,6 +37,11 @@ KEPT = {"father": 5, "mother": 5, "siblings": 30, "household": 30}
 """How many inferences of each kind a person keeps, the likeliest: a common name makes
 hundreds of persons fit a little, and the graph must not grow with the population."""
 SIBLINGS_BEFORE_DOUBT = 3.0  # log2 of how many children may declare one parent's name
+PARENTS_BEFORE_DOUBT = 1.5
+"""log2 of how many persons may bear a declared parent's name before each is less likely
+the parent: about one in three of them is of the parent's sex and age (measured on the
+generated population: the fathers that fit a child's declaration are a third to a half of
+the persons bearing that name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +187,54 @@ class KinIndex:
         return found
 
 
+Size = Callable[[str, Any], int]
+"""How many persons are filed under a key of a table (`KinIndex.size`)."""
+
+
+def band(size: int) -> float:
+    """log2 of a crowd's size rounded down to a half: a crowd's penalty moves only when
+    its size grows by about two fifths, so a person joining it changes the inferences
+    of the persons reading it only then (`crowds`, bounded graph updates)."""
+    return ((size * size).bit_length() - 1) / 2 if size > 0 else 0.0
+
+
+def _parent_crowd(p: Profile, role: str, size: Size) -> float:
+    """Several persons bear the name a child declares for a parent: each is less likely the
+    one. Counted over the names read (a name past `MAX_CANDIDATES` proposes nobody)."""
+    sizes = [size("name", k) for k in (father_keys(p) if role == "father" else mother_keys(p))]
+    if role == "father":
+        sizes += [size("given", g) for g in p.patronyms]
+    bearing = sum(s for s in sizes if s <= MAX_CANDIDATES)
+    return max(0.0, band(bearing) - PARENTS_BEFORE_DOUBT) / 2
+
+
+def _sibling_crowd(p: Profile, size: Size) -> float:
+    """A parent's name many children declare (a common name in a big population) says
+    less. Past MAX_CANDIDATES a name is skipped and its crowd no longer grows: a person
+    joining a crowd that big changes nobody's inferences (bounded updates)."""
+    declaring = [min(size("father", k), MAX_CANDIDATES + 1) for k in father_keys(p)]
+    declaring += [min(size("mother", k), MAX_CANDIDATES + 1) for k in mother_keys(p)]
+    return max(0.0, band(min(declaring)) - SIBLINGS_BEFORE_DOUBT) if declaring else 0.0
+
+
+def crowds(p: Profile, size: Size) -> tuple:
+    """Everything of the population besides a candidate's own profile that a person's
+    inferences depend on: the crowd penalties and which of the names it reads are read.
+    While these stay the same, a person joining a name changes another's inferences only
+    by the inferences about the newcomer (`infer_for` with ``among``)."""
+    read = tuple(
+        sorted(
+            (table, key)
+            for table, keys in lookup_keys(p).items()
+            if table != "case"
+            for key in keys
+            if size(table, key) <= MAX_CANDIDATES
+        )
+    )
+    father, mother = _parent_crowd(p, "father", size), _parent_crowd(p, "mother", size)
+    return father, mother, _sibling_crowd(p, size), read
+
+
 def _sex_fits(candidate: Profile, role: str) -> bool:
     wanted = {"father": "M", "mother": "F"}.get(role)
     return wanted is None or candidate.sex in (None, wanted)
@@ -241,21 +304,21 @@ def _matching_record(candidate: Profile, declared: list[ParentName], child: Prof
     return candidate.records[best].id
 
 
-def _parents(index: KinIndex, child: Profile) -> Iterator[Inferred]:
+def _parents(index: KinIndex, child: Profile, among: set[str] | None) -> Iterator[Inferred]:
     household = index.same_case(child)
     for role, declared in (("father", child.fathers), ("mother", child.mothers)):
         keys = father_keys(child) if role == "father" else mother_keys(child)
         candidates = index.take("name", keys) | household
         if role == "father":  # "Ag Souleymane": a father named Souleymane, of any family
             candidates |= index.take("given", child.patronyms)
+        if among is not None:
+            candidates &= among
         scored = []
         for person in candidates:
             found = parent_score(child, index.profiles[person], role, declared)
             if found is not None:
                 scored.append((person, *found))
-        # Several people fit a common name: each is less likely the one.
-        fitting = sum(1 for _, points, _, _ in scored if points > 0)
-        penalty = math.log2(fitting) / 2 if fitting > 1 else 0.0
+        penalty = _parent_crowd(child, role, index.size)
         scored.sort(key=lambda s: (-s[1], s[0]))
         for person, points, reasons, evidence in scored[: KEPT[role]]:
             p = probability(points - penalty)
@@ -314,16 +377,13 @@ def sibling_score(a: Profile, b: Profile) -> tuple[str, float, tuple[Reason, ...
     return kind, points, (*reasons, *ages.reasons, *place.reasons, *case.reasons)
 
 
-def _siblings(index: KinIndex, a: Profile) -> Iterator[Inferred]:
+def _siblings(index: KinIndex, a: Profile, among: set[str] | None) -> Iterator[Inferred]:
     candidates = index.take("father", father_keys(a))
     candidates |= index.take("patronym", a.patronyms)
     candidates |= index.take("mother", mother_keys(a))
-    # A father's name many children declare (a common name in a big population) says less.
-    # Past MAX_CANDIDATES a name is skipped and its crowd no longer grows: a person
-    # joining a crowd that big changes nobody's inferences (bounded updates).
-    declaring = [min(index.size("father", k), MAX_CANDIDATES + 1) for k in father_keys(a)]
-    declaring += [min(index.size("mother", k), MAX_CANDIDATES + 1) for k in mother_keys(a)]
-    crowd = max(0.0, math.log2(min(declaring)) - SIBLINGS_BEFORE_DOUBT) if declaring else 0.0
+    if among is not None:
+        candidates &= among
+    crowd = _sibling_crowd(a, index.size)
     for person in candidates:
         found = sibling_score(a, index.profiles[person])
         if found is None:
@@ -392,8 +452,9 @@ def household_kin(a: Profile, b: Profile) -> tuple[str, float, Reason] | None:
     return None
 
 
-def _household(index: KinIndex, a: Profile) -> Iterator[Inferred]:
-    for person in index.same_case(a):
+def _household(index: KinIndex, a: Profile, among: set[str] | None) -> Iterator[Inferred]:
+    household = index.same_case(a)
+    for person in household if among is None else household & among:
         b = index.profiles[person]
         found = household_kin(a, b)
         if found is not None:
@@ -402,7 +463,8 @@ def _household(index: KinIndex, a: Profile) -> Iterator[Inferred]:
             yield Inferred(a.person, person, kind, p, evidence, (why,), "household")
 
 
-def _group(i: Inferred) -> str:
+def kept_group(i: Inferred) -> str:
+    """Which of `KEPT`'s limits an inference counts against."""
     if i.basis == "household":
         return "household"
     return "siblings" if i.kind in ("sibling", "half_sibling") else i.kind
@@ -412,7 +474,7 @@ def keep_likeliest(found: Iterable[Inferred]) -> list[Inferred]:
     """The likeliest inferences of each kind (`KEPT`), in the order they were found."""
     groups: dict[str, list[tuple[int, Inferred]]] = {}
     for n, i in enumerate(found):
-        groups.setdefault(_group(i), []).append((n, i))
+        groups.setdefault(kept_group(i), []).append((n, i))
     kept: list[tuple[int, Inferred]] = []
     for group, members in groups.items():
         members.sort(key=lambda m: (-m[1].probability, m[1].b, m[0]))
@@ -420,8 +482,11 @@ def keep_likeliest(found: Iterable[Inferred]) -> list[Inferred]:
     return [i for _, i in sorted(kept, key=lambda m: m[0])]
 
 
-def infer_for(index: KinIndex, person: str) -> list[Inferred]:
+def infer_for(index: KinIndex, person: str, among: set[str] | None = None) -> list[Inferred]:
     """The likeliest inferred parents and brothers and sisters of ``person`` (its children
-    are the persons inferring it as their parent: each edge is read from both ends)."""
+    are the persons inferring it as their parent: each edge is read from both ends); with
+    ``among``, only the inferences about these persons (what a newcomer adds, `crowds`)."""
     p = index.profiles[person]
-    return keep_likeliest([*_parents(index, p), *_siblings(index, p), *_household(index, p)])
+    return keep_likeliest(
+        [*_parents(index, p, among), *_siblings(index, p, among), *_household(index, p, among)]
+    )

@@ -17,12 +17,21 @@ person held when the graph was last written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from tracing.graph import DECLARED_PROBABILITY, PARENT_KINDS, FamilyGraph
-from tracing.infer import READERS, Inferred, index_keys, lookup_keys
+from tracing.infer import (
+    KEPT,
+    READERS,
+    Inferred,
+    index_keys,
+    keep_likeliest,
+    kept_group,
+    lookup_keys,
+)
 from tracing.persons import DeclaredRelation, Profile
 from tracing.reasons import Reason
 
@@ -32,6 +41,7 @@ __all__ = [
     "children_in",
     "declared_rows",
     "encode_key",
+    "extended",
     "inferred_rows",
     "member_key",
     "person_keys",
@@ -89,6 +99,33 @@ def inferred_rows(person: str, found: Iterable[Inferred]) -> list[EdgeRow]:
         EdgeRow(person, i.b, k, i.kind, i.probability, i.basis, i.evidence, i.reasons)
         for k, i in enumerate(ordered)
     ]
+
+
+def extended(
+    rows: Iterable[EdgeRow], found: Iterable[Inferred], gone: Collection[str] = ()
+) -> list[Inferred] | None:
+    """A person's stored inferences (``rows``, in their order) with those about ``gone``
+    persons replaced by what it now infers about newcomers (``found``), the likeliest of
+    each kind kept: what `infer_for` would find again while the person's crowds
+    (`tracing.infer.crowds`) stay the same. None when that cannot be told from the rows:
+    an inference about a gone person left a kind that was full (`KEPT`) or came back less
+    likely, so a candidate never stored may now be among the likeliest."""
+    stored = [
+        Inferred(r.person, r.other, r.kind, r.probability, r.evidence, r.reasons, r.basis)
+        for r in rows
+        if r.basis != "declared"
+    ]
+    found = list(found)
+    full = Counter(kept_group(i) for i in stored)
+    for i in stored:
+        group = kept_group(i)
+        if i.b not in gone or full[group] < KEPT[group]:
+            continue
+        if not any(
+            f.b == i.b and kept_group(f) == group and f.probability >= i.probability for f in found
+        ):
+            return None
+    return keep_likeliest([*(i for i in stored if i.b not in gone), *found])
 
 
 def declared_rows(

@@ -166,6 +166,20 @@ class KinGraphTx:
             found.update(self.c.execute(query).scalars())
         return found
 
+    def inferred_by(self, persons: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """The inference rows of each of these persons, in their order (``seq``)."""
+        columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
+        found: dict[str, list[dict[str, Any]]] = {}
+        for chunk in chunks(sorted(set(persons))):
+            query = (
+                select(*columns)
+                .where(kin_edges.c.person.in_(chunk), kin_edges.c.basis != "declared")
+                .order_by(kin_edges.c.person, kin_edges.c.seq)
+            )
+            for row in self.c.execute(query):
+                found.setdefault(row[1], []).append(dict(zip(EDGE_NAMES, row, strict=True)))
+        return found
+
     def edges_touching(self, persons: Iterable[str], incoming: int | None = None) -> list[dict]:
         """Every edge row with one of these persons at either end; with ``incoming``, of
         the inferences other persons made about each of them only the ``incoming``

@@ -261,18 +261,37 @@ def test_a_man_joining_a_name_too_common_to_read_changes_nobody_else(
     assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(4, 5)), link=False).ok
     rebuild_graph(store)
     report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 5)), link=False)
-    assert report.graph == {"mode": "incremental", "touched": 1, "recomputed": 1, "edges": 0}
+    assert report.graph == {
+        "mode": "incremental",
+        "touched": 1,
+        "recomputed": 1,
+        "extended": 0,
+        "edges": 0,
+    }
     _same_as_rebuild(store)
 
 
-def test_a_man_joining_a_name_few_bear_is_read_by_the_children_declaring_it(
+def test_a_man_joining_a_name_few_bear_is_added_to_the_children_declaring_it(
     store: Store, tmp_path: Path
 ) -> None:
     service = Service(store)
     assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(5, 2)), link=False).ok
     rebuild_graph(store)
     report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 2)), link=False)
-    assert report.graph is not None and report.graph["recomputed"] == 1 + 5
+    assert report.graph is not None
+    assert (report.graph["recomputed"], report.graph["extended"]) == (1, 5)
+    _same_as_rebuild(store)
+
+
+def test_a_man_making_a_name_s_crowd_bigger_recomputes_the_children_declaring_it(
+    store: Store, tmp_path: Path
+) -> None:
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(5, 3)), link=False).ok
+    rebuild_graph(store)
+    report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 3)), link=False)
+    assert report.graph is not None
+    assert (report.graph["recomputed"], report.graph["extended"]) == (1 + 5, 0)
     _same_as_rebuild(store)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.tracing.families import person
 from tracing.graph import DECLARED_PROBABILITY
-from tracing.infer import KEPT, KinIndex, household_kin, infer_for
+from tracing.infer import KEPT, KinIndex, band, household_kin, infer_for
 from tracing.persons import build_profiles
 
 
@@ -140,3 +140,10 @@ def test_a_name_borne_by_too_many_persons_proposes_none_of_them(monkeypatch) -> 
         *_namesakes(6),
     ]
     assert not [i for i in _inferred(records, "C").values() if i.kind == "father"]
+
+
+def test_a_crowd_s_penalty_moves_only_when_it_grows_by_about_two_fifths() -> None:
+    assert band(16) == band(22) == 4.0
+    assert band(23) == band(31) == 4.5
+    assert band(32) == 5.0
+    assert band(0) == band(1) == 0.0
