@@ -22,7 +22,7 @@ from models.store.tracing import kinship_rows, relation_rows
 from service.context import ADMIN, Actor, UseCases
 from tracing import infer
 from tracing.graph import PARENT_KINDS, FamilyGraph, Population
-from tracing.infer import KinIndex, crowds, infer_for
+from tracing.infer import Inferred, KinIndex, crowds, infer_for
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
 from tracing.relatives import SIBLINGS, read_around
 from tracing.stored import (
@@ -186,32 +186,63 @@ def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
     moved = {r for r in readers if crowds(profiles[r], then) != crowds(profiles[r], now)}
     full = newcomers | moved
     index = KinIndex.build(profiles, {reads[k]: sizes.get(k, 0) for k in reads})
-    found = {p: infer_for(index, p, among=newcomers) for p in sorted(readers - full)}
-    found = {p: f for p, f in found.items() if f or p in inferring}
-    stored = tx.inferred_by(found)
-    rows: list[EdgeRow] = []
-    grown: set[str] = set()
-    for person, theirs in found.items():
-        was = [EdgeRow.of(r) for r in stored.get(person, [])]
-        kept = extended(was, theirs, touched if person in inferring else ())
-        if kept is None:
-            full.add(person)
-        elif (again := inferred_rows(person, kept)) != was:
-            grown.add(person)
-            rows.extend(again)
+    rows, changing, unsure = _extend(tx, index, readers - full, newcomers, touched, inferring)
+    full |= unsure
     wanted = {k for p in full for k in read_keys(profiles[p]) if _read(k, sizes.get(k, 0))}
     profiles.update(_profiles(tx, tx.holders(wanted) - set(profiles)))
     index = KinIndex.build(profiles, {reads[k]: sizes.get(k, 0) for k in reads})
     for person in sorted(full):
         rows.extend(inferred_rows(person, infer_for(index, person)))
-    tx.forget((), inferred=full | touched | grown)
+    tx.forget((), inferred=full | touched | changing)
     tx.add_edges([r.as_row() for r in rows])
     return {
         "touched": len(touched),
         "recomputed": len(full),
-        "extended": len(grown),
+        "extended": len(changing),
         "edges": len(rows),
     }
+
+
+def _extend(
+    tx: KinGraphTx,
+    index: KinIndex,
+    readers: set[str],
+    newcomers: set[str],
+    touched: set[str],
+    inferring: set[str],
+) -> tuple[list[EdgeRow], set[str], set[str]]:
+    """(the new rows, the readers they belong to, the readers to recompute whole) of
+    readers whose crowds stayed put: what they infer about the newcomers merged into
+    their stored rows, their inferences about the touched persons (``inferring``)
+    replaced. Decided on the rows' heads; evidence and reasons are read only for the
+    readers whose rows change (the same heads about a touched person may come with
+    other evidence: its records changed)."""
+    found = {p: infer_for(index, p, among=newcomers) for p in sorted(readers)}
+    found = {p: f for p, f in found.items() if f or p in inferring}
+
+    def kept(person: str, was: list[EdgeRow]) -> list[Inferred] | None:
+        return extended(was, found[person], touched if person in inferring else ())
+
+    heads = tx.inferred_by(found, heads=True)
+    changing: set[str] = set()
+    unsure: set[str] = set()
+    for person in found:
+        was = [EdgeRow.of(r) for r in heads.get(person, [])]
+        if (merged := kept(person, was)) is None:
+            unsure.add(person)
+        elif person in inferring or _heads(inferred_rows(person, merged)) != _heads(was):
+            changing.add(person)
+    stored = tx.inferred_by(changing)
+    rows: list[EdgeRow] = []
+    for person in sorted(changing):
+        merged = kept(person, [EdgeRow.of(r) for r in stored.get(person, [])])
+        rows.extend(inferred_rows(person, merged or ()))  # decided on the same heads above
+    return rows, changing, unsure
+
+
+def _heads(rows: list[EdgeRow]) -> list[tuple]:
+    """What tells inference rows apart besides their evidence and reasons."""
+    return [(r.seq, r.other, r.kind, r.basis, r.probability) for r in rows]
 
 
 def _sizes(sizes: dict[str, int]) -> Callable[[str, Any], int]:

@@ -21,6 +21,14 @@ DENSE_STRINGS = 6_000
 """Up to this many unique strings (and when there are more pairs to score than pairs of
 strings, give or take), fuzzy scores are taken for every pair of strings once."""
 WORKERS = 2
+ONE_THREAD = 20_000
+"""Fewer string pairs than this are scored on the calling thread: starting rapidfuzz's
+threads costs about half a millisecond, more than scoring a new record's few hundred
+candidate pairs (and more still when the other core is busy)."""
+
+
+def _workers(pairs: int) -> int:
+    return WORKERS if pairs >= ONE_THREAD else 1
 
 
 Codes = Vocabulary
@@ -129,7 +137,7 @@ def fuzzy_at_least(
                 scorer=scorer,
                 score_cutoff=cutoff,
                 dtype=np.float64,
-                workers=WORKERS,
+                workers=_workers(len(strings) * min(500, len(strings) - start)),
             )
             table[start : start + 500] = scores >= cutoff
         if cache is not None:
@@ -147,6 +155,6 @@ def fuzzy_at_least(
         scorer=scorer,
         score_cutoff=cutoff,
         dtype=np.float64,
-        workers=WORKERS,
+        workers=_workers(len(low)),
     )
     return (scores >= cutoff)[inverse]

@@ -166,9 +166,13 @@ class KinGraphTx:
             found.update(self.c.execute(query).scalars())
         return found
 
-    def inferred_by(self, persons: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-        """The inference rows of each of these persons, in their order (``seq``)."""
-        columns = [kin_edges.c.id, *(kin_edges.c[name] for name in EDGE_COLUMNS)]
+    def inferred_by(
+        self, persons: Iterable[str], *, heads: bool = False
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The inference rows of each of these persons, in their order (``seq``); with
+        ``heads``, without their evidence and reasons (empty)."""
+        names = EDGE_NAMES[:-2] if heads else EDGE_NAMES
+        columns = [kin_edges.c[name] for name in names]
         found: dict[str, list[dict[str, Any]]] = {}
         for chunk in chunks(sorted(set(persons))):
             query = (
@@ -177,7 +181,9 @@ class KinGraphTx:
                 .order_by(kin_edges.c.person, kin_edges.c.seq)
             )
             for row in self.c.execute(query):
-                found.setdefault(row[1], []).append(dict(zip(EDGE_NAMES, row, strict=True)))
+                found.setdefault(row[1], []).append(
+                    {"evidence": [], "reasons": [], **dict(zip(names, row, strict=True))}
+                )
         return found
 
     def edges_touching(self, persons: Iterable[str], incoming: int | None = None) -> list[dict]:
