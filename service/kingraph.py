@@ -2,7 +2,7 @@
 persons an import, a review decision or a revert touched, read by neighbourhood.
 
 An update recomputes the inferences of the touched persons and of every person whose
-inferences read them (`tracing.infer.READERS`, found through `kin_keys`), from the
+inferences read them (`tracing.kinindex.READERS`, found through `kin_keys`), from the
 profiles of those persons and of their candidates only. Edge rows are a pure function
 of each person's inferences and of the declarations (`tracing.stored`), so after an
 update the tables hold exactly what a full rebuild would write (tested on both
@@ -20,9 +20,10 @@ from models.store import Store
 from models.store.kingraph import KinGraphTx, kin_graph, kin_graph_read
 from models.store.tracing import kinship_rows, relation_rows
 from service.context import ADMIN, Actor, UseCases
-from tracing import infer
+from tracing import kinindex
 from tracing.graph import PARENT_KINDS, FamilyGraph, Population
-from tracing.infer import Inferred, KinIndex, crowds, infer_for
+from tracing.infer import Inferred, infer_for
+from tracing.kinindex import KinIndex, crowds
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
 from tracing.relatives import SIBLINGS, read_around
 from tracing.stored import (
@@ -142,12 +143,12 @@ def update_graph_for_import(
 def _read(key: str, size: int) -> bool:
     """Whether the persons reading this key take its persons as candidates (or count
     them): a case file always, a name only while few persons bear it."""
-    return key.startswith("case" + SEP) or size <= infer.MAX_CANDIDATES
+    return key.startswith("case" + SEP) or size <= kinindex.MAX_CANDIDATES
 
 
 def _update(tx: KinGraphTx, ids: set[uuid.UUID]) -> dict[str, Any]:
     """Recompute the inferences of the touched persons and of the readers of their names
-    whose crowds moved (`tracing.infer.crowds`); the other readers keep their stored
+    whose crowds moved (`tracing.kinindex.crowds`); the other readers keep their stored
     rows, those about the touched persons replaced by what they now infer about the
     newcomers (`tracing.stored.extended`), or are recomputed too when the rows cannot
     tell (an inference about a touched person left a kind that was full)."""

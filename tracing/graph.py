@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from tracing.infer import Inferred, KinIndex, infer_for
+from tracing.infer import Inferred, infer_for
+from tracing.kinindex import KinIndex
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
 from tracing.reasons import Reason, relation_word
 

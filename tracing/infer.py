@@ -4,44 +4,34 @@ allows parenthood, origin place and shared case files; brothers and sisters thro
 parents' names they declare (same father and same mother: sibling; one of the two:
 half-sibling, polygamy being normal).
 
-Candidates come from an index of name identities (variant groups, so spellings meet),
-never from a scan of everyone.
+Candidates come from an index of name identities (`tracing.kinindex`: variant groups,
+so spellings meet), never from a scan of everyone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from tracing import evidence as ev
+from tracing.kinindex import KinIndex, father_keys, mother_keys, parent_crowd, sibling_crowd
 from tracing.persons import ParentName, Profile, family_ids, given_ids
 from tracing.reasons import Reason
 
 __all__ = [
-    "READERS",
-    "TABLES",
     "Inferred",
-    "KinIndex",
-    "crowds",
-    "index_keys",
+    "household_kin",
     "infer_for",
     "keep_likeliest",
     "kept_group",
-    "lookup_keys",
+    "parent_score",
+    "sibling_score",
 ]
 
-MAX_CANDIDATES = 300  # a key this common says little; its candidates are skipped
 MIN_PROBABILITY = 0.05
 KEPT = {"father": 5, "mother": 5, "siblings": 30, "household": 30}
 """How many inferences of each kind a person keeps, the likeliest: a common name makes
 hundreds of persons fit a little, and the graph must not grow with the population."""
-SIBLINGS_BEFORE_DOUBT = 3.0  # log2 of how many children may declare one parent's name
-PARENTS_BEFORE_DOUBT = 1.5
-"""log2 of how many persons may bear a declared parent's name before each is less likely
-the parent: about one in three of them is of the parent's sex and age (measured on the
-generated population: the fathers that fit a child's declaration are a third to a half of
-the persons bearing that name)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,180 +49,6 @@ class Inferred:
 
 def probability(points: float) -> float:
     return 1.0 / (1.0 + 2.0 ** (-points))
-
-
-Key = tuple[str, str]  # (given-name identity, family-name identity or "")
-
-
-def _keys(given: Iterable[str], families: Iterable[str]) -> set[Key]:
-    families = set(families) or {""}
-    return {(g, f) for g in given for f in families}
-
-
-def father_keys(child: Profile) -> set[Key]:
-    """The keys of the fathers a child declares (the child's jamu when none is written)."""
-    found: set[Key] = set()
-    for d in child.fathers:
-        found |= _keys(d.given[:1], d.family or child.family)
-    return found
-
-
-def mother_keys(child: Profile) -> set[Key]:
-    """The keys of the mothers a child declares: her name, her husband's, the child's."""
-    found: set[Key] = set()
-    for d in child.mothers:
-        found |= _keys(d.given[:1], d.family | d.spouse_family | child.family)
-    return found
-
-
-def own_keys(p: Profile) -> set[Key]:
-    return _keys(p.given, p.family | p.married_family)
-
-
-TABLES = ("name", "given", "father", "mother", "patronym", "case")
-"""The tables of a `KinIndex`: own names, own given names, declared fathers' and mothers'
-names, patronyms, case files."""
-
-
-def index_keys(p: Profile) -> dict[str, set]:
-    """The keys a person is filed under, per table."""
-    return {
-        "name": own_keys(p),
-        "given": set(p.given),
-        "father": father_keys(p),
-        "mother": mother_keys(p),
-        "patronym": set(p.patronyms),
-        "case": set(p.cases),
-    }
-
-
-def lookup_keys(p: Profile) -> dict[str, set]:
-    """The keys `infer_for` reads for a person, per table: its parents' names among the
-    persons' own names, and the children declaring the same parents (its brothers and
-    sisters, and the crowd around its parents' names)."""
-    held = index_keys(p)
-    return {
-        "name": held["father"] | held["mother"],
-        "given": held["patronym"],
-        "father": held["father"],
-        "mother": held["mother"],
-        "patronym": held["patronym"],
-        "case": held["case"],
-    }
-
-
-READERS: dict[str, tuple[str, ...]] = {
-    "name": ("father", "mother"),
-    "given": ("patronym",),
-    "father": ("father",),
-    "mother": ("mother",),
-    "patronym": ("patronym",),
-    "case": ("case",),
-}
-"""Whose inferences a key reads: a person filed under (table, key) is read by the persons
-filed under (reader table, key), the inverse of `lookup_keys`. A change to one person
-changes the inferences of these persons only."""
-
-
-@dataclass(slots=True)
-class KinIndex:
-    """Profiles indexed by the identities of their own names and of their parents' names.
-
-    ``sizes`` holds the true number of persons under a key when the index was built from
-    part of the population (the persons whose inferences are recomputed and their
-    candidates); a key read from it is then skipped or counted as in the whole one.
-    """
-
-    profiles: dict[str, Profile]
-    by_name: dict[Key, set[str]] = field(default_factory=dict)
-    by_given: dict[str, set[str]] = field(default_factory=dict)
-    by_father: dict[Key, set[str]] = field(default_factory=dict)
-    by_mother: dict[Key, set[str]] = field(default_factory=dict)
-    by_patronym: dict[str, set[str]] = field(default_factory=dict)
-    by_case: dict[tuple[str, str], set[str]] = field(default_factory=dict)
-    sizes: dict[tuple[str, Any], int] = field(default_factory=dict)
-
-    @classmethod
-    def build(
-        cls, profiles: dict[str, Profile], sizes: dict[tuple[str, Any], int] | None = None
-    ) -> KinIndex:
-        index = cls(profiles, sizes=sizes or {})
-        for person, p in profiles.items():
-            for table, keys in index_keys(p).items():
-                held = index.table(table)
-                for key in keys:
-                    held.setdefault(key, set()).add(person)
-        return index
-
-    def table(self, name: str) -> dict[Any, set[str]]:
-        return getattr(self, "by_" + name)
-
-    def size(self, table: str, key: Any) -> int:
-        found = self.sizes.get((table, key))
-        return len(self.table(table).get(key, ())) if found is None else found
-
-    def take(self, table: str, keys: Iterable) -> set[str]:
-        found: set[str] = set()
-        held = self.table(table)
-        for k in keys:
-            if self.size(table, k) <= MAX_CANDIDATES:
-                found.update(held.get(k, ()))
-        return found
-
-    def same_case(self, p: Profile) -> set[str]:
-        found: set[str] = set()
-        for case in p.cases:
-            found.update(self.by_case.get(case, ()))
-        found.discard(p.person)
-        return found
-
-
-Size = Callable[[str, Any], int]
-"""How many persons are filed under a key of a table (`KinIndex.size`)."""
-
-
-def band(size: int) -> float:
-    """log2 of a crowd's size rounded down to a half: a crowd's penalty moves only when
-    its size grows by about two fifths, so a person joining it changes the inferences
-    of the persons reading it only then (`crowds`, bounded graph updates)."""
-    return ((size * size).bit_length() - 1) / 2 if size > 0 else 0.0
-
-
-def _parent_crowd(p: Profile, role: str, size: Size) -> float:
-    """Several persons bear the name a child declares for a parent: each is less likely the
-    one. Counted over the names read (a name past `MAX_CANDIDATES` proposes nobody)."""
-    sizes = [size("name", k) for k in (father_keys(p) if role == "father" else mother_keys(p))]
-    if role == "father":
-        sizes += [size("given", g) for g in p.patronyms]
-    bearing = sum(s for s in sizes if s <= MAX_CANDIDATES)
-    return max(0.0, band(bearing) - PARENTS_BEFORE_DOUBT) / 2
-
-
-def _sibling_crowd(p: Profile, size: Size) -> float:
-    """A parent's name many children declare (a common name in a big population) says
-    less. Past MAX_CANDIDATES a name is skipped and its crowd no longer grows: a person
-    joining a crowd that big changes nobody's inferences (bounded updates)."""
-    declaring = [min(size("father", k), MAX_CANDIDATES + 1) for k in father_keys(p)]
-    declaring += [min(size("mother", k), MAX_CANDIDATES + 1) for k in mother_keys(p)]
-    return max(0.0, band(min(declaring)) - SIBLINGS_BEFORE_DOUBT) if declaring else 0.0
-
-
-def crowds(p: Profile, size: Size) -> tuple:
-    """Everything of the population besides a candidate's own profile that a person's
-    inferences depend on: the crowd penalties and which of the names it reads are read.
-    While these stay the same, a person joining a name changes another's inferences only
-    by the inferences about the newcomer (`infer_for` with ``among``)."""
-    read = tuple(
-        sorted(
-            (table, key)
-            for table, keys in lookup_keys(p).items()
-            if table != "case"
-            for key in keys
-            if size(table, key) <= MAX_CANDIDATES
-        )
-    )
-    father, mother = _parent_crowd(p, "father", size), _parent_crowd(p, "mother", size)
-    return father, mother, _sibling_crowd(p, size), read
 
 
 def _sex_fits(candidate: Profile, role: str) -> bool:
@@ -318,7 +134,7 @@ def _parents(index: KinIndex, child: Profile, among: set[str] | None) -> Iterato
             found = parent_score(child, index.profiles[person], role, declared)
             if found is not None:
                 scored.append((person, *found))
-        penalty = _parent_crowd(child, role, index.size)
+        penalty = parent_crowd(child, role, index.size)
         scored.sort(key=lambda s: (-s[1], s[0]))
         for person, points, reasons, evidence in scored[: KEPT[role]]:
             p = probability(points - penalty)
@@ -383,7 +199,7 @@ def _siblings(index: KinIndex, a: Profile, among: set[str] | None) -> Iterator[I
     candidates |= index.take("mother", mother_keys(a))
     if among is not None:
         candidates &= among
-    crowd = _sibling_crowd(a, index.size)
+    crowd = sibling_crowd(a, index.size)
     for person in candidates:
         found = sibling_score(a, index.profiles[person])
         if found is None:

@@ -11,7 +11,7 @@ inferences in person order), so the graph of a neighbourhood read from the store
 the graph of the whole population agree edge for edge, reasons in the same order.
 
 A person is filed under keys (`person_keys`): the name identities of the kinship index
-(`tracing.infer.TABLES`) and one ``member`` key per record, which says whose records a
+(`tracing.kinindex.TABLES`) and one ``member`` key per record, which says whose records a
 person held when the graph was last written.
 """
 
@@ -23,15 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracing.graph import DECLARED_PROBABILITY, PARENT_KINDS, FamilyGraph
-from tracing.infer import (
-    KEPT,
-    READERS,
-    Inferred,
-    index_keys,
-    keep_likeliest,
-    kept_group,
-    lookup_keys,
-)
+from tracing.infer import KEPT, Inferred, keep_likeliest, kept_group
+from tracing.kinindex import READERS, index_keys, lookup_keys
 from tracing.persons import DeclaredRelation, Profile
 from tracing.reasons import Reason
 
@@ -107,7 +100,7 @@ def extended(
     """A person's stored inferences (``rows``, in their order) with those about ``gone``
     persons replaced by what it now infers about newcomers (``found``), the likeliest of
     each kind kept: what `infer_for` would find again while the person's crowds
-    (`tracing.infer.crowds`) stay the same. None when that cannot be told from the rows:
+    (`tracing.kinindex.crowds`) stay the same. None when that cannot be told from the rows:
     an inference about a gone person left a kind that was full (`KEPT`) or came back less
     likely, so a candidate never stored may now be among the likeliest."""
     stored = [

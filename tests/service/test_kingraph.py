@@ -256,7 +256,7 @@ def _crowd(children: int, fathers: int, start: int = 0) -> str:
 def test_a_man_joining_a_name_too_common_to_read_changes_nobody_else(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tracing.infer.MAX_CANDIDATES", 4)
+    monkeypatch.setattr("tracing.kinindex.MAX_CANDIDATES", 4)
     service = Service(store)
     assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(4, 5)), link=False).ok
     rebuild_graph(store)

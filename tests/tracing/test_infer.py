@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from tests.tracing.families import person
 from tracing.graph import DECLARED_PROBABILITY
-from tracing.infer import KEPT, KinIndex, band, household_kin, infer_for
+from tracing.infer import KEPT, household_kin, infer_for
+from tracing.kinindex import KinIndex, band
 from tracing.persons import build_profiles
 
 
@@ -134,7 +135,7 @@ def test_a_parent_infers_no_children_of_its_own() -> None:
 
 
 def test_a_name_borne_by_too_many_persons_proposes_none_of_them(monkeypatch) -> None:
-    monkeypatch.setattr("tracing.infer.MAX_CANDIDATES", 5)
+    monkeypatch.setattr("tracing.kinindex.MAX_CANDIDATES", 5)
     records = [
         person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré"),
         *_namesakes(6),

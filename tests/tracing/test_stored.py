@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tests.tracing.families import person
-from tracing.infer import KEPT, Inferred, KinIndex, infer_for
+from tracing.infer import KEPT, Inferred, infer_for
+from tracing.kinindex import KinIndex
 from tracing.persons import build_profiles
 from tracing.stored import EdgeRow, extended, inferred_rows
 
