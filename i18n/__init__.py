@@ -14,7 +14,6 @@ import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -116,11 +115,6 @@ class MessageError(Exception):
     def __init__(self, message: str | Message, /, **params: object) -> None:
         self.message = message if isinstance(message, Message) else Message(message, **params)
         super().__init__(self.message.text("en"))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled with its Message (an error raised in a worker process keeps its
-        translation where it is shown)."""
-        return self.__class__, (self.message,)
 
     def text(self, lang: str) -> str:
         return self.message.text(lang)

@@ -4,7 +4,6 @@ load all or nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 from i18n import Message
 from models.columnwise import validated_chunks
 from models.mapping import read_mapping
-from models.prefetch import in_this_process, in_worker
 from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
@@ -26,10 +24,6 @@ from service.memory import collector_paused
 from service.tracing import arrivals
 
 MAX_LISTED_ERRORS = 1000
-WORKER_BYTES = 16 * 1024 * 1024
-"""A records file this large (about 100,000 rows) is read and validated in a worker
-process while this one writes (`models.prefetch`): starting the worker costs about a
-second, which a smaller file would not win back."""
 IMPORT = frozenset({ADMIN})
 
 
@@ -171,34 +165,23 @@ def _stage_records(
     """Validate the file a chunk of rows at a time and stage each chunk while no row is
     bad; the record ids written in the file (for its relations)."""
     record_ids: set[str] = set()
-    try:
-        large = path.stat().st_size >= WORKER_BYTES
-    except OSError:
-        large = False  # reading it says what is wrong
-    run = in_worker if large else in_this_process
-    read = run(
-        validated_chunks,
-        path,
-        options.source,
-        options.today,
-        strict=options.strict,
-        mapping=options.mapping,
+    chunks = validated_chunks(
+        path, options.source, options.today, strict=options.strict, mapping=options.mapping
     )
     try:
-        with closing(read) as chunks:
-            for chunk in chunks:
-                report.rows += len(chunk.numbers)
-                record_ids.update(chunk.record_ids)
-                for i in sorted(chunk.problems):
-                    for error in chunk.problems[i]:
-                        if error.warning:
-                            report.add_warning(error.as_message())
-                        else:
-                            report.add_error(error.as_message())
-                if report.ok:
-                    writer.add_columns(chunk.columns)
-                if on_rows is not None:
-                    on_rows(len(chunk.numbers))
+        for chunk in chunks:
+            report.rows += len(chunk.numbers)
+            record_ids.update(chunk.record_ids)
+            for i in sorted(chunk.problems):
+                for error in chunk.problems[i]:
+                    if error.warning:
+                        report.add_warning(error.as_message())
+                    else:
+                        report.add_error(error.as_message())
+            if report.ok:
+                writer.add_columns(chunk.columns)
+            if on_rows is not None:
+                on_rows(len(chunk.numbers))
     except RecordFileError as exc:
         report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
     record_ids.discard("")
