@@ -1,9 +1,10 @@
 """The persisted family graph: rebuilt whole by `nrm graph rebuild`, updated for the
 persons an import, a review decision or a revert touched, read by neighbourhood.
 
-An update recomputes the inferences of the touched persons and of every person whose
-inferences read them (`tracing.kinindex.READERS`, found through `kin_keys`), from the
-profiles of those persons and of their candidates only. Edge rows are a pure function
+An update recomputes the inferences of the touched persons and of those readers of them
+(`tracing.kinindex.READERS`, found through `kin_keys`) whose crowds moved or whose
+stored rows cannot tell; the other readers only gain what they infer about the
+newcomers (`_extend`). Edge rows are a pure function
 of each person's inferences and of the declarations (`tracing.stored`), so after an
 update the tables hold exactly what a full rebuild would write (tested on both
 databases).
@@ -237,7 +238,8 @@ def _extend(
     rows: list[EdgeRow] = []
     for person in sorted(changing):
         merged = kept(person, [EdgeRow.of(r) for r in stored.get(person, [])])
-        rows.extend(inferred_rows(person, merged or ()))  # decided on the same heads above
+        assert merged is not None, "decided on the same heads above"
+        rows.extend(inferred_rows(person, merged))
     return rows, changing, unsure
 
 
