@@ -253,15 +253,23 @@ def _crowd(children: int, fathers: int, start: int = 0) -> str:
     return HEADER + "".join(rows)
 
 
+def _one_more_father(store: Store, tmp_path: Path, *, children: int, fathers: int) -> dict:
+    """Import the crowd, build the graph, then import one more Bakary Diarra: how the
+    graph was updated."""
+    service = Service(store)
+    first = write_csv(tmp_path / "a.csv", _crowd(children, fathers))
+    assert service.import_file(first, link=False).ok
+    rebuild_graph(store)
+    report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, fathers)), link=False)
+    assert report.graph is not None
+    return report.graph
+
+
 def test_a_man_joining_a_name_too_common_to_read_changes_nobody_else(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("tracing.kinindex.MAX_CANDIDATES", 4)
-    service = Service(store)
-    assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(4, 5)), link=False).ok
-    rebuild_graph(store)
-    report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 5)), link=False)
-    assert report.graph == {
+    assert _one_more_father(store, tmp_path, children=4, fathers=5) == {
         "mode": "incremental",
         "touched": 1,
         "recomputed": 1,
@@ -274,24 +282,16 @@ def test_a_man_joining_a_name_too_common_to_read_changes_nobody_else(
 def test_a_man_joining_a_name_few_bear_is_added_to_the_children_declaring_it(
     store: Store, tmp_path: Path
 ) -> None:
-    service = Service(store)
-    assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(5, 2)), link=False).ok
-    rebuild_graph(store)
-    report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 2)), link=False)
-    assert report.graph is not None
-    assert (report.graph["recomputed"], report.graph["extended"]) == (1, 5)
+    graph = _one_more_father(store, tmp_path, children=5, fathers=2)
+    assert (graph["recomputed"], graph["extended"]) == (1, 5)
     _same_as_rebuild(store)
 
 
 def test_a_man_making_a_name_s_crowd_bigger_recomputes_the_children_declaring_it(
     store: Store, tmp_path: Path
 ) -> None:
-    service = Service(store)
-    assert service.import_file(write_csv(tmp_path / "a.csv", _crowd(5, 3)), link=False).ok
-    rebuild_graph(store)
-    report = service.import_file(write_csv(tmp_path / "b.csv", _crowd(0, 1, 3)), link=False)
-    assert report.graph is not None
-    assert (report.graph["recomputed"], report.graph["extended"]) == (1 + 5, 0)
+    graph = _one_more_father(store, tmp_path, children=5, fathers=3)
+    assert (graph["recomputed"], graph["extended"]) == (1 + 5, 0)
     _same_as_rebuild(store)
 
 
