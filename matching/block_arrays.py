@@ -19,7 +19,7 @@ import numpy as np
 
 from matching.columns import Columns
 from matching.compare.arrays import Codes, Sets, sets
-from matching.gazetteer import fold_place_key, parse_place_text
+from matching.place_text import fold_place_key, parse_place_text
 from matching.values import FamilyValue, PlaceValue
 from matching.variants import given_group
 

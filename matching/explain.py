@@ -14,8 +14,8 @@ import numpy as np
 
 from matching.columns import Columns
 from matching.compare.places import place_comparison
+from matching.comparisons import COMPARISONS
 from matching.guards import guard_words
-from matching.model import COMPARISONS
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     **{c.name: c.label for c in COMPARISONS},

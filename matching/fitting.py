@@ -19,18 +19,15 @@ from matching.block_arrays import parents_key
 from matching.blocking import candidate_pairs
 from matching.columns import Columns
 from matching.compare.pairs import compare_pairs
-from matching.model import (
+from matching.comparisons import (
     BIRTHS_OVERLAP,
     COMPARISON,
     COMPARISON_NAMES,
     FAMILY_AGREES,
     GIVEN_AGREES,
     PARENT_AGREES,
-    PROBABILITY_FLOOR,
-    FSModel,
-    em_session,
-    estimate_u,
 )
+from matching.model import PROBABILITY_FLOOR, FSModel, em_session, estimate_u
 from matching.phones import same_number_u
 from matching.scoring import matches_per_record
 

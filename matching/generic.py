@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from matching.model import Comparison
+from matching.comparisons import Comparison
 from matching.text import fold
 from matching.values import Vocabulary
 

@@ -22,15 +22,13 @@ from matching.blocking import all_record_keys, candidate_pairs
 from matching.cluster import ClusterResult, cluster
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import _by_unique_values, compare_pairs
+from matching.comparisons import COMPARISON_NAMES, COMPARISONS, Comparison
 from matching.fitting import U_SAMPLE, random_pairs
 from matching.generic import PRIOR_M, PRIOR_U, FieldColumn, GenericField, field_columns
 from matching.generic import blocking_keys as generic_keys
 from matching.generic import field_level as generic_level
 from matching.model import (
-    COMPARISON_NAMES,
-    COMPARISONS,
     PROBABILITY_FLOOR,
-    Comparison,
     FSModel,
     em_session,
     estimate_u,

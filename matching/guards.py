@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from matching.columns import Columns, sex_code
-from matching.model import COMPARISON, COMPARISON_NAMES
+from matching.comparisons import COMPARISON, COMPARISON_NAMES
 from models.records import Role
 from models.review import adulthood, could_be_minor
 

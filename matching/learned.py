@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from i18n import N_, Message, MessageError
-from matching.model import COMPARISONS
+from matching.comparisons import COMPARISONS
 from matching.scoring import SHARED_BY_HOUSEHOLDS, household_evidence_counts
 
 if TYPE_CHECKING:

@@ -8,8 +8,7 @@ from functools import cached_property
 import numpy as np
 
 from matching.columns import Columns
-from matching.guards import Traits, held_pairs
-from matching.model import (
+from matching.comparisons import (
     BIRTHS_CONSISTENT,
     COMPARISON,
     COMPARISON_NAMES,
@@ -17,10 +16,9 @@ from matching.model import (
     FAMILY_AGREES,
     GIVEN_AGREES,
     PARENT_AGREES,
-    FSModel,
-    probability_from_log2_odds,
-    same_family_weights,
 )
+from matching.guards import Traits, held_pairs
+from matching.model import FSModel, probability_from_log2_odds, same_family_weights
 from matching.parallel import run_chunks, shared_empty
 
 CHUNK = 4_000_000

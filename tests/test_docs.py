@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.cli import main
-from matching.model import COMPARISONS
+from matching.comparisons import COMPARISONS
 
 ROOT = Path(__file__).resolve().parent.parent
 

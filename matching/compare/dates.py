@@ -13,7 +13,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from matching.model import COMPARISON
+from matching.comparisons import COMPARISON
 
 NARROW_DAYS = 366
 DAYS_PER_YEAR = 365.25
@@ -22,7 +22,7 @@ DAYS_PER_YEAR = 365.25
 BirthLevel = IntEnum(
     "BirthLevel", {level.upper(): i for i, level in enumerate(COMPARISON["birth"].levels)}
 )
-"""The birth comparison's levels (declared in `matching.model`) by name."""
+"""The birth comparison's levels (declared in `matching.comparisons`) by name."""
 
 
 def birth_levels(

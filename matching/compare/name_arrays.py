@@ -17,7 +17,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from matching.compare.arrays import Codes, Sets, equal_known, fuzzy_at_least, sets, shares_any
 from matching.compare.names import FUZZY_FAMILY, FUZZY_GIVEN, FUZZY_PARENT, _is_group
-from matching.model import COMPARISON
+from matching.comparisons import COMPARISON
 from matching.values import FamilyValue, GivenValue, ParentValue
 from matching.variants import family_identity, folded_compact, weak_equivalent_identities
 

@@ -1,7 +1,7 @@
 """Name comparisons on normalised values: family names, given names, parents' names.
 
 Each function takes two prepared values (never raw strings) and returns the
-name of a level of the model's comparison (see `matching.model.COMPARISONS`).
+name of a level of the model's comparison (see `matching.comparisons.COMPARISONS`).
 """
 
 from __future__ import annotations

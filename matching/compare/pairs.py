@@ -26,7 +26,7 @@ from matching.compare.name_arrays import (
 )
 from matching.compare.place_arrays import PlaceTable, place_levels, place_table
 from matching.compare.places import place_ref
-from matching.model import (
+from matching.comparisons import (
     COMPARISON,
     COMPARISON_NAMES,
     COMPARISONS,
@@ -34,7 +34,7 @@ from matching.model import (
     PARENT_AGREES,
 )
 from matching.parallel import run_chunks, shared_empty
-from matching.places import ResolvedSets, resolution_signature, resolved_sets
+from matching.place_resolution import ResolvedSets, resolution_signature, resolved_sets
 
 CHUNK = 4_000_000
 

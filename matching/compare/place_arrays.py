@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.compare.arrays import Codes, Sets, equal_known, sets, shares_any
-from matching.model import COMPARISON
-from matching.places import ResolvedSets, regions_agree
+from matching.comparisons import COMPARISON
+from matching.place_resolution import ResolvedSets
+from matching.places import regions_agree
 
 PLACE = {level: i for i, level in enumerate(COMPARISON["origin_place"].levels)}
 
@@ -41,7 +42,7 @@ class PlaceTable:
 
 
 def place_table(resolved: Sequence[ResolvedSets]) -> PlaceTable:
-    """The table of places as resolved (`places.resolved_sets`), one row each."""
+    """The table of places as resolved (`place_resolution.resolved_sets`), one row each."""
     region_sets, signatures, keys, written = Codes(), Codes(), Codes(), Codes()
     regions = np.array([region_sets(r.region_sigs) for r in resolved], dtype=np.int32)
     member_rows = [[signatures(sig) for sig in group] for group in region_sets.values]  # type: ignore[union-attr]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matching import places
-from matching.places import PlaceComparison, PlaceRef, place_similarity
+from matching.place_resolution import PlaceRef
+from matching.places import PlaceComparison, place_similarity
 from matching.values import PlaceValue
 
 

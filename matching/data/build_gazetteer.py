@@ -10,7 +10,7 @@ tables next to this script: ``places_2015_to_2023.csv`` (cercle → 2023 region)
 ``places_admin.csv`` and ``places_settlements.csv``. Derivation and judgement calls are
 described in ``GAZETTEER_SOURCE.md``; ``tests/matching/test_data_build.py`` fails on drift.
 
-Joins are on folded names (``matching.gazetteer.fold_place_key``) and distances, never on
+Joins are on folded names (``matching.place_text.fold_place_key``) and distances, never on
 P-codes across editions (the 2015 and 2021 P-codes differ). Within the 2015 edition the OCHA
 files share P-codes, which are used to link settlements to their commune and cercle.
 """
@@ -30,7 +30,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel, JaroWinkler
 
-from matching.gazetteer import fold_place_key, fold_text, fold_written, haversine_km, read_rows
+from matching.gazetteer import haversine_km, read_rows
+from matching.place_text import fold_place_key, fold_text, fold_written
 
 HERE = Path(__file__).parent
 SETTLEMENTS = "mli_settlements_ocha_cod_2015.csv"

@@ -10,8 +10,8 @@ from matching.columns import Columns, build_columns
 from matching.compare.names import family_level, given_level, parent_level
 from matching.compare.pairs import compare_pairs
 from matching.compare.places import place_level
+from matching.comparisons import COMPARISON_NAMES, COMPARISONS
 from matching.fitting import random_pairs
-from matching.model import COMPARISON_NAMES, COMPARISONS
 from models.columnwise import validated_rows
 
 

@@ -1,14 +1,10 @@
-"""Specification of matching/gazetteer.py: folding, reading places as written, the loaded data."""
+"""Specification of matching/place_text.py and matching/gazetteer.py: folding, reading places
+as written, the loaded data."""
 
 import pytest
 
-from matching.gazetteer import (
-    fold_place_key,
-    fold_text,
-    gazetteer,
-    haversine_km,
-    parse_place_text,
-)
+from matching.gazetteer import gazetteer, haversine_km
+from matching.place_text import fold_place_key, fold_text, parse_place_text
 
 FOLD_TEXT = [
     ("Ségou-Koura", "segou koura"),

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
+from matching.comparisons import COMPARISON_NAMES, COMPARISONS
 from matching.learned import (
     LN2,
     LearnedModel,
@@ -14,13 +15,7 @@ from matching.learned import (
     logistic_regression,
     train,
 )
-from matching.model import (
-    COMPARISON_NAMES,
-    COMPARISONS,
-    FSModel,
-    contributions,
-    probability_from_log2_odds,
-)
+from matching.model import FSModel, contributions, probability_from_log2_odds
 
 
 @dataclass

@@ -1,6 +1,7 @@
 import numpy as np
 
-from matching.model import COMPARISON_NAMES, COMPARISONS, FSModel, em_session, estimate_u
+from matching.comparisons import COMPARISON_NAMES, COMPARISONS
+from matching.model import FSModel, em_session, estimate_u
 
 
 def _synthetic_levels(seed: int = 3) -> tuple[np.ndarray, np.ndarray]:

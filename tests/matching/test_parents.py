@@ -5,7 +5,7 @@ import pytest
 
 from matching.columns import build_columns
 from matching.compare.pairs import compare_pairs
-from matching.model import COMPARISON, COMPARISON_NAMES
+from matching.comparisons import COMPARISON, COMPARISON_NAMES
 
 
 def _level(parent: str, left: str, right: str) -> str:

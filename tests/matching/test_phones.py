@@ -6,7 +6,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from matching.model import COMPARISON_NAMES, FSModel
+from matching.comparisons import COMPARISON_NAMES
+from matching.model import FSModel
 from matching.phones import normalise_phone, same_number_u
 from matching.pipeline import link
 

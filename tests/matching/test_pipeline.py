@@ -5,8 +5,9 @@ from datetime import date
 import numpy as np
 import pytest
 
+from matching.comparisons import COMPARISON
 from matching.fitting import bounded_disagreement
-from matching.model import COMPARISON, FSModel
+from matching.model import FSModel
 from matching.pipeline import link, match_new
 
 
@@ -112,7 +113,7 @@ def test_every_input_row_gets_exactly_one_cluster() -> None:
 
 
 def test_a_patronym_and_the_father_it_names_count_once() -> None:
-    from matching.model import COMPARISON_NAMES
+    from matching.comparisons import COMPARISON_NAMES
 
     result = link(
         [

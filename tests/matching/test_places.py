@@ -1,8 +1,10 @@
-"""Specification of matching/places.py: resolving places as written, comparing two places."""
+"""Specification of matching/place_resolution.py and matching/places.py: resolving places as
+written, comparing two places."""
 
 import pytest
 
-from matching.places import PLACE_LEVELS, PlaceRef, place_similarity, resolve_place
+from matching.place_resolution import PlaceRef, resolve_place
+from matching.places import PLACE_LEVELS, place_similarity
 
 
 def best(**fields):
