@@ -79,27 +79,39 @@ def _profiles(tx: KinGraphTx, persons: Iterable[str]) -> dict[str, Profile]:
 
 def rebuild_graph(store: Store, on_persons: Callable[[int], None] | None = None) -> dict:
     """Write the whole family graph again from the records and declared relations."""
+    with kin_graph(store) as tx:
+        return _write_all(store, tx, on_persons)
+
+
+def _build_if_missing(store: Store) -> None:
+    """Build the graph for a first query, unless another query built it meanwhile."""
+    with kin_graph(store) as tx:
+        if not tx.is_built():
+            _write_all(store, tx, None)
+
+
+def _write_all(store: Store, tx: KinGraphTx, on_persons: Callable[[int], None] | None) -> dict:
+    """Read under the graph's lock, so that an update waiting for it comes after."""
     started = time.perf_counter()
     records, declared = load(store)
     population = Population.build(records, declared)
     edges = keys = 0
-    with kin_graph(store) as tx:
-        tx.clear()
-        rows = [r.as_row() for r in declared_rows(declared, population.person_of)]
-        keyed: list[tuple[str, str]] = []
-        for n, person in enumerate(sorted(population.profiles), 1):
-            found = infer_for(population.index, person)
-            rows.extend(r.as_row() for r in inferred_rows(person, found))
-            keyed.extend((k, person) for k in person_keys(population.profiles[person]))
-            if len(rows) >= BATCH or len(keyed) >= BATCH:
-                tx.add_edges(rows)
-                tx.add_keys(keyed)
-                edges, keys, rows, keyed = edges + len(rows), keys + len(keyed), [], []
-            if on_persons is not None and n % 1000 == 0:
-                on_persons(1000)
-        tx.add_edges(rows)
-        tx.add_keys(keyed)
-        edges, keys = edges + len(rows), keys + len(keyed)
+    tx.clear()
+    rows = [r.as_row() for r in declared_rows(declared, population.person_of)]
+    keyed: list[tuple[str, str]] = []
+    for n, person in enumerate(sorted(population.profiles), 1):
+        found = infer_for(population.index, person)
+        rows.extend(r.as_row() for r in inferred_rows(person, found))
+        keyed.extend((k, person) for k in person_keys(population.profiles[person]))
+        if len(rows) >= BATCH or len(keyed) >= BATCH:
+            tx.add_edges(rows)
+            tx.add_keys(keyed)
+            edges, keys, rows, keyed = edges + len(rows), keys + len(keyed), [], []
+        if on_persons is not None and n % 1000 == 0:
+            on_persons(1000)
+    tx.add_edges(rows)
+    tx.add_keys(keyed)
+    edges, keys = edges + len(rows), keys + len(keyed)
     if on_persons is not None:
         on_persons(len(population.profiles) % 1000)
     return {
@@ -260,7 +272,7 @@ def neighbourhood(store: Store, person: str) -> FamilyGraph | None:
     with kin_graph_read(store) as tx:
         if tx.is_built():
             return _around(tx, person)
-    rebuild_graph(store)
+    _build_if_missing(store)
     return neighbourhood(store, person)
 
 

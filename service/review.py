@@ -33,12 +33,15 @@ REVERT = frozenset({ADMIN, REVIEWER})
 @dataclass(frozen=True, slots=True)
 class Decided:
     """What a decision, a direct link or a revert did: the decision event as shown, the
-    suggestion's new state (None for a revert of a decision without one) and, after a
-    decision, the ETag the suggestion now carries."""
+    suggestion's new state (None for a revert of a decision without one), after a
+    decision the ETag the suggestion now carries, and the records whose person it
+    changed (a revert may take a record from a person that neither record of the pair is
+    in now, e.g. after `nrm relink`)."""
 
     decision: dict[str, Any]
     suggestion: dict[str, Any] | None
     etag: str | None = None
+    moved: frozenset[uuid.UUID] = frozenset()
 
     def body(self) -> dict[str, Any]:
         return {"decision": self.decision, "suggestion": self.suggestion}
@@ -174,7 +177,12 @@ def _apply(
             "confirmations": confirmations(state.status),
         },
         etag(updated),
+        _moved(before, after),
     )
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> frozenset[uuid.UUID]:
+    return frozenset(uuid.UUID(str(r)) for r in (*before, *after))
 
 
 def confirmations(status: SuggestionStatus) -> int:
@@ -314,14 +322,15 @@ def revert(
                 detail={"reason": reason, "event": str(undo.id)},
             ),
         )
-    return Decided(decision_view(undo), status)
+    return Decided(decision_view(undo), status, moved=_moved(restore, {}))
 
 
 def _regraph(store: Store, done: Decided) -> Decided:
     """The family graph follows a decision that merged, split or restored persons."""
     event = done.decision
     if event["effect"] in (Effect.MERGED, Effect.SPLIT, Effect.RESTORED):
-        update_graph(store, [uuid.UUID(event["record_a"]), uuid.UUID(event["record_b"])])
+        pair = {uuid.UUID(event["record_a"]), uuid.UUID(event["record_b"])}
+        update_graph(store, pair | done.moved)
     return done
 
 

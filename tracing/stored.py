@@ -102,7 +102,13 @@ def extended(
     each kind kept: what `infer_for` would find again while the person's crowds
     (`tracing.kinindex.crowds`) stay the same. None when that cannot be told from the rows:
     an inference about a gone person left a kind that was full (`KEPT`) or came back less
-    likely, so a candidate never stored may now be among the likeliest."""
+    likely, so a candidate never stored may now be among the likeliest.
+
+    ``gone`` is every person an update touched (its records or its profile changed, or it
+    ceased to exist), not only the persons removed: what was inferred about them is stale.
+    The other stored inferences are kept as they are, which holds because the crowd
+    penalties depend only on the inferring person's names and the kind (one penalty per
+    kind), and those did not move: the caller recomputes a person whose crowds moved."""
     stored = [
         Inferred(r.person, r.other, r.kind, r.probability, r.evidence, r.reasons, r.basis)
         for r in rows

@@ -3,7 +3,10 @@ update leaves exactly what a full rebuild writes, and a query reads a neighbourh
 
 from __future__ import annotations
 
+import contextlib
 import json
+import random
+import threading
 import uuid
 from pathlib import Path
 
@@ -12,10 +15,11 @@ import pytest
 from fixtures.generate import main as generate
 from models.review import DecisionKind
 from models.store import Store
-from models.store.kingraph import kin_graph_read
+from models.store.kingraph import kin_graph, kin_graph_read
 from models.users import UserRole
 from service import Actor, Service
-from service.kingraph import load, neighbourhood, rebuild_graph
+from service.errors import Conflict
+from service.kingraph import load, neighbourhood, rebuild_graph, update_graph
 from tests.conftest import write_csv
 from tests.service.family import RECORDS, import_family
 from tracing.graph import Population
@@ -55,7 +59,11 @@ def _same_as_rebuild(store: Store) -> None:
     edges, keys = _edges(store), _keys(store)
     assert edges, "the graph holds edges"
     rebuild_graph(store)
-    assert _edges(store) == edges
+    rebuilt = _edges(store)
+    only_updated = [e for e in edges if e not in rebuilt]
+    only_rebuilt = [e for e in rebuilt if e not in edges]
+    assert (only_updated, only_rebuilt) == ([], [])
+    assert edges == rebuilt
     assert _keys(store) == keys
 
 
@@ -127,6 +135,25 @@ def test_a_merge_and_its_revert_update_the_graph_as_a_rebuild_would(
     _same_as_rebuild(family)
 
 
+def test_a_revert_updates_the_person_it_takes_a_record_from(family: Store, tmp_path: Path) -> None:
+    """After a relink moved a record of a merged person elsewhere, reverting the merge
+    puts that record back where it was: the person it leaves is updated too, although
+    neither record of the reverted pair is in it."""
+    service = Service(family)
+    service.import_file(write_csv(tmp_path / "later.csv", LATER))
+    a, b = _record(family, "V-1"), _record(family, "X-1")
+    merged = _match(service, family, a, b)
+    person = family.get_record(a).entity_id
+    others = [r.id for r in family.iter_records() if r.entity_id == person]
+    other = next(r for r in others if r not in {a, b})
+    with family.linking() as tx:
+        tx.assign_entities({other: uuid.uuid4()})
+    rebuild_graph(family)
+    admin, _ = family.add_user("admin", UserRole.ADMIN)
+    service.revert(Actor(admin), uuid.UUID(merged.decision["id"]), "test")
+    _same_as_rebuild(family)
+
+
 def test_a_split_updates_the_graph_as_a_rebuild_would(family: Store) -> None:
     service = Service(family)
     a, b = _record(family, "V-1"), _record(family, "B-1")
@@ -171,6 +198,37 @@ def test_a_query_reads_only_the_neighbourhood(family: Store) -> None:
     person = str(alone.entity_id) if alone.entity_id else f"record:{alone.id}"
     near = neighbourhood(family, person)
     assert near is not None and set(near.profiles) == {person}
+
+
+def test_a_graph_update_waits_for_the_writer_before_it(family: Store) -> None:
+    """Two writers of the graph never interleave: an update started while a rebuild (or
+    another update) holds the graph runs when that one has committed."""
+    order: list[str] = []
+    holding, release = threading.Event(), threading.Event()
+
+    def first() -> None:
+        with kin_graph(family):
+            order.append("first in")
+            holding.set()
+            release.wait(30)
+            order.append("first out")
+
+    def second() -> None:
+        update_graph(family, [_record(family, "F-1")])
+        order.append("second done")
+
+    writer = threading.Thread(target=first)
+    writer.start()
+    assert holding.wait(30)
+    waiting = threading.Thread(target=second)
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive(), "the second writer waits"
+    release.set()
+    writer.join(30)
+    waiting.join(30)
+    assert order == ["first in", "first out", "second done"]
+    _same_as_rebuild(family)
 
 
 def test_the_rebuild_is_audited(family: Store) -> None:
@@ -309,3 +367,82 @@ def test_a_query_reads_only_the_likeliest_inferences_others_made_about_a_person(
     assert near is not None
     likeliest = sorted(p for _, e in whole.children(person) for p in [e.probability])[-2:]
     assert sorted(e.probability for _, e in near.children(person)) == likeliest
+
+
+def _decisions_in_random_order(
+    store: Store, seed: int, steps: int, later: list[tuple[Path, Path]]
+) -> None:
+    """Reviewers merge, split and revert at random (a revert always of the latest decision
+    still standing, as later decisions must be reverted first; a decision the service
+    refuses, such as a merge of two persons of one case, changes nothing) while files keep
+    arriving (a file that relinks the whole population leaves the graph to be
+    rebuilt); after each step the graph is what a rebuild writes."""
+    rng = random.Random(seed)
+    service = Service(store)
+    reviewers = [_reviewer(store, f"fuzz-{seed}-{k}") for k in range(2)]
+    admin, _ = store.add_user(f"fuzz-admin-{seed}", UserRole.ADMIN)
+    standing: list[uuid.UUID] = []
+    moves: list[str] = []
+    for _ in range(steps):
+        by_person: dict[uuid.UUID, list[uuid.UUID]] = {}
+        for r in store.iter_records():
+            if r.entity_id is not None:
+                by_person.setdefault(r.entity_id, []).append(r.id)
+        shared = [ids for ids in by_person.values() if len(ids) > 1]
+        move = rng.choice(["match", "split", "revert", "import"])
+        moves.append(move)
+        if move == "import" and later:
+            report = service.import_file(*later.pop(0))
+            assert report.ok and report.graph is not None
+            if report.graph["mode"] == "deferred":
+                rebuild_graph(store)
+        elif move == "revert" and standing:
+            service.revert(Actor(admin), standing.pop(), "fuzz")
+        elif move == "split" and shared:
+            a, b = rng.sample(rng.choice(shared), 2)
+            with contextlib.suppress(Conflict):
+                done = service.link_records(reviewers[0], a, b, DecisionKind.NON_MATCH, None)
+                standing.append(uuid.UUID(done.decision["id"]))
+        else:
+            a, b = (rng.choice(by_person[p]) for p in rng.sample(sorted(by_person), 2))
+            for reviewer in reviewers:
+                try:
+                    done = service.link_records(reviewer, a, b, DecisionKind.MATCH, None)
+                except Conflict:
+                    break
+                standing.append(uuid.UUID(done.decision["id"]))
+                if done.decision["effect"] == "merged":
+                    break
+        try:
+            _same_as_rebuild(store)
+        except AssertionError as failed:
+            raise AssertionError(f"after {', '.join(moves)} (seed {seed})") from failed
+
+
+def _files(generated: Path, tmp_path: Path, count: int) -> list[tuple[Path, Path]]:
+    """The generated records cut in files of consecutive rows, each with the relations
+    whose later record it holds (a relation may name a record of an earlier file)."""
+    header, *rows = (generated / "records.csv").read_text(encoding="utf-8").splitlines()
+    top, *relations = (generated / "relations.csv").read_text(encoding="utf-8").splitlines()
+    files, seen = [], set()
+    size = -(-len(rows) // count)
+    for k in range(count):
+        part = rows[k * size : (k + 1) * size]
+        seen |= {r.split(",", 1)[0] for r in part}
+        declared = [r for r in relations if {r.split(",")[0], r.split(",")[2]} <= seen]
+        relations = [r for r in relations if r not in declared]
+        records, related = tmp_path / f"part-{k}.csv", tmp_path / f"part-{k}-relations.csv"
+        records.write_text("\n".join([header, *part]) + "\n", encoding="utf-8")
+        related.write_text("\n".join([top, *declared]) + "\n", encoding="utf-8")
+        files.append((records, related))
+    return files
+
+
+@pytest.mark.parametrize("seed", [141, 7, 2026])
+def test_merges_splits_reverts_and_imports_in_any_order_update_the_graph_as_a_rebuild_would(
+    store: Store, generated: Path, tmp_path: Path, seed: int
+) -> None:
+    first, *later = _files(generated, tmp_path, 6)
+    assert Service(store).import_file(*first).ok
+    rebuild_graph(store)
+    _decisions_in_random_order(store, seed, 16, later)
