@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from models.store.bulk import write_rows
+from models.store.bulk import bulk_cache, write_rows
 from models.tables import blocking_keys, person_records, settings
 
 KEYS_VERSION = "blocking_keys_version"
@@ -80,14 +81,39 @@ class KeysStore:
         """Replace every stored key by those of `batches`, and remember `version`: one
         transaction, so a lookup meanwhile (or after a crash) reads the old keys whole."""
         records = 0
-        with self.engine.begin() as c:
-            c.execute(delete(blocking_keys))
-            for keys in batches:
-                rows = ((k, r) for r, ks in keys.items() for k in set(ks))
-                write_rows(c, blocking_keys.name, ("key", "record_id"), rows)
-                records += len(keys)
+        with self.engine.begin() as c, bulk_cache(c):
+            with _replacing_keys(c) as table:
+                for keys in batches:
+                    rows = ((k, r.hex) for r, ks in keys.items() for k in set(ks))
+                    write_rows(c, table, ("key", "record_id"), rows, uuids=False)
+                    records += len(keys)
             write_setting(c, KEYS_VERSION, version)
         return records
+
+
+@contextmanager
+def _replacing_keys(c: Connection) -> Iterator[str]:
+    """Every stored key deleted, and the table to write the new ones into. On SQLite a
+    staging table without an index, copied into `blocking_keys` in key order, the record
+    index dropped meanwhile and made again afterwards: keys written in a record's order
+    land all over both B-trees (at 49,616 records, 494,726 keys: 13.1 s so, 4.3 s
+    staged). PostgreSQL takes them through COPY as they come (its index stays: dropping
+    it would stop every lookup until the commit)."""
+    if c.dialect.name != "sqlite":
+        c.execute(delete(blocking_keys))
+        yield blocking_keys.name
+        return
+    by_record = next(i for i in blocking_keys.indexes if i.name == "ix_blocking_keys_record")
+    by_record.drop(c)
+    c.execute(delete(blocking_keys))
+    c.exec_driver_sql("CREATE TEMP TABLE keys_staging (key TEXT NOT NULL, record_id TEXT NOT NULL)")
+    yield "keys_staging"
+    c.exec_driver_sql(
+        "INSERT INTO blocking_keys (key, record_id) "
+        "SELECT key, record_id FROM keys_staging ORDER BY key, record_id"
+    )
+    c.exec_driver_sql("DROP TABLE keys_staging")
+    by_record.create(c)
 
 
 def _case(record: dict[str, Any]) -> tuple[Any, Any]:

@@ -35,6 +35,7 @@ from sqlalchemy import (
 
 from models.review import DECIDED_STATUSES
 from models.store.batches import chunks
+from models.store.bulk import write_rows
 from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
 from models.tables import blocking_keys, entities, match_pairs, person_records, suggestions
 
@@ -258,13 +259,12 @@ def set_entities(c: Connection, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
     )
     c.execute(text("DROP TABLE IF EXISTS entity_staging"))
     staging.create(c)
-    rows = [{"record_id": r, "entity_id": e} for r, e in assignment.items()]
-    for chunk in chunks(rows, 20_000):
-        c.execute(insert(staging), list(chunk))
+    write_rows(c, staging.name, ("record_id", "entity_id"), assignment.items())
     c.execute(
         text(
             "UPDATE person_records SET entity_id = s.entity_id FROM entity_staging s "
-            "WHERE person_records.id = s.record_id"
+            "WHERE person_records.id = s.record_id "
+            "AND (person_records.entity_id IS NULL OR person_records.entity_id <> s.entity_id)"
         )
     )
     c.execute(text("DROP TABLE entity_staging"))
