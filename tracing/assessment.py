@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from matching.text import fold, name_key
+from tracing.flags import repeated_episodes
 from tracing.graph import FamilyGraph
 from tracing.persons import Profile
 from tracing.reasons import Reason
@@ -115,20 +116,16 @@ def _suspects(relatives: list[Relative], graph: FamilyGraph) -> Factor:
 
 
 def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGraph) -> Factor:
-    episodes = {
-        (r.source, r.case_id or r.record_id): r
-        for r in person.records
-        if r.case_type in ("identification", "return") and r.role in ("victim", "returnee")
-    }
+    episodes = repeated_episodes(person)
     reasons, evidence = [], []
-    if len(episodes) > 1:
+    if episodes:
         reasons.append(
             Reason(
-                f"identifié(e) ou rapatrié(e) {len(episodes)} fois (re-traite possible)",
-                f"identified or returned {len(episodes)} times (possible re-trafficking)",
+                f"identifié(e) ou rapatrié(e) dans {len(episodes)} dossiers (re-traite possible)",
+                f"identified or returned in {len(episodes)} case files (possible re-trafficking)",
             )
         )
-        evidence.extend(episodes.values())
+        evidence.extend(r for rs in episodes.values() for r in rs)
     for r in relatives:
         if r.relation not in SIBLINGS or not (r.declared or r.score >= LIKELY):
             continue

@@ -8,10 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracing.persons import Profile
+from tracing.persons import Profile, TracingRecord
 from tracing.reasons import Reason
 
-__all__ = ["RULES", "PersonFlag", "arrival_flags", "flagged", "flags_of"]
+__all__ = [
+    "RULES",
+    "PersonFlag",
+    "arrival_flags",
+    "flagged",
+    "flags_of",
+    "repeated_episodes",
+]
 
 EPISODE_ROLES = frozenset({"victim", "returnee"})
 EPISODE_CASES = frozenset({"identification", "return"})
@@ -55,14 +62,25 @@ def _latest(records) -> str:
     return max(days, default="")
 
 
-def flags_of(p: Profile) -> list[PersonFlag]:
-    found: list[PersonFlag] = []
-    episodes: dict[tuple[str, str], list] = {}
+def repeated_episodes(p: Profile) -> dict[tuple[str, str], list[TracingRecord]]:
+    """The case files in which the person was identified or returned, by (source, case),
+    when they are enough to suspect re-trafficking (two identifications, or three files:
+    an identification and its return are two files of one episode); else empty. The flag
+    and the safe-return assessment read this one rule."""
+    episodes: dict[tuple[str, str], list[TracingRecord]] = {}
     for r in p.records:
         if r.case_type in EPISODE_CASES and r.role in EPISODE_ROLES:
             episodes.setdefault((r.source, r.case_id or r.record_id), []).append(r)
-    identified = {k: v for k, v in episodes.items() if v[0].case_type == "identification"}
+    identified = [v for v in episodes.values() if v[0].case_type == "identification"]
     if len(identified) >= IDENTIFIED_TWICE or len(episodes) >= EPISODES:
+        return episodes
+    return {}
+
+
+def flags_of(p: Profile) -> list[PersonFlag]:
+    found: list[PersonFlag] = []
+    episodes = repeated_episodes(p)
+    if episodes:
         records = [r for rs in episodes.values() for r in rs]
         found.append(
             PersonFlag(

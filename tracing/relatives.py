@@ -6,7 +6,9 @@ and half-sisters when their mother is another wife).
 
 A relative named as a suspect in any case keeps that flag and a warning reason: a
 relative may be the trafficker, and a tracing officer must never see one proposed as a
-caregiver without it.
+caregiver without it. Such a relative is listed whatever ``top`` asks for (after the top
+ones when it ranks below them): a warning the safe-return assessment gives must not be
+missing from the list a tracing officer reads.
 """
 
 from __future__ import annotations
@@ -233,7 +235,8 @@ def _suspect_reasons(graph: FamilyGraph, person: str) -> list[Reason]:
 
 
 def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
-    """The relatives of ``person``, best first (declared before inferred)."""
+    """The ``top`` relatives of ``person``, best first (declared before inferred), then any
+    relative named as a suspect that ranks below them."""
     found: list[Relative] = []
     asked = graph.profiles[person]
     for b, options in _options(graph, person).items():
@@ -268,4 +271,4 @@ def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
             )
         )
     found.sort(key=lambda r: (-r.score, r.record.source, r.record.record_id))
-    return found[:top]
+    return found[:top] + [r for r in found[top:] if r.suspect]

@@ -90,6 +90,14 @@ def test_a_person_identified_twice_may_have_been_re_trafficked() -> None:
     assert factors["prior_trafficking"].status == "risk"
 
 
+def test_an_identification_and_its_return_are_not_prior_trafficking() -> None:
+    """The same rule as the re-trafficking flag (`tracing.flags.repeated_episodes`)."""
+    identified = _victim()
+    returned = replace(identified, id="R", record_id="R", case_id="RE-1", case_type="return")
+    _, factors = _assess([identified, replace(returned, role="returnee")])
+    assert factors["prior_trafficking"].status == "no_known_risk"
+
+
 def test_the_overall_status_is_never_safe() -> None:
     mother = person("M", "Awa TRAORE", "F", 1960, **PLACE)
     adult = _victim(born=1990, return_consent="yes")

@@ -137,6 +137,19 @@ def test_a_suspect_relative_is_flagged_and_warned_about() -> None:
     assert found["U"].reasons[0].en.startswith("WARNING: named as a suspect")
 
 
+def test_a_suspect_relative_is_listed_even_below_the_top_asked_for() -> None:
+    records = [
+        person("V", "Fatoumata DIARRA", "F", 2009, case_id="ID-1", role="victim", **VILLAGE),
+        person("U", "Drissa DIARRA", "M", 1975, case_id="ID-1", role="suspect", **VILLAGE),
+        person("S", "Seydou DIARRA", "M", 2012, **VILLAGE),
+        person("T", "Oumou DIARRA", "F", 2014, **VILLAGE),
+    ]
+    related = [("V", "other", "U"), ("V", "sibling", "S"), ("V", "sibling", "T")]
+    found = answer(records, "V", related, top=1)
+    assert list(found) == ["S", "U"]
+    assert found["U"].flags == ["suspect"]
+
+
 def test_a_minor_whose_family_is_unknown_has_no_relatives() -> None:
     records = [
         person("K", "Awa", "F", 2012, case_id="ID-2", role="victim"),
