@@ -30,6 +30,10 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
 UNQUOTED = frozenset({"phone"})
 """Fields a reason names without quoting their values: a phone number is protected
 (`service/protection.py`), and a reviewer needs only to know whether the two agree."""
+UNQUOTED_MINIMAL = UNQUOTED | {"origin_place"}
+"""... and, in an answer to someone who sees the records minimally (a search, a tracing
+search), the place of origin too: no place below the region; births then show their
+years only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +54,19 @@ def _title(text: str) -> str:
     return " ".join(w.capitalize() for w in text.split())
 
 
-def _birth_text(columns: Columns, row: int) -> str:
+def _birth_text(columns: Columns, row: int, years: bool = False) -> str:
     earliest, latest = int(columns.birth_earliest[row]), int(columns.birth_latest[row])
     if earliest < 0:
         return "?"
     first, last = date.fromordinal(earliest), date.fromordinal(latest)
-    if first == last:
+    if first == last and not years:
         return first.strftime("%d/%m/%Y")
     if first.year == last.year:
         return str(first.year)
     return f"{first.year}–{last.year}"
 
 
-def _shown(columns: Columns, field: str, row: int) -> str:
+def _shown(columns: Columns, field: str, row: int, minimal: bool = False) -> str:
     if field == "family_name":
         value = columns.value("family", row)
         return _title(value.folded) if value else "?"
@@ -76,7 +80,7 @@ def _shown(columns: Columns, field: str, row: int) -> str:
     if field == "sex":
         return {0: "F", 1: "M"}.get(int(columns.sex[row]), "?")
     if field == "birth":
-        return _birth_text(columns, row)
+        return _birth_text(columns, row, years=minimal)
     value = columns.value(field, row)
     if value is not None and field in columns.written:
         written = columns.as_written(field, row)
@@ -94,23 +98,26 @@ def explain_pair(
     household: float = 0.0,
     sibling: bool = False,
     held: int = 0,
+    minimal: bool = False,
 ) -> list[FieldReason]:
     """One reason per comparison (and one for household support when there is any), then
-    one warning per guard that keeps the pair from an automatic merge (`held`)."""
+    one warning per guard that keeps the pair from an automatic merge (`held`). `minimal`:
+    worded for someone who sees the records minimally (`UNQUOTED_MINIMAL`)."""
     reasons: list[FieldReason] = []
+    unquoted = UNQUOTED_MINIMAL if minimal else UNQUOTED
     for k, comparison in enumerate(COMPARISONS):
         level = comparison.levels[int(levels[k])]
         weight = float(weights[k])
         label_fr, label_en = FIELD_LABELS[comparison.name]
         words_fr, words_en = LEVEL_WORDS[comparison.name][level]
-        if comparison.name == "origin_place":
+        if comparison.name in unquoted:
+            fr, en = f"{label_fr} : {words_fr}", f"{label_en}: {words_en}"
+        elif comparison.name == "origin_place":
             place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
             fr, en = place.reason_fr, place.reason_en
-        elif comparison.name in UNQUOTED:
-            fr, en = f"{label_fr} : {words_fr}", f"{label_en}: {words_en}"
         else:
-            left = _shown(columns, comparison.name, row_a)
-            shown = f"{left} ~ {_shown(columns, comparison.name, row_b)}"
+            left = _shown(columns, comparison.name, row_a, minimal)
+            shown = f"{left} ~ {_shown(columns, comparison.name, row_b, minimal)}"
             fr = f"{label_fr} : {shown} ({words_fr})"
             en = f"{label_en}: {shown} ({words_en})"
         reasons.append(

@@ -34,8 +34,11 @@ def score_pairs(
     return columns, a, b, scores
 
 
-def reasons_of(columns: Columns, a: int, b: int, scores: Scores, k: int) -> list[dict[str, Any]]:
-    """The stored reasons of pair k: field, level, weight, French and English words."""
+def reasons_of(
+    columns: Columns, a: int, b: int, scores: Scores, k: int, minimal: bool = False
+) -> list[dict[str, Any]]:
+    """The stored reasons of pair k: field, level, weight, French and English words
+    (`minimal`: for an answer to someone who sees the records minimally)."""
     return [
         {"field": r.field, "level": r.level, "weight": round(r.weight, 2), "fr": r.fr, "en": r.en}
         for r in explain_pair(
@@ -47,6 +50,7 @@ def reasons_of(columns: Columns, a: int, b: int, scores: Scores, k: int) -> list
             float(scores.household[k]),
             bool(scores.sibling[k]),
             int(scores.held[k]),
+            minimal,
         )
     ]
 

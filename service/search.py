@@ -94,7 +94,7 @@ def search(
     for entity, (probability, k) in ranked:
         other = int(b[k]) if int(a[k]) == 0 else int(a[k])
         record = by_id[columns.ids[other]].model_dump()
-        reasons = reasons_of(columns, int(a[k]), int(b[k]), scores, k)
+        reasons = reasons_of(columns, int(a[k]), int(b[k]), scores, k, minimal=True)
         results.append(
             {
                 "entity_id": str(entity),

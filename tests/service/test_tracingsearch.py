@@ -73,6 +73,27 @@ def test_the_sought_person_is_found_under_another_spelling(family: Store) -> Non
     assert not {"phone", "current_location"} & set(hits[0])
 
 
+def test_reasons_show_no_place_below_the_region_and_no_birth_day(
+    family: Store, tmp_path: Path
+) -> None:
+    """The found record is seen minimally: its reasons say whether places and births agree,
+    never the village, the cercle or the day of birth (the enquirer may be the trafficker)."""
+    later = (
+        "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+        "origin_cercle\n"
+        "N-1,DNPEF,ID-8,identification,victim,Nana SIDIBE,F,12/05/2011,Kanika,Kangaba\n"
+    )
+    assert Service(family).import_file(write_csv(tmp_path / "n.csv", later)).ok
+    english = Actor(None, lang="en", command="test", os_user="t")
+    sought = {"given": "Nana", "family": "Sidibe", "sex": "F", "age": 13, "village": "Kanika"}
+    hits = Service(family).trace(english, sought, limited=False, today=date(2024, 6, 1))
+    assert hits[0]["entity_id"] == _entity(family, "N-1")
+    said = " ".join(r for hit in hits for r in hit["reasons"])
+    assert "birth: " in said and "2011" in said
+    for hidden in ("12/05", "Kanika", "Kangaba", "Kati", "Sirakoro", " km"):
+        assert hidden not in said
+
+
 def test_reasons_come_in_english_when_asked(family: Store) -> None:
     english = Actor(None, lang="en", command="test", os_user="t")
     (hit, *_) = Service(family).trace(english, {"given": "Fatoumata", "family": "Diarra"})
