@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from tracing.evidence import age_gap
 from tracing.infer import Inferred, infer_for
 from tracing.kinindex import KinIndex
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
@@ -50,6 +51,33 @@ def parent_kind(sex: str | None) -> str:
 
 def _declared_reason(kind: str) -> Reason:
     return Reason(f"déclaré : {relation_word(kind)}", f"declared: {relation_word(kind, 'en')}")
+
+
+def declared_doubts(child: Profile, parent: Profile, kind: str) -> list[Reason]:
+    """Warnings on a declared parent the records contradict (a file may swap two columns or
+    two ids): a father recorded as a woman, a mother as a man, a parent whose birth leaves
+    no room for parenthood. The relation stays declared; whoever reads it is told."""
+    doubts = []
+    if {"father": "F", "mother": "M"}.get(kind) == parent.sex:
+        fr, en = relation_word(kind), relation_word(kind, "en")
+        doubts.append(
+            Reason(
+                f"ATTENTION : déclaré(e) {fr} mais enregistré(e) de sexe {parent.sex}",
+                f"WARNING: declared {en} but recorded as sex {parent.sex}",
+            )
+        )
+    if age_gap(parent, child, kind) is None:  # both births known, and too close or too far
+        assert parent.birth_year is not None and child.birth_year is not None
+        gap = round(child.birth_year - parent.birth_year)
+        fr, en = relation_word(kind), relation_word(kind, "en")
+        when_fr, when_en = ("avant", "before") if gap >= 0 else ("après", "after")
+        doubts.append(
+            Reason(
+                f"ATTENTION : déclaré(e) {fr} mais né(e) environ {abs(gap)} ans {when_fr} l'enfant",
+                f"WARNING: declared {en} but born about {abs(gap)} years {when_en} the child",
+            )
+        )
+    return doubts
 
 
 class FamilyGraph:
@@ -89,7 +117,14 @@ class FamilyGraph:
         back = self.inverse(kind, a)
         there, here = reasons, reasons
         if basis == "declared":  # read from each end: "declared: mother" / "declared: child"
-            there, here = [_declared_reason(kind)], [_declared_reason(back)]
+            doubts = (
+                declared_doubts(self.profiles[a], self.profiles[b], kind)
+                if kind in PARENT_KINDS
+                else declared_doubts(self.profiles[b], self.profiles[a], back)
+                if back in PARENT_KINDS
+                else []
+            )
+            there, here = [_declared_reason(kind), *doubts], [_declared_reason(back), *doubts]
         self._add_one(a, b, kind, probability, basis, evidence, there)
         self._add_one(b, a, back, probability, basis, evidence, here)
 

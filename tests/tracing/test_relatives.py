@@ -150,6 +150,31 @@ def test_a_suspect_relative_is_listed_even_below_the_top_asked_for() -> None:
     assert found["U"].flags == ["suspect"]
 
 
+def test_a_declared_father_the_records_contradict_is_shown_with_warnings() -> None:
+    records = [
+        person("C", "Moussa SIDIBE", "M", 1980, **VILLAGE),
+        person("N", "Nana SIDIBE", "F", 2010, **VILLAGE),
+    ]
+    found = answer(records, "C", [("C", "father", "N")])
+    assert found["N"].declared and found["N"].relation == "father"
+    warned = [r.en for r in found["N"].reasons if r.en.startswith("WARNING")]
+    assert warned == [
+        "WARNING: declared father but recorded as sex F",
+        "WARNING: declared father but born about 30 years after the child",
+    ]
+    child_side = answer(records, "N", [("C", "father", "N")])["C"]
+    assert [r.en for r in child_side.reasons if r.en.startswith("WARNING")] == warned
+
+
+def test_a_declared_mother_the_records_agree_with_has_no_warning() -> None:
+    records = [
+        person("C", "Aminata COULIBALY", "F", 2009, **VILLAGE),
+        person("M", "Awa TRAORE", "F", 1984, **VILLAGE),
+    ]
+    found = answer(records, "C", [("C", "mother", "M")])
+    assert not [r for r in found["M"].reasons if r.en.startswith("WARNING")]
+
+
 def test_a_minor_whose_family_is_unknown_has_no_relatives() -> None:
     records = [
         person("K", "Awa", "F", 2012, case_id="ID-2", role="victim"),
