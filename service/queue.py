@@ -30,7 +30,7 @@ def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
         "case_types": [s["case_type_a"], s["case_type_b"]],
         "organisations": sorted({s["source_a"], s["source_b"]}),
         "record_ids": [str(s["record_a"]), str(s["record_b"])],
-        "confirmations": confirmations(SuggestionStatus(s["status"])),
+        "confirmations": confirmations(SuggestionStatus(s["status"]), s["involves_minor"]),
         "model_version": s["model_version"],
         "version": s["version"],
         "updated_at": s["updated_at"].isoformat(),

@@ -174,7 +174,7 @@ def _apply(
             "id": str(suggestion["id"]),
             "status": state.status.value,
             "version": version,
-            "confirmations": confirmations(state.status),
+            "confirmations": confirmations(state.status, suggestion["involves_minor"]),
         },
         etag(updated),
         _moved(before, after),
@@ -185,8 +185,12 @@ def _moved(before: dict[str, Any], after: dict[str, Any]) -> frozenset[uuid.UUID
     return frozenset(uuid.UUID(str(r)) for r in (*before, *after))
 
 
-def confirmations(status: SuggestionStatus) -> int:
-    return {SuggestionStatus.AWAITING_SECOND: 1, SuggestionStatus.CONFIRMED: 2}.get(status, 0)
+def confirmations(status: SuggestionStatus, involves_minor: bool) -> int:
+    """How many reviewers' confirmations stand: one merges an adult's records, a minor's
+    need two (four eyes)."""
+    if status is SuggestionStatus.CONFIRMED:
+        return 2 if involves_minor else 1
+    return 1 if status is SuggestionStatus.AWAITING_SECOND else 0
 
 
 def decision_view(event: DecisionEvent, reverted: bool = False) -> dict[str, Any]:
@@ -297,7 +301,12 @@ def revert(
             ]
             state = replay(remaining, suggestion["involves_minor"])
             version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
-            status = {"id": str(suggestion["id"]), "status": state.status.value, "version": version}
+            status = {
+                "id": str(suggestion["id"]),
+                "status": state.status.value,
+                "version": version,
+                "confirmations": confirmations(state.status, suggestion["involves_minor"]),
+            }
         undo = tx.add_decision(
             _event_row(
                 user,

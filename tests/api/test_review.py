@@ -191,13 +191,23 @@ def test_reverting_a_merge_restores_the_persons_exactly(world: World) -> None:
 def test_reverting_the_second_confirmation_brings_back_one_confirmation(world: World) -> None:
     world.decide("child", "match", who="reviewer")
     second = world.decide("child", "match", who="reviewer2").json()
-    world.client.post(
+    assert second["suggestion"]["confirmations"] == 2
+    reverted = world.client.post(
         f"/decisions/{second['decision']['id']}/revert",
         json={"reason": "à revoir"},
         headers=world.headers("reviewer2"),
     )
+    assert reverted.json()["suggestion"]["confirmations"] == 1
     body, _ = _read(world, "child")
     assert body["status"] == "awaiting_second" and body["confirmations"] == 1
+
+
+def test_an_adult_merged_by_one_reviewer_has_one_confirmation(world: World) -> None:
+    decided = world.decide("adult", "match").json()
+    assert decided["suggestion"]["status"] == "confirmed"
+    assert decided["suggestion"]["confirmations"] == 1
+    body, _ = _read(world, "adult")
+    assert body["confirmations"] == 1
 
 
 def test_a_decision_is_reverted_only_once(world: World) -> None:
