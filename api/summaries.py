@@ -28,11 +28,15 @@ def print_import(summary: dict[str, Any]) -> None:
         return
     _warnings(summary)
     if summary["dry_run"]:
-        click.echo(
-            _("{file}: {rows} rows are valid (dry run: no write)").format(
-                file=summary["file"], rows=summary["rows"]
-            )
-        )
+        rows, relations = summary["rows"], summary.get("relation_rows", 0)
+        valid = ngettext(
+            "{file}: {rows} row is valid", "{file}: {rows} rows are valid", rows
+        ).format(file=summary["file"], rows=rows)
+        if relations:
+            valid += ngettext(
+                ", and {count} relation row", ", and {count} relation rows", relations
+            ).format(count=relations)
+        click.echo(valid + _(" (dry run: no write)"))
         return
     click.echo(
         _(
