@@ -160,7 +160,12 @@ def patronym_father(child: Profile, candidate: Profile) -> Points | None:
         return None
     return Points(
         POINTS["given_first"],
-        (Reason("le patronyme de l'enfant est son prénom", "the child's patronym is his name"),),
+        (
+            Reason(
+                "le patronyme de l'enfant est le prénom de cet homme",
+                "the child's patronym is this man's given name",
+            ),
+        ),
     )
 
 
