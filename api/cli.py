@@ -227,7 +227,13 @@ def _person_asked() -> Iterator[None]:
 )
 @click.argument("record_id")
 @source_option
-@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option(
+    "--top",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help=N_("How many to list; a relative named as a suspect is listed even below them."),
+)
 @lang_option
 @json_option
 @db_option

@@ -32,8 +32,9 @@ UNQUOTED = frozenset({"phone"})
 (`service/protection.py`), and a reviewer needs only to know whether the two agree."""
 UNQUOTED_MINIMAL = UNQUOTED | {"origin_place"}
 """... and, in an answer to someone who sees the records minimally (a search, a tracing
-search), the place of origin too: no place below the region; births then show their
-years only."""
+search), the place of origin too: the minimal view (`service/protection.py`) holds names
+and parents' names, the birth year and the region, no place below it; births then show
+their years only."""
 
 
 @dataclass(frozen=True, slots=True)

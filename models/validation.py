@@ -340,17 +340,6 @@ def validate_relation(
                 ),
             )
         )
-    same_source = (clean(raw.get("source")) or "") == (clean(raw.get("related_source")) or "")
-    if record_id is not None and record_id == related and same_source:
-        errors.append(
-            FieldError(
-                row,
-                "related_record_id",
-                Message(
-                    '"{id}" is the record itself: a person is not their own relative', id=related
-                ),
-            )
-        )
     if errors:
         return None, errors
     assert record_id and related and relation

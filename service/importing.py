@@ -221,6 +221,14 @@ def _stage_relations(
                 stored.append(found)
                 if found is not None:
                     report.stored_ends.add(found)
+            in_file = value[0] in record_ids and value[2] in record_ids
+            if (value[0] == value[2] and in_file) or (stored[0] and stored[0] == stored[1]):
+                itself = Message(
+                    '"{id}" is the record itself: a person is not their own relative', id=value[2]
+                )
+                error = Message(ERROR, row=number, column="related_record_id", message=itself)
+                report.add_error(Message(IN_FILE, file=path.name, error=error))
+                continue
             rows.append((number, *value, *stored))
     except RecordFileError as exc:
         report.add_error(Message(IN_FILE, file=path.name, error=exc.message))

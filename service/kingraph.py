@@ -66,10 +66,15 @@ def as_tracing_record(row: dict[str, Any]) -> TracingRecord:
     )
 
 
-def load(store: Store) -> tuple[list[TracingRecord], list[DeclaredRelation]]:
-    """Every record's kinship columns and every declared relation (streamed read)."""
-    records = [as_tracing_record(row) for row in kinship_rows(store)]
-    declared = [DeclaredRelation(str(a), kind, str(b)) for a, kind, b in relation_rows(store)]
+def load(
+    store: Store, tx: KinGraphTx | None = None
+) -> tuple[list[TracingRecord], list[DeclaredRelation]]:
+    """Every record's kinship columns and every declared relation (streamed read), through
+    the graph's transaction when given: one snapshot, and no second connection taken while
+    other writers wait for the graph's lock with theirs."""
+    source = tx.c if tx is not None else store
+    records = [as_tracing_record(row) for row in kinship_rows(source)]
+    declared = [DeclaredRelation(str(a), kind, str(b)) for a, kind, b in relation_rows(source)]
     return records, declared
 
 
@@ -93,7 +98,7 @@ def _build_if_missing(store: Store) -> None:
 def _write_all(store: Store, tx: KinGraphTx, on_persons: Callable[[int], None] | None) -> dict:
     """Read under the graph's lock, so that an update waiting for it comes after."""
     started = time.perf_counter()
-    records, declared = load(store)
+    records, declared = load(store, tx)
     population = Population.build(records, declared)
     edges = keys = 0
     tx.clear()

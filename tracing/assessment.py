@@ -191,7 +191,7 @@ def _minor(person: Profile, today: date) -> Factor:
 
 def _caregiver(relatives: list[Relative]) -> Factor:
     carers = [r for r in relatives if r.relation in CAREGIVERS and not r.suspect]
-    confirmed = [r for r in carers if r.declared]
+    confirmed = [r for r in carers if r.declared and "contradicted" not in r.flags]
     if confirmed:
         names = ", ".join(sorted({r.name for r in confirmed}))
         return Factor(
@@ -205,12 +205,19 @@ def _caregiver(relatives: list[Relative]) -> Factor:
             ),
         )
     if carers:
+        doubted = [r for r in carers if r.declared]
         return Factor(
             "caregiver_identified",
             UNKNOWN,
             tuple(sorted(r.record.record_id for r in carers)),
             (
                 Reason(
+                    "parent déclaré que les fiches contredisent (sexe ou âge) : lien à vérifier",
+                    "a declared parent the records contradict (sex or age): the link is to be "
+                    "checked",
+                )
+                if doubted
+                else Reason(
                     "parent proposé par les noms seulement : lien à confirmer",
                     "a parent inferred from names only: the link is to be confirmed",
                 ),

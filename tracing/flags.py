@@ -6,6 +6,7 @@ people, never from one file alone.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from tracing.persons import Profile, TracingRecord
@@ -24,14 +25,13 @@ EPISODE_ROLES = frozenset({"victim", "returnee"})
 EPISODE_CASES = frozenset({"identification", "return"})
 ASSISTED_ROLES = frozenset({"victim", "returnee", "beneficiary"})
 SOUGHT_ROLES = frozenset({"sought"})
-IDENTIFIED_TWICE = 2
-EPISODES = 3  # an identification and its return are two of one person's episodes
+TWICE = 2
+"""Two identification files, or two return files, are two episodes; an identification and
+its return are one."""
 RULES = {
     "episode_roles": EPISODE_ROLES,
     "episode_cases": EPISODE_CASES,
-    "identification": "identification",
-    "identifications": IDENTIFIED_TWICE,
-    "episodes": EPISODES,
+    "twice": TWICE,
     "sought_roles": SOUGHT_ROLES,
     "assisted_roles": ASSISTED_ROLES,
 }
@@ -64,17 +64,15 @@ def _latest(records) -> str:
 
 def repeated_episodes(p: Profile) -> dict[tuple[str, str], list[TracingRecord]]:
     """The case files in which the person was identified or returned, by (source, case),
-    when they are enough to suspect re-trafficking (two identifications, or three files:
-    an identification and its return are two files of one episode); else empty. The flag
-    and the safe-return assessment read this one rule."""
+    when they are enough to suspect re-trafficking (two identification files or two
+    return files, `TWICE`: an identification and its return are one episode); else
+    empty. The flag and the safe-return assessment read this one rule."""
     episodes: dict[tuple[str, str], list[TracingRecord]] = {}
     for r in p.records:
         if r.case_type in EPISODE_CASES and r.role in EPISODE_ROLES:
             episodes.setdefault((r.source, r.case_id or r.record_id), []).append(r)
-    identified = [v for v in episodes.values() if v[0].case_type == "identification"]
-    if len(identified) >= IDENTIFIED_TWICE or len(episodes) >= EPISODES:
-        return episodes
-    return {}
+    files = Counter(records[0].case_type for records in episodes.values())
+    return episodes if max(files.values(), default=0) >= TWICE else {}
 
 
 def flags_of(p: Profile) -> list[PersonFlag]:

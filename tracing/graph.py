@@ -20,7 +20,7 @@ from tracing.evidence import age_gap
 from tracing.infer import Inferred, infer_for
 from tracing.kinindex import KinIndex
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
-from tracing.reasons import Reason, relation_word
+from tracing.reasons import Doubt, Reason, relation_word
 
 __all__ = ["Edge", "FamilyGraph", "Population", "build_graph"]
 
@@ -53,7 +53,7 @@ def _declared_reason(kind: str) -> Reason:
     return Reason(f"déclaré : {relation_word(kind)}", f"declared: {relation_word(kind, 'en')}")
 
 
-def declared_doubts(child: Profile, parent: Profile, kind: str) -> list[Reason]:
+def declared_doubts(child: Profile, parent: Profile, kind: str) -> list[Doubt]:
     """Warnings on a declared parent the records contradict (a file may swap two columns or
     two ids): a father recorded as a woman, a mother as a man, a parent whose birth leaves
     no room for parenthood. The relation stays declared; whoever reads it is told."""
@@ -61,7 +61,7 @@ def declared_doubts(child: Profile, parent: Profile, kind: str) -> list[Reason]:
     if {"father": "F", "mother": "M"}.get(kind) == parent.sex:
         fr, en = relation_word(kind), relation_word(kind, "en")
         doubts.append(
-            Reason(
+            Doubt(
                 f"ATTENTION : déclaré(e) {fr} mais enregistré(e) de sexe {parent.sex}",
                 f"WARNING: declared {en} but recorded as sex {parent.sex}",
             )
@@ -70,11 +70,18 @@ def declared_doubts(child: Profile, parent: Profile, kind: str) -> list[Reason]:
         assert parent.birth_year is not None and child.birth_year is not None
         gap = round(child.birth_year - parent.birth_year)
         fr, en = relation_word(kind), relation_word(kind, "en")
-        when_fr, when_en = ("avant", "before") if gap >= 0 else ("après", "after")
+        if gap == 0:
+            when_fr, when_en = "la même année que l'enfant", "the same year as the child"
+        else:
+            years_fr = f"{abs(gap)} an{'s' if abs(gap) > 1 else ''}"
+            years_en = f"{abs(gap)} year{'s' if abs(gap) > 1 else ''}"
+            before = gap > 0
+            when_fr = f"environ {years_fr} {'avant' if before else 'après'} l'enfant"
+            when_en = f"about {years_en} {'before' if before else 'after'} the child"
         doubts.append(
-            Reason(
-                f"ATTENTION : déclaré(e) {fr} mais né(e) environ {abs(gap)} ans {when_fr} l'enfant",
-                f"WARNING: declared {en} but born about {abs(gap)} years {when_en} the child",
+            Doubt(
+                f"ATTENTION : déclaré(e) {fr} mais né(e) {when_fr}",
+                f"WARNING: declared {en} but born {when_en}",
             )
         )
     return doubts

@@ -15,6 +15,11 @@ class Reason(NamedTuple):
         return self.en if lang == "en" else self.fr
 
 
+class Doubt(Reason):
+    """A warning that the records contradict a declared relation (`tracing.graph`): the
+    relation stays declared, and whoever relies on it is told to check it."""
+
+
 RELATION_WORDS: dict[str, tuple[str, str]] = {
     "mother": ("mère", "mother"),
     "father": ("père", "father"),

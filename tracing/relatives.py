@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from tracing.graph import PARENT_KINDS, Edge, FamilyGraph
 from tracing.persons import TracingRecord
-from tracing.reasons import Reason, relation_word
+from tracing.reasons import Doubt, Reason, relation_word
 
 __all__ = ["Around", "Relative", "read_around", "relatives"]
 
@@ -255,6 +255,7 @@ def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
         record = min(own, key=lambda r: (r.source, r.record_id)) if own else None
         record = record or profile.representative()
         suspect = profile.is_suspect
+        contradicted = any(isinstance(r, Doubt) for r in reasons)
         found.append(
             Relative(
                 b,
@@ -267,7 +268,7 @@ def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
                 record.full_name
                 or " ".join(p for p in (record.given_names, record.family_name) if p),
                 suspect,
-                ["suspect"] if suspect else [],
+                ["suspect"] * suspect + ["contradicted"] * contradicted,
             )
         )
     found.sort(key=lambda r: (-r.score, r.record.source, r.record.record_id))

@@ -42,7 +42,9 @@ def get_relatives(
     top: Annotated[int, Query(ge=1, le=MAX_RELATIVES)] = 10,
 ) -> Any:
     """Proposed relatives of the person, ranked: declared relations first, then inferred
-    ones (parents' names, patronyms, ages, origin, shared case files) with their reasons."""
+    ones (parents' names, patronyms, ages, origin, shared case files) with their reasons.
+    The `top` best, then any relative named as a suspect ranked below them (flag
+    `suspect`): a warning is never cut off."""
     return service.relatives_of_entity(actor, entity_id, top=top, lang=actor.lang)
 
 

@@ -4,9 +4,10 @@ contact or a location) and every declared relation, as plain rows."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import Connection, case, func, literal, or_, select, union_all
 
 from models.store.base import Store
 from models.tables import person_records, relations, suggestions
@@ -39,14 +40,25 @@ KINSHIP_COLUMNS: tuple[str, ...] = (
 `current_location`."""
 
 
-def kinship_rows(store: Store, batch: int = 20_000) -> Iterator[dict[str, Any]]:
+@contextmanager
+def _reading(source: Store | Connection) -> Iterator[Connection]:
+    """A connection to read with: the one given (a caller's transaction, e.g. a graph
+    rebuild holding the graph's lock), else a new one."""
+    if isinstance(source, Connection):
+        yield source
+        return
+    with source.engine.connect() as c:
+        yield c
+
+
+def kinship_rows(source: Store | Connection, batch: int = 20_000) -> Iterator[dict[str, Any]]:
     """Every stored record's kinship columns, streamed in id order."""
     columns = [person_records.c[name] for name in KINSHIP_COLUMNS]
     query = select(*columns).order_by(person_records.c.id)
     last = None
     while True:
         page = query if last is None else query.where(person_records.c.id > last)
-        with store.engine.connect() as c:
+        with _reading(source) as c:
             rows = c.execute(page.limit(batch)).all()
         if not rows:
             return
@@ -55,10 +67,10 @@ def kinship_rows(store: Store, batch: int = 20_000) -> Iterator[dict[str, Any]]:
         last = rows[-1]._mapping["id"]
 
 
-def relation_rows(store: Store) -> list[tuple[Any, str, Any]]:
+def relation_rows(source: Store | Connection) -> list[tuple[Any, str, Any]]:
     """Every declared relation: (record id, relation, related record id), internal ids."""
     query = select(relations.c.record_id, relations.c.relation, relations.c.related_record_id)
-    with store.engine.connect() as c:
+    with _reading(source) as c:
         return [tuple(r) for r in c.execute(query)]
 
 
@@ -101,10 +113,12 @@ def flag_page(
         .where(r.case_type.in_(sorted(cases)))
         .group_by(r.entity_id)
         .having(
-            (func.count(func.distinct(episode)) >= rules["episodes"])
-            | (
-                func.count(func.distinct(case((r.case_type == rules["identification"], episode))))
-                >= rules["identifications"]
+            or_(
+                *(
+                    func.count(func.distinct(case((r.case_type == kind, episode))))
+                    >= rules["twice"]
+                    for kind in sorted(cases)
+                )
             )
         )
     )

@@ -162,22 +162,6 @@ def test_a_relation_row_must_name_a_known_relation() -> None:
     assert str(errors[0]).startswith('row 4, relation: unknown value "cousin"')
 
 
-def test_a_record_cannot_be_its_own_relative() -> None:
-    value, errors = validate_relation(
-        {"record_id": "A", "relation": "mother", "related_record_id": "A"}, 4
-    )
-    assert value is None
-    assert str(errors[0]) == (
-        'row 4, related_record_id: "A" is the record itself: a person is not their own relative'
-    )
-
-
-def test_the_same_record_id_of_two_sources_may_be_related() -> None:
-    row = {"record_id": "A", "relation": "sibling", "related_record_id": "A"}
-    value, errors = validate_relation({**row, "source": "OIM", "related_source": "DNPEF"}, 4)
-    assert errors == [] and value == ("A", "sibling", "A")
-
-
 def test_a_relation_row_is_read_case_insensitively() -> None:
     value, errors = validate_relation(
         {"record_id": "A", "relation": "Mother", "related_record_id": "B"}, 4

@@ -194,6 +194,32 @@ def test_a_relation_may_name_a_record_stored_by_an_earlier_import(
     )
 
 
+def test_a_record_cannot_be_its_own_relative(store: Store, tmp_path: Path) -> None:
+    """Whatever sources the row names: in the file a record id names one row."""
+    relations = write_csv(
+        tmp_path / "rel.csv",
+        "record_id,relation,related_record_id,source,related_source\n"
+        "GOV-1,mother,GOV-1,DNPEF,OIM\n",
+    )
+    report = import_records(store, write_csv(tmp_path / "good.csv", GOOD), relations)
+    assert report.errors == [
+        'rel.csv: row 2, related_record_id: "GOV-1" is the record itself: a person is not '
+        "their own relative"
+    ]
+    assert store.count_records() == 0
+
+
+def test_a_stored_record_cannot_be_named_its_own_relative(store: Store, tmp_path: Path) -> None:
+    assert import_records(store, write_csv(tmp_path / "good.csv", GOOD)).ok
+    later = write_csv(tmp_path / "later.csv", "record_id,source,full_name,sex\nREQ-9,CR,Kadia,F\n")
+    relations = write_csv(
+        tmp_path / "rel.csv",
+        "record_id,relation,related_record_id,related_source\nGOV-1,sibling,GOV-1,DNPEF\n",
+    )
+    report = import_records(store, later, relations)
+    assert not report.ok and "is the record itself" in report.errors[0]
+
+
 def test_a_stored_record_id_two_organisations_share_must_name_its_source(
     store: Store, tmp_path: Path
 ) -> None:

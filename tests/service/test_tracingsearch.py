@@ -77,7 +77,8 @@ def test_reasons_show_no_place_below_the_region_and_no_birth_day(
     family: Store, tmp_path: Path
 ) -> None:
     """The found record is seen minimally: its reasons say whether places and births agree,
-    never the village, the cercle or the day of birth (the enquirer may be the trafficker)."""
+    never the village, the cercle or the day of birth (the enquirer may be the trafficker);
+    names and parents' names are quoted, as the minimal view holds them."""
     later = (
         "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
         "origin_cercle\n"

@@ -98,6 +98,20 @@ def test_an_identification_and_its_return_are_not_prior_trafficking() -> None:
     assert factors["prior_trafficking"].status == "no_known_risk"
 
 
+def test_a_person_returned_twice_may_have_been_re_trafficked() -> None:
+    first = _victim(case_type="return", role="returnee", case_id="RE-1")
+    again = replace(first, id="V2", record_id="V2", case_id="RE-2")
+    _, factors = _assess([first, again])
+    assert factors["prior_trafficking"].status == "risk"
+
+
+def test_a_declared_parent_the_records_contradict_is_no_identified_caregiver() -> None:
+    mother = person("M", "Awa TRAORE", "F", 2008, **PLACE)  # two years before the child
+    _, factors = _assess([_victim(born=2010), mother], [("V", "mother", "M")])
+    assert factors["caregiver_identified"].status == "unknown"
+    assert "contradict" in factors["caregiver_identified"].reasons[0].en
+
+
 def test_the_overall_status_is_never_safe() -> None:
     mother = person("M", "Awa TRAORE", "F", 1960, **PLACE)
     adult = _victim(born=1990, return_consent="yes")

@@ -43,6 +43,14 @@ def test_one_identification_and_its_return_are_one_episode() -> None:
     assert flagged(build_profiles(records)) == []
 
 
+def test_a_person_returned_twice_may_have_been_re_trafficked() -> None:
+    records = [
+        _record("R1", "RE-1", "return", "returnee", 2019),
+        _record("R2", "RE-2", "return", "returnee", 2023),
+    ]
+    assert [f.flag for f in flagged(build_profiles(records))] == ["possible_retrafficking"]
+
+
 def test_a_person_assisted_and_sought_by_the_family_is_flagged() -> None:
     records = [
         _record("I1", "ID-1", "identification", "victim", 2019),

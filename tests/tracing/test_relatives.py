@@ -162,6 +162,7 @@ def test_a_declared_father_the_records_contradict_is_shown_with_warnings() -> No
         "WARNING: declared father but recorded as sex F",
         "WARNING: declared father but born about 30 years after the child",
     ]
+    assert found["N"].flags == ["contradicted"]
     child_side = answer(records, "N", [("C", "father", "N")])["C"]
     assert [r.en for r in child_side.reasons if r.en.startswith("WARNING")] == warned
 
@@ -173,6 +174,7 @@ def test_a_declared_mother_the_records_agree_with_has_no_warning() -> None:
     ]
     found = answer(records, "C", [("C", "mother", "M")])
     assert not [r for r in found["M"].reasons if r.en.startswith("WARNING")]
+    assert found["M"].flags == []
 
 
 def test_a_minor_whose_family_is_unknown_has_no_relatives() -> None:
