@@ -73,7 +73,8 @@ def evaluate(
         truth_person = person_of[record.record_id]
         group = group_of[truth_person]
         true = kin.get(truth_person, {})
-        answer = relatives(graph_of(record.person), record.person, TOP)
+        # recall@TOP: the suspects listed below the top ones are not counted
+        answer = relatives(graph_of(record.person), record.person, TOP)[:TOP]
         shown = [(person_of[r.record.record_id], r.relation) for r in answer]
         shown_people = {p: kind for p, kind in reversed(shown)}
         for relative, relation in true.items():
