@@ -24,14 +24,15 @@ MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score")
 """What a search answers over HTTP: never a contact or a current location."""
 
 
-def _age_band(record: Mapping[str, Any], lang: str) -> str:
-    """The person's age band when registered, in the reader's language."""
-    earliest, registered = record.get("birth_earliest"), record.get("registered_on")
-    latest = record.get("birth_latest")
+def _age_band(record: Mapping[str, Any], lang: str, today: date | None = None) -> str:
+    """The person's age band today, in the reader's language: what a family describing
+    a child tells (and whether the person is a minor now), the same whichever of the
+    person's records matched best (their registration dates differ)."""
+    earliest, latest = record.get("birth_earliest"), record.get("birth_latest")
     if earliest is None or latest is None:
         return Message("age unknown").text(lang)
     middle = earliest + (latest - earliest) / 2
-    age = (registered or date.today()).year - middle.year
+    age = (today or date.today()).year - middle.year
     if age < 18:
         return Message("under 18").text(lang)
     low = (age // 10) * 10
@@ -55,6 +56,7 @@ def search(
     top: int = 10,
     lang: str = "fr",
     exclude: frozenset[Any] = frozenset(),
+    today: date | None = None,
 ) -> list[dict[str, Any]]:
     """Persons (entities) matching a description, best first, with minimal details;
     records in `exclude` (internal ids) are never compared (a request's own records)."""
@@ -100,7 +102,7 @@ def search(
                 "entity_id": str(entity),
                 "name": _partial_name(record),
                 "sex": record.get("sex"),
-                "age_band": _age_band(record, lang),
+                "age_band": _age_band(record, lang, today),
                 "region": record.get("origin_region"),
                 "score": round(probability, 4),
                 "reasons": [r[lang] for r in reasons if r["level"] != "missing"],

@@ -117,7 +117,7 @@ class TracingSearch(Searching):
         description = description_of(sought, today)
         if limited:
             self.check_search_rate(actor)
-        hits = [_shown(h) for h in search(self.store, description, top, actor.lang)]
+        hits = [_shown(h) for h in search(self.store, description, top, actor.lang, today=today)]
         self.audit(
             actor,
             "trace",

@@ -95,6 +95,18 @@ def test_reasons_show_no_place_below_the_region_and_no_birth_day(
         assert hidden not in said
 
 
+def test_the_age_band_is_the_age_today_not_at_registration(family: Store) -> None:
+    """The girl registered as a child in 2021 is a woman by 2040: a family describes the
+    person as they are now, whichever of her records matched best."""
+    english = Actor(None, lang="en", command="test", os_user="t")
+    sought = {"given": "Fatoumata", "family": "Diarra", "sex": "F"}
+    now = Service(family).trace(english, sought, limited=False, today=date(2024, 6, 1))
+    later = Service(family).trace(english, sought, limited=False, today=date(2040, 6, 1))
+    girl = _entity(family, "V-1")
+    assert [h["age_band"] for h in now if h["entity_id"] == girl] == ["under 18"]
+    assert [h["age_band"] for h in later if h["entity_id"] == girl] == ["30 to 39 years"]
+
+
 def test_reasons_come_in_english_when_asked(family: Store) -> None:
     english = Actor(None, lang="en", command="test", os_user="t")
     (hit, *_) = Service(family).trace(english, {"given": "Fatoumata", "family": "Diarra"})
