@@ -50,6 +50,10 @@ class Forbidden(UseCaseError):
     status = 403
 
 
+class PurposeRequired(Forbidden):
+    """Allowed once the user states why (`X-Purpose` over HTTP, a form on a page)."""
+
+
 class NotFound(UseCaseError):
     status = 404
 

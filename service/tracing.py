@@ -17,7 +17,7 @@ from models.store.kingraph import kin_graph_read
 from models.store.tracing import flag_page
 from models.users import UserRole
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
-from service.errors import Forbidden, NotFound, UseCaseError
+from service.errors import NotFound, PurposeRequired, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
 from tracing.assessment import assess, insecure_areas
 from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flags_of
@@ -79,7 +79,7 @@ def _check_purpose(actor: Actor, sources: set[str]) -> None:
     if user is None or user.role is UserRole.ADMIN or actor.stated_purpose:
         return
     if user.organisation is None or user.organisation not in sources:
-        raise Forbidden(
+        raise PurposeRequired(
             "none of this person's records is your organisation's: state why you assess "
             "them (X-Purpose)"
         )

@@ -31,7 +31,7 @@ from api.pages.labels import FIELDS, SIDE_BY_SIDE, WORDS
 from i18n import LANGUAGES, gettext_for, language, ngettext_for
 from models.users import User
 from service import Actor, Service
-from service.errors import TooManyRequests, UseCaseError
+from service.errors import PurposeRequired, TooManyRequests, UseCaseError
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -102,11 +102,14 @@ def session_user(request: Request) -> User | None:
 
 
 def page_actor(request: Request) -> Actor:
-    """The signed-in user acting through a page (the purpose names the page)."""
+    """The signed-in user acting through a page. A purpose is only what the user stated
+    (the `purpose` field of a page's form): a page never states one for them, so a record
+    of another organisation shows its minimal view, as over the API without `X-Purpose`."""
     user = session_user(request)
     if user is None:
         raise SignInRequired
-    return Actor(user, request.state.request_id, f"page {request.url.path}", page_language(request))
+    purpose = (request.query_params.get("purpose") or "").strip()[:200] or None
+    return Actor(user, request.state.request_id, purpose, page_language(request))
 
 
 def csrf_token(request: Request) -> str:
@@ -230,6 +233,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
         title=titles.get(exc.status, _("Refused")),
         message=exc.text(page_language(request)),
         hint=hint,
+        ask_purpose=request.url.path if isinstance(exc, PurposeRequired) else None,
     )
     if isinstance(exc, TooManyRequests):
         response.headers.update(exc.headers)

@@ -218,7 +218,9 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     driver.get(f"{base}/flagged")
     assert driver.find_element(By.TAG_NAME, "h1").text == "Signalements"
     driver.save_screenshot(str(shots / "12-flags.png"))
-    driver.get(f"{person}/assessment")
+    driver.get(f"{person}/assessment")  # another organisation's person: say why first
+    driver.find_element(By.ID, "purpose").send_keys("retour prévu : évaluer la famille")
+    driver.find_element(By.CSS_SELECTOR, "form.purpose button").click()
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation du retour")
     driver.save_screenshot(str(shots / "13-assessment.png"))
 

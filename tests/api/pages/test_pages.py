@@ -197,6 +197,28 @@ def test_protected_fields_show_only_to_the_recording_organisations_caseworker(
         assert "+223" not in text and "Mopti" not in text and "Foyer de Gao" not in text
 
 
+def test_another_organisations_case_shows_only_once_its_reader_says_why(pages: Pages) -> None:
+    """A page never states a purpose for its reader: the minimal view (no village), and a
+    form to say why; then the case view (still no phone), the purpose in the audit."""
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    minimal = other.get(f"/persons/{person}").text
+    assert "Sirakoro" not in minimal and 'name="purpose"' in minimal
+    stated = other.get(f"/persons/{person}", params={"purpose": "retour prévu à Kati"}).text
+    assert "Sirakoro" in stated and "+223" not in stated
+    rows, _ = pages.world.store.audit_rows({"object_type": "entity"})
+    assert "retour prévu à Kati" in {r["purpose"] for r in rows}
+
+
+def test_another_organisations_assessment_asks_why_first(pages: Pages) -> None:
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    asked = other.get(f"/persons/{person}/assessment")
+    assert asked.status_code == 403 and 'name="purpose"' in asked.text
+    stated = other.get(f"/persons/{person}/assessment", params={"purpose": "retour prévu"})
+    assert stated.status_code == 200 and "un retour est sûr" in stated.text
+
+
 def test_a_suggestion_page_hides_protected_fields_from_reviewers(pages: Pages) -> None:
     page = pages.browser("reviewer").get(f"/review/{pages.world.suggestions['adult']}")
     assert "+223" not in page.text and "Mopti" not in page.text
