@@ -199,6 +199,8 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     site, chrome, shots: Path
 ) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     base, tokens = site
     driver = chrome
@@ -221,6 +223,7 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     driver.get(f"{person}/assessment")  # another organisation's person: say why first
     driver.find_element(By.ID, "purpose").send_keys("retour prévu : évaluer la famille")
     driver.find_element(By.CSS_SELECTOR, "form.purpose button").click()
+    WebDriverWait(driver, 10).until(ec.url_contains("purpose="))
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation du retour")
     driver.save_screenshot(str(shots / "13-assessment.png"))
 
