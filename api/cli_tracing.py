@@ -121,10 +121,10 @@ def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> N
             "{persons} persons in {records} records ({files} files per person), "
             "{uncertain} uncertain"
         ).format(
-            persons=summary["persons"],
-            records=summary["records"],
-            files=summary["files_per_person"],
-            uncertain=summary["uncertain"],
+            persons=small if summary["persons"] is None else summary["persons"],
+            records=small if summary["records"] is None else summary["records"],
+            files=summary["files_per_person"] or "?",
+            uncertain=small if summary["uncertain"] is None else summary["uncertain"],
         )
     )
     for outcome, persons in summary["outcomes"].items():

@@ -58,7 +58,8 @@ def report_csv(summary: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(list(HXL))
     writer.writerow(list(HXL.values()))
-    writer.writerow(["total", "", summary["persons"], summary["uncertain"], summary["records"]])
+    totals = (summary["persons"], summary["uncertain"], summary["records"])
+    writer.writerow(["total", "", *(_blank(n) for n in totals)])
     for outcome, persons in summary["outcomes"].items():
         writer.writerow(["outcome", outcome, _blank(persons), "", ""])
     for dimension, cells in summary["by"].items():

@@ -64,11 +64,16 @@ class Summary:
     by: dict[str, list[dict]]
 
     def as_dict(self) -> dict:
+        """The published counts: a total under `SMALLEST_CELL` persons, and an uncertain
+        count under it, are suppressed (None) like any cell."""
+        small = 0 < self.persons < SMALLEST_CELL
         return {
-            "persons": self.persons,
-            "records": self.records,
-            "files_per_person": round(self.records / self.persons, 3) if self.persons else None,
-            "uncertain": self.uncertain,
+            "persons": None if small else self.persons,
+            "records": None if small else self.records,
+            "files_per_person": (
+                round(self.records / self.persons, 3) if self.persons and not small else None
+            ),
+            "uncertain": None if small or 0 < self.uncertain < SMALLEST_CELL else self.uncertain,
             "smallest_cell": SMALLEST_CELL,
             "outcomes": self.outcomes,
             "by": self.by,
@@ -135,6 +140,17 @@ def _cell(value: str, persons: int, records: int, uncertain: int) -> dict:
     }
 
 
+def _complemented(cells: list[dict]) -> list[dict]:
+    """The cells of one dimension with a second one suppressed when only one is: else the
+    total minus the others gives the suppressed cell back (the smallest other cell goes,
+    the cells being ordered largest first)."""
+    if sum(c["suppressed"] for c in cells) != 1 or len(cells) < 2:
+        return cells
+    smallest = max(k for k, c in enumerate(cells) if not c["suppressed"])
+    hidden = {**cells[smallest], "persons": None, "records": None, "uncertain": None}
+    return [{**hidden, "suppressed": True} if k == smallest else c for k, c in enumerate(cells)]
+
+
 def _outcomes(people: list[Profile]) -> dict[str, int | None]:
     counts = {
         "assisted": sum(1 for p in people if p.roles & ASSISTED_ROLES),
@@ -165,10 +181,12 @@ def summarise(profiles: dict[str, Profile], uncertain: set[str]) -> Summary:
                 cell[1] += sum(1 for r in p.records if of_record is None or of_record(r) == value)
                 cell[2] += doubtful
     by = {
-        dimension: [
-            _cell(value, *counts)
-            for value, counts in sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
-        ]
+        dimension: _complemented(
+            [
+                _cell(value, *counts)
+                for value, counts in sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
+            ]
+        )
         for dimension, found in cells.items()
     }
     return Summary(

@@ -21,10 +21,10 @@ class Cell(BaseModel):
 
 
 class Summary(BaseModel):
-    persons: int
-    records: int
+    persons: int | None
+    records: int | None
     files_per_person: float | None
-    uncertain: int
+    uncertain: int | None
     smallest_cell: int
     outcomes: dict[str, int | None]
     by: dict[str, list[Cell]]

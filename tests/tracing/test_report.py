@@ -9,7 +9,7 @@ from tracing.persons import build_profiles
 from tracing.report import SMALLEST_CELL, naming_group, summarise
 
 
-def _girl(k: int, *, records: int = 1, **fields) -> list:
+def _girl(k: int, *, records: int = 1, region: str = "Mopti", **fields) -> list:
     """Girl ``k`` (one person), recorded ``records`` times by two organisations."""
     return [
         person(
@@ -22,7 +22,7 @@ def _girl(k: int, *, records: int = 1, **fields) -> list:
             role="victim",
             case_type="identification",
             case_id=f"C{k}-{n}",
-            origin_region="Mopti",
+            origin_region=region,
             registered_on=date(2022, 3, 1),
             **fields,
         )
@@ -47,6 +47,22 @@ def test_a_cell_under_five_persons_is_suppressed() -> None:
     records = [r for k in range(SMALLEST_CELL - 1) for r in _girl(k)]
     cell = _by(summarise(build_profiles(records), set()), "region")["Mopti"]
     assert cell["suppressed"] and cell["persons"] is None and cell["records"] is None
+
+
+def test_a_total_under_five_persons_is_suppressed() -> None:
+    records = [r for k in range(2) for r in _girl(k)]
+    shown = summarise(build_profiles(records), {"E-G0"}).as_dict()
+    assert (shown["persons"], shown["records"], shown["uncertain"]) == (None, None, None)
+    assert shown["files_per_person"] is None
+
+
+def test_one_small_cell_is_never_alone_so_the_total_cannot_give_it_back() -> None:
+    records = [r for k in range(9) for r in _girl(k)]
+    records += [r for k in range(9, 15) for r in _girl(k, region="Kayes")]
+    records += _girl(15, region="Gao")
+    cells = _by(summarise(build_profiles(records), set()), "region")
+    assert cells["Gao"]["suppressed"] and cells["Kayes"]["suppressed"]
+    assert cells["Kayes"]["persons"] is None and cells["Mopti"]["persons"] == 9
 
 
 def test_uncertain_persons_are_counted_per_cell() -> None:
