@@ -65,6 +65,12 @@ def test_one_small_cell_is_never_alone_so_the_total_cannot_give_it_back() -> Non
     assert cells["Kayes"]["persons"] is None and cells["Mopti"]["persons"] == 9
 
 
+def test_a_region_counts_once_whatever_its_spelling() -> None:
+    records = [r for k in range(3) for r in _girl(k, region="Sikasso")]
+    records += [r for k in range(3, 6) for r in _girl(k, region="Sikaso")]
+    assert _by(summarise(build_profiles(records), set()), "region")["Sikasso"]["persons"] == 6
+
+
 def test_uncertain_persons_are_counted_per_cell() -> None:
     records = [r for k in range(6) for r in _girl(k)]
     summary = summarise(build_profiles(records), {"E-G0", "E-G1"})
