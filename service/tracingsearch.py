@@ -129,21 +129,24 @@ class TracingSearch(Searching):
 
     def tracing_requests(self, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         """Tracing-request case files, newest first, each with its status (`open`, or
-        `matched` once a potential match is confirmed) and the person it matched."""
+        `matched` once a potential match is confirmed for every sought person) and the
+        person it matched last."""
         actor.require(TRACE)
         self.check_listing(actor, "read_tracing_requests", "case")
         cases, total = request_cases(self.store, limit, offset)
         decided = match_decisions(self.store, [(c["source"], c["case_id"]) for c in cases])
         items = []
         for case in cases:
-            confirmed = _confirmed(decided.get((case["source"], case["case_id"]), {}))
+            in_force = decided.get((case["source"], case["case_id"]), {})
+            confirmed = _confirmed(in_force)
+            matched = sum(1 for m in in_force.values() if m["decision"] == "confirmed")
             items.append(
                 {
                     "source": case["source"],
                     "case_id": case["case_id"],
                     "records": case["records"],
                     "registered_on": _iso(case["registered_on"]),
-                    "status": "matched" if confirmed else "open",
+                    "status": "matched" if confirmed and matched >= case["sought"] else "open",
                     "matched_entity_id": confirmed,
                 }
             )
@@ -159,33 +162,45 @@ class TracingSearch(Searching):
         self, actor: Actor, case_id: str, *, source: str | None = None, top: int = 10
     ) -> dict[str, Any]:
         """The potential matches of a tracing request: for each `sought` record of the
-        case, the persons whose records fit it (never the case's own records), with the
-        decision in force on each; once one is confirmed, that one only."""
+        case (a family may seek several children), the persons whose records fit it best
+        (never the case's own records), with the decision in force on each, dismissed
+        ones last; once a match of a sought record is confirmed, that one only for it.
+        A person is listed once, under the sought record it fits best."""
         actor.require(TRACE)
         source, records = _case(self.store, case_id, source)
         decided = match_decisions(self.store, [(source, case_id)]).get((source, case_id), {})
         own = _only_in_case(self.store, records)
         theirs = frozenset(r["id"] for r in records)
-        found: dict[str, dict[str, Any]] = {}
-        for sought in (r for r in records if r["role"] == "sought"):
+        sought_records = [r for r in records if r["role"] == "sought"]
+        best: dict[str, dict[str, Any]] = {}
+        for sought in sought_records:
             description = {k: sought[k] for k in MATCH_FIELDS if sought.get(k) is not None}
-            hits = search(self.store, description, top + len(own), actor.lang, theirs)
-            for hit in hits:
-                if hit["entity_id"] in own or hit["entity_id"] in found:
+            wanted = top + len(own) + len(decided)
+            for hit in search(self.store, description, wanted, actor.lang, theirs):
+                if hit["entity_id"] in own:
+                    continue
+                if hit["entity_id"] in best and best[hit["entity_id"]]["score"] >= hit["score"]:
                     continue
                 decision = decided.get(hit["entity_id"])
-                found[hit["entity_id"]] = {
+                best[hit["entity_id"]] = {
                     **_shown(hit),
                     "sought_record_id": sought["record_id"],
                     "decision": decision["decision"] if decision else None,
                 }
-        confirmed = _confirmed(decided)
-        if confirmed is not None:
-            matches = [m for m in found.values() if m["entity_id"] == confirmed]
-        else:
-            matches = sorted(
-                found.values(), key=lambda m: (m["decision"] == "dismissed", -m["score"])
-            )[:top]
+        matches: list[dict[str, Any]] = []
+        found = 0
+        for sought in sought_records:
+            mine = sorted(
+                (m for m in best.values() if m["sought_record_id"] == sought["record_id"]),
+                key=lambda m: -m["score"],
+            )
+            confirmed = [m for m in mine if m["decision"] == "confirmed"]
+            if confirmed:
+                found += 1
+                matches += confirmed
+                continue
+            matches += [m for m in mine if m["decision"] != "dismissed"][:top]
+            matches += [m for m in mine if m["decision"] == "dismissed"]
         self.audit(
             actor,
             "read_tracing_matches",
@@ -196,7 +211,7 @@ class TracingSearch(Searching):
         return {
             "source": source,
             "case_id": case_id,
-            "status": "matched" if confirmed else "open",
+            "status": "matched" if sought_records and found == len(sought_records) else "open",
             "matches": matches,
         }
 

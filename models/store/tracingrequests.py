@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select
 
 from models.store.base import Store
 from models.store.tracing import KINSHIP_COLUMNS
@@ -17,14 +17,15 @@ TRACING_REQUEST = "tracing_request"
 
 
 def request_cases(store: Store, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
-    """Tracing-request case files (source, case id, records, latest registration), the
-    most recent first, and how many there are."""
+    """Tracing-request case files (source, case id, records, sought records, latest
+    registration), the most recent first, and how many there are."""
     is_request = person_records.c.case_type == TRACING_REQUEST
     grouped = (
         select(
             person_records.c.source,
             person_records.c.case_id,
             func.count().label("records"),
+            func.sum(case((person_records.c.role == "sought", 1), else_=0)).label("sought"),
             func.max(person_records.c.registered_on).label("registered_on"),
         )
         .where(is_request, person_records.c.case_id.is_not(None))

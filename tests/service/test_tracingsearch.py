@@ -168,6 +168,48 @@ def test_a_dismissed_match_goes_last_and_reopening_is_a_dismissal(request_filed:
     assert after[-1]["decision"] == "dismissed"
 
 
+def test_a_dismissed_match_stays_listed_however_few_are_asked_for(
+    request_filed: Store,
+) -> None:
+    service = Service(request_filed)
+    (first, *_) = service.tracing_matches(ACTOR, "TR-5", top=1)["matches"]
+    service.decide_tracing_match(ACTOR, "TR-5", first["entity_id"], "dismissed")
+    after = service.tracing_matches(ACTOR, "TR-5", top=1)["matches"]
+    assert after[-1]["entity_id"] == first["entity_id"] and len(after) == 2
+
+
+# A mother seeks her two children: the girl and her younger brother.
+TWO_SOUGHT = (
+    "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+    "origin_cercle,father_name,mother_name\n"
+    "W-1,CROIX,TR-7,tracing_request,requester,Awa TRAWORE,F,1984,Sirakoro,Kati,,\n"
+    "W-2,CROIX,TR-7,tracing_request,sought,Fatimata DIARA,F,vers 2009,Sirakoro,Kati,"
+    "Bakari Diara,Awa Trawore\n"
+    "W-3,CROIX,TR-7,tracing_request,sought,Seydu DIARA,M,vers 2012,Sirakoro,Kati,"
+    "Bakari Diara,Awa Trawore\n"
+)
+
+
+def test_each_sought_child_has_its_own_matches_until_each_is_confirmed(
+    family: Store, tmp_path: Path
+) -> None:
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    girl, boy = _entity(family, "V-1"), _entity(family, "S-1")
+    found = service.tracing_matches(ACTOR, "TR-7")["matches"]
+    best = {m["sought_record_id"]: m["entity_id"] for m in reversed(found)}
+    assert best == {"W-2": girl, "W-3": boy}
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed")
+    half = service.tracing_matches(ACTOR, "TR-7")
+    assert half["status"] == "open"
+    assert [m["entity_id"] for m in half["matches"] if m["sought_record_id"] == "W-2"] == [girl]
+    assert boy in [m["entity_id"] for m in half["matches"] if m["sought_record_id"] == "W-3"]
+    (case,) = [c for c in service.tracing_requests(ACTOR)["items"] if c["case_id"] == "TR-7"]
+    assert case["status"] == "open"
+    service.decide_tracing_match(ACTOR, "TR-7", boy, "confirmed")
+    assert service.tracing_matches(ACTOR, "TR-7")["status"] == "matched"
+
+
 def test_every_read_of_requests_and_matches_is_audited(request_filed: Store) -> None:
     service = Service(request_filed)
     service.tracing_requests(ACTOR)
