@@ -102,7 +102,7 @@ def import_command(
         dry_run=dry_run,
         link=not no_link,
         on_rows=progress.advance,
-        actor=Actor.operator("nrm import"),
+        actor=replace(Actor.operator("nrm import"), lang=lang),
         strict=strict,
         mapping=mapping,
     )
