@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from matching.text import fold, name_key
-from tracing.flags import repeated_episodes
+from tracing.flags import episodes_reason, repeated_episodes
 from tracing.graph import FamilyGraph
 from tracing.persons import Profile
 from tracing.reasons import Reason
@@ -119,11 +119,9 @@ def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGra
     episodes = repeated_episodes(person)
     reasons, evidence = [], []
     if episodes:
+        said = episodes_reason(episodes)
         reasons.append(
-            Reason(
-                f"identifié(e) ou rapatrié(e) dans {len(episodes)} dossiers (re-traite possible)",
-                f"identified or returned in {len(episodes)} case files (possible re-trafficking)",
-            )
+            Reason(f"{said.fr} (re-traite possible)", f"{said.en} (possible re-trafficking)")
         )
         evidence.extend(r for rs in episodes.values() for r in rs)
     for r in relatives:

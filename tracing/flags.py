@@ -16,6 +16,7 @@ __all__ = [
     "RULES",
     "PersonFlag",
     "arrival_flags",
+    "episodes_reason",
     "flagged",
     "flags_of",
     "repeated_episodes",
@@ -75,6 +76,19 @@ def repeated_episodes(p: Profile) -> dict[tuple[str, str], list[TracingRecord]]:
     return episodes if max(files.values(), default=0) >= TWICE else {}
 
 
+def episodes_reason(episodes: dict[tuple[str, str], list[TracingRecord]]) -> Reason:
+    """How many identification and return files the episodes are: "identified in 2 case
+    files, returned in 1" (an identification and its return are one episode)."""
+    files = Counter(records[0].case_type for records in episodes.values())
+    found, back = files["identification"], files["return"]
+    return Reason(
+        f"identifié(e) dans {found} dossier{'s' if found > 1 else ''}, "
+        f"rapatrié(e) dans {back} dossier{'s' if back > 1 else ''}",
+        f"identified in {found} case file{'s' if found != 1 else ''}, "
+        f"returned in {back} case file{'s' if back != 1 else ''}",
+    )
+
+
 def flags_of(p: Profile) -> list[PersonFlag]:
     found: list[PersonFlag] = []
     episodes = repeated_episodes(p)
@@ -86,10 +100,7 @@ def flags_of(p: Profile) -> list[PersonFlag]:
                 "possible_retrafficking",
                 tuple(sorted(r.record_id for r in records)),
                 _latest(records),
-                Reason(
-                    f"identifié(e) ou rapatrié(e) dans {len(episodes)} dossiers",
-                    f"identified or returned in {len(episodes)} case files",
-                ),
+                episodes_reason(episodes),
             )
         )
     sought = [r for r in p.records if r.role in SOUGHT_ROLES]

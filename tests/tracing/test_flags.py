@@ -48,7 +48,9 @@ def test_a_person_returned_twice_may_have_been_re_trafficked() -> None:
         _record("R1", "RE-1", "return", "returnee", 2019),
         _record("R2", "RE-2", "return", "returnee", 2023),
     ]
-    assert [f.flag for f in flagged(build_profiles(records))] == ["possible_retrafficking"]
+    (flag,) = flagged(build_profiles(records))
+    assert flag.flag == "possible_retrafficking"
+    assert flag.reason.en == "identified in 0 case files, returned in 2 case files"
 
 
 def test_a_person_assisted_and_sought_by_the_family_is_flagged() -> None:
