@@ -133,6 +133,7 @@ KEYWORDS: dict[str, object] = {
     "Message": None,
     "UseCaseError": None,
     "Forbidden": None,
+    "PurposeRequired": None,
     "Unauthorized": None,
     "TokenExpired": None,
     "NotFound": None,
