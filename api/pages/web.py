@@ -108,8 +108,18 @@ def page_actor(request: Request) -> Actor:
     user = session_user(request)
     if user is None:
         raise SignInRequired
-    purpose = (request.query_params.get("purpose") or "").strip()[:200] or None
-    return Actor(user, request.state.request_id, purpose, page_language(request))
+    return Actor(user, request.state.request_id, stated_purpose(request), page_language(request))
+
+
+def stated_purpose(request: Request) -> str | None:
+    """The purpose the reader typed in a page's form: only with this session's form token,
+    so that a link someone else made cannot state one for them."""
+    purpose = " ".join((request.query_params.get("purpose") or "").split())[:200]
+    given = request.query_params.get(CSRF_FIELD, "")
+    expected = csrf_token(request)
+    if not purpose or not expected or not hmac.compare_digest(given, expected):
+        return None
+    return purpose
 
 
 def csrf_token(request: Request) -> str:
@@ -156,6 +166,7 @@ def render(
             user=user,
             csrf=csrf_token(request),
             csrf_field=CSRF_FIELD,
+            purpose=stated_purpose(request),
             here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
             **context,
         ),

@@ -202,10 +202,12 @@ def test_another_organisations_case_shows_only_once_its_reader_says_why(pages: P
     form to say why; then the case view (still no phone), the purpose in the audit."""
     _, person = _merged_person(pages)
     other = pages.browser("caseworker@UNICEF")
-    minimal = other.get(f"/persons/{person}").text
-    assert "Sirakoro" not in minimal and 'name="purpose"' in minimal
-    stated = other.get(f"/persons/{person}", params={"purpose": "retour prévu à Kati"}).text
+    minimal = other.get(f"/persons/{person}")
+    assert "Sirakoro" not in minimal.text and 'name="purpose"' in minimal.text
+    said = {"purpose": "retour prévu à Kati", "csrf": field(minimal, "csrf")}
+    stated = other.get(f"/persons/{person}", params=said).text
     assert "Sirakoro" in stated and "+223" not in stated
+    assert "Motif indiqué" in stated
     rows, _ = pages.world.store.audit_rows({"object_type": "entity"})
     assert "retour prévu à Kati" in {r["purpose"] for r in rows}
 
@@ -215,8 +217,20 @@ def test_another_organisations_assessment_asks_why_first(pages: Pages) -> None:
     other = pages.browser("caseworker@UNICEF")
     asked = other.get(f"/persons/{person}/assessment")
     assert asked.status_code == 403 and 'name="purpose"' in asked.text
-    stated = other.get(f"/persons/{person}/assessment", params={"purpose": "retour prévu"})
+    said = {"purpose": "retour prévu", "csrf": field(asked, "csrf")}
+    stated = other.get(f"/persons/{person}/assessment", params=said)
     assert stated.status_code == 200 and "un retour est sûr" in stated.text
+
+
+def test_a_link_cannot_state_a_purpose_for_its_reader(pages: Pages) -> None:
+    """A purpose counts only with this session's form token: a link made by someone else
+    opens the minimal view, and the audit trail holds no purpose the reader never typed."""
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    crafted = other.get(f"/persons/{person}", params={"purpose": "lien reçu", "csrf": "x"})
+    assert "Sirakoro" not in crafted.text and "Motif indiqué" not in crafted.text
+    rows, _ = pages.world.store.audit_rows({"object_type": "entity"})
+    assert "lien reçu" not in {r["purpose"] for r in rows}
 
 
 def test_a_suggestion_page_hides_protected_fields_from_reviewers(pages: Pages) -> None:
