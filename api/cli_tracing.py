@@ -19,6 +19,9 @@ from service.progress import Progress
 from service.reports import report_csv
 from service.tracingsearch import EmptyDescription
 
+HIDDEN = "–"
+"""A suppressed cell: small, or hidden with a small one (its size is not said)."""
+
 
 @click.group("graph", cls=Group, help=N_("The persisted family graph."))
 def graph_group() -> None:
@@ -122,8 +125,8 @@ def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> N
             "{uncertain} uncertain"
         ).format(
             persons=small if summary["persons"] is None else summary["persons"],
-            records=small if summary["records"] is None else summary["records"],
-            files=summary["files_per_person"] or "?",
+            records=HIDDEN if summary["records"] is None else summary["records"],
+            files=summary["files_per_person"] or HIDDEN,
             uncertain=small if summary["uncertain"] is None else summary["uncertain"],
         )
     )
@@ -131,6 +134,6 @@ def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> N
         click.echo(f"  {outcome}: {small if persons is None else persons}")
     for dimension, cells in summary["by"].items():
         shown = ", ".join(
-            f"{c['value']} {small if c['suppressed'] else c['persons']}" for c in cells
+            f"{c['value']} {HIDDEN if c['suppressed'] else c['persons']}" for c in cells
         )
         click.echo(f"{dimension}: {shown}")

@@ -77,16 +77,18 @@ def repeated_episodes(p: Profile) -> dict[tuple[str, str], list[TracingRecord]]:
 
 
 def episodes_reason(episodes: dict[tuple[str, str], list[TracingRecord]]) -> Reason:
-    """How many identification and return files the episodes are: "identified in 2 case
-    files, returned in 1" (an identification and its return are one episode)."""
+    """How many identification and return files the episodes are ("identified in 2 case
+    files, returned in 1 case file"; an identification and its return are one episode)."""
     files = Counter(records[0].case_type for records in episodes.values())
-    found, back = files["identification"], files["return"]
-    return Reason(
-        f"identifié(e) dans {found} dossier{'s' if found > 1 else ''}, "
-        f"rapatrié(e) dans {back} dossier{'s' if back > 1 else ''}",
-        f"identified in {found} case file{'s' if found != 1 else ''}, "
-        f"returned in {back} case file{'s' if back != 1 else ''}",
-    )
+    fr, en = [], []
+    for kind, said_fr, said_en in (
+        ("identification", "identifié(e)", "identified"),
+        ("return", "rapatrié(e)", "returned"),
+    ):
+        if n := files[kind]:
+            fr.append(f"{said_fr} dans {n} dossier{'s' if n > 1 else ''}")
+            en.append(f"{said_en} in {n} case file{'s' if n > 1 else ''}")
+    return Reason(", ".join(fr), ", ".join(en))
 
 
 def flags_of(p: Profile) -> list[PersonFlag]:

@@ -142,26 +142,30 @@ def values_of(p: Profile) -> dict[str, set[str]]:
     }
 
 
-def _cell(value: str, persons: int, records: int, uncertain: int) -> dict:
-    small = persons < SMALLEST_CELL
-    return {
-        "value": value,
-        "persons": None if small else persons,
-        "records": None if small else records,
-        "uncertain": None if small else uncertain,
-        "suppressed": small,
-    }
+def _cells(found: dict[str, list[int]]) -> list[dict]:
+    """The cells of one dimension: visible ones largest first, then the suppressed ones in
+    alphabetical order (their place must not tell their size). A cell under
+    `SMALLEST_CELL` persons is suppressed, and then the next smallest too, until the
+    suppressed ones hold at least that many together: else the total minus the visible
+    cells gives them back. An uncertain count under it is suppressed in any cell."""
+    ordered = sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
+    hidden = {value for value, (persons, _, _) in ordered if persons < SMALLEST_CELL}
+    visible = [value for value, _ in ordered if value not in hidden]
+    while hidden and visible and sum(found[v][0] for v in hidden) < SMALLEST_CELL:
+        hidden.add(visible.pop())
 
+    def cell(value: str) -> dict:
+        persons, records, uncertain = found[value]
+        small = value in hidden
+        return {
+            "value": value,
+            "persons": None if small else persons,
+            "records": None if small else records,
+            "uncertain": None if small or 0 < uncertain < SMALLEST_CELL else uncertain,
+            "suppressed": small,
+        }
 
-def _complemented(cells: list[dict]) -> list[dict]:
-    """The cells of one dimension with a second one suppressed when only one is: else the
-    total minus the others gives the suppressed cell back (the smallest other cell goes,
-    the cells being ordered largest first)."""
-    if sum(c["suppressed"] for c in cells) != 1 or len(cells) < 2:
-        return cells
-    smallest = max(k for k, c in enumerate(cells) if not c["suppressed"])
-    hidden = {**cells[smallest], "persons": None, "records": None, "uncertain": None}
-    return [{**hidden, "suppressed": True} if k == smallest else c for k, c in enumerate(cells)]
+    return [cell(v) for v in visible] + [cell(v) for v in sorted(hidden)]
 
 
 def _outcomes(people: list[Profile]) -> dict[str, int | None]:
@@ -193,15 +197,7 @@ def summarise(profiles: dict[str, Profile], uncertain: set[str]) -> Summary:
                 of_record = PER_RECORD.get(dimension)
                 cell[1] += sum(1 for r in p.records if of_record is None or of_record(r) == value)
                 cell[2] += doubtful
-    by = {
-        dimension: _complemented(
-            [
-                _cell(value, *counts)
-                for value, counts in sorted(found.items(), key=lambda item: (-item[1][0], item[0]))
-            ]
-        )
-        for dimension, found in cells.items()
-    }
+    by = {dimension: _cells(found) for dimension, found in cells.items()}
     return Summary(
         persons=len(people),
         records=sum(len(p.records) for p in people),

@@ -95,6 +95,7 @@ def get_flags(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Any:
-    """Persons identified or returned more than once (possible re-trafficking) and persons
-    assisted whom a family is looking for, newest first: entity, flag, record ids, reason."""
+    """Persons identified in two case files or returned in two (possible re-trafficking;
+    an identification and its return are one episode) and persons assisted whom a family is
+    looking for, newest first: entity, flag, record ids, reason."""
     return service.flags(actor, flag=flag, limit=limit, offset=offset, lang=actor.lang)

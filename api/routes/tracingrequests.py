@@ -125,9 +125,10 @@ def tracing_matches(
     source: Source = None,
     top: Annotated[int, Query(ge=1, le=MAX_RESULTS)] = 10,
 ) -> Any:
-    """The potential matches of the request's sought person (the case's own records
-    excepted), dismissed ones last; once one is confirmed, that one only. `source` names
-    the organisation when two use the case id."""
+    """The potential matches of each sought person of the request (the case's own records
+    excepted; `sought_record_id` says which one a match fits best), dismissed ones last;
+    once one is confirmed for a sought person, that one only for it. `source` names the
+    organisation when two use the case id."""
     return service.tracing_matches(actor, case_id, source=source, top=top)
 
 

@@ -50,7 +50,7 @@ def test_a_person_returned_twice_may_have_been_re_trafficked() -> None:
     ]
     (flag,) = flagged(build_profiles(records))
     assert flag.flag == "possible_retrafficking"
-    assert flag.reason.en == "identified in 0 case files, returned in 2 case files"
+    assert flag.reason.en == "returned in 2 case files"
 
 
 def test_a_person_assisted_and_sought_by_the_family_is_flagged() -> None:

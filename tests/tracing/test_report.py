@@ -72,10 +72,30 @@ def test_a_region_counts_once_whatever_its_spelling() -> None:
 
 
 def test_uncertain_persons_are_counted_per_cell() -> None:
-    records = [r for k in range(6) for r in _girl(k)]
+    records = [r for k in range(12) for r in _girl(k)]
+    summary = summarise(build_profiles(records), {f"E-G{k}" for k in range(6)})
+    assert summary.uncertain == 6
+    assert _by(summary, "sex")["F"]["uncertain"] == 6
+
+
+def test_an_uncertain_count_under_five_is_suppressed_in_a_cell_too() -> None:
+    records = [r for k in range(9) for r in _girl(k)]
     summary = summarise(build_profiles(records), {"E-G0", "E-G1"})
-    assert summary.uncertain == 2
-    assert _by(summary, "sex")["F"]["uncertain"] == 2
+    assert summary.as_dict()["uncertain"] is None
+    assert _by(summary, "sex")["F"]["uncertain"] is None and _by(summary, "sex")["F"]["persons"]
+
+
+def test_small_cells_are_hidden_until_they_hold_five_persons_together() -> None:
+    records = [r for k in range(10) for r in _girl(k)]
+    records += _girl(10, region="Gao") + _girl(11, region="Kidal")
+    records += [r for k in range(12, 18) for r in _girl(k, region="Kayes")]
+    cells = summarise(build_profiles(records), set()).as_dict()["by"]["region"]
+    assert [(c["value"], c["persons"]) for c in cells] == [
+        ("Mopti", 10),
+        ("Gao", None),
+        ("Kayes", None),
+        ("Kidal", None),
+    ]
 
 
 def test_a_suspect_is_never_counted() -> None:
