@@ -58,8 +58,8 @@ def declared_doubts(child: Profile, parent: Profile, kind: str) -> list[Doubt]:
     two ids): a father recorded as a woman, a mother as a man, a parent whose birth leaves
     no room for parenthood. The relation stays declared; whoever reads it is told."""
     doubts = []
+    fr, en = relation_word(kind), relation_word(kind, "en")
     if {"father": "F", "mother": "M"}.get(kind) == parent.sex:
-        fr, en = relation_word(kind), relation_word(kind, "en")
         doubts.append(
             Doubt(
                 f"ATTENTION : déclaré(e) {fr} mais enregistré(e) de sexe {parent.sex}",
@@ -69,7 +69,6 @@ def declared_doubts(child: Profile, parent: Profile, kind: str) -> list[Doubt]:
     if age_gap(parent, child, kind) is None:  # both births known, and too close or too far
         assert parent.birth_year is not None and child.birth_year is not None
         gap = round(child.birth_year - parent.birth_year)
-        fr, en = relation_word(kind), relation_word(kind, "en")
         if gap == 0:
             when_fr, when_en = "la même année que l'enfant", "the same year as the child"
         else:
