@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from api.cli_admin import db_group, keys_group, model_group, serve_command
+from api.cli_assess import assess_command
 from api.cli_common import (
     EXIT_BAD_INPUT,
     db_option,
@@ -275,38 +276,6 @@ def relatives_command(
             click.echo(f"      {reason}")
 
 
-@main.command(
-    "assess",
-    help=N_(
-        "Safe-return assessment (advisory) of the person RECORD_ID belongs to: each factor as "
-        'risk, no_known_risk or unknown, with evidence and reasons. Never "safe".'
-    ),
-)
-@click.argument("record_id")
-@source_option
-@lang_option
-@json_option
-@db_option
-def assess_command(
-    record_id: str, source: str | None, lang: str | None, as_json: bool, db_url: str | None
-) -> None:
-    with _person_asked():
-        found = open_service(db_url).assessment_of_record(
-            Actor.operator("nrm assess"), record_id, source=source, lang=lang or current_language()
-        )
-    if as_json:
-        emit(found)
-        return
-    click.echo(
-        _("{status} (advisory, {day})").format(status=found["status"], day=found["assessed_on"])
-    )
-    for factor in found["factors"]:
-        evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
-        click.echo(f"  {factor['factor']:<22} {factor['status']}{evidence}")
-        for reason in factor["reasons"]:
-            click.echo(f"      {reason}")
-
-
 for command in (
     model_group,
     serve_command,
@@ -315,6 +284,7 @@ for command in (
     user_group,
     graph_group,
     trace_command,
+    assess_command,
     report_command,
 ):
     main.add_command(command)

@@ -318,5 +318,42 @@ tracing_matches = Table(
 updated: the latest decision on a (case, person) is in force."""
 Index("ix_tracing_matches_case", tracing_matches.c.source, tracing_matches.c.case_id)
 
-APPEND_ONLY: tuple[str, ...] = ("audit", "decisions")
+return_decisions = Table(
+    "return_decisions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("person", String(60), nullable=False),
+    Column("records", JSON, nullable=False),
+    Column("decision", String(30), nullable=False),
+    Column("note", Text),
+    Column("review_by", Date, nullable=False),
+    Column("best_interests", JSON),
+    Column("override", Text),
+    Column("assessment", JSON, nullable=False),
+    Column("user_id", Uuid),
+    Column("user_name", String(200)),
+    Column("organisation", String(120)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+"""Caseworkers' decisions on a safe return (`tracing.decisions`), never updated: the latest
+one on a person is in force. ``person`` and ``records`` are the person and its records
+(internal ids) when the decision was made; ``assessment`` the assessment it was made on."""
+
+return_decision_records = Table(
+    "return_decision_records",
+    metadata,
+    Column("decision_id", Uuid, nullable=False),
+    Column("record_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("decision_id", "record_id", name="pk_return_decision_records"),
+)
+"""Which records a return decision was made on: a person finds its decisions through any
+of its records, whatever merges and splits changed its entity id since."""
+Index("ix_return_decision_records_record", return_decision_records.c.record_id)
+
+APPEND_ONLY: tuple[str, ...] = (
+    "audit",
+    "decisions",
+    "return_decisions",
+    "return_decision_records",
+)
 """Tables no statement may update or delete from (a database trigger refuses it)."""

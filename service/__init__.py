@@ -22,6 +22,7 @@ from service.ratelimit import SharedLimit
 from service.records import Records
 from service.registry import model_status
 from service.reports import Reports
+from service.returns import ReturnDecisions
 from service.review import Review
 from service.search import Searching
 from service.tracing import Tracing
@@ -45,6 +46,7 @@ class Service(
     Worklist,
     Review,
     Entities,
+    ReturnDecisions,
     Tracing,
     FamilyGraphs,
     Reports,

@@ -14,8 +14,10 @@ from uuid import UUID
 
 from models.store import Store
 from models.store.kingraph import kin_graph_read
+from models.store.returns import return_decisions_of
 from models.store.tracing import flag_page
 from models.users import UserRole
+from service.assessed import Assessed, decision_view
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import NotFound, PurposeRequired, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
@@ -59,7 +61,7 @@ def arrivals(store: Store, import_id: UUID, lang: str = "fr") -> dict[str, Any]:
     return {"count": len(found), "items": [f.as_dict(lang) for f in found]}
 
 
-def _person_of_record(store: Store, record_id: str, source: str | None) -> str:
+def person_of_record(store: Store, record_id: str, source: str | None) -> str:
     found = store.find_record(record_id, source)
     if not found:
         raise UnknownPerson('no stored record "{record_id}"', record_id=record_id)
@@ -100,7 +102,7 @@ class Tracing(UseCases):
     ) -> list[dict[str, Any]]:
         """The ranked relatives of the person the organisation's `record_id` belongs to."""
         actor.require(READ_RELATIVES)
-        person = _person_of_record(self.store, record_id, source)
+        person = person_of_record(self.store, record_id, source)
         return self._relatives(actor, person, top, lang, record_id)
 
     def relatives_of_entity(
@@ -137,7 +139,7 @@ class Tracing(UseCases):
     ) -> dict[str, Any]:
         """The safe-return assessment of the person `record_id` belongs to (advisory)."""
         actor.require(ASSESS)
-        person = _person_of_record(self.store, record_id, source)
+        person = person_of_record(self.store, record_id, source)
         return self._assessment(actor, person, record_id, lang, today)
 
     def assessment_of_entity(
@@ -149,28 +151,34 @@ class Tracing(UseCases):
             raise UnknownPerson("no such entity")
         return self._assessment(actor, str(entity_id), str(entity_id), lang, today)
 
+    def _assessed(self, actor: Actor, person: str, asked: str, day: date) -> Assessed:
+        graph = _graph(self.store, person, asked)
+        profile = graph.profiles[person]
+        _check_purpose(actor, {r.source for r in profile.records})
+        family = relatives(graph, person, ASSESSED_RELATIVES)
+        overall, factors = assess(graph, person, family, day, insecure_areas())
+        records = tuple(r.id for r in profile.records)
+        return Assessed(person, day, overall, factors, records, family)
+
     def _assessment(
         self, actor: Actor, person: str, asked: str, lang: str, today: date | None
     ) -> dict[str, Any]:
-        graph = _graph(self.store, person, asked)
-        _check_purpose(actor, {r.source for r in graph.profiles[person].records})
-        family = relatives(graph, person, ASSESSED_RELATIVES)
-        day = today or date.today()
-        overall, factors = assess(graph, person, family, day, insecure_areas())
+        found = self._assessed(actor, person, asked, today or date.today())
+        recorded = return_decisions_of(self.store, person)
         self.audit(
             actor,
             "read_assessment",
             "entity",
-            [person, *(r.person for r in family)],
+            [person, *(r.person for r in found.family)],
             asked=asked,
-            status=overall,
+            status=found.status,
+            decisions=[str(d["id"]) for d in recorded],
         )
         return {
-            "entity_id": None if person.startswith("record:") else person,
-            "assessed_on": day.isoformat(),
-            "advisory": True,
-            "status": overall,
-            "factors": [f.as_dict(lang) for f in factors],
+            **found.as_dict(lang),
+            "decisions": [
+                decision_view(d, found, lang, in_force=i == 0) for i, d in enumerate(recorded)
+            ],
         }
 
     def flags(

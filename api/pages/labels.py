@@ -105,4 +105,7 @@ WORDS = {
     "caregiver_identified": N_("Caregiver identified"),
     "informed_consent": N_("Consent to return"),
     "return_area_security": N_("Security of the area of return"),
+    "return_recommended": N_("return recommended"),
+    "return_not_recommended": N_("return not recommended"),
+    "further_assessment": N_("further assessment needed"),
 }

@@ -4,13 +4,16 @@ Each prints on paper (print CSS) as a sheet for the case file."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.pages.web import (
+    CSRF_FIELD,
     PageRoute,
     check_csrf,
     page_actor,
@@ -18,13 +21,17 @@ from api.pages.web import (
     page_service,
     redirect,
     render,
+    stated_purpose,
     translate,
 )
 from models.review import DecisionKind
-from service.errors import Conflict
+from models.users import UserRole
+from service.errors import Conflict, Forbidden, PreconditionFailed
+from service.returns import InvalidDecision, ReturnRequest
 from service.review import REVERT
 from service.search import SEARCH
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
+from tracing.decisions import DECISIONS, BestInterests
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
@@ -131,19 +138,104 @@ def family(request: Request, entity_id: UUID) -> Response:
     )
 
 
-@router.get("/persons/{entity_id}/assessment")
-def assessment(request: Request, entity_id: UUID) -> Response:
+def _purpose_query(request: Request) -> str:
+    """The stated purpose and its form token, carried from the assessment page to its
+    decision form and back (a caseworker of another organisation stated one to open it)."""
+    if stated_purpose(request) is None:
+        return ""
+    return "?" + urlencode(
+        {"purpose": request.query_params["purpose"], CSRF_FIELD: request.query_params[CSRF_FIELD]}
+    )
+
+
+def assessment_page(
+    request: Request, entity_id: UUID, status_code: int = 200, problem: str | None = None
+) -> Response:
     actor = page_actor(request)
     service = page_service(request)
     found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
     return render(
         request,
         "assessment.html",
+        status_code,
         user=actor.user,
         entity_id=str(entity_id),
         person=_title(service.entity(actor, entity_id)),
         assessment=found,
+        decisions=DECISIONS,
+        may_override=actor.user is not None and actor.user.role is UserRole.ADMIN,
+        purpose_query=_purpose_query(request),
+        problem=problem,
+        done=request.query_params.get("done"),
     )
+
+
+@router.get("/persons/{entity_id}/assessment")
+def assessment(request: Request, entity_id: UUID) -> Response:
+    return assessment_page(request, entity_id)
+
+
+def _day(value: Any) -> date | None:
+    text = str(value or "").strip()
+    return date.fromisoformat(text) if text else None
+
+
+def _return_request(form: dict[str, Any]) -> ReturnRequest:
+    """The decision form as the use case takes it; ValueError for a date it cannot read."""
+
+    def given(name: str) -> str | None:
+        return str(form.get(name, "")).strip()[:2000] or None
+
+    bid_date, bid_body = _day(form.get("bid_date")), given("bid_body")
+    bid = None
+    if bid_date or bid_body:
+        if bid_date is None or bid_body is None:
+            raise ValueError("bid")
+        bid = BestInterests(bid_date, bid_body, given("bid_reference"))
+    return ReturnRequest(
+        str(form.get("decision", "")),
+        given("note"),
+        _day(form.get("review_by")),
+        bid,
+        given("override"),
+    )
+
+
+@router.post("/persons/{entity_id}/assessment/decide")
+async def decide_return(request: Request, entity_id: UUID) -> Response:
+    """Record the caseworker's decision on the assessment the page showed (its version):
+    refused with what stands in the way, or a changed assessment shown again."""
+    form = await check_csrf(request)
+    actor = page_actor(request)
+    _ = translate(request)
+    try:
+        asked = _return_request(form)
+    except ValueError:
+        return assessment_page(
+            request,
+            entity_id,
+            422,
+            _(
+                "Give the date and the body of the Best Interests Determination, and dates "
+                "as the calendar writes them."
+            ),
+        )
+    version = f'"{str(form.get("version", ""))[:100]}"'
+    try:
+        page_service(request).decide_return_of_entity(
+            actor, entity_id, asked, version, lang=actor.lang
+        )
+    except (Conflict, Forbidden, PreconditionFailed, InvalidDecision) as refused:
+        return assessment_page(
+            request,
+            entity_id,
+            refused.status,
+            _("The decision was not recorded: {reason}").format(
+                reason=refused.text(page_language(request))
+            ),
+        )
+    query = _purpose_query(request)
+    return redirect(f"/persons/{entity_id}/assessment{query}{'&' if query else '?'}done=decision")
 
 
 @router.get("/find")

@@ -9,14 +9,17 @@ any case carries the flag ``suspect`` and a warning reason.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from fastapi import APIRouter, Header, Query, Response
+from pydantic import BaseModel, Field
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import LIST_RESPONSES
+from api.schemas import LIST_RESPONSES, Forbid
+from service.returns import ReturnRequest
+from tracing.decisions import DECISIONS, BestInterests
 
 router = APIRouter(tags=["tracing"])
 MAX_RELATIVES = 50
@@ -55,21 +58,107 @@ class FactorOut(BaseModel):
     reasons: list[str]
 
 
+class ReturnDecisionOut(BaseModel):
+    id: str
+    decision: str
+    decided_at: str
+    decided_by: str | None
+    organisation: str | None
+    note: str | None
+    review_by: str
+    best_interests: dict[str, str | None] | None
+    override: str | None
+    assessment_status: str
+    assessed_on: str
+    in_force: bool
+    stale: list[str]
+
+
 class AssessmentOut(BaseModel):
     entity_id: str | None
     assessed_on: str
     advisory: bool
     status: str
+    version: str
     factors: list[FactorOut]
+    decisions: list[ReturnDecisionOut]
+
+
+class DecidedOut(BaseModel):
+    entity_id: str | None
+    assessed_on: str
+    advisory: bool
+    status: str
+    version: str
+    factors: list[FactorOut]
+    decision: ReturnDecisionOut
+
+
+class BestInterestsIn(Forbid):
+    decided_on: date
+    body: str = Field(min_length=1, max_length=200)
+    reference: str | None = Field(default=None, max_length=200)
+
+
+class ReturnDecisionIn(Forbid):
+    decision: Literal[DECISIONS]
+    note: str | None = Field(default=None, max_length=2000)
+    review_by: date | None = None
+    best_interests: BestInterestsIn | None = None
+    override: str | None = Field(default=None, min_length=1, max_length=2000)
 
 
 @router.get("/entities/{entity_id}/assessment", response_model=AssessmentOut)
-def get_assessment(entity_id: UUID, actor: ActorDep, service: ServiceDep) -> Any:
+def get_assessment(
+    entity_id: UUID, actor: ActorDep, service: ServiceDep, response: Response
+) -> Any:
     """Safe-return assessment, advisory: each factor the data informs (a suspect in the
     family, earlier trafficking, a minor, a caregiver, consent, the area of return) as
     `risk`, `no_known_risk` or `unknown`, with evidence and reasons. Never "safe": an
-    unknown factor is not a pass."""
-    return service.assessment_of_entity(actor, entity_id, lang=actor.lang)
+    unknown factor is not a pass. With the caseworkers' recorded decisions, the latest
+    first (`in_force`), and why the one in force no longer stands (`stale`). The ETag
+    (also `version`) is what a decision is made on."""
+    found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
+    response.headers["ETag"] = f'"{found["version"]}"'
+    return found
+
+
+@router.post(
+    "/entities/{entity_id}/assessment/decisions",
+    response_model=DecidedOut,
+    status_code=201,
+    responses={
+        409: {"description": "a return cannot be recommended on this assessment"},
+        412: {"description": "the assessment changed since it was read"},
+        428: {"description": "If-Match missing"},
+    },
+)
+def post_return_decision(
+    entity_id: UUID,
+    body: ReturnDecisionIn,
+    actor: ActorDep,
+    service: ServiceDep,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match", max_length=200)] = None,
+) -> Any:
+    """Record the caseworker's decision on a return (`return_recommended`,
+    `return_not_recommended`, `further_assessment`) on the assessment read
+    (`If-Match`: its ETag). A return is not recommended for a minor or a person of unknown
+    age without a Best Interests Determination, nor while the family's involvement is a
+    risk or unknown or the person refused, unless an administrator overrides with a
+    reason (409 says what stands in the way). Due for review on `review_by` (default: in
+    90 days, at most a year)."""
+    bid = body.best_interests
+    request = ReturnRequest(
+        body.decision,
+        body.note,
+        body.review_by,
+        BestInterests(bid.decided_on, bid.body, bid.reference) if bid else None,
+        body.override,
+    )
+    decided = service.decide_return_of_entity(actor, entity_id, request, if_match, lang=actor.lang)
+    response.headers["ETag"] = f'"{decided["version"]}"'
+    return decided
 
 
 class FlagOut(BaseModel):

@@ -200,7 +200,7 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
 ) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     base, tokens = site
     driver = chrome
@@ -226,6 +226,16 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     WebDriverWait(driver, 10).until(ec.url_contains("purpose="))
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation du retour")
     driver.save_screenshot(str(shots / "13-assessment.png"))
+    form = driver.find_element(By.CSS_SELECTOR, "form.return-decision")
+    Select(form.find_element(By.NAME, "decision")).select_by_value("further_assessment")
+    form.find_element(By.NAME, "note").send_keys("rencontrer la famille à Kati")
+    form.find_element(By.CSS_SELECTOR, "button.decide-button").click()
+    WebDriverWait(driver, 10).until(ec.url_contains("done=decision"))
+    assert "La décision a été enregistrée" in driver.find_element(By.CSS_SELECTOR, "p.done").text
+    decisions = driver.find_element(By.CSS_SELECTOR, "ol.decisions")
+    assert "en vigueur" in decisions.text
+    driver.execute_script("arguments[0].scrollIntoView()", decisions)
+    driver.save_screenshot(str(shots / "13b-return-decision.png"))
 
 
 def test_the_pages_fit_a_phone_and_speak_english_on_choice(site, chrome, shots: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,133 @@
+"""`nrm assess`: the safe-return assessment of a person, and recording the caseworker's
+decision on their return (`--decide`)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from api.cli_common import (
+    EXIT_BAD_INPUT,
+    db_option,
+    emit,
+    json_option,
+    lang_option,
+    open_service,
+    source_option,
+)
+from api.clikit import Command, _, current_language
+from i18n import N_
+from service import Actor
+from service.errors import UseCaseError
+from service.returns import ReturnRequest
+from tracing.decisions import DECISIONS, BestInterests
+
+DAY = click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+
+def _day(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _best_interests(
+    decided_on: datetime | None, body: str | None, reference: str | None
+) -> BestInterests | None:
+    if decided_on is None and body is None and reference is None:
+        return None
+    if decided_on is None or not body:
+        raise click.UsageError(_("a Best Interests Determination needs --bid-date and --bid-body"))
+    return BestInterests(decided_on.date(), body, reference)
+
+
+def _print(found: dict[str, Any]) -> None:
+    click.echo(
+        _("{status} (advisory, {day})").format(status=found["status"], day=found["assessed_on"])
+    )
+    for factor in found["factors"]:
+        evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
+        click.echo(f"  {factor['factor']:<22} {factor['status']}{evidence}")
+        for reason in factor["reasons"]:
+            click.echo(f"      {reason}")
+    recorded = [found["decision"]] if "decision" in found else found["decisions"][:1]
+    for decision in recorded:
+        click.echo(
+            _("decision in force: {decision} by {who} on {day}, to review by {review_by}").format(
+                decision=decision["decision"],
+                who=decision["decided_by"] or "?",
+                day=decision["decided_at"][:10],
+                review_by=decision["review_by"],
+            )
+        )
+        for reason in decision["stale"]:
+            click.echo("      " + _("no longer stands: {reason}").format(reason=reason))
+
+
+@click.command(
+    "assess",
+    cls=Command,
+    help=N_(
+        "Safe-return assessment (advisory) of the person RECORD_ID belongs to: each factor as "
+        'risk, no_known_risk or unknown, with evidence and reasons. Never "safe". With '
+        "--decide, records the caseworker's decision on today's assessment."
+    ),
+)
+@click.argument("record_id")
+@source_option
+@click.option(
+    "--decide",
+    type=click.Choice(DECISIONS),
+    default=None,
+    help=N_("Record a decision on the return, made on the assessment printed."),
+)
+@click.option("--note", default=None, help=N_("Why (kept with the decision)."))
+@click.option("--review-by", type=DAY, default=None, help=N_("Review date (default: in 90 days)."))
+@click.option("--bid-date", type=DAY, default=None, help=N_("Date of the child's BID."))
+@click.option("--bid-body", default=None, help=N_("Who made the BID (panel, service)."))
+@click.option("--bid-reference", default=None, help=N_("The BID's reference."))
+@click.option(
+    "--override",
+    default=None,
+    help=N_("A supervisor's reason to recommend a return despite a risk in the way."),
+)
+@lang_option
+@json_option
+@db_option
+def assess_command(
+    record_id: str,
+    source: str | None,
+    decide: str | None,
+    note: str | None,
+    review_by: datetime | None,
+    bid_date: datetime | None,
+    bid_body: str | None,
+    bid_reference: str | None,
+    override: str | None,
+    lang: str | None,
+    as_json: bool,
+    db_url: str | None,
+) -> None:
+    bid = _best_interests(bid_date, bid_body, bid_reference)
+    if decide is None and (note or review_by or bid or override):
+        raise click.UsageError(_("--note, --review-by, --bid-* and --override go with --decide"))
+    lang = lang or current_language()
+    service = open_service(db_url)
+    try:
+        if decide is None:
+            found = service.assessment_of_record(
+                Actor.operator("nrm assess"), record_id, source=source, lang=lang
+            )
+        else:
+            request = ReturnRequest(decide, note, _day(review_by), bid, override)
+            found = service.decide_return_of_record(
+                Actor.operator("nrm assess --decide"), record_id, request, source=source, lang=lang
+            )
+    except UseCaseError as exc:
+        click.echo(_("Error: {message}").format(message=exc.text(lang)), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if as_json:
+        emit(found)
+    else:
+        _print(found)

@@ -1,0 +1,96 @@
+"""A safe-return assessment as the service answers it, and the recorded decisions shown
+beside it (whether each still stands on what is known today)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tracing.assessment import Factor
+from tracing.decisions import fingerprint, stale_reasons
+from tracing.reasons import Reason
+from tracing.relatives import Relative
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """One person's assessment on one day: the overall status, the factors, the person's
+    records (internal ids) and the relatives it read."""
+
+    person: str
+    day: date
+    status: str
+    factors: list[Factor]
+    records: tuple[str, ...]
+    family: list[Relative]
+
+    @property
+    def version(self) -> str:
+        """What a decision is made on (`tracing.decisions.fingerprint`); the ETag."""
+        return fingerprint(self.records, self.factors)
+
+    @property
+    def entity_id(self) -> str | None:
+        return None if self.person.startswith("record:") else self.person
+
+    def as_dict(self, lang: str) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "assessed_on": self.day.isoformat(),
+            "advisory": True,
+            "status": self.status,
+            "version": self.version,
+            "factors": [f.as_dict(lang) for f in self.factors],
+        }
+
+    def snapshot(self) -> dict[str, Any]:
+        """The assessment as a decision keeps it: both languages, to be read back later."""
+        return {
+            "assessed_on": self.day.isoformat(),
+            "status": self.status,
+            "version": self.version,
+            "factors": [
+                {
+                    "factor": f.factor,
+                    "status": f.status,
+                    "evidence": list(f.evidence),
+                    "reasons": [{"fr": r.fr, "en": r.en} for r in f.reasons],
+                }
+                for f in self.factors
+            ],
+        }
+
+
+def decision_view(
+    row: dict[str, Any], now: Assessed, lang: str, *, in_force: bool
+) -> dict[str, Any]:
+    """A recorded decision as shown: who, when, what on which assessment, and why it no
+    longer stands, if it does not (only the decision in force can be stale; an older one
+    was superseded)."""
+    stale: list[Reason] = (
+        stale_reasons(
+            row["review_by"],
+            row["records"],
+            row["assessment"]["version"],
+            (now.version, now.records),
+            now.day,
+        )
+        if in_force
+        else []
+    )
+    return {
+        "id": str(row["id"]),
+        "decision": row["decision"],
+        "decided_at": row["created_at"].isoformat(),
+        "decided_by": row["user_name"],
+        "organisation": row["organisation"],
+        "note": row["note"],
+        "review_by": row["review_by"].isoformat(),
+        "best_interests": row["best_interests"],
+        "override": row["override"],
+        "assessment_status": row["assessment"]["status"],
+        "assessed_on": row["assessment"]["assessed_on"],
+        "in_force": in_force,
+        "stale": [r.text(lang) for r in stale],
+    }

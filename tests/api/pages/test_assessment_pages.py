@@ -1,0 +1,130 @@
+"""The assessment page's decisions: recorded from the page on the assessment it showed,
+refused with what stands in the way, listed with the one in force; never without the
+form token."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.pages.conftest import Pages, field
+from tests.conftest import write_csv
+from tests.service.family import RECORDS, RELATIONS
+
+
+@pytest.fixture
+def girl(pages: Pages, tmp_path: Path) -> str:
+    """The review world, plus a girl of 2009 whose uncle is named as a suspect: her
+    person's id."""
+    service = pages.world.client.app.state.service
+    report = service.import_file(
+        write_csv(tmp_path / "family.csv", RECORDS), write_csv(tmp_path / "rel.csv", RELATIONS)
+    )
+    assert report.ok
+    (record,) = pages.world.store.find_record("V-1")
+    return str(record.entity_id)
+
+
+def _decide(client: TestClient, person: str, **form: str):
+    page = client.get(f"/persons/{person}/assessment")
+    data = {"csrf": field(page, "csrf"), "version": field(page, "version"), **form}
+    return client.post(f"/persons/{person}/assessment/decide", data=data, follow_redirects=False)
+
+
+def test_a_caseworker_records_a_decision_and_sees_it_in_force(pages: Pages, girl: str) -> None:
+    client = pages.browser("caseworker@DNPEF")
+    answer = _decide(client, girl, decision="further_assessment", note="rencontrer la mère")
+    assert answer.status_code == 303
+    page = html.unescape(client.get(answer.headers["location"]).text)
+    assert "La décision a été enregistrée" in page
+    assert "évaluation complémentaire nécessaire" in page and "en vigueur" in page
+    assert "rencontrer la mère" in page
+
+
+def test_a_childs_return_is_refused_without_a_determination_and_says_why(
+    pages: Pages, girl: str
+) -> None:
+    client = pages.browser("admin")
+    refused = _decide(client, girl, decision="return_recommended")
+    text = html.unescape(refused.text)
+    assert refused.status_code == 409
+    assert "La décision n'a pas été enregistrée" in text
+    assert "intérêt supérieur de l'enfant" in text
+    assert "Aucune décision enregistrée" in text
+
+
+def test_an_admin_overrides_a_suspect_in_the_family_with_a_reason(pages: Pages, girl: str) -> None:
+    client = pages.browser("admin")
+    answer = _decide(
+        client,
+        girl,
+        decision="return_recommended",
+        bid_date="2026-11-20",
+        bid_body="Comité DIE de Kati",
+        override="l'oncle est détenu",
+    )
+    assert answer.status_code == 303
+    page = html.unescape(client.get(answer.headers["location"]).text)
+    assert "Passé outre par un administrateur" in page and "l'oncle est détenu" in page
+    assert "Comité DIE de Kati" in page
+
+
+def test_only_an_admin_is_offered_the_override(pages: Pages, girl: str) -> None:
+    assert 'name="override"' in pages.browser("admin").get(f"/persons/{girl}/assessment").text
+    page = pages.browser("caseworker@DNPEF").get(f"/persons/{girl}/assessment").text
+    assert 'name="override"' not in page
+
+
+def test_a_page_read_before_the_assessment_changed_is_told_to_read_it_again(
+    pages: Pages, girl: str
+) -> None:
+    client = pages.browser("caseworker@DNPEF")
+    page = client.get(f"/persons/{girl}/assessment")
+    answer = client.post(
+        f"/persons/{girl}/assessment/decide",
+        data={"csrf": field(page, "csrf"), "version": "old", "decision": "further_assessment"},
+    )
+    assert answer.status_code == 412 and "relisez-la avant de décider" in answer.text
+
+
+def test_half_a_determination_is_asked_again(pages: Pages, girl: str) -> None:
+    answer = _decide(pages.browser("admin"), girl, decision="further_assessment", bid_body="Comité")
+    assert answer.status_code == 422 and "Donnez la date" in answer.text
+
+
+def test_no_decision_without_the_form_token(pages: Pages, girl: str) -> None:
+    client = pages.browser("caseworker@DNPEF")
+    page = client.get(f"/persons/{girl}/assessment")
+    answer = client.post(
+        f"/persons/{girl}/assessment/decide",
+        data={"version": field(page, "version"), "decision": "further_assessment"},
+    )
+    assert answer.status_code == 403
+    assert "Aucune décision enregistrée" in client.get(f"/persons/{girl}/assessment").text
+
+
+def test_another_organisations_caseworker_decides_with_the_purpose_they_stated(
+    pages: Pages, girl: str
+) -> None:
+    client = pages.browser("caseworker@OIM")
+    asked = client.get(f"/persons/{girl}/assessment")
+    said = {"purpose": "retour prévu depuis la Libye", "csrf": field(asked, "csrf")}
+    page = client.get(f"/persons/{girl}/assessment", params=said)
+    action = html.unescape(re.search(r'action="([^"]+/decide[^"]*)"', page.text).group(1))
+    answer = client.post(
+        action,
+        data={
+            "csrf": field(page, "csrf"),
+            "version": field(page, "version"),
+            "decision": "further_assessment",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    assert "en vigueur" in client.get(answer.headers["location"]).text
+    rows, _ = pages.world.store.audit_rows({"action": "record_return_decision"})
+    assert [r["purpose"] for r in rows] == ["retour prévu depuis la Libye"]

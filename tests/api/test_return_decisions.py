@@ -1,0 +1,228 @@
+"""POST /entities/{id}/assessment/decisions and `nrm assess --decide`: a caseworker's
+decision on a safe return, made on the assessment read, refused where a return cannot be
+recommended, kept with its assessment, and shown stale when it no longer stands."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from api.app import create_app
+from api.cli import main
+from models.store import Store
+from models.users import UserRole
+from service import Actor, Service
+from tests.api.conftest import bearer
+from tests.service.family import import_family
+
+BID = {"decided_on": "2026-11-20", "body": "Comité DIE de Kati"}
+
+
+class Family:
+    """The family of `tests.service.family`: V-1 (a girl of 2009, also B-1) whose uncle
+    U-1 is named as a suspect."""
+
+    def __init__(self, store: Store, tmp_path: Path) -> None:
+        import_family(store, tmp_path)
+        self.store = store
+        self.client = TestClient(create_app(store))
+        (record,) = store.find_record("V-1")
+        assert record.entity_id is not None
+        self.person = record.entity_id
+
+    def headers(self, role: UserRole = UserRole.CASEWORKER, **extra: str) -> dict[str, str]:
+        return {**bearer(self.store, role, "DNPEF"), **extra}
+
+    def read(self, role: UserRole = UserRole.CASEWORKER) -> dict:
+        response = self.client.get(
+            f"/entities/{self.person}/assessment", headers=self.headers(role)
+        )
+        assert response.status_code == 200
+        assert response.headers["ETag"] == f'"{response.json()["version"]}"'
+        return response.json()
+
+    def decide(self, body: dict, role: UserRole = UserRole.CASEWORKER, **headers: str):
+        version = self.read(role)["version"]
+        return self.client.post(
+            f"/entities/{self.person}/assessment/decisions",
+            json=body,
+            headers=self.headers(role, **{"If-Match": f'"{version}"', **headers}),
+        )
+
+    def written(self) -> int:
+        with self.store.engine.connect() as c:
+            return c.execute(text("SELECT count(*) FROM return_decisions")).scalar_one()
+
+
+@pytest.fixture
+def family(store: Store, tmp_path: Path) -> Family:
+    return Family(store, tmp_path)
+
+
+def test_a_decision_is_made_on_the_assessment_read(family: Family) -> None:
+    url = f"/entities/{family.person}/assessment/decisions"
+    body = {"decision": "further_assessment"}
+    missing = family.client.post(url, json=body, headers=family.headers())
+    assert missing.status_code == 428
+    stale = family.client.post(url, json=body, headers=family.headers(**{"If-Match": '"old"'}))
+    assert stale.status_code == 412
+    assert family.written() == 0
+
+
+@pytest.mark.parametrize("role", [UserRole.REVIEWER, UserRole.TRACING_OFFICER])
+def test_only_caseworkers_and_admins_decide(family: Family, role: UserRole) -> None:
+    response = family.client.post(
+        f"/entities/{family.person}/assessment/decisions",
+        json={"decision": "further_assessment"},
+        headers={**family.headers(role), "If-Match": '"x"'},
+    )
+    assert response.status_code == 403
+
+
+def test_a_minors_return_is_not_recommended_without_a_best_interests_determination(
+    family: Family,
+) -> None:
+    refused = family.decide({"decision": "return_recommended"}, UserRole.ADMIN)
+    assert refused.status_code == 409
+    assert "intérêt supérieur de l'enfant" in refused.json()["detail"]
+    assert family.written() == 0
+
+
+def test_a_suspect_in_the_family_needs_an_administrators_override_with_a_reason(
+    family: Family,
+) -> None:
+    body = {"decision": "return_recommended", "best_interests": BID}
+    refused = family.decide(body, **{"Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert "family's involvement in the trafficking is a risk" in refused.json()["detail"]
+    override = {**body, "override": "the uncle is in custody (court of Kati)"}
+    assert family.decide(override).status_code == 403
+    assert family.written() == 0
+    decided = family.decide(override, UserRole.ADMIN)
+    assert decided.status_code == 201
+    assert decided.json()["decision"]["override"] == override["override"]
+    assert decided.json()["decision"]["best_interests"]["body"] == "Comité DIE de Kati"
+
+
+def test_an_override_with_nothing_in_the_way_is_refused(family: Family) -> None:
+    response = family.decide({"decision": "further_assessment", "override": "because"})
+    assert response.status_code == 422
+    assert family.written() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"decision": "further_assessment", "review_by": "2020-01-01"},
+        {
+            "decision": "further_assessment",
+            "review_by": (date.today() + timedelta(400)).isoformat(),
+        },
+        {"decision": "further_assessment", "best_interests": {**BID, "decided_on": "2099-01-01"}},
+        {"decision": "return_home"},
+        {"decision": "further_assessment", "status": "confirmed"},
+    ],
+)
+def test_a_wrong_request_is_refused_and_writes_nothing(family: Family, body: dict) -> None:
+    assert family.decide(body).status_code == 422
+    assert family.written() == 0
+
+
+def test_the_latest_decision_is_in_force_and_the_earlier_ones_stay_in_the_history(
+    family: Family,
+) -> None:
+    first = family.decide({"decision": "further_assessment", "note": "rencontrer la mère"})
+    second = family.decide({"decision": "return_not_recommended", "note": "oncle suspect"})
+    assert (first.status_code, second.status_code) == (201, 201)
+    decisions = family.read()["decisions"]
+    assert [d["decision"] for d in decisions] == ["return_not_recommended", "further_assessment"]
+    assert [d["in_force"] for d in decisions] == [True, False]
+    assert decisions[0]["organisation"] == "DNPEF"
+    assert decisions[0]["assessment_status"] == "risk" and decisions[0]["stale"] == []
+    assert decisions[0]["review_by"] == (date.today() + timedelta(90)).isoformat()
+
+
+def test_a_decision_goes_stale_after_its_review_date(family: Family) -> None:
+    family.decide({"decision": "further_assessment"})
+    later = date.today() + timedelta(91)
+    found = Service(family.store).assessment_of_entity(
+        Actor.operator("test"), family.person, lang="en", today=later
+    )
+    (stale,) = found["decisions"][0]["stale"]
+    assert stale.startswith("review date passed")
+
+
+def test_a_decision_goes_stale_when_the_persons_records_change(family: Family) -> None:
+    family.decide({"decision": "further_assessment"})
+    records = {r.record_id: r.id for r in family.store.list_records({}, limit=50).items}
+    unlinked = family.client.post(
+        "/links",
+        json={"record_a": str(records["V-1"]), "record_b": str(records["B-1"]), "action": "unlink"},
+        headers=bearer(family.store, UserRole.REVIEWER),
+    )
+    assert unlinked.status_code == 201
+    for record_id in ("V-1", "B-1"):
+        (record,) = family.store.find_record(record_id)
+        found = Service(family.store).assessment_of_entity(
+            Actor.operator("test"), record.entity_id, lang="en"
+        )
+        (stale,) = found["decisions"][0]["stale"]
+        assert "records changed" in stale
+
+
+def test_a_decision_is_audited_and_can_be_neither_changed_nor_deleted(family: Family) -> None:
+    decided = family.decide({"decision": "further_assessment", "note": "voir la famille"})
+    rows, _ = family.store.audit_rows({"action": "record_return_decision"})
+    assert [r["detail"]["decision_id"] for r in rows] == [decided.json()["decision"]["id"]]
+    for statement in (
+        "UPDATE return_decisions SET note = NULL",
+        "DELETE FROM return_decisions",
+        "DELETE FROM return_decision_records",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), family.store.engine.begin() as c:
+            c.execute(text(statement))
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_nrm_assess_decide_records_a_decision_on_todays_assessment(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    import_family(Store.open(db), tmp_path)
+    code, out, _ = _cli(
+        "assess", "V-1", "--decide", "further_assessment", "--note", "voir", "--json", "--db", db
+    )
+    assert code == 0
+    decision = json.loads(out)["decision"]
+    assert decision["decision"] == "further_assessment" and decision["decided_by"]
+    assert (
+        json.loads(_cli("assess", "V-1", "--json", "--db", db)[1])["decisions"][0]["id"]
+        == (decision["id"])
+    )
+
+
+def test_nrm_assess_decide_says_what_stands_in_the_way(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    import_family(Store.open(db), tmp_path)
+    code, _, err = _cli(
+        "assess", "V-1", "--decide", "return_recommended", "--lang", "en", "--db", db
+    )
+    assert code == 2
+    assert "Best Interests Determination" in err
+    assert _cli("assess", "V-1", "--note", "no decision", "--db", db)[0] == 2
+
+
+def test_the_decision_answer_names_no_phone_or_location(family: Family) -> None:
+    response = family.decide({"decision": "further_assessment"})
+    assert "+223" not in response.text and "Centre" not in response.text
+    assert uuid.UUID(response.json()["decision"]["id"])

@@ -1,0 +1,176 @@
+"""A caseworker's decision on a safe return, recorded with the assessment it was made on.
+
+The assessment (`tracing.assessment`) is advisory; the decision is the caseworker's and
+is kept, never changed: a later decision supersedes it. The rules follow
+shared/reference/protection-and-exchange.md (items 25 to 27):
+
+- a return is not recommended for a minor, or a person whose age is unknown, without a
+  Best Interests Determination (its date and the body that made it);
+- nor while the family's involvement in the trafficking is a risk or unknown, or while
+  the person refused to return, unless a supervisor overrides with a reason;
+- a decision is due for review at a date, and goes stale when that date passes, when the
+  assessment's factors change, or when the person's records change (a merge, a split).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tracing.assessment import NO_KNOWN_RISK, RISK, UNKNOWN, Factor
+from tracing.reasons import Reason
+
+__all__ = [
+    "DECISIONS",
+    "RECOMMENDED",
+    "BestInterests",
+    "blocking",
+    "fingerprint",
+    "review_date",
+    "stale_reasons",
+]
+
+RECOMMENDED = "return_recommended"
+NOT_RECOMMENDED = "return_not_recommended"
+FURTHER = "further_assessment"
+DECISIONS = (RECOMMENDED, NOT_RECOMMENDED, FURTHER)
+REVIEW_DAYS = 90
+"""A decision is reviewed within three months unless the caseworker sets an earlier date
+(the IOM handbook: assessments are revisited if circumstances change)."""
+LONGEST_REVIEW = 365
+
+
+@dataclass(frozen=True, slots=True)
+class BestInterests:
+    """The Best Interests Determination a return of a child rests on."""
+
+    decided_on: date
+    body: str
+    reference: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "decided_on": self.decided_on.isoformat(),
+            "body": self.body,
+            "reference": self.reference,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Blocking:
+    """A factor that stands in the way of recommending a return, and whether a supervisor
+    may decide past it."""
+
+    factor: str
+    reason: Reason
+    overridable: bool
+
+
+def _by_name(factors: Iterable[Factor]) -> dict[str, Factor]:
+    return {f.factor: f for f in factors}
+
+
+def blocking(factors: Sequence[Factor], bid: BestInterests | None) -> list[Blocking]:
+    """What stands in the way of recommending a return on this assessment."""
+    found = []
+    named = _by_name(factors)
+    child = named.get("child_best_interests")
+    if child is not None and child.status != NO_KNOWN_RISK and bid is None:
+        found.append(
+            Blocking(
+                child.factor,
+                Reason(
+                    "mineur(e) ou âge inconnu : enregistrez d'abord la détermination de "
+                    "l'intérêt supérieur de l'enfant (date, instance)",
+                    "a minor, or age unknown: record the Best Interests Determination first "
+                    "(date, body)",
+                ),
+                overridable=False,
+            )
+        )
+    family = named.get("family_involvement")
+    if family is not None and family.status in (RISK, UNKNOWN):
+        found.append(
+            Blocking(
+                family.factor,
+                Reason(
+                    "l'implication de la famille dans la traite est un risque"
+                    if family.status == RISK
+                    else "l'implication de la famille dans la traite est inconnue",
+                    "the family's involvement in the trafficking is a risk"
+                    if family.status == RISK
+                    else "the family's involvement in the trafficking is unknown",
+                ),
+                overridable=True,
+            )
+        )
+    consent = named.get("informed_consent")
+    if consent is not None and consent.status == RISK:
+        found.append(
+            Blocking(
+                consent.factor,
+                Reason("la personne a refusé le retour", "the person refused to return"),
+                overridable=True,
+            )
+        )
+    return found
+
+
+def fingerprint(person_records: Iterable[str], factors: Sequence[Factor]) -> str:
+    """What a decision is made on: the person's records and each factor's status and
+    evidence (not the wording, nor the day unless a status changes with it)."""
+    content = json.dumps(
+        {
+            "records": sorted(person_records),
+            "factors": [[f.factor, f.status, sorted(f.evidence)] for f in factors],
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(content.encode()).hexdigest()[:20]
+
+
+def review_date(decided_on: date, asked: date | None) -> date:
+    """The date a decision is due for review: the one asked for, else in three months.
+    Raises ValueError when the one asked for is not after the decision or more than a year
+    later."""
+    if asked is None:
+        return decided_on + timedelta(days=REVIEW_DAYS)
+    if not decided_on < asked <= decided_on + timedelta(days=LONGEST_REVIEW):
+        raise ValueError(asked)
+    return asked
+
+
+def stale_reasons(
+    review_by: date,
+    records: Iterable[str],
+    version: str,
+    now: tuple[str, Iterable[str]],
+    today: date,
+) -> list[Reason]:
+    """Why a decision made on `records` and an assessment of `version`, due for review on
+    `review_by`, no longer stands on what is known today (`now`: the assessment's version
+    and the person's records today). Empty: it stands."""
+    reasons = []
+    if today > review_by:
+        reasons.append(
+            Reason(f"date de révision dépassée ({review_by})", f"review date passed ({review_by})")
+        )
+    current_version, records_now = now
+    if set(records) != set(records_now):
+        reasons.append(
+            Reason(
+                "les fiches de la personne ont changé depuis (fusion ou séparation)",
+                "the person's records changed since (a merge or a split)",
+            )
+        )
+    elif version != current_version:
+        reasons.append(
+            Reason(
+                "l'évaluation a changé depuis la décision",
+                "the assessment changed since the decision",
+            )
+        )
+    return reasons
