@@ -44,7 +44,9 @@ def _best_interests(
 
 def _print(found: dict[str, Any]) -> None:
     click.echo(
-        _("{status} (advisory, {day})").format(status=found["status"], day=found["assessed_on"])
+        _("{status} (advisory, {day}; version {version})").format(
+            status=found["status"], day=found["assessed_on"], version=found["version"]
+        )
     )
     for factor in found["factors"]:
         evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
@@ -54,7 +56,10 @@ def _print(found: dict[str, Any]) -> None:
     recorded = [found["decision"]] if "decision" in found else found["decisions"][:1]
     for decision in recorded:
         click.echo(
-            _("decision in force: {decision} by {who} on {day}, to review by {review_by}").format(
+            _(
+                "latest decision ({state}): {decision} by {who} on {day}, to review by {review_by}"
+            ).format(
+                state=decision["state"],
                 decision=decision["decision"],
                 who=decision["decided_by"] or "?",
                 day=decision["decided_at"][:10],
@@ -82,15 +87,29 @@ def _print(found: dict[str, Any]) -> None:
     default=None,
     help=N_("Record a decision on the return, made on the assessment printed."),
 )
+@click.option(
+    "--version",
+    "version",
+    default=None,
+    help=N_("The version of the assessment the decision is made on (as nrm assess prints it)."),
+)
 @click.option("--note", default=None, help=N_("Why (kept with the decision)."))
-@click.option("--review-by", type=DAY, default=None, help=N_("Review date (default: in 90 days)."))
+@click.option(
+    "--review-by",
+    type=DAY,
+    default=None,
+    help=N_("Review date (default: in 90 days, at most a year)."),
+)
 @click.option("--bid-date", type=DAY, default=None, help=N_("Date of the child's BID."))
 @click.option("--bid-body", default=None, help=N_("Who made the BID (panel, service)."))
 @click.option("--bid-reference", default=None, help=N_("The BID's reference."))
 @click.option(
     "--override",
     default=None,
-    help=N_("A supervisor's reason to recommend a return despite a risk in the way."),
+    help=N_(
+        "Why a return is recommended despite what stands in the way (an administrator's "
+        "override: at the command line, the operator's, audited with their account)."
+    ),
 )
 @lang_option
 @json_option
@@ -99,6 +118,7 @@ def assess_command(
     record_id: str,
     source: str | None,
     decide: str | None,
+    version: str | None,
     note: str | None,
     review_by: datetime | None,
     bid_date: datetime | None,
@@ -110,8 +130,14 @@ def assess_command(
     db_url: str | None,
 ) -> None:
     bid = _best_interests(bid_date, bid_body, bid_reference)
-    if decide is None and (note or review_by or bid or override):
-        raise click.UsageError(_("--note, --review-by, --bid-* and --override go with --decide"))
+    if decide is None and (version or note or review_by or bid or override):
+        raise click.UsageError(
+            _("--version, --note, --review-by, --bid-* and --override go with --decide")
+        )
+    if decide is not None and not version:
+        raise click.UsageError(
+            _("--decide needs --version: the version of the assessment nrm assess printed")
+        )
     lang = lang or current_language()
     service = open_service(db_url)
     try:
@@ -122,7 +148,12 @@ def assess_command(
         else:
             request = ReturnRequest(decide, note, _day(review_by), bid, override)
             found = service.decide_return_of_record(
-                Actor.operator("nrm assess --decide"), record_id, request, source=source, lang=lang
+                Actor.operator("nrm assess --decide"),
+                record_id,
+                request,
+                version,
+                source=source,
+                lang=lang,
             )
     except UseCaseError as exc:
         click.echo(_("Error: {message}").format(message=exc.text(lang)), err=True)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from tracing.assessment import Factor
-from tracing.decisions import fingerprint, stale_reasons
+from tracing.decisions import fingerprint, stale_reasons, version
 from tracing.reasons import Reason
 from tracing.relatives import Relative
 
@@ -16,7 +16,8 @@ from tracing.relatives import Relative
 @dataclass(frozen=True, slots=True)
 class Assessed:
     """One person's assessment on one day: the overall status, the factors, the person's
-    records (internal ids) and the relatives it read."""
+    records (internal ids), the relatives it read and the decisions recorded on the
+    person (stored rows, the latest first)."""
 
     person: str
     day: date
@@ -24,11 +25,19 @@ class Assessed:
     factors: list[Factor]
     records: tuple[str, ...]
     family: list[Relative]
+    decisions: list[dict[str, Any]]
+    sources: frozenset[str]
+
+    @property
+    def basis(self) -> str:
+        """What a decision is made on (`tracing.decisions.fingerprint`)."""
+        return fingerprint(self.records, self.factors)
 
     @property
     def version(self) -> str:
-        """What a decision is made on (`tracing.decisions.fingerprint`); the ETag."""
-        return fingerprint(self.records, self.factors)
+        """The basis and the latest decision: the ETag a decision is sent with."""
+        latest = str(self.decisions[0]["id"]) if self.decisions else None
+        return version(self.basis, latest)
 
     @property
     def entity_id(self) -> str | None:
@@ -49,7 +58,7 @@ class Assessed:
         return {
             "assessed_on": self.day.isoformat(),
             "status": self.status,
-            "version": self.version,
+            "basis": self.basis,
             "factors": [
                 {
                     "factor": f.factor,
@@ -62,23 +71,22 @@ class Assessed:
         }
 
 
-def decision_view(
-    row: dict[str, Any], now: Assessed, lang: str, *, in_force: bool
-) -> dict[str, Any]:
-    """A recorded decision as shown: who, when, what on which assessment, and why it no
-    longer stands, if it does not (only the decision in force can be stale; an older one
-    was superseded)."""
+def decision_view(row: dict[str, Any], now: Assessed, lang: str, *, latest: bool) -> dict[str, Any]:
+    """A recorded decision as shown: who, when, what on which assessment, and its state:
+    `in_force`, `stale` (the latest, but due for review or made on what has changed
+    since: `stale` says why) or `superseded` by a later one."""
     stale: list[Reason] = (
         stale_reasons(
             row["review_by"],
             row["records"],
-            row["assessment"]["version"],
-            (now.version, now.records),
+            row["assessment"]["basis"],
+            (now.basis, now.records),
             now.day,
         )
-        if in_force
+        if latest
         else []
     )
+    state = "superseded" if not latest else "stale" if stale else "in_force"
     return {
         "id": str(row["id"]),
         "decision": row["decision"],
@@ -91,6 +99,11 @@ def decision_view(
         "override": row["override"],
         "assessment_status": row["assessment"]["status"],
         "assessed_on": row["assessment"]["assessed_on"],
-        "in_force": in_force,
+        "state": state,
+        "in_force": state == "in_force",
         "stale": [r.text(lang) for r in stale],
     }
+
+
+def decisions_view(now: Assessed, lang: str) -> list[dict[str, Any]]:
+    return [decision_view(d, now, lang, latest=i == 0) for i, d in enumerate(now.decisions)]

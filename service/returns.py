@@ -1,16 +1,17 @@
 """Recording a caseworker's decision on a safe return (`tracing.decisions`): made on the
-assessment of the day, which it keeps; refused where the rules say a return cannot be
-recommended; audited. A decision is never changed: a later one supersedes it."""
+assessment the caseworker read (its version), which it keeps; refused where the rules
+say a return cannot be recommended; audited. A decision is never changed: a later one
+supersedes it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from i18n import N_, Message
-from models.store.returns import add_return_decision
+from models.store.returns import DecidedMeanwhile, add_return_decision
 from models.users import UserRole
 from service.assessed import Assessed, decision_view
 from service.context import Actor
@@ -22,17 +23,27 @@ from service.errors import (
     UseCaseError,
 )
 from service.tracing import ASSESS, Tracing, UnknownPerson, person_of_record
-from tracing.decisions import DECISIONS, RECOMMENDED, BestInterests, blocking, review_date
+from tracing.decisions import (
+    DECISIONS,
+    RECOMMENDED,
+    BestInterests,
+    bid_in_time,
+    blocking,
+    review_date,
+)
 from tracing.reasons import Reason
 
-__all__ = ["ReturnDecisions", "ReturnRefused", "ReturnRequest"]
+__all__ = ["InvalidDecision", "ReturnDecisions", "ReturnRefused", "ReturnRequest"]
+
+SHORTEST_OVERRIDE = 10
+"""An override's reason says why, in at least this many characters ("ok" is no reason)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ReturnRequest:
     """What the caseworker decides: one of `tracing.decisions.DECISIONS`, why, when to
-    review it, the Best Interests Determination of a child, and a supervisor's reason to
-    recommend a return despite a factor that stands in the way."""
+    review it, the Best Interests Determination of a child, and an administrator's reason
+    to recommend a return despite a factor that stands in the way."""
 
     decision: str
     note: str | None = None
@@ -69,23 +80,36 @@ class ReturnRefused(Conflict):
         return Message(self.message.msgid, why=why).text(lang)
 
 
-def _supervises(actor: Actor) -> bool:
-    """An administrator, or whoever runs `nrm` (they hold the database itself)."""
-    return actor.user is None or actor.user.role is UserRole.ADMIN
+def _changed() -> PreconditionFailed:
+    return PreconditionFailed(
+        "the assessment or its decisions changed since you read them: read them again before "
+        "deciding"
+    )
 
 
-def _check_version(found: Assessed, if_match: str | None) -> None:
-    if not if_match or if_match.strip() == "*":
+def _check_version(found: Assessed, version: str | None, route: str) -> None:
+    """The caseworker decides on what they read: the version of the assessment (with
+    its latest decision) they were shown. Strong comparison (RFC 9110): a weak tag never
+    matches."""
+    if not version or version.strip() == "*":
         raise PreconditionRequired(
-            "send the assessment's ETag in If-Match (read it with {route})",
-            route="GET /entities/{id}/assessment",
+            "send the version of the assessment you read (read it with {route})", route=route
         )
-    offered = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
+    offered = {tag.strip().strip('"') for tag in version.split(",")}
     if found.version not in offered:
-        raise PreconditionFailed(
-            "the assessment changed since you read it (now {status}): read it again before "
-            "deciding",
-            status=found.status,
+        raise _changed()
+
+
+def _check_decider(actor: Actor, sources: frozenset[str]) -> None:
+    """A return is decided by the organisations holding the person's case files: a
+    caseworker of another organisation may read the assessment with a purpose, not decide."""
+    user = actor.user
+    if user is None or user.role is UserRole.ADMIN:
+        return
+    if user.organisation is None or user.organisation not in sources:
+        raise Forbidden(
+            "only a caseworker of an organisation holding one of this person's case files "
+            "decides on their return"
         )
 
 
@@ -94,20 +118,26 @@ def _check(request: ReturnRequest, found: Assessed, actor: Actor) -> None:
     if request.decision not in DECISIONS:
         raise InvalidDecision("decision is one of {decisions}", decisions=", ".join(DECISIONS))
     bid = request.best_interests
-    if bid is not None and (bid.decided_on > found.day or not bid.body.strip()):
+    if bid is not None and (not bid.body.strip() or not bid_in_time(bid, found.day)):
         raise InvalidDecision(
-            "a Best Interests Determination has a date not after today and the body that made it"
+            "a Best Interests Determination is dated within the past year, not after today, "
+            "and names the body that made it"
+        )
+    override = (request.override or "").strip()
+    if request.override is not None and len(override) < SHORTEST_OVERRIDE:
+        raise InvalidDecision(
+            "an override says why in at least {count} characters", count=SHORTEST_OVERRIDE
         )
     in_the_way = blocking(found.factors, bid) if request.decision == RECOMMENDED else []
     firm = [b.reason for b in in_the_way if not b.overridable]
     if firm:
         raise ReturnRefused(firm, overridable=False)
     soft = [b.reason for b in in_the_way]
-    if request.override is not None and not soft:
+    if override and not soft:
         raise InvalidDecision("nothing stands in the way of this decision: nothing to override")
-    if soft and not request.override:
+    if soft and not override:
         raise ReturnRefused(soft, overridable=True)
-    if soft and not _supervises(actor):
+    if soft and actor.user is not None and actor.user.role is not UserRole.ADMIN:
         raise Forbidden("only an administrator may override what stands in the way of a return")
 
 
@@ -119,19 +149,20 @@ class ReturnDecisions(Tracing):
         actor: Actor,
         entity_id: UUID,
         request: ReturnRequest,
-        if_match: str | None,
+        version: str | None,
         *,
         lang: str = "fr",
         today: date | None = None,
     ) -> dict[str, Any]:
-        """Record a decision on the person's return, made on the assessment whose ETag the
-        caseworker read (`If-Match`): 428 without it, 412 when the assessment changed."""
+        """Record a decision on the person's return, made on the assessment whose version
+        (ETag) the caseworker read (`If-Match`): 428 without it, 412 when the assessment
+        or its decisions changed."""
         actor.require(ASSESS)
         if self.store.entity(entity_id) is None:
             raise UnknownPerson("no such entity")
         person = str(entity_id)
         found = self._assessed(actor, person, person, today or date.today())
-        _check_version(found, if_match)
+        _check_version(found, version, "GET /entities/{id}/assessment")
         return self._record(actor, found, request, lang)
 
     def decide_return_of_record(
@@ -139,21 +170,24 @@ class ReturnDecisions(Tracing):
         actor: Actor,
         record_id: str,
         request: ReturnRequest,
+        version: str | None,
         *,
         source: str | None = None,
         lang: str = "fr",
         today: date | None = None,
     ) -> dict[str, Any]:
         """Record a decision on the return of the person `record_id` belongs to, made on
-        today's assessment (the command line prints it with the decision)."""
+        the assessment of the version `nrm assess` printed."""
         actor.require(ASSESS)
         person = person_of_record(self.store, record_id, source)
         found = self._assessed(actor, person, record_id, today or date.today())
+        _check_version(found, version, "nrm assess RECORD_ID")
         return self._record(actor, found, request, lang)
 
     def _record(
         self, actor: Actor, found: Assessed, request: ReturnRequest, lang: str
     ) -> dict[str, Any]:
+        _check_decider(actor, found.sources)
         try:
             due = review_date(found.day, request.review_by)
         except ValueError:
@@ -162,35 +196,38 @@ class ReturnDecisions(Tracing):
             ) from None
         _check(request, found, actor)
         user = actor.user
-        row = add_return_decision(
-            self.store,
-            {
-                "person": found.person,
-                "decision": request.decision,
-                "note": request.note,
-                "review_by": due,
-                "best_interests": request.best_interests.as_dict()
-                if request.best_interests
-                else None,
-                "override": request.override,
-                "assessment": found.snapshot(),
-                "user_id": user.id if user else None,
-                "user_name": user.name if user else actor.os_user,
-                "organisation": user.organisation if user else None,
-            },
-            found.records,
-        )
+        override = (request.override or "").strip() or None
+        try:
+            row = add_return_decision(
+                self.store,
+                {
+                    "person": found.person,
+                    "decision": request.decision,
+                    "note": (request.note or "").strip() or None,
+                    "review_by": due,
+                    "best_interests": request.best_interests.as_dict()
+                    if request.best_interests
+                    else None,
+                    "override": override,
+                    "assessment": found.snapshot(),
+                    "user_id": user.id if user else None,
+                    "user_name": user.name if user else actor.os_user,
+                    "organisation": user.organisation if user else None,
+                },
+                found.records,
+                found.decisions[0]["id"] if found.decisions else None,
+            )
+        except DecidedMeanwhile:
+            raise _changed() from None
         self.audit(
             actor,
             "record_return_decision",
             "entity",
-            [found.person],
+            [found.person, *(r.person for r in found.family)],
             decision=request.decision,
             decision_id=str(row["id"]),
             status=found.status,
-            override=request.override,
+            override=override,
         )
-        return {
-            **found.as_dict(lang),
-            "decision": decision_view(row, found, lang, in_force=True),
-        }
+        now = replace(found, decisions=[row, *found.decisions])
+        return {**now.as_dict(lang), "decision": decision_view(row, now, lang, latest=True)}

@@ -17,7 +17,7 @@ from models.store.kingraph import kin_graph_read
 from models.store.returns import return_decisions_of
 from models.store.tracing import flag_page
 from models.users import UserRole
-from service.assessed import Assessed, decision_view
+from service.assessed import Assessed, decisions_view
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import NotFound, PurposeRequired, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
@@ -154,17 +154,18 @@ class Tracing(UseCases):
     def _assessed(self, actor: Actor, person: str, asked: str, day: date) -> Assessed:
         graph = _graph(self.store, person, asked)
         profile = graph.profiles[person]
-        _check_purpose(actor, {r.source for r in profile.records})
+        sources = frozenset(r.source for r in profile.records)
+        _check_purpose(actor, sources)
         family = relatives(graph, person, ASSESSED_RELATIVES)
         overall, factors = assess(graph, person, family, day, insecure_areas())
         records = tuple(r.id for r in profile.records)
-        return Assessed(person, day, overall, factors, records, family)
+        recorded = return_decisions_of(self.store, person)
+        return Assessed(person, day, overall, factors, records, family, recorded, sources)
 
     def _assessment(
         self, actor: Actor, person: str, asked: str, lang: str, today: date | None
     ) -> dict[str, Any]:
         found = self._assessed(actor, person, asked, today or date.today())
-        recorded = return_decisions_of(self.store, person)
         self.audit(
             actor,
             "read_assessment",
@@ -172,14 +173,9 @@ class Tracing(UseCases):
             [person, *(r.person for r in found.family)],
             asked=asked,
             status=found.status,
-            decisions=[str(d["id"]) for d in recorded],
+            decisions=[str(d["id"]) for d in found.decisions],
         )
-        return {
-            **found.as_dict(lang),
-            "decisions": [
-                decision_view(d, found, lang, in_force=i == 0) for i, d in enumerate(recorded)
-            ],
-        }
+        return {**found.as_dict(lang), "decisions": decisions_view(found, lang)}
 
     def flags(
         self,

@@ -5,9 +5,11 @@ is kept, never changed: a later decision supersedes it. The rules follow
 shared/reference/protection-and-exchange.md (items 25 to 27):
 
 - a return is not recommended for a minor, or a person whose age is unknown, without a
-  Best Interests Determination (its date and the body that made it);
+  Best Interests Determination of the past year (its date and the body that made it);
+- nor against the person's refusal (return is voluntary);
 - nor while the family's involvement in the trafficking is a risk or unknown, or while
-  the person refused to return, unless a supervisor overrides with a reason;
+  the person's consent is not recorded, unless an administrator overrides with a reason
+  (the protection reference's "supervisor");
 - a decision is due for review at a date, and goes stale when that date passes, when the
   assessment's factors change, or when the person's records change (a merge, a split).
 """
@@ -26,11 +28,14 @@ from tracing.reasons import Reason
 __all__ = [
     "DECISIONS",
     "RECOMMENDED",
+    "REVIEW_DAYS",
     "BestInterests",
+    "bid_in_time",
     "blocking",
     "fingerprint",
     "review_date",
     "stale_reasons",
+    "version",
 ]
 
 RECOMMENDED = "return_recommended"
@@ -41,6 +46,8 @@ REVIEW_DAYS = 90
 """A decision is reviewed within three months unless the caseworker sets an earlier date
 (the IOM handbook: assessments are revisited if circumstances change)."""
 LONGEST_REVIEW = 365
+"""The longest a decision goes without review, and the oldest a Best Interests
+Determination a return rests on may be (days)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +68,8 @@ class BestInterests:
 
 @dataclass(frozen=True, slots=True)
 class Blocking:
-    """A factor that stands in the way of recommending a return, and whether a supervisor
-    may decide past it."""
+    """A factor that stands in the way of recommending a return, and whether an
+    administrator may decide past it."""
 
     factor: str
     reason: Reason
@@ -108,12 +115,18 @@ def blocking(factors: Sequence[Factor], bid: BestInterests | None) -> list[Block
             )
         )
     consent = named.get("informed_consent")
-    if consent is not None and consent.status == RISK:
+    if consent is not None and consent.status != NO_KNOWN_RISK:
+        refused = consent.status == RISK
         found.append(
             Blocking(
                 consent.factor,
-                Reason("la personne a refusé le retour", "the person refused to return"),
-                overridable=True,
+                Reason("la personne a refusé le retour", "the person refused to return")
+                if refused
+                else Reason(
+                    "le consentement de la personne au retour n'est pas enregistré",
+                    "the person's consent to return is not recorded",
+                ),
+                overridable=not refused,
             )
         )
     return found
@@ -122,14 +135,28 @@ def blocking(factors: Sequence[Factor], bid: BestInterests | None) -> list[Block
 def fingerprint(person_records: Iterable[str], factors: Sequence[Factor]) -> str:
     """What a decision is made on: the person's records and each factor's status and
     evidence (not the wording, nor the day unless a status changes with it)."""
-    content = json.dumps(
+    return _digest(
         {
             "records": sorted(person_records),
             "factors": [[f.factor, f.status, sorted(f.evidence)] for f in factors],
-        },
-        sort_keys=True,
+        }
     )
-    return hashlib.sha256(content.encode()).hexdigest()[:20]
+
+
+def version(basis: str, latest_decision: str | None) -> str:
+    """What a caseworker read before deciding: the assessment's basis (`fingerprint`) and
+    the latest decision recorded on the person, so that of two caseworkers deciding on
+    the same reading, the second is told the first decided."""
+    return _digest({"basis": basis, "latest": latest_decision})
+
+
+def _digest(content: object) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def bid_in_time(bid: BestInterests, today: date) -> bool:
+    """A determination a return can rest on: not after today, and of the past year."""
+    return today - timedelta(days=LONGEST_REVIEW) <= bid.decided_on <= today
 
 
 def review_date(decided_on: date, asked: date | None) -> date:
@@ -146,19 +173,19 @@ def review_date(decided_on: date, asked: date | None) -> date:
 def stale_reasons(
     review_by: date,
     records: Iterable[str],
-    version: str,
+    basis: str,
     now: tuple[str, Iterable[str]],
     today: date,
 ) -> list[Reason]:
-    """Why a decision made on `records` and an assessment of `version`, due for review on
-    `review_by`, no longer stands on what is known today (`now`: the assessment's version
-    and the person's records today). Empty: it stands."""
+    """Why a decision made on `records` and an assessment of `basis` (`fingerprint`), due
+    for review on `review_by`, no longer stands on what is known today (`now`: the
+    assessment's basis and the person's records today). Empty: it stands."""
     reasons = []
     if today > review_by:
         reasons.append(
             Reason(f"date de révision dépassée ({review_by})", f"review date passed ({review_by})")
         )
-    current_version, records_now = now
+    current_basis, records_now = now
     if set(records) != set(records_now):
         reasons.append(
             Reason(
@@ -166,7 +193,7 @@ def stale_reasons(
                 "the person's records changed since (a merge or a split)",
             )
         )
-    elif version != current_version:
+    elif basis != current_basis:
         reasons.append(
             Reason(
                 "l'évaluation a changé depuis la décision",

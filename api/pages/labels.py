@@ -108,4 +108,7 @@ WORDS = {
     "return_recommended": N_("return recommended"),
     "return_not_recommended": N_("return not recommended"),
     "further_assessment": N_("further assessment needed"),
+    "in_force": N_("in force"),
+    "stale": N_("to review"),
+    "superseded": N_("superseded"),
 }

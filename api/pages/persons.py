@@ -31,12 +31,22 @@ from service.returns import InvalidDecision, ReturnRequest
 from service.review import REVERT
 from service.search import SEARCH
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
-from tracing.decisions import DECISIONS, BestInterests
+from tracing.decisions import DECISIONS, REVIEW_DAYS, BestInterests
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
 FLAGS_PAGE = 50
 FLAG_KINDS = ("possible_retrafficking", "sought_by_family")
+DECISION_FIELDS = (
+    "decision",
+    "note",
+    "review_by",
+    "bid_date",
+    "bid_body",
+    "bid_reference",
+    "override",
+)
+"""The fields of the decision form, filled again when a decision is refused."""
 
 
 def _names(view: dict[str, Any]) -> dict[str, str]:
@@ -149,8 +159,14 @@ def _purpose_query(request: Request) -> str:
 
 
 def assessment_page(
-    request: Request, entity_id: UUID, status_code: int = 200, problem: str | None = None
+    request: Request,
+    entity_id: UUID,
+    status_code: int = 200,
+    problem: str | None = None,
+    typed: dict[str, Any] | None = None,
 ) -> Response:
+    """The assessment, its decisions and the decision form (filled again with what the
+    caseworker `typed` when a decision was refused)."""
     actor = page_actor(request)
     service = page_service(request)
     found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
@@ -164,6 +180,8 @@ def assessment_page(
         assessment=found,
         decisions=DECISIONS,
         may_override=actor.user is not None and actor.user.role is UserRole.ADMIN,
+        review_days=REVIEW_DAYS,
+        typed={k: str(v)[:2000] for k, v in (typed or {}).items() if k in DECISION_FIELDS},
         purpose_query=_purpose_query(request),
         problem=problem,
         done=request.query_params.get("done"),
@@ -219,6 +237,7 @@ async def decide_return(request: Request, entity_id: UUID) -> Response:
                 "Give the date and the body of the Best Interests Determination, and dates "
                 "as the calendar writes them."
             ),
+            form,
         )
     version = f'"{str(form.get("version", ""))[:100]}"'
     try:
@@ -233,6 +252,7 @@ async def decide_return(request: Request, entity_id: UUID) -> Response:
             _("The decision was not recorded: {reason}").format(
                 reason=refused.text(page_language(request))
             ),
+            form,
         )
     query = _purpose_query(request)
     return redirect(f"/persons/{entity_id}/assessment{query}{'&' if query else '?'}done=decision")

@@ -70,6 +70,7 @@ class ReturnDecisionOut(BaseModel):
     override: str | None
     assessment_status: str
     assessed_on: str
+    state: Literal["in_force", "stale", "superseded"]
     in_force: bool
     stale: list[str]
 
@@ -115,9 +116,10 @@ def get_assessment(
     """Safe-return assessment, advisory: each factor the data informs (a suspect in the
     family, earlier trafficking, a minor, a caregiver, consent, the area of return) as
     `risk`, `no_known_risk` or `unknown`, with evidence and reasons. Never "safe": an
-    unknown factor is not a pass. With the caseworkers' recorded decisions, the latest
-    first (`in_force`), and why the one in force no longer stands (`stale`). The ETag
-    (also `version`) is what a decision is made on."""
+    unknown factor is not a pass. With every decision recorded on the person, the latest
+    first: `state` `in_force`, `stale` (due for review, or made on what changed since:
+    `stale` says why) or `superseded`. The ETag (also `version`: the assessment and its
+    latest decision) is what a decision is sent with."""
     found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
     response.headers["ETag"] = f'"{found["version"]}"'
     return found
@@ -128,8 +130,9 @@ def get_assessment(
     response_model=DecidedOut,
     status_code=201,
     responses={
+        403: {"description": "not a caseworker of the person's case files, or an override"},
         409: {"description": "a return cannot be recommended on this assessment"},
-        412: {"description": "the assessment changed since it was read"},
+        412: {"description": "the assessment or its decisions changed since they were read"},
         428: {"description": "If-Match missing"},
     },
 )
@@ -143,11 +146,13 @@ def post_return_decision(
 ) -> Any:
     """Record the caseworker's decision on a return (`return_recommended`,
     `return_not_recommended`, `further_assessment`) on the assessment read
-    (`If-Match`: its ETag). A return is not recommended for a minor or a person of unknown
-    age without a Best Interests Determination, nor while the family's involvement is a
-    risk or unknown or the person refused, unless an administrator overrides with a
-    reason (409 says what stands in the way). Due for review on `review_by` (default: in
-    90 days, at most a year)."""
+    (`If-Match`: its ETag), by a caseworker of an organisation holding one of the
+    person's case files (or an admin). A return is never recommended against the
+    person's refusal, nor for a minor or a person of unknown age without a Best Interests
+    Determination of the past year; nor while the family's involvement is a risk or
+    unknown or the consent is not recorded, unless an admin overrides with a reason
+    (409 says what stands in the way). Due for review on `review_by` (default: in 90
+    days, at most a year)."""
     bid = body.best_interests
     request = ReturnRequest(
         body.decision,

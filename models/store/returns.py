@@ -1,5 +1,7 @@
 """Caseworkers' decisions on a safe return: written once, never changed, found through any
-record of the person they were made on."""
+record of the person they were made on. Writers take turns (`BEGIN IMMEDIATE` on SQLite,
+a transaction-level advisory lock on PostgreSQL), so of two caseworkers deciding on the
+same reading, the second finds the first's decision and is refused."""
 
 from __future__ import annotations
 
@@ -8,37 +10,56 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from models.store.base import Store
 from models.tables import person_records, return_decision_records, return_decisions
 
-__all__ = ["add_return_decision", "return_decisions_of"]
+__all__ = ["DecidedMeanwhile", "add_return_decision", "return_decisions_of"]
+
+RETURN_LOCK = 7_340_114
+"""PostgreSQL advisory lock key that serialises decisions on a return."""
+
+
+class DecidedMeanwhile(Exception):
+    """Another decision was recorded on the person since the one the caller read."""
 
 
 def add_return_decision(
-    store: Store, row: dict[str, Any], records: Sequence[str]
+    store: Store, row: dict[str, Any], records: Sequence[str], latest: uuid.UUID | None
 ) -> dict[str, Any]:
     """Write a decision (`row`: the columns but id, records and time) with the records of
-    the person it was made on; the row as written."""
+    the person it was made on, if the person's latest decision is still `latest`; the
+    row as written. Raises DecidedMeanwhile otherwise."""
     written = {
         **row,
         "id": uuid.uuid4(),
         "records": sorted(records),
         "created_at": datetime.now(UTC),
     }
-    with store.engine.begin() as c:
-        c.execute(insert(return_decisions).values(**written))
-        c.execute(
+    connection = store.engine.connect().execution_options(immediate=True)
+    with connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(select(func.pg_advisory_xact_lock(RETURN_LOCK)))
+        now = _decisions(connection, row["person"])
+        if (now[0]["id"] if now else None) != latest:
+            raise DecidedMeanwhile("another decision was recorded on this person meanwhile")
+        connection.execute(insert(return_decisions).values(**written))
+        connection.execute(
             insert(return_decision_records),
             [{"decision_id": written["id"], "record_id": uuid.UUID(r)} for r in records],
         )
     return written
 
 
-def return_decisions_of(store: Store, person: str, limit: int = 20) -> list[dict[str, Any]]:
-    """The decisions made on any record the person holds now, the latest first: an entity
-    id, or ``record:<id>`` for a record of no person yet."""
+def return_decisions_of(store: Store, person: str) -> list[dict[str, Any]]:
+    """Every decision made on any record the person holds now, the latest first: an
+    entity id, or ``record:<id>`` for a record of no person yet."""
+    with store.engine.connect() as c:
+        return _decisions(c, person)
+
+
+def _decisions(c: Connection, person: str) -> list[dict[str, Any]]:
     if person.startswith("record:"):
         holds = return_decision_records.c.record_id == uuid.UUID(person.removeprefix("record:"))
         ids = select(return_decision_records.c.decision_id).where(holds)
@@ -52,10 +73,8 @@ def return_decisions_of(store: Store, person: str, limit: int = 20) -> list[dict
         select(return_decisions)
         .where(return_decisions.c.id.in_(ids))
         .order_by(return_decisions.c.created_at.desc(), return_decisions.c.id)
-        .limit(limit)
     )
-    with store.engine.connect() as c:
-        return [_read(dict(r._mapping)) for r in c.execute(query)]
+    return [_read(dict(r._mapping)) for r in c.execute(query)]
 
 
 def _read(row: dict[str, Any]) -> dict[str, Any]:

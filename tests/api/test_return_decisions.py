@@ -21,7 +21,8 @@ from models.store import Store
 from models.users import UserRole
 from service import Actor, Service
 from tests.api.conftest import bearer
-from tests.service.family import import_family
+from tests.conftest import write_csv
+from tests.service.family import RECORDS, RELATIONS, import_family
 
 BID = {"decided_on": "2026-11-20", "body": "Comité DIE de Kati"}
 
@@ -103,6 +104,7 @@ def test_a_suspect_in_the_family_needs_an_administrators_override_with_a_reason(
     refused = family.decide(body, **{"Accept-Language": "en"})
     assert refused.status_code == 409
     assert "family's involvement in the trafficking is a risk" in refused.json()["detail"]
+    assert "consent to return is not recorded" in refused.json()["detail"]
     override = {**body, "override": "the uncle is in custody (court of Kati)"}
     assert family.decide(override).status_code == 403
     assert family.written() == 0
@@ -112,8 +114,16 @@ def test_a_suspect_in_the_family_needs_an_administrators_override_with_a_reason(
     assert decided.json()["decision"]["best_interests"]["body"] == "Comité DIE de Kati"
 
 
+@pytest.mark.parametrize("override", ["   ", "ok", "  d'accord  "])
+def test_an_override_says_why(family: Family, override: str) -> None:
+    body = {"decision": "return_recommended", "best_interests": BID, "override": override}
+    assert family.decide(body, UserRole.ADMIN).status_code == 422
+    assert family.written() == 0
+
+
 def test_an_override_with_nothing_in_the_way_is_refused(family: Family) -> None:
-    response = family.decide({"decision": "further_assessment", "override": "because"})
+    body = {"decision": "further_assessment", "override": "because the family asked"}
+    response = family.decide(body)
     assert response.status_code == 422
     assert family.written() == 0
 
@@ -127,6 +137,8 @@ def test_an_override_with_nothing_in_the_way_is_refused(family: Family) -> None:
             "review_by": (date.today() + timedelta(400)).isoformat(),
         },
         {"decision": "further_assessment", "best_interests": {**BID, "decided_on": "2099-01-01"}},
+        {"decision": "further_assessment", "best_interests": {**BID, "decided_on": "1990-01-01"}},
+        {"decision": "further_assessment", "best_interests": {**BID, "body": "  "}},
         {"decision": "return_home"},
         {"decision": "further_assessment", "status": "confirmed"},
     ],
@@ -144,6 +156,7 @@ def test_the_latest_decision_is_in_force_and_the_earlier_ones_stay_in_the_histor
     assert (first.status_code, second.status_code) == (201, 201)
     decisions = family.read()["decisions"]
     assert [d["decision"] for d in decisions] == ["return_not_recommended", "further_assessment"]
+    assert [d["state"] for d in decisions] == ["in_force", "superseded"]
     assert [d["in_force"] for d in decisions] == [True, False]
     assert decisions[0]["organisation"] == "DNPEF"
     assert decisions[0]["assessment_status"] == "risk" and decisions[0]["stale"] == []
@@ -158,6 +171,7 @@ def test_a_decision_goes_stale_after_its_review_date(family: Family) -> None:
     )
     (stale,) = found["decisions"][0]["stale"]
     assert stale.startswith("review date passed")
+    assert found["decisions"][0]["state"] == "stale"
 
 
 def test_a_decision_goes_stale_when_the_persons_records_change(family: Family) -> None:
@@ -182,6 +196,8 @@ def test_a_decision_is_audited_and_can_be_neither_changed_nor_deleted(family: Fa
     decided = family.decide({"decision": "further_assessment", "note": "voir la famille"})
     rows, _ = family.store.audit_rows({"action": "record_return_decision"})
     assert [r["detail"]["decision_id"] for r in rows] == [decided.json()["decision"]["id"]]
+    (uncle,) = family.store.find_record("U-1")
+    assert str(uncle.entity_id) in rows[0]["object_ids"]  # the answer names the family
     for statement in (
         "UPDATE return_decisions SET note = NULL",
         "DELETE FROM return_decisions",
@@ -196,12 +212,17 @@ def _cli(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_nrm_assess_decide_records_a_decision_on_todays_assessment(tmp_path: Path) -> None:
+def _version(db: str) -> str:
+    return json.loads(_cli("assess", "V-1", "--json", "--db", db)[1])["version"]
+
+
+def test_nrm_assess_decide_records_a_decision_on_the_version_printed(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
     import_family(Store.open(db), tmp_path)
-    code, out, _ = _cli(
-        "assess", "V-1", "--decide", "further_assessment", "--note", "voir", "--json", "--db", db
-    )
+    decide = ("assess", "V-1", "--decide", "further_assessment", "--db", db)
+    assert _cli(*decide)[0] == 2  # no --version: which assessment?
+    version = _version(db)
+    code, out, _ = _cli(*decide, "--version", version, "--note", "voir", "--json")
     assert code == 0
     decision = json.loads(out)["decision"]
     assert decision["decision"] == "further_assessment" and decision["decided_by"]
@@ -214,15 +235,111 @@ def test_nrm_assess_decide_records_a_decision_on_todays_assessment(tmp_path: Pat
 def test_nrm_assess_decide_says_what_stands_in_the_way(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
     import_family(Store.open(db), tmp_path)
-    code, _, err = _cli(
-        "assess", "V-1", "--decide", "return_recommended", "--lang", "en", "--db", db
-    )
+    version = _version(db)
+    decide = ("assess", "V-1", "--decide", "return_recommended", "--version", version)
+    code, _, err = _cli(*decide, "--lang", "en", "--db", db)
     assert code == 2
     assert "Best Interests Determination" in err
     assert _cli("assess", "V-1", "--note", "no decision", "--db", db)[0] == 2
 
 
+def test_at_the_command_line_the_operator_overrides_with_a_reason_in_the_audit(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "cli.db")
+    import_family(Store.open(db), tmp_path)
+    reason = "the uncle is in custody (court of Kati)"
+    decide = ("assess", "V-1", "--decide", "return_recommended", "--version", _version(db))
+    bid = ("--bid-date", date.today().isoformat(), "--bid-body", "Comité DIE de Kati")
+    code, out, _ = _cli(*decide, *bid, "--override", reason, "--json", "--db", db)
+    assert code == 0 and json.loads(out)["decision"]["override"] == reason
+    rows, _ = Store.open(db).audit_rows({"action": "record_return_decision"})
+    assert rows[0]["detail"]["via"] == "nrm assess --decide" and rows[0]["detail"]["os_user"]
+
+
 def test_the_decision_answer_names_no_phone_or_location(family: Family) -> None:
     response = family.decide({"decision": "further_assessment"})
     assert "+223" not in response.text and "Centre" not in response.text
+    assert "Foyer" not in response.text
     assert uuid.UUID(response.json()["decision"]["id"])
+
+
+def test_of_two_caseworkers_deciding_on_one_reading_the_second_is_told(family: Family) -> None:
+    read = family.read()
+    url = f"/entities/{family.person}/assessment/decisions"
+    headers = family.headers(**{"If-Match": f'"{read["version"]}"'})
+    first = family.client.post(url, json={"decision": "return_not_recommended"}, headers=headers)
+    second = family.client.post(url, json={"decision": "further_assessment"}, headers=headers)
+    assert (first.status_code, second.status_code) == (201, 412)
+    assert first.headers["ETag"] == f'"{family.read()["version"]}"' != f'"{read["version"]}"'
+    assert family.written() == 1
+
+
+def test_a_weak_etag_never_matches(family: Family) -> None:
+    version = family.read()["version"]
+    response = family.client.post(
+        f"/entities/{family.person}/assessment/decisions",
+        json={"decision": "further_assessment"},
+        headers=family.headers(**{"If-Match": f'W/"{version}"'}),
+    )
+    assert response.status_code == 412
+
+
+def test_a_decision_goes_stale_when_the_assessment_changes(
+    family: Family, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    family.decide({"decision": "further_assessment"})
+    areas = tmp_path / "areas.csv"
+    areas.write_text(
+        "area,level,security,source,as_of\nKati,cercle,insécurité élevée,cluster,2026-11-01\n"
+    )
+    monkeypatch.setenv("NRM_INSECURE_AREAS", str(areas))
+    (decision,) = family.read()["decisions"]
+    assert (
+        decision["state"] == "stale"
+        and "L'évaluation a changé" in decision["stale"][0].capitalize()
+    )
+
+
+def test_a_refused_return_cannot_be_overridden(store: Store, tmp_path: Path) -> None:
+    refusing = RECORDS.replace(
+        "current_location\n", "current_location,return_consent\n", 1
+    ).replace("Centre d'accueil de Bamako\n", "Centre d'accueil de Bamako,no\n")
+    assert (
+        Service(store)
+        .import_file(
+            write_csv(tmp_path / "f.csv", refusing), write_csv(tmp_path / "r.csv", RELATIONS)
+        )
+        .ok
+    )
+    (record,) = store.find_record("V-1")
+    client = TestClient(create_app(store))
+    headers = bearer(store, UserRole.ADMIN)
+    url = f"/entities/{record.entity_id}/assessment"
+    version = client.get(url, headers=headers).json()["version"]
+    body = {
+        "decision": "return_recommended",
+        "best_interests": BID,
+        "override": "the family insists on the return",
+    }
+    refused = client.post(
+        f"{url}/decisions", json=body, headers={**headers, "If-Match": f'"{version}"'}
+    )
+    assert refused.status_code == 409 and "refusé le retour" in refused.json()["detail"]
+
+
+def test_another_organisations_caseworker_reads_with_a_purpose_but_does_not_decide(
+    family: Family,
+) -> None:
+    other = bearer(family.store, UserRole.CASEWORKER, "OIM")
+    url = f"/entities/{family.person}/assessment"
+    purpose = {"X-Purpose": "return planned from Libya"}
+    version = family.client.get(url, headers={**other, **purpose}).json()["version"]
+    for extra in ({}, purpose):
+        response = family.client.post(
+            f"{url}/decisions",
+            json={"decision": "further_assessment"},
+            headers={**other, **extra, "If-Match": f'"{version}"'},
+        )
+        assert response.status_code == 403
+    assert family.written() == 0

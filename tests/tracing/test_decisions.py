@@ -8,7 +8,14 @@ from datetime import date
 import pytest
 
 from tracing.assessment import NO_KNOWN_RISK, RISK, UNKNOWN, Factor
-from tracing.decisions import BestInterests, blocking, fingerprint, review_date, stale_reasons
+from tracing.decisions import (
+    BestInterests,
+    bid_in_time,
+    blocking,
+    fingerprint,
+    review_date,
+    stale_reasons,
+)
 
 TODAY = date(2026, 12, 2)
 BID = BestInterests(date(2026, 11, 20), "Comité DIE de Kati")
@@ -45,9 +52,19 @@ def test_family_involvement_at_risk_or_unknown_needs_a_supervisors_override(stat
     assert _in_the_way(_factors(family_involvement=status)) == {"family_involvement": True}
 
 
-def test_a_refused_return_needs_an_override_but_unrecorded_consent_does_not() -> None:
-    assert _in_the_way(_factors(informed_consent=RISK)) == {"informed_consent": True}
-    assert _in_the_way(_factors(informed_consent=UNKNOWN)) == {}
+def test_no_one_recommends_a_return_the_person_refused() -> None:
+    assert _in_the_way(_factors(informed_consent=RISK)) == {"informed_consent": False}
+
+
+def test_unrecorded_consent_needs_an_administrators_override() -> None:
+    assert _in_the_way(_factors(informed_consent=UNKNOWN)) == {"informed_consent": True}
+
+
+def test_a_determination_counts_for_a_year() -> None:
+    assert bid_in_time(BID, TODAY)
+    assert bid_in_time(BestInterests(date(2025, 12, 2), "Comité"), TODAY)
+    assert not bid_in_time(BestInterests(date(2025, 12, 1), "Comité"), TODAY)
+    assert not bid_in_time(BestInterests(date(2026, 12, 3), "Comité"), TODAY)
 
 
 def test_each_obstacle_is_worded_in_french_and_english() -> None:

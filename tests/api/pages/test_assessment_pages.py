@@ -88,7 +88,7 @@ def test_a_page_read_before_the_assessment_changed_is_told_to_read_it_again(
         f"/persons/{girl}/assessment/decide",
         data={"csrf": field(page, "csrf"), "version": "old", "decision": "further_assessment"},
     )
-    assert answer.status_code == 412 and "relisez-la avant de décider" in answer.text
+    assert answer.status_code == 412 and "relisez-les avant de décider" in answer.text
 
 
 def test_half_a_determination_is_asked_again(pages: Pages, girl: str) -> None:
@@ -107,7 +107,7 @@ def test_no_decision_without_the_form_token(pages: Pages, girl: str) -> None:
     assert "Aucune décision enregistrée" in client.get(f"/persons/{girl}/assessment").text
 
 
-def test_another_organisations_caseworker_decides_with_the_purpose_they_stated(
+def test_another_organisations_caseworker_reads_with_a_purpose_but_is_told_who_decides(
     pages: Pages, girl: str
 ) -> None:
     client = pages.browser("caseworker@OIM")
@@ -124,7 +124,24 @@ def test_another_organisations_caseworker_decides_with_the_purpose_they_stated(
         },
         follow_redirects=False,
     )
-    assert answer.status_code == 303
-    assert "en vigueur" in client.get(answer.headers["location"]).text
-    rows, _ = pages.world.store.audit_rows({"action": "record_return_decision"})
-    assert [r["purpose"] for r in rows] == ["retour prévu depuis la Libye"]
+    assert answer.status_code == 403
+    text = html.unescape(answer.text)
+    assert "seul un travailleur social d'une organisation qui tient" in text
+    assert "Aucune décision enregistrée" in text
+    rows, _ = pages.world.store.audit_rows({"action": "read_assessment"})
+    assert {r["purpose"] for r in rows} == {"retour prévu depuis la Libye"}
+
+
+def test_a_refused_decision_keeps_what_the_caseworker_typed(pages: Pages, girl: str) -> None:
+    refused = _decide(
+        pages.browser("caseworker@DNPEF"),
+        girl,
+        decision="return_recommended",
+        note="la mère attend sa fille",
+        bid_body="Comité DIE de Kati",
+        bid_date="2026-11-20",
+    )
+    assert refused.status_code == 409
+    assert field(refused, "note") == "la mère attend sa fille"
+    assert field(refused, "bid_body") == "Comité DIE de Kati"
+    assert '<option value="return_recommended" selected>' in refused.text

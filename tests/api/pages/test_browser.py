@@ -226,9 +226,12 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     WebDriverWait(driver, 10).until(ec.url_contains("purpose="))
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation du retour")
     driver.save_screenshot(str(shots / "13-assessment.png"))
+    driver.get(f"{base}/find?name=Aminata+Walet+Abdramane")  # a returnee of OIM's own
+    driver.find_elements(By.CSS_SELECTOR, "table.results a")[0].click()
+    driver.get(f"{driver.current_url}/assessment")
     form = driver.find_element(By.CSS_SELECTOR, "form.return-decision")
     Select(form.find_element(By.NAME, "decision")).select_by_value("further_assessment")
-    form.find_element(By.NAME, "note").send_keys("rencontrer la famille à Kati")
+    form.find_element(By.NAME, "note").send_keys("rencontrer la famille avant le retour")
     form.find_element(By.CSS_SELECTOR, "button.decide-button").click()
     WebDriverWait(driver, 10).until(ec.url_contains("done=decision"))
     assert "La décision a été enregistrée" in driver.find_element(By.CSS_SELECTOR, "p.done").text
