@@ -43,8 +43,8 @@ from matching.columns import Columns, build_columns
 from matching.model import default_model
 from matching.pipeline import link
 from service.linkfile import valid_rows
-from service.linking import review_unmerged
 from service.memory import collector_paused
+from service.pairs import review_unmerged
 
 GROUPS = NAMING_GROUPS
 DEFAULT_HOUSEHOLDS, DEFAULT_SEED = 6000, 2026

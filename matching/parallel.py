@@ -9,6 +9,11 @@ in the calling process: forking costs more than it saves below `MIN_ITEMS`;
 so does every job of a process that runs other threads (the HTTP server).
 `NRM_WORKERS` sets the number of processes (default: the cores available;
 1 turns forking off).
+
+Two more shapes of the same idea: `map_chunks` for Python work whose results are
+objects (each worker sends its results back pickled), and `Background` for one
+job run in a forked process while the caller goes on (a relink writes the
+blocking keys so while it links).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection as PipeEnd
 
 import numpy as np
 
@@ -89,3 +95,86 @@ def run_chunks(
     failed = [p.exitcode for p in processes if p.exitcode != 0]
     if failed:
         raise RuntimeError(f"a worker process failed (exit codes {failed})")
+
+
+def _send(work: Callable[[slice], list], parts: Sequence[slice], pipe: PipeEnd) -> None:
+    pipe.send([work(part) for part in parts])
+    pipe.close()
+
+
+def map_chunks(
+    work: Callable[[slice], list], total: int, chunk: int, min_items: int = 5_000
+) -> list:
+    """`work(part)` for every slice of `chunk` items of 0..total, concatenated in order:
+    for Python work whose results are objects, not arrays (reasons worded for pairs). On
+    `workers()` processes when the job has at least `min_items` items and the process may
+    fork; each forked worker sends its parts' results back pickled."""
+    parts = [slice(start, min(start + chunk, total)) for start in range(0, total, chunk)]
+    count = min(workers(), len(parts))
+    if total < min_items or count < 2 or threading.active_count() > 1:
+        return [item for part in parts for item in work(part)]
+    context = multiprocessing.get_context("fork")
+    results: list[list | None] = [None] * len(parts)
+    children = []
+    for k in range(1, count):
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(target=_send, args=(work, parts[k::count], sending), daemon=True)
+        process.start()
+        sending.close()
+        children.append((k, receiving, process))
+    try:
+        for index in range(0, len(parts), count):
+            results[index] = work(parts[index])
+    except BaseException:
+        for _, _, process in children:
+            process.terminate()
+            process.join()
+        raise
+    failed = []
+    for k, receiving, process in children:
+        try:
+            for index, found in zip(range(k, len(parts), count), receiving.recv(), strict=True):
+                results[index] = found
+        except EOFError:
+            failed.append(k)
+        process.join()
+        if process.exitcode != 0:
+            failed.append(k)
+    if failed:
+        raise RuntimeError(f"a worker process failed (workers {sorted(set(failed))})")
+    return [item for found in results for item in found or ()]
+
+
+class Background:
+    """A job run in a forked process while the caller goes on, when a process may fork
+    (`workers()` > 1, no other thread) and the job is large enough; else run in the
+    calling process at `wait()`. `in_child` runs first in the forked process (to let go
+    of what the parent holds, such as database connections). The job's own effects are
+    its results (rows it writes): nothing comes back but whether it succeeded."""
+
+    def __init__(
+        self,
+        job: Callable[[], None],
+        items: int,
+        in_child: Callable[[], None] = lambda: None,
+        min_items: int = 20_000,
+    ) -> None:
+        self._job = job
+        self._process = None
+        if items >= min_items and workers() > 1 and threading.active_count() == 1:
+
+            def run() -> None:
+                in_child()
+                job()
+
+            self._process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+            self._process.start()
+
+    def wait(self) -> None:
+        """The job done: joined (raises RuntimeError when it failed), or run now."""
+        if self._process is None:
+            self._job()
+            return
+        self._process.join()
+        if self._process.exitcode != 0:
+            raise RuntimeError(f"a background process failed (exit code {self._process.exitcode})")

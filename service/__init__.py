@@ -16,11 +16,11 @@ from service.entities import Entities
 from service.importing import Importing
 from service.keys import Keys, keys_status
 from service.kingraph import FamilyGraphs
-from service.linking import Linking
 from service.queue import Queue
 from service.ratelimit import SharedLimit
 from service.records import Records
 from service.registry import model_status
+from service.relinking import Linking
 from service.reports import Reports
 from service.returns import ReturnDecisions
 from service.review import Review

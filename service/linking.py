@@ -10,28 +10,26 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from matching.blocking import all_record_keys, block_cap, iter_record_keys
-from matching.cluster import SETTLED, ClusterResult, members
-from matching.columns import COLUMN_FIELDS, build_columns
+from matching.blocking import all_record_keys, block_cap
+from matching.cluster import ClusterResult, members
+from matching.columns import build_columns
 from matching.guards import Traits
-from matching.keys_version import keys_version
 from matching.model import FSModel
-from matching.pipeline import cluster_scored, link, match_new, row_pairs
+from matching.pipeline import cluster_scored, match_new, row_pairs
 from matching.scoring import Scores
 from models.store import Store
 from models.store.linking import LinkTx
-from service.context import ADMIN, Actor, UseCases
 from service.keys import ensure_current_keys
-from service.kingraph import defer_graph
-from service.linkfile import stable_entity_id
+from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
 from service.registry import active_learned, active_model, model_version, rescorer
-from service.scoring import reasons_of, suggestion_rows
+from service.relinking import relink_all
+from service.scoring import suggestion_rows
 
 FULL_RELINK_SHARE = 0.5
 """An import of at least this share of the population is linked with the whole of it."""
@@ -40,11 +38,6 @@ REFIT_GROWTH = 2.0
 whole population again, refitting the model (a model fitted on the first few hundred
 records is too rough for the thousands after them). Doubling makes the full relinks rare
 as the registry grows: their cost, spread over the imports, stays that of linking once."""
-RELINK = frozenset({ADMIN})
-MATCH_FIELDS = ("id", "entity_id", "record_id", "case_type", "role", *COLUMN_FIELDS)
-"""The stored fields incremental matching reads: what `build_columns` codes
-(`COLUMN_FIELDS`, ids and roles), what a suggestion row copies (`suggestion_row`)
-and the entity (a test keeps this list honest)."""
 
 
 class _Clock:
@@ -110,7 +103,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     )
     bands = review_unmerged(bands, a, b, result.to_review)
     clock("cluster")
-    pairs = _pair_rows(columns, a, b, scores, bands, model_version(model, learned))
+    pairs = pair_rows(columns, a, b, scores, bands, model_version(model, learned))
     clock("reasons")
     new_ids = {r["id"] for r in new}
     with store.linking() as tx:
@@ -209,28 +202,6 @@ def _key_batches(keys: Sequence[Sequence[str]]) -> list[_KeyBatch]:
     return batches
 
 
-def _pair_rows(
-    columns: Any, a: np.ndarray, b: np.ndarray, scores: Any, bands: np.ndarray, version: str
-) -> list[dict[str, Any]]:
-    rows = []
-    for k in np.flatnonzero(bands != "non_match").tolist():
-        x, y = int(a[k]), int(b[k])
-        id_x, id_y = columns.ids[x], columns.ids[y]
-        if str(id_x) > str(id_y):
-            id_x, id_y, x, y = id_y, id_x, y, x
-        rows.append(
-            {
-                "record_a": id_x,
-                "record_b": id_y,
-                "probability": float(scores.probability[k]),
-                "band": str(bands[k]),
-                "model_version": version,
-                "reasons": reasons_of(columns, x, y, scores, k),
-            }
-        )
-    return rows
-
-
 PERSON_TRAIT_FIELDS = (
     "entity_id",
     "role",
@@ -295,115 +266,3 @@ def _assignment(
         for r in new_rows:
             assignment[columns.ids[r]] = entity
     return assignment
-
-
-def review_unmerged(
-    bands: np.ndarray, a: np.ndarray, b: np.ndarray, to_review: list[tuple[int, int, str]]
-) -> np.ndarray:
-    """Pairs that scored as matches but were held back (a weak link between two persons,
-    records that would contradict each other) go to a reviewer; pairs held back by a
-    rejection or a shared case do not."""
-    weak = [(x, y) for x, y, why in to_review if why not in SETTLED]
-    if not weak:
-        return bands
-    size = int(max(a.max(), b.max())) + 1
-    held = [min(x, y) * size + max(x, y) for x, y in weak]
-    keys = np.minimum(a, b).astype(np.int64) * size + np.maximum(a, b)
-    bands = bands.copy()
-    bands[np.isin(keys, held) & (bands == "match")] = "review"
-    return bands
-
-
-SUGGESTION_FIELDS = ("case_type", "source", "birth_latest", "registered_on")
-"""What a suggestion row reads of its two records (`service.scoring.suggestion_row`)."""
-
-
-def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
-    """Link the whole stored population again (batch), refit the model, keep entity ids.
-
-    The records stream from the store into the matching columns as `nrm link` reads a
-    file; of each record only its entity and the fields a suggestion reads stay in
-    memory beside the columns. The keys are rebuilt as one streamed transaction.
-    """
-    previous: dict[uuid.UUID, uuid.UUID | None] = {}
-    brief: dict[uuid.UUID, dict[str, Any]] = {}
-
-    def stream() -> Iterator[dict[str, Any]]:
-        for row in store.iter_link_rows(MATCH_FIELDS):
-            previous[row["id"]] = row["entity_id"]
-            brief[row["id"]] = {f: row.get(f) for f in SUGGESTION_FIELDS}
-            yield row
-
-    confirmed, rejected = store.review_constraints()
-    model = active_model(store)
-    learned = active_learned(store)
-    result = link(
-        stream(),
-        model,
-        household=household,
-        must_link=confirmed,
-        cannot_link=rejected,
-        rescore=rescorer(model, learned),
-        keep="review",
-    )
-    store.save_model(result.model.version, result.model.to_json())
-    ids = result.columns.ids
-    store.rebuild_keys(_keys_in_batches(ids, iter_record_keys(result.columns)), keys_version())
-    store.clear_pairs()
-    bands = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
-    version = model_version(result.model, learned)
-    pairs = _pair_rows(result.columns, result.a, result.b, result.scores, bands, version)
-    with store.linking() as tx:
-        tx.save_pairs(pairs)
-    suggested = store.sync_suggestions(suggestion_rows(pairs, brief), scope=None)
-    assignment: dict[uuid.UUID, uuid.UUID] = {}
-    groups = [[ids[r] for r in rows] for rows in members(result.clusters.labels).values()]
-    used: set[uuid.UUID] = set()
-    for group in sorted(groups, key=len, reverse=True):
-        known = Counter(previous[i] for i in group if previous.get(i) and previous[i] not in used)
-        entity = known.most_common(1)[0][0] if known else stable_entity_id(str(i) for i in group)
-        used.add(entity)
-        for i in group:
-            assignment[i] = entity
-    with store.linking() as tx:
-        tx.assign_entities(assignment)
-    counts = Counter(bands.tolist())
-    return {
-        "mode": "batch",
-        "records": len(ids),
-        "pairs": result.blocking.pairs,
-        "match": counts.get("match", 0),
-        "review": counts.get("review", 0),
-        "suggestions": suggested.new,
-        "entities": len(groups),
-    }
-
-
-def _keys_in_batches(
-    ids: Sequence[uuid.UUID], keys: Iterator[list[str]], size: int = 50_000
-) -> Iterator[dict[uuid.UUID, list[str]]]:
-    batch: dict[uuid.UUID, list[str]] = {}
-    for record_id, record_keys in zip(ids, keys, strict=True):
-        batch[record_id] = record_keys
-        if len(batch) >= size:
-            yield batch
-            batch = {}
-    if batch:
-        yield batch
-
-
-class Linking(UseCases):
-    def relink(self, actor: Actor, household: bool = True) -> dict[str, Any]:
-        """Link the whole stored population again (`nrm relink`)."""
-        actor.require(RELINK)
-        summary = relink_all(self.store, household=household)
-        summary["graph"] = defer_graph(self.store)
-        self.audit(
-            actor,
-            "relink",
-            None,
-            (),
-            records=summary["records"],
-            entities=summary["entities"],
-        )
-        return summary

@@ -83,6 +83,11 @@ class Store(ReviewStore, AuditStore, KeysStore, LimitStore, UserStore):
     def dialect(self) -> str:
         return self.engine.dialect.name
 
+    def forget_connections(self) -> None:
+        """In a forked process: open connections of its own, leaving the parent's pooled
+        ones alone (SQLAlchemy's advice for `fork`)."""
+        self.engine.dispose(close=False)
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -10,6 +10,7 @@ fields matching uses, as plain dicts (no model validation per candidate).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -18,14 +19,17 @@ from typing import Any
 from sqlalchemy import (
     Column,
     Connection,
+    DateTime,
     Integer,
     MetaData,
     Table,
     Uuid,
     column,
     delete,
+    exists,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
@@ -191,6 +195,12 @@ def records_of_cases(
     return sorted(kept, key=lambda r: (r["source"], r["record_id"]))
 
 
+PAIR_COLUMNS = ("record_a", "record_b", "probability", "band", "model_version", "reasons")
+MANY_PAIRS = 20_000
+"""From this many pairs (a relink), SQLite takes them in key order with its secondary
+indexes made afterwards: in a record's order they land all over three B-trees."""
+
+
 def write_pairs(
     c: Connection, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
 ) -> None:
@@ -201,8 +211,17 @@ def write_pairs(
                 match_pairs.c.record_a.in_(chunk) | match_pairs.c.record_b.in_(chunk)
             )
         )
-    for chunk in chunks(pairs, 5000):
-        c.execute(insert(match_pairs), list(chunk))
+    many = len(pairs) >= MANY_PAIRS and c.dialect.name == "sqlite"
+    rows = ((*(p[k] for k in PAIR_COLUMNS[:-1]), json.dumps(p["reasons"])) for p in pairs)
+    if not many:
+        write_rows(c, match_pairs.name, PAIR_COLUMNS, rows)
+        return
+    for index in match_pairs.indexes:
+        index.drop(c)
+    ordered = sorted(rows, key=lambda row: (row[0].hex, row[1].hex))
+    write_rows(c, match_pairs.name, PAIR_COLUMNS, ordered)
+    for index in match_pairs.indexes:
+        index.create(c)
 
 
 def decided_among(
@@ -233,18 +252,20 @@ def decided_among(
 
 
 def set_entities(c: Connection, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
-    """Set the entity of each record, creating entities that do not exist yet."""
+    """Set the entity of each record, creating entities that do not exist yet. A large
+    assignment (a relink: every record) goes through a staging table, from which the
+    missing entities are created and the changed records updated, each in one statement."""
     if not assignment:
         return 0
     now = datetime.now(UTC)
-    wanted = sorted(set(assignment.values()))
-    known: set[uuid.UUID] = set()
-    for chunk in chunks(wanted):
-        known.update(c.execute(select(entities.c.id).where(entities.c.id.in_(chunk))).scalars())
-    missing = [{"id": e, "created_at": now} for e in wanted if e not in known]
-    for chunk in chunks(missing, 5000):
-        c.execute(insert(entities), list(chunk))
     if len(assignment) <= SMALL_ASSIGNMENT:
+        wanted = sorted(set(assignment.values()))
+        known: set[uuid.UUID] = set()
+        for chunk in chunks(wanted):
+            known.update(c.execute(select(entities.c.id).where(entities.c.id.in_(chunk))).scalars())
+        missing = [{"id": e, "created_at": now} for e in wanted if e not in known]
+        if missing:
+            c.execute(insert(entities), missing)
         for record, entity in assignment.items():
             c.execute(
                 update(person_records).where(person_records.c.id == record).values(entity_id=entity)
@@ -260,6 +281,12 @@ def set_entities(c: Connection, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
     c.execute(text("DROP TABLE IF EXISTS entity_staging"))
     staging.create(c)
     write_rows(c, staging.name, ("record_id", "entity_id"), assignment.items())
+    new_entities = (
+        select(staging.c.entity_id, literal(now, DateTime(timezone=True)))
+        .where(~exists().where(entities.c.id == staging.c.entity_id))
+        .group_by(staging.c.entity_id)
+    )
+    c.execute(insert(entities).from_select(["id", "created_at"], new_entities))
     c.execute(
         text(
             "UPDATE person_records SET entity_id = s.entity_id FROM entity_staging s "

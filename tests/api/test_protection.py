@@ -10,7 +10,7 @@ import pytest
 from api.access import MATRIX
 from models.records import PROTECTED_FIELDS
 from models.users import UserRole
-from service.linking import relink_all
+from service.relinking import relink_all
 from tests.api.conftest import World
 
 WHO = {

@@ -9,7 +9,7 @@ import pytest
 
 from models.store import Store
 from service import Service
-from service.linking import relink_all
+from service.relinking import relink_all
 from tests.api.conftest import World, add_suggestion
 
 

@@ -16,7 +16,7 @@ from models.review import DecisionKind
 from models.store import Store
 from models.users import UserRole
 from service import Service, review
-from service.linking import relink_all
+from service.relinking import relink_all
 from service.training import train_model
 
 

@@ -135,3 +135,52 @@ def test_a_process_running_other_threads_does_not_fork(forking: None) -> None:
     finally:
         stop.set()
         other.join()
+
+
+def _write_pid(path: Path) -> None:
+    path.write_text(str(os.getpid()))
+
+
+def test_a_background_job_runs_in_another_process_while_the_caller_goes_on(
+    forking: None, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pid"
+    job = parallel.Background(lambda: _write_pid(marker), items=1, min_items=1)
+    job.wait()
+    assert int(marker.read_text()) != os.getpid()
+
+
+def test_a_failing_background_job_fails_at_wait(forking: None) -> None:
+    def broken() -> None:
+        raise ValueError("broken job")
+
+    job = parallel.Background(broken, items=1, min_items=1)
+    with pytest.raises(RuntimeError, match="background process failed"):
+        job.wait()
+
+
+def test_a_small_background_job_runs_at_wait_in_this_process(forking: None, tmp_path: Path) -> None:
+    marker = tmp_path / "pid"
+    job = parallel.Background(lambda: _write_pid(marker), items=10, min_items=100)
+    assert not marker.exists()
+    job.wait()
+    assert int(marker.read_text()) == os.getpid()
+
+
+def test_mapped_chunks_come_back_in_order_from_every_worker(forking: None) -> None:
+    def work(part: slice) -> list[tuple[int, int]]:
+        return [(k, os.getpid()) for k in range(part.start, part.stop)]
+
+    found = parallel.map_chunks(work, 103, 10, min_items=1)
+    assert [k for k, _ in found] == list(range(103))
+    assert len({pid for _, pid in found}) == 2
+
+
+def test_a_failing_mapped_chunk_fails_the_job(forking: None) -> None:
+    def work(part: slice) -> list[int]:
+        if part.start >= 10:
+            raise ValueError("broken chunk")
+        return list(range(part.start, part.stop))
+
+    with pytest.raises((RuntimeError, ValueError)):
+        parallel.map_chunks(work, 40, 10, min_items=1)

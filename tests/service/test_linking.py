@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 
 from fixtures.demo import DEMO_DIR
+from matching import parallel
 from matching.blocking import all_record_keys, block_cap, candidate_pairs, cross_pairs
 from matching.columns import build_columns
 from matching.model import default_model
@@ -17,12 +18,13 @@ from matching.pipeline import match_new
 from models.columnwise import validated_rows
 from models.review import could_be_minor
 from models.store import Store
-from models.tables import blocking_keys, suggestions
+from models.tables import blocking_keys, match_pairs, suggestions
 from service import Service
 from service.importing import import_records
 from service.linkfile import link_file
-from service.linking import MATCH_FIELDS, link_import, relink_all
+from service.linking import MATCH_FIELDS, link_import
 from service.registry import active_model
+from service.relinking import relink_all
 from service.scoring import suggestion_row
 from tests.conftest import write_csv
 
@@ -332,3 +334,59 @@ def test_link_file_never_writes_a_record_id_a_spreadsheet_would_run(tmp_path: Pa
     link_file(records, tmp_path / "clusters.csv", tmp_path / "pairs.csv", progress=False)
     rows = list(csv.DictReader((tmp_path / "clusters.csv").read_text().splitlines()))
     assert rows[0]["record_id"] == '\'=HYPERLINK("http://x")'
+
+
+def _stored_keys(store: Store) -> list[tuple[str, str]]:
+    with store.engine.connect() as c:
+        rows = c.execute(select(blocking_keys.c.key, blocking_keys.c.record_id)).all()
+    return sorted((k, str(r)) for k, r in rows)
+
+
+def test_relink_writes_the_same_keys_from_a_forked_process(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keys are written by a process forked while this one links: the same keys, and
+    the store still usable by this process afterwards."""
+    assert import_records(store, DEMO_DIR / "records.csv").ok
+    monkeypatch.setenv("NRM_WORKERS", "1")
+    relink_all(store)
+    alone = _stored_keys(store)
+    monkeypatch.setenv("NRM_WORKERS", "2")
+    # a thread another test left behind in this worker must not keep this one from forking
+    monkeypatch.setattr("matching.parallel.threading.active_count", lambda: 1)
+    forked = []
+    real = parallel.Background
+
+    def background(*args: Any, **kwargs: Any) -> parallel.Background:
+        job = real(*args, **{**kwargs, "min_items": 1})
+        forked.append(job._process is not None)
+        return job
+
+    monkeypatch.setattr("service.relinking.Background", background)
+    summary = relink_all(store)
+    assert forked == [True]
+    assert _stored_keys(store) == alone
+    assert summary["records"] == store.counts()["person_records"]
+
+
+def _stored_pairs(store: Store) -> list[tuple]:
+    with store.engine.connect() as c:
+        rows = c.execute(select(match_pairs)).all()
+    return sorted(tuple(str(v) for v in row) for row in rows)
+
+
+def test_many_pairs_are_stored_as_a_few_are(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relink's pairs go in key order with the indexes made afterwards (SQLite): the
+    same rows, and the indexes there again."""
+    assert import_records(store, DEMO_DIR / "records.csv").ok
+    relink_all(store)
+    few = _stored_pairs(store)
+    with store.engine.connect() as c:
+        pairs = [dict(r._mapping) for r in c.execute(select(match_pairs))]
+    store.clear_pairs()
+    monkeypatch.setattr("models.store.linking.MANY_PAIRS", 1)
+    with store.linking() as tx:
+        tx.save_pairs(pairs)
+    assert _stored_pairs(store) == few and few
+    names = {i["name"] for i in inspect(store.engine).get_indexes("match_pairs")}
+    assert {"ix_match_pairs_band", "ix_match_pairs_record_b"} <= names
