@@ -37,6 +37,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/entities/{entity_id}/relatives"): READ_RELATIVES,
     ("GET", "/entities/{entity_id}/assessment"): ASSESS,
     ("POST", "/entities/{entity_id}/assessment/decisions"): ASSESS,
+    ("GET", "/returns/due"): ASSESS,
     ("GET", "/flags"): READ_FLAGS,
     ("POST", "/tracing/search"): TRACE,
     ("GET", "/tracing/requests"): TRACE,

@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from i18n import N_, Message
-from models.store.returns import DecidedMeanwhile, add_return_decision
+from models.store.returns import DecidedMeanwhile, add_return_decision, returns_due
 from models.users import UserRole
 from service.assessed import Assessed, decision_view
 from service.context import Actor
@@ -231,3 +231,43 @@ class ReturnDecisions(Tracing):
         )
         now = replace(found, decisions=[row, *found.decisions])
         return {**now.as_dict(lang), "decision": decision_view(row, now, lang, latest=True)}
+
+    def returns_due(
+        self,
+        actor: Actor,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        today: date | None = None,
+    ) -> dict[str, Any]:
+        """Persons whose decision in force on a return is due for review (its review date
+        today or passed), the most overdue first: a caseworker sees the decisions of their
+        organisation, an admin every one. Each names the person, not their records: the
+        assessment says the rest."""
+        actor.require(ASSESS)
+        self.check_listing(actor, "read_returns_due", "entity")
+        day = today or date.today()
+        user = actor.user
+        everyone = user is None or user.role is UserRole.ADMIN
+        rows, total = (
+            returns_due(self.store, day, None if everyone else user.organisation, limit, offset)
+            if everyone or user.organisation
+            else ([], 0)
+        )
+        self.audit(actor, "read_returns_due", "entity", [r["entity_id"] for r in rows])
+        return {
+            "items": [
+                {
+                    "entity_id": str(r["entity_id"]),
+                    "decision": r["decision"],
+                    "decided_at": r["created_at"].isoformat(),
+                    "review_by": r["review_by"].isoformat(),
+                    "days_overdue": (day - r["review_by"]).days,
+                    "organisation": r["organisation"],
+                }
+                for r in rows
+            ],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }

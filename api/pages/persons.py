@@ -280,20 +280,29 @@ def find(request: Request, name: str = "", birth_year: str = "") -> Response:
 
 @router.get("/flagged")
 def flags(request: Request, flag: str = "", page: int = 0) -> Response:
-    """Persons identified or returned more than once, and persons assisted whom a family
-    seeks: what a caseworker must see first."""
+    """Persons identified or returned more than once, persons assisted whom a family
+    seeks, and (for caseworkers) return decisions due for review: what a caseworker must
+    see first."""
     actor = page_actor(request)
     actor.require(READ_FLAGS)
     page = max(page, 0)
     kind = flag if flag in FLAG_KINDS else None
-    found = page_service(request).flags(
+    service = page_service(request)
+    found = service.flags(
         actor, flag=kind, limit=FLAGS_PAGE, offset=page * FLAGS_PAGE, lang=actor.lang
+    )
+    assert actor.user is not None
+    due = (
+        service.returns_due(actor, limit=FLAGS_PAGE)
+        if actor.user.role in ASSESS and page == 0
+        else None
     )
     return render(
         request,
         "flags.html",
         user=actor.user,
         found=found,
+        due=due,
         flag=kind or "",
         kinds=FLAG_KINDS,
         page=page,

@@ -193,3 +193,32 @@ def get_flags(
     an identification and its return are one episode) and persons assisted whom a family is
     looking for, newest first: entity, flag, record ids, reason."""
     return service.flags(actor, flag=flag, limit=limit, offset=offset, lang=actor.lang)
+
+
+class DueOut(BaseModel):
+    entity_id: str
+    decision: str
+    decided_at: str
+    review_by: str
+    days_overdue: int
+    organisation: str | None
+
+
+class DuePage(BaseModel):
+    items: list[DueOut]
+    total: int
+    limit: int
+    offset: int
+
+
+@router.get("/returns/due", response_model=DuePage, responses=LIST_RESPONSES)
+def get_returns_due(
+    actor: ActorDep,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Any:
+    """Persons whose decision in force on a return is due for review (the review date
+    today or passed), the most overdue first: a caseworker sees their organisation's
+    decisions, an admin every one. Open the assessment to review it."""
+    return service.returns_due(actor, limit=limit, offset=offset)

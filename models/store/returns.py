@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, insert, select
 from models.store.base import Store
 from models.tables import person_records, return_decision_records, return_decisions
 
-__all__ = ["DecidedMeanwhile", "add_return_decision", "return_decisions_of"]
+__all__ = ["DecidedMeanwhile", "add_return_decision", "return_decisions_of", "returns_due"]
 
 RETURN_LOCK = 7_340_114
 """PostgreSQL advisory lock key that serialises decisions on a return."""
@@ -83,3 +83,52 @@ def _read(row: dict[str, Any]) -> dict[str, Any]:
     if row["created_at"].tzinfo is None:
         row["created_at"] = row["created_at"].replace(tzinfo=UTC)
     return row
+
+
+def returns_due(
+    store: Store, today: date, organisation: str | None, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    """The latest decision on each person (entity) that is due for review on `today` or
+    was due before, the most overdue first, and how many there are; `organisation`: only
+    decisions its caseworkers made (None: every one)."""
+    held = (
+        select(
+            person_records.c.entity_id,
+            return_decisions.c.id.label("decision_id"),
+            return_decisions.c.decision,
+            return_decisions.c.review_by,
+            return_decisions.c.organisation,
+            return_decisions.c.created_at,
+        )
+        .select_from(
+            return_decisions.join(
+                return_decision_records,
+                return_decision_records.c.decision_id == return_decisions.c.id,
+            ).join(person_records, person_records.c.id == return_decision_records.c.record_id)
+        )
+        .where(person_records.c.entity_id.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    ranked = select(
+        held,
+        func.row_number()
+        .over(
+            partition_by=held.c.entity_id,
+            order_by=(held.c.created_at.desc(), held.c.decision_id),
+        )
+        .label("rank"),
+    ).subquery()
+    due = select(ranked).where(ranked.c.rank == 1, ranked.c.review_by <= today)
+    if organisation is not None:
+        due = due.where(ranked.c.organisation == organisation)
+    listed = due.subquery()
+    with store.engine.connect() as c:
+        total = c.execute(select(func.count()).select_from(listed)).scalar_one()
+        rows = c.execute(
+            select(listed)
+            .order_by(listed.c.review_by, listed.c.entity_id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [_read(dict(r._mapping)) for r in rows], total

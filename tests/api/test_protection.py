@@ -47,6 +47,7 @@ def _urls(world: World) -> dict[str, str]:
         "/entities/{entity_id}/relatives": f"/entities/{record.entity_id}/relatives",
         "/entities/{entity_id}/assessment": f"/entities/{record.entity_id}/assessment",
         "/flags": "/flags",
+        "/returns/due": "/returns/due",
         "/tracing/requests": "/tracing/requests",
         "/tracing/requests/{case_id}/matches": "/tracing/requests/C5/matches",
         "/reports/summary": "/reports/summary",

@@ -343,3 +343,45 @@ def test_another_organisations_caseworker_reads_with_a_purpose_but_does_not_deci
         )
         assert response.status_code == 403
     assert family.written() == 0
+
+
+def _due(family: Family, role: UserRole, org: str | None, today: date) -> list[str]:
+    user, _ = family.store.add_user(f"{role.value}-{uuid.uuid4().hex[:6]}", role, org)
+    found = Service(family.store).returns_due(Actor(user), today=today)
+    return [item["entity_id"] for item in found["items"]]
+
+
+def test_a_decision_past_its_review_date_is_listed_due(family: Family) -> None:
+    review_by = date.today() + timedelta(days=10)
+    assert (
+        family.decide(
+            {"decision": "further_assessment", "review_by": review_by.isoformat()}
+        ).status_code
+        == 201
+    )
+    assert _due(family, UserRole.ADMIN, None, review_by - timedelta(days=1)) == []
+    assert _due(family, UserRole.ADMIN, None, review_by) == [str(family.person)]
+    listed = family.client.get("/returns/due", headers=family.headers())
+    assert listed.status_code == 200 and listed.json()["total"] == 0  # not due today
+
+
+def test_only_the_decision_in_force_is_due(family: Family) -> None:
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    family.decide({"decision": "further_assessment", "review_by": soon})
+    family.decide({"decision": "return_not_recommended"})  # reviewed in 90 days
+    assert _due(family, UserRole.ADMIN, None, date.today() + timedelta(days=30)) == []
+
+
+def test_a_caseworker_sees_the_reviews_due_of_their_organisations_decisions(
+    family: Family,
+) -> None:
+    family.decide({"decision": "further_assessment"})  # a DNPEF caseworker's
+    later = date.today() + timedelta(days=91)
+    assert _due(family, UserRole.CASEWORKER, "DNPEF", later) == [str(family.person)]
+    assert _due(family, UserRole.CASEWORKER, "ENDA", later) == []
+    assert _due(family, UserRole.CASEWORKER, None, later) == []
+
+
+@pytest.mark.parametrize("role", [UserRole.REVIEWER, UserRole.TRACING_OFFICER])
+def test_reviews_due_are_for_caseworkers_and_admins(family: Family, role: UserRole) -> None:
+    assert family.client.get("/returns/due", headers=family.headers(role)).status_code == 403

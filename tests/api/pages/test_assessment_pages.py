@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from models.store.returns import add_return_decision
 from tests.api.pages.conftest import Pages, field
 from tests.conftest import write_csv
 from tests.service.family import RECORDS, RELATIONS
@@ -145,3 +147,33 @@ def test_a_refused_decision_keeps_what_the_caseworker_typed(pages: Pages, girl: 
     assert field(refused, "note") == "la mère attend sa fille"
     assert field(refused, "bid_body") == "Comité DIE de Kati"
     assert '<option value="return_recommended" selected>' in refused.text
+
+
+def test_the_flags_page_lists_return_decisions_due_for_caseworkers(pages: Pages, girl: str) -> None:
+    page = pages.browser("caseworker@DNPEF").get("/flagged")
+    assert page.status_code == 200
+    assert "Décisions de retour à réviser" in page.text
+    assert "Aucune décision à réviser" in page.text
+    tracer = pages.browser("tracing_officer").get("/flagged")
+    assert "Décisions de retour à réviser" not in tracer.text
+
+
+def test_a_decision_past_its_review_date_links_to_its_assessment(pages: Pages, girl: str) -> None:
+    store = pages.world.store
+    records = [str(r.id) for r in store.find_record("V-1") + store.find_record("B-1")]
+    row = {
+        "person": girl,
+        "decision": "further_assessment",
+        "note": None,
+        "review_by": date.today() - timedelta(days=3),
+        "best_interests": None,
+        "override": None,
+        "assessment": {"assessed_on": "2026-01-01", "status": "risk", "basis": "x"},
+        "user_id": None,
+        "user_name": "caseworker",
+        "organisation": "DNPEF",
+    }
+    add_return_decision(store, row, records, None)
+    page = html.unescape(pages.browser("caseworker@DNPEF").get("/flagged").text)
+    assert f'href="/persons/{girl}/assessment"' in page
+    assert "évaluation complémentaire nécessaire" in page
