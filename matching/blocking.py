@@ -236,9 +236,14 @@ def all_record_keys(columns: Columns) -> list[list[str]]:
     return list(iter_record_keys(columns))
 
 
+KEY_CACHE = 100_000
+"""Distinct records whose keys are remembered (for the records that repeat them) before
+the memory is let go: a million records' keys need never be held at once."""
+
+
 def iter_record_keys(columns: Columns) -> Iterator[list[str]]:
-    """The keys of each record in row order, one at a time (a million records' keys
-    need never be held at once)."""
+    """The keys of each record in row order, one at a time; the keys of records with
+    the same coded values are worked out once (in the last `KEY_CACHE` distinct ones)."""
     own: dict[tuple[int, ...], list[str]] = {}
     of_case: dict[tuple[int, ...], list[str]] = {}
     middle = (columns.birth_earliest.astype(np.int64) + columns.birth_latest) // 2
@@ -263,10 +268,14 @@ def iter_record_keys(columns: Columns) -> Iterator[list[str]]:
         )
         keys = own.get(signature)
         if keys is None:
+            if len(own) >= KEY_CACHE:
+                own.clear()
             keys = own[signature] = _own_keys(columns, row)
         case_signature = (int(context[row]), given, family, sex)
         more = of_case.get(case_signature)
         if more is None:
+            if len(of_case) >= KEY_CACHE:
+                of_case.clear()
             more = of_case[case_signature] = _case_keys(columns, row)
         yield keys + more
 

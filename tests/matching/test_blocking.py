@@ -181,3 +181,11 @@ def test_the_case_keys_of_an_import_are_those_of_its_cases_in_the_whole_populati
     assert [sorted(k) for k in all_record_keys(alone)] == [
         sorted(whole[row_of[record_id]]) for record_id in alone.ids
     ]
+
+
+def test_the_keys_are_the_same_whatever_the_cache_remembers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    remembered = all_record_keys(_demo())
+    monkeypatch.setattr("matching.blocking.KEY_CACHE", 2)
+    assert all_record_keys(_demo()) == remembered
