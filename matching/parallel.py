@@ -18,6 +18,7 @@ blocking keys so while it links).
 
 from __future__ import annotations
 
+import gc
 import mmap
 import multiprocessing
 import os
@@ -98,6 +99,7 @@ def run_chunks(
 
 
 def _send(work: Callable[[slice], list], parts: Sequence[slice], pipe: PipeEnd) -> None:
+    gc.freeze()  # the parent's objects are never collected in the worker: no copying
     pipe.send([work(part) for part in parts])
     pipe.close()
 
@@ -164,6 +166,7 @@ class Background:
         if items >= min_items and workers() > 1 and threading.active_count() == 1:
 
             def run() -> None:
+                gc.freeze()  # the parent's objects are never collected here: no copying
                 in_child()
                 job()
 
