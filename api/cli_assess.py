@@ -4,10 +4,11 @@ decision on their return (`--decide`)."""
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import click
+from babel.dates import parse_date
 
 from api.cli_common import (
     EXIT_BAD_INPUT,
@@ -18,28 +19,50 @@ from api.cli_common import (
     open_service,
     source_option,
 )
-from api.clikit import Command, _, current_language
+from api.clikit import Command, _, current_language, set_language
 from i18n import N_
 from service import Actor
 from service.errors import UseCaseError
 from service.returns import ReturnRequest
 from tracing.decisions import DECISIONS, BestInterests
 
-DAY = click.DateTime(formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+class Day(click.ParamType):
+    """A day as a French user writes it (31/12/2026, Babel's `fr` pattern) or in ISO."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            return parse_date(text, locale="fr")
+        except (ValueError, IndexError):
+            self.fail(_("not a date: {value} (dd/mm/yyyy)").format(value=text), param, ctx)
 
 
-def _day(value: datetime | None) -> date | None:
-    return value.date() if value else None
+DAY = Day()
 
 
 def _best_interests(
-    decided_on: datetime | None, body: str | None, reference: str | None
+    decided_on: date | None, body: str | None, reference: str | None
 ) -> BestInterests | None:
     if decided_on is None and body is None and reference is None:
         return None
     if decided_on is None or not body:
         raise click.UsageError(_("a Best Interests Determination needs --bid-date and --bid-body"))
-    return BestInterests(decided_on.date(), body, reference)
+    return BestInterests(decided_on, body, reference)
+
+
+def _bid_text(bid: dict[str, Any] | None) -> str | None:
+    if not bid:
+        return None
+    return ", ".join(v for v in (bid["body"], bid["decided_on"], bid.get("reference")) if v)
 
 
 def _print(found: dict[str, Any]) -> None:
@@ -66,6 +89,14 @@ def _print(found: dict[str, Any]) -> None:
                 review_by=decision["review_by"],
             )
         )
+        extra = (
+            (_("note: {text}"), decision["note"]),
+            (_("Best Interests Determination: {text}"), _bid_text(decision["best_interests"])),
+            (_("administrator's override: {text}"), decision["override"]),
+        )
+        for line, text in extra:
+            if text:
+                click.echo("      " + line.format(text=text))
         for reason in decision["stale"]:
             click.echo("      " + _("no longer stands: {reason}").format(reason=reason))
 
@@ -120,8 +151,8 @@ def assess_command(
     decide: str | None,
     version: str | None,
     note: str | None,
-    review_by: datetime | None,
-    bid_date: datetime | None,
+    review_by: date | None,
+    bid_date: date | None,
     bid_body: str | None,
     bid_reference: str | None,
     override: str | None,
@@ -129,6 +160,8 @@ def assess_command(
     as_json: bool,
     db_url: str | None,
 ) -> None:
+    if lang:
+        set_language(click.get_current_context(), None, lang)
     bid = _best_interests(bid_date, bid_body, bid_reference)
     if decide is None and (version or note or review_by or bid or override):
         raise click.UsageError(
@@ -146,7 +179,7 @@ def assess_command(
                 Actor.operator("nrm assess"), record_id, source=source, lang=lang
             )
         else:
-            request = ReturnRequest(decide, note, _day(review_by), bid, override)
+            request = ReturnRequest(decide, note, review_by, bid, override)
             found = service.decide_return_of_record(
                 Actor.operator("nrm assess --decide"),
                 record_id,
@@ -160,5 +193,7 @@ def assess_command(
         sys.exit(EXIT_BAD_INPUT)
     if as_json:
         emit(found)
-    else:
-        _print(found)
+        return
+    if "decision" in found:
+        click.echo(_("Decision recorded: {id}").format(id=found["decision"]["id"]))
+    _print(found)

@@ -74,7 +74,19 @@ async def context(
     ] = None,
     accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
 ) -> Context:
-    return Context(request.state.request_id, purpose, language(accept_language))
+    return Context(request.state.request_id, header_text(purpose), language(accept_language))
+
+
+def header_text(value: str | None) -> str | None:
+    """A header's text as the client wrote it. Header values reach the app decoded as
+    Latin-1 (RFC 9110); clients send French in UTF-8 ("vérification"), so bytes that read
+    as UTF-8 are read so."""
+    if value is None:
+        return None
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 ContextDep = Annotated[Context, Depends(context)]

@@ -26,7 +26,6 @@ class Assessed:
     records: tuple[str, ...]
     family: list[Relative]
     decisions: list[dict[str, Any]]
-    sources: frozenset[str]
 
     @property
     def basis(self) -> str:

@@ -76,7 +76,7 @@ class ReturnRefused(Conflict):
         self.overridable = overridable
 
     def text(self, lang: str) -> str:
-        why = "; ".join(r.text(lang) for r in self.reasons)
+        why = (" ; " if lang == "fr" else "; ").join(r.text(lang) for r in self.reasons)
         return Message(self.message.msgid, why=why).text(lang)
 
 
@@ -120,13 +120,13 @@ def _check(request: ReturnRequest, found: Assessed, actor: Actor) -> None:
     bid = request.best_interests
     if bid is not None and (not bid.body.strip() or not bid_in_time(bid, found.day)):
         raise InvalidDecision(
-            "a Best Interests Determination is dated within the past year, not after today, "
-            "and names the body that made it"
+            "give the date of the Best Interests Determination (within the past year, not "
+            "after today) and the body that made it"
         )
     override = (request.override or "").strip()
     if request.override is not None and len(override) < SHORTEST_OVERRIDE:
         raise InvalidDecision(
-            "an override says why in at least {count} characters", count=SHORTEST_OVERRIDE
+            "say why you override in at least {count} characters", count=SHORTEST_OVERRIDE
         )
     in_the_way = blocking(found.factors, bid) if request.decision == RECOMMENDED else []
     firm = [b.reason for b in in_the_way if not b.overridable]
@@ -161,6 +161,7 @@ class ReturnDecisions(Tracing):
         if self.store.entity(entity_id) is None:
             raise UnknownPerson("no such entity")
         person = str(entity_id)
+        _check_decider(actor, self._sources(person))
         found = self._assessed(actor, person, person, today or date.today())
         _check_version(found, version, "GET /entities/{id}/assessment")
         return self._record(actor, found, request, lang)
@@ -180,19 +181,29 @@ class ReturnDecisions(Tracing):
         the assessment of the version `nrm assess` printed."""
         actor.require(ASSESS)
         person = person_of_record(self.store, record_id, source)
+        _check_decider(actor, self._sources(person))
         found = self._assessed(actor, person, record_id, today or date.today())
         _check_version(found, version, "nrm assess RECORD_ID")
         return self._record(actor, found, request, lang)
 
+    def _sources(self, person: str) -> frozenset[str]:
+        """The organisations holding the person's records (an entity id, or
+        ``record:<id>``): who may decide on their return, checked before anything of the
+        person is read."""
+        if person.startswith("record:"):
+            record = self.store.get_record(UUID(person.removeprefix("record:")))
+            return frozenset({record.source} if record else ())
+        found = self.store.entity(UUID(person))
+        return frozenset(r.source for r in found[1]) if found else frozenset()
+
     def _record(
         self, actor: Actor, found: Assessed, request: ReturnRequest, lang: str
     ) -> dict[str, Any]:
-        _check_decider(actor, found.sources)
         try:
             due = review_date(found.day, request.review_by)
         except ValueError:
             raise InvalidDecision(
-                "the review date is after today and at most a year away"
+                "give a review date after today and at most a year away"
             ) from None
         _check(request, found, actor)
         user = actor.user

@@ -154,13 +154,12 @@ class Tracing(UseCases):
     def _assessed(self, actor: Actor, person: str, asked: str, day: date) -> Assessed:
         graph = _graph(self.store, person, asked)
         profile = graph.profiles[person]
-        sources = frozenset(r.source for r in profile.records)
-        _check_purpose(actor, sources)
+        _check_purpose(actor, {r.source for r in profile.records})
         family = relatives(graph, person, ASSESSED_RELATIVES)
         overall, factors = assess(graph, person, family, day, insecure_areas())
         records = tuple(r.id for r in profile.records)
         recorded = return_decisions_of(self.store, person)
-        return Assessed(person, day, overall, factors, records, family, recorded, sources)
+        return Assessed(person, day, overall, factors, records, family, recorded)
 
     def _assessment(
         self, actor: Actor, person: str, asked: str, lang: str, today: date | None

@@ -4,6 +4,7 @@ Each prints on paper (print CSS) as a sheet for the case file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -168,18 +169,22 @@ def assessment_page(
     """The assessment, its decisions and the decision form (filled again with what the
     caseworker `typed` when a decision was refused)."""
     actor = page_actor(request)
+    assert actor.user is not None
     service = page_service(request)
     found = service.assessment_of_entity(actor, entity_id, lang=actor.lang)
+    view = service.entity(actor, entity_id)
+    admin = actor.user.role is UserRole.ADMIN
     return render(
         request,
         "assessment.html",
         status_code,
         user=actor.user,
         entity_id=str(entity_id),
-        person=_title(service.entity(actor, entity_id)),
+        person=_title(view),
         assessment=found,
         decisions=DECISIONS,
-        may_override=actor.user is not None and actor.user.role is UserRole.ADMIN,
+        may_decide=admin or actor.user.organisation in {r["source"] for r in view["records"]},
+        may_override=admin,
         review_days=REVIEW_DAYS,
         typed={k: str(v)[:2000] for k, v in (typed or {}).items() if k in DECISION_FIELDS},
         purpose_query=_purpose_query(request),
@@ -193,29 +198,39 @@ def assessment(request: Request, entity_id: UUID) -> Response:
     return assessment_page(request, entity_id)
 
 
-def _day(value: Any) -> date | None:
+class FormProblem(ValueError):
+    """A field of the decision form the page cannot read: the message says which."""
+
+
+def _day(value: Any, problem: str) -> date | None:
     text = str(value or "").strip()
-    return date.fromisoformat(text) if text else None
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise FormProblem(problem) from None
 
 
-def _return_request(form: dict[str, Any]) -> ReturnRequest:
-    """The decision form as the use case takes it; ValueError for a date it cannot read."""
+def _return_request(form: dict[str, Any], _: Callable[[str], str]) -> ReturnRequest:
+    """The decision form as the use case takes it (the calendar's ISO dates); FormProblem
+    for a field it cannot read, worded with `_`."""
 
     def given(name: str) -> str | None:
         return str(form.get(name, "")).strip()[:2000] or None
 
-    bid_date, bid_body = _day(form.get("bid_date")), given("bid_body")
+    review_by = _day(form.get("review_by"), _("Give the review date as the calendar writes it."))
+    bid_date = _day(
+        form.get("bid_date"), _("Give the date of the determination as the calendar writes it.")
+    )
+    bid_body = given("bid_body")
     bid = None
     if bid_date or bid_body:
         if bid_date is None or bid_body is None:
-            raise ValueError("bid")
+            raise FormProblem(
+                _("Give both the date and the body of the Best Interests Determination.")
+            )
         bid = BestInterests(bid_date, bid_body, given("bid_reference"))
     return ReturnRequest(
-        str(form.get("decision", "")),
-        given("note"),
-        _day(form.get("review_by")),
-        bid,
-        given("override"),
+        str(form.get("decision", "")), given("note"), review_by, bid, given("override")
     )
 
 
@@ -227,18 +242,9 @@ async def decide_return(request: Request, entity_id: UUID) -> Response:
     actor = page_actor(request)
     _ = translate(request)
     try:
-        asked = _return_request(form)
-    except ValueError:
-        return assessment_page(
-            request,
-            entity_id,
-            422,
-            _(
-                "Give the date and the body of the Best Interests Determination, and dates "
-                "as the calendar writes them."
-            ),
-            form,
-        )
+        asked = _return_request(form, _)
+    except FormProblem as problem:
+        return assessment_page(request, entity_id, 422, str(problem), form)
     version = f'"{str(form.get("version", ""))[:100]}"'
     try:
         page_service(request).decide_return_of_entity(

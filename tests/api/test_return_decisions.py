@@ -342,6 +342,7 @@ def test_another_organisations_caseworker_reads_with_a_purpose_but_does_not_deci
             headers={**other, **extra, "If-Match": f'"{version}"'},
         )
         assert response.status_code == 403
+        assert "dossiers de cette personne" in response.json()["detail"]  # not "say why"
     assert family.written() == 0
 
 
@@ -385,3 +386,25 @@ def test_a_caseworker_sees_the_reviews_due_of_their_organisations_decisions(
 @pytest.mark.parametrize("role", [UserRole.REVIEWER, UserRole.TRACING_OFFICER])
 def test_reviews_due_are_for_caseworkers_and_admins(family: Family, role: UserRole) -> None:
     assert family.client.get("/returns/due", headers=family.headers(role)).status_code == 403
+
+
+def test_nrm_assess_reads_dates_as_a_french_user_writes_them(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    import_family(Store.open(db), tmp_path)
+    decide = ("assess", "V-1", "--decide", "further_assessment", "--version", _version(db))
+    code, _, err = _cli(*decide, "--review-by", "31/02/2027", "--db", db)
+    assert code == 2 and "ce n'est pas une date : 31/02/2027" in err
+    soon = date.today() + timedelta(days=20)
+    code, out, _ = _cli(*decide, "--review-by", soon.strftime("%d/%m/%Y"), "--db", db)
+    assert code == 0 and "Décision enregistrée" in out
+    assert (
+        json.loads(_cli("assess", "V-1", "--json", "--db", db)[1])["decisions"][0]["review_by"]
+        == soon.isoformat()
+    )
+
+
+def test_nrm_assess_speaks_the_language_asked(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    import_family(Store.open(db), tmp_path)
+    out = _cli("assess", "V-1", "--lang", "en", "--db", db)[1]
+    assert "(advisory," in out and "indicatif" not in out

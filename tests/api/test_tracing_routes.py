@@ -178,3 +178,12 @@ def test_flags_are_for_caseworkers_and_tracing_officers(client: TestClient, stor
     assert client.get("/flags", headers=bearer(store, UserRole.REVIEWER)).status_code == 403
     rows, _ = store.audit_rows({"action": "read_flags"})
     assert len(rows) == 1
+
+
+def test_a_purpose_in_french_is_kept_as_written(client: TestClient, store: Store) -> None:
+    url = f"/entities/{_entity(store, 'B-1')}/assessment"
+    purpose = "vérification du retour prévu à Kati"
+    headers = {**bearer(store, UserRole.CASEWORKER, "OIM"), "X-Purpose": purpose.encode()}
+    assert client.get(url, headers=headers).status_code == 200
+    rows, _ = store.audit_rows({"action": "read_assessment"})
+    assert [r["purpose"] for r in rows] == [purpose]

@@ -5,7 +5,6 @@ form token."""
 from __future__ import annotations
 
 import html
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -95,7 +94,7 @@ def test_a_page_read_before_the_assessment_changed_is_told_to_read_it_again(
 
 def test_half_a_determination_is_asked_again(pages: Pages, girl: str) -> None:
     answer = _decide(pages.browser("admin"), girl, decision="further_assessment", bid_body="Comité")
-    assert answer.status_code == 422 and "Donnez la date" in answer.text
+    assert answer.status_code == 422 and "Donnez la date et l" in html.unescape(answer.text)
 
 
 def test_no_decision_without_the_form_token(pages: Pages, girl: str) -> None:
@@ -116,20 +115,14 @@ def test_another_organisations_caseworker_reads_with_a_purpose_but_is_told_who_d
     asked = client.get(f"/persons/{girl}/assessment")
     said = {"purpose": "retour prévu depuis la Libye", "csrf": field(asked, "csrf")}
     page = client.get(f"/persons/{girl}/assessment", params=said)
-    action = html.unescape(re.search(r'action="([^"]+/decide[^"]*)"', page.text).group(1))
+    text = html.unescape(page.text)
+    assert page.status_code == 200 and "return-decision" not in text
+    assert "Seul un travailleur social d'une organisation qui tient" in text
     answer = client.post(
-        action,
-        data={
-            "csrf": field(page, "csrf"),
-            "version": field(page, "version"),
-            "decision": "further_assessment",
-        },
-        follow_redirects=False,
+        f"/persons/{girl}/assessment/decide",
+        data={"csrf": field(page, "csrf"), "version": "x", "decision": "further_assessment"},
     )
     assert answer.status_code == 403
-    text = html.unescape(answer.text)
-    assert "seul un travailleur social d'une organisation qui tient" in text
-    assert "Aucune décision enregistrée" in text
     rows, _ = pages.world.store.audit_rows({"action": "read_assessment"})
     assert {r["purpose"] for r in rows} == {"retour prévu depuis la Libye"}
 
@@ -177,3 +170,11 @@ def test_a_decision_past_its_review_date_links_to_its_assessment(pages: Pages, g
     page = html.unescape(pages.browser("caseworker@DNPEF").get("/flagged").text)
     assert f'href="/persons/{girl}/assessment"' in page
     assert "évaluation complémentaire nécessaire" in page
+
+
+def test_an_unreadable_review_date_is_named(pages: Pages, girl: str) -> None:
+    answer = _decide(
+        pages.browser("caseworker@DNPEF"), girl, decision="further_assessment", review_by="demain"
+    )
+    assert answer.status_code == 422
+    assert "Donnez la date de révision" in html.unescape(answer.text)
