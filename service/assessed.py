@@ -70,22 +70,25 @@ class Assessed:
         }
 
 
-def decision_view(row: dict[str, Any], now: Assessed, lang: str, *, latest: bool) -> dict[str, Any]:
+def decision_view(
+    row: dict[str, Any], now: Assessed, lang: str, *, superseded: bool
+) -> dict[str, Any]:
     """A recorded decision as shown: who, when, what on which assessment, and its state:
-    `in_force`, `stale` (the latest, but due for review or made on what has changed
-    since: `stale` says why) or `superseded` by a later one."""
+    `in_force`, `superseded` by a later decision made on its records, or `stale`: due
+    for review or made on what has changed since (`stale` says why), such as a decision
+    on a person another was merged with."""
     stale: list[Reason] = (
-        stale_reasons(
+        []
+        if superseded
+        else stale_reasons(
             row["review_by"],
             row["records"],
             row["assessment"]["basis"],
             (now.basis, now.records),
             now.day,
         )
-        if latest
-        else []
     )
-    state = "superseded" if not latest else "stale" if stale else "in_force"
+    state = "superseded" if superseded else "stale" if stale else "in_force"
     return {
         "id": str(row["id"]),
         "decision": row["decision"],
@@ -105,4 +108,16 @@ def decision_view(row: dict[str, Any], now: Assessed, lang: str, *, latest: bool
 
 
 def decisions_view(now: Assessed, lang: str) -> list[dict[str, Any]]:
-    return [decision_view(d, now, lang, latest=i == 0) for i, d in enumerate(now.decisions)]
+    """Every decision on the person, the latest first. An earlier one is superseded when
+    a later decision was made on all its records; one made on records no later decision
+    saw (a person merged in since) is shown stale, not superseded."""
+    shown: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for row in now.decisions:
+        records = set(row["records"])
+        view = decision_view(row, now, lang, superseded=bool(seen) and records <= seen)
+        if shown and view["state"] == "in_force":  # only the latest can be in force
+            view = decision_view(row, now, lang, superseded=True)
+        shown.append(view)
+        seen |= records
+    return shown

@@ -241,7 +241,7 @@ class ReturnDecisions(Tracing):
             override=override,
         )
         now = replace(found, decisions=[row, *found.decisions])
-        return {**now.as_dict(lang), "decision": decision_view(row, now, lang, latest=True)}
+        return {**now.as_dict(lang), "decision": decision_view(row, now, lang, superseded=False)}
 
     def returns_due(
         self,

@@ -408,3 +408,33 @@ def test_nrm_assess_speaks_the_language_asked(tmp_path: Path) -> None:
     import_family(Store.open(db), tmp_path)
     out = _cli("assess", "V-1", "--lang", "en", "--db", db)[1]
     assert "(advisory," in out and "indicatif" not in out
+
+
+def test_after_a_merge_each_persons_decision_is_stale_not_superseded(family: Family) -> None:
+    """Two persons, each with a decision, merged: neither decision was made on the merged
+    person, so neither stands, and the earlier is not "superseded" by one about another
+    person."""
+    ids = {r.record_id: r for r in family.store.list_records({}, limit=50).items}
+    persons = [ids["U-1"].entity_id, ids["X-1"].entity_id]
+    for person, org in zip(persons, ("DNPEF", "ENDA"), strict=True):
+        headers = bearer(family.store, UserRole.CASEWORKER, org)
+        url = f"/entities/{person}/assessment"
+        version = family.client.get(url, headers=headers).json()["version"]
+        decided = family.client.post(
+            f"{url}/decisions",
+            json={"decision": "further_assessment"},
+            headers={**headers, "If-Match": f'"{version}"'},
+        )
+        assert decided.status_code == 201
+    linked = family.client.post(
+        "/links",
+        json={"record_a": str(ids["U-1"].id), "record_b": str(ids["X-1"].id), "action": "link"},
+        headers=bearer(family.store, UserRole.REVIEWER),
+    )
+    assert linked.status_code == 201
+    (merged,) = family.store.find_record("U-1")
+    found = Service(family.store).assessment_of_entity(
+        Actor.operator("test"), merged.entity_id, lang="en"
+    )
+    assert [d["state"] for d in found["decisions"]] == ["stale", "stale"]
+    assert all("records changed" in d["stale"][0] for d in found["decisions"])
