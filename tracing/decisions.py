@@ -36,6 +36,7 @@ __all__ = [
     "review_date",
     "stale_reasons",
     "version",
+    "with_recorded_determination",
 ]
 
 RECOMMENDED = "return_recommended"
@@ -201,3 +202,29 @@ def stale_reasons(
             )
         )
     return reasons
+
+
+def with_recorded_determination(
+    factors: Sequence[Factor], bid: dict | None, today: date
+) -> list[Factor]:
+    """The factors, the child's best interests saying which Best Interests Determination a
+    recorded decision rests on (`bid`: as stored, of the past year), so that the factor
+    does not only say one is required. Its status stays: a child is a child."""
+    if not bid:
+        return list(factors)
+    recorded = BestInterests(
+        date.fromisoformat(bid["decided_on"]), bid["body"], bid.get("reference")
+    )
+    if not bid_in_time(recorded, today):
+        return list(factors)
+    said = ", ".join(v for v in (recorded.body, bid["decided_on"], recorded.reference) if v)
+    reason = Reason(
+        f"détermination de l'intérêt supérieur enregistrée avec une décision : {said}",
+        f"Best Interests Determination recorded with a decision: {said}",
+    )
+    return [
+        Factor(f.factor, f.status, f.evidence, (*f.reasons, reason))
+        if f.factor == "child_best_interests"
+        else f
+        for f in factors
+    ]

@@ -112,6 +112,8 @@ def test_a_suspect_in_the_family_needs_an_administrators_override_with_a_reason(
     assert decided.status_code == 201
     assert decided.json()["decision"]["override"] == override["override"]
     assert decided.json()["decision"]["best_interests"]["body"] == "Comité DIE de Kati"
+    child = next(f for f in family.read()["factors"] if f["factor"] == "child_best_interests")
+    assert child["status"] == "risk" and "Comité DIE de Kati" in child["reasons"][-1]
 
 
 @pytest.mark.parametrize("override", ["   ", "ok", "  d'accord  "])

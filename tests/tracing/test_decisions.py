@@ -15,6 +15,7 @@ from tracing.decisions import (
     fingerprint,
     review_date,
     stale_reasons,
+    with_recorded_determination,
 )
 
 TODAY = date(2026, 12, 2)
@@ -108,3 +109,13 @@ def test_a_decision_goes_stale_when_the_assessment_or_the_person_changes() -> No
     assert "assessment changed" in changed.en
     (split,) = stale_reasons(due, ["a", "b"], "v1", ("v2", ["a"]), TODAY)
     assert "records changed" in split.en
+
+
+def test_a_recorded_determination_is_named_beside_the_childs_factor() -> None:
+    child = [Factor("child_best_interests", RISK, ("V-1",), ())]
+    bid = {"decided_on": "2026-11-20", "body": "Comité DIE de Kati", "reference": "D-7"}
+    (factor,) = with_recorded_determination(child, bid, TODAY)
+    assert factor.status == RISK
+    assert "Comité DIE de Kati, 2026-11-20, D-7" in factor.reasons[-1].en
+    stale = {**bid, "decided_on": "2025-01-01"}
+    assert with_recorded_determination(child, stale, TODAY) == child
