@@ -145,7 +145,12 @@ class Group(Command, click.Group):
         try:
             return super().main(*args, standalone_mode=False, **extra)
         except click.ClickException as exc:
-            show_error(exc)
+            ctx = getattr(exc, "ctx", None)
+            if ctx is None:
+                show_error(exc)
+            else:  # the error's own context: its --lang, if one was given
+                with ctx.scope(cleanup=False):
+                    show_error(exc)
             sys.exit(exc.exit_code)
         except click.Abort:
             click.echo(_("Aborted!"), err=True)

@@ -192,6 +192,11 @@ def test_usage_errors_are_in_french_by_default() -> None:
     assert code == 2 and "Error: Missing option '--out'." in err
 
 
+def test_usage_errors_follow_the_lang_given_before_the_command() -> None:
+    code, _, err = _run("--lang", "en", "link", "r.csv", env=FRENCH_LOCALE_UNSET)
+    assert code == 2 and "Usage: " in err and "Error: Missing option '--out'." in err
+
+
 def test_graph_rebuild_writes_the_family_graph(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     records = write_csv(tmp_path / "r.csv", GOOD)
