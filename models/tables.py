@@ -309,13 +309,15 @@ tracing_matches = Table(
     Column("case_id", String(200), nullable=False),
     Column("person", String(60), nullable=False),
     Column("decision", String(20), nullable=False),
+    Column("sought_record_id", String(200)),
     Column("note", Text),
     Column("user_id", Uuid),
     Column("user_name", String(200)),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 """Decisions on the potential matches of a tracing request (confirmed, dismissed), never
-updated: the latest decision on a (case, person) is in force."""
+updated: the latest decision on a (case, person) is in force, for the sought record it
+names (``sought_record_id``; NULL: the request as a whole)."""
 Index("ix_tracing_matches_case", tracing_matches.c.source, tracing_matches.c.case_id)
 
 return_decisions = Table(

@@ -139,7 +139,13 @@ class TracingSearch(Searching):
         for case in cases:
             in_force = decided.get((case["source"], case["case_id"]), {})
             confirmed = _confirmed(in_force)
-            matched = sum(1 for m in in_force.values() if m["decision"] == "confirmed")
+            matched = len(
+                {
+                    m["sought_record_id"] or f"person:{person}"
+                    for person, m in in_force.items()
+                    if m["decision"] == "confirmed"
+                }
+            )
             items.append(
                 {
                     "source": case["source"],
@@ -165,13 +171,16 @@ class TracingSearch(Searching):
         case (a family may seek several children), the persons whose records fit it best
         (never the case's own records), with the decision in force on each, dismissed
         ones last; once a match of a sought record is confirmed, that one only for it.
-        A person is listed once, under the sought record it fits best."""
+        A person is listed once: under the sought record a decision on them names, else
+        the one they fit best."""
         actor.require(TRACE)
         source, records = _case(self.store, case_id, source)
         decided = match_decisions(self.store, [(source, case_id)]).get((source, case_id), {})
         own = _only_in_case(self.store, records)
         theirs = frozenset(r["id"] for r in records)
-        sought_records = [r for r in records if r["role"] == "sought"]
+        sought_records = sorted(
+            (r for r in records if r["role"] == "sought"), key=lambda r: r["record_id"]
+        )
         best: dict[str, dict[str, Any]] = {}
         for sought in sought_records:
             description = {k: sought[k] for k in MATCH_FIELDS if sought.get(k) is not None}
@@ -181,12 +190,19 @@ class TracingSearch(Searching):
                     continue
                 if hit["entity_id"] in best and best[hit["entity_id"]]["score"] >= hit["score"]:
                     continue
-                decision = decided.get(hit["entity_id"])
                 best[hit["entity_id"]] = {
                     **_shown(hit),
                     "sought_record_id": sought["record_id"],
-                    "decision": decision["decision"] if decision else None,
+                    "decision": None,
                 }
+        sought_ids = {r["record_id"] for r in sought_records}
+        for person, shown in best.items():
+            decision = decided.get(person)
+            if decision is None:
+                continue
+            if decision["sought_record_id"] in sought_ids:  # decided for that child
+                shown["sought_record_id"] = decision["sought_record_id"]
+            shown["decision"] = decision["decision"]
         matches: list[dict[str, Any]] = []
         found = 0
         for sought in sought_records:
@@ -212,6 +228,7 @@ class TracingSearch(Searching):
             "source": source,
             "case_id": case_id,
             "status": "matched" if sought_records and found == len(sought_records) else "open",
+            "sought_record_ids": [r["record_id"] for r in sought_records],
             "matches": matches,
         }
 
@@ -224,15 +241,23 @@ class TracingSearch(Searching):
         *,
         source: str | None = None,
         note: str | None = None,
+        sought_record_id: str | None = None,
     ) -> dict[str, Any]:
         """Confirm or dismiss a potential match (no second reviewer: the tracing officer
-        verifies with the family). Nothing of the found person is copied to the case."""
+        verifies with the family), for one sought record of the case when the family
+        seeks several (`sought_record_id`; else the request as a whole). Nothing of the
+        found person is copied to the case."""
         actor.require(DECIDE_MATCH)
         if decision not in MATCH_DECISIONS:
             raise UseCaseError(
                 "decision is one of {decisions}", decisions=", ".join(MATCH_DECISIONS)
             )
-        source, _ = _case(self.store, case_id, source)
+        source, records = _case(self.store, case_id, source)
+        sought = {r["record_id"] for r in records if r["role"] == "sought"}
+        if sought_record_id is not None and sought_record_id not in sought:
+            raise NotFound(
+                'no sought record "{record_id}" in this request', record_id=sought_record_id
+            )
         if _no_person(self.store, entity_id):
             raise NotFound('no person "{entity_id}"', entity_id=entity_id)
         row = add_match_decision(
@@ -244,6 +269,7 @@ class TracingSearch(Searching):
             note,
             actor.user.id if actor.user else None,
             actor.user.name if actor.user else actor.os_user,
+            sought_record_id,
         )
         self.audit(
             actor,
@@ -253,11 +279,13 @@ class TracingSearch(Searching):
             case=f"{source}/{case_id}",
             decision=decision,
             note=note,
+            sought=sought_record_id,
         )
         return {
             "source": source,
             "case_id": case_id,
             "entity_id": entity_id,
+            "sought_record_id": sought_record_id,
             "decision": decision,
             "decided_at": row["created_at"].isoformat(),
         }

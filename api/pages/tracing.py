@@ -174,6 +174,7 @@ async def decide(request: Request, case_id: str, entity_id: str) -> Response:
         str(form.get("decision", "")),
         source=str(form.get("source", ""))[:SOURCE_MAX] or None,
         note=str(form.get("note", "")).strip()[:NOTE_MAX] or None,
+        sought_record_id=str(form.get("sought_record_id", ""))[:SOURCE_MAX] or None,
     )
     target = case_url(decided["case_id"], decided["source"])
     return redirect(f"{target}{'&' if '?' in target else '?'}done={decided['decision']}")

@@ -111,6 +111,7 @@ class MatchesOut(BaseModel):
     source: str
     case_id: str
     status: Literal["open", "matched"]
+    sought_record_ids: list[str]
     matches: list[MatchOut]
 
 
@@ -135,12 +136,14 @@ def tracing_matches(
 class MatchDecisionIn(BaseModel):
     decision: Literal["confirmed", "dismissed"]
     note: Annotated[str | None, Field(default=None, max_length=2000)] = None
+    sought_record_id: Annotated[str | None, Field(default=None, max_length=200)] = None
 
 
 class MatchDecisionOut(BaseModel):
     source: str
     case_id: str
     entity_id: str
+    sought_record_id: str | None
     decision: str
     decided_at: str
 
@@ -158,8 +161,15 @@ def decide_match(
     source: Source = None,
 ) -> Any:
     """Confirm or dismiss a potential match (the latest decision on a person is in force;
-    dismiss a confirmed match to reopen the request). Nothing of the found person is
-    copied to the request."""
+    dismiss a confirmed match to reopen the request), for the sought record
+    `sought_record_id` names when the family seeks several (404 if it is not one of the
+    request's). Nothing of the found person is copied to the request."""
     return service.decide_tracing_match(
-        actor, case_id, entity_id, body.decision, source=source, note=body.note
+        actor,
+        case_id,
+        entity_id,
+        body.decision,
+        source=source,
+        note=body.note,
+        sought_record_id=body.sought_record_id,
     )

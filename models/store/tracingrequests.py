@@ -64,6 +64,7 @@ def add_match_decision(
     note: str | None,
     user_id: uuid.UUID | None,
     user_name: str | None,
+    sought_record_id: str | None = None,
 ) -> dict[str, Any]:
     row = {
         "id": uuid.uuid4(),
@@ -71,6 +72,7 @@ def add_match_decision(
         "case_id": case_id,
         "person": person,
         "decision": decision,
+        "sought_record_id": sought_record_id,
         "note": note,
         "user_id": user_id,
         "user_name": user_name,

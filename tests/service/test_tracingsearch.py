@@ -10,7 +10,7 @@ import pytest
 from models.store import Store
 from models.users import UserRole
 from service import Actor, Service
-from service.errors import Forbidden
+from service.errors import Forbidden, NotFound
 from service.tracingsearch import EmptyDescription, description_of
 from tests.conftest import write_csv
 from tests.service.family import import_family
@@ -208,6 +208,33 @@ def test_each_sought_child_has_its_own_matches_until_each_is_confirmed(
     assert case["status"] == "open"
     service.decide_tracing_match(ACTOR, "TR-7", boy, "confirmed")
     assert service.tracing_matches(ACTOR, "TR-7")["status"] == "matched"
+
+
+def test_a_match_is_confirmed_for_the_child_the_family_names(family: Store, tmp_path: Path) -> None:
+    """The officer confirms a person for the sought child the family recognises, though
+    the person's records fit another sought child better: listed under that child, the
+    other still open."""
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    girl = _entity(family, "V-1")
+    decided = service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-3")
+    assert decided["sought_record_id"] == "W-3"
+    found = service.tracing_matches(ACTOR, "TR-7")
+    assert found["sought_record_ids"] == ["W-2", "W-3"]
+    assert [m["entity_id"] for m in found["matches"] if m["sought_record_id"] == "W-3"] == [girl]
+    assert girl not in [m["entity_id"] for m in found["matches"] if m["sought_record_id"] == "W-2"]
+    assert found["status"] == "open"
+
+
+def test_a_decision_for_a_record_the_request_does_not_seek_is_refused(
+    family: Store, tmp_path: Path
+) -> None:
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    with pytest.raises(NotFound):
+        service.decide_tracing_match(
+            ACTOR, "TR-7", _entity(family, "V-1"), "confirmed", sought_record_id="W-1"
+        )
 
 
 def test_every_read_of_requests_and_matches_is_audited(request_filed: Store) -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from service import Actor
 from service.ratelimit import SharedLimit
 from tests.api.pages.conftest import Pages, field
 from tests.conftest import write_csv
 from tests.service.family import RECORDS, RELATIONS
-from tests.service.test_tracingsearch import REQUEST
+from tests.service.test_tracingsearch import REQUEST, TWO_SOUGHT
 
 SOUGHT = "/tracing?given=Fatimata&family=Diara&sex=F&age=15&village=Sirakoro"
 CASE = "/tracing/cases/TR-5?source=CROIX"
@@ -209,3 +210,30 @@ def test_no_tracing_page_shows_a_location_or_a_phone(tracing: Pages) -> None:
     for page in seen:
         assert page.status_code == 200
         assert not [word for word in PROTECTED if word in page.text], page.url
+
+
+def test_with_two_sought_children_the_officer_says_which_one_a_match_is(
+    tracing: Pages, tmp_path: Path
+) -> None:
+    service = tracing.world.client.app.state.service
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    client = tracing.browser("tracing_officer")
+    page = client.get("/tracing/cases/TR-7?source=CROIX")
+    assert page.status_code == 200 and 'name="sought_record_id"' in page.text
+    (girl,) = tracing.world.store.find_record("V-1")
+    action = f"/tracing/cases/TR-7/matches/{girl.entity_id}/decision"
+    answer = client.post(
+        action,
+        data={
+            "csrf": field(page, "csrf"),
+            "source": "CROIX",
+            "sought_record_id": "W-3",
+            "decision": "confirmed",
+        },
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    found = service.tracing_matches(Actor.operator("test"), "TR-7", source="CROIX")["matches"]
+    assert [m["sought_record_id"] for m in found if m["entity_id"] == str(girl.entity_id)] == [
+        "W-3"
+    ]
