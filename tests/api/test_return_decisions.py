@@ -24,7 +24,8 @@ from tests.api.conftest import bearer
 from tests.conftest import write_csv
 from tests.service.family import RECORDS, RELATIONS, import_family
 
-BID = {"decided_on": "2026-11-20", "body": "Comité DIE de Kati"}
+BID = {"decided_on": (date.today() - timedelta(days=12)).isoformat(), "body": "Comité DIE de Kati"}
+"""A determination of the past year, whenever the tests run."""
 
 
 class Family:

@@ -16,6 +16,9 @@ from tests.api.pages.conftest import Pages, field
 from tests.conftest import write_csv
 from tests.service.family import RECORDS, RELATIONS
 
+RECENT = (date.today() - timedelta(days=12)).isoformat()
+"""A determination date of the past year, whenever the tests run."""
+
 
 @pytest.fixture
 def girl(pages: Pages, tmp_path: Path) -> str:
@@ -64,7 +67,7 @@ def test_an_admin_overrides_a_suspect_in_the_family_with_a_reason(pages: Pages, 
         client,
         girl,
         decision="return_recommended",
-        bid_date="2026-11-20",
+        bid_date=RECENT,
         bid_body="Comité DIE de Kati",
         override="l'oncle est détenu",
     )
@@ -134,7 +137,7 @@ def test_a_refused_decision_keeps_what_the_caseworker_typed(pages: Pages, girl: 
         decision="return_recommended",
         note="la mère attend sa fille",
         bid_body="Comité DIE de Kati",
-        bid_date="2026-11-20",
+        bid_date=RECENT,
     )
     assert refused.status_code == 409
     assert field(refused, "note") == "la mère attend sa fille"
