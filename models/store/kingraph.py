@@ -17,6 +17,7 @@ from sqlalchemy import Connection, delete, func, or_, select
 from models.store.base import Store
 from models.store.batches import chunks
 from models.store.bulk import write_rows
+from models.store.serial import GRAPH_LOCK, serialised
 from models.store.tracing import KINSHIP_COLUMNS
 from models.tables import kin_edges, kin_keys, person_records, relations
 
@@ -290,20 +291,13 @@ class KinGraphTx:
         write_rows(self.c, "kin_keys", ("key", "person"), rows)
 
 
-GRAPH_LOCK = 7_340_113
-"""PostgreSQL advisory lock key that serialises writers of the family graph."""
-
-
 @contextmanager
 def kin_graph(store: Store) -> Iterator[KinGraphTx]:
     """One transaction on the family graph, committed when the block ends without error.
     Writers take turns (`BEGIN IMMEDIATE` on SQLite, a transaction-level advisory lock on
     PostgreSQL): two updates that read the same persons' rows and keys never interleave,
     and an update waits for a rebuild instead of being overwritten by it."""
-    connection = store.engine.connect().execution_options(immediate=True)
-    with connection, connection.begin():
-        if connection.dialect.name == "postgresql":
-            connection.execute(select(func.pg_advisory_xact_lock(GRAPH_LOCK)))
+    with serialised(store.engine, GRAPH_LOCK) as connection:
         yield KinGraphTx(connection)
 
 

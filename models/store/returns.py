@@ -1,7 +1,7 @@
 """Caseworkers' decisions on a safe return: written once, never changed, found through any
-record of the person they were made on. Writers take turns (`BEGIN IMMEDIATE` on SQLite,
-a transaction-level advisory lock on PostgreSQL), so of two caseworkers deciding on the
-same reading, the second finds the first's decision and is refused."""
+record of the person they were made on. Writers take turns (`models.store.serial`), so
+of two caseworkers deciding on the same reading, the second finds the first's decision
+and is refused."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from models.store.base import Store
+from models.store.serial import RETURN_LOCK, serialised
 from models.tables import person_records, return_decision_records, return_decisions
 
 __all__ = ["DecidedMeanwhile", "add_return_decision", "return_decisions_of", "returns_due"]
-
-RETURN_LOCK = 7_340_114
-"""PostgreSQL advisory lock key that serialises decisions on a return."""
 
 
 class DecidedMeanwhile(Exception):
@@ -37,10 +35,7 @@ def add_return_decision(
         "records": sorted(records),
         "created_at": datetime.now(UTC),
     }
-    connection = store.engine.connect().execution_options(immediate=True)
-    with connection, connection.begin():
-        if connection.dialect.name == "postgresql":
-            connection.execute(select(func.pg_advisory_xact_lock(RETURN_LOCK)))
+    with serialised(store.engine, RETURN_LOCK) as connection:
         now = _decisions(connection, row["person"])
         if (now[0]["id"] if now else None) != latest:
             raise DecidedMeanwhile("another decision was recorded on this person meanwhile")

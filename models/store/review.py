@@ -31,6 +31,7 @@ from sqlalchemy.types import Uuid
 
 from models.review import DECIDED_STATUSES, DecisionKind
 from models.store.batches import chunks
+from models.store.serial import REVIEW_LOCK, serialised
 from models.store.suggestions import (
     PAIR_COLUMNS,
     SuggestionSync,
@@ -40,8 +41,6 @@ from models.store.suggestions import (
 )
 from models.tables import decisions, entities, match_pairs, person_records, suggestions
 
-REVIEW_LOCK = 7_340_112
-"""PostgreSQL advisory lock key that serialises review decisions."""
 QUEUE_FILTERS = ("status", "involves_minor", "organisation", "case_type")
 COUNT_CAP = 1_000
 """A queue page counts matching suggestions up to here: a bounded cost per request."""
@@ -279,10 +278,7 @@ class ReviewStore:
     @contextmanager
     def review_transaction(self) -> Iterator[ReviewTx]:
         """One serialised read-check-write transaction for a decision."""
-        connection = self.engine.connect().execution_options(immediate=True)
-        with connection, connection.begin():
-            if connection.dialect.name == "postgresql":
-                connection.execute(select(func.pg_advisory_xact_lock(REVIEW_LOCK)))
+        with serialised(self.engine, REVIEW_LOCK) as connection:
             yield ReviewTx(connection)
 
     def sync_suggestions(
