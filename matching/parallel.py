@@ -43,10 +43,12 @@ def workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _forks(total: int) -> bool:
-    """Fork for a large job, never from a process running other threads (a server's
-    worker threads may hold locks that a forked child would wait on forever)."""
-    return total >= MIN_ITEMS and workers() > 1 and threading.active_count() == 1
+def _forks(total: int, min_items: int | None = None) -> bool:
+    """Fork for a job of at least `min_items` items (default `MIN_ITEMS`), never from a
+    process running other threads (a server's worker threads may hold locks that a
+    forked child would wait on forever)."""
+    least = MIN_ITEMS if min_items is None else min_items
+    return total >= least and workers() > 1 and threading.active_count() == 1
 
 
 def shared_empty(shape: int | tuple[int, ...], dtype: np.dtype | type) -> np.ndarray:
@@ -113,7 +115,7 @@ def map_chunks(
     fork; each forked worker sends its parts' results back pickled."""
     parts = [slice(start, min(start + chunk, total)) for start in range(0, total, chunk)]
     count = min(workers(), len(parts))
-    if total < min_items or count < 2 or threading.active_count() > 1:
+    if count < 2 or not _forks(total, min_items):
         return [item for part in parts for item in work(part)]
     context = multiprocessing.get_context("fork")
     results: list[list | None] = [None] * len(parts)
@@ -163,7 +165,7 @@ class Background:
     ) -> None:
         self._job = job
         self._process = None
-        if items >= min_items and workers() > 1 and threading.active_count() == 1:
+        if _forks(items, min_items):
 
             def run() -> None:
                 gc.freeze()  # the parent's objects are never collected here: no copying
