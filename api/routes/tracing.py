@@ -75,23 +75,22 @@ class ReturnDecisionOut(BaseModel):
     stale: list[str]
 
 
-class AssessmentOut(BaseModel):
+class AssessedOut(BaseModel):
+    """The assessment itself, as `service.assessed.Assessed.as_dict` gives it."""
+
     entity_id: str | None
     assessed_on: str
     advisory: bool
     status: str
     version: str
     factors: list[FactorOut]
+
+
+class AssessmentOut(AssessedOut):
     decisions: list[ReturnDecisionOut]
 
 
-class DecidedOut(BaseModel):
-    entity_id: str | None
-    assessed_on: str
-    advisory: bool
-    status: str
-    version: str
-    factors: list[FactorOut]
+class DecidedOut(AssessedOut):
     decision: ReturnDecisionOut
 
 
