@@ -100,11 +100,16 @@ def _check_version(found: Assessed, version: str | None, route: str) -> None:
         raise _changed()
 
 
+def _administers(actor: Actor) -> bool:
+    """An administrator, or whoever runs `nrm` (they hold the database itself)."""
+    return actor.user is None or actor.user.role is UserRole.ADMIN
+
+
 def _check_decider(actor: Actor, sources: frozenset[str]) -> None:
     """A return is decided by the organisations holding the person's case files: a
     caseworker of another organisation may read the assessment with a purpose, not decide."""
     user = actor.user
-    if user is None or user.role is UserRole.ADMIN:
+    if _administers(actor) or user is None:
         return
     if user.organisation is None or user.organisation not in sources:
         raise Forbidden(
@@ -137,7 +142,7 @@ def _check(request: ReturnRequest, found: Assessed, actor: Actor) -> None:
         raise InvalidDecision("nothing stands in the way of this decision: nothing to override")
     if soft and not override:
         raise ReturnRefused(soft, overridable=True)
-    if soft and actor.user is not None and actor.user.role is not UserRole.ADMIN:
+    if soft and not _administers(actor):
         raise Forbidden("only an administrator may override what stands in the way of a return")
 
 
@@ -158,10 +163,11 @@ class ReturnDecisions(Tracing):
         (ETag) the caseworker read (`If-Match`): 428 without it, 412 when the assessment
         or its decisions changed."""
         actor.require(ASSESS)
-        if self.store.entity(entity_id) is None:
-            raise UnknownPerson("no such entity")
         person = str(entity_id)
-        _check_decider(actor, self._sources(person))
+        sources = self._sources(person)
+        if not sources:
+            raise UnknownPerson("no such entity")
+        _check_decider(actor, sources)
         found = self._assessed(actor, person, person, today or date.today())
         _check_version(found, version, "GET /entities/{id}/assessment")
         return self._record(actor, found, request, lang)
@@ -188,8 +194,8 @@ class ReturnDecisions(Tracing):
 
     def _sources(self, person: str) -> frozenset[str]:
         """The organisations holding the person's records (an entity id, or
-        ``record:<id>``): who may decide on their return, checked before anything of the
-        person is read."""
+        ``record:<id>``; none: no such person): who may decide on their return, checked
+        before anything of the person is read."""
         if person.startswith("record:"):
             record = self.store.get_record(UUID(person.removeprefix("record:")))
             return frozenset({record.source} if record else ())
@@ -259,7 +265,7 @@ class ReturnDecisions(Tracing):
         self.check_listing(actor, "read_returns_due", "entity")
         day = today or date.today()
         user = actor.user
-        everyone = user is None or user.role is UserRole.ADMIN
+        everyone = _administers(actor) or user is None
         rows, total = (
             returns_due(self.store, day, None if everyone else user.organisation, limit, offset)
             if everyone or user.organisation
