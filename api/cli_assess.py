@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 import click
-from babel.dates import parse_date
 
 from api.cli_common import (
     EXIT_BAD_INPUT,
@@ -21,6 +20,7 @@ from api.cli_common import (
 )
 from api.clikit import Command, _, current_language, set_language
 from i18n import N_
+from models.birthdates import DateError, parse_plain_date
 from service import Actor
 from service.errors import UseCaseError
 from service.returns import ReturnRequest
@@ -28,22 +28,18 @@ from tracing.decisions import DECISIONS, BestInterests
 
 
 class Day(click.ParamType):
-    """A day as a French user writes it (31/12/2026, Babel's `fr` pattern) or in ISO."""
+    """A day as the imports read one (`models.birthdates.parse_plain_date`): dd/mm/yyyy
+    or ISO."""
 
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        text = str(value).strip()
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-        try:
-            return parse_date(text, locale="fr")
-        except (ValueError, IndexError):
-            self.fail(_("not a date: {value} (dd/mm/yyyy)").format(value=text), param, ctx)
+            return parse_plain_date(str(value))
+        except DateError:
+            self.fail(_("not a date: {value} (dd/mm/yyyy)").format(value=value), param, ctx)
 
 
 DAY = Day()
