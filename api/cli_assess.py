@@ -69,7 +69,7 @@ def _print(found: dict[str, Any]) -> None:
     )
     for factor in found["factors"]:
         evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
-        click.echo(f"  {factor['factor']:<22} {factor['status']}{evidence}")
+        click.echo(f"  {factor['factor']:<26} {factor['status']}{evidence}")
         for reason in factor["reasons"]:
             click.echo(f"      {reason}")
     recorded = [found["decision"]] if "decision" in found else found["decisions"][:1]

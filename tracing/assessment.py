@@ -115,6 +115,30 @@ def _suspects(relatives: list[Relative], graph: FamilyGraph) -> Factor:
     )
 
 
+def _recorded_as_suspect(person: Profile) -> Factor | None:
+    """The person is named as a suspect in a case file of their own: a victim who went on
+    to recruit, or records wrongly joined into one person. Listed only when it applies,
+    so that decisions recorded before this factor existed keep the basis they were made
+    on (`tracing.decisions.fingerprint`)."""
+    records = person.suspect_records()
+    if not records:
+        return None
+    cases = ", ".join(sorted({r.case_id or r.record_id for r in records}))
+    return Factor(
+        "person_recorded_as_suspect",
+        RISK,
+        _ids(records),
+        (
+            Reason(
+                f"la personne est elle-même citée comme suspecte ({cases}) : vérifiez "
+                "qu'il s'agit bien de la même personne avant toute décision",
+                f"the person is named as a suspect themselves ({cases}): check that these "
+                "records are one person before any decision",
+            ),
+        ),
+    )
+
+
 def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGraph) -> Factor:
     episodes = repeated_episodes(person)
     reasons, evidence = [], []
@@ -316,7 +340,9 @@ def assess(
 ) -> tuple[str, list[Factor]]:
     """The overall status and every factor, for the person and their relatives."""
     profile = graph.profiles[person]
+    own = _recorded_as_suspect(profile)
     factors = [
+        *([own] if own else []),
         _suspects(relatives, graph),
         _prior_episodes(profile, relatives, graph),
         _minor(profile, today),

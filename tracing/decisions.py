@@ -7,9 +7,10 @@ shared/reference/protection-and-exchange.md (items 25 to 27):
 - a return is not recommended for a minor, or a person whose age is unknown, without a
   Best Interests Determination of the past year (its date and the body that made it);
 - nor against the person's refusal (return is voluntary);
-- nor while the family's involvement in the trafficking is a risk or unknown, or while
-  the person's consent is not recorded, unless an administrator overrides with a reason
-  (the protection reference's "supervisor");
+- nor while the family's involvement in the trafficking is a risk or unknown, while the
+  person is named as a suspect themselves, or while the person's consent is not
+  recorded, unless an administrator overrides with a reason (the protection reference's
+  "supervisor");
 - a decision is due for review at a date, and goes stale when that date passes, when the
   assessment's factors change, or when the person's records change (a merge, a split).
 """
@@ -97,6 +98,18 @@ def blocking(factors: Sequence[Factor], bid: BestInterests | None) -> list[Block
                     "(date, body)",
                 ),
                 overridable=False,
+            )
+        )
+    own = named.get("person_recorded_as_suspect")
+    if own is not None and own.status == RISK:
+        found.append(
+            Blocking(
+                own.factor,
+                Reason(
+                    "la personne est elle-même citée comme suspecte",
+                    "the person is named as a suspect themselves",
+                ),
+                overridable=True,
             )
         )
     family = named.get("family_involvement")

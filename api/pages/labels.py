@@ -99,6 +99,7 @@ WORDS = {
     "return": N_("return"),
     "reintegration": N_("reintegration"),
     "tracing_request": N_("tracing request"),
+    "person_recorded_as_suspect": N_("Named as a suspect themselves"),
     "family_involvement": N_("Family involvement in trafficking"),
     "prior_trafficking": N_("Earlier trafficking"),
     "child_best_interests": N_("Best interests of the child"),

@@ -117,6 +117,20 @@ def test_a_suspect_in_the_family_needs_an_administrators_override_with_a_reason(
     assert child["status"] == "risk" and "Comité DIE de Kati" in child["reasons"][-1]
 
 
+def test_assessing_a_person_named_as_a_suspect_says_so_and_needs_an_override(
+    family: Family,
+) -> None:
+    (uncle,) = family.store.find_record("U-1")
+    family.person = uncle.entity_id
+    factors = {f["factor"]: f for f in family.read()["factors"]}
+    assert factors["person_recorded_as_suspect"]["status"] == "risk"
+    assert factors["person_recorded_as_suspect"]["evidence"] == ["U-1"]
+    refused = family.decide({"decision": "return_recommended"}, **{"Accept-Language": "en"})
+    assert refused.status_code == 409
+    assert "named as a suspect themselves" in refused.json()["detail"]
+    assert family.written() == 0
+
+
 @pytest.mark.parametrize("override", ["   ", "ok", "  d'accord  "])
 def test_an_override_says_why(family: Family, override: str) -> None:
     body = {"decision": "return_recommended", "best_interests": BID, "override": override}

@@ -39,6 +39,23 @@ def test_a_suspect_in_the_family_is_a_risk_with_its_evidence() -> None:
     assert status == "risk"
 
 
+def test_a_person_named_as_a_suspect_in_a_file_of_their_own_is_warned_about() -> None:
+    victim = _victim(entity_id="E-V")
+    recruiter = person(
+        "R", "Fatoumata DIARRA", "F", 2010, entity_id="E-V", case_id="ID-7", role="suspect", **PLACE
+    )
+    status, factors = _assess([victim, recruiter])
+    own = factors["person_recorded_as_suspect"]
+    assert own.status == "risk" and own.evidence == ("R",)
+    assert "ID-7" in own.reasons[0].fr and "one person" in own.reasons[0].en
+    assert status == "risk"
+
+
+def test_a_person_never_named_as_a_suspect_has_no_such_factor() -> None:
+    _, factors = _assess([_victim()])
+    assert "person_recorded_as_suspect" not in factors
+
+
 def test_a_minor_needs_a_best_interests_determination() -> None:
     _, factors = _assess([_victim()])
     assert factors["child_best_interests"].status == "risk"

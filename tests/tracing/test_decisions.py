@@ -53,6 +53,12 @@ def test_family_involvement_at_risk_or_unknown_needs_a_supervisors_override(stat
     assert _in_the_way(_factors(family_involvement=status)) == {"family_involvement": True}
 
 
+def test_a_person_named_as_a_suspect_themselves_needs_an_administrators_override() -> None:
+    assert _in_the_way(_factors(person_recorded_as_suspect=RISK)) == {
+        "person_recorded_as_suspect": True
+    }
+
+
 def test_no_one_recommends_a_return_the_person_refused() -> None:
     assert _in_the_way(_factors(informed_consent=RISK)) == {"informed_consent": False}
 
