@@ -1,4 +1,5 @@
-"""The home page (links by role), signing in and out with a token, the language switch."""
+"""The home page (links by role), signing in and out with a token, the language switch,
+and stating why one opens another organisation's case."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from fastapi.responses import Response
 from api.pages.web import (
     LANG_COOKIE,
     PRESESSION_COOKIE,
+    PURPOSE_COOKIE,
+    PURPOSE_SECONDS,
     SESSION_COOKIE,
     YEAR,
     PageRoute,
@@ -15,6 +18,7 @@ from api.pages.web import (
     local_path,
     page_actor,
     page_service,
+    purpose_cookie,
     redirect,
     render,
     session_user,
@@ -72,6 +76,21 @@ async def signin(request: Request) -> Response:
     response = redirect(target)
     set_cookie(request, response, SESSION_COOKIE, token)
     response.delete_cookie(PRESESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/purpose")
+async def state_purpose(request: Request) -> Response:
+    """The reader says why they open another organisation's case: kept for that person's
+    pages in a signed cookie (`purpose_cookie`), then the page asked for again."""
+    form = await check_csrf(request)
+    page_actor(request)
+    purpose = " ".join(str(form.get("purpose", "")).split())[:200]
+    target = local_path(str(form.get("next", "/")))
+    response = redirect(target)
+    if purpose:
+        value, path = purpose_cookie(request, target, purpose)
+        set_cookie(request, response, PURPOSE_COOKIE, value, max_age=PURPOSE_SECONDS, path=path)
     return response
 
 

@@ -7,14 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.pages.web import (
-    CSRF_FIELD,
     PageRoute,
     check_csrf,
     page_actor,
@@ -22,7 +20,6 @@ from api.pages.web import (
     page_service,
     redirect,
     render,
-    stated_purpose,
     translate,
 )
 from models.review import DecisionKind
@@ -149,16 +146,6 @@ def family(request: Request, entity_id: UUID) -> Response:
     )
 
 
-def _purpose_query(request: Request) -> str:
-    """The stated purpose and its form token, carried from the assessment page to its
-    decision form and back (a caseworker of another organisation stated one to open it)."""
-    if stated_purpose(request) is None:
-        return ""
-    return "?" + urlencode(
-        {"purpose": request.query_params["purpose"], CSRF_FIELD: request.query_params[CSRF_FIELD]}
-    )
-
-
 def assessment_page(
     request: Request,
     entity_id: UUID,
@@ -187,7 +174,6 @@ def assessment_page(
         may_override=admin,
         review_days=REVIEW_DAYS,
         typed={k: str(v)[:2000] for k, v in (typed or {}).items() if k in DECISION_FIELDS},
-        purpose_query=_purpose_query(request),
         problem=problem,
         done=request.query_params.get("done"),
     )
@@ -260,8 +246,7 @@ async def decide_return(request: Request, entity_id: UUID) -> Response:
             ),
             form,
         )
-    query = _purpose_query(request)
-    return redirect(f"/persons/{entity_id}/assessment{query}{'&' if query else '?'}done=decision")
+    return redirect(f"/persons/{entity_id}/assessment?done=decision")
 
 
 @router.get("/find")

@@ -11,15 +11,18 @@ cookie.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import math
+import re
 import secrets
+import time
 from collections.abc import Callable, Coroutine
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -40,6 +43,10 @@ SESSION_COOKIE = "nrm_session"
 PRESESSION_COOKIE = "nrm_presession"
 LANG_COOKIE = "nrm_lang"
 CSRF_FIELD = "csrf"
+PURPOSE_COOKIE = "nrm_purpose"
+PURPOSE_SECONDS = 3600
+"""A stated purpose holds for an hour of work on the person it was stated for."""
+_PERSON_PAGES = re.compile(r"^/persons/[0-9a-fA-F-]{36}")
 YEAR = 365 * 24 * 3600
 
 
@@ -111,13 +118,56 @@ def page_actor(request: Request) -> Actor:
     return Actor(user, request.state.request_id, stated_purpose(request), page_language(request))
 
 
+def purpose_scope(path: str) -> str:
+    """The pages a stated purpose opens: every page of the person asked about (the case,
+    the family sheet, the assessment and its decisions), else the one page asked for."""
+    found = _PERSON_PAGES.match(path)
+    return found.group(0) if found else path
+
+
+def _purpose_mac(key: str, scope: str, expires: int, purpose: str) -> str:
+    message = "\0".join(("nrm-pages-purpose", scope, str(expires), purpose))
+    return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def _b64(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _unb64(text: str) -> str:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+
+
+def purpose_cookie(request: Request, target: str, purpose: str) -> tuple[str, str]:
+    """The cookie that carries a purpose the reader stated for `target`'s pages, and the
+    path it is sent on: signed with the session, dated, never in a URL (so neither the
+    access log nor the browser's history holds it)."""
+    scope = purpose_scope(urlsplit(target).path)
+    expires = int(time.time()) + PURPOSE_SECONDS
+    key = request.cookies.get(SESSION_COOKIE, "")
+    value = ".".join(
+        (_b64(scope), str(expires), _b64(purpose), _purpose_mac(key, scope, expires, purpose))
+    )
+    return value, scope
+
+
 def stated_purpose(request: Request) -> str | None:
-    """The purpose the reader typed in a page's form: only with this session's form token,
-    so that a link someone else made cannot state one for them."""
-    purpose = " ".join((request.query_params.get("purpose") or "").split())[:200]
-    given = request.query_params.get(CSRF_FIELD, "")
-    expected = csrf_token(request)
-    if not purpose or not expected or not hmac.compare_digest(given, expected):
+    """The purpose the reader stated in a page's form (`POST /purpose`), for the pages of
+    this person, in this session, within the hour; a link someone else made cannot state
+    one for them."""
+    key = request.cookies.get(SESSION_COOKIE)
+    raw = request.cookies.get(PURPOSE_COOKIE)
+    if not key or not raw:
+        return None
+    try:
+        scope_text, expires_text, purpose_text, mac = raw.split(".")
+        scope, purpose, expires = _unb64(scope_text), _unb64(purpose_text), int(expires_text)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    path = request.url.path
+    if expires < time.time() or (path != scope and not path.startswith(scope + "/")):
+        return None
+    if not hmac.compare_digest(mac, _purpose_mac(key, scope, expires, purpose)):
         return None
     return purpose
 
@@ -181,7 +231,12 @@ def render(
 
 
 def set_cookie(
-    request: Request, response: Response, name: str, value: str, max_age: int | None = None
+    request: Request,
+    response: Response,
+    name: str,
+    value: str,
+    max_age: int | None = None,
+    path: str = "/",
 ) -> None:
     """HttpOnly, SameSite=Strict, and Secure whenever the page came over HTTPS."""
     response.set_cookie(
@@ -190,7 +245,7 @@ def set_cookie(
         max_age=max_age,
         httponly=True,
         samesite="strict",
-        path="/",
+        path=path,
         secure=request.url.scheme == "https",
     )
 

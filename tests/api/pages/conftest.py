@@ -24,6 +24,12 @@ def field(page: Response | str, name: str) -> str:
     return html.unescape(found.group(1))
 
 
+def state_purpose(client: TestClient, asked: Response, purpose: str) -> Response:
+    """Fill in the purpose form of page `asked` and follow to the page it opens."""
+    said = {"csrf": field(asked, "csrf"), "next": field(asked, "next"), "purpose": purpose}
+    return client.post("/purpose", data=said)
+
+
 def sign_in(client: TestClient, token: str) -> Response:
     form = client.get("/signin")
     return client.post(

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from models.store.returns import add_return_decision
-from tests.api.pages.conftest import Pages, field
+from tests.api.pages.conftest import Pages, field, state_purpose
 from tests.conftest import write_csv
 from tests.service.family import RECORDS, RELATIONS
 
@@ -116,8 +116,7 @@ def test_another_organisations_caseworker_reads_with_a_purpose_but_is_told_who_d
 ) -> None:
     client = pages.browser("caseworker@OIM")
     asked = client.get(f"/persons/{girl}/assessment")
-    said = {"purpose": "retour prévu depuis la Libye", "csrf": field(asked, "csrf")}
-    page = client.get(f"/persons/{girl}/assessment", params=said)
+    page = state_purpose(client, asked, "retour prévu depuis la Libye")
     text = html.unescape(page.text)
     assert page.status_code == 200 and "return-decision" not in text
     assert "Seul un travailleur social d'une organisation qui tient" in text

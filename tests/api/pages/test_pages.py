@@ -9,7 +9,7 @@ import re
 from fastapi.testclient import TestClient
 
 from api.pages.web import local_path
-from tests.api.pages.conftest import Pages, field, sign_in
+from tests.api.pages.conftest import Pages, field, sign_in, state_purpose
 
 
 def _decide(client: TestClient, page_text: str, suggestion: object, decision: str):
@@ -204,8 +204,7 @@ def test_another_organisations_case_shows_only_once_its_reader_says_why(pages: P
     other = pages.browser("caseworker@UNICEF")
     minimal = other.get(f"/persons/{person}")
     assert "Sirakoro" not in minimal.text and 'name="purpose"' in minimal.text
-    said = {"purpose": "retour prévu à Kati", "csrf": field(minimal, "csrf")}
-    stated = other.get(f"/persons/{person}", params=said).text
+    stated = state_purpose(other, minimal, "retour prévu à Kati").text
     assert "Sirakoro" in stated and "+223" not in stated
     assert "Motif indiqué" in stated
     rows, _ = pages.world.store.audit_rows({"object_type": "entity"})
@@ -217,8 +216,7 @@ def test_another_organisations_assessment_asks_why_first(pages: Pages) -> None:
     other = pages.browser("caseworker@UNICEF")
     asked = other.get(f"/persons/{person}/assessment")
     assert asked.status_code == 403 and 'name="purpose"' in asked.text
-    said = {"purpose": "retour prévu", "csrf": field(asked, "csrf")}
-    stated = other.get(f"/persons/{person}/assessment", params=said)
+    stated = state_purpose(other, asked, "retour prévu")
     assert stated.status_code == 200 and "un retour est sûr" in stated.text
 
 
@@ -231,6 +229,40 @@ def test_a_link_cannot_state_a_purpose_for_its_reader(pages: Pages) -> None:
     assert "Sirakoro" not in crafted.text and "Motif indiqué" not in crafted.text
     rows, _ = pages.world.store.audit_rows({"object_type": "entity"})
     assert "lien reçu" not in {r["purpose"] for r in rows}
+
+
+def test_a_stated_purpose_never_travels_in_a_url(pages: Pages) -> None:
+    """The purpose and the form token go in a posted form and come back as a cookie
+    scoped to the person's pages: neither the access log nor the history holds them."""
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    asked = other.get(f"/persons/{person}")
+    said = {"csrf": field(asked, "csrf"), "next": field(asked, "next"), "purpose": "retour"}
+    answer = other.post("/purpose", data=said, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == f"/persons/{person}"
+    cookie = answer.headers["set-cookie"]
+    assert f"Path=/persons/{person}" in cookie and "HttpOnly" in cookie and "retour" not in cookie
+    family = other.get(f"/persons/{person}/family")
+    assert "Motif indiqué" in family.text and "purpose=" not in family.text
+
+
+def test_a_purpose_opens_only_the_person_it_was_stated_for(pages: Pages) -> None:
+    world = pages.world
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    state_purpose(other, other.get(f"/persons/{person}"), "retour prévu à Kati")
+    stranger = world.store.get_record(world.records["T-1"])
+    assert stranger is not None and str(stranger.entity_id) != person
+    elsewhere = other.get(f"/persons/{stranger.entity_id}")
+    assert "Motif indiqué" not in elsewhere.text
+
+
+def test_a_purpose_posted_without_the_form_token_is_refused(pages: Pages) -> None:
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    data = {"csrf": "x", "next": f"/persons/{person}", "purpose": "lien reçu"}
+    refused = other.post("/purpose", data=data, follow_redirects=False)
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
 
 
 def test_a_suggestion_page_hides_protected_fields_from_reviewers(pages: Pages) -> None:
