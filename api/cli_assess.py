@@ -93,6 +93,8 @@ def _print(found: dict[str, Any]) -> None:
         for line, text in extra:
             if text:
                 click.echo("      " + line.format(text=text))
+        if decision.get("withheld"):
+            click.echo("      " + decision["withheld"])
         for reason in decision["stale"]:
             click.echo("      " + _("no longer stands: {reason}").format(reason=reason))
 

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from tracing.assessment import Factor
-from tracing.decisions import fingerprint, stale_reasons, version
+from tracing.decisions import WITHHELD, fingerprint, split_since, stale_reasons, version
 from tracing.reasons import Reason
 from tracing.relatives import Relative
 
@@ -76,7 +76,9 @@ def decision_view(
     """A recorded decision as shown: who, when, what on which assessment, and its state:
     `in_force`, `superseded` by a later decision made on its records, or `stale`: due
     for review or made on what has changed since (`stale` says why), such as a decision
-    on a person another was merged with."""
+    on a person another was merged with. The free text of a decision made on records
+    some of which belong to another person since (a split) is withheld: it may speak of
+    that other person (`tracing.decisions.split_since`)."""
     stale: list[Reason] = (
         []
         if superseded
@@ -89,16 +91,18 @@ def decision_view(
         )
     )
     state = "superseded" if superseded else "stale" if stale else "in_force"
+    split = split_since(row["records"], now.records)
     return {
         "id": str(row["id"]),
         "decision": row["decision"],
         "decided_at": row["created_at"].isoformat(),
         "decided_by": row["user_name"],
         "organisation": row["organisation"],
-        "note": row["note"],
+        "note": None if split else row["note"],
         "review_by": row["review_by"].isoformat(),
-        "best_interests": row["best_interests"],
-        "override": row["override"],
+        "best_interests": None if split else row["best_interests"],
+        "override": None if split else row["override"],
+        "withheld": WITHHELD.text(lang) if split else None,
         "assessment_status": row["assessment"]["status"],
         "assessed_on": row["assessment"]["assessed_on"],
         "state": state,

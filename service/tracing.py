@@ -22,7 +22,7 @@ from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import NotFound, PurposeRequired, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
 from tracing.assessment import assess, insecure_areas
-from tracing.decisions import with_recorded_determination
+from tracing.decisions import split_since, with_recorded_determination
 from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flags_of
 from tracing.graph import FamilyGraph
 from tracing.persons import build_profiles
@@ -160,7 +160,8 @@ class Tracing(UseCases):
         overall, factors = assess(graph, person, family, day, insecure_areas())
         records = tuple(r.id for r in profile.records)
         recorded = return_decisions_of(self.store, person)
-        latest = recorded[0]["best_interests"] if recorded else None
+        whole = recorded and not split_since(recorded[0]["records"], records)
+        latest = recorded[0]["best_interests"] if whole else None
         factors = with_recorded_determination(factors, latest, day)
         return Assessed(person, day, overall, factors, records, family, recorded)
 

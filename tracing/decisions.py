@@ -35,6 +35,7 @@ __all__ = [
     "blocking",
     "fingerprint",
     "review_date",
+    "split_since",
     "stale_reasons",
     "version",
     "with_recorded_determination",
@@ -215,6 +216,21 @@ def stale_reasons(
             )
         )
     return reasons
+
+
+def split_since(records: Iterable[str], records_now: Iterable[str]) -> bool:
+    """Some of the records a decision was made on now belong to another person (the
+    person was split since): its free text may speak of that other person."""
+    return not set(records) <= set(records_now)
+
+
+WITHHELD = Reason(
+    "note, dérogation et détermination masquées : la décision portait sur des fiches "
+    "aujourd'hui réparties entre plusieurs personnes (séparation)",
+    "note, override and determination withheld: the decision was made on records now "
+    "divided between several persons (a split)",
+)
+"""Why a decision's free text is not shown to the readers of a person split since."""
 
 
 def with_recorded_determination(

@@ -68,6 +68,9 @@ class ReturnDecisionOut(BaseModel):
     review_by: str
     best_interests: dict[str, str | None] | None
     override: str | None
+    withheld: str | None = None
+    """Why the note, override and determination are not shown (the person was split
+    since the decision)."""
     assessment_status: str
     assessed_on: str
     state: Literal["in_force", "stale", "superseded"]

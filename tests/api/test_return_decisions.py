@@ -209,6 +209,31 @@ def test_a_decision_goes_stale_when_the_persons_records_change(family: Family) -
         assert "records changed" in stale
 
 
+def test_after_a_split_neither_half_reads_the_decisions_free_text(family: Family) -> None:
+    """The note, override and determination of a decision made before a split may speak
+    of the other half's person: both halves see the decision, stale, without them."""
+    body = {"decision": "return_recommended", "best_interests": BID}
+    override = {**body, "note": "la tante de Kati accueille", "override": "l'oncle est détenu"}
+    assert family.decide(override, UserRole.ADMIN).status_code == 201
+    records = {r.record_id: r.id for r in family.store.list_records({}, limit=50).items}
+    unlinked = family.client.post(
+        "/links",
+        json={"record_a": str(records["V-1"]), "record_b": str(records["B-1"]), "action": "unlink"},
+        headers=bearer(family.store, UserRole.REVIEWER),
+    )
+    assert unlinked.status_code == 201
+    for record_id in ("V-1", "B-1"):
+        (record,) = family.store.find_record(record_id)
+        found = Service(family.store).assessment_of_entity(
+            Actor.operator("test"), record.entity_id, lang="en"
+        )
+        (shown,) = found["decisions"]
+        assert shown["note"] is None and shown["override"] is None
+        assert shown["best_interests"] is None and "withheld" in shown["withheld"]
+        child = next(f for f in found["factors"] if f["factor"] == "child_best_interests")
+        assert not any("Comité DIE" in reason for reason in child["reasons"])
+
+
 def test_a_decision_is_audited_and_can_be_neither_changed_nor_deleted(family: Family) -> None:
     decided = family.decide({"decision": "further_assessment", "note": "voir la famille"})
     rows, _ = family.store.audit_rows({"action": "record_return_decision"})
