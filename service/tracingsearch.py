@@ -141,9 +141,9 @@ class TracingSearch(Searching):
             confirmed = _confirmed(in_force)
             matched = len(
                 {
-                    m["sought_record_id"] or f"person:{person}"
-                    for person, m in in_force.items()
-                    if m["decision"] == "confirmed"
+                    sought or f"person:{person}"
+                    for (person, sought), m in in_force.items()
+                    if _in_force(in_force, person, sought)["decision"] == "confirmed"
                 }
             )
             items.append(
@@ -181,36 +181,34 @@ class TracingSearch(Searching):
         sought_records = sorted(
             (r for r in records if r["role"] == "sought"), key=lambda r: r["record_id"]
         )
-        best: dict[str, dict[str, Any]] = {}
+        fits: dict[str, dict[str, dict[str, Any]]] = {}
         for sought in sought_records:
             description = {k: sought[k] for k in MATCH_FIELDS if sought.get(k) is not None}
             wanted = top + len(own) + len(decided)
-            for hit in search(self.store, description, wanted, actor.lang, theirs):
-                if hit["entity_id"] in own:
-                    continue
-                if hit["entity_id"] in best and best[hit["entity_id"]]["score"] >= hit["score"]:
-                    continue
-                best[hit["entity_id"]] = {
-                    **_shown(hit),
-                    "sought_record_id": sought["record_id"],
-                    "decision": None,
-                }
-        sought_ids = {r["record_id"] for r in sought_records}
-        for person, shown in best.items():
-            decision = decided.get(person)
-            if decision is None:
-                continue
-            if decision["sought_record_id"] in sought_ids:  # decided for that child
-                shown["sought_record_id"] = decision["sought_record_id"]
-            shown["decision"] = decision["decision"]
+            fits[sought["record_id"]] = {
+                hit["entity_id"]: _shown(hit)
+                for hit in search(self.store, description, wanted, actor.lang, theirs)
+                if hit["entity_id"] not in own
+            }
+        child_of = _confirmed_children(decided, fits)
         matches: list[dict[str, Any]] = []
         found = 0
         for sought in sought_records:
-            mine = sorted(
-                (m for m in best.values() if m["sought_record_id"] == sought["record_id"]),
-                key=lambda m: -m["score"],
-            )
-            confirmed = [m for m in mine if m["decision"] == "confirmed"]
+            child = sought["record_id"]
+            mine = []
+            for person, hit in fits[child].items():
+                if person in child_of and child_of[person] != child:
+                    continue  # confirmed as another of the sought children
+                decision = _in_force(decided, person, child)
+                mine.append(
+                    {
+                        **hit,
+                        "sought_record_id": child,
+                        "decision": decision["decision"] if decision else None,
+                    }
+                )
+            mine.sort(key=lambda m: -m["score"])
+            confirmed = [m for m in mine if child_of.get(m["entity_id"]) == child]
             if confirmed:
                 found += 1
                 matches += confirmed
@@ -330,7 +328,36 @@ def _only_in_case(store: Any, records: list[dict[str, Any]]) -> set[str]:
     return own
 
 
-def _confirmed(decided: dict[str, dict[str, Any]]) -> str | None:
+Decided = dict[tuple[str, str | None], dict[str, Any]]
+"""A case's latest decision on each (person, sought record), `match_decisions`."""
+
+
+def _in_force(decided: Decided, person: str, sought: str | None) -> dict[str, Any] | None:
+    """The decision in force on `person` for the sought record: the latest of those made
+    for it and those made on the request as a whole."""
+    made = [m for key in {(person, sought), (person, None)} if (m := decided.get(key))]
+    return max(made, key=lambda m: m["created_at"]) if made else None
+
+
+def _confirmed_children(
+    decided: Decided, fits: dict[str, dict[str, dict[str, Any]]]
+) -> dict[str, str]:
+    """The sought record each confirmed person is confirmed as: the one the decision
+    names, else (a decision on the request as a whole) the one they fit best."""
+    children: dict[str, str] = {}
+    for (person, sought), m in sorted(decided.items(), key=lambda d: d[1]["created_at"]):
+        if m["decision"] != "confirmed" or _in_force(decided, person, sought) is not m:
+            continue
+        if sought is None:
+            scored = [(h[person]["score"], child) for child, h in fits.items() if person in h]
+            if not scored:
+                continue
+            sought = max(scored)[1]
+        children[person] = sought
+    return children
+
+
+def _confirmed(decided: Decided) -> str | None:
     confirmed = [m for m in decided.values() if m["decision"] == "confirmed"]
     return max(confirmed, key=lambda m: m["created_at"])["person"] if confirmed else None
 

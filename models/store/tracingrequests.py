@@ -85,9 +85,10 @@ def add_match_decision(
 
 def match_decisions(
     store: Store, cases: list[tuple[str, str]]
-) -> dict[tuple[str, str], dict[str, dict[str, Any]]]:
-    """The decision in force on each (case, person): the latest one."""
-    found: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+) -> dict[tuple[str, str], dict[tuple[str, str | None], dict[str, Any]]]:
+    """The latest decision of each case on each (person, sought record); a sought record
+    of None: a decision on the request as a whole."""
+    found: dict[tuple[str, str], dict[tuple[str, str | None], dict[str, Any]]] = {}
     if not cases:
         return found
     query = select(tracing_matches).order_by(tracing_matches.c.created_at)
@@ -99,5 +100,6 @@ def match_decisions(
             )
             for r in rows:
                 m = dict(r._mapping)
-                found.setdefault((m["source"], m["case_id"]), {})[m["person"]] = m
+                by_case = found.setdefault((m["source"], m["case_id"]), {})
+                by_case[(m["person"], m["sought_record_id"])] = m
     return found

@@ -226,6 +226,31 @@ def test_a_match_is_confirmed_for_the_child_the_family_names(family: Store, tmp_
     assert found["status"] == "open"
 
 
+def test_a_person_dismissed_for_one_sought_child_is_still_proposed_for_the_other(
+    family: Store, tmp_path: Path
+) -> None:
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    girl = _entity(family, "V-1")
+    before = service.tracing_matches(ACTOR, "TR-7")["matches"]
+    assert girl in [m["entity_id"] for m in before if m["sought_record_id"] == "W-3"]
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "dismissed", sought_record_id="W-2")
+    found = service.tracing_matches(ACTOR, "TR-7")["matches"]
+    shown = {m["sought_record_id"]: m["decision"] for m in found if m["entity_id"] == girl}
+    assert shown == {"W-2": "dismissed", "W-3": None}
+
+
+def test_a_person_dismissed_for_the_whole_request_is_dismissed_for_every_child(
+    family: Store, tmp_path: Path
+) -> None:
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    girl = _entity(family, "V-1")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "dismissed")
+    found = service.tracing_matches(ACTOR, "TR-7")["matches"]
+    assert {m["decision"] for m in found if m["entity_id"] == girl} == {"dismissed"}
+
+
 def test_a_decision_for_a_record_the_request_does_not_seek_is_refused(
     family: Store, tmp_path: Path
 ) -> None:
