@@ -7,7 +7,6 @@ incremental matching share normalisers, keys, comparisons and model.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from matching.pipeline import cluster_scored, match_new, row_pairs
 from matching.scoring import Scores
 from models.store import Store
 from models.store.linking import LinkTx
+from service.clock import Clock
 from service.keys import ensure_current_keys
 from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
 from service.registry import active_learned, active_model, model_version, rescorer
@@ -40,19 +40,6 @@ records is too rough for the thousands after them). Doubling makes the full reli
 as the registry grows: their cost, spread over the imports, stays that of linking once."""
 
 
-class _Clock:
-    """Milliseconds spent in each step of one call (reported, e.g. by the benchmark)."""
-
-    def __init__(self) -> None:
-        self.steps: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def __call__(self, step: str) -> None:
-        now = time.perf_counter()
-        self.steps[step] = round((now - self._last) * 1000, 2)
-        self._last = now
-
-
 def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     """Link the records of one import, and any stored record still without a person,
     against the stored population.
@@ -65,7 +52,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     no lock (SQLite's write lock would stop every other writer meanwhile).
     `timings_ms` tells where the time went.
     """
-    clock = _Clock()
+    clock = Clock()
     rebuilt = ensure_current_keys(store)
     clock("keys_version")
     model = active_model(store)
@@ -138,7 +125,7 @@ def _outgrown(model: FSModel, population: int) -> bool:
 
 
 def _store_keys_and_find_candidates(
-    tx: LinkTx, new: list[dict[str, Any]], clock: _Clock
+    tx: LinkTx, new: list[dict[str, Any]], clock: Clock
 ) -> list[dict[str, Any]]:
     """Store the blocking keys of the new records, then read the records sharing them.
 

@@ -4,6 +4,7 @@ back, sent to a reviewer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -19,20 +20,27 @@ MATCH_FIELDS = ("id", "entity_id", "record_id", "case_type", "role", *COLUMN_FIE
 and the entity (a test keeps this list honest)."""
 REASONS_CHUNK = 2_000
 """Pairs whose reasons one worker words at a time."""
+PAIRS_PART = 50_000
+"""Pairs worded and written at a time by a relink."""
+Oriented = tuple[int, int, int]
+"""A kept pair: its index among the scored pairs, the row of its first record by id,
+the row of the other."""
 
 
-def pair_rows(
-    columns: Any, a: np.ndarray, b: np.ndarray, scores: Any, bands: np.ndarray, version: str
-) -> list[dict[str, Any]]:
-    """The kept pairs as stored, each with its reasons (worded on every core: at a
-    quarter of a million records, a hundred thousand pairs)."""
+def _oriented(columns: Any, a: np.ndarray, b: np.ndarray, bands: np.ndarray) -> list[Oriented]:
+    """The kept pairs as `(pair, row_a, row_b)`, row_a's record first by id."""
     oriented = []
     for k in np.flatnonzero(bands != "non_match").tolist():
         x, y = int(a[k]), int(b[k])
         if columns.ids[x] > columns.ids[y]:  # UUIDs order as their text does
             x, y = y, x
         oriented.append((k, x, y))
+    return oriented
 
+
+def _worded(
+    columns: Any, oriented: list[Oriented], scores: Any, bands: np.ndarray, version: str
+) -> list[dict[str, Any]]:
     def reasons(part: slice) -> list[Any]:
         return [reasons_of(columns, x, y, scores, k) for k, x, y in oriented[part]]
 
@@ -48,6 +56,33 @@ def pair_rows(
         }
         for (k, x, y), why in zip(oriented, worded, strict=True)
     ]
+
+
+def pair_rows(
+    columns: Any, a: np.ndarray, b: np.ndarray, scores: Any, bands: np.ndarray, version: str
+) -> list[dict[str, Any]]:
+    """The kept pairs as stored, each with its reasons (worded on every core: at a
+    quarter of a million records, a hundred thousand pairs)."""
+    return _worded(columns, _oriented(columns, a, b, bands), scores, bands, version)
+
+
+def pair_row_parts(
+    columns: Any,
+    a: np.ndarray,
+    b: np.ndarray,
+    scores: Any,
+    bands: np.ndarray,
+    version: str,
+    size: int = PAIRS_PART,
+) -> Iterator[tuple[list[Oriented], list[dict[str, Any]]]]:
+    """`pair_rows` part after part, in key order (the records' ids), each part worded
+    only when asked for: at a million records the 400,000 kept pairs with their reasons
+    would hold 1.6 GB at once. Each part comes with its `(pair, row_a, row_b)`."""
+    oriented = _oriented(columns, a, b, bands)
+    oriented.sort(key=lambda o: (columns.ids[o[1]], columns.ids[o[2]]))
+    for start in range(0, len(oriented), size):
+        part = oriented[start : start + size]
+        yield part, _worded(columns, part, scores, bands, version)
 
 
 def review_unmerged(

@@ -4,9 +4,12 @@ membership allows."""
 
 from __future__ import annotations
 
+import sys
 import uuid
+from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from matching.blocking import iter_record_keys
@@ -16,17 +19,60 @@ from matching.keys_version import keys_version
 from matching.parallel import Background
 from matching.pipeline import link
 from models.store import Store
+from service.clock import Clock
 from service.context import ADMIN, Actor, UseCases
 from service.kingraph import defer_graph
 from service.linkfile import stable_entity_id
-from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
+from service.pairs import MATCH_FIELDS, pair_row_parts, review_unmerged
 from service.registry import active_learned, active_model, model_version, rescorer
-from service.scoring import suggestion_rows
+from service.scoring import suggestion_row
 
 RELINK = frozenset({ADMIN})
 
-SUGGESTION_FIELDS = ("case_type", "source", "birth_latest", "registered_on")
-"""What a suggestion row reads of its two records (`service.scoring.suggestion_row`)."""
+
+class _Kept:
+    """What a relink keeps of each streamed record beside the columns, column by column
+    (a dict per record came to 0.7 GB at a million records): its entity before, and what
+    a suggestion row reads of its two records (`service.scoring.suggestion_row`)."""
+
+    def __init__(self) -> None:
+        self._entities = bytearray()
+        self._case_types: list[str | None] = []
+        self._sources: list[str] = []
+        self._born_by = array("i")
+        self._registered = array("i")
+
+    def add(self, row: dict[str, Any]) -> None:
+        entity = row["entity_id"]
+        self._entities += entity.bytes if entity else _NONE
+        case_type = row.get("case_type")
+        self._case_types.append(sys.intern(case_type) if case_type else None)
+        self._sources.append(sys.intern(row["source"]))
+        self._born_by.append(_ordinal(row.get("birth_latest")))
+        self._registered.append(_ordinal(row.get("registered_on")))
+
+    def entity(self, row: int) -> uuid.UUID | None:
+        raw = bytes(self._entities[row * 16 : row * 16 + 16])
+        return None if raw == _NONE else uuid.UUID(bytes=raw)
+
+    def brief(self, row: int) -> dict[str, Any]:
+        return {
+            "case_type": self._case_types[row],
+            "source": self._sources[row],
+            "birth_latest": _day(self._born_by[row]),
+            "registered_on": _day(self._registered[row]),
+        }
+
+
+_NONE = bytes(16)
+
+
+def _ordinal(day: date | None) -> int:
+    return day.toordinal() if day else 0
+
+
+def _day(ordinal: int) -> date | None:
+    return date.fromordinal(ordinal) if ordinal else None
 
 
 def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
@@ -34,23 +80,24 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
 
     The records stream from the store into the matching columns as `nrm link` reads a
     file; of each record only its entity and the fields a suggestion reads stay in
-    memory beside the columns. The keys are rebuilt as one streamed transaction, in a
-    forked process while this one links (the keys read the columns only; nothing else
-    is written until both are done).
+    memory beside the columns (`_Kept`). The keys are rebuilt as one streamed
+    transaction, in a forked process while this one links (the keys read the columns
+    only; nothing else is written until both are done). The pairs are worded and
+    written part after part (`pair_row_parts`).
     """
-    previous: dict[uuid.UUID, uuid.UUID | None] = {}
-    brief: dict[uuid.UUID, dict[str, Any]] = {}
+    clock = Clock()
+    kept = _Kept()
 
     def stream() -> Iterator[dict[str, Any]]:
         for row in store.iter_link_rows(MATCH_FIELDS):
-            previous[row["id"]] = row["entity_id"]
-            brief[row["id"]] = {f: row.get(f) for f in SUGGESTION_FIELDS}
+            kept.add(row)
             yield row
 
     confirmed, rejected = store.review_constraints()
     model = active_model(store)
     learned = active_learned(store)
     columns = build_columns(stream(), "id")
+    clock("read_and_prepare")
     keys = Background(
         lambda: store.rebuild_keys(
             _keys_in_batches(columns.ids, iter_record_keys(columns)), keys_version()
@@ -67,27 +114,47 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         rescore=rescorer(model, learned),
         keep="review",
     )
+    clock("link")
     keys.wait()
+    clock("keys_wait")
     store.save_model(result.model.version, result.model.to_json())
     ids = result.columns.ids
     store.clear_pairs()
     bands = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
     version = model_version(result.model, learned)
-    pairs = pair_rows(result.columns, result.a, result.b, result.scores, bands, version)
+    suggestions: list[dict[str, Any]] = []
+
+    def parts() -> Iterator[list[dict[str, Any]]]:
+        for part, rows in pair_row_parts(
+            result.columns, result.a, result.b, result.scores, bands, version
+        ):
+            suggestions.extend(
+                suggestion_row(row, kept.brief(x), kept.brief(y))
+                for (_, x, y), row in zip(part, rows, strict=True)
+                if row["band"] == "review"
+            )
+            yield rows
+
     with store.linking() as tx:
-        tx.save_pairs(pairs)
-    suggested = store.sync_suggestions(suggestion_rows(pairs, brief), scope=None)
+        tx.save_pair_stream(parts())
+    clock("pairs")
+    suggested = store.sync_suggestions(suggestions, scope=None)
+    clock("suggestions")
+    suggestions.clear()
     assignment: dict[uuid.UUID, uuid.UUID] = {}
-    groups = [[ids[r] for r in rows] for rows in members(result.clusters.labels).values()]
+    groups = list(members(result.clusters.labels).values())
     used: set[uuid.UUID] = set()
-    for group in sorted(groups, key=len, reverse=True):
-        known = Counter(previous[i] for i in group if previous.get(i) and previous[i] not in used)
-        entity = known.most_common(1)[0][0] if known else stable_entity_id(str(i) for i in group)
+    for rows in sorted(groups, key=len, reverse=True):
+        before = (kept.entity(r) for r in rows)
+        known = Counter(e for e in before if e and e not in used)
+        fresh = stable_entity_id(str(ids[r]) for r in rows)
+        entity = known.most_common(1)[0][0] if known else fresh
         used.add(entity)
-        for i in group:
-            assignment[i] = entity
+        for r in rows:
+            assignment[ids[r]] = entity
     with store.linking() as tx:
         tx.assign_entities(assignment)
+    clock("entities")
     counts = Counter(bands.tolist())
     return {
         "mode": "batch",
@@ -97,6 +164,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         "review": counts.get("review", 0),
         "suggestions": suggested.new,
         "entities": len(groups),
+        "timings_ms": clock.steps,
     }
 
 

@@ -224,6 +224,25 @@ def write_pairs(
         index.create(c)
 
 
+def write_pair_stream(c: Connection, parts: Iterable[Sequence[dict[str, Any]]]) -> int:
+    """Insert scored pairs that come part after part, already in key order (a relink,
+    which words each part's reasons only when the store asks for it), with SQLite's
+    secondary indexes made once afterwards. The number of pairs written."""
+    sqlite = c.dialect.name == "sqlite"
+    if sqlite:
+        for index in match_pairs.indexes:
+            index.drop(c)
+    written = 0
+    for part in parts:
+        rows = ((*(p[k] for k in PAIR_COLUMNS[:-1]), json.dumps(p["reasons"])) for p in part)
+        write_rows(c, match_pairs.name, PAIR_COLUMNS, rows)
+        written += len(part)
+    if sqlite:
+        for index in match_pairs.indexes:
+            index.create(c)
+    return written
+
+
 def decided_among(
     c: Connection, record_ids: Sequence[uuid.UUID]
 ) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
@@ -341,6 +360,10 @@ class LinkTx:
         """Insert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`,
         first dropping the old pairs of the records in `replacing`."""
         write_pairs(self.c, pairs, replacing)
+
+    def save_pair_stream(self, parts: Iterable[Sequence[dict[str, Any]]]) -> int:
+        """Insert pairs part after part, each part and the parts in key order."""
+        return write_pair_stream(self.c, parts)
 
     def sync_suggestions(
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None
