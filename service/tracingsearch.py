@@ -15,6 +15,7 @@ confirming a match copies nothing from the found person to the request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,7 @@ from models.store.tracingrequests import (
     case_records,
     match_decisions,
     request_cases,
+    sought_records_of,
 )
 from service.context import ADMIN, CASEWORKER, TRACING, Actor
 from service.errors import Conflict, NotFound, UseCaseError
@@ -134,26 +136,21 @@ class TracingSearch(Searching):
         actor.require(TRACE)
         self.check_listing(actor, "read_tracing_requests", "case")
         cases, total = request_cases(self.store, limit, offset)
-        decided = match_decisions(self.store, [(c["source"], c["case_id"]) for c in cases])
+        keys = [(c["source"], c["case_id"]) for c in cases]
+        decided = match_decisions(self.store, keys)
+        sought_ids = sought_records_of(self.store, keys)
         items = []
         for case in cases:
-            in_force = decided.get((case["source"], case["case_id"]), {})
-            confirmed = _confirmed(in_force)
-            matched = len(
-                {
-                    sought or f"person:{person}"
-                    for (person, sought), m in in_force.items()
-                    if _in_force(in_force, person, sought)["decision"] == "confirmed"
-                }
-            )
+            key = (case["source"], case["case_id"])
+            found = _confirmations(decided.get(key, {}), sought_ids.get(key, []))
             items.append(
                 {
                     "source": case["source"],
                     "case_id": case["case_id"],
                     "records": case["records"],
                     "registered_on": _iso(case["registered_on"]),
-                    "status": "matched" if confirmed and matched >= case["sought"] else "open",
-                    "matched_entity_id": confirmed,
+                    "status": _status(found, sought_ids.get(key, [])),
+                    "matched_entity_id": _latest(found),
                 }
             )
         self.audit(
@@ -190,9 +187,10 @@ class TracingSearch(Searching):
                 for hit in search(self.store, description, wanted, actor.lang, theirs)
                 if hit["entity_id"] not in own
             }
-        child_of = _confirmed_children(decided, fits)
+        sought_ids = [r["record_id"] for r in sought_records]
+        confirmed = _confirmations(decided, sought_ids)
+        child_of = _listed_under(confirmed, decided, fits)
         matches: list[dict[str, Any]] = []
-        found = 0
         for sought in sought_records:
             child = sought["record_id"]
             mine = []
@@ -208,10 +206,9 @@ class TracingSearch(Searching):
                     }
                 )
             mine.sort(key=lambda m: -m["score"])
-            confirmed = [m for m in mine if child_of.get(m["entity_id"]) == child]
-            if confirmed:
-                found += 1
-                matches += confirmed
+            found = [m for m in mine if child_of.get(m["entity_id"]) == child]
+            if found:
+                matches += found
                 continue
             matches += [m for m in mine if m["decision"] != "dismissed"][:top]
             matches += [m for m in mine if m["decision"] == "dismissed"]
@@ -225,7 +222,7 @@ class TracingSearch(Searching):
         return {
             "source": source,
             "case_id": case_id,
-            "status": "matched" if sought_records and found == len(sought_records) else "open",
+            "status": _status(confirmed, sought_ids),
             "sought_record_ids": [r["record_id"] for r in sought_records],
             "matches": matches,
         }
@@ -332,34 +329,66 @@ Decided = dict[tuple[str, str | None], dict[str, Any]]
 """A case's latest decision on each (person, sought record), `match_decisions`."""
 
 
+def _order(decision: dict[str, Any]) -> tuple[Any, str]:
+    return decision["created_at"], str(decision["id"])
+
+
 def _in_force(decided: Decided, person: str, sought: str | None) -> dict[str, Any] | None:
     """The decision in force on `person` for the sought record: the latest of those made
     for it and those made on the request as a whole."""
     made = [m for key in {(person, sought), (person, None)} if (m := decided.get(key))]
-    return max(made, key=lambda m: m["created_at"]) if made else None
+    return max(made, key=_order) if made else None
 
 
-def _confirmed_children(
-    decided: Decided, fits: dict[str, dict[str, dict[str, Any]]]
+def _confirmations(decided: Decided, sought_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Each person confirmed, by the latest confirmation in force for one of the sought
+    records the request holds (a person is one of the children sought, not two). Its
+    `sought_record_id` None: confirmed for the request as a whole."""
+    found: dict[str, dict[str, Any]] = {}
+    for person in {p for p, _ in decided}:
+        confirmed = [
+            d
+            for child in sought_ids
+            if (d := _in_force(decided, person, child)) and d["decision"] == "confirmed"
+        ]
+        if confirmed:
+            found[person] = max(confirmed, key=_order)
+    return found
+
+
+def _status(confirmed: dict[str, dict[str, Any]], sought_ids: Sequence[str]) -> str:
+    """`matched` once as many sought records are found as the request seeks: a person
+    confirmed for one record counts for it, one confirmed for the request as a whole
+    for one record."""
+    found = {d["sought_record_id"] or f"person:{p}" for p, d in confirmed.items()}
+    return "matched" if sought_ids and len(found) >= len(sought_ids) else "open"
+
+
+def _latest(confirmed: dict[str, dict[str, Any]]) -> str | None:
+    return max(confirmed.values(), key=_order)["person"] if confirmed else None
+
+
+def _listed_under(
+    confirmed: dict[str, dict[str, Any]],
+    decided: Decided,
+    fits: dict[str, dict[str, dict[str, Any]]],
 ) -> dict[str, str]:
-    """The sought record each confirmed person is confirmed as: the one the decision
-    names, else (a decision on the request as a whole) the one they fit best."""
-    children: dict[str, str] = {}
-    for (person, sought), m in sorted(decided.items(), key=lambda d: d[1]["created_at"]):
-        if m["decision"] != "confirmed" or _in_force(decided, person, sought) is not m:
+    """The sought record each confirmed person is listed under: the one the confirmation
+    names, else (confirmed for the request as a whole) the one they fit best among those
+    for which that confirmation is in force."""
+    under: dict[str, str] = {}
+    for person, decision in confirmed.items():
+        if decision["sought_record_id"] is not None:
+            under[person] = decision["sought_record_id"]
             continue
-        if sought is None:
-            scored = [(h[person]["score"], child) for child, h in fits.items() if person in h]
-            if not scored:
-                continue
-            sought = max(scored)[1]
-        children[person] = sought
-    return children
-
-
-def _confirmed(decided: Decided) -> str | None:
-    confirmed = [m for m in decided.values() if m["decision"] == "confirmed"]
-    return max(confirmed, key=lambda m: m["created_at"])["person"] if confirmed else None
+        scored = [
+            (hits[person]["score"], child)
+            for child, hits in fits.items()
+            if person in hits and _in_force(decided, person, child) is decision
+        ]
+        if scored:
+            under[person] = max(scored)[1]
+    return under
 
 
 def _iso(value: Any) -> str | None:

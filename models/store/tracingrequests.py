@@ -55,6 +55,28 @@ def case_records(store: Store, case_id: str, source: str | None = None) -> list[
         return [dict(r._mapping) for r in c.execute(query.order_by(person_records.c.id))]
 
 
+def sought_records_of(
+    store: Store, cases: list[tuple[str, str]]
+) -> dict[tuple[str, str], list[str]]:
+    """The record ids of the `sought` records of each of these case files."""
+    found: dict[tuple[str, str], list[str]] = {}
+    query = select(person_records.c.source, person_records.c.case_id, person_records.c.record_id)
+    with store.engine.connect() as c:
+        for source in {s for s, _ in cases}:
+            ids = [k for s, k in cases if s == source]
+            rows = c.execute(
+                query.where(
+                    person_records.c.case_type == TRACING_REQUEST,
+                    person_records.c.role == "sought",
+                    person_records.c.source == source,
+                    person_records.c.case_id.in_(ids),
+                ).order_by(person_records.c.record_id)
+            )
+            for source_of, case_id, record_id in rows:
+                found.setdefault((source_of, case_id), []).append(record_id)
+    return found
+
+
 def add_match_decision(
     store: Store,
     source: str,

@@ -251,6 +251,55 @@ def test_a_person_dismissed_for_the_whole_request_is_dismissed_for_every_child(
     assert {m["decision"] for m in found if m["entity_id"] == girl} == {"dismissed"}
 
 
+def _listed(service: Service) -> dict:
+    (case,) = [c for c in service.tracing_requests(ACTOR)["items"] if c["case_id"] == "TR-7"]
+    return case
+
+
+def test_one_person_confirmed_for_two_children_counts_once_in_the_list_and_the_matches(
+    family: Store, tmp_path: Path
+) -> None:
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    girl = _entity(family, "V-1")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-2")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-3")
+    found = service.tracing_matches(ACTOR, "TR-7")
+    assert found["status"] == _listed(service)["status"] == "open"
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed")
+    assert service.tracing_matches(ACTOR, "TR-7")["status"] == _listed(service)["status"] == "open"
+
+
+def test_a_confirmation_withdrawn_for_the_whole_request_names_no_one(
+    family: Store, tmp_path: Path
+) -> None:
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    girl = _entity(family, "V-1")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-2")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "dismissed")
+    assert _listed(service)["matched_entity_id"] is None
+    found = service.tracing_matches(ACTOR, "TR-7")["matches"]
+    assert {m["decision"] for m in found if m["entity_id"] == girl} == {"dismissed"}
+
+
+def test_a_child_dismissed_after_a_whole_request_confirmation_is_open_again(
+    family: Store, tmp_path: Path
+) -> None:
+    """Confirmed for the request as a whole, then dismissed for the child they fit best:
+    listed as confirmed only under the other child, and the first child's other
+    candidates are shown again."""
+    service = Service(family)
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    girl = _entity(family, "V-1")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "dismissed", sought_record_id="W-2")
+    found = service.tracing_matches(ACTOR, "TR-7")["matches"]
+    shown = {m["sought_record_id"]: m["decision"] for m in found if m["entity_id"] == girl}
+    assert shown == {"W-3": "confirmed"}
+    assert [m for m in found if m["sought_record_id"] == "W-2"]
+
+
 def test_a_decision_for_a_record_the_request_does_not_seek_is_refused(
     family: Store, tmp_path: Path
 ) -> None:
