@@ -10,7 +10,6 @@ from api.pages.web import (
     LANG_COOKIE,
     PRESESSION_COOKIE,
     PURPOSE_COOKIE,
-    PURPOSE_SECONDS,
     SESSION_COOKIE,
     YEAR,
     PageRoute,
@@ -76,21 +75,32 @@ async def signin(request: Request) -> Response:
     response = redirect(target)
     set_cookie(request, response, SESSION_COOKIE, token)
     response.delete_cookie(PRESESSION_COOKIE, path="/")
+    response.delete_cookie(PURPOSE_COOKIE, path="/")
     return response
 
 
 @router.post("/purpose")
 async def state_purpose(request: Request) -> Response:
     """The reader says why they open another organisation's case: kept for that person's
-    pages in a signed cookie (`purpose_cookie`), then the page asked for again."""
+    pages in a signed cookie (`purpose_cookie`; one at a time, gone at sign-out or when
+    the browser closes), then the page asked for again."""
     form = await check_csrf(request)
     page_actor(request)
     purpose = " ".join(str(form.get("purpose", "")).split())[:200]
     target = local_path(str(form.get("next", "/")))
+    value = purpose_cookie(request, target, purpose) if purpose else None
+    if value is None:
+        _ = translate(request)
+        return render(
+            request,
+            "error.html",
+            400,
+            user=session_user(request),
+            title=_("Refused"),
+            message=_("A purpose is stated to open a person's case."),
+        )
     response = redirect(target)
-    if purpose:
-        value, path = purpose_cookie(request, target, purpose)
-        set_cookie(request, response, PURPOSE_COOKIE, value, max_age=PURPOSE_SECONDS, path=path)
+    set_cookie(request, response, PURPOSE_COOKIE, value)
     return response
 
 
@@ -101,6 +111,7 @@ async def signout(request: Request) -> Response:
     service.logout(page_actor(request))
     response = redirect("/")
     response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(PURPOSE_COOKIE, path="/")
     return response
 
 

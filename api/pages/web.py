@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
+from uuid import UUID
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -46,7 +47,7 @@ CSRF_FIELD = "csrf"
 PURPOSE_COOKIE = "nrm_purpose"
 PURPOSE_SECONDS = 3600
 """A stated purpose holds for an hour of work on the person it was stated for."""
-_PERSON_PAGES = re.compile(r"^/persons/[0-9a-fA-F-]{36}")
+_PERSON_PAGES = re.compile(r"^/persons/([0-9a-fA-F-]{36})(?:/|$)")
 YEAR = 365 * 24 * 3600
 
 
@@ -118,11 +119,16 @@ def page_actor(request: Request) -> Actor:
     return Actor(user, request.state.request_id, stated_purpose(request), page_language(request))
 
 
-def purpose_scope(path: str) -> str:
+def purpose_scope(path: str) -> str | None:
     """The pages a stated purpose opens: every page of the person asked about (the case,
-    the family sheet, the assessment and its decisions), else the one page asked for."""
+    the family sheet, the assessment and its decisions); None for any other page."""
     found = _PERSON_PAGES.match(path)
-    return found.group(0) if found else path
+    if not found:
+        return None
+    try:
+        return f"/persons/{UUID(found.group(1))}"
+    except ValueError:
+        return None
 
 
 def _purpose_mac(key: str, scope: str, expires: int, purpose: str) -> str:
@@ -138,23 +144,23 @@ def _unb64(text: str) -> str:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
 
 
-def purpose_cookie(request: Request, target: str, purpose: str) -> tuple[str, str]:
-    """The cookie that carries a purpose the reader stated for `target`'s pages, and the
-    path it is sent on: signed with the session, dated, never in a URL (so neither the
-    access log nor the browser's history holds it)."""
+def purpose_cookie(request: Request, target: str, purpose: str) -> str | None:
+    """The cookie value that carries a purpose the reader stated for the pages of the
+    person `target` shows (None when it shows none): signed with the session, dated,
+    never in a URL (so neither the access log nor the browser's history holds it)."""
     scope = purpose_scope(urlsplit(target).path)
+    key = request.cookies.get(SESSION_COOKIE)
+    if scope is None or not key:
+        return None
     expires = int(time.time()) + PURPOSE_SECONDS
-    key = request.cookies.get(SESSION_COOKIE, "")
-    value = ".".join(
-        (_b64(scope), str(expires), _b64(purpose), _purpose_mac(key, scope, expires, purpose))
-    )
-    return value, scope
+    mac = _purpose_mac(key, scope, expires, purpose)
+    return ".".join((_b64(scope), str(expires), _b64(purpose), mac))
 
 
 def stated_purpose(request: Request) -> str | None:
-    """The purpose the reader stated in a page's form (`POST /purpose`), for the pages of
-    this person, in this session, within the hour; a link someone else made cannot state
-    one for them."""
+    """The purpose the reader stated in a page's form (`POST /purpose`), on the pages of
+    the person it was stated for, in this session, within the hour; a link someone else
+    made cannot state one for them."""
     key = request.cookies.get(SESSION_COOKIE)
     raw = request.cookies.get(PURPOSE_COOKIE)
     if not key or not raw:
@@ -164,8 +170,7 @@ def stated_purpose(request: Request) -> str | None:
         scope, purpose, expires = _unb64(scope_text), _unb64(purpose_text), int(expires_text)
     except (ValueError, UnicodeDecodeError):
         return None
-    path = request.url.path
-    if expires < time.time() or (path != scope and not path.startswith(scope + "/")):
+    if expires < time.time() or scope != purpose_scope(request.url.path):
         return None
     if not hmac.compare_digest(mac, _purpose_mac(key, scope, expires, purpose)):
         return None

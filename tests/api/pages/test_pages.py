@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.pages.web import local_path
@@ -241,7 +242,7 @@ def test_a_stated_purpose_never_travels_in_a_url(pages: Pages) -> None:
     answer = other.post("/purpose", data=said, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == f"/persons/{person}"
     cookie = answer.headers["set-cookie"]
-    assert f"Path=/persons/{person}" in cookie and "HttpOnly" in cookie and "retour" not in cookie
+    assert "HttpOnly" in cookie and "Max-Age" not in cookie and "retour" not in cookie
     family = other.get(f"/persons/{person}/family")
     assert "Motif indiqué" in family.text and "purpose=" not in family.text
 
@@ -255,6 +256,47 @@ def test_a_purpose_opens_only_the_person_it_was_stated_for(pages: Pages) -> None
     assert stranger is not None and str(stranger.entity_id) != person
     elsewhere = other.get(f"/persons/{stranger.entity_id}")
     assert "Motif indiqué" not in elsewhere.text
+
+
+def test_a_purpose_is_stated_for_one_persons_pages_only(pages: Pages) -> None:
+    """A purpose cannot be stretched over every person (`next=/persons`), nor slip a
+    cookie attribute in with its page."""
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    asked = other.get(f"/persons/{person}")
+    for target in ("/persons", "/persons/", f"/persons/{person}x", "/find; Max-Age=99999"):
+        said = {"csrf": field(asked, "csrf"), "next": target, "purpose": "retour"}
+        refused = other.post("/purpose", data=said, follow_redirects=False)
+        assert refused.status_code == 400 and "set-cookie" not in refused.headers
+
+
+def test_a_tampered_or_expired_purpose_states_nothing(
+    pages: Pages, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    state_purpose(other, other.get(f"/persons/{person}"), "retour prévu à Kati")
+    (sent,) = [c for c in other.cookies.jar if c.name == "nrm_purpose"]
+    other.cookies.delete("nrm_purpose")
+    tampered = sent.value[:-1] + ("0" if sent.value[-1] != "0" else "1")
+    other.cookies.set("nrm_purpose", tampered, domain=sent.domain, path=sent.path)
+    assert "Motif indiqué" not in other.get(f"/persons/{person}").text
+    monkeypatch.setattr("api.pages.web.PURPOSE_SECONDS", -1)
+    state_purpose(other, other.get(f"/persons/{person}"), "retour prévu à Kati")
+    assert "Motif indiqué" not in other.get(f"/persons/{person}").text
+
+
+def test_signing_out_forgets_the_stated_purpose(pages: Pages) -> None:
+    world = pages.world
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    state_purpose(other, other.get(f"/persons/{person}"), "retour prévu à Kati")
+    home = other.get("/")
+    other.post("/signout", data={"csrf": field(home, "csrf")})
+    assert "nrm_purpose" not in other.cookies
+    token = world.headers("caseworker@UNICEF")["Authorization"].removeprefix("Bearer ")
+    assert sign_in(other, token).status_code == 303
+    assert "Motif indiqué" not in other.get(f"/persons/{person}").text
 
 
 def test_a_purpose_posted_without_the_form_token_is_refused(pages: Pages) -> None:
