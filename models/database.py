@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from models.jsontext import json_text
+
 DEFAULT_URL = "sqlite:///nrm.db"
 ENV_VAR = "NRM_DATABASE_URL"
 
@@ -43,11 +45,11 @@ def _sqlite_begin(connection: Any) -> None:
 def make_engine(url: str | None = None) -> Engine:
     resolved = database_url(url)
     if resolved.startswith("sqlite"):
-        engine = create_engine(resolved)
+        engine = create_engine(resolved, json_serializer=json_text)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(resolved, pool_pre_ping=True)
+    return create_engine(resolved, pool_pre_ping=True, json_serializer=json_text)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -23,7 +23,7 @@ from service.clock import Clock
 from service.context import ADMIN, Actor, UseCases
 from service.kingraph import defer_graph
 from service.linkfile import stable_entity_id
-from service.pairs import MATCH_FIELDS, pair_row_parts, review_unmerged
+from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
 from service.registry import active_learned, active_model, model_version, rescorer
 from service.scoring import suggestion_row
 
@@ -82,8 +82,9 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     file; of each record only its entity and the fields a suggestion reads stay in
     memory beside the columns (`_Kept`). The keys are rebuilt as one streamed
     transaction, in a forked process while this one links (the keys read the columns
-    only; nothing else is written until both are done). The pairs are worded and
-    written part after part (`pair_row_parts`).
+    only; nothing else is written until both are done). The pairs' reasons are worded
+    and encoded before the pairs are written (`encoded_pair_rows`), so the transaction
+    that writes them is short.
     """
     clock = Clock()
     kept = _Kept()
@@ -119,28 +120,25 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     clock("keys_wait")
     store.save_model(result.model.version, result.model.to_json())
     ids = result.columns.ids
-    store.clear_pairs()
     bands = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
     version = model_version(result.model, learned)
-    suggestions: list[dict[str, Any]] = []
-
-    def parts() -> Iterator[list[dict[str, Any]]]:
-        for part, rows in pair_row_parts(
-            result.columns, result.a, result.b, result.scores, bands, version
-        ):
-            suggestions.extend(
-                suggestion_row(row, kept.brief(x), kept.brief(y))
-                for (_, x, y), row in zip(part, rows, strict=True)
-                if row["band"] == "review"
-            )
-            yield rows
-
+    order, pairs = encoded_pair_rows(
+        result.columns, result.a, result.b, result.scores, bands, version
+    )
+    suggestions = [
+        suggestion_row(row, kept.brief(x), kept.brief(y))
+        for (_, x, y), row in zip(order, pairs, strict=True)
+        if row["band"] == "review"
+    ]
+    clock("reasons")
     with store.linking() as tx:
-        tx.save_pair_stream(parts())
+        tx.clear_pairs()
+        tx.save_pairs(pairs, ordered=True)
+    del order, pairs
     clock("pairs")
     suggested = store.sync_suggestions(suggestions, scope=None)
+    del suggestions
     clock("suggestions")
-    suggestions.clear()
     assignment: dict[uuid.UUID, uuid.UUID] = {}
     groups = list(members(result.clusters.labels).values())
     used: set[uuid.UUID] = set()

@@ -302,10 +302,6 @@ class Store(ReviewStore, AuditStore, KeysStore, LimitStore, UserStore):
                 )
             ).scalar()
 
-    def clear_pairs(self) -> None:
-        with self.engine.begin() as c:
-            c.execute(delete(match_pairs))
-
 
 def like_literal(text: str) -> str:
     """`text` matched as written inside a LIKE pattern: `%`, `_` and `\\` lose their

@@ -10,7 +10,6 @@ fields matching uses, as plain dicts (no model validation per candidate).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from sqlalchemy import (
     update,
 )
 
+from models.jsontext import json_text
 from models.review import DECIDED_STATUSES
 from models.store.batches import chunks
 from models.store.bulk import write_rows
@@ -202,9 +202,13 @@ indexes made afterwards: in a record's order they land all over three B-trees.""
 
 
 def write_pairs(
-    c: Connection, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
+    c: Connection,
+    pairs: Sequence[dict[str, Any]],
+    replacing: Iterable[uuid.UUID] = (),
+    ordered: bool = False,
 ) -> None:
-    """Insert scored pairs, first dropping the old pairs of the records in `replacing`."""
+    """Insert scored pairs, first dropping the old pairs of the records in `replacing`
+    (`ordered`: the pairs come in key order already)."""
     for chunk in chunks(list(replacing)):
         c.execute(
             delete(match_pairs).where(
@@ -212,35 +216,17 @@ def write_pairs(
             )
         )
     many = len(pairs) >= MANY_PAIRS and c.dialect.name == "sqlite"
-    rows = ((*(p[k] for k in PAIR_COLUMNS[:-1]), json.dumps(p["reasons"])) for p in pairs)
+    rows = ((*(p[k] for k in PAIR_COLUMNS[:-1]), json_text(p["reasons"])) for p in pairs)
     if not many:
         write_rows(c, match_pairs.name, PAIR_COLUMNS, rows)
         return
     for index in match_pairs.indexes:
         index.drop(c)
-    ordered = sorted(rows, key=lambda row: (row[0].hex, row[1].hex))
-    write_rows(c, match_pairs.name, PAIR_COLUMNS, ordered)
+    if not ordered:
+        rows = iter(sorted(rows, key=lambda row: (row[0].hex, row[1].hex)))
+    write_rows(c, match_pairs.name, PAIR_COLUMNS, rows)
     for index in match_pairs.indexes:
         index.create(c)
-
-
-def write_pair_stream(c: Connection, parts: Iterable[Sequence[dict[str, Any]]]) -> int:
-    """Insert scored pairs that come part after part, already in key order (a relink,
-    which words each part's reasons only when the store asks for it), with SQLite's
-    secondary indexes made once afterwards. The number of pairs written."""
-    sqlite = c.dialect.name == "sqlite"
-    if sqlite:
-        for index in match_pairs.indexes:
-            index.drop(c)
-    written = 0
-    for part in parts:
-        rows = ((*(p[k] for k in PAIR_COLUMNS[:-1]), json.dumps(p["reasons"])) for p in part)
-        write_rows(c, match_pairs.name, PAIR_COLUMNS, rows)
-        written += len(part)
-    if sqlite:
-        for index in match_pairs.indexes:
-            index.create(c)
-    return written
 
 
 def decided_among(
@@ -354,16 +340,20 @@ class LinkTx:
         their ids only)."""
         return candidate_records(self.c, keys, cap_of, fields, exclude, limit)
 
+    def clear_pairs(self) -> None:
+        """Drop every stored pair (a relink writes them all again, in the same transaction)."""
+        self.c.execute(delete(match_pairs))
+
     def save_pairs(
-        self, pairs: Sequence[dict[str, Any]], replacing: Iterable[uuid.UUID] = ()
+        self,
+        pairs: Sequence[dict[str, Any]],
+        replacing: Iterable[uuid.UUID] = (),
+        ordered: bool = False,
     ) -> None:
         """Insert scored pairs `{record_a, record_b, probability, band, model_version, reasons}`,
-        first dropping the old pairs of the records in `replacing`."""
-        write_pairs(self.c, pairs, replacing)
-
-    def save_pair_stream(self, parts: Iterable[Sequence[dict[str, Any]]]) -> int:
-        """Insert pairs part after part, each part and the parts in key order."""
-        return write_pair_stream(self.c, parts)
+        first dropping the old pairs of the records in `replacing` (`ordered`: the pairs
+        come in key order already)."""
+        write_pairs(self.c, pairs, replacing, ordered)
 
     def sync_suggestions(
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None

@@ -383,10 +383,23 @@ def test_many_pairs_are_stored_as_a_few_are(store: Store, monkeypatch: pytest.Mo
     few = _stored_pairs(store)
     with store.engine.connect() as c:
         pairs = [dict(r._mapping) for r in c.execute(select(match_pairs))]
-    store.clear_pairs()
     monkeypatch.setattr("models.store.linking.MANY_PAIRS", 1)
     with store.linking() as tx:
+        tx.clear_pairs()
         tx.save_pairs(pairs)
     assert _stored_pairs(store) == few and few
     names = {i["name"] for i in inspect(store.engine).get_indexes("match_pairs")}
     assert {"ix_match_pairs_band", "ix_match_pairs_record_b"} <= names
+
+
+def test_a_relinks_reasons_are_stored_as_documents_not_as_text(store: Store) -> None:
+    """The relink encodes its pairs' reasons in the processes that word them; stored,
+    they read back as the reasons an incremental link stores, in pairs and suggestions."""
+    assert import_records(store, DEMO_DIR / "records.csv").ok
+    relink_all(store)
+    with store.engine.connect() as c:
+        pair = c.execute(select(match_pairs.c.reasons)).scalars().first()
+        suggested = c.execute(select(suggestions.c.reasons)).scalars().first()
+    for reasons in (pair, suggested):
+        assert isinstance(reasons, list) and reasons
+        assert {"field", "fr", "en"} <= set(reasons[0])
