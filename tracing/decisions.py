@@ -225,10 +225,10 @@ def split_since(records: Iterable[str], records_now: Iterable[str]) -> bool:
 
 
 WITHHELD = Reason(
-    "note, dérogation et détermination masquées : la décision portait sur des fiches "
-    "aujourd'hui réparties entre plusieurs personnes (séparation)",
-    "note, override and determination withheld: the decision was made on records now "
-    "divided between several persons (a split)",
+    "note, dérogation et détermination masquées : des fiches sur lesquelles la décision "
+    "a été prise ne sont plus celles de cette personne (séparation)",
+    "note, override and determination withheld: some of the records the decision was "
+    "made on are no longer this person's (a split)",
 )
 """Why a decision's free text is not shown to the readers of a person split since."""
 

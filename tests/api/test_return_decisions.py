@@ -131,6 +131,15 @@ def test_assessing_a_person_named_as_a_suspect_says_so_and_needs_an_override(
     assert family.written() == 0
 
 
+def test_an_administrator_overrides_for_a_person_named_as_a_suspect(family: Family) -> None:
+    (uncle,) = family.store.find_record("U-1")
+    family.person = uncle.entity_id
+    body = {"decision": "return_recommended", "override": "identité vérifiée : victime contrainte"}
+    decided = family.decide(body, UserRole.ADMIN)
+    assert decided.status_code == 201
+    assert decided.json()["decision"]["override"] == body["override"]
+
+
 @pytest.mark.parametrize("override", ["   ", "ok", "  d'accord  "])
 def test_an_override_says_why(family: Family, override: str) -> None:
     body = {"decision": "return_recommended", "best_interests": BID, "override": override}
@@ -232,6 +241,27 @@ def test_after_a_split_neither_half_reads_the_decisions_free_text(family: Family
         assert shown["best_interests"] is None and "withheld" in shown["withheld"]
         child = next(f for f in found["factors"] if f["factor"] == "child_best_interests")
         assert not any("Comité DIE" in reason for reason in child["reasons"])
+
+
+def test_a_person_grown_by_a_merge_still_reads_its_decisions_note(family: Family) -> None:
+    (uncle,) = family.store.find_record("U-1")
+    family.person = uncle.entity_id
+    assert (
+        family.decide({"decision": "further_assessment", "note": "voir le juge"}).status_code == 201
+    )
+    (other,) = family.store.find_record("X-1")
+    linked = family.client.post(
+        "/links",
+        json={"record_a": str(uncle.id), "record_b": str(other.id), "action": "link"},
+        headers=bearer(family.store, UserRole.REVIEWER),
+    )
+    assert linked.status_code == 201
+    (merged,) = family.store.find_record("U-1")
+    found = Service(family.store).assessment_of_entity(
+        Actor.operator("test"), merged.entity_id, lang="en"
+    )
+    (shown,) = found["decisions"]
+    assert shown["note"] == "voir le juge" and shown["withheld"] is None
 
 
 def test_a_decision_is_audited_and_can_be_neither_changed_nor_deleted(family: Family) -> None:

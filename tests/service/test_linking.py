@@ -2,6 +2,7 @@
 
 import csv
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from service.importing import import_records
 from service.linkfile import link_file
 from service.linking import MATCH_FIELDS, link_import
 from service.registry import active_model
-from service.relinking import relink_all
+from service.relinking import _Kept, relink_all
 from service.scoring import suggestion_row
 from tests.conftest import write_csv
 
@@ -403,3 +404,31 @@ def test_a_relinks_reasons_are_stored_as_documents_not_as_text(store: Store) -> 
     for reasons in (pair, suggested):
         assert isinstance(reasons, list) and reasons
         assert {"field", "fr", "en"} <= set(reasons[0])
+
+
+def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> None:
+    kept = _Kept()
+    entity = uuid.uuid4()
+    kept.add(
+        {
+            "entity_id": entity,
+            "case_type": "return",
+            "source": "OIM",
+            "birth_latest": date(2009, 12, 31),
+            "registered_on": date(2024, 3, 1),
+        }
+    )
+    kept.add({"entity_id": None, "case_type": None, "source": "ENDA"})
+    assert kept.entity(0) == entity and kept.entity(1) is None
+    assert kept.brief(0) == {
+        "case_type": "return",
+        "source": "OIM",
+        "birth_latest": date(2009, 12, 31),
+        "registered_on": date(2024, 3, 1),
+    }
+    assert kept.brief(1) == {
+        "case_type": None,
+        "source": "ENDA",
+        "birth_latest": None,
+        "registered_on": None,
+    }
