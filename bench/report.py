@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from bench.accuracy_tables import (
@@ -19,6 +20,9 @@ from bench.common import RESULTS, ROOT
 from bench.febrl import table as febrl_table
 
 START, END = "<!-- BENCH:START -->", "<!-- BENCH:END -->"
+NOTES = Path(__file__).parent / "notes"
+"""What was measured by hand after a section's table (`<section>.md`: how, when, on
+what machine, what was tried): written into the README after that section."""
 
 
 def _load(name: str) -> dict[str, Any] | None:
@@ -175,6 +179,9 @@ def render() -> str:
         document = _load(name)
         if document:
             out.append(f"### {title}\n\n{table_of(document)}\n")
+        note = NOTES / f"{name}.md"
+        if note.exists():
+            out.append(note.read_text(encoding="utf-8"))
     return "\n".join(out)
 
 
