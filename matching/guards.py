@@ -11,7 +11,7 @@ harm or because the records contradict each other:
   mothers, roles) also split a person clustering formed (`matching.coherence`);
 - person guards (`Traits`): what no two records of one person may disagree
   on (sex, births more than `BIRTH_SPAN_DAYS` apart, a suspect beside a victim,
-  a child or a requester), checked by clustering on the whole person, so a
+  a child, a requester or a household member), checked by clustering on the whole person, so a
   chain of links cannot build a person its own records contradict.
 """
 
@@ -74,8 +74,10 @@ GUARDS: tuple[Guard, ...] = (
     ),
     Guard(
         "suspect_and_protected",
-        "un suspect et une victime, un enfant ou un demandeur : jamais réunis sans relecteur",
-        "a suspect and a victim, a child or a requester: never joined without a reviewer",
+        "un suspect et une victime, un enfant, un demandeur ou un membre du foyer : jamais "
+        "réunis sans relecteur",
+        "a suspect and a victim, a child, a requester or a household member: never joined "
+        "without a reviewer",
     ),
     Guard(
         "requester_and_sought",
@@ -109,10 +111,12 @@ ROLE_CLASSES = {
     Role.SUSPECT.value: 1,
     Role.REQUESTER.value: 2,
     **{r.value: 3 for r in ASSISTED_ROLES},
+    Role.HOUSEHOLD_MEMBER.value: 4,
 }
-"""0: no role or a household member; 1: suspect; 2: requester (with 3, the roles a suspect's
-record never joins without a reviewer, as with a possible minor's); 3: a victim, returnee,
-beneficiary or sought person."""
+"""0: no role; 1: suspect; 2: requester (with 3 and 4, the roles a suspect's record never
+joins without a reviewer, as with a possible minor's); 3: a victim, returnee, beneficiary
+or sought person; 4: a household member (the family a victim may return to: joined with
+a suspect's record, it would either hide the suspect or brand a relative one)."""
 
 BIRTH_SPAN_DAYS = 5 * 366
 
@@ -189,7 +193,8 @@ class Traits:
     """Ordinals, -1 unknown."""
     suspect: np.ndarray
     protected: np.ndarray
-    """A victim, sought, assisted person or requester, or a possible minor; never a
+    """A victim, sought, assisted person, requester or household member, or a possible
+    minor; never a
     suspect (two records of a juvenile suspect may be one person)."""
 
     def widened(self, person_of_row: Sequence[Any], records: Iterable[Mapping[str, Any]]) -> Traits:

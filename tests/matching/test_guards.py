@@ -85,6 +85,23 @@ def test_a_suspect_never_joins_a_childs_person_without_a_reviewer() -> None:
     assert result.bands[k] != "match"
 
 
+def test_a_suspect_never_joins_a_household_members_person_without_a_reviewer() -> None:
+    """A household member is the family a victim may return to: joined with a suspect's
+    record, the person would either hide the suspect or brand a relative one."""
+    adult = {"sex": "F", "origin_village": "Sirakoro", **_born(1980)}
+    result = link(
+        [
+            _record("aunt", "Hawa Traoré", role="household_member", **adult),
+            _record("suspect", "TRAORE Hawa", role="suspect", **adult),
+        ],
+        FSModel(),
+        fit=False,
+    )
+    assert not _same(result, "aunt", "suspect")
+    k = _pair(result, "aunt", "suspect")
+    assert int(result.scores.held[k]) & int(BIT["suspect_and_protected"])
+
+
 def test_a_held_pair_says_why_in_both_languages() -> None:
     result = link(
         [
