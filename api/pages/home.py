@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from api.pages.web import (
     LANG_COOKIE,
+    LOGIN_COOKIE,
     PRESESSION_COOKIE,
     PURPOSE_COOKIE,
     SESSION_COOKIE,
@@ -15,6 +16,7 @@ from api.pages.web import (
     PageRoute,
     check_csrf,
     local_path,
+    new_login,
     page_actor,
     page_service,
     purpose_cookie,
@@ -74,6 +76,7 @@ async def signin(request: Request) -> Response:
     service.login(page_actor(request))
     response = redirect(target)
     set_cookie(request, response, SESSION_COOKIE, token)
+    set_cookie(request, response, LOGIN_COOKIE, new_login())
     response.delete_cookie(PRESESSION_COOKIE, path="/")
     response.delete_cookie(PURPOSE_COOKIE, path="/")
     return response
@@ -88,6 +91,8 @@ async def state_purpose(request: Request) -> Response:
     page_actor(request)
     purpose = " ".join(str(form.get("purpose", "")).split())[:200]
     target = local_path(str(form.get("next", "/")))
+    login = request.cookies.get(LOGIN_COOKIE) or new_login()  # signed in before it existed
+    request.cookies[LOGIN_COOKIE] = login
     value = purpose_cookie(request, target, purpose) if purpose else None
     if value is None:
         _ = translate(request)
@@ -101,6 +106,7 @@ async def state_purpose(request: Request) -> Response:
         )
     response = redirect(target)
     set_cookie(request, response, PURPOSE_COOKIE, value)
+    set_cookie(request, response, LOGIN_COOKIE, login)
     return response
 
 
@@ -110,8 +116,8 @@ async def signout(request: Request) -> Response:
     service = page_service(request)
     service.logout(page_actor(request))
     response = redirect("/")
-    response.delete_cookie(SESSION_COOKIE, path="/")
-    response.delete_cookie(PURPOSE_COOKIE, path="/")
+    for name in (SESSION_COOKIE, LOGIN_COOKIE, PURPOSE_COOKIE):
+        response.delete_cookie(name, path="/")
     return response
 
 

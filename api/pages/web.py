@@ -45,6 +45,8 @@ PRESESSION_COOKIE = "nrm_presession"
 LANG_COOKIE = "nrm_lang"
 CSRF_FIELD = "csrf"
 PURPOSE_COOKIE = "nrm_purpose"
+LOGIN_COOKIE = "nrm_login"
+"""One sign-in's random value: what a stated purpose is signed with beside the token."""
 PURPOSE_SECONDS = 3600
 """A stated purpose holds for an hour of work on the person it was stated for."""
 _PERSON_PAGES = re.compile(r"^/persons/([0-9a-fA-F-]{36})(?:/|$)")
@@ -144,12 +146,25 @@ def _unb64(text: str) -> str:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
 
 
+def _signing_key(request: Request) -> str | None:
+    """What a stated purpose is signed with: the user's token and this sign-in's own
+    random value (`LOGIN_COOKIE`), so a purpose cookie kept from an earlier sign-in of the
+    same token states nothing."""
+    token, login = request.cookies.get(SESSION_COOKIE), request.cookies.get(LOGIN_COOKIE)
+    return f"{token}\0{login}" if token and login else None
+
+
+def new_login() -> str:
+    """The random value of one sign-in (`LOGIN_COOKIE`)."""
+    return secrets.token_urlsafe(24)
+
+
 def purpose_cookie(request: Request, target: str, purpose: str) -> str | None:
     """The cookie value that carries a purpose the reader stated for the pages of the
     person `target` shows (None when it shows none): signed with the session, dated,
     never in a URL (so neither the access log nor the browser's history holds it)."""
     scope = purpose_scope(urlsplit(target).path)
-    key = request.cookies.get(SESSION_COOKIE)
+    key = _signing_key(request)
     if scope is None or not key:
         return None
     expires = int(time.time()) + PURPOSE_SECONDS
@@ -161,7 +176,7 @@ def stated_purpose(request: Request) -> str | None:
     """The purpose the reader stated in a page's form (`POST /purpose`), on the pages of
     the person it was stated for, in this session, within the hour; a link someone else
     made cannot state one for them."""
-    key = request.cookies.get(SESSION_COOKIE)
+    key = _signing_key(request)
     raw = request.cookies.get(PURPOSE_COOKIE)
     if not key or not raw:
         return None
