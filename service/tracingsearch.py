@@ -131,8 +131,8 @@ class TracingSearch(Searching):
 
     def tracing_requests(self, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         """Tracing-request case files, newest first, each with its status (`open`, or
-        `matched` once a potential match is confirmed for every sought person) and the
-        person it matched last."""
+        `matched` once a potential match is confirmed for every sought person), the
+        person it matched last and every person confirmed, in the order confirmed."""
         actor.require(TRACE)
         self.check_listing(actor, "read_tracing_requests", "case")
         cases, total = request_cases(self.store, limit, offset)
@@ -151,6 +151,7 @@ class TracingSearch(Searching):
                     "registered_on": _iso(case["registered_on"]),
                     "status": _status(found, sought_ids.get(key, [])),
                     "matched_entity_id": _latest(found),
+                    "matched_entity_ids": sorted(found, key=lambda p: _order(found[p])),
                 }
             )
         self.audit(
@@ -191,6 +192,7 @@ class TracingSearch(Searching):
         confirmed = _confirmations(decided, sought_ids)
         child_of = _listed_under(confirmed, decided, fits)
         matches: list[dict[str, Any]] = []
+        wanted_persons: list[dict[str, Any]] = []
         for sought in sought_records:
             child = sought["record_id"]
             mine = []
@@ -207,6 +209,7 @@ class TracingSearch(Searching):
                 )
             mine.sort(key=lambda m: -m["score"])
             found = [m for m in mine if child_of.get(m["entity_id"]) == child]
+            wanted_persons.append({"record_id": child, "name": _name(sought), "found": bool(found)})
             if found:
                 matches += found
                 continue
@@ -224,6 +227,7 @@ class TracingSearch(Searching):
             "case_id": case_id,
             "status": _status(confirmed, sought_ids),
             "sought_record_ids": [r["record_id"] for r in sought_records],
+            "sought": wanted_persons,
             "matches": matches,
         }
 
@@ -362,6 +366,12 @@ def _status(confirmed: dict[str, dict[str, Any]], sought_ids: Sequence[str]) -> 
     for one record."""
     found = {d["sought_record_id"] or f"person:{p}" for p, d in confirmed.items()}
     return "matched" if sought_ids and len(found) >= len(sought_ids) else "open"
+
+
+def _name(record: dict[str, Any]) -> str:
+    """How the family named the sought person (their own request: shown whole)."""
+    parts = (record.get("given_names"), record.get("family_name"))
+    return record.get("full_name") or " ".join(p for p in parts if p) or record["record_id"]
 
 
 def _latest(confirmed: dict[str, dict[str, Any]]) -> str | None:

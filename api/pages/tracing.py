@@ -16,9 +16,9 @@ in the query, as the API takes it.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.pages.web import (
@@ -142,7 +142,13 @@ def cases(request: Request, page: int = 0) -> Response:
 
 
 @router.get("/tracing/cases/{case_id:path}")
-def case(request: Request, case_id: str, source: str = "", done: str = "") -> Response:
+def case(
+    request: Request,
+    case_id: str,
+    source: str = "",
+    done: str = "",
+    done_for: str = Query("", alias="for"),
+) -> Response:
     """A tracing request's potential matches, with the decision in force on each, to
     confirm or dismiss."""
     actor = page_actor(request)
@@ -158,6 +164,7 @@ def case(request: Request, case_id: str, source: str = "", done: str = "") -> Re
         action=case_path(found["case_id"]),
         may_decide=actor.user.role in DECIDE_MATCH,
         done=done,
+        done_for=done_for[:SOURCE_MAX],
     )
 
 
@@ -177,4 +184,7 @@ async def decide(request: Request, case_id: str, entity_id: str) -> Response:
         sought_record_id=str(form.get("sought_record_id", ""))[:SOURCE_MAX] or None,
     )
     target = case_url(decided["case_id"], decided["source"])
-    return redirect(f"{target}{'&' if '?' in target else '?'}done={decided['decision']}")
+    said = {"done": decided["decision"]}
+    if decided["sought_record_id"]:
+        said["for"] = decided["sought_record_id"]
+    return redirect(f"{target}{'&' if '?' in target else '?'}{urlencode(said)}")

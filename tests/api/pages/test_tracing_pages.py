@@ -237,3 +237,8 @@ def test_with_two_sought_children_the_officer_says_which_one_a_match_is(
     assert [m["sought_record_id"] for m in found if m["entity_id"] == str(girl.entity_id)] == [
         "W-3"
     ]
+    after = client.get(answer.headers["location"]).text
+    assert "Correspondance confirmée pour Seydu DIARA." in after
+    assert "La demande reste ouverte pour les autres personnes recherchées." in after
+    assert "Personne recherchée : Fatimata DIARA" in after
+    assert "Personne recherchée : Seydu DIARA" in after
