@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.pages.web import (
+    PageNumber,
     PageRoute,
     check_csrf,
     page_actor,
@@ -21,6 +22,7 @@ from api.pages.web import (
     redirect,
     render,
     translate,
+    whole_number,
 )
 from models.review import DecisionKind
 from models.users import UserRole
@@ -254,23 +256,30 @@ def find(request: Request, name: str = "", birth_year: str = "") -> Response:
     """Search a person by name (as `GET /search`: minimal answers, rate-limited)."""
     actor = page_actor(request)
     actor.require(SEARCH)
-    results = None
+    results, problem = None, None
     name = name.strip()[:200]
-    if len(name) >= 2:
-        year = int(birth_year) if birth_year.strip().isdigit() else None
-        results = page_service(request).search(actor, {"full_name": name, "birth_year": year}, 20)
+    try:
+        year = whole_number(birth_year[:10], 1900, 2100)
+    except ValueError:
+        problem = translate(request)("Give the birth year in four digits (1900 to 2100).")
+    else:
+        if len(name) >= 2:
+            described = {"full_name": name, "birth_year": year}
+            results = page_service(request).search(actor, described, 20)
     return render(
         request,
         "find.html",
+        422 if problem else 200,
         user=actor.user,
         name=name,
-        birth_year=birth_year,
+        birth_year=birth_year[:10],
         results=results,
+        problem=problem,
     )
 
 
 @router.get("/flagged")
-def flags(request: Request, flag: str = "", page: int = 0) -> Response:
+def flags(request: Request, flag: str = "", page: PageNumber = 0) -> Response:
     """Persons identified or returned more than once, persons assisted whom a family
     seeks, and (for caseworkers) return decisions due for review: what a caseworker must
     see first."""

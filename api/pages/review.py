@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.pages.web import (
+    PageNumber,
     PageRoute,
     check_csrf,
     page_actor,
@@ -65,12 +66,12 @@ def _queue(request: Request, queue: str, minor: str | None, page: int) -> Respon
 
 
 @router.get("/review")
-def review_queue(request: Request, minor: str | None = None, page: int = 0) -> Response:
+def review_queue(request: Request, minor: str | None = None, page: PageNumber = 0) -> Response:
     return _queue(request, "pending", minor, page)
 
 
 @router.get("/review/second")
-def second_queue(request: Request, minor: str | None = None, page: int = 0) -> Response:
+def second_queue(request: Request, minor: str | None = None, page: PageNumber = 0) -> Response:
     """Merges involving a child that one reviewer confirmed, waiting for a second one."""
     return _queue(request, "second", minor, page)
 

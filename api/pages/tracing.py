@@ -22,6 +22,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.pages.web import (
+    PageNumber,
     PageRoute,
     check_csrf,
     page_actor,
@@ -29,6 +30,7 @@ from api.pages.web import (
     redirect,
     render,
     translate,
+    whole_number,
 )
 from service.tracingsearch import DECIDE_MATCH, TRACE, EmptyDescription
 
@@ -49,17 +51,6 @@ def case_path(case_id: str) -> str:
 
 def case_url(case_id: str, source: str | None) -> str:
     return case_path(case_id) + (f"?source={quote(source, safe='')}" if source else "")
-
-
-def _whole(value: str, low: int, high: int) -> int | None:
-    """A whole number between `low` and `high`, None when blank; ValueError otherwise."""
-    value = value.strip()
-    if not value:
-        return None
-    number = int(value)
-    if not low <= number <= high:
-        raise ValueError(value)
-    return number
 
 
 @router.get("/tracing")
@@ -97,7 +88,10 @@ def trace(
     results, problem, status = None, None, 200
     if request.query_params:  # the form was sent
         try:
-            numbers = {"age": _whole(age, 0, 120), "birth_year": _whole(birth_year, 1900, 2100)}
+            numbers = {
+                "age": whole_number(age, 0, 120),
+                "birth_year": whole_number(birth_year, 1900, 2100),
+            }
         except ValueError:
             problem = _("Give the age in years (0 to 120) and the birth year in four digits.")
             status = 422
@@ -123,7 +117,7 @@ def trace(
 
 
 @router.get("/tracing/cases")
-def cases(request: Request, page: int = 0) -> Response:
+def cases(request: Request, page: PageNumber = 0) -> Response:
     """Tracing-request case files, newest first, open or matched."""
     actor = page_actor(request)
     page = max(page, 0)

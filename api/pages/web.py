@@ -21,11 +21,11 @@ import time
 from collections.abc import Callable, Coroutine
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 from uuid import UUID
 
-from fastapi import Request, Response
+from fastapi import Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -51,6 +51,9 @@ PURPOSE_SECONDS = 3600
 """A stated purpose holds for an hour of work on the person it was stated for."""
 _PERSON_PAGES = re.compile(r"^/persons/([0-9a-fA-F-]{36})(?:/|$)")
 YEAR = 365 * 24 * 3600
+PageNumber = Annotated[int, Query(ge=0, le=100_000)]
+"""A page of a list, as a page's link gives it (a larger number is a refused request, not
+an offset the database cannot hold)."""
 
 
 @cache
@@ -84,6 +87,17 @@ def page_language(request: Request) -> str:
 
 def translate(request: Request) -> Callable[[str], str]:
     return gettext_for(page_language(request), "pages")
+
+
+def whole_number(value: str, low: int, high: int) -> int | None:
+    """A whole number between `low` and `high`, None when blank; ValueError otherwise."""
+    value = value.strip()
+    if not value:
+        return None
+    number = int(value)
+    if not low <= number <= high:
+        raise ValueError(value)
+    return number
 
 
 def local_path(target: str | None, default: str = "/") -> str:

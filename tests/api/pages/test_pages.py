@@ -395,3 +395,15 @@ def test_no_page_shadows_an_api_route(pages: Pages) -> None:
 def test_a_mistyped_address_is_a_page_not_json(pages: Pages) -> None:
     page = pages.browser("reviewer").get("/persons/not-a-person")
     assert page.status_code == 404 and "Cette adresse ne mène à aucune page." in page.text
+
+
+@pytest.mark.parametrize("year", ["99999", "99999999999999999999999", "12a"])
+def test_a_birth_year_out_of_range_is_a_message_not_an_error(pages: Pages, year: str) -> None:
+    page = pages.browser("caseworker").get("/find", params={"name": "Traoré", "birth_year": year})
+    assert page.status_code == 422 and "quatre chiffres" in page.text
+
+
+@pytest.mark.parametrize("path", ["/flagged", "/tracing/cases", "/review"])
+def test_a_page_number_no_list_has_is_a_missing_page_not_an_error(pages: Pages, path: str) -> None:
+    page = pages.browser("admin").get(path, params={"page": str(2**63 - 1)})
+    assert page.status_code == 404  # as any forged parameter of a page
