@@ -125,7 +125,7 @@ def name_of_parent(
         points = POINTS["given_other"]
     else:
         return None
-    reasons = [Reason(f"prénom déclaré « {raw} »", f"declared name “{raw}”")]
+    reasons = [Reason(f"nom déclaré « {raw} »", f"declared name “{raw}”")]
     own = candidate.family | candidate.married_family
     if declared.family:
         if declared.family & candidate.family:

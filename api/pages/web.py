@@ -331,7 +331,11 @@ def _error_page(request: Request, exc: Exception) -> Response:
         exc.status,
         user=session_user(request),
         title=titles.get(exc.status, _("Refused")),
-        message=exc.text(page_language(request)),
+        message=(
+            _("None of this person's records is your organisation's.")
+            if isinstance(exc, PurposeRequired)  # the API's words name its header
+            else exc.text(page_language(request))
+        ),
         hint=hint,
         ask_purpose=request.url.path if isinstance(exc, PurposeRequired) else None,
     )
