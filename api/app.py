@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 
 from api import errors, pages
 from api.bodylimit import BodyLimit
+from api.nulbytes import NoNul, declare_no_nul
 from api.routes import (
     audit,
     entities,
@@ -61,6 +62,8 @@ def create_app(backend: Store | Service) -> FastAPI:
         response.headers["X-Request-ID"] = request.state.request_id
         return response
 
+    app.add_middleware(NoNul)
+    declare_no_nul(app)
     app.add_middleware(BodyLimit)
 
     errors.install(app)

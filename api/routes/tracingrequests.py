@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import ErrorBody, SearchHit
+from api.schemas import ErrorBody, Forbid, SearchHit
 from models.records import Sex
 
 router = APIRouter(tags=["tracing"])
@@ -24,7 +24,7 @@ Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100)]
 Name = Annotated[str, Field(min_length=2, max_length=100)] | SkipJsonSchema[None]
 
 
-class SoughtIn(BaseModel):
+class SoughtIn(Forbid):
     """A sought person as the family describes it: a name (given or family) is required;
     any spelling, an approximate age or a birth year, origin, parents' names."""
 
@@ -81,6 +81,8 @@ class RequestOut(BaseModel):
     registered_on: str | None
     status: Literal["open", "matched"]
     matched_entity_id: str | None
+    matched_entity_ids: list[str]
+    """Every person confirmed for the request, in the order confirmed."""
 
 
 class RequestPage(BaseModel):
@@ -107,11 +109,19 @@ class MatchOut(TraceHit):
     decision: Literal["confirmed", "dismissed"] | None
 
 
+class SoughtOut(BaseModel):
+    record_id: str
+    name: str
+    """As the family wrote it (their own request)."""
+    found: bool
+
+
 class MatchesOut(BaseModel):
     source: str
     case_id: str
     status: Literal["open", "matched"]
     sought_record_ids: list[str]
+    sought: list[SoughtOut]
     matches: list[MatchOut]
 
 
@@ -133,7 +143,7 @@ def tracing_matches(
     return service.tracing_matches(actor, case_id, source=source, top=top)
 
 
-class MatchDecisionIn(BaseModel):
+class MatchDecisionIn(Forbid):
     decision: Literal["confirmed", "dismissed"]
     note: Annotated[str | None, Field(default=None, max_length=2000)] = None
     sought_record_id: Annotated[str | None, Field(default=None, max_length=200)] = None

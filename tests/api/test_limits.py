@@ -71,3 +71,23 @@ def test_a_revert_needs_a_reason(world: World) -> None:
         f"/decisions/{uuid.uuid4()}/revert", json={}, headers=world.headers("reviewer")
     )
     assert response.status_code == 422
+
+
+def test_a_nul_character_in_a_query_is_refused_on_both_databases(world: World) -> None:
+    response = world.client.get(
+        "/suggestions/next?organisation=%00", headers=world.headers("reviewer")
+    )
+    assert response.status_code == 422 and "NUL" in response.json()["detail"]
+
+
+def test_a_nul_character_in_a_body_is_refused_and_nothing_is_decided(world: World) -> None:
+    url, headers = _decision_url(world)
+    response = world.client.post(url, json={"decision": "match", "note": "a\x00b"}, headers=headers)
+    assert response.status_code == 422 and "NUL" in response.json()["detail"]
+    again = world.client.post(url, json={"decision": "match", "note": "ok"}, headers=headers)
+    assert again.status_code == 200
+
+
+def test_a_nul_character_in_a_page_form_is_refused(world: World) -> None:
+    response = world.client.post("/signin", data={"token": "a\x00b", "csrf": "x"})
+    assert response.status_code == 422

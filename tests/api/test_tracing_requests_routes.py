@@ -153,3 +153,30 @@ def test_nrm_trace_without_a_name_exits_2(tmp_path: Path) -> None:
         main, ["trace", "--village", "Sirakoro", "--db", str(tmp_path / "t.db")]
     )
     assert result.exit_code == 2
+
+
+def test_the_answers_name_the_sought_person_and_every_person_confirmed(
+    client: TestClient, store: Store
+) -> None:
+    headers = bearer(store, UserRole.TRACING_OFFICER)
+    found = client.get("/tracing/requests/TR-5/matches", headers=headers).json()
+    (sought,) = found["sought"]
+    assert sought["record_id"] in found["sought_record_ids"] and sought["found"] is False
+    person = found["matches"][0]["entity_id"]
+    decided = client.post(
+        f"/tracing/requests/TR-5/matches/{person}/decision",
+        json={"decision": "confirmed"},
+        headers=headers,
+    )
+    assert decided.status_code == 200
+    (listed,) = [c for c in client.get("/tracing/requests", headers=headers).json()["items"]]
+    assert listed["matched_entity_ids"] == [person] == [listed["matched_entity_id"]]
+
+
+def test_a_search_with_a_field_the_contract_does_not_name_is_refused(
+    client: TestClient, store: Store
+) -> None:
+    answer = client.post(
+        "/tracing/search", json={**SOUGHT, "location": "x"}, headers=bearer(store, UserRole.ADMIN)
+    )
+    assert answer.status_code == 422
