@@ -159,6 +159,7 @@ def case(
         may_decide=actor.user.role in DECIDE_MATCH,
         done=done,
         done_for=done_for[:SOURCE_MAX],
+        named={s["record_id"]: s["name"] for s in found["sought"]},
     )
 
 
