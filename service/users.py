@@ -8,6 +8,7 @@ from threading import Lock
 from typing import Any
 from uuid import UUID
 
+from matching.text import fold
 from models.records import UNNAMED_SOURCE
 from models.users import User, UserRole
 from service.context import ADMIN, EVERYONE, Actor, UseCases
@@ -136,6 +137,7 @@ class Users(UseCases):
         actor.require(MANAGE_USERS)
         _check_organisation(organisation)
         _check_days(expires_in_days)
+        self._check_spelling(role, organisation)
         user, token = self.store.add_user(name, role, organisation, expires_in_days)
         self.audit(
             actor,
@@ -148,6 +150,24 @@ class Users(UseCases):
             expires_at=_stamp(user.expires_at),
         )
         return user, token
+
+    def _check_spelling(self, role: UserRole, organisation: str | None) -> None:
+        """A caseworker reads their organisation's cases, named as the records name it: an
+        organisation the records spell otherwise ("oim" for "OIM") would show them none."""
+        if role is UserRole.CASEWORKER and not (organisation or "").strip():
+            raise UseCaseError("a caseworker reads the cases of an organisation: name it")
+        if not organisation:
+            return
+        known = self.store.sources()
+        if organisation in known:
+            return
+        same = [s for s in known if fold(s) == fold(organisation)]
+        if same:
+            raise UseCaseError(
+                'the records name this organisation "{known}", not "{given}"',
+                known=same[0],
+                given=organisation,
+            )
 
     def list_users(self, actor: Actor) -> list[dict[str, Any]]:
         """Every user in name order, without tokens: role, organisation, creation,

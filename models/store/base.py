@@ -192,6 +192,12 @@ class Store(ReviewStore, AuditStore, KeysStore, LimitStore, UserStore):
             created = created.replace(tzinfo=UTC)
         return created, records
 
+    def sources(self) -> list[str]:
+        """The organisations the stored records name (their `source`), in order."""
+        query = select(person_records.c.source).distinct().order_by(person_records.c.source)
+        with self.engine.connect() as c:
+            return list(c.execute(query).scalars())
+
     def count_records(self) -> int:
         with self.engine.connect() as c:
             return c.execute(select(func.count()).select_from(person_records)).scalar_one()

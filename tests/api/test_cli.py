@@ -123,6 +123,25 @@ def test_user_add_prints_a_token_once_and_stores_only_its_hash(tmp_path: Path) -
     assert token not in (tmp_path / "a.db").read_bytes().decode("latin-1")
 
 
+def test_a_caseworker_of_an_organisation_the_records_spell_otherwise_is_refused(
+    tmp_path: Path,
+) -> None:
+    """`--org oim` where the records say OIM would give a caseworker who sees nothing."""
+    db = str(tmp_path / "a.db")
+    assert _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)[0] == 0
+    source = Store.open(db).sources()[0]
+    code, _, err = _run(
+        "user", "add", "awa", "--role", "caseworker", "--org", source.lower(), "--db", db
+    )
+    assert code == 2 and f'the records name this organisation "{source}"' in err
+    assert _run("user", "add", "awa", "--role", "caseworker", "--org", source, "--db", db)[0] == 0
+
+
+def test_a_caseworker_without_an_organisation_is_refused(tmp_path: Path) -> None:
+    code, _, err = _run("user", "add", "x", "--role", "caseworker", "--db", str(tmp_path / "a.db"))
+    assert code == 2 and "name it" in err
+
+
 def test_an_unknown_role_is_a_usage_error(tmp_path: Path) -> None:
     code, _, _ = _run("user", "add", "x", "--role", "boss", "--db", str(tmp_path / "a.db"))
     assert code == 2
