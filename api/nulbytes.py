@@ -5,6 +5,7 @@ the query and the body are checked, the body in the form its type writes a NUL i
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -12,11 +13,20 @@ from fastapi import FastAPI
 
 from i18n import Message, language
 
-_BODY_FORMS = {
-    b"application/json": (b"\x00", b"\\u0000"),
-    b"application/x-www-form-urlencoded": (b"\x00", b"%00"),
-}
-"""How a NUL is written in a body of each type; any other type: the byte itself."""
+_ESCAPED = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+"""`\u0000` in JSON text, not preceded by an escaped backslash (`\\u0000` is six
+characters of text, not a NUL)."""
+
+
+def _holds_nul(body: bytes, kind: bytes) -> bool:
+    """Whether a body holds a NUL in any form its reader could decode one from: the byte,
+    a JSON escape, a form's `%00`. FastAPI reads a body without a type as JSON, so only a
+    form's type spares a JSON escape, and only a JSON type a `%00`."""
+    if b"\x00" in body:
+        return True
+    form = kind == b"application/x-www-form-urlencoded"
+    json_like = kind in (b"", b"application/json") or kind.endswith(b"+json")
+    return (not form and bool(_ESCAPED.search(body))) or (not json_like and b"%00" in body)
 
 
 class NoNul:
@@ -35,8 +45,8 @@ class NoNul:
         if "\x00" in scope.get("path", "") or b"\x00" in query:
             await _refuse(send, lang)
             return
-        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        forms = _BODY_FORMS.get(kind, (b"\x00",))
+        kinds = [v for k, v in scope.get("headers", []) if k == b"content-type"]
+        kind = (kinds[0] if kinds else b"").split(b";")[0].strip().lower()  # the first, as read
         received: list[Any] = []
         body = b""
         while True:  # at most the body limit's bytes (`api.bodylimit`, outside this one)
@@ -45,7 +55,7 @@ class NoNul:
             body += message.get("body", b"")
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
-        if any(form in body for form in forms):
+        if _holds_nul(body, kind):
             await _refuse(send, lang)
             return
 

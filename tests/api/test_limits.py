@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from tests.api.conftest import World
 
 
@@ -91,3 +93,28 @@ def test_a_nul_character_in_a_body_is_refused_and_nothing_is_decided(world: Worl
 def test_a_nul_character_in_a_page_form_is_refused(world: World) -> None:
     response = world.client.post("/signin", data={"token": "a\x00b", "csrf": "x"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        [("Content-Type", "application/merge-patch+json")],
+        [("Content-Type", "application/json"), ("Content-Type", "text/plain")],
+    ],
+)
+def test_a_nul_character_is_refused_whatever_the_body_says_it_is(
+    world: World, content_type: list[tuple[str, str]]
+) -> None:
+    url, headers = _decision_url(world)
+    raw = [(k, v) for k, v in headers.items() if k.lower() != "content-type"] + content_type
+    body = b'{"decision": "match", "note": "a\\u0000b"}'
+    response = world.client.post(url, content=body, headers=raw)
+    assert response.status_code == 422
+
+
+def test_the_text_backslash_u0000_is_not_a_nul(world: World) -> None:
+    url, headers = _decision_url(world)
+    response = world.client.post(
+        url, json={"decision": "match", "note": "\\u0000"}, headers=headers
+    )
+    assert response.status_code == 200
