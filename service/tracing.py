@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from models.review import OPEN_STATUSES
 from models.store import Store
 from models.store.kingraph import kin_graph_read
 from models.store.returns import return_decisions_of
-from models.store.tracing import flag_page
+from models.store.tracing import flag_page, suspects_awaiting_review
 from models.users import UserRole
 from service.assessed import Assessed, decisions_view
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
@@ -60,6 +61,28 @@ def arrivals(store: Store, import_id: UUID, lang: str = "fr") -> dict[str, Any]:
     profiles = build_profiles([as_tracing_record(r) for r in rows])
     found = [f for p in sorted(profiles) for f in arrival_flags(profiles[p], ids)]
     return {"count": len(found), "items": [f.as_dict(lang) for f in found]}
+
+
+def _awaiting(store: Store, graph: FamilyGraph, family: list[Relative]) -> list[tuple[str, str]]:
+    """`(relative's person, suspect record id)` for each open suggestion pairing one of
+    the relatives' records with a suspect's record (a guard holds such pairs for a
+    reviewer: until one decides, the relative may be the suspect)."""
+    person_of = {
+        record.id: relative.person
+        for relative in family
+        for record in graph.profiles[relative.person].records
+    }
+    ids = [UUID(i) for i in person_of if _is_uuid(i)]
+    found = suspects_awaiting_review(store, ids, OPEN_STATUSES) if ids else []
+    return [(person_of[record], suspect) for record, suspect in found]
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def person_of_record(store: Store, record_id: str, source: str | None) -> str:
@@ -157,7 +180,9 @@ class Tracing(UseCases):
         profile = graph.profiles[person]
         _check_purpose(actor, {r.source for r in profile.records})
         family = relatives(graph, person, ASSESSED_RELATIVES)
-        overall, factors = assess(graph, person, family, day, insecure_areas())
+        overall, factors = assess(
+            graph, person, family, day, insecure_areas(), _awaiting(self.store, graph, family)
+        )
         records = tuple(r.id for r in profile.records)
         recorded = return_decisions_of(self.store, person)
         whole = recorded and not split_since(recorded[0]["records"], records)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -79,7 +80,9 @@ def _ids(records) -> tuple[str, ...]:
     return tuple(sorted({r.record_id for r in records}))
 
 
-def _suspects(relatives: list[Relative], graph: FamilyGraph) -> Factor:
+def _suspects(
+    relatives: list[Relative], graph: FamilyGraph, awaiting: Sequence[tuple[str, str]]
+) -> Factor:
     suspects = [r for r in relatives if r.suspect]
     if suspects:
         records = [rec for r in suspects for rec in graph.profiles[r.person].suspect_records()]
@@ -92,6 +95,24 @@ def _suspects(relatives: list[Relative], graph: FamilyGraph) -> Factor:
                 Reason(
                     f"un proche ou membre du foyer est cité comme suspect : {names}",
                     f"a relative or household member is named as a suspect: {names}",
+                ),
+            ),
+        )
+    named = {r.person: r for r in relatives}
+    doubtful = [(named[person], suspect) for person, suspect in awaiting if person in named]
+    if doubtful:
+        names = ", ".join(sorted({r.name for r, _ in doubtful}))
+        theirs = ", ".join(sorted({suspect for _, suspect in doubtful}))
+        return Factor(
+            "family_involvement",
+            UNKNOWN,
+            tuple(sorted({r.record.record_id for r, _ in doubtful} | {s for _, s in doubtful})),
+            (
+                Reason(
+                    f"un proche ({names}) est peut-être la personne citée comme suspecte "
+                    f"({theirs}) : la paire attend un relecteur",
+                    f"a relative ({names}) may be the person named as a suspect ({theirs}): "
+                    "the pair awaits a reviewer",
                 ),
             ),
         )
@@ -337,13 +358,17 @@ def assess(
     relatives: list[Relative],
     today: date,
     areas: tuple[InsecureArea, ...] = (),
+    awaiting: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, list[Factor]]:
-    """The overall status and every factor, for the person and their relatives."""
+    """The overall status and every factor, for the person and their relatives;
+    `awaiting`: `(relative's person, suspect record id)` for each pair a reviewer has yet
+    to decide between a relative's record and a suspect's (a guard held it back, so the
+    relative is not yet known to be the suspect, nor known not to be)."""
     profile = graph.profiles[person]
     own = _recorded_as_suspect(profile)
     factors = [
         *([own] if own else []),
-        _suspects(relatives, graph),
+        _suspects(relatives, graph, awaiting),
         _prior_episodes(profile, relatives, graph),
         _minor(profile, today),
         _caregiver(relatives),

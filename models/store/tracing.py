@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, case, func, literal, or_, select, union_all
 
 from models.store.base import Store
+from models.store.batches import chunks
 from models.tables import person_records, relations, suggestions
 
 KINSHIP_COLUMNS: tuple[str, ...] = (
@@ -72,6 +73,38 @@ def relation_rows(source: Store | Connection) -> list[tuple[Any, str, Any]]:
     query = select(relations.c.record_id, relations.c.relation, relations.c.related_record_id)
     with _reading(source) as c:
         return [tuple(r) for r in c.execute(query)]
+
+
+def suspects_awaiting_review(
+    store: Store, record_ids: list[Any], statuses: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """Suggestions in `statuses` that pair one of these records with a record whose role
+    is `suspect`: `(the given record's id, the suspect record's organisation id)`."""
+    a, b = person_records.alias("a"), person_records.alias("b")
+    query = (
+        select(suggestions.c.record_a, suggestions.c.record_b, a.c.role, b.c.role)
+        .add_columns(a.c.record_id, b.c.record_id)
+        .join(a, a.c.id == suggestions.c.record_a)
+        .join(b, b.c.id == suggestions.c.record_b)
+        .where(
+            suggestions.c.status.in_(statuses), or_(a.c.role == "suspect", b.c.role == "suspect")
+        )
+    )
+    wanted = set(record_ids)
+    found: list[tuple[str, str]] = []
+    with store.engine.connect() as c:
+        for chunk in chunks(sorted(wanted, key=str)):
+            rows = c.execute(
+                query.where(
+                    or_(suggestions.c.record_a.in_(chunk), suggestions.c.record_b.in_(chunk))
+                )
+            )
+            for id_a, id_b, role_a, role_b, number_a, number_b in rows:
+                if id_a in wanted and role_b == "suspect" and role_a != "suspect":
+                    found.append((str(id_a), number_b))
+                if id_b in wanted and role_a == "suspect" and role_b != "suspect":
+                    found.append((str(id_b), number_a))
+    return sorted(set(found))
 
 
 def records_under_review(store: Store, statuses: tuple[str, ...]) -> set[Any]:

@@ -120,3 +120,25 @@ def test_an_import_summary_names_a_person_identified_again(family: Store, tmp_pa
     assert "V-3" not in flag["evidence"]
     rows, _ = family.audit_rows({"action": "import"})
     assert rows[0]["detail"]["flagged"] == [str(again.entity_id)]
+
+
+HELD = (
+    "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village,"
+    "origin_cercle\n"
+    "G-1,ENDA,RE-5,reintegration,beneficiary,Mariam KONE,F,2010,Kolokani,Kolokani\n"
+    "H-1,ENDA,RE-5,reintegration,household_member,Hawa TRAORE,F,1980,Kolokani,Kolokani\n"
+    "S-9,DNPEF,ID-9,identification,suspect,TRAORE Hawa,F,1980,Kolokani,Kolokani\n"
+)
+"""A girl's household member who may be the suspect of another case: a guard holds the
+pair for a reviewer instead of joining them."""
+
+
+def test_a_relative_who_may_be_a_suspect_leaves_the_family_involvement_unknown(
+    store: Store, tmp_path: Path
+) -> None:
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "held.csv", HELD)).ok
+    found = service.assessment_of_record(ACTOR, "G-1", lang="en")
+    family = next(f for f in found["factors"] if f["factor"] == "family_involvement")
+    assert family["status"] == "unknown" and family["evidence"] == ["H-1", "S-9"]
+    assert "awaits a reviewer" in family["reasons"][0]

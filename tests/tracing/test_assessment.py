@@ -56,6 +56,17 @@ def test_a_person_never_named_as_a_suspect_has_no_such_factor() -> None:
     assert "person_recorded_as_suspect" not in factors
 
 
+def test_a_relative_a_reviewer_has_yet_to_tell_from_a_suspect_is_not_no_risk() -> None:
+    aunt = person("A", "Hawa TRAORE", "F", 1980, case_id="ID-1", role="household_member", **PLACE)
+    records = [_victim(), aunt]
+    population = Population.build(records, [DeclaredRelation("V", "other", "A")])
+    graph = population.graph(["E-V"])
+    family = relatives(graph, "E-V", 50)
+    _, factors = assess(graph, "E-V", family, TODAY, (), awaiting=[("E-A", "S-9")])
+    involvement = next(f for f in factors if f.factor == "family_involvement")
+    assert involvement.status == "unknown" and involvement.evidence == ("A", "S-9")
+
+
 def test_a_minor_needs_a_best_interests_determination() -> None:
     _, factors = _assess([_victim()])
     assert factors["child_best_interests"].status == "risk"
