@@ -221,6 +221,7 @@ class TracingSearch(Searching):
             "entity",
             [m["entity_id"] for m in matches],
             case=f"{source}/{case_id}",
+            sought=sought_ids,
         )
         return {
             "source": source,

@@ -82,6 +82,8 @@ WORDS = {
     "guardian": N_("guardian"),
     "other": N_("other"),
     "suspect": N_("suspect"),
+    "found": N_("found"),
+    "not_found": N_("not found yet"),
     "admin": N_("administrator"),
     "caseworker": N_("caseworker"),
     "reviewer": N_("reviewer"),
