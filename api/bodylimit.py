@@ -3,10 +3,10 @@ are refused (413) before being read, whether they announce their length or not."
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from i18n import Message, language
+from api.asgiwords import scope_language, send_detail
+from i18n import Message
 
 MAX_BODY = 64 * 1024
 """No request body of this API needs more; bigger ones are refused before being read."""
@@ -22,9 +22,8 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
-        length = headers.get(b"content-length")
+        lang = scope_language(scope)
+        length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
             await _too_large(send, lang)
             return
@@ -50,15 +49,4 @@ class _TooLarge(Exception):
 
 async def _too_large(send: Any, lang: str) -> None:
     detail = Message("request body too large (at most {limit} bytes)", limit=MAX_BODY)
-    body = json.dumps({"detail": detail.text(lang)}, ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_detail(send, 413, detail, lang)

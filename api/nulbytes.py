@@ -4,14 +4,14 @@ the query and the body are checked, the body in the form its type writes a NUL i
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI
 
-from i18n import Message, language
+from api.asgiwords import scope_language, send_detail
+from i18n import Message
 
 _ESCAPED = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 """`\u0000` in JSON text, not preceded by an escaped backslash (`\\u0000` is six
@@ -39,8 +39,7 @@ class NoNul:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
-        lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
+        lang = scope_language(scope)
         query = unquote_to_bytes(scope.get("query_string", b"") or b"")
         if "\x00" in scope.get("path", "") or b"\x00" in query:
             await _refuse(send, lang)
@@ -66,19 +65,9 @@ class NoNul:
 
 
 async def _refuse(send: Any, lang: str) -> None:
-    detail = Message("a NUL character can be neither stored nor searched")
-    body = json.dumps({"detail": detail.text(lang)}, ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 422,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
+    await send_detail(
+        send, 422, Message("a NUL character can be neither stored nor searched"), lang
     )
-    await send({"type": "http.response.body", "body": body})
 
 
 NO_NUL = "^[^\\x00]*$"
