@@ -72,17 +72,9 @@ def _awaiting(store: Store, graph: FamilyGraph, family: list[Relative]) -> list[
         for relative in family
         for record in graph.profiles[relative.person].records
     }
-    ids = [UUID(i) for i in person_of if _is_uuid(i)]
+    ids = [UUID(i) for i in person_of]  # stored records (`as_tracing_record`)
     found = suspects_awaiting_review(store, ids, OPEN_STATUSES) if ids else []
     return [(person_of[record], suspect) for record, suspect in found]
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def person_of_record(store: Store, record_id: str, source: str | None) -> str:

@@ -31,6 +31,7 @@ from models.store.tracingrequests import (
 from service.context import ADMIN, CASEWORKER, TRACING, Actor
 from service.errors import Conflict, NotFound, UseCaseError
 from service.search import MINIMAL, Searching, search
+from tracing.persons import written_name
 
 TRACE = frozenset({ADMIN, CASEWORKER, TRACING})
 """Tracing officers look for the persons families ask about; caseworkers too."""
@@ -143,6 +144,7 @@ class TracingSearch(Searching):
         for case in cases:
             key = (case["source"], case["case_id"])
             found = _confirmations(decided.get(key, {}), sought_ids.get(key, []))
+            confirmed = sorted(found, key=lambda person: _order(found[person]))
             items.append(
                 {
                     "source": case["source"],
@@ -150,8 +152,8 @@ class TracingSearch(Searching):
                     "records": case["records"],
                     "registered_on": _iso(case["registered_on"]),
                     "status": _status(found, sought_ids.get(key, [])),
-                    "matched_entity_id": _latest(found),
-                    "matched_entity_ids": sorted(found, key=lambda p: _order(found[p])),
+                    "matched_entity_id": confirmed[-1] if confirmed else None,
+                    "matched_entity_ids": confirmed,
                 }
             )
         self.audit(
@@ -371,12 +373,8 @@ def _status(confirmed: dict[str, dict[str, Any]], sought_ids: Sequence[str]) -> 
 
 def _name(record: dict[str, Any]) -> str:
     """How the family named the sought person (their own request: shown whole)."""
-    parts = (record.get("given_names"), record.get("family_name"))
-    return record.get("full_name") or " ".join(p for p in parts if p) or record["record_id"]
-
-
-def _latest(confirmed: dict[str, dict[str, Any]]) -> str | None:
-    return max(confirmed.values(), key=_order)["person"] if confirmed else None
+    given, family = record.get("given_names"), record.get("family_name")
+    return written_name(record.get("full_name"), given, family) or record["record_id"]
 
 
 def _listed_under(

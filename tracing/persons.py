@@ -146,9 +146,12 @@ class Profile:
 
     def label(self) -> str:
         record = self.representative()
-        return record.full_name or " ".join(
-            p for p in (record.given_names, record.family_name) if p
-        )
+        return written_name(record.full_name, record.given_names, record.family_name)
+
+
+def written_name(full: str | None, given: str | None, family: str | None) -> str:
+    """A record's name as written: its full name, else its given and family names."""
+    return full or " ".join(p for p in (given, family) if p)
 
 
 # A parent declared dead ("feu Bakary", "défunte Awa") is still the parent; a parent

@@ -32,6 +32,7 @@ from service.review import REVERT
 from service.search import SEARCH
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
 from tracing.decisions import DECISIONS, REVIEW_DAYS, BestInterests
+from tracing.persons import written_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
@@ -51,8 +52,7 @@ DECISION_FIELDS = (
 
 def _names(view: dict[str, Any]) -> dict[str, str]:
     return {
-        r["id"]: r.get("full_name")
-        or " ".join(p for p in (r.get("given_names"), r.get("family_name")) if p)
+        r["id"]: written_name(r.get("full_name"), r.get("given_names"), r.get("family_name"))
         or r["record_id"]
         for r in view["records"]
     }
