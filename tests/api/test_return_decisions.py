@@ -59,6 +59,27 @@ class Family:
             headers=self.headers(role, **{"If-Match": f'"{version}"', **headers}),
         )
 
+    def split(self) -> dict[str, dict]:
+        """A reviewer unlinks V-1 from B-1; each half's assessment, by record id."""
+        records = {r.record_id: r.id for r in self.store.list_records({}, limit=50).items}
+        unlinked = self.client.post(
+            "/links",
+            json={
+                "record_a": str(records["V-1"]),
+                "record_b": str(records["B-1"]),
+                "action": "unlink",
+            },
+            headers=bearer(self.store, UserRole.REVIEWER),
+        )
+        assert unlinked.status_code == 201
+        halves = {}
+        for record_id in ("V-1", "B-1"):
+            (record,) = self.store.find_record(record_id)
+            halves[record_id] = Service(self.store).assessment_of_entity(
+                Actor.operator("test"), record.entity_id, lang="en"
+            )
+        return halves
+
     def written(self) -> int:
         with self.store.engine.connect() as c:
             return c.execute(text("SELECT count(*) FROM return_decisions")).scalar_one()
@@ -202,18 +223,7 @@ def test_a_decision_goes_stale_after_its_review_date(family: Family) -> None:
 
 def test_a_decision_goes_stale_when_the_persons_records_change(family: Family) -> None:
     family.decide({"decision": "further_assessment"})
-    records = {r.record_id: r.id for r in family.store.list_records({}, limit=50).items}
-    unlinked = family.client.post(
-        "/links",
-        json={"record_a": str(records["V-1"]), "record_b": str(records["B-1"]), "action": "unlink"},
-        headers=bearer(family.store, UserRole.REVIEWER),
-    )
-    assert unlinked.status_code == 201
-    for record_id in ("V-1", "B-1"):
-        (record,) = family.store.find_record(record_id)
-        found = Service(family.store).assessment_of_entity(
-            Actor.operator("test"), record.entity_id, lang="en"
-        )
+    for found in family.split().values():
         (stale,) = found["decisions"][0]["stale"]
         assert "records changed" in stale
 
@@ -224,18 +234,7 @@ def test_after_a_split_neither_half_reads_the_decisions_free_text(family: Family
     body = {"decision": "return_recommended", "best_interests": BID}
     override = {**body, "note": "la tante de Kati accueille", "override": "l'oncle est détenu"}
     assert family.decide(override, UserRole.ADMIN).status_code == 201
-    records = {r.record_id: r.id for r in family.store.list_records({}, limit=50).items}
-    unlinked = family.client.post(
-        "/links",
-        json={"record_a": str(records["V-1"]), "record_b": str(records["B-1"]), "action": "unlink"},
-        headers=bearer(family.store, UserRole.REVIEWER),
-    )
-    assert unlinked.status_code == 201
-    for record_id in ("V-1", "B-1"):
-        (record,) = family.store.find_record(record_id)
-        found = Service(family.store).assessment_of_entity(
-            Actor.operator("test"), record.entity_id, lang="en"
-        )
+    for found in family.split().values():
         (shown,) = found["decisions"]
         assert shown["note"] is None and shown["override"] is None
         assert shown["best_interests"] is None and "withheld" in shown["withheld"]

@@ -190,11 +190,18 @@ TWO_SOUGHT = (
 )
 
 
-def test_each_sought_child_has_its_own_matches_until_each_is_confirmed(
-    family: Store, tmp_path: Path
-) -> None:
+@pytest.fixture
+def two_sought(family: Store, tmp_path: Path) -> Service:
+    """The family's store with the mother's request for her two children (TR-7)."""
     service = Service(family)
     assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    return service
+
+
+def test_each_sought_child_has_its_own_matches_until_each_is_confirmed(
+    family: Store, two_sought: Service
+) -> None:
+    service = two_sought
     girl, boy = _entity(family, "V-1"), _entity(family, "S-1")
     found = service.tracing_matches(ACTOR, "TR-7")["matches"]
     best = {m["sought_record_id"]: m["entity_id"] for m in reversed(found)}
@@ -210,12 +217,13 @@ def test_each_sought_child_has_its_own_matches_until_each_is_confirmed(
     assert service.tracing_matches(ACTOR, "TR-7")["status"] == "matched"
 
 
-def test_a_match_is_confirmed_for_the_child_the_family_names(family: Store, tmp_path: Path) -> None:
+def test_a_match_is_confirmed_for_the_child_the_family_names(
+    family: Store, two_sought: Service
+) -> None:
     """The officer confirms a person for the sought child the family recognises, though
     the person's records fit another sought child better: listed under that child, the
     other still open."""
-    service = Service(family)
-    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    service = two_sought
     girl = _entity(family, "V-1")
     decided = service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-3")
     assert decided["sought_record_id"] == "W-3"
@@ -227,10 +235,9 @@ def test_a_match_is_confirmed_for_the_child_the_family_names(family: Store, tmp_
 
 
 def test_a_person_dismissed_for_one_sought_child_is_still_proposed_for_the_other(
-    family: Store, tmp_path: Path
+    family: Store, two_sought: Service
 ) -> None:
-    service = Service(family)
-    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    service = two_sought
     girl = _entity(family, "V-1")
     before = service.tracing_matches(ACTOR, "TR-7")["matches"]
     assert girl in [m["entity_id"] for m in before if m["sought_record_id"] == "W-3"]
@@ -241,10 +248,9 @@ def test_a_person_dismissed_for_one_sought_child_is_still_proposed_for_the_other
 
 
 def test_a_person_dismissed_for_the_whole_request_is_dismissed_for_every_child(
-    family: Store, tmp_path: Path
+    family: Store, two_sought: Service
 ) -> None:
-    service = Service(family)
-    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    service = two_sought
     girl = _entity(family, "V-1")
     service.decide_tracing_match(ACTOR, "TR-7", girl, "dismissed")
     found = service.tracing_matches(ACTOR, "TR-7")["matches"]
@@ -257,10 +263,9 @@ def _listed(service: Service) -> dict:
 
 
 def test_one_person_confirmed_for_two_children_counts_once_in_the_list_and_the_matches(
-    family: Store, tmp_path: Path
+    family: Store, two_sought: Service
 ) -> None:
-    service = Service(family)
-    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    service = two_sought
     girl = _entity(family, "V-1")
     service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-2")
     service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-3")
@@ -271,10 +276,9 @@ def test_one_person_confirmed_for_two_children_counts_once_in_the_list_and_the_m
 
 
 def test_a_confirmation_withdrawn_for_the_whole_request_names_no_one(
-    family: Store, tmp_path: Path
+    family: Store, two_sought: Service
 ) -> None:
-    service = Service(family)
-    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    service = two_sought
     girl = _entity(family, "V-1")
     service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-2")
     service.decide_tracing_match(ACTOR, "TR-7", girl, "dismissed")
@@ -284,13 +288,12 @@ def test_a_confirmation_withdrawn_for_the_whole_request_names_no_one(
 
 
 def test_a_child_dismissed_after_a_whole_request_confirmation_is_open_again(
-    family: Store, tmp_path: Path
+    family: Store, two_sought: Service
 ) -> None:
     """Confirmed for the request as a whole, then dismissed for the child they fit best:
     listed as confirmed only under the other child, and the first child's other
     candidates are shown again."""
-    service = Service(family)
-    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    service = two_sought
     girl = _entity(family, "V-1")
     service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed")
     service.decide_tracing_match(ACTOR, "TR-7", girl, "dismissed", sought_record_id="W-2")
@@ -301,10 +304,9 @@ def test_a_child_dismissed_after_a_whole_request_confirmation_is_open_again(
 
 
 def test_a_decision_for_a_record_the_request_does_not_seek_is_refused(
-    family: Store, tmp_path: Path
+    family: Store, two_sought: Service
 ) -> None:
-    service = Service(family)
-    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    service = two_sought
     with pytest.raises(NotFound):
         service.decide_tracing_match(
             ACTOR, "TR-7", _entity(family, "V-1"), "confirmed", sought_record_id="W-1"
