@@ -11,6 +11,20 @@ from api.clikit import _, ngettext
 
 MAX_PRINTED_ERRORS = 1000
 
+_WHOLE_POPULATION = {
+    "share": lambda: _("the whole population was linked again: the file brings half of it or more"),
+    "refit": lambda: _(
+        "the whole population was linked again and the model refitted: the population "
+        "has doubled since the model was fitted"
+    ),
+    "cost": lambda: _(
+        "the whole population was linked again: that is quicker than comparing each new "
+        "record with its stored candidates"
+    ),
+}
+"""Why an import linked the whole population (`service.linking.whole_population_reason`);
+nothing is said of the first import."""
+
 
 def print_import(summary: dict[str, Any]) -> None:
     """An import's summary (`ImportReport.as_dict`, already in the user's language)."""
@@ -52,6 +66,9 @@ def print_import(summary: dict[str, Any]) -> None:
                 "{match} matches, {review} for review, {entities} entities"
             ).format(**linked)
         )
+    because = _WHOLE_POPULATION.get(linked.get("because")) if linked else None
+    if because:
+        click.echo(because())
     if linked and linked.get("keys_rebuilt"):
         click.echo(
             _(
@@ -134,6 +151,14 @@ def print_relink(summary: dict[str, Any]) -> None:
         _(
             "{records} records, {pairs} pairs ({match} match, {review} review), {entities} entities"
         ).format(**summary)
+    )
+    written = summary["keys_written"]
+    click.echo(
+        ngettext(
+            "blocking keys written again for {written} record, kept for {kept}",
+            "blocking keys written again for {written} records, kept for {kept}",
+            written,
+        ).format(written=written, kept=summary["keys_kept"])
     )
 
 

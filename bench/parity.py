@@ -2,11 +2,15 @@
 with those of `nrm link` over the same records, on SQLite and PostgreSQL.
 
 Run: `python -m bench.parity [--households 6000] [--seed 2026] [--profile default]
-[--db sqlite,postgresql]`. The generated set is split by whole cases (a case never
-straddles two files, as an organisation's monthly file holds whole cases) into:
+[--db sqlite,postgresql] [--rules cost,no_cost]`. The generated set is split by whole
+cases (a case never straddles two files, as an organisation's monthly file holds whole
+cases) into:
 two files (60% then 40%), ten files of a tenth, and one file of all but 20 records
 followed by 20 imports of one record each. Each split is imported file after file into
-a fresh store, as `nrm import` does. Reported per split and database: pairwise F1 of the
+a fresh store, as `nrm import` does (rule ``cost``), and again linking incrementally
+wherever the rule before the cost was weighed did (``no_cost``: only the first import, one
+that brings half the population or one after its doubling link the whole population).
+Reported per split, rule and database: how each import was linked, pairwise F1 of the
 persons against the batch's (1.0: the same persons), precision / recall / F1 of each
 against the truth, the largest person, records left without a person, and seconds.
 Writes `bench/results/parity.json`.
@@ -16,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import random
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +32,7 @@ from bench import contingency
 from bench.common import generated_set, save, scratch_postgres_database
 from fixtures.names import NAMING_GROUPS
 from models.store import Store
-from service import Service
+from service import Service, linking
 from service.linkfile import link_file
 
 SPLITS = ("halves_60_40", "tenths", "singles_20")
@@ -89,16 +95,31 @@ def _files(split: str, records: Path, out: Path, seed: int) -> list[Path]:
     return singles(records, out, 20, seed)
 
 
-def _import_all(store: Store, files: list[Path]) -> tuple[dict[str, str], float]:
+def _import_all(
+    store: Store, files: list[Path], rule: str
+) -> tuple[dict[str, str], float, dict[str, int]]:
+    """Import the files one after the other; the persons after the last, the seconds and
+    how each import was linked (``incremental`` or why it linked the whole population).
+
+    ``rule`` ``no_cost``: an import links incrementally unless it is the first, brings
+    half the population or follows its doubling (the rule before the cost was weighed),
+    so that the incremental path is measured at sizes where a relink is cheaper."""
     service = Service(store)
     started = time.perf_counter()
-    for path in files:
-        report = service.import_file(path)
-        if not report.ok:
-            raise RuntimeError(f"{path}: {report.errors[:3]}")
+    modes: Counter[str] = Counter()
+    cost = linking.INCREMENTAL_MS_PER_RECORD
+    linking.INCREMENTAL_MS_PER_RECORD = 0.0 if rule == "no_cost" else cost
+    try:
+        for path in files:
+            report = service.import_file(path)
+            if not report.ok:
+                raise RuntimeError(f"{path}: {report.errors[:3]}")
+            modes[(report.linked or {}).get("because") or "incremental"] += 1
+    finally:
+        linking.INCREMENTAL_MS_PER_RECORD = cost
     seconds = time.perf_counter() - started
     persons = {r.record_id: str(r.entity_id) for r in store.iter_records()}
-    return persons, seconds
+    return persons, seconds, dict(modes)
 
 
 def _measure(
@@ -122,6 +143,12 @@ def main() -> None:
     parser.add_argument("--profile", default="default")
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--splits", default=",".join(SPLITS))
+    parser.add_argument(
+        "--rules",
+        default="cost,no_cost",
+        help="cost: imports linked as `nrm import` links them; no_cost: incrementally "
+        "unless first, half the population or after its doubling",
+    )
     args = parser.parse_args()
     data = generated_set(args.households, args.seed, args.profile)
     records = data / "records.csv"
@@ -145,20 +172,22 @@ def main() -> None:
         rows = []
         for split in args.splits.split(","):
             files = _files(split, records, folder / split, args.seed)
-            for db in args.db.split(","):
+            for rule, db in itertools.product(args.rules.split(","), args.db.split(",")):
                 if db == "sqlite":
-                    store = Store.open(str(folder / f"{split}.db"))
-                    persons, seconds = _import_all(store, files)
+                    store = Store.open(str(folder / f"{split}-{rule}.db"))
+                    persons, seconds, modes = _import_all(store, files, rule)
                     store.close()
                 else:
                     with scratch_postgres_database() as url:
                         store = Store.open(url)
-                        persons, seconds = _import_all(store, files)
+                        persons, seconds, modes = _import_all(store, files, rule)
                         store.close()
                 row = {
                     "split": split,
                     "files": len(files),
+                    "rule": rule,
                     "database": db,
+                    "linked": modes,
                     **_measure(persons, batch, ids, truth),
                     "seconds": round(seconds, 1),
                 }
@@ -169,9 +198,14 @@ def main() -> None:
     print(_table(results))
 
 
+def _linked(modes: dict[str, int]) -> str:
+    return ", ".join(f"{mode} {count}" for mode, count in sorted(modes.items()))
+
+
 def _line(row: dict[str, Any]) -> str:
     return (
-        f"{row['split']} ({row['files']} files, {row['database']}): F1 vs batch "
+        f"{row['split']} ({row['files']} files, {row['rule']}, {row['database']}: "
+        f"{_linked(row['linked'])}): F1 vs batch "
         f"{row['against_batch']['f1']}, vs truth {row['against_truth']['f1']}, "
         f"{row['seconds']} s"
     )
@@ -183,14 +217,15 @@ def _table(results: dict[str, Any]) -> str:
         f"{results['records']:,} records ({results['profile']}); batch `nrm link`: "
         f"P {batch['precision']} R {batch['recall']} F1 {batch['f1']}",
         "",
-        "| split | files | database | F1 vs batch | P | R | F1 (truth) | largest | "
-        "without a person | seconds |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| split | files | rule | linked | database | F1 vs batch | P | R | F1 (truth) | "
+        "largest | without a person | seconds |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in results["splits"]:
         truth = row["against_truth"]
         lines.append(
-            f"| {row['split']} | {row['files']} | {row['database']} | "
+            f"| {row['split']} | {row['files']} | {row['rule']} | {_linked(row['linked'])} | "
+            f"{row['database']} | "
             f"{row['against_batch']['f1']} | {truth['precision']} | {truth['recall']} | "
             f"{truth['f1']} | {row['largest']['predicted']} | {row['without_person']} | "
             f"{row['seconds']} |"

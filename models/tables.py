@@ -91,6 +91,7 @@ person_records = Table(
     Column("import_id", Uuid),
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("keyed_hash", String(32)),
     UniqueConstraint("source", "record_id", name="uq_person_records_source_record"),
 )
 Index("ix_person_records_case", person_records.c.source, person_records.c.case_id)

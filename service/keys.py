@@ -46,6 +46,14 @@ def rebuild_keys(store: Store, on_records: Callable[[int], None] | None = None) 
     return {"from": before, "to": keys_version(), "records": count}
 
 
+def refresh_stale_keys(store: Store) -> int:
+    """Write again the keys of the records changed (or come) since their keys were
+    written, and of their cases' other records; how many were keyed again."""
+    return store.replace_stale_keys(
+        _KEY_FIELDS, lambda records: all_record_keys(build_columns(records))
+    )
+
+
 def ensure_current_keys(store: Store) -> dict[str, Any] | None:
     """Rebuild the stored keys when this code would write others; None when they are
     current. A store with no key yet (its first import) just takes the code's version."""

@@ -33,6 +33,16 @@ from service.scoring import suggestion_rows
 
 FULL_RELINK_SHARE = 0.5
 """An import of at least this share of the population is linked with the whole of it."""
+INCREMENTAL_MS_PER_RECORD = 6.0
+"""What linking one new record against the stored population costs, about (5 to 12 ms
+in `bench.import_sizes`: each new record is compared with up to 300 candidates read
+from the stored keys)."""
+RELINK_MS_PER_RECORD = 0.3
+"""What a relink costs a stored record, about (0.27 ms at 250k and at a million records,
+0.34 ms at 49k: `nrm relink` in the benchmark)."""
+RELINK_FIXED_MS = 1_000.0
+"""What a relink costs whatever the population (workers, the model's fit; 2,000 records
+take about 1 s in all)."""
 REFIT_GROWTH = 2.0
 """The population grown this many times since the model was fitted: the import links the
 whole population again, refitting the model (a model fitted on the first few hundred
@@ -65,7 +75,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
             return {**empty, **({"keys_rebuilt": rebuilt} if rebuilt else {})}
         population = tx.estimated_record_count()
         clock("new_records")
-        relink = len(new) >= FULL_RELINK_SHARE * population or _outgrown(model, population)
+        relink = whole_population_reason(len(new), population, model)
         candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
         if not relink:
             ids = [r["id"] for r in [*new, *candidates]]
@@ -74,7 +84,8 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
             persons = tx.records_of_entities(entities, PERSON_TRAIT_FIELDS)
             clock("constraints")
     if relink:
-        return {**relink_all(store), **({"keys_rebuilt": rebuilt} if rebuilt else {})}
+        summary = {**relink_all(store), "because": relink}
+        return {**summary, **({"keys_rebuilt": rebuilt} if rebuilt else {})}
     clock("candidates")
     columns, a, b, scores, bands = match_new(
         new,
@@ -117,6 +128,26 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         **({"keys_rebuilt": rebuilt} if rebuilt else {}),
         "timings_ms": clock.steps,
     }
+
+
+def whole_population_reason(new: int, population: int, model: FSModel) -> str | None:
+    """Why an import of ``new`` records, ``population`` stored with them, links the whole
+    population again rather than only its records; None: it links incrementally.
+
+    ``first``: nothing was stored before; ``share``: it brings half the population or
+    more; ``refit``: the population has doubled since the model was fitted; ``cost``:
+    comparing each new record with its stored candidates would take longer than
+    linking everything again (at a million records, from about 50,000 new ones).
+    """
+    if new >= population:
+        return "first"
+    if new >= FULL_RELINK_SHARE * population:
+        return "share"
+    if _outgrown(model, population):
+        return "refit"
+    if new * INCREMENTAL_MS_PER_RECORD >= RELINK_FIXED_MS + population * RELINK_MS_PER_RECORD:
+        return "cost"
+    return None
 
 
 def _outgrown(model: FSModel, population: int) -> bool:

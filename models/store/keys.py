@@ -4,14 +4,26 @@ stream, and rebuilding every stored blocking key."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from models.store.bulk import bulk_cache, write_rows
+from models.store.linking import replace_keys
 from models.tables import blocking_keys, person_records, settings
 
 KEYS_VERSION = "blocking_keys_version"
@@ -79,7 +91,9 @@ class KeysStore:
 
     def rebuild_keys(self, batches: Iterable[dict[uuid.UUID, Iterable[str]]], version: str) -> int:
         """Replace every stored key by those of `batches`, and remember `version`: one
-        transaction, so a lookup meanwhile (or after a crash) reads the old keys whole."""
+        transaction, so a lookup meanwhile (or after a crash) reads the old keys whole.
+        Every record is marked keyed with its present content (`keyed_hash`): the
+        batches are read from the records as stored when the rebuild began."""
         records = 0
         with self.engine.begin() as c, bulk_cache(c):
             with _replacing_keys(c) as table:
@@ -87,8 +101,39 @@ class KeysStore:
                     rows = ((k, r.hex) for r, ks in keys.items() for k in set(ks))
                     write_rows(c, table, ("key", "record_id"), rows, uuids=False)
                     records += len(keys)
+            c.execute(update(person_records).where(_STALE).values(keyed_hash=_CONTENT))
             write_setting(c, KEYS_VERSION, version)
         return records
+
+    def stale_key_count(self) -> int:
+        """How many records changed (or came) since their keys were written, with the
+        other records of their cases: those `replace_stale_keys` keys again."""
+        with self.engine.connect() as c:
+            query = select(func.count()).select_from(person_records).where(_to_rekey())
+            return c.execute(query).scalar_one()
+
+    def replace_stale_keys(
+        self,
+        fields: Sequence[str],
+        keys_of: Callable[[list[dict[str, Any]]], list[list[str]]],
+        batch: int = 20_000,
+    ) -> int:
+        """Write again the keys of the records changed since their keys were written and
+        of every record of their cases (a record's keys read its case), in one
+        transaction; `keys_of` gives the keys of a list of records holding whole cases.
+        How many records were keyed again."""
+        query = (
+            select(*(person_records.c[f] for f in fields))
+            .where(_to_rekey())
+            .order_by(person_records.c.source, person_records.c.case_id, person_records.c.id)
+        )
+        with self.engine.begin() as c:
+            records = [dict(r._mapping) for r in c.execute(query)]
+            for start, end in _case_batches(records, batch):
+                part = records[start:end]
+                keys = keys_of(part)
+                replace_keys(c, {r["id"]: k for r, k in zip(part, keys, strict=True)})
+        return len(records)
 
 
 @contextmanager
@@ -114,6 +159,33 @@ def _replacing_keys(c: Connection) -> Iterator[str]:
     )
     c.exec_driver_sql("DROP TABLE keys_staging")
     by_record.create(c)
+
+
+_CONTENT = person_records.c.content_hash
+_STALE = or_(person_records.c.keyed_hash.is_(None), person_records.c.keyed_hash != _CONTENT)
+"""A record whose keys were not written from its present content."""
+
+
+def _to_rekey() -> ColumnElement[bool]:
+    """A record changed since its keys were written, or of the case of one."""
+    changed_cases = (
+        select(person_records.c.source, person_records.c.case_id)
+        .where(_STALE, person_records.c.case_id.is_not(None))
+        .distinct()
+    )
+    in_changed_case = tuple_(person_records.c.source, person_records.c.case_id).in_(changed_cases)
+    return or_(_STALE, in_changed_case)
+
+
+def _case_batches(records: list[dict[str, Any]], size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of batches of about `size` records, a case never split, of records
+    ordered by case."""
+    start = 0
+    for end in range(1, len(records) + 1):
+        last = end == len(records)
+        if last or (end - start >= size and _case(records[end - 1]) != _case(records[end])):
+            yield start, end
+            start = end
 
 
 def _case(record: dict[str, Any]) -> tuple[Any, Any]:

@@ -48,9 +48,15 @@ SMALL_ASSIGNMENT = 50
 
 
 def replace_keys(c: Connection, keys: dict[uuid.UUID, Iterable[str]]) -> None:
-    """Store the blocking keys of these records, replacing their old ones."""
+    """Store the blocking keys of these records, replacing their old ones, and mark the
+    records as keyed with their present content (`keyed_hash`)."""
     for chunk in chunks(list(keys)):
         c.execute(delete(blocking_keys).where(blocking_keys.c.record_id.in_(chunk)))
+        c.execute(
+            update(person_records)
+            .where(person_records.c.id.in_(chunk))
+            .values(keyed_hash=person_records.c.content_hash)
+        )
     rows = [{"key": k, "record_id": r} for r, ks in keys.items() for k in set(ks)]
     for start in range(0, len(rows), 20_000):
         c.execute(insert(blocking_keys), rows[start : start + 20_000])

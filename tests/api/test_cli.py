@@ -161,6 +161,17 @@ def test_relink_rebuilds_the_links_of_the_stored_population(tmp_path: Path) -> N
     assert json.loads(out)["records"] == 2
 
 
+def test_relink_says_whose_blocking_keys_it_wrote_again(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    records = write_csv(tmp_path / "r.csv", GOOD)
+    assert _run("import", str(records), "--db", db)[0] == 0
+
+    code, out, _ = _run("relink", "--db", db, env=FRENCH_LOCALE_UNSET)
+
+    assert code == 0
+    assert "clés de blocage écrites à nouveau pour 0 fiche, gardées pour 2" in out
+
+
 def test_a_search_from_the_command_line_is_audited(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)
@@ -223,3 +234,16 @@ def test_graph_rebuild_writes_the_family_graph(tmp_path: Path) -> None:
     code, out, _ = _run("graph", "rebuild", "--json", "--db", db)
     assert code == 0
     assert json.loads(out)["persons"] == 2
+
+
+def test_an_import_that_links_everyone_again_says_why_in_french(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    first = write_csv(tmp_path / "r.csv", GOOD)
+    more = write_csv(tmp_path / "more.csv", GOOD.replace("R1,", "R3,").replace("R2,", "R4,"))
+    code, out, _ = _run("import", str(first), "--db", db, env=FRENCH_LOCALE_UNSET)
+    assert code == 0 and "reliée à nouveau" not in out
+
+    code, out, _ = _run("import", str(more), "--db", db, env=FRENCH_LOCALE_UNSET)
+
+    assert code == 0
+    assert "toute la population a été reliée à nouveau : le fichier en apporte la moitié" in out

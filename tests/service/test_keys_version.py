@@ -1,5 +1,6 @@
 """Stored blocking keys and models that a new version of the code no longer writes."""
 
+import csv
 from collections import defaultdict
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from models.store.keys import KEYS_VERSION
 from models.tables import blocking_keys, match_models, person_records
 from service import Actor, Service
 from service.registry import active_model, model_status
+from service.relinking import relink_all
+from tests.conftest import write_csv
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +190,68 @@ def test_an_import_below_the_refit_growth_links_incrementally(store, files, tmp_
 def test_the_first_import_rebuilds_no_key(store, files):
     report = Service(store).import_file(files[0])
     assert "keys_rebuilt" not in report.linked
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_relink_keys_again_only_the_records_come_since_and_their_cases(store, files, tmp_path):
+    service = Service(store)
+    service.import_file(files[0])
+    lines = files[1].read_text(encoding="utf-8").splitlines(keepends=True)
+    later = write_csv(tmp_path / "later.csv", "".join(lines[:11]))
+    service.import_file(later, link=False)
+    first, second = _rows(files[0]), _rows(later)
+    cases = {(r["source"], r["case_id"]) for r in second if r["case_id"]}
+    their_kin = [r for r in first if (r["source"], r["case_id"]) in cases]
+
+    summary = relink_all(store)
+
+    assert summary["keys_written"] == len(second) + len(their_kin)
+    assert summary["keys_kept"] == len(first) - len(their_kin)
+    assert _stored_keys(store) == _fresh_keys(store)
+
+
+def test_a_relink_of_an_unchanged_store_writes_no_key(store, files):
+    Service(store).import_file(files[0])
+
+    summary = relink_all(store)
+
+    assert (summary["keys_written"], summary["keys_kept"]) == (0, summary["records"])
+    assert _stored_keys(store) == _fresh_keys(store)
+
+
+def test_a_record_changed_without_linking_is_keyed_again_with_its_case_by_the_relink(
+    store, files, tmp_path
+):
+    service = Service(store)
+    service.import_file(files[0])
+    rows = _rows(files[0])
+    changed = next(r for r in rows if r["origin_village"])
+    case = [
+        r for r in rows if (r["source"], r["case_id"]) == (changed["source"], changed["case_id"])
+    ]
+    changed["origin_village"] = "Tombouctou"
+    edited = tmp_path / "edited.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert service.import_file(edited, link=False).counts.changed == 1
+
+    summary = relink_all(store)
+
+    assert summary["keys_written"] == len(case)
+    assert _stored_keys(store) == _fresh_keys(store)
+
+
+def test_keys_of_another_version_are_all_written_again_by_a_relink(store, files):
+    Service(store).import_file(files[0])
+    _age_keys(store)
+
+    summary = relink_all(store)
+
+    assert summary["keys_written"] == summary["records"]
+    assert _stored_keys(store) == _fresh_keys(store)

@@ -19,11 +19,12 @@ from matching.pipeline import match_new
 from models.columnwise import validated_rows
 from models.review import could_be_minor
 from models.store import Store
+from models.store.keys import KEYS_VERSION
 from models.tables import blocking_keys, match_pairs, suggestions
 from service import Service
 from service.importing import import_records
 from service.linkfile import link_file
-from service.linking import MATCH_FIELDS, link_import
+from service.linking import MATCH_FIELDS, link_import, whole_population_reason
 from service.registry import active_model
 from service.relinking import _Kept, relink_all
 from service.scoring import suggestion_row
@@ -364,6 +365,7 @@ def test_relink_writes_the_same_keys_from_a_forked_process(
         return job
 
     monkeypatch.setattr("service.relinking.Background", background)
+    store.set_setting(KEYS_VERSION, "keys-0-older")
     summary = relink_all(store)
     assert forked == [True]
     assert _stored_keys(store) == alone
@@ -432,3 +434,44 @@ def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> N
         "birth_latest": None,
         "registered_on": None,
     }
+
+
+@pytest.mark.parametrize(
+    ("new", "population", "fitted_on", "reason"),
+    [
+        (2, 2, None, "first"),
+        (3, 2, None, "first"),
+        (500, 1_000, 600, "share"),
+        (10, 1_200, 600, "refit"),
+        (1_000, 101_000, 100_000, None),
+        (6_000, 106_000, 100_000, "cost"),
+        (40_000, 1_000_000, 900_000, None),
+        (60_000, 1_000_000, 900_000, "cost"),
+    ],
+)
+def test_an_import_links_the_whole_population_when_that_is_cheaper_than_its_records_alone(
+    new: int, population: int, fitted_on: int | None, reason: str | None
+) -> None:
+    model = default_model()
+    if fitted_on:
+        model.notes["records"] = fitted_on
+    assert whole_population_reason(new, population, model) == reason
+
+
+def test_an_import_too_large_to_compare_record_by_record_links_everyone_again(
+    store: Store, tmp_path: Path
+) -> None:
+    """600 new records among 2,000: under half, the model fitted on more than half, but
+    comparing them one by one would cost more than linking the 2,000 again."""
+    lines = (DEMO_DIR / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    first = write_csv(tmp_path / "first.csv", "".join(lines[:1400]))
+    second = write_csv(tmp_path / "second.csv", lines[0] + "".join(lines[1400:]))
+    service = Service(store)
+    assert service.import_file(first).ok
+
+    report = service.import_file(second)
+
+    assert report.linked is not None
+    assert (report.linked["mode"], report.linked["because"]) == ("batch", "cost")
+    assert store.pending_records() == 0
+    assert active_model(store).notes["records"] == len(lines) - 1
