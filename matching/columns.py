@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from matching.parallel import map_chunks
 from matching.phones import phone_codes
 from matching.text import fold
 from matching.values import (
@@ -178,6 +179,22 @@ def _columnar(
     return table, ids, roles
 
 
+PARALLEL_VALUES = 50_000
+"""From this many distinct values, names are parsed on every core."""
+
+
+def _each(parse: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """`parse(value)` for each distinct value, on every core for a long list: the names of
+    a million records hold hundreds of thousands of distinct spellings."""
+    return map_chunks(
+        lambda part: [parse(v) for v in values[part]], len(values), 5_000, PARALLEL_VALUES
+    )
+
+
+def _parent_of_key(key: tuple[str | None, str | None]) -> Any:
+    return parent_value(*key)
+
+
 def sex_code(sex: Any) -> int:
     """A record's sex as matching codes it: 0 F, 1 M, -1 unknown."""
     return {"F": 0, "M": 1}.get(str(sex)[:1].upper() if sex else "", -1)
@@ -205,7 +222,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
     name_codes, name_rows = _combined(*(c for c, _ in name_fields))
     raws = [tuple(uniques[codes[row]] for codes, uniques in name_fields) for row in name_rows]
     distinct = list(dict.fromkeys(raws))
-    parsed = {raw: name_values(raw) for raw in distinct}
+    parsed = dict(zip(distinct, _each(name_values, distinct), strict=True))
     name_cache: dict[tuple[Any, ...], tuple[int, int, str | None]] = {}
     coded_names: list[tuple[int, int, str | None]] = []
     for raw in raws:
@@ -240,7 +257,9 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
     coded_sides: list[list[int]] = [[0] * len(keys) for _, keys, _ in sides]
     order = sorted(sides[0][2] + sides[1][2])
     distinct_parents = list(dict.fromkeys(sides[side][1][k] for _, side, k in order))
-    parent_values = {key: parent_value(*key) for key in distinct_parents}
+    parent_values = dict(
+        zip(distinct_parents, _each(_parent_of_key, distinct_parents), strict=True)
+    )
     for _, side, k in order:
         key = sides[side][1][k]
         code = parent_cache.get(key)

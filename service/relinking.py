@@ -107,7 +107,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         if stale is None:
             batches = _keys_in_batches(columns.ids, iter_record_keys(columns))
             store.rebuild_keys(batches, keys_version())
-        else:
+        elif stale:
             refresh_stale_keys(store)
 
     keys = Background(
@@ -150,13 +150,16 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     groups = list(members(result.clusters.labels).values())
     used: set[uuid.UUID] = set()
     for rows in sorted(groups, key=len, reverse=True):
-        before = (kept.entity(r) for r in rows)
+        before = [kept.entity(r) for r in rows]
         known = Counter(e for e in before if e and e not in used)
-        fresh = stable_entity_id(str(ids[r]) for r in rows)
-        entity = known.most_common(1)[0][0] if known else fresh
+        if known:
+            entity = known.most_common(1)[0][0]
+        else:
+            entity = stable_entity_id(str(ids[r]) for r in rows)
         used.add(entity)
-        for r in rows:
-            assignment[ids[r]] = entity
+        for r, was in zip(rows, before, strict=True):
+            if was != entity:
+                assignment[ids[r]] = entity
     with store.linking() as tx:
         tx.assign_entities(assignment)
     clock("entities")

@@ -109,8 +109,10 @@ class KeysStore:
         """How many records changed (or came) since their keys were written, with the
         other records of their cases: those `replace_stale_keys` keys again."""
         with self.engine.connect() as c:
-            query = select(func.count()).select_from(person_records).where(_to_rekey())
-            return c.execute(query).scalar_one()
+            count = select(func.count()).select_from(person_records)
+            if not c.execute(count.where(_STALE)).scalar_one():
+                return 0
+            return c.execute(count.where(_to_rekey())).scalar_one()
 
     def replace_stale_keys(
         self,

@@ -184,3 +184,26 @@ def test_a_failing_mapped_chunk_fails_the_job(forking: None) -> None:
 
     with pytest.raises((RuntimeError, ValueError)):
         parallel.map_chunks(work, 40, 10, min_items=1)
+
+
+def test_names_parsed_on_every_core_give_the_columns_one_process_gives(
+    forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("matching.columns.PARALLEL_VALUES", 1)
+    forked = []
+    real = parallel.map_chunks
+
+    def spying(*args, **kwargs):
+        forked.append(parallel._forks(args[1], args[3]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("matching.columns.map_chunks", spying)
+    together = _columns()
+    monkeypatch.setenv("NRM_WORKERS", "1")
+    alone = _columns()
+
+    assert forked[:2] == [True, True]
+    for name in ("family", "given", "father", "mother", "patronymic", "place"):
+        assert np.array_equal(getattr(together, name), getattr(alone, name)), name
+    for name, vocabulary in together.vocab.items():
+        assert vocabulary.values == alone.vocab[name].values, name
