@@ -6,9 +6,10 @@ Run: `python -m bench.import_sizes [--households 27000] [--seed 13] [--db sqlite
 The generated set (about 105,000 records) is split in file order: the population, then
 the held-out files of 1, 1,000 and 50,000 records. The population is imported without
 linking and linked once (`nrm relink`); each held-out file is then imported as
-`nrm import` does (linked at once, incrementally below half the population). Reported
-per file: whether it loaded, how it was linked, its seconds, and the records left without
-a person afterwards (must be 0). Writes `bench/results/import_sizes-h<households>.json`.
+`nrm import` does (linked at once: incrementally, or the whole population again when
+that is quicker, `service.linking.whole_population_reason`). Reported per file: whether
+it loaded, how it was linked and why, its seconds, and the records left without a person
+afterwards (must be 0). Writes `bench/results/import_sizes-h<households>.json`.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def _run(store: Store, files: list[Path]) -> dict[str, Any]:
                 "records": size,
                 "loaded": report.ok,
                 "mode": linked.get("mode"),
+                "because": linked.get("because"),
                 "candidates": linked.get("candidates"),
                 "pairs": linked.get("pairs"),
                 "seconds": round(seconds, 1),
