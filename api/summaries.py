@@ -12,7 +12,9 @@ from api.clikit import _, ngettext
 MAX_PRINTED_ERRORS = 1000
 
 _WHOLE_POPULATION = {
-    "share": lambda: _("the whole population was linked again: the file brings half of it or more"),
+    "share": lambda: _(
+        "the whole population was linked again: the records to link are half of it or more"
+    ),
     "refit": lambda: _(
         "the whole population was linked again and the model refitted: the population "
         "has doubled since the model was fitted"
@@ -24,6 +26,17 @@ _WHOLE_POPULATION = {
 }
 """Why an import linked the whole population (`service.linking.whole_population_reason`);
 nothing is said of the first import."""
+
+
+def _say_graph_dropped(summary: dict[str, Any]) -> None:
+    """After the whole population was linked again, the family graph a query needs."""
+    if (summary.get("graph") or {}).get("dropped"):
+        click.echo(
+            _(
+                "the family graph was dropped: the first relatives query builds it again "
+                "(or `nrm graph rebuild` beforehand)"
+            )
+        )
 
 
 def print_import(summary: dict[str, Any]) -> None:
@@ -69,6 +82,7 @@ def print_import(summary: dict[str, Any]) -> None:
     because = _WHOLE_POPULATION.get(linked.get("because")) if linked else None
     if because:
         click.echo(because())
+    _say_graph_dropped(summary)
     if linked and linked.get("keys_rebuilt"):
         click.echo(
             _(
@@ -160,6 +174,7 @@ def print_relink(summary: dict[str, Any]) -> None:
             written,
         ).format(written=written, kept=summary["keys_kept"])
     )
+    _say_graph_dropped(summary)
 
 
 def print_training(report: dict[str, Any], dry_run: bool) -> None:

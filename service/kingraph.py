@@ -137,13 +137,19 @@ def update_graph(store: Store, record_ids: Iterable[uuid.UUID]) -> dict[str, Any
         return {"mode": "incremental", **_update(tx, ids)}
 
 
+def graph_is_built(store: Store) -> bool:
+    with kin_graph_read(store) as tx:
+        return tx.is_built()
+
+
 def defer_graph(store: Store) -> dict[str, Any]:
     """Drop the graph after the whole population was linked again: rebuilding it costs
     more than the relink itself at scale, so the first query (or `nrm graph rebuild`)
     builds it, and an import or a relink that nobody traces from pays nothing."""
     with kin_graph(store) as tx:
+        dropped = tx.is_built()
         tx.clear()
-    return {"mode": "deferred"}
+    return {"mode": "deferred", "dropped": dropped}
 
 
 def update_graph_for_import(

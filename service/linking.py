@@ -26,6 +26,7 @@ from models.store import Store
 from models.store.linking import LinkTx
 from service.clock import Clock
 from service.keys import ensure_current_keys
+from service.kingraph import graph_is_built
 from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
 from service.registry import active_learned, active_model, model_version, rescorer
 from service.relinking import relink_all
@@ -43,6 +44,12 @@ RELINK_MS_PER_RECORD = 0.3
 RELINK_FIXED_MS = 1_000.0
 """What a relink costs whatever the population (workers, the model's fit; 2,000 records
 take about 1 s in all)."""
+GRAPH_UPDATE_MS_PER_RECORD = 65.0
+"""Where the family graph is built: what an incremental import adds a new record to
+update it (a monthly file of 1,997 records into 993,275: about 130 s of its 157 s)."""
+GRAPH_REBUILD_MS_PER_RECORD = 1.5
+"""Where the family graph is built: what its rebuild after a relink costs a stored record
+(1,517 s at 993,325 records), paid by the first relatives query or `nrm graph rebuild`."""
 REFIT_GROWTH = 2.0
 """The population grown this many times since the model was fitted: the import links the
 whole population again, refitting the model (a model fitted on the first few hundred
@@ -75,7 +82,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
             return {**empty, **({"keys_rebuilt": rebuilt} if rebuilt else {})}
         population = tx.estimated_record_count()
         clock("new_records")
-        relink = whole_population_reason(len(new), population, model)
+        relink = whole_population_reason(len(new), population, model, graph_is_built(store))
         candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
         if not relink:
             ids = [r["id"] for r in [*new, *candidates]]
@@ -130,14 +137,19 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
-def whole_population_reason(new: int, population: int, model: FSModel) -> str | None:
-    """Why an import of ``new`` records, ``population`` stored with them, links the whole
-    population again rather than only its records; None: it links incrementally.
+def whole_population_reason(
+    new: int, population: int, model: FSModel, graph_built: bool = False
+) -> str | None:
+    """Why an import of ``new`` records to link, ``population`` stored with them, links
+    the whole population again rather than only its records; None: it links
+    incrementally.
 
-    ``first``: nothing was stored before; ``share``: it brings half the population or
-    more; ``refit``: the population has doubled since the model was fitted; ``cost``:
-    comparing each new record with its stored candidates would take longer than
-    linking everything again (at a million records, from about 50,000 new ones).
+    ``first``: nothing was stored before; ``share``: the records to link are half the
+    population or more; ``refit``: the population has doubled since the model was
+    fitted; ``cost``: comparing each new record with its stored candidates (and, where
+    the family graph is built, updating it for each) would take longer than linking
+    everything again (and rebuilding the graph). At a million records: from about 50,000
+    new ones, or 25,000 with a built graph.
     """
     if new >= population:
         return "first"
@@ -145,7 +157,9 @@ def whole_population_reason(new: int, population: int, model: FSModel) -> str | 
         return "share"
     if _outgrown(model, population):
         return "refit"
-    if new * INCREMENTAL_MS_PER_RECORD >= RELINK_FIXED_MS + population * RELINK_MS_PER_RECORD:
+    one_by_one = INCREMENTAL_MS_PER_RECORD + (GRAPH_UPDATE_MS_PER_RECORD if graph_built else 0)
+    again = RELINK_MS_PER_RECORD + (GRAPH_REBUILD_MS_PER_RECORD if graph_built else 0)
+    if new * one_by_one >= RELINK_FIXED_MS + population * again:
         return "cost"
     return None
 

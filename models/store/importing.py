@@ -39,6 +39,14 @@ STAGING = "import_staging"
 RELATION_STAGING = "import_relation_staging"
 CASE_STAGING = "import_case_staging"
 _HASHED = tuple(n for n in VALUE_NAMES if n != "content_hash")
+_CASES_LEFT = (
+    "UPDATE person_records SET keyed_hash = NULL "
+    "WHERE (source, case_id) IN (SELECT p.source, p.case_id FROM {staging} s "
+    "JOIN person_records p ON p.source = s.source AND p.record_id = s.record_id "
+    "WHERE p.case_id IS NOT NULL AND (s.case_id IS NULL OR s.case_id <> p.case_id))"
+)
+"""The records of a case a changed row leaves are marked for new keys (a record's keys
+read its case's villages and families; the row itself is marked by its new digest)."""
 _DATES = frozenset({"registered_on", "birth_earliest", "birth_latest"})
 _BOOLEANS = frozenset({"birth_placeholder", "age_estimated"})
 _NUMBERS = _BOOLEANS | {"age"}
@@ -191,6 +199,8 @@ class ImportWriter:
                 + join
             )
         ).one()
+        if changed:
+            c.execute(text(_CASES_LEFT.format(staging=STAGING)))
         now = bindparam("now", type_=DateTime(timezone=True))
         stamp = bindparam("import_id", type_=Uuid)
         assignments = ", ".join(f"{n} = s.{n}" for n in VALUE_NAMES)

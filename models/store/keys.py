@@ -123,13 +123,15 @@ class KeysStore:
         """Write again the keys of the records changed since their keys were written and
         of every record of their cases (a record's keys read its case), in one
         transaction; `keys_of` gives the keys of a list of records holding whole cases.
-        How many records were keyed again."""
+        How many records were keyed again. On SQLite the write lock is taken first: a
+        writer committing between the read and the first write would fail this one."""
         query = (
             select(*(person_records.c[f] for f in fields))
             .where(_to_rekey())
             .order_by(person_records.c.source, person_records.c.case_id, person_records.c.id)
         )
-        with self.engine.begin() as c:
+        connection = self.engine.connect().execution_options(immediate=True)
+        with connection as c, c.begin():
             records = [dict(r._mapping) for r in c.execute(query)]
             for start, end in _case_batches(records, batch):
                 part = records[start:end]

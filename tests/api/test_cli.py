@@ -246,4 +246,19 @@ def test_an_import_that_links_everyone_again_says_why_in_french(tmp_path: Path) 
     code, out, _ = _run("import", str(more), "--db", db, env=FRENCH_LOCALE_UNSET)
 
     assert code == 0
-    assert "toute la population a été reliée à nouveau : le fichier en apporte la moitié" in out
+    assert (
+        "toute la population a été reliée à nouveau : les fiches à relier en font la moitié" in out
+    )
+
+
+def test_an_import_that_drops_the_built_family_graph_says_so(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    first = write_csv(tmp_path / "r.csv", GOOD)
+    more = write_csv(tmp_path / "more.csv", GOOD.replace("R1,", "R3,").replace("R2,", "R4,"))
+    assert _run("import", str(first), "--db", db)[0] == 0
+    assert _run("graph", "rebuild", "--db", db)[0] == 0
+
+    code, out, _ = _run("import", str(more), "--db", db, env=FRENCH_LOCALE_UNSET)
+
+    assert code == 0
+    assert "le graphe familial a été effacé : la première recherche de parents" in out

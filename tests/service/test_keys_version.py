@@ -1,7 +1,7 @@
 """Stored blocking keys and models that a new version of the code no longer writes."""
 
 import csv
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -254,4 +254,25 @@ def test_keys_of_another_version_are_all_written_again_by_a_relink(store, files)
     summary = relink_all(store)
 
     assert summary["keys_written"] == summary["records"]
+    assert _stored_keys(store) == _fresh_keys(store)
+
+
+@pytest.mark.parametrize("link", [False, True])
+def test_a_record_moved_to_another_case_gets_its_old_case_keyed_again(store, files, tmp_path, link):
+    """A record's keys read its case: the case it leaves loses its village and family."""
+    service = Service(store)
+    service.import_file(files[0])
+    rows = _rows(files[0])
+    sizes = Counter((r["source"], r["case_id"]) for r in rows)
+    moved = next(r for r in rows if sizes[(r["source"], r["case_id"])] > 1 and r["origin_village"])
+    moved["case_id"] = next(r["case_id"] for r in rows if r["case_id"] != moved["case_id"])
+    edited = tmp_path / "moved.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert service.import_file(edited, link=link).counts.changed == 1
+
+    relink_all(store)
+
     assert _stored_keys(store) == _fresh_keys(store)

@@ -272,6 +272,8 @@ def test_a_generated_population_imported_in_two_files_updates_as_a_rebuild_would
     service = Service(store)
     assert service.import_file(first, early).ok
     rebuild_graph(store)
+    # linked incrementally, so that the graph is updated rather than dropped
+    monkeypatch.setattr("service.linking.RELINK_FIXED_MS", float("inf"))
     report = service.import_file(second, late)
     assert report.ok, report.as_dict()["errors"][:3]
     assert report.graph is not None and report.graph["mode"] == "incremental"

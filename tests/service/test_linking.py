@@ -437,25 +437,29 @@ def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> N
 
 
 @pytest.mark.parametrize(
-    ("new", "population", "fitted_on", "reason"),
+    ("new", "population", "fitted_on", "graph", "reason"),
     [
-        (2, 2, None, "first"),
-        (3, 2, None, "first"),
-        (500, 1_000, 600, "share"),
-        (10, 1_200, 600, "refit"),
-        (1_000, 101_000, 100_000, None),
-        (6_000, 106_000, 100_000, "cost"),
-        (40_000, 1_000_000, 900_000, None),
-        (60_000, 1_000_000, 900_000, "cost"),
+        (2, 2, None, False, "first"),
+        (3, 2, None, False, "first"),
+        (500, 1_000, 600, False, "share"),
+        (10, 1_200, 600, False, "refit"),
+        (1_000, 101_000, 100_000, False, None),
+        (6_000, 106_000, 100_000, False, "cost"),
+        (40_000, 1_000_000, 900_000, False, None),
+        (60_000, 1_000_000, 900_000, False, "cost"),
+        (20_000, 1_000_000, 900_000, True, None),
+        (30_000, 1_000_000, 900_000, True, "cost"),
     ],
 )
 def test_an_import_links_the_whole_population_when_that_is_cheaper_than_its_records_alone(
-    new: int, population: int, fitted_on: int | None, reason: str | None
+    new: int, population: int, fitted_on: int | None, graph: bool, reason: str | None
 ) -> None:
+    """With a built family graph, the cost counts its update record by record against
+    its rebuild."""
     model = default_model()
     if fitted_on:
         model.notes["records"] = fitted_on
-    assert whole_population_reason(new, population, model) == reason
+    assert whole_population_reason(new, population, model, graph) == reason
 
 
 def test_an_import_too_large_to_compare_record_by_record_links_everyone_again(
