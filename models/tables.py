@@ -91,7 +91,6 @@ person_records = Table(
     Column("import_id", Uuid),
     Column("imported_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("keyed_hash", String(32)),
     UniqueConstraint("source", "record_id", name="uq_person_records_source_record"),
 )
 Index("ix_person_records_case", person_records.c.source, person_records.c.case_id)
@@ -123,6 +122,16 @@ blocking_keys = Table(
     PrimaryKeyConstraint("key", "record_id", name="pk_blocking_keys"),
 )
 Index("ix_blocking_keys_record", blocking_keys.c.record_id)
+
+keyed_records = Table(
+    "keyed_records",
+    metadata,
+    Column("record_id", Uuid, ForeignKey("person_records.id"), primary_key=True),
+    Column("content_hash", String(32), nullable=False),
+)
+"""The content digest each record's blocking keys were written from: a relink keeps the
+keys of the records unchanged since (a narrow table, so marking a million records does
+not rewrite their wide rows)."""
 
 match_pairs = Table(
     "match_pairs",

@@ -329,7 +329,7 @@ def estimated_record_count(c: Connection) -> int:
 
 
 def _record(row: Any) -> PersonRecord:
-    values = {k: row[k] for k in row if k not in ("content_hash", "keyed_hash", "import_id")}
+    values = {k: row[k] for k in row if k not in ("content_hash", "import_id")}
     for stamp in ("imported_at", "updated_at"):
         if values.get(stamp) is not None and values[stamp].tzinfo is None:
             values[stamp] = values[stamp].replace(tzinfo=UTC)

@@ -40,10 +40,10 @@ RELATION_STAGING = "import_relation_staging"
 CASE_STAGING = "import_case_staging"
 _HASHED = tuple(n for n in VALUE_NAMES if n != "content_hash")
 _CASES_LEFT = (
-    "UPDATE person_records SET keyed_hash = NULL "
+    "DELETE FROM keyed_records WHERE record_id IN (SELECT id FROM person_records "
     "WHERE (source, case_id) IN (SELECT p.source, p.case_id FROM {staging} s "
     "JOIN person_records p ON p.source = s.source AND p.record_id = s.record_id "
-    "WHERE p.case_id IS NOT NULL AND (s.case_id IS NULL OR s.case_id <> p.case_id))"
+    "WHERE p.case_id IS NOT NULL AND (s.case_id IS NULL OR s.case_id <> p.case_id)))"
 )
 """The records of a case a changed row leaves are marked for new keys (a record's keys
 read its case's villages and families; the row itself is marked by its new digest)."""

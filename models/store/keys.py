@@ -14,6 +14,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     delete,
+    exists,
     func,
     insert,
     or_,
@@ -24,7 +25,7 @@ from sqlalchemy import (
 
 from models.store.bulk import bulk_cache, write_rows
 from models.store.linking import replace_keys
-from models.tables import blocking_keys, person_records, settings
+from models.tables import blocking_keys, keyed_records, person_records, settings
 
 KEYS_VERSION = "blocking_keys_version"
 
@@ -92,7 +93,7 @@ class KeysStore:
     def rebuild_keys(self, batches: Iterable[dict[uuid.UUID, Iterable[str]]], version: str) -> int:
         """Replace every stored key by those of `batches`, and remember `version`: one
         transaction, so a lookup meanwhile (or after a crash) reads the old keys whole.
-        Every record is marked keyed with its present content (`keyed_hash`): the
+        Every record is marked keyed with its present content (`keyed_records`): the
         batches are read from the records as stored when the rebuild began."""
         records = 0
         with self.engine.begin() as c, bulk_cache(c):
@@ -101,7 +102,12 @@ class KeysStore:
                     rows = ((k, r.hex) for r, ks in keys.items() for k in set(ks))
                     write_rows(c, table, ("key", "record_id"), rows, uuids=False)
                     records += len(keys)
-            c.execute(update(person_records).where(_STALE).values(keyed_hash=_CONTENT))
+            c.execute(delete(keyed_records))
+            c.execute(
+                insert(keyed_records).from_select(
+                    ["record_id", "content_hash"], select(person_records.c.id, _CONTENT)
+                )
+            )
             write_setting(c, KEYS_VERSION, version)
         return records
 
@@ -166,7 +172,9 @@ def _replacing_keys(c: Connection) -> Iterator[str]:
 
 
 _CONTENT = person_records.c.content_hash
-_STALE = or_(person_records.c.keyed_hash.is_(None), person_records.c.keyed_hash != _CONTENT)
+_STALE = ~exists().where(
+    keyed_records.c.record_id == person_records.c.id, keyed_records.c.content_hash == _CONTENT
+)
 """A record whose keys were not written from its present content."""
 
 

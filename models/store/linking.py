@@ -41,7 +41,14 @@ from models.review import DECIDED_STATUSES
 from models.store.batches import chunks
 from models.store.bulk import write_rows
 from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
-from models.tables import blocking_keys, entities, match_pairs, person_records, suggestions
+from models.tables import (
+    blocking_keys,
+    entities,
+    keyed_records,
+    match_pairs,
+    person_records,
+    suggestions,
+)
 
 SMALL_ASSIGNMENT = 50
 """Below this many records an entity assignment is plain UPDATEs, not a staging table."""
@@ -49,13 +56,17 @@ SMALL_ASSIGNMENT = 50
 
 def replace_keys(c: Connection, keys: dict[uuid.UUID, Iterable[str]]) -> None:
     """Store the blocking keys of these records, replacing their old ones, and mark the
-    records as keyed with their present content (`keyed_hash`)."""
+    records as keyed with their present content (`keyed_records`)."""
     for chunk in chunks(list(keys)):
         c.execute(delete(blocking_keys).where(blocking_keys.c.record_id.in_(chunk)))
+        c.execute(delete(keyed_records).where(keyed_records.c.record_id.in_(chunk)))
         c.execute(
-            update(person_records)
-            .where(person_records.c.id.in_(chunk))
-            .values(keyed_hash=person_records.c.content_hash)
+            insert(keyed_records).from_select(
+                ["record_id", "content_hash"],
+                select(person_records.c.id, person_records.c.content_hash).where(
+                    person_records.c.id.in_(chunk)
+                ),
+            )
         )
     rows = [{"key": k, "record_id": r} for r, ks in keys.items() for k in set(ks)]
     for start in range(0, len(rows), 20_000):
