@@ -133,7 +133,8 @@ class TracingSearch(Searching):
     def tracing_requests(self, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         """Tracing-request case files, newest first, each with its status (`open`, or
         `matched` once a potential match is confirmed for every sought person), the
-        person it matched last and every person confirmed, in the order confirmed."""
+        person it matched last and every person confirmed, in the order confirmed, with
+        the sought record each was confirmed for (None: for the request as a whole)."""
         actor.require(TRACE)
         self.check_listing(actor, "read_tracing_requests", "case")
         cases, total = request_cases(self.store, limit, offset)
@@ -154,6 +155,10 @@ class TracingSearch(Searching):
                     "status": _status(found, sought_ids.get(key, [])),
                     "matched_entity_id": confirmed[-1] if confirmed else None,
                     "matched_entity_ids": confirmed,
+                    "matched": [
+                        {"entity_id": p, "sought_record_id": found[p]["sought_record_id"]}
+                        for p in confirmed
+                    ],
                 }
             )
         self.audit(

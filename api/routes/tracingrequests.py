@@ -74,6 +74,13 @@ def trace(body: SoughtIn, actor: ActorDep, service: ServiceDep) -> Any:
     return service.trace(actor, sought, top=body.top)
 
 
+class MatchedOut(BaseModel):
+    entity_id: str
+    sought_record_id: str | None
+    """The sought record (`record_id`) the person was confirmed as; None: confirmed for
+    the request as a whole."""
+
+
 class RequestOut(BaseModel):
     source: str
     case_id: str
@@ -83,6 +90,8 @@ class RequestOut(BaseModel):
     matched_entity_id: str | None
     matched_entity_ids: list[str]
     """Every person confirmed for the request, in the order confirmed."""
+    matched: list[MatchedOut]
+    """The same persons, each with the sought record it was confirmed for."""
 
 
 class RequestPage(BaseModel):

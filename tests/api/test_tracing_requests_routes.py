@@ -171,6 +171,7 @@ def test_the_answers_name_the_sought_person_and_every_person_confirmed(
     assert decided.status_code == 200
     (listed,) = [c for c in client.get("/tracing/requests", headers=headers).json()["items"]]
     assert listed["matched_entity_ids"] == [person] == [listed["matched_entity_id"]]
+    assert [m["entity_id"] for m in listed["matched"]] == [person]
 
 
 def test_a_search_with_a_field_the_contract_does_not_name_is_refused(

@@ -234,6 +234,23 @@ def test_a_match_is_confirmed_for_the_child_the_family_names(
     assert found["status"] == "open"
 
 
+def test_the_request_list_says_which_sought_child_each_person_was_confirmed_as(
+    family: Store, two_sought: Service
+) -> None:
+    service = two_sought
+    girl, boy = _entity(family, "V-1"), _entity(family, "S-1")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-2")
+    service.decide_tracing_match(ACTOR, "TR-7", boy, "confirmed", sought_record_id="W-3")
+
+    (case,) = [c for c in service.tracing_requests(ACTOR)["items"] if c["case_id"] == "TR-7"]
+
+    assert case["matched"] == [
+        {"entity_id": girl, "sought_record_id": "W-2"},
+        {"entity_id": boy, "sought_record_id": "W-3"},
+    ]
+    assert case["matched_entity_ids"] == [girl, boy]
+
+
 def test_a_person_dismissed_for_one_sought_child_is_still_proposed_for_the_other(
     family: Store, two_sought: Service
 ) -> None:

@@ -242,3 +242,22 @@ def test_with_two_sought_children_the_officer_says_which_one_a_match_is(
     assert "La demande reste ouverte pour les autres personnes recherchées." in after
     assert "Personne recherchée : Fatimata DIARA" in after
     assert "Personne recherchée : Seydu DIARA" in after
+
+
+def test_the_request_list_links_each_person_found_by_the_sought_record(
+    tracing: Pages, tmp_path: Path
+) -> None:
+    service = tracing.world.client.app.state.service
+    assert service.import_file(write_csv(tmp_path / "two.csv", TWO_SOUGHT)).ok
+    operator = Actor.operator("test")
+    found = service.tracing_matches(operator, "TR-7", source="CROIX")["matches"]
+    best = {m["sought_record_id"]: m["entity_id"] for m in reversed(found)}
+    for sought, person in best.items():
+        service.decide_tracing_match(
+            operator, "TR-7", person, "confirmed", source="CROIX", sought_record_id=sought
+        )
+
+    listed = tracing.browser("tracing_officer").get("/tracing/cases").text
+
+    assert "Ouvrir la personne trouvée pour la fiche W-2" in listed
+    assert "Ouvrir la personne trouvée pour la fiche W-3" in listed
