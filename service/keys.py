@@ -37,7 +37,7 @@ def rebuild_keys(store: Store, on_records: Callable[[int], None] | None = None) 
 
     def batches() -> Iterator[dict[Any, list[str]]]:
         for records in store.iter_records_by_case(_KEY_FIELDS):
-            keys = all_record_keys(build_columns(records))
+            keys = _keys_of(records)
             if on_records:
                 on_records(len(records))
             yield {r["id"]: k for r, k in zip(records, keys, strict=True)}
@@ -49,9 +49,12 @@ def rebuild_keys(store: Store, on_records: Callable[[int], None] | None = None) 
 def refresh_stale_keys(store: Store) -> int:
     """Write again the keys of the records changed (or come) since their keys were
     written, and of their cases' other records; how many were keyed again."""
-    return store.replace_stale_keys(
-        _KEY_FIELDS, lambda records: all_record_keys(build_columns(records))
-    )
+    return store.replace_stale_keys(_KEY_FIELDS, _keys_of)
+
+
+def _keys_of(records: list[dict[str, Any]]) -> list[list[str]]:
+    """The keys of records holding whole cases."""
+    return all_record_keys(build_columns(records))
 
 
 def ensure_current_keys(store: Store) -> dict[str, Any] | None:

@@ -81,14 +81,7 @@ class KeysStore:
         """Every record's `fields`, in batches of about `batch` records that never split a
         case (the keys of a record read its case's villages and families)."""
         order = (person_records.c.source, person_records.c.case_id, person_records.c.id)
-        current: list[dict[str, Any]] = []
-        for record in self._stream(fields, order, batch):
-            if len(current) >= batch and _case(current[-1]) != _case(record):
-                yield current
-                current = []
-            current.append(record)
-        if current:
-            yield current
+        return _whole_cases(self._stream(fields, order, batch), batch)
 
     def rebuild_keys(self, batches: Iterable[dict[uuid.UUID, Iterable[str]]], version: str) -> int:
         """Replace every stored key by those of `batches`, and remember `version`: one
@@ -139,8 +132,7 @@ class KeysStore:
         connection = self.engine.connect().execution_options(immediate=True)
         with connection as c, c.begin():
             records = [dict(r._mapping) for r in c.execute(query)]
-            for start, end in _case_batches(records, batch):
-                part = records[start:end]
+            for part in _whole_cases(records, batch):
                 keys = keys_of(part)
                 replace_keys(c, {r["id"]: k for r, k in zip(part, keys, strict=True)})
         return len(records)
@@ -189,15 +181,16 @@ def _to_rekey() -> ColumnElement[bool]:
     return or_(_STALE, in_changed_case)
 
 
-def _case_batches(records: list[dict[str, Any]], size: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of batches of about `size` records, a case never split, of records
-    ordered by case."""
-    start = 0
-    for end in range(1, len(records) + 1):
-        last = end == len(records)
-        if last or (end - start >= size and _case(records[end - 1]) != _case(records[end])):
-            yield start, end
-            start = end
+def _whole_cases(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Records ordered by case, in batches of about `size` records that never split a case."""
+    current: list[dict[str, Any]] = []
+    for record in records:
+        if len(current) >= size and _case(current[-1]) != _case(record):
+            yield current
+            current = []
+        current.append(record)
+    if current:
+        yield current
 
 
 def _case(record: dict[str, Any]) -> tuple[Any, Any]:

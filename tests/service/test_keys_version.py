@@ -192,6 +192,14 @@ def test_the_first_import_rebuilds_no_key(store, files):
     assert "keys_rebuilt" not in report.linked
 
 
+def _written(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -234,11 +242,7 @@ def test_a_record_changed_without_linking_is_keyed_again_with_its_case_by_the_re
         r for r in rows if (r["source"], r["case_id"]) == (changed["source"], changed["case_id"])
     ]
     changed["origin_village"] = "Tombouctou"
-    edited = tmp_path / "edited.csv"
-    with edited.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    edited = _written(tmp_path / "edited.csv", rows)
     assert service.import_file(edited, link=False).counts.changed == 1
 
     summary = relink_all(store)
@@ -266,11 +270,7 @@ def test_a_record_moved_to_another_case_gets_its_old_case_keyed_again(store, fil
     sizes = Counter((r["source"], r["case_id"]) for r in rows)
     moved = next(r for r in rows if sizes[(r["source"], r["case_id"])] > 1 and r["origin_village"])
     moved["case_id"] = next(r["case_id"] for r in rows if r["case_id"] != moved["case_id"])
-    edited = tmp_path / "moved.csv"
-    with edited.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    edited = _written(tmp_path / "moved.csv", rows)
     assert service.import_file(edited, link=link).counts.changed == 1
 
     relink_all(store)
