@@ -57,9 +57,10 @@ from bench.common import (
     save,
     scratch_postgres_database,
 )
-from matching.blocking import all_record_keys, block_cap
+from matching.blocking import block_cap
 from matching.columns import build_columns
 from matching.pipeline import match_new
+from matching.record_keys import all_record_keys
 from models.store import Store
 from models.store.linking import candidate_records
 from models.tables import blocking_keys, metadata, person_records

@@ -1,4 +1,4 @@
-"""The blocking keys of `matching.blocking.record_keys`, for a whole population, as integers.
+"""The blocking keys of `matching.record_keys.record_keys`, for a whole population, as integers.
 
 The string keys are what the store indexes for incremental matching; a batch
 run needs only which records share a key. Each key kind becomes integer
@@ -185,7 +185,7 @@ def _combine(*parts: np.ndarray) -> np.ndarray:
 
 
 def kind_keys(columns: Columns) -> Iterator[KindKeys]:
-    """Every key of every record, kind by kind (the kinds of `blocking.record_keys`)."""
+    """Every key of every record, kind by kind (the kinds of `record_keys.record_keys`)."""
     t = columns.derive("block_tables", lambda: _tables(columns))
     n = len(columns)
     all_rows = np.arange(n, dtype=np.int64)

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from matching.blocking import all_record_keys, candidate_pairs
+from matching.blocking import candidate_pairs
 from matching.cluster import ClusterResult, cluster
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import _by_unique_values, compare_pairs
@@ -34,6 +34,7 @@ from matching.model import (
     estimate_u,
     probability_from_log2_odds,
 )
+from matching.record_keys import all_record_keys
 from matching.values import Vocabulary
 
 BASE_COMPARISONS = ("family_name", "given_names", "birth")

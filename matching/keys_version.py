@@ -16,8 +16,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from matching.blocking import all_record_keys
 from matching.columns import build_columns
+from matching.record_keys import all_record_keys
 
 KEYS_FORMAT = "keys-1"
 """Bumped by hand when the stored form of a key changes in a way no probe shows."""

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from matching.blocking import all_record_keys
 from matching.columns import COLUMN_FIELDS, build_columns
 from matching.keys_version import keys_version
+from matching.record_keys import all_record_keys
 from models.store import Store
 from models.store.keys import KEYS_VERSION
 from service.context import ADMIN, Actor, UseCases

@@ -15,12 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from matching.blocking import all_record_keys, block_cap
+from matching.blocking import block_cap
 from matching.cluster import ClusterResult, members
 from matching.columns import build_columns
 from matching.guards import Traits
 from matching.model import FSModel
 from matching.pipeline import cluster_scored, match_new, row_pairs
+from matching.record_keys import all_record_keys
 from matching.scoring import Scores
 from models.store import Store
 from models.store.linking import LinkTx

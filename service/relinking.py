@@ -12,12 +12,12 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from matching.blocking import iter_record_keys
 from matching.cluster import members
 from matching.columns import build_columns
 from matching.keys_version import keys_version
 from matching.parallel import Background
 from matching.pipeline import link
+from matching.record_keys import iter_record_keys
 from models.store import Store
 from models.store.keys import KEYS_VERSION
 from service.clock import Clock

@@ -7,10 +7,11 @@ from datetime import date
 from typing import Any
 
 from i18n import Message
-from matching.blocking import all_record_keys, block_cap
+from matching.blocking import block_cap
 from matching.columns import build_columns
 from matching.names import parse_name
 from matching.pipeline import match_new
+from matching.record_keys import all_record_keys
 from models.store import Store
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import TooManyRequests

@@ -5,8 +5,9 @@ import pytest
 
 from fixtures.demo import demo_records_path
 from matching.block_arrays import KindKeys, kind_keys
-from matching.blocking import _string_kind_keys, all_record_keys, candidate_pairs, record_keys
+from matching.blocking import _string_kind_keys, candidate_pairs
 from matching.columns import Columns, build_columns
+from matching.record_keys import all_record_keys, record_keys
 from models.columnwise import validated_rows
 
 
@@ -187,5 +188,5 @@ def test_the_keys_are_the_same_whatever_the_cache_remembers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     remembered = all_record_keys(_demo())
-    monkeypatch.setattr("matching.blocking.KEY_CACHE", 2)
+    monkeypatch.setattr("matching.record_keys.KEY_CACHE", 2)
     assert all_record_keys(_demo()) == remembered

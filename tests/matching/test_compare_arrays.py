@@ -5,13 +5,14 @@ from functools import cache
 import numpy as np
 
 from fixtures.demo import demo_records_path
-from matching.blocking import all_record_keys, candidate_pairs
+from matching.blocking import candidate_pairs
 from matching.columns import Columns, build_columns
 from matching.compare.names import family_level, given_level, parent_level
 from matching.compare.pairs import compare_pairs
 from matching.compare.places import place_level
 from matching.comparisons import COMPARISON_NAMES, COMPARISONS
 from matching.fitting import random_pairs
+from matching.record_keys import all_record_keys
 from models.columnwise import validated_rows
 
 

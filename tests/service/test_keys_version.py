@@ -9,8 +9,8 @@ from sqlalchemy import delete, insert, select, update
 
 from fixtures.dataset import generate, write_dataset
 from matching import keys_version as versions
-from matching.blocking import all_record_keys
 from matching.columns import COLUMN_FIELDS, build_columns
+from matching.record_keys import all_record_keys
 from models.store import Store
 from models.store.keys import KEYS_VERSION
 from models.tables import blocking_keys, match_models, person_records
@@ -140,9 +140,10 @@ def test_a_stored_model_fitted_for_other_comparisons_is_not_used(store, files):
     service.relink(Actor.operator("nrm relink"))
     assert model_status(store)["fs"] == "stored"
     with store.engine.begin() as c:
-        document = c.execute(select(match_models.c.document)).scalar_one()
+        active = match_models.c.active.is_(True)
+        document = c.execute(select(match_models.c.document).where(active)).scalar_one()
         stale = document.replace('"levels": [', '"levels": ["a level of an older code", ', 1)
-        c.execute(update(match_models).values(document=stale))
+        c.execute(update(match_models).where(active).values(document=stale))
 
     assert model_status(store)["fs"] == "stale"
     assert service.health()["models"]["fs"] == "stale"

@@ -12,10 +12,11 @@ from sqlalchemy import delete, insert, inspect, select, update
 
 from fixtures.demo import DEMO_DIR
 from matching import parallel
-from matching.blocking import all_record_keys, block_cap, candidate_pairs, cross_pairs
+from matching.blocking import block_cap, candidate_pairs, cross_pairs
 from matching.columns import build_columns
 from matching.model import default_model
 from matching.pipeline import match_new
+from matching.record_keys import all_record_keys
 from models.columnwise import validated_rows
 from models.review import could_be_minor
 from models.store import Store
