@@ -103,12 +103,17 @@ def engine_table(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _observed(row: dict[str, Any]) -> str:
+    """The observed precision of a band, or a dash where no pair fell in it."""
+    return f"{row['precision']:.3f}" if row["pairs"] else "—"
+
+
 def calibration_table(engine: dict[str, Any]) -> str:
     """Predicted probability band against observed precision of the pairs in it."""
     lines = _head(["predicted band", "pairs", "mean predicted", "observed precision"])
     for row in engine["calibration"]:
         mean = "—" if row["mean_probability"] is None else f"{row['mean_probability']:.3f}"
-        lines.append(_row([row["band"], f"{row['pairs']:,}", mean, f"{row['precision']:.3f}"]))
+        lines.append(_row([row["band"], f"{row['pairs']:,}", mean, _observed(row)]))
     return "\n".join(lines)
 
 
@@ -177,7 +182,7 @@ def calibration_summary(documents: list[dict[str, Any]]) -> str:
     bands = [row["band"] for row in documents[0]["engine"]["calibration"]] if documents else []
     lines = _head(["profile", "records", *(f"predicted {b}" for b in bands)])
     for d in documents:
-        cells = [f"{row['precision']:.3f} ({row['pairs']:,})" for row in d["engine"]["calibration"]]
+        cells = [f"{_observed(row)} ({row['pairs']:,})" for row in d["engine"]["calibration"]]
         lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
     return "\n".join(lines)
 

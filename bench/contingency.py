@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-CALIBRATION_EDGES = (0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
-"""Bands of predicted match probability from the review threshold: [0.05, 0.1), ..., [0.99, 1.0]."""
+CALIBRATION_EDGES = (0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
+"""Bands of predicted match probability from the review threshold: [0.1, 0.2), ..., [0.99, 1.0]."""
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,8 @@ class FSModel:
     u_same_family: dict[str, list[float]] = field(default_factory=dict)
     """u of some comparisons among pairs whose family names agree (a lineage shares a
     village: for two Maïga, being from the same village proves much less)."""
-    match_threshold: float = 0.3
-    review_threshold: float = 0.05
+    match_threshold: float = 0.5
+    review_threshold: float = 0.1
     tf_floor: float = 1e-4
     notes: dict[str, Any] = field(default_factory=dict)
 

