@@ -19,6 +19,10 @@ _WHOLE_POPULATION = {
         "the whole population was linked again and the model refitted: the population "
         "has doubled since the model was fitted"
     ),
+    "stale_model": lambda: _(
+        "the whole population was linked again and the model refitted: the stored model "
+        "was fitted by an older version of the code"
+    ),
     "cost": lambda: _(
         "the whole population was linked again: that is quicker than comparing each new "
         "record with its stored candidates"

@@ -28,6 +28,11 @@ _PRIOR_M: dict[str, tuple[float, ...]] = {c.name: c.prior_m for c in COMPARISONS
 _PRIOR_U: dict[str, tuple[float, ...]] = {c.name: c.prior_u for c in COMPARISONS}
 _BAND_NAMES = np.array(["non_match", "review", "match"], dtype=object)
 PROBABILITY_FLOOR = 1e-6
+SCORING = "family-share-once"
+"""How `matching.scoring` reads a model's m and u (here: a family name's levels divide
+one share of the population, `scoring.TF_LEVELS_SPLIT_THE_SHARE`). A stored model fitted
+by a code that read them otherwise is stale: its probabilities would not mean what they
+say, and the next import links the whole population again, which refits it."""
 PRIOR_STRENGTH = 5.0
 """Pseudo-pairs of the declared m added in EM: a level unseen in a small session stays possible."""
 
@@ -88,6 +93,7 @@ class FSModel:
     def to_json(self) -> str:
         document = {
             "version": self.version,
+            "scoring": SCORING,
             "matches_per_record": self.matches_per_record,
             "match_threshold": self.match_threshold,
             "review_threshold": self.review_threshold,
@@ -109,6 +115,8 @@ class FSModel:
     @classmethod
     def from_json(cls, text: str) -> FSModel:
         document = json.loads(text)
+        if document.get("scoring") != SCORING:
+            raise ValueError("the model was fitted for another way of scoring")
         comparisons = document["comparisons"]
         for c in COMPARISONS:
             if tuple(comparisons[c.name]["levels"]) != c.levels:

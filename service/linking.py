@@ -29,10 +29,18 @@ from service.clock import Clock
 from service.keys import ensure_current_keys
 from service.kingraph import graph_is_built
 from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
-from service.registry import active_learned, active_model, model_version, rescorer
+from service.registry import (
+    active_learned,
+    active_model,
+    model_is_stale,
+    model_version,
+    rescorer,
+)
 from service.relinking import relink_all
 from service.scoring import suggestion_rows
 
+WHOLE_POPULATION_REASONS = ("first", "share", "stale_model", "refit", "cost")
+"""What `whole_population_reason` may answer, in the order it asks."""
 FULL_RELINK_SHARE = 0.5
 """An import of at least this share of the population is linked with the whole of it."""
 INCREMENTAL_MS_PER_RECORD = 6.0
@@ -83,7 +91,9 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
             return {**empty, **({"keys_rebuilt": rebuilt} if rebuilt else {})}
         population = tx.estimated_record_count()
         clock("new_records")
-        relink = whole_population_reason(len(new), population, model, graph_is_built(store))
+        relink = whole_population_reason(
+            len(new), population, model, graph_is_built(store), model_is_stale(store)
+        )
         candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
         if not relink:
             ids = [r["id"] for r in [*new, *candidates]]
@@ -139,7 +149,11 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
 
 
 def whole_population_reason(
-    new: int, population: int, model: FSModel, graph_built: bool = False
+    new: int,
+    population: int,
+    model: FSModel,
+    graph_built: bool = False,
+    model_stale: bool = False,
 ) -> str | None:
     """Why an import of ``new`` records to link, ``population`` stored with them, links
     the whole population again rather than only its records; None: it links
@@ -147,8 +161,10 @@ def whole_population_reason(
 
     ``first``: nothing was stored before; ``share``: the records to link are half the
     population or more; ``refit``: the population has doubled since the model was
-    fitted; ``cost``: comparing each new record with its stored candidates (and, where
-    the family graph is built, updating it for each) would take longer than linking
+    fitted; ``stale_model``: the stored model was fitted by a code that scored
+    otherwise (`matching.model.SCORING`), and linking everyone refits it; ``cost``:
+    comparing each new record with its stored candidates (and, where the family graph
+    is built, updating it for each) would take longer than linking
     everything again (and rebuilding the graph). At a million records: from about 50,000
     new ones, or 25,000 with a built graph.
     """
@@ -156,6 +172,8 @@ def whole_population_reason(
         return "first"
     if new >= FULL_RELINK_SHARE * population:
         return "share"
+    if model_stale:
+        return "stale_model"
     if _outgrown(model, population):
         return "refit"
     one_by_one = INCREMENTAL_MS_PER_RECORD + (GRAPH_UPDATE_MS_PER_RECORD if graph_built else 0)

@@ -41,8 +41,9 @@ def _readable(read: Callable[[str], Any], document: str | None) -> Any:
 
 def model_status(store: Store) -> dict[str, str]:
     """Per kind of model: `stored` (in use), `none` (the declared model serves / no learned
-    model) or `stale` (stored, but fitted for another version of the comparisons: not used
-    until `nrm relink` refits the Fellegi-Sunter model or `nrm model train` learns again)."""
+    model) or `stale` (stored, but fitted for another version of the comparisons or of the
+    scoring: not used; the next import links everyone again, which refits the
+    Fellegi-Sunter model, as `nrm relink` does; `nrm model train` learns again)."""
     status: dict[str, str] = {}
     for kind, read in (("fs", _fs_model), ("learned", _learned_model)):
         document = store.active_model(kind=kind)
@@ -51,6 +52,12 @@ def model_status(store: Store) -> dict[str, str]:
         else:
             status[kind] = "stored" if _readable(read, document) is not None else "stale"
     return status
+
+
+def model_is_stale(store: Store) -> bool:
+    """Whether the stored Fellegi-Sunter model was fitted for another version of the code."""
+    document = store.active_model()
+    return bool(document) and _readable(_fs_model, document) is None
 
 
 @lru_cache(maxsize=4)

@@ -4,9 +4,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from sqlalchemy import select, update
 
 from api.cli import main
 from models.store import Store
+from models.tables import match_models
 from tests.conftest import write_csv
 
 GOOD = (
@@ -262,3 +264,20 @@ def test_an_import_that_drops_the_built_family_graph_says_so(tmp_path: Path) -> 
 
     assert code == 0
     assert "le graphe familial a été effacé : la première recherche de parents" in out
+
+
+def test_an_import_says_it_refitted_a_model_an_older_code_had_fitted(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)[0] == 0
+    store = Store.open(db)
+    with store.engine.begin() as c:
+        active = match_models.c.active.is_(True)
+        document = json.loads(c.execute(select(match_models.c.document).where(active)).scalar())
+        document.pop("scoring")
+        c.execute(update(match_models).where(active).values(document=json.dumps(document)))
+    more = write_csv(tmp_path / "more.csv", "record_id,source,full_name\nR3,OIM,Fanta Keita\n")
+
+    code, out, _ = _run("import", str(more), "--db", db)
+
+    assert code == 0
+    assert "the stored model was fitted by an older version of the code" in out

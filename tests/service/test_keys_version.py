@@ -1,6 +1,7 @@
 """Stored blocking keys and models that a new version of the code no longer writes."""
 
 import csv
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -150,6 +151,23 @@ def test_a_stored_model_fitted_for_other_comparisons_is_not_used(store, files):
     assert active_model(store).version == "mali-fs-prior"
     report = service.import_file(files[1])
     assert report.linked["records"] > 0
+
+
+def test_a_model_fitted_for_another_scoring_is_refitted_by_the_next_import(store, files):
+    service = Service(store)
+    service.import_file(files[0])
+    with store.engine.begin() as c:
+        active = match_models.c.active.is_(True)
+        document = json.loads(c.execute(select(match_models.c.document).where(active)).scalar())
+        del document["scoring"]
+        c.execute(update(match_models).where(active).values(document=json.dumps(document)))
+    assert model_status(store)["fs"] == "stale"
+
+    report = service.import_file(files[1])
+
+    assert report.linked["because"] == "stale_model"
+    assert model_status(store)["fs"] == "stored"
+    assert active_model(store).notes["records"] == store.counts()["person_records"]
 
 
 def _slices(source: Path, out: Path, *bounds: tuple[int, int]) -> list[Path]:

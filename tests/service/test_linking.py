@@ -463,6 +463,13 @@ def test_an_import_links_the_whole_population_when_that_is_cheaper_than_its_reco
     assert whole_population_reason(new, population, model, graph) == reason
 
 
+def test_an_import_links_everyone_again_when_the_stored_model_is_stale() -> None:
+    model = default_model()
+    model.notes["records"] = 100_000
+    assert whole_population_reason(10, 101_000, model, model_stale=True) == "stale_model"
+    assert whole_population_reason(10, 101_000, model, model_stale=False) is None
+
+
 def test_an_import_too_large_to_compare_record_by_record_links_everyone_again(
     store: Store, tmp_path: Path
 ) -> None:
