@@ -20,7 +20,9 @@ from typing import Any
 
 import numpy as np
 
-CALIBRATION_EDGES = (0.1, 0.2, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
+from matching.model import FSModel
+
+CALIBRATION_EDGES = (FSModel().review_threshold, 0.2, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 """Bands of predicted match probability from the review threshold: [0.1, 0.2), ..., [0.99, 1.0]."""
 
 

@@ -229,7 +229,7 @@ def _match_rows(c: Any, condition: Any = None) -> list[dict[str, Any]]:
 def keys_are_current(url: str, cases: int = 100) -> bool:
     """Whether the stored blocking keys are those the code computes now, on a sample of
     cases (a record's keys read its case's villages and families). A store prepared
-    before `matching.blocking` changed would give new records other candidates."""
+    before `matching.record_keys` changed would give new records other candidates."""
     store = Store.open(url, migrate=False)
     try:
         with store.engine.connect() as c:

@@ -200,7 +200,7 @@ def candidate_pairs(
 ) -> tuple[np.ndarray, np.ndarray, BlockingStats]:
     """Unique pairs (a < b) sharing a key, never two rows of the same case.
 
-    Without `keys` or `kinds`, the keys of `record_keys` are built as integers for the
+    Without `keys` or `kinds`, the keys of `matching.record_keys` are built as integers for the
     whole population (`matching.block_arrays`); string keys are coded first.
     """
     if kinds is not None:

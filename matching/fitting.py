@@ -27,7 +27,7 @@ from matching.comparisons import (
     GIVEN_AGREES,
     PARENT_AGREES,
 )
-from matching.model import PROBABILITY_FLOOR, FSModel, em_session, estimate_u
+from matching.model import PROBABILITY_FLOOR, SCORING, FSModel, em_session, estimate_u
 from matching.phones import same_number_u
 from matching.scoring import matches_per_record
 
@@ -210,7 +210,15 @@ def bounded_disagreement(m: dict[str, list[float]]) -> dict[str, list[float]]:
 def fitted_version(model: FSModel) -> str:
     """`mali-fs-v1+<digest of the parameters>`: the same parameters, the same version."""
     parameters = json.dumps(
-        [model.m, model.u, model.u_same_family, model.matches_per_record],
+        [
+            SCORING,
+            model.m,
+            model.u,
+            model.u_same_family,
+            model.matches_per_record,
+            model.match_threshold,
+            model.review_threshold,
+        ],
         sort_keys=True,
         default=float,
     )

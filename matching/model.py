@@ -7,8 +7,10 @@ person and `u` between two records of different people. `u` is estimated
 from random pairs, `m` by EM on blocked pairs; both live in a JSON file that
 is diffable in review. A pair's score is its prior log2-odds plus, per field,
 log2(m / u); names that agree get the term-frequency adjustment
-log2(u / tf(name)), so that an agreement on Traoré proves less than one on
-Ongoïba.
+log2(u / tf(name)) (for a family name, the u of any agreement:
+`scoring.TF_LEVELS_SPLIT_THE_SHARE`), so that an agreement on Traoré proves
+less than one on Ongoïba. The bands' thresholds (match from 0.5, review from
+0.1) are read on probabilities calibrated at every size.
 """
 
 from __future__ import annotations

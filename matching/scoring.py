@@ -148,22 +148,32 @@ def _shares(codes: np.ndarray, group_of: list[str] | None, u: float) -> np.ndarr
     return share
 
 
+def agreement_u(model: FSModel, name: str) -> float:
+    """The u a share of the population stands for: that of agreeing at any of the
+    comparison's term-frequency levels where they divide one share
+    (`TF_LEVELS_SPLIT_THE_SHARE`), else that of its exact level."""
+    comparison = COMPARISON[name]
+    u = model.u[name]
+    if name in TF_LEVELS_SPLIT_THE_SHARE:
+        return max(float(sum(u[comparison.index(level)] for level in comparison.tf_levels)), 1e-9)
+    return max(float(u[comparison.index(comparison.tf_levels[0])]), 1e-9)
+
+
 def name_shares(columns: Columns, model: FSModel) -> dict[str, np.ndarray]:
     """Per record, the smoothed share of records in the same family group, in the same
     first given-name group and with the same phone number (what a term-frequency
-    adjustment divides by)."""
+    adjustment divides by), each smoothed towards the u it stands for."""
     family_values = columns.vocab["family"].values
     given_values = columns.vocab["given"].values
-    exact_u = {name: float(model.u[name][1]) for name in ("family_name", "given_names", "phone")}
     return {
-        "phone": _shares(columns.phone, None, exact_u["phone"]),
+        "phone": _shares(columns.phone, None, agreement_u(model, "phone")),
         "family_name": _shares(
-            columns.family, [v.group for v in family_values], exact_u["family_name"]
+            columns.family, [v.group for v in family_values], agreement_u(model, "family_name")
         ),
         "given_names": _shares(
             columns.given,
             [v.groups[0] if v.groups else "" for v in given_values],
-            exact_u["given_names"],
+            agreement_u(model, "given_names"),
         ),
     }
 
@@ -176,7 +186,8 @@ def term_frequency_adjustment(
     model: FSModel,
     shares: dict[str, np.ndarray] | None = None,
 ) -> dict[int, np.ndarray]:
-    """log2(u_level / tf(value)) for names that agree: common names prove less.
+    """log2(u_level / tf(value)) for names that agree: common names prove less (for a
+    family name, log2(u of any agreement / tf(value)): `TF_LEVELS_SPLIT_THE_SHARE`).
 
     By comparison index, for the comparisons with term-frequency levels only (the
     others have no adjustment); one value per pair, 0 where the level is not adjusted.
@@ -194,7 +205,7 @@ def term_frequency_adjustment(
         share = shares[comparison.name]
         share = np.maximum((share[a[hit]] + share[b[hit]]) / 2, model.tf_floor)
         if comparison.name in TF_LEVELS_SPLIT_THE_SHARE:
-            u_hit = np.full(len(hit), max(float(u[indices].sum()), 1e-9))
+            u_hit = np.full(len(hit), agreement_u(model, comparison.name))
         else:
             u_hit = np.maximum(u, 1e-9)[levels[hit, k]]
         column[hit] = np.clip(np.log2(u_hit / share), *TF_CLIP)

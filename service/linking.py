@@ -31,16 +31,13 @@ from service.kingraph import graph_is_built
 from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
 from service.registry import (
     active_learned,
-    active_model,
-    model_is_stale,
+    model_in_use,
     model_version,
     rescorer,
 )
 from service.relinking import relink_all
 from service.scoring import suggestion_rows
 
-WHOLE_POPULATION_REASONS = ("first", "share", "stale_model", "refit", "cost")
-"""What `whole_population_reason` may answer, in the order it asks."""
 FULL_RELINK_SHARE = 0.5
 """An import of at least this share of the population is linked with the whole of it."""
 INCREMENTAL_MS_PER_RECORD = 6.0
@@ -81,7 +78,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     clock = Clock()
     rebuilt = ensure_current_keys(store)
     clock("keys_version")
-    model = active_model(store)
+    model, model_stale = model_in_use(store)
     learned = active_learned(store)
     clock("model")
     with store.linking() as tx:
@@ -92,7 +89,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         population = tx.estimated_record_count()
         clock("new_records")
         relink = whole_population_reason(
-            len(new), population, model, graph_is_built(store), model_is_stale(store)
+            len(new), population, model, graph_is_built(store), model_stale
         )
         candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
         if not relink:

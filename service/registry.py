@@ -18,10 +18,16 @@ from models.store import Store
 
 def active_model(store: Store) -> FSModel:
     """The stored model, or the declared one when none is stored or the stored one was
-    fitted for other comparisons than this code's (`model_status` says which)."""
+    fitted for other comparisons, or another scoring, than this code's (`model_status`
+    says which)."""
+    return model_in_use(store)[0]
+
+
+def model_in_use(store: Store) -> tuple[FSModel, bool]:
+    """`active_model` and whether a stored model was set aside as stale, from one read."""
     document = store.active_model()
     model = _readable(_fs_model, document)
-    return copy.deepcopy(model) if model else default_model()
+    return (copy.deepcopy(model) if model else default_model()), bool(document) and not model
 
 
 def active_learned(store: Store) -> LearnedModel | None:
@@ -52,12 +58,6 @@ def model_status(store: Store) -> dict[str, str]:
         else:
             status[kind] = "stored" if _readable(read, document) is not None else "stale"
     return status
-
-
-def model_is_stale(store: Store) -> bool:
-    """Whether the stored Fellegi-Sunter model was fitted for another version of the code."""
-    document = store.active_model()
-    return bool(document) and _readable(_fs_model, document) is None
 
 
 @lru_cache(maxsize=4)
