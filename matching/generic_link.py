@@ -24,6 +24,7 @@ from matching.columns import Columns, build_columns
 from matching.compare.pairs import _by_unique_values, compare_pairs
 from matching.comparisons import COMPARISON_NAMES, COMPARISONS, Comparison
 from matching.fitting import U_SAMPLE, random_pairs
+from matching.frequencies import TF_CLIP, value_shares
 from matching.generic import PRIOR_M, PRIOR_U, FieldColumn, GenericField, field_columns
 from matching.generic import blocking_keys as generic_keys
 from matching.generic import field_level as generic_level
@@ -41,7 +42,6 @@ BASE_COMPARISONS = ("family_name", "given_names", "birth")
 """The Malian comparisons that any person record can fill."""
 MATCH_THRESHOLD = 0.9
 TF_PSEUDO_RECORDS = 50
-TF_CLIP = (-6.0, 6.0)
 
 
 @dataclass
@@ -158,16 +158,6 @@ def fit(
     return replace(model, matches_per_record=per_record, notes=notes)
 
 
-def _shares(codes: np.ndarray, u: float) -> np.ndarray:
-    """Per record, the smoothed share of records holding the same value."""
-    known = codes >= 0
-    counts = np.bincount(codes[known], minlength=max(int(codes.max(initial=-1)) + 1, 1))
-    total = max(int(known.sum()), 1)
-    share = np.full(len(codes), u, dtype=float)
-    share[known] = (counts[codes[known]] + TF_PSEUDO_RECORDS * u) / (total + TF_PSEUDO_RECORDS)
-    return share
-
-
 def term_frequency(
     prepared: Prepared, a: np.ndarray, b: np.ndarray, levels: np.ndarray, model: GenericModel
 ) -> np.ndarray:
@@ -179,7 +169,7 @@ def term_frequency(
             continue
         k = offset + j
         u_exact = float(model.u[column.field.name][1])
-        share = _shares(column.codes, u_exact)
+        share = value_shares(column.codes, None, u_exact, TF_PSEUDO_RECORDS)
         hit = levels[:, k] == 1
         adjust[hit, k] = np.clip(
             np.log2(max(u_exact, 1e-9) / np.maximum(share[a[hit]], 1e-9)), *TF_CLIP

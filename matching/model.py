@@ -8,7 +8,7 @@ from random pairs, `m` by EM on blocked pairs; both live in a JSON file that
 is diffable in review. A pair's score is its prior log2-odds plus, per field,
 log2(m / u); names that agree get the term-frequency adjustment
 log2(u / tf(name)) (for a family name, the u of any agreement:
-`scoring.TF_LEVELS_SPLIT_THE_SHARE`), so that an agreement on Traoré proves
+`frequencies.TF_LEVELS_SPLIT_THE_SHARE`), so that an agreement on Traoré proves
 less than one on Ongoïba. The bands' thresholds (match from 0.5, review from
 0.1) are read on probabilities calibrated at every size.
 """
@@ -32,7 +32,7 @@ _BAND_NAMES = np.array(["non_match", "review", "match"], dtype=object)
 PROBABILITY_FLOOR = 1e-6
 SCORING = "family-share-once"
 """How `matching.scoring` reads a model's m and u (here: a family name's levels divide
-one share of the population, `scoring.TF_LEVELS_SPLIT_THE_SHARE`). A stored model fitted
+one share of the population, `frequencies.TF_LEVELS_SPLIT_THE_SHARE`). A stored model fitted
 by a code that read them otherwise is stale: its probabilities would not mean what they
 say, and the next import links the whole population again, which refits it."""
 PRIOR_STRENGTH = 5.0

@@ -17,31 +17,13 @@ from matching.comparisons import (
     GIVEN_AGREES,
     PARENT_AGREES,
 )
+from matching.frequencies import name_shares, term_frequency_adjustment
 from matching.guards import Traits, held_pairs
 from matching.model import FSModel, probability_from_log2_odds, same_family_weights
 from matching.parallel import run_chunks, shared_empty
 
 CHUNK = 4_000_000
 """Pairs scored at a time: temporaries stay small next to the arrays kept."""
-TF_CLIP = (-6.0, 6.0)
-TF_PSEUDO_RECORDS = 500
-TF_LEVELS_SPLIT_THE_SHARE = frozenset({"family_name"})
-"""Comparisons whose term-frequency levels divide one share between them.
-
-Two family names agree as one spelling, as two spellings of one name or as two names of
-one clan: three ways of falling in the same group, whose share of the population is what
-the adjustment divides by. Two unrelated records of a group agree at a level as often as
-its u is of the group's agreement (random pairs: same spelling 0.016, other spelling
-0.006, same clan 0.002), so each level's u among them is the share times that part, and
-its weight is its own log2(m/u) plus log2(u of any agreement / share): the name's
-commonness, once. Dividing each level's m by the whole share counted agreement by
-another spelling at most a third as strong as it is (default profile at 23k records:
-pairs of one family name in two spellings, one village and consistent births were
-scored 0.20 and were the same person 92 times in 100; the predicted probability of
-every band up to 0.8 was half the observed one). Given names are left as they were:
-treated the same way, their share (the first given name's group) and their levels (all
-given names) are not of one event, and the scores overshot (precision 0.97 -> 0.88).
-"""
 SUPPORT_WEIGHT = 2.0
 SUPPORT_CAP = 3
 LONE_MATCH_PENALTY = 1.5
@@ -123,94 +105,6 @@ def sibling_guard(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nda
         mother, *PARENT_AGREES
     )
     return different & (parents | patronymic)
-
-
-def _shares(codes: np.ndarray, group_of: list[str] | None, u: float) -> np.ndarray:
-    """For each record, the share of records whose value falls in the same group
-    (`group_of` a value code's group; None: each value is its own group).
-
-    Smoothed towards `u` with TF_PSEUDO_RECORDS pseudo-records, so that a
-    handful of records says little about how common a name is.
-    """
-    if group_of is None:
-        record_groups = codes
-    else:
-        names: dict[str, int] = {}
-        group_codes = np.asarray([names.setdefault(g, len(names)) for g in group_of] or [0])
-        record_groups = np.where(codes >= 0, group_codes[np.maximum(codes, 0)], -1)
-    known = record_groups >= 0
-    counts = np.bincount(record_groups[known]).astype(float)
-    total = max(int(known.sum()), 1)
-    share = np.full(len(codes), u, dtype=float)
-    share[known] = (counts[record_groups[known]] + TF_PSEUDO_RECORDS * u) / (
-        total + TF_PSEUDO_RECORDS
-    )
-    return share
-
-
-def agreement_u(model: FSModel, name: str) -> float:
-    """The u a share of the population stands for: that of agreeing at any of the
-    comparison's term-frequency levels where they divide one share
-    (`TF_LEVELS_SPLIT_THE_SHARE`), else that of its exact level."""
-    comparison = COMPARISON[name]
-    u = model.u[name]
-    if name in TF_LEVELS_SPLIT_THE_SHARE:
-        return max(float(sum(u[comparison.index(level)] for level in comparison.tf_levels)), 1e-9)
-    return max(float(u[comparison.index(comparison.tf_levels[0])]), 1e-9)
-
-
-def name_shares(columns: Columns, model: FSModel) -> dict[str, np.ndarray]:
-    """Per record, the smoothed share of records in the same family group, in the same
-    first given-name group and with the same phone number (what a term-frequency
-    adjustment divides by), each smoothed towards the u it stands for."""
-    family_values = columns.vocab["family"].values
-    given_values = columns.vocab["given"].values
-    return {
-        "phone": _shares(columns.phone, None, agreement_u(model, "phone")),
-        "family_name": _shares(
-            columns.family, [v.group for v in family_values], agreement_u(model, "family_name")
-        ),
-        "given_names": _shares(
-            columns.given,
-            [v.groups[0] if v.groups else "" for v in given_values],
-            agreement_u(model, "given_names"),
-        ),
-    }
-
-
-def term_frequency_adjustment(
-    columns: Columns,
-    a: np.ndarray,
-    b: np.ndarray,
-    levels: np.ndarray,
-    model: FSModel,
-    shares: dict[str, np.ndarray] | None = None,
-) -> dict[int, np.ndarray]:
-    """log2(u_level / tf(value)) for names that agree: common names prove less (for a
-    family name, log2(u of any agreement / tf(value)): `TF_LEVELS_SPLIT_THE_SHARE`).
-
-    By comparison index, for the comparisons with term-frequency levels only (the
-    others have no adjustment); one value per pair, 0 where the level is not adjusted.
-    `shares` are `name_shares(columns, model)`, worked out here when not given.
-    """
-    shares = shares if shares is not None else name_shares(columns, model)
-    adjust: dict[int, np.ndarray] = {}
-    for k, comparison in enumerate(COMPARISONS):
-        if not comparison.tf_levels:
-            continue
-        column = np.zeros(len(a), dtype=float)
-        u = np.asarray(model.u[comparison.name], dtype=float)
-        indices = [comparison.levels.index(level) for level in comparison.tf_levels]
-        hit = np.flatnonzero(np.isin(levels[:, k], indices))
-        share = shares[comparison.name]
-        share = np.maximum((share[a[hit]] + share[b[hit]]) / 2, model.tf_floor)
-        if comparison.name in TF_LEVELS_SPLIT_THE_SHARE:
-            u_hit = np.full(len(hit), agreement_u(model, comparison.name))
-        else:
-            u_hit = np.maximum(u, 1e-9)[levels[hit, k]]
-        column[hit] = np.clip(np.log2(u_hit / share), *TF_CLIP)
-        adjust[k] = column
-    return adjust
 
 
 def _case_keys(
