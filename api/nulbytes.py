@@ -10,7 +10,7 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI
 
-from api.asgiwords import scope_language, send_detail
+from api.asgiwords import page_language, scope_language, send_detail, send_page, wants_page
 from i18n import Message
 
 _ESCAPED = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
@@ -39,10 +39,9 @@ class NoNul:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        lang = scope_language(scope)
         query = unquote_to_bytes(scope.get("query_string", b"") or b"")
         if "\x00" in scope.get("path", "") or b"\x00" in query:
-            await _refuse(send, lang)
+            await _refuse(send, scope)
             return
         kinds = [v for k, v in scope.get("headers", []) if k == b"content-type"]
         kind = (kinds[0] if kinds else b"").split(b";")[0].strip().lower()  # the first, as read
@@ -55,7 +54,7 @@ class NoNul:
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
         if _holds_nul(body, kind):
-            await _refuse(send, lang)
+            await _refuse(send, scope)
             return
 
         async def replay() -> Any:
@@ -64,10 +63,13 @@ class NoNul:
         await self.app(scope, replay, send)
 
 
-async def _refuse(send: Any, lang: str) -> None:
-    await send_detail(
-        send, 422, Message("a NUL character can be neither stored nor searched"), lang
-    )
+async def _refuse(send: Any, scope: Any) -> None:
+    """The API's `{"detail"}`, or a page where a browser's form or link sent the NUL."""
+    refusal = Message("a NUL character can be neither stored nor searched")
+    if wants_page(scope):
+        await send_page(send, 422, refusal, page_language(scope))
+    else:
+        await send_detail(send, 422, refusal, scope_language(scope))
 
 
 NO_NUL = "^[^\\x00]*$"

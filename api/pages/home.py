@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.asgiwords import LANG_COOKIE
 from api.pages.web import (
-    LANG_COOKIE,
     LOGIN_COOKIE,
     PRESESSION_COOKIE,
     PURPOSE_COOKIE,

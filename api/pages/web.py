@@ -31,8 +31,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from api.asgiwords import page_language as scope_page_language
 from api.pages.labels import FIELDS, SIDE_BY_SIDE, WORDS
-from i18n import LANGUAGES, gettext_for, language, ngettext_for
+from i18n import gettext_for, ngettext_for
 from models.users import User
 from service import Actor, Service
 from service.errors import PurposeRequired, TooManyRequests, UseCaseError
@@ -42,7 +43,6 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 SESSION_COOKIE = "nrm_session"
 PRESESSION_COOKIE = "nrm_presession"
-LANG_COOKIE = "nrm_lang"
 CSRF_FIELD = "csrf"
 PURPOSE_COOKIE = "nrm_purpose"
 LOGIN_COOKIE = "nrm_login"
@@ -79,10 +79,7 @@ def environment(lang: str) -> Environment:
 
 def page_language(request: Request) -> str:
     """The language chosen with the switch (a cookie), else the browser's, else French."""
-    chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return language(request.headers.get("Accept-Language"))
+    return scope_page_language(request.scope)
 
 
 def translate(request: Request) -> Callable[[str], str]:

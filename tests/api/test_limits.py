@@ -95,6 +95,21 @@ def test_a_nul_character_in_a_page_form_is_refused(world: World) -> None:
     assert response.status_code == 422
 
 
+def test_a_nul_character_in_a_browsers_form_is_refused_with_a_page_in_its_language(
+    world: World,
+) -> None:
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    french = world.client.post("/signin", data={"token": "a\x00b"}, headers=browser)
+    assert french.status_code == 422
+    assert french.headers["content-type"].startswith("text/html")
+    assert "Refusé" in french.text and "Retour à l'accueil" in french.text
+
+    world.client.cookies.set("nrm_lang", "en")
+    english = world.client.post("/signin", data={"token": "a\x00b"}, headers=browser)
+    assert "a NUL character can be neither stored nor searched" in english.text
+    assert '<a href="/">Back to the home page</a>' in english.text
+
+
 @pytest.mark.parametrize(
     "content_type",
     [
