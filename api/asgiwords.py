@@ -77,3 +77,12 @@ async def send_page(send: Any, status: int, detail: Message, lang: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def refuse(send: Any, scope: Any, status: int, detail: Message) -> None:
+    """A guard's refusal: a page where a browser's form or link asked, else the API's
+    `{"detail"}`."""
+    if wants_page(scope):
+        await send_page(send, status, detail, page_language(scope))
+    else:
+        await send_detail(send, status, detail, scope_language(scope))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.asgiwords import scope_language, send_detail
+from api.asgiwords import refuse
 from i18n import Message
 
 MAX_BODY = 64 * 1024
@@ -22,10 +22,9 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        lang = scope_language(scope)
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            await _too_large(send, lang)
+            await _too_large(send, scope)
             return
         seen = 0
 
@@ -40,13 +39,13 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except _TooLarge:
-            await _too_large(send, lang)
+            await _too_large(send, scope)
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _too_large(send: Any, lang: str) -> None:
+async def _too_large(send: Any, scope: Any) -> None:
     detail = Message("request body too large (at most {limit} bytes)", limit=MAX_BODY)
-    await send_detail(send, 413, detail, lang)
+    await refuse(send, scope, 413, detail)

@@ -10,7 +10,7 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI
 
-from api.asgiwords import page_language, scope_language, send_detail, send_page, wants_page
+from api.asgiwords import refuse
 from i18n import Message
 
 _ESCAPED = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
@@ -64,12 +64,7 @@ class NoNul:
 
 
 async def _refuse(send: Any, scope: Any) -> None:
-    """The API's `{"detail"}`, or a page where a browser's form or link sent the NUL."""
-    refusal = Message("a NUL character can be neither stored nor searched")
-    if wants_page(scope):
-        await send_page(send, 422, refusal, page_language(scope))
-    else:
-        await send_detail(send, 422, refusal, scope_language(scope))
+    await refuse(send, scope, 422, Message("a NUL character can be neither stored nor searched"))
 
 
 NO_NUL = "^[^\\x00]*$"

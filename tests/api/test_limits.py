@@ -46,6 +46,15 @@ def test_an_oversized_body_is_refused_before_it_is_read(world: World) -> None:
     assert response.status_code == 413
 
 
+def test_an_oversized_form_from_a_browser_is_refused_with_a_page(world: World) -> None:
+    response = world.client.post(
+        "/signin", data={"token": "x" * 100_000}, headers={"Accept": "text/html"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Retour à l'accueil" in response.text
+
+
 def test_a_page_bigger_than_the_cap_is_refused(world: World) -> None:
     response = world.client.get("/suggestions?limit=201", headers=world.headers("reviewer"))
     assert response.status_code == 422
