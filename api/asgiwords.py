@@ -22,20 +22,24 @@ def scope_language(scope: Any) -> str:
     return language(headers.get(b"accept-language", b"").decode("latin-1"))
 
 
-async def send_detail(send: Any, status: int, detail: Message, lang: str) -> None:
-    """Answer `status` with `{"detail": ...}` in `lang`, before the app has read a thing."""
-    body = json.dumps({"detail": detail.text(lang)}, ensure_ascii=False).encode()
+async def _answer(send: Any, status: int, content_type: bytes, body: bytes) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", content_type),
                 (b"content-length", str(len(body)).encode()),
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def send_detail(send: Any, status: int, detail: Message, lang: str) -> None:
+    """Answer `status` with `{"detail": ...}` in `lang`, before the app has read a thing."""
+    body = json.dumps({"detail": detail.text(lang)}, ensure_ascii=False).encode()
+    await _answer(send, status, b"application/json", body)
 
 
 def wants_page(scope: Any) -> bool:
@@ -66,17 +70,7 @@ async def send_page(send: Any, status: int, detail: Message, lang: str) -> None:
         f'<p><a href="/">{text(_("Back to the home page"))}</a></p>'
         "</main></body></html>"
     ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await _answer(send, status, b"text/html; charset=utf-8", body)
 
 
 async def refuse(send: Any, scope: Any, status: int, detail: Message) -> None:
