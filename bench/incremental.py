@@ -24,7 +24,8 @@ empty; by copying the `--sqlite-store` when that one is prepared). Each run
 works on a copy of the prepared store (a file copy; `CREATE DATABASE ...
 TEMPLATE`), dropped afterwards, so the prepared one never changes.
 Run: `python -m bench.incremental [--households 25000] [--postgres]
-[--sqlite-store PATH] [--database URL] [--no-sqlite] [--hot-pages] [--warm N]`.
+[--sqlite-store PATH] [--database URL] [--no-sqlite] [--hot-pages] [--warm N]
+[--without-prepared]`.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from bench.common import (
     POSTGRES,
@@ -63,7 +64,7 @@ from matching.pipeline import match_new
 from matching.record_keys import all_record_keys
 from models.store import Store
 from models.store.linking import candidate_records
-from models.tables import blocking_keys, metadata, person_records
+from models.tables import blocking_keys, metadata, person_records, prepared_values
 from service.importing import import_records
 from service.linking import MATCH_FIELDS, link_import
 from service.registry import active_model
@@ -413,7 +414,7 @@ def copy_sqlite_to_postgres(path: Path, url: str) -> None:
         cursor = raw.cursor()
         cursor.execute("SET session_replication_role = replica")
         for table in metadata.sorted_tables:
-            names = ", ".join(c.name for c in table.columns)
+            names = ", ".join(f'"{c.name}"' for c in table.columns)
             with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
                 for row in source.execute(f"SELECT {names} FROM {table.name}"):
                     copy.write_row(row)
@@ -439,6 +440,7 @@ SQLITE_PRELOAD = (
     "SELECT count(*) FROM match_pairs WHERE record_b >= ''",
     "SELECT count(*) FROM suggestions WHERE record_a >= ''",
     "SELECT count(*) FROM suggestions WHERE record_b >= ''",
+    "SELECT count(*) FROM prepared_values WHERE kind >= ''",
 )
 POSTGRES_PRELOAD = (
     "pk_blocking_keys",
@@ -448,6 +450,7 @@ POSTGRES_PRELOAD = (
     "ix_match_pairs_record_b",
     "uq_suggestions_pair",
     "ix_suggestions_record_b",
+    "pk_prepared_values",
 )
 
 
@@ -465,6 +468,15 @@ def preload(url: str) -> None:
             for relation in POSTGRES_PRELOAD:
                 c.execute(text("SELECT pg_prewarm(:r, 'read')"), {"r": relation})
             c.commit()
+    store.close()
+
+
+def forget_prepared(url: str) -> None:
+    """Delete the store's prepared values (`matching.prepared`), its version kept: linking
+    then parses every candidate, as before they were kept, and stores them again."""
+    store = Store.open(url, migrate=False)
+    with store.engine.begin() as c:
+        c.execute(delete(prepared_values))
     store.close()
 
 
@@ -526,6 +538,12 @@ def main() -> None:
         help="also measure, on another copy, a process that first matched this many stored "
         "records (written nothing) as a server that has been linking for a while",
     )
+    parser.add_argument(
+        "--without-prepared",
+        action="store_true",
+        help="also measure, on another copy, the store with its prepared values deleted "
+        "(as a store linked before they were kept)",
+    )
     parser.add_argument("--measure", nargs="+", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -538,6 +556,8 @@ def main() -> None:
         variants.append(("hot_pages", 0, True))
     if args.warm:
         variants.append(("warm_process", args.warm, args.hot_pages))
+    if args.without_prepared:
+        variants.append(("without_prepared", 0, False))
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -549,6 +569,8 @@ def main() -> None:
             runs = {}
             for variant, warm, hot in variants:
                 with sqlite_copy(sqlite_path, folder) as url:
+                    if variant == "without_prepared":
+                        forget_prepared(url)
                     if hot:
                         preload(url)
                     runs[variant] = {**_pages(hot), **_measure_fresh(url, singles, warm)}
@@ -569,6 +591,8 @@ def main() -> None:
                 runs = {}
                 for variant, warm, hot in variants:
                     with postgres_copy(url) as copy:
+                        if variant == "without_prepared":
+                            forget_prepared(copy)
                         if hot:
                             preload(copy)
                         runs[variant] = {**_pages(hot), **_measure_fresh(copy, singles, warm)}

@@ -19,6 +19,7 @@ import numpy as np
 
 from matching.parallel import map_chunks
 from matching.phones import phone_codes
+from matching.prepared import NAME, PARENT, Prepared
 from matching.text import fold
 from matching.values import (
     PlaceValue,
@@ -55,6 +56,8 @@ class Columns:
     code into the values as written, so a reason quotes the record's own words."""
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """Tables derived from the vocabularies (comparison tables, blocking codes), built once."""
+    prepared: Prepared | None = field(default=None, repr=False, compare=False)
+    """Where values prepared before are asked for, and told those worked out here."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -191,6 +194,21 @@ def _each(parse: Callable[[Any], Any], values: list[Any]) -> list[Any]:
     )
 
 
+def _prepare(
+    kind: str, parse: Callable[[Any], Any], keys: list[Any], prepared: Prepared | None
+) -> dict[Any, Any]:
+    """Each distinct key's value: from `prepared` where it has it, else parsed (and
+    `prepared` told)."""
+    if prepared is None:
+        return dict(zip(keys, _each(parse, keys), strict=True))
+    values = dict(prepared.known(kind, keys))
+    missing = [k for k in keys if k not in values]
+    worked_out = dict(zip(missing, _each(parse, missing), strict=True))
+    prepared.learn(kind, worked_out)
+    values.update(worked_out)
+    return values
+
+
 def _parent_of_key(key: tuple[str | None, str | None]) -> Any:
     return parent_value(*key)
 
@@ -200,11 +218,16 @@ def sex_code(sex: Any) -> int:
     return {"F": 0, "M": 1}.get(str(sex)[:1].upper() if sex else "", -1)
 
 
-def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") -> Columns:
+def build_columns(
+    records: Iterable[Mapping[str, Any]],
+    id_field: str = "id",
+    prepared: Prepared | None = None,
+) -> Columns:
     """Prepare records (validated values or stored records as dicts) for matching.
 
     Column by column: each field's distinct values are found once, parsed and
-    normalised once, and coded; no parsing runs per record.
+    normalised once, and coded; no parsing runs per record. Values `prepared` holds
+    are taken from it rather than parsed (`matching.prepared`).
     """
     table, ids, roles = _columnar(records, id_field)
     vocab = {name: Vocabulary() for name in ("family", "given", "place", "parent", "case", "name")}
@@ -222,7 +245,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
     name_codes, name_rows = _combined(*(c for c, _ in name_fields))
     raws = [tuple(uniques[codes[row]] for codes, uniques in name_fields) for row in name_rows]
     distinct = list(dict.fromkeys(raws))
-    parsed = dict(zip(distinct, _each(name_values, distinct), strict=True))
+    parsed = _prepare(NAME, name_values, distinct, prepared)
     name_cache: dict[tuple[Any, ...], tuple[int, int, str | None]] = {}
     coded_names: list[tuple[int, int, str | None]] = []
     for raw in raws:
@@ -257,9 +280,7 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
     coded_sides: list[list[int]] = [[0] * len(keys) for _, keys, _ in sides]
     order = sorted(sides[0][2] + sides[1][2])
     distinct_parents = list(dict.fromkeys(sides[side][1][k] for _, side, k in order))
-    parent_values = dict(
-        zip(distinct_parents, _each(_parent_of_key, distinct_parents), strict=True)
-    )
+    parent_values = _prepare(PARENT, _parent_of_key, distinct_parents, prepared)
     for _, side, k in order:
         key = sides[side][1][k]
         code = parent_cache.get(key)
@@ -341,4 +362,5 @@ def build_columns(records: Iterable[Mapping[str, Any]], id_field: str = "id") ->
         vocab=vocab,
         patronymic=gather([p is not None for p in patronym_of], patronym_codes, bool),
         written={side: texts(f"{side}_name") for side in ("father", "mother")},
+        prepared=prepared,
     )

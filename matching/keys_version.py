@@ -97,7 +97,8 @@ PROBES = (
 )
 
 
-def _table_digest() -> bytes:
+def reference_digest() -> bytes:
+    """A digest of the reference tables the normalisers read."""
     digest = hashlib.sha256()
     for name in _TABLES:
         path = _DATA / name
@@ -111,7 +112,7 @@ def keys_version() -> str:
     """`keys-1-<digest>`: equal for two codes that give the probes the same keys and read
     the same reference tables."""
     digest = hashlib.sha256(KEYS_FORMAT.encode())
-    digest.update(_table_digest())
+    digest.update(reference_digest())
     for keys in all_record_keys(build_columns(PROBES)):
         digest.update("\x1f".join(sorted(keys)).encode())
         digest.update(b"\x1e")

@@ -23,6 +23,7 @@ from matching.guards import Traits
 from matching.model import (
     FSModel,
 )
+from matching.prepared import Prepared
 from matching.scoring import Scores, score_levels
 
 CROSS_PAIRS = 200_000
@@ -171,6 +172,7 @@ def match_new(
     population_size: int | None = None,
     rescore: Callable[[Scores], np.ndarray] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    prepared: Prepared | None = None,
 ) -> tuple[Columns, np.ndarray, np.ndarray, Scores, np.ndarray]:
     """Score new records against candidate records (from the blocking index) and each other.
 
@@ -181,14 +183,15 @@ def match_new(
     the import; beyond that, new records and candidates are blocked again.
     `population_size` is the number of stored records the candidates came from
     (it sets the prior); by default the records given. `on_stage` is told each stage's
-    end (prepare, blocking, compare, score).
+    end (prepare, blocking, compare, score). `prepared` holds values prepared before
+    (`matching.prepared`: the candidates' names and places, not parsed again).
     """
 
     def stage(name: str) -> None:
         if on_stage is not None:
             on_stage(name)
 
-    columns = build_columns([*new, *population], id_field)
+    columns = build_columns([*new, *population], id_field, prepared)
     stage("prepare")
     crossed = len(new) * len(population) <= CROSS_PAIRS
     if crossed and len(new) == 1:

@@ -184,6 +184,18 @@ settings = Table(
 )
 """What the store remembers about itself, e.g. the version of its blocking keys."""
 
+prepared_values = Table(
+    "prepared_values",
+    metadata,
+    Column("kind", String(8), nullable=False),
+    Column("key", Text, nullable=False),
+    Column("value", Text, nullable=False),
+    PrimaryKeyConstraint("kind", "key", name="pk_prepared_values"),
+)
+"""What matching made of a name, a parent's name or a place as written
+(`matching.prepared`), keyed by the value as written: a new record's candidates are
+not parsed again. A cache: emptied when the code prepares values otherwise."""
+
 rate_counters = Table(
     "rate_counters",
     metadata,

@@ -29,6 +29,7 @@ from service.clock import Clock
 from service.keys import ensure_current_keys
 from service.kingraph import graph_is_built
 from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
+from service.prepared import StoredPrepared, ensure_current_prepared
 from service.registry import (
     active_learned,
     model_in_use,
@@ -71,12 +72,16 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     stores the new records' keys and reads their candidates with the fields
     matching needs (`_store_keys_and_find_candidates`), the reviewers' constraints
     among them and the traits of the candidates' persons; the second writes pairs,
-    suggestions and entities. Matching and clustering run between the two, holding
-    no lock (SQLite's write lock would stop every other writer meanwhile).
+    suggestions and entities, and the prepared values worked out meanwhile (the
+    candidates' names and places are read prepared: `service.prepared`). Matching
+    and clustering run between the two, holding no lock (SQLite's write lock would
+    stop every other writer meanwhile).
     `timings_ms` tells where the time went.
     """
     clock = Clock()
     rebuilt = ensure_current_keys(store)
+    ensure_current_prepared(store)
+    prepared = StoredPrepared(store.prepared)
     clock("keys_version")
     model, model_stale = model_in_use(store)
     learned = active_learned(store)
@@ -91,7 +96,11 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         relink = whole_population_reason(
             len(new), population, model, graph_is_built(store), model_stale
         )
-        candidates = [] if relink else _store_keys_and_find_candidates(tx, new, clock)
+        candidates = (
+            []
+            if relink
+            else _store_keys_and_find_candidates(tx, new, clock, prepared.through(tx.prepared))
+        )
         if not relink:
             ids = [r["id"] for r in [*new, *candidates]]
             confirmed, rejected = tx.review_constraints(ids)
@@ -109,6 +118,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         population_size=population,
         rescore=rescorer(model, learned),
         on_stage=clock,
+        prepared=prepared,
     )
     existing = {r["id"]: r["entity_id"] for r in candidates}
     result = _cluster_new(
@@ -129,6 +139,8 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         tx.assign_entities(assignment)
         entities_count = len(set(assignment.values()))
         clock("entities")
+        tx.add_prepared(prepared.rows())
+        clock("prepared")
     clock("commit")
     counts = Counter(bands.tolist())
     return {
@@ -186,7 +198,7 @@ def _outgrown(model: FSModel, population: int) -> bool:
 
 
 def _store_keys_and_find_candidates(
-    tx: LinkTx, new: list[dict[str, Any]], clock: Clock
+    tx: LinkTx, new: list[dict[str, Any]], clock: Clock, prepared: StoredPrepared
 ) -> list[dict[str, Any]]:
     """Store the blocking keys of the new records, then read the records sharing them.
 
@@ -201,7 +213,7 @@ def _store_keys_and_find_candidates(
     cases = {(r["source"], r["case_id"]) for r in new if r.get("case_id")}
     kin = tx.records_of_cases(cases, MATCH_FIELDS, exclude=new_ids) if cases else []
     together = [*new, *kin]
-    keys = all_record_keys(build_columns(together))
+    keys = all_record_keys(build_columns(together, prepared=prepared))
     tx.replace_blocking_keys({r["id"]: k for r, k in zip(together, keys, strict=True)})
     keys = keys[: len(new)]
     clock("keys")

@@ -17,6 +17,7 @@ from matching.columns import build_columns
 from matching.keys_version import keys_version
 from matching.parallel import Background
 from matching.pipeline import link
+from matching.prepared import PreparedValues, prepared_version
 from matching.record_keys import iter_record_keys
 from models.store import Store
 from models.store.keys import KEYS_VERSION
@@ -99,7 +100,8 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     confirmed, rejected = store.review_constraints()
     model = active_model(store)
     learned = active_learned(store)
-    columns = build_columns(stream(), "id")
+    prepared = PreparedValues()
+    columns = build_columns(stream(), "id", prepared)
     clock("read_and_prepare")
     stale = _stale_keys(store, len(columns))
 
@@ -125,6 +127,9 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     clock("link")
     keys.wait()
     clock("keys_wait")
+    store.replace_prepared(prepared.rows(), prepared_version())
+    del prepared
+    clock("prepared")
     store.save_model(result.model.version, result.model.to_json())
     ids = result.columns.ids
     bands = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)

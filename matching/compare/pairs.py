@@ -35,6 +35,7 @@ from matching.comparisons import (
 )
 from matching.parallel import run_chunks, shared_empty
 from matching.place_resolution import ResolvedSets, resolution_signature, resolved_sets
+from matching.prepared import PLACE
 
 CHUNK = 4_000_000
 
@@ -85,19 +86,33 @@ def _by_codes(
     return out
 
 
-def _reading(value: Any) -> tuple[tuple[object, ...], ResolvedSets]:
-    ref = place_ref(value)
-    return resolution_signature(ref), resolved_sets(ref)
+def _reading(key: tuple[Any, ...]) -> tuple[tuple[object, ...], ResolvedSets]:
+    return resolution_signature(key), resolved_sets(key)
+
+
+def place_readings(columns: Columns) -> list[tuple[tuple[object, ...], ResolvedSets]]:
+    """What the gazetteer makes of each distinct place of the population (its vocabulary's
+    order): from `columns.prepared` where it holds it, else resolved (and it is told)."""
+    refs = [place_ref(v) for v in columns.vocab["place"].values]
+    keys = list(dict.fromkeys(r for r in refs if isinstance(r, tuple)))
+    readings = {}
+    if columns.prepared is not None:
+        readings.update(columns.prepared.known(PLACE, keys))
+    missing = {k: _reading(k) for k in keys if k not in readings}
+    if columns.prepared is not None:
+        columns.prepared.learn(PLACE, missing)
+    readings.update(missing)
+    return [readings[r] if isinstance(r, tuple) else _reading(r) for r in refs]
 
 
 def _places(columns: Columns) -> tuple[np.ndarray, PlaceTable]:
     """Recode places by what the gazetteer makes of them (spellings of one village merge),
     and tabulate each distinct reading."""
-    values = columns.vocab["place"].values
+    readings = place_readings(columns)
     codes: dict[tuple[object, ...], int] = {}
     representatives: list[ResolvedSets] = []
-    of_value = np.empty(len(values), dtype=np.int32)
-    for code, (signature, resolved) in enumerate(_reading(v) for v in values):
+    of_value = np.empty(len(readings), dtype=np.int32)
+    for code, (signature, resolved) in enumerate(readings):
         found = codes.get(signature)
         if found is None:
             found = codes[signature] = len(representatives)

@@ -34,6 +34,7 @@ from models.store.linking import (
     candidate_ids,
     pending_count,
 )
+from models.store.prepared import PreparedStore
 from models.store.review import ReviewStore
 from models.store.users import UserStore
 from models.tables import (
@@ -66,7 +67,7 @@ class Page:
     offset: int
 
 
-class Store(ReviewStore, AuditStore, KeysStore, LimitStore, UserStore):
+class Store(ReviewStore, AuditStore, KeysStore, LimitStore, PreparedStore, UserStore):
     """All reads and writes of the database go through here."""
 
     def __init__(self, engine: Engine) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,27 +19,14 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
-    update,
 )
 
 from models.store.bulk import bulk_cache, write_rows
 from models.store.linking import replace_keys
-from models.tables import blocking_keys, keyed_records, person_records, settings
+from models.store.settings import read_setting, write_setting
+from models.tables import blocking_keys, keyed_records, person_records
 
 KEYS_VERSION = "blocking_keys_version"
-
-
-def read_setting(c: Connection, name: str) -> str | None:
-    return c.execute(select(settings.c.value).where(settings.c.name == name)).scalar()
-
-
-def write_setting(c: Connection, name: str, value: str) -> None:
-    now = datetime.now(UTC)
-    done = c.execute(
-        update(settings).where(settings.c.name == name).values(value=value, updated_at=now)
-    )
-    if done.rowcount == 0:
-        c.execute(insert(settings).values(name=name, value=value, updated_at=now))
 
 
 class KeysStore:

@@ -40,6 +40,7 @@ from models.jsontext import json_text
 from models.review import DECIDED_STATUSES
 from models.store.batches import chunks
 from models.store.bulk import write_rows
+from models.store.prepared import add_prepared, read_prepared
 from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
 from models.tables import (
     blocking_keys,
@@ -356,6 +357,14 @@ class LinkTx:
         """The records sharing a blocking key with their `fields` (`Store.candidates` gives
         their ids only)."""
         return candidate_records(self.c, keys, cap_of, fields, exclude, limit)
+
+    def prepared(self, kind: str, keys: Sequence[str]) -> list[tuple[str, str]]:
+        """(key, value) of the stored prepared values of `kind` among `keys`."""
+        return read_prepared(self.c, kind, keys)
+
+    def add_prepared(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        """Store prepared values (kind, key, value) not stored yet."""
+        add_prepared(self.c, rows)
 
     def clear_pairs(self) -> None:
         """Drop every stored pair (a relink writes them all again, in the same transaction)."""

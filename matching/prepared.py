@@ -1,0 +1,256 @@
+"""Prepared values: what matching makes of a name, a parent's name or a place as written,
+in a form a store can keep, so that a record met again is not parsed again.
+
+Linking one new record against a million stored ones compares it with a few hundred
+candidates; in a process that has just started, parsing their names and parents and
+resolving their places in the gazetteer is most of the time (about 0.2 ms a name, 0.15
+ms a parent, 0.25 ms a place). The values are keyed by the raw value as the record
+writes it, so a stored value never goes stale with a record's changes, only with the
+code (`prepared_version`): a changed record has another key.
+
+`Prepared` is what `columns.build_columns` and the place comparison ask before they
+parse: the values it knows for a list of keys. It is told every value they worked out
+(`learn`), so that a store can keep those it did not have.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Protocol
+
+from matching.place_resolution import ResolvedSets
+from matching.values import FamilyValue, GivenValue, ParentValue
+
+PREPARED_FORMAT = "prepared-1"
+"""Bumped by hand when the stored form of a value changes in a way no probe shows."""
+
+NAME, PARENT, PLACE = "name", "parent", "place"
+KINDS = (NAME, PARENT, PLACE)
+
+NameValues = tuple[FamilyValue | None, GivenValue | None, str | None]
+PlaceReading = tuple[tuple[object, ...], ResolvedSets]
+"""A place's resolution signature (equal for spellings the comparison cannot tell apart)
+and the sets the comparison reads."""
+
+
+class Prepared(Protocol):
+    def known(self, kind: str, keys: Sequence[tuple[Any, ...]]) -> Mapping[tuple[Any, ...], Any]:
+        """The prepared values of `kind` it holds for any of `keys`."""
+        ...
+
+    def learn(self, kind: str, values: Mapping[tuple[Any, ...], Any]) -> None:
+        """Values of `kind` worked out by matching (it may keep them)."""
+        ...
+
+
+@dataclass
+class PreparedValues:
+    """Prepared values held in memory: those read from a store, and those worked out
+    since (`learned`), which the store did not have."""
+
+    values: dict[str, dict[tuple[Any, ...], Any]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS}
+    )
+    learned: dict[str, dict[tuple[Any, ...], Any]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS}
+    )
+
+    def known(self, kind: str, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
+        held = self.values[kind]
+        return {key: held[key] for key in keys if key in held}
+
+    def learn(self, kind: str, values: Mapping[tuple[Any, ...], Any]) -> None:
+        held = self.values[kind]
+        new = {key: value for key, value in values.items() if key not in held}
+        held.update(new)
+        self.learned[kind].update(new)
+
+    def rows(self) -> Iterator[tuple[str, str, str]]:
+        """What was learned, as (kind, key, value) texts for a store."""
+        for kind in KINDS:
+            for key, value in self.learned[kind].items():
+                yield kind, key_text(key), encode(kind, value)
+
+
+def key_text(key: tuple[Any, ...]) -> str:
+    """A raw value's key as stored: its fields as JSON (None stays null)."""
+    return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
+
+
+def key_of(text: str) -> tuple[Any, ...]:
+    return tuple(json.loads(text))
+
+
+def encode(kind: str, value: Any) -> str:
+    return json.dumps(_ENCODERS[kind](value), ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(kind: str, text: str) -> Any:
+    return _DECODERS[kind](json.loads(text))
+
+
+def decoded(rows: Iterable[tuple[str, str, str]]) -> dict[str, dict[tuple[Any, ...], Any]]:
+    """Stored (kind, key, value) texts as values by kind and key."""
+    out: dict[str, dict[tuple[Any, ...], Any]] = {kind: {} for kind in KINDS}
+    for kind, key, value in rows:
+        out[kind][key_of(key)] = decode(kind, value)
+    return out
+
+
+def _family(value: FamilyValue | None) -> list[Any] | None:
+    if value is None:
+        return None
+    return [value.folded, value.key, value.group, value.spouse_key, value.shown]
+
+
+def _given(value: GivenValue | None) -> list[Any] | None:
+    if value is None:
+        return None
+    return [
+        list(value.folded),
+        list(value.keys),
+        list(value.groups),
+        list(value.alias_keys),
+        list(value.alias_groups),
+        list(value.short),
+        value.shown,
+    ]
+
+
+def _name(value: NameValues) -> list[Any]:
+    family, given, patronym = value
+    return [_family(family), _given(given), patronym]
+
+
+def _name_of(data: list[Any]) -> NameValues:
+    family, given, patronym = data
+    return (
+        FamilyValue(*family) if family is not None else None,
+        GivenValue(*(tuple(v) for v in given[:6]), given[6]) if given is not None else None,
+        patronym,
+    )
+
+
+def _parent(value: ParentValue | None) -> list[Any] | None:
+    if value is None:
+        return None
+    return [
+        list(value.given_keys),
+        list(value.given_groups),
+        value.family_key,
+        value.shown,
+        value.from_patronym,
+    ]
+
+
+def _parent_of(data: list[Any] | None) -> ParentValue | None:
+    if data is None:
+        return None
+    keys, groups, family_key, shown, from_patronym = data
+    return ParentValue(tuple(keys), tuple(groups), family_key, shown, from_patronym)
+
+
+def _ids(values: Iterable[int]) -> list[int]:
+    return sorted(values)
+
+
+def _place(value: PlaceReading) -> list[Any]:
+    signature, sets = value
+    return [
+        _signature(signature),
+        [
+            sets.given,
+            sets.plausible,
+            _ids(sets.village_ids),
+            _ids(sets.commune_ids),
+            _ids(sets.cercle_ids),
+            sorted([region, sorted(regions)] for region, regions in sets.region_sigs),
+            sorted(sets.village_keys),
+            sets.village_key,
+            list(sets.unresolved_keys),
+        ],
+    ]
+
+
+def _signature(signature: tuple[object, ...]) -> list[Any]:
+    """A resolution signature as JSON: ("missing",), ("unresolved", written) or the sets."""
+    if signature[0] in ("missing", "unresolved"):
+        return [signature[0], *(list(s) if isinstance(s, tuple) else s for s in signature[1:])]
+    villages, communes, cercles, regions, village_keys, village_key, written = signature
+    return [
+        "resolved",
+        _ids(villages),  # type: ignore[arg-type]
+        _ids(communes),  # type: ignore[arg-type]
+        _ids(cercles),  # type: ignore[arg-type]
+        sorted([r, sorted(rs)] for r, rs in regions),  # type: ignore[attr-defined]
+        sorted(village_keys),  # type: ignore[call-overload]
+        village_key,
+        written,
+    ]
+
+
+def _regions(data: list[Any]) -> frozenset[tuple[str, frozenset[str]]]:
+    return frozenset((region, frozenset(regions)) for region, regions in data)
+
+
+def _signature_of(data: list[Any]) -> tuple[object, ...]:
+    if data[0] == "missing":
+        return ("missing",)
+    if data[0] == "unresolved":
+        return ("unresolved", tuple(data[1]))
+    _, villages, communes, cercles, regions, village_keys, village_key, written = data
+    return (
+        frozenset(villages),
+        frozenset(communes),
+        frozenset(cercles),
+        _regions(regions),
+        frozenset(village_keys),
+        village_key,
+        written,
+    )
+
+
+def _place_of(data: list[Any]) -> PlaceReading:
+    signature, sets = data
+    given, plausible, villages, communes, cercles, regions, keys, key, unresolved = sets
+    return (
+        _signature_of(signature),
+        ResolvedSets(
+            given,
+            plausible,
+            frozenset(villages),
+            frozenset(communes),
+            frozenset(cercles),
+            _regions(regions),
+            frozenset(keys),
+            key,
+            (unresolved[0], unresolved[1]),
+        ),
+    )
+
+
+_ENCODERS = {NAME: _name, PARENT: _parent, PLACE: _place}
+_DECODERS = {NAME: _name_of, PARENT: _parent_of, PLACE: _place_of}
+
+
+@cache
+def prepared_version() -> str:
+    """`prepared-1-<digest>`: equal for two codes that prepare the probe records alike
+    (`keys_version.PROBES`: their names, parents and places) and read the same
+    reference tables."""
+    from matching.columns import build_columns
+    from matching.compare.pairs import place_readings
+    from matching.keys_version import PROBES, reference_digest
+
+    collected = PreparedValues()
+    columns = build_columns(PROBES, prepared=collected)
+    place_readings(columns)
+    digest = hashlib.sha256(PREPARED_FORMAT.encode())
+    digest.update(reference_digest())
+    for kind, key, value in sorted(collected.rows()):
+        digest.update(f"{kind}\x1f{key}\x1f{value}\x1e".encode())
+    return f"{PREPARED_FORMAT}-{digest.hexdigest()[:12]}"

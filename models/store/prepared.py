@@ -1,0 +1,66 @@
+"""Prepared values (`matching.prepared`): read by key, added where missing, replaced whole
+by a relink, emptied when the code prepares values otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from models.store.bulk import bulk_cache, write_rows
+from models.store.settings import write_setting
+from models.tables import prepared_values
+
+PREPARED_VERSION = "prepared_values_version"
+KEYS_PER_READ = 500
+"""Keys read in one statement (well under SQLite's 32,766 variables)."""
+
+
+def read_prepared(c: Connection, kind: str, keys: Sequence[str]) -> list[tuple[str, str]]:
+    """(key, value) of the stored values of `kind` among `keys`."""
+    table = prepared_values
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(keys), KEYS_PER_READ):
+        part = keys[start : start + KEYS_PER_READ]
+        query = select(table.c.key, table.c.value).where(
+            table.c.kind == kind, table.c.key.in_(part)
+        )
+        found.extend((key, value) for key, value in c.execute(query))
+    return found
+
+
+def add_prepared(c: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Store (kind, key, value) rows, leaving any already stored (another import may have
+    stored the same value meanwhile). In key order, so that two imports adding the same
+    values wait for each other instead of locking each other out."""
+    if not rows:
+        return
+    rows = sorted(rows)
+    dialect = postgresql if c.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(prepared_values).on_conflict_do_nothing()
+    c.execute(statement, [{"kind": k, "key": key, "value": v} for k, key, v in rows])
+
+
+class PreparedStore:
+    """Mixin of `Store`: the prepared values kept beside the records."""
+
+    engine: Engine
+
+    def prepared(self, kind: str, keys: Sequence[str]) -> list[tuple[str, str]]:
+        with self.engine.connect() as c:
+            return read_prepared(c, kind, keys)
+
+    def replace_prepared(self, rows: Iterable[tuple[str, str, str]], version: str) -> None:
+        """Every stored value replaced by `rows`, prepared by a code of `version`, in one
+        transaction."""
+        with self.engine.begin() as c, bulk_cache(c):
+            c.execute(delete(prepared_values))
+            write_rows(c, prepared_values.name, ("kind", "key", "value"), rows, uuids=False)
+            write_setting(c, PREPARED_VERSION, version)
+
+    def forget_prepared(self, version: str) -> None:
+        """Every stored value dropped: the code of `version` prepares them otherwise."""
+        with self.engine.begin() as c:
+            c.execute(delete(prepared_values))
+            write_setting(c, PREPARED_VERSION, version)

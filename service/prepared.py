@@ -1,0 +1,59 @@
+"""Prepared values kept in the store (`matching.prepared`), so that linking a new record
+does not parse its candidates' names and places again.
+
+A relink writes every value of the population; an incremental link reads its
+candidates' values by key and adds those it had to work out (its new records', and any
+candidate's missing). The values carry the version of the code that prepared them: a
+store whose values another code prepared drops them (a cache; nothing is lost) before
+the next link reads any.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from matching.prepared import PreparedValues, decode, key_text, prepared_version
+from models.store import Store
+from models.store.prepared import PREPARED_VERSION
+
+Reader = Callable[[str, list[str]], list[tuple[str, str]]]
+"""(kind, keys as stored) -> the (key, value) rows stored among them."""
+
+
+class StoredPrepared:
+    """`matching.prepared.Prepared` over a store: values read by key on first ask (through
+    `read`: `Store.prepared`, or `LinkTx.prepared` inside a linking transaction), those
+    worked out kept in memory until `rows` gives them to be stored."""
+
+    def __init__(self, read: Reader, memory: PreparedValues | None = None) -> None:
+        self.read = read
+        self.memory = memory if memory is not None else PreparedValues()
+
+    def through(self, read: Reader) -> StoredPrepared:
+        """The same values, read through another reader."""
+        return StoredPrepared(read, self.memory)
+
+    def known(self, kind: str, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
+        found = self.memory.known(kind, keys)
+        wanted = {key_text(k): k for k in keys if k not in found}
+        if wanted:
+            stored = {
+                wanted[text]: decode(kind, value) for text, value in self.read(kind, list(wanted))
+            }
+            self.memory.values[kind].update(stored)
+            found.update(stored)
+        return found
+
+    def learn(self, kind: str, values: Mapping[tuple[Any, ...], Any]) -> None:
+        self.memory.learn(kind, values)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The values worked out here, as rows to store."""
+        return list(self.memory.rows())
+
+
+def ensure_current_prepared(store: Store) -> None:
+    """Drop the stored values when another code prepared them."""
+    if store.setting(PREPARED_VERSION) != prepared_version():
+        store.forget_prepared(prepared_version())

@@ -1,0 +1,109 @@
+"""Prepared values kept in the store: a new record's candidates are not parsed again."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, insert, select
+
+from fixtures.dataset import generate, write_dataset
+from matching import columns as columns_module
+from matching.columns import build_columns
+from matching.pipeline import match_new
+from matching.prepared import NAME, PreparedValues, key_text, prepared_version
+from models.store import Store
+from models.store.prepared import PREPARED_VERSION
+from models.tables import person_records, prepared_values
+from service import Service
+from service.linking import MATCH_FIELDS
+from service.prepared import StoredPrepared
+from service.registry import active_model
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small generated population in two imports: the first 300 rows, then 40 more."""
+    out = tmp_path_factory.mktemp("prepared")
+    write_dataset(generate(120, seed=8), out)
+    lines = (out / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = out / "first.csv", out / "second.csv"
+    first.write_text("".join(lines[:301]), encoding="utf-8")
+    second.write_text(lines[0] + "".join(lines[301:341]), encoding="utf-8")
+    return first, second
+
+
+def _stored_keys(store: Store, kind: str) -> set[str]:
+    with store.engine.connect() as c:
+        query = select(prepared_values.c.key).where(prepared_values.c.kind == kind)
+        return set(c.execute(query).scalars())
+
+
+def _name_keys(store: Store, source_ids: set[str] | None = None) -> set[str]:
+    """The name keys this code prepares for the stored records (or some of them)."""
+    with store.engine.connect() as c:
+        rows = [
+            dict(r._mapping)
+            for r in c.execute(
+                select(*(person_records.c[f] for f in MATCH_FIELDS), person_records.c.record_id)
+            )
+        ]
+    if source_ids is not None:
+        rows = [r for r in rows if r["record_id"] in source_ids]
+    collected = PreparedValues()
+    build_columns(rows, prepared=collected)
+    return {key_text(k) for k in collected.learned[NAME]}
+
+
+def test_linking_the_whole_population_stores_every_name_prepared(store, files):
+    Service(store).import_file(files[0])
+    assert _stored_keys(store, NAME) == _name_keys(store)
+    assert store.setting(PREPARED_VERSION) == prepared_version()
+
+
+def test_an_import_parses_its_own_names_and_reads_its_candidates_prepared(
+    store, files, monkeypatch
+):
+    service = Service(store)
+    service.import_file(files[0])
+    parsed: list[tuple] = []
+    real = columns_module.name_values
+
+    def counting(raw):
+        parsed.append(raw)
+        return real(raw)
+
+    monkeypatch.setattr(columns_module, "name_values", counting)
+    report = service.import_file(files[1])
+    assert report.ok and report.linked is not None
+    assert report.linked["mode"] == "incremental"
+    assert report.linked["candidates"] > 0
+    new_ids = {line.split(",")[0] for line in files[1].read_text(encoding="utf-8").splitlines()[1:]}
+    new_keys = _name_keys(store, new_ids)
+    assert {key_text(raw) for raw in parsed} <= new_keys
+    assert new_keys <= _stored_keys(store, NAME)
+
+
+def test_values_prepared_by_another_code_are_dropped_before_the_next_link(store, files):
+    service = Service(store)
+    service.import_file(files[0])
+    with store.engine.begin() as c:
+        c.execute(insert(prepared_values).values(kind=NAME, key='["old"]', value="[]"))
+    store.set_setting(PREPARED_VERSION, "prepared-0-older")
+    service.import_file(files[1])
+    assert '["old"]' not in _stored_keys(store, NAME)
+    assert store.setting(PREPARED_VERSION) == prepared_version()
+    with store.engine.connect() as c:
+        assert c.execute(select(func.count()).select_from(prepared_values)).scalar() > 0
+
+
+def test_candidates_read_prepared_score_as_candidates_parsed(store, files):
+    Service(store).import_file(files[0])
+    with store.engine.connect() as c:
+        query = select(*(person_records.c[f] for f in MATCH_FIELDS))
+        rows = [dict(r._mapping) for r in c.execute(query)]
+    new, candidates = rows[:1], rows[1:]
+    model = active_model(store)
+    parsed = match_new(new, candidates, model)
+    read = match_new(new, candidates, model, prepared=StoredPrepared(store.prepared))
+    assert np.array_equal(read[3].levels, parsed[3].levels)
+    assert np.array_equal(read[3].probability, parsed[3].probability)
