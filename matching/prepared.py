@@ -4,9 +4,11 @@ in a form a store can keep, so that a record met again is not parsed again.
 Linking one new record against a million stored ones compares it with a few hundred
 candidates; in a process that has just started, parsing their names and parents and
 resolving their places in the gazetteer is most of the time (about 0.2 ms a name, 0.15
-ms a parent, 0.25 ms a place). The values are keyed by the raw value as the record
-writes it, so a stored value never goes stale with a record's changes, only with the
-code (`prepared_version`): a changed record has another key.
+ms a parent, 0.25 ms a place). A value is keyed by what parsing reads (a name's four
+fields stripped, a parent's name with the patronym, a place's four fields folded),
+stored as a digest (`key_digest`: a cell may hold 10,000 characters, more than an index
+entry may): a changed record has another key, so a stored value goes stale only with
+the code that prepared it (`prepared_version`).
 
 `Prepared` is what `columns.build_columns` and the place comparison ask before they
 parse: the values it knows for a list of keys. It is told every value they worked out
@@ -20,12 +22,13 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any, Protocol
 
 from matching.place_resolution import ResolvedSets
 from matching.values import FamilyValue, GivenValue, ParentValue
 
-PREPARED_FORMAT = "prepared-1"
+PREPARED_FORMAT = "prepared-2"
 """Bumped by hand when the stored form of a value changes in a way no probe shows."""
 
 NAME, PARENT, PLACE = "name", "parent", "place"
@@ -70,19 +73,39 @@ class PreparedValues:
         self.learned[kind].update(new)
 
     def rows(self) -> Iterator[tuple[str, str, str]]:
-        """What was learned, as (kind, key, value) texts for a store."""
-        for kind in KINDS:
-            for key, value in self.learned[kind].items():
-                yield kind, key_text(key), encode(kind, value)
+        """What was learned, as (kind, key digest, value) texts for a store."""
+        return _rows(self.learned)
 
 
-def key_text(key: tuple[Any, ...]) -> str:
-    """A raw value's key as stored: its fields as JSON (None stays null)."""
-    return json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
+@dataclass
+class CollectedValues:
+    """Every value worked out, kept to be stored (a relink: nothing is known before)."""
+
+    learned: dict[str, dict[tuple[Any, ...], Any]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS}
+    )
+
+    def known(self, kind: str, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
+        return {}
+
+    def learn(self, kind: str, values: Mapping[tuple[Any, ...], Any]) -> None:
+        self.learned[kind].update(values)
+
+    def rows(self) -> Iterator[tuple[str, str, str]]:
+        """(kind, key digest, value) texts for a store."""
+        return _rows(self.learned)
 
 
-def key_of(text: str) -> tuple[Any, ...]:
-    return tuple(json.loads(text))
+def _rows(learned: dict[str, dict[tuple[Any, ...], Any]]) -> Iterator[tuple[str, str, str]]:
+    for kind in KINDS:
+        for key, value in learned[kind].items():
+            yield kind, key_digest(key), encode(kind, value)
+
+
+def key_digest(key: tuple[Any, ...]) -> str:
+    """A key as stored: a digest of its fields as JSON (None stays null), 32 hex digits."""
+    text = json.dumps(list(key), ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def encode(kind: str, value: Any) -> str:
@@ -91,14 +114,6 @@ def encode(kind: str, value: Any) -> str:
 
 def decode(kind: str, text: str) -> Any:
     return _DECODERS[kind](json.loads(text))
-
-
-def decoded(rows: Iterable[tuple[str, str, str]]) -> dict[str, dict[tuple[Any, ...], Any]]:
-    """Stored (kind, key, value) texts as values by kind and key."""
-    out: dict[str, dict[tuple[Any, ...], Any]] = {kind: {} for kind in KINDS}
-    for kind, key, value in rows:
-        out[kind][key_of(key)] = decode(kind, value)
-    return out
 
 
 def _family(value: FamilyValue | None) -> list[Any] | None:
@@ -237,20 +252,44 @@ _ENCODERS = {NAME: _name, PARENT: _parent, PLACE: _place}
 _DECODERS = {NAME: _name_of, PARENT: _parent_of, PLACE: _place_of}
 
 
+PREPARING_CODE = (
+    "columns.py",
+    "compare/pairs.py",
+    "compare/places.py",
+    "gazetteer.py",
+    "name_tokens.py",
+    "names.py",
+    "place_resolution.py",
+    "place_text.py",
+    "prepared.py",
+    "text.py",
+    "values.py",
+    "variants.py",
+)
+"""The modules whose code decides a prepared value: a change to any of them moves the
+version, even one the probe records do not show."""
+
+
 @cache
 def prepared_version() -> str:
-    """`prepared-1-<digest>`: equal for two codes that prepare the probe records alike
-    (`keys_version.PROBES`: their names, parents and places) and read the same
-    reference tables."""
+    """`prepared-2-<digest>`: equal for two codes of the same preparing modules
+    (`PREPARING_CODE`), reference tables and prepared values of the probe records
+    (`keys_version.PROBES`: their names, parents and places)."""
     from matching.columns import build_columns
     from matching.compare.pairs import place_readings
     from matching.keys_version import PROBES, reference_digest
 
-    collected = PreparedValues()
+    collected = CollectedValues()
     columns = build_columns(PROBES, prepared=collected)
     place_readings(columns)
     digest = hashlib.sha256(PREPARED_FORMAT.encode())
     digest.update(reference_digest())
+    for name in PREPARING_CODE:
+        digest.update(name.encode())
+        digest.update((_HERE / name).read_bytes())
     for kind, key, value in sorted(collected.rows()):
         digest.update(f"{kind}\x1f{key}\x1f{value}\x1e".encode())
     return f"{PREPARED_FORMAT}-{digest.hexdigest()[:12]}"
+
+
+_HERE = Path(__file__).parent

@@ -188,13 +188,14 @@ prepared_values = Table(
     "prepared_values",
     metadata,
     Column("kind", String(8), nullable=False),
-    Column("key", Text, nullable=False),
+    Column("key", String(32), nullable=False),
     Column("value", Text, nullable=False),
     PrimaryKeyConstraint("kind", "key", name="pk_prepared_values"),
 )
 """What matching made of a name, a parent's name or a place as written
-(`matching.prepared`), keyed by the value as written: a new record's candidates are
-not parsed again. A cache: emptied when the code prepares values otherwise."""
+(`matching.prepared`), keyed by a digest of what parsing reads of it: a new record's
+candidates are not parsed again. A cache: emptied when the code prepares values
+otherwise."""
 
 rate_counters = Table(
     "rate_counters",

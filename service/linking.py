@@ -21,6 +21,7 @@ from matching.columns import build_columns
 from matching.guards import Traits
 from matching.model import FSModel
 from matching.pipeline import cluster_scored, match_new, row_pairs
+from matching.prepared import prepared_version
 from matching.record_keys import all_record_keys
 from matching.scoring import Scores
 from models.store import Store
@@ -139,7 +140,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         tx.assign_entities(assignment)
         entities_count = len(set(assignment.values()))
         clock("entities")
-        tx.add_prepared(prepared.rows())
+        tx.add_prepared(prepared.rows(), prepared_version())
         clock("prepared")
     clock("commit")
     counts = Counter(bands.tolist())

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from matching.prepared import PreparedValues, decode, key_text, prepared_version
+from matching.prepared import PreparedValues, decode, key_digest, prepared_version
 from models.store import Store
 from models.store.prepared import PREPARED_VERSION
 
@@ -36,7 +36,7 @@ class StoredPrepared:
 
     def known(self, kind: str, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
         found = self.memory.known(kind, keys)
-        wanted = {key_text(k): k for k in keys if k not in found}
+        wanted = {key_digest(k): k for k in keys if k not in found}
         if wanted:
             stored = {
                 wanted[text]: decode(kind, value) for text, value in self.read(kind, list(wanted))

@@ -17,7 +17,7 @@ from matching.columns import build_columns
 from matching.keys_version import keys_version
 from matching.parallel import Background
 from matching.pipeline import link
-from matching.prepared import PreparedValues, prepared_version
+from matching.prepared import CollectedValues, prepared_version
 from matching.record_keys import iter_record_keys
 from models.store import Store
 from models.store.keys import KEYS_VERSION
@@ -100,7 +100,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     confirmed, rejected = store.review_constraints()
     model = active_model(store)
     learned = active_learned(store)
-    prepared = PreparedValues()
+    prepared = CollectedValues()
     columns = build_columns(stream(), "id", prepared)
     clock("read_and_prepare")
     stale = _stale_keys(store, len(columns))

@@ -57,6 +57,7 @@ def train_model(
         seed=seed,
         min_decisions=min_decisions,
         current_threshold=current_threshold,
+        learned_threshold=model.match_threshold,
     )
     switched = report.better and not dry_run
     if switched:

@@ -362,9 +362,9 @@ class LinkTx:
         """(key, value) of the stored prepared values of `kind` among `keys`."""
         return read_prepared(self.c, kind, keys)
 
-    def add_prepared(self, rows: Sequence[tuple[str, str, str]]) -> None:
-        """Store prepared values (kind, key, value) not stored yet."""
-        add_prepared(self.c, rows)
+    def add_prepared(self, rows: Sequence[tuple[str, str, str]], version: str) -> None:
+        """Store prepared values (kind, key, value) of `version` not stored yet."""
+        add_prepared(self.c, rows, version)
 
     def clear_pairs(self) -> None:
         """Drop every stored pair (a relink writes them all again, in the same transaction)."""

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models.store.bulk import bulk_cache, write_rows
-from models.store.settings import write_setting
+from models.store.settings import read_setting, write_setting
 from models.tables import prepared_values
 
 PREPARED_VERSION = "prepared_values_version"
@@ -30,11 +30,13 @@ def read_prepared(c: Connection, kind: str, keys: Sequence[str]) -> list[tuple[s
     return found
 
 
-def add_prepared(c: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
-    """Store (kind, key, value) rows, leaving any already stored (another import may have
-    stored the same value meanwhile). In key order, so that two imports adding the same
-    values wait for each other instead of locking each other out."""
-    if not rows:
+def add_prepared(c: Connection, rows: Sequence[tuple[str, str, str]], version: str) -> None:
+    """Store (kind, key, value) rows prepared by a code of `version`, leaving any already
+    stored (another import may have stored the same value meanwhile); none when the
+    store's values are of another version now (a newer code dropped them meanwhile). In
+    key order, so that two imports adding the same values wait for each other instead
+    of locking each other out."""
+    if not rows or read_setting(c, PREPARED_VERSION) != version:
         return
     rows = sorted(rows)
     dialect = postgresql if c.dialect.name == "postgresql" else sqlite
@@ -55,6 +57,7 @@ class PreparedStore:
         """Every stored value replaced by `rows`, prepared by a code of `version`, in one
         transaction."""
         with self.engine.begin() as c, bulk_cache(c):
+            _lock(c)
             c.execute(delete(prepared_values))
             write_rows(c, prepared_values.name, ("kind", "key", "value"), rows, uuids=False)
             write_setting(c, PREPARED_VERSION, version)
@@ -62,5 +65,14 @@ class PreparedStore:
     def forget_prepared(self, version: str) -> None:
         """Every stored value dropped: the code of `version` prepares them otherwise."""
         with self.engine.begin() as c:
+            _lock(c)
             c.execute(delete(prepared_values))
             write_setting(c, PREPARED_VERSION, version)
+
+
+def _lock(c: Connection) -> None:
+    """On PostgreSQL, no import adds values (nor another relink replaces them) until this
+    transaction ends: COPY cannot skip a value an import stored after the delete. SQLite's
+    write lock, taken by the delete, does the same."""
+    if c.dialect.name == "postgresql":
+        c.exec_driver_sql("LOCK TABLE prepared_values IN SHARE ROW EXCLUSIVE MODE")

@@ -18,7 +18,7 @@ from models.review import DecisionKind
 from models.store import Store
 from models.users import UserRole
 from service import Service, review
-from service.registry import active_model
+from service.registry import active_learned, active_model
 from service.relinking import relink_all
 from service.training import train_model
 
@@ -118,3 +118,14 @@ def test_suggestions_carry_the_version_of_the_model_in_use(decided_demo: Store) 
     pending = decided_demo.suggestion_queue({"status": "pending"}, 50).items
     assert pending, "relinking with the learned model should leave some pairs to review"
     assert all(s["model_version"].endswith(report["new_model"].split("+")[-1]) for s in pending)
+
+
+def test_a_learned_model_is_judged_at_the_threshold_that_will_merge_with_it(
+    decided_demo: Store,
+) -> None:
+    """Its probabilities are cut at the match model's threshold (0.7), so is its F1."""
+    _fs_model_that_merges_nothing(decided_demo)
+    train_model(decided_demo)
+    learned = active_learned(decided_demo)
+    assert learned is not None
+    assert learned.threshold == active_model(decided_demo).match_threshold

@@ -1,5 +1,8 @@
 """Prepared values kept in the store: a new record's candidates are not parsed again."""
 
+import csv
+import random
+import string
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +13,7 @@ from fixtures.dataset import generate, write_dataset
 from matching import columns as columns_module
 from matching.columns import build_columns
 from matching.pipeline import match_new
-from matching.prepared import NAME, PreparedValues, key_text, prepared_version
+from matching.prepared import NAME, PreparedValues, key_digest, prepared_version
 from models.store import Store
 from models.store.prepared import PREPARED_VERSION
 from models.tables import person_records, prepared_values
@@ -51,7 +54,7 @@ def _name_keys(store: Store, source_ids: set[str] | None = None) -> set[str]:
         rows = [r for r in rows if r["record_id"] in source_ids]
     collected = PreparedValues()
     build_columns(rows, prepared=collected)
-    return {key_text(k) for k in collected.learned[NAME]}
+    return {key_digest(k) for k in collected.learned[NAME]}
 
 
 def test_linking_the_whole_population_stores_every_name_prepared(store, files):
@@ -79,7 +82,7 @@ def test_an_import_parses_its_own_names_and_reads_its_candidates_prepared(
     assert report.linked["candidates"] > 0
     new_ids = {line.split(",")[0] for line in files[1].read_text(encoding="utf-8").splitlines()[1:]}
     new_keys = _name_keys(store, new_ids)
-    assert {key_text(raw) for raw in parsed} <= new_keys
+    assert {key_digest(raw) for raw in parsed} <= new_keys
     assert new_keys <= _stored_keys(store, NAME)
 
 
@@ -107,3 +110,19 @@ def test_candidates_read_prepared_score_as_candidates_parsed(store, files):
     read = match_new(new, candidates, model, prepared=StoredPrepared(store.prepared))
     assert np.array_equal(read[3].levels, parsed[3].levels)
     assert np.array_equal(read[3].probability, parsed[3].probability)
+
+
+def test_a_name_longer_than_an_index_entry_is_prepared_and_stored(store, files, tmp_path):
+    """A cell may hold 10,000 characters; PostgreSQL indexes at most about 2,700 bytes."""
+    rows = list(csv.DictReader(files[0].open(encoding="utf-8")))
+    rows[0]["full_name"] = " ".join(
+        "".join(random.Random(k).choices(string.ascii_letters, k=9)) for k in range(900)
+    )
+    long_file = tmp_path / "long.csv"
+    with long_file.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = Service(store).import_file(long_file)
+    assert report.ok and report.linked is not None
+    assert _stored_keys(store, NAME) == _name_keys(store)

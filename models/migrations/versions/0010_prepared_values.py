@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "prepared_values",
         sa.Column("kind", sa.String(8), nullable=False),
-        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("key", sa.String(32), nullable=False),
         sa.Column("value", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("kind", "key", name="pk_prepared_values"),
     )
