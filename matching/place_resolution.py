@@ -366,10 +366,16 @@ def resolution_signature(value: object) -> tuple[object, ...]:
     signatures instead of spellings compares each distinct reading once.
     """
     r = resolved_of(value)
+    return signature_of(r, r.written)
+
+
+def signature_of(r: Resolved | ResolvedSets, written: tuple[str, ...]) -> tuple[object, ...]:
+    """The resolution signature of a place resolved as `r` and written (folded) `written`:
+    what `resolution_signature` gives, from a resolution or the sets drawn from it."""
     if not r.given:
         return ("missing",)
     if not r.plausible:
-        return ("unresolved", r.written)
+        return ("unresolved", written)
     return (
         r.village_ids,
         r.commune_ids,
@@ -377,7 +383,7 @@ def resolution_signature(value: object) -> tuple[object, ...]:
         r.region_sigs,
         r.village_keys,
         r.village_key,
-        r.written[0] if not r.village_ids else "",
+        written[0] if not r.village_ids else "",
     )
 
 

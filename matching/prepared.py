@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from matching.place_resolution import ResolvedSets
+from matching.place_resolution import ResolvedSets, signature_of
 from matching.values import FamilyValue, GivenValue, ParentValue
 
 PREPARED_FORMAT = "prepared-2"
@@ -35,9 +35,10 @@ NAME, PARENT, PLACE = "name", "parent", "place"
 KINDS = (NAME, PARENT, PLACE)
 
 NameValues = tuple[FamilyValue | None, GivenValue | None, str | None]
-PlaceReading = tuple[tuple[object, ...], ResolvedSets]
-"""A place's resolution signature (equal for spellings the comparison cannot tell apart)
-and the sets the comparison reads."""
+PlaceReading = tuple[tuple[object, ...], ResolvedSets, tuple[str, ...]]
+"""A place's resolution signature (equal for spellings the comparison cannot tell apart),
+the sets the comparison reads, and the place as written (folded), which with the sets
+gives the signature (`place_resolution.signature_of`)."""
 
 
 class Prepared(Protocol):
@@ -174,9 +175,10 @@ def _ids(values: Iterable[int]) -> list[int]:
 
 
 def _place(value: PlaceReading) -> list[Any]:
-    signature, sets = value
+    """The sets and the place as written (folded); the signature is derived from them."""
+    _, sets, written = value
     return [
-        _signature(signature),
+        list(written),
         [
             sets.given,
             sets.plausible,
@@ -191,61 +193,21 @@ def _place(value: PlaceReading) -> list[Any]:
     ]
 
 
-def _signature(signature: tuple[object, ...]) -> list[Any]:
-    """A resolution signature as JSON: ("missing",), ("unresolved", written) or the sets."""
-    if signature[0] in ("missing", "unresolved"):
-        return [signature[0], *(list(s) if isinstance(s, tuple) else s for s in signature[1:])]
-    villages, communes, cercles, regions, village_keys, village_key, written = signature
-    return [
-        "resolved",
-        _ids(villages),  # type: ignore[arg-type]
-        _ids(communes),  # type: ignore[arg-type]
-        _ids(cercles),  # type: ignore[arg-type]
-        sorted([r, sorted(rs)] for r, rs in regions),  # type: ignore[attr-defined]
-        sorted(village_keys),  # type: ignore[call-overload]
-        village_key,
-        written,
-    ]
-
-
-def _regions(data: list[Any]) -> frozenset[tuple[str, frozenset[str]]]:
-    return frozenset((region, frozenset(regions)) for region, regions in data)
-
-
-def _signature_of(data: list[Any]) -> tuple[object, ...]:
-    if data[0] == "missing":
-        return ("missing",)
-    if data[0] == "unresolved":
-        return ("unresolved", tuple(data[1]))
-    _, villages, communes, cercles, regions, village_keys, village_key, written = data
-    return (
+def _place_of(data: list[Any]) -> PlaceReading:
+    written, sets = data
+    given, plausible, villages, communes, cercles, regions, keys, key, unresolved = sets
+    resolved = ResolvedSets(
+        given,
+        plausible,
         frozenset(villages),
         frozenset(communes),
         frozenset(cercles),
-        _regions(regions),
-        frozenset(village_keys),
-        village_key,
-        written,
+        frozenset((region, frozenset(names)) for region, names in regions),
+        frozenset(keys),
+        key,
+        (unresolved[0], unresolved[1]),
     )
-
-
-def _place_of(data: list[Any]) -> PlaceReading:
-    signature, sets = data
-    given, plausible, villages, communes, cercles, regions, keys, key, unresolved = sets
-    return (
-        _signature_of(signature),
-        ResolvedSets(
-            given,
-            plausible,
-            frozenset(villages),
-            frozenset(communes),
-            frozenset(cercles),
-            _regions(regions),
-            frozenset(keys),
-            key,
-            (unresolved[0], unresolved[1]),
-        ),
-    )
+    return signature_of(resolved, tuple(written)), resolved, tuple(written)
 
 
 _ENCODERS = {NAME: _name, PARENT: _parent, PLACE: _place}

@@ -34,8 +34,13 @@ from matching.comparisons import (
     PARENT_AGREES,
 )
 from matching.parallel import run_chunks, shared_empty
-from matching.place_resolution import ResolvedSets, resolution_signature, resolved_sets
-from matching.prepared import PLACE
+from matching.place_resolution import (
+    ResolvedSets,
+    resolution_signature,
+    resolved_of,
+    resolved_sets,
+)
+from matching.prepared import PLACE, PlaceReading
 
 CHUNK = 4_000_000
 
@@ -86,11 +91,12 @@ def _by_codes(
     return out
 
 
-def _reading(key: tuple[Any, ...]) -> tuple[tuple[object, ...], ResolvedSets]:
-    return resolution_signature(key), resolved_sets(key)
+def _reading(key: tuple[Any, ...]) -> PlaceReading:
+    written = resolved_of(key).written
+    return resolution_signature(key), resolved_sets(key), written
 
 
-def place_readings(columns: Columns) -> list[tuple[tuple[object, ...], ResolvedSets]]:
+def place_readings(columns: Columns) -> list[PlaceReading]:
     """What the gazetteer makes of each distinct place of the population (its vocabulary's
     order): from `columns.prepared` where it holds it, else resolved (and it is told)."""
     refs = [place_ref(v) for v in columns.vocab["place"].values]
@@ -112,7 +118,7 @@ def _places(columns: Columns) -> tuple[np.ndarray, PlaceTable]:
     codes: dict[tuple[object, ...], int] = {}
     representatives: list[ResolvedSets] = []
     of_value = np.empty(len(readings), dtype=np.int32)
-    for code, (signature, resolved) in enumerate(readings):
+    for code, (signature, resolved, _) in enumerate(readings):
         found = codes.get(signature)
         if found is None:
             found = codes[signature] = len(representatives)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, Engine, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
+from models.store.batches import chunks
 from models.store.bulk import bulk_cache, write_rows
 from models.store.settings import read_setting, write_setting
 from models.tables import prepared_values
@@ -30,8 +31,7 @@ def read_prepared(c: Connection, kind: str, keys: Sequence[str]) -> list[tuple[s
         return [(key, value) for key, value in c.execute(query, {"kind": kind, "keys": keys})]
     table = prepared_values
     found: list[tuple[str, str]] = []
-    for start in range(0, len(keys), KEYS_PER_READ):
-        part = keys[start : start + KEYS_PER_READ]
+    for part in chunks(keys, KEYS_PER_READ):
         query = select(table.c.key, table.c.value).where(
             table.c.kind == kind, table.c.key.in_(part)
         )
