@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, event, text
 
+from fixtures.dataset import generate, write_dataset
 from models.database import database_url, make_engine
 from models.migrate import upgrade
 from models.store import Store
@@ -89,3 +90,17 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
 def write_csv(path: Path, text_body: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text_body.encode(encoding))
     return path
+
+
+def generated_in_two_files(
+    out: Path, seed: int, first: int = 300, second: int | None = None
+) -> tuple[Path, Path]:
+    """A small generated population (120 households) as two record files to import one
+    after the other: its first `first` rows, then the `second` next (None: the rest)."""
+    write_dataset(generate(120, seed=seed), out)
+    lines = (out / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    end = None if second is None else 1 + first + second
+    first_file, second_file = out / "first.csv", out / "second.csv"
+    first_file.write_text("".join(lines[: 1 + first]), encoding="utf-8")
+    second_file.write_text(lines[0] + "".join(lines[1 + first : end]), encoding="utf-8")
+    return first_file, second_file

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from fixtures.dataset import generate, write_dataset
 from matching import keys_version as versions
 from matching.columns import COLUMN_FIELDS, build_columns
 from matching.record_keys import all_record_keys
@@ -18,19 +17,13 @@ from models.tables import blocking_keys, match_models, person_records
 from service import Actor, Service
 from service.registry import active_model, model_status
 from service.relinking import relink_all
-from tests.conftest import write_csv
+from tests.conftest import generated_in_two_files, write_csv
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two imports of a small generated population: the first 300 rows, then the rest."""
-    out = tmp_path_factory.mktemp("keys")
-    write_dataset(generate(120, seed=5), out)
-    lines = (out / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    first, second = out / "first.csv", out / "second.csv"
-    first.write_text("".join(lines[:301]), encoding="utf-8")
-    second.write_text(lines[0] + "".join(lines[301:]), encoding="utf-8")
-    return first, second
+    return generated_in_two_files(tmp_path_factory.mktemp("keys"), seed=5)
 
 
 def _stored_keys(store: Store) -> dict[str, set[str]]:

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from sqlalchemy import func, insert, select
 
-from fixtures.dataset import generate, write_dataset
 from matching import columns as columns_module
 from matching.columns import build_columns
 from matching.pipeline import match_new
@@ -21,18 +20,13 @@ from service import Service
 from service.linking import MATCH_FIELDS
 from service.prepared import StoredPrepared
 from service.registry import active_model
+from tests.conftest import generated_in_two_files
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A small generated population in two imports: the first 300 rows, then 40 more."""
-    out = tmp_path_factory.mktemp("prepared")
-    write_dataset(generate(120, seed=8), out)
-    lines = (out / "records.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    first, second = out / "first.csv", out / "second.csv"
-    first.write_text("".join(lines[:301]), encoding="utf-8")
-    second.write_text(lines[0] + "".join(lines[301:341]), encoding="utf-8")
-    return first, second
+    return generated_in_two_files(tmp_path_factory.mktemp("prepared"), seed=8, second=40)
 
 
 def _stored_keys(store: Store, kind: str) -> set[str]:
