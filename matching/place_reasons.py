@@ -7,6 +7,7 @@ scheme, and the distance between them.
 
 from __future__ import annotations
 
+from matching.gazetteer import LEVELS
 from matching.place_resolution import PlaceCandidate
 from matching.place_text import fold_text
 
@@ -88,6 +89,8 @@ def reasons(
             fr += f" ; villages {pa.village} ≠ {pb.village}"
             en += f"; villages {pa.village} vs {pb.village}"
         return fr + _km_text(km, pa, pb, "fr"), en + _km_text(km, pa, pb, "en")
+    if level in ("within_cercle", "within_region"):
+        return _within(level, pa, pb)
     if level == "same_cercle":
         fr = f"cercle : {pa.cercle}, même cercle"
         en = f"cercle: {pa.cercle}: same cercle"
@@ -107,4 +110,28 @@ def reasons(
     return (
         f"lieux différents : {la_fr} ≠ {lb_fr}" + _km_text(km, pa, pb, "fr"),
         f"different places: {la_en} vs {lb_en}" + _km_text(km, pa, pb, "en"),
+    )
+
+
+def _within(level: str, pa: PlaceCandidate, pb: PlaceCandidate) -> tuple[str, str]:
+    """One side (or both) says no more than the cercle or region the other names."""
+    finer, coarser = (pa, pb) if LEVELS.index(pa.level) < LEVELS.index(pb.level) else (pb, pa)
+    if level == "within_cercle":
+        where_fr, where_en = (
+            f"cercle : {pa.cercle}, même cercle",
+            f"cercle: {pa.cercle}: same cercle",
+        )
+    else:
+        where_fr = f"région : {_region_text(pa, pb, 'fr')}, même région"
+        where_en = f"region: {_region_text(pa, pb, 'en')}: same region"
+    if finer.level == coarser.level:
+        return (
+            f"{where_fr} ; rien de plus précis d'aucun côté",
+            f"{where_en}; nothing finer on either side",
+        )
+    fine_fr, coarse_fr = _label(finer, "fr"), _label(coarser, "fr")
+    fine_en, coarse_en = _label(finer, "en"), _label(coarser, "en")
+    return (
+        f"{where_fr} ; {fine_fr} d'un côté, seulement {coarse_fr} de l'autre",
+        f"{where_en}; {fine_en} on one side, only {coarse_en} on the other",
     )

@@ -25,7 +25,9 @@ from matching.place_text import fold_place_key, parse_place_text
 PLACE_LEVELS = (
     "same_village",
     "same_commune",
+    "within_cercle",
     "same_cercle",
+    "within_region",
     "same_region",
     "homonym_different_cercle",
     "different",
@@ -53,7 +55,10 @@ def place_similarity(a: object, b: object, *, explain: bool = True) -> PlaceComp
     ``a`` and ``b`` are :class:`PlaceRef`, mappings (``village``/``origin_village`` …) or
     ``(village, commune, cercle, region)`` tuples. The level is the deepest one both sides
     give and agree on: ``same_village`` > ``same_commune`` > ``same_cercle`` >
-    ``same_region``; ``homonym_different_cercle`` when the village names agree but the
+    ``same_region``, each of the last two as ``within_cercle`` / ``within_region`` when one
+    side stops there (a place written only as a cercle or a region agrees with any finer
+    place inside it: consistent, where two different villages of one cercle are not);
+    ``homonym_different_cercle`` when the village names agree but the
     places lie in different cercles (Sirakoro in Kati vs Sirakoro in Ségou); ``different``;
     ``missing`` when a side gives no place, or none the gazetteer knows (unless both write
     the same name). Regions agree across the 2015 and 2023 schemes (region Bougouni and
@@ -138,13 +143,20 @@ def _level(ra: Resolved, rb: Resolved):
         return "same_village", _same_cercle_or_unknown
     if ra.commune_ids & rb.commune_ids:
         return "same_commune", _same_commune
+    finer_a, finer_b = _below_cercle(ra), _below_cercle(rb)
     if ra.cercle_ids & rb.cercle_ids:
-        return "same_cercle", _same_cercle
+        return ("same_cercle" if finer_a and finer_b else "within_cercle"), _same_cercle
     if ra.village_keys & rb.village_keys and (ra.village_ids or rb.village_ids or same_written):
         return "homonym_different_cercle", _any
     if any(regions_agree(sa, sb) for sa in ra.region_sigs for sb in rb.region_sigs):
-        return "same_region", _same_region
+        both_finer = (finer_a or bool(ra.cercle_ids)) and (finer_b or bool(rb.cercle_ids))
+        return ("same_region" if both_finer else "within_region"), _same_region
     return "different", _any
+
+
+def _below_cercle(r: Resolved) -> bool:
+    """The place names something finer than a cercle (a commune or a village)."""
+    return bool(r.village_ids or r.commune_ids or r.village_key)
 
 
 def _best_pair(ra: Resolved, rb: Resolved, agree) -> tuple[PlaceCandidate, PlaceCandidate, float]:

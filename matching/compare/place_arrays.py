@@ -123,9 +123,14 @@ def place_levels(t: PlaceTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         "same_village",
     )
     assign(shares_any(t.commune_ids, x, y), "same_commune")
+    finer_x = has_village_x | (t.commune_ids.width[x] > 0) | (t.village_key[x] >= 0)
+    finer_y = has_village_y | (t.commune_ids.width[y] > 0) | (t.village_key[y] >= 0)
+    assign(cercles & ~(finer_x & finer_y), "within_cercle")
     assign(cercles, "same_cercle")
     homonym = shares_any(t.village_keys, x, y) & (has_village_x | has_village_y | same_written)
     assign(homonym, "homonym_different_cercle")
-    assign(_regions_agree(t, x, y), "same_region")
+    regions = _regions_agree(t, x, y)
+    assign(regions & ~((finer_x | has_cercle_x) & (finer_y | has_cercle_y)), "within_region")
+    assign(regions, "same_region")
     out[k] = level
     return out

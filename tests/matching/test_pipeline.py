@@ -153,13 +153,20 @@ def test_a_patronym_and_the_father_it_names_count_once() -> None:
 
 
 def test_a_shared_village_weighs_less_between_two_records_of_one_lineage() -> None:
-    model = FSModel(u_same_family={"origin_place": [0, 0.3, 0.1, 0.2, 0.2, 0.05, 0.15]})
+    from matching.comparisons import COMPARISON_NAMES
+
+    place = COMPARISON["origin_place"]
+    share = {"same_village": 0.3, "different": 0.3}
+    rest = (1 - sum(share.values())) / (len(place.levels) - 3)
+    u = [0.0] + [share.get(level, rest) for level in place.levels[1:]]
+    model = FSModel(u_same_family={"origin_place": u})
     records = [
         _record("a", "MAIGA Oumar", origin_village="Bourem"),
         _record("b", "MAIGA Oumar", origin_village="Bourem"),
     ]
-    plain = link(records, FSModel(), fit=False).scores.contributions[0, 4]
-    lineage = link(records, model, fit=False).scores.contributions[0, 4]
+    at = COMPARISON_NAMES.index("origin_place")
+    plain = link(records, FSModel(), fit=False).scores.contributions[0, at]
+    lineage = link(records, model, fit=False).scores.contributions[0, at]
     assert 0 < lineage < plain
 
 
@@ -200,5 +207,27 @@ def test_em_may_not_make_births_far_apart_commoner_among_matches_than_declared()
 
 
 def test_a_disagreement_fitted_below_its_bound_is_kept() -> None:
-    fitted = {**FSModel().m, "origin_place": [0.0, 0.9, 0.0, 0.04, 0.04, 0.0, 0.02]}
+    place = COMPARISON["origin_place"]
+    share = {"same_village": 0.9, "same_cercle": 0.04, "same_region": 0.04, "different": 0.02}
+    fitted = {**FSModel().m, "origin_place": [share.get(level, 0.0) for level in place.levels]}
     assert bounded_disagreement(fitted)["origin_place"] == fitted["origin_place"]
+
+
+def test_a_place_written_only_as_its_region_counts_for_and_two_cercles_of_it_against() -> None:
+    village = {"origin_village": "Sirakoro", "origin_cercle": "Kati"}
+    elsewhere = {"origin_village": "Dialakoro", "origin_cercle": "Kolokani"}
+    records = [
+        _record("a", "COULIBALY Yacouba", **village),
+        _record("b", "COULIBALY Yacouba", origin_region="Koulikoro"),
+        _record("c", "COULIBALY Yacouba", **elsewhere),
+    ]
+    from matching.comparisons import COMPARISON_NAMES
+
+    result = link(records, FSModel(), fit=False)
+    at = COMPARISON_NAMES.index("origin_place")
+    place = COMPARISON["origin_place"]
+    weight = {
+        place.levels[result.scores.levels[k, at]]: result.scores.contributions[k, at]
+        for k in range(len(result.a))
+    }
+    assert weight["within_region"] > 0 > weight["same_region"]

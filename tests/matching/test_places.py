@@ -171,9 +171,11 @@ SIMILARITY = [
         "same_commune",
     ),
     ((None, "Siby", "Kati", None), ("Sirakoro", None, "Kati", None), "same_cercle"),
-    ((None, None, None, "Bougouni"), (None, None, "Bougouni", "Sikasso"), "same_region"),
-    ((None, None, None, "région de Bougouni"), (None, None, None, "Sikasso"), "same_region"),
-    ((None, None, None, "Kita"), (None, None, None, "Kayes"), "same_region"),
+    (("Barigomo", None, "Bandiagara", None), (None, None, "Bandiagara", None), "within_cercle"),
+    ((None, None, None, "Bougouni"), (None, None, "Bougouni", "Sikasso"), "within_region"),
+    ((None, None, None, "région de Bougouni"), (None, None, None, "Sikasso"), "within_region"),
+    ((None, None, None, "Kita"), (None, None, None, "Kayes"), "within_region"),
+    (("Barigomo", "Dourou", "Bandiagara", "Mopti"), (None, None, None, "Mopti"), "within_region"),
     (("Sirakoro", None, "Kati", None), ("Dialakoro", None, "Kolokani", None), "same_region"),
     (
         ("Sirakoro", None, "Kati", None),
@@ -219,8 +221,26 @@ REASONS = [
     (
         (None, None, None, "Bougouni"),
         (None, None, "Bougouni", "Sikasso"),
-        "région : Bougouni (région de 2023, ex-région de Sikasso), même région",
-        "region: Bougouni (2023 region, formerly part of Sikasso region): same region",
+        "région : Bougouni (région de 2023, ex-région de Sikasso), même région ; "
+        "cercle de Bougouni d'un côté, seulement région de Bougouni (2023) de l'autre",
+        "region: Bougouni (2023 region, formerly part of Sikasso region): same region; "
+        "Bougouni cercle on one side, only Bougouni region (2023) on the other",
+    ),
+    (
+        ("Barigomo", None, "Bandiagara", None),
+        (None, None, "Bandiagara", None),
+        "cercle : Bandiagara, même cercle ; Barigomo (Bandiagara) d'un côté, "
+        "seulement cercle de Bandiagara de l'autre",
+        "cercle: Bandiagara: same cercle; Barigomo (Bandiagara) on one side, "
+        "only Bandiagara cercle on the other",
+    ),
+    (
+        (None, None, None, "Kita"),
+        (None, None, None, "Kayes"),
+        "région : Kita (région de 2023, ex-région de Kayes), même région ; "
+        "rien de plus précis d'aucun côté",
+        "region: Kita (2023 region, formerly part of Kayes region): same region; "
+        "nothing finer on either side",
     ),
     (
         ("Hamdallaye", "Commune IV", None, None),
