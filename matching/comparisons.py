@@ -225,7 +225,20 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             _missing("lieu absent d'un côté", "no place on one side"),
             Level("same_village", "même village", "same village", m=0.57, u=0.002),
-            Level("same_commune", "même commune", "same commune", m=0.10, u=0.005),
+            Level(
+                "within_commune",
+                "même commune, l'un ne dit rien de plus précis",
+                "same commune, one side says nothing finer",
+                m=0.05,
+                u=0.002,
+            ),
+            Level(
+                "same_commune",
+                "même commune, villages différents",
+                "same commune, different villages",
+                m=0.05,
+                u=0.003,
+            ),
             Level(
                 "within_cercle",
                 "même cercle, l'un ne dit rien de plus précis",

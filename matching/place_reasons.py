@@ -89,7 +89,7 @@ def reasons(
             fr += f" ; villages {pa.village} ≠ {pb.village}"
             en += f"; villages {pa.village} vs {pb.village}"
         return fr + _km_text(km, pa, pb, "fr"), en + _km_text(km, pa, pb, "en")
-    if level in ("within_cercle", "within_region"):
+    if level in ("within_commune", "within_cercle", "within_region"):
         return _within(level, pa, pb)
     if level == "same_cercle":
         fr = f"cercle : {pa.cercle}, même cercle"
@@ -116,7 +116,10 @@ def reasons(
 def _within(level: str, pa: PlaceCandidate, pb: PlaceCandidate) -> tuple[str, str]:
     """One side (or both) says no more than the cercle or region the other names."""
     finer, coarser = (pa, pb) if LEVELS.index(pa.level) < LEVELS.index(pb.level) else (pb, pa)
-    if level == "within_cercle":
+    if level == "within_commune":
+        where_fr = f"commune : {pa.commune} ({pa.cercle}), même commune"
+        where_en = f"commune: {pa.commune} ({pa.cercle}): same commune"
+    elif level == "within_cercle":
         where_fr, where_en = (
             f"cercle : {pa.cercle}, même cercle",
             f"cercle: {pa.cercle}: same cercle",

@@ -24,6 +24,7 @@ from matching.place_text import fold_place_key, parse_place_text
 #: Levels of :func:`place_similarity`, from most to least agreement; ``missing`` last.
 PLACE_LEVELS = (
     "same_village",
+    "within_commune",
     "same_commune",
     "within_cercle",
     "same_cercle",
@@ -55,9 +56,10 @@ def place_similarity(a: object, b: object, *, explain: bool = True) -> PlaceComp
     ``a`` and ``b`` are :class:`PlaceRef`, mappings (``village``/``origin_village`` …) or
     ``(village, commune, cercle, region)`` tuples. The level is the deepest one both sides
     give and agree on: ``same_village`` > ``same_commune`` > ``same_cercle`` >
-    ``same_region``, each of the last two as ``within_cercle`` / ``within_region`` when one
-    side stops there (a place written only as a cercle or a region agrees with any finer
-    place inside it: consistent, where two different villages of one cercle are not);
+    ``same_region``, each of the last three as ``within_commune`` / ``within_cercle`` /
+    ``within_region`` when one side stops there (a place written only as a commune, a
+    cercle or a region agrees with any finer place inside it: consistent, where two
+    different villages of one cercle are not);
     ``homonym_different_cercle`` when the village names agree but the
     places lie in different cercles (Sirakoro in Kati vs Sirakoro in Ségou); ``different``;
     ``missing`` when a side gives no place, or none the gazetteer knows (unless both write
@@ -142,7 +144,8 @@ def _level(ra: Resolved, rb: Resolved):
     ):
         return "same_village", _same_cercle_or_unknown
     if ra.commune_ids & rb.commune_ids:
-        return "same_commune", _same_commune
+        both_villages = _names_village(ra) and _names_village(rb)
+        return ("same_commune" if both_villages else "within_commune"), _same_commune
     finer_a, finer_b = _below_cercle(ra), _below_cercle(rb)
     if ra.cercle_ids & rb.cercle_ids:
         return ("same_cercle" if finer_a and finer_b else "within_cercle"), _same_cercle
@@ -154,9 +157,13 @@ def _level(ra: Resolved, rb: Resolved):
     return "different", _any
 
 
+def _names_village(r: Resolved) -> bool:
+    return bool(r.village_ids or r.village_key)
+
+
 def _below_cercle(r: Resolved) -> bool:
     """The place names something finer than a cercle (a commune or a village)."""
-    return bool(r.village_ids or r.commune_ids or r.village_key)
+    return _names_village(r) or bool(r.commune_ids)
 
 
 def _best_pair(ra: Resolved, rb: Resolved, agree) -> tuple[PlaceCandidate, PlaceCandidate, float]:

@@ -122,9 +122,13 @@ def place_levels(t: PlaceTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         & (~(has_cercle_x & has_cercle_y) | cercles),
         "same_village",
     )
-    assign(shares_any(t.commune_ids, x, y), "same_commune")
-    finer_x = has_village_x | (t.commune_ids.width[x] > 0) | (t.village_key[x] >= 0)
-    finer_y = has_village_y | (t.commune_ids.width[y] > 0) | (t.village_key[y] >= 0)
+    village_x = has_village_x | (t.village_key[x] >= 0)
+    village_y = has_village_y | (t.village_key[y] >= 0)
+    communes = shares_any(t.commune_ids, x, y)
+    assign(communes & ~(village_x & village_y), "within_commune")
+    assign(communes, "same_commune")
+    finer_x = village_x | (t.commune_ids.width[x] > 0)
+    finer_y = village_y | (t.commune_ids.width[y] > 0)
     assign(cercles & ~(finer_x & finer_y), "within_cercle")
     assign(cercles, "same_cercle")
     homonym = shares_any(t.village_keys, x, y) & (has_village_x | has_village_y | same_written)

@@ -171,6 +171,7 @@ SIMILARITY = [
         "same_commune",
     ),
     ((None, "Siby", "Kati", None), ("Sirakoro", None, "Kati", None), "same_cercle"),
+    (("Hamdallaye", "Commune IV", None, None), (None, "Commune IV", None, None), "within_commune"),
     (("Barigomo", None, "Bandiagara", None), (None, None, "Bandiagara", None), "within_cercle"),
     ((None, None, None, "Bougouni"), (None, None, "Bougouni", "Sikasso"), "within_region"),
     ((None, None, None, "région de Bougouni"), (None, None, None, "Sikasso"), "within_region"),
