@@ -13,7 +13,7 @@ from matching.place_text import fold_text
 
 
 def _de(name: str) -> str:
-    return "d'" if fold_text(name)[:1] in ("a", "e", "i", "o", "u", "y", "h") else "de "
+    return "d'" if fold_text(name)[:1] in ("a", "e", "i", "o", "u", "h") else "de "
 
 
 def _label(c: PlaceCandidate, lang: str, with_region: bool = False) -> str:
@@ -61,8 +61,11 @@ def reasons(
     km: float,
     village_a: str | None,
     village_b: str | None,
+    within: tuple[tuple[int, str], tuple[int, str]] | None = None,
 ) -> tuple[str, str]:
-    """French and English reasons; ``village_a``/``village_b`` are the villages as written."""
+    """French and English reasons; ``village_a``/``village_b`` are the villages as written;
+    ``within`` (for the ``within_*`` levels): each side's finest level named (an index of
+    `gazetteer.LEVELS`) and the place as written."""
     if level == "same_village":
         if pa.level == "village" and pa.place_id == pb.place_id:
             return (
@@ -90,7 +93,7 @@ def reasons(
             en += f"; villages {pa.village} vs {pb.village}"
         return fr + _km_text(km, pa, pb, "fr"), en + _km_text(km, pa, pb, "en")
     if level in ("within_commune", "within_cercle", "within_region"):
-        return _within(level, pa, pb)
+        return _within(level, pa, pb, within or ((len(LEVELS), ""), (len(LEVELS), "")))
     if level == "same_cercle":
         fr = f"cercle : {pa.cercle}, même cercle"
         en = f"cercle: {pa.cercle}: same cercle"
@@ -113,13 +116,19 @@ def reasons(
     )
 
 
-def _within(level: str, pa: PlaceCandidate, pb: PlaceCandidate) -> tuple[str, str]:
-    """One side (or both) says no more than the cercle or region the other names."""
-    finer, coarser = (pa, pb) if LEVELS.index(pa.level) < LEVELS.index(pb.level) else (pb, pa)
-    if level == "within_commune":
+def _within(
+    level: str,
+    pa: PlaceCandidate,
+    pb: PlaceCandidate,
+    sides: tuple[tuple[int, str], tuple[int, str]],
+) -> tuple[str, str]:
+    """Both places lie in one commune, cercle or region, and one of them (or both) names
+    nothing finer: the area, then what each side wrote."""
+    area = level.removeprefix("within_")
+    if area == "commune":
         where_fr = f"commune : {pa.commune} ({pa.cercle}), même commune"
         where_en = f"commune: {pa.commune} ({pa.cercle}): same commune"
-    elif level == "within_cercle":
+    elif area == "cercle":
         where_fr, where_en = (
             f"cercle : {pa.cercle}, même cercle",
             f"cercle: {pa.cercle}: same cercle",
@@ -127,14 +136,13 @@ def _within(level: str, pa: PlaceCandidate, pb: PlaceCandidate) -> tuple[str, st
     else:
         where_fr = f"région : {_region_text(pa, pb, 'fr')}, même région"
         where_en = f"region: {_region_text(pa, pb, 'en')}: same region"
-    if finer.level == coarser.level:
+    (finer, fine_text), (_, coarse_text) = sorted(sides)
+    if finer >= LEVELS.index(area) or not fine_text or not coarse_text:
         return (
             f"{where_fr} ; rien de plus précis d'aucun côté",
             f"{where_en}; nothing finer on either side",
         )
-    fine_fr, coarse_fr = _label(finer, "fr"), _label(coarser, "fr")
-    fine_en, coarse_en = _label(finer, "en"), _label(coarser, "en")
     return (
-        f"{where_fr} ; {fine_fr} d'un côté, seulement {coarse_fr} de l'autre",
-        f"{where_en}; {fine_en} on one side, only {coarse_en} on the other",
+        f"{where_fr} ; « {fine_text} » d'un côté, seulement « {coarse_text} » de l'autre",
+        f"{where_en}; '{fine_text}' on one side, only '{coarse_text}' on the other",
     )

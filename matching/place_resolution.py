@@ -147,6 +147,26 @@ class Resolved:
     cercle_ids: frozenset[int]
     region_sigs: frozenset[tuple[str, frozenset[str]]]
     village_keys: frozenset[str]  # written village and resolved village names, folded
+    finest: int = len(LEVELS)
+    """The finest level the place names (an index of `LEVELS`; `len(LEVELS)` when none):
+    its finest reading, or a field the gazetteer does not know (an unknown village still
+    names a village). A town that is the seat of its cercle, its region or the country
+    ("Kayes", "Bamako") stands for its cercle as much as for itself: it names a cercle."""
+
+
+SEAT_NAMES_CERCLE = 3
+"""A village of this seat rank or above (capital, region seat, cercle seat) names a cercle."""
+
+
+def _finest(parsed: list[tuple[str, str, str]], matches: list, places: list[Place]) -> int:
+    unknown = zip(parsed, matches, strict=True)
+    levels = [LEVELS.index(level) for (level, _, _), found in unknown if not found]
+    for p in places:
+        if p.level == "village" and 0 < p.seat_rank <= SEAT_NAMES_CERCLE:
+            levels.append(LEVELS.index("cercle"))
+        else:
+            levels.append(LEVELS.index(p.level))
+    return min(levels, default=len(LEVELS))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -227,6 +247,7 @@ def _resolve(folded: tuple[str, str, str, str]) -> Resolved:
         cercle_ids=frozenset(p.cercle_id for p in places if p.cercle_id is not None),
         region_sigs=frozenset((p.region_2015, frozenset(p.regions_2023)) for p in places),
         village_keys=frozenset(village_keys | {village_key} - {""}),
+        finest=_finest(parsed, matches, places),
     )
 
 
@@ -341,6 +362,7 @@ class ResolvedSets:
     village_keys: frozenset[str]
     village_key: str
     unresolved_keys: tuple[str, str]
+    finest: int = len(LEVELS)
 
 
 def resolved_sets(value: object) -> ResolvedSets:
@@ -356,6 +378,7 @@ def resolved_sets(value: object) -> ResolvedSets:
         r.village_keys,
         r.village_key,
         (unresolved[0], unresolved[1]),
+        r.finest,
     )
 
 
@@ -384,6 +407,7 @@ def signature_of(r: Resolved | ResolvedSets, written: tuple[str, ...]) -> tuple[
         r.village_keys,
         r.village_key,
         written[0] if not r.village_ids else "",
+        r.finest,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.gazetteer import Place, haversine_km
+from matching.gazetteer import LEVELS, Place, haversine_km
 from matching.place_reasons import reasons
 from matching.place_resolution import (
     FIELDS,
@@ -81,11 +81,19 @@ def place_similarity(a: object, b: object, *, explain: bool = True) -> PlaceComp
         village_a, village_b = PlaceRef.of(a).village, PlaceRef.of(b).village  # as written
     else:
         village_a = village_b = None
-    fr, en = reasons(level, pa, pb, km, village_a, village_b)
+    within = None
+    if level.startswith("within_"):
+        within = ((ra.finest, _as_written(a)), (rb.finest, _as_written(b)))
+    fr, en = reasons(level, pa, pb, km, village_a, village_b, within)
     if ambiguous and level == "same_village":
         fr += " ; plusieurs villages de ce nom possibles"
         en += "; several villages of that name possible"
     return PlaceComparison(level, km, fr, en, pa, pb, ambiguous)
+
+
+def _as_written(place: object) -> str:
+    ref = PlaceRef.of(place)
+    return ", ".join(w for w in (ref.village, ref.commune, ref.cercle, ref.region) if w)
 
 
 def place_level(a: object, b: object) -> str:
@@ -143,27 +151,23 @@ def _level(ra: Resolved, rb: Resolved):
         and (not (ra.cercle_ids and rb.cercle_ids) or ra.cercle_ids & rb.cercle_ids)
     ):
         return "same_village", _same_cercle_or_unknown
+    coarser = max(ra.finest, rb.finest)
     if ra.commune_ids & rb.commune_ids:
-        both_villages = _names_village(ra) and _names_village(rb)
-        return ("same_commune" if both_villages else "within_commune"), _same_commune
-    finer_a, finer_b = _below_cercle(ra), _below_cercle(rb)
+        return _within_or_same("commune", coarser), _same_commune
     if ra.cercle_ids & rb.cercle_ids:
-        return ("same_cercle" if finer_a and finer_b else "within_cercle"), _same_cercle
+        return _within_or_same("cercle", coarser), _same_cercle
     if ra.village_keys & rb.village_keys and (ra.village_ids or rb.village_ids or same_written):
         return "homonym_different_cercle", _any
     if any(regions_agree(sa, sb) for sa in ra.region_sigs for sb in rb.region_sigs):
-        both_finer = (finer_a or bool(ra.cercle_ids)) and (finer_b or bool(rb.cercle_ids))
-        return ("same_region" if both_finer else "within_region"), _same_region
+        return _within_or_same("region", coarser), _same_region
     return "different", _any
 
 
-def _names_village(r: Resolved) -> bool:
-    return bool(r.village_ids or r.village_key)
-
-
-def _below_cercle(r: Resolved) -> bool:
-    """The place names something finer than a cercle (a commune or a village)."""
-    return _names_village(r) or bool(r.commune_ids)
+def _within_or_same(level: str, coarser: int) -> str:
+    """``same_<level>`` when both places name something finer than the area they share
+    (two villages of one commune: they differ), ``within_<level>`` when one of them names
+    nothing finer (then it is consistent with any place inside)."""
+    return f"same_{level}" if coarser < LEVELS.index(level) else f"within_{level}"
 
 
 def _best_pair(ra: Resolved, rb: Resolved, agree) -> tuple[PlaceCandidate, PlaceCandidate, float]:
@@ -193,18 +197,23 @@ def _compare_unresolved(
     ra: Resolved, rb: Resolved, ref_a: PlaceRef, ref_b: PlaceRef
 ) -> PlaceComparison:
     """At least one side names no place the gazetteer knows: compare the names as written."""
-    for i, level in ((0, "same_village"), (1, "same_commune")):
-        ka = fold_place_key(parse_place_text(ra.written[i], FIELDS[i])[1])
-        kb = fold_place_key(parse_place_text(rb.written[i], FIELDS[i])[1])
+    keys = [
+        tuple(fold_place_key(parse_place_text(r.written[i], FIELDS[i])[1]) for r in (ra, rb))
+        for i in (0, 1)
+    ]
+    both_villages = all(keys[0])
+    commune = "same_commune" if both_villages else "within_commune"
+    for i, level in ((0, "same_village"), (1, commune)):
+        ka, kb = keys[i]
         if ka and ka == kb:
             what_fr, what_en = ("village", "village") if i == 0 else ("commune", "commune")
             name = ref_a.village if i == 0 else ref_a.commune
-            return PlaceComparison(
-                level,
-                None,
-                f"{what_fr} : « {name} » des deux côtés (hors répertoire)",
-                f"{what_en}: '{name}' on both sides (not in the gazetteer)",
-            )
+            fr = f"{what_fr} : « {name} » des deux côtés (hors répertoire)"
+            en = f"{what_en}: '{name}' on both sides (not in the gazetteer)"
+            if level == "same_commune":
+                fr += f" ; villages {ref_a.village} ≠ {ref_b.village}"
+                en += f"; villages {ref_a.village} vs {ref_b.village}"
+            return PlaceComparison(level, None, fr, en)
     unknown = [ref for r, ref in ((ra, ref_a), (rb, ref_b)) if not r.plausible]
     names = " » ; « ".join(
         ", ".join(w for w in (ref.village, ref.commune, ref.cercle, ref.region) if w)

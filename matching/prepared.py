@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from matching.place_resolution import ResolvedSets, signature_of
 from matching.values import FamilyValue, GivenValue, ParentValue
 
-PREPARED_FORMAT = "prepared-2"
+PREPARED_FORMAT = "prepared-3"
 """Bumped by hand when the stored form of a value changes in a way no probe shows."""
 
 NAME, PARENT, PLACE = "name", "parent", "place"
@@ -189,13 +189,14 @@ def _place(value: PlaceReading) -> list[Any]:
             sorted(sets.village_keys),
             sets.village_key,
             list(sets.unresolved_keys),
+            sets.finest,
         ],
     ]
 
 
 def _place_of(data: list[Any]) -> PlaceReading:
     written, sets = data
-    given, plausible, villages, communes, cercles, regions, keys, key, unresolved = sets
+    given, plausible, villages, communes, cercles, regions, keys, key, unresolved, finest = sets
     resolved = ResolvedSets(
         given,
         plausible,
@@ -206,6 +207,7 @@ def _place_of(data: list[Any]) -> PlaceReading:
         frozenset(keys),
         key,
         (unresolved[0], unresolved[1]),
+        finest,
     )
     return signature_of(resolved, tuple(written)), resolved, tuple(written)
 
@@ -234,7 +236,7 @@ version, even one the probe records do not show."""
 
 @cache
 def prepared_version() -> str:
-    """`prepared-2-<digest>`: equal for two codes of the same preparing modules
+    """`prepared-3-<digest>`: equal for two codes of the same preparing modules
     (`PREPARING_CODE`), reference tables and prepared values of the probe records
     (`keys_version.PROBES`: their names, parents and places)."""
     from matching.columns import build_columns

@@ -17,6 +17,7 @@ import numpy as np
 
 from matching.compare.arrays import Codes, Sets, equal_known, sets, shares_any
 from matching.comparisons import COMPARISON
+from matching.gazetteer import LEVELS
 from matching.place_resolution import ResolvedSets
 from matching.places import regions_agree
 
@@ -39,6 +40,8 @@ class PlaceTable:
     village_key: np.ndarray
     written_village: np.ndarray
     written_commune: np.ndarray
+    finest: np.ndarray
+    """The finest level each place names (`place_resolution.Resolved.finest`)."""
 
 
 def place_table(resolved: Sequence[ResolvedSets]) -> PlaceTable:
@@ -75,6 +78,7 @@ def place_table(resolved: Sequence[ResolvedSets]) -> PlaceTable:
             ],
             dtype=np.int32,
         ),
+        finest=np.array([r.finest for r in resolved], dtype=np.int8),
     )
 
 
@@ -96,7 +100,9 @@ def place_levels(t: PlaceTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         k = np.flatnonzero(unresolved)
         level = np.full(len(k), PLACE["missing"], dtype=np.int8)
         commune = equal_known(t.written_commune[x[k]], t.written_commune[y[k]])
-        level[commune] = PLACE["same_commune"]
+        villages = (t.written_village[x[k]] >= 0) & (t.written_village[y[k]] >= 0)
+        level[commune] = PLACE["within_commune"]
+        level[commune & villages] = PLACE["same_commune"]
         village = equal_known(t.written_village[x[k]], t.written_village[y[k]])
         level[village] = PLACE["same_village"]
         out[k] = level
@@ -122,19 +128,17 @@ def place_levels(t: PlaceTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         & (~(has_cercle_x & has_cercle_y) | cercles),
         "same_village",
     )
-    village_x = has_village_x | (t.village_key[x] >= 0)
-    village_y = has_village_y | (t.village_key[y] >= 0)
-    communes = shares_any(t.commune_ids, x, y)
-    assign(communes & ~(village_x & village_y), "within_commune")
-    assign(communes, "same_commune")
-    finer_x = village_x | (t.commune_ids.width[x] > 0)
-    finer_y = village_y | (t.commune_ids.width[y] > 0)
-    assign(cercles & ~(finer_x & finer_y), "within_cercle")
-    assign(cercles, "same_cercle")
+    coarser = np.maximum(t.finest[x], t.finest[y])
+
+    def within_or_same(hit: np.ndarray, area: str) -> None:
+        """`places._within_or_same`: one side names nothing finer than the shared area."""
+        assign(hit & (coarser >= LEVELS.index(area)), f"within_{area}")
+        assign(hit, f"same_{area}")
+
+    within_or_same(shares_any(t.commune_ids, x, y), "commune")
+    within_or_same(cercles, "cercle")
     homonym = shares_any(t.village_keys, x, y) & (has_village_x | has_village_y | same_written)
     assign(homonym, "homonym_different_cercle")
-    regions = _regions_agree(t, x, y)
-    assign(regions & ~((finer_x | has_cercle_x) & (finer_y | has_cercle_y)), "within_region")
-    assign(regions, "same_region")
+    within_or_same(_regions_agree(t, x, y), "region")
     out[k] = level
     return out

@@ -1,9 +1,12 @@
 """Specification of matching/place_resolution.py and matching/places.py: resolving places as
 written, comparing two places."""
 
+import numpy as np
 import pytest
 
-from matching.place_resolution import PlaceRef, resolve_place
+from matching.compare.place_arrays import place_levels, place_table
+from matching.comparisons import COMPARISON
+from matching.place_resolution import PlaceRef, resolve_place, resolved_sets
 from matching.places import PLACE_LEVELS, place_similarity
 
 
@@ -172,6 +175,15 @@ SIMILARITY = [
     ),
     ((None, "Siby", "Kati", None), ("Sirakoro", None, "Kati", None), "same_cercle"),
     (("Hamdallaye", "Commune IV", None, None), (None, "Commune IV", None, None), "within_commune"),
+    # a commune's name written where the village goes names no village
+    (("Guidimakan Keri Kaff",), ("Gakoura Rive Droite", "Guidimakan Keri Kaff"), "within_commune"),
+    # a commune the gazetteer does not know, with and without villages
+    ((None, "Xyzcommune"), ("Xyzbougou", "Xyzcommune"), "within_commune"),
+    (("Xyzkoro", "Xyzcommune"), ("Xyzbougou", "Xyzcommune"), "same_commune"),
+    # a town that gives its cercle (or the district) its name stands for it
+    (("Bamako",), ("Hamdallaye", "Commune IV"), "within_cercle"),
+    (("Kayes",), ("Somankidi", None, "Kayes"), "within_cercle"),
+    (("Xyzakoro", None, "Kati"), (None, None, "Kati"), "within_cercle"),
     (("Barigomo", None, "Bandiagara", None), (None, None, "Bandiagara", None), "within_cercle"),
     ((None, None, None, "Bougouni"), (None, None, "Bougouni", "Sikasso"), "within_region"),
     ((None, None, None, "région de Bougouni"), (None, None, None, "Sikasso"), "within_region"),
@@ -206,6 +218,13 @@ def test_place_similarity_is_symmetric_in_level(a, b, level):
     assert place_similarity(b, a).level == level
 
 
+@pytest.mark.parametrize(("a", "b", "level"), SIMILARITY)
+def test_the_array_form_gives_the_level_of_place_similarity(a, b, level):
+    table = place_table([resolved_sets(a), resolved_sets(b)])
+    codes = place_levels(table, np.array([0, 1]), np.array([1, 0]))
+    assert [COMPARISON["origin_place"].levels[c] for c in codes] == [level, level]
+
+
 REASONS = [
     (
         ("Sirakoro", None, "Kati", None),
@@ -223,17 +242,39 @@ REASONS = [
         (None, None, None, "Bougouni"),
         (None, None, "Bougouni", "Sikasso"),
         "région : Bougouni (région de 2023, ex-région de Sikasso), même région ; "
-        "cercle de Bougouni d'un côté, seulement région de Bougouni (2023) de l'autre",
+        "« Bougouni, Sikasso » d'un côté, seulement « Bougouni » de l'autre",
         "region: Bougouni (2023 region, formerly part of Sikasso region): same region; "
-        "Bougouni cercle on one side, only Bougouni region (2023) on the other",
+        "'Bougouni, Sikasso' on one side, only 'Bougouni' on the other",
     ),
     (
         ("Barigomo", None, "Bandiagara", None),
         (None, None, "Bandiagara", None),
-        "cercle : Bandiagara, même cercle ; Barigomo (Bandiagara) d'un côté, "
-        "seulement cercle de Bandiagara de l'autre",
-        "cercle: Bandiagara: same cercle; Barigomo (Bandiagara) on one side, "
-        "only Bandiagara cercle on the other",
+        "cercle : Bandiagara, même cercle ; « Barigomo, Bandiagara » d'un côté, "
+        "seulement « Bandiagara » de l'autre",
+        "cercle: Bandiagara: same cercle; 'Barigomo, Bandiagara' on one side, "
+        "only 'Bandiagara' on the other",
+    ),
+    (
+        ("Bamako",),
+        ("Hamdallaye", "Commune IV"),
+        "cercle : Bamako, même cercle ; « Hamdallaye, Commune IV » d'un côté, "
+        "seulement « Bamako » de l'autre",
+        "cercle: Bamako: same cercle; 'Hamdallaye, Commune IV' on one side, "
+        "only 'Bamako' on the other",
+    ),
+    (
+        ("Hamdallaye", "Commune IV"),
+        (None, "Commune IV"),
+        "commune : Commune IV (Bamako), même commune ; « Hamdallaye, Commune IV » d'un côté, "
+        "seulement « Commune IV » de l'autre",
+        "commune: Commune IV (Bamako): same commune; 'Hamdallaye, Commune IV' on one side, "
+        "only 'Commune IV' on the other",
+    ),
+    (
+        ("Xyzkoro", "Xyzcommune"),
+        ("Xyzbougou", "Xyzcommune"),
+        "commune : « Xyzcommune » des deux côtés (hors répertoire) ; villages Xyzkoro ≠ Xyzbougou",
+        "commune: 'Xyzcommune' on both sides (not in the gazetteer); villages Xyzkoro vs Xyzbougou",
     ),
     (
         (None, None, None, "Kita"),
