@@ -73,6 +73,17 @@ def _missing(fr: str = "absent d'un côté", en: str = "missing on one side") ->
     return Level("missing", fr, en)
 
 
+def _within(area: str, fr: str, en: str, *, m: float, u: float) -> Level:
+    """Both places lie in one commune, cercle or region and one names nothing finer."""
+    return Level(
+        f"within_{area}",
+        f"{fr}, un côté ne précise rien de plus",
+        f"{en}, one side gives nothing finer",
+        m=m,
+        u=u,
+    )
+
+
 def _parent(
     name: str, fr: str, en: str, same: tuple[str, str], group: tuple[str, str]
 ) -> Comparison:
@@ -225,13 +236,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         (
             _missing("lieu absent d'un côté", "no place on one side"),
             Level("same_village", "même village", "same village", m=0.65, u=0.002),
-            Level(
-                "within_commune",
-                "même commune, un côté ne précise rien de plus",
-                "same commune, one side gives nothing finer",
-                m=0.03,
-                u=0.002,
-            ),
+            _within("commune", "même commune", "same commune", m=0.03, u=0.002),
             Level(
                 "same_commune",
                 "même commune, villages différents",
@@ -239,13 +244,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                 m=0.01,
                 u=0.003,
             ),
-            Level(
-                "within_cercle",
-                "même cercle, un côté ne précise rien de plus",
-                "same cercle, one side gives nothing finer",
-                m=0.08,
-                u=0.01,
-            ),
+            _within("cercle", "même cercle", "same cercle", m=0.08, u=0.01),
             Level(
                 "same_cercle",
                 "même cercle, communes ou villages différents",
@@ -253,13 +252,7 @@ COMPARISONS: tuple[Comparison, ...] = (
                 m=0.01,
                 u=0.02,
             ),
-            Level(
-                "within_region",
-                "même région, un côté ne précise rien de plus",
-                "same region, one side gives nothing finer",
-                m=0.08,
-                u=0.03,
-            ),
+            _within("region", "même région", "same region", m=0.08, u=0.03),
             Level(
                 "same_region",
                 "même région, cercles différents",
