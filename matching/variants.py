@@ -212,6 +212,12 @@ def given_group(given: str) -> tuple[str, str] | None:
     return (found[0], found[1]) if found else None
 
 
+@cache
+def given_group_ids() -> frozenset[str]:
+    """The ids of the given-name groups of the reference table."""
+    return frozenset(group for group, _, _ in _given_table().values())
+
+
 def given_sex(given: str) -> str | None:
     """``"F"`` or ``"M"`` when the given name's group is typically borne by one sex."""
     if not given:

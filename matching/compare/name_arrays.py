@@ -16,7 +16,13 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
 from matching.compare.arrays import Codes, Sets, equal_known, fuzzy_at_least, sets, shares_any
-from matching.compare.names import FUZZY_FAMILY, FUZZY_GIVEN, FUZZY_PARENT, _is_group
+from matching.compare.names import (
+    FUZZY_FAMILY,
+    FUZZY_GIVEN,
+    FUZZY_PARENT,
+    _is_group,
+    father_group,
+)
 from matching.comparisons import COMPARISON
 from matching.values import FamilyValue, GivenValue, ParentValue
 from matching.variants import family_identity, folded_compact, weak_equivalent_identities
@@ -50,11 +56,14 @@ class FamilyTable:
     """Sorted codes identity_a * identities + identity_b of weakly equivalent family names."""
     identities: int
     keys: list[str]
+    father: np.ndarray
+    """The code of the known given-name group a patronym's father bears, -1 otherwise."""
     fuzzy: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def family_table(values: Sequence[FamilyValue]) -> FamilyTable:
     folded, keys, groups, compact, identity = Codes(), Codes(), Codes(), Codes(), Codes()
+    fathers = Codes()
     rows = [
         (
             folded(v.folded),
@@ -63,10 +72,11 @@ def family_table(values: Sequence[FamilyValue]) -> FamilyTable:
             keys(v.spouse_key) if v.spouse_key else -1,
             compact(folded_compact(v.folded)),
             identity(family_identity(v.folded)),
+            fathers(father_group(v)),
         )
         for v in values
     ]
-    table = np.asarray(rows, dtype=np.int32).reshape(len(rows), 6)
+    table = np.asarray(rows, dtype=np.int32).reshape(len(rows), 7)
     n = len(identity)
     weak = sorted(
         identity.get(x) * n + identity.get(y)
@@ -78,6 +88,7 @@ def family_table(values: Sequence[FamilyValue]) -> FamilyTable:
         weak=np.asarray(weak, dtype=np.int64),
         identities=n,
         keys=[str(k) for k in keys.values],
+        father=table[:, 6],
     )
 
 
@@ -94,6 +105,9 @@ def family_levels(t: FamilyTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         (spouse_y >= 0) & (spouse_y == key_x)
     )
     todo = _assign(out, todo, married, FAMILY["married_name"])
+    father_x, father_y = t.father[x], t.father[y]
+    other_fathers = (father_x >= 0) & (father_y >= 0) & (father_x != father_y)
+    todo = _assign(out, todo, other_fathers, FAMILY["different"])
     rest = np.flatnonzero(todo)
     fuzzy = np.zeros(len(x), dtype=bool)
     fuzzy[rest] = fuzzy_at_least(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rapidfuzz.distance import JaroWinkler
 
 from matching.values import FamilyValue, GivenValue, ParentValue
-from matching.variants import family_name_relation
+from matching.variants import family_name_relation, given_group_ids
 
 FUZZY_FAMILY = 0.88
 FUZZY_GIVEN = 0.90
@@ -19,6 +19,22 @@ FUZZY_PARENT = 0.88
 def _is_group(group: str) -> bool:
     """Groups from the variant tables; `k:` groups are bare orthographic keys."""
     return not group.startswith("k:")
+
+
+def father_group(value: FamilyValue) -> str | None:
+    """The given-name group of the father a patronym names ("Ag Mamadou": Muhammad), when
+    the reference table knows the name; None for any other family name."""
+    if not value.group.startswith("pat:"):
+        return None
+    group = value.group.split("|", 1)[1]
+    return group if group in given_group_ids() else None
+
+
+def other_fathers(a: FamilyValue, b: FamilyValue) -> bool:
+    """Two patronyms naming fathers of different known names ("Ag Mamadou", "Ag Adama";
+    "Walet Moussa", "Walet Mamadou"): different fathers, however alike they are spelt."""
+    fa, fb = father_group(a), father_group(b)
+    return fa is not None and fb is not None and fa != fb
 
 
 def family_level(a: FamilyValue, b: FamilyValue) -> str:
@@ -32,6 +48,8 @@ def family_level(a: FamilyValue, b: FamilyValue) -> str:
         b.spouse_key and b.spouse_key == a.key
     ):
         return "married_name"
+    if other_fathers(a, b):
+        return "different"
     if JaroWinkler.similarity(a.key, b.key) >= FUZZY_FAMILY:
         return "fuzzy"
     if family_name_relation(a.folded, b.folded) == "weak_equivalent":

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 
+from matching.compare.name_arrays import family_levels, family_table
+from matching.compare.names import family_level
+from matching.comparisons import COMPARISON
 from matching.names import NameParts, parse_name
+from matching.values import name_values
 
 
 @pytest.mark.parametrize(
@@ -400,3 +405,25 @@ def test_a_compound_given_name_before_a_clan_name_keeps_the_clan_name() -> None:
 def test_the_husbands_given_name_after_epouse_de_is_not_hers() -> None:
     parts = parse_name(full_name="Traoré épouse de Moussa Diarra")
     assert (parts.family, parts.given, parts.spouse_family) == (("traore",), (), "diarra")
+
+
+PATRONYMS = [
+    # two known fathers' names of different groups: different fathers, however alike
+    ("Mohamed Ag Mamadou", "Maamadu AG HADAMA", "different"),
+    ("Zeinab Walet Moussa", "Zeinab Walet Mamadou", "different"),
+    ("Fatimattou MINT AHMEDOU", "Toumatta Mint Adama", "different"),
+    # one father's name in two spellings of one group
+    ("Ali Ag Mohamed", "Ali Ag Mahamadou", "same_clan_group"),
+    # fathers' names the table does not know: a near spelling still counts
+    ("Ali Ag Xyzabou", "Ali Ag Xyzibou", "fuzzy"),
+    ("Ali Ag Xyzabou", "Ali Ag Kwomtal", "different"),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "level"), PATRONYMS)
+def test_patronyms_compare_the_fathers_they_name(a: str, b: str, level: str) -> None:
+    fa, fb = (name_values((name, None, None, None))[0] for name in (a, b))
+    assert fa is not None and fb is not None
+    assert family_level(fa, fb) == level
+    codes = family_levels(family_table([fa, fb]), np.array([0, 1]), np.array([1, 0]))
+    assert [COMPARISON["family_name"].levels[c] for c in codes] == [level, level]
