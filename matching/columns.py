@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -19,7 +20,7 @@ import numpy as np
 
 from matching.parallel import map_chunks
 from matching.phones import phone_codes
-from matching.prepared import NAME, PARENT, Prepared
+from matching.prepared import NAME, PARENT, Prepared, values_of
 from matching.text import fold
 from matching.values import (
     PlaceValue,
@@ -194,21 +195,6 @@ def _each(parse: Callable[[Any], Any], values: list[Any]) -> list[Any]:
     )
 
 
-def _prepare(
-    kind: str, parse: Callable[[Any], Any], keys: list[Any], prepared: Prepared | None
-) -> dict[Any, Any]:
-    """Each distinct key's value: from `prepared` where it has it, else parsed (and
-    `prepared` told)."""
-    if prepared is None:
-        return dict(zip(keys, _each(parse, keys), strict=True))
-    values = dict(prepared.known(kind, keys))
-    missing = [k for k in keys if k not in values]
-    worked_out = dict(zip(missing, _each(parse, missing), strict=True))
-    prepared.learn(kind, worked_out)
-    values.update(worked_out)
-    return values
-
-
 def _parent_of_key(key: tuple[str | None, str | None]) -> Any:
     return parent_value(*key)
 
@@ -245,7 +231,7 @@ def build_columns(
     name_codes, name_rows = _combined(*(c for c, _ in name_fields))
     raws = [tuple(uniques[codes[row]] for codes, uniques in name_fields) for row in name_rows]
     distinct = list(dict.fromkeys(raws))
-    parsed = _prepare(NAME, name_values, distinct, prepared)
+    parsed = values_of(prepared, NAME, distinct, partial(_each, name_values))
     name_cache: dict[tuple[Any, ...], tuple[int, int, str | None]] = {}
     coded_names: list[tuple[int, int, str | None]] = []
     for raw in raws:
@@ -280,7 +266,7 @@ def build_columns(
     coded_sides: list[list[int]] = [[0] * len(keys) for _, keys, _ in sides]
     order = sorted(sides[0][2] + sides[1][2])
     distinct_parents = list(dict.fromkeys(sides[side][1][k] for _, side, k in order))
-    parent_values = _prepare(PARENT, _parent_of_key, distinct_parents, prepared)
+    parent_values = values_of(prepared, PARENT, distinct_parents, partial(_each, _parent_of_key))
     for _, side, k in order:
         key = sides[side][1][k]
         code = parent_cache.get(key)

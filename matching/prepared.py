@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -49,6 +49,23 @@ class Prepared(Protocol):
     def learn(self, kind: str, values: Mapping[tuple[Any, ...], Any]) -> None:
         """Values of `kind` worked out by matching (it may keep them)."""
         ...
+
+
+def values_of(
+    prepared: Prepared | None,
+    kind: str,
+    keys: Sequence[tuple[Any, ...]],
+    work_out: Callable[[list[tuple[Any, ...]]], list[Any]],
+) -> dict[tuple[Any, ...], Any]:
+    """Each distinct key's value of `kind`: from `prepared` where it holds it, else worked
+    out (`work_out(keys)`, the values in the keys' order) and `prepared` told."""
+    values = dict(prepared.known(kind, keys)) if prepared is not None else {}
+    missing = [k for k in keys if k not in values]
+    worked_out = dict(zip(missing, work_out(missing), strict=True))
+    if prepared is not None:
+        prepared.learn(kind, worked_out)
+    values.update(worked_out)
+    return values
 
 
 @dataclass

@@ -40,7 +40,7 @@ from matching.place_resolution import (
     resolved_of,
     resolved_sets,
 )
-from matching.prepared import PLACE, PlaceReading
+from matching.prepared import PLACE, PlaceReading, values_of
 
 CHUNK = 4_000_000
 
@@ -101,13 +101,7 @@ def place_readings(columns: Columns) -> list[PlaceReading]:
     order): from `columns.prepared` where it holds it, else resolved (and it is told)."""
     refs = [place_ref(v) for v in columns.vocab["place"].values]
     keys = list(dict.fromkeys(r for r in refs if isinstance(r, tuple)))
-    readings = {}
-    if columns.prepared is not None:
-        readings.update(columns.prepared.known(PLACE, keys))
-    missing = {k: _reading(k) for k in keys if k not in readings}
-    if columns.prepared is not None:
-        columns.prepared.learn(PLACE, missing)
-    readings.update(missing)
+    readings = values_of(columns.prepared, PLACE, keys, lambda ks: [_reading(k) for k in ks])
     return [readings[r] if isinstance(r, tuple) else _reading(r) for r in refs]
 
 
