@@ -38,7 +38,7 @@ from sqlalchemy import (
 
 from models.jsontext import json_text
 from models.review import DECIDED_STATUSES
-from models.store.batches import chunks
+from models.store.batches import chunks, rows_among
 from models.store.bulk import write_rows
 from models.store.prepared import add_prepared, read_prepared
 from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
@@ -178,26 +178,10 @@ def records_to_link(
 def records_of_entities(
     c: Connection, entity_ids: Iterable[uuid.UUID], fields: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """The `fields` of every stored record of these persons. On PostgreSQL the ids go as
-    one array (one statement text, planned once)."""
-    if c.dialect.name == "postgresql":
-        names = ", ".join(fields)
-        query = text(f"SELECT {names} FROM person_records WHERE entity_id = ANY(:ids)").columns(
-            *(person_records.c[f] for f in fields)
-        )
-        ids = sorted(entity_ids, key=str)
-        return (
-            [dict(zip(fields, r, strict=True)) for r in c.execute(query, {"ids": ids})]
-            if ids
-            else []
-        )
-    found: list[dict[str, Any]] = []
-    for chunk in chunks(sorted(entity_ids, key=str)):
-        query = select(*(person_records.c[f] for f in fields)).where(
-            person_records.c.entity_id.in_(chunk)
-        )
-        found.extend(dict(r._mapping) for r in c.execute(query))
-    return found
+    """The `fields` of every stored record of these persons (`batches.rows_among`)."""
+    columns = [person_records.c[f] for f in fields]
+    ids = sorted(entity_ids, key=str)
+    return [dict(r._mapping) for r in rows_among(c, columns, person_records.c.entity_id, ids)]
 
 
 def pending_count(c: Connection) -> int:
@@ -262,27 +246,18 @@ def write_pairs(
 def decided_among(
     c: Connection, record_ids: Sequence[uuid.UUID]
 ) -> list[tuple[uuid.UUID, uuid.UUID, str]]:
-    """Decided suggestions `(record_a, record_b, status)` whose both records are given.
-
-    On PostgreSQL the ids go as one array (one statement text, prepared once, instead
-    of a list of hundreds of parameters planned on every call).
-    """
+    """Decided suggestions `(record_a, record_b, status)` whose both records are given
+    (`batches.rows_among`)."""
     wanted = set(record_ids)
-    rows: list[tuple[uuid.UUID, uuid.UUID, str]] = []
-    if c.dialect.name == "postgresql":
-        query = text(
-            "SELECT record_a, record_b, status FROM suggestions "
-            "WHERE record_a = ANY(:ids) AND status = ANY(:statuses)"
-        ).columns(suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status)
-        statuses = [str(s.value) for s in DECIDED_STATUSES]
-        found = c.execute(query, {"ids": list(wanted), "statuses": statuses})
-        rows = [(r[0], r[1], r[2]) for r in found if r[1] in wanted]
-    else:
-        for chunk in chunks(sorted(wanted, key=str)):
-            query = select(
-                suggestions.c.record_a, suggestions.c.record_b, suggestions.c.status
-            ).where(suggestions.c.record_a.in_(chunk), suggestions.c.status.in_(DECIDED_STATUSES))
-            rows.extend((r[0], r[1], r[2]) for r in c.execute(query) if r[1] in wanted)
+    table = suggestions
+    found = rows_among(
+        c,
+        (table.c.record_a, table.c.record_b, table.c.status),
+        table.c.record_a,
+        sorted(wanted, key=str),
+        table.c.status.in_(DECIDED_STATUSES),
+    )
+    rows = [(r[0], r[1], r[2]) for r in found if r[1] in wanted]
     return sorted(rows, key=lambda r: (str(r[0]), str(r[1])))
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, Engine, delete, select, text
+from sqlalchemy import Connection, Engine, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models.store.batches import chunks
+from models.store.batches import rows_among
 from models.store.bulk import bulk_cache, write_rows
 from models.store.settings import read_setting, write_setting
 from models.tables import prepared_values
@@ -19,24 +19,18 @@ KEYS_PER_READ = 500
 
 
 def read_prepared(c: Connection, kind: str, keys: Sequence[str]) -> list[tuple[str, str]]:
-    """(key, value) of the stored values of `kind` among `keys`. On PostgreSQL the keys go
-    as one array (one statement text, planned once, instead of hundreds of parameters
-    planned on every call); on SQLite in chunks of `KEYS_PER_READ`."""
-    if not keys:
-        return []
-    if c.dialect.name == "postgresql":
-        query = text(
-            "SELECT key, value FROM prepared_values WHERE kind = :kind AND key = ANY(:keys)"
-        )
-        return [(key, value) for key, value in c.execute(query, {"kind": kind, "keys": keys})]
+    """(key, value) of the stored values of `kind` among `keys` (`batches.rows_among`: one
+    array on PostgreSQL, batches of `KEYS_PER_READ` on SQLite)."""
     table = prepared_values
-    found: list[tuple[str, str]] = []
-    for part in chunks(keys, KEYS_PER_READ):
-        query = select(table.c.key, table.c.value).where(
-            table.c.kind == kind, table.c.key.in_(part)
-        )
-        found.extend((key, value) for key, value in c.execute(query))
-    return found
+    rows = rows_among(
+        c,
+        (table.c.key, table.c.value),
+        table.c.key,
+        keys,
+        table.c.kind == kind,
+        size=KEYS_PER_READ,
+    )
+    return [(key, value) for key, value in rows]
 
 
 def add_prepared(c: Connection, rows: Sequence[tuple[str, str, str]], version: str) -> None:
