@@ -94,6 +94,7 @@ PROBES = (
     _probe("p13", "Kadidia Bint Ahmed", mother="Mariem Mint Ahmed", village="Ber"),
     _probe("p14", "COULIBALY", sex="M", village="Néguela", region="Koulikoro"),
     _probe("p15", "Sidi Mohamed Ould Cheikh", sex="M", father="Cheikh Ould Sidi"),
+    _probe("p16", "Aminata Walet Issa", sex="F", father="Issa", mother="Mme Ag Mohamed"),
 )
 
 

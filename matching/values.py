@@ -9,6 +9,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from matching.name_tokens import MARRIED_TITLES
 from matching.names import NameParts, parse_name
 from matching.text import name_key
 from matching.variants import clan_group, given_group
@@ -145,7 +146,9 @@ def parent_value(written: str | None, patronym: str | None) -> ParentValue | Non
     if written:
         parts = parse_name(full_name=written)
         given = parts.given
-        if parts.patronym and not given:
+        if parts.patronym and not given and MARRIED_TITLES.isdisjoint(parts.titles):
+            # "Mme Ag Mohamed", "Veuve Ould Moussa": the husband's name, not a mother's
+            # given name (she is named by no given name at all).
             given = (parts.patronym,)
         family_words = parts.family
         if not parts.patronym and family_words and _all_given(family_words):

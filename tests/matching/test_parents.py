@@ -6,6 +6,7 @@ import pytest
 from matching.columns import build_columns
 from matching.compare.pairs import compare_pairs
 from matching.comparisons import COMPARISON, COMPARISON_NAMES
+from matching.values import ParentValue, parent_value
 
 
 def _level(parent: str, left: str, right: str) -> str:
@@ -31,6 +32,8 @@ def _level(parent: str, left: str, right: str) -> str:
         ("Abdoul Kader Sidi", "TOUNKARA Abdoul Kader Sidi", "exact"),
         ("Moussa", "Mooussa Diarra", "fuzzy"),
         ("Harouna", "Boubacar Maïga", "different"),
+        ("Mme Ag Mohamed", "Fatma Mint Ahmed", "missing"),
+        ("Veuve Ould Moussa", "Khadidja Bint Mohamed", "missing"),
     ],
 )
 def test_parents_are_told_apart_by_their_given_names(left: str, right: str, level: str) -> None:
@@ -42,3 +45,10 @@ def test_parents_are_told_apart_by_their_given_names(left: str, right: str, leve
 @pytest.mark.parametrize("unknown", ["inconnu", "NSP", "ND"])
 def test_an_unknown_parent_is_no_parent(unknown: str) -> None:
     assert _level("father", unknown, "Moussa Diarra") == "missing"
+
+
+def test_a_patronym_after_mme_names_the_husband_not_the_mother() -> None:
+    """ "Mme Ag Adama" is the wife of a son of Adama: Adama is no given name of hers (a
+    parent written "Walet Adama" is still known by it)."""
+    assert parent_value("Mme ag Adama", None) == ParentValue((), (), "ag adama", "Mme ag Adama")
+    assert parent_value("Walet Adama", None).given_keys == ("adama",)
