@@ -22,6 +22,8 @@ from matching.compare.names import (
     FUZZY_PARENT,
     _is_group,
     father_group,
+    known_clan,
+    known_given,
 )
 from matching.comparisons import COMPARISON
 from matching.values import FamilyValue, GivenValue, ParentValue
@@ -58,6 +60,8 @@ class FamilyTable:
     keys: list[str]
     father: np.ndarray
     """The code of the known given-name group a patronym's father bears, -1 otherwise."""
+    known_clan: np.ndarray
+    """Family names the clan tables know (`names.known_clan`)."""
     fuzzy: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -89,6 +93,7 @@ def family_table(values: Sequence[FamilyValue]) -> FamilyTable:
         identities=n,
         keys=[str(k) for k in keys.values],
         father=table[:, 6],
+        known_clan=np.array([known_clan(v) for v in values], dtype=bool),
     )
 
 
@@ -108,7 +113,9 @@ def family_levels(t: FamilyTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     father_x, father_y = t.father[x], t.father[y]
     other_fathers = (father_x >= 0) & (father_y >= 0) & (father_x != father_y)
     todo = _assign(out, todo, other_fathers, FAMILY["different"])
-    rest = np.flatnonzero(todo)
+    # Two clans the tables know (their groups differ, or the clan level took them) are
+    # never near spellings of each other.
+    rest = np.flatnonzero(todo & ~(t.known_clan[x] & t.known_clan[y]))
     fuzzy = np.zeros(len(x), dtype=bool)
     fuzzy[rest] = fuzzy_at_least(
         t.keys, key_x[rest], key_y[rest], JaroWinkler.similarity, FUZZY_FAMILY, t.fuzzy
@@ -134,6 +141,8 @@ class GivenTable:
     """Groups and alias groups, a set per value."""
     joined: np.ndarray
     strings: list[str]
+    known: np.ndarray
+    """Values whose given names the tables all know (`names.known_given`)."""
     fuzzy: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -160,6 +169,7 @@ def given_table(values: Sequence[GivenValue]) -> GivenTable:
         names=sets([[names(g) for g in (*v.groups, *v.alias_groups)] for v in values]),
         joined=table[:, 5],
         strings=[str(s) for s in joined.values],
+        known=np.array([known_given(v) for v in values], dtype=bool),
     )
 
 
@@ -178,7 +188,8 @@ def given_levels(t: GivenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     shared = np.zeros(len(x), dtype=bool)
     shared[rest] = shares_any(t.names, x[rest], y[rest])
     todo = _assign(out, todo, shared & (t.alias[x] | t.alias[y] | short), GIVEN["alias_or_short"])
-    rest = np.flatnonzero(todo & (t.joined[x] >= 0) & (t.joined[y] >= 0))
+    other_names = t.known[x] & t.known[y] & ~shared
+    rest = np.flatnonzero(todo & (t.joined[x] >= 0) & (t.joined[y] >= 0) & ~other_names)
     fuzzy = np.zeros(len(x), dtype=bool)
     fuzzy[rest] = fuzzy_at_least(
         t.strings,

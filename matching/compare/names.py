@@ -37,6 +37,34 @@ def other_fathers(a: FamilyValue, b: FamilyValue) -> bool:
     return fa is not None and fb is not None and fa != fb
 
 
+def known_clan(value: FamilyValue) -> bool:
+    """A family name the clan tables know (not a bare key, not a patronym)."""
+    return _is_group(value.group) and not value.group.startswith("pat:")
+
+
+def other_clans(a: FamilyValue, b: FamilyValue) -> bool:
+    """Two family names the clan tables know, of different clans ("Konaté" / "Koné" /
+    "Konaré", "Sissoko" / "Cissé"): two names, not a slip of the pen, however alike
+    they are spelt (a near spelling is left to names the tables miss)."""
+    return known_clan(a) and known_clan(b) and a.group != b.group
+
+
+def known_given(value: GivenValue) -> bool:
+    """Given names the tables know, every one of them."""
+    return bool(value.groups) and all(_is_group(g) for g in value.groups)
+
+
+def other_given_names(a: GivenValue, b: GivenValue) -> bool:
+    """Given names the tables know on both sides with no name in common ("Moussa" /
+    "Moustapha", "Sidi" / "Sidiki", "Mahamadou" / "Mahamoudou"): two names, however
+    alike they are spelt."""
+    return (
+        known_given(a)
+        and known_given(b)
+        and not {*a.groups, *a.alias_groups} & {*b.groups, *b.alias_groups}
+    )
+
+
 def family_level(a: FamilyValue, b: FamilyValue) -> str:
     if a.folded == b.folded:
         return "exact"
@@ -50,7 +78,7 @@ def family_level(a: FamilyValue, b: FamilyValue) -> str:
         return "married_name"
     if other_fathers(a, b):
         return "different"
-    if JaroWinkler.similarity(a.key, b.key) >= FUZZY_FAMILY:
+    if not other_clans(a, b) and JaroWinkler.similarity(a.key, b.key) >= FUZZY_FAMILY:
         return "fuzzy"
     if family_name_relation(a.folded, b.folded) == "weak_equivalent":
         return "weak_equivalent"
@@ -71,6 +99,7 @@ def given_level(a: GivenValue, b: GivenValue) -> str:
     if (
         a.keys
         and b.keys
+        and not other_given_names(a, b)
         and JaroWinkler.similarity(" ".join(a.keys), " ".join(b.keys)) >= FUZZY_GIVEN
     ):
         return "fuzzy"
