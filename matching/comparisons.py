@@ -298,6 +298,10 @@ COMPARISONS: tuple[Comparison, ...] = (
     ),
 )
 COMPARISON_NAMES = tuple(c.name for c in COMPARISONS)
+LEVELS_MEANING = "names-known-apart-2026-12-05"
+"""When what some comparison's levels take in last changed (on 2026-12-05 two names the
+tables know apart stopped being near spellings of each other): a model learned from
+reviewers' decisions on levels of another meaning is stale (`learned.LearnedModel`)."""
 COMPARISON: dict[str, Comparison] = {c.name: c for c in COMPARISONS}
 FAMILY_AGREES = ("exact", "same_key", "same_clan_group")
 """Family names that are one name, however written (what siblings and patronyms share)."""

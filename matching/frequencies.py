@@ -31,14 +31,19 @@ given names) are not of one event, and the scores overshot (precision 0.97 -> 0.
 """
 
 
-NEAR_SPELLINGS_CAPPED = ("family_name", "given_names")
+NEAR_SPELLINGS_CAPPED = {
+    "family_name": ("exact", "same_key"),
+    "given_names": ("exact", "same_group"),
+}
 """Comparisons whose `fuzzy` level (a near spelling) weighs no more than the commoner of
-the two names written alike would: "Trare" beside "Traoré" proves no more than
-"Traoré" twice. The near-spelling level has no term frequency of its own; once two
-names the tables know were no longer near spellings of each other ("Koné" / "Konaté",
-"Moussa" / "Moustapha": `compare.names.other_clans`, `other_given_names`), EM fitted it
-as strong as an exact agreement (given names at 23k records, namesakes profile: 5.1
-bits against 5.4), which a common name's exact agreement is far from."""
+the two names written alike, or in another spelling the tables know, would: "Trare"
+beside "Traoré" proves no more than "Traoré" twice, nor "Diarqa" than "Diara" beside
+"Diarra" (the weakest of these levels, each with its term-frequency adjustment). The
+near-spelling level has no term frequency of its own; once two names the tables know
+were no longer near spellings of each other ("Koné" / "Konaté", "Moussa" / "Moustapha":
+`compare.names.other_clans`, `other_given_names`), EM fitted it as strong as an exact
+agreement (given names at 23k records, namesakes profile: 5.1 bits against 5.4), which
+a common name's exact agreement is far from."""
 
 
 def value_shares(
@@ -138,14 +143,18 @@ def _near_spelling_cap(
     name: str, model: FSModel, share: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
     """What takes a near spelling's weight down to that of the commoner name written
-    alike (`NEAR_SPELLINGS_CAPPED`); 0 where it is already below."""
+    alike or in another known spelling, the weaker (`NEAR_SPELLINGS_CAPPED`); 0 where it
+    is already below."""
     comparison = COMPARISON[name]
     weights = model.weight_table()[name]
     commoner = np.maximum(np.maximum(share[a], share[b]), model.tf_floor)
-    u_exact = (
-        agreement_u(model, name)
-        if name in TF_LEVELS_SPLIT_THE_SHARE
-        else max(float(model.u[name][comparison.index("exact")]), 1e-9)
-    )
-    exact = weights[comparison.index("exact")] + np.clip(np.log2(u_exact / commoner), *TF_CLIP)
-    return np.minimum(exact - weights[comparison.index("fuzzy")], 0.0)
+    cap = np.full(len(a), np.inf)
+    for level in NEAR_SPELLINGS_CAPPED[name]:
+        k = comparison.index(level)
+        u = (
+            agreement_u(model, name)
+            if name in TF_LEVELS_SPLIT_THE_SHARE
+            else max(float(model.u[name][k]), 1e-9)
+        )
+        cap = np.minimum(cap, weights[k] + np.clip(np.log2(u / commoner), *TF_CLIP))
+    return np.minimum(cap - weights[comparison.index("fuzzy")], 0.0)

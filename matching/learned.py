@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from i18n import N_, Message, MessageError
-from matching.comparisons import COMPARISONS
+from matching.comparisons import COMPARISONS, LEVELS_MEANING
 from matching.scoring import SHARED_BY_HOUSEHOLDS, household_evidence_counts
 
 if TYPE_CHECKING:
@@ -173,6 +173,7 @@ class LearnedModel:
         document = {
             "version": self.version,
             "kind": "logistic_regression",
+            "levels": LEVELS_MEANING,
             "intercept": self.intercept,
             "threshold": self.threshold,
             "decisions": self.decisions,
@@ -182,8 +183,11 @@ class LearnedModel:
 
     @classmethod
     def from_json(cls, text: str) -> LearnedModel:
-        """Read a model; refuse one whose features or version do not fit this code."""
+        """Read a model; refuse one whose features, levels' meaning (`LEVELS_MEANING`) or
+        version do not fit this code."""
         document = json.loads(text)
+        if document.get("levels") != LEVELS_MEANING:
+            raise ValueError("learned model fitted on comparison levels of another meaning")
         coefficients = {k: float(v) for k, v in document["coefficients"].items()}
         if sorted(coefficients) != sorted(feature_names()):
             raise ValueError("learned model features differ from the code's")

@@ -131,6 +131,11 @@ def given_value(parts: NameParts, shown: str) -> GivenValue | None:
     )
 
 
+SON_OF = frozenset({"ag", "ould"})
+"""Particles of a son's patronym (as `parse_name` writes them): after Mme or Veuve they
+name the husband; a daughter's (Walet, Mint) names the woman's own father."""
+
+
 def _all_given(words: tuple[str, ...]) -> bool:
     tokens = [t for w in words for t in w.split()]
     return all(given_group(t) is not None and clan_group(t) is None for t in tokens)
@@ -146,9 +151,10 @@ def parent_value(written: str | None, patronym: str | None) -> ParentValue | Non
     if written:
         parts = parse_name(full_name=written)
         given = parts.given
-        if parts.patronym and not given and MARRIED_TITLES.isdisjoint(parts.titles):
-            # "Mme Ag Mohamed", "Veuve Ould Moussa": the husband's name, not a mother's
-            # given name (she is named by no given name at all).
+        husbands = parts.patronym_particle in SON_OF and not MARRIED_TITLES.isdisjoint(parts.titles)
+        if parts.patronym and not given and not husbands:
+            # "Mme Ag Mohamed", "Veuve Ould Moussa": a son's patronym after Mme is the
+            # husband's name, not a mother's given name (she is named by none at all).
             given = (parts.patronym,)
         family_words = parts.family
         if not parts.patronym and family_words and _all_given(family_words):

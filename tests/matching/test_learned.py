@@ -164,6 +164,16 @@ def test_a_model_whose_coefficients_were_altered_is_refused() -> None:
         LearnedModel.from_json(json.dumps(document))
 
 
+def test_a_model_learned_on_levels_of_another_meaning_is_refused() -> None:
+    """Two names the tables know apart left the near-spelling level on 2026-12-05: a
+    model learned before weighs that level for pairs it no longer holds."""
+    d = _decisions()
+    document = json.loads(fit(d.levels, d.household, d.sibling, d.labels).to_json())
+    del document["levels"]
+    with pytest.raises(ValueError, match="levels"):
+        LearnedModel.from_json(json.dumps(document))
+
+
 def test_explain_gives_the_weighing_features_that_add_up_to_the_log2_odds() -> None:
     d = _decisions()
     model = fit(d.levels, d.household, d.sibling, d.labels)

@@ -128,34 +128,53 @@ def test_a_family_names_commonness_counts_once_whether_written_alike_or_not() ->
     assert gap == pytest.approx(weights[family.index("exact")] - weights[level], abs=1e-5)
 
 
-def test_a_near_spelling_of_a_common_name_proves_no_more_than_the_name_written_alike() -> None:
-    """ "Traorre" beside "Traoré" weighs at most what "Traoré" twice does; a near spelling
-    of a rare name keeps its level's weight."""
+NEAR_SPELLINGS = [
+    # (comparison, column, the pair written alike, in another known spelling, near)
+    ("family_name", 0, ("x", "y"), ("x", "k"), ("x", "n")),
+    ("given_names", 1, ("g", "h"), ("g", "s"), ("g", "t")),
+]
+
+
+@pytest.mark.parametrize(("name", "column", "alike", "spelling", "near"), NEAR_SPELLINGS)
+def test_a_near_spelling_of_a_common_name_proves_no_more_than_the_name_spelt_otherwise(
+    name: str,
+    column: int,
+    alike: tuple[str, str],
+    spelling: tuple[str, str],
+    near: tuple[str, str],
+) -> None:
+    """ "Traote" beside "Traoré" weighs at most what "Traoré" twice, or "Traorré" beside
+    it, does ("Mamadoq" at most what "Mahamadou" beside "Mamadou" does)."""
     records = [
-        *(_record(f"t{i}", f"TRAORE Given{i}") for i in range(30)),
+        *(_record(f"t{i}", f"TRAORE Mamadou{i} Given") for i in range(30)),
+        *(_record(f"m{i}", f"KEITA{i} Mamadou") for i in range(30)),
         _record("x", "TRAORE Awa"),
         _record("y", "TRAORE Awa"),
+        _record("k", "TRAORRE Awa"),
         _record("n", "TRAOTE Awa"),
-        _record("p", "ONGOIBA Awa"),
-        _record("q", "ONGOIBQ Awa"),
+        _record("g", "ONGOIBA Mamadou"),
+        _record("h", "ONGOIBA Mamadou"),
+        _record("s", "ONGOIBA Mahamadou"),
+        _record("t", "ONGOIBA Mamadoq"),
+        _record("p", "ONGOIBA Fanta"),
+        _record("q", "ONGOIBQ Fanta"),
     ]
     model = FSModel()
     result = link(records, model, fit=False)
     ids = result.columns.ids
-    family = COMPARISON["family_name"]
+    comparison = COMPARISON[name]
 
     def pair(x: str, y: str) -> int:
         rows = {ids.index(x), ids.index(y)}
         return next(k for k in range(len(result.a)) if {int(result.a[k]), int(result.b[k])} == rows)
 
-    near_common, alike_common, near_rare = pair("x", "n"), pair("x", "y"), pair("p", "q")
-    for k in (near_common, near_rare):
-        assert family.levels[int(result.scores.levels[k, 0])] == "fuzzy"
-    weight = result.scores.contributions[:, 0]
-    declared = model.weight_table()["family_name"][family.index("fuzzy")]
-    assert declared > weight[alike_common]
-    assert weight[near_common] == pytest.approx(weight[alike_common], abs=1e-5)
-    assert weight[near_rare] == pytest.approx(declared, abs=1e-5)
+    weight = result.scores.contributions[:, column]
+    level = result.scores.levels[:, column]
+    assert comparison.levels[int(level[pair(*near)])] == "fuzzy"
+    declared = model.weight_table()[name][comparison.index("fuzzy")]
+    weakest = min(weight[pair(*alike)], weight[pair(*spelling)])
+    assert declared > weakest
+    assert weight[pair(*near)] == pytest.approx(weakest, abs=1e-5)
 
 
 def test_every_input_row_gets_exactly_one_cluster() -> None:
