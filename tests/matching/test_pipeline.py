@@ -138,8 +138,8 @@ def test_a_near_spelling_of_a_common_name_proves_no_more_than_the_name_spelt_oth
     spelling: tuple[str, str],
     near: tuple[str, str],
 ) -> None:
-    """ "Traote" beside "Traoré" weighs at most what "Traoré" twice, or "Traorré" beside
-    it, does ("Mamadoq" at most what "Mahamadou" beside "Mamadou" does)."""
+    """A near spelling, "Traote" beside "Traoré", weighs at most what "Traoré" twice, or
+    "Traorré" beside it, does ("Mamadoq" at most what "Mahamadou" beside "Mamadou" does)."""
     records = [
         *(_record(f"t{i}", f"TRAORE Mamadou{i} Given") for i in range(30)),
         *(_record(f"m{i}", f"KEITA{i} Mamadou") for i in range(30)),
