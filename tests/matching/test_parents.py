@@ -48,9 +48,9 @@ def test_an_unknown_parent_is_no_parent(unknown: str) -> None:
 
 
 def test_a_sons_patronym_after_mme_names_the_husband_not_the_mother() -> None:
-    """ "Mme Ag Adama" is the wife of a son of Adama: Adama is no given name of hers. A
-    daughter's patronym after Mme ("Mme Walet Adama") names her own father, and a parent
-    written "Walet Adama" is still known by it, as before."""
+    """A woman written "Mme Ag Adama" is the wife of a son of Adama: Adama is no given
+    name of hers. A daughter's patronym after Mme ("Mme Walet Adama") names her own
+    father, and a parent written "Walet Adama" is still known by it, as before."""
     assert parent_value("Mme ag Adama", None) == ParentValue((), (), "ag adama", "Mme ag Adama")
     assert parent_value("Mme Walet Adama", None).given_keys == ("adama",)
     assert parent_value("Walet Adama", None).given_keys == ("adama",)
