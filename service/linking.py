@@ -228,7 +228,9 @@ def _store_keys_and_find_candidates(
             limit=CANDIDATES_PER_RECORD * batch.records,
         ):
             found.setdefault(record["id"], record)
-    return sorted(found.values(), key=lambda r: str(r["id"]))
+    # By what the records are, not by their stored ids (drawn at random when imported):
+    # the same files imported twice give the same persons.
+    return sorted(found.values(), key=lambda r: (r["source"], r["record_id"]))
 
 
 CANDIDATES_PER_RECORD = 300
