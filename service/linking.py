@@ -88,7 +88,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     learned = active_learned(store)
     clock("model")
     with store.linking() as tx:
-        new = tx.records_to_link(import_id, MATCH_FIELDS)
+        new = sorted(tx.records_to_link(import_id, MATCH_FIELDS), key=_natural_order)
         if not new:
             empty = {"records": 0, "pairs": 0, "match": 0, "review": 0, "entities": 0}
             return {**empty, **({"keys_rebuilt": rebuilt} if rebuilt else {})}
@@ -228,9 +228,15 @@ def _store_keys_and_find_candidates(
             limit=CANDIDATES_PER_RECORD * batch.records,
         ):
             found.setdefault(record["id"], record)
-    # By what the records are, not by their stored ids (drawn at random when imported):
-    # the same files imported twice give the same persons.
-    return sorted(found.values(), key=lambda r: (r["source"], r["record_id"]))
+    return sorted(found.values(), key=_natural_order)
+
+
+def _natural_order(record: dict[str, Any]) -> tuple[str, str]:
+    """Records in the order of what they are (source, record id), the same on both
+    databases whatever their collation, and never by their stored ids (drawn at random
+    on import): where ties are broken by order, the same files then give the same
+    persons."""
+    return record["source"], record["record_id"]
 
 
 CANDIDATES_PER_RECORD = 300
