@@ -188,7 +188,7 @@ def given_levels(t: GivenTable, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     shared = np.zeros(len(x), dtype=bool)
     shared[rest] = shares_any(t.names, x[rest], y[rest])
     todo = _assign(out, todo, shared & (t.alias[x] | t.alias[y] | short), GIVEN["alias_or_short"])
-    other_names = t.known[x] & t.known[y] & ~shared
+    other_names = t.known[x] & t.known[y]
     rest = np.flatnonzero(todo & (t.joined[x] >= 0) & (t.joined[y] >= 0) & ~other_names)
     fuzzy = np.zeros(len(x), dtype=bool)
     fuzzy[rest] = fuzzy_at_least(

@@ -439,6 +439,8 @@ KNOWN_NAMES = [
     ("KONATÉ Moussa", "KONATÉ Moustapha", "given_names", "different"),
     ("MAÏGA Sidi", "MAÏGA Sidiki", "given_names", "different"),
     ("Mahamadou CISSÉ", "Mahamoudou CISSÉ", "given_names", "different"),
+    # one name in common and another the tables know: brothers more than a slip
+    ("Moussa Ibrahim TRAORÉ", "Moustapha Ibrahim TRAORÉ", "given_names", "partial"),
     # a given name the tables miss near one they know
     ("Maïmouna Coulibaly", "Maimonua Coulibaly", "given_names", "fuzzy"),
 ]
