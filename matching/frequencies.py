@@ -120,16 +120,12 @@ def term_frequency_adjustment(
         if not comparison.tf_levels:
             continue
         column = np.zeros(len(a), dtype=float)
-        u = np.asarray(model.u[comparison.name], dtype=float)
         indices = [comparison.levels.index(level) for level in comparison.tf_levels]
         hit = np.flatnonzero(np.isin(levels[:, k], indices))
         share = shares[comparison.name]
         share = np.maximum((share[a[hit]] + share[b[hit]]) / 2, model.tf_floor)
-        if comparison.name in TF_LEVELS_SPLIT_THE_SHARE:
-            u_hit = np.full(len(hit), agreement_u(model, comparison.name))
-        else:
-            u_hit = np.maximum(u, 1e-9)[levels[hit, k]]
-        column[hit] = np.clip(np.log2(u_hit / share), *TF_CLIP)
+        u = _standing_u(model, comparison.name)[levels[hit, k]]
+        column[hit] = _commonness(u, share)
         adjust[k] = column
     for name in NEAR_SPELLINGS_CAPPED:
         k = COMPARISON_NAMES.index(name)
@@ -147,14 +143,25 @@ def _near_spelling_cap(
     is already below."""
     comparison = COMPARISON[name]
     weights = model.weight_table()[name]
+    standing = _standing_u(model, name)
     commoner = np.maximum(np.maximum(share[a], share[b]), model.tf_floor)
     cap = np.full(len(a), np.inf)
     for level in NEAR_SPELLINGS_CAPPED[name]:
         k = comparison.index(level)
-        u = (
-            agreement_u(model, name)
-            if name in TF_LEVELS_SPLIT_THE_SHARE
-            else max(float(model.u[name][k]), 1e-9)
-        )
-        cap = np.minimum(cap, weights[k] + np.clip(np.log2(u / commoner), *TF_CLIP))
+        cap = np.minimum(cap, weights[k] + _commonness(standing[k], commoner))
     return np.minimum(cap - weights[comparison.index("fuzzy")], 0.0)
+
+
+def _standing_u(model: FSModel, name: str) -> np.ndarray:
+    """Per level, the u an agreement at it stands for beside a value's share: that of any
+    agreement where the levels divide one share (`TF_LEVELS_SPLIT_THE_SHARE`), else the
+    level's own."""
+    u = np.maximum(np.asarray(model.u[name], dtype=float), 1e-9)
+    if name in TF_LEVELS_SPLIT_THE_SHARE:
+        return np.full(len(u), agreement_u(model, name))
+    return u
+
+
+def _commonness(u: np.ndarray | float, share: np.ndarray) -> np.ndarray:
+    """log2(u / share), clipped: what a value's share adds to, or takes from, an agreement."""
+    return np.clip(np.log2(u / share), *TF_CLIP)

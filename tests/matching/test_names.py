@@ -420,13 +420,25 @@ PATRONYMS = [
 ]
 
 
+FORMS = {
+    "family_name": (0, family_level, family_table, family_levels),
+    "given_names": (1, given_level, given_table, given_levels),
+}
+
+
+def _both_forms(comparison: str, a: str, b: str) -> tuple[str, list[str]]:
+    """The level of two written names by the scalar comparison, and by the array form
+    both ways round."""
+    index, scalar, table, levels = FORMS[comparison]
+    x, y = (name_values((name, None, None, None))[index] for name in (a, b))
+    assert x is not None and y is not None
+    codes = levels(table([x, y]), np.array([0, 1]), np.array([1, 0]))
+    return scalar(x, y), [COMPARISON[comparison].levels[c] for c in codes]
+
+
 @pytest.mark.parametrize(("a", "b", "level"), PATRONYMS)
 def test_patronyms_compare_the_fathers_they_name(a: str, b: str, level: str) -> None:
-    fa, fb = (name_values((name, None, None, None))[0] for name in (a, b))
-    assert fa is not None and fb is not None
-    assert family_level(fa, fb) == level
-    codes = family_levels(family_table([fa, fb]), np.array([0, 1]), np.array([1, 0]))
-    assert [COMPARISON["family_name"].levels[c] for c in codes] == [level, level]
+    assert _both_forms("family_name", a, b) == (level, [level, level])
 
 
 KNOWN_NAMES = [
@@ -452,16 +464,4 @@ def test_names_the_tables_know_apart_are_never_near_spellings(
 ) -> None:
     """Koné and Konaté, Moussa and Moustapha are brothers' and namesakes' names, not
     slips of the pen (a near spelling is left to names the tables miss)."""
-    va, vb = (name_values((name, None, None, None)) for name in (a, b))
-    if comparison == "family_name":
-        x, y = va[0], vb[0]
-        assert x is not None and y is not None
-        scalar = family_level(x, y)
-        codes = family_levels(family_table([x, y]), np.array([0, 1]), np.array([1, 0]))
-    else:
-        x, y = va[1], vb[1]
-        assert x is not None and y is not None
-        scalar = given_level(x, y)
-        codes = given_levels(given_table([x, y]), np.array([0, 1]), np.array([1, 0]))
-    assert scalar == level
-    assert [COMPARISON[comparison].levels[c] for c in codes] == [level, level]
+    assert _both_forms(comparison, a, b) == (level, [level, level])
