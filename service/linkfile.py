@@ -115,7 +115,7 @@ def link_file(
     with collector_paused():
         errors: list[Message] = []
         warnings: list[Message] = []
-        columns = build_columns(valid_rows(records, errors, warnings), "record_id")
+        columns = build_columns(valid_rows(records, errors, warnings), "record_id", natural=True)
         if errors:
             raise LinkInputError(errors)
         stages("reading")
@@ -129,7 +129,7 @@ def link_file(
         )
         linked = time.perf_counter()
         ids = result.columns.ids
-        clusters = _write_clusters(out, ids, result.clusters.labels)
+        clusters = _write_clusters(out, ids, result.clusters.labels, result.columns.arrival)
         if pairs_out is not None:
             with pairs_out.open("w", newline="", encoding="utf-8") as handle:
                 writer = csv.writer(handle)
@@ -160,13 +160,19 @@ def link_file(
     }
 
 
-def _write_clusters(out: Path, ids: list[Any], labels: np.ndarray) -> int:
-    """CLUSTERS.csv: each record with its entity id (stable for the same members);
-    returns the number of entities."""
+def _write_clusters(
+    out: Path, ids: list[Any], labels: np.ndarray, arrival: np.ndarray | None = None
+) -> int:
+    """CLUSTERS.csv: each record with its entity id (stable for the same members), in the
+    order of the records file; returns the number of entities."""
     clusters = members(labels)
     entity_of = {
         label: stable_entity_text(ids[r] for r in rows) for label, rows in clusters.items()
     }
+    if arrival is not None:
+        in_file = np.empty(len(arrival), dtype=np.int64)
+        in_file[arrival] = np.arange(len(arrival))
+        ids, labels = [ids[r] for r in in_file.tolist()], labels[in_file]
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "entity_id"])

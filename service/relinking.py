@@ -12,6 +12,8 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from matching.cluster import members
 from matching.columns import build_columns
 from matching.keys_version import keys_version
@@ -53,6 +55,18 @@ class _Kept:
         self._sources.append(sys.intern(row["source"]))
         self._born_by.append(_ordinal(row.get("birth_latest")))
         self._registered.append(_ordinal(row.get("registered_on")))
+
+    def arrange(self, arrival: np.ndarray | None) -> None:
+        """Put what was kept in the columns' order (`Columns.arrival`: where each came)."""
+        if arrival is None:
+            return
+        order = arrival.tolist()
+        entities = self._entities
+        self._entities = bytearray().join(entities[r * 16 : r * 16 + 16] for r in order)
+        self._case_types = [self._case_types[r] for r in order]
+        self._sources = [self._sources[r] for r in order]
+        self._born_by = array("i", (self._born_by[r] for r in order))
+        self._registered = array("i", (self._registered[r] for r in order))
 
     def entity(self, row: int) -> uuid.UUID | None:
         raw = bytes(self._entities[row * 16 : row * 16 + 16])
@@ -101,7 +115,8 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     model = active_model(store)
     learned = active_learned(store)
     prepared = CollectedValues()
-    columns = build_columns(stream(), "id", prepared)
+    columns = build_columns(stream(), "id", prepared, natural=True)
+    kept.arrange(columns.arrival)
     clock("read_and_prepare")
     stale = _stale_keys(store, len(columns))
 

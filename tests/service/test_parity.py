@@ -10,6 +10,7 @@ from bench.parity import split_by_case
 from fixtures.dataset import generate, write_dataset
 from models.store import Store, bulk, importing
 from service import Service, linking
+from service.context import Actor
 from service.linkfile import link_file
 
 
@@ -86,3 +87,57 @@ def test_the_same_files_give_the_same_persons_in_another_store(
         assert _persons(store) == _persons(other)
     finally:
         other.close()
+
+
+def _clusters(path: Path) -> dict[str, str]:
+    return {r["record_id"]: r["entity_id"] for r in csv.DictReader(path.open(encoding="utf-8"))}
+
+
+def _reordered(records: Path, out: Path) -> Path:
+    """The same rows, read from the end: no record where it was."""
+    with records.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows[1::2][::-1], *rows[::2]])
+    return out
+
+
+@pytest.mark.slow
+def test_the_rows_of_a_file_in_another_order_give_the_same_persons(
+    larger_population: Path, tmp_path: Path
+) -> None:
+    link_file(larger_population, tmp_path / "as_written.csv", progress=False)
+    reordered = _reordered(larger_population, tmp_path / "reordered.csv")
+    link_file(reordered, tmp_path / "reordered_clusters.csv", progress=False)
+    assert _clusters(tmp_path / "as_written.csv") == _clusters(tmp_path / "reordered_clusters.csv")
+
+
+def test_the_clusters_file_lists_the_records_in_the_order_of_the_records_file(
+    population: Path, tmp_path: Path
+) -> None:
+    reordered = _reordered(population, tmp_path / "reordered.csv")
+    link_file(reordered, tmp_path / "clusters.csv", progress=False)
+    with reordered.open(encoding="utf-8") as handle:
+        written = [r["record_id"] for r in csv.DictReader(handle)]
+    assert list(_clusters(tmp_path / "clusters.csv")) == written
+
+
+@pytest.mark.slow
+def test_relinking_records_stored_without_linking_gives_the_persons_of_nrm_link(
+    store: Store, larger_population: Path, tmp_path: Path
+) -> None:
+    link_file(larger_population, tmp_path / "clusters.csv", progress=False)
+    batch = _clusters(tmp_path / "clusters.csv")
+    service = Service(store)
+    assert service.import_file(larger_population, link=False).ok
+    service.relink(Actor.operator("nrm relink"))
+    stored = {r.record_id: str(r.entity_id) for r in store.iter_records()}
+    assert _persons(store) == _groups(batch)
+    assert set(stored) == set(batch)
+
+
+def _groups(clusters: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for record, entity in clusters.items():
+        groups.setdefault(entity, set()).add(record)
+    return {frozenset(g) for g in groups.values()}

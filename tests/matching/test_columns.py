@@ -1,0 +1,51 @@
+"""Records coded into columns: in a batch, the order they come in changes nothing."""
+
+import numpy as np
+
+from matching.columns import build_columns
+
+
+def _rows() -> list[dict]:
+    names = ["TRAORE Awa", "Awa Traore", "DIARRA Moussa", "KEITA Fanta", "Fanta Keita"]
+    villages = ["Sirakoro", "Kati", "Sirakoro", None, "Kati"]
+    return [
+        {
+            "record_id": f"R-{i}",
+            "source": source,
+            "full_name": names[i % 5],
+            "origin_village": villages[(i * 3) % 5],
+            "father_name": "Bakary" if i % 2 else None,
+            "case_id": f"C-{i // 2}",
+        }
+        for i, source in enumerate(["OIM", "DNPEF", "OIM", "ONG-ENDA", "DNPEF", "OIM", "DNPEF"])
+    ]
+
+
+def _as_arrays(columns: object) -> dict[str, object]:
+    fields = ("family", "given", "place", "father", "mother", "case", "sex", "phone")
+    out: dict[str, object] = {f: getattr(columns, f).tolist() for f in fields}
+    out["ids"] = list(columns.ids)  # type: ignore[attr-defined]
+    out["vocab"] = {k: list(v.values) for k, v in columns.vocab.items()}  # type: ignore[attr-defined]
+    return out
+
+
+def test_a_batch_in_another_order_is_coded_as_the_same_batch_in_natural_order() -> None:
+    rows = _rows()
+    natural = sorted(rows, key=lambda r: (r["source"], r["record_id"]))
+    shuffled = build_columns(rows[::-1], "record_id", natural=True)
+    assert _as_arrays(shuffled) == _as_arrays(build_columns(natural, "record_id"))
+
+
+def test_each_row_says_where_it_came_in() -> None:
+    rows = _rows()
+    columns = build_columns(rows, "record_id", natural=True)
+    assert columns.arrival is not None
+    assert [rows[i]["record_id"] for i in columns.arrival.tolist()] == columns.ids
+    assert np.array_equal(np.sort(columns.arrival), np.arange(len(rows)))
+
+
+def test_without_natural_order_the_rows_stay_as_they_came() -> None:
+    rows = _rows()
+    columns = build_columns(rows, "record_id")
+    assert columns.ids == [r["record_id"] for r in rows]
+    assert columns.arrival is None
