@@ -17,6 +17,7 @@ import numpy as np
 from matching.cluster import members
 from matching.columns import build_columns
 from matching.keys_version import keys_version
+from matching.model import default_model
 from matching.parallel import Background
 from matching.pipeline import link
 from matching.prepared import CollectedValues, prepared_version
@@ -29,7 +30,7 @@ from service.keys import refresh_stale_keys
 from service.kingraph import defer_graph
 from service.linkfile import stable_entity_id
 from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
-from service.registry import active_learned, active_model, model_version, rescorer
+from service.registry import active_learned, model_version, rescorer
 from service.scoring import suggestion_row
 
 RELINK = frozenset({ADMIN})
@@ -101,7 +102,9 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     transaction, in a forked process while this one links (the keys read the columns
     only; nothing else is written until both are done). The pairs' reasons are worded
     and encoded before the pairs are written (`encoded_pair_rows`), so the transaction
-    that writes them is short.
+    that writes them is short. The fit starts from the declared model, as `nrm link`'s
+    does, not from the one stored: the same records give the same model and, reviewers'
+    decisions aside, the same persons as `nrm link`, whatever was linked before.
     """
     clock = Clock()
     kept = _Kept()
@@ -112,7 +115,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
             yield row
 
     confirmed, rejected = store.review_constraints()
-    model = active_model(store)
+    model = default_model()
     learned = active_learned(store)
     prepared = CollectedValues()
     columns = build_columns(stream(), "id", prepared, natural=True)

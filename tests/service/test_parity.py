@@ -136,6 +136,20 @@ def test_relinking_records_stored_without_linking_gives_the_persons_of_nrm_link(
     assert set(stored) == set(batch)
 
 
+@pytest.mark.slow
+def test_a_relink_after_files_linked_one_by_one_gives_the_persons_of_nrm_link(
+    store: Store, larger_population: Path, tmp_path: Path
+) -> None:
+    """The model stored by the first file's link is not where the relink's fit starts."""
+    link_file(larger_population, tmp_path / "clusters.csv", progress=False)
+    first, second = split_by_case(larger_population, tmp_path, [0.5, 0.5], 3)
+    service = Service(store)
+    assert service.import_file(first).ok
+    assert service.import_file(second, link=False).ok
+    service.relink(Actor.operator("nrm relink"))
+    assert _persons(store) == _groups(_clusters(tmp_path / "clusters.csv"))
+
+
 def _groups(clusters: dict[str, str]) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for record, entity in clusters.items():
