@@ -158,8 +158,10 @@ sorted otherwise, or a database that sorts text by its own locale) gave other pe
 (23,110 records: 7,192 or 7,197 pairs matched)."""
 
 
-def _natural_key(record: Mapping[str, Any]) -> tuple[str, str]:
-    return tuple(str(record.get(name) or "") for name in NATURAL_ORDER)  # type: ignore[return-value]
+def _natural_key(record: Mapping[str, Any]) -> str:
+    """`NATURAL_ORDER`'s fields joined by NUL, which sorts before any character: the
+    order of the pairs of fields, at a third of the cost of sorting tuples."""
+    return "\x00".join(str(record.get(name) or "") for name in NATURAL_ORDER)
 
 
 def _columnar(
@@ -176,7 +178,7 @@ def _columnar(
     codes = {name: array("q") for name in COLUMN_FIELDS}
     ids: list[Any] = []
     roles: list[Any] = []
-    keys: list[tuple[str, str]] = []
+    keys: list[str] = []
     stream = iter(records)
     while batch := list(islice(stream, _BATCH)):
         ids.extend([r[id_field] for r in batch])
@@ -203,19 +205,21 @@ def _columnar(
         return table, ids, roles, None
     arrival = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
     del keys
+    if np.all(arrival[1:] > arrival[:-1]):  # came in that order (a relink reads so)
+        return table, ids, roles, arrival
     table = {name: _recoded(c[arrival], uniques) for name, (c, uniques) in table.items()}
-    return table, [ids[i] for i in arrival], [roles[i] for i in arrival], arrival
+    order = arrival.tolist()
+    return table, [ids[i] for i in order], [roles[i] for i in order], arrival
 
 
 def _recoded(codes: np.ndarray, uniques: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """`codes` (and their values) numbered again by first sight, as if the rows had come
-    in the order they are now in."""
-    if not len(codes):
-        return codes, uniques
-    seen, first = np.unique(codes, return_index=True)
-    by_sight = seen[np.argsort(first, kind="stable")]
+    in the order they are now in (every value is some row's)."""
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the earliest row writes last
+    by_sight = np.argsort(first, kind="stable")
     number = np.empty(len(uniques), dtype=np.int64)
-    number[by_sight] = np.arange(len(by_sight))
+    number[by_sight] = np.arange(len(uniques))
     return number[codes], [uniques[i] for i in by_sight.tolist()]
 
 
