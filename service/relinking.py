@@ -8,7 +8,7 @@ import sys
 import uuid
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -169,20 +169,8 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     suggested = store.sync_suggestions(suggestions, scope=None)
     del suggestions
     clock("suggestions")
-    assignment: dict[uuid.UUID, uuid.UUID] = {}
     groups = list(members(result.clusters.labels).values())
-    used: set[uuid.UUID] = set()
-    for rows in sorted(groups, key=len, reverse=True):
-        before = [kept.entity(r) for r in rows]
-        known = Counter(e for e in before if e and e not in used)
-        if known:
-            entity = known.most_common(1)[0][0]
-        else:
-            entity = stable_entity_id(str(ids[r]) for r in rows)
-        used.add(entity)
-        for r, was in zip(rows, before, strict=True):
-            if was != entity:
-                assignment[ids[r]] = entity
+    assignment = entity_assignment(groups, kept.entity, ids)
     with store.linking() as tx:
         tx.assign_entities(assignment)
     clock("entities")
@@ -199,6 +187,33 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         "keys_kept": 0 if stale is None else len(ids) - stale,
         "timings_ms": clock.steps,
     }
+
+
+def entity_assignment(
+    groups: list[list[int]], before: Callable[[int], uuid.UUID | None], ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """The new entity of each record whose entity changes: each person, largest first,
+    keeps the entity most of its records had and no larger person kept; a person with
+    none gets the id its members give (`stable_entity_id`), or one derived from it where
+    that id is already another person's. (An id its members gave in an earlier relink
+    may since have passed to a larger person: taken again, it joined the two persons in
+    the store, 54 of 17,854 after ten files imported one by one.)"""
+    assignment: dict[uuid.UUID, uuid.UUID] = {}
+    used: set[uuid.UUID] = set()
+    for rows in sorted(groups, key=len, reverse=True):
+        was = [before(r) for r in rows]
+        known = Counter(e for e in was if e and e not in used)
+        if known:
+            entity = known.most_common(1)[0][0]
+        else:
+            entity = stable_entity_id(str(ids[r]) for r in rows)
+            while entity in used:
+                entity = uuid.uuid5(entity, "taken")
+        used.add(entity)
+        for r, old in zip(rows, was, strict=True):
+            if old != entity:
+                assignment[ids[r]] = entity
+    return assignment
 
 
 KEEP_KEYS_SHARE = 0.25

@@ -150,6 +150,18 @@ def test_a_relink_after_files_linked_one_by_one_gives_the_persons_of_nrm_link(
     assert _persons(store) == _groups(_clusters(tmp_path / "clusters.csv"))
 
 
+@pytest.mark.slow
+def test_ten_files_each_relinking_everyone_give_the_persons_of_nrm_link(
+    store: Store, larger_population: Path, tmp_path: Path
+) -> None:
+    link_file(larger_population, tmp_path / "clusters.csv", progress=False)
+    service = Service(store)
+    for part in split_by_case(larger_population, tmp_path, [0.1] * 10, 2026):
+        report = service.import_file(part)
+        assert report.ok and report.linked and report.linked["mode"] == "batch"
+    assert _persons(store) == _groups(_clusters(tmp_path / "clusters.csv"))
+
+
 def _groups(clusters: dict[str, str]) -> set[frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for record, entity in clusters.items():
