@@ -158,17 +158,26 @@ sorted otherwise, or a database that sorts text by its own locale) gave other pe
 (23,110 records: 7,192 or 7,197 pairs matched)."""
 
 
+SHORT_ID = 64
+"""Record ids up to this many characters are sorted as fixed-width numpy strings."""
+
+
 def _natural_arrival(sources: tuple[np.ndarray, list[Any]], record_ids: list[Any]) -> np.ndarray:
     """The rows' positions in `NATURAL_ORDER`: by record id, then (stably) by source, in
     numpy arrays (a million keys as Python strings or tuples cost 0.1-0.3 GB of small
     objects, and `nrm link` of a million records runs within 4 GB)."""
-    ids = np.array([str(r) if r is not None else "" for r in record_ids])
+    written = [str(r) if r is not None else "" for r in record_ids]
+    longest = max(map(len, written), default=0)
+    # Fixed-width strings sort fastest but take rows x the longest id x 4 bytes: a file
+    # may hold an id of thousands of characters, then the strings are sorted as objects.
+    ids = np.array(written, dtype=f"<U{max(longest, 1)}" if longest <= SHORT_ID else object)
+    del written
     order = np.argsort(ids, kind="stable")
     del ids
     codes, names = sources
-    written = [str(n) if n else "" for n in names]
+    source_names = [str(n) if n else "" for n in names]
     rank = np.empty(len(names), dtype=np.int64)
-    rank[sorted(range(len(names)), key=written.__getitem__)] = np.arange(len(names))
+    rank[sorted(range(len(names)), key=source_names.__getitem__)] = np.arange(len(names))
     return order[np.argsort(rank[codes[order]], kind="stable")]
 
 
@@ -223,8 +232,8 @@ def _columnar(
 def _recoded(codes: np.ndarray, uniques: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """`codes` (and their values) numbered again by first sight, as if the rows had come
     in the order they are now in (every value is some row's)."""
-    first = np.empty(len(uniques), dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the earliest row writes last
+    first = np.full(len(uniques), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
     by_sight = np.argsort(first, kind="stable")
     number = np.empty(len(uniques), dtype=np.int64)
     number[by_sight] = np.arange(len(uniques))

@@ -59,11 +59,10 @@ class _Kept:
 
     def arrange(self, arrival: np.ndarray | None) -> None:
         """Put what was kept in the columns' order (`Columns.arrival`: where each came)."""
-        if arrival is None:
+        if arrival is None or np.all(arrival[1:] > arrival[:-1]):
             return
         order = arrival.tolist()
-        entities = self._entities
-        self._entities = bytearray().join(entities[r * 16 : r * 16 + 16] for r in order)
+        self._entities = bytearray(np.frombuffer(self._entities, "V16")[arrival].tobytes())
         self._case_types = [self._case_types[r] for r in order]
         self._sources = [self._sources[r] for r in order]
         self._born_by = array("i", (self._born_by[r] for r in order))
@@ -195,11 +194,13 @@ def entity_assignment(
     """The new entity of each record whose entity changes: each person, largest first,
     keeps the entity most of its records had and no larger person kept; a person with
     none gets the id its members give (`stable_entity_id`), or one derived from it where
-    that id is already another person's. (An id its members gave in an earlier relink
-    may since have passed to a larger person: taken again, it joined the two persons in
-    the store, 54 of 17,854 after ten files imported one by one.)"""
+    a record held that id before (an id its members gave in an earlier relink may since
+    have passed to a larger person: taken again, it joined the two persons in the store,
+    54 of 17,854 after ten files imported one by one; or to a smaller one that keeps it,
+    whose tracing matches would then name another person)."""
     assignment: dict[uuid.UUID, uuid.UUID] = {}
     used: set[uuid.UUID] = set()
+    held = {e for rows in groups for r in rows if (e := before(r))}
     for rows in sorted(groups, key=len, reverse=True):
         was = [before(r) for r in rows]
         known = Counter(e for e in was if e and e not in used)
@@ -207,7 +208,7 @@ def entity_assignment(
             entity = known.most_common(1)[0][0]
         else:
             entity = stable_entity_id(str(ids[r]) for r in rows)
-            while entity in used:
+            while entity in used or entity in held:
                 entity = uuid.uuid5(entity, "taken")
         used.add(entity)
         for r, old in zip(rows, was, strict=True):

@@ -49,3 +49,11 @@ def test_without_natural_order_the_rows_stay_as_they_came() -> None:
     columns = build_columns(rows, "record_id")
     assert columns.ids == [r["record_id"] for r in rows]
     assert columns.arrival is None
+
+
+def test_record_ids_of_thousands_of_characters_sort_like_any_other() -> None:
+    rows = _rows()
+    rows[3]["record_id"] = "R-" + "x" * 5_000
+    natural = sorted(rows, key=lambda r: (r["source"], r["record_id"]))
+    columns = build_columns(rows, "record_id", natural=True)
+    assert columns.ids == [r["record_id"] for r in natural]

@@ -29,3 +29,14 @@ def test_a_person_never_takes_the_entity_a_larger_person_kept() -> None:
     assignment = entity_assignment([[2], [0, 1]], before.get, ids)
     assert ids[0] not in assignment and ids[1] not in assignment
     assert assignment[ids[2]] != alone
+
+
+def test_a_fresh_entity_id_is_never_one_a_smaller_person_still_holds() -> None:
+    # Records 0 and 1 once were a person alone and got the id they give; record 2 joined
+    # it, then 0 and 1 moved to a larger person; now they are a person alone again.
+    ids = [uuid.uuid4() for _ in range(8)]
+    theirs, larger = stable_entity_id([str(ids[0]), str(ids[1])]), uuid.uuid4()
+    before = {0: larger, 1: larger, 2: theirs, 5: larger, 6: larger, 7: larger}
+    assignment = entity_assignment([[5, 6, 7], [0, 1], [2]], before.get, ids)
+    assert ids[2] not in assignment
+    assert assignment[ids[0]] == assignment[ids[1]] != theirs

@@ -4,11 +4,13 @@ import csv
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bench import contingency
 from bench.parity import split_by_case
 from fixtures.dataset import generate, write_dataset
 from models.store import Store, bulk, importing
+from models.tables import suggestions
 from service import Service, linking
 from service.context import Actor
 from service.linkfile import link_file
@@ -160,6 +162,30 @@ def test_ten_files_each_relinking_everyone_give_the_persons_of_nrm_link(
         report = service.import_file(part)
         assert report.ok and report.linked and report.linked["mode"] == "batch"
     assert _persons(store) == _groups(_clusters(tmp_path / "clusters.csv"))
+
+
+@pytest.mark.slow
+def test_a_relink_reading_the_records_in_any_order_gives_the_persons_of_nrm_link(
+    store: Store, larger_population: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database whose collation sorts text otherwise streams them in another order."""
+    link_file(larger_population, tmp_path / "clusters.csv", progress=False)
+    service = Service(store)
+    assert service.import_file(larger_population, link=False).ok
+    streamed = type(store).iter_link_rows
+    monkeypatch.setattr(
+        type(store), "iter_link_rows", lambda self, fields: reversed(list(streamed(self, fields)))
+    )
+    service.relink(Actor.operator("nrm relink"))
+    assert _persons(store) == _groups(_clusters(tmp_path / "clusters.csv"))
+    records = {r.id: r for r in store.iter_records()}
+    with store.engine.connect() as c:
+        suggested = c.execute(select(suggestions)).mappings().all()
+    assert suggested
+    for row in suggested:
+        a, b = records[row["record_a"]], records[row["record_b"]]
+        assert (row["source_a"], row["source_b"]) == (a.source, b.source)
+        assert (row["case_type_a"], row["case_type_b"]) == (a.case_type, b.case_type)
 
 
 def _groups(clusters: dict[str, str]) -> set[frozenset[str]]:
