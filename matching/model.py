@@ -30,14 +30,16 @@ _PRIOR_M: dict[str, tuple[float, ...]] = {c.name: c.prior_m for c in COMPARISONS
 _PRIOR_U: dict[str, tuple[float, ...]] = {c.name: c.prior_u for c in COMPARISONS}
 _BAND_NAMES = np.array(["non_match", "review", "match"], dtype=object)
 PROBABILITY_FLOOR = 1e-6
-SCORING = "family-share-once+near-spelling-capped+bands-0.7-0.1"
+SCORING = "family-share-once+near-spelling-capped+u-from-1m-pairs+bands-0.7-0.1"
 """How a model's m and u are read (a family name's levels divide one share of the
 population, `frequencies.TF_LEVELS_SPLIT_THE_SHARE`; a near spelling weighs no more than
-the commoner name written alike, `frequencies.NEAR_SPELLINGS_CAPPED`) and the bands its
-probabilities are cut into (`MATCH_THRESHOLD`, `REVIEW_THRESHOLD`). A stored model
-fitted by a code that read them or cut them otherwise is stale: its probabilities would
-not mean what they say, or its bands not what this code decides, and the next import
-links the whole population again, which refits it."""
+the commoner name written alike, `frequencies.NEAR_SPELLINGS_CAPPED`), how u is drawn
+(up to a million random pairs, `fitting.U_SAMPLE`) and the bands its probabilities are
+cut into (`MATCH_THRESHOLD`, `REVIEW_THRESHOLD`). A stored model fitted by a code that
+read them or cut them otherwise is stale: its probabilities would not mean what they say,
+or its bands not what this code decides, and the next import links the whole population
+again, which refits it (and, since 2026-12-05, parts persons an earlier relink had put
+under one entity: `service.relinking.entity_assignment`)."""
 MATCH_THRESHOLD = 0.7
 """From this probability a pair is merged without a reviewer; from `REVIEW_THRESHOLD`
 it goes to one.
