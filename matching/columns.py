@@ -60,7 +60,8 @@ class Columns:
     prepared: Prepared | None = field(default=None, repr=False, compare=False)
     """Where values prepared before are asked for, and told those worked out here."""
     arrival: np.ndarray | None = field(default=None, repr=False, compare=False)
-    """Built in `NATURAL_ORDER`: the position at which each row came in."""
+    """Put in `NATURAL_ORDER`: the position at which each row came in (None: the rows are
+    in the order they came)."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -185,7 +186,8 @@ def _columnar(
     records: Iterable[Mapping[str, Any]], id_field: str, natural: bool = False
 ) -> tuple[dict[str, tuple[np.ndarray, list[Any]]], list[Any], list[Any], np.ndarray | None]:
     """Each field of `COLUMN_FIELDS` as (codes, distinct values), the ids, the roles and,
-    with `natural`, the position each row arrived at (rows then in `NATURAL_ORDER`).
+    with `natural` where that moved them, the position each row arrived at (rows then in
+    `NATURAL_ORDER`).
 
     Records are read once, as they come (a stream of a million validated rows need
     never be held at once): each value is replaced by a code into its field's
@@ -223,7 +225,7 @@ def _columnar(
     arrival = _natural_arrival(table["source"], record_ids if id_field != "record_id" else ids)
     del record_ids
     if np.all(arrival[1:] > arrival[:-1]):  # came in that order (a relink reads so)
-        return table, ids, roles, arrival
+        return table, ids, roles, None
     table = {name: _recoded(c[arrival], uniques) for name, (c, uniques) in table.items()}
     order = arrival.tolist()
     return table, [ids[i] for i in order], [roles[i] for i in order], arrival
@@ -273,7 +275,8 @@ def build_columns(
     normalised once, and coded; no parsing runs per record. Values `prepared` holds
     are taken from it rather than parsed (`matching.prepared`). With `natural`, the rows
     are put in `NATURAL_ORDER` first, whatever order they came in (a batch: the same
-    records give the same persons); `Columns.arrival` says where each came from.
+    records give the same persons); `Columns.arrival` says where each came from when
+    that moved them.
     """
     table, ids, roles, arrival = _columnar(records, id_field, natural)
     vocab = {name: Vocabulary() for name in ("family", "given", "place", "parent", "case", "name")}

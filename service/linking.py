@@ -17,7 +17,7 @@ import numpy as np
 
 from matching.blocking import block_cap
 from matching.cluster import ClusterResult, members
-from matching.columns import build_columns
+from matching.columns import NATURAL_ORDER, build_columns
 from matching.guards import Traits
 from matching.model import FSModel
 from matching.pipeline import cluster_scored, match_new, row_pairs
@@ -231,12 +231,12 @@ def _store_keys_and_find_candidates(
     return sorted(found.values(), key=_natural_order)
 
 
-def _natural_order(record: dict[str, Any]) -> tuple[str, str]:
-    """Records in the order of what they are (source, record id), the same on both
+def _natural_order(record: dict[str, Any]) -> tuple[str, ...]:
+    """Records in the order of what they are (`columns.NATURAL_ORDER`), the same on both
     databases whatever their collation, and never by their stored ids (drawn at random
     on import): where ties are broken by order, the same files then give the same
     persons."""
-    return record["source"], record["record_id"]
+    return tuple(record[name] for name in NATURAL_ORDER)
 
 
 CANDIDATES_PER_RECORD = 300

@@ -59,7 +59,7 @@ class _Kept:
 
     def arrange(self, arrival: np.ndarray | None) -> None:
         """Put what was kept in the columns' order (`Columns.arrival`: where each came)."""
-        if arrival is None or np.all(arrival[1:] > arrival[:-1]):
+        if arrival is None:
             return
         order = arrival.tolist()
         self._entities = bytearray(np.frombuffer(self._entities, "V16")[arrival].tobytes())
@@ -200,9 +200,10 @@ def entity_assignment(
     whose tracing matches would then name another person)."""
     assignment: dict[uuid.UUID, uuid.UUID] = {}
     used: set[uuid.UUID] = set()
-    held = {e for rows in groups for r in rows if (e := before(r))}
-    for rows in sorted(groups, key=len, reverse=True):
-        was = [before(r) for r in rows]
+    largest_first = sorted(groups, key=len, reverse=True)
+    befores = [[before(r) for r in rows] for rows in largest_first]
+    held = {e for was in befores for e in was if e}
+    for rows, was in zip(largest_first, befores, strict=True):
         known = Counter(e for e in was if e and e not in used)
         if known:
             entity = known.most_common(1)[0][0]
