@@ -42,7 +42,7 @@ from matching.blocking import candidate_pairs
 from matching.columns import Columns, build_columns
 from matching.model import default_model
 from matching.pipeline import link
-from service.linkfile import valid_rows
+from service.linkfile import valid_columns
 from service.memory import collector_paused
 from service.pairs import review_unmerged
 
@@ -76,7 +76,7 @@ def run_engine(records: Path, household: bool) -> EngineRun:
     errors: list[str] = []
     started = time.perf_counter()
     with collector_paused():
-        columns = build_columns(valid_rows(records, errors), "record_id", natural=True)
+        columns = build_columns(valid_columns(records, errors), "record_id", natural=True)
         if errors:
             raise ValueError(f"{records}: {errors[:3]}")
         prepared = time.perf_counter()
@@ -171,7 +171,7 @@ def main() -> None:
     data = generated_set(args.households, args.seed, args.profile)
     records, truth_file = data / "records.csv", data / "truth.csv"
     if args.blocking_only:
-        columns = build_columns(valid_rows(records, []), "record_id", natural=True)
+        columns = build_columns(valid_columns(records, []), "record_id", natural=True)
         truth = contingency.read_truth(truth_file, [str(i) for i in columns.ids], GROUPS)
         a, b, stats = candidate_pairs(columns)
         print(json.dumps({"blocking": contingency.blocking(a, b, truth, stats.dropped_blocks)}))

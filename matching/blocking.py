@@ -39,6 +39,7 @@ import numpy as np
 
 from matching.block_arrays import KindKeys, kind_keys, weak_given
 from matching.columns import Columns
+from matching.parallel import run_chunks, shared_empty, sort_shared
 
 MAX_BLOCK = 300
 KIND_MAX_BLOCK = {"gb": 40, "gb2": 40, "fb": 40, "g": 60, "px": 120}
@@ -125,6 +126,10 @@ def _kind_pairs(
     return codes, len(starts), int(over.sum()), int(sizes[over].sum())
 
 
+SPLIT_CHUNK = 8_000_000
+"""Pair codes told apart and split into (a, b) at a time, on every core."""
+
+
 def _neighbours(
     rows: np.ndarray,
     starts: np.ndarray,
@@ -151,26 +156,47 @@ def _neighbours(
 
 
 def _unique_pairs(codes: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct pairs (a < b), sorted; a pair found in several blocks is kept once."""
+    """Distinct pairs (a < b), sorted; a pair found in several blocks is kept once. The
+    pair codes are sorted, told apart and split on every core (`matching.parallel`)."""
     if not codes:
         empty = np.empty(0, dtype=np.int32)
         return empty, empty
-    combined = np.empty(sum(len(c) for c in codes), dtype=np.int64)
+    total = sum(len(c) for c in codes)
+    combined = shared_empty(total, np.int64)
     at = 0
     while codes:  # each piece is freed once copied: the pairs are never held twice
         piece = codes.pop()
         combined[at : at + len(piece)] = piece
         at += len(piece)
-    combined.sort()
-    keep = np.empty(len(combined), dtype=bool)
-    keep[:1] = True
-    np.not_equal(combined[1:], combined[:-1], out=keep[1:])
-    combined = combined[keep]
-    del keep
+    sort_shared(combined)
+    combined = _distinct_sorted(combined)
     dtype = np.int32 if n < 2**31 else np.int64
-    second = (combined % n).astype(dtype)
-    combined //= n
-    return combined.astype(dtype), second
+    first, second = shared_empty(len(combined), dtype), shared_empty(len(combined), dtype)
+
+    def split(part: slice) -> None:
+        np.floor_divide(combined[part], n, out=first[part], casting="unsafe")
+        np.remainder(combined[part], n, out=second[part], casting="unsafe")
+
+    run_chunks(split, len(combined), SPLIT_CHUNK)
+    return first, second
+
+
+def _distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (made by `shared_empty`), told apart on every
+    core."""
+    keep = shared_empty(len(values), bool)
+    keep[:1] = True
+
+    def first_of_kind(part: slice) -> None:
+        start = max(part.start, 1)
+        np.not_equal(
+            values[start : part.stop],
+            values[start - 1 : part.stop - 1],
+            out=keep[start : part.stop],
+        )
+
+    run_chunks(first_of_kind, len(values), SPLIT_CHUNK)
+    return values[keep]
 
 
 def cross_pairs(columns: Columns, first: int) -> tuple[np.ndarray, np.ndarray]:

@@ -53,8 +53,12 @@ class Comparison:
         return [self.levels.index(level) for level in levels]
 
     def among(self, column: np.ndarray, *levels: str) -> np.ndarray:
-        """Which entries of a column of this comparison's codes are one of `levels`."""
-        return np.isin(column, self.codes(*levels))
+        """Which entries of a column of this comparison's codes are one of `levels` (a
+        lookup in a table of the levels: five times `np.isin` on tens of millions of
+        pairs)."""
+        table = np.zeros(len(self.levels), dtype=bool)
+        table[self.codes(*levels)] = True
+        return table[column]
 
     @classmethod
     def declare(cls, name: str, label: tuple[str, str], levels: Sequence[Level]) -> Comparison:

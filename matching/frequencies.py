@@ -120,8 +120,7 @@ def term_frequency_adjustment(
         if not comparison.tf_levels:
             continue
         column = np.zeros(len(a), dtype=float)
-        indices = [comparison.levels.index(level) for level in comparison.tf_levels]
-        hit = np.flatnonzero(np.isin(levels[:, k], indices))
+        hit = np.flatnonzero(comparison.among(levels[:, k], *comparison.tf_levels))
         share = shares[comparison.name]
         share = np.maximum((share[a[hit]] + share[b[hit]]) / 2, model.tf_floor)
         u = _standing_u(model, comparison.name)[levels[hit, k]]

@@ -160,17 +160,17 @@ def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarra
     if not len(a):
         return held
     for name, (k, level) in _LEVEL_GUARDS:
-        held[levels[:, k] == level] |= BIT[name]
+        np.bitwise_or(held, BIT[name], out=held, where=levels[:, k] == level)
     traits = Traits.of(columns)
     if traits.suspect.any():
         suspect, protected = traits.suspect, traits.protected
         crossing = (suspect[a] & protected[b]) | (suspect[b] & protected[a])
-        held[crossing] |= BIT["suspect_and_protected"]
+        np.bitwise_or(held, BIT["suspect_and_protected"], out=held, where=crossing)
     roles = role_classes(columns)
     requester, assisted = roles == 2, roles == 3
     if requester.any():
         crossing = (requester[a] & assisted[b]) | (requester[b] & assisted[a])
-        held[crossing] |= BIT["requester_and_sought"]
+        np.bitwise_or(held, BIT["requester_and_sought"], out=held, where=crossing)
     return held
 
 

@@ -67,6 +67,9 @@ def pair_bands(model: FSModel, scores: Scores) -> np.ndarray:
 
 def row_pairs(columns: Columns, pairs: Iterable[tuple[Any, Any]]) -> list[tuple[int, int]]:
     """Pairs of record ids as pairs of rows (a pair naming a record not here is dropped)."""
+    pairs = list(pairs)
+    if not pairs:  # a batch without decisions: no index of a million ids
+        return []
     row_of = {identifier: row for row, identifier in enumerate(columns.ids)}
     return [(row_of[x], row_of[y]) for x, y in pairs if x in row_of and y in row_of]
 

@@ -20,12 +20,12 @@ import numpy as np
 
 from i18n import Message, gettext_for
 from matching.cluster import members
-from matching.columns import build_columns
+from matching.columns import ColumnBatches, build_columns
 from matching.model import FSModel, default_model
 from matching.pipeline import link
-from models.columnwise import validated_rows
+from models.columnwise import validated_chunks, validated_rows
 from models.recordfile import IN_FILE, RecordFileError, spreadsheet_safe
-from service.memory import collector_paused
+from service.memory import collector_paused, give_back_freed
 from service.progress import Stages
 
 ENTITY_NAMESPACE = uuid.UUID("6f1c1d1e-8f0e-4d8a-9b7e-2a1f5e0c4b11")
@@ -87,6 +87,29 @@ def valid_rows(
         errors.append(Message(IN_FILE, file=path.name, error=exc.message))
 
 
+def valid_columns(
+    path: Path, errors: list[Message], warnings: list[Message] | None = None
+) -> ColumnBatches:
+    """`valid_rows` as column batches (`matching.columns.ColumnBatches`), a chunk of the
+    file each: what `build_columns` codes without a dict per row."""
+
+    def batches() -> Iterator[dict[str, list[Any]]]:
+        try:
+            for chunk in validated_chunks(path):
+                for i in sorted(chunk.problems):
+                    for problem in chunk.problems[i]:
+                        if not problem.warning:
+                            errors.append(problem.as_message())
+                        elif warnings is not None:
+                            warnings.append(problem.as_message())
+                if not errors:
+                    yield chunk.good_columns()
+        except RecordFileError as exc:
+            errors.append(Message(IN_FILE, file=path.name, error=exc.message))
+
+    return ColumnBatches(batches())
+
+
 def read_records_file(path: Path) -> list[dict[str, Any]]:
     """Validated rows of a records file; every error of the file is collected."""
     errors: list[Message] = []
@@ -115,16 +138,22 @@ def link_file(
     with collector_paused():
         errors: list[Message] = []
         warnings: list[Message] = []
-        columns = build_columns(valid_rows(records, errors, warnings), "record_id", natural=True)
+        columns = build_columns(valid_columns(records, errors, warnings), "record_id", natural=True)
         if errors:
             raise LinkInputError(errors)
         stages("reading")
+        give_back_freed()
         prepared = time.perf_counter()
+
+        def stage_done(name: str) -> None:
+            give_back_freed()
+            stages(name)
+
         result = link(
             columns,
             model or default_model(),
             household=household,
-            on_stage=stages,
+            on_stage=stage_done,
             keep="non_match" if pairs_out is not None else "review",
         )
         linked = time.perf_counter()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from matching.columns import Columns
 from matching.compare.dates import birth_levels
@@ -81,13 +82,25 @@ def _by_codes(
     b: np.ndarray,
     levels: Callable[[Any, np.ndarray, np.ndarray], np.ndarray],
     table: Any,
+    distinct: bool = False,
 ) -> np.ndarray:
-    """Levels of pairs whose both values are known; `missing` (0) otherwise."""
+    """Levels of pairs whose both values are known; `missing` (0) otherwise. With
+    `distinct`, each distinct pair of values is compared once: pairs come from blocks
+    sharing a name, so a chunk of four million pairs holds about 200,000 distinct pairs
+    of family names or of given names."""
     code_a, code_b = codes[a], codes[b]
     out = np.zeros(len(a), dtype=np.int8)
     known = np.flatnonzero((code_a >= 0) & (code_b >= 0))
-    if len(known):
-        out[known] = levels(table, code_a[known], code_b[known])
+    if not len(known):
+        return out
+    x, y = code_a[known], code_b[known]
+    if not distinct:
+        out[known] = levels(table, x, y)
+        return out
+    inverse, values = pd.factorize((x.astype(np.int64) << 32) | y.astype(np.int64))
+    first = (values >> 32).astype(x.dtype)
+    second = (values & 0xFFFFFFFF).astype(y.dtype)
+    out[known] = levels(table, first, second)[inverse]
     return out
 
 
@@ -176,9 +189,9 @@ def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nd
     tables = _tables(columns)
     for k, comparison in enumerate(COMPARISONS):
         if comparison.name == "family_name":
-            column = _by_codes(columns.family, a, b, family_levels, tables["family_name"])
+            column = _by_codes(columns.family, a, b, family_levels, tables["family_name"], True)
         elif comparison.name == "given_names":
-            column = _by_codes(columns.given, a, b, given_levels, tables["given_names"])
+            column = _by_codes(columns.given, a, b, given_levels, tables["given_names"], True)
         elif comparison.name in ("sex", "phone"):
             column = _same_code(comparison.name, getattr(columns, comparison.name), a, b)
         elif comparison.name == "birth":
@@ -190,7 +203,7 @@ def _compare_chunk(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.nd
             column = _by_codes(signatures, a, b, place_levels, table)
         elif comparison.name in ("father", "mother"):
             codes = getattr(columns, comparison.name)
-            column = _by_codes(codes, a, b, parent_levels, tables["parent"])
+            column = _by_codes(codes, a, b, parent_levels, tables["parent"], True)
         else:
             raise KeyError(comparison.name)
         levels[:, k] = column

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from matching.columns import build_columns
+from matching.columns import ColumnBatches, build_columns
 
 
 def _rows() -> list[dict]:
@@ -57,3 +57,16 @@ def test_record_ids_of_thousands_of_characters_sort_like_any_other() -> None:
     natural = sorted(rows, key=lambda r: (r["source"], r["record_id"]))
     columns = build_columns(rows, "record_id", natural=True)
     assert columns.ids == [r["record_id"] for r in natural]
+
+
+def test_records_given_as_column_batches_are_coded_as_the_same_records_given_as_rows() -> None:
+    rows = _rows()
+    fields = {name for row in rows for name in row}
+    batches = [
+        {name: [row.get(name) for row in rows[start : start + 3]] for name in fields}
+        for start in range(0, len(rows), 3)
+    ]
+    as_rows = build_columns(rows, "record_id", natural=True)
+    as_batches = build_columns(ColumnBatches(batches), "record_id", natural=True)
+    assert _as_arrays(as_batches) == _as_arrays(as_rows)
+    assert np.array_equal(as_batches.arrival, as_rows.arrival)

@@ -207,3 +207,21 @@ def test_names_parsed_on_every_core_give_the_columns_one_process_gives(
         assert np.array_equal(getattr(together, name), getattr(alone, name)), name
     for name, vocabulary in together.vocab.items():
         assert vocabulary.values == alone.vocab[name].values, name
+
+
+def test_a_shared_array_sorted_on_every_core_is_sorted(forking: None) -> None:
+    values = parallel.shared_empty(10_001, np.int64)
+    values[:] = np.random.default_rng(3).integers(0, 500, 10_001)
+    expected = np.sort(values)
+    parallel.sort_shared(values)
+    assert np.array_equal(values, expected)
+
+
+def test_forked_blocking_gives_the_pairs_one_process_gives(forking: None) -> None:
+    forked = candidate_pairs(_columns())
+    with pytest.MonkeyPatch.context() as undo:
+        undo.setenv("NRM_WORKERS", "1")
+        single = candidate_pairs(_columns())
+    assert len(forked[0]) > 997
+    assert np.array_equal(forked[0], single[0])
+    assert np.array_equal(forked[1], single[1])

@@ -24,7 +24,7 @@ from models.store.keys import KEYS_VERSION
 from models.tables import blocking_keys, match_pairs, suggestions
 from service import Service
 from service.importing import import_records
-from service.linkfile import link_file
+from service.linkfile import LinkInputError, link_file
 from service.linking import MATCH_FIELDS, link_import, whole_population_reason
 from service.registry import active_model
 from service.relinking import _Kept, relink_all
@@ -83,6 +83,22 @@ def test_link_file_writes_every_row_once_and_scored_pairs(tmp_path: Path) -> Non
     pairs = list(csv.DictReader((tmp_path / "pairs.csv").read_text().splitlines()))
     assert {p["band"] for p in pairs} <= {"match", "review", "non_match"}
     assert summary["records"] == 4
+
+
+def test_link_file_names_every_bad_row_and_writes_nothing(tmp_path: Path) -> None:
+    lines = (FIRST + SECOND[len(HEADER) :]).splitlines()
+    header = lines[0].split(",")
+    broken = [lines[0]]
+    for number, line in enumerate(lines[1:], start=2):
+        cells = line.split(",")
+        if number in (3, 5):
+            cells[header.index("sex")] = "Z"
+        broken.append(",".join(cells))
+    records = write_csv(tmp_path / "r.csv", "\n".join(broken) + "\n")
+    with pytest.raises(LinkInputError) as raised:
+        link_file(records, tmp_path / "clusters.csv", progress=False)
+    assert [e.split(",")[0] for e in raised.value.errors] == ["row 3", "row 5"]
+    assert not (tmp_path / "clusters.csv").exists()
 
 
 def test_entity_ids_are_stable_when_membership_does_not_change(tmp_path: Path) -> None:
