@@ -29,6 +29,7 @@ from service.context import ADMIN, Actor, UseCases
 from service.keys import refresh_stale_keys
 from service.kingraph import defer_graph
 from service.linkfile import stable_entity_id
+from service.memory import give_back_freed
 from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
 from service.registry import active_learned, model_version, rescorer
 from service.scoring import suggestion_row
@@ -119,6 +120,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     prepared = CollectedValues()
     columns = build_columns(stream(), "id", prepared, natural=True)
     kept.arrange(columns.arrival)
+    give_back_freed()
     clock("read_and_prepare")
     stale = _stale_keys(store, len(columns))
 
@@ -140,6 +142,7 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
         cannot_link=rejected,
         rescore=rescorer(model, learned),
         keep="review",
+        on_stage=lambda _: give_back_freed(),
     )
     clock("link")
     keys.wait()

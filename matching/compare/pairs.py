@@ -158,7 +158,9 @@ def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     levels = shared_empty((len(a), len(COMPARISONS)), np.int8)
 
     def work(part: slice) -> None:
-        _compare_chunk(columns, a[part], b[part], levels[part])
+        chunk = np.empty((part.stop - part.start, len(COMPARISONS)), np.int8, order="F")
+        _compare_chunk(columns, a[part], b[part], chunk)  # column by column: contiguous
+        levels[part] = chunk
 
     run_chunks(work, len(a), CHUNK)
     return levels
