@@ -131,9 +131,9 @@ def household_support(
     share nothing else is less likely. A held pair (`matching.guards`) neither
     gets support nor gives it: two sisters of one household match the two
     sisters of another household's file by family name and village, and each
-    would otherwise lift the other. Strong pairs are few: a first pass marks
-    them and they are counted per pair of cases, a second looks each pair's cases
-    up among them; both go `CHUNK` pairs at a time, on every core.
+    would otherwise lift the other. Strong pairs are few: a first pass counts
+    them per pair of cases, a second looks each pair's cases up among them;
+    both go `CHUNK` pairs at a time.
     """
     adjust = np.zeros(len(a), dtype=np.float32)
     if not len(a) or not (columns.case >= 0).any():
@@ -141,45 +141,39 @@ def household_support(
     width = np.int64(max(int(columns.case.max()) + 1, 1))
     birth = COMPARISON_NAMES.index("birth")
     threshold = np.log2(STRONG_PROBABILITY / (1 - STRONG_PROBABILITY))
-    adjust = shared_empty(len(a), np.float32)
-    strong_rows = shared_empty(len(a), bool)
-
-    def plausible_of(part: slice) -> tuple[np.ndarray, ...]:
-        case_a, case_b, both, key = _case_keys(columns, a[part], b[part], width)
-        plausible = both & COMPARISON["birth"].among(levels[part, birth], *BIRTHS_CONSISTENT)
+    strong_keys: list[np.ndarray] = []
+    chunks = [slice(start, start + CHUNK) for start in range(0, len(a), CHUNK)]
+    for part in chunks:
+        _, _, both, key = _case_keys(columns, a[part], b[part], width)
+        strong = both & COMPARISON["birth"].among(levels[part, birth], *BIRTHS_CONSISTENT)
         if held is not None:
-            plausible &= held[part] == 0
-        return case_a, case_b, both, key, plausible
-
-    def mark_strong(part: slice) -> None:
-        strong_rows[part] = plausible_of(part)[-1] & (log2_odds[part] >= threshold)
-
-    run_chunks(mark_strong, len(a), CHUNK)
-    strong = np.flatnonzero(strong_rows)
-    strong_keys = _case_keys(columns, a[strong], b[strong], width)[3]
-    keys, counts = np.unique(strong_keys, return_counts=True)
+            strong &= held[part] == 0
+        strong &= log2_odds[part] >= threshold
+        strong_keys.append(key[strong])
+    keys, counts = np.unique(np.concatenate(strong_keys), return_counts=True)
     in_strong = np.zeros(int(width), dtype=bool)
     in_strong[keys // width] = True
     in_strong[keys % width] = True
     sizes = np.bincount(columns.case[columns.case >= 0], minlength=int(width))
-
-    def support(part: slice) -> None:
-        case_a, case_b, both, key, plausible = plausible_of(part)
+    for part in chunks:
+        case_a, case_b, both, key = _case_keys(columns, a[part], b[part], width)
+        plausible = both & COMPARISON["birth"].among(levels[part, birth], *BIRTHS_CONSISTENT)
+        if held is not None:
+            plausible &= held[part] == 0
+        strong = plausible & (log2_odds[part] >= threshold)
         others = np.zeros(len(key), dtype=np.int64)
         look = np.flatnonzero(both & in_strong[case_a] & in_strong[case_b])
         if len(keys) and len(look):
             at = np.minimum(np.searchsorted(keys, key[look]), len(keys) - 1)
             found = keys[at] == key[look]
             others[look[found]] = counts[at[found]]
-        others -= strong_rows[part]
+        others -= strong
         chunk = np.zeros(len(key), dtype=np.float32)
         chunk[plausible] = SUPPORT_WEIGHT * np.minimum(others[plausible], SUPPORT_CAP)
         lone = both & (others == 0)
         lone &= (sizes[np.maximum(case_a, 0)] >= 3) & (sizes[np.maximum(case_b, 0)] >= 3)
         chunk[lone] -= LONE_MATCH_PENALTY
         adjust[part] = chunk
-
-    run_chunks(support, len(a), CHUNK)
     return adjust
 
 
