@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from matching.columns import Columns
 from matching.compare.dates import birth_levels
@@ -44,6 +43,9 @@ from matching.place_resolution import (
 from matching.prepared import PLACE, PlaceReading, values_of
 
 CHUNK = 4_000_000
+DISTINCT_FROM = 100_000
+"""From this many pairs in a chunk, a comparison with `distinct` works out each distinct
+pair of values once."""
 
 
 def _level_codes(name: str) -> dict[str, int]:
@@ -94,9 +96,11 @@ def _by_codes(
     if not len(known):
         return out
     x, y = code_a[known], code_b[known]
-    if not distinct:
+    if not distinct or len(known) < DISTINCT_FROM:
         out[known] = levels(table, x, y)
         return out
+    import pandas as pd  # hashes in C; imported by large jobs only (0.35 s of start-up)
+
     inverse, values = pd.factorize((x.astype(np.int64) << 32) | y.astype(np.int64))
     first = (values >> 32).astype(x.dtype)
     second = (values & 0xFFFFFFFF).astype(y.dtype)

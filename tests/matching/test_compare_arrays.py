@@ -3,6 +3,7 @@
 from functools import cache
 
 import numpy as np
+import pytest
 
 from fixtures.demo import demo_records_path
 from matching.blocking import candidate_pairs
@@ -60,6 +61,17 @@ def test_array_comparisons_agree_with_the_scalar_comparisons() -> None:
         ]
         assert np.array_equal(levels[:, k], expected), name
         assert len(set(expected[known].tolist())) >= 3, name
+
+
+def test_levels_worked_out_once_per_distinct_pair_of_values_are_those_of_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    columns = _demo()
+    a, b = _pairs(columns)
+    monkeypatch.setattr("matching.compare.pairs.DISTINCT_FROM", 10**12)
+    each = compare_pairs(columns, a, b)
+    monkeypatch.setattr("matching.compare.pairs.DISTINCT_FROM", 1)
+    assert np.array_equal(compare_pairs(columns, a, b), each)
 
 
 def test_sets_with_no_codes_at_all_share_nothing() -> None:
