@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from matching.cluster import members
-from matching.columns import build_columns
+from matching.columns import ColumnBatches, build_columns
 from matching.keys_version import keys_version
 from matching.model import default_model
 from matching.parallel import Background
@@ -49,14 +49,13 @@ class _Kept:
         self._born_by = array("i")
         self._registered = array("i")
 
-    def add(self, row: dict[str, Any]) -> None:
-        entity = row["entity_id"]
-        self._entities += entity.bytes if entity else _NONE
-        case_type = row.get("case_type")
-        self._case_types.append(sys.intern(case_type) if case_type else None)
-        self._sources.append(sys.intern(row["source"]))
-        self._born_by.append(_ordinal(row.get("birth_latest")))
-        self._registered.append(_ordinal(row.get("registered_on")))
+    def add(self, batch: dict[str, list[Any]]) -> None:
+        """A batch of records, column by column (`Store.iter_link_columns`)."""
+        self._entities += b"".join(e.bytes if e else _NONE for e in batch["entity_id"])
+        self._case_types.extend([sys.intern(t) if t else None for t in batch["case_type"]])
+        self._sources.extend([sys.intern(s) for s in batch["source"]])
+        self._born_by.extend([_ordinal(d) for d in batch["birth_latest"]])
+        self._registered.extend([_ordinal(d) for d in batch["registered_on"]])
 
     def arrange(self, arrival: np.ndarray | None) -> None:
         """Put what was kept in the columns' order (`Columns.arrival`: where each came)."""
@@ -109,16 +108,16 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     clock = Clock()
     kept = _Kept()
 
-    def stream() -> Iterator[dict[str, Any]]:
-        for row in store.iter_link_rows(MATCH_FIELDS):
-            kept.add(row)
-            yield row
+    def stream() -> Iterator[dict[str, list[Any]]]:
+        for batch in store.iter_link_columns(MATCH_FIELDS):
+            kept.add(batch)
+            yield batch
 
     confirmed, rejected = store.review_constraints()
     model = default_model()
     learned = active_learned(store)
     prepared = CollectedValues()
-    columns = build_columns(stream(), "id", prepared, natural=True)
+    columns = build_columns(ColumnBatches(stream()), "id", prepared, natural=True)
     kept.arrange(columns.arrival)
     give_back_freed()
     clock("read_and_prepare")

@@ -430,14 +430,22 @@ def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> N
     entity = uuid.uuid4()
     kept.add(
         {
-            "entity_id": entity,
-            "case_type": "return",
-            "source": "OIM",
-            "birth_latest": date(2009, 12, 31),
-            "registered_on": date(2024, 3, 1),
+            "entity_id": [entity],
+            "case_type": ["return"],
+            "source": ["OIM"],
+            "birth_latest": [date(2009, 12, 31)],
+            "registered_on": [date(2024, 3, 1)],
         }
     )
-    kept.add({"entity_id": None, "case_type": None, "source": "ENDA"})
+    kept.add(
+        {
+            "entity_id": [None],
+            "case_type": [None],
+            "source": ["ENDA"],
+            "birth_latest": [None],
+            "registered_on": [None],
+        }
+    )
     assert kept.entity(0) == entity and kept.entity(1) is None
     assert kept.brief(0) == {
         "case_type": "return",

@@ -1,6 +1,7 @@
 """Files arriving over time give the persons one batch gives, on both databases."""
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -172,10 +173,13 @@ def test_a_relink_reading_the_records_in_any_order_gives_the_persons_of_nrm_link
     link_file(larger_population, tmp_path / "clusters.csv", progress=False)
     service = Service(store)
     assert service.import_file(larger_population, link=False).ok
-    streamed = type(store).iter_link_rows
-    monkeypatch.setattr(
-        type(store), "iter_link_rows", lambda self, fields: reversed(list(streamed(self, fields)))
-    )
+    streamed = type(store).iter_link_columns
+
+    def reversed_order(self: Store, fields: tuple[str, ...]) -> Iterator[dict[str, list]]:
+        batches = list(streamed(self, fields))
+        yield {f: [v for batch in batches for v in batch[f]][::-1] for f in fields}
+
+    monkeypatch.setattr(type(store), "iter_link_columns", reversed_order)
     service.relink(Actor.operator("nrm relink"))
     assert _persons(store) == _groups(_clusters(tmp_path / "clusters.csv"))
     records = {r.id: r for r in store.iter_records()}
