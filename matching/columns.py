@@ -199,10 +199,12 @@ class ColumnBatches:
 def _row_batches(
     records: Iterable[Mapping[str, Any]], fields: Sequence[str]
 ) -> Iterator[dict[str, list[Any]]]:
-    """Records as column batches of `_BATCH` records."""
+    """Records as column batches of `_BATCH` records; `fields[0]` is the id, which every
+    record must have (KeyError otherwise), the others are None where missing."""
     stream = iter(records)
     while batch := list(islice(stream, _BATCH)):
-        yield {name: [r.get(name) for r in batch] for name in fields}
+        columns = {name: [r.get(name) for r in batch] for name in fields[1:]}
+        yield {fields[0]: [r[fields[0]] for r in batch], **columns}
 
 
 def _columnar(
@@ -222,7 +224,7 @@ def _columnar(
     roles: list[Any] = []
     record_ids: list[Any] = []
     own_ids = natural and id_field != "record_id"
-    fields = (*COLUMN_FIELDS, id_field, "role", *(("record_id",) if own_ids else ()))
+    fields = (id_field, *COLUMN_FIELDS, "role", *(("record_id",) if own_ids else ()))
     batches = records if isinstance(records, ColumnBatches) else _row_batches(records, fields)
     for batch in batches:
         count = len(batch[id_field])

@@ -128,11 +128,10 @@ def link(
 
     def stage(name: str) -> None:
         nonlocal clock
-        now = time.perf_counter()
-        timings[name] = now - clock
-        clock = now
+        timings[name] = time.perf_counter() - clock
         if on_stage is not None:
-            on_stage(name)
+            on_stage(name)  # its own time (progress, memory given back) counts in no stage
+        clock = time.perf_counter()
 
     if isinstance(records, Columns):
         columns = records

@@ -43,9 +43,16 @@ from matching.place_resolution import (
 from matching.prepared import PLACE, PlaceReading, values_of
 
 CHUNK = 4_000_000
-DISTINCT_FROM = 100_000
+DISTINCT_FROM = 1_000_000
 """From this many pairs in a chunk, a comparison with `distinct` works out each distinct
-pair of values once."""
+pair of values once (by `pandas.factorize`: pandas is imported by such large jobs only,
+since it adds 0.4 s and 78 MB to a process's start)."""
+
+
+def _pandas() -> Any:
+    import pandas
+
+    return pandas
 
 
 def _level_codes(name: str) -> dict[str, int]:
@@ -99,9 +106,7 @@ def _by_codes(
     if not distinct or len(known) < DISTINCT_FROM:
         out[known] = levels(table, x, y)
         return out
-    import pandas as pd  # hashes in C; imported by large jobs only (0.35 s of start-up)
-
-    inverse, values = pd.factorize((x.astype(np.int64) << 32) | y.astype(np.int64))
+    inverse, values = _pandas().factorize((x.astype(np.int64) << 32) | y.astype(np.int64))
     first = (values >> 32).astype(x.dtype)
     second = (values & 0xFFFFFFFF).astype(y.dtype)
     out[known] = levels(table, first, second)[inverse]
@@ -159,6 +164,8 @@ def compare_pairs(columns: Columns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     small next to the int8 levels, whatever the number of pairs.
     """
     _tables(columns)  # built once, before the work is shared out
+    if len(a) >= DISTINCT_FROM:
+        _pandas()  # imported once, before the workers fork
     levels = shared_empty((len(a), len(COMPARISONS)), np.int8)
 
     def work(part: slice) -> None:

@@ -1,6 +1,7 @@
 """Records coded into columns: in a batch, the order they come in changes nothing."""
 
 import numpy as np
+import pytest
 
 from matching.columns import ColumnBatches, build_columns
 
@@ -70,3 +71,20 @@ def test_records_given_as_column_batches_are_coded_as_the_same_records_given_as_
     as_batches = build_columns(ColumnBatches(batches), "record_id", natural=True)
     assert _as_arrays(as_batches) == _as_arrays(as_rows)
     assert np.array_equal(as_batches.arrival, as_rows.arrival)
+
+
+def test_a_field_a_column_batch_lacks_is_missing_for_its_records() -> None:
+    rows = _rows()
+    without_father = [{k: v for k, v in row.items() if k != "father_name"} for row in rows]
+    fields = {name for row in without_father for name in row}
+    batch = {name: [row.get(name) for row in without_father] for name in fields}
+    coded = build_columns(ColumnBatches([batch]), "record_id", natural=True)
+    assert _as_arrays(coded) == _as_arrays(build_columns(without_father, "record_id", natural=True))
+    assert set(coded.father.tolist()) == {-1}
+
+
+def test_a_record_without_its_id_is_refused() -> None:
+    rows = _rows()
+    del rows[2]["record_id"]
+    with pytest.raises(KeyError):
+        build_columns(rows, "record_id")

@@ -217,11 +217,14 @@ def test_a_shared_array_sorted_on_every_core_is_sorted(forking: None) -> None:
     assert np.array_equal(values, expected)
 
 
-def test_forked_blocking_gives_the_pairs_one_process_gives(forking: None) -> None:
+def test_forked_blocking_gives_the_pairs_one_process_gives(
+    forking: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("matching.blocking.SPLIT_CHUNK", 997)  # chunks across the halves
     forked = candidate_pairs(_columns())
     with pytest.MonkeyPatch.context() as undo:
         undo.setenv("NRM_WORKERS", "1")
         single = candidate_pairs(_columns())
-    assert len(forked[0]) > 997
+    assert len(forked[0]) > 10 * 997
     assert np.array_equal(forked[0], single[0])
     assert np.array_equal(forked[1], single[1])
