@@ -166,7 +166,15 @@ def coherent_persons(
     new_labels = labels.copy()
     review: list[tuple[int, int, str]] = []
     starts = np.searchsorted(owner, np.arange(len(small) + 1))
-    for index, rows in enumerate(small):
+    # Which persons the loop below need look at (the rest it would pass over): a margin
+    # on the mean, since numpy may sum in another order than the loop's test.
+    mean = np.bincount(owner, weights=internal_probability, minlength=len(small))
+    mean /= np.maximum(np.diff(starts), 1)
+    looked_at = np.bincount(owner[bad], minlength=len(small)) > 0
+    looked_at |= mean < AVERAGE_FLOOR + 1e-9
+    looked_at[list(must_of)] = True
+    for index in np.flatnonzero(looked_at).tolist():
+        rows = small[index]
         span = slice(starts[index], starts[index + 1])
         pairs = list(zip(ia[span].tolist(), ib[span].tolist(), strict=True))
         chances = internal_probability[span].tolist()
