@@ -11,9 +11,9 @@ so does every job of a process that runs other threads (the HTTP server).
 1 turns forking off).
 
 Two more shapes of the same idea: `map_chunks` for Python work whose results are
-objects (each worker sends its results back pickled), and `Background` for one
-job run in a forked process while the caller goes on (a relink writes the
-blocking keys so while it links).
+objects (each worker writes its results to a file, pickled a part at a time), and
+`Background` for one job run in a forked process while the caller goes on (a relink
+writes the blocking keys so while it links).
 """
 
 from __future__ import annotations
@@ -22,9 +22,12 @@ import gc
 import mmap
 import multiprocessing
 import os
+import pickle
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection as PipeEnd
+from contextlib import ExitStack
+from typing import BinaryIO
 
 import numpy as np
 
@@ -115,10 +118,11 @@ def sort_shared(values: np.ndarray) -> None:
     run_chunks(lambda part: values[part].sort(), total, chunk)
 
 
-def _send(work: Callable[[slice], list], parts: Sequence[slice], pipe: PipeEnd) -> None:
+def _write(work: Callable[[slice], list], parts: Sequence[slice], out: BinaryIO) -> None:
     gc.freeze()  # the parent's objects are never collected in the worker: no copying
-    pipe.send([work(part) for part in parts])
-    pipe.close()
+    for part in parts:  # a part at a time: the worker never holds all its results
+        pickle.dump(work(part), out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
 
 
 def map_chunks(
@@ -127,7 +131,9 @@ def map_chunks(
     """`work(part)` for every slice of `chunk` items of 0..total, concatenated in order:
     for Python work whose results are objects, not arrays (reasons worded for pairs). On
     `workers()` processes when the job has at least `min_items` items and the process may
-    fork; each forked worker sends its parts' results back pickled."""
+    fork; each forked worker writes its parts' results, pickled a part at a time, to a
+    temporary file the caller reads once it is done (sent whole through a pipe, a
+    million-record relink's reasons held 1 GB more in the worker at its peak)."""
     parts = [slice(start, min(start + chunk, total)) for start in range(0, total, chunk)]
     count = min(workers(), len(parts))
     if count < 2 or not _forks(total, min_items):
@@ -135,32 +141,31 @@ def map_chunks(
     context = multiprocessing.get_context("fork")
     results: list[list | None] = [None] * len(parts)
     children = []
-    for k in range(1, count):
-        receiving, sending = context.Pipe(duplex=False)
-        process = context.Process(target=_send, args=(work, parts[k::count], sending), daemon=True)
-        process.start()
-        sending.close()
-        children.append((k, receiving, process))
-    try:
-        for index in range(0, len(parts), count):
-            results[index] = work(parts[index])
-    except BaseException:
-        for _, _, process in children:
-            process.terminate()
-            process.join()
-        raise
-    failed = []
-    for k, receiving, process in children:
+    with ExitStack() as files:
+        for k in range(1, count):
+            out = files.enter_context(tempfile.TemporaryFile())
+            process = context.Process(target=_write, args=(work, parts[k::count], out), daemon=True)
+            process.start()
+            children.append((k, out, process))
         try:
-            for index, found in zip(range(k, len(parts), count), receiving.recv(), strict=True):
-                results[index] = found
-        except EOFError:
-            failed.append(k)
-        process.join()
-        if process.exitcode != 0:
-            failed.append(k)
-    if failed:
-        raise RuntimeError(f"a worker process failed (workers {sorted(set(failed))})")
+            for index in range(0, len(parts), count):
+                results[index] = work(parts[index])
+        except BaseException:
+            for _, _, process in children:
+                process.terminate()
+                process.join()
+            raise
+        failed = []
+        for k, out, process in children:
+            process.join()
+            if process.exitcode != 0:
+                failed.append(k)
+                continue
+            out.seek(0)
+            for index in range(k, len(parts), count):
+                results[index] = pickle.load(out)
+        if failed:
+            raise RuntimeError(f"a worker process failed (workers {sorted(failed)})")
     return [item for found in results for item in found or ()]
 
 
