@@ -204,12 +204,16 @@ def entity_assignment(
     used: set[uuid.UUID] = set()
     largest_first = sorted(groups, key=len, reverse=True)
     befores = [[before(r) for r in rows] for rows in largest_first]
-    held = {e for was in befores for e in was if e}
+    held: set[uuid.UUID] | None = None
     for rows, was in zip(largest_first, befores, strict=True):
-        known = Counter(e for e in was if e and e not in used)
-        if known:
+        first = was[0]
+        if first and first not in used and was.count(first) == len(was):
+            entity = first  # the usual case: one entity before, still free
+        elif known := Counter(e for e in was if e and e not in used):
             entity = known.most_common(1)[0][0]
         else:
+            if held is None:
+                held = {e for earlier in befores for e in earlier if e}
             entity = stable_entity_id(str(ids[r]) for r in rows)
             while entity in used or entity in held:
                 entity = uuid.uuid5(entity, "taken")
