@@ -56,13 +56,6 @@ class ValidatedChunk:
             return None
         return {name: self.columns[name][i] for name in RECORD_FIELDS}
 
-    def good_columns(self) -> dict[str, list[Any]]:
-        """The columns of the rows that are not bad, in order."""
-        if not self.bad:
-            return self.columns
-        kept = [i for i in range(len(self.numbers)) if i not in self.bad]
-        return {name: [values[i] for i in kept] for name, values in self.columns.items()}
-
 
 def validated_chunks(
     path: Path,

@@ -24,7 +24,7 @@ from matching.columns import ColumnBatches, build_columns
 from matching.model import FSModel, default_model
 from matching.parallel import map_chunks
 from matching.pipeline import link
-from models.columnwise import validated_chunks, validated_rows
+from models.columnwise import validated_chunks
 from models.recordfile import IN_FILE, RecordFileError, spreadsheet_safe
 from service.memory import collector_paused, give_back_freed
 from service.progress import Stages
@@ -73,30 +73,13 @@ def stable_entity_text(members: Iterable[str]) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def valid_rows(
-    path: Path, errors: list[Message], warnings: list[Message] | None = None
-) -> Iterator[dict[str, Any]]:
-    """Validated rows of a records file as they are read, until the first bad row;
-    every error of the file is collected into `errors`, and into `warnings` the dates and
-    ages that cannot be read (they count as unknown, as in an import)."""
-    try:
-        for _, _, values, row_errors in validated_rows(path):
-            for problem in row_errors:
-                if not problem.warning:
-                    errors.append(problem.as_message())
-                elif warnings is not None:
-                    warnings.append(problem.as_message())
-            if values is not None and not errors:
-                yield values
-    except RecordFileError as exc:
-        errors.append(Message(IN_FILE, file=path.name, error=exc.message))
-
-
 def valid_columns(
     path: Path, errors: list[Message], warnings: list[Message] | None = None
 ) -> ColumnBatches:
-    """`valid_rows` as column batches (`matching.columns.ColumnBatches`), a chunk of the
-    file each: what `build_columns` codes without a dict per row."""
+    """The validated records of a file as column batches (`matching.columns.ColumnBatches`),
+    a chunk of the file each, until the first error: what `build_columns` codes without a
+    dict per row. Every error of the file is collected into `errors`, and into `warnings`
+    the dates and ages that cannot be read (they count as unknown, as in an import)."""
 
     def batches() -> Iterator[dict[str, list[Any]]]:
         try:
@@ -107,21 +90,12 @@ def valid_columns(
                             errors.append(problem.as_message())
                         elif warnings is not None:
                             warnings.append(problem.as_message())
-                if not errors:
-                    yield chunk.good_columns()
+                if not errors:  # a chunk with a bad row has an error: never coded
+                    yield chunk.columns
         except RecordFileError as exc:
             errors.append(Message(IN_FILE, file=path.name, error=exc.message))
 
     return ColumnBatches(batches())
-
-
-def read_records_file(path: Path) -> list[dict[str, Any]]:
-    """Validated rows of a records file; every error of the file is collected."""
-    errors: list[Message] = []
-    rows = list(valid_rows(path, errors))
-    if errors:
-        raise LinkInputError(errors)
-    return rows
 
 
 def link_file(

@@ -54,20 +54,24 @@ class KeysStore:
         record object and no dict per record (at 247,000 records, making the dicts took 2
         of a relink's 16 s of reading)."""
         order = (person_records.c.source, person_records.c.record_id)
-        query = select(*(person_records.c[f] for f in fields)).order_by(*order)
-        with self.engine.connect() as c:
-            rows = c.execution_options(stream_results=True, yield_per=batch).execute(query)
-            for part in rows.partitions(batch):
-                yield dict(zip(fields, map(list, zip(*part, strict=True)), strict=True))
+        for part in self._partitions(fields, order, batch):
+            yield dict(zip(fields, map(list, zip(*part, strict=True)), strict=True))
 
     def _stream(
         self, fields: Sequence[str], order: Sequence[Any], batch: int
     ) -> Iterator[dict[str, Any]]:
+        for part in self._partitions(fields, order, batch):
+            for row in part:
+                yield dict(row._mapping)
+
+    def _partitions(
+        self, fields: Sequence[str], order: Sequence[Any], batch: int
+    ) -> Iterator[Sequence[Any]]:
+        """The records' `fields` in `order`, streamed `batch` rows at a time."""
         query = select(*(person_records.c[f] for f in fields)).order_by(*order)
         with self.engine.connect() as c:
             rows = c.execution_options(stream_results=True, yield_per=batch).execute(query)
-            for row in rows:
-                yield dict(row._mapping)
+            yield from rows.partitions(batch)
 
     def iter_records_by_case(
         self, fields: Sequence[str], batch: int = 20_000
