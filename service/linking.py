@@ -29,6 +29,7 @@ from models.store.linking import LinkTx
 from service.clock import Clock
 from service.keys import ensure_current_keys
 from service.kingraph import graph_is_built
+from service.memory import settle_loaded
 from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
 from service.prepared import StoredPrepared, ensure_current_prepared
 from service.registry import (
@@ -82,6 +83,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     clock = Clock()
     rebuilt = ensure_current_keys(store)
     ensure_current_prepared(store)
+    settle_loaded()
     prepared = StoredPrepared(store.prepared)
     clock("keys_version")
     model, model_stale = model_in_use(store)
@@ -105,8 +107,6 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         if not relink:
             ids = [r["id"] for r in [*new, *candidates]]
             confirmed, rejected = tx.review_constraints(ids)
-            entities = {r["entity_id"] for r in candidates if r.get("entity_id")}
-            persons = tx.records_of_entities(entities, PERSON_TRAIT_FIELDS)
             clock("constraints")
     if relink:
         summary = {**relink_all(store), "because": relink}
@@ -122,6 +122,9 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         prepared=prepared,
     )
     existing = {r["id"]: r["entity_id"] for r in candidates}
+    entities = _persons_met(columns, a, b, scores, model, len(new), existing, confirmed)
+    persons = store.records_of_entities(entities, PERSON_TRAIT_FIELDS)
+    clock("persons")
     result = _cluster_new(
         columns, a, b, scores, model, len(new), existing, confirmed, rejected, persons
     )
@@ -280,6 +283,28 @@ PERSON_TRAIT_FIELDS = (
     "registered_on",
 )
 """What the person guards read of every stored record of a candidate's person."""
+
+
+def _persons_met(
+    columns: Any,
+    a: np.ndarray,
+    b: np.ndarray,
+    scores: Scores,
+    model: FSModel,
+    new_count: int,
+    existing: dict[uuid.UUID, uuid.UUID | None],
+    confirmed: list[tuple[Any, Any]],
+) -> set[uuid.UUID]:
+    """The stored persons whose every record the person guards must read: those of the
+    candidates a new record may join (a pair scored to merge and not held) or that a
+    reviewer confirmed. Clustering tests the traits of a person only when one of its
+    records is about to join another cluster; the other candidates' persons (most of a
+    few hundred) are never tested, so their records are not read."""
+    mergeable = (scores.probability >= model.match_threshold) & (scores.held == 0)
+    rows = np.union1d(a[mergeable], b[mergeable])
+    ids = [columns.ids[r] for r in rows[rows >= new_count].tolist()]
+    ids += [record for pair in confirmed for record in pair]
+    return {entity for record in ids if (entity := existing.get(record)) is not None}
 
 
 def _cluster_new(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +33,7 @@ from models.store.linking import (
     LinkTx,
     candidate_ids,
     pending_count,
+    records_of_entities,
 )
 from models.store.prepared import PreparedStore
 from models.store.review import ReviewStore
@@ -278,6 +279,15 @@ class Store(ReviewStore, AuditStore, KeysStore, LimitStore, PreparedStore, UserS
         connection = self.engine.connect().execution_options(immediate=True)
         with connection, connection.begin():
             yield LinkTx(connection, estimated_record_count)
+
+    def records_of_entities(
+        self, entity_ids: Iterable[uuid.UUID], fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """The `fields` of every stored record of these persons."""
+        if not entity_ids:
+            return []
+        with self.engine.connect() as c:
+            return records_of_entities(c, entity_ids, fields)
 
     def pairs(self, band: str | None = None, limit: int = 1000) -> list[dict[str, Any]]:
         query = select(match_pairs).order_by(match_pairs.c.probability.desc()).limit(limit)

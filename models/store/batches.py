@@ -35,3 +35,36 @@ def rows_among(
     for part in chunks(values, size):
         found.extend(c.execute(select(*columns).where(column.in_(part), *where)))
     return found
+
+
+def driver_rows_among(
+    c: Connection,
+    query: str,
+    column: str,
+    values: Sequence[Any],
+    params: Sequence[Any] = (),
+    size: int = 900,
+) -> list[tuple[Any, ...]]:
+    """`rows_among` for a hot read of plain columns, through the driver's own cursor: no
+    statement compiled, no row objects (reading a new record's candidates' prepared
+    values spent more there than in the database). `query` is a SELECT whose WHERE holds
+    `params` as `{}` placeholders; the rows whose `column` is one of `values` are added
+    to it."""
+    if not values:
+        return []
+    cursor = c.connection.dbapi_connection.cursor()
+    try:
+        if c.dialect.name == "postgresql":
+            marks = ["%s"] * len(params)
+            cursor.execute(f"{query.format(*marks)} AND {column} = ANY(%s)", [*params, values])
+            return list(cursor.fetchall())
+        found: list[tuple[Any, ...]] = []
+        for part in chunks(values, size):
+            among = ",".join("?" * len(part))
+            cursor.execute(
+                f"{query.format(*'?' * len(params))} AND {column} IN ({among})", [*params, *part]
+            )
+            found.extend(cursor.fetchall())
+        return found
+    finally:
+        cursor.close()

@@ -178,10 +178,12 @@ def records_to_link(
 def records_of_entities(
     c: Connection, entity_ids: Iterable[uuid.UUID], fields: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """The `fields` of every stored record of these persons (`batches.rows_among`)."""
+    """The `fields` of every stored record of these persons (`batches.rows_among`; rows
+    become dicts by position, as in `candidate_records`)."""
     columns = [person_records.c[f] for f in fields]
     ids = sorted(entity_ids, key=str)
-    return [dict(r._mapping) for r in rows_among(c, columns, person_records.c.entity_id, ids)]
+    rows = rows_among(c, columns, person_records.c.entity_id, ids)
+    return [dict(zip(fields, r, strict=True)) for r in rows]
 
 
 def pending_count(c: Connection) -> int:
@@ -372,11 +374,6 @@ class LinkTx:
         self, rows: Sequence[dict[str, Any]], scope: Iterable[uuid.UUID] | None
     ) -> SuggestionSync:
         return sync_suggestions_on(self.c, rows, scope)
-
-    def records_of_entities(
-        self, entity_ids: Iterable[uuid.UUID], fields: Sequence[str]
-    ) -> list[dict[str, Any]]:
-        return records_of_entities(self.c, entity_ids, fields)
 
     def review_constraints(
         self, record_ids: Sequence[uuid.UUID]

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, Engine, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models.store.batches import rows_among
+from models.store.batches import driver_rows_among
 from models.store.bulk import bulk_cache, write_rows
 from models.store.settings import read_setting, write_setting
 from models.tables import prepared_values
@@ -19,17 +19,11 @@ KEYS_PER_READ = 500
 
 
 def read_prepared(c: Connection, kind: str, keys: Sequence[str]) -> list[tuple[str, str]]:
-    """(key, value) of the stored values of `kind` among `keys` (`batches.rows_among`: one
-    array on PostgreSQL, batches of `KEYS_PER_READ` on SQLite)."""
-    table = prepared_values
-    rows = rows_among(
-        c,
-        (table.c.key, table.c.value),
-        table.c.key,
-        keys,
-        table.c.kind == kind,
-        size=KEYS_PER_READ,
-    )
+    """(key, value) of the stored values of `kind` among `keys`
+    (`batches.driver_rows_among`: one array on PostgreSQL, batches of `KEYS_PER_READ` on
+    SQLite)."""
+    query = f'SELECT "key", value FROM {prepared_values.name} WHERE kind = {{}}'
+    rows = driver_rows_among(c, query, '"key"', list(keys), (kind,), size=KEYS_PER_READ)
     return [(key, value) for key, value in rows]
 
 

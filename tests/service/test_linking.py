@@ -511,3 +511,46 @@ def test_an_import_too_large_to_compare_record_by_record_links_everyone_again(
     assert (report.linked["mode"], report.linked["because"]) == ("batch", "cost")
     assert store.pending_records() == 0
     assert active_model(store).notes["records"] == len(lines) - 1
+
+
+KIN_HEADER = (
+    "record_id,case_id,source,registered_on,full_name,sex,birth_date,origin_village,"
+    "father_name,mother_name,role\n"
+)
+CHILD_AND_ADULT_RECORDS = KIN_HEADER + (
+    "GOV-7,C7,DNPEF,2024-03-04,TRAORE Awa,F,2015-02-01,Bla,,,victim\n"
+    "ONG-7,N7,ONG-ENDA,2024-05-04,TRAORE Awa,F,,Kati,Moussa Traore,Kadia Keita,\n"
+)
+SUSPECT_RECORD = KIN_HEADER + (
+    "GOV-9,C9,DNPEF,2024-06-01,Awa TRAORE,F,,Kati,Moussa Traore,Kadia Keita,suspect\n"
+)
+
+
+def test_a_suspect_meeting_one_record_of_a_childs_person_waits_for_a_reviewer(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's own record is not among the suspect's candidates (two are read: the
+    suspect's own record, which shares every key, and the adult's), yet the guards read
+    the whole person of the candidate it would join."""
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "a.csv", CHILD_AND_ADULT_RECORDS)).ok
+    child, adult = store.find_record("GOV-7")[0], store.find_record("ONG-7")[0]
+    person = uuid.uuid4()
+    with store.linking() as tx:
+        tx.assign_entities({child.id: person, adult.id: person})
+    monkeypatch.setattr("service.linking.CANDIDATES_PER_RECORD", 2)
+    read: list[set[uuid.UUID]] = []
+    records_of_entities = store.records_of_entities
+
+    def spied(entities: Any, fields: Any) -> Any:
+        read.append(set(entities))
+        return records_of_entities(entities, fields)
+
+    monkeypatch.setattr(store, "records_of_entities", spied)
+    assert service.import_file(write_csv(tmp_path / "b.csv", SUSPECT_RECORD)).ok
+    suspect = store.find_record("GOV-9")[0]
+    assert read == [{person}]
+    assert suspect.entity_id != person
+    queued = {frozenset((p["record_a"], p["record_b"])) for p in store.pairs(band="review")}
+    assert frozenset((suspect.id, adult.id)) in queued
+    assert frozenset((suspect.id, child.id)) not in queued

@@ -1,8 +1,10 @@
-"""Cutting id lists into batches (`models/store/batches.py`)."""
+"""Statements over long lists of ids or keys (`models/store/batches.py`)."""
 
 from __future__ import annotations
 
 from models.store.batches import chunks
+from models.store.prepared import PREPARED_VERSION, add_prepared, read_prepared
+from models.store.settings import write_setting
 
 
 def test_batches_keep_every_value_in_order() -> None:
@@ -11,3 +13,22 @@ def test_batches_keep_every_value_in_order() -> None:
 
 def test_no_values_make_no_batch() -> None:
     assert list(chunks([], 3)) == []
+
+
+def test_prepared_values_are_read_among_more_keys_than_one_statement_takes(store) -> None:
+    rows = [("name", f"{k:032x}", f'["value {k}"]') for k in range(1_250)]
+    with store.engine.begin() as c:
+        write_setting(c, PREPARED_VERSION, "v")
+        add_prepared(c, rows, version="v")
+    asked = [f"{k:032x}" for k in range(0, 2_500, 2)]
+    with store.engine.connect() as c:
+        found = read_prepared(c, "name", asked)
+    assert sorted(found) == [(key, value) for _, key, value in rows[::2]]
+
+
+def test_prepared_values_of_another_kind_are_not_read(store) -> None:
+    with store.engine.begin() as c:
+        write_setting(c, PREPARED_VERSION, "v")
+        add_prepared(c, [("place", "a" * 32, "[]")], version="v")
+    with store.engine.connect() as c:
+        assert read_prepared(c, "name", ["a" * 32]) == []
