@@ -91,7 +91,22 @@ GUARDS: tuple[Guard, ...] = (
         "a father or mother with different given names: a brother, a sister or a namesake "
         "rather than the same person",
     ),
+    Guard(
+        "persons_contradict",
+        "les fiches des deux personnes se contrediraient (sexe, naissances éloignées, "
+        "prénoms ou parents différents)",
+        "the records of the two persons would contradict each other (sex, births far apart, "
+        "different given names or parents)",
+    ),
+    Guard(
+        "weak_link",
+        "lien faible entre deux personnes déjà formées : trop peu de leurs fiches concordent",
+        "a weak link between two persons already formed: too few of their records match",
+    ),
 )
+"""The pair guards, then those clustering adds to the pairs it held back between two
+persons (`PERSON_GUARDS`): a pair no guard holds may still join two persons whose
+records, together, a guard forbids."""
 GUARD_NAMES = tuple(g.name for g in GUARDS)
 BIT = {g.name: np.uint16(1 << i) for i, g in enumerate(GUARDS)}
 
@@ -172,6 +187,18 @@ def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarra
         crossing = (requester[a] & assisted[b]) | (requester[b] & assisted[a])
         np.bitwise_or(held, BIT["requester_and_sought"], out=held, where=crossing)
     return held
+
+
+PERSON_GUARDS = {
+    "suspect_and_protected": "suspect_and_protected",
+    "sex_differs": "persons_contradict",
+    "births_far_apart": "persons_contradict",
+    "incoherent_person": "persons_contradict",
+    "weak_link_between_clusters": "weak_link",
+}
+"""The guard each reason clustering holds a pair back for (`cluster.ClusterResult.
+to_review`) is worded with: the pair's own records may agree on what their persons do
+not (a suspect's record beside an adult record of a child victim's person)."""
 
 
 def guard_words(bits: int) -> list[Guard]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -128,7 +128,8 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     result = _cluster_new(
         columns, a, b, scores, model, len(new), existing, confirmed, rejected, persons
     )
-    bands = review_unmerged(bands, a, b, result.to_review)
+    bands, held = review_unmerged(bands, a, b, result.to_review, scores.held)
+    scores = replace(scores, held=held)
     clock("cluster")
     pairs = pair_rows(columns, a, b, scores, bands, model_version(model, learned))
     clock("reasons")

@@ -11,6 +11,7 @@ import numpy as np
 
 from matching.cluster import SETTLED
 from matching.columns import COLUMN_FIELDS
+from matching.guards import BIT, PERSON_GUARDS
 from matching.parallel import map_chunks
 from models.jsontext import Encoded
 from service.scoring import reasons_of
@@ -84,17 +85,33 @@ def encoded_pair_rows(
 
 
 def review_unmerged(
-    bands: np.ndarray, a: np.ndarray, b: np.ndarray, to_review: list[tuple[int, int, str]]
-) -> np.ndarray:
+    bands: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    to_review: list[tuple[int, int, str]],
+    held: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs that scored as matches but were held back (a weak link between two persons,
-    records that would contradict each other) go to a reviewer; pairs held back by a
-    rejection or a shared case do not."""
-    weak = [(x, y) for x, y, why in to_review if why not in SETTLED]
+    records that would contradict each other) go to a reviewer, the guard that held each
+    added to its `held` bits so that its reasons say why (`guards.PERSON_GUARDS`); pairs
+    held back by a rejection or a shared case do not. Returns the bands and the bits."""
+    weak = [(x, y, why) for x, y, why in to_review if why not in SETTLED]
     if not weak:
-        return bands
+        return bands, held
     size = int(max(a.max(), b.max())) + 1
-    held = [min(x, y) * size + max(x, y) for x, y in weak]
     keys = np.minimum(a, b).astype(np.int64) * size + np.maximum(a, b)
-    bands = bands.copy()
-    bands[np.isin(keys, held) & (bands == "match")] = "review"
-    return bands
+    order = np.argsort(keys, kind="stable")
+    wanted = np.array([min(x, y) * size + max(x, y) for x, y, _ in weak], dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted, sorter=order), len(keys) - 1)
+    found = keys[order[at]] == wanted
+    pairs = order[at[found]]
+    bits = np.array([_person_bit(why) for _, _, why in weak], dtype=held.dtype)[found]
+    bands, held = bands.copy(), held.copy()
+    bands[pairs[bands[pairs] == "match"]] = "review"
+    np.bitwise_or.at(held, pairs, bits)
+    return bands, held
+
+
+def _person_bit(why: str) -> int:
+    guard = PERSON_GUARDS.get(why)
+    return int(BIT[guard]) if guard is not None else 0

@@ -446,7 +446,7 @@ def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> N
             "registered_on": [None],
         }
     )
-    assert kept.entity(0) == entity and kept.entity(1) is None
+    assert [v.tobytes() for v in kept.entities()] == [entity.bytes, bytes(16)]
     assert kept.brief(0) == {
         "case_type": "return",
         "source": "OIM",
@@ -551,6 +551,10 @@ def test_a_suspect_meeting_one_record_of_a_childs_person_waits_for_a_reviewer(
     suspect = store.find_record("GOV-9")[0]
     assert read == [{person}]
     assert suspect.entity_id != person
-    queued = {frozenset((p["record_a"], p["record_b"])) for p in store.pairs(band="review")}
-    assert frozenset((suspect.id, adult.id)) in queued
+    queued = {frozenset((p["record_a"], p["record_b"])): p for p in store.pairs(band="review")}
     assert frozenset((suspect.id, child.id)) not in queued
+    warnings = [
+        r for r in queued[frozenset((suspect.id, adult.id))]["reasons"] if r["field"] == "guard"
+    ]
+    assert [w["level"] for w in warnings] == ["suspect_and_protected"]
+    assert "jamais réunis sans relecteur" in warnings[0]["fr"]
