@@ -29,7 +29,7 @@ from service.context import ADMIN, Actor, UseCases
 from service.keys import refresh_stale_keys
 from service.kingraph import defer_graph
 from service.linkfile import stable_entity_id
-from service.memory import give_back_freed
+from service.memory import collector_paused, give_back_freed
 from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
 from service.registry import active_learned, model_version, rescorer
 from service.scoring import suggestion_row
@@ -103,8 +103,15 @@ def relink_all(store: Store, household: bool = True) -> dict[str, Any]:
     and encoded before the pairs are written (`encoded_pair_rows`), so the transaction
     that writes them is short. The fit starts from the declared model, as `nrm link`'s
     does, not from the one stored: the same records give the same model and, reviewers'
-    decisions aside, the same persons as `nrm link`, whatever was linked before.
+    decisions aside, the same persons as `nrm link`, whatever was linked before. Python's
+    cyclic collector is paused throughout, as for `nrm link` (a million records' values
+    are millions of long-lived objects it would walk again and again).
     """
+    with collector_paused():
+        return _relink(store, household)
+
+
+def _relink(store: Store, household: bool) -> dict[str, Any]:
     clock = Clock()
     kept = _Kept()
 
