@@ -82,7 +82,9 @@ def run_engine(records: Path, household: bool) -> EngineRun:
         prepared = time.perf_counter()
         result = link(columns, default_model(), household=household, keep="review")
     seconds = time.perf_counter() - started
-    band = review_unmerged(result.bands, result.a, result.b, result.clusters.to_review)
+    band, _ = review_unmerged(
+        result.bands, result.a, result.b, result.clusters.to_review, result.scores.held
+    )
     return EngineRun(
         [str(i) for i in result.columns.ids],
         contingency.codes(result.clusters.labels),

@@ -94,9 +94,9 @@ GUARDS: tuple[Guard, ...] = (
     Guard(
         "persons_contradict",
         "les fiches des deux personnes se contrediraient (sexe, naissances éloignées, "
-        "prénoms ou parents différents)",
+        "prénoms, parents, lieux ou rôles)",
         "the records of the two persons would contradict each other (sex, births far apart, "
-        "different given names or parents)",
+        "given names, parents, places or roles)",
     ),
     Guard(
         "weak_link",

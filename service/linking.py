@@ -72,12 +72,15 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
 
     Two short transactions on one connection each (`Store.linking`): the first
     stores the new records' keys and reads their candidates with the fields
-    matching needs (`_store_keys_and_find_candidates`), the reviewers' constraints
-    among them and the traits of the candidates' persons; the second writes pairs,
-    suggestions and entities, and the prepared values worked out meanwhile (the
-    candidates' names and places are read prepared: `service.prepared`). Matching
-    and clustering run between the two, holding no lock (SQLite's write lock would
-    stop every other writer meanwhile).
+    matching needs (`_store_keys_and_find_candidates`) and the reviewers' constraints
+    among them; the second writes pairs, suggestions and entities, and the prepared
+    values worked out meanwhile (the candidates' names and places are read prepared:
+    `service.prepared`). Matching and clustering run between the two, holding no lock
+    (SQLite's write lock would stop every other writer meanwhile); between matching and
+    clustering, the records of the persons a new record may join are read
+    (`_persons_met`), as their entities stood when the candidates were read: a relink
+    or a merge meanwhile can move records, as it can before the second transaction
+    writes (the next link or relink sees them as they are).
     `timings_ms` tells where the time went.
     """
     clock = Clock()
@@ -283,7 +286,8 @@ PERSON_TRAIT_FIELDS = (
     "birth_latest",
     "registered_on",
 )
-"""What the person guards read of every stored record of a candidate's person."""
+"""What the person guards read of every stored record of a person a new record may join
+(`_persons_met`)."""
 
 
 def _persons_met(

@@ -30,10 +30,12 @@ def collector_paused() -> Iterator[None]:
 @cache
 def settle_loaded() -> None:
     """Put every object alive now beyond the cyclic collector's reach (`gc.freeze`), once
-    per process, after the reference tables are loaded (gazetteer, name variants, the
-    model): they live as long as the process, and a full collection walked them again in
-    70 to 80 ms, in about one single-record link in fifty against a million stored
-    records. Reference counting still frees what they drop."""
+    per process, when the reference tables are loaded (gazetteer, name variants): most
+    of what a linking process holds, for as long as it runs, and a full collection
+    walked them again in 70 to 80 ms, in about one single-record link in fifty against a
+    million stored records. Whatever else is alive then is frozen too (a cycle among it
+    is never collected: once, at the first link). Reference counting still frees what
+    they drop."""
     gc.collect()
     gc.freeze()
 

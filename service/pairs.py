@@ -94,7 +94,9 @@ def review_unmerged(
     """Pairs that scored as matches but were held back (a weak link between two persons,
     records that would contradict each other) go to a reviewer, the guard that held each
     added to its `held` bits so that its reasons say why (`guards.PERSON_GUARDS`); pairs
-    held back by a rejection or a shared case do not. Returns the bands and the bits."""
+    held back by a rejection or a shared case do not; nor do pairs not among `a`, `b`
+    (coherence's pairs inside a person). Returns the bands and the bits. The pairs
+    (a, b) are distinct, as blocking and `match_new` make them."""
     weak = [(x, y, why) for x, y, why in to_review if why not in SETTLED]
     if not weak:
         return bands, held

@@ -228,6 +228,7 @@ def person_entities(
         order[start:end].tolist()
         for start, end in zip(starts[~kept].tolist(), ends[~kept].tolist(), strict=True)
     ]
+    others.sort(key=lambda rows: rows[0])  # as `members` gives them, whatever the labels
 
     def entity(row: int) -> uuid.UUID | None:
         raw = before[row].tobytes()

@@ -19,12 +19,12 @@ def column_batches(
 ) -> Iterator[dict[str, list[Any]]]:
     """Every row's `fields` in `order`, `batch` rows at a time, each field's values a
     list (a server-side cursor on PostgreSQL: the rows are never all in memory)."""
-    names = ", ".join(f'"{f}"' for f in fields)
-    ordered = ", ".join(f'"{f}"' for f in order)
+    names = ", ".join(f'"{table.c[f].name}"' for f in fields)
+    ordered = ", ".join(f'"{table.c[f].name}"' for f in order)
     sqlite = c.dialect.name == "sqlite"
-    raw = c.connection.dbapi_connection
-    cursor = raw.cursor() if sqlite else raw.cursor(name=f"{table.name}_columns")
     converters = [(k, _converter(table.c[f].type)) for k, f in enumerate(fields)] if sqlite else []
+    raw = c.connection.dbapi_connection
+    cursor = raw.cursor() if sqlite else raw.cursor(name=f"columns_{uuid.uuid4().hex}")
     try:
         cursor.execute(f"SELECT {names} FROM {table.name} ORDER BY {ordered}")
         while rows := cursor.fetchmany(batch):

@@ -35,3 +35,8 @@ def test_a_pair_held_back_keeps_the_guards_it_had() -> None:
     _, held = review_unmerged(BANDS, A, B, [(3, 2, "suspect_and_protected")], before)
     assert guard_names(int(held[2])) == ["places_differ", "suspect_and_protected"]
     assert not before[0] and before[2] == BIT["places_differ"]
+
+
+def test_a_pair_held_inside_a_person_but_never_scored_changes_nothing() -> None:
+    bands, held = review_unmerged(BANDS, A, B, [(0, 3, "incoherent_person")], HELD)
+    assert bands.tolist() == BANDS.tolist() and not held.any()

@@ -21,6 +21,10 @@ def test_the_records_read_through_the_driver_are_those_sqlalchemy_reads(store) -
         batches = list(column_batches(c, person_records, MATCH_FIELDS, order, batch=7))
     read = [row for b in batches for row in zip(*(b[f] for f in MATCH_FIELDS), strict=True)]
     assert read == expected
+    kinds = [{type(v) for v in column if v is not None} for column in zip(*expected, strict=True)]
+    assert kinds == [
+        {type(v) for v in column if v is not None} for column in zip(*read, strict=True)
+    ]
     assert all(len(b["id"]) <= 7 for b in batches)
 
 
