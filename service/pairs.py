@@ -46,11 +46,13 @@ def _worded(
     version: str,
     encoded: bool = False,
 ) -> list[dict[str, Any]]:
+    by_place = _by_place(columns, oriented)
+
     def reasons(part: slice) -> list[Any]:
-        worded = [reasons_of(columns, x, y, scores, k) for k, x, y in oriented[part]]
+        worded = [reasons_of(columns, x, y, scores, k) for k, x, y in by_place[part]]
         return [json.dumps(w) for w in worded] if encoded else worded
 
-    worded = map_chunks(reasons, len(oriented), REASONS_CHUNK)
+    worded = _unsorted(map_chunks(reasons, len(by_place), REASONS_CHUNK), by_place, oriented)
     return [
         {
             "record_a": columns.ids[x],
@@ -62,6 +64,24 @@ def _worded(
         }
         for (k, x, y), why in zip(oriented, worded, strict=True)
     ]
+
+
+def _by_place(columns: Any, oriented: list[Oriented]) -> list[Oriented]:
+    """The pairs in the order of their first record's place: each worker then meets a
+    stretch of places of its own, resolved in the gazetteer once (its caches are its
+    own: in the order of the pairs both resolved most places, a third of wording)."""
+    if len(oriented) < 2:
+        return oriented
+    places = columns.place[np.fromiter((x for _, x, _ in oriented), np.int64, len(oriented))]
+    return [oriented[i] for i in np.argsort(places, kind="stable").tolist()]
+
+
+def _unsorted(worded: list[Any], by_place: list[Oriented], oriented: list[Oriented]) -> list[Any]:
+    """What was worded in `by_place`'s order, in `oriented`'s."""
+    if by_place is oriented:
+        return worded
+    at = {pair[0]: why for pair, why in zip(by_place, worded, strict=True)}
+    return [at[k] for k, _, _ in oriented]
 
 
 def pair_rows(
