@@ -16,6 +16,7 @@ from matching.columns import Columns
 from matching.compare.places import place_comparison
 from matching.comparisons import COMPARISONS
 from matching.guards import guard_words
+from matching.values import FamilyValue, GivenValue
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     **{c.name: c.label for c in COMPARISONS},
@@ -26,6 +27,11 @@ LEVEL_WORDS: dict[str, dict[str, tuple[str, str]]] = {
     c.name: dict(zip(c.levels, c.words, strict=True)) for c in COMPARISONS
 }
 
+
+_COMPARED = tuple(
+    (c.name, c.levels, FIELD_LABELS[c.name], LEVEL_WORDS[c.name]) for c in COMPARISONS
+)
+"""What a reason reads of each comparison, in the order of its levels and weights."""
 
 UNQUOTED = frozenset({"phone"})
 """Fields a reason names without quoting their values: a phone number is protected
@@ -69,15 +75,9 @@ def _birth_text(columns: Columns, row: int, years: bool = False) -> str:
 
 def _shown(columns: Columns, field: str, row: int, minimal: bool = False) -> str:
     if field == "family_name":
-        value = columns.value("family", row)
-        return _title(value.folded) if value else "?"
+        return _names_shown(columns, "family", row)
     if field == "given_names":
-        value = columns.value("given", row)
-        if value is None:
-            return "?"
-        aliases = [a for a in value.alias_keys]
-        shown = _title(" ".join(value.folded)) or "?"
-        return shown + (f" ({_title(' '.join(aliases))})" if aliases else "")
+        return _names_shown(columns, "given", row)
     if field == "sex":
         return {0: "F", 1: "M"}.get(int(columns.sex[row]), "?")
     if field == "birth":
@@ -88,6 +88,27 @@ def _shown(columns: Columns, field: str, row: int, minimal: bool = False) -> str
         if written:
             return written
     return value.shown if value is not None and value.shown else "?"
+
+
+def _names_shown(columns: Columns, vocabulary: str, row: int) -> str:
+    """A family or given name as a reason shows it, worked out once per distinct value of
+    the population (a million records' reasons show the same names again and again)."""
+    code = int(getattr(columns, vocabulary)[row])
+    shown = columns.derive(f"shown_{vocabulary}", dict)
+    text = shown.get(code)
+    if text is None:
+        text = shown[code] = _name_text(columns.value(vocabulary, row))
+    return text
+
+
+def _name_text(value: FamilyValue | GivenValue | None) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, FamilyValue):
+        return _title(value.folded)
+    aliases = list(value.alias_keys)
+    shown = _title(" ".join(value.folded)) or "?"
+    return shown + (f" ({_title(' '.join(aliases))})" if aliases else "")
 
 
 def explain_pair(
@@ -106,29 +127,28 @@ def explain_pair(
     worded for someone who sees the records minimally (`UNQUOTED_MINIMAL`)."""
     reasons: list[FieldReason] = []
     unquoted = UNQUOTED_MINIMAL if minimal else UNQUOTED
-    for k, comparison in enumerate(COMPARISONS):
-        level = comparison.levels[int(levels[k])]
-        weight = float(weights[k])
-        label_fr, label_en = FIELD_LABELS[comparison.name]
-        words_fr, words_en = LEVEL_WORDS[comparison.name][level]
-        if comparison.name in unquoted:
+    for (name, names_of_levels, labels, words), level_code, weight in zip(
+        _COMPARED, np.asarray(levels).tolist(), np.asarray(weights).tolist(), strict=True
+    ):
+        level = names_of_levels[level_code]
+        label_fr, label_en = labels
+        words_fr, words_en = words[level]
+        if name in unquoted:
             fr, en = f"{label_fr} : {words_fr}", f"{label_en}: {words_en}"
-        elif comparison.name == "origin_place":
+        elif name == "origin_place":
             place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
             fr, en = place.reason_fr, place.reason_en
         else:
-            left = _shown(columns, comparison.name, row_a, minimal)
-            shown = f"{left} ~ {_shown(columns, comparison.name, row_b, minimal)}"
+            left, right = (
+                _shown(columns, name, row_a, minimal),
+                _shown(columns, name, row_b, minimal),
+            )
+            shown = f"{left} ~ {right}"
             fr = f"{label_fr} : {shown} ({words_fr})"
             en = f"{label_en}: {shown} ({words_en})"
+        number = f"{weight:+.1f}"
         reasons.append(
-            FieldReason(
-                comparison.name,
-                level,
-                weight,
-                f"{fr} {_number(weight, True)}",
-                f"{en} {_number(weight, False)}",
-            )
+            FieldReason(name, level, weight, f"{fr} {number.replace('.', ',')}", f"{en} {number}")
         )
     if sibling:
         reasons.append(
