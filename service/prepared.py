@@ -10,10 +10,18 @@ the next link reads any.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from matching.prepared import PreparedValues, decode, key_digest, prepared_version
+from matching.prepared import (
+    KINDS,
+    CollectedValues,
+    PreparedValues,
+    decode,
+    encode,
+    key_digest,
+    prepared_version,
+)
 from models.store import Store
 from models.store.prepared import PREPARED_VERSION
 
@@ -51,6 +59,28 @@ class StoredPrepared:
     def rows(self) -> list[tuple[str, str, str]]:
         """The values worked out here, as rows to store."""
         return list(self.memory.rows())
+
+
+class DigestedValues:
+    """Values worked out for a whole population, taken out of `collected` (which then
+    holds none: a million records' keys as parsed need not stay beside their digests),
+    by their keys as stored (`key_digest`), encoded only when a store asks for them
+    (`Store.replace_prepared`: a relink writes only those the store lacks)."""
+
+    def __init__(self, collected: CollectedValues) -> None:
+        self._values: dict[tuple[str, str], Any] = {}
+        for kind in KINDS:
+            learned = collected.learned[kind]
+            while learned:
+                key, value = learned.popitem()
+                self._values[kind, key_digest(key)] = value
+
+    def keys(self) -> Collection[tuple[str, str]]:
+        return self._values.keys()
+
+    def rows(self, keys: Iterable[tuple[str, str]] | None = None) -> Iterator[tuple[str, str, str]]:
+        for kind, key in self._values if keys is None else keys:
+            yield kind, key, encode(kind, self._values[kind, key])
 
 
 def ensure_current_prepared(store: Store) -> None:

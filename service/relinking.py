@@ -31,6 +31,7 @@ from service.kingraph import defer_graph
 from service.linkfile import stable_entity_id
 from service.memory import collector_paused, give_back_freed
 from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
+from service.prepared import DigestedValues
 from service.registry import active_learned, model_version, rescorer
 from service.scoring import suggestion_row
 
@@ -153,8 +154,9 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
     clock("link")
     keys.wait()
     clock("keys_wait")
-    store.replace_prepared(prepared.rows(), prepared_version())
-    del prepared
+    digested = DigestedValues(prepared)
+    store.replace_prepared(digested, prepared_version())
+    del prepared, digested
     clock("prepared")
     store.save_model(result.model.version, result.model.to_json())
     ids = result.columns.ids

@@ -1,14 +1,15 @@
-"""Prepared values (`matching.prepared`): read by key, added where missing, replaced whole
-by a relink, emptied when the code prepares values otherwise."""
+"""Prepared values (`matching.prepared`): read by key, added where missing, made those of
+the whole population by a relink, emptied when the code prepares values otherwise."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Protocol
 
-from sqlalchemy import Connection, Engine, delete
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models.store.batches import driver_rows_among
+from models.store.batches import chunks, driver_rows_among
 from models.store.bulk import bulk_cache, write_rows
 from models.store.settings import read_setting, write_setting
 from models.tables import prepared_values
@@ -16,6 +17,18 @@ from models.tables import prepared_values
 PREPARED_VERSION = "prepared_values_version"
 KEYS_PER_READ = 500
 """Keys read in one statement (well under SQLite's 32,766 variables)."""
+
+
+class PreparedRows(Protocol):
+    """A population's prepared values, encoded only when asked for."""
+
+    def keys(self) -> Collection[tuple[str, str]]:
+        """Every value's (kind, key)."""
+        ...
+
+    def rows(self, keys: Iterable[tuple[str, str]] | None = None) -> Iterator[tuple[str, str, str]]:
+        """(kind, key, value) rows of these keys (None: of every value)."""
+        ...
 
 
 def read_prepared(c: Connection, kind: str, keys: Sequence[str]) -> list[tuple[str, str]]:
@@ -50,14 +63,33 @@ class PreparedStore:
         with self.engine.connect() as c:
             return read_prepared(c, kind, keys)
 
-    def replace_prepared(self, rows: Iterable[tuple[str, str, str]], version: str) -> None:
-        """Every stored value replaced by `rows`, prepared by a code of `version`, in one
-        transaction."""
+    def replace_prepared(self, values: PreparedRows, version: str) -> None:
+        """The stored values become those of `values`, prepared by a code of `version`, in
+        one transaction. Where the store holds values of that version, only those it
+        lacks are written and those no longer wanted dropped (a key is a digest of what
+        the value is prepared from: a stored value of the same key and version is the
+        same; a relink of an unchanged million records wrote its 650,000 values again in
+        9 s); else every value is replaced."""
+        columns = ("kind", "key", "value")
         with self.engine.begin() as c, bulk_cache(c):
             _lock(c)
-            c.execute(delete(prepared_values))
-            write_rows(c, prepared_values.name, ("kind", "key", "value"), rows, uuids=False)
-            write_setting(c, PREPARED_VERSION, version)
+            if read_setting(c, PREPARED_VERSION) != version:
+                c.execute(delete(prepared_values))
+                write_rows(c, prepared_values.name, columns, values.rows(), uuids=False)
+                write_setting(c, PREPARED_VERSION, version)
+                return
+            table = prepared_values
+            stored = {(kind, key) for kind, key in c.execute(select(table.c.kind, table.c.key))}
+            wanted = values.keys()
+            stale: dict[str, list[str]] = {}
+            for kind, key in stored.difference(wanted):
+                stale.setdefault(kind, []).append(key)
+            for kind, keys in sorted(stale.items()):
+                for part in chunks(sorted(keys), KEYS_PER_READ):
+                    c.execute(delete(table).where(table.c.kind == kind, table.c.key.in_(part)))
+            missing = sorted(key for key in wanted if key not in stored)
+            del stored
+            write_rows(c, table.name, columns, values.rows(missing), uuids=False)
 
     def forget_prepared(self, version: str) -> None:
         """Every stored value dropped: the code of `version` prepares them otherwise."""

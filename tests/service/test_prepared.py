@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 
 from matching import columns as columns_module
 from matching.columns import build_columns
@@ -18,8 +18,9 @@ from models.store.prepared import PREPARED_VERSION
 from models.tables import person_records, prepared_values
 from service import Service
 from service.linking import MATCH_FIELDS
-from service.prepared import StoredPrepared
+from service.prepared import DigestedValues, StoredPrepared
 from service.registry import active_model
+from service.relinking import relink_all
 from tests.conftest import generated_in_two_files
 
 
@@ -119,4 +120,39 @@ def test_a_name_longer_than_an_index_entry_is_prepared_and_stored(store, files, 
         writer.writerows(rows)
     report = Service(store).import_file(long_file)
     assert report.ok and report.linked is not None
+    assert _stored_keys(store, NAME) == _name_keys(store)
+
+
+def _all_values(store: Store) -> set[tuple[str, str, str]]:
+    with store.engine.connect() as c:
+        table = prepared_values
+        return {tuple(r) for r in c.execute(select(table.c.kind, table.c.key, table.c.value))}
+
+
+def test_a_relink_of_an_unchanged_population_writes_no_value_again(store, files, monkeypatch):
+    Service(store).import_file(files[0])
+    before = _all_values(store)
+    written: list[tuple[str, str, str]] = []
+    rows = DigestedValues.rows
+
+    def spied(self, keys=None):
+        for row in rows(self, keys):
+            written.append(row)
+            yield row
+
+    monkeypatch.setattr(DigestedValues, "rows", spied)
+    relink_all(store)
+    assert written == []
+    assert _all_values(store) == before
+
+
+def test_a_relink_keeps_only_the_values_of_the_records_stored(store, files):
+    Service(store).import_file(files[0])
+    with store.engine.begin() as c:
+        c.execute(update(person_records).values(full_name="Oumou TOGOLA", given_names=None))
+    relink_all(store)
+    assert _stored_keys(store, NAME) == _name_keys(store)
+    with store.engine.begin() as c:
+        c.execute(delete(prepared_values).where(prepared_values.c.kind == NAME))
+    relink_all(store)
     assert _stored_keys(store, NAME) == _name_keys(store)
