@@ -46,13 +46,14 @@ def _worded(
     version: str,
     encoded: bool = False,
 ) -> list[dict[str, Any]]:
-    by_place = _by_place(columns, oriented)
+    order = _by_place(columns, oriented)
+    by_place = oriented if order is None else [oriented[i] for i in order.tolist()]
 
     def reasons(part: slice) -> list[Any]:
         worded = [reasons_of(columns, x, y, scores, k) for k, x, y in by_place[part]]
         return [json.dumps(w) for w in worded] if encoded else worded
 
-    worded = _unsorted(map_chunks(reasons, len(by_place), REASONS_CHUNK), by_place, oriented)
+    worded = _unsorted(map_chunks(reasons, len(by_place), REASONS_CHUNK), order)
     return [
         {
             "record_a": columns.ids[x],
@@ -66,22 +67,24 @@ def _worded(
     ]
 
 
-def _by_place(columns: Any, oriented: list[Oriented]) -> list[Oriented]:
-    """The pairs in the order of their first record's place: each worker then meets a
-    stretch of places of its own, resolved in the gazetteer once (its caches are its
-    own: in the order of the pairs both resolved most places, a third of wording)."""
+def _by_place(columns: Any, oriented: list[Oriented]) -> np.ndarray | None:
+    """The order in which to word the pairs: by their first record's place, so that the
+    runs of pairs a worker takes (`REASONS_CHUNK`, every other one) hold few places the
+    other worker resolves too in the gazetteer (its caches are its own: in the pairs'
+    order both resolved most places, a third of wording). None: as they are."""
     if len(oriented) < 2:
-        return oriented
+        return None
     places = columns.place[np.fromiter((x for _, x, _ in oriented), np.int64, len(oriented))]
-    return [oriented[i] for i in np.argsort(places, kind="stable").tolist()]
+    return np.argsort(places, kind="stable")
 
 
-def _unsorted(worded: list[Any], by_place: list[Oriented], oriented: list[Oriented]) -> list[Any]:
-    """What was worded in `by_place`'s order, in `oriented`'s."""
-    if by_place is oriented:
+def _unsorted(worded: list[Any], order: np.ndarray | None) -> list[Any]:
+    """What was worded in `order`, in the pairs' own order."""
+    if order is None:
         return worded
-    at = {pair[0]: why for pair, why in zip(by_place, worded, strict=True)}
-    return [at[k] for k, _, _ in oriented]
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    return [worded[i] for i in back.tolist()]
 
 
 def pair_rows(

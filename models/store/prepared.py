@@ -4,6 +4,7 @@ the whole population by a relink, emptied when the code prepares values otherwis
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Protocol
 
 from sqlalchemy import Connection, Engine, delete, select
@@ -46,7 +47,11 @@ def add_prepared(c: Connection, rows: Sequence[tuple[str, str, str]], version: s
     store's values are of another version now (a newer code dropped them meanwhile). In
     key order, so that two imports adding the same values wait for each other instead
     of locking each other out."""
-    if not rows or read_setting(c, PREPARED_VERSION) != version:
+    if not rows:
+        return
+    if c.dialect.name == "postgresql":  # a relink's or a new code's change ends first
+        c.exec_driver_sql("LOCK TABLE prepared_values IN ROW EXCLUSIVE MODE")
+    if read_setting(c, PREPARED_VERSION) != version:
         return
     rows = sorted(rows)
     dialect = postgresql if c.dialect.name == "postgresql" else sqlite
@@ -71,8 +76,7 @@ class PreparedStore:
         same; a relink of an unchanged million records wrote its 650,000 values again in
         9 s); else every value is replaced."""
         columns = ("kind", "key", "value")
-        with self.engine.begin() as c, bulk_cache(c):
-            _lock(c)
+        with _locked(self.engine) as c, bulk_cache(c):
             if read_setting(c, PREPARED_VERSION) != version:
                 c.execute(delete(prepared_values))
                 write_rows(c, prepared_values.name, columns, values.rows(), uuids=False)
@@ -93,15 +97,20 @@ class PreparedStore:
 
     def forget_prepared(self, version: str) -> None:
         """Every stored value dropped: the code of `version` prepares them otherwise."""
-        with self.engine.begin() as c:
-            _lock(c)
+        with _locked(self.engine) as c:
             c.execute(delete(prepared_values))
             write_setting(c, PREPARED_VERSION, version)
 
 
-def _lock(c: Connection) -> None:
-    """On PostgreSQL, no import adds values (nor another relink replaces them) until this
-    transaction ends: COPY cannot skip a value an import stored after the delete. SQLite's
-    write lock, taken by the delete, does the same."""
-    if c.dialect.name == "postgresql":
-        c.exec_driver_sql("LOCK TABLE prepared_values IN SHARE ROW EXCLUSIVE MODE")
+@contextmanager
+def _locked(engine: Engine) -> Iterator[Connection]:
+    """A transaction in which no import adds values (nor another relink replaces them)
+    until it ends: on PostgreSQL the table locked against writers (COPY cannot skip a
+    value an import stored meanwhile; an import reads the version only once the lock is
+    let go); on SQLite the write lock taken at BEGIN (`immediate`), before the version
+    and the stored keys are read: a write after a read whose snapshot another writer
+    has made stale fails at once instead of waiting."""
+    with engine.connect().execution_options(immediate=True) as c, c.begin():
+        if c.dialect.name == "postgresql":
+            c.exec_driver_sql("LOCK TABLE prepared_values IN SHARE ROW EXCLUSIVE MODE")
+        yield c

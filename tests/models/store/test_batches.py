@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from models.store.batches import chunks
 from models.store.prepared import PREPARED_VERSION, add_prepared, read_prepared
 from models.store.settings import write_setting
@@ -32,3 +35,41 @@ def test_prepared_values_of_another_kind_are_not_read(store) -> None:
         add_prepared(c, [("place", "a" * 32, "[]")], version="v")
     with store.engine.connect() as c:
         assert read_prepared(c, "name", ["a" * 32]) == []
+
+
+def test_a_relink_writing_its_values_makes_an_import_adding_values_wait(store) -> None:
+    """The values' transaction reads the stored keys before it writes: no other writer may
+    commit between (on SQLite the write after a read made stale fails at once)."""
+    with store.engine.begin() as c:
+        write_setting(c, PREPARED_VERSION, "v")
+        add_prepared(c, [("name", "a" * 32, "[1]")], version="v")
+    imported: dict[str, object] = {}
+
+    def import_adding_a_value() -> None:
+        try:
+            with store.linking() as tx:
+                tx.add_prepared([("name", "b" * 32, "[3]")], "v")
+            imported["done"] = True
+        except Exception as error:
+            imported["error"] = error
+
+    class Population:
+        """Its keys are asked for inside the transaction: an import starts meanwhile."""
+
+        def keys(self) -> set[tuple[str, str]]:
+            self.thread = threading.Thread(target=import_adding_a_value)
+            self.thread.start()
+            time.sleep(0.3)
+            return {("name", "a" * 32), ("name", "c" * 32)}
+
+        def rows(self, keys=None):
+            for kind, key in keys:
+                yield kind, key, "[2]"
+
+    population = Population()
+    store.replace_prepared(population, "v")
+    population.thread.join()
+    assert imported == {"done": True}
+    with store.engine.connect() as c:
+        stored = dict(read_prepared(c, "name", ["a" * 32, "b" * 32, "c" * 32]))
+    assert stored == {"a" * 32: "[1]", "b" * 32: "[3]", "c" * 32: "[2]"}
