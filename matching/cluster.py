@@ -126,6 +126,17 @@ class _Clusters:
         return x
 
 
+def mergeable(
+    probability: np.ndarray, match_threshold: float, held: np.ndarray | None = None
+) -> np.ndarray:
+    """The pairs clustering may follow: scored to merge, and held by no guard. Only their
+    records' clusters have their traits tested."""
+    followed = probability >= match_threshold
+    if held is not None:
+        followed &= held == 0
+    return followed
+
+
 def cluster(
     n: int,
     a: np.ndarray,
@@ -153,10 +164,7 @@ def cluster(
         if rx != ry:
             clusters.union(rx, ry)
     review: list[tuple[int, int, str]] = []
-    mergeable = probability >= match_threshold
-    if held is not None:
-        mergeable &= held == 0
-    selected = np.flatnonzero(mergeable)
+    selected = np.flatnonzero(mergeable(probability, match_threshold, held))
     order = selected[np.argsort(-probability[selected], kind="stable")]
     deferred: list[int] = []
     for k in order.tolist():

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from matching.blocking import block_cap
-from matching.cluster import ClusterResult, members
+from matching.cluster import ClusterResult, members, mergeable
 from matching.columns import NATURAL_ORDER, build_columns
 from matching.guards import Traits
 from matching.model import FSModel
@@ -301,12 +301,12 @@ def _persons_met(
     confirmed: list[tuple[Any, Any]],
 ) -> set[uuid.UUID]:
     """The stored persons whose every record the person guards must read: those of the
-    candidates a new record may join (a pair scored to merge and not held) or that a
-    reviewer confirmed. Clustering tests the traits of a person only when one of its
+    candidates a new record may join (a pair clustering may follow: `cluster.mergeable`)
+    or that a reviewer confirmed. Clustering tests the traits of a person only when one of its
     records is about to join another cluster; the other candidates' persons (most of a
     few hundred) are never tested, so their records are not read."""
-    mergeable = (scores.probability >= model.match_threshold) & (scores.held == 0)
-    rows = np.union1d(a[mergeable], b[mergeable])
+    followed = mergeable(scores.probability, model.match_threshold, scores.held)
+    rows = np.union1d(a[followed], b[followed])
     ids = [columns.ids[r] for r in rows[rows >= new_count].tolist()]
     ids += [record for pair in confirmed for record in pair]
     return {entity for record in ids if (entity := existing.get(record)) is not None}

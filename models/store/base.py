@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -281,7 +281,7 @@ class Store(ReviewStore, AuditStore, KeysStore, LimitStore, PreparedStore, UserS
             yield LinkTx(connection, estimated_record_count)
 
     def records_of_entities(
-        self, entity_ids: Iterable[uuid.UUID], fields: Sequence[str]
+        self, entity_ids: Collection[uuid.UUID], fields: Sequence[str]
     ) -> list[dict[str, Any]]:
         """The `fields` of every stored record of these persons."""
         if not entity_ids:
