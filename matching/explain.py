@@ -111,6 +111,33 @@ def _name_text(value: FamilyValue | GivenValue | None) -> str:
     return shown + (f" ({_title(' '.join(aliases))})" if aliases else "")
 
 
+def field_reason(
+    columns: Columns,
+    field: int,
+    level_code: int,
+    weight: float,
+    row_a: int,
+    row_b: int,
+    minimal: bool = False,
+) -> FieldReason:
+    """The reason of comparison number `field` (`COMPARISONS`' order) for two rows, at
+    that level and weight. What it reads of each row: `reason_classes.shown_codes`."""
+    name, names_of_levels, (label_fr, label_en), words = _COMPARED[field]
+    level = names_of_levels[level_code]
+    words_fr, words_en = words[level]
+    if name in (UNQUOTED_MINIMAL if minimal else UNQUOTED):
+        fr, en = f"{label_fr} : {words_fr}", f"{label_en}: {words_en}"
+    elif name == "origin_place":
+        place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
+        fr, en = place.reason_fr, place.reason_en
+    else:
+        shown = f"{_shown(columns, name, row_a, minimal)} ~ {_shown(columns, name, row_b, minimal)}"
+        fr = f"{label_fr} : {shown} ({words_fr})"
+        en = f"{label_en}: {shown} ({words_en})"
+    number = f"{weight:+.1f}"
+    return FieldReason(name, level, weight, f"{fr} {number.replace('.', ',')}", f"{en} {number}")
+
+
 def explain_pair(
     columns: Columns,
     row_a: int,
@@ -125,31 +152,24 @@ def explain_pair(
     """One reason per comparison (and one for household support when there is any), then
     one warning per guard that keeps the pair from an automatic merge (`held`). `minimal`:
     worded for someone who sees the records minimally (`UNQUOTED_MINIMAL`)."""
-    reasons: list[FieldReason] = []
-    unquoted = UNQUOTED_MINIMAL if minimal else UNQUOTED
-    for (name, names_of_levels, labels, words), level_code, weight in zip(
-        _COMPARED, np.asarray(levels).tolist(), np.asarray(weights).tolist(), strict=True
-    ):
-        level = names_of_levels[level_code]
-        label_fr, label_en = labels
-        words_fr, words_en = words[level]
-        if name in unquoted:
-            fr, en = f"{label_fr} : {words_fr}", f"{label_en}: {words_en}"
-        elif name == "origin_place":
-            place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
-            fr, en = place.reason_fr, place.reason_en
-        else:
-            left, right = (
-                _shown(columns, name, row_a, minimal),
-                _shown(columns, name, row_b, minimal),
+    return [
+        *(
+            field_reason(columns, field, level_code, weight, row_a, row_b, minimal)
+            for field, level_code, weight in zip(
+                range(len(_COMPARED)),
+                np.asarray(levels).tolist(),
+                np.asarray(weights).tolist(),
+                strict=True,
             )
-            shown = f"{left} ~ {right}"
-            fr = f"{label_fr} : {shown} ({words_fr})"
-            en = f"{label_en}: {shown} ({words_en})"
-        number = f"{weight:+.1f}"
-        reasons.append(
-            FieldReason(name, level, weight, f"{fr} {number.replace('.', ',')}", f"{en} {number}")
-        )
+        ),
+        *pair_reasons(household, sibling, held),
+    ]
+
+
+def pair_reasons(household: float = 0.0, sibling: bool = False, held: int = 0) -> list[FieldReason]:
+    """The reasons after the comparisons': a likely sibling, household support, then one
+    warning per guard that holds the pair back."""
+    reasons: list[FieldReason] = []
     if sibling:
         reasons.append(
             FieldReason(

@@ -4,7 +4,6 @@ back, sent to a reviewer."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
@@ -14,6 +13,7 @@ from matching.columns import COLUMN_FIELDS
 from matching.guards import BIT, PERSON_GUARDS
 from matching.parallel import map_chunks
 from models.jsontext import Encoded
+from service.reason_texts import encoded_reasons
 from service.scoring import reasons_of
 
 MATCH_FIELDS = ("id", "entity_id", "record_id", "case_type", "role", *COLUMN_FIELDS)
@@ -46,14 +46,16 @@ def _worded(
     version: str,
     encoded: bool = False,
 ) -> list[dict[str, Any]]:
-    order = _by_place(columns, oriented)
-    by_place = oriented if order is None else [oriented[i] for i in order.tolist()]
+    if encoded:
+        worded = [Encoded(text) for text in encoded_reasons(columns, oriented, scores)]
+    else:
+        order = _by_place(columns, oriented)
+        by_place = oriented if order is None else [oriented[i] for i in order.tolist()]
 
-    def reasons(part: slice) -> list[Any]:
-        worded = [reasons_of(columns, x, y, scores, k) for k, x, y in by_place[part]]
-        return [json.dumps(w) for w in worded] if encoded else worded
+        def reasons(part: slice) -> list[Any]:
+            return [reasons_of(columns, x, y, scores, k) for k, x, y in by_place[part]]
 
-    worded = _unsorted(map_chunks(reasons, len(by_place), REASONS_CHUNK), order)
+        worded = _unsorted(map_chunks(reasons, len(by_place), REASONS_CHUNK), order)
     return [
         {
             "record_a": columns.ids[x],
@@ -61,7 +63,7 @@ def _worded(
             "probability": float(scores.probability[k]),
             "band": str(bands[k]),
             "model_version": version,
-            "reasons": Encoded(why) if encoded else why,
+            "reasons": why,
         }
         for (k, x, y), why in zip(oriented, worded, strict=True)
     ]
@@ -99,9 +101,9 @@ def encoded_pair_rows(
     columns: Any, a: np.ndarray, b: np.ndarray, scores: Any, bands: np.ndarray, version: str
 ) -> tuple[list[Oriented], list[dict[str, Any]]]:
     """`pair_rows` in key order (the records' ids), with their reasons as JSON text
-    (`Encoded`) encoded on every core: at a million records the 400,000 kept pairs hold
-    about 0.5 GB so, 1.6 GB with their reasons as objects. Each pair comes with its
-    `(pair, row_a, row_b)`."""
+    (`Encoded`; `reason_texts.encoded_reasons`: each distinct reason worded once, on every
+    core): at a million records the 400,000 kept pairs hold about 0.5 GB so, 1.6 GB with
+    their reasons as objects. Each pair comes with its `(pair, row_a, row_b)`."""
     oriented = _oriented(columns, a, b, bands)
     oriented.sort(key=lambda o: (columns.ids[o[1]], columns.ids[o[2]]))
     return oriented, _worded(columns, oriented, scores, bands, version, encoded=True)

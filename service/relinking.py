@@ -174,8 +174,7 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
     ]
     clock("reasons")
     with store.linking() as tx:
-        tx.clear_pairs()
-        tx.save_pairs(pairs, ordered=True)
+        tx.replace_all_pairs(pairs)
     del order, pairs
     clock("pairs")
     suggested = store.sync_suggestions(suggestions, scope=None)

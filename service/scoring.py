@@ -11,7 +11,7 @@ import numpy as np
 
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import compare_pairs
-from matching.explain import explain_pair
+from matching.explain import FieldReason, explain_pair
 from matching.model import FSModel
 from matching.scoring import Scores, score_levels
 from models.records import CaseType, PersonRecord
@@ -40,7 +40,7 @@ def reasons_of(
     """The stored reasons of pair k: field, level, weight, French and English words
     (`minimal`: for an answer to someone who sees the records minimally)."""
     return [
-        {"field": r.field, "level": r.level, "weight": round(r.weight, 2), "fr": r.fr, "en": r.en}
+        stored_reason(r)
         for r in explain_pair(
             columns,
             a,
@@ -53,6 +53,17 @@ def reasons_of(
             minimal,
         )
     ]
+
+
+def stored_reason(reason: FieldReason) -> dict[str, Any]:
+    """A reason as a pair or a suggestion stores it."""
+    return {
+        "field": reason.field,
+        "level": reason.level,
+        "weight": round(reason.weight, 2),
+        "fr": reason.fr,
+        "en": reason.en,
+    }
 
 
 def suggestion_row(

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from models.jsontext import json_text
 from models.review import DECIDED_STATUSES
 from models.store.batches import chunks, rows_among
-from models.store.bulk import write_rows
+from models.store.bulk import bulk_cache, write_rows
 from models.store.prepared import add_prepared, read_prepared
 from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
 from models.tables import (
@@ -358,6 +358,16 @@ class LinkTx:
     def clear_pairs(self) -> None:
         """Drop every stored pair (a relink writes them all again, in the same transaction)."""
         self.c.execute(delete(match_pairs))
+
+    def replace_all_pairs(self, pairs: Sequence[dict[str, Any]]) -> None:
+        """Drop every stored pair and write these, which come in key order (a relink's),
+        with SQLite's larger page cache (`bulk_cache`): the foreign keys look each pair's
+        two records up in person_records, whose index a million records make far larger
+        than the 2 MB cache (at a million, 16.5 s to drop and write 422,552 pairs with
+        it, 12.2 s with the larger one)."""
+        with bulk_cache(self.c):
+            self.clear_pairs()
+            write_pairs(self.c, pairs, ordered=True)
 
     def save_pairs(
         self,

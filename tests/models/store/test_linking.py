@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from models.store import Store
+from models.store.linking import LinkTx
 from tests.models.store.people import ids, load, suggestion_row
 
 FIELDS = ("id", "source", "record_id", "full_name")
@@ -96,6 +99,48 @@ def test_saved_pairs_replace_the_old_pairs_of_the_records_named(store: Store) ->
     with store.linking() as tx:
         tx.save_pairs([{**pair, "probability": 0.9}], replacing=[wanted["A-1"]])
     assert [p["probability"] for p in store.pairs()] == [0.9]
+
+
+def _pair(first: uuid.UUID, second: uuid.UUID, probability: float) -> dict:
+    a, b = sorted((first, second), key=str)
+    return {
+        "record_a": a,
+        "record_b": b,
+        "probability": probability,
+        "band": "review",
+        "model_version": "test",
+        "reasons": [{"field": "sex", "fr": "sexe", "en": "sex"}],
+    }
+
+
+def test_a_relinks_pairs_replace_every_stored_pair_and_leave_the_cache_as_it_was(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(store)
+    wanted = ids(store)
+    with store.linking() as tx:
+        tx.save_pairs([_pair(wanted["A-1"], wanted["A-2"], 0.5)])
+    monkeypatch.setattr("models.store.linking.MANY_PAIRS", 1)
+    new = sorted(
+        [_pair(wanted["A-1"], wanted["K-1"], 0.7), _pair(wanted["A-2"], wanted["T-1"], 0.8)],
+        key=lambda p: (str(p["record_a"]), str(p["record_b"])),
+    )
+    with store.linking() as tx:
+        before = _cache_size(tx)
+        tx.replace_all_pairs(new)
+        assert _cache_size(tx) == before
+    assert _rows(store.pairs()) == _rows(new)
+
+
+def _rows(pairs: list[dict]) -> list[tuple]:
+    rows = [(str(p["record_a"]), str(p["record_b"]), p["probability"], p["reasons"]) for p in pairs]
+    return sorted(rows, key=lambda r: r[:2])
+
+
+def _cache_size(tx: LinkTx) -> object:
+    if tx.c.dialect.name != "sqlite":
+        return None
+    return tx.c.exec_driver_sql("PRAGMA main.cache_size").scalar()
 
 
 def test_only_decided_pairs_constrain_linking(store: Store) -> None:

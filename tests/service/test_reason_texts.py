@@ -1,0 +1,76 @@
+"""Many pairs' reasons as JSON text (`service/reason_texts.py`): what each pair's own
+wording gives, to the byte."""
+
+import json
+from functools import cache
+
+import numpy as np
+import pytest
+
+from fixtures.demo import demo_records_path
+from matching import parallel
+from matching.columns import build_columns
+from matching.model import default_model
+from matching.pipeline import LinkResult, link
+from models.columnwise import validated_rows
+from service.pairs import Oriented, _oriented, review_unmerged
+from service.reason_texts import encoded_reasons
+from service.scoring import reasons_of
+
+
+@cache
+def _linked() -> tuple[LinkResult, list[Oriented]]:
+    rows = [v for _, _, v, _ in validated_rows(demo_records_path()) if v]
+    result = link(build_columns(rows, "record_id"), default_model(), keep="review")
+    bands, held = review_unmerged(
+        result.bands, result.a, result.b, result.clusters.to_review, result.scores.held
+    )
+    result.scores.held[:] = held
+    return result, _oriented(result.columns, result.a, result.b, bands)
+
+
+def _one_by_one() -> list[str]:
+    result, pairs = _linked()
+    return [json.dumps(reasons_of(result.columns, x, y, result.scores, k)) for k, x, y in pairs]
+
+
+def test_every_pair_reads_as_its_own_reasons_encoded() -> None:
+    result, pairs = _linked()
+    assert encoded_reasons(result.columns, pairs, result.scores) == _one_by_one()
+
+
+def test_the_demo_pairs_hold_every_kind_of_reason() -> None:
+    texts = _one_by_one()
+    for kind in ('"household"', '"guard"', '"origin_place"', '"missing"'):
+        assert any(kind in t for t in texts), kind
+    assert len(texts) > 1000
+
+
+def test_worded_on_two_workers_in_small_chunks_the_texts_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NRM_WORKERS", "2")
+    monkeypatch.setattr("service.reason_texts.PARALLEL_CLASSES", 1)
+    monkeypatch.setattr("service.reason_texts.CLASSES_CHUNK", 7)
+    forked = []
+
+    def spying(work, total, chunk, min_items):
+        forked.append(parallel._forks(total, min_items))
+        return parallel.map_chunks(work, total, chunk, min_items)
+
+    monkeypatch.setattr("service.reason_texts.map_chunks", spying)
+    result, pairs = _linked()
+    assert encoded_reasons(result.columns, pairs, result.scores) == _one_by_one()
+    assert forked == [True]
+
+
+def test_no_pairs_no_texts() -> None:
+    result, _ = _linked()
+    assert encoded_reasons(result.columns, [], result.scores) == []
+
+
+def test_a_pair_listed_twice_reads_twice_the_same() -> None:
+    result, pairs = _linked()
+    texts = encoded_reasons(result.columns, [pairs[0], pairs[0]], result.scores)
+    assert texts[0] == texts[1] == _one_by_one()[0]
+    assert np.all(result.scores.levels[pairs[0][0]] >= 0)
