@@ -4,6 +4,7 @@ update leaves exactly what a full rebuild writes, and a query reads a neighbourh
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import random
 import threading
@@ -17,7 +18,7 @@ from models.review import DecisionKind
 from models.store import Store
 from models.store.kingraph import kin_graph, kin_graph_read
 from models.users import UserRole
-from service import Actor, Service
+from service import Actor, Service, kingraph
 from service.errors import Conflict
 from service.kingraph import load, neighbourhood, rebuild_graph, update_graph
 from tests.conftest import write_csv
@@ -83,6 +84,24 @@ def test_an_import_that_links_the_whole_population_leaves_the_graph_to_the_first
     person = str(store.find_record("F-1")[0].entity_id)
     assert neighbourhood(store, person) is not None
     _same_as_rebuild(store)
+
+
+def test_a_rebuild_infers_with_the_cyclic_collector_paused_then_restores_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_family(store, tmp_path)
+    collecting = []
+    infer = kingraph.infer_for
+
+    def spying(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return infer(*args, **kwargs)
+
+    monkeypatch.setattr(kingraph, "infer_for", spying)
+    assert gc.isenabled()
+    rebuild_graph(store)
+    assert collecting and not any(collecting)
+    assert gc.isenabled()
 
 
 def test_an_import_into_a_graph_never_built_leaves_it_unbuilt(store: Store, tmp_path: Path) -> None:
