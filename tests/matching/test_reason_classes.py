@@ -38,6 +38,18 @@ def test_names_written_otherwise_are_quoted_otherwise() -> None:
     assert shown[0] == shown[2] and shown[0] != shown[1]
 
 
+def test_a_parent_written_otherwise_is_quoted_as_each_record_wrote_it() -> None:
+    columns = build_columns(
+        [
+            {"id": "a", "full_name": "TRAORE Awa", "father_name": "Moussa Traore"},
+            {"id": "b", "full_name": "TRAORE Awa", "father_name": "Mousa Traoré"},
+        ]
+    )
+    assert columns.father[0] == columns.father[1]
+    shown = shown_codes(columns, FIELD["father"])
+    assert shown[0] != shown[1]
+
+
 def test_a_phone_is_never_quoted_so_any_two_numbers_read_alike() -> None:
     assert _classes("phone", [-3.0] * 3) == [0, 0, 0]
     assert len(set(shown_codes(COLUMNS, FIELD["phone"]).tolist())) == 1

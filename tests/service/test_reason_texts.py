@@ -4,7 +4,6 @@ wording gives, to the byte."""
 import json
 from functools import cache
 
-import numpy as np
 import pytest
 
 from fixtures.demo import demo_records_path
@@ -73,4 +72,3 @@ def test_a_pair_listed_twice_reads_twice_the_same() -> None:
     result, pairs = _linked()
     texts = encoded_reasons(result.columns, [pairs[0], pairs[0]], result.scores)
     assert texts[0] == texts[1] == _one_by_one()[0]
-    assert np.all(result.scores.levels[pairs[0][0]] >= 0)

@@ -6,9 +6,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from sqlalchemy import Connection
 
-from models.store import Store
-from models.store.linking import LinkTx
+from models.store import Store, linking
+from models.store.bulk import SQLITE_CACHE_KB
 from tests.models.store.people import ids, load, suggestion_row
 
 FIELDS = ("id", "source", "record_id", "full_name")
@@ -121,14 +122,23 @@ def test_a_relinks_pairs_replace_every_stored_pair_and_leave_the_cache_as_it_was
     with store.linking() as tx:
         tx.save_pairs([_pair(wanted["A-1"], wanted["A-2"], 0.5)])
     monkeypatch.setattr("models.store.linking.MANY_PAIRS", 1)
+    while_writing = []
+    write = linking.write_pairs
+
+    def spying(c, *args, **kwargs):
+        while_writing.append(_cache_size(c))
+        return write(c, *args, **kwargs)
+
+    monkeypatch.setattr(linking, "write_pairs", spying)
     new = sorted(
         [_pair(wanted["A-1"], wanted["K-1"], 0.7), _pair(wanted["A-2"], wanted["T-1"], 0.8)],
         key=lambda p: (str(p["record_a"]), str(p["record_b"])),
     )
     with store.linking() as tx:
-        before = _cache_size(tx)
+        before = _cache_size(tx.c)
         tx.replace_all_pairs(new)
-        assert _cache_size(tx) == before
+        assert _cache_size(tx.c) == before
+    assert while_writing == [None if before is None else -SQLITE_CACHE_KB["main"]]
     assert _rows(store.pairs()) == _rows(new)
 
 
@@ -137,10 +147,10 @@ def _rows(pairs: list[dict]) -> list[tuple]:
     return sorted(rows, key=lambda r: r[:2])
 
 
-def _cache_size(tx: LinkTx) -> object:
-    if tx.c.dialect.name != "sqlite":
+def _cache_size(c: Connection) -> object:
+    if c.dialect.name != "sqlite":
         return None
-    return tx.c.exec_driver_sql("PRAGMA main.cache_size").scalar()
+    return c.exec_driver_sql("PRAGMA main.cache_size").scalar()
 
 
 def test_only_decided_pairs_constrain_linking(store: Store) -> None:
