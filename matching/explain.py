@@ -90,6 +90,41 @@ def _shown(columns: Columns, field: str, row: int, minimal: bool = False) -> str
     return value.shown if value is not None and value.shown else "?"
 
 
+def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One code per distinct `(first, second)`, both codes from -1 up."""
+    width = np.int64(int(second.max(initial=-1)) + 2)
+    return (first.astype(np.int64) + 1) * width + (second.astype(np.int64) + 1)
+
+
+def _shown_codes(columns: Columns, name: str, minimal: bool) -> np.ndarray:
+    if name in (UNQUOTED_MINIMAL if minimal else UNQUOTED):
+        return np.zeros(len(columns), dtype=np.int64)
+    if name == "family_name":
+        return columns.family.astype(np.int64)
+    if name == "given_names":
+        return columns.given.astype(np.int64)
+    if name == "birth":
+        return _joined(columns.birth_earliest, columns.birth_latest)
+    if name == "origin_place":
+        return columns.place.astype(np.int64)
+    codes = getattr(columns, name).astype(np.int64)
+    if name in columns.written:
+        return _joined(codes, columns.written[name][0])
+    return codes
+
+
+def shown_codes(columns: Columns, field: int, minimal: bool = False) -> np.ndarray:
+    """For comparison number `field` (`COMPARISONS`' order), a code per row: two rows of
+    one code are quoted alike by its reason (the name, birth, place or parent's name as
+    the record wrote it; nothing for a field a reason does not quote). It reads what
+    `_shown` and `field_reason` read, kept beside them: `reason_classes` words once the
+    pairs it finds alike."""
+    name = COMPARISONS[field].name
+    return columns.derive(
+        f"shown_codes:{name}:{minimal}", lambda: _shown_codes(columns, name, minimal)
+    )
+
+
 def _names_shown(columns: Columns, vocabulary: str, row: int) -> str:
     """A family or given name as a reason shows it, worked out once per distinct value of
     the population (a million records' reasons show the same names again and again)."""
@@ -121,7 +156,7 @@ def field_reason(
     minimal: bool = False,
 ) -> FieldReason:
     """The reason of comparison number `field` (`COMPARISONS`' order) for two rows, at
-    that level and weight. What it reads of each row: `reason_classes.shown_codes`."""
+    that level and weight. What it reads of each row: `shown_codes`."""
     name, names_of_levels, (label_fr, label_en), words = _COMPARED[field]
     level = names_of_levels[level_code]
     words_fr, words_en = words[level]

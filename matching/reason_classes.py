@@ -3,9 +3,9 @@
 A relink words the reasons of hundreds of thousands of kept pairs, and they say the same
 things again and again (`sexe : F ~ F (même sexe) +1,0`, the same two names at the same
 level and weight). A comparison's reason (`explain.field_reason`) reads of the pair only
-its level and weight and, of each record, the values it quotes: `shown_codes` gives those
-as one code per record, so that pairs of one class (`reason_classes`) are worded alike,
-and each class is worded once, from any of its pairs.
+its level and weight and, of each record, the values it quotes (`explain.shown_codes`
+gives those as one code per record), so that pairs of one class (`reason_classes`) are
+worded alike, and each class is worded once, from any of its pairs.
 """
 
 from __future__ import annotations
@@ -13,41 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from matching.columns import Columns
-from matching.comparisons import COMPARISONS
-from matching.explain import UNQUOTED, UNQUOTED_MINIMAL
-
-
-def _joined(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """One code per distinct `(first, second)`, both codes from -1 up."""
-    width = np.int64(int(second.max(initial=-1)) + 2)
-    return (first.astype(np.int64) + 1) * width + (second.astype(np.int64) + 1)
-
-
-def _shown_codes(columns: Columns, name: str, minimal: bool) -> np.ndarray:
-    if name in (UNQUOTED_MINIMAL if minimal else UNQUOTED):
-        return np.zeros(len(columns), dtype=np.int64)
-    if name == "family_name":
-        return columns.family.astype(np.int64)
-    if name == "given_names":
-        return columns.given.astype(np.int64)
-    if name == "birth":
-        return _joined(columns.birth_earliest, columns.birth_latest)
-    if name == "origin_place":
-        return columns.place.astype(np.int64)
-    codes = getattr(columns, name).astype(np.int64)
-    if name in columns.written:
-        return _joined(codes, columns.written[name][0])
-    return codes
-
-
-def shown_codes(columns: Columns, field: int, minimal: bool = False) -> np.ndarray:
-    """For comparison number `field` (`COMPARISONS`' order), a code per row: two rows of
-    one code are quoted alike by its reason (the name, birth, place or parent's name as
-    the record wrote it; nothing for a field a reason does not quote)."""
-    name = COMPARISONS[field].name
-    return columns.derive(
-        f"shown_codes:{name}:{minimal}", lambda: _shown_codes(columns, name, minimal)
-    )
+from matching.explain import shown_codes
 
 
 def reason_classes(

@@ -5,7 +5,8 @@ import numpy as np
 
 from matching.columns import build_columns
 from matching.comparisons import COMPARISONS
-from matching.reason_classes import reason_classes, shown_codes
+from matching.explain import shown_codes
+from matching.reason_classes import reason_classes
 
 FIELD = {c.name: i for i, c in enumerate(COMPARISONS)}
 COLUMNS = build_columns(

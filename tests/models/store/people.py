@@ -45,6 +45,21 @@ def ids(store: Store) -> dict[str, uuid.UUID]:
     return {r.record_id: r.id for r in store.iter_records()}
 
 
+def pair_row(
+    a: uuid.UUID, b: uuid.UUID, probability: float = 0.5, reasons: list | None = None
+) -> dict[str, Any]:
+    """A scored pair as `LinkTx.save_pairs` takes it (a before b by id text)."""
+    first, second = sorted((a, b), key=str)
+    return {
+        "record_a": first,
+        "record_b": second,
+        "probability": probability,
+        "band": "review",
+        "model_version": "test",
+        "reasons": reasons or [],
+    }
+
+
 def suggestion_row(
     a: uuid.UUID, b: uuid.UUID, probability: float = 0.5, queue_group: int = 1
 ) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from models.store import Store, linking
 from models.store.bulk import SQLITE_CACHE_KB
-from tests.models.store.people import ids, load, suggestion_row
+from tests.models.store.people import ids, load, pair_row, suggestion_row
 
 FIELDS = ("id", "source", "record_id", "full_name")
 
@@ -88,30 +88,15 @@ def test_assigning_entities_creates_them_and_moves_the_records(store: Store) -> 
 def test_saved_pairs_replace_the_old_pairs_of_the_records_named(store: Store) -> None:
     load(store)
     wanted = ids(store)
-    pair = {
-        "record_a": min(wanted["A-1"], wanted["A-2"], key=str),
-        "record_b": max(wanted["A-1"], wanted["A-2"], key=str),
-        "band": "review",
-        "model_version": "test",
-        "reasons": [],
-    }
     with store.linking() as tx:
-        tx.save_pairs([{**pair, "probability": 0.5}])
+        tx.save_pairs([pair_row(wanted["A-1"], wanted["A-2"], 0.5)])
     with store.linking() as tx:
-        tx.save_pairs([{**pair, "probability": 0.9}], replacing=[wanted["A-1"]])
+        tx.save_pairs([pair_row(wanted["A-1"], wanted["A-2"], 0.9)], replacing=[wanted["A-1"]])
     assert [p["probability"] for p in store.pairs()] == [0.9]
 
 
 def _pair(first: uuid.UUID, second: uuid.UUID, probability: float) -> dict:
-    a, b = sorted((first, second), key=str)
-    return {
-        "record_a": a,
-        "record_b": b,
-        "probability": probability,
-        "band": "review",
-        "model_version": "test",
-        "reasons": [{"field": "sex", "fr": "sexe", "en": "sex"}],
-    }
+    return pair_row(first, second, probability, [{"field": "sex", "fr": "sexe", "en": "sex"}])
 
 
 def test_a_relinks_pairs_replace_every_stored_pair_and_leave_the_cache_as_it_was(
