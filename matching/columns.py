@@ -98,6 +98,15 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+WRITTEN_NAME_FIELDS = ("full_name", "family_name", "given_names", "aliases")
+"""The fields a name is parsed from (`values.name_values`), in the order of its key."""
+
+
+def written_name(cells: Sequence[Any]) -> tuple[str | None, ...]:
+    """A name's key as `build_columns` parses it: its `WRITTEN_NAME_FIELDS` cells as text."""
+    return tuple(_text(cell) for cell in cells)
+
+
 def _factorize(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Codes of the values (first seen first) and the distinct values; None is a value."""
     index: dict[Any, int] = {}
@@ -319,7 +328,7 @@ def build_columns(
 
     n = len(ids)
 
-    name_fields = [texts(f) for f in ("full_name", "family_name", "given_names", "aliases")]
+    name_fields = [texts(f) for f in WRITTEN_NAME_FIELDS]
     name_codes, name_rows = _combined(*(c for c, _ in name_fields))
     raws = [tuple(uniques[codes[row]] for codes, uniques in name_fields) for row in name_rows]
     distinct = list(dict.fromkeys(raws))

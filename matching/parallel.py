@@ -10,10 +10,12 @@ so does every job of a process that runs other threads (the HTTP server).
 `NRM_WORKERS` sets the number of processes (default: the cores available;
 1 turns forking off).
 
-Two more shapes of the same idea: `map_chunks` for Python work whose results are
-objects (each worker writes its results to a file, pickled a part at a time), and
+Three more shapes of the same idea: `map_chunks` for Python work whose results are
+objects (each worker writes its results to a file, pickled a part at a time),
 `Background` for one job run in a forked process while the caller goes on (a relink
-writes the blocking keys so while it links).
+writes the blocking keys so while it links), and `WorkAhead` for items worked out in a
+forked process while the caller is still finding them (names parsed while a file is
+read).
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ import os
 import pickle
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -203,3 +206,109 @@ class Background:
         self._process.join()
         if self._process.exitcode != 0:
             raise RuntimeError(f"a background process failed (exit code {self._process.exitcode})")
+
+
+class WorkAhead:
+    """Work on items while the caller is still finding them: a forked process works out
+    `work(item)` for the items sent to it (`send`, a list at a time) as they come, and
+    `take()` stops it and returns what it has worked out so far ({item: result}); the
+    caller works out the rest. Reading a million-record file keeps one core busy while
+    the other would wait for the names it finds. Nothing is forked when not `enabled` or
+    when the process may not fork (`workers()` < 2, other threads): `send` keeps nothing
+    and `take()` gives {}. Use it as a context manager: leaving stops the process,
+    whatever happened."""
+
+    def __init__(self, work: Callable[[Any], Any], enabled: bool = True) -> None:
+        self._process = None
+        self._fd = -1
+        if not enabled or not _forks(1, 1):
+            return
+        self._fd, path = tempfile.mkstemp(prefix="nrm-ahead-")
+        os.unlink(path)  # the results' file lives as long as it is open
+        receiving, self._sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self._process = multiprocessing.get_context("fork").Process(
+            target=_work_ahead, args=(work, receiving, self._sending, self._fd), daemon=True
+        )
+        self._process.start()
+        receiving.close()
+
+    def send(self, items: list) -> None:
+        if self._process is not None and items:
+            self._sending.send(items)
+
+    def take(self, finish: bool = False) -> dict:
+        """What the process worked out: it stops at once, or with `finish` once every item
+        sent is worked out. Raises RuntimeError when it failed."""
+        process = self._process
+        if process is None:
+            return {}
+        self._sending.send(_FINISH if finish else None)
+        self._sending.close()
+        process.join()
+        self._process = None
+        found: dict = {}
+        with os.fdopen(self._fd, "rb") as results:
+            self._fd = -1
+            if process.exitcode != 0:
+                raise RuntimeError(f"a process working ahead failed (exit code {process.exitcode})")
+            results.seek(0)
+            unpickler = pickle.Unpickler(results)  # one memo: what the worker shared stays shared
+            while results.peek(1):
+                found.update(unpickler.load())
+        return found
+
+    def __enter__(self) -> WorkAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._process = None
+            self._sending.close()
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+_AHEAD_PIECE = 200
+"""Items worked out between two looks at whether the caller has asked to stop."""
+
+_FINISH = ()
+"""Sent instead of None (stop now): stop once every item sent is worked out."""
+
+
+def _work_ahead(work: Callable[[Any], Any], receiving: Any, sending: Any, fd: int) -> None:
+    """The process of a `WorkAhead`: a thread receives the lists sent (so the caller never
+    waits on a full pipe), this one works them out a piece at a time until told to stop,
+    writing each list's results as soon as they are done."""
+    gc.freeze()  # the parent's objects are never collected here: no copying
+    sending.close()  # the caller's end: the pipe then closes should the caller die
+    pending: deque[list] = deque()
+    stopped, finishing = threading.Event(), threading.Event()
+
+    def receive() -> None:
+        try:
+            while items := receiving.recv():
+                pending.append(items)
+        except EOFError:  # the caller is gone
+            os._exit(1)
+        (stopped if items is None else finishing).set()
+
+    threading.Thread(target=receive, daemon=True).start()
+    with os.fdopen(fd, "wb") as out:
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        while not stopped.is_set():
+            if not pending:
+                if finishing.is_set():
+                    break
+                stopped.wait(0.002)
+                continue
+            items = pending.popleft()
+            found = {}
+            for start in range(0, len(items), _AHEAD_PIECE):
+                if stopped.is_set():
+                    break
+                for item in items[start : start + _AHEAD_PIECE]:
+                    found[item] = work(item)
+            pickler.dump(found)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from i18n import Message, gettext_for
+from matching.ahead import WorkedAhead
 from matching.cluster import members
 from matching.columns import ColumnBatches, build_columns
 from matching.model import FSModel, default_model
@@ -117,24 +118,27 @@ def link_file(
     with collector_paused():
         errors: list[Message] = []
         warnings: list[Message] = []
-        columns = build_columns(valid_columns(records, errors, warnings), "record_id", natural=True)
-        if errors:
-            raise LinkInputError(errors)
-        stages("reading")
-        give_back_freed()
-        prepared = time.perf_counter()
-
-        def stage_done(name: str) -> None:
+        with WorkedAhead.for_file(records.stat().st_size) as ahead:
+            batches = ahead.watching(valid_columns(records, errors, warnings))
+            columns = build_columns(batches, "record_id", prepared=ahead, natural=True)
+            if errors:
+                raise LinkInputError(errors)
+            stages("reading")
             give_back_freed()
-            stages(name)
+            prepared = time.perf_counter()
+            ahead.places(columns)  # resolved while the candidate pairs are found
 
-        result = link(
-            columns,
-            model or default_model(),
-            household=household,
-            on_stage=stage_done,
-            keep="non_match" if pairs_out is not None else "review",
-        )
+            def stage_done(name: str) -> None:
+                give_back_freed()
+                stages(name)
+
+            result = link(
+                columns,
+                model or default_model(),
+                household=household,
+                on_stage=stage_done,
+                keep="non_match" if pairs_out is not None else "review",
+            )
         linked = time.perf_counter()
         ids = result.columns.ids
         clusters = _write_clusters(out, ids, result.clusters.labels, result.columns.arrival)

@@ -113,7 +113,8 @@ def _by_codes(
     return out
 
 
-def _reading(key: tuple[Any, ...]) -> PlaceReading:
+def place_reading(key: tuple[Any, ...]) -> PlaceReading:
+    """What the gazetteer makes of one place (a key of `place_keys`)."""
     written = resolved_of(key).written
     return resolution_signature(key), resolved_sets(key), written
 
@@ -125,17 +126,22 @@ records hold about 110,000: 14 s on one core)."""
 
 def _readings(keys: list[tuple[Any, ...]]) -> list[PlaceReading]:
     return map_chunks(
-        lambda part: [_reading(k) for k in keys[part]], len(keys), 2_000, PARALLEL_PLACES
+        lambda part: [place_reading(k) for k in keys[part]], len(keys), 2_000, PARALLEL_PLACES
     )
+
+
+def place_keys(columns: Columns) -> list[tuple[Any, ...]]:
+    """The distinct places of the population as the gazetteer resolves them (`place_ref`)."""
+    refs = (place_ref(v) for v in columns.vocab["place"].values)
+    return list(dict.fromkeys(r for r in refs if isinstance(r, tuple)))
 
 
 def place_readings(columns: Columns) -> list[PlaceReading]:
     """What the gazetteer makes of each distinct place of the population (its vocabulary's
     order): from `columns.prepared` where it holds it, else resolved (and it is told)."""
     refs = [place_ref(v) for v in columns.vocab["place"].values]
-    keys = list(dict.fromkeys(r for r in refs if isinstance(r, tuple)))
-    readings = values_of(columns.prepared, PLACE, keys, _readings)
-    return [readings[r] if isinstance(r, tuple) else _reading(r) for r in refs]
+    readings = values_of(columns.prepared, PLACE, place_keys(columns), _readings)
+    return [readings[r] if isinstance(r, tuple) else place_reading(r) for r in refs]
 
 
 def _places(columns: Columns) -> tuple[np.ndarray, PlaceTable]:
