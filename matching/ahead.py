@@ -47,6 +47,8 @@ class WorkedAhead:
         return cls(enabled=size >= AHEAD_BYTES)
 
     def _start(self, kind: str) -> WorkAhead:
+        if kind in self._ahead:
+            raise RuntimeError(f"{kind} values are already worked out ahead")
         ahead = self._ahead[kind] = WorkAhead(_WORK[kind], enabled=self._enabled)
         return ahead
 
@@ -79,7 +81,8 @@ class WorkedAhead:
         ahead = self._ahead.pop(kind, None)
         if ahead is None:
             return {}
-        found = ahead.take(self._finish)
+        with ahead:
+            found = ahead.take(self._finish)
         return {key: from_data(kind, found[key]) for key in keys if key in found}
 
     def learn(self, kind: str, values: Mapping[tuple[Any, ...], Any]) -> None:

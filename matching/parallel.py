@@ -233,8 +233,12 @@ class WorkAhead:
         receiving.close()
 
     def send(self, items: list) -> None:
-        if self._process is not None and items:
+        if self._process is None or not items or self._sending.closed:
+            return
+        try:
             self._sending.send(items)
+        except OSError:  # the process is gone: `take()` says why
+            self._sending.close()
 
     def take(self, finish: bool = False) -> dict:
         """What the process worked out: it stops at once, or with `finish` once every item
@@ -242,10 +246,15 @@ class WorkAhead:
         process = self._process
         if process is None:
             return {}
-        self._sending.send(_FINISH if finish else None)
-        self._sending.close()
-        process.join()
-        self._process = None
+        try:
+            if not self._sending.closed:
+                self._sending.send(_FINISH if finish else None)
+        except OSError:  # the process is gone: its exit code says why
+            pass
+        finally:
+            self._sending.close()
+            process.join()
+            self._process = None
         found: dict = {}
         with os.fdopen(self._fd, "rb") as results:
             self._fd = -1
@@ -265,6 +274,7 @@ class WorkAhead:
             self._process.terminate()
             self._process.join()
             self._process = None
+        if hasattr(self, "_sending"):
             self._sending.close()
         if self._fd >= 0:
             os.close(self._fd)
@@ -299,8 +309,9 @@ def _work_ahead(work: Callable[[Any], Any], receiving: Any, sending: Any, fd: in
     with os.fdopen(fd, "wb") as out:
         pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
         while not stopped.is_set():
+            finished = finishing.is_set()  # before looking: the last list comes before it
             if not pending:
-                if finishing.is_set():
+                if finished:
                     break
                 stopped.wait(0.002)
                 continue

@@ -118,7 +118,7 @@ def link_file(
     with collector_paused():
         errors: list[Message] = []
         warnings: list[Message] = []
-        with WorkedAhead.for_file(records.stat().st_size) as ahead:
+        with WorkedAhead.for_file(_size(records)) as ahead:
             batches = ahead.watching(valid_columns(records, errors, warnings))
             columns = build_columns(batches, "record_id", prepared=ahead, natural=True)
             if errors:
@@ -170,6 +170,14 @@ def link_file(
         "warning_count": len(warnings),
         "warnings": [w.text(lang) for w in warnings[:MAX_LISTED_WARNINGS]],
     }
+
+
+def _size(path: Path) -> int:
+    """The file's size, 0 when it cannot be read (reading it then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _write_clusters(

@@ -215,6 +215,11 @@ def test_link_counts_an_unreadable_date_as_unknown_and_says_so(tmp_path: Path) -
     assert "ligne 3, birth_date : impossible de lire « hier »" in err
 
 
+def test_link_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = _run("--lang", "en", "link", str(tmp_path / "none.csv"), "--out", "c.csv")
+    assert code == 2 and "none.csv" in err and "Traceback" not in err
+
+
 def test_usage_errors_are_in_french_by_default() -> None:
     code, _, err = _run("improt", env=FRENCH_LOCALE_UNSET)
     assert code == 2 and "Erreur : Commande inconnue : « improt »." in err
