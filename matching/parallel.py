@@ -220,6 +220,7 @@ class WorkAhead:
 
     def __init__(self, work: Callable[[Any], Any], enabled: bool = True) -> None:
         self._process = None
+        self._sending: Any = None
         self._fd = -1
         if not enabled or not _forks(1, 1):
             return
@@ -274,7 +275,7 @@ class WorkAhead:
             self._process.terminate()
             self._process.join()
             self._process = None
-        if hasattr(self, "_sending"):
+        if self._sending is not None:
             self._sending.close()
         if self._fd >= 0:
             os.close(self._fd)

@@ -130,17 +130,24 @@ def _readings(keys: list[tuple[Any, ...]]) -> list[PlaceReading]:
     )
 
 
+def _place_refs(columns: Columns) -> list[Any]:
+    return [place_ref(v) for v in columns.vocab["place"].values]
+
+
+def _distinct_places(refs: list[Any]) -> list[tuple[Any, ...]]:
+    return list(dict.fromkeys(r for r in refs if isinstance(r, tuple)))
+
+
 def place_keys(columns: Columns) -> list[tuple[Any, ...]]:
     """The distinct places of the population as the gazetteer resolves them (`place_ref`)."""
-    refs = (place_ref(v) for v in columns.vocab["place"].values)
-    return list(dict.fromkeys(r for r in refs if isinstance(r, tuple)))
+    return _distinct_places(_place_refs(columns))
 
 
 def place_readings(columns: Columns) -> list[PlaceReading]:
     """What the gazetteer makes of each distinct place of the population (its vocabulary's
     order): from `columns.prepared` where it holds it, else resolved (and it is told)."""
-    refs = [place_ref(v) for v in columns.vocab["place"].values]
-    readings = values_of(columns.prepared, PLACE, place_keys(columns), _readings)
+    refs = _place_refs(columns)
+    readings = values_of(columns.prepared, PLACE, _distinct_places(refs), _readings)
     return [readings[r] if isinstance(r, tuple) else place_reading(r) for r in refs]
 
 

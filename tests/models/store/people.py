@@ -63,14 +63,12 @@ def pair_row(
 def suggestion_row(
     a: uuid.UUID, b: uuid.UUID, probability: float = 0.5, queue_group: int = 1
 ) -> dict[str, Any]:
-    """A scored pair as `sync_suggestions` takes it (a before b by id text)."""
-    first, second = sorted((a, b), key=str)
+    """A scored pair as `sync_suggestions` takes it (a before b by id text): `pair_row`'s
+    fields but the band, with what the queue orders and shows by."""
+    row = pair_row(a, b, probability)
+    del row["band"]
     return {
-        "record_a": first,
-        "record_b": second,
-        "probability": probability,
-        "model_version": "test",
-        "reasons": [],
+        **row,
         "queue_group": queue_group,
         "uncertainty": round(abs(probability - 0.5), 6),
         "involves_minor": queue_group == 0,
