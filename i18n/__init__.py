@@ -151,6 +151,7 @@ KEYWORDS: dict[str, object] = {
     "FieldError": (3,),
     "NotEnoughDecisions": None,
     "InvalidDecision": None,
+    "WildcardRefused": None,
 }
 """The calls whose first string argument (FieldError: third) is a message id, for
 extraction (`python -m i18n.extract`, the catalogue test). A message raised or built

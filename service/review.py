@@ -12,7 +12,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from models.review import DECIDED_STATUSES, DecisionKind, Effect, SuggestionStatus, replay
+from models.review import (
+    DECIDED_STATUSES,
+    DecisionKind,
+    Effect,
+    SuggestionStatus,
+    could_be_minor,
+    replay,
+)
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
 from models.store.review import DecisionEvent, ReviewTx
@@ -133,6 +140,8 @@ def _apply(
             "you already confirmed this match; it involves a minor, so a second, different "
             "reviewer must confirm it (four eyes)"
         )
+    if decision is DecisionKind.MATCH and not suggestion["involves_minor"]:
+        suggestion = _with_persons_ages(tx, suggestion)
     history = [(d.decision, d.user_id) for d in _effective(tx, suggestion["id"])]
     state = replay([*history, (decision.value, user.id)], suggestion["involves_minor"])
     a, b = suggestion["record_a"], suggestion["record_b"]
@@ -179,6 +188,18 @@ def _apply(
         etag(updated),
         _moved(before, after),
     )
+
+
+def _with_persons_ages(tx: ReviewTx, suggestion: dict[str, Any]) -> dict[str, Any]:
+    """The suggestion, marked as involving a minor when a record of either person may be a
+    child's, though neither record of the pair says so (an adult-looking record without a
+    birth date, whose person holds a girl's record): a merge that joins a child's person
+    needs two reviewers whichever two records it was decided on."""
+    ages = tx.ages_of_persons([suggestion["record_a"], suggestion["record_b"]])
+    if not any(could_be_minor(record) for record in ages):
+        return suggestion
+    tx.mark_involves_minor(suggestion["id"])
+    return {**suggestion, "involves_minor": True, "queue_group": 0}
 
 
 def _moved(before: dict[str, Any], after: dict[str, Any]) -> frozenset[uuid.UUID]:
@@ -281,6 +302,13 @@ def revert(
             raise Conflict("this decision was already reverted")
         affected = sorted(set(event.entities_before) | set(event.entities_after))
         later = tx.later_decisions(event.seq, affected)
+        if event.suggestion_id is not None:  # a first confirmation changed no person
+            known = {d.id for d in later}
+            later += [
+                d
+                for d in _effective(tx, event.suggestion_id)
+                if d.seq > event.seq and d.id not in known
+            ]
         if later:
             names = ", ".join(f"{d.id} ({d.decision} by {d.user_name})" for d in later)
             raise Conflict(

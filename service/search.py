@@ -14,7 +14,7 @@ from matching.pipeline import match_new
 from matching.record_keys import all_record_keys
 from models.store import Store
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
-from service.errors import TooManyRequests
+from service.errors import TooManyRequests, UseCaseError
 from service.ratelimit import SharedLimit
 from service.registry import active_learned, active_model, rescorer
 from service.scoring import reasons_of
@@ -22,6 +22,9 @@ from service.scoring import reasons_of
 SEARCH = frozenset({ADMIN, CASEWORKER, TRACING})
 """Tracing officers and caseworkers search (and admins); reviewers do not need to."""
 MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score")
+WILDCARDS = ("*", "%", "?")
+"""Marks a user may type expecting a pattern: a search reads names as written (their
+spelling variants come from the name tables), so it says so rather than drop them."""
 """What a search answers over HTTP: never a contact or a current location."""
 
 
@@ -112,6 +115,12 @@ def search(
     return results
 
 
+class WildcardRefused(UseCaseError):
+    """A search written as a pattern: the request itself is wrong (422)."""
+
+    status = 422
+
+
 class Searching(UseCases):
     search_limit: SharedLimit
 
@@ -136,6 +145,13 @@ class Searching(UseCases):
         (HTTP) counts against the user's rate limit and answers `MINIMAL` fields only;
         the command line also gets the reasons."""
         actor.require(SEARCH)
+        written = " ".join(str(v) for v in description.values() if isinstance(v, str))
+        if any(mark in written for mark in WILDCARDS):
+            raise WildcardRefused(
+                "wildcards ({marks}) are not read: write the name as you know it, spelling "
+                "variants are found without them",
+                marks=" ".join(WILDCARDS),
+            )
         if limited:
             self.check_search_rate(actor)
         hits = search(self.store, description, top, actor.lang)

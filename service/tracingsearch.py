@@ -181,20 +181,8 @@ class TracingSearch(Searching):
         actor.require(TRACE)
         source, records = _case(self.store, case_id, source)
         decided = match_decisions(self.store, [(source, case_id)]).get((source, case_id), {})
-        own = _only_in_case(self.store, records)
-        theirs = frozenset(r["id"] for r in records)
-        sought_records = sorted(
-            (r for r in records if r["role"] == "sought"), key=lambda r: r["record_id"]
-        )
-        fits: dict[str, dict[str, dict[str, Any]]] = {}
-        for sought in sought_records:
-            description = {k: sought[k] for k in MATCH_FIELDS if sought.get(k) is not None}
-            wanted = top + len(own) + len(decided)
-            fits[sought["record_id"]] = {
-                hit["entity_id"]: _shown(hit)
-                for hit in search(self.store, description, wanted, actor.lang, theirs)
-                if hit["entity_id"] not in own
-            }
+        sought_records = _sought(records)
+        fits = _fits(self.store, records, top + len(decided), actor.lang)
         sought_ids = [r["record_id"] for r in sought_records]
         confirmed = _confirmations(decided, sought_ids)
         child_of = _listed_under(confirmed, decided, fits)
@@ -267,6 +255,8 @@ class TracingSearch(Searching):
             )
         if _no_person(self.store, entity_id):
             raise NotFound('no person "{entity_id}"', entity_id=entity_id)
+        if decision == "confirmed":
+            self._require_proposed(records, entity_id, sought_record_id, actor.lang)
         row = add_match_decision(
             self.store,
             source,
@@ -296,6 +286,54 @@ class TracingSearch(Searching):
             "decision": decision,
             "decided_at": row["created_at"].isoformat(),
         }
+
+    def _require_proposed(
+        self,
+        records: list[dict[str, Any]],
+        entity_id: str,
+        sought_record_id: str | None,
+        lang: str,
+    ) -> None:
+        """A person is confirmed as the one a family seeks only when the request's
+        potential matches hold them (for that sought record, when named): a confirmed
+        match closes the request for every tracing officer, and a person typed in by id,
+        a suspect of another case say, must not close it on nothing."""
+        case = (records[0]["source"], records[0]["case_id"])
+        wanted = PROPOSED + len(match_decisions(self.store, [case]).get(case, {}))
+        fits = _fits(self.store, records, wanted, lang)
+        among = [fits[sought_record_id]] if sought_record_id is not None else fits.values()
+        if not any(entity_id in found for found in among):
+            raise Conflict(
+                'person "{entity_id}" is not among the potential matches of this request',
+                entity_id=entity_id,
+            )
+
+
+PROPOSED = 50
+"""How far down the potential matches of a sought record a confirmed person may be found
+(the pages show ten; an officer may page on, not type in anyone)."""
+
+
+def _sought(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted((r for r in records if r["role"] == "sought"), key=lambda r: r["record_id"])
+
+
+def _fits(
+    store: Any, records: list[dict[str, Any]], wanted: int, lang: str
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per sought record of the case, the persons whose records fit it best (as shown),
+    `wanted` of them at most, never the case's own."""
+    own = _only_in_case(store, records)
+    theirs = frozenset(r["id"] for r in records)
+    fits: dict[str, dict[str, dict[str, Any]]] = {}
+    for sought in _sought(records):
+        description = {k: sought[k] for k in MATCH_FIELDS if sought.get(k) is not None}
+        fits[sought["record_id"]] = {
+            hit["entity_id"]: _shown(hit)
+            for hit in search(store, description, wanted + len(own), lang, theirs)
+            if hit["entity_id"] not in own
+        }
+    return fits
 
 
 def _no_person(store: Any, entity_id: str) -> bool:

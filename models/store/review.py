@@ -144,6 +144,28 @@ class ReviewTx:
             found.update({r.id: r.entity_id for r in rows})
         return found
 
+    def ages_of_persons(self, record_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
+        """`birth_latest` and `registered_on` of these records and of every record of their
+        persons: what tells whether a merge joins a child's records."""
+        ids = list(record_ids)
+        entities = {e for e in self.entity_of(ids).values() if e is not None}
+        wanted = set(ids) | set(self.members(entities))
+        columns = (person_records.c.birth_latest, person_records.c.registered_on)
+        found: list[dict[str, Any]] = []
+        for chunk in chunks(sorted(wanted, key=str)):
+            rows = self.c.execute(select(*columns).where(person_records.c.id.in_(chunk)))
+            found.extend({"birth_latest": r[0], "registered_on": r[1]} for r in rows)
+        return found
+
+    def mark_involves_minor(self, suggestion_id: uuid.UUID) -> None:
+        """A suggestion whose merge would join a possible child's person: four eyes, first
+        in the queue."""
+        self.c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == suggestion_id)
+            .values(involves_minor=True, queue_group=0)
+        )
+
     def cases_of(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str] | None]:
         found: dict[uuid.UUID, tuple[str, str] | None] = {}
         for chunk in chunks(list(record_ids)):

@@ -102,3 +102,12 @@ def test_search_results_are_minimal(world: World) -> None:
 def test_a_wildcard_search_is_refused(world: World) -> None:
     response = world.client.get("/search?name=**", headers=world.headers("tracing_officer"))
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["Ma*", "Ma%", "Aminata?"])
+def test_a_name_written_as_a_pattern_is_refused_saying_why(world: World, name: str) -> None:
+    response = world.client.get(
+        "/search", params={"name": name}, headers=world.headers("tracing_officer")
+    )
+    assert response.status_code == 422
+    assert "jokers" in response.json()["detail"]

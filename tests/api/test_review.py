@@ -202,6 +202,52 @@ def test_reverting_the_second_confirmation_brings_back_one_confirmation(world: W
     assert body["status"] == "awaiting_second" and body["confirmations"] == 1
 
 
+def test_the_first_confirmation_of_a_merged_child_is_reverted_after_the_merge(
+    world: World,
+) -> None:
+    first = world.decide("child", "match", who="reviewer").json()
+    second = world.decide("child", "match", who="reviewer2").json()
+    refused = world.client.post(
+        f"/decisions/{first['decision']['id']}/revert",
+        json={"reason": "à revoir"},
+        headers=world.headers("reviewer"),
+    )
+    assert refused.status_code == 409
+    assert second["decision"]["id"] in refused.json()["detail"]
+    entities = _entities(world.store)
+    assert entities["K-1"] == entities["K-2"]
+    body, _ = _read(world, "child")
+    assert body["status"] == "confirmed"
+
+
+def _link_as(world: World, who: str, first: str, second: str) -> dict:
+    response = world.client.post(
+        "/links",
+        json={
+            "record_a": str(world.records[first]),
+            "record_b": str(world.records[second]),
+            "action": "link",
+        },
+        headers=world.headers(who),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_a_link_into_a_childs_person_waits_for_a_second_reviewer(world: World) -> None:
+    """Two adults' records, but one's person holds a girl's record: the merge joins a
+    child's person, so two reviewers decide it, whichever two records it names."""
+    _link_as(world, "reviewer", "K-1", "A-2")
+    _link_as(world, "reviewer2", "K-1", "A-2")
+    assert _entities(world.store)["K-1"] == _entities(world.store)["A-2"]
+    first = _link_as(world, "reviewer", "A-1", "A-2")
+    assert first["suggestion"]["status"] == "awaiting_second"
+    assert _entities(world.store)["A-1"] != _entities(world.store)["A-2"]
+    second = _link_as(world, "reviewer2", "A-1", "A-2")
+    assert second["suggestion"]["status"] == "confirmed"
+    assert _entities(world.store)["A-1"] == _entities(world.store)["K-1"]
+
+
 def test_an_adult_merged_by_one_reviewer_has_one_confirmation(world: World) -> None:
     decided = world.decide("adult", "match").json()
     assert decided["suggestion"]["status"] == "confirmed"

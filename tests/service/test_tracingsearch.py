@@ -10,7 +10,7 @@ import pytest
 from models.store import Store
 from models.users import UserRole
 from service import Actor, Service
-from service.errors import Forbidden, NotFound
+from service.errors import Conflict, Forbidden, NotFound
 from service.tracingsearch import EmptyDescription, description_of
 from tests.conftest import write_csv
 from tests.service.family import import_family
@@ -157,6 +157,21 @@ def test_a_confirmed_match_closes_the_request_and_is_audited(request_filed: Stor
     rows, _ = request_filed.audit_rows({"action": "tracing_match_decision"})
     assert rows[0]["detail"]["decision"] == "confirmed"
     assert rows[0]["object_ids"] == [first["entity_id"]]
+
+
+def test_a_person_the_request_never_proposed_cannot_be_confirmed(request_filed: Store) -> None:
+    """A confirmation closes the request for every tracing officer: a person typed in by
+    id, outside the potential matches, is refused and nothing is recorded."""
+    service = Service(request_filed)
+    stranger = _entity(request_filed, "X-1")
+    assert stranger not in [
+        m["entity_id"] for m in service.tracing_matches(ACTOR, "TR-5")["matches"]
+    ]
+    with pytest.raises(Conflict):
+        service.decide_tracing_match(ACTOR, "TR-5", stranger, "confirmed")
+    assert service.tracing_matches(ACTOR, "TR-5")["status"] == "open"
+    rows, _ = request_filed.audit_rows({"action": "tracing_match_decision"})
+    assert rows == []
 
 
 def test_a_dismissed_match_goes_last_and_reopening_is_a_dismissal(request_filed: Store) -> None:
