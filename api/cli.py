@@ -29,6 +29,7 @@ from api.summaries import print_hits, print_import, print_link, print_link_error
 from i18n import N_
 from service import Actor
 from service.progress import Progress, count_lines
+from service.search import THIN_DESCRIPTION, WildcardRefused, described
 from service.tracing import AmbiguousRecord, UnknownPerson
 
 
@@ -205,11 +206,17 @@ def search_command(
         "mother_name": mother,
     }
     actor = replace(Actor.operator("nrm search"), lang=current_language())
-    results = open_service(db_url).search(actor, description, top, limited=False)
+    try:
+        results = open_service(db_url).search(actor, description, top, limited=False)
+    except WildcardRefused as exc:
+        click.echo(_("Error: {message}").format(message=exc.text(current_language())), err=True)
+        sys.exit(EXIT_BAD_INPUT)
     if as_json:
         emit(results)
         return
     print_hits(results, _("no person matches this description"))
+    if not results and described(description) < 2:
+        click.echo(_(THIN_DESCRIPTION))
 
 
 @contextmanager

@@ -209,7 +209,9 @@ def _stage_relations(
                 ("record_id", value[0], "source"),
                 ("related_record_id", value[2], "related_source"),
             ):
-                found, error = _stored_end(store, record_ids, record_id, raw.get(source_column))
+                found, error = _stored_end(
+                    store, record_ids, record_id, raw.get(source_column), source_column
+                )
                 if error:
                     report.add_error(
                         Message(
@@ -238,9 +240,10 @@ def _stage_relations(
 
 
 def _stored_end(
-    store: Store, in_file: set[str], record_id: str, source: str | None
+    store: Store, in_file: set[str], record_id: str, source: str | None, source_column: str
 ) -> tuple[str | None, Message | None]:
-    """(the stored record's id as hex, or None for a row of the file; an error or None)."""
+    """(the stored record's id as hex, or None for a row of the file; an error or None).
+    `source_column` is the column that names this end's organisation."""
     if record_id in in_file:
         return None, None
     source = (source or "").strip() or None
@@ -259,9 +262,10 @@ def _stored_end(
         )
     return None, Message(
         '"{id}" is a stored record of several organisations ({sources}): '
-        "name one in the source column",
+        "name one in the {column} column",
         id=record_id,
         sources=", ".join(sorted(r.source for r in found)),
+        column=source_column,
     )
 
 

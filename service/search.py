@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from i18n import Message
+from i18n import N_, Message
 from matching.blocking import block_cap
 from matching.columns import build_columns
 from matching.names import parse_name
@@ -22,10 +22,10 @@ from service.scoring import reasons_of
 SEARCH = frozenset({ADMIN, CASEWORKER, TRACING})
 """Tracing officers and caseworkers search (and admins); reviewers do not need to."""
 MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score")
+"""What a search answers over HTTP: never a contact or a current location."""
 WILDCARDS = ("*", "%", "?")
 """Marks a user may type expecting a pattern: a search reads names as written (their
 spelling variants come from the name tables), so it says so rather than drop them."""
-"""What a search answers over HTTP: never a contact or a current location."""
 
 
 def _age_band(record: Mapping[str, Any], lang: str, today: date | None = None) -> str:
@@ -119,6 +119,22 @@ class WildcardRefused(UseCaseError):
     """A search written as a pattern: the request itself is wrong (422)."""
 
     status = 422
+
+
+THIN_DESCRIPTION = N_(
+    "a single name or a village alone finds no one among many: describe the person by two "
+    "things at least (a given name and a family name, or a name with a village, a birth year "
+    "or a parent's name)"
+)
+
+
+def described(description: Mapping[str, Any]) -> int:
+    """How many of a given name, a family name, a village, a birth year, a father and a
+    mother a description gives (as matching reads them: "Aminata" is a given name alone)."""
+    query = {"id": "query", **{k: v for k, v in description.items() if isinstance(v, str)}}
+    columns = build_columns([query])
+    coded = (columns.given, columns.family, columns.place, columns.father, columns.mother)
+    return sum(int(c[0] >= 0) for c in coded) + bool(description.get("birth_year"))
 
 
 class Searching(UseCases):

@@ -275,13 +275,12 @@ def _nearest(graph: FamilyGraph, person: str) -> list[str]:
     declared = [b for b, e in edges if e.declared]
     inferred = sorted(
         (
-            (e.probability, b)
+            (-e.probability, graph.profiles[b].order(), b)
             for b, e in edges
             if not e.declared and e.probability >= NEAR_PROBABILITY
         ),
-        reverse=True,
     )
-    return declared + [b for _, b in inferred[:NEAR_FANOUT]]
+    return declared + [b for _, _, b in inferred[:NEAR_FANOUT]]
 
 
 def build_graph(

@@ -144,6 +144,13 @@ class Profile:
         """The record that stands for the person (the first by source and id)."""
         return min(self.records, key=lambda r: (r.source, r.record_id))
 
+    def order(self) -> tuple[str, str]:
+        """Where the person comes among equally likely others: by what its files say
+        (source and record id), never by its stored id, drawn at random, so that two
+        stores of the same files propose the same relatives."""
+        record = self.representative()
+        return record.source, record.record_id
+
     def label(self) -> str:
         record = self.representative()
         return written_name(record.full_name, record.given_names, record.family_name)

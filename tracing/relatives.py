@@ -81,10 +81,12 @@ def _via(graph: FamilyGraph, b: str, edge: Edge) -> tuple[str, str]:
     return graph.profiles[b].label(), relation_word(edge.kind)
 
 
-def _followed_parents(parents: list[tuple[str, Edge]]) -> list[tuple[str, Edge]]:
+def _followed_parents(
+    graph: FamilyGraph, parents: list[tuple[str, Edge]]
+) -> list[tuple[str, Edge]]:
     """The likeliest `FOLLOWED_PARENTS` fathers and mothers, whose other children are
     proposed as brothers and sisters (a common name makes many men a possible father)."""
-    ranked = sorted(parents, key=lambda pe: (-pe[1].probability, pe[0]))
+    ranked = sorted(parents, key=lambda pe: (-pe[1].probability, graph.profiles[pe[0]].order()))
     taken: dict[str, int] = {}
     followed = []
     for par, edge in ranked:
@@ -100,7 +102,8 @@ def _followed_siblings(graph: FamilyGraph, a: str) -> list[tuple[str, Edge]]:
     strong = [
         (s, e) for s, e in graph.edges_of(a) if e.kind == "sibling" and e.probability >= STRONG
     ]
-    return sorted(strong, key=lambda se: (-se[1].probability, se[0]))[:FOLLOWED_SIBLINGS]
+    ranked = sorted(strong, key=lambda se: (-se[1].probability, graph.profiles[se[0]].order()))
+    return ranked[:FOLLOWED_SIBLINGS]
 
 
 def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
@@ -133,7 +136,7 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
 
     my_parents = graph.parents(a, minimum=0.2)
     mine = {kind: {p for p, e in my_parents if e.kind == kind} for kind in ("father", "mother")}
-    for par, e_p in _followed_parents(my_parents):
+    for par, e_p in _followed_parents(graph, my_parents):
         other_kind = "mother" if e_p.kind == "father" else "father"
         name = graph.profiles[par].label()
         for c, e_c in graph.children(par):
@@ -184,7 +187,7 @@ def read_around(graph: FamilyGraph, a: str) -> Around:
     """`Around` ``a``, given every relation of ``a``. Mirrors `_options`."""
     return Around(
         frozenset(s for s, _ in _followed_siblings(graph, a)),
-        frozenset(p for p, _ in _followed_parents(graph.parents(a, minimum=0.2))),
+        frozenset(p for p, _ in _followed_parents(graph, graph.parents(a, minimum=0.2))),
         frozenset(c for c, _ in graph.children(a, minimum=0.2)),
     )
 

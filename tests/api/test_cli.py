@@ -154,6 +154,19 @@ def test_search_without_a_description_is_a_usage_error(tmp_path: Path) -> None:
     assert code == 2
 
 
+def test_a_search_name_written_as_a_pattern_is_refused_saying_why(tmp_path: Path) -> None:
+    code, _, err = _run("search", "--name", "Ami*", "--db", str(tmp_path / "a.db"))
+    assert code == 2 and "wildcards" in err
+
+
+def test_a_search_by_one_name_alone_that_finds_no_one_says_what_to_add(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)
+    code, out, _ = _run("search", "--name", "Aminata", "--db", db)
+    assert code == 0
+    assert "describe the person by two things at least" in out
+
+
 def test_relink_rebuilds_the_links_of_the_stored_population(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     records = write_csv(tmp_path / "r.csv", GOOD)

@@ -231,7 +231,7 @@ def test_a_stored_record_id_two_organisations_share_must_name_its_source(
         tmp_path / "rel.csv", "record_id,relation,related_record_id\nR-2,sibling,X-1\n"
     )
     report = import_records(store, later, ambiguous)
-    assert not report.ok and "name one in the source column" in report.errors[0]
+    assert not report.ok and "name one in the related_source column" in report.errors[0]
     named = write_csv(
         tmp_path / "rel2.csv",
         "record_id,relation,related_record_id,related_source\nR-2,sibling,X-1,OIM\n",

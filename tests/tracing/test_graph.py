@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tests.tracing.families import person
-from tracing.graph import DECLARED_PROBABILITY, Population
-from tracing.persons import DeclaredRelation
+from tracing.graph import DECLARED_PROBABILITY, NEAR_FANOUT, FamilyGraph, Population, _nearest
+from tracing.persons import DeclaredRelation, build_profiles
 
 
 def _graph(records, relations=()):
@@ -66,3 +66,26 @@ def test_a_father_s_child_is_the_child_inferring_him_with_the_same_probability()
     assert set(fathers) == {"E-P", "E-Q"}
     for father, p in fathers.items():
         assert [(b, e.probability) for b, e in graph.children(father)] == [("E-C", p)]
+
+
+def test_equally_likely_relatives_are_followed_by_what_their_files_say_not_by_stored_ids() -> None:
+    """Two stores of the same files draw other random person ids: the relatives followed
+    from a person among equally likely ones must be the same in both."""
+
+    def followed(entity_of: dict[str, str]) -> set[str]:
+        records = [
+            person(r, "Awa DIARRA", "F", 1990, entity_id=entity_of[r]) for r in sorted(entity_of)
+        ]
+        profiles = build_profiles(records)
+        graph = FamilyGraph(profiles)
+        me = entity_of["R0"]
+        for r, entity in entity_of.items():
+            if r != "R0":
+                graph.add(me, entity, "sibling", 0.5, basis="names", evidence=(), reasons=())
+        record_of = {p: profiles[p].representative().record_id for p in profiles}
+        return {record_of[b] for b in _nearest(graph, me)}
+
+    ids = [f"R{k}" for k in range(NEAR_FANOUT + 4)]
+    one = followed({r: f"a-{r}" for r in ids})
+    other = followed({r: f"z-{99 - k}" for k, r in enumerate(ids)})
+    assert one == other and len(one) == NEAR_FANOUT
