@@ -10,7 +10,8 @@ Reported per tool: pairwise P/R/F1, B-cubed, P/R/F1 per naming group and per sex
 largest predicted person against the truth's largest, twins merged, wall time. For our
 engine also: review pairs per record, the precision of what it merged by itself (pairs
 scored as matches; pairs joined only through chains), a calibration table (observed
-precision per band of predicted probability) and the blocking's pairs completeness.
+precision per band of predicted probability), the blocking's pairs completeness, and each
+comparison's m as fitted beside its share among the true pairs (`m_against_truth`).
 Measures are counted from the contingency table (`bench.contingency`), so a million
 records cost seconds; the engine keeps only pairs at or above the review threshold,
 as `nrm link` does without `--pairs`.
@@ -40,7 +41,9 @@ from fixtures.names import NAMING_GROUPS
 from fixtures.profiles import PROFILES, knobs
 from matching.blocking import candidate_pairs
 from matching.columns import Columns, build_columns
-from matching.model import default_model
+from matching.compare.pairs import compare_pairs
+from matching.comparisons import COMPARISONS
+from matching.model import FSModel, default_model
 from matching.pipeline import link
 from service.linkfile import valid_columns
 from service.memory import collector_paused
@@ -69,6 +72,7 @@ class EngineRun:
     timings: dict[str, float]
     model_version: str
     columns: Columns
+    model: FSModel
 
 
 def run_engine(records: Path, household: bool) -> EngineRun:
@@ -97,6 +101,7 @@ def run_engine(records: Path, household: bool) -> EngineRun:
         {"read_and_prepare": prepared - started, **result.timings},
         result.model.version,
         result.columns,
+        result.model,
     )
 
 
@@ -115,6 +120,11 @@ def measure_engine(records: Path, truth_file: Path, household: bool) -> dict[str
         "ids": run.ids,
         "truth": truth,
     }
+    ta, tb = contingency.same_person_pairs(truth, run.columns.case)
+    out["m_against_truth"] = contingency.m_against_truth(
+        compare_pairs(run.columns, ta, tb), COMPARISONS, run.model.m
+    )
+    del ta, tb
     if household:
         del run.a, run.b, run.probability, run.band
         gc.collect()
@@ -217,6 +227,7 @@ def main() -> None:
         "blocking": ours["blocking"],
         "timings": ours["timings"],
         "model": ours["model"],
+        "m_against_truth": ours["m_against_truth"],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     path = save(result_name(args.profile, args.households, args.seed), document)

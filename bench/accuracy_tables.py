@@ -200,10 +200,43 @@ def group_summary(documents: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+M_SHOWN = (
+    ("family_name", "exact"),
+    ("family_name", "different"),
+    ("given_names", "exact"),
+    ("given_names", "different"),
+    ("birth", "further"),
+    ("origin_place", "different"),
+    ("father", "different"),
+)
+"""The levels whose fitted m the table sets beside the truth: agreement on the names, and
+the disagreements that EM's selections of relatives inflate."""
+
+
+def m_summary(documents: list[dict[str, Any]]) -> str:
+    """Fitted m / share among the true pairs, for the levels of `M_SHOWN`, one row per run
+    measured with it."""
+    lines = _head(["profile", "records", *(f"{name} {level}" for name, level in M_SHOWN)])
+    for d in documents:
+        against = d.get("m_against_truth")
+        if not against:
+            continue
+        cells = [
+            "{:.3f} / {:.3f}".format(*against[name]["levels"][level]) for name, level in M_SHOWN
+        ]
+        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+    return "\n".join(lines)
+
+
 def main() -> None:
     measured = documents()
     text = "\n\n".join(
-        (summary_table(measured), group_summary(measured), calibration_summary(measured))
+        (
+            summary_table(measured),
+            group_summary(measured),
+            calibration_summary(measured),
+            m_summary(measured),
+        )
     )
     (RESULTS / "accuracy-summary.md").write_text(text + "\n")
     print(text)

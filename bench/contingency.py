@@ -266,3 +266,48 @@ def blocking(a: np.ndarray, b: np.ndarray, truth: Truth, dropped_blocks: int) ->
         "reduction_ratio": round(1 - int(a.size) / (n * (n - 1) / 2), 6) if n > 1 else 1.0,
         "dropped_blocks": dropped_blocks,
     }
+
+
+def same_person_pairs(truth: Truth, case: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of rows of one true person (a < b), never two rows of one case: the
+    pairs a perfect linkage would join, which blocking never forms within a case."""
+    order = np.argsort(truth.person, kind="stable")
+    person = truth.person[order]
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    sizes = np.diff(np.r_[starts, len(person)])
+    firsts, seconds = [], []
+    for size in np.unique(sizes[sizes > 1]).tolist():
+        members = order[starts[sizes == size][:, None] + np.arange(size)]
+        i, j = np.triu_indices(size, k=1)
+        firsts.append(members[:, i].ravel())
+        seconds.append(members[:, j].ravel())
+    if not firsts:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    a, b = np.minimum(a, b), np.maximum(a, b)
+    keep = (case[a] < 0) | (case[a] != case[b])
+    return a[keep], b[keep]
+
+
+def m_against_truth(
+    levels: np.ndarray, comparisons: Sequence[Any], fitted: Mapping[str, Sequence[float]]
+) -> dict[str, Any]:
+    """Per comparison: how often it is written on both sides of a true pair, and each
+    level's m as the model fitted it beside its share among the true pairs where it is
+    written (what m means). Where the two part, the fit went wrong on that population."""
+    out: dict[str, Any] = {}
+    for k, comparison in enumerate(comparisons):
+        column = levels[:, k]
+        present = column != comparison.missing
+        counts = np.bincount(column[present], minlength=len(comparison.levels))
+        total = max(int(present.sum()), 1)
+        out[comparison.name] = {
+            "present": round(float(present.mean()) if len(column) else 0.0, 4),
+            "levels": {
+                level: [round(float(fitted[comparison.name][i]), 4), round(counts[i] / total, 4)]
+                for i, level in enumerate(comparison.levels)
+                if i != comparison.missing
+            },
+        }
+    return out

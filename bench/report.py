@@ -12,6 +12,7 @@ from bench.accuracy_tables import (
     calibration_table,
     engine_table,
     group_summary,
+    m_summary,
     summary_table,
     table,
 )
@@ -164,6 +165,12 @@ def render() -> str:
             "Calibration, observed precision (pairs) per band of predicted probability:\n\n"
             f"{calibration_summary(measured)}\n"
         )
+        if any("m_against_truth" in d for d in measured):
+            out.append(
+                "The model's m as fitted on each population / the share of the level among "
+                "its true pairs where the field is written on both sides (what m means):\n\n"
+                f"{m_summary(measured)}\n"
+            )
     febrl = _load("febrl")
     if febrl:
         sizes = ", ".join(

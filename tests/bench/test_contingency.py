@@ -120,3 +120,27 @@ def test_blocking_completeness_counts_true_pairs_found_per_group(tmp_path: Path)
     assert out["true_pairs"] == 4 and out["candidate_pairs"] == 3
     assert out["pairs_completeness"] == 0.5
     assert out["pairs_completeness_by_group"] == {"north": 1.0, "south": round(1 / 3, 4)}
+
+
+def test_same_person_pairs_are_every_pair_of_one_person_outside_one_case() -> None:
+    ids = [f"r{k}" for k in range(6)]
+    truth = {"r0": "p", "r1": "p", "r2": "p", "r3": "q", "r4": "q", "r5": "s"}
+    t = _truth(ids, truth, dict.fromkeys(ids, "north"))
+    case = np.array([7, 7, -1, -1, 3, 3])  # r0 and r1 share a case; r4 and r5 too
+
+    a, b = contingency.same_person_pairs(t, case)
+
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 2), (1, 2), (3, 4)]
+
+
+def test_m_against_truth_sets_the_fitted_m_beside_the_share_where_written() -> None:
+    from matching.comparisons import COMPARISON
+
+    sex = COMPARISON["sex"]
+    same, different, missing = sex.index("same"), sex.index("different"), sex.missing
+    levels = np.array([[same], [same], [same], [different], [missing]], dtype=np.int8)
+
+    got = contingency.m_against_truth(levels, [sex], {"sex": [0.0, 0.9, 0.1]})
+
+    assert got["sex"]["present"] == 0.8
+    assert got["sex"]["levels"] == {"same": [0.9, 0.75], "different": [0.1, 0.25]}
