@@ -56,6 +56,7 @@ def print_import(summary: dict[str, Any]) -> None:
             err=True,
         )
         _listed(summary["errors"], count, err=True)
+        _warnings(summary)
         return
     _warnings(summary)
     if summary["dry_run"]:

@@ -124,7 +124,7 @@ def validate_chunk(
     flagged.update(i for i, parts in enumerate(names) if not any(parts))
     for name, reader in READERS.items():
         columns[name] = cells.read(name, lambda v, read=reader: read(clean(v)), flagged)
-    registered = cells.read("registered_on", lambda v: registered_of(clean(v)), flagged)
+    registered = cells.read("registered_on", lambda v: registered_of(clean(v), today), flagged)
     columns["registered_on"] = registered
     read = _births(cells, registered, today, flagged, births or BirthMemo())
     for k, name in enumerate(BIRTH_FIELDS):

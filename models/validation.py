@@ -133,7 +133,7 @@ def validate_record(
             problems.append((column, problem, None))
 
     registered = clean(raw.get("registered_on"))
-    out["registered_on"], problem = registered_of(registered)
+    out["registered_on"], problem = registered_of(registered, today)
     if problem is not None:
         problems.append(("registered_on", problem, registered))
 
@@ -215,15 +215,21 @@ READERS = {
 problems are reported."""
 
 
-def registered_of(text: str | None) -> tuple[date | None, Message | None]:
+def registered_of(
+    text: str | None, today: date | None = None
+) -> tuple[date | None, Message | None]:
     """The registration date, and the problem when it cannot be read (a cell saying it
-    is not known is no problem)."""
+    is not known is no problem) or is after today (a typing error: an age counted from
+    it would give a birth years too late)."""
     if not text:
         return None, None
     try:
-        return parse_plain_date(text), None
+        registered = parse_plain_date(text)
     except DateError as exc:
         return None, None if is_unknown(text) else exc.message
+    if registered > (today or date.today()):
+        return None, Message("a registration date after today: {date}", date=text)
+    return registered, None
 
 
 BIRTH_FIELDS = (

@@ -3,13 +3,14 @@ load all or nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from i18n import Message
+from matching.text import fold
 from models.columnwise import validated_chunks
 from models.mapping import read_mapping
 from models.recordfile import IN_FILE, RecordFileError, read_table
@@ -136,7 +137,8 @@ def import_records(
     options = _Reading(source, today, strict, columns)
     try:
         with collector_paused(), store.importing(records.name) as writer:
-            seen = _stage_records(writer, records, report, options, on_rows)
+            stored = _SpelledSources(store.sources())
+            seen = _stage_records(writer, records, report, options, on_rows, stored)
             if relations is not None:
                 _stage_relations(store, writer, relations, report, seen)
             if not report.ok or dry_run:
@@ -161,9 +163,11 @@ def _stage_records(
     report: ImportReport,
     options: _Reading,
     on_rows: Callable[[int], None] | None,
+    stored: _SpelledSources,
 ) -> set[str]:
     """Validate the file a chunk of rows at a time and stage each chunk while no row is
-    bad; the record ids written in the file (for its relations)."""
+    bad; the record ids written in the file (for its relations). An organisation the
+    stored records spell otherwise is an error, on the first row naming it."""
     record_ids: set[str] = set()
     chunks = validated_chunks(
         path, options.source, options.today, strict=options.strict, mapping=options.mapping
@@ -178,6 +182,9 @@ def _stage_records(
                         report.add_warning(error.as_message())
                     else:
                         report.add_error(error.as_message())
+            for row, problem in stored.misspelled(chunk.numbers, chunk.columns["source"]):
+                error = Message(ERROR, row=row, column="source", message=problem)
+                report.add_error(Message(IN_FILE, file=path.name, error=error))
             if report.ok:
                 writer.add_columns(chunk.columns)
             if on_rows is not None:
@@ -186,6 +193,35 @@ def _stage_records(
         report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
     record_ids.discard("")
     return record_ids
+
+
+class _SpelledSources:
+    """The organisations as the stored records spell them: "oim" in a file where the
+    store says "OIM" would file the same cases twice, under two organisations."""
+
+    def __init__(self, known: list[str]) -> None:
+        self.known = set(known)
+        self.by_fold = {fold(k): k for k in known}
+        self.told: set[str] = set()
+
+    def misspelled(
+        self, rows: Sequence[int], sources: Sequence[str | None]
+    ) -> Iterator[tuple[int, Message]]:
+        """(row, problem) for the first row of each source spelled otherwise than stored."""
+        for row, source in zip(rows, sources, strict=True):
+            if not source or source in self.known or source in self.told:
+                continue
+            same = self.by_fold.get(fold(source))
+            if same is not None:
+                self.told.add(source)
+                yield (
+                    row,
+                    Message(
+                        'the records name this organisation "{known}", not "{given}"',
+                        known=same,
+                        given=source,
+                    ),
+                )
 
 
 def _stage_relations(

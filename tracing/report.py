@@ -97,6 +97,7 @@ def naming_group(p: Profile) -> str:
 
 
 def _most_common(values: Iterable[str | None]) -> str:
+    """The value given most often; of equally frequent ones, the first given."""
     found = Counter(v for v in values if v)
     return found.most_common(1)[0][0] if found else UNKNOWN
 
@@ -131,7 +132,8 @@ def region_name(written: str | None) -> str | None:
 def values_of(p: Profile) -> dict[str, set[str]]:
     """The value(s) a person counts under, per dimension."""
     first = _first_registered(p)
-    region = _most_common(region_name(r.origin_region) for r in p.records)
+    ordered = sorted(p.records, key=lambda r: (r.source, r.record_id))  # ties: by the files
+    region = _most_common(region_name(r.origin_region) for r in ordered)
     return {
         **{d: {value(r) for r in p.records} for d, value in PER_RECORD.items()},
         "region": {region},

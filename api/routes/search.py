@@ -27,7 +27,7 @@ def search_persons(
         Query(
             min_length=2,
             max_length=100,
-            pattern=r"^[^*%?]*[^\W\d_]{2}[^*%?]*$",
+            pattern=r"^[^*%?\x00]*[^\W\d_]{2}[^*%?\x00]*$",
             description="A name as written (two letters at least; no wildcards).",
         ),
     ],

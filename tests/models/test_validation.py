@@ -65,6 +65,16 @@ def test_an_unreadable_registration_date_is_unknown_unless_strict() -> None:
     ]
 
 
+def test_a_registration_date_after_today_is_unknown_and_an_age_is_not_counted_from_it() -> None:
+    values, problems = validate_record(
+        {**BASE, "registered_on": "2031-01-01", "age": "15 ans"}, row=4, today=date(2026, 12, 6)
+    )
+    assert values is not None and values["registered_on"] is None
+    assert values["extra"] == {"registered_on_raw": "2031-01-01"}
+    assert [(p.column, p.warning) for p in problems] == [("registered_on", True)]
+    assert values["birth_latest"] < date(2014, 1, 1)  # from 2031 it would end in 2016
+
+
 def test_the_warning_and_the_error_read_in_french() -> None:
     _, problems = validate_record({**BASE, "birth_date": "hier", "sex": "X"}, row=9)
     assert [p.text("fr") for p in problems] == [

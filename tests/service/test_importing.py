@@ -265,3 +265,16 @@ def test_a_wrong_mapping_file_loads_nothing_and_is_named(store: Store, tmp_path:
         + ")"
     ]
     assert store.count_records() == 0
+
+
+def test_an_organisation_spelled_otherwise_than_stored_is_an_error_on_its_first_row(
+    store: Store, tmp_path: Path
+) -> None:
+    first = "record_id,source,full_name\nT-1,TEST,Awa Diarra\n"
+    assert import_records(store, write_csv(tmp_path / "a.csv", first)).ok
+    again = "record_id,source,full_name\nT-2,TEST,Ami Keita\nT-1,test,Awa Diarra\nT-3,test,Oumou\n"
+    report = import_records(store, write_csv(tmp_path / "b.csv", again))
+    assert report.errors == [
+        'b.csv: row 3, source: the records name this organisation "TEST", not "test"'
+    ]
+    assert store.count_records() == 1

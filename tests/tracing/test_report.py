@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from tests.tracing.families import person
@@ -69,6 +70,17 @@ def test_a_region_counts_once_whatever_its_spelling() -> None:
     records = [r for k in range(3) for r in _girl(k, region="Sikasso")]
     records += [r for k in range(3, 6) for r in _girl(k, region="Sikaso")]
     assert _by(summarise(build_profiles(records), set()), "region")["Sikasso"]["persons"] == 6
+
+
+def test_a_person_split_between_two_regions_counts_where_its_first_file_says() -> None:
+    """Whatever order the store gives the records in: the same files, the same counts."""
+    people = []
+    for k in range(6):
+        one, other = _girl(k, records=2)
+        people += [replace(one, origin_region="Sikasso"), other]
+    for ordered in (people, people[::-1]):
+        by_region = _by(summarise(build_profiles(ordered), set()), "region")
+        assert by_region["Mopti"]["persons"] == 6 and "Sikasso" not in by_region
 
 
 def test_uncertain_persons_are_counted_per_cell() -> None:
