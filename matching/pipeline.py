@@ -42,13 +42,17 @@ class LinkResult:
     blocking: BlockingStats
     timings: dict[str, float] = field(default_factory=dict)
 
-    def pair_rows(self, min_band: str = "review") -> Iterable[tuple[Any, Any, float, str]]:
-        """(id_a, id_b, probability, band) for pairs at or above `min_band`."""
+    def pairs_from(self, min_band: str = "review") -> list[int]:
+        """The positions of the pairs at or above `min_band`."""
         wanted = {"match"} if min_band == "match" else {"match", "review"}
         if min_band == "non_match":
             wanted.add("non_match")
+        return np.flatnonzero(np.isin(self.bands, list(wanted))).tolist()
+
+    def pair_rows(self, min_band: str = "review") -> Iterable[tuple[Any, Any, float, str]]:
+        """(id_a, id_b, probability, band) for pairs at or above `min_band`."""
         ids = self.columns.ids
-        for k in np.flatnonzero(np.isin(self.bands, list(wanted))).tolist():
+        for k in self.pairs_from(min_band):
             yield (
                 ids[int(self.a[k])],
                 ids[int(self.b[k])],

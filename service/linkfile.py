@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sys
 import time
 import uuid
 from collections import Counter
@@ -24,7 +25,7 @@ from matching.cluster import members
 from matching.columns import ColumnBatches, build_columns
 from matching.model import FSModel, default_model
 from matching.parallel import map_chunks
-from matching.pipeline import link
+from matching.pipeline import LinkResult, link
 from models.columnwise import validated_chunks
 from models.recordfile import IN_FILE, RecordFileError, spreadsheet_safe
 from service.memory import collector_paused, give_back_freed
@@ -75,12 +76,16 @@ def stable_entity_text(members: Iterable[str]) -> str:
 
 
 def valid_columns(
-    path: Path, errors: list[Message], warnings: list[Message] | None = None
+    path: Path,
+    errors: list[Message],
+    warnings: list[Message] | None = None,
+    sources: list[str] | None = None,
 ) -> ColumnBatches:
     """The validated records of a file as column batches (`matching.columns.ColumnBatches`),
     a chunk of the file each, until the first error: what `build_columns` codes without a
     dict per row. Every error of the file is collected into `errors`, and into `warnings`
-    the dates and ages that cannot be read (they count as unknown, as in an import)."""
+    the dates and ages that cannot be read (they count as unknown, as in an import); each
+    row's organisation into `sources`, in the file's order."""
 
     def batches() -> Iterator[dict[str, list[Any]]]:
         try:
@@ -92,6 +97,8 @@ def valid_columns(
                         elif warnings is not None:
                             warnings.append(problem.as_message())
                 if not errors:  # a chunk with a bad row has an error: never coded
+                    if sources is not None:  # a few organisations: one string each
+                        sources.extend(map(sys.intern, chunk.columns["source"]))
                     yield chunk.columns
         except RecordFileError as exc:
             errors.append(Message(IN_FILE, file=path.name, error=exc.message))
@@ -118,8 +125,9 @@ def link_file(
     with collector_paused():
         errors: list[Message] = []
         warnings: list[Message] = []
+        sources: list[str] = []
         with WorkedAhead.for_file(_size(records)) as ahead:
-            batches = ahead.watching(valid_columns(records, errors, warnings))
+            batches = ahead.watching(valid_columns(records, errors, warnings, sources))
             columns = build_columns(batches, "record_id", prepared=ahead, natural=True)
             if errors:
                 raise LinkInputError(errors)
@@ -141,15 +149,11 @@ def link_file(
             )
         linked = time.perf_counter()
         ids = result.columns.ids
-        clusters = _write_clusters(out, ids, result.clusters.labels, result.columns.arrival)
+        arrival = result.columns.arrival
+        clusters = _write_clusters(out, ids, result.clusters.labels, arrival, sources)
         if pairs_out is not None:
-            with pairs_out.open("w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["record_id_a", "record_id_b", "match_probability", "band"])
-                for id_a, id_b, probability, band in result.pair_rows("non_match"):
-                    writer.writerow(
-                        [spreadsheet_safe(id_a), spreadsheet_safe(id_b), f"{probability:.6f}", band]
-                    )
+            linked_order = sources if arrival is None else _moved(sources, arrival)
+            _write_pairs(pairs_out, result, linked_order)
         stages("writing")
     stages.done()
     bands = Counter(result.bands.tolist())
@@ -180,11 +184,44 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _moved(values: list[str], arrival: np.ndarray) -> list[str]:
+    """Values given in the file's order, in the order the rows were linked in."""
+    return [values[i] for i in arrival.tolist()]
+
+
+def _write_pairs(out: Path, result: LinkResult, sources: list[str]) -> None:
+    """PAIRS.csv: every scored pair, with each record's organisation (two organisations
+    may use one record id)."""
+    ids, a, b = result.columns.ids, result.a, result.b
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["record_id_a", "record_id_b", "match_probability", "band", "source_a", "source_b"]
+        )
+        for k in result.pairs_from("non_match"):
+            x, y = int(a[k]), int(b[k])
+            writer.writerow(
+                [
+                    spreadsheet_safe(ids[x]),
+                    spreadsheet_safe(ids[y]),
+                    f"{float(result.scores.probability[k]):.6f}",
+                    str(result.bands[k]),
+                    spreadsheet_safe(sources[x]),
+                    spreadsheet_safe(sources[y]),
+                ]
+            )
+
+
 def _write_clusters(
-    out: Path, ids: list[Any], labels: np.ndarray, arrival: np.ndarray | None = None
+    out: Path,
+    ids: list[Any],
+    labels: np.ndarray,
+    arrival: np.ndarray | None,
+    sources: list[str],
 ) -> int:
-    """CLUSTERS.csv: each record with its entity id (stable for the same members), in the
-    order of the records file; returns the number of entities."""
+    """CLUSTERS.csv: each record with its entity id (stable for the same members) and its
+    organisation (two may use one record id), in the order of the records file; returns
+    the number of entities."""
     clusters = members(labels)
     groups = list(clusters.values())
     texts = map_chunks(
@@ -200,11 +237,12 @@ def _write_clusters(
         ids, labels = [ids[r] for r in in_file.tolist()], labels[in_file]
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["record_id", "entity_id"])
+        writer.writerow(["record_id", "entity_id", "source"])
         writer.writerows(
             zip(
                 [spreadsheet_safe(i) for i in ids],
                 [entity_of[label] for label in labels.tolist()],
+                [spreadsheet_safe(s) for s in sources],
                 strict=True,
             )
         )

@@ -85,6 +85,31 @@ def test_link_file_writes_every_row_once_and_scored_pairs(tmp_path: Path) -> Non
     assert summary["records"] == 4
 
 
+def test_link_file_names_each_records_organisation_where_two_share_a_record_id(
+    tmp_path: Path,
+) -> None:
+    records = write_csv(
+        tmp_path / "r.csv",
+        "record_id,source,full_name,sex,birth_date,origin_village\n"
+        "001,OIM,Awa Traoré,F,2010,Ségou\n"
+        "001,DNPEF,Moussa Keita,M,1980,Kayes\n"
+        "002,DNPEF,Awa Traore,F,2010,Segou\n",
+    )
+    link_file(records, tmp_path / "clusters.csv", tmp_path / "pairs.csv", progress=False)
+    clusters = list(csv.DictReader((tmp_path / "clusters.csv").read_text().splitlines()))
+    assert [(r["record_id"], r["source"]) for r in clusters] == [
+        ("001", "OIM"),
+        ("001", "DNPEF"),
+        ("002", "DNPEF"),
+    ]
+    pairs = list(csv.DictReader((tmp_path / "pairs.csv").read_text().splitlines()))
+    awa = [p for p in pairs if {p["record_id_a"], p["record_id_b"]} == {"001", "002"}]
+    assert any({p["source_a"], p["source_b"]} == {"OIM", "DNPEF"} for p in awa)
+    assert all(
+        (p["source_a"], p["source_b"]) != ("DNPEF", "DNPEF") or p["band"] != "match" for p in awa
+    )
+
+
 def test_link_file_names_every_bad_row_and_writes_nothing(tmp_path: Path) -> None:
     lines = (FIRST + SECOND[len(HEADER) :]).splitlines()
     header = lines[0].split(",")
