@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from i18n import Message
-from matching.text import fold
 from models.columnwise import validated_chunks
 from models.mapping import read_mapping
 from models.recordfile import IN_FILE, RecordFileError, read_table
@@ -23,6 +22,7 @@ from service.kingraph import defer_graph, update_graph_for_import
 from service.linking import link_import
 from service.memory import collector_paused
 from service.tracing import arrivals
+from service.users import stored_spelling
 
 MAX_LISTED_ERRORS = 1000
 IMPORT = frozenset({ADMIN})
@@ -182,7 +182,8 @@ def _stage_records(
                         report.add_warning(error.as_message())
                     else:
                         report.add_error(error.as_message())
-            for row, problem in stored.misspelled(chunk.numbers, chunk.columns["source"]):
+            spelled = stored.misspelled(chunk.numbers, chunk.columns["source"], chunk.bad)
+            for row, problem in spelled:
                 error = Message(ERROR, row=row, column="source", message=problem)
                 report.add_error(Message(IN_FILE, file=path.name, error=error))
             if report.ok:
@@ -200,20 +201,20 @@ class _SpelledSources:
     store says "OIM" would file the same cases twice, under two organisations."""
 
     def __init__(self, known: list[str]) -> None:
-        self.known = set(known)
-        self.by_fold = {fold(k): k for k in known}
-        self.told: set[str] = set()
+        self.known = known
+        self.seen: set[str] = set(known)
 
     def misspelled(
-        self, rows: Sequence[int], sources: Sequence[str | None]
+        self, rows: Sequence[int], sources: Sequence[str | None], bad: set[int]
     ) -> Iterator[tuple[int, Message]]:
-        """(row, problem) for the first row of each source spelled otherwise than stored."""
-        for row, source in zip(rows, sources, strict=True):
-            if not source or source in self.known or source in self.told:
+        """(row, problem) for the first row of each source spelled otherwise than stored
+        (rows in `bad` have no value to read)."""
+        for i, (row, source) in enumerate(zip(rows, sources, strict=True)):
+            if i in bad or not source or source in self.seen:
                 continue
-            same = self.by_fold.get(fold(source))
+            self.seen.add(source)
+            same = stored_spelling(self.known, source)
             if same is not None:
-                self.told.add(source)
                 yield (
                     row,
                     Message(

@@ -302,7 +302,7 @@ def revert(
             raise Conflict("this decision was already reverted")
         affected = sorted(set(event.entities_before) | set(event.entities_after))
         later = tx.later_decisions(event.seq, affected)
-        if event.suggestion_id is not None:  # a first confirmation changed no person
+        if event.suggestion_id is not None:  # later decisions on it, changing a person or not
             known = {d.id for d in later}
             later += [
                 d

@@ -121,6 +121,17 @@ class WildcardRefused(UseCaseError):
     status = 422
 
 
+def refuse_patterns(description: Mapping[str, Any]) -> None:
+    """Refuse a description written as a pattern (`WILDCARDS`), saying why."""
+    written = " ".join(v for v in description.values() if isinstance(v, str))
+    if any(mark in written for mark in WILDCARDS):
+        raise WildcardRefused(
+            "wildcards ({marks}) are not read: write the name as you know it, spelling "
+            "variants are found without them",
+            marks=" ".join(WILDCARDS),
+        )
+
+
 THIN_DESCRIPTION = N_(
     "a single name or a village alone finds no one among many: describe the person by two "
     "things at least (a given name and a family name, or a name with a village, a birth year "
@@ -161,13 +172,7 @@ class Searching(UseCases):
         (HTTP) counts against the user's rate limit and answers `MINIMAL` fields only;
         the command line also gets the reasons."""
         actor.require(SEARCH)
-        written = " ".join(str(v) for v in description.values() if isinstance(v, str))
-        if any(mark in written for mark in WILDCARDS):
-            raise WildcardRefused(
-                "wildcards ({marks}) are not read: write the name as you know it, spelling "
-                "variants are found without them",
-                marks=" ".join(WILDCARDS),
-            )
+        refuse_patterns(description)
         if limited:
             self.check_search_rate(actor)
         hits = search(self.store, description, top, actor.lang)

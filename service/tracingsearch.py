@@ -30,7 +30,7 @@ from models.store.tracingrequests import (
 )
 from service.context import ADMIN, CASEWORKER, TRACING, Actor
 from service.errors import Conflict, NotFound, UseCaseError
-from service.search import MINIMAL, Searching, search
+from service.search import MINIMAL, Searching, refuse_patterns, search
 from tracing.persons import written_name
 
 TRACE = frozenset({ADMIN, CASEWORKER, TRACING})
@@ -117,6 +117,7 @@ class TracingSearch(Searching):
         """Persons who may be the sought person, best first, with reasons. A `limited`
         search (HTTP) counts against the user's search rate limit."""
         actor.require(TRACE)
+        refuse_patterns(sought)
         description = description_of(sought, today)
         if limited:
             self.check_search_rate(actor)

@@ -3,6 +3,7 @@ revoking users at the command line."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from threading import Lock
 from typing import Any
@@ -28,6 +29,15 @@ FAILURES_PER_ADDRESS_PER_MINUTE = 30
 server process: counted in memory, so a flood costs no write)."""
 PATH_KEPT = 200
 _EVERYONE = UUID(int=0)
+
+
+def stored_spelling(known: Iterable[str], given: str) -> str | None:
+    """How the stored records spell an organisation `given` spells otherwise ("OIM" for
+    "oim"); None when they spell it so, or do not name it."""
+    known = list(known)
+    if given in known:
+        return None
+    return next((k for k in known if fold(k) == fold(given)), None)
 
 
 class FailedLogins:
@@ -158,14 +168,11 @@ class Users(UseCases):
             raise UseCaseError("a caseworker reads the cases of an organisation: name it")
         if not organisation:
             return
-        known = self.store.sources()
-        if organisation in known:
-            return
-        same = [s for s in known if fold(s) == fold(organisation)]
-        if same:
+        same = stored_spelling(self.store.sources(), organisation)
+        if same is not None:
             raise UseCaseError(
                 'the records name this organisation "{known}", not "{given}"',
-                known=same[0],
+                known=same,
                 given=organisation,
             )
 

@@ -140,9 +140,14 @@ class Profile:
     def suspect_records(self) -> list[TracingRecord]:
         return [r for r in self.records if r.role == "suspect"]
 
+    def in_file_order(self) -> list[TracingRecord]:
+        """The person's records by source and record id: what its files say, whatever
+        order a store gives them in."""
+        return sorted(self.records, key=lambda r: (r.source, r.record_id))
+
     def representative(self) -> TracingRecord:
         """The record that stands for the person (the first by source and id)."""
-        return min(self.records, key=lambda r: (r.source, r.record_id))
+        return self.in_file_order()[0]
 
     def order(self) -> tuple[str, str]:
         """Where the person comes among equally likely others: by what its files say

@@ -132,8 +132,7 @@ def region_name(written: str | None) -> str | None:
 def values_of(p: Profile) -> dict[str, set[str]]:
     """The value(s) a person counts under, per dimension."""
     first = _first_registered(p)
-    ordered = sorted(p.records, key=lambda r: (r.source, r.record_id))  # ties: by the files
-    region = _most_common(region_name(r.origin_region) for r in ordered)
+    region = _most_common(region_name(r.origin_region) for r in p.in_file_order())
     return {
         **{d: {value(r) for r in p.records} for d, value in PER_RECORD.items()},
         "region": {region},

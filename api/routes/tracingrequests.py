@@ -20,8 +20,10 @@ from models.records import Sex
 
 router = APIRouter(tags=["tracing"])
 MAX_RESULTS = 20
-Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100)]
-Name = Annotated[str, Field(min_length=2, max_length=100)] | SkipJsonSchema[None]
+WRITTEN = r"^[^*%?\x00]*$"
+"""As written: no pattern (`service.search.WILDCARDS`), no NUL (neither is searched)."""
+Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100, pattern=WRITTEN)]
+Name = Annotated[str, Field(min_length=2, max_length=100, pattern=WRITTEN)] | SkipJsonSchema[None]
 
 
 class SoughtIn(Forbid):

@@ -148,14 +148,15 @@ class ReviewTx:
         """`birth_latest` and `registered_on` of these records and of every record of their
         persons: what tells whether a merge joins a child's records."""
         ids = list(record_ids)
-        entities = {e for e in self.entity_of(ids).values() if e is not None}
-        wanted = set(ids) | set(self.members(entities))
+        entities = [e for e in set(self.entity_of(ids).values()) if e is not None]
         columns = (person_records.c.birth_latest, person_records.c.registered_on)
-        found: list[dict[str, Any]] = []
-        for chunk in chunks(sorted(wanted, key=str)):
-            rows = self.c.execute(select(*columns).where(person_records.c.id.in_(chunk)))
-            found.extend({"birth_latest": r[0], "registered_on": r[1]} for r in rows)
-        return found
+        mine = person_records.c.id.in_(ids)
+        if entities:
+            mine = or_(mine, person_records.c.entity_id.in_(entities))
+        return [
+            {"birth_latest": born, "registered_on": registered}
+            for born, registered in self.c.execute(select(*columns).where(mine))
+        ]
 
     def mark_involves_minor(self, suggestion_id: uuid.UUID) -> None:
         """A suggestion whose merge would join a possible child's person: four eyes, first

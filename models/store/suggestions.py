@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, case, insert, or_, select, update
 
 from models.review import OPEN_STATUSES, SuggestionStatus
 from models.store.batches import chunks
@@ -121,9 +121,11 @@ def sync_suggestions_on(
                 probability=bindparam("probability"),
                 model_version=bindparam("model_version"),
                 reasons=bindparam("reasons"),
-                queue_group=bindparam("queue_group"),
+                # a pair a reviewer found to join a child's person stays marked so
+                # (`service.review`): four eyes, first in the queue
+                queue_group=case((suggestions.c.involves_minor, 0), else_=bindparam("queue_group")),
                 uncertainty=bindparam("uncertainty"),
-                involves_minor=bindparam("involves_minor"),
+                involves_minor=or_(suggestions.c.involves_minor, bindparam("involves_minor")),
                 tracing_request=bindparam("tracing_request"),
                 version=suggestions.c.version + 1,
                 updated_at=now,

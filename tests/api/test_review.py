@@ -9,7 +9,9 @@ import pytest
 
 from models.store import Store
 from service import Service
+from service.registry import active_model
 from service.relinking import relink_all
+from service.scoring import score_pair, suggestion_row
 from tests.api.conftest import World, add_suggestion
 
 
@@ -246,6 +248,26 @@ def test_a_link_into_a_childs_person_waits_for_a_second_reviewer(world: World) -
     second = _link_as(world, "reviewer2", "A-1", "A-2")
     assert second["suggestion"]["status"] == "confirmed"
     assert _entities(world.store)["A-1"] == _entities(world.store)["K-1"]
+
+
+def test_a_suggestion_found_to_join_a_childs_person_stays_marked_when_linkage_rescores_it(
+    world: World,
+) -> None:
+    _link_as(world, "reviewer", "K-1", "A-2")
+    _link_as(world, "reviewer2", "K-1", "A-2")
+    waiting = _link_as(world, "reviewer", "A-1", "A-2")["suggestion"]
+    a, b = (
+        world.store.get_record(world.records["A-1"]),
+        world.store.get_record(world.records["A-2"]),
+    )
+    scored = score_pair(a, b, active_model(world.store), world.store.estimated_record_count())
+    by_id = {a.id: a.model_dump(), b.id: b.model_dump()}
+    row = suggestion_row(scored, by_id[scored["record_a"]], by_id[scored["record_b"]])
+    assert not row["involves_minor"]  # the pair alone names no child
+    world.store.sync_suggestions([{**row, "probability": 0.42}], scope=[a.id, b.id])
+    body, _ = _read(world, "adult")
+    assert body["id"] == waiting["id"]
+    assert body["involves_minor"] and body["status"] == "awaiting_second"
 
 
 def test_an_adult_merged_by_one_reviewer_has_one_confirmation(world: World) -> None:

@@ -11,6 +11,7 @@ from models.store import Store
 from models.users import UserRole
 from service import Actor, Service
 from service.errors import Conflict, Forbidden, NotFound
+from service.search import WildcardRefused
 from service.tracingsearch import EmptyDescription, description_of
 from tests.conftest import write_csv
 from tests.service.family import import_family
@@ -172,6 +173,11 @@ def test_a_person_the_request_never_proposed_cannot_be_confirmed(request_filed: 
     assert service.tracing_matches(ACTOR, "TR-5")["status"] == "open"
     rows, _ = request_filed.audit_rows({"action": "tracing_match_decision"})
     assert rows == []
+
+
+def test_a_tracing_search_written_as_a_pattern_is_refused(family: Store) -> None:
+    with pytest.raises(WildcardRefused):
+        Service(family).trace(ACTOR, {"given": "Fatou*", "village": "Sirakoro"}, limited=False)
 
 
 def test_a_dismissed_match_goes_last_and_reopening_is_a_dismissal(request_filed: Store) -> None:
