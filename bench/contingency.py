@@ -268,28 +268,6 @@ def blocking(a: np.ndarray, b: np.ndarray, truth: Truth, dropped_blocks: int) ->
     }
 
 
-def same_person_pairs(truth: Truth, case: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of rows of one true person (a < b), never two rows of one case: the
-    pairs a perfect linkage would join, which blocking never forms within a case."""
-    order = np.argsort(truth.person, kind="stable")
-    person = truth.person[order]
-    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
-    sizes = np.diff(np.r_[starts, len(person)])
-    firsts, seconds = [], []
-    for size in np.unique(sizes[sizes > 1]).tolist():
-        members = order[starts[sizes == size][:, None] + np.arange(size)]
-        i, j = np.triu_indices(size, k=1)
-        firsts.append(members[:, i].ravel())
-        seconds.append(members[:, j].ravel())
-    if not firsts:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    a, b = np.concatenate(firsts), np.concatenate(seconds)
-    a, b = np.minimum(a, b), np.maximum(a, b)
-    keep = (case[a] < 0) | (case[a] != case[b])
-    return a[keep], b[keep]
-
-
 def m_against_truth(
     levels: np.ndarray, comparisons: Sequence[Any], fitted: Mapping[str, Sequence[float]]
 ) -> dict[str, Any]:

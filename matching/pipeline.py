@@ -49,17 +49,6 @@ class LinkResult:
             wanted.add("non_match")
         return np.flatnonzero(np.isin(self.bands, list(wanted))).tolist()
 
-    def pair_rows(self, min_band: str = "review") -> Iterable[tuple[Any, Any, float, str]]:
-        """(id_a, id_b, probability, band) for pairs at or above `min_band`."""
-        ids = self.columns.ids
-        for k in self.pairs_from(min_band):
-            yield (
-                ids[int(self.a[k])],
-                ids[int(self.b[k])],
-                float(self.scores.probability[k]),
-                str(self.bands[k]),
-            )
-
 
 def pair_bands(model: FSModel, scores: Scores) -> np.ndarray:
     """The band of each pair; a held pair (`matching.guards`) is never a `match`: it waits

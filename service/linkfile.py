@@ -150,6 +150,7 @@ def link_file(
         linked = time.perf_counter()
         ids = result.columns.ids
         arrival = result.columns.arrival
+        sources = _shown_once(sources)
         clusters = _write_clusters(out, ids, result.clusters.labels, arrival, sources)
         if pairs_out is not None:
             linked_order = sources if arrival is None else _moved(sources, arrival)
@@ -184,6 +185,13 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _shown_once(sources: list[str]) -> list[str]:
+    """Each row's organisation as a spreadsheet may show it (`spreadsheet_safe`), worked
+    out once per organisation: the pairs file repeats them tens of millions of times."""
+    shown = {source: spreadsheet_safe(source) for source in set(sources)}
+    return [shown[source] for source in sources]
+
+
 def _moved(values: list[str], arrival: np.ndarray) -> list[str]:
     """Values given in the file's order, in the order the rows were linked in."""
     return [values[i] for i in arrival.tolist()]
@@ -191,7 +199,7 @@ def _moved(values: list[str], arrival: np.ndarray) -> list[str]:
 
 def _write_pairs(out: Path, result: LinkResult, sources: list[str]) -> None:
     """PAIRS.csv: every scored pair, with each record's organisation (two organisations
-    may use one record id)."""
+    may use one record id; `sources` as shown, per row in the order linked)."""
     ids, a, b = result.columns.ids, result.a, result.b
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -206,8 +214,8 @@ def _write_pairs(out: Path, result: LinkResult, sources: list[str]) -> None:
                     spreadsheet_safe(ids[y]),
                     f"{float(result.scores.probability[k]):.6f}",
                     str(result.bands[k]),
-                    spreadsheet_safe(sources[x]),
-                    spreadsheet_safe(sources[y]),
+                    sources[x],
+                    sources[y],
                 ]
             )
 
@@ -220,8 +228,8 @@ def _write_clusters(
     sources: list[str],
 ) -> int:
     """CLUSTERS.csv: each record with its entity id (stable for the same members) and its
-    organisation (two may use one record id), in the order of the records file; returns
-    the number of entities."""
+    organisation as shown (two may use one record id), in the order of the records file;
+    returns the number of entities."""
     clusters = members(labels)
     groups = list(clusters.values())
     texts = map_chunks(
@@ -242,7 +250,7 @@ def _write_clusters(
             zip(
                 [spreadsheet_safe(i) for i in ids],
                 [entity_of[label] for label in labels.tolist()],
-                [spreadsheet_safe(s) for s in sources],
+                sources,
                 strict=True,
             )
         )

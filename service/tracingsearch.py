@@ -257,7 +257,8 @@ class TracingSearch(Searching):
         if _no_person(self.store, entity_id):
             raise NotFound('no person "{entity_id}"', entity_id=entity_id)
         if decision == "confirmed":
-            self._require_proposed(records, entity_id, sought_record_id, actor.lang)
+            case = (source, case_id)
+            self._require_proposed(case, records, entity_id, sought_record_id, actor.lang)
         row = add_match_decision(
             self.store,
             source,
@@ -290,6 +291,7 @@ class TracingSearch(Searching):
 
     def _require_proposed(
         self,
+        case: tuple[str, str],
         records: list[dict[str, Any]],
         entity_id: str,
         sought_record_id: str | None,
@@ -299,7 +301,6 @@ class TracingSearch(Searching):
         potential matches hold them (for that sought record, when named): a confirmed
         match closes the request for every tracing officer, and a person typed in by id,
         a suspect of another case say, must not close it on nothing."""
-        case = (records[0]["source"], records[0]["case_id"])
         wanted = PROPOSED + len(match_decisions(self.store, [case]).get(case, {}))
         fits = _fits(self.store, records, wanted, lang)
         among = [fits[sought_record_id]] if sought_record_id is not None else fits.values()

@@ -109,6 +109,11 @@ class ParentName:
     spouse_family: frozenset[str]
 
 
+def _in_files(record: TracingRecord) -> tuple[str, str]:
+    """Where a record comes in the files: by source, then record id."""
+    return record.source, record.record_id
+
+
 @dataclass(slots=True)
 class Profile:
     """One person (entity) as all its records describe it."""
@@ -143,18 +148,17 @@ class Profile:
     def in_file_order(self) -> list[TracingRecord]:
         """The person's records by source and record id: what its files say, whatever
         order a store gives them in."""
-        return sorted(self.records, key=lambda r: (r.source, r.record_id))
+        return sorted(self.records, key=_in_files)
 
     def representative(self) -> TracingRecord:
         """The record that stands for the person (the first by source and id)."""
-        return self.in_file_order()[0]
+        return min(self.records, key=_in_files)
 
     def order(self) -> tuple[str, str]:
         """Where the person comes among equally likely others: by what its files say
         (source and record id), never by its stored id, drawn at random, so that two
         stores of the same files propose the same relatives."""
-        record = self.representative()
-        return record.source, record.record_id
+        return _in_files(self.representative())
 
     def label(self) -> str:
         record = self.representative()

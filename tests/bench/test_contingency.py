@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from bench import contingency, metrics
+from bench.accuracy import _same_person_pairs
+from matching.columns import build_columns
 
 GROUPS = ("north", "south")
 
@@ -126,9 +128,12 @@ def test_same_person_pairs_are_every_pair_of_one_person_outside_one_case() -> No
     ids = [f"r{k}" for k in range(6)]
     truth = {"r0": "p", "r1": "p", "r2": "p", "r3": "q", "r4": "q", "r5": "s"}
     t = _truth(ids, truth, dict.fromkeys(ids, "north"))
-    case = np.array([7, 7, -1, -1, 3, 3])  # r0 and r1 share a case; r4 and r5 too
+    case = {"r0": "C7", "r1": "C7", "r4": "C3", "r5": "C3"}  # r0 and r1 share a case; r4, r5 too
+    columns = build_columns(
+        [{"id": i, "source": "OIM", "case_id": case.get(i), "full_name": "Awa Diarra"} for i in ids]
+    )
 
-    a, b = contingency.same_person_pairs(t, case)
+    a, b = _same_person_pairs(columns, t)
 
     assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(0, 2), (1, 2), (3, 4)]
 
