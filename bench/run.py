@@ -11,6 +11,7 @@ BENCHMARKS = (
     "bench.febrl",
     "bench.scale",
     "bench.incremental",
+    "bench.score_parity",
     "bench.review_latency",
     "bench.relatives",
     "bench.tracing_search",

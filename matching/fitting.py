@@ -27,6 +27,7 @@ from matching.comparisons import (
     GIVEN_AGREES,
     PARENT_AGREES,
 )
+from matching.frequencies import common_shares, written_shares
 from matching.model import PROBABILITY_FLOOR, SCORING, FSModel, em_session, estimate_u
 from matching.phones import same_number_u
 from matching.scoring import matches_per_record
@@ -166,6 +167,9 @@ def fit_model(
             "iterations": iterations,
         }
     m = bounded_disagreement(m)
+    model = replace(
+        model, common_shares=common_shares(columns, model), written_shares=written_shares(columns)
+    )
     per_record = matches_per_record(columns, a, b, levels, replace(model, m=m))
     info = {
         "records": n,
@@ -220,6 +224,8 @@ def fitted_version(model: FSModel) -> str:
             model.m,
             model.u,
             model.u_same_family,
+            model.common_shares,
+            model.written_shares,
             model.matches_per_record,
             model.match_threshold,
             model.review_threshold,

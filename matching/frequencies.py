@@ -47,13 +47,18 @@ a common name's exact agreement is far from."""
 
 
 def value_shares(
-    codes: np.ndarray, group_of: list[str] | None, u: float, pseudo: int = TF_PSEUDO_RECORDS
+    codes: np.ndarray,
+    group_of: list[str] | None,
+    u: float,
+    pseudo: int = TF_PSEUDO_RECORDS,
+    total: int | None = None,
 ) -> np.ndarray:
     """For each record, the share of records whose value falls in the same group
     (`group_of` a value code's group; None: each value is its own group).
 
     Smoothed towards `u` with `pseudo` pseudo-records, so that a
-    handful of records says little about how common a name is.
+    handful of records says little about how common a name is. `total`: the number of
+    records counted over (by default those with a value here).
     """
     if group_of is None:
         record_groups = codes
@@ -63,7 +68,7 @@ def value_shares(
         record_groups = np.where(codes >= 0, group_codes[np.maximum(codes, 0)], -1)
     known = record_groups >= 0
     counts = np.bincount(record_groups[known]).astype(float)
-    total = max(int(known.sum()), 1)
+    total = total if total is not None else max(int(known.sum()), 1)
     share = np.full(len(codes), u, dtype=float)
     share[known] = (counts[record_groups[known]] + pseudo * u) / (total + pseudo)
     return share
@@ -80,23 +85,90 @@ def agreement_u(model: FSModel, name: str) -> float:
     return max(float(u[comparison.index(comparison.tf_levels[0])]), 1e-9)
 
 
-def name_shares(columns: Columns, model: FSModel) -> dict[str, np.ndarray]:
-    """Per record, the smoothed share of records in the same family group, in the same
-    first given-name group and with the same phone number (what a term-frequency
-    adjustment divides by), each smoothed towards the u it stands for."""
-    family_values = columns.vocab["family"].values
-    given_values = columns.vocab["given"].values
+def _name_groups(columns: Columns) -> dict[str, tuple[np.ndarray, list[str]]]:
+    """Per name whose share is that of its group (a family name's, the first given
+    name's): each record's value code (-1 unknown) and each value's group."""
     return {
-        "phone": value_shares(columns.phone, None, agreement_u(model, "phone")),
-        "family_name": value_shares(
-            columns.family, [v.group for v in family_values], agreement_u(model, "family_name")
-        ),
-        "given_names": value_shares(
+        "family_name": (columns.family, [v.group for v in columns.vocab["family"].values]),
+        "given_names": (
             columns.given,
-            [v.groups[0] if v.groups else "" for v in given_values],
-            agreement_u(model, "given_names"),
+            [v.groups[0] if v.groups else "" for v in columns.vocab["given"].values],
         ),
     }
+
+
+def name_shares(
+    columns: Columns, model: FSModel, population: int | None = None
+) -> dict[str, np.ndarray]:
+    """Per record, the smoothed share of records in the same family group, in the same
+    first given-name group and with the same phone number (what a term-frequency
+    adjustment divides by), each smoothed towards the u it stands for.
+
+    `population`: the number of records `columns` were drawn from, when they are a few
+    of them (a new record and its candidates). Shares are then those of the population:
+    of a common group as the fitted model counted it (`FSModel.common_shares`), of any
+    other value its records here over the population. Counted among a few hundred
+    candidates, which share a key with the new record, a name looked far commoner than
+    it is: a new record's pairs scored 2 bits below the same pairs in a batch at the
+    median, 4 bits at the 5th percentile (23k generated records, 60 records linked
+    alone, the batch's model)."""
+    subset = population is not None and population > len(columns) and model.common_shares
+
+    def written(name: str) -> int | None:
+        return round(population * model.written_shares.get(name, 1.0)) if subset else None
+
+    shares = {
+        "phone": value_shares(
+            columns.phone, None, agreement_u(model, "phone"), total=written("phone")
+        )
+    }
+    for name, (codes, groups) in _name_groups(columns).items():
+        share = value_shares(codes, groups, agreement_u(model, name), total=written(name))
+        if subset:
+            stored = model.common_shares.get(name, {})
+            known = np.flatnonzero(codes >= 0)
+            from_model = np.asarray([stored.get(g, -1.0) for g in groups] or [-1.0])
+            found = from_model[codes[known]]
+            share[known] = np.where(found >= 0, found, share[known])
+        shares[name] = share
+    return shares
+
+
+def written_shares(columns: Columns) -> dict[str, float]:
+    """The share of this population's records in which each term-frequency field is
+    written: what a share counted over a population of a known size divides by."""
+    n = max(len(columns), 1)
+    return {
+        "phone": round(float((columns.phone >= 0).sum()) / n, 6),
+        **{
+            name: round(float((codes >= 0).sum()) / n, 6)
+            for name, (codes, _) in _name_groups(columns).items()
+        },
+    }
+
+
+def common_shares(columns: Columns, model: FSModel) -> dict[str, dict[str, float]]:
+    """The shares of this population's name groups that an adjustment can tell from a
+    rarer one: above what the clip (`TF_CLIP`) and the floor make every rarer share
+    weigh alike, with a margin of two for pairs whose two shares are averaged. A few
+    hundred groups where the population holds thousands."""
+    kept: dict[str, dict[str, float]] = {}
+    for name, (codes, groups) in _name_groups(columns).items():
+        comparison = COMPARISON[name]
+        standing = _standing_u(model, name)
+        lowest = min(standing[comparison.index(level)] for level in comparison.tf_levels)
+        cut = max(lowest / 2 ** TF_CLIP[1], model.tf_floor) / 2
+        share = value_shares(codes, groups, agreement_u(model, name))
+        known = np.flatnonzero(codes >= 0)
+        group_ids = np.asarray(groups, dtype=object)
+        common = known[share[known] >= cut]
+        _, first = np.unique(codes[common], return_index=True)
+        rows = common[first]
+        kept[name] = {
+            str(group): round(float(s), 9)
+            for group, s in sorted(zip(group_ids[codes[rows]], share[rows], strict=True))
+        }
+    return kept
 
 
 def term_frequency_adjustment(

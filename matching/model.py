@@ -30,16 +30,17 @@ _PRIOR_M: dict[str, tuple[float, ...]] = {c.name: c.prior_m for c in COMPARISONS
 _PRIOR_U: dict[str, tuple[float, ...]] = {c.name: c.prior_u for c in COMPARISONS}
 _BAND_NAMES = np.array(["non_match", "review", "match"], dtype=object)
 PROBABILITY_FLOOR = 1e-6
-SCORING = "family-share-once+near-spelling-capped+u-from-1m-pairs+bands-0.7-0.1"
+SCORING = "family-share-once+near-spelling-capped+u-from-1m-pairs+bands-0.7-0.1+population-shares"
 """How a model's m and u are read (a family name's levels divide one share of the
 population, `frequencies.TF_LEVELS_SPLIT_THE_SHARE`; a near spelling weighs no more than
 the commoner name written alike, `frequencies.NEAR_SPELLINGS_CAPPED`), how u is drawn
 (up to a million random pairs, `fitting.U_SAMPLE`) and the bands its probabilities are
-cut into (`MATCH_THRESHOLD`, `REVIEW_THRESHOLD`). A stored model fitted by a code that
-read them or cut them otherwise is stale: its probabilities would not mean what they say,
-or its bands not what this code decides, and the next import links the whole population
-again, which refits it (and, since 2026-12-05, parts persons an earlier relink had put
-under one entity: `service.relinking.entity_assignment`)."""
+cut into (`MATCH_THRESHOLD`, `REVIEW_THRESHOLD`), and whether it carries the population's
+name shares that a new record's pairs are scored with (`common_shares`). A stored model
+fitted by a code that read them or cut them otherwise is stale: its probabilities would
+not mean what they say, or its bands not what this code decides, and the next import
+links the whole population again, which refits it (and, since 2026-12-05, parts persons
+an earlier relink had put under one entity: `service.relinking.entity_assignment`)."""
 MATCH_THRESHOLD = 0.7
 """From this probability a pair is merged without a reviewer; from `REVIEW_THRESHOLD`
 it goes to one.
@@ -78,6 +79,11 @@ class FSModel:
     match_threshold: float = MATCH_THRESHOLD
     review_threshold: float = REVIEW_THRESHOLD
     tf_floor: float = 1e-4
+    common_shares: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per grouped name, the population's share of each group common enough to weigh
+    (`frequencies.common_shares`): what a new record's few candidates cannot tell."""
+    written_shares: dict[str, float] = field(default_factory=dict)
+    """Per term-frequency field, the share of the population's records that write it."""
     notes: dict[str, Any] = field(default_factory=dict)
 
     def weight_table(self) -> dict[str, np.ndarray]:
@@ -116,6 +122,8 @@ class FSModel:
             "match_threshold": self.match_threshold,
             "review_threshold": self.review_threshold,
             "tf_floor": self.tf_floor,
+            "written_shares": self.written_shares,
+            "common_shares": self.common_shares,
             "u_same_family": {k: [round(x, 6) for x in v] for k, v in self.u_same_family.items()},
             "comparisons": {
                 c.name: {
@@ -148,6 +156,8 @@ class FSModel:
             review_threshold=document["review_threshold"],
             tf_floor=document.get("tf_floor", 1e-4),
             u_same_family=document.get("u_same_family", {}),
+            common_shares=document.get("common_shares", {}),
+            written_shares=document.get("written_shares", {}),
             notes=document.get("notes", {}),
         )
 

@@ -44,27 +44,28 @@ class Scores:
     held: np.ndarray
     """Bits of the guards (`matching.guards.GUARDS`) that keep each pair from an automatic
     merge, whatever its probability."""
-    source: tuple[Columns, np.ndarray, np.ndarray, FSModel] = field(repr=False)
-    """The population, the pairs (a, b) and the model the weights come from."""
+    source: tuple[Columns, np.ndarray, np.ndarray, FSModel, int | None] = field(repr=False)
+    """The records, the pairs (a, b), the model the weights come from and the number of
+    records of the population they were drawn from (None: `columns` are all of it)."""
 
     @cached_property
     def contributions(self) -> np.ndarray:
         """The weight of each comparison for each pair (float32, shape pairs × comparisons)."""
-        columns, a, b, model = self.source
+        columns, a, b, model, population = self.source
         parts = np.empty(self.levels.shape, dtype=np.float32)
-        pair_weights(columns, a, b, self.levels, model, parts=parts)
+        pair_weights(columns, a, b, self.levels, model, parts=parts, population=population)
         return parts
 
     def take(self, index: np.ndarray) -> Scores:
         """The scores of the pairs at `index` (weights still worked out on demand)."""
-        columns, a, b, model = self.source
+        columns, a, b, model, population = self.source
         return Scores(
             self.levels[index],
             self.household[index],
             self.probability[index],
             self.sibling[index],
             self.held[index],
-            (columns, a[index], b[index], model),
+            (columns, a[index], b[index], model, population),
         )
 
 
@@ -184,10 +185,12 @@ def pair_weights(
     levels: np.ndarray,
     model: FSModel,
     parts: np.ndarray | None = None,
+    population: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The summed comparison weights (float64, before the prior), the sibling flag and the
     guards' bits (`matching.guards.held_pairs`) of each pair; each comparison's weight
-    into `parts` (float32) when given.
+    into `parts` (float32) when given. `population`: the number of records `columns`
+    were drawn from, when they are a few of them (`frequencies.name_shares`).
 
     `CHUNK` pairs at a time and column by column, the sum taken in the order of the
     comparisons, so that a pair's weights do not depend on the pairs around it.
@@ -196,7 +199,7 @@ def pair_weights(
     conditional = same_family_weights(model)
     shared = {COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS}
     household_wide = {COMPARISON_NAMES.index(name) for name in SHARED_BY_HOUSEHOLDS}
-    shares = name_shares(columns, model)
+    shares = name_shares(columns, model, population)
     totals = shared_empty(len(a), float)
     sibling = shared_empty(len(a), bool)
     held = shared_empty(len(a), np.uint16)
@@ -295,7 +298,7 @@ def score_levels(
     population: int | None = None,
 ) -> Scores:
     """Scores of pairs; `population` is the number of records they were drawn from."""
-    log2_odds, sibling, held = pair_weights(columns, a, b, levels, model)
+    log2_odds, sibling, held = pair_weights(columns, a, b, levels, model, population=population)
     log2_odds += model.prior_log2_odds(population or len(columns))
     if household:
         extra = household_support(columns, a, b, log2_odds, levels, held)
@@ -308,5 +311,5 @@ def score_levels(
         probability_from_log2_odds(log2_odds, in_place=True),
         sibling,
         held,
-        (columns, a, b, model),
+        (columns, a, b, model, population),
     )
