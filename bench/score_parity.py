@@ -22,11 +22,12 @@ from fixtures.profiles import PROFILES
 from matching.columns import build_columns
 from matching.comparisons import COMPARISONS
 from matching.model import default_model
-from matching.pipeline import link, match_new
+from matching.pipeline import LinkResult, link, match_new
+from matching.scoring import Scores
 from service.linkfile import validated_chunks
 
 
-def _rows(path: Path) -> list[dict[str, Any]]:
+def stored_rows(path: Path) -> list[dict[str, Any]]:
     """The validated rows of a file, as the store gives them to linking."""
     rows: list[dict[str, Any]] = []
     for chunk in validated_chunks(path):
@@ -37,43 +38,50 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _log2_odds(p: np.ndarray) -> np.ndarray:
+def log2_odds(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return np.log2(p / (1 - p))
 
 
-def measure(records: Path, drawn: int, seed: int) -> dict[str, Any]:
-    rows = _rows(records)
-    batch = link(build_columns(rows), default_model(), household=False)
+def linked_alone(
+    batch: LinkResult, by_id: dict[str, dict[str, Any]], row: int
+) -> tuple[np.ndarray, np.ndarray, Scores, np.ndarray]:
+    """Record `row` of a batch linked alone against its partners there, with the batch's
+    model and the batch's population size, as `nrm import` links a new record: the
+    batch's pairs of it, the index of each among the pairs linked alone, their scores and
+    bands."""
     ids = [str(i) for i in batch.columns.ids]
+    pairs = np.flatnonzero((batch.a == row) | (batch.b == row))
+    partners = np.where(batch.a[pairs] == row, batch.b[pairs], batch.a[pairs])
+    columns, a, b, scores, bands = match_new(
+        [by_id[ids[row]]],
+        [by_id[ids[p]] for p in partners],
+        batch.model,
+        household=False,
+        population_size=len(ids),
+    )
+    alone_ids = [str(i) for i in columns.ids]
+    at = {alone_ids[y if x == 0 else x]: k for k, (x, y) in enumerate(zip(a, b, strict=True))}
+    same = np.asarray([at[ids[p]] for p in partners.tolist()], dtype=np.int64)
+    return pairs, same, scores, bands
+
+
+def measure(records: Path, drawn: int, seed: int) -> dict[str, Any]:
+    rows = stored_rows(records)
+    batch = link(build_columns(rows), default_model(), household=False)
     by_id = {r["id"]: r for r in rows}
-    batch_bands = batch.bands
+    batch_odds = log2_odds(batch.scores.probability)
     contributions = batch.scores.contributions
-    gaps: list[float] = []
+    gaps: list[np.ndarray] = []
     parts: list[np.ndarray] = []
     flips = 0
-    for row in np.random.default_rng(seed).choice(len(ids), drawn, replace=False).tolist():
-        mine = np.flatnonzero((batch.a == row) | (batch.b == row))
-        partners = np.where(batch.a[mine] == row, batch.b[mine], batch.a[mine])
-        if not len(mine):
-            continue
-        columns, a, b, scores, bands = match_new(
-            [by_id[ids[row]]],
-            [by_id[ids[p]] for p in partners],
-            batch.model,
-            household=False,
-            population_size=len(ids),
-        )
-        alone_ids = [str(i) for i in columns.ids]
-        at = {alone_ids[y if x == 0 else x]: k for k, (x, y) in enumerate(zip(a, b, strict=True))}
-        alone = _log2_odds(scores.probability)
-        for pair, partner in zip(mine.tolist(), partners.tolist(), strict=True):
-            k = at[ids[partner]]
-            gaps.append(float(alone[k] - _log2_odds(batch.scores.probability[pair : pair + 1])[0]))
-            parts.append(scores.contributions[k] - contributions[pair])
-            flips += bands[k] != batch_bands[pair]
-    gap = np.asarray(gaps)
-    by_field = np.asarray(parts)
+    for row in np.random.default_rng(seed).choice(len(rows), drawn, replace=False).tolist():
+        pairs, same, scores, bands = linked_alone(batch, by_id, row)
+        gaps.append(log2_odds(scores.probability[same]) - batch_odds[pairs])
+        parts.append(scores.contributions[same] - contributions[pairs])
+        flips += int((bands[same] != batch.bands[pairs]).sum())
+    gap = np.concatenate(gaps)
+    by_field = np.concatenate(parts)
 
     def spread(values: np.ndarray) -> dict[str, float]:
         return {
@@ -84,7 +92,7 @@ def measure(records: Path, drawn: int, seed: int) -> dict[str, Any]:
         }
 
     return {
-        "records": len(ids),
+        "records": len(rows),
         "linked_alone": drawn,
         "pairs": len(gap),
         "log2_odds_alone_minus_batch": spread(gap),

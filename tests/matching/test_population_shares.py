@@ -4,20 +4,19 @@ candidates do: the same pair scores the same in a batch and linked record by rec
 import numpy as np
 import pytest
 
+from bench.score_parity import linked_alone, log2_odds, stored_rows
 from fixtures.dataset import generate, write_dataset
 from matching.columns import build_columns
 from matching.frequencies import name_shares
 from matching.model import FSModel
-from matching.pipeline import LinkResult, link, match_new
-from models.columnwise import validated_rows
+from matching.pipeline import LinkResult, link
 
 
 @pytest.fixture(scope="module")
 def population(tmp_path_factory: pytest.TempPathFactory) -> list[dict]:
     out = tmp_path_factory.mktemp("population")
     write_dataset(generate(400, seed=11), out)
-    rows = [values for _, _, values, errors in validated_rows(out / "records.csv") if not errors]
-    return [{**row, "id": row["record_id"]} for row in rows]
+    return stored_rows(out / "records.csv")
 
 
 @pytest.fixture(scope="module")
@@ -25,43 +24,16 @@ def batch(population: list[dict]) -> LinkResult:
     return link(build_columns(population), FSModel(), household=False)
 
 
-def _log2_odds(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return np.log2(p / (1 - p))
-
-
-def _linked_alone(batch: LinkResult, population: list[dict], row: int) -> tuple[dict, dict]:
-    """The batch's and the incremental log2-odds of each pair of record `row`, by partner."""
-    ids = [str(i) for i in batch.columns.ids]
-    by_id = {r["id"]: r for r in population}
-    mine = (batch.a == row) | (batch.b == row)
-    partners = np.where(batch.a[mine] == row, batch.b[mine], batch.a[mine])
-    weights = _log2_odds(batch.scores.probability[mine])
-    in_batch = dict(zip((ids[p] for p in partners), weights, strict=True))
-    columns, a, b, scores, _ = match_new(
-        [by_id[ids[row]]],
-        [by_id[ids[p]] for p in partners],
-        batch.model,
-        household=False,
-        population_size=len(ids),
-    )
-    alone_ids = [str(i) for i in columns.ids]
-    alone = {
-        alone_ids[y if x == 0 else x]: w
-        for x, y, w in zip(a.tolist(), b.tolist(), _log2_odds(scores.probability), strict=True)
-    }
-    return in_batch, alone
-
-
 def test_a_record_linked_alone_scores_its_pairs_as_the_batch_did(
     batch: LinkResult, population: list[dict]
 ) -> None:
+    by_id = {r["id"]: r for r in population}
     compared = 0
     for row in np.random.default_rng(3).choice(len(batch.columns), 25, replace=False):
-        in_batch, alone = _linked_alone(batch, population, int(row))
-        for partner, weight in in_batch.items():
-            assert alone[partner] == pytest.approx(weight, abs=1e-4), partner
-            compared += 1
+        pairs, same, scores, _ = linked_alone(batch, by_id, int(row))
+        alone = log2_odds(scores.probability[same])
+        assert alone == pytest.approx(log2_odds(batch.scores.probability[pairs]), abs=1e-4)
+        compared += len(pairs)
     assert compared > 100
 
 
