@@ -10,7 +10,7 @@ so spellings meet), never from a scan of everyone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 
 from tracing import evidence as ev
@@ -26,6 +26,7 @@ __all__ = [
     "kept_group",
     "parent_score",
     "sibling_score",
+    "tied_at_limit",
 ]
 
 MIN_PROBABILITY = 0.05
@@ -135,7 +136,7 @@ def _parents(index: KinIndex, child: Profile, among: set[str] | None) -> Iterato
             if found is not None:
                 scored.append((person, *found))
         penalty = parent_crowd(child, role, index.size)
-        scored.sort(key=lambda s: (-s[1], s[0]))
+        scored.sort(key=lambda s: (-s[1], index.profiles[s[0]].order(), s[0]))
         for person, points, reasons, evidence in scored[: KEPT[role]]:
             p = probability(points - penalty)
             if p >= MIN_PROBABILITY:
@@ -286,16 +287,39 @@ def kept_group(i: Inferred) -> str:
     return "siblings" if i.kind in ("sibling", "half_sibling") else i.kind
 
 
-def keep_likeliest(found: Iterable[Inferred]) -> list[Inferred]:
-    """The likeliest inferences of each kind (`KEPT`), in the order they were found."""
+def _by_group(found: Iterable[Inferred]) -> dict[str, list[tuple[int, Inferred]]]:
     groups: dict[str, list[tuple[int, Inferred]]] = {}
     for n, i in enumerate(found):
         groups.setdefault(kept_group(i), []).append((n, i))
+    return groups
+
+
+def keep_likeliest(
+    found: Iterable[Inferred], order: Callable[[str], Hashable] = str
+) -> list[Inferred]:
+    """The likeliest inferences of each kind (`KEPT`), in the order they were found.
+
+    Among equally likely persons at the limit, those that come first by ``order`` (a
+    person's `Profile.order`: its files' source and record id) are kept: a person's id is
+    drawn at random, and two stores of the same files must propose the same relatives."""
     kept: list[tuple[int, Inferred]] = []
-    for group, members in groups.items():
-        members.sort(key=lambda m: (-m[1].probability, m[1].b, m[0]))
+    for group, members in _by_group(found).items():
+        members.sort(key=lambda m: (-m[1].probability, order(m[1].b), m[1].b, m[0]))
         kept.extend(members[: KEPT[group]])
     return [i for _, i in sorted(kept, key=lambda m: m[0])]
+
+
+def tied_at_limit(found: Iterable[Inferred]) -> bool:
+    """Whether some kind holds more inferences than `KEPT` with the last one kept and the
+    first one left out equally likely: which of them is kept depends on the persons' order
+    in the files, not on what the inferences say."""
+    for group, members in _by_group(found).items():
+        limit = KEPT[group]
+        if len(members) > limit:
+            likeliest = sorted((-i.probability for _, i in members))
+            if likeliest[limit - 1] == likeliest[limit]:
+                return True
+    return False
 
 
 def infer_for(index: KinIndex, person: str, among: set[str] | None = None) -> list[Inferred]:
@@ -304,5 +328,6 @@ def infer_for(index: KinIndex, person: str, among: set[str] | None = None) -> li
     ``among``, only the inferences about these persons (what a newcomer adds, `crowds`)."""
     p = index.profiles[person]
     return keep_likeliest(
-        [*_parents(index, p, among), *_siblings(index, p, among), *_household(index, p, among)]
+        [*_parents(index, p, among), *_siblings(index, p, among), *_household(index, p, among)],
+        order=lambda other: index.profiles[other].order(),
     )

@@ -275,8 +275,11 @@ def _profile(person: str, records: list[TracingRecord]) -> Profile:
 
 
 def build_profiles(records: list[TracingRecord]) -> dict[str, Profile]:
-    """One profile per person (entity; an unlinked record is a person of its own)."""
+    """One profile per person (entity; an unlinked record is a person of its own), its
+    records in the order of the files (source, record id), not of their internal ids,
+    drawn at random: the record an inference quotes among equally fitting ones, and so
+    the record that stands for a relative, is the same in two stores of the same files."""
     grouped: dict[str, list[TracingRecord]] = {}
     for r in records:
         grouped.setdefault(r.person, []).append(r)
-    return {person: _profile(person, rs) for person, rs in grouped.items()}
+    return {person: _profile(person, sorted(rs, key=_in_files)) for person, rs in grouped.items()}

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracing.graph import DECLARED_PROBABILITY, PARENT_KINDS, FamilyGraph
-from tracing.infer import KEPT, Inferred, keep_likeliest, kept_group
+from tracing.infer import KEPT, Inferred, keep_likeliest, kept_group, tied_at_limit
 from tracing.kinindex import READERS, index_keys, lookup_keys
 from tracing.persons import DeclaredRelation, Profile
 from tracing.reasons import Reason
@@ -102,7 +102,9 @@ def extended(
     each kind kept: what `infer_for` would find again while the person's crowds
     (`tracing.kinindex.crowds`) stay the same. None when that cannot be told from the rows:
     an inference about a gone person left a kind that was full (`KEPT`) or came back less
-    likely, so a candidate never stored may now be among the likeliest.
+    likely, so a candidate never stored may now be among the likeliest; or a kind holds
+    more than it keeps with equally likely ones at the limit, which the persons' order in
+    the files decides (`infer_for` reads it from their profiles; the rows do not hold it).
 
     ``gone`` is every person an update touched (its records or its profile changed, or it
     ceased to exist), not only the persons removed: what was inferred about them is stale.
@@ -124,7 +126,10 @@ def extended(
             f.b == i.b and kept_group(f) == group and f.probability >= i.probability for f in found
         ):
             return None
-    return keep_likeliest([*(i for i in stored if i.b not in gone), *found])
+    candidates = [*(i for i in stored if i.b not in gone), *found]
+    if tied_at_limit(candidates):
+        return None
+    return keep_likeliest(candidates)
 
 
 def declared_rows(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tests.tracing.families import person
 from tracing.graph import DECLARED_PROBABILITY
 from tracing.infer import KEPT, household_kin, infer_for
@@ -148,3 +150,25 @@ def test_a_crowd_s_penalty_moves_only_when_it_grows_by_about_two_fifths() -> Non
     assert band(23) == band(31) == 4.5
     assert band(32) == 5.0
     assert band(0) == band(1) == 0.0
+
+
+def _fathers_kept(entity_ids: list[str]) -> list[str]:
+    """The record ids of the fathers kept for a child whose father's name more men bear,
+    equally likely, than a person keeps, each man's person given ``entity_ids``."""
+    men = [
+        person(f"P{k}", "Bakary TRAORE", "M", 1970, origin_village="Sirakoro", entity_id=e)
+        for k, e in enumerate(entity_ids)
+    ]
+    child = person("C", "Seydou TRAORE", "M", 2000, father_name="Bakary Traoré")
+    found = infer_for(KinIndex.build(build_profiles([child, *men])), "E-C")
+    record_of = {m.entity_id: m.record_id for m in men}
+    return sorted(record_of[i.b] for i in found if i.kind == "father")
+
+
+def test_equally_likely_fathers_beyond_the_limit_are_kept_by_their_files_not_their_ids() -> None:
+    count = KEPT["father"] + 2
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    kept = _fathers_kept(ids)
+    assert kept == [f"P{k}" for k in range(KEPT["father"])]
+    assert _fathers_kept(ids[::-1]) == kept
+    assert _fathers_kept(sorted(ids)) == kept

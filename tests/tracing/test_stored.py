@@ -56,3 +56,14 @@ def test_a_gone_person_coming_back_likelier_keeps_its_place() -> None:
     kept = extended(_rows("C", *fathers), [_father("C", "P4", 0.95)], {"P4"})
     assert kept is not None
     assert {i.b: i.probability for i in kept}["P4"] == 0.95
+
+
+def test_a_newcomer_as_likely_as_the_last_kept_father_cannot_be_told_from_the_rows() -> None:
+    fathers = [_father("C", f"P{k}", 0.8) for k in range(KEPT["father"])]
+    assert extended(_rows("C", *fathers), [_father("C", "N", 0.8)]) is None
+
+
+def test_a_newcomer_as_likely_as_a_father_above_the_limit_is_kept() -> None:
+    fathers = [_father("C", f"P{k}", 0.9 - k / 100) for k in range(KEPT["father"] - 1)]
+    kept = extended(_rows("C", *fathers), [_father("C", "N", 0.9)])
+    assert kept is not None and {i.b for i in kept} == {"N", *(f.b for f in fathers)}
