@@ -49,6 +49,8 @@ class ValidatedChunk:
     columns: dict[str, list[Any]]
     problems: dict[int, list[FieldError]]
     bad: set[int]
+    header: tuple[str, ...] = ()
+    """The file's columns (renamed by its mapping): which fields it writes."""
 
     def values(self, i: int) -> dict[str, Any] | None:
         """The stored values of row `i` as `validate_record` gives them, or None."""
@@ -136,6 +138,7 @@ def validate_chunk(
         columns,
         {},
         set(),
+        tuple(chunk.header),
     )
     for i in sorted(flagged):
         raw = dict(zip(chunk.header, chunk.rows[i], strict=True))

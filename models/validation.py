@@ -244,6 +244,38 @@ BIRTH_FIELDS = (
 NO_BIRTH = (None, None, None, None, False, None, False)
 """The birth fields of a row without a birth date or an age, in `BIRTH_FIELDS` order."""
 
+FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("full_name", "family_name", "given_names", "aliases"),
+    BIRTH_FIELDS,
+    ("origin_village", "origin_commune", "origin_cercle", "origin_region"),
+    ("case_id", "case_type", "role"),
+)
+"""Fields a file writes together: one column of a group writes the whole group (a new
+village beside the commune another file gave would be a place nobody wrote)."""
+RAW_COLUMNS = ("registered_on", "birth_date", "age")
+"""The columns whose unreadable text is kept in the extra data (`RAW_SUFFIX`)."""
+
+
+def fields_given(header: Iterable[str]) -> frozenset[str]:
+    """The record fields a file with these columns writes. A stored record written again
+    keeps its values of the others: a file of new phone numbers does not erase the birth
+    dates and villages another file gave. The record id and the organisation are always
+    written; the extra data is merged key by key (`extra_given`)."""
+    names = set(header)
+    given = {"record_id", "source", *(n for n in RECORD_COLUMNS if n in names)}
+    for group in FIELD_GROUPS:
+        if given.intersection(group):
+            given.update(group)
+    return frozenset(given)
+
+
+def extra_given(header: Iterable[str]) -> frozenset[str]:
+    """The keys of a record's extra data a file with these columns writes: its columns
+    that are not ours, and the text kept of an unreadable date or age of its columns."""
+    names = set(header)
+    own = {n for n in names if n and n not in KNOWN_COLUMNS}
+    return frozenset(own | {n + RAW_SUFFIX for n in RAW_COLUMNS if n in names})
+
 
 @dataclass(frozen=True, slots=True)
 class BirthCells:

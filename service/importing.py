@@ -187,7 +187,7 @@ def _stage_records(
                 error = Message(ERROR, row=row, column="source", message=problem)
                 report.add_error(Message(IN_FILE, file=path.name, error=error))
             if report.ok:
-                writer.add_columns(chunk.columns)
+                writer.add_columns(chunk.columns, chunk.header)
             if on_rows is not None:
                 on_rows(len(chunk.numbers))
     except RecordFileError as exc:

@@ -33,11 +33,19 @@ from sqlalchemy import (
 )
 
 from models.store.bulk import new_ids, write_rows
-from models.tables import VALUE_NAMES, imports, organisations, record_value_columns
+from models.tables import (
+    VALUE_NAMES,
+    imports,
+    organisations,
+    person_records,
+    record_value_columns,
+)
+from models.validation import extra_given, fields_given
 
 STAGING = "import_staging"
 RELATION_STAGING = "import_relation_staging"
 CASE_STAGING = "import_case_staging"
+KEY_STAGING = "import_key_staging"
 _HASHED = tuple(n for n in VALUE_NAMES if n != "content_hash")
 _CASES_LEFT = (
     "DELETE FROM keyed_records WHERE record_id IN (SELECT id FROM person_records "
@@ -92,7 +100,7 @@ def staging_rows(columns: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
     return list(zip(new_ids(len(digests)), *values, digests, strict=True))
 
 
-def _staging_tables() -> tuple[Table, Table, Table]:
+def _staging_tables() -> tuple[Table, Table, Table, Table]:
     meta = MetaData()
     records = Table(
         STAGING,
@@ -121,7 +129,15 @@ def _staging_tables() -> tuple[Table, Table, Table]:
         Column("case_type", String(40)),
         prefixes=["TEMPORARY"],
     )
-    return records, relation_rows, case_rows
+    keys = Table(
+        KEY_STAGING,
+        meta,
+        Column("position", Integer, nullable=False),
+        Column("source", String(120), nullable=False),
+        Column("record_id", String(200), nullable=False),
+        prefixes=["TEMPORARY"],
+    )
+    return records, relation_rows, case_rows, keys
 
 
 class ImportWriter:
@@ -142,8 +158,9 @@ class ImportWriter:
         """SQLite inserts new records in key order: the unique index on (source, record_id)
         and the record id index are then written in order, not at random (at 989,900
         records the merge took 14.7 s instead of 23.8 s); PostgreSQL was slower sorted."""
-        self._records, self._relations, self._cases = _staging_tables()
-        for table in (self._records, self._relations, self._cases):
+        self._held: bool | None = None
+        self._records, self._relations, self._cases, self._keys = _staging_tables()
+        for table in (self._records, self._relations, self._cases, self._keys):
             connection.execute(text(f"DROP TABLE IF EXISTS {table.name}"))
             table.create(connection)
 
@@ -151,8 +168,14 @@ class ImportWriter:
         """Stage validated records (as returned by `models.validation.validate_record`)."""
         self.add_columns({name: [values[name] for values in batch] for name in _HASHED})
 
-    def add_columns(self, columns: dict[str, list[Any]]) -> None:
-        """Stage validated records given column by column (`models.columnwise`)."""
+    def add_columns(
+        self, columns: dict[str, list[Any]], header: tuple[str, ...] | None = None
+    ) -> None:
+        """Stage validated records given column by column (`models.columnwise`), read from
+        a file with these columns (`header`; None: every field). A stored record written
+        again keeps its values of the fields the file has no column for."""
+        if header is not None and self._stored_any():
+            self._keep_stored(columns, header)
         self.sources.update(columns["source"])
         for source, case_id, case_type in zip(
             columns["source"], columns["case_id"], columns["case_type"], strict=True
@@ -162,6 +185,46 @@ class ImportWriter:
         rows = staging_rows(columns)
         self._write(self._records, ["new_id", *VALUE_NAMES], rows, uuids=False)
         self.rows += len(rows)
+
+    def _stored_any(self) -> bool:
+        """Whether the store held records when this import began (a first load of a
+        million rows looks none up)."""
+        if self._held is None:
+            held = self.connection.execute(select(person_records.c.id).limit(1)).first()
+            self._held = held is not None
+        return self._held
+
+    def _keep_stored(self, columns: dict[str, list[Any]], header: tuple[str, ...]) -> None:
+        """The values the stored records of these rows hold for the fields `header` does
+        not write (`models.validation.fields_given`) put into ``columns``, and their extra
+        data beside what the file writes of it. The rows' keys are looked up through a
+        staging table (no statement grows with the rows)."""
+        given = fields_given(header)
+        kept = [n for n in _HASHED if n not in given and n != "extra"]
+        written = extra_given(header)
+        keys = [
+            (position, source, record_id)
+            for position, (source, record_id) in enumerate(
+                zip(columns["source"], columns["record_id"], strict=True)
+            )
+            if source is not None and record_id is not None
+        ]
+        if not keys:
+            return
+        self._write(self._keys, ["position", "source", "record_id"], keys, uuids=False)
+        k, p = self._keys, person_records
+        found = self.connection.execute(
+            select(k.c.position, p.c.extra, *(p.c[n] for n in kept)).join(
+                p, (p.c.source == k.c.source) & (p.c.record_id == k.c.record_id)
+            )
+        )
+        for position, extra, *values in found:
+            for name, value in zip(kept, values, strict=True):
+                columns[name][position] = value
+            stored = {key: v for key, v in (extra or {}).items() if key not in written}
+            if stored:
+                columns["extra"][position] = {**stored, **(columns["extra"][position] or {})}
+        self.connection.execute(k.delete())
 
     def add_relations(
         self, batch: Iterable[tuple[int, str, str, str, uuid.UUID | None, uuid.UUID | None]]
@@ -298,5 +361,5 @@ class ImportWriter:
         )
 
     def drop_staging(self) -> None:
-        for name in (STAGING, RELATION_STAGING, CASE_STAGING):
+        for name in (STAGING, RELATION_STAGING, CASE_STAGING, KEY_STAGING):
             self.connection.execute(text(f"DROP TABLE IF EXISTS {name}"))

@@ -1,0 +1,84 @@
+"""A stored record written again by a file with fewer columns keeps what the file does not
+say: nothing is erased by a column left out. On both databases."""
+
+from pathlib import Path
+
+import pytest
+
+from models.store import Store
+from service import Service
+from service.importing import import_records
+from tests.conftest import write_csv
+
+FULL = (
+    "record_id,case_id,case_type,role,source,full_name,sex,birth_date,origin_village,"
+    "origin_cercle,father_name,mother_name,district\n"
+    "CRM-1,TR-1,tracing_request,sought,CROIX-ROUGE,Fatoumata SANOGO,F,2009,Kanika,Kati,"
+    "Aboubakar Sanogo,Awa Traore,Kati-Nord\n"
+    "DNP-1,D-1,identification,victim,DNPEF,SANOGO Fatoumata,F,2009,Kanika,Kati,"
+    "Aboubakar Sanogo,Awa Traore,\n"
+)
+PHONES = "record_id,source,full_name,phone\nCRM-1,CROIX-ROUGE,Fatoumata Sanogho,+223 70 00 00 00\n"
+
+
+@pytest.fixture
+def stored(store: Store, tmp_path: Path) -> Store:
+    assert Service(store).import_file(write_csv(tmp_path / "full.csv", FULL)).ok
+    return store
+
+
+def _record(store: Store):
+    return store.find_record("CRM-1", "CROIX-ROUGE")[0]
+
+
+def test_a_file_of_phone_numbers_keeps_the_stored_case_sex_birth_place_and_parents(
+    stored: Store, tmp_path: Path
+) -> None:
+    report = import_records(stored, write_csv(tmp_path / "phones.csv", PHONES))
+    assert report.counts is not None and report.counts.changed == 1
+    after = _record(stored)
+    assert after.phone is not None and after.full_name == "Fatoumata Sanogho"
+    assert (after.case_id, after.case_type, after.role) == ("TR-1", "tracing_request", "sought")
+    assert (after.sex, after.birth_earliest.year, after.origin_village) == ("F", 2009, "Kanika")
+    assert (after.father_name, after.mother_name) == ("Aboubakar Sanogo", "Awa Traore")
+
+
+def test_a_record_written_again_with_fewer_columns_stays_in_its_person(
+    stored: Store, tmp_path: Path
+) -> None:
+    before = _record(stored).entity_id
+    assert before == stored.find_record("DNP-1", "DNPEF")[0].entity_id
+    assert Service(stored).import_file(write_csv(tmp_path / "phones.csv", PHONES)).ok
+    assert _record(stored).entity_id == before
+
+
+def test_the_same_file_of_fewer_columns_again_changes_nothing(
+    stored: Store, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "phones.csv", PHONES)
+    assert import_records(stored, path).ok
+    again = import_records(stored, path)
+    assert again.counts is not None
+    assert (again.counts.new, again.counts.changed, again.counts.unchanged) == (0, 0, 1)
+
+
+def test_a_column_of_the_file_that_is_empty_clears_the_stored_value(
+    stored: Store, tmp_path: Path
+) -> None:
+    cleared = "record_id,source,full_name,mother_name\nCRM-1,CROIX-ROUGE,Fatoumata SANOGO,\n"
+    assert import_records(stored, write_csv(tmp_path / "cleared.csv", cleared)).ok
+    after = _record(stored)
+    assert after.mother_name is None and after.father_name == "Aboubakar Sanogo"
+
+
+def test_one_column_of_a_place_writes_the_whole_place(stored: Store, tmp_path: Path) -> None:
+    moved = "record_id,source,full_name,origin_village\nCRM-1,CROIX-ROUGE,Fatoumata SANOGO,Bla\n"
+    assert import_records(stored, write_csv(tmp_path / "moved.csv", moved)).ok
+    after = _record(stored)
+    assert (after.origin_village, after.origin_cercle) == ("Bla", None)
+
+
+def test_extra_columns_a_file_leaves_out_are_kept(stored: Store, tmp_path: Path) -> None:
+    other = "record_id,source,full_name,langue\nCRM-1,CROIX-ROUGE,Fatoumata SANOGO,bambara\n"
+    assert import_records(stored, write_csv(tmp_path / "other.csv", other)).ok
+    assert _record(stored).extra == {"district": "Kati-Nord", "langue": "bambara"}
