@@ -200,30 +200,47 @@ def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGra
     )
 
 
+def _age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
 def _minor(person: Profile, today: date) -> Factor:
-    latest = [r.birth_latest for r in person.records if r.birth_latest is not None]
-    if not latest:
+    """A person who may be under 18 is presumed a child until an age is established: the
+    youngest age its records allow decides, and the reason gives the range they allow."""
+    dated = [r for r in person.records if r.birth_latest is not None]
+    if not dated:
         return Factor(
             "child_best_interests",
             UNKNOWN,
             (),
             (Reason("âge inconnu", "age unknown"),),
         )
-    born = max(latest)
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    age = _age_on(max(r.birth_latest for r in dated), today)
+    earliest = [r.birth_earliest for r in dated if r.birth_earliest is not None]
+    oldest = _age_on(min(earliest), today) if earliest else None
     if age < ADULT:
-        return Factor(
-            "child_best_interests",
-            RISK,
-            _ids(r for r in person.records if r.birth_latest is not None),
-            (
-                Reason(
-                    f"mineur(e) (au plus {age} ans) : une détermination de l'intérêt supérieur "
-                    "de l'enfant est requise",
-                    f"a minor (at most {age}): a Best Interests Determination is required",
-                ),
-            ),
+        required = (
+            "une détermination de l'intérêt supérieur de l'enfant est requise",
+            "a Best Interests Determination is required",
         )
+        if oldest is not None and oldest >= ADULT:
+            said = (
+                f"peut-être mineur(e) (entre {age} et {oldest} ans) : présumé(e) mineur(e) "
+                f"tant que l'âge n'est pas établi ; {required[0]}",
+                f"possibly a minor (between {age} and {oldest}): presumed a minor until the "
+                f"age is established; {required[1]}",
+            )
+        else:
+            years = (
+                (f"{age} ans", f"{age}")
+                if oldest in (None, age)
+                else (f"entre {age} et {oldest} ans", f"between {age} and {oldest}")
+            )
+            said = (
+                f"mineur(e) ({years[0]}) : {required[0]}",
+                f"a minor ({years[1]}): {required[1]}",
+            )
+        return Factor("child_best_interests", RISK, _ids(dated), (Reason(*said),))
     return Factor(
         "child_best_interests",
         NO_KNOWN_RISK,

@@ -73,6 +73,19 @@ def test_a_minor_needs_a_best_interests_determination() -> None:
     assert "Best Interests Determination" in factors["child_best_interests"].reasons[0].en
 
 
+def test_a_minor_s_reason_gives_the_ages_the_records_allow() -> None:
+    _, factors = _assess([_victim(born=2012)])
+    assert factors["child_best_interests"].reasons[0].en.startswith("a minor (between 12 and 13)")
+
+
+def test_a_person_who_may_be_a_minor_is_presumed_one_until_the_age_is_established() -> None:
+    _, factors = _assess([_victim(born=2007)])
+    reason = factors["child_best_interests"].reasons[0]
+    assert factors["child_best_interests"].status == "risk"
+    assert reason.en.startswith("possibly a minor (between 17 and 18): presumed a minor")
+    assert reason.fr.startswith("peut-être mineur(e) (entre 17 et 18 ans)")
+
+
 def test_an_unknown_age_is_unknown_not_adult() -> None:
     _, factors = _assess([_victim(born=None)])
     assert factors["child_best_interests"].status == "unknown"
