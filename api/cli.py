@@ -24,7 +24,7 @@ from api.cli_common import (
 )
 from api.cli_tracing import graph_group, report_command, trace_command
 from api.cli_users import user_group
-from api.clikit import Group, _, current_language, set_language
+from api.clikit import Group, _, current_language, decimal, label, set_language
 from api.summaries import print_hits, print_import, print_link, print_link_errors, print_relink
 from i18n import N_
 from service import Actor
@@ -266,16 +266,18 @@ def relatives_command(
         return
     if not found:
         click.echo(_("no relative found"))
+    words = {hit["relation"]: label(hit["relation"]) for hit in found}
+    width = max(map(len, words.values()), default=0)
     for rank, hit in enumerate(found, start=1):
-        flag = "  [SUSPECT]" if hit["flags"] else ""
+        flag = f"  [{label('suspect').upper()}]" if hit["flags"] else ""
         click.echo(
             _("{rank}. {relation} {name} ({source} {record_id}) score {score}{flag}").format(
                 rank=f"{rank:>2}",
-                relation=f"{hit['relation']:<12}",
+                relation=words[hit["relation"]].ljust(width),
                 name=hit["name"],
                 source=hit["source"],
                 record_id=hit["record_id"],
-                score=f"{hit['score']:.2f}",
+                score=decimal(hit["score"]),
                 flag=flag,
             )
         )

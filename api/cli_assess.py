@@ -18,7 +18,7 @@ from api.cli_common import (
     open_service,
     source_option,
 )
-from api.clikit import Command, _, current_language, set_language
+from api.clikit import Command, _, current_language, label, set_language
 from i18n import N_
 from models.birthdates import DateError, parse_plain_date
 from service import Actor
@@ -64,12 +64,15 @@ def _bid_text(bid: dict[str, Any] | None) -> str | None:
 def _print(found: dict[str, Any]) -> None:
     click.echo(
         _("{status} (advisory, {day}; version {version})").format(
-            status=found["status"], day=found["assessed_on"], version=found["version"]
+            status=label(found["status"]), day=found["assessed_on"], version=found["version"]
         )
     )
+    names = {f["factor"]: label(f["factor"]) for f in found["factors"]}
+    width = max(map(len, names.values()), default=0)
     for factor in found["factors"]:
         evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
-        click.echo(f"  {factor['factor']:<26} {factor['status']}{evidence}")
+        name = names[factor["factor"]].ljust(width)
+        click.echo(f"  {name}  {label(factor['status'])}{evidence}")
         for reason in factor["reasons"]:
             click.echo(f"      {reason}")
     recorded = [found["decision"]] if "decision" in found else found["decisions"][:1]
@@ -78,8 +81,8 @@ def _print(found: dict[str, Any]) -> None:
             _(
                 "latest decision ({state}): {decision} by {who} on {day}, to review by {review_by}"
             ).format(
-                state=decision["state"],
-                decision=decision["decision"],
+                state=label(decision["state"]),
+                decision=label(decision["decision"]),
                 who=decision["decided_by"] or "?",
                 day=decision["decided_at"][:10],
                 review_by=decision["review_by"],

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, lang_option, open_service
-from api.clikit import Command, Group, _, current_language
+from api.clikit import Command, Group, _, current_language, decimal, label
 from api.summaries import print_hits
 from i18n import N_
 from service import Actor
@@ -49,7 +49,9 @@ def graph_rebuild(as_json: bool, db_url: str | None) -> None:
         emit(summary)
     else:
         click.echo(
-            _("family graph: {persons} persons, {edges} edge rows ({seconds} s)").format(**summary)
+            _("family graph: {persons} persons, {edges} edge rows ({seconds} s)").format(
+                **{**summary, "seconds": decimal(summary["seconds"], 1)}
+            )
         )
 
 
@@ -126,14 +128,17 @@ def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> N
         ).format(
             persons=small if summary["persons"] is None else summary["persons"],
             records=HIDDEN if summary["records"] is None else summary["records"],
-            files=summary["files_per_person"] or HIDDEN,
+            files=HIDDEN
+            if not summary["files_per_person"]
+            else decimal(summary["files_per_person"], 3),
             uncertain=small if summary["uncertain"] is None else summary["uncertain"],
         )
     )
     for outcome, persons in summary["outcomes"].items():
-        click.echo(f"  {outcome}: {small if persons is None else persons}")
+        count = small if persons is None else persons
+        click.echo("  " + _("{name}: {value}").format(name=label(outcome), value=count))
     for dimension, cells in summary["by"].items():
         shown = ", ".join(
-            f"{c['value']} {HIDDEN if c['suppressed'] else c['persons']}" for c in cells
+            f"{label(str(c['value']))} {HIDDEN if c['suppressed'] else c['persons']}" for c in cells
         )
-        click.echo(f"{dimension}: {shown}")
+        click.echo(_("{name}: {value}").format(name=label(dimension), value=shown))

@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from i18n import N_, environment_language, gettext_for, ngettext_for
+from api.pages.labels import FIELDS, WORDS
+from i18n import N_, environment_language, gettext_for, ngettext_for, number
 
 _META = "nrm.lang"
 CLICK_TEXTS = (
@@ -44,6 +45,24 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return ngettext_for(current_language())(singular, plural, n)
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """`n` with its words in the user's language, singular or plural (`ngettext`): French
+    writes `1 nouvelle` and `2 nouvelles` where English says `new` for both."""
+    return ngettext(singular, plural, n).format(count=n)
+
+
+def label(code: str) -> str:
+    """A code of the service (a relation, a flag, an assessment's factor or status, a field)
+    in the words the pages use for it (`api.pages.labels`); the code when it has none."""
+    word = WORDS.get(code) or FIELDS.get(code)
+    return gettext_for(current_language(), "pages")(word) if word else code
+
+
+def decimal(value: float, digits: int = 2) -> str:
+    """A number as the user's language writes it (a decimal comma in French)."""
+    return number(value, current_language(), digits)
 
 
 def set_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from api.clikit import _, ngettext
+from api.clikit import _, counted, decimal, label, ngettext
 
 MAX_PRINTED_ERRORS = 1000
 
@@ -71,18 +71,29 @@ def print_import(summary: dict[str, Any]) -> None:
         click.echo(valid + _(" (dry run: no write)"))
         return
     click.echo(
-        _(
-            "{file}: {rows} rows: {new} new, {changed} changed, {unchanged} unchanged; "
-            "{relations} relations added"
-        ).format(**summary)
+        _("{file}: {rows}: {new}, {changed}, {unchanged}; {relations}").format(
+            file=summary["file"],
+            rows=counted(summary["rows"], "{count} row", "{count} rows"),
+            new=counted(summary["new"], "{count} new", "{count} new"),
+            changed=counted(summary["changed"], "{count} changed", "{count} changed"),
+            unchanged=counted(summary["unchanged"], "{count} unchanged", "{count} unchanged"),
+            relations=counted(
+                summary["relations"], "{count} relation added", "{count} relations added"
+            ),
+        )
     )
     linked = summary.get("linked")
     if linked:
         click.echo(
-            _(
-                "linked: {records} records compared, {pairs} candidate pairs, "
-                "{match} matches, {review} for review, {entities} entities"
-            ).format(**linked)
+            _("linked: {records}, {pairs}, {match}, {review}, {entities}").format(
+                records=counted(
+                    linked["records"], "{count} record compared", "{count} records compared"
+                ),
+                pairs=counted(linked["pairs"], "{count} candidate pair", "{count} candidate pairs"),
+                match=counted(linked["match"], "{count} match", "{count} matches"),
+                review=counted(linked["review"], "{count} for review", "{count} for review"),
+                entities=counted(linked["entities"], "{count} entity", "{count} entities"),
+            )
         )
     because = _WHOLE_POPULATION.get(linked.get("because")) if linked else None
     if because:
@@ -97,19 +108,28 @@ def print_import(summary: dict[str, Any]) -> None:
         )
     flags = summary.get("flags") or {}
     if flags.get("count"):
+        persons = flags.get("persons", flags["count"])
         click.echo(
-            _(
-                "{count} person(s) already identified, returned or sought appear again "
-                "(see `GET /flags`):"
-            ).format(count=flags["count"])
+            ngettext(
+                "{count} person already identified, returned or sought appears again "
+                "(see `GET /flags`):",
+                "{count} persons already identified, returned or sought appear again "
+                "(see `GET /flags`):",
+                persons,
+            ).format(count=persons)
         )
         for flag in flags["items"]:
             records = ", ".join(flag["evidence"])
-            click.echo(f"  {flag['flag']}: {flag['entity_id'] or '-'} ({records})")
+            line = _("{flag}: {person} ({records})").format(
+                flag=label(flag["flag"]), person=flag["entity_id"] or "-", records=records
+            )
+            click.echo("  " + line)
     if summary.get("pending"):
         click.echo(
-            _(
-                "{count} records wait for a person: the next import links them (or `nrm relink`)"
+            ngettext(
+                "{count} record waits for a person: the next import links it (or `nrm relink`)",
+                "{count} records wait for a person: the next import links them (or `nrm relink`)",
+                summary["pending"],
             ).format(count=summary["pending"])
         )
 
@@ -159,17 +179,29 @@ def print_link(summary: dict[str, Any], out: Path, records: Path) -> None:
     _warnings({**summary, "file": records}, strict=False)
     click.echo(
         _(
-            "{records} records → {entities} entities; {pairs} scored pairs ({match} match, "
-            "{review} review) in {seconds} s → {out}"
-        ).format(**{**summary, "seconds": f"{summary['seconds']:.1f}", "out": out})
+            "{records} → {entities}; {pairs} ({match} match, {review} review) "
+            "in {seconds} s → {out}"
+        ).format(
+            records=counted(summary["records"], "{count} record", "{count} records"),
+            entities=counted(summary["entities"], "{count} entity", "{count} entities"),
+            pairs=counted(summary["pairs"], "{count} scored pair", "{count} scored pairs"),
+            match=summary["match"],
+            review=summary["review"],
+            seconds=decimal(summary["seconds"], 1),
+            out=out,
+        )
     )
 
 
 def print_relink(summary: dict[str, Any]) -> None:
     click.echo(
-        _(
-            "{records} records, {pairs} pairs ({match} match, {review} review), {entities} entities"
-        ).format(**summary)
+        _("{records}, {pairs} ({match} match, {review} review), {entities}").format(
+            records=counted(summary["records"], "{count} record", "{count} records"),
+            pairs=counted(summary["pairs"], "{count} pair", "{count} pairs"),
+            match=summary["match"],
+            review=summary["review"],
+            entities=counted(summary["entities"], "{count} entity", "{count} entities"),
+        )
     )
     written = summary["keys_written"]
     click.echo(
@@ -185,27 +217,26 @@ def print_relink(summary: dict[str, Any]) -> None:
 def print_training(report: dict[str, Any], dry_run: bool) -> None:
     current, new = report["current"], report["learned"]
     click.echo(
-        _(
-            "{train} decisions to train, {held} held out ({positives} confirmed, "
-            "{negatives} rejected)"
-        ).format(
-            train=report["train_size"],
+        _("{train}, {held} held out ({positives} confirmed, {negatives} rejected)").format(
+            train=counted(
+                report["train_size"], "{count} decision to train", "{count} decisions to train"
+            ),
             held=report["holdout_size"],
             positives=report["holdout_positives"],
             negatives=report["holdout_negatives"],
         )
     )
-    for label, name, scores in (
+    for which, name, scores in (
         (_("current"), report["current_model"], current),
         (_("new"), report["new_model"], new),
     ):
         click.echo(
             _("{label} {name}: precision {precision} recall {recall} F1 {f1}").format(
-                label=f"{label:<7}",
+                label=f"{which:<7}",
                 name=name,
-                precision=f"{scores['precision']:.3f}",
-                recall=f"{scores['recall']:.3f}",
-                f1=f"{scores['f1']:.3f}",
+                precision=decimal(scores["precision"], 3),
+                recall=decimal(scores["recall"], 3),
+                f1=decimal(scores["f1"], 3),
             )
         )
     if report["switched"]:
@@ -229,7 +260,7 @@ def print_hits(hits: list[dict[str, Any]], none_found: str) -> None:
                 sex=hit["sex"] or "?",
                 age_band=hit["age_band"],
                 region=hit["region"] or _("region unknown"),
-                score=f"{hit['score']:.2f}",
+                score=decimal(hit["score"]),
                 entity=hit["entity_id"],
             )
         )

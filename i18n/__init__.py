@@ -17,6 +17,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 LOCALES = Path(__file__).parent / "locales"
 LANGUAGES = ("fr", "en")
@@ -67,6 +68,13 @@ def gettext_for(lang: str, domain: str = "messages"):
 
 def ngettext_for(lang: str, domain: str = "messages"):
     return translations(lang, domain).ngettext
+
+
+def number(value: float, lang: str, digits: int = 0, grouped: bool = False) -> str:
+    """A number as `lang` writes it (Babel): a decimal comma and spaces between thousands
+    in French, `digits` decimals always shown."""
+    pattern = ("#,##0" if grouped else "0") + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=language(lang))
 
 
 def N_(message: str) -> str:
@@ -130,6 +138,7 @@ KEYWORDS: dict[str, object] = {
     "N_": None,
     "gettext": None,
     "ngettext": (1, 2),
+    "counted": (2, 3),
     "Message": None,
     "UseCaseError": None,
     "Forbidden": None,

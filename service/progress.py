@@ -7,7 +7,7 @@ import sys
 import time
 from typing import TextIO
 
-from i18n import N_, gettext_for
+from i18n import N_, gettext_for, number
 
 STAGE_NAMES = {
     "prepare": N_("preparing"),
@@ -54,16 +54,16 @@ class Progress:
     def line(self, now: float | None = None) -> str:
         elapsed = max((now or time.monotonic()) - self.started, 1e-9)
         rate = self.count / elapsed
-        text = f"{self.label} {self.count:,}"
+        text = f"{self.label} {number(self.count, self.lang, grouped=True)}"
         if self.total:
-            text += f" / {self.total:,}"
-        text += f" · {rate:,.0f}/s"
+            text += f" / {number(self.total, self.lang, grouped=True)}"
+        text += f" · {number(rate, self.lang, grouped=True)}/s"
         if self.total and rate > 0 and self.count < self.total:
             _ = gettext_for(self.lang)
-            left = f"{(self.total - self.count) / rate:,.0f}"
+            left = number((self.total - self.count) / rate, self.lang, grouped=True)
             text += " · " + _("{seconds} s left").format(seconds=left)
         else:
-            text += f" · {elapsed:,.1f} s"
+            text += f" · {number(elapsed, self.lang, 1, grouped=True)} s"
         return text
 
     def _draw(self, now: float) -> None:
@@ -107,7 +107,7 @@ class Stages:
             line = _("{label}: {stage} done · {seconds} s").format(
                 label=self.label,
                 stage=_(STAGE_NAMES.get(stage, stage)),
-                seconds=f"{time.monotonic() - self.started:,.1f}",
+                seconds=number(time.monotonic() - self.started, self.lang, 1, grouped=True),
             )
             self.stream.write("\r\033[K" + line)
             self.stream.flush()

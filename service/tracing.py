@@ -54,13 +54,18 @@ def _graph(store: Store, person: str, asked: str) -> FamilyGraph:
 
 def arrivals(store: Store, import_id: UUID, lang: str = "fr") -> dict[str, Any]:
     """The flags an import's identification and return records raise on persons already
-    identified, returned or sought (`tracing.flags.arrival_flags`): count and items."""
+    identified, returned or sought (`tracing.flags.arrival_flags`): their count, the
+    persons they flag (one may be flagged twice) and the flags."""
     with kin_graph_read(store) as tx:
         persons, ids = tx.arriving_again(import_id, EPISODE_CASES)
         rows = tx.kinship_of(persons)
     profiles = build_profiles([as_tracing_record(r) for r in rows])
     found = [f for p in sorted(profiles) for f in arrival_flags(profiles[p], ids)]
-    return {"count": len(found), "items": [f.as_dict(lang) for f in found]}
+    return {
+        "count": len(found),
+        "persons": len({f.person for f in found}),
+        "items": [f.as_dict(lang) for f in found],
+    }
 
 
 def _awaiting(store: Store, graph: FamilyGraph, family: list[Relative]) -> list[tuple[str, str]]:

@@ -113,7 +113,7 @@ def test_an_import_summary_names_a_person_identified_again(family: Store, tmp_pa
     summary = report.as_dict()
     again = family.find_record("V-2")[0]
     assert again.entity_id == family.find_record("V-1")[0].entity_id
-    assert summary["flags"]["count"] == 1
+    assert summary["flags"]["count"] == 1 and summary["flags"]["persons"] == 1
     (flag,) = summary["flags"]["items"]
     assert flag["entity_id"] == str(again.entity_id)
     assert {"V-1", "V-2"} <= set(flag["evidence"])
