@@ -19,7 +19,7 @@ from models.records import RECORD_COLUMNS
 
 def read_mapping(path: Path) -> dict[str, str]:
     """`{their column (lower case): our field}`; RecordFileError naming the mapping file's
-    problem (unknown field, a field given twice, unreadable file)."""
+    problem (unknown field, a field or a column given twice, unreadable file)."""
     if path.suffix.lower() == ".json":
         pairs = _json_pairs(path)
     else:
@@ -39,6 +39,14 @@ def read_mapping(path: Path) -> dict[str, str]:
                 where=where,
                 field=field,
                 expected=", ".join(RECORD_COLUMNS),
+            )
+        if column in mapping:
+            raise RecordFileError(
+                'mapping file, {where}: "{column}" is mapped twice, to {field} and {other}',
+                where=where,
+                column=column,
+                field=mapping[column],
+                other=field,
             )
         if field in targets:
             raise RecordFileError(

@@ -58,6 +58,10 @@ def test_a_json_mapping_names_columns_by_their_kobo_group_path(tmp_path: Path) -
     [
         ("column,field\nnom,surname\n", 'row 2: unknown field "surname"'),
         ("column,field\nnom,family_name\nnom2,family_name\n", '"nom2" and "nom" both map'),
+        (
+            "column,field\nnom,full_name\nnom,family_name\n",
+            'row 3: "nom" is mapped twice, to full_name and family_name',
+        ),
         ("column,field\n", "has a header but no rows"),
         ("colonne,champ\nnom,family_name\n", "missing required column: column, field"),
     ],
