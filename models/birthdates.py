@@ -11,7 +11,8 @@ so that matching compares intervals, never strings.
 | `1995-03-12`, `12/03/1995`, `douze mars mil neuf cent quatre-vingt-quinze` | day | that day |
 | `01/01/1995`, `31/12/1995` (probable placeholders) | year | 1995, flagged |
 | `1995-03`, `mars 1995` | month | that month |
-| `1995`, `00/00/1995` | year | that year |
+| `1995`, `00/00/1995`, `1995-00-00`, `née en 1995` | year | that year |
+| `00/03/1995`, `1995-03-00` | month | that month |
 | `vers 1995`, `né vers 1995`, `née vers 1995` | approx | 1993-01-01 .. 1997-12-31 |
 | age 15 on 2021-06-01 | age | 15 years ± 1 |
 | age `15?`, `~15`, `environ 15`, `15 (estimé)` | age_estimated | 15 years ± 3 |
@@ -117,7 +118,13 @@ UNKNOWN_MARKS = frozenset(
     }
 )
 """What field teams write for "not known": no date, not an error."""
-_AGE_MARKS = re.compile(r"(~|\?|\benv(?:iron|\.)?\b|\bestim[ée]e?\)?|\(|\)|\bans?\b|\bapprox\.?)")
+_AGE_MARKS = re.compile(
+    r"(~|±|\?|\benv(?:iron\b|\.|\b)|\bestim[ée]e?\)?|\(|\)|\bans?\b|\bapprox\.?)"
+)
+_YEARS_AND_MONTHS = re.compile(r"^(\d+)\s*ans?\s+(?:et\s+)?\d+\s*mois$")
+"""`1 an et 6 mois`: the completed years."""
+_IN_YEAR = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?en\s+(?=\d{4}$)")
+"""`née en 2006`, `en 2006`: the year."""
 
 
 def _fold(text: str) -> str:
@@ -148,6 +155,16 @@ def _month_interval(year: int, month: int, value: str) -> BirthInterval:
         raise DateError(CANNOT_READ, value=value)
     year = _year_in_range(year, value)
     return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
+
+
+def _day_or_wider(year: int, month: int, day: int, value: str) -> BirthInterval:
+    """A day written with zeros for what is not known: `00/05/2006` is May 2006,
+    `2006-00-00` the year 2006, as `00/00/2006` is."""
+    if month == 0 and day == 0:
+        return _year_interval(year)
+    if day == 0:
+        return _month_interval(year, month, value)
+    return _exact_day(_day(year, month, day, value))
 
 
 def _exact_day(d: date) -> BirthInterval:
@@ -209,7 +226,7 @@ def parse_birth_date(value: str) -> BirthInterval:
         text = match.group(1)
     if match := _ISO_DAY.match(text) or _YMD.match(text):
         year, month, day = (int(g) for g in match.groups())
-        return _exact_day(_day(_year_in_range(year, value), month, day, value))
+        return _day_or_wider(_year_in_range(year, value), month, day, value)
     if match := _MONTH_YEAR.match(text):
         month, year = (int(g) for g in match.groups())
         return _month_interval(year, month, value)
@@ -217,7 +234,7 @@ def parse_birth_date(value: str) -> BirthInterval:
         return _year_interval(_year_in_range(int(match.group(1)), value))
     if match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
-        return _exact_day(_day(_year_in_range(year, value), month, day, value))
+        return _day_or_wider(_year_in_range(year, value), month, day, value)
     if match := _ISO_MONTH.match(text):
         year, month = (int(g) for g in match.groups())
         return _month_interval(year, month, value)
@@ -228,7 +245,7 @@ def parse_birth_date(value: str) -> BirthInterval:
         return BirthInterval(
             date(year - APPROX_YEARS, 1, 1), date(year + APPROX_YEARS, 12, 31), Precision.APPROX
         )
-    year = _year_from(text, value)
+    year = _year_from(_IN_YEAR.sub("", text), value)
     if year is not None:
         return _year_interval(year)
     interval = _words_date(text, value)
@@ -239,13 +256,16 @@ def parse_birth_date(value: str) -> BirthInterval:
 
 @lru_cache(maxsize=4096)
 def parse_age(value: str) -> tuple[int, bool]:
-    """`15` → (15, False); `~15`, `15?`, `15+`, `environ 15 ans`, `15 (estimé)` → (15, True);
-    `15.0` (a spreadsheet's number), `quinze`, `douze ans` in words; `6 mois` → (0, False)."""
+    """`15` → (15, False); `~15`, `± 15`, `15?`, `15+`, `environ 15 ans`, `env. 15 ans`,
+    `15 (estimé)` → (15, True); `15.0` and `15,5` (a spreadsheet's number, the completed
+    years), `quinze`, `douze ans` in words; `6 mois` → (0, False); `1 an et 6 mois` → 1."""
     text = _fold(value)
-    estimated = bool(re.search(r"~|\?|\+|env|estim|approx", text))
+    estimated = bool(re.search(r"~|±|\?|\+|env|estim|approx", text))
+    if match := _YEARS_AND_MONTHS.match(text):
+        text = match.group(1)
     months = re.search(r"\bmois\b", text) is not None
     words = re.sub(r"\bmois\b|\+", " ", _AGE_MARKS.sub(" ", text)).strip()
-    words = re.sub(r"^(\d+)[.,]0+$", r"\1", words)
+    words = re.sub(r"^(\d+)[.,]\d+$", r"\1", words)
     number = int(words) if words.isdigit() else parse_french_number(words)
     if number is None:
         raise DateError('cannot read age "{value}"', value=value)

@@ -37,7 +37,9 @@ def test_first_january_and_thirty_first_december_are_probable_placeholders(writt
     assert (interval.earliest, interval.latest) == (date(1998, 1, 1), date(1998, 12, 31))
 
 
-@pytest.mark.parametrize("written", ["2001-02", "février 2001", "fevrier 2001"])
+@pytest.mark.parametrize(
+    "written", ["2001-02", "février 2001", "fevrier 2001", "00/02/2001", "2001-02-00"]
+)
 def test_a_month_covers_the_whole_month(written: str) -> None:
     interval = parse_birth_date(written)
     assert (interval.earliest, interval.latest) == (date(2001, 2, 1), date(2001, 2, 28))
@@ -45,7 +47,16 @@ def test_a_month_covers_the_whole_month(written: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "written", ["1990", "00/00/1990", "xx/xx/1990", "mil neuf cent quatre-vingt-dix"]
+    "written",
+    [
+        "1990",
+        "00/00/1990",
+        "xx/xx/1990",
+        "1990-00-00",
+        "née en 1990",
+        "en 1990",
+        "mil neuf cent quatre-vingt-dix",
+    ],
 )
 def test_a_year_covers_the_whole_year(written: str) -> None:
     interval = parse_birth_date(written)
@@ -105,13 +116,22 @@ def test_an_infant_interval_never_ends_after_the_registration() -> None:
         ("environ 15 ans", (15, True)),
         ("15 (estimé)", (15, True)),
         ("15 ans", (15, False)),
+        ("env. 15 ans", (15, True)),
+        ("± 15", (15, True)),
     ],
 )
 def test_ages_may_be_marked_estimated(written: str, expected: tuple[int, bool]) -> None:
     assert parse_age(written) == expected
 
 
-@pytest.mark.parametrize("written", ["-3", "150", "15.5", "quinze ou seize"])
+@pytest.mark.parametrize(
+    ("written", "years"), [("15,5", 15), ("15.5", 15), ("1,5", 1), ("1 an et 6 mois", 1)]
+)
+def test_an_age_in_years_and_a_part_counts_the_completed_years(written: str, years: int) -> None:
+    assert parse_age(written) == (years, False)
+
+
+@pytest.mark.parametrize("written", ["-3", "150", "15.5.2", "quinze ou seize"])
 def test_an_unreadable_age_is_an_error(written: str) -> None:
     with pytest.raises(DateError):
         parse_age(written)
