@@ -8,9 +8,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 
-from api import errors, pages
+from api import errors
 from api.bodylimit import BodyLimit
 from api.nulbytes import NoNul, declare_no_nul
+from api.pages.mount import mount as mount_pages
 from api.routes import (
     audit,
     entities,
@@ -52,7 +53,7 @@ def create_app(backend: Store | Service) -> FastAPI:
     app.include_router(health.router)
     for module in (me, records, search, review, entities, tracing, tracingrequests, reports, audit):
         app.include_router(module.router, responses=ERROR_RESPONSES)
-    pages.mount(app)
+    mount_pages(app)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: Any) -> Any:

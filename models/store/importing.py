@@ -25,9 +25,13 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     Uuid,
     bindparam,
+    cast,
+    func,
     insert,
+    or_,
     select,
     text,
 )
@@ -198,7 +202,8 @@ class ImportWriter:
         """The values the stored records of these rows hold for the fields `header` does
         not write (`models.validation.fields_given`) put into ``columns``, and their extra
         data beside what the file writes of it. The rows' keys are looked up through a
-        staging table (no statement grows with the rows)."""
+        staging table (no statement grows with the rows); only the stored records holding
+        a value of those fields, or extra data, are read."""
         given = fields_given(header)
         kept = [n for n in _HASHED if n not in given and n != "extra"]
         written = extra_given(header)
@@ -213,10 +218,14 @@ class ImportWriter:
             return
         self._write(self._keys, ["position", "source", "record_id"], keys, uuids=False)
         k, p = self._keys, person_records
+        holds = or_(
+            func.coalesce(cast(p.c.extra, Text), "{}") != "{}",
+            *(p.c[n].is_not(None) for n in kept),
+        )
         found = self.connection.execute(
-            select(k.c.position, p.c.extra, *(p.c[n] for n in kept)).join(
-                p, (p.c.source == k.c.source) & (p.c.record_id == k.c.record_id)
-            )
+            select(k.c.position, p.c.extra, *(p.c[n] for n in kept))
+            .join(p, (p.c.source == k.c.source) & (p.c.record_id == k.c.record_id))
+            .where(holds)
         )
         for position, extra, *values in found:
             for name, value in zip(kept, values, strict=True):
