@@ -8,6 +8,7 @@ command and group classes below; so are Click's own headings and the `Error:` li
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
@@ -30,6 +31,30 @@ CLICK_TEXTS = (
     N_("required"),
 )
 """Click's own words that `nrm` shows, translated here."""
+CLICK_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"(?P<value>.+) is not a valid integer(?: range)?\."),
+        N_("{value} is not a whole number."),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not a valid float(?: range)?\."),
+        N_("{value} is not a number."),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not in the range (?P<range>.+)\."),
+        N_("{value} is not in the range {range}."),
+    ),
+    (
+        re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\."),
+        N_("{value} is not one of {choices}."),
+    ),
+    (re.compile(r"Option (?P<name>.+) requires an argument\."), N_("Option {name} needs a value.")),
+    (
+        re.compile(r"Got unexpected extra arguments? \((?P<words>.+)\)"),
+        N_("Unexpected words at the end: {words}"),
+    ),
+)
+"""Click's commonest error sentences (its English, matched whole) and ours for them."""
 
 
 def current_language() -> str:
@@ -206,6 +231,15 @@ def _error_text(exc: click.ClickException) -> str:
         return _("No such option: {name}").format(name=exc.option_name)
     if isinstance(exc, click.BadParameter) and param is not None and ctx is not None:
         return _("Invalid value for {name}: {message}").format(
-            name=param.get_error_hint(ctx), message=exc.message
+            name=param.get_error_hint(ctx), message=_click_words(exc.message)
         )
-    return exc.format_message()
+    return _click_words(exc.format_message())
+
+
+def _click_words(message: str) -> str:
+    """One of Click's sentences (`CLICK_ERRORS`) in the user's language; others as Click
+    wrote them."""
+    for pattern, ours in CLICK_ERRORS:
+        if found := pattern.fullmatch(message):
+            return _(ours).format(**found.groupdict())
+    return message

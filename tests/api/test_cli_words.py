@@ -52,3 +52,19 @@ def test_the_report_writes_its_words_in_french_and_a_ratio_with_a_decimal_comma(
     assert "fiches par personne" in out and "assisté(e)s" in out
     assert "Type de dossier" in out and "identification" in out
     assert "(1.0" not in out
+
+
+def test_click_s_own_errors_read_in_french() -> None:
+    result = CliRunner().invoke(main, ["search", "--top", "abc", "--name", "x"], env=FRENCH)
+    assert "'abc' n'est pas un nombre entier." in result.stderr
+    result = CliRunner().invoke(main, ["trace", "--sex", "X", "--name", "Awa"], env=FRENCH)
+    assert "'X' n'est aucune des valeurs 'F', 'M', 'f', 'm'." in result.stderr
+    result = CliRunner().invoke(main, ["import", "r.csv", "--relations"], env=FRENCH)
+    assert "L'option '--relations' demande une valeur." in result.stderr
+
+
+def test_click_s_own_errors_stay_click_s_in_english() -> None:
+    result = CliRunner().invoke(
+        main, ["trace", "--sex", "X", "--name", "Awa"], env={"NRM_LANG": "en"}
+    )
+    assert "'X' is not one of 'F', 'M', 'f', 'm'." in result.stderr
