@@ -178,15 +178,12 @@ def print_link_errors(records: Path, errors: list[str]) -> None:
 def print_link(summary: dict[str, Any], out: Path, records: Path) -> None:
     _warnings({**summary, "file": records}, strict=False)
     click.echo(
-        _(
-            "{records} → {entities}; {pairs} ({match} match, {review} review) "
-            "in {seconds} s → {out}"
-        ).format(
+        _("{records} → {entities}; {pairs} ({match}, {review}) in {seconds} s → {out}").format(
             records=counted(summary["records"], "{count} record", "{count} records"),
             entities=counted(summary["entities"], "{count} entity", "{count} entities"),
             pairs=counted(summary["pairs"], "{count} scored pair", "{count} scored pairs"),
-            match=summary["match"],
-            review=summary["review"],
+            match=counted(summary["match"], "{count} match", "{count} matches"),
+            review=counted(summary["review"], "{count} for review", "{count} for review"),
             seconds=decimal(summary["seconds"], 1),
             out=out,
         )
@@ -195,11 +192,11 @@ def print_link(summary: dict[str, Any], out: Path, records: Path) -> None:
 
 def print_relink(summary: dict[str, Any]) -> None:
     click.echo(
-        _("{records}, {pairs} ({match} match, {review} review), {entities}").format(
+        _("{records}, {pairs} ({match}, {review}), {entities}").format(
             records=counted(summary["records"], "{count} record", "{count} records"),
             pairs=counted(summary["pairs"], "{count} pair", "{count} pairs"),
-            match=summary["match"],
-            review=summary["review"],
+            match=counted(summary["match"], "{count} match", "{count} matches"),
+            review=counted(summary["review"], "{count} for review", "{count} for review"),
             entities=counted(summary["entities"], "{count} entity", "{count} entities"),
         )
     )
@@ -217,13 +214,15 @@ def print_relink(summary: dict[str, Any]) -> None:
 def print_training(report: dict[str, Any], dry_run: bool) -> None:
     current, new = report["current"], report["learned"]
     click.echo(
-        _("{train}, {held} held out ({positives} confirmed, {negatives} rejected)").format(
+        _("{train}, {held} ({positives}, {negatives})").format(
             train=counted(
                 report["train_size"], "{count} decision to train", "{count} decisions to train"
             ),
-            held=report["holdout_size"],
-            positives=report["holdout_positives"],
-            negatives=report["holdout_negatives"],
+            held=counted(report["holdout_size"], "{count} held out", "{count} held out"),
+            positives=counted(
+                report["holdout_positives"], "{count} confirmed", "{count} confirmed"
+            ),
+            negatives=counted(report["holdout_negatives"], "{count} rejected", "{count} rejected"),
         )
     )
     for which, name, scores in (

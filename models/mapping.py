@@ -65,13 +65,18 @@ def read_mapping(path: Path) -> dict[str, str]:
 
 def _json_pairs(path: Path) -> list[tuple[str | Message, str, str]]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8-sig"))
+        # Each object as its list of pairs: a column named twice is kept twice, and refused.
+        document = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_Pairs)
     except (OSError, ValueError) as exc:
         raise RecordFileError("cannot read the mapping file: {error}", error=str(exc)) from None
-    if not isinstance(document, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in document.items()
+    if not isinstance(document, _Pairs) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in document
     ):
         raise RecordFileError(
             "the mapping file must be a JSON object {example}", example='{"column": "field"}'
         )
-    return [(f'"{column}"', column, field) for column, field in document.items()]
+    return [(f'"{column}"', column, field) for column, field in document]
+
+
+class _Pairs(list):
+    """A JSON object's (key, value) pairs in order, duplicate keys included."""

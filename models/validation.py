@@ -263,6 +263,8 @@ def fields_given(header: Iterable[str]) -> frozenset[str]:
     written; the extra data is merged key by key (`extra_given`)."""
     names = set(header)
     given = {"record_id", "source", *(n for n in RECORD_COLUMNS if n in names)}
+    if "age" in names:  # an age counts back from the registration date (today if none)
+        given.add("registered_on")
     for group in FIELD_GROUPS:
         if given.intersection(group):
             given.update(group)
@@ -271,10 +273,12 @@ def fields_given(header: Iterable[str]) -> frozenset[str]:
 
 def extra_given(header: Iterable[str]) -> frozenset[str]:
     """The keys of a record's extra data a file with these columns writes: its columns
-    that are not ours, and the text kept of an unreadable date or age of its columns."""
+    that are not ours, and the text kept of an unreadable date or age of the fields it
+    writes (a file with an age writes the birth date too, and drops its old text)."""
     names = set(header)
     own = {n for n in names if n and n not in KNOWN_COLUMNS}
-    return frozenset(own | {n + RAW_SUFFIX for n in RAW_COLUMNS if n in names})
+    given = fields_given(header)
+    return frozenset(own | {n + RAW_SUFFIX for n in RAW_COLUMNS if n in given})
 
 
 @dataclass(frozen=True, slots=True)

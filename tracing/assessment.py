@@ -204,6 +204,11 @@ def _age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def _an(years: int) -> str:
+    """French counts 0 and 1 in the singular: `0 an`, `1 an`, `2 ans`."""
+    return "an" if years < 2 else "ans"
+
+
 def _minor(person: Profile, today: date) -> Factor:
     """A person who may be under 18 is presumed a child until an age is established: the
     youngest age its records allow decides, and the reason gives the range they allow."""
@@ -232,9 +237,9 @@ def _minor(person: Profile, today: date) -> Factor:
             )
         else:
             years = (
-                (f"{age} ans", f"{age}")
+                (f"{age} {_an(age)}", f"{age}")
                 if oldest in (None, age)
-                else (f"entre {age} et {oldest} ans", f"between {age} and {oldest}")
+                else (f"entre {age} et {oldest} {_an(oldest)}", f"between {age} and {oldest}")
             )
             said = (
                 f"mineur(e) ({years[0]}) : {required[0]}",

@@ -103,8 +103,9 @@ def extended(
     (`tracing.kinindex.crowds`) stay the same. None when that cannot be told from the rows:
     an inference about a gone person left a kind that was full (`KEPT`) or came back less
     likely, so a candidate never stored may now be among the likeliest; or a kind holds
-    more than it keeps with equally likely ones at the limit, which the persons' order in
-    the files decides (`infer_for` reads it from their profiles; the rows do not hold it).
+    more than it keeps with equally likely ones at the limit, or a full kind's least likely
+    inference is about a touched person: the persons' order in the files decides such ties
+    (`infer_for` reads it from their profiles; the rows do not hold it).
 
     ``gone`` is every person an update touched (its records or its profile changed, or it
     ceased to exist), not only the persons removed: what was inferred about them is stale.
@@ -129,7 +130,25 @@ def extended(
     candidates = [*(i for i in stored if i.b not in gone), *found]
     if tied_at_limit(candidates):
         return None
-    return keep_likeliest(candidates)
+    kept = keep_likeliest(candidates)
+    if _touched_at_full_limit(kept, gone):
+        return None
+    return kept
+
+
+def _touched_at_full_limit(kept: list[Inferred], gone: Collection[str]) -> bool:
+    """Whether a full kind's least likely inference is about a touched person: its place in
+    the files may have moved (its records changed), and a person never stored, as likely
+    and now before it, would take its place."""
+    groups: dict[str, list[Inferred]] = {}
+    for i in kept:
+        groups.setdefault(kept_group(i), []).append(i)
+    for group, members in groups.items():
+        if len(members) == KEPT[group]:
+            lowest = min(i.probability for i in members)
+            if any(i.b in gone and i.probability == lowest for i in members):
+                return True
+    return False
 
 
 def declared_rows(

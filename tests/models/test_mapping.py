@@ -73,6 +73,13 @@ def test_a_wrong_mapping_is_refused_naming_its_line(
         read_mapping(write_csv(tmp_path / "m.csv", text))
 
 
+def test_a_json_mapping_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text('{"nom": "full_name", "nom": "family_name"}', encoding="utf-8")
+    with pytest.raises(RecordFileError, match='"nom" is mapped twice'):
+        read_mapping(path)
+
+
 def test_a_json_mapping_must_be_an_object_of_names(tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     path.write_text('["nom", "family_name"]', encoding="utf-8")

@@ -1,6 +1,7 @@
 """A stored record written again by a file with fewer columns keeps what the file does not
 say: nothing is erased by a column left out. On both databases."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,25 @@ def test_extra_columns_a_file_leaves_out_are_kept(stored: Store, tmp_path: Path)
     other = "record_id,source,full_name,langue\nCRM-1,CROIX-ROUGE,Fatoumata SANOGO,bambara\n"
     assert import_records(stored, write_csv(tmp_path / "other.csv", other)).ok
     assert _record(stored).extra == {"district": "Kati-Nord", "langue": "bambara"}
+
+
+def test_an_age_is_written_with_its_registration_date(stored: Store, tmp_path: Path) -> None:
+    dated = "record_id,source,full_name,registered_on,age\nX-1,OIM,Awa DIARRA,2012-03-01,10\n"
+    assert import_records(stored, write_csv(tmp_path / "dated.csv", dated)).ok
+    ages = "record_id,source,full_name,age\nX-1,OIM,Awa DIARRA,10\n"
+    assert import_records(stored, write_csv(tmp_path / "ages.csv", ages)).ok
+    after = stored.find_record("X-1", "OIM")[0]
+    assert after.registered_on is None
+    assert after.birth_latest is not None and after.birth_latest.year >= date.today().year - 11
+
+
+def test_a_rewritten_birth_drops_the_text_an_earlier_file_could_not_read(
+    stored: Store, tmp_path: Path
+) -> None:
+    unread = "record_id,source,full_name,birth_date\nX-2,OIM,Awa DIARRA,32/13/2006\n"
+    assert import_records(stored, write_csv(tmp_path / "unread.csv", unread)).ok
+    assert stored.find_record("X-2", "OIM")[0].extra == {"birth_date_raw": "32/13/2006"}
+    ages = "record_id,source,full_name,age\nX-2,OIM,Awa DIARRA,12\n"
+    assert import_records(stored, write_csv(tmp_path / "ages.csv", ages)).ok
+    after = stored.find_record("X-2", "OIM")[0]
+    assert after.age == 12 and "birth_date_raw" not in after.extra

@@ -78,6 +78,11 @@ def test_a_minor_s_reason_gives_the_ages_the_records_allow() -> None:
     assert factors["child_best_interests"].reasons[0].en.startswith("a minor (between 12 and 13)")
 
 
+def test_a_minor_of_a_year_or_less_is_counted_in_the_singular_in_french() -> None:
+    _, factors = _assess([_victim(born=2024)])
+    assert factors["child_best_interests"].reasons[0].fr.startswith("mineur(e) (entre 0 et 1 an)")
+
+
 def test_a_person_who_may_be_a_minor_is_presumed_one_until_the_age_is_established() -> None:
     _, factors = _assess([_victim(born=2007)])
     reason = factors["child_best_interests"].reasons[0]

@@ -67,3 +67,8 @@ def test_a_newcomer_as_likely_as_a_father_above_the_limit_is_kept() -> None:
     fathers = [_father("C", f"P{k}", 0.9 - k / 100) for k in range(KEPT["father"] - 1)]
     kept = extended(_rows("C", *fathers), [_father("C", "N", 0.9)])
     assert kept is not None and {i.b for i in kept} == {"N", *(f.b for f in fathers)}
+
+
+def test_a_touched_person_at_a_full_kind_s_limit_cannot_be_told_from_the_rows() -> None:
+    fathers = [_father("C", f"P{k}", 0.6) for k in range(KEPT["father"])]
+    assert extended(_rows("C", *fathers), [_father("C", "P0", 0.6)], {"P0"}) is None
