@@ -217,10 +217,12 @@ class ImportWriter:
         if not keys:
             return
         self._write(self._keys, ["position", "source", "record_id"], keys, uuids=False)
+        if self.connection.dialect.name == "postgresql":  # a temporary table has no statistics
+            self.connection.execute(text(f"ANALYZE {KEY_STAGING}"))
         k, p = self._keys, person_records
         holds = or_(
             func.coalesce(cast(p.c.extra, Text), "{}") != "{}",
-            *(p.c[n].is_not(None) for n in kept),
+            *(p.c[n].is_(True) if n in _BOOLEANS else p.c[n].is_not(None) for n in kept),
         )
         found = self.connection.execute(
             select(k.c.position, p.c.extra, *(p.c[n] for n in kept))
