@@ -105,3 +105,15 @@ def test_a_rewritten_birth_drops_the_text_an_earlier_file_could_not_read(
     assert import_records(stored, write_csv(tmp_path / "ages.csv", ages)).ok
     after = stored.find_record("X-2", "OIM")[0]
     assert after.age == 12 and "birth_date_raw" not in after.extra
+
+
+def test_a_mapped_file_writes_the_fields_its_columns_are_mapped_to(
+    stored: Store, tmp_path: Path
+) -> None:
+    mapping = write_csv(tmp_path / "map.csv", "column,field\nnom,full_name\ntel,phone\n")
+    phones = "record_id,source,nom,tel\nCRM-1,CROIX-ROUGE,Fatoumata SANOGO,+223 70 00 00 01\n"
+    report = import_records(stored, write_csv(tmp_path / "tel.csv", phones), mapping=mapping)
+    assert report.ok, report.errors
+    after = _record(stored)
+    assert after.phone is not None and after.phone.endswith("01")
+    assert (after.sex, after.origin_village) == ("F", "Kanika")
