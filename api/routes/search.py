@@ -12,6 +12,11 @@ from models.records import Sex
 
 router = APIRouter(tags=["search"])
 MAX_RESULTS = 20
+PLAIN = r"^[^*%?\x00]*$"
+"""Text without wildcards (`service.search.WILDCARDS`, refused in every field of a search)."""
+Plain = Annotated[
+    str | None, Query(min_length=2, max_length=100, pattern=PLAIN, description="No wildcards.")
+]
 
 
 @router.get(
@@ -33,9 +38,9 @@ def search_persons(
     ],
     sex: Sex | None = None,
     birth_year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    village: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
-    father: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
-    mother: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
+    village: Plain = None,
+    father: Plain = None,
+    mother: Plain = None,
     top: Annotated[int, Query(ge=1, le=MAX_RESULTS)] = 10,
 ) -> Any:
     """Persons matching a description, best first: id, partial name, sex, age band, region

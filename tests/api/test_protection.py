@@ -104,6 +104,19 @@ def test_a_wildcard_search_is_refused(world: World) -> None:
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("field", ["village", "father", "mother"])
+def test_a_wildcard_in_any_field_of_a_search_is_refused_as_the_schema_says(
+    world: World, field: str
+) -> None:
+    params = {"name": "Aminata Traore", field: "Ma%"}
+    response = world.client.get("/search", params=params, headers=world.headers("tracing_officer"))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", field]
+    declared = world.client.get("/openapi.json").json()["paths"]["/search"]["get"]["parameters"]
+    schema = next(p["schema"] for p in declared if p["name"] == field)
+    assert any(s.get("pattern") == r"^[^*%?\x00]*$" for s in schema.get("anyOf", [schema]))
+
+
 @pytest.mark.parametrize("name", ["Ma*", "Ma%", "Aminata?"])
 def test_a_name_written_as_a_pattern_is_refused_saying_why(world: World, name: str) -> None:
     response = world.client.get(
