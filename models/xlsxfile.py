@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from i18n import N_
 from models.recordfile import RecordFileError, header_names
 
 
@@ -31,18 +32,28 @@ EXCEL_ERRORS = frozenset(
 )
 
 
+NOT_A_WORKBOOK = N_(
+    "the file is not an Excel workbook (.xlsx): save it again from Excel as .xlsx, "
+    "or as 'CSV UTF-8'"
+)
+"""A file named .xlsx that is no workbook (a CSV renamed, an old .xls, a damaged copy)."""
+
+
 def xlsx_rows(path: Path) -> Iterator[list[str]]:
     """The first sheet's rows. A formula cell reads as the value the spreadsheet computed
     and saved with it; a formula without one (a file written by a program, not saved by
     a spreadsheet) or whose value is an error (`=1/0`) refuses the file, naming the row
     and the column: never a silent empty cell."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         computed = load_workbook(path, read_only=True, data_only=True)
         written = (
             load_workbook(path, read_only=True, data_only=False) if _has_formulas(path) else None
         )
+    except (zipfile.BadZipFile, InvalidFileException):
+        raise RecordFileError(NOT_A_WORKBOOK) from None
     except Exception as exc:
         raise RecordFileError("cannot open the XLSX file: {error}", error=str(exc)) from None
     try:

@@ -181,6 +181,17 @@ def test_old_and_open_document_workbooks_are_refused_with_advice(
         _rows(path)
 
 
+@pytest.mark.parametrize("content", [b"garbage", b"record_id,full_name\nR1,Traore\n"])
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused_saying_how_to_save_it(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(RecordFileError, match="not an Excel workbook") as refused:
+        _rows(path)
+    assert "zip" not in str(refused.value)
+
+
 def _formula_book(path: Path, formula: str, cached: str | None = None, error: bool = False) -> Path:
     """A workbook whose D2 holds `formula`; `cached` is the value a spreadsheet would have
     saved with it (`error`: an error value), as a program such as openpyxl saves none."""
