@@ -90,9 +90,7 @@ def print_import(summary: dict[str, Any]) -> None:
                     linked["records"], "{count} record compared", "{count} records compared"
                 ),
                 pairs=counted(linked["pairs"], "{count} candidate pair", "{count} candidate pairs"),
-                match=counted(linked["match"], "{count} match", "{count} matches"),
-                review=counted(linked["review"], "{count} for review", "{count} for review"),
-                entities=counted(linked["entities"], "{count} entity", "{count} entities"),
+                **_outcome(linked),
             )
         )
     because = _WHOLE_POPULATION.get(linked.get("because")) if linked else None
@@ -175,15 +173,23 @@ def print_link_errors(records: Path, errors: list[str]) -> None:
     _listed(errors, len(errors), err=True)
 
 
+def _outcome(linked: dict[str, Any]) -> dict[str, str]:
+    """What a link made of its pairs, as the link, relink and import summaries say it:
+    matches, pairs for review and entities, each counted in its words."""
+    return {
+        "match": counted(linked["match"], "{count} match", "{count} matches"),
+        "review": counted(linked["review"], "{count} for review", "{count} for review"),
+        "entities": counted(linked["entities"], "{count} entity", "{count} entities"),
+    }
+
+
 def print_link(summary: dict[str, Any], out: Path, records: Path) -> None:
     _warnings({**summary, "file": records}, strict=False)
     click.echo(
         _("{records} → {entities}; {pairs} ({match}, {review}) in {seconds} s → {out}").format(
             records=counted(summary["records"], "{count} record", "{count} records"),
-            entities=counted(summary["entities"], "{count} entity", "{count} entities"),
             pairs=counted(summary["pairs"], "{count} scored pair", "{count} scored pairs"),
-            match=counted(summary["match"], "{count} match", "{count} matches"),
-            review=counted(summary["review"], "{count} for review", "{count} for review"),
+            **_outcome(summary),
             seconds=decimal(summary["seconds"], 1),
             out=out,
         )
@@ -195,9 +201,7 @@ def print_relink(summary: dict[str, Any]) -> None:
         _("{records}, {pairs} ({match}, {review}), {entities}").format(
             records=counted(summary["records"], "{count} record", "{count} records"),
             pairs=counted(summary["pairs"], "{count} pair", "{count} pairs"),
-            match=counted(summary["match"], "{count} match", "{count} matches"),
-            review=counted(summary["review"], "{count} for review", "{count} for review"),
-            entities=counted(summary["entities"], "{count} entity", "{count} entities"),
+            **_outcome(summary),
         )
     )
     written = summary["keys_written"]

@@ -20,6 +20,7 @@ from tracing.reasons import Reason
 
 __all__ = [
     "Inferred",
+    "by_kept_group",
     "household_kin",
     "infer_for",
     "keep_likeliest",
@@ -287,7 +288,8 @@ def kept_group(i: Inferred) -> str:
     return "siblings" if i.kind in ("sibling", "half_sibling") else i.kind
 
 
-def _by_group(found: Iterable[Inferred]) -> dict[str, list[tuple[int, Inferred]]]:
+def by_kept_group(found: Iterable[Inferred]) -> dict[str, list[tuple[int, Inferred]]]:
+    """The inferences of each of `KEPT`'s limits, each with its place in ``found``."""
     groups: dict[str, list[tuple[int, Inferred]]] = {}
     for n, i in enumerate(found):
         groups.setdefault(kept_group(i), []).append((n, i))
@@ -303,7 +305,7 @@ def keep_likeliest(
     person's `Profile.order`: its files' source and record id) are kept: a person's id is
     drawn at random, and two stores of the same files must propose the same relatives."""
     kept: list[tuple[int, Inferred]] = []
-    for group, members in _by_group(found).items():
+    for group, members in by_kept_group(found).items():
         members.sort(key=lambda m: (-m[1].probability, order(m[1].b), m[1].b, m[0]))
         kept.extend(members[: KEPT[group]])
     return [i for _, i in sorted(kept, key=lambda m: m[0])]
@@ -313,7 +315,7 @@ def tied_at_limit(found: Iterable[Inferred]) -> bool:
     """Whether some kind holds more inferences than `KEPT` with the last one kept and the
     first one left out equally likely: which of them is kept depends on the persons' order
     in the files, not on what the inferences say."""
-    for group, members in _by_group(found).items():
+    for group, members in by_kept_group(found).items():
         limit = KEPT[group]
         if len(members) > limit:
             likeliest = sorted((-i.probability for _, i in members))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracing.graph import DECLARED_PROBABILITY, PARENT_KINDS, FamilyGraph
-from tracing.infer import KEPT, Inferred, keep_likeliest, kept_group, tied_at_limit
+from tracing.infer import KEPT, Inferred, by_kept_group, keep_likeliest, kept_group, tied_at_limit
 from tracing.kinindex import READERS, index_keys, lookup_keys
 from tracing.persons import DeclaredRelation, Profile
 from tracing.reasons import Reason
@@ -140,13 +140,10 @@ def _touched_at_full_limit(kept: list[Inferred], gone: Collection[str]) -> bool:
     """Whether a full kind's least likely inference is about a touched person: its place in
     the files may have moved (its records changed), and a person never stored, as likely
     and now before it, would take its place."""
-    groups: dict[str, list[Inferred]] = {}
-    for i in kept:
-        groups.setdefault(kept_group(i), []).append(i)
-    for group, members in groups.items():
+    for group, members in by_kept_group(kept).items():
         if len(members) == KEPT[group]:
-            lowest = min(i.probability for i in members)
-            if any(i.b in gone and i.probability == lowest for i in members):
+            lowest = min(i.probability for _, i in members)
+            if any(i.b in gone and i.probability == lowest for _, i in members):
                 return True
     return False
 
