@@ -29,7 +29,7 @@ from api.summaries import print_hits, print_import, print_link, print_link_error
 from i18n import N_
 from service import Actor
 from service.progress import Progress, count_lines
-from service.search import THIN_DESCRIPTION, WildcardRefused, described
+from service.search import WildcardRefused
 from service.tracing import AmbiguousRecord, UnknownPerson
 
 
@@ -207,7 +207,8 @@ def search_command(
     }
     actor = replace(Actor.operator("nrm search"), lang=current_language())
     try:
-        results = open_service(db_url).search(actor, description, top, limited=False)
+        service = open_service(db_url)
+        results = service.search(actor, description, top, limited=False)
     except WildcardRefused as exc:
         click.echo(_("Error: {message}").format(message=exc.text(current_language())), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -215,8 +216,8 @@ def search_command(
         emit(results)
         return
     print_hits(results, _("no person matches this description"))
-    if not results and described(description) < 2:
-        click.echo(_(THIN_DESCRIPTION))
+    if not results and (hint := service.why_unfound(actor, description)):
+        click.echo(hint.text(current_language()))
 
 
 @contextmanager

@@ -85,7 +85,8 @@ def trace_command(
     lang = lang or current_language()
     actor = replace(Actor.operator("nrm trace"), lang=lang)
     try:
-        hits = open_service(db_url).trace(actor, sought, top=top, limited=False)
+        service = open_service(db_url)
+        hits = service.trace(actor, sought, top=top, limited=False)
     except EmptyDescription as exc:
         click.echo(_("Error: {message}").format(message=exc.text(current_language())), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -93,6 +94,8 @@ def trace_command(
         emit(hits)
         return
     print_hits(hits, _("no person found"))
+    if not hits and (hint := service.why_untraced(actor, sought)):
+        click.echo(hint.text(lang))
 
 
 @click.command(

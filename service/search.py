@@ -11,7 +11,7 @@ from matching.blocking import block_cap
 from matching.columns import build_columns
 from matching.names import parse_name
 from matching.pipeline import match_new
-from matching.record_keys import all_record_keys
+from matching.record_keys import all_record_keys, either_sex
 from models.store import Store
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import TooManyRequests, UseCaseError
@@ -54,6 +54,17 @@ def _partial_name(record: Mapping[str, Any]) -> str:
     return f"{given} {family}".strip()
 
 
+def _query(description: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The record a description stands for, and the blocking keys it looks up (both
+    sexes' where it gives none: `either_sex`)."""
+    query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
+    year = description.get("birth_year")
+    if year:
+        query["birth_earliest"], query["birth_latest"] = date(year, 1, 1), date(year, 12, 31)
+        query["birth_precision"] = "year"
+    return query, either_sex(all_record_keys(build_columns([query]))[0])
+
+
 def search(
     store: Store,
     description: dict[str, Any],
@@ -64,13 +75,7 @@ def search(
 ) -> list[dict[str, Any]]:
     """Persons (entities) matching a description, best first, with minimal details;
     records in `exclude` (internal ids) are never compared (a request's own records)."""
-    query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
-    year = description.get("birth_year")
-    if year:
-        query["birth_earliest"], query["birth_latest"] = date(year, 1, 1), date(year, 12, 31)
-        query["birth_precision"] = "year"
-    query_columns = build_columns([query])
-    keys = all_record_keys(query_columns)[0]
+    query, keys = _query(description)
     candidate_ids = [i for i in store.candidates(keys, block_cap) if i not in exclude]
     candidates = store.records_by_ids(candidate_ids)
     if not candidates:
@@ -139,6 +144,23 @@ THIN_DESCRIPTION = N_(
 )
 
 
+TOO_COMMON = N_(
+    "too many persons fit this description to list them: add what sets the person apart "
+    "(the sex, the family name, the village, a parent's name)"
+)
+
+
+def unfound_hint(store: Store, description: Mapping[str, Any]) -> Message | None:
+    """Why a search that found no one may have missed the person: a
+    description too thin (`THIN_DESCRIPTION`), or one whose every key is shared by more
+    records than a search compares (`block_cap`: "Awa, about 12" among thousands of
+    Awas); None when the store holds nobody who fits."""
+    if described(description) < 2:
+        return Message(THIN_DESCRIPTION)
+    _, keys = _query(description)
+    return Message(TOO_COMMON) if keys and store.crowded_keys(keys, block_cap) else None
+
+
 def described(description: Mapping[str, Any]) -> int:
     """How many of a given name, a family name, a village, a birth year, a father and a
     mother a description gives (as matching reads them: "Aminata" is a given name alone)."""
@@ -186,3 +208,8 @@ class Searching(UseCases):
             query={k: v for k, v in description.items() if v is not None},
         )
         return hits
+
+    def why_unfound(self, actor: Actor, description: dict[str, Any]) -> Message | None:
+        """What to add to a description that found no one (`unfound_hint`)."""
+        actor.require(SEARCH)
+        return unfound_hint(self.store, description)

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from i18n import Message
 from models.birthdates import interval_from_age, parse_birth_date
 from models.store.tracingrequests import (
     add_match_decision,
@@ -30,7 +31,7 @@ from models.store.tracingrequests import (
 )
 from service.context import ADMIN, CASEWORKER, TRACING, Actor
 from service.errors import Conflict, NotFound, UseCaseError
-from service.search import MINIMAL, Searching, refuse_patterns, search
+from service.search import MINIMAL, Searching, refuse_patterns, search, unfound_hint
 from tracing.persons import written_name
 
 TRACE = frozenset({ADMIN, CASEWORKER, TRACING})
@@ -130,6 +131,13 @@ class TracingSearch(Searching):
             query={k: str(v) for k, v in sought.items() if v is not None},
         )
         return hits
+
+    def why_untraced(
+        self, actor: Actor, sought: dict[str, Any], today: date | None = None
+    ) -> Message | None:
+        """What to add to a description of a sought person that found no one."""
+        actor.require(TRACE)
+        return unfound_hint(self.store, description_of(sought, today))
 
     def tracing_requests(self, actor: Actor, *, limit: int = 50, offset: int = 0) -> dict[str, Any]:
         """Tracing-request case files, newest first, each with its status (`open`, or

@@ -256,16 +256,22 @@ def find(request: Request, name: str = "", birth_year: str = "") -> Response:
     """Search a person by name (as `GET /search`: minimal answers, rate-limited)."""
     actor = page_actor(request)
     actor.require(SEARCH)
-    results, problem = None, None
+    results, problem, hint = None, None, None
     name = name.strip()[:200]
+    _ = translate(request)
     try:
         year = whole_number(birth_year[:10], 1900, 2100)
     except ValueError:
-        problem = translate(request)("Give the birth year in four digits (1900 to 2100).")
+        problem = _("Give the birth year in four digits (1900 to 2100).")
     else:
         if len(name) >= 2:
+            service = page_service(request)
             described = {"full_name": name, "birth_year": year}
-            results = page_service(request).search(actor, described, 20)
+            results = service.search(actor, described, 20)
+            if not results and (why := service.why_unfound(actor, described)):
+                hint = why.text(actor.lang)
+        elif name or birth_year:
+            problem = _("Write at least two letters of the name.")
     return render(
         request,
         "find.html",
@@ -275,6 +281,7 @@ def find(request: Request, name: str = "", birth_year: str = "") -> Response:
         birth_year=birth_year[:10],
         results=results,
         problem=problem,
+        hint=hint,
     )
 
 

@@ -32,6 +32,7 @@ from api.pages.web import (
     translate,
     whole_number,
 )
+from models.birthdates import parse_age
 from service.tracingsearch import DECIDE_MATCH, TRACE, EmptyDescription
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -83,27 +84,34 @@ def trace(
     }
     form = {k: v.strip()[:TEXT_MAX] for k, v in texts.items()}
     form.update(
-        sex=sex if sex in SEXES else "", age=age.strip()[:3], birth_year=birth_year.strip()[:4]
+        sex=sex if sex in SEXES else "", age=age.strip()[:20], birth_year=birth_year.strip()[:4]
     )
-    results, problem, status = None, None, 200
+    results, problem, hint, status = None, None, None, 200
     if request.query_params:  # the form was sent
         try:
             numbers = {
-                "age": whole_number(age, 0, 120),
+                "age": approximate_age(form["age"]),
                 "birth_year": whole_number(birth_year, 1900, 2100),
             }
         except ValueError:
-            problem = _("Give the age in years (0 to 120) and the birth year in four digits.")
+            problem = _(
+                "Give the age in years (0 to 120: « 12 », « environ 12 ans », « douze ») and "
+                "the birth year in four digits."
+            )
             status = 422
         else:
             sought: dict[str, Any] = {k: v for k, v in form.items() if k in texts and v}
             sought.update({k: v for k, v in numbers.items() if v is not None})
             if form["sex"]:
                 sought["sex"] = form["sex"]
+            service = page_service(request)
             try:
-                results = page_service(request).trace(actor, sought, top=RESULTS)
+                results = service.trace(actor, sought, top=RESULTS)
             except EmptyDescription as refused:
                 problem, status = refused.text(actor.lang), 422
+            else:
+                if not results and (why := service.why_untraced(actor, sought)):
+                    hint = why.text(actor.lang)
     return render(
         request,
         "tracing.html",
@@ -113,7 +121,14 @@ def trace(
         sexes=SEXES,
         results=results,
         problem=problem,
+        hint=hint,
     )
+
+
+def approximate_age(text: str) -> int | None:
+    """The age a family gives, as an import reads it (`models.birthdates.parse_age`: "12",
+    "environ 12 ans", "douze"); None when blank, ValueError when unreadable."""
+    return parse_age(text)[0] if text else None
 
 
 @router.get("/tracing/cases")

@@ -32,6 +32,7 @@ from models.store.limits import LimitStore
 from models.store.linking import (
     LinkTx,
     candidate_ids,
+    crowded_keys,
     pending_count,
     records_of_entities,
 )
@@ -268,6 +269,11 @@ class Store(ReviewStore, AuditStore, KeysStore, LimitStore, PreparedStore, UserS
         """
         with self.engine.connect() as c:
             return candidate_ids(c, keys, cap_of, limit)
+
+    def crowded_keys(self, keys: Iterable[str], cap_of: Callable[[str], int]) -> list[str]:
+        """The `keys` held by more records than `cap_of(key)`, which `candidates` skips."""
+        with self.engine.connect() as c:
+            return crowded_keys(c, keys, cap_of)
 
     @contextmanager
     def linking(self) -> Iterator[LinkTx]:

@@ -135,6 +135,18 @@ def candidate_ids(
     return {r.record_id: r.shared for r in c.execute(query, {**params, "limit": limit})}
 
 
+def crowded_keys(c: Connection, keys: Iterable[str], cap_of: Callable[[str], int]) -> list[str]:
+    """The `keys` held by more records than `cap_of(key)` (each reads at most cap + 1
+    index entries): those `candidate_ids` skips."""
+    crowded = []
+    for key in sorted(set(keys)):
+        cap = cap_of(key)
+        held = select(blocking_keys.c.record_id).where(blocking_keys.c.key == key).limit(cap + 1)
+        if c.execute(select(func.count()).select_from(held.subquery())).scalar_one() > cap:
+            crowded.append(key)
+    return crowded
+
+
 def candidate_records(
     c: Connection,
     keys: Iterable[str],

@@ -358,3 +358,48 @@ def test_every_read_of_requests_and_matches_is_audited(request_filed: Store) -> 
     for action in ("read_tracing_requests", "read_tracing_matches"):
         rows, _ = request_filed.audit_rows({"action": action})
         assert len(rows) == 1
+
+
+FAMILIES = (
+    "Traoré Diarra Coulibaly Keita Konaté Camara Sissoko Touré Cissé Dembélé Sangaré Diallo "
+    "Sidibé Kanté Doumbia"
+).split()
+
+
+def _girls(store: Store, tmp_path: Path, count: int, given: str = "Awa") -> None:
+    """`count` girls of one given name born in 2012, each of her own family and case."""
+    rows = "".join(
+        f"G-{k},ONG,C-{k},identification,victim,{given} {FAMILIES[k % len(FAMILIES)]},F,2012\n"
+        for k in range(count)
+    )
+    header = "record_id,source,case_id,case_type,role,full_name,sex,birth_date\n"
+    assert Service(store).import_file(write_csv(tmp_path / "girls.csv", header + rows)).ok
+
+
+def test_a_description_without_the_sex_finds_women_and_men(store: Store, tmp_path: Path) -> None:
+    """"Awa, about 12": the family said no sex; the stored girl's keys hold hers."""
+    _girls(store, tmp_path, 1)
+    sought = {"given": "Awa", "age": 12}
+    hits = Service(store).trace(ACTOR, sought, limited=False, today=date(2024, 6, 1))
+    assert [h["entity_id"] for h in hits] == [_entity(store, "G-0")]
+
+
+def test_a_name_too_common_to_list_says_what_to_add(store: Store, tmp_path: Path) -> None:
+    _girls(store, tmp_path, 45)
+    service, sought = Service(store), {"given": "Awa", "age": 12}
+    assert service.trace(ACTOR, sought, limited=False, today=date(2024, 6, 1)) == []
+    hint = service.why_untraced(ACTOR, sought, today=date(2024, 6, 1))
+    assert hint is not None and "village" in hint.text("en")
+    assert "village" in hint.text("fr") and hint.text("fr") != hint.text("en")
+
+
+def test_a_thin_description_that_finds_no_one_asks_for_two_things(family: Store) -> None:
+    hint = Service(family).why_untraced(ACTOR, {"given": "Kadiatou"})
+    assert hint is not None and "two things" in hint.text("en")
+
+
+def test_a_description_nobody_fits_gets_no_hint(family: Store) -> None:
+    sought = {"given": "Oumou", "family": "Sangaré", "age": 30}
+    service = Service(family)
+    assert service.trace(ACTOR, sought, limited=False) == []
+    assert service.why_untraced(ACTOR, sought) is None

@@ -397,6 +397,11 @@ def test_a_mistyped_address_is_a_page_not_json(pages: Pages) -> None:
     assert page.status_code == 404 and "Cette adresse ne mène à aucune page." in page.text
 
 
+def test_a_name_of_one_letter_is_a_message_not_an_empty_page(pages: Pages) -> None:
+    page = pages.browser("caseworker").get("/find", params={"name": "A"})
+    assert page.status_code == 422 and "au moins deux lettres" in page.text
+
+
 @pytest.mark.parametrize("year", ["99999", "99999999999999999999999", "12a"])
 def test_a_birth_year_out_of_range_is_a_message_not_an_error(pages: Pages, year: str) -> None:
     page = pages.browser("caseworker").get("/find", params={"name": "Traoré", "birth_year": year})

@@ -86,8 +86,22 @@ def test_a_tracing_search_needs_a_name(tracing: Pages) -> None:
 
 
 def test_an_age_that_is_not_a_number_is_said_so(tracing: Pages) -> None:
-    page = tracing.browser("tracing_officer").get("/tracing?given=Fatimata&age=quinze")
+    page = tracing.browser("tracing_officer").get("/tracing?given=Fatimata&age=beaucoup")
     assert page.status_code == 422 and "Donnez l&#39;âge en années" in page.text
+
+
+@pytest.mark.parametrize("age", ["environ 15 ans", "quinze", "15 ans"])
+def test_an_age_is_read_as_families_say_it(tracing: Pages, age: str) -> None:
+    page = tracing.browser("tracing_officer").get(
+        "/tracing", params={"given": "Fatimata", "family": "Diara", "age": age}
+    )
+    assert page.status_code == 200 and ">Fatimata D.</a>" in page.text
+
+
+def test_a_search_that_finds_no_one_says_what_to_add(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get("/tracing?given=Kadiatou")
+    assert page.status_code == 200 and "Personne ne correspond." in page.text
+    assert 'id="unfound-hint"' in page.text and "deux éléments au moins" in page.text
 
 
 def test_too_many_tracing_searches_get_a_page_saying_when_to_come_back(tracing: Pages) -> None:
