@@ -11,10 +11,13 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
 from collections.abc import Mapping
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -75,6 +78,30 @@ def number(value: float, lang: str, digits: int = 0, grouped: bool = False) -> s
     in French, `digits` decimals always shown."""
     pattern = ("#,##0" if grouped else "0") + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=language(lang))
+
+
+def day(value: object, lang: str) -> str:
+    """A date or a time of the service as `lang` writes it (Babel): "2013-08-15" →
+    "15 août 2013", "2013-08" → "août 2013", "2013" stays, "2026-12-06T14:16:46" →
+    "6 déc. 2026 14:16" (times are UTC, Mali's time). Anything else is returned as it is
+    (a birth date as written: "vers 2009")."""
+    text = value.isoformat() if isinstance(value, date) else str(value or "")
+    locale = language(lang)
+    try:
+        if _MONTH.fullmatch(text):
+            return format_skeleton("yMMM", date.fromisoformat(text + "-01"), locale=locale)
+        if _DAY.fullmatch(text):
+            return format_date(date.fromisoformat(text), "medium", locale=locale)
+        if _DAY.fullmatch(text[:10]) and text[10:11] in ("T", " "):
+            moment = datetime.fromisoformat(text)
+            return f"{format_date(moment.date(), 'medium', locale=locale)} {moment:%H:%M}"
+    except ValueError:
+        pass
+    return text
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def N_(message: str) -> str:

@@ -17,6 +17,26 @@ from service.review import decision_view
 READ_ENTITIES = EVERYONE
 
 
+_NAMED_BY = {"day": 10, "month": 7, "year": 4}
+"""How much of an ISO date a birth of each precision names ("2013-08-15", "2013-08",
+"2013"); a placeholder day ("01/01/2013" for a year) names its year."""
+
+
+def _value_of(record: dict[str, Any], name: str) -> str | None:
+    """A field's value as consolidation compares it. A birth date is the day, month or
+    year its reading names, in ISO form, however it was written ("2013-08-15" and
+    "15/08/2013" are one date; "01/01/2013" a placeholder for 2013); an age or a
+    "vers 2009" stays as written."""
+    value = record.get(name)
+    if value in (None, ""):
+        return None
+    if name == "birth_date" and record.get("birth_earliest"):
+        named = _NAMED_BY.get(str(record.get("birth_precision")))
+        if named:
+            return str(record["birth_earliest"])[:named]
+    return str(value).strip()
+
+
 def consolidate(shown: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Per field, the value most records give (the most recent registration breaks a tie),
     the records it comes from, and the other values with theirs. `shown` are the records
@@ -28,10 +48,9 @@ def consolidate(shown: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     for name in SHOWN_FIELDS:
         sources: dict[str, list[str]] = {}
         for record in reversed(newest_first):
-            value = record.get(name)
-            if value in (None, ""):
-                continue
-            sources.setdefault(str(value).strip(), []).append(str(record["id"]))
+            value = _value_of(record, name)
+            if value is not None:
+                sources.setdefault(value, []).append(str(record["id"]))
         if not sources:
             continue
         counts = Counter({v: len(ids) for v, ids in sources.items()})

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from i18n import Message, environment_language, gettext_for
+from i18n import Message, day, environment_language, gettext_for
 from i18n.extract import catalogue_path, extract
 
 
@@ -103,3 +103,18 @@ def test_a_command_speaks_french_unless_its_environment_asks_for_english(
     environ: dict[str, str], lang: str
 ) -> None:
     assert environment_language(environ) == lang
+
+
+@pytest.mark.parametrize(
+    ("value", "french", "english"),
+    [
+        ("2013-08-15", "15 août 2013", "Aug 15, 2013"),
+        ("2013-08", "août 2013", "Aug 2013"),
+        ("2013", "2013", "2013"),
+        ("2026-12-06T14:16:46.123+00:00", "6 déc. 2026 14:16", "Dec 6, 2026 14:16"),
+        ("vers 2009", "vers 2009", "vers 2009"),
+        (None, "", ""),
+    ],
+)
+def test_a_date_reads_as_the_language_writes_it(value: str, french: str, english: str) -> None:
+    assert (day(value, "fr"), day(value, "en")) == (french, english)

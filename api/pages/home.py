@@ -30,7 +30,7 @@ from i18n import LANGUAGES
 from service.queue import READ_QUEUE
 from service.review import DECIDE
 from service.search import SEARCH
-from service.tracing import READ_FLAGS
+from service.tracing import ASSESS, READ_FLAGS
 from service.tracingsearch import TRACE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -48,6 +48,7 @@ def home(request: Request) -> Response:
         may_search=user is not None and user.role in SEARCH,
         may_flags=user is not None and user.role in READ_FLAGS,
         may_trace=user is not None and user.role in TRACE,
+        may_assess=user is not None and user.role in ASSESS,
     )
 
 

@@ -54,6 +54,9 @@ SIDE_BY_SIDE = (
     "phone",
     "current_location",
 )
+DATED = ("registered_on", "birth_date")
+"""Fields shown as the reader's language writes a date (a birth date written otherwise,
+"vers 2009", is shown as written)."""
 WORDS = {
     "pending": N_("pending"),
     "awaiting_second": N_("awaiting a second reviewer"),

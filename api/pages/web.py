@@ -32,8 +32,8 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.asgiwords import page_language as scope_page_language
-from api.pages.labels import FIELDS, SIDE_BY_SIDE, WORDS
-from i18n import gettext_for, ngettext_for
+from api.pages.labels import DATED, FIELDS, SIDE_BY_SIDE, WORDS
+from i18n import day, gettext_for, ngettext_for
 from models.users import User
 from service import Actor, Service
 from service.errors import PurposeRequired, TooManyRequests, UseCaseError
@@ -72,8 +72,12 @@ def environment(lang: str) -> Environment:
     )
     env.globals["SIDE_BY_SIDE"] = SIDE_BY_SIDE
     env.filters["label"] = lambda name: _(FIELDS[name]) if name in FIELDS else name
-    env.filters["word"] = lambda value: _(WORDS[value]) if value in WORDS else value
+    env.filters["word"] = word = lambda value: _(WORDS[value]) if value in WORDS else value
+    env.filters["field_value"] = lambda value, name: (
+        day(value, lang) if name in DATED else word(value)
+    )
     env.filters["short"] = lambda value: str(value)[:8]
+    env.filters["when"] = lambda value: day(value, lang)
     return env
 
 

@@ -377,7 +377,7 @@ def _girls(store: Store, tmp_path: Path, count: int, given: str = "Awa") -> None
 
 
 def test_a_description_without_the_sex_finds_women_and_men(store: Store, tmp_path: Path) -> None:
-    """"Awa, about 12": the family said no sex; the stored girl's keys hold hers."""
+    """ "Awa, about 12": the family said no sex; the stored girl's keys hold hers."""
     _girls(store, tmp_path, 1)
     sought = {"given": "Awa", "age": 12}
     hits = Service(store).trace(ACTOR, sought, limited=False, today=date(2024, 6, 1))

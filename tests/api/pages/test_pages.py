@@ -74,6 +74,13 @@ def test_the_home_page_links_what_each_role_may_do(pages: Pages) -> None:
     assert 'href="/find"' in officer and 'href="/review"' not in officer
 
 
+def test_the_home_page_promises_the_assessment_only_to_who_may_open_it(pages: Pages) -> None:
+    officer = pages.browser("tracing_officer").get("/").text
+    caseworker = pages.browser("caseworker").get("/").text
+    assert "évaluation du retour" not in officer and "Puis ses fiches et sa famille" in officer
+    assert "évaluation du retour" in caseworker
+
+
 def test_the_queue_names_both_persons(pages: Pages) -> None:
     page = pages.browser("reviewer").get("/review")
     assert page.status_code == 200
@@ -173,6 +180,13 @@ def test_the_person_view_shows_records_and_history_and_reverts_a_merge(pages: Pa
     assert first.entity_id is None or first.entity_id != second.entity_id
     after = client.get(answer.headers["location"])
     assert "La décision a été annulée" in after.text
+
+
+def test_the_person_view_writes_dates_as_french_does(pages: Pages) -> None:
+    _, person = _merged_person(pages)
+    page = pages.browser("caseworker@OIM").get(f"/persons/{person}").text
+    assert "1 mars 2024" in page and "2024-03-01" not in page  # registered on
+    assert re.search(r"\d{1,2} [a-zéû]+\.? \d{4} \d{2}:\d{2} · ", page)  # the decision's time
 
 
 def test_a_revert_needs_a_reason(pages: Pages) -> None:
