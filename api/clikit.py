@@ -14,8 +14,7 @@ from typing import Any
 
 import click
 
-from api.pages.labels import FIELDS, WORDS
-from i18n import N_, environment_language, gettext_for, ngettext_for, number
+from i18n import N_, Word, environment_language, gettext_for, ngettext_for, number
 
 _META = "nrm.lang"
 CLICK_TEXTS = (
@@ -80,9 +79,8 @@ def counted(n: int, singular: str, plural: str) -> str:
 
 def label(code: str) -> str:
     """A code of the service (a relation, a flag, an assessment's factor or status, a field)
-    in the words the pages use for it (`api.pages.labels`); the code when it has none."""
-    word = WORDS.get(code) or FIELDS.get(code)
-    return gettext_for(current_language(), "pages")(word) if word else code
+    in the words the pages use for it (`i18n.labels`); the code when it has none."""
+    return Word(code).text(current_language())
 
 
 def decimal(value: float, digits: int = 2) -> str:

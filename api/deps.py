@@ -8,11 +8,13 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic.json_schema import SkipJsonSchema
 
 from api.access import allowed
-from i18n import language
+from i18n import Word, language
 from models.users import User
 from service import Actor, Service
+from service.context import PURPOSE_MIN_LENGTH, PURPOSE_PATTERN
 from service.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False)
@@ -46,7 +48,7 @@ async def authorized(request: Request, user: Annotated[User, Depends(current_use
     route = request.scope.get("route")
     path = getattr(route, "path_format", request.url.path)
     if not allowed(request.method, path, user.role):
-        raise Forbidden("role {role} may not do this", role=user.role)
+        raise Forbidden("role {role} may not do this", role=Word(user.role))
     return user
 
 
@@ -65,16 +67,20 @@ class Context:
 async def context(
     request: Request,
     purpose: Annotated[
-        str | None,
+        str | SkipJsonSchema[None],
         Header(
             alias="X-Purpose",
             max_length=200,
-            description="Why you open this (recorded in the audit trail).",
+            description=f"Why you open this (recorded in the audit trail), in words: "
+            f"{PURPOSE_MIN_LENGTH} characters at least.",
+            pattern=PURPOSE_PATTERN,
+            json_schema_extra={"pattern": PURPOSE_PATTERN},  # FastAPI leaves a header's out
         ),
     ] = None,
     accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
 ) -> Context:
-    return Context(request.state.request_id, header_text(purpose), language(accept_language))
+    said = header_text(purpose)
+    return Context(request.state.request_id, said, language(accept_language))
 
 
 def header_text(value: str | None) -> str | None:

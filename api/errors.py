@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from api.patterns import MEANING
 from i18n import N_, Message, gettext_for, language
 from service.errors import StoreError, UseCaseError
 
@@ -93,6 +94,11 @@ def validation_message(error: dict[str, Any], lang: str) -> str:
     kind = error.get("type", "")
     if "expected" in params:
         params["expected"] = _expected(str(params["expected"]), lang)
+    if kind == "string_pattern_mismatch" and str(ctx.get("pattern")) in MEANING:
+        worded = MEANING[str(ctx["pattern"])]
+        return Message(VALIDATION_TEXTS["value_error"], field=params["field"], error=worded).text(
+            lang
+        )
     if kind == "value_error":
         params["error"] = gettext_for(lang)(str(ctx.get("error", error.get("msg", ""))))
     msgid = VALIDATION_TEXTS.get(kind)

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from service.reverting import REASON_MIN_LENGTH
+
 
 class Health(BaseModel):
     status: str
@@ -53,7 +55,7 @@ class LinkRequest(Forbid):
 
 
 class RevertRequest(Forbid):
-    reason: str = Field(min_length=3, max_length=2000)
+    reason: str = Field(min_length=REASON_MIN_LENGTH, max_length=2000)
 
 
 class SuggestionSummary(BaseModel):
@@ -116,9 +118,22 @@ class SuggestionState(BaseModel):
     confirmations: int | None = None
 
 
+class RevertedState(SuggestionState):
+    confirmation_withdrawn: str | None = Field(
+        default=None,
+        description="After undoing a child's merge: the first confirmation it completed, "
+        "withdrawn with it (the pair waits for two confirmations again).",
+    )
+
+
 class DecisionResult(BaseModel):
     decision: DecisionView
     suggestion: SuggestionState | None
+
+
+class RevertResult(BaseModel):
+    decision: DecisionView
+    suggestion: RevertedState | None
 
 
 class ConsolidatedValue(BaseModel):

@@ -143,6 +143,36 @@ class Message:
         return hash(self.msgid)
 
 
+class Word(Message):
+    """A code of the service (a role, a status, a decision) as a message's parameter, shown
+    in the words the pages use for it (`i18n.labels`, the `pages` catalogue): "le rôle
+    réviseur", not "le rôle reviewer". A code with no word is shown as it is."""
+
+    __slots__ = ()
+
+    def __init__(self, code: object, /) -> None:
+        super().__init__(str(code))
+
+    def text(self, lang: str = "en", domain: str = "messages") -> str:
+        from i18n.labels import FIELDS, WORDS
+
+        word = WORDS.get(self.msgid) or FIELDS.get(self.msgid)
+        return gettext_for(lang, "pages")(word) if word else self.msgid
+
+
+class Day(Message):
+    """A date or a time as a message's parameter, written as the language writes it
+    (`day`)."""
+
+    __slots__ = ()
+
+    def __init__(self, value: object, /) -> None:
+        super().__init__(value.isoformat() if isinstance(value, date) else str(value))
+
+    def text(self, lang: str = "en", domain: str = "messages") -> str:
+        return day(self.msgid, lang)
+
+
 class MessageError(Exception):
     """An error whose message is translated where it is shown: `str(error)` is English,
     `error.text(lang)` the language of the face; `error.message` the Message itself."""

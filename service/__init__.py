@@ -23,6 +23,7 @@ from service.registry import model_status
 from service.relinking import Linking
 from service.reports import Reports
 from service.returns import ReturnDecisions
+from service.reverting import Reverting
 from service.review import Review
 from service.search import Searching
 from service.tracing import Tracing
@@ -45,6 +46,7 @@ class Service(
     Queue,
     Worklist,
     Review,
+    Reverting,
     Entities,
     ReturnDecisions,
     Tracing,

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import Word
 from models.review import (
     DECIDED_STATUSES,
     DecisionKind,
@@ -27,7 +28,7 @@ from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from service.kingraph import update_graph
-from service.merging import merge, split, stringify
+from service.merging import merge, split
 from service.registry import active_model
 from service.scoring import score_pair, suggestion_row
 
@@ -70,11 +71,11 @@ def _check_precondition(suggestion: dict[str, Any], if_match: str | None) -> Non
             "the suggestion changed since you read it (now version {version}, "
             "status {status}): read it again before deciding",
             version=suggestion["version"],
-            status=suggestion["status"],
+            status=Word(suggestion["status"]),
         )
 
 
-def _effective(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
+def effective_decisions(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
     history = [
         d
         for d in tx.decisions_of_suggestion(suggestion_id)
@@ -84,7 +85,7 @@ def _effective(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
     return [d for d in history if d.id not in reverted]
 
 
-def _event_row(
+def event_row(
     user: User,
     suggestion_id: uuid.UUID | None,
     pair: tuple[uuid.UUID, uuid.UUID],
@@ -127,7 +128,7 @@ def _apply(
     if status in DECIDED_STATUSES:
         raise Conflict(
             "this suggestion is already {status}; revert that decision to change it",
-            status=status.value,
+            status=Word(status.value),
         )
     if status is SuggestionStatus.WITHDRAWN:
         raise Conflict("this suggestion was withdrawn: linkage no longer finds the pair uncertain")
@@ -142,7 +143,7 @@ def _apply(
         )
     if decision is DecisionKind.MATCH and not suggestion["involves_minor"]:
         suggestion = _with_persons_ages(tx, suggestion)
-    history = [(d.decision, d.user_id) for d in _effective(tx, suggestion["id"])]
+    history = [(d.decision, d.user_id) for d in effective_decisions(tx, suggestion["id"])]
     state = replay([*history, (decision.value, user.id)], suggestion["involves_minor"])
     a, b = suggestion["record_a"], suggestion["record_b"]
     effect, before, after = Effect.NONE, {}, {}
@@ -153,7 +154,7 @@ def _apply(
     elif state.status is SuggestionStatus.AWAITING_SECOND:
         effect = Effect.FIRST_CONFIRMATION
     event = tx.add_decision(
-        _event_row(
+        event_row(
             user,
             suggestion["id"],
             (a, b),
@@ -186,7 +187,7 @@ def _apply(
             "confirmations": confirmations(state.status, suggestion["involves_minor"]),
         },
         etag(updated),
-        _moved(before, after),
+        moved_records(before, after),
     )
 
 
@@ -202,7 +203,7 @@ def _with_persons_ages(tx: ReviewTx, suggestion: dict[str, Any]) -> dict[str, An
     return {**suggestion, "involves_minor": True, "queue_group": 0}
 
 
-def _moved(before: dict[str, Any], after: dict[str, Any]) -> frozenset[uuid.UUID]:
+def moved_records(before: dict[str, Any], after: dict[str, Any]) -> frozenset[uuid.UUID]:
     return frozenset(uuid.UUID(str(r)) for r in (*before, *after))
 
 
@@ -283,86 +284,7 @@ def link_records(
         return _apply(tx, store, user, suggestion, decision, note, request_id)
 
 
-def revert(
-    store: Store,
-    user: User,
-    decision_id: uuid.UUID,
-    reason: str,
-    request_id: str | None = None,
-) -> Decided:
-    """Undo one decision: its entity changes are restored exactly, the suggestion's state
-    is replayed without it. A decision that later decisions built on is reverted after them."""
-    with store.review_transaction() as tx:
-        event = tx.decision(decision_id)
-        if event is None:
-            raise NotFound("no such decision")
-        if event.decision == DecisionKind.REVERT.value:
-            raise Conflict("a revert cannot be reverted; decide the suggestion again instead")
-        if tx.reverted_ids([decision_id]):
-            raise Conflict("this decision was already reverted")
-        affected = sorted(set(event.entities_before) | set(event.entities_after))
-        later = tx.later_decisions(event.seq, affected)
-        if event.suggestion_id is not None:  # later decisions on it, changing a person or not
-            known = {d.id for d in later}
-            later += [
-                d
-                for d in _effective(tx, event.suggestion_id)
-                if d.seq > event.seq and d.id not in known
-            ]
-        if later:
-            names = ", ".join(f"{d.id} ({d.decision} by {d.user_name})" for d in later)
-            raise Conflict(
-                "later decisions changed the same persons; revert them first: {names}", names=names
-            )
-        restore = {
-            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event.entities_before.items()
-        }
-        current = tx.entity_of(restore)
-        tx.restore(restore)
-        suggestion = tx.suggestion(event.suggestion_id) if event.suggestion_id else None
-        status = None
-        if suggestion is not None:
-            remaining = [
-                (d.decision, d.user_id)
-                for d in _effective(tx, suggestion["id"])
-                if d.id != decision_id
-            ]
-            state = replay(remaining, suggestion["involves_minor"])
-            version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
-            status = {
-                "id": str(suggestion["id"]),
-                "status": state.status.value,
-                "version": version,
-                "confirmations": confirmations(state.status, suggestion["involves_minor"]),
-            }
-        undo = tx.add_decision(
-            _event_row(
-                user,
-                event.suggestion_id,
-                (event.record_a, event.record_b),
-                DecisionKind.REVERT,
-                reason,
-                Effect.RESTORED if restore else Effect.NONE,
-                (stringify(current), event.entities_before),
-                event.model_version,
-                reverts=decision_id,
-            )
-        )
-        write_audit(
-            tx.c,
-            user,
-            AuditEntry(
-                "revert",
-                "decision",
-                (decision_id, event.record_a, event.record_b),
-                request_id=request_id,
-                detail={"reason": reason, "event": str(undo.id)},
-            ),
-        )
-    return Decided(decision_view(undo), status, moved=_moved(restore, {}))
-
-
-def _regraph(store: Store, done: Decided) -> Decided:
+def regraph(store: Store, done: Decided) -> Decided:
     """The family graph follows a decision that merged, split or restored persons."""
     event = done.decision
     if event["effect"] in (Effect.MERGED, Effect.SPLIT, Effect.RESTORED):
@@ -384,7 +306,7 @@ class Review(UseCases):
         the suggestion's new ETag."""
         actor.require(DECIDE)
         assert actor.user is not None
-        return _regraph(
+        return regraph(
             self.store,
             decide(
                 self.store, actor.user, suggestion_id, decision, note, if_match, actor.request_id
@@ -401,16 +323,9 @@ class Review(UseCases):
     ) -> Decided:
         actor.require(DECIDE)
         assert actor.user is not None
-        return _regraph(
+        return regraph(
             self.store,
             link_records(
                 self.store, actor.user, record_a, record_b, decision, note, actor.request_id
             ),
-        )
-
-    def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
-        actor.require(REVERT)
-        assert actor.user is not None
-        return _regraph(
-            self.store, revert(self.store, actor.user, decision_id, reason, actor.request_id)
         )

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 
-from api.pages.labels import WORDS
 from api.pages.review import queue_filters
 from api.pages.web import PageRoute, page_actor, page_service, translate
 from i18n import N_
+from i18n.labels import WORDS
 from models.recordfile import spreadsheet_safe
 from service.worklist import Table
 

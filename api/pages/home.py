@@ -18,6 +18,7 @@ from api.pages.web import (
     local_path,
     new_login,
     page_actor,
+    page_language,
     page_service,
     purpose_cookie,
     redirect,
@@ -27,6 +28,7 @@ from api.pages.web import (
     translate,
 )
 from i18n import LANGUAGES
+from service.context import purpose_problem
 from service.queue import READ_QUEUE
 from service.review import DECIDE
 from service.search import SEARCH
@@ -92,6 +94,17 @@ async def state_purpose(request: Request) -> Response:
     page_actor(request)
     purpose = " ".join(str(form.get("purpose", "")).split())[:200]
     target = local_path(str(form.get("next", "/")))
+    if problem := purpose_problem(purpose):
+        _ = translate(request)
+        return render(
+            request,
+            "error.html",
+            422,
+            user=session_user(request),
+            title=_("Refused"),
+            message=problem.text(page_language(request)),
+            ask_purpose=target,
+        )
     login = request.cookies.get(LOGIN_COOKIE) or new_login()  # signed in before it existed
     request.cookies[LOGIN_COOKIE] = login
     value = purpose_cookie(request, target, purpose) if purpose else None

@@ -26,7 +26,7 @@ from api.pages.web import (
 )
 from models.review import DecisionKind
 from models.users import UserRole
-from service.errors import Conflict, Forbidden, PreconditionFailed
+from service.errors import Conflict, Forbidden, PreconditionFailed, UseCaseError
 from service.returns import InvalidDecision, ReturnRequest
 from service.review import REVERT
 from service.search import SEARCH
@@ -116,21 +116,24 @@ async def revert(request: Request, entity_id: UUID) -> Response:
     service = page_service(request)
     try:
         decided = service.revert(actor, decision_id, reason)
-    except Conflict as refused:
+    except UseCaseError as refused:
         return person_page(
             request,
             entity_id,
-            409,
+            409 if isinstance(refused, Conflict) else 422,
             _("The decision was not reverted: {reason}").format(
                 reason=refused.text(page_language(request))
             ),
         )
+    done = "revert"
+    if decided.suggestion and decided.suggestion.get("confirmation_withdrawn"):
+        done = "revert_both"
     record = service.get_record(actor, UUID(decided.decision["record_a"]))
     if record and record.get("entity_id"):
-        return redirect(f"/persons/{record['entity_id']}?done=revert")
+        return redirect(f"/persons/{record['entity_id']}?done={done}")
     if decided.suggestion:  # the records are no person's now: the pair is open again
-        return redirect(f"/review/{decided.suggestion['id']}?done=revert")
-    return redirect("/?done=revert")
+        return redirect(f"/review/{decided.suggestion['id']}?done={done}")
+    return redirect(f"/?done={done}")
 
 
 @router.get("/persons/{entity_id}/family")

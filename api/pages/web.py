@@ -32,10 +32,11 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.asgiwords import page_language as scope_page_language
-from api.pages.labels import DATED, FIELDS, SIDE_BY_SIDE, WORDS
 from i18n import day, gettext_for, ngettext_for
+from i18n.labels import DATED, FIELDS, SIDE_BY_SIDE, WORDS
 from models.users import User
 from service import Actor, Service
+from service.context import PURPOSE_MIN_LENGTH
 from service.errors import PurposeRequired, TooManyRequests, UseCaseError
 
 HERE = Path(__file__).parent
@@ -71,6 +72,7 @@ def environment(lang: str) -> Environment:
         _, ngettext_for(lang, "pages"), newstyle=True
     )
     env.globals["SIDE_BY_SIDE"] = SIDE_BY_SIDE
+    env.globals["PURPOSE_MIN_LENGTH"] = PURPOSE_MIN_LENGTH
     env.filters["label"] = lambda name: _(FIELDS[name]) if name in FIELDS else name
     env.filters["word"] = word = lambda value: _(WORDS[value]) if value in WORDS else value
     env.filters["field_value"] = lambda value, name: (

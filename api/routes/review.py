@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Response
 
 from api.deps import ActorDep, ServiceDep
+from api.patterns import CURSOR
 from api.schemas import (
     LIST_RESPONSES,
     DecisionRequest,
@@ -15,6 +16,7 @@ from api.schemas import (
     DecisionView,
     LinkRequest,
     RevertRequest,
+    RevertResult,
     SuggestionDetail,
     SuggestionPage,
 )
@@ -23,10 +25,6 @@ from models.review import DecisionKind, SuggestionStatus
 from service.records import MAX_PAGE
 
 router = APIRouter(tags=["review"])
-
-
-CURSOR = r"^[01]_[0-9]\.[0-9]{6}_[0-9a-f]{32}$"
-"""`group_uncertainty_id` of the last suggestion of a page (as `next_cursor` gives it)."""
 
 
 def _encode_cursor(cursor: tuple[int, float, str] | None) -> str | None:
@@ -157,7 +155,7 @@ def get_decision(decision_id: UUID, actor: ActorDep, service: ServiceDep) -> Any
     return service.read_decision(actor, decision_id)
 
 
-@router.post("/decisions/{decision_id}/revert", response_model=DecisionResult, status_code=201)
+@router.post("/decisions/{decision_id}/revert", response_model=RevertResult, status_code=201)
 def revert_decision(
     decision_id: UUID,
     body: RevertRequest,

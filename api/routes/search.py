@@ -7,13 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, ServiceDep
+from api.patterns import NAME, PLAIN
 from api.schemas import ErrorBody, SearchHit
 from models.records import Sex
 
 router = APIRouter(tags=["search"])
 MAX_RESULTS = 20
-PLAIN = r"^[^*%?\x00]*$"
-"""Text without wildcards (`service.search.WILDCARDS`, refused in every field of a search)."""
 Plain = Annotated[
     str | None, Query(min_length=2, max_length=100, pattern=PLAIN, description="No wildcards.")
 ]
@@ -32,7 +31,7 @@ def search_persons(
         Query(
             min_length=2,
             max_length=100,
-            pattern=r"^[^*%?\x00]*[^\W\d_]{2}[^*%?\x00]*$",
+            pattern=NAME,
             description="A name as written (two letters at least; no wildcards).",
         ),
     ],

@@ -15,15 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api.deps import ActorDep, ServiceDep
+from api.patterns import PLAIN
 from api.schemas import ErrorBody, Forbid, SearchHit
 from models.records import Sex
 
 router = APIRouter(tags=["tracing"])
 MAX_RESULTS = 20
-WRITTEN = r"^[^*%?\x00]*$"
-"""As written: no pattern (`service.search.WILDCARDS`), no NUL (neither is searched)."""
-Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100, pattern=WRITTEN)]
-Name = Annotated[str, Field(min_length=2, max_length=100, pattern=WRITTEN)] | SkipJsonSchema[None]
+Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100, pattern=PLAIN)]
+Name = Annotated[str, Field(min_length=2, max_length=100, pattern=PLAIN)] | SkipJsonSchema[None]
 
 
 class SoughtIn(Forbid):

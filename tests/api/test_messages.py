@@ -100,7 +100,16 @@ def test_401_and_403_are_in_french(world: World) -> None:
     assert bad.json() == {"detail": "invalid or revoked token"}
     refused = world.client.get("/audit", headers=world.headers("reviewer"))
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "le rôle reviewer ne peut pas faire ceci"}
+    assert refused.json() == {"detail": "le rôle réviseur ne peut pas faire ceci"}
+
+
+def test_a_conflict_names_the_status_in_words(world: World) -> None:
+    stale = world.etag("adult")
+    assert world.decide("adult", "non_match").status_code == 200
+    again = world.decide("adult", "match")
+    assert again.status_code == 409 and "déjà rejetée" in again.json()["detail"]
+    late = world.decide("adult", "match", etag=stale)
+    assert late.status_code == 412 and "statut rejetée" in late.json()["detail"]
 
 
 def test_a_body_too_large_is_413_in_french(world: World) -> None:
@@ -140,3 +149,13 @@ def test_429_and_503_are_worded_in_the_answer_language() -> None:
     down_answer = client.get("/down", headers=EN)
     assert down_answer.status_code == 503
     assert down_answer.json() == {"detail": "the database cannot be used now: connection refused"}
+
+
+def test_a_search_written_as_a_pattern_says_what_is_expected(world: World) -> None:
+    answer = world.client.get("/search", params={"name": "R*"}, headers=world.headers("admin"))
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"]
+    assert error["msg"] == (
+        "name : deux lettres au moins, pas de jokers (* % ?) : écrivez le nom tel que vous le "
+        "connaissez"
+    )

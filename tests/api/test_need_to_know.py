@@ -140,3 +140,18 @@ def test_the_service_decides_whatever_the_face(world: World) -> None:
     opened = service.get_record(Actor(officer, purpose="tracing request T-1"), world.records["A-1"])
     assert (minimal["access"], opened["access"]) == ("minimal", "case")
     assert Actor(officer, purpose="   ").stated_purpose is False
+    assert Actor(officer, purpose=" x  .  ").stated_purpose is False
+
+
+@pytest.mark.parametrize("purpose", [".", "x", "vu", "  retour  "])
+def test_a_purpose_of_a_keystroke_is_refused_saying_why(world: World, purpose: str) -> None:
+    """Need to know is not one keystroke away: a purpose says why in words."""
+    url = f"/records/{world.records['A-1']}"
+    answer = world.client.get(
+        url, headers=world.headers("tracing_officer@ONG-B", **{"X-Purpose": purpose})
+    )
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"]
+    assert error["msg"].startswith("X-Purpose : dites en quelques mots pourquoi")
+    rows, _ = world.store.audit_rows({"action": "read_record"})
+    assert rows == []

@@ -190,18 +190,34 @@ def test_reverting_a_merge_restores_the_persons_exactly(world: World) -> None:
     assert world.store.get_decision(uuid.UUID(decided["decision"]["id"])) is not None
 
 
-def test_reverting_the_second_confirmation_brings_back_one_confirmation(world: World) -> None:
-    world.decide("child", "match", who="reviewer")
+def test_undoing_a_childs_merge_withdraws_its_first_confirmation_too(world: World) -> None:
+    """The merge was wrong: the pair waits for two fresh confirmations, not for one click of
+    any other reviewer; the first confirmation is reverted by an event of its own."""
+    first = world.decide("child", "match", who="reviewer").json()
     second = world.decide("child", "match", who="reviewer2").json()
     assert second["suggestion"]["confirmations"] == 2
     reverted = world.client.post(
         f"/decisions/{second['decision']['id']}/revert",
-        json={"reason": "à revoir"},
+        json={"reason": "pas le même père finalement"},
         headers=world.headers("reviewer2"),
     )
-    assert reverted.json()["suggestion"]["confirmations"] == 1
+    assert reverted.json()["suggestion"]["confirmations"] == 0
+    assert reverted.json()["suggestion"]["confirmation_withdrawn"] == first["decision"]["id"]
     body, _ = _read(world, "child")
-    assert body["status"] == "awaiting_second" and body["confirmations"] == 1
+    assert body["status"] == "pending" and body["confirmations"] == 0
+    rows, _ = world.store.audit_rows({"action": "revert"})
+    assert first["decision"]["id"] in rows[0]["object_ids"]
+
+
+def test_withdrawing_a_first_confirmation_leaves_the_child_pending(world: World) -> None:
+    first = world.decide("child", "match", who="reviewer").json()
+    reverted = world.client.post(
+        f"/decisions/{first['decision']['id']}/revert",
+        json={"reason": "trop vite"},
+        headers=world.headers("reviewer"),
+    )
+    assert reverted.json()["suggestion"]["status"] == "pending"
+    assert reverted.json()["suggestion"]["confirmation_withdrawn"] is None
 
 
 def test_the_first_confirmation_of_a_merged_child_is_reverted_after_the_merge(
@@ -215,7 +231,7 @@ def test_the_first_confirmation_of_a_merged_child_is_reverted_after_the_merge(
         headers=world.headers("reviewer"),
     )
     assert refused.status_code == 409
-    assert second["decision"]["id"] in refused.json()["detail"]
+    assert second["decision"]["id"][:8] in refused.json()["detail"]
     entities = _entities(world.store)
     assert entities["K-1"] == entities["K-2"]
     body, _ = _read(world, "child")
@@ -299,7 +315,7 @@ def test_a_decision_that_later_ones_built_on_is_reverted_after_them(world: World
         headers=world.headers("reviewer"),
     )
     assert refused.status_code == 409
-    assert later.json()["decision"]["id"] in refused.json()["detail"]
+    assert later.json()["decision"]["id"][:8] in refused.json()["detail"]
 
 
 def test_two_people_of_one_case_are_never_merged(world: World) -> None:

@@ -418,7 +418,9 @@ def _decisions_in_random_order(
             if report.graph["mode"] == "deferred":
                 rebuild_graph(store)
         elif move == "revert" and standing:
-            service.revert(Actor(admin), standing.pop(), "fuzz")
+            undone = service.revert(Actor(admin), standing.pop(), "fuzz").suggestion or {}
+            if withdrawn := undone.get("confirmation_withdrawn"):  # a child's merge undone
+                standing.remove(uuid.UUID(withdrawn))
         elif move == "split" and shared:
             a, b = rng.sample(rng.choice(shared), 2)
             with contextlib.suppress(Conflict):

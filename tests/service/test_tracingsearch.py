@@ -360,10 +360,23 @@ def test_every_read_of_requests_and_matches_is_audited(request_filed: Store) -> 
         assert len(rows) == 1
 
 
-FAMILIES = (
-    "Traoré Diarra Coulibaly Keita Konaté Camara Sissoko Touré Cissé Dembélé Sangaré Diallo "
-    "Sidibé Kanté Doumbia"
-).split()
+FAMILIES = [
+    "Traoré",
+    "Diarra",
+    "Coulibaly",
+    "Keita",
+    "Konaté",
+    "Camara",
+    "Sissoko",
+    "Touré",
+    "Cissé",
+    "Dembélé",
+    "Sangaré",
+    "Diallo",
+    "Sidibé",
+    "Kanté",
+    "Doumbia",
+]
 
 
 def _girls(store: Store, tmp_path: Path, count: int, given: str = "Awa") -> None:

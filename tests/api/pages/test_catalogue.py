@@ -1,12 +1,12 @@
-"""Every message of the pages (templates and page code) has its French translation: the
-messages are extracted as `pybabel extract -F i18n/pages.babel.cfg` does and compared
-with the French catalogue."""
+"""Every message of the pages (templates, page code and `i18n.labels`) has its French
+translation: the messages are extracted as `pybabel extract -F i18n/pages.babel.cfg` does
+and compared with the French catalogue."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir, extract_from_file
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[3]
 PAGES = ROOT / "api" / "pages"
 CONFIG = ROOT / "i18n" / "pages.babel.cfg"
 FRENCH = ROOT / "i18n" / "locales" / "fr" / "LC_MESSAGES" / "pages.po"
+LABELS = ROOT / "i18n" / "labels.py"
+"""The words of the service's codes, in the pages' catalogue."""
 
 
 def _extracted() -> dict[str, list[str]]:
@@ -25,6 +27,8 @@ def _extracted() -> dict[str, list[str]]:
     ):
         msgid = message if isinstance(message, str) else message[0]
         found.setdefault(msgid, []).append(f"{filename}:{line}")
+    for line, message, *_ in extract_from_file("python", LABELS, DEFAULT_KEYWORDS):
+        found.setdefault(message, []).append(f"i18n/labels.py:{line}")
     return found
 
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.pages.web import local_path
+from service.context import PURPOSE_MIN_LENGTH
 from tests.api.pages.conftest import Pages, field, sign_in, state_purpose
 
 
@@ -182,6 +183,36 @@ def test_the_person_view_shows_records_and_history_and_reverts_a_merge(pages: Pa
     assert "La décision a été annulée" in after.text
 
 
+def test_a_revert_reason_of_one_letter_is_refused_as_over_the_api(pages: Pages) -> None:
+    client, person = _merged_person(pages)
+    page = client.get(f"/persons/{person}")
+    answer = client.post(
+        f"/persons/{person}/revert",
+        data={"csrf": field(page, "csrf"), "decision": field(page, "decision"), "reason": "x"},
+    )
+    assert answer.status_code == 422 and "dites pourquoi vous annulez" in answer.text
+    assert "La décision a été annulée" not in answer.text
+
+
+def test_undoing_a_childs_merge_says_the_pair_needs_two_confirmations_again(
+    pages: Pages,
+) -> None:
+    suggestion = pages.world.suggestions["child"]
+    for who in ("reviewer", "reviewer2"):
+        client = pages.browser(who)
+        assert _decide(client, client.get(f"/review/{suggestion}").text, suggestion, "match")
+    record = pages.world.store.get_record(pages.world.records["K-1"])
+    assert record is not None and record.entity_id is not None
+    page = client.get(f"/persons/{record.entity_id}")
+    merge = re.findall(r'name="decision" value="([^"]+)"', page.text)[-1]  # the second
+    answer = client.post(
+        f"/persons/{record.entity_id}/revert",
+        data={"csrf": field(page, "csrf"), "decision": merge, "reason": "pas le même père"},
+    )
+    assert "la paire attend de nouveau deux confirmations" in answer.text
+    assert f"/review/{suggestion}" not in pages.browser("reviewer").get("/review/second").text
+
+
 def test_the_person_view_writes_dates_as_french_does(pages: Pages) -> None:
     _, person = _merged_person(pages)
     page = pages.browser("caseworker@OIM").get(f"/persons/{person}").text
@@ -231,7 +262,7 @@ def test_another_organisations_assessment_asks_why_first(pages: Pages) -> None:
     other = pages.browser("caseworker@UNICEF")
     asked = other.get(f"/persons/{person}/assessment")
     assert asked.status_code == 403 and 'name="purpose"' in asked.text
-    stated = state_purpose(other, asked, "retour prévu")
+    stated = state_purpose(other, asked, "retour prévu à Kati")
     assert stated.status_code == 200 and "un retour est sûr" in stated.text
 
 
@@ -240,10 +271,12 @@ def test_a_link_cannot_state_a_purpose_for_its_reader(pages: Pages) -> None:
     opens the minimal view, and the audit trail holds no purpose the reader never typed."""
     _, person = _merged_person(pages)
     other = pages.browser("caseworker@UNICEF")
-    crafted = other.get(f"/persons/{person}", params={"purpose": "lien reçu", "csrf": "x"})
+    crafted = other.get(
+        f"/persons/{person}", params={"purpose": "lien reçu par courriel", "csrf": "x"}
+    )
     assert "Sirakoro" not in crafted.text and "Motif indiqué" not in crafted.text
     rows, _ = pages.world.store.audit_rows({"object_type": "entity"})
-    assert "lien reçu" not in {r["purpose"] for r in rows}
+    assert "lien reçu par courriel" not in {r["purpose"] for r in rows}
 
 
 def test_a_stated_purpose_never_travels_in_a_url(pages: Pages) -> None:
@@ -252,11 +285,15 @@ def test_a_stated_purpose_never_travels_in_a_url(pages: Pages) -> None:
     _, person = _merged_person(pages)
     other = pages.browser("caseworker@UNICEF")
     asked = other.get(f"/persons/{person}")
-    said = {"csrf": field(asked, "csrf"), "next": field(asked, "next"), "purpose": "retour"}
+    said = {
+        "csrf": field(asked, "csrf"),
+        "next": field(asked, "next"),
+        "purpose": "retour prévu à Kati",
+    }
     answer = other.post("/purpose", data=said, follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == f"/persons/{person}"
     cookie = answer.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "Max-Age" not in cookie and "retour" not in cookie
+    assert "HttpOnly" in cookie and "Max-Age" not in cookie and "retour prévu" not in cookie
     family = other.get(f"/persons/{person}/family")
     assert "Motif indiqué" in family.text and "purpose=" not in family.text
 
@@ -279,7 +316,7 @@ def test_a_purpose_is_stated_for_one_persons_pages_only(pages: Pages) -> None:
     other = pages.browser("caseworker@UNICEF")
     asked = other.get(f"/persons/{person}")
     for target in ("/persons", "/persons/", f"/persons/{person}x", "/find; Max-Age=99999"):
-        said = {"csrf": field(asked, "csrf"), "next": target, "purpose": "retour"}
+        said = {"csrf": field(asked, "csrf"), "next": target, "purpose": "retour prévu à Kati"}
         refused = other.post("/purpose", data=said, follow_redirects=False)
         assert refused.status_code == 400 and "set-cookie" not in refused.headers
 
@@ -316,10 +353,21 @@ def test_signing_out_forgets_the_stated_purpose(pages: Pages) -> None:
     assert "Motif indiqué" not in other.get(f"/persons/{person}").text  # an earlier sign-in's
 
 
+def test_a_purpose_of_a_keystroke_opens_nothing_and_says_why(pages: Pages) -> None:
+    _, person = _merged_person(pages)
+    other = pages.browser("caseworker@UNICEF")
+    asked = other.get(f"/persons/{person}")
+    assert f'minlength="{PURPOSE_MIN_LENGTH}"' in asked.text
+    refused = state_purpose(other, asked, ".")
+    assert refused.status_code == 422 and "dites en quelques mots pourquoi" in refused.text
+    assert 'name="purpose"' in refused.text and "nrm_purpose" not in other.cookies
+    assert "Sirakoro" not in other.get(f"/persons/{person}").text
+
+
 def test_a_purpose_posted_without_the_form_token_is_refused(pages: Pages) -> None:
     _, person = _merged_person(pages)
     other = pages.browser("caseworker@UNICEF")
-    data = {"csrf": "x", "next": f"/persons/{person}", "purpose": "lien reçu"}
+    data = {"csrf": "x", "next": f"/persons/{person}", "purpose": "lien reçu par courriel"}
     refused = other.post("/purpose", data=data, follow_redirects=False)
     assert refused.status_code == 403 and "set-cookie" not in refused.headers
 

@@ -1,5 +1,7 @@
-"""Words for the fields, statuses and decisions the pages show (message ids for the
-`pages` catalogue; the templates translate them)."""
+"""Words for the fields, statuses, roles and decisions of the service, as the pages show
+them: message ids of the `pages` catalogue (extracted with the pages, `pages.babel.cfg`).
+The templates translate them (`label`, `word`), the command line too (`api.clikit.label`),
+and a use case's message names a code through `i18n.Word` ("le rôle réviseur ...")."""
 
 from __future__ import annotations
 

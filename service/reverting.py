@@ -1,0 +1,167 @@
+"""Undoing a decision: its entity changes restored exactly, the suggestion replayed
+without it (a use-case family of `service.Service`, beside `service.review`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from i18n import Day, Word
+from models.review import DecisionKind, Effect, replay
+from models.store import Store
+from models.store.audit import AuditEntry, write_audit
+from models.store.review import DecisionEvent
+from models.users import User
+from service.context import Actor, UseCases
+from service.errors import Conflict, NotFound, UseCaseError
+from service.merging import stringify
+from service.review import (
+    REVERT,
+    Decided,
+    confirmations,
+    decision_view,
+    effective_decisions,
+    event_row,
+    moved_records,
+    regraph,
+)
+
+REASON_MIN_LENGTH = 3
+"""A revert says why ("x" says nothing in the history a reviewer reads later); the API's
+schema asks the same."""
+
+
+def revert(
+    store: Store,
+    user: User,
+    decision_id: uuid.UUID,
+    reason: str,
+    request_id: str | None = None,
+) -> Decided:
+    """Undo one decision: its entity changes are restored exactly, the suggestion's state
+    is replayed without it. A decision that later decisions built on is reverted after them.
+    Undoing a child's merge also withdraws the first confirmation it completed
+    (`_first_confirmation`): the pair waits for two confirmations again."""
+    if len(" ".join(reason.split())) < REASON_MIN_LENGTH:
+        raise UseCaseError(
+            "say why you revert this decision, in {count} characters at least",
+            count=REASON_MIN_LENGTH,
+        )
+    with store.review_transaction() as tx:
+        event = tx.decision(decision_id)
+        if event is None:
+            raise NotFound("no such decision")
+        if event.decision == DecisionKind.REVERT.value:
+            raise Conflict("a revert cannot be reverted; decide the suggestion again instead")
+        if tx.reverted_ids([decision_id]):
+            raise Conflict("this decision was already reverted")
+        affected = sorted(set(event.entities_before) | set(event.entities_after))
+        later = tx.later_decisions(event.seq, affected)
+        if event.suggestion_id is not None:  # later decisions on it, changing a person or not
+            known = {d.id for d in later}
+            later += [
+                d
+                for d in effective_decisions(tx, event.suggestion_id)
+                if d.seq > event.seq and d.id not in known
+            ]
+        if later:
+            last = max(later, key=lambda d: d.seq)
+            raise Conflict(
+                "later decisions changed the same persons ({count}); revert them first, the "
+                "latest first: {decision} by {who} on {day} (decision {id})",
+                count=len(later),
+                decision=Word(last.decision),
+                who=last.user_name,
+                day=Day(last.created_at),
+                id=str(last.id)[:8],
+            )
+        restore = {
+            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event.entities_before.items()
+        }
+        current = tx.entity_of(restore)
+        tx.restore(restore)
+        suggestion = tx.suggestion(event.suggestion_id) if event.suggestion_id else None
+        status, set_aside = None, None
+        if suggestion is not None:
+            remaining = effective_decisions(tx, suggestion["id"])
+            remaining = [d for d in remaining if d.id != decision_id]
+            minor = suggestion["involves_minor"]
+            state = replay(((d.decision, d.user_id) for d in remaining), minor)
+            if event.effect == Effect.MERGED.value and state.confirmed_by is not None:
+                set_aside = _first_confirmation(remaining, state.confirmed_by)
+                remaining.remove(set_aside)
+                state = replay(((d.decision, d.user_id) for d in remaining), minor)
+            version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
+            status = {
+                "id": str(suggestion["id"]),
+                "status": state.status.value,
+                "version": version,
+                "confirmations": confirmations(state.status, suggestion["involves_minor"]),
+                "confirmation_withdrawn": str(set_aside.id) if set_aside else None,
+            }
+        if set_aside is not None:
+            tx.add_decision(
+                event_row(
+                    user,
+                    event.suggestion_id,
+                    (set_aside.record_a, set_aside.record_b),
+                    DecisionKind.REVERT,
+                    reason,
+                    Effect.NONE,
+                    ({}, {}),
+                    set_aside.model_version,
+                    reverts=set_aside.id,
+                )
+            )
+        undo = tx.add_decision(
+            event_row(
+                user,
+                event.suggestion_id,
+                (event.record_a, event.record_b),
+                DecisionKind.REVERT,
+                reason,
+                Effect.RESTORED if restore else Effect.NONE,
+                (stringify(current), event.entities_before),
+                event.model_version,
+                reverts=decision_id,
+            )
+        )
+        write_audit(
+            tx.c,
+            user,
+            AuditEntry(
+                "revert",
+                "decision",
+                (
+                    decision_id,
+                    *([set_aside.id] if set_aside else []),
+                    event.record_a,
+                    event.record_b,
+                ),
+                request_id=request_id,
+                detail={
+                    "reason": reason,
+                    "event": str(undo.id),
+                    **({"first_confirmation_withdrawn": str(set_aside.id)} if set_aside else {}),
+                },
+            ),
+        )
+    return Decided(decision_view(undo), status, moved=moved_records(restore, {}))
+
+
+def _first_confirmation(remaining: list[DecisionEvent], user: uuid.UUID) -> DecisionEvent:
+    """The first confirmation a child's merge completed: a merge undone because it was
+    wrong takes it along (else any other reviewer would merge the pair again with one
+    click), as a revert of its own with the same reason."""
+    return max(
+        (d for d in remaining if d.decision == DecisionKind.MATCH.value and d.user_id == user),
+        key=lambda d: d.seq,
+    )
+
+
+class Reverting(UseCases):
+    def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
+        actor.require(REVERT)
+        assert actor.user is not None
+        return regraph(
+            self.store, revert(self.store, actor.user, decision_id, reason, actor.request_id)
+        )
