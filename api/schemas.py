@@ -109,6 +109,10 @@ class SuggestionDetail(SuggestionSummary):
     records: list[dict[str, Any]]
     comparison: list[FieldComparison]
     decisions: list[DecisionView]
+    confirmed_by_you: bool = Field(
+        default=False,
+        description="A child's merge you confirmed first: another reviewer must confirm it.",
+    )
 
 
 class SuggestionState(BaseModel):

@@ -62,6 +62,7 @@ def suggestion_detail(
             for r in suggestion["reasons"]
         ],
         "decisions": [decision_view(d, d.id in reverted) for d in own],
+        "confirmed_by_you": actor.user is not None and suggestion["confirmed_by"] == actor.user.id,
     }
 
 

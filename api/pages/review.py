@@ -46,11 +46,20 @@ def queue_filters(queue: str, minor: str | None) -> dict[str, Any]:
     }
 
 
+def _own_queue(actor: Actor, queue: str, minor: str | None) -> dict[str, Any]:
+    """The queue's filters for this reviewer: the four-eyes queue leaves out the merges
+    they confirmed first (another reviewer must confirm those)."""
+    filters = queue_filters(queue, minor)
+    if queue == "second" and actor.user is not None:
+        filters["not_confirmed_by"] = actor.user.id
+    return filters
+
+
 def _queue(request: Request, queue: str, minor: str | None, page: int) -> Response:
     actor = page_actor(request)
     page = max(page, 0)
     items, total = page_service(request).named_queue(
-        actor, queue_filters(queue, minor), PAGE, page * PAGE
+        actor, _own_queue(actor, queue, minor), PAGE, page * PAGE
     )
     return render(
         request,
@@ -77,14 +86,25 @@ def second_queue(request: Request, minor: str | None = None, page: PageNumber = 
 
 
 @router.get("/review/next")
-def next_suggestion(request: Request, done: str | None = None, skip: int = 0) -> Response:
+def next_suggestion(
+    request: Request, done: str | None = None, skip: int = 0, queue: str = "pending"
+) -> Response:
+    """The next suggestion of the queue the reviewer works in (`second`: the four-eyes
+    queue, the reviewer's own first confirmations left out)."""
     actor = page_actor(request)
     skip = min(max(skip, 0), MAX_SKIP)
-    items, _ = page_service(request).named_queue(actor, queue_filters("pending", None), 1, skip)
+    queue = queue if queue in QUEUES else "pending"
+    items, _ = page_service(request).named_queue(actor, _own_queue(actor, queue, None), 1, skip)
+    listing = "/review/second" if queue == "second" else "/review"
     if not items:
-        return redirect("/review?empty=1" + (f"&done={done}" if done else ""))
-    query = f"?skip={skip}" + (f"&done={done}" if done else "")
+        return redirect(f"{listing}?empty=1" + (f"&done={done}" if done else ""))
+    query = f"?skip={skip}" + (f"&done={done}" if done else "") + _in_queue(queue)
     return redirect(f"/review/{items[0]['id']}{query}")
+
+
+def _in_queue(queue: str) -> str:
+    """The query-string part that keeps a reviewer in the four-eyes queue."""
+    return "&queue=second" if queue == "second" else ""
 
 
 def others_of(service: Service, actor: Actor, detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -125,6 +145,7 @@ def suggestion_page(
         problem=problem,
         done=request.query_params.get("done"),
         skip=_skipped(request) + 1,
+        queue="second" if request.query_params.get("queue") == "second" else "pending",
     )
 
 
@@ -177,4 +198,5 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
                 reason=refused.text(page_language(request))
             ),
         )
-    return redirect(f"/review/next?done={kind.value}")
+    queue = "second" if form.get("queue") == "second" else "pending"
+    return redirect(f"/review/next?done={kind.value}{_in_queue(queue)}")

@@ -339,6 +339,13 @@ class ReviewStore:
             conditions.append(suggestions.c.status == status)
         if filters.get("involves_minor") is not None:
             conditions.append(suggestions.c.involves_minor.is_(bool(filters["involves_minor"])))
+        if filters.get("not_confirmed_by") is not None:  # a second reviewer's own queue
+            conditions.append(
+                or_(
+                    suggestions.c.confirmed_by.is_(None),
+                    suggestions.c.confirmed_by != filters["not_confirmed_by"],
+                )
+            )
         if filters.get("organisation"):
             org = filters["organisation"]
             conditions.append(or_(suggestions.c.source_a == org, suggestions.c.source_b == org))

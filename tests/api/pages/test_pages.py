@@ -14,13 +14,14 @@ from service.context import PURPOSE_MIN_LENGTH
 from tests.api.pages.conftest import Pages, field, sign_in, state_purpose
 
 
-def _decide(client: TestClient, page_text: str, suggestion: object, decision: str):
+def _decide(client: TestClient, page_text: str, suggestion: object, decision: str, **extra: str):
     return client.post(
         f"/review/{suggestion}/decide",
         data={
             "csrf": field(page_text, "csrf"),
             "etag": field(page_text, "etag"),
             "decision": decision,
+            **extra,
         },
         follow_redirects=False,
     )
@@ -150,6 +151,32 @@ def test_the_four_eyes_queue_lists_a_childs_merge_confirmed_once(pages: Pages) -
     second = pages.browser("reviewer2").get("/review/second")
     assert f"/review/{suggestion}" in second.text and "1 confirmation" in second.text
     assert f"/review/{suggestion}" not in client.get("/review").text
+
+
+def test_the_four_eyes_queue_leaves_out_the_reviewers_own_confirmations(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    suggestion = pages.world.suggestions["child"]
+    assert _decide(client, client.get(f"/review/{suggestion}").text, suggestion, "match")
+    assert f"/review/{suggestion}" not in client.get("/review/second").text
+    own = client.get(f"/review/{suggestion}?queue=second").text
+    assert 'id="yours"' in own and 'id="decide"' not in own
+
+
+def test_a_second_reviewer_stays_in_the_four_eyes_queue(pages: Pages) -> None:
+    first = pages.browser("reviewer")
+    suggestion = pages.world.suggestions["child"]
+    assert _decide(first, first.get(f"/review/{suggestion}").text, suggestion, "match")
+    second = pages.browser("reviewer2")
+    listed = second.get("/review/second").text
+    assert f'href="/review/{suggestion}?queue=second"' in listed
+    page = second.get(f"/review/{suggestion}?queue=second").text
+    answer = _decide(second, page, suggestion, "match", queue="second")
+    assert answer.headers["location"] == "/review/next?done=match&queue=second"
+    assert (
+        second.get(answer.headers["location"], follow_redirects=False)
+        .headers["location"]
+        .startswith("/review/second?empty=1")
+    )
 
 
 def _merged_person(pages: Pages) -> tuple[TestClient, str]:
