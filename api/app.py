@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from api import errors
 from api.bodylimit import BodyLimit
 from api.nulbytes import NoNul, declare_no_nul
+from api.pages.mount import missing_page
 from api.pages.mount import mount as mount_pages
 from api.routes import (
     audit,
@@ -68,4 +69,5 @@ def create_app(backend: Store | Service) -> FastAPI:
     app.add_middleware(BodyLimit)
 
     errors.install(app)
+    missing_page(app)
     return app

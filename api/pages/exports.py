@@ -8,15 +8,15 @@ import csv
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
 
 from api.pages.review import queue_filters
-from api.pages.web import PageRoute, page_actor, page_service, translate
-from i18n import N_
+from api.pages.web import PageRoute, page_actor, page_language, page_service, translate
+from i18n import N_, number
 from i18n.labels import WORDS
 from models.recordfile import spreadsheet_safe
 from service.worklist import Table
@@ -53,7 +53,13 @@ CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-WORDED = frozenset({"status", "decision", "effect"})
+WORDED = frozenset({"status", "decision", "effect", "role"})
+TIMES = frozenset({"created_at"})
+"""Columns of UTC times (Mali's time): a date-time cell in a workbook; in a CSV file, a
+day and time as the reader's spreadsheet reads them ("06/12/2026 14:16:46" in French)."""
+CSV_TIME = {"fr": "%d/%m/%Y %H:%M:%S", "en": "%Y-%m-%d %H:%M:%S"}
+Kind = Literal["csv", "xlsx"]
+"""The files an export is written as (another address is a missing page)."""
 
 
 def _cell(column: str, value: Any, _: Callable[[str], str]) -> Any:
@@ -64,16 +70,28 @@ def _cell(column: str, value: Any, _: Callable[[str], str]) -> Any:
         return _("yes") if value else _("no")
     if column in WORDED and value in WORDS:
         return _(WORDS[value])
+    if column in TIMES:
+        return datetime.fromisoformat(value).replace(tzinfo=None)
     return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
-def table_csv(table: Table, _: Callable[[str], str]) -> bytes:
+def _csv_cell(value: Any, lang: str) -> Any:
+    """A cell as a CSV file writes it for the reader's spreadsheet: a decimal comma in
+    French, a time its locale reads as one."""
+    if isinstance(value, datetime):
+        return value.strftime(CSV_TIME.get(lang, CSV_TIME["en"]))
+    if isinstance(value, float):
+        return number(value, lang, 4)
+    return value
+
+
+def table_csv(table: Table, _: Callable[[str], str], lang: str) -> bytes:
     """UTF-8 with a byte-order mark, `;`-separated: what Excel in a French locale opens."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([_(HEADERS[c]) for c in table.columns])
     for row in table.rows:
-        writer.writerow([_cell(c, row.get(c), _) for c in table.columns])
+        writer.writerow([_csv_cell(_cell(c, row.get(c), _), lang) for c in table.columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -94,7 +112,7 @@ def _file(request: Request, table: Table, stem: str, kind: str) -> Response:
     if kind == "xlsx":
         body, media = table_xlsx(table, _, stem), XLSX_TYPE
     else:
-        body, media, kind = table_csv(table, _), CSV_TYPE, "csv"
+        body, media = table_csv(table, _, page_language(request)), CSV_TYPE
     return Response(
         body,
         media_type=media,
@@ -107,7 +125,7 @@ def _file(request: Request, table: Table, stem: str, kind: str) -> Response:
 
 @router.get("/exports/queue.{kind}")
 def export_queue(
-    request: Request, kind: str, queue: str = "pending", minor: str | None = None
+    request: Request, kind: Kind, queue: str = "pending", minor: str | None = None
 ) -> Response:
     actor = page_actor(request)
     service = page_service(request)
@@ -115,7 +133,7 @@ def export_queue(
 
 
 @router.get("/exports/decisions.{kind}")
-def export_decisions(request: Request, kind: str) -> Response:
+def export_decisions(request: Request, kind: Kind) -> Response:
     actor = page_actor(request)
     service = page_service(request)
     return _file(request, service.export_decisions(actor), "decisions", kind)

@@ -3,17 +3,51 @@ documentation (`/docs`: Swagger UI from the `fastapi-offline` package's files, n
 
 from __future__ import annotations
 
+import inspect
 from importlib.resources import files
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from api.pages import exports, home, persons, review, tracing
-from api.pages.web import STATIC
+from api.pages.web import STATIC, render, translate
 
 SWAGGER = files("fastapi_offline") / "static"
+
+
+def wants_a_page(request: Request) -> bool:
+    """A browser asking (HTML first in its Accept header), not an API client."""
+    accepted = request.headers.get("accept", "")
+    return accepted.split(",", 1)[0].strip().startswith("text/html")
+
+
+def missing_page(app: FastAPI) -> None:
+    """An address that leads nowhere, typed in a browser, gets the pages' French error
+    page; an API client keeps its JSON answer (`api.errors`, installed before)."""
+    answer = app.exception_handlers[HTTPException]
+
+    async def page_or_json(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException) and exc.status_code == 404 and wants_a_page(request):
+            _ = translate(request)
+            return render(
+                request,
+                "error.html",
+                404,
+                title=_("Not found"),
+                message=_("This address does not lead to a page."),
+            )
+        return await run_handler(answer, request, exc)
+
+    app.add_exception_handler(HTTPException, page_or_json)
+
+
+async def run_handler(handler: Any, request: Request, exc: Exception) -> Response:
+    result = handler(request, exc)
+    return await result if inspect.isawaitable(result) else result
 
 
 def mount(app: FastAPI) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import datetime
 
 from openpyxl import load_workbook
 
@@ -61,3 +63,30 @@ def test_an_export_is_audited(pages: Pages) -> None:
 
 def test_exports_follow_the_queues_roles(pages: Pages) -> None:
     assert pages.browser("tracing_officer").get("/exports/decisions.csv").status_code == 403
+
+
+def test_a_csv_file_writes_numbers_times_and_roles_as_french_excel_reads_them(
+    pages: Pages,
+) -> None:
+    world = pages.world
+    assert world.decide("adult", "non_match").status_code == 200
+    queue = _rows(pages.browser("reviewer").get("/exports/queue.csv").content)
+    header, *rows = queue
+    assert all(re.fullmatch(r"0,\d{4}|1,0000", r[header.index("Probabilité")]) for r in rows)
+    header, row, *_ = _rows(pages.browser("reviewer").get("/exports/decisions.csv").content)
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2}", row[header.index("Date (UTC)")])
+    assert row[header.index("Rôle")] == "réviseur"
+
+
+def test_a_workbook_holds_times_as_dates(pages: Pages) -> None:
+    assert pages.world.decide("adult", "non_match").status_code == 200
+    book = load_workbook(
+        io.BytesIO(pages.browser("reviewer").get("/exports/decisions.xlsx").content)
+    )
+    header = [c.value for c in book.active[1]]
+    assert isinstance(book.active[2][header.index("Date (UTC)")].value, datetime)
+
+
+def test_an_export_in_a_format_there_is_not_is_a_missing_page(pages: Pages) -> None:
+    answer = pages.browser("reviewer").get("/exports/queue.pdf")
+    assert answer.status_code == 404 and "text/html" in answer.headers["content-type"]

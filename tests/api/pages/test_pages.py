@@ -501,3 +501,11 @@ def test_a_birth_year_out_of_range_is_a_message_not_an_error(pages: Pages, year:
 def test_a_page_number_no_list_has_is_a_missing_page_not_an_error(pages: Pages, path: str) -> None:
     page = pages.browser("admin").get(path, params={"page": str(2**63 - 1)})
     assert page.status_code == 404  # as any forged parameter of a page
+
+
+def test_an_address_typed_wrong_in_a_browser_gets_the_french_page(pages: Pages) -> None:
+    browser = pages.browser("reviewer")
+    page = browser.get("/nowhere", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and "Cette adresse ne mène à aucune page." in page.text
+    api = browser.get("/nowhere", headers={"Accept": "application/json"})
+    assert api.status_code == 404 and api.json() == {"detail": "Introuvable"}
