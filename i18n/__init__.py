@@ -13,11 +13,11 @@ import io
 import os
 import re
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -83,7 +83,7 @@ def number(value: float, lang: str, digits: int = 0, grouped: bool = False) -> s
 def day(value: object, lang: str) -> str:
     """A date or a time of the service as `lang` writes it (Babel): "2013-08-15" →
     "15 août 2013", "2013-08" → "août 2013", "2013" stays, "2026-12-06T14:16:46" →
-    "6 déc. 2026 14:16" (times are UTC, Mali's time). Anything else is returned as it is
+    "6 déc. 2026 à 14:16" (times in UTC, Mali's time). Anything else is returned as it is
     (a birth date as written: "vers 2009")."""
     text = value.isoformat() if isinstance(value, date) else str(value or "")
     locale = language(lang)
@@ -94,12 +94,16 @@ def day(value: object, lang: str) -> str:
             return format_date(date.fromisoformat(text), "medium", locale=locale)
         if _DAY.fullmatch(text[:10]) and text[10:11] in ("T", " "):
             moment = datetime.fromisoformat(text)
-            return f"{format_date(moment.date(), 'medium', locale=locale)} {moment:%H:%M}"
+            if moment.tzinfo:
+                moment = moment.astimezone(UTC)
+            return format_datetime(moment, _AT.get(locale, _AT["en"]), locale=locale)
     except ValueError:
         pass
     return text
 
 
+_AT = {"fr": "d MMM y 'à' HH:mm", "en": "MMM d, y HH:mm"}
+"""A time as each language writes it after a day ("6 déc. 2026 à 14:16")."""
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
 
@@ -217,6 +221,7 @@ KEYWORDS: dict[str, object] = {
     "FieldError": (3,),
     "NotEnoughDecisions": None,
     "InvalidDecision": None,
+    "ReasonTooShort": None,
     "WildcardRefused": None,
 }
 """The calls whose first string argument (FieldError: third) is a message id, for

@@ -109,28 +109,6 @@ def _prefix(value: GivenValue | None, family: FamilyValue | None) -> str | None:
     return "/".join(sorted((value.keys[0][:3], family.key[:3])))
 
 
-SEX_AT = {"gb": 1, "gb2": 1, "fv": 2, "px": 1, "g": 1, "fb": 1}
-"""Where each kind of key holds the sex: the position of its `|`-separated part (the
-kind and its colon aside). -1 is an unknown sex."""
-
-
-def either_sex(keys: list[str]) -> list[str]:
-    """`keys` and, for each that holds an unknown sex, the same key for a woman and for a
-    man: what a search by a description that gives no sex looks up ("Awa, born in
-    2012"), since stored records of a known sex hold only their own."""
-    out = list(keys)
-    for key in keys:
-        kind, _, rest = key.partition(":")
-        at = SEX_AT.get(kind)
-        parts = rest.split("|")
-        if at is None or len(parts) <= at or parts[at] != "-1":
-            continue
-        for sex in ("0", "1"):
-            parts[at] = sex
-            out.append(f"{kind}:{'|'.join(parts)}")
-    return out
-
-
 def record_keys(columns: Columns, row: int) -> list[str]:
     """The blocking keys of one record, as strings (stored for incremental matching)."""
     return _own_keys(columns, row) + _case_keys(columns, row)

@@ -33,7 +33,8 @@ EVERYONE = frozenset(UserRole)
 PURPOSE_MIN_LENGTH = 10
 """A purpose says why in words ("vérification d'identité avant le retour"): one keystroke
 (".", "x") would make the need-to-know control a formality and its audit row say nothing.
-Counted without the spaces at its ends (`PURPOSE_PATTERN` says the same to API clients)."""
+Counted in UTF-8 bytes without the spaces at its ends, as `PURPOSE_PATTERN` counts the
+header (whose bytes reach the API one character each): an accented letter counts two."""
 PURPOSE_PATTERN = rf"^\s*\S[\s\S]{{{PURPOSE_MIN_LENGTH - 2},}}\S\s*$"
 SHORT_PURPOSE = N_(
     "say why you open this in a few words, at least {count} characters (kept in the audit "
@@ -41,11 +42,15 @@ SHORT_PURPOSE = N_(
 )
 
 
+def _long_enough(purpose: str) -> bool:
+    return len(purpose.encode("utf-8")) >= PURPOSE_MIN_LENGTH
+
+
 def purpose_problem(purpose: str | None) -> Message | None:
     """Why a stated purpose is refused (too short to say anything); None when it is fine or
     when none is stated."""
     said = (purpose or "").strip()
-    if said and len(said) < PURPOSE_MIN_LENGTH:
+    if said and not _long_enough(said):
         return Message(SHORT_PURPOSE, count=PURPOSE_MIN_LENGTH)
     return None
 
@@ -72,7 +77,7 @@ class Actor:
     def stated_purpose(self) -> bool:
         """Whether the request says why (`X-Purpose`): reading another organisation's case
         file needs it (`service.protection`), in words (`PURPOSE_MIN_LENGTH`)."""
-        return len((self.purpose or "").strip()) >= PURPOSE_MIN_LENGTH
+        return _long_enough((self.purpose or "").strip())
 
     @classmethod
     def operator(cls, command: str) -> Actor:

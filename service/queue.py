@@ -19,6 +19,14 @@ __all__ = ["COUNT_CAP", "READ_QUEUE", "Queue", "suggestion_detail", "suggestion_
 READ_QUEUE = frozenset({ADMIN, REVIEWER})
 
 
+def for_reviewer(actor: Actor, filters: dict[str, Any]) -> dict[str, Any]:
+    """The queue's filters as this reader works it: the four-eyes queue leaves out the
+    merges they confirmed first (another reviewer must confirm those)."""
+    if filters.get("status") == SuggestionStatus.AWAITING_SECOND.value and actor.user:
+        return {**filters, "not_confirmed_by": actor.user.id}
+    return filters
+
+
 def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
     """A queue entry: no names, no places; what a reviewer needs to pick the next one."""
     return {
@@ -62,7 +70,9 @@ def suggestion_detail(
             for r in suggestion["reasons"]
         ],
         "decisions": [decision_view(d, d.id in reverted) for d in own],
-        "confirmed_by_you": actor.user is not None and suggestion["confirmed_by"] == actor.user.id,
+        "confirmed_by_you": actor.user is not None
+        and suggestion["status"] == SuggestionStatus.AWAITING_SECOND.value
+        and suggestion["confirmed_by"] == actor.user.id,
     }
 
 
@@ -98,7 +108,9 @@ class Queue(UseCases):
         """The queue, children and open tracing requests first, then the most uncertain."""
         actor.require(READ_QUEUE)
         self.check_listing(actor, "list_suggestions", "suggestion")
-        page = self.store.suggestion_queue(filters, limit, offset, cursor, probability)
+        page = self.store.suggestion_queue(
+            for_reviewer(actor, filters), limit, offset, cursor, probability
+        )
         items = [suggestion_summary(s) for s in page.items]
         self.audit(actor, "list_suggestions", "suggestion", [i["id"] for i in items])
         return SuggestionList(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from i18n import Day, Word
-from models.review import DecisionKind, Effect, replay
+from models.review import DecisionKind, Effect, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
 from models.store.review import DecisionEvent
@@ -25,6 +25,13 @@ from service.review import (
     regraph,
 )
 
+
+class ReasonTooShort(UseCaseError):
+    """The request itself is wrong (422, as the API's schema answers for the same rule)."""
+
+    status = 422
+
+
 REASON_MIN_LENGTH = 3
 """A revert says why ("x" says nothing in the history a reviewer reads later); the API's
 schema asks the same."""
@@ -39,10 +46,11 @@ def revert(
 ) -> Decided:
     """Undo one decision: its entity changes are restored exactly, the suggestion's state
     is replayed without it. A decision that later decisions built on is reverted after them.
-    Undoing a child's merge also withdraws the first confirmation it completed
-    (`_first_confirmation`): the pair waits for two confirmations again."""
+    Undoing the confirmation that completed a child's four eyes (whether or not it
+    merged: the records may have been one person already) also withdraws the first
+    confirmation (`_first_confirmation`): the pair waits for two confirmations again."""
     if len(" ".join(reason.split())) < REASON_MIN_LENGTH:
-        raise UseCaseError(
+        raise ReasonTooShort(
             "say why you revert this decision, in {count} characters at least",
             count=REASON_MIN_LENGTH,
         )
@@ -66,7 +74,7 @@ def revert(
         if later:
             last = max(later, key=lambda d: d.seq)
             raise Conflict(
-                "later decisions changed the same persons ({count}); revert them first, the "
+                "revert first the later decisions on the same persons (in all: {count}), the "
                 "latest first: {decision} by {who} on {day} (decision {id})",
                 count=len(later),
                 decision=Word(last.decision),
@@ -82,11 +90,16 @@ def revert(
         suggestion = tx.suggestion(event.suggestion_id) if event.suggestion_id else None
         status, set_aside = None, None
         if suggestion is not None:
-            remaining = effective_decisions(tx, suggestion["id"])
-            remaining = [d for d in remaining if d.id != decision_id]
+            effective = effective_decisions(tx, suggestion["id"])
+            remaining = [d for d in effective if d.id != decision_id]
             minor = suggestion["involves_minor"]
+            was = replay(((d.decision, d.user_id) for d in effective), minor)
             state = replay(((d.decision, d.user_id) for d in remaining), minor)
-            if event.effect == Effect.MERGED.value and state.confirmed_by is not None:
+            if (
+                was.status is SuggestionStatus.CONFIRMED
+                and state.status is SuggestionStatus.AWAITING_SECOND
+                and state.confirmed_by is not None
+            ):
                 set_aside = _first_confirmation(remaining, state.confirmed_by)
                 remaining.remove(set_aside)
                 state = replay(((d.decision, d.user_id) for d in remaining), minor)

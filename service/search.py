@@ -11,7 +11,7 @@ from matching.blocking import block_cap
 from matching.columns import build_columns
 from matching.names import parse_name
 from matching.pipeline import match_new
-from matching.record_keys import all_record_keys, either_sex
+from matching.record_keys import all_record_keys
 from models.store import Store
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import TooManyRequests, UseCaseError
@@ -55,14 +55,17 @@ def _partial_name(record: Mapping[str, Any]) -> str:
 
 
 def _query(description: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The record a description stands for, and the blocking keys it looks up (both
-    sexes' where it gives none: `either_sex`)."""
+    """The record a description stands for, and the blocking keys it looks up: where it
+    gives no sex, the keys of a woman, a man and a person of unknown sex so described (a
+    stored record's keys hold its own sex: "Awa, born in 2012" must find girls)."""
     query: dict[str, Any] = {"id": "query", **{k: v for k, v in description.items() if v}}
     year = description.get("birth_year")
     if year:
         query["birth_earliest"], query["birth_latest"] = date(year, 1, 1), date(year, 12, 31)
         query["birth_precision"] = "year"
-    return query, either_sex(all_record_keys(build_columns([query]))[0])
+    sexes = [query["sex"]] if query.get("sex") else [None, "F", "M"]
+    each = [all_record_keys(build_columns([{**query, "sex": sex}]))[0] for sex in sexes]
+    return query, list(dict.fromkeys(key for keys in each for key in keys))
 
 
 def search(
@@ -151,10 +154,11 @@ TOO_COMMON = N_(
 
 
 def unfound_hint(store: Store, description: Mapping[str, Any]) -> Message | None:
-    """Why a search that found no one may have missed the person: a
-    description too thin (`THIN_DESCRIPTION`), or one whose every key is shared by more
-    records than a search compares (`block_cap`: "Awa, about 12" among thousands of
-    Awas); None when the store holds nobody who fits."""
+    """Why a search that found no one may have missed the person: a description too thin
+    (`THIN_DESCRIPTION`), or one with a key shared by more records than a search compares
+    (`block_cap`: "Awa, about 12" among thousands of Awas). A search that finds no one
+    found no record sharing any other key of the description, so such a crowded block
+    is the only place the person may be; None when there is none."""
     if described(description) < 2:
         return Message(THIN_DESCRIPTION)
     _, keys = _query(description)
@@ -167,7 +171,8 @@ def described(description: Mapping[str, Any]) -> int:
     query = {"id": "query", **{k: v for k, v in description.items() if isinstance(v, str)}}
     columns = build_columns([query])
     coded = (columns.given, columns.family, columns.place, columns.father, columns.mother)
-    return sum(int(c[0] >= 0) for c in coded) + bool(description.get("birth_year"))
+    born = description.get("birth_year") or description.get("birth_earliest")
+    return sum(int(c[0] >= 0) for c in coded) + bool(born)
 
 
 class Searching(UseCases):

@@ -16,7 +16,7 @@ from typing import Any
 from models.records import PersonRecord
 from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
-from service.queue import READ_QUEUE, suggestion_summary
+from service.queue import READ_QUEUE, for_reviewer, suggestion_summary
 
 EXPORT_LIMIT = 5_000
 """The most rows one export holds (the queue in priority order, decisions newest first)."""
@@ -110,7 +110,7 @@ class Worklist(UseCases):
         """A page of the queue in priority order, each suggestion with both persons named,
         and how many match (counted up to `COUNT_CAP`)."""
         actor.require(READ_QUEUE)
-        page = self.store.suggestion_queue(filters, limit, offset)
+        page = self.store.suggestion_queue(for_reviewer(actor, filters), limit, offset)
         briefs = self._briefs([i for s in page.items for i in (s["record_a"], s["record_b"])])
         items = [
             {

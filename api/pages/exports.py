@@ -71,7 +71,8 @@ def _cell(column: str, value: Any, _: Callable[[str], str]) -> Any:
     if column in WORDED and value in WORDS:
         return _(WORDS[value])
     if column in TIMES:
-        return datetime.fromisoformat(value).replace(tzinfo=None)
+        moment = datetime.fromisoformat(value)
+        return (moment.astimezone(UTC) if moment.tzinfo else moment).replace(tzinfo=None)
     return spreadsheet_safe(value) if isinstance(value, str) else value
 
 

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from api.pages import exports, home, persons, review, tracing
-from api.pages.web import STATIC, render, translate
+from api.pages.web import STATIC, not_found_page
 
 SWAGGER = files("fastapi_offline") / "static"
 
@@ -32,14 +32,7 @@ def missing_page(app: FastAPI) -> None:
 
     async def page_or_json(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException) and exc.status_code == 404 and wants_a_page(request):
-            _ = translate(request)
-            return render(
-                request,
-                "error.html",
-                404,
-                title=_("Not found"),
-                message=_("This address does not lead to a page."),
-            )
+            return not_found_page(request)
         return await run_handler(answer, request, exc)
 
     app.add_exception_handler(HTTPException, page_or_json)

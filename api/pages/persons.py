@@ -120,7 +120,7 @@ async def revert(request: Request, entity_id: UUID) -> Response:
         return person_page(
             request,
             entity_id,
-            409 if isinstance(refused, Conflict) else 422,
+            refused.status,
             _("The decision was not reverted: {reason}").format(
                 reason=refused.text(page_language(request))
             ),

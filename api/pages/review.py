@@ -39,6 +39,21 @@ QUEUES = {
 }
 
 
+LISTING = {"pending": "/review", "second": "/review/second"}
+"""Where each queue is listed."""
+
+
+def queue_of(value: object) -> str:
+    """The queue a parameter names (`pending` for anything else)."""
+    return value if isinstance(value, str) and value in QUEUES else "pending"
+
+
+def in_queue(queue: str, first: bool = False) -> str:
+    """The query-string part that keeps a reviewer in the four-eyes queue ("" in the
+    pending one): `?queue=second` when it comes first, `&queue=second` after others."""
+    return ("?" if first else "&") + "queue=second" if queue == "second" else ""
+
+
 def queue_filters(queue: str, minor: str | None) -> dict[str, Any]:
     return {
         "status": QUEUES.get(queue, QUEUES["pending"]),
@@ -46,24 +61,16 @@ def queue_filters(queue: str, minor: str | None) -> dict[str, Any]:
     }
 
 
-def _own_queue(actor: Actor, queue: str, minor: str | None) -> dict[str, Any]:
-    """The queue's filters for this reviewer: the four-eyes queue leaves out the merges
-    they confirmed first (another reviewer must confirm those)."""
-    filters = queue_filters(queue, minor)
-    if queue == "second" and actor.user is not None:
-        filters["not_confirmed_by"] = actor.user.id
-    return filters
-
-
 def _queue(request: Request, queue: str, minor: str | None, page: int) -> Response:
     actor = page_actor(request)
     page = max(page, 0)
     items, total = page_service(request).named_queue(
-        actor, _own_queue(actor, queue, minor), PAGE, page * PAGE
+        actor, queue_filters(queue, minor), PAGE, page * PAGE
     )
     return render(
         request,
         "queue.html",
+        in_queue=in_queue,
         user=actor.user,
         queue=queue,
         minor=minor or "",
@@ -93,18 +100,12 @@ def next_suggestion(
     queue, the reviewer's own first confirmations left out)."""
     actor = page_actor(request)
     skip = min(max(skip, 0), MAX_SKIP)
-    queue = queue if queue in QUEUES else "pending"
-    items, _ = page_service(request).named_queue(actor, _own_queue(actor, queue, None), 1, skip)
-    listing = "/review/second" if queue == "second" else "/review"
+    queue = queue_of(queue)
+    items, _ = page_service(request).named_queue(actor, queue_filters(queue, None), 1, skip)
     if not items:
-        return redirect(f"{listing}?empty=1" + (f"&done={done}" if done else ""))
-    query = f"?skip={skip}" + (f"&done={done}" if done else "") + _in_queue(queue)
+        return redirect(f"{LISTING[queue]}?empty=1" + (f"&done={done}" if done else ""))
+    query = f"?skip={skip}" + (f"&done={done}" if done else "") + in_queue(queue)
     return redirect(f"/review/{items[0]['id']}{query}")
-
-
-def _in_queue(queue: str) -> str:
-    """The query-string part that keeps a reviewer in the four-eyes queue."""
-    return "&queue=second" if queue == "second" else ""
 
 
 def others_of(service: Service, actor: Actor, detail: dict[str, Any]) -> list[dict[str, Any]]:
@@ -145,7 +146,9 @@ def suggestion_page(
         problem=problem,
         done=request.query_params.get("done"),
         skip=_skipped(request) + 1,
-        queue="second" if request.query_params.get("queue") == "second" else "pending",
+        queue=queue_of(request.query_params.get("queue")),
+        in_queue=in_queue,
+        listing=LISTING,
     )
 
 
@@ -198,5 +201,4 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
                 reason=refused.text(page_language(request))
             ),
         )
-    queue = "second" if form.get("queue") == "second" else "pending"
-    return redirect(f"/review/next?done={kind.value}{_in_queue(queue)}")
+    return redirect(f"/review/next?done={kind.value}{in_queue(queue_of(form.get('queue')))}")

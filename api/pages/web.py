@@ -38,6 +38,7 @@ from models.users import User
 from service import Actor, Service
 from service.context import PURPOSE_MIN_LENGTH
 from service.errors import PurposeRequired, TooManyRequests, UseCaseError
+from service.reverting import REASON_MIN_LENGTH
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -73,6 +74,7 @@ def environment(lang: str) -> Environment:
     )
     env.globals["SIDE_BY_SIDE"] = SIDE_BY_SIDE
     env.globals["PURPOSE_MIN_LENGTH"] = PURPOSE_MIN_LENGTH
+    env.globals["REASON_MIN_LENGTH"] = REASON_MIN_LENGTH
     env.filters["label"] = lambda name: _(FIELDS[name]) if name in FIELDS else name
     env.filters["word"] = word = lambda value: _(WORDS[value]) if value in WORDS else value
     env.filters["field_value"] = lambda value, name: (
@@ -232,6 +234,19 @@ async def check_csrf(request: Request) -> dict[str, Any]:
     return form
 
 
+def not_found_page(request: Request) -> HTMLResponse:
+    """The page of an address that leads nowhere (or a forged parameter)."""
+    _ = translate(request)
+    return render(
+        request,
+        "error.html",
+        404,
+        user=session_user(request),
+        title=_("Not found"),
+        message=_("This address does not lead to a page."),
+    )
+
+
 def render(
     request: Request,
     template: str,
@@ -307,14 +322,7 @@ def _error_page(request: Request, exc: Exception) -> Response:
             ),
         )
     if isinstance(exc, RequestValidationError):  # a mistyped address or a forged parameter
-        return render(
-            request,
-            "error.html",
-            404,
-            user=session_user(request),
-            title=_("Not found"),
-            message=_("This address does not lead to a page."),
-        )
+        return not_found_page(request)
     assert isinstance(exc, UseCaseError)
     titles = {
         403: _("Not allowed"),

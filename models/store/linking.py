@@ -55,9 +55,37 @@ SMALL_ASSIGNMENT = 50
 """Below this many records an entity assignment is plain UPDATEs, not a staging table."""
 
 
+AT_ONCE = 1_000
+"""Up to this many records, PostgreSQL replaces their keys in one statement (`_AT_ONCE`):
+linking a new record pays one round trip instead of four."""
+_AT_ONCE = text(
+    "WITH fresh AS (SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:owners AS uuid[])) "
+    "AS f(key, record_id)), "
+    "gone AS (DELETE FROM blocking_keys b WHERE b.record_id = ANY(CAST(:ids AS uuid[])) "
+    "AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.key = b.key "
+    "AND fresh.record_id = b.record_id)), "
+    "marked AS (INSERT INTO keyed_records (record_id, content_hash) "
+    "SELECT id, content_hash FROM person_records WHERE id = ANY(CAST(:ids AS uuid[])) "
+    "ON CONFLICT (record_id) DO UPDATE SET content_hash = EXCLUDED.content_hash) "
+    "INSERT INTO blocking_keys (key, record_id) SELECT key, record_id FROM fresh "
+    "ON CONFLICT DO NOTHING"
+)
+
+
 def replace_keys(c: Connection, keys: dict[uuid.UUID, Iterable[str]]) -> None:
     """Store the blocking keys of these records, replacing their old ones, and mark the
     records as keyed with their present content (`keyed_records`)."""
+    if c.dialect.name == "postgresql" and len(keys) <= AT_ONCE:
+        pairs = [(k, r) for r, ks in keys.items() for k in sorted(set(ks))]
+        c.execute(
+            _AT_ONCE,
+            {
+                "keys": [k for k, _ in pairs],
+                "owners": [r for _, r in pairs],
+                "ids": list(keys),
+            },
+        )
+        return
     for chunk in chunks(list(keys)):
         c.execute(delete(blocking_keys).where(blocking_keys.c.record_id.in_(chunk)))
         c.execute(delete(keyed_records).where(keyed_records.c.record_id.in_(chunk)))

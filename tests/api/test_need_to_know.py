@@ -155,3 +155,12 @@ def test_a_purpose_of_a_keystroke_is_refused_saying_why(world: World, purpose: s
     assert error["msg"].startswith("X-Purpose : dites en quelques mots pourquoi")
     rows, _ = world.store.audit_rows({"action": "read_record"})
     assert rows == []
+
+
+def test_a_purpose_the_api_lets_through_opens_the_case(world: World) -> None:
+    """The header's rule and the service's agree, accented letters included: nine letters
+    but thirteen bytes pass both."""
+    url = f"/records/{world.records['A-1']}"
+    headers = world.headers("tracing_officer@ONG-B", **{"X-Purpose": "élève âgé".encode()})
+    answer = world.client.get(url, headers=headers)
+    assert answer.status_code == 200 and answer.json()["access"] == "case"

@@ -159,7 +159,8 @@ def test_the_four_eyes_queue_leaves_out_the_reviewers_own_confirmations(pages: P
     assert _decide(client, client.get(f"/review/{suggestion}").text, suggestion, "match")
     assert f"/review/{suggestion}" not in client.get("/review/second").text
     own = client.get(f"/review/{suggestion}?queue=second").text
-    assert 'id="yours"' in own and 'id="decide"' not in own
+    assert 'id="yours"' in own and 'id="decide-match"' not in own
+    assert 'id="decide-non-match"' in own  # a reviewer may still undo their own mistake
 
 
 def test_a_second_reviewer_stays_in_the_four_eyes_queue(pages: Pages) -> None:
@@ -244,7 +245,7 @@ def test_the_person_view_writes_dates_as_french_does(pages: Pages) -> None:
     _, person = _merged_person(pages)
     page = pages.browser("caseworker@OIM").get(f"/persons/{person}").text
     assert "1 mars 2024" in page and "2024-03-01" not in page  # registered on
-    assert re.search(r"\d{1,2} [a-zéû]+\.? \d{4} \d{2}:\d{2} · ", page)  # the decision's time
+    assert re.search(r"\d{1,2} [a-zéû]+\.? \d{4} à \d{2}:\d{2} · ", page)  # the decision's time
 
 
 def test_a_revert_needs_a_reason(pages: Pages) -> None:

@@ -45,6 +45,14 @@ def test_new_keys_replace_a_records_old_ones(store: Store) -> None:
     assert store.candidates({"new"}, lambda _: 10) == {wanted["A-1"]: 1}
 
 
+def test_a_key_kept_stays_once_and_a_record_given_no_keys_loses_its_own(store: Store) -> None:
+    load(store)
+    wanted = _keys(store, {"A-1": ["kept", "old"], "A-2": ["gone"]})
+    _keys(store, {"A-1": ["kept", "kept", "new"], "A-2": []})
+    assert store.candidates({"kept", "new"}, lambda _: 10) == {wanted["A-1"]: 2}
+    assert store.candidates({"old", "gone"}, lambda _: 10) == {}
+
+
 def test_candidate_records_carry_the_fields_asked_but_not_the_excluded(store: Store) -> None:
     load(store)
     wanted = _keys(store, {"A-1": ["n:traore"], "A-2": ["n:traore"]})
