@@ -182,6 +182,7 @@ def relink_command(no_household: bool, as_json: bool, db_url: str | None) -> Non
 @click.option("--father", default=None, help=N_("The father's name."))
 @click.option("--mother", default=None, help=N_("The mother's name."))
 @click.option("--top", type=click.IntRange(1, 100), default=10)
+@lang_option
 @json_option
 @db_option
 def search_command(
@@ -192,6 +193,7 @@ def search_command(
     father: str | None,
     mother: str | None,
     top: int,
+    lang: str | None,
     as_json: bool,
     db_url: str | None,
 ) -> None:
@@ -205,7 +207,7 @@ def search_command(
         "father_name": father,
         "mother_name": mother,
     }
-    actor = replace(Actor.operator("nrm search"), lang=current_language())
+    actor = replace(Actor.operator("nrm search"), lang=lang or current_language())
     try:
         service = open_service(db_url)
         results = service.search(actor, description, top, limited=False)
@@ -217,7 +219,7 @@ def search_command(
         return
     print_hits(results, _("no person matches this description"))
     if not results and (hint := service.why_unfound(actor, description)):
-        click.echo(hint.text(current_language()))
+        click.echo(hint.text(actor.lang))
 
 
 @contextmanager

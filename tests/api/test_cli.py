@@ -167,6 +167,14 @@ def test_a_search_by_one_name_alone_that_finds_no_one_says_what_to_add(tmp_path:
     assert "describe the person by two things at least" in out
 
 
+def test_a_search_gives_its_reasons_in_the_language_asked(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)
+    french = _run("search", "--name", "Aminata Traoré", "--lang", "fr", "--db", db)[1]
+    english = _run("search", "--name", "Aminata Traoré", "--lang", "en", "--db", db)[1]
+    assert "même prénom" in french and "same given name" in english
+
+
 def test_relink_rebuilds_the_links_of_the_stored_population(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     records = write_csv(tmp_path / "r.csv", GOOD)
