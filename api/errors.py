@@ -110,6 +110,14 @@ def validation_message(error: dict[str, Any], lang: str) -> str:
         return Message(OTHER_VALIDATION, field=params["field"], detail=error.get("msg")).text(lang)
 
 
+def _without_parser_text(error: dict[str, Any]) -> dict[str, Any]:
+    """A validation error without the parser's own English words (`ctx.error`: "Expecting
+    property name enclosed in double quotes"), which `msg` says in the reader's language."""
+    ctx = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
+    rest = {k: v for k, v in error.items() if k != "ctx"}
+    return {**rest, "ctx": ctx} if ctx else rest
+
+
 def install(app: FastAPI) -> None:
     """The error handlers of the app."""
 
@@ -141,7 +149,9 @@ def install(app: FastAPI) -> None:
     def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = request_language(request)
         errors = [
-            jsonable_encoder({**error, "msg": validation_message(error, lang)})
+            jsonable_encoder(
+                {**_without_parser_text(error), "msg": validation_message(error, lang)}
+            )
             for error in exc.errors()
         ]
         return JSONResponse({"detail": errors}, status_code=422)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from service.reverting import REASON_MIN_LENGTH
 
@@ -55,7 +55,9 @@ class LinkRequest(Forbid):
 
 
 class RevertRequest(Forbid):
-    reason: str = Field(min_length=REASON_MIN_LENGTH, max_length=2000)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
+        min_length=REASON_MIN_LENGTH, max_length=2000
+    )
 
 
 class SuggestionSummary(BaseModel):

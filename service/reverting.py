@@ -9,7 +9,7 @@ from i18n import Day, Word
 from models.review import DecisionKind, Effect, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
-from models.store.review import DecisionEvent
+from models.store.review import DecisionEvent, ReviewTx
 from models.users import User
 from service.context import Actor, UseCases
 from service.errors import Conflict, NotFound, UseCaseError
@@ -63,6 +63,9 @@ def revert(
         if tx.reverted_ids([decision_id]):
             raise Conflict("this decision was already reverted")
         affected = sorted(set(event.entities_before) | set(event.entities_after))
+        restore = {
+            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event.entities_before.items()
+        }
         later = tx.later_decisions(event.seq, affected)
         if event.suggestion_id is not None:  # later decisions on it, changing a person or not
             known = {d.id for d in later}
@@ -71,6 +74,7 @@ def revert(
                 for d in effective_decisions(tx, event.suggestion_id)
                 if d.seq > event.seq and d.id not in known
             ]
+        later += _contradicted(tx, event.seq, affected, restore, {d.id for d in later})
         if later:
             last = max(later, key=lambda d: d.seq)
             raise Conflict(
@@ -80,11 +84,8 @@ def revert(
                 decision=Word(last.decision),
                 who=last.user_name,
                 day=Day(last.created_at),
-                id=str(last.id)[:8],
+                id=str(last.id),
             )
-        restore = {
-            uuid.UUID(r): uuid.UUID(e) if e else None for r, e in event.entities_before.items()
-        }
         current = tx.entity_of(restore)
         tx.restore(restore)
         suggestion = tx.suggestion(event.suggestion_id) if event.suggestion_id else None
@@ -159,6 +160,34 @@ def revert(
             ),
         )
     return Decided(decision_view(undo), status, moved=moved_records(restore, {}))
+
+
+def _contradicted(
+    tx: ReviewTx,
+    seq: int,
+    affected: list[str],
+    restore: dict[uuid.UUID, uuid.UUID | None],
+    known: set[uuid.UUID],
+) -> list[DecisionEvent]:
+    """Later decisions that changed no person but would no longer hold once `restore` is
+    applied: a confirmation of two records the revert parts ("A is C" decided after the
+    merge of A and B had made A and C one person), or a rejection of two it joins. They
+    stand on the decision reverted, so they are reverted first."""
+    said = [
+        d
+        for d in tx.later_on_records(seq, affected)
+        if d.id not in known and d.decision in (DecisionKind.MATCH, DecisionKind.NON_MATCH)
+    ]
+    if not said:
+        return []
+    now = tx.entity_of({r for d in said for r in (d.record_a, d.record_b)})
+
+    def person(record: uuid.UUID) -> uuid.UUID:
+        entity = restore[record] if record in restore else now.get(record)
+        return entity or record  # a record of no entity is a person of its own
+
+    together = {DecisionKind.MATCH.value: True, DecisionKind.NON_MATCH.value: False}
+    return [d for d in said if (person(d.record_a) == person(d.record_b)) != together[d.decision]]
 
 
 def _first_confirmation(remaining: list[DecisionEvent], user: uuid.UUID) -> DecisionEvent:

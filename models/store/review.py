@@ -263,6 +263,16 @@ class ReviewTx:
 
     def later_decisions(self, seq: int, record_ids: Sequence[str]) -> list[DecisionEvent]:
         """Effective decisions after `seq` that changed an entity of these records."""
+        touched = set(record_ids)
+        return [
+            r
+            for r in self.later_on_records(seq, record_ids)
+            if set(r.entities_before) & touched or set(r.entities_after) & touched
+        ]
+
+    def later_on_records(self, seq: int, record_ids: Sequence[str]) -> list[DecisionEvent]:
+        """Effective decisions (not reverts, not reverted) after `seq` on a pair that names
+        one of these records, whether or not they changed a person."""
         ids = [uuid.UUID(r) for r in record_ids]
         rows = [
             _event(r._mapping)
@@ -274,13 +284,7 @@ class ReviewTx:
                 )
             )
         ]
-        touched = set(record_ids)
-        later = {
-            r.id: r
-            for r in rows
-            if r.decision != DecisionKind.REVERT.value
-            and (set(r.entities_before) & touched or set(r.entities_after) & touched)
-        }
+        later = {r.id: r for r in rows if r.decision != DecisionKind.REVERT.value}
         for reverted in self.reverted_ids(later):
             later.pop(reverted, None)
         return sorted(later.values(), key=lambda r: r.seq)

@@ -159,3 +159,15 @@ def test_a_search_written_as_a_pattern_says_what_is_expected(world: World) -> No
         "name : deux lettres au moins, pas de jokers (* % ?) : écrivez le nom tel que vous le "
         "connaissez"
     )
+
+
+def test_a_malformed_body_is_said_without_the_parsers_english(world: World) -> None:
+    answer = world.client.post(
+        "/links",
+        content=b"{record_a: 1}",
+        headers={**world.headers("reviewer"), "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 422
+    (error,) = answer.json()["detail"]
+    assert "Expecting" not in str(error)
+    assert error["msg"] == "le corps de la requête n'est pas du JSON valide"

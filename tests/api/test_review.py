@@ -416,3 +416,58 @@ def test_an_empty_queue_has_no_next_suggestion(world: World) -> None:
         assert world.decide(name, "unsure").status_code == 200
     response = world.client.get("/suggestions/next", headers=world.headers("reviewer"))
     assert response.status_code == 404
+
+
+def _revert(world: World, decision_id: str):
+    return world.client.post(
+        f"/decisions/{decision_id}/revert",
+        json={"reason": "erreur de saisie"},
+        headers=world.headers("reviewer"),
+    )
+
+
+def test_a_merge_is_not_reverted_under_a_later_confirmation_that_stands_on_it(
+    world: World,
+) -> None:
+    """ "A is C" was decided after A joined C's person: parting A again would leave that
+    confirmation standing between two persons (and the next relink would merge them)."""
+    assert world.link("T-1", "T-2").status_code == 201
+    merge = world.link("A-1", "T-1").json()
+    assert merge["decision"]["effect"] == "merged"
+    standing = world.link("A-1", "T-2").json()
+    assert standing["decision"]["effect"] == "none"
+    refused = _revert(world, merge["decision"]["id"])
+    assert refused.status_code == 409
+    assert standing["decision"]["id"] in refused.json()["detail"]
+    assert _revert(world, standing["decision"]["id"]).status_code == 201
+    assert _revert(world, merge["decision"]["id"]).status_code == 201
+    entities = _entities(world.store)
+    assert entities["A-1"] != entities["T-1"]
+
+
+def test_a_split_is_not_reverted_under_a_later_rejection_that_stands_on_it(
+    world: World,
+) -> None:
+    one = uuid.uuid4()
+    with world.store.linking() as tx:
+        tx.assign_entities({world.records[r]: one for r in ("A-1", "T-1", "T-2")})
+    split = world.link("A-1", "T-1", action="unlink").json()
+    assert split["decision"]["effect"] == "split"
+    entities = _entities(world.store)
+    apart = "A-1" if entities["T-2"] == entities["T-1"] else "T-1"
+    standing = world.link("T-2", apart, action="unlink").json()
+    assert standing["decision"]["effect"] == "none"
+    refused = _revert(world, split["decision"]["id"])
+    assert refused.status_code == 409
+    assert standing["decision"]["id"] in refused.json()["detail"]
+
+
+def test_a_reason_padded_with_spaces_is_still_too_short(world: World) -> None:
+    merge = world.link("A-1", "T-1").json()
+    answer = world.client.post(
+        f"/decisions/{merge['decision']['id']}/revert",
+        json={"reason": "   ab   "},
+        headers=world.headers("reviewer"),
+    )
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "reason"]
