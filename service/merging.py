@@ -5,11 +5,13 @@ splits an entity; each answers the entity of every record it touched before and 
 from __future__ import annotations
 
 import uuid
+from collections import deque
 
 import numpy as np
 
+from i18n import Day
 from matching.cluster import cluster, members
-from models.review import Effect
+from models.review import DecisionKind, Effect
 from models.store.review import ReviewTx
 from service.errors import Conflict
 
@@ -41,17 +43,64 @@ def merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]
     _, cannot = tx.constraints(everyone)
     for x, y in cannot:
         if (x in side_a and y in side_b) or (x in side_b and y in side_a):
+            rejected = tx.standing_on_pair(x, y, DecisionKind.NON_MATCH.value)
+            if rejected is None:
+                raise Conflict(
+                    "a reviewer rejected records {x} and {y} as the same person; revert that "
+                    "decision before merging these persons",
+                    x=x,
+                    y=y,
+                )
             raise Conflict(
-                "a reviewer rejected records {x} and {y} as the same person; revert that "
-                "decision before merging these persons",
-                x=x,
-                y=y,
+                "{who} rejected two records of these persons as one person on {day} "
+                "(decision {id}); revert that decision before merging them",
+                who=rejected.user_name,
+                day=Day(rejected.created_at),
+                id=str(rejected.id),
             )
     before = {r: found[r] if r in found else current.get(r) for r in everyone}
     target = entity_a or entity_b or uuid.uuid4()
     after = {r: target for r in everyone}
     tx.assign(after)
     return Effect.MERGED, stringify(before), stringify(after)
+
+
+def _kept_together(
+    tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, must: list[tuple[uuid.UUID, uuid.UUID]]
+) -> Conflict:
+    """The refusal of a split that confirmed pairs forbid, naming the latest confirmation
+    on the shortest chain of them from a to b (the one to revert first)."""
+    links: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for x, y in must:
+        links.setdefault(x, []).append(y)
+        links.setdefault(y, []).append(x)
+    came_from: dict[uuid.UUID, uuid.UUID | None] = {a: None}
+    queue = deque([a])
+    while queue and b not in came_from:
+        here = queue.popleft()
+        for there in links.get(here, []):
+            if there not in came_from:
+                came_from[there] = here
+                queue.append(there)
+    chain = []
+    step = b if b in came_from else None
+    while step is not None and came_from[step] is not None:
+        chain.append(tx.standing_on_pair(step, came_from[step], DecisionKind.MATCH.value))
+        step = came_from[step]
+    confirmed = [d for d in chain if d is not None]
+    if not confirmed:
+        return Conflict(
+            "confirmed decisions keep these two records in one person; revert them first"
+        )
+    last = max(confirmed, key=lambda d: d.seq)
+    return Conflict(
+        "confirmed decisions keep these two records in one person (in all: {count}); revert "
+        "them first, the latest first: {who} on {day} (decision {id})",
+        count=len(confirmed),
+        who=last.user_name,
+        day=Day(last.created_at),
+        id=str(last.id),
+    )
 
 
 def split(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, threshold: float) -> tuple[Effect, dict, dict]:
@@ -81,9 +130,7 @@ def split(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, threshold: float) -> tuple[E
         cannot_link=[(index[x], index[y]) for x, y in [*cannot, (a, b)]],
     )
     if result.labels[index[a]] == result.labels[index[b]]:
-        raise Conflict(
-            "confirmed decisions keep these two records in one person; revert them first"
-        )
+        raise _kept_together(tx, a, b, must)
     after: dict[uuid.UUID, uuid.UUID] = {}
     for group in members(result.labels).values():
         ids = [rows[i] for i in group]

@@ -19,7 +19,6 @@ from service.review import (
     Decided,
     confirmations,
     decision_view,
-    effective_decisions,
     event_row,
     moved_records,
     regraph,
@@ -71,7 +70,7 @@ def revert(
             known = {d.id for d in later}
             later += [
                 d
-                for d in effective_decisions(tx, event.suggestion_id)
+                for d in tx.effective_of(event.suggestion_id)
                 if d.seq > event.seq and d.id not in known
             ]
         later += _contradicted(tx, event.seq, affected, restore, {d.id for d in later})
@@ -91,7 +90,7 @@ def revert(
         suggestion = tx.suggestion(event.suggestion_id) if event.suggestion_id else None
         status, set_aside = None, None
         if suggestion is not None:
-            effective = effective_decisions(tx, suggestion["id"])
+            effective = tx.effective_of(suggestion["id"])
             remaining = [d for d in effective if d.id != decision_id]
             minor = suggestion["involves_minor"]
             was = replay(((d.decision, d.user_id) for d in effective), minor)

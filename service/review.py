@@ -75,16 +75,6 @@ def _check_precondition(suggestion: dict[str, Any], if_match: str | None) -> Non
         )
 
 
-def effective_decisions(tx: ReviewTx, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
-    history = [
-        d
-        for d in tx.decisions_of_suggestion(suggestion_id)
-        if d.decision != DecisionKind.REVERT.value
-    ]
-    reverted = tx.reverted_ids(d.id for d in history)
-    return [d for d in history if d.id not in reverted]
-
-
 def event_row(
     user: User,
     suggestion_id: uuid.UUID | None,
@@ -143,7 +133,7 @@ def _apply(
         )
     if decision is DecisionKind.MATCH and not suggestion["involves_minor"]:
         suggestion = _with_persons_ages(tx, suggestion)
-    history = [(d.decision, d.user_id) for d in effective_decisions(tx, suggestion["id"])]
+    history = [(d.decision, d.user_id) for d in tx.effective_of(suggestion["id"])]
     state = replay([*history, (decision.value, user.id)], suggestion["involves_minor"])
     a, b = suggestion["record_a"], suggestion["record_b"]
     effect, before, after = Effect.NONE, {}, {}

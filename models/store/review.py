@@ -261,6 +261,25 @@ class ReviewTx:
         )
         return [_event(r._mapping) for r in rows]
 
+    def effective_of(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
+        """The decisions on a suggestion still in force (not reverts, not reverted), in
+        order."""
+        history = [
+            d
+            for d in self.decisions_of_suggestion(suggestion_id)
+            if d.decision != DecisionKind.REVERT.value
+        ]
+        reverted = self.reverted_ids(d.id for d in history)
+        return [d for d in history if d.id not in reverted]
+
+    def standing_on_pair(self, a: uuid.UUID, b: uuid.UUID, kind: str) -> DecisionEvent | None:
+        """The latest decision of this kind in force on the pair a, b (None: none)."""
+        suggestion = self.suggestion_for_pair(a, b)
+        if suggestion is None:
+            return None
+        found = [d for d in self.effective_of(suggestion["id"]) if d.decision == kind]
+        return found[-1] if found else None
+
     def later_decisions(self, seq: int, record_ids: Sequence[str]) -> list[DecisionEvent]:
         """Effective decisions after `seq` that changed an entity of these records."""
         touched = set(record_ids)

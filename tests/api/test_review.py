@@ -471,3 +471,21 @@ def test_a_reason_padded_with_spaces_is_still_too_short(world: World) -> None:
     )
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "reason"]
+
+
+def test_a_merge_refused_by_a_rejection_names_the_decision_to_revert(world: World) -> None:
+    rejected = world.link("A-1", "T-1", action="unlink").json()
+    assert world.link("T-1", "T-2").status_code == 201
+    refused = world.link("A-1", "T-2")
+    assert refused.status_code == 409
+    detail = refused.json()["detail"]
+    assert rejected["decision"]["id"] in detail and "a rejeté" in detail
+
+
+def test_a_split_refused_by_confirmations_names_the_latest_to_revert(world: World) -> None:
+    assert world.link("A-1", "T-1").status_code == 201
+    latest = world.link("T-1", "T-2").json()
+    refused = world.link("A-1", "T-2", action="unlink")
+    assert refused.status_code == 409
+    detail = refused.json()["detail"]
+    assert latest["decision"]["id"] in detail and "(en tout : 2)" in detail
