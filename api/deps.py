@@ -79,8 +79,7 @@ async def context(
     ] = None,
     accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
 ) -> Context:
-    said = header_text(purpose)
-    return Context(request.state.request_id, said, language(accept_language))
+    return Context(request.state.request_id, header_text(purpose), language(accept_language))
 
 
 def header_text(value: str | None) -> str | None:

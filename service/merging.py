@@ -5,8 +5,9 @@ splits an entity; each answers the entity of every record it touched before and 
 from __future__ import annotations
 
 import uuid
-from collections import deque
+from itertools import pairwise
 
+import networkx as nx
 import numpy as np
 
 from i18n import Day
@@ -70,24 +71,12 @@ def _kept_together(
 ) -> Conflict:
     """The refusal of a split that confirmed pairs forbid, naming the latest confirmation
     on the shortest chain of them from a to b (the one to revert first)."""
-    links: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for x, y in must:
-        links.setdefault(x, []).append(y)
-        links.setdefault(y, []).append(x)
-    came_from: dict[uuid.UUID, uuid.UUID | None] = {a: None}
-    queue = deque([a])
-    while queue and b not in came_from:
-        here = queue.popleft()
-        for there in links.get(here, []):
-            if there not in came_from:
-                came_from[there] = here
-                queue.append(there)
-    chain = []
-    step = b if b in came_from else None
-    while step is not None and came_from[step] is not None:
-        chain.append(tx.standing_on_pair(step, came_from[step], DecisionKind.MATCH.value))
-        step = came_from[step]
-    confirmed = [d for d in chain if d is not None]
+    try:
+        chain = nx.shortest_path(nx.Graph(must), a, b)
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        chain = []
+    on_chain = [tx.standing_on_pair(x, y, DecisionKind.MATCH.value) for x, y in pairwise(chain)]
+    confirmed = [d for d in on_chain if d is not None]
     if not confirmed:
         return Conflict(
             "confirmed decisions keep these two records in one person; revert them first"

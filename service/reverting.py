@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from i18n import Day, Word
-from models.review import DecisionKind, Effect, SuggestionStatus, replay
+from models.review import DecisionKind, Effect, Replayed, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import AuditEntry, write_audit
 from models.store.review import DecisionEvent, ReviewTx
@@ -93,8 +93,7 @@ def revert(
             effective = tx.effective_of(suggestion["id"])
             remaining = [d for d in effective if d.id != decision_id]
             minor = suggestion["involves_minor"]
-            was = replay(((d.decision, d.user_id) for d in effective), minor)
-            state = replay(((d.decision, d.user_id) for d in remaining), minor)
+            was, state = _replayed(effective, minor), _replayed(remaining, minor)
             if (
                 was.status is SuggestionStatus.CONFIRMED
                 and state.status is SuggestionStatus.AWAITING_SECOND
@@ -102,7 +101,7 @@ def revert(
             ):
                 set_aside = _first_confirmation(remaining, state.confirmed_by)
                 remaining.remove(set_aside)
-                state = replay(((d.decision, d.user_id) for d in remaining), minor)
+                state = _replayed(remaining, minor)
             version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
             status = {
                 "id": str(suggestion["id"]),
@@ -159,6 +158,10 @@ def revert(
             ),
         )
     return Decided(decision_view(undo), status, moved=moved_records(restore, {}))
+
+
+def _replayed(decisions: list[DecisionEvent], minor: bool) -> Replayed:
+    return replay(((d.decision, d.user_id) for d in decisions), minor)
 
 
 def _contradicted(

@@ -94,30 +94,26 @@ async def state_purpose(request: Request) -> Response:
     page_actor(request)
     purpose = " ".join(str(form.get("purpose", "")).split())[:200]
     target = local_path(str(form.get("next", "/")))
-    if problem := purpose_problem(purpose):
-        _ = translate(request)
+    _ = translate(request)
+
+    def refused(status: int, message: str, ask: str | None = None) -> Response:
         return render(
             request,
             "error.html",
-            422,
+            status,
             user=session_user(request),
             title=_("Refused"),
-            message=problem.text(page_language(request)),
-            ask_purpose=target,
+            message=message,
+            ask_purpose=ask,
         )
+
+    if problem := purpose_problem(purpose):
+        return refused(422, problem.text(page_language(request)), ask=target)
     login = request.cookies.get(LOGIN_COOKIE) or new_login()  # signed in before it existed
     request.cookies[LOGIN_COOKIE] = login
     value = purpose_cookie(request, target, purpose) if purpose else None
     if value is None:
-        _ = translate(request)
-        return render(
-            request,
-            "error.html",
-            400,
-            user=session_user(request),
-            title=_("Refused"),
-            message=_("A purpose is stated to open a person's case."),
-        )
+        return refused(400, _("A purpose is stated to open a person's case."))
     response = redirect(target)
     set_cookie(request, response, PURPOSE_COOKIE, value)
     set_cookie(request, response, LOGIN_COOKIE, login)
