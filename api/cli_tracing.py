@@ -14,6 +14,8 @@ from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, lang_op
 from api.clikit import Command, Group, _, current_language, decimal, label
 from api.summaries import print_hits
 from i18n import N_
+from models.ages import MAX_AGE, AgeSpan, read_age
+from models.birthdates import DateError
 from service import Actor
 from service.progress import Progress
 from service.reports import report_csv
@@ -55,6 +57,29 @@ def graph_rebuild(as_json: bool, db_url: str | None) -> None:
         )
 
 
+class Age(click.ParamType):
+    """An age as the imports read one (`models.ages.read_age`): one age, a range, a bound."""
+
+    name = "age"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> AgeSpan:
+        if isinstance(value, AgeSpan):
+            return value
+        try:
+            return read_age(str(value))
+        except DateError:
+            self.fail(
+                _("not an age: {value} (12, 12-13 ans, plus de 18 ans)").format(value=value),
+                param,
+                ctx,
+            )
+
+
+AGE = Age()
+
+
 @click.command(
     "trace",
     cls=Command,
@@ -69,7 +94,12 @@ def graph_rebuild(as_json: bool, db_url: str | None) -> None:
     "--name", default=None, help=N_("A full name, when given and family are not told apart.")
 )
 @click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)
-@click.option("--age", type=click.IntRange(0, 120), default=None, help=N_("Approximate age today."))
+@click.option(
+    "--age",
+    type=AGE,
+    default=None,
+    help=N_('Approximate age today: 12, "environ 12", "12-13 ans", "plus de 18 ans".'),
+)
 @click.option("--birth-year", type=click.IntRange(1900, 2100), default=None)
 @click.option("--village", default=None, help=N_("Village of origin."))
 @click.option("--commune", default=None, help=N_("Commune of origin."))
@@ -83,6 +113,10 @@ def trace_command(
     top: int, lang: str | None, as_json: bool, db_url: str | None, **sought: Any
 ) -> None:
     lang = lang or current_language()
+    if (span := sought.pop("age")) is not None:
+        sought["age"], sought["age_max"] = span.low, span.high if span.single is None else None
+        if span.single is None and span.high is None:
+            sought["age_max"] = MAX_AGE
     actor = replace(Actor.operator("nrm trace"), lang=lang)
     try:
         service = open_service(db_url)

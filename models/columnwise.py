@@ -27,6 +27,7 @@ from models.validation import (
     READERS,
     BirthCells,
     FieldError,
+    age_range_text,
     birth_on,
     clean,
     has_extra,
@@ -242,6 +243,8 @@ def _births(
             continue
         birth, fixed = read
         reference = registered[i] or today
+        if age_range_text(birth) is not None:
+            flagged.add(i)  # the row's own validation keeps the range's text
         if fixed is None:
             values, problem = memo.age_on(pair, birth, reference)
             if problem:

@@ -14,13 +14,12 @@ from datetime import date
 from typing import Any
 
 from i18n import N_, Message
+from models.ages import AgeSpan, birth_interval, read_age
 from models.birthdates import (
     CANNOT_READ,
     BirthInterval,
     DateError,
-    interval_from_age,
     is_unknown,
-    parse_age,
     parse_birth_date,
     parse_plain_date,
 )
@@ -150,6 +149,8 @@ def validate_record(
         if has_extra(raw)
         else {}
     )
+    if (text := age_range_text(birth)) is not None:
+        out["extra"]["age" + RAW_SUFFIX] = text
     errors: list[FieldError] = []
     for column, message, written in problems:
         warning = written is not None and not strict
@@ -291,7 +292,7 @@ class BirthCells:
     written: str | None
     """The date as written when it could be read."""
     interval: BirthInterval | None
-    age: tuple[int, bool] | None
+    age: AgeSpan | None
     age_text: str | None
     problems: tuple[Problem, ...]
 
@@ -317,7 +318,7 @@ def read_birth_cells(written: str | None, age_text: str | None) -> BirthCells:
     age = None
     if age_text:
         try:
-            age = parse_age(age_text)
+            age = read_age(age_text)
         except DateError as exc:
             problems.append(("age", exc.message, age_text))
     return BirthCells(birth_date, written, interval, age, age_text, tuple(problems))
@@ -326,12 +327,14 @@ def read_birth_cells(written: str | None, age_text: str | None) -> BirthCells:
 def birth_on(cells: BirthCells, reference: date) -> tuple[tuple[Any, ...], list[Problem]]:
     """The birth fields (`BIRTH_FIELDS` order) of a row registered on `reference` (or
     read today), and their problems: those of the cells, and a birth after `reference`.
-    An age gives the interval only when no date was read."""
+    An age gives the interval only when no date was read; a record's `age` holds one age,
+    not a range ("12-13 ans": `age_range_text`)."""
     problems = list(cells.problems)
-    age, estimated = cells.age or (None, False)
+    span = cells.age
+    age, estimated = (span.single, span.estimated) if span else (None, False)
     interval = cells.interval
-    if interval is None and age is not None:
-        interval = interval_from_age(age, reference, estimated)
+    if interval is None and span is not None:
+        interval = birth_interval(span, reference)
     if interval is not None and interval.earliest > reference:
         problems.append(
             (
@@ -356,6 +359,13 @@ def birth_on(cells: BirthCells, reference: date) -> tuple[tuple[Any, ...], list[
         age,
         estimated,
     ), problems
+
+
+def age_range_text(cells: BirthCells) -> str | None:
+    """The age cell as written when it gave a range or a bound, not one age ("12-13 ans",
+    "plus de 18 ans"): a record's `age` cannot hold it, so its extra data keeps it."""
+    span = cells.age
+    return cells.age_text if span is not None and span.single is None else None
 
 
 def validate_relation(

@@ -120,6 +120,7 @@ class Queue(UseCases):
     def next_suggestion(self, actor: Actor, filters: dict[str, Any], skip: int) -> SuggestionRead:
         """The next pending suggestion in queue order (`skip` others, for a team)."""
         actor.require(READ_QUEUE)
+        self.check_listing(actor, "list_suggestions", "suggestion")
         filters = {**filters, "status": SuggestionStatus.PENDING.value}
         page: QueuePage = self.store.suggestion_queue(filters, 1, offset=skip, count=False)
         if not page.items:

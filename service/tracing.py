@@ -123,6 +123,7 @@ class Tracing(UseCases):
     ) -> list[dict[str, Any]]:
         """The ranked relatives of the person the organisation's `record_id` belongs to."""
         actor.require(READ_RELATIVES)
+        self.check_listing(actor, "read_relatives", "entity")  # whole names: no harvesting
         person = person_of_record(self.store, record_id, source)
         return self._relatives(actor, person, top, lang, record_id)
 
@@ -131,6 +132,7 @@ class Tracing(UseCases):
     ) -> list[dict[str, Any]]:
         """The ranked relatives of a person (entity)."""
         actor.require(READ_RELATIVES)
+        self.check_listing(actor, "read_relatives", "entity")
         if self.store.entity(entity_id) is None:
             raise UnknownPerson("no such entity")
         return self._relatives(actor, str(entity_id), top, lang, str(entity_id))

@@ -21,7 +21,13 @@ from typing import Any
 from uuid import UUID
 
 from i18n import Message
-from models.birthdates import interval_from_age, parse_birth_date
+from models.ages import AgeSpan, birth_interval
+from models.birthdates import (
+    ESTIMATED_AGE_TOLERANCE_YEARS,
+    BirthInterval,
+    interval_from_age,
+    parse_birth_date,
+)
 from models.store.tracingrequests import (
     add_match_decision,
     case_records,
@@ -79,6 +85,15 @@ class AmbiguousCase(Conflict):
     """Two organisations use this case id; say which one."""
 
 
+def family_age(age: int, age_max: int | None, on: date) -> BirthInterval:
+    """When someone a family says is `age` (or `age` to `age_max`: "12-13 ans", "plus de
+    18 ans" up to 120) was born: a family's age is an estimate, widened as one."""
+    if age_max is None or int(age_max) == age:
+        return interval_from_age(age, on, estimated=True)
+    low, high = sorted((age, int(age_max)))
+    return birth_interval(AgeSpan(low, high, True, ESTIMATED_AGE_TOLERANCE_YEARS), on)
+
+
 def description_of(sought: dict[str, Any], today: date | None = None) -> dict[str, Any]:
     """The record a family's description stands for: names, sex, origin, parents, and a
     birth interval from an approximate age ("about 15": estimated, widened) or year."""
@@ -89,7 +104,7 @@ def description_of(sought: dict[str, Any], today: date | None = None) -> dict[st
         out["sex"] = str(out["sex"]).upper()
     interval = None
     if sought.get("age") is not None:
-        interval = interval_from_age(int(sought["age"]), today or date.today(), estimated=True)
+        interval = family_age(int(sought["age"]), sought.get("age_max"), today or date.today())
     elif sought.get("birth_year"):
         interval = parse_birth_date(f"vers {int(sought['birth_year'])}")
     if interval is not None:
@@ -188,6 +203,7 @@ class TracingSearch(Searching):
         A person is listed once: under the sought record a decision on them names, else
         the one they fit best."""
         actor.require(TRACE)
+        self.check_search_rate(actor)  # a search per sought person
         source, records = _case(self.store, case_id, source)
         decided = match_decisions(self.store, [(source, case_id)]).get((source, case_id), {})
         sought_records = _sought(records)

@@ -110,6 +110,7 @@ class Worklist(UseCases):
         """A page of the queue in priority order, each suggestion with both persons named,
         and how many match (counted up to `COUNT_CAP`)."""
         actor.require(READ_QUEUE)
+        self.check_listing(actor, "list_suggestions", "suggestion")
         page = self.store.suggestion_queue(for_reviewer(actor, filters), limit, offset)
         briefs = self._briefs([i for s in page.items for i in (s["record_a"], s["record_b"])])
         items = [
@@ -129,7 +130,8 @@ class Worklist(UseCases):
     def export_queue(self, actor: Actor, filters: dict[str, Any]) -> Table:
         """The queue (at most `EXPORT_LIMIT` suggestions) as a table, audited as an export."""
         actor.require(READ_QUEUE)
-        page = self.store.suggestion_queue(filters, EXPORT_LIMIT, count=False)
+        self.check_listing(actor, "export_suggestions", "suggestion")
+        page = self.store.suggestion_queue(for_reviewer(actor, filters), EXPORT_LIMIT, count=False)
         briefs = self._briefs([i for s in page.items for i in (s["record_a"], s["record_b"])])
         rows = []
         for s in page.items:
@@ -159,6 +161,7 @@ class Worklist(UseCases):
         """The latest decisions and reverts (at most `EXPORT_LIMIT`), newest first, with both
         persons named, the reviewer's note and the match reasons; audited as an export."""
         actor.require(READ_QUEUE)
+        self.check_listing(actor, "export_decisions", "decision")
         events: list[DecisionEvent] = self.store.recent_decisions(EXPORT_LIMIT)
         briefs = self._briefs([i for e in events for i in (e.record_a, e.record_b)])
         reasons: dict[uuid.UUID, str] = {}

@@ -32,7 +32,7 @@ from api.pages.web import (
     translate,
     whole_number,
 )
-from models.birthdates import parse_age
+from models.ages import MAX_AGE, read_age
 from service.tracingsearch import DECIDE_MATCH, TRACE, EmptyDescription
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -89,14 +89,16 @@ def trace(
     results, problem, hint, status = None, None, None, 200
     if request.query_params:  # the form was sent
         try:
+            low, high = approximate_age(form["age"])
             numbers = {
-                "age": approximate_age(form["age"]),
+                "age": low,
+                "age_max": high,
                 "birth_year": whole_number(birth_year, 1900, 2100),
             }
         except ValueError:
             problem = _(
-                "Give the age in years (0 to 120: « 12 », « environ 12 ans », « douze ») and "
-                "the birth year in four digits."
+                "Give the age in years (0 to 120: « 12 », « environ 12 ans », « douze », "
+                "« 12-13 ans », « plus de 18 ans ») and the birth year in four digits."
             )
             status = 422
         else:
@@ -125,10 +127,16 @@ def trace(
     )
 
 
-def approximate_age(text: str) -> int | None:
-    """The age a family gives, as an import reads it (`models.birthdates.parse_age`: "12",
-    "environ 12 ans", "douze"); None when blank, ValueError when unreadable."""
-    return parse_age(text)[0] if text else None
+def approximate_age(text: str) -> tuple[int | None, int | None]:
+    """The age a family gives, as an import reads it (`models.ages.read_age`: "12",
+    "environ 12 ans", "douze", "12-13 ans", "plus de 18 ans"): the youngest and, for a
+    range, the oldest (up to 120); (None, None) when blank, ValueError when unreadable."""
+    if not text:
+        return None, None
+    span = read_age(text)
+    if span.single is not None:
+        return span.single, None
+    return span.low, MAX_AGE if span.high is None else span.high
 
 
 @router.get("/tracing/cases")

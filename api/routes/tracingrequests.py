@@ -40,6 +40,16 @@ class SoughtIn(Forbid):
     name: Name = None
     sex: Sex | None = None
     age: Annotated[int | None, Field(default=None, ge=0, le=120)] = None
+    age_max: Annotated[
+        int | None,
+        Field(
+            default=None,
+            ge=0,
+            le=120,
+            description='with `age`, the oldest the family says ("12-13 ans": 12 and 13; '
+            '"plus de 18 ans": 18 and 120)',
+        ),
+    ] = None
     birth_year: Annotated[int | None, Field(default=None, ge=1900, le=2100)] = None
     village: Text = None
     commune: Text = None
@@ -53,6 +63,8 @@ class SoughtIn(Forbid):
     def _named(self) -> SoughtIn:
         if not (self.given or self.family or self.name):
             raise ValueError("describe the sought person by a name (given or family)")
+        if self.age_max is not None and (self.age is None or self.age_max < self.age):
+            raise ValueError("age_max goes with an age, and is not below it")
         return self
 
 

@@ -110,6 +110,7 @@ def test_too_many_searches_are_refused_with_429_and_audited(world: World) -> Non
     [
         ("caseworker@OIM", "/records?role=victim"),
         ("reviewer", "/suggestions"),
+        ("reviewer", "/suggestions/next"),
         ("tracing_officer", "/flags"),
         ("tracing_officer", "/tracing/requests"),
         ("admin", "/audit"),
@@ -134,3 +135,21 @@ def test_the_list_limit_holds_across_two_server_processes(
     assert statuses == [200, 200, 200, 429]
     rows, _ = world.store.audit_rows({"action": "list_records_refused"})
     assert len(rows) == 1
+
+
+def test_relatives_are_a_list_limited_like_the_others(world: World) -> None:
+    """Each answer names relatives in full: followed person to person, unlimited, it
+    would map the family graph."""
+    world.client.app.state.service.list_limit = _fixed("list", 2)
+    headers = world.headers("tracing_officer")
+    url = f"/entities/{uuid.uuid4()}/relatives"  # asking for unknown ones counts too
+    statuses = [world.client.get(url, headers=headers).status_code for _ in range(3)]
+    assert statuses == [404, 404, 429]
+
+
+def test_a_tracing_request_s_matches_count_as_a_search(world: World) -> None:
+    world.client.app.state.service.search_limit = _fixed("search", 1)
+    headers = world.headers("tracing_officer")
+    assert world.client.get("/search?name=Awa", headers=headers).status_code == 200
+    response = world.client.get("/tracing/requests/NONE/matches", headers=headers)
+    assert response.status_code == 429

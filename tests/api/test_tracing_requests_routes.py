@@ -181,3 +181,35 @@ def test_a_search_with_a_field_the_contract_does_not_name_is_refused(
         "/tracing/search", json={**SOUGHT, "location": "x"}, headers=bearer(store, UserRole.ADMIN)
     )
     assert answer.status_code == 422
+
+
+def test_an_age_range_counts_as_the_family_says_it(client: TestClient, store: Store) -> None:
+    headers = bearer(store, UserRole.TRACING_OFFICER)
+
+    def best(age: int, age_max: int) -> dict:
+        sought = {**SOUGHT, "age": age, "age_max": age_max}
+        return client.post("/tracing/search", json=sought, headers=headers).json()[0]
+
+    consistent, far = best(16, 18), best(30, 40)
+    assert consistent["entity_id"] == far["entity_id"]
+    assert consistent["score"] > far["score"]
+
+
+@pytest.mark.parametrize("ages", [{"age": None, "age_max": 17}, {"age": 17, "age_max": 16}])
+def test_an_age_max_without_an_age_or_below_it_is_refused(
+    client: TestClient, store: Store, ages: dict
+) -> None:
+    headers = bearer(store, UserRole.TRACING_OFFICER)
+    response = client.post("/tracing/search", json={**SOUGHT, **ages}, headers=headers)
+    assert response.status_code == 422
+
+
+def test_nrm_trace_reads_an_age_as_the_imports_do(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    family = Store.open(db)
+    import_family(family, tmp_path)
+    family.close()
+    asked = ["trace", "--given", "Fatimata", "--family", "Diara", "--json", "--db", db]
+    assert CliRunner().invoke(main, [*asked, "--age", "16-18 ans"]).exit_code == 0
+    refused = CliRunner().invoke(main, [*asked, "--age", "vieux"])
+    assert refused.exit_code == 2 and "vieux" in refused.output

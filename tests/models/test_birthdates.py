@@ -169,7 +169,6 @@ def test_birth_dates_as_field_exports_write_them(
         ("douze ans", 12, False),
         ("6 mois", 0, False),
         ("15.0", 15, False),
-        ("15+", 15, True),
     ],
 )
 def test_ages_as_field_exports_write_them(written: str, age: int, estimated: bool) -> None:

@@ -28,7 +28,7 @@ CELLS = {
     "return_consent": ["", "oui", "Non", "peut-être"],
     "registered_on": ["", "2021-06-01", "01/06/2021", "le 3", "inconnu", "2021-06-01 10:00"],
     "birth_date": ["", "1995", "vers 1995", "32/13/1999", "2030-01-01", "ND", "mars 2001"],
-    "age": ["", "15", "~15", "vieux", "200", "6 mois", "NSP", "3"],
+    "age": ["", "15", "~15", "vieux", "200", "6 mois", "NSP", "3", "12-13 ans", "plus de 18 ans"],
     "commentaire": ["", " vue  à Kayes "],
 }
 TODAY = date(2022, 1, 1)

@@ -275,3 +275,9 @@ def test_the_request_list_links_each_person_found_by_the_sought_record(
 
     assert "Ouvrir la personne trouvée pour la fiche W-2" in listed
     assert "Ouvrir la personne trouvée pour la fiche W-3" in listed
+
+
+@pytest.mark.parametrize("age", ["16-18 ans", "plus de 15 ans", "entre 15 et 18 ans"])
+def test_a_tracing_search_reads_an_age_range(tracing: Pages, age: str) -> None:
+    page = tracing.browser("tracing_officer").get(SOUGHT.replace("age=15", f"age={age}"))
+    assert page.status_code == 200 and "prénom : Fatimata ~ Fatimata" in page.text

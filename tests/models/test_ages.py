@@ -1,0 +1,107 @@
+"""Ages as the field writes them: one age, a range, a bound or a word (`models.ages`)."""
+
+from datetime import date
+
+import pytest
+
+from models.ages import AgeSpan, birth_interval, read_age
+from models.birthdates import DateError, interval_from_age
+from models.validation import validate_record
+
+ON = date(2026, 6, 1)
+
+
+def _years_before(years: int) -> date:
+    return ON.replace(year=ON.year - years)
+
+
+@pytest.mark.parametrize(
+    ("written", "low", "high"),
+    [
+        ("12-13 ans", 12, 13),
+        ("12 - 14", 12, 14),
+        ("12 à 13 ans", 12, 13),
+        ("12 ou 13 ans", 12, 13),
+        ("12/13", 12, 13),
+        ("entre 12 et 14 ans", 12, 14),
+        ("quinze ou seize", 15, 16),
+        ("13-12", 12, 13),
+        ("douze-treize ans", 12, 13),
+        ("quatorze quinze", 14, 15),
+        ("dix douze", 10, 12),
+    ],
+)
+def test_an_age_range_is_read_as_its_range(written: str, low: int, high: int) -> None:
+    span = read_age(written)
+    assert (span.low, span.high, span.single) == (low, high, None)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["plus de 18 ans", "18 ans et plus", "18 ans ou plus", "18+", "+18", "> 18", "au moins 18 ans"],
+)
+def test_at_least_an_age_has_no_upper_bound(written: str) -> None:
+    assert read_age(written) == AgeSpan(18, None, tolerance=0)
+
+
+@pytest.mark.parametrize("written", ["plus de 18 ans", "+18", "adulte", "Majeure"])
+def test_an_adult_by_the_cell_is_never_read_as_a_possible_minor(written: str) -> None:
+    interval = birth_interval(read_age(written), ON)
+    assert interval.latest <= _years_before(18)
+    assert interval.earliest <= _years_before(100)
+
+
+@pytest.mark.parametrize("written", ["mineure", "Mineur(e)", "moins de 18 ans", "< 18"])
+def test_a_minor_by_the_cell_is_born_within_eighteen_years(written: str) -> None:
+    interval = birth_interval(read_age(written), ON)
+    assert interval.earliest > _years_before(18)
+    assert interval.latest == ON
+
+
+def test_a_range_is_widened_as_one_stated_age_is() -> None:
+    interval = birth_interval(read_age("12-13 ans"), ON)
+    assert interval.earliest == interval_from_age(13, ON).earliest
+    assert interval.latest == interval_from_age(12, ON).latest
+
+
+def test_an_estimated_range_is_widened_as_an_estimated_age() -> None:
+    interval = birth_interval(read_age("environ 12-13 ans"), ON)
+    assert interval.earliest == interval_from_age(13, ON, estimated=True).earliest
+    assert interval.latest == interval_from_age(12, ON, estimated=True).latest
+
+
+@pytest.mark.parametrize(
+    ("written", "age"), [("15", 15), ("vingt-deux", 22), ("1 an et 6 mois", 1)]
+)
+def test_one_age_stays_one_age(written: str, age: int) -> None:
+    assert read_age(written).single == age
+
+
+@pytest.mark.parametrize("written", ["100-130", "-3", "moins de 0", "12-", "vieux"])
+def test_an_unreadable_age_or_range_is_an_error(written: str) -> None:
+    with pytest.raises(DateError):
+        read_age(written)
+
+
+def test_an_imported_range_gives_the_birth_interval_and_keeps_its_text() -> None:
+    raw = {"record_id": "R1", "source": "OIM", "full_name": "Awa Diarra", "age": "12-13 ans"}
+    values, errors = validate_record(raw, 2, None, ON, strict=True)
+    assert errors == [] and values is not None
+    interval = birth_interval(read_age("12-13 ans"), ON)
+    assert (values["birth_earliest"], values["birth_latest"]) == (
+        interval.earliest,
+        interval.latest,
+    )
+    assert values["age"] is None and values["extra"] == {"age_raw": "12-13 ans"}
+
+
+def test_an_imported_plus_de_18_is_an_adult_on_the_registration_day() -> None:
+    raw = {
+        "record_id": "R1",
+        "source": "OIM",
+        "full_name": "Awa Diarra",
+        "age": "plus de 18 ans",
+        "registered_on": "2020-03-01",
+    }
+    values, _ = validate_record(raw, 2, None, ON, strict=True)
+    assert values is not None and values["birth_latest"] <= date(2002, 3, 1)
