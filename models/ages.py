@@ -139,6 +139,23 @@ def read_age(value: str) -> AgeSpan:
     return AgeSpan(age, age, marked, ESTIMATED_AGE_TOLERANCE_YEARS if marked else tolerance)
 
 
+AGE_PRECISIONS = frozenset({Precision.AGE.value, Precision.AGE_ESTIMATED.value})
+"""Birth precisions of an interval counted back from an age."""
+
+
+def recounted(age: int | None, estimated: bool, written: str | None, on: date) -> BirthInterval:
+    """The birth interval of a record's age counted from `on`: its range as written
+    (`age_raw`, "12-13 ans"), else its one age."""
+    if written:
+        try:
+            return birth_interval(read_age(written), on)
+        except DateError:
+            pass
+    if age is None:
+        raise DateError("no age to count from {on}", on=on)
+    return interval_from_age(age, on, estimated)
+
+
 def birth_interval(span: AgeSpan, on: date) -> BirthInterval:
     """When someone of `span` on `on` was born: from the day after they would have been
     `high + 1` (120 when unbounded) to the day they turned `low`, each end widened by the

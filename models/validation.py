@@ -264,8 +264,6 @@ def fields_given(header: Iterable[str]) -> frozenset[str]:
     written; the extra data is merged key by key (`extra_given`)."""
     names = set(header)
     given = {"record_id", "source", *(n for n in RECORD_COLUMNS if n in names)}
-    if "age" in names:  # an age counts back from the registration date (today if none)
-        given.add("registered_on")
     for group in FIELD_GROUPS:
         if given.intersection(group):
             given.update(group)

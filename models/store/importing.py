@@ -36,6 +36,8 @@ from sqlalchemy import (
     text,
 )
 
+from models.ages import AGE_PRECISIONS, recounted
+from models.birthdates import DateError
 from models.store.bulk import new_ids, write_rows
 from models.tables import (
     VALUE_NAMES,
@@ -44,7 +46,7 @@ from models.tables import (
     person_records,
     record_value_columns,
 )
-from models.validation import extra_given, fields_given
+from models.validation import RAW_SUFFIX, extra_given, fields_given
 
 STAGING = "import_staging"
 RELATION_STAGING = "import_relation_staging"
@@ -63,6 +65,24 @@ _DATES = frozenset({"registered_on", "birth_earliest", "birth_latest"})
 _BOOLEANS = frozenset({"birth_placeholder", "age_estimated"})
 _NUMBERS = _BOOLEANS | {"age"}
 """The fields whose staged value is not text (a digest hashes their text)."""
+
+
+def _age_on_stored_date(columns: dict[str, list[Any]], position: int) -> None:
+    """A file with ages and no registration date, writing a stored record again: its age
+    is the age on the stored registration date (the records contract: "age in years on
+    registered_on"), not today."""
+    on = columns["registered_on"][position]
+    if on is None or columns["birth_precision"][position] not in AGE_PRECISIONS:
+        return
+    written = (columns["extra"][position] or {}).get("age" + RAW_SUFFIX)
+    try:
+        interval = recounted(
+            columns["age"][position], bool(columns["age_estimated"][position]), written, on
+        )
+    except DateError:
+        return
+    columns["birth_earliest"][position] = interval.earliest
+    columns["birth_latest"][position] = interval.latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +255,8 @@ class ImportWriter:
             stored = {key: v for key, v in (extra or {}).items() if key not in written}
             if stored:
                 columns["extra"][position] = {**stored, **(columns["extra"][position] or {})}
+            if "registered_on" in kept and "age" in given:
+                _age_on_stored_date(columns, position)
         self.connection.execute(k.delete())
 
     def add_relations(

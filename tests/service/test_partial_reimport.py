@@ -85,12 +85,41 @@ def test_extra_columns_a_file_leaves_out_are_kept(stored: Store, tmp_path: Path)
     assert _record(stored).extra == {"district": "Kati-Nord", "langue": "bambara"}
 
 
-def test_an_age_is_written_with_its_registration_date(stored: Store, tmp_path: Path) -> None:
+def test_ages_without_a_registration_date_count_from_the_stored_one(
+    stored: Store, tmp_path: Path
+) -> None:
+    """The contract's age is "age in years on registered_on": a later file that sends the
+    ages again without the date (a phone update, say) neither erases the registration
+    date nor turns a woman registered at 22 in 2015 into a girl of 12 today."""
     dated = "record_id,source,full_name,registered_on,age\nX-1,OIM,Awa DIARRA,2012-03-01,10\n"
     assert import_records(stored, write_csv(tmp_path / "dated.csv", dated)).ok
-    ages = "record_id,source,full_name,age\nX-1,OIM,Awa DIARRA,10\n"
+    before = stored.find_record("X-1", "OIM")[0]
+    ages = "record_id,source,full_name,age,phone\nX-1,OIM,Awa DIARRA,10,+223 76 12 34 56\n"
     assert import_records(stored, write_csv(tmp_path / "ages.csv", ages)).ok
     after = stored.find_record("X-1", "OIM")[0]
+    assert after.registered_on == date(2012, 3, 1)
+    assert (after.birth_earliest, after.birth_latest) == (
+        before.birth_earliest,
+        before.birth_latest,
+    )
+
+
+def test_an_age_range_without_a_registration_date_counts_from_the_stored_one(
+    stored: Store, tmp_path: Path
+) -> None:
+    dated = "record_id,source,full_name,registered_on,age\nX-1,OIM,Awa DIARRA,2012-03-01,10\n"
+    assert import_records(stored, write_csv(tmp_path / "dated.csv", dated)).ok
+    ranged = "record_id,source,full_name,age\nX-1,OIM,Awa DIARRA,plus de 18 ans\n"
+    assert import_records(stored, write_csv(tmp_path / "ranged.csv", ranged)).ok
+    after = stored.find_record("X-1", "OIM")[0]
+    assert after.registered_on == date(2012, 3, 1) and after.birth_latest == date(1994, 3, 1)
+    assert after.extra == {"age_raw": "plus de 18 ans"}
+
+
+def test_a_new_record_s_age_without_a_date_counts_from_today(stored: Store, tmp_path: Path) -> None:
+    ages = "record_id,source,full_name,age\nX-9,OIM,Awa DIARRA,10\n"
+    assert import_records(stored, write_csv(tmp_path / "ages.csv", ages)).ok
+    after = stored.find_record("X-9", "OIM")[0]
     assert after.registered_on is None
     assert after.birth_latest is not None and after.birth_latest.year >= date.today().year - 11
 
