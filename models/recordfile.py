@@ -61,14 +61,40 @@ column: the submission's id is the record id, its submission time the registrati
 (`_index`, the row's position in one export, identifies nothing: it stays extra data.)"""
 
 
+_UNACCENTED = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc")
+OTHER_PERSON_GROUPS = frozenset(
+    {
+        "mere", "maman", "pere", "papa", "parent", "parents", "tuteur", "tutrice", "conjoint",
+        "conjointe", "epoux", "epouse", "mari", "temoin", "contact", "referent", "declarant",
+        "informateur", "frere", "soeur", "mother", "father", "guardian", "spouse", "witness",
+        "sibling", "informant",
+    }
+)  # fmt: skip
+"""Words of a form group about another person than the record's (`mere/age` is the
+mother's age): its questions are not read as the person's own."""
+
+
+def _own_field(name: str) -> str:
+    """A group path's last part (`group_identite/nom` → `nom`), unless a group names
+    another person (`group_mere/age` stays whole: extra data, or a mapping's by its whole
+    name)."""
+    groups, _, last = name.rpartition("/")
+    if not groups:
+        return name
+    words = re.split(r"[_\-\s/.]+", groups.translate(_UNACCENTED))
+    return name if OTHER_PERSON_GROUPS.intersection(words) else last
+
+
 def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:
     """Column names, case-insensitive: a mapping's (`--mapping`) first, by the whole name
-    or its last part; a KoboToolbox / ODK group path (`grp/sub/field`) reads as its last
-    part, other systems' names as ours, and Kobo's own columns stand in for missing ones."""
+    or its last part (the user named it); a KoboToolbox / ODK group path (`grp/sub/field`)
+    reads as its last part unless a group is about another person (`OTHER_PERSON_GROUPS`),
+    other systems' names as ours, and Kobo's own columns stand in for missing ones."""
     names = [str(c).strip().lower() if c is not None else "" for c in cells]
     if mapping:
         names = [mapping.get(n, mapping.get(n.rsplit("/", 1)[-1], n)) for n in names]
-    names = [HEADER_ALIASES.get(n.rsplit("/", 1)[-1], n.rsplit("/", 1)[-1]) for n in names]
+    names = [HEADER_ALIASES.get(_own_field(n), _own_field(n)) for n in names]
+    names = [n or f"column_{i + 1}" for i, n in enumerate(names)]  # a note under no name is kept
     for ours, theirs in STAND_INS.items():
         if ours not in names:
             for kobo in theirs:
@@ -219,12 +245,13 @@ def read_chunks(
     mapping: dict[str, str] | None = None,
     size: int = CHUNK_ROWS,
 ) -> Iterator[Chunk]:
-    """The non-blank rows after the header, `size` at a time (fewer where a row widens
-    the header with cells past its end). Errors are raised where `read_table` raises
-    them: every row before the one at fault is yielded first.
+    """The non-blank rows after the header, `size` at a time. Errors are raised where
+    `read_table` raises them: every row before the one at fault is yielded first.
 
     Raises RecordFileError for an empty file, a header without rows, a header that
-    lacks a required column, or a cell that is too long or holds a NUL byte.
+    lacks a required column, a row with text past the header's last column (values
+    shifted by a separator outside quotes), or a cell that is too long or holds a NUL
+    byte.
     """
     rows = raw_rows(path)
     try:
@@ -250,14 +277,14 @@ def read_chunks(
                 cells = [*cells, *([""] * (width - len(cells)))]
             elif len(cells) > width:
                 if any(c.strip() for c in cells[width:]):
-                    if kept:
-                        chunk, numbers, kept = Chunk(header, numbers, kept), [], []
-                        yield from _checked(chunk, suspects)
-                        suspects = []
-                    header = header + [f"column_{i + 1}" for i in range(len(header), len(cells))]
-                    width = len(header)
-                else:
-                    cells = cells[:width]
+                    raise RecordFileError(
+                        "row {row}: {cells} cells for the {columns} columns of the header "
+                        '(a comma or semicolon outside quotes, as in an unquoted "12,5"?)',
+                        row=number,
+                        cells=len(cells),
+                        columns=width,
+                    )
+                cells = cells[:width]
             if len(text) > MAX_CELL_CHARS or "\x00" in text:
                 suspects.append(len(kept))
             numbers.append(number)

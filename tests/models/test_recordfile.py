@@ -152,6 +152,45 @@ def test_a_kobo_export_is_read_with_its_group_paths_and_submission_id(tmp_path: 
     ]
 
 
+@pytest.mark.parametrize(
+    "column", ["grp_mere/age", "Groupe_Père/sex", "info_tuteur/phone", "mother/birth_date"]
+)
+def test_a_question_of_a_group_about_another_person_is_not_the_person_s_own(
+    tmp_path: Path, column: str
+) -> None:
+    """A child's record from a form that asks the mother's age must not take it as the
+    child's: the column stays whole, as extra data."""
+    path = write_csv(tmp_path / "kobo.csv", f"_uuid,grp_identite/full_name,{column}\nu-1,Awa,34\n")
+    assert _rows(path) == [(2, {"record_id": "u-1", "full_name": "Awa", column.lower(): "34"})]
+
+
+def test_a_mapping_reads_another_person_s_question_where_the_user_says(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "kobo.csv", "_uuid,grp_identite/full_name,grp_mere/nom_mere\nu-1,Awa,Kadia\n"
+    )
+    found = list(read_table(path, mapping={"nom_mere": "mother_name"}))
+    assert found == [(2, {"record_id": "u-1", "full_name": "Awa", "mother_name": "Kadia"})]
+
+
+def test_a_row_longer_than_the_header_is_an_error_naming_it(tmp_path: Path) -> None:
+    """An unquoted "12,5" shifts every later value one column: refused, never loaded."""
+    path = write_csv(
+        tmp_path / "shift.csv",
+        "record_id,full_name,age,origin_village,origin_commune\n"
+        "W1,Awa,12,Kalaban,Kati\nW2,Mariam,12,5,Kalaban,Kati\n",
+    )
+    with pytest.raises(RecordFileError) as refused:
+        _rows(path)
+    assert "row 3: 6 cells for the 5 columns" in str(refused.value)
+
+
+def test_a_column_without_a_name_keeps_its_cells(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "blank.csv", "record_id;full_name;;sex\nR1;Awa;enceinte;F\n")
+    assert _rows(path) == [
+        (2, {"record_id": "R1", "full_name": "Awa", "column_3": "enceinte", "sex": "F"})
+    ]
+
+
 def test_an_hxl_hashtag_row_is_not_a_record(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "hxl.csv",
