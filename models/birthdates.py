@@ -93,7 +93,7 @@ _UNKNOWN_DM = re.compile(r"^(?:0{1,2}|x{1,2}|\?{1,2})[/.\-](?:0{1,2}|x{1,2}|\?{1
 _APPROX = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?vers\s+(?:l'an\s+|l’an\s+)?(.+)$")
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
-_TIME = re.compile(r"^(.*\d)[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?z?$")
+_TIME = re.compile(r"^(.*\d)[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$")
 """A date exported with its time (Excel, KoboToolbox): `2001-03-12 00:00:00`."""
 UNKNOWN_MARKS = frozenset(
     {
@@ -183,7 +183,7 @@ def _words_date(text: str, value: str) -> BirthInterval | None:
     if re.search(r"\d[-/][a-z]", text):
         text = _WORD_SEPARATOR.sub(" ", text)
     for name, month in month_names().items():
-        match = re.search(rf"\b{name}\.?\b", text)
+        match = re.search(rf"\b{name}(?:\.|\b)", text)
         if not match:
             continue
         before, after = text[: match.start()].strip(), text[match.end() :].strip()
@@ -294,8 +294,8 @@ def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInter
 
 @lru_cache(maxsize=65_536)
 def parse_plain_date(value: str) -> date:
-    """A registration date: `YYYY-MM-DD`, `YYYY/MM/DD` or `dd/mm/yyyy` (a time after it is
-    dropped), nothing vaguer."""
+    """A registration date: `YYYY-MM-DD`, `YYYY/MM/DD`, `dd/mm/yyyy` or a day in words
+    (`15 août 2015`; a time after it is dropped), nothing vaguer."""
     text = _fold(value)
     if match := _TIME.match(text):
         text = match.group(1)
@@ -303,6 +303,10 @@ def parse_plain_date(value: str) -> date:
         year, month, day = (int(g) for g in match.groups())
     elif match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
+    elif (words := _words_date(text, value)) is not None and (
+        words.precision is Precision.DAY or words.placeholder  # 1er janvier: a day here
+    ):
+        return words.earliest
     else:
         raise DateError(CANNOT_READ, value=value)
     return _day(_year_in_range(year, value), month, day, value)

@@ -137,7 +137,9 @@ def validate_record(
         problems.append(("registered_on", problem, registered))
 
     birth = read_birth_cells(clean(raw.get("birth_date")), clean(raw.get("age")))
-    values, found = birth_on(birth, out["registered_on"] or today or date.today())
+    values, found = birth_on(
+        birth, out["registered_on"] or today or date.today(), dated=problem is None
+    )
     out.update(zip(BIRTH_FIELDS, values, strict=True))
     problems.extend(found)
     out["extra"] = (
@@ -322,16 +324,27 @@ def read_birth_cells(written: str | None, age_text: str | None) -> BirthCells:
     return BirthCells(birth_date, written, interval, age, age_text, tuple(problems))
 
 
-def birth_on(cells: BirthCells, reference: date) -> tuple[tuple[Any, ...], list[Problem]]:
+AGE_UNDATED = N_(
+    'the age "{value}" is not counted: the registration date it was given on cannot be read'
+)
+
+
+def birth_on(
+    cells: BirthCells, reference: date, *, dated: bool = True
+) -> tuple[tuple[Any, ...], list[Problem]]:
     """The birth fields (`BIRTH_FIELDS` order) of a row registered on `reference` (or
     read today), and their problems: those of the cells, and a birth after `reference`.
     An age gives the interval only when no date was read; a record's `age` holds one age,
-    not a range ("12-13 ans": `age_range_text`)."""
+    not a range ("12-13 ans": `age_range_text`). A row whose registration date could not
+    be read (not `dated`) gets no interval from its age: counted from today, "12" written
+    in 2015 would be a birth ten years too late."""
     problems = list(cells.problems)
     span = cells.age
     age, estimated = (span.single, span.estimated) if span else (None, False)
     interval = cells.interval
-    if interval is None and span is not None:
+    if interval is None and span is not None and not dated:
+        problems.append(("age", Message(AGE_UNDATED, value=cells.age_text), cells.age_text))
+    elif interval is None and span is not None:
         interval = birth_interval(span, reference)
     if interval is not None and interval.earliest > reference:
         problems.append(

@@ -105,3 +105,13 @@ def test_an_imported_plus_de_18_is_an_adult_on_the_registration_day() -> None:
     }
     values, _ = validate_record(raw, 2, None, ON, strict=True)
     assert values is not None and values["birth_latest"] <= date(2002, 3, 1)
+
+
+def test_an_age_given_on_an_unreadable_registration_date_is_not_counted_from_today() -> None:
+    """ "12" written in "le 3" (of which month?) is kept as written, with a warning: counted
+    from today it would be a birth years too late, a woman read as a girl."""
+    raw = {"record_id": "R1", "full_name": "Awa Diarra", "age": "12", "registered_on": "le 3"}
+    values, errors = validate_record(raw, 2, "OIM", ON, strict=False)
+    assert values is not None and values["birth_earliest"] is None and values["age"] == 12
+    assert {e.column for e in errors} == {"registered_on", "age"}
+    assert all(e.warning for e in errors) and values["extra"]["age_raw"] == "12"

@@ -204,3 +204,28 @@ def test_an_english_export_date_with_a_month_name_is_a_day(written: str, day: da
 def test_an_english_month_and_year_is_a_month() -> None:
     interval = parse_birth_date("May 2001")
     assert (interval.earliest, interval.latest) == (date(2001, 5, 1), date(2001, 5, 31))
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("15 août 2015", date(2015, 8, 15)),
+        ("1er janvier 2015", date(2015, 1, 1)),
+        ("2024-02-01T10:00:00+00:00", date(2024, 2, 1)),
+        ("2024-02-01T10:00:00.123+01:00", date(2024, 2, 1)),
+    ],
+)
+def test_registration_dates_as_field_exports_write_them(written: str, day: date) -> None:
+    assert parse_plain_date(written) == day
+
+
+@pytest.mark.parametrize("written", ["mars 2015", "vers 2015", "2015"])
+def test_a_registration_date_is_a_day_not_a_month_or_a_year(written: str) -> None:
+    with pytest.raises(DateError):
+        parse_plain_date(written)
+
+
+@pytest.mark.parametrize(("written", "month"), [("janv. 2012", 1), ("févr. 2010", 2)])
+def test_abbreviated_months_with_a_dot_are_read(written: str, month: int) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest.month, interval.precision.value) == (month, "month")

@@ -66,13 +66,15 @@ def test_an_unreadable_registration_date_is_unknown_unless_strict() -> None:
 
 
 def test_a_registration_date_after_today_is_unknown_and_an_age_is_not_counted_from_it() -> None:
+    """Neither from 2031 nor from today: the day the age was given is not known, and a
+    birth read years off would tell the person apart from their own records."""
     values, problems = validate_record(
         {**BASE, "registered_on": "2031-01-01", "age": "15 ans"}, row=4, today=date(2026, 12, 6)
     )
     assert values is not None and values["registered_on"] is None
-    assert values["extra"] == {"registered_on_raw": "2031-01-01"}
-    assert [(p.column, p.warning) for p in problems] == [("registered_on", True)]
-    assert values["birth_latest"] < date(2014, 1, 1)  # from 2031 it would end in 2016
+    assert values["extra"] == {"registered_on_raw": "2031-01-01", "age_raw": "15 ans"}
+    assert [(p.column, p.warning) for p in problems] == [("registered_on", True), ("age", True)]
+    assert values["birth_latest"] is None and values["age"] == 15
 
 
 def test_the_warning_and_the_error_read_in_french() -> None:
