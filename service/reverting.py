@@ -42,6 +42,7 @@ def revert(
     decision_id: uuid.UUID,
     reason: str,
     request_id: str | None = None,
+    purpose: str | None = None,
 ) -> Decided:
     """Undo one decision: its entity changes are restored exactly, the suggestion's state
     is replayed without it. A decision that later decisions built on is reverted after them.
@@ -149,6 +150,7 @@ def revert(
                     event.record_a,
                     event.record_b,
                 ),
+                purpose=purpose,
                 request_id=request_id,
                 detail={
                     "reason": reason,
@@ -207,5 +209,6 @@ class Reverting(UseCases):
         actor.require(REVERT)
         assert actor.user is not None
         return regraph(
-            self.store, revert(self.store, actor.user, decision_id, reason, actor.request_id)
+            self.store,
+            revert(self.store, actor.user, decision_id, reason, actor.request_id, actor.purpose),
         )

@@ -113,6 +113,7 @@ def _apply(
     decision: DecisionKind,
     note: str | None,
     request_id: str | None,
+    purpose: str | None = None,
 ) -> Decided:
     status = SuggestionStatus(suggestion["status"])
     if status in DECIDED_STATUSES:
@@ -163,6 +164,7 @@ def _apply(
             "decision",
             "suggestion",
             (suggestion["id"], a, b),
+            purpose=purpose,
             request_id=request_id,
             detail={"decision": decision.value, "effect": effect.value, "event": str(event.id)},
         ),
@@ -231,13 +233,14 @@ def decide(
     note: str | None,
     if_match: str | None,
     request_id: str | None = None,
+    purpose: str | None = None,
 ) -> Decided:
     with store.review_transaction() as tx:
         suggestion = tx.suggestion(suggestion_id)
         if suggestion is None:
             raise NotFound("no such suggestion")
         _check_precondition(suggestion, if_match)
-        return _apply(tx, store, user, suggestion, decision, note, request_id)
+        return _apply(tx, store, user, suggestion, decision, note, request_id, purpose)
 
 
 def link_records(
@@ -248,6 +251,7 @@ def link_records(
     decision: DecisionKind,
     note: str | None,
     request_id: str | None = None,
+    purpose: str | None = None,
 ) -> Decided:
     """A reviewer links (or unlinks) two records directly: the pair becomes a suggestion
     (scored now if it was never suggested) and the decision is applied to it."""
@@ -271,7 +275,7 @@ def link_records(
             tx.set_suggestion(suggestion["id"], SuggestionStatus.PENDING.value, None)
             suggestion = tx.suggestion(suggestion["id"])
             assert suggestion is not None
-        return _apply(tx, store, user, suggestion, decision, note, request_id)
+        return _apply(tx, store, user, suggestion, decision, note, request_id, purpose)
 
 
 def regraph(store: Store, done: Decided) -> Decided:
@@ -299,7 +303,14 @@ class Review(UseCases):
         return regraph(
             self.store,
             decide(
-                self.store, actor.user, suggestion_id, decision, note, if_match, actor.request_id
+                self.store,
+                actor.user,
+                suggestion_id,
+                decision,
+                note,
+                if_match,
+                actor.request_id,
+                actor.purpose,
             ),
         )
 
@@ -316,6 +327,13 @@ class Review(UseCases):
         return regraph(
             self.store,
             link_records(
-                self.store, actor.user, record_a, record_b, decision, note, actor.request_id
+                self.store,
+                actor.user,
+                record_a,
+                record_b,
+                decision,
+                note,
+                actor.request_id,
+                actor.purpose,
             ),
         )

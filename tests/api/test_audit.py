@@ -33,6 +33,25 @@ def test_reading_a_record_records_who_why_and_which_request(world: World) -> Non
     assert row["request_id"] == "req-0001-abcd"
 
 
+def test_a_decision_and_its_revert_keep_the_purpose_stated(world: World) -> None:
+    why = {"X-Purpose": "doublon signale par ENDA Mali"}
+    decided = world.client.post(
+        f"/suggestions/{world.suggestions['adult']}/decision",
+        json={"decision": "match", "note": "vu les deux dossiers"},
+        headers=world.headers("reviewer", **{"If-Match": world.etag("adult"), **why}),
+    )
+    assert decided.status_code == 200, decided.text
+    event = decided.json()["decision"]["id"]
+    reverted = world.client.post(
+        f"/decisions/{event}/revert",
+        json={"reason": "mauvaise personne"},
+        headers=world.headers("reviewer", **why),
+    )
+    assert reverted.status_code == 201, reverted.text
+    rows = _audit(world, action="decision") + _audit(world, action="revert")
+    assert [r["purpose"] for r in rows] == [why["X-Purpose"]] * 2
+
+
 def test_a_search_is_audited_with_its_query(world: World) -> None:
     world.client.get("/search?name=Awa", headers=world.headers("tracing_officer"))
     [row] = _audit(world, action="search")
