@@ -14,15 +14,16 @@ from datetime import date
 from typing import Any
 
 from i18n import N_, Message
+from models import fieldwords
 from models.ages import AgeSpan, birth_interval, read_age
 from models.birthdates import (
-    CANNOT_READ,
     BirthInterval,
     DateError,
     is_unknown,
     parse_birth_date,
     parse_plain_date,
 )
+from models.fieldwords import fold
 from models.records import RECORD_COLUMNS, TEXT_FIELDS, UNNAMED_SOURCE, CaseType, RelationKind, Role
 
 NO_SOURCE = N_(
@@ -30,24 +31,7 @@ NO_SOURCE = N_(
     "(nrm import --source ORG)"
 )
 
-_SEX = {
-    "f": "F",
-    "m": "M",
-    "fem": "F",
-    "feminin": "F",
-    "féminin": "F",
-    "femme": "F",
-    "fille": "F",
-    "female": "F",
-    "masc": "M",
-    "masculin": "M",
-    "homme": "M",
-    "garcon": "M",
-    "garçon": "M",
-    "male": "M",
-    "h": "M",
-}
-_CONSENT = {"yes": "yes", "oui": "yes", "y": "yes", "o": "yes", "no": "no", "non": "no", "n": "no"}
+CANNOT_READ_EXPECTED = N_('cannot read "{value}" (expected {expected})')
 _CASE_TYPES = {c.value for c in CaseType}
 _ROLES = {r.value for r in Role}
 _RELATIONS = {r.value for r in RelationKind}
@@ -182,37 +166,49 @@ def source_of(cleaned: str | None, default: str | None) -> tuple[str | None, str
     return source, None
 
 
-def _choice(allowed: set[str]) -> Callable[[str | None], tuple[str | None, Message | None]]:
+def _choice(
+    allowed: set[str], words: dict[str, str]
+) -> Callable[[str | None], tuple[str | None, Message | None]]:
+    """A coded value, or the words field files write for it (`models.fieldwords`)."""
+
     def read(value: str | None) -> tuple[str | None, Message | None]:
         if value is None:
             return None, None
-        folded = value.lower().replace(" ", "_").replace("-", "_")
-        if folded not in allowed:
+        folded = fold(value)
+        found = folded if folded in allowed else words.get(folded)
+        if found is None:
             return None, Message(
                 'unknown value "{value}" (expected {expected})',
                 value=value,
                 expected=", ".join(sorted(allowed)),
             )
-        return folded, None
+        return found, None
 
     return read
 
 
-def _mapped(mapping: dict[str, str]) -> Callable[[str | None], tuple[str | None, Message | None]]:
+def _mapped(
+    mapping: dict[str, str], expected: str
+) -> Callable[[str | None], tuple[str | None, Message | None]]:
+    """A value read through `mapping`; a cell saying it is not known (`NSP`, `n/a`,
+    `inconnu`) is no value and no error."""
+
     def read(value: str | None) -> tuple[str | None, Message | None]:
-        if value is None:
+        if value is None or (folded := fold(value)) in fieldwords.NOT_KNOWN:
             return None, None
-        mapped = mapping.get(value.lower())
-        return mapped, None if mapped is not None else Message(CANNOT_READ, value=value)
+        mapped = mapping.get(folded)
+        if mapped is None:
+            return None, Message(CANNOT_READ_EXPECTED, value=value, expected=expected)
+        return mapped, None
 
     return read
 
 
 READERS = {
-    "case_type": _choice(_CASE_TYPES),
-    "role": _choice(_ROLES),
-    "sex": _mapped(_SEX),
-    "return_consent": _mapped(_CONSENT),
+    "case_type": _choice(_CASE_TYPES, fieldwords.CASE_TYPE),
+    "role": _choice(_ROLES, fieldwords.ROLE),
+    "sex": _mapped(fieldwords.SEX, "F, M"),
+    "return_consent": _mapped(fieldwords.CONSENT, "oui, non"),
 }
 """The fields read from one cleaned cell into a value or a problem, in the order a row's
 problems are reported."""
@@ -391,7 +387,8 @@ def validate_relation(
         errors.append(FieldError(row, "record_id", "missing"))
     if related is None:
         errors.append(FieldError(row, "related_record_id", "missing"))
-    if relation is None or relation.lower() not in _RELATIONS:
+    kind = None if relation is None else _choice(_RELATIONS, fieldwords.RELATION)(relation)[0]
+    if kind is None:
         errors.append(
             FieldError(
                 row,
@@ -405,5 +402,5 @@ def validate_relation(
         )
     if errors:
         return None, errors
-    assert record_id and related and relation
-    return (record_id, relation.lower(), related), errors
+    assert record_id and related and kind
+    return (record_id, kind, related), errors

@@ -65,7 +65,7 @@ def test_a_bad_file_is_refused_in_french_by_default(tmp_path: Path) -> None:
     code, _, err = _run("import", str(records), "--db", db, env=FRENCH_LOCALE_UNSET)
     assert code == 2
     assert f"{records} : 1 erreur ; rien n'a été chargé." in err
-    assert "ligne 2, sex : impossible de lire « X »" in err
+    assert "ligne 2, sex : impossible de lire « X » (attendu : F, M)" in err
     code, _, err = _run("--lang", "en", "import", str(records), "--db", db)
     assert "row 2, sex: cannot read" in err and "nothing was loaded" in err
     code, _, err = _run("import", str(records), "--db", db, env={"LANG": "en_GB.UTF-8"})

@@ -80,7 +80,7 @@ def test_a_registration_date_after_today_is_unknown_and_an_age_is_not_counted_fr
 def test_the_warning_and_the_error_read_in_french() -> None:
     _, problems = validate_record({**BASE, "birth_date": "hier", "sex": "X"}, row=9)
     assert [p.text("fr") for p in problems] == [
-        "ligne 9, sex : impossible de lire « X »",
+        "ligne 9, sex : impossible de lire « X » (attendu : F, M)",
         "ligne 9, birth_date : impossible de lire « hier » "
         "(conservé dans birth_date_raw ; la valeur compte comme inconnue)",
     ]
@@ -179,3 +179,35 @@ def test_a_relation_row_is_read_case_insensitively() -> None:
         {"record_id": "A", "relation": "Mother", "related_record_id": "B"}, 4
     )
     assert errors == [] and value == ("A", "mother", "B")
+
+
+@pytest.mark.parametrize("written", ["NSP", "n/a", "Inconnu", "ne sait pas", "Non précisé"])
+def test_a_coded_column_saying_not_known_is_no_value_and_no_error(written: str) -> None:
+    values, problems = validate_record({**BASE, "sex": written, "return_consent": written}, row=2)
+    assert problems == [] and values is not None
+    assert (values["sex"], values["return_consent"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("column", "written", "value"),
+    [
+        ("sex", "Féminine", "F"),
+        ("sex", "F.", "F"),
+        ("sex", "Masculine", "M"),
+        ("role", "Enfant recherché", "sought"),
+        ("role", "demandeuse", "requester"),
+        ("role", "Membre du ménage", "household_member"),
+        ("case_type", "Demande de recherche", "tracing_request"),
+    ],
+)
+def test_coded_values_read_as_the_field_writes_them(column: str, written: str, value: str) -> None:
+    values, problems = validate_record({**BASE, column: written}, row=2)
+    assert problems == [] and values is not None and values[column] == value
+
+
+@pytest.mark.parametrize(("written", "kind"), [("mère", "mother"), ("Frère", "sibling")])
+def test_a_relation_reads_in_french(written: str, kind: str) -> None:
+    found, errors = validate_relation(
+        {"record_id": "A", "relation": written, "related_record_id": "B"}, row=2
+    )
+    assert errors == [] and found == ("A", kind, "B")

@@ -1,0 +1,121 @@
+"""The words field files write for our coded values: French as forms and spreadsheets
+say it, folded (lower case, no accents, spaces and hyphens as `_`, a final dot dropped).
+
+A reading table, not the display words (`i18n/labels.py` says them back in the reader's
+language): `mère` and `mere`, `demandeuse` and `requérant` are all read.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FOLD = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc")
+
+
+def fold(value: str) -> str:
+    """`Mère`, `mere`, `Membre du ménage`, `F.` → `mere`, `mere`, `membre_du_menage`, `f`."""
+    text = value.strip().lower().translate(_FOLD).rstrip(".")
+    return re.sub(r"[\s\-']+", "_", text)
+
+
+NOT_KNOWN = frozenset(
+    {
+        "nsp",
+        "ne_sait_pas",
+        "inconnu",
+        "inconnue",
+        "non_connu",
+        "non_connue",
+        "non_precise",
+        "non_precisee",
+        "non_renseigne",
+        "non_renseignee",
+        "na",
+        "n/a",
+        "nd",
+        "n/d",
+        "?",
+        "unknown",
+        "dont_know",
+    }
+)
+"""What a form answers for "not known" in a coded column: no value, no error. (Not `X`
+or `-`, which the date columns also take as unknown: in a sex column they are as likely
+a slip as an answer.)"""
+
+SEX = {
+    "f": "F",
+    "m": "M",
+    "fem": "F",
+    "feminin": "F",
+    "feminine": "F",
+    "femme": "F",
+    "fille": "F",
+    "female": "F",
+    "masc": "M",
+    "masculin": "M",
+    "masculine": "M",
+    "homme": "M",
+    "garcon": "M",
+    "male": "M",
+    "h": "M",
+}
+CONSENT = {
+    "yes": "yes",
+    "oui": "yes",
+    "y": "yes",
+    "o": "yes",
+    "no": "no",
+    "non": "no",
+    "n": "no",
+}
+ROLE = {
+    "victime": "victim",
+    "rapatrie": "returnee",
+    "rapatriee": "returnee",
+    "retourne": "returnee",
+    "retournee": "returnee",
+    "migrant_de_retour": "returnee",
+    "beneficiaire": "beneficiary",
+    "membre_du_menage": "household_member",
+    "membre_de_la_famille": "household_member",
+    "demandeur": "requester",
+    "demandeuse": "requester",
+    "requerant": "requester",
+    "requerante": "requester",
+    "recherche": "sought",
+    "recherchee": "sought",
+    "personne_recherchee": "sought",
+    "enfant_recherche": "sought",
+    "enfant_recherchee": "sought",
+    "suspecte": "suspect",
+    "auteur_presume": "suspect",
+}
+CASE_TYPE = {
+    "retour": "return",
+    "rapatriement": "return",
+    "reinsertion": "reintegration",
+    "demande_de_recherche": "tracing_request",
+    "recherche_familiale": "tracing_request",
+    "recherche_de_famille": "tracing_request",
+}
+RELATION = {
+    "mere": "mother",
+    "pere": "father",
+    "enfant": "child",
+    "fils": "child",
+    "fille": "child",
+    "frere": "sibling",
+    "soeur": "sibling",
+    "frere_ou_soeur": "sibling",
+    "demi_frere": "half_sibling",
+    "demi_soeur": "half_sibling",
+    "conjoint": "spouse",
+    "conjointe": "spouse",
+    "epoux": "spouse",
+    "epouse": "spouse",
+    "mari": "spouse",
+    "tuteur": "guardian",
+    "tutrice": "guardian",
+    "autre": "other",
+}
