@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from i18n import N_, Message, MessageError
+from models.columnnames import column_name
 
 Row = dict[str, str]
 UNNAMED = Message("a column without a name")
@@ -53,47 +54,21 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-HEADER_ALIASES = {"name_first": "given_names", "name_last": "family_name"}
-"""Other systems' names for our columns (Primero's)."""
 STAND_INS = {"record_id": ("_uuid", "_id"), "registered_on": ("_submission_time",)}
 """A KoboToolbox / ODK export's own columns that stand for ours when the file has no such
 column: the submission's id is the record id, its submission time the registration date.
 (`_index`, the row's position in one export, identifies nothing: it stays extra data.)"""
 
 
-_UNACCENTED = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc")
-OTHER_PERSON_GROUPS = frozenset(
-    {
-        "mere", "maman", "pere", "papa", "parent", "parents", "tuteur", "tutrice", "conjoint",
-        "conjointe", "epoux", "epouse", "mari", "temoin", "contact", "referent", "declarant",
-        "informateur", "frere", "soeur", "mother", "father", "guardian", "spouse", "witness",
-        "sibling", "informant",
-    }
-)  # fmt: skip
-"""Words of a form group about another person than the record's (`mere/age` is the
-mother's age): its questions are not read as the person's own."""
-
-
-def _own_field(name: str) -> str:
-    """A group path's last part (`group_identite/nom` → `nom`), unless a group names
-    another person (`group_mere/age` stays whole: extra data, or a mapping's by its whole
-    name)."""
-    groups, _, last = name.rpartition("/")
-    if not groups:
-        return name
-    words = re.split(r"[_\-\s/.]+", groups.translate(_UNACCENTED))
-    return name if OTHER_PERSON_GROUPS.intersection(words) else last
-
-
 def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:
     """Column names, case-insensitive: a mapping's (`--mapping`) first, by the whole name
-    or its last part (the user named it); a KoboToolbox / ODK group path (`grp/sub/field`)
-    reads as its last part unless a group is about another person (`OTHER_PERSON_GROUPS`),
-    other systems' names as ours, and Kobo's own columns stand in for missing ones."""
+    or its last part (the user named it); then ours however a file titles them
+    (`models.columnnames.column_name`: French titles, other systems', Kobo / ODK group
+    paths), and Kobo's own columns stand in for missing ones."""
     names = [str(c).strip().lower() if c is not None else "" for c in cells]
     if mapping:
         names = [mapping.get(n, mapping.get(n.rsplit("/", 1)[-1], n)) for n in names]
-    names = [HEADER_ALIASES.get(_own_field(n), _own_field(n)) for n in names]
+    names = [column_name(n) for n in names]
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]  # a note under no name is kept
     for ours, theirs in STAND_INS.items():
         if ours not in names:

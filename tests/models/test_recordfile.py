@@ -172,6 +172,30 @@ def test_a_mapping_reads_another_person_s_question_where_the_user_says(tmp_path:
     assert found == [(2, {"record_id": "u-1", "full_name": "Awa", "mother_name": "Kadia"})]
 
 
+def test_a_file_titled_in_french_is_read_as_ours(tmp_path: Path) -> None:
+    """Titled as Malian forms title them, every column counts: before, sex, birth,
+    village and parents went to extra data and the persons had nothing to match on."""
+    path = write_csv(
+        tmp_path / "fr.csv",
+        "Identifiant;N° dossier;Organisation;Nom;Prénom(s);Sexe;Date de naissance;Âge;Village d'origine;"
+        "Commune;Nom du père;Nom de la mère;Téléphone\n"
+        "R-1;D-1;AMSS;DIARRA;Awa;F;15/08/2013;13;Sirakoro;Kati;Bakary Diarra;Kadia Traoré;76123456\n",
+    )
+    [(_, row)] = _rows(path)
+    assert set(row) == {
+        "record_id", "case_id", "source", "family_name", "given_names", "sex", "birth_date", "age",
+        "origin_village", "origin_commune", "father_name", "mother_name", "phone",
+    }  # fmt: skip
+
+
+def test_two_kobo_choices_of_one_name_in_two_groups_are_two_columns(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "kobo.csv", "_uuid,full_name,besoins/sante,services/sante\nu-1,Awa,1,0\n"
+    )
+    [(_, row)] = _rows(path)
+    assert (row["besoins/sante"], row["services/sante"]) == ("1", "0")
+
+
 def test_a_row_longer_than_the_header_is_an_error_naming_it(tmp_path: Path) -> None:
     """An unquoted "12,5" shifts every later value one column: refused, never loaded."""
     path = write_csv(
