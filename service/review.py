@@ -186,10 +186,15 @@ def _apply(
 def _with_persons_ages(tx: ReviewTx, suggestion: dict[str, Any]) -> dict[str, Any]:
     """The suggestion, marked as involving a minor when a record of either person may be a
     child's, though neither record of the pair says so (an adult-looking record without a
-    birth date, whose person holds a girl's record): a merge that joins a child's person
-    needs two reviewers whichever two records it was decided on."""
+    birth date, whose person holds a girl's record), or when no record of a person tells
+    their age: a merge that joins a child's person needs two reviewers whichever two
+    records it was decided on, and a person of unknown age is treated as a child (as a
+    return is: `tracing.assessment`)."""
     ages = tx.ages_of_persons([suggestion["record_a"], suggestion["record_b"]])
-    if not any(could_be_minor(record) for record in ages):
+    dated: dict[Any, bool] = {}
+    for record in ages:
+        dated[record["person"]] = dated.get(record["person"], False) or bool(record["birth_latest"])
+    if all(dated.values()) and not any(could_be_minor(record) for record in ages):
         return suggestion
     tx.mark_involves_minor(suggestion["id"])
     return {**suggestion, "involves_minor": True, "queue_group": 0}

@@ -103,8 +103,9 @@ def description_of(sought: dict[str, Any], today: date | None = None) -> dict[st
     if out.get("sex"):
         out["sex"] = str(out["sex"]).upper()
     interval = None
-    if sought.get("age") is not None:
-        interval = family_age(int(sought["age"]), sought.get("age_max"), today or date.today())
+    if sought.get("age") is not None or sought.get("age_max") is not None:
+        youngest = int(sought["age"]) if sought.get("age") is not None else 0
+        interval = family_age(youngest, sought.get("age_max"), today or date.today())
     elif sought.get("birth_year"):
         interval = parse_birth_date(f"vers {int(sought['birth_year'])}")
     if interval is not None:

@@ -82,7 +82,7 @@ def list_suggestions(
     )
 
 
-@router.get("/suggestions/next", response_model=SuggestionDetail)
+@router.get("/suggestions/next", response_model=SuggestionDetail, responses=LIST_RESPONSES)
 def next_suggestion(
     actor: ActorDep,
     service: ServiceDep,

@@ -37,7 +37,9 @@ class RelativeOut(BaseModel):
     reasons: list[str]
 
 
-@router.get("/entities/{entity_id}/relatives", response_model=list[RelativeOut])
+@router.get(
+    "/entities/{entity_id}/relatives", response_model=list[RelativeOut], responses=LIST_RESPONSES
+)
 def get_relatives(
     entity_id: UUID,
     actor: ActorDep,

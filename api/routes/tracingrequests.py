@@ -46,8 +46,9 @@ class SoughtIn(Forbid):
             default=None,
             ge=0,
             le=120,
-            description='with `age`, the oldest the family says ("12-13 ans": 12 and 13; '
-            '"plus de 18 ans": 18 and 120)',
+            description='the oldest the family says: with `age`, a range ("12-13 ans": 12 '
+            'and 13; "plus de 18 ans": 18 and 120, in either order), alone an upper bound '
+            '("moins de 10 ans": 9)',
         ),
     ] = None
     birth_year: Annotated[int | None, Field(default=None, ge=1900, le=2100)] = None
@@ -63,8 +64,6 @@ class SoughtIn(Forbid):
     def _named(self) -> SoughtIn:
         if not (self.given or self.family or self.name):
             raise ValueError("describe the sought person by a name (given or family)")
-        if self.age_max is not None and (self.age is None or self.age_max < self.age):
-            raise ValueError("age_max goes with an age, and is not below it")
         return self
 
 
@@ -150,7 +149,11 @@ class MatchesOut(BaseModel):
 Source = Annotated[str | None, Query(min_length=1, max_length=120)]
 
 
-@router.get("/tracing/requests/{case_id:path}/matches", response_model=MatchesOut)
+@router.get(
+    "/tracing/requests/{case_id:path}/matches",
+    response_model=MatchesOut,
+    responses={429: {"model": ErrorBody, "description": "too many searches; retry later"}},
+)
 def tracing_matches(
     case_id: str,
     actor: ActorDep,

@@ -146,16 +146,19 @@ class ReviewTx:
 
     def ages_of_persons(self, record_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
         """`birth_latest` and `registered_on` of these records and of every record of their
-        persons: what tells whether a merge joins a child's records."""
+        persons, each with its `person` (its entity, or the record itself when it has
+        none): what tells whether a merge joins a child's records, or a person of
+        unknown age."""
         ids = list(record_ids)
         entities = [e for e in set(self.entity_of(ids).values()) if e is not None]
-        columns = (person_records.c.birth_latest, person_records.c.registered_on)
-        mine = person_records.c.id.in_(ids)
+        p = person_records.c
+        mine = p.id.in_(ids)
         if entities:
-            mine = or_(mine, person_records.c.entity_id.in_(entities))
+            mine = or_(mine, p.entity_id.in_(entities))
+        found = select(p.id, p.entity_id, p.birth_latest, p.registered_on).where(mine)
         return [
-            {"birth_latest": born, "registered_on": registered}
-            for born, registered in self.c.execute(select(*columns).where(mine))
+            {"person": entity or record, "birth_latest": born, "registered_on": registered}
+            for record, entity, born, registered in self.c.execute(found)
         ]
 
     def mark_involves_minor(self, suggestion_id: uuid.UUID) -> None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import threading
 import uuid
+from pathlib import Path
 
 import pytest
 
 from models.store import Store
 from service import Service
+from service.importing import import_records
 from service.registry import active_model
 from service.relinking import relink_all
 from service.scoring import score_pair, suggestion_row
 from tests.api.conftest import World, add_suggestion
+from tests.conftest import write_csv
 
 
 def _read(world: World, name: str, who: str = "reviewer") -> tuple[dict, str]:
@@ -489,3 +492,20 @@ def test_a_split_refused_by_confirmations_names_the_latest_to_revert(world: Worl
     assert refused.status_code == 409
     detail = refused.json()["detail"]
     assert latest["decision"]["id"] in detail and "(en tout : 2)" in detail
+
+
+def test_a_merge_of_a_person_of_unknown_age_waits_for_a_second_reviewer(
+    world: World, tmp_path: Path
+) -> None:
+    """No record tells her age: she may be a child, and is treated as one, as a return
+    decision treats her."""
+    undated = (
+        "record_id,source,case_id,case_type,full_name,sex,origin_village\n"
+        "U-1,OIM,C8,identification,SANOGO Rokia,F,Bla\n"
+        "U-2,ONG-A,C9,reintegration,SANOGO Rokiatou,F,Bla\n"
+    )
+    assert import_records(world.store, write_csv(tmp_path / "undated.csv", undated)).ok
+    world.records.update({r.record_id: r.id for r in world.store.list_records({}).items})
+    first = _link_as(world, "reviewer", "U-1", "U-2")
+    assert first["suggestion"]["status"] == "awaiting_second"
+    assert _link_as(world, "reviewer2", "U-1", "U-2")["suggestion"]["status"] == "confirmed"

@@ -177,9 +177,10 @@ def test_a_file_titled_in_french_is_read_as_ours(tmp_path: Path) -> None:
     village and parents went to extra data and the persons had nothing to match on."""
     path = write_csv(
         tmp_path / "fr.csv",
-        "Identifiant;N° dossier;Organisation;Nom;Prénom(s);Sexe;Date de naissance;Âge;Village d'origine;"
-        "Commune;Nom du père;Nom de la mère;Téléphone\n"
-        "R-1;D-1;AMSS;DIARRA;Awa;F;15/08/2013;13;Sirakoro;Kati;Bakary Diarra;Kadia Traoré;76123456\n",
+        "Identifiant;N° dossier;Organisation;Nom;Prénom(s);Sexe;Date de naissance;Âge;"
+        "Village d'origine;Commune;Nom du père;Nom de la mère;Téléphone\n"
+        "R-1;D-1;AMSS;DIARRA;Awa;F;15/08/2013;13;Sirakoro;Kati;Bakary Diarra;Kadia Traoré;"
+        "76123456\n",
     )
     [(_, row)] = _rows(path)
     assert set(row) == {
