@@ -27,6 +27,7 @@ from models.validation import (
     READERS,
     BirthCells,
     FieldError,
+    age_disagrees,
     age_range_text,
     birth_on,
     clean,
@@ -252,7 +253,8 @@ def _births(
             births.append(values)
             continue
         assert birth.interval is not None
-        if birth.problems or birth.interval.earliest > reference:
+        late = birth.interval.earliest > reference
+        if birth.problems or late or age_disagrees(birth, reference) is not None:
             flagged.add(i)
         births.append(fixed)
     return births

@@ -57,7 +57,8 @@ def _sniff_delimiter(header_line: str) -> str:
 STAND_INS = {"record_id": ("_uuid", "_id"), "registered_on": ("_submission_time",)}
 """A KoboToolbox / ODK export's own columns that stand for ours when the file has no such
 column: the submission's id is the record id, its submission time the registration date.
-(`_index`, the row's position in one export, identifies nothing: it stays extra data.)"""
+(`_index`, the row's position in one export, identifies nothing: it is not kept,
+`models.validation.NOT_KEPT`.)"""
 
 
 def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) -> list[str]:

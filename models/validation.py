@@ -35,7 +35,11 @@ CANNOT_READ_EXPECTED = N_('cannot read "{value}" (expected {expected})')
 _CASE_TYPES = {c.value for c in CaseType}
 _ROLES = {r.value for r in Role}
 _RELATIONS = {r.value for r in RelationKind}
-KNOWN_COLUMNS = frozenset(RECORD_COLUMNS)
+NOT_KEPT = frozenset({"_index"})
+"""Columns of a field export that say nothing of the person: Kobo's `_index`, a row's
+position in one export, renumbered by the next (kept, it made every row of a re-export
+"changed" and linked again)."""
+KNOWN_COLUMNS = frozenset(RECORD_COLUMNS) | NOT_KEPT
 NAME_COLUMNS = ("full_name", "family_name", "given_names")
 """A row needs at least one of these."""
 
@@ -70,10 +74,13 @@ class FieldError:
 
 def clean(value: Any) -> str | None:
     """A cell's text without stray spaces (a run of spaces, tabs or line breaks becomes
-    one space); None when nothing is left."""
+    one space) nor the apostrophe a spreadsheet user types to keep `'0012` or
+    `'15/08/2013` as text; None when nothing is left."""
     if not value:
         return None
     text = value.strip() if isinstance(value, str) else str(value).strip()
+    if text.startswith("'"):
+        text = text[1:].strip()
     if "  " in text or "\t" in text or "\n" in text:
         text = " ".join(text.split())
     return text or None
@@ -338,6 +345,8 @@ def birth_on(
     span = cells.age
     age, estimated = (span.single, span.estimated) if span else (None, False)
     interval = cells.interval
+    if dated and (disagreement := age_disagrees(cells, reference)) is not None:
+        problems.append(disagreement)
     if interval is None and span is not None and not dated:
         problems.append(("age", Message(AGE_UNDATED, value=cells.age_text), cells.age_text))
     elif interval is None and span is not None:
@@ -366,6 +375,24 @@ def birth_on(
         age,
         estimated,
     ), problems
+
+
+AGE_DISAGREES = N_(
+    'the age "{age}" does not fit the birth date "{date}" on {reference} (the date counts)'
+)
+
+
+def age_disagrees(cells: BirthCells, reference: date) -> Problem | None:
+    """A row whose age, counted from its registration date, cannot be its birth date's
+    (born 1995, aged 12 in 2023): the date counts, and the row says so, since whether
+    the person is a child is then the date's word alone."""
+    if cells.interval is None or cells.age is None:
+        return None
+    by_age = birth_interval(cells.age, reference)
+    if by_age.latest >= cells.interval.earliest and cells.interval.latest >= by_age.earliest:
+        return None
+    message = Message(AGE_DISAGREES, age=cells.age_text, date=cells.written, reference=reference)
+    return ("age", message, cells.age_text)
 
 
 def age_range_text(cells: BirthCells) -> str | None:

@@ -17,7 +17,7 @@ from service.importing import import_records
 from tests.conftest import write_csv
 
 ROWS = (
-    "record_id,source,full_name,telephone,adresse_actuelle,commentaire,_uuid\n"
+    "record_id,source,full_name,telephone_tuteur,adresse_actuelle,commentaire,_uuid\n"
     "E-1,OIM,TRAORE Aminata,+223 70 11 22 33,Quartier Mali Bamako,vue au marché,uuid-1\n"
 )
 
@@ -90,5 +90,5 @@ def test_a_safe_declaration_shows_a_column(
 
 def test_the_recording_caseworker_sees_every_extra_column(store: Store, tmp_path: Path) -> None:
     extra = _extra_as(store, tmp_path, UserRole.CASEWORKER, "OIM")
-    assert extra["telephone"] == "+223 70 11 22 33"
+    assert extra["telephone_tuteur"] == "+223 70 11 22 33"
     assert extra["adresse_actuelle"] == "Quartier Mali Bamako"

@@ -115,3 +115,27 @@ def test_an_age_given_on_an_unreadable_registration_date_is_not_counted_from_tod
     assert values is not None and values["birth_earliest"] is None and values["age"] == 12
     assert {e.column for e in errors} == {"registered_on", "age"}
     assert all(e.warning for e in errors) and values["extra"]["age_raw"] == "12"
+
+
+def test_an_age_that_cannot_be_the_birth_date_s_is_a_warning_and_the_date_counts() -> None:
+    raw = {
+        "record_id": "K2",
+        "full_name": "Awa Diarra",
+        "birth_date": "1995",
+        "age": "12",
+        "registered_on": "10/01/2023",
+    }
+    values, errors = validate_record(raw, 2, "OIM", ON, strict=False)
+    assert values is not None and values["birth_earliest"] == date(1995, 1, 1)
+    assert [(e.column, e.warning) for e in errors] == [("age", True)]
+
+
+def test_an_age_that_fits_the_birth_date_says_nothing() -> None:
+    raw = {
+        "record_id": "K3",
+        "full_name": "Awa Diarra",
+        "birth_date": "2010",
+        "age": "environ 12",
+        "registered_on": "10/01/2023",
+    }
+    assert validate_record(raw, 2, "OIM", ON, strict=True)[1] == []

@@ -211,3 +211,16 @@ def test_a_relation_reads_in_french(written: str, kind: str) -> None:
         {"record_id": "A", "relation": written, "related_record_id": "B"}, row=2
     )
     assert errors == [] and found == ("A", kind, "B")
+
+
+def test_a_spreadsheet_s_text_apostrophe_is_not_part_of_the_value() -> None:
+    values, problems = validate_record(
+        {**BASE, "record_id": "'0012", "birth_date": "'15/08/2013", "age": "'7"}, row=2
+    )
+    assert problems == [] and values is not None
+    assert values["birth_earliest"] == date(2013, 8, 15) and values["age"] == 7
+
+
+def test_kobo_s_row_index_is_not_kept() -> None:
+    values, _ = validate_record({**BASE, "_index": "7", "district": "Kati"}, row=2)
+    assert values is not None and values["extra"] == {"district": "Kati"}
