@@ -25,6 +25,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/me"): LOGIN,
     ("GET", "/records"): READ_RECORDS,
     ("GET", "/records/{record_id}"): READ_RECORDS,
+    ("GET", "/records/{record_id}/versions"): READ_RECORDS,
     ("GET", "/search"): SEARCH,
     ("GET", "/suggestions"): READ_QUEUE,
     ("GET", "/suggestions/next"): READ_QUEUE,

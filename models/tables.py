@@ -97,6 +97,20 @@ Index("ix_person_records_case", person_records.c.source, person_records.c.case_i
 Index("ix_person_records_import", person_records.c.import_id)
 Index("ix_person_records_record_id", person_records.c.record_id)
 
+record_versions = Table(
+    "record_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("record", Uuid, nullable=False, index=True),
+    Column("replaced_at", DateTime(timezone=True), nullable=False),
+    Column("import_id", Uuid),
+    *record_value_columns(),
+)
+"""A stored record's values as they were before an import changed them (one row per
+change, `import_id` the import that replaced them): nothing a later file overwrites is
+lost. The same value columns as `person_records` (a migration adding a field adds it to
+both)."""
+
 relations = Table(
     "relations",
     metadata,

@@ -50,6 +50,22 @@ class Records(UseCases):
         self.audit(actor, "read_record", "record", [record_id], view=view["access"], **detail)
         return view
 
+    def record_versions(self, actor: Actor, record_id: UUID) -> list[dict[str, Any]] | None:
+        """The record's earlier versions (what imports replaced), newest first, each as
+        the actor may see the record (None when there is no such record); audited."""
+        actor.require(READ_RECORDS)
+        if self.store.get_record(record_id) is None:
+            return None
+        versions = [
+            {"replaced_at": moment.isoformat(), "record": record_view(record, actor)}
+            for moment, record in self.store.record_versions(record_id)
+        ]
+        detail = shared(actor, [v["record"] for v in versions])
+        self.audit(
+            actor, "read_record_versions", "record", [record_id], versions=len(versions), **detail
+        )
+        return versions
+
     def list_records(
         self,
         actor: Actor,

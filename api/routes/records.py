@@ -24,6 +24,16 @@ def get_record(record_id: UUID, actor: ActorDep, service: ServiceDep) -> dict[st
     return record
 
 
+@router.get("/records/{record_id}/versions", response_model=list[dict[str, Any]])
+def record_versions(record_id: UUID, actor: ActorDep, service: ServiceDep) -> list[dict[str, Any]]:
+    """What imports replaced of this record, newest first: `replaced_at` and the record
+    as it was until then, shown as the record itself is to the caller."""
+    versions = service.record_versions(actor, record_id)
+    if versions is None:
+        raise NotFound("no such record")
+    return versions
+
+
 @router.get("/records", response_model=RecordList, responses=LIST_RESPONSES)
 def list_records(
     actor: ActorDep,

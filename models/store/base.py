@@ -39,6 +39,7 @@ from models.store.linking import (
 from models.store.prepared import PreparedStore
 from models.store.review import ReviewStore
 from models.store.users import UserStore
+from models.store.versions import VersionStore
 from models.tables import (
     entities,
     match_models,
@@ -75,7 +76,7 @@ class Page:
     offset: int
 
 
-class Store(ReviewStore, AuditStore, KeysStore, LimitStore, PreparedStore, UserStore):
+class Store(ReviewStore, AuditStore, KeysStore, LimitStore, PreparedStore, UserStore, VersionStore):
     """All reads and writes of the database go through here."""
 
     def __init__(self, engine: Engine) -> None:

@@ -39,6 +39,7 @@ from sqlalchemy import (
 from models.ages import AGE_PRECISIONS, recounted
 from models.birthdates import DateError
 from models.store.bulk import new_ids, write_rows
+from models.store.versions import keep_versions
 from models.tables import (
     VALUE_NAMES,
     imports,
@@ -297,6 +298,7 @@ class ImportWriter:
         ).one()
         if changed:
             c.execute(text(_CASES_LEFT.format(staging=STAGING)))
+            keep_versions(c, STAGING, self.started_at, self.import_id)
         now = bindparam("now", type_=DateTime(timezone=True))
         stamp = bindparam("import_id", type_=Uuid)
         assignments = ", ".join(f"{n} = s.{n}" for n in VALUE_NAMES)

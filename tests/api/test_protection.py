@@ -38,6 +38,7 @@ def _urls(world: World) -> dict[str, str]:
         "/me": "/me",
         "/records": "/records",
         "/records/{record_id}": f"/records/{world.records['A-1']}",
+        "/records/{record_id}/versions": f"/records/{world.records['A-1']}/versions",
         "/search": "/search?name=Aminata%20Traore",
         "/suggestions": "/suggestions?status=confirmed",
         "/suggestions/{suggestion_id}": f"/suggestions/{world.suggestions['adult']}",

@@ -1,0 +1,62 @@
+"""Record versions: a stored record's values before an import changed them.
+
+Re-importing updates a record in place (`models.store.importing`); the values it replaces
+are copied first, in the same transaction, so that a file that blanks a phone, moves a
+current location or renames a person loses nothing (`record_versions`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, DateTime, Uuid, bindparam, select, text
+
+from models.records import PersonRecord
+from models.tables import VALUE_NAMES, record_versions
+
+
+def keep_versions(
+    connection: Connection, staging: str, now: datetime, import_id: uuid.UUID
+) -> None:
+    """Copy the stored records `staging` changes (same source and record id, other
+    values) into `record_versions`, stamped with this import."""
+    names = ", ".join(VALUE_NAMES)
+    selected = ", ".join(f"p.{n}" for n in VALUE_NAMES)
+    connection.execute(
+        text(
+            f"INSERT INTO record_versions (record, replaced_at, import_id, {names}) "
+            f"SELECT p.id, :now, :import_id, {selected} FROM person_records p "
+            f"JOIN {staging} s ON p.source = s.source AND p.record_id = s.record_id "
+            "WHERE p.content_hash <> s.content_hash"
+        ).bindparams(
+            bindparam("now", type_=DateTime(timezone=True)),
+            bindparam("import_id", type_=Uuid),
+        ),
+        {"now": now, "import_id": import_id},
+    )
+
+
+class VersionStore:
+    engine: Any
+
+    def record_versions(self, record: uuid.UUID) -> list[tuple[datetime, PersonRecord]]:
+        """The earlier versions of a record, newest first: when each was replaced, and the
+        record as it was until then."""
+        v = record_versions.c
+        query = select(record_versions).where(v.record == record).order_by(v.id.desc())
+        with self.engine.connect() as c:
+            rows = [dict(row._mapping) for row in c.execute(query)]
+        return [(_utc(row["replaced_at"]), _as_record(row)) for row in rows]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _as_record(row: dict[str, Any]) -> PersonRecord:
+    values = {k: row[k] for k in VALUE_NAMES if k != "content_hash"}
+    replaced = _utc(row["replaced_at"])
+    return PersonRecord.model_validate(
+        {**values, "id": row["record"], "imported_at": replaced, "updated_at": replaced}
+    )
