@@ -67,8 +67,14 @@ def _json_pairs(path: Path) -> list[tuple[str | Message, str, str]]:
     try:
         # Each object as its list of pairs: a column named twice is kept twice, and refused.
         document = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_Pairs)
-    except (OSError, ValueError) as exc:
-        raise RecordFileError("cannot read the mapping file: {error}", error=str(exc)) from None
+    except json.JSONDecodeError as exc:
+        raise RecordFileError(
+            "the mapping file is not JSON: line {line}, column {column}",
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
+    except (OSError, ValueError):
+        raise RecordFileError("cannot read the mapping file {path}", path=str(path)) from None
     if not isinstance(document, _Pairs) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in document
     ):

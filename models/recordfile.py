@@ -164,10 +164,9 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         if "field larger than field limit" in str(exc):
             raise RecordFileError(_too_long(row + 1, None)) from None
         raise RecordFileError(
-            "row {row}: cannot read the CSV ({error}); a quote opened in this row is "
-            "never closed, or a quoted cell is followed by other text",
+            "row {row}: cannot read the CSV: a quote opened in this row is never closed, "
+            "or a quoted cell is followed by other text",
             row=row + 1,
-            error=str(exc),
         ) from None
 
 

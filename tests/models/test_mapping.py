@@ -120,3 +120,13 @@ def test_a_latin_1_file_is_read(tmp_path: Path) -> None:
         ("Traoré Aminata", "Ségou"),
         ("Maïga Aïssata", "Djenné"),
     ]
+
+
+def test_a_mapping_that_is_not_json_is_named_by_line_and_column_in_french(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text('{"nom": "family_name",\n oops}', encoding="utf-8")
+    with pytest.raises(RecordFileError) as refused:
+        read_mapping(path)
+    assert refused.value.text("fr") == (
+        "le fichier de correspondance n'est pas du JSON : ligne 2, colonne 2"
+    )
