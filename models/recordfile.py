@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ Row = dict[str, str]
 UNNAMED = Message("a column without a name")
 IN_FILE = N_("{file}: {error}")
 """An error of a file as a whole, or of a row of one among several files."""
+HEADER_SEARCH_ROWS = 5
+"""Rows below the first where a header is looked for when the first is not one."""
 MAX_CELL_CHARS = 10_000
 """The longest cell a record or relations file may hold (a name, a place, a note)."""
 CELL_LIMIT = f"{MAX_CELL_CHARS:,}"
@@ -170,6 +173,29 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         ) from None
 
 
+def _header_lower(
+    rows: Iterator[list[str]],
+    mapping: dict[str, str] | None,
+    required: Iterable[str],
+    any_of: Iterable[str],
+) -> RecordFileError | None:
+    """When the first row lacks a required column but one of the next few has them all
+    (a title, a date, merged cells above the header), an error that says where the header
+    is; None otherwise."""
+    required, any_of = list(required), list(any_of)
+    for number, cells in enumerate(itertools.islice(rows, HEADER_SEARCH_ROWS), start=2):
+        try:
+            _check_columns(header_names(cells, mapping), required, any_of)
+        except RecordFileError:
+            continue
+        return RecordFileError(
+            "the header is on row {row}, not row 1: delete the rows above it (a title, "
+            "merged cells)",
+            row=number,
+        )
+    return None
+
+
 def _too_long(row: int, column: str | Message | None) -> Message:
     if column is None:
         return Message(
@@ -234,7 +260,10 @@ def read_chunks(
     except StopIteration:
         raise RecordFileError("the file is empty") from None
     header = header_names(first, mapping)
-    _check_columns(header, required, any_of)
+    try:
+        _check_columns(header, required, any_of)
+    except RecordFileError as missing:
+        raise _header_lower(rows, mapping, required, any_of) or missing from None
     width = len(header)
     count = 0
     numbers: list[int] = []

@@ -300,3 +300,13 @@ def test_an_xlsx_formula_saved_as_an_error_refuses_the_file(tmp_path: Path) -> N
     path = _formula_book(tmp_path / "f.xlsx", "=1/0", cached="#DIV/0!", error=True)
     with pytest.raises(RecordFileError, match=r"row 2, birth_date: .*computes an error"):
         _rows(path)
+
+
+def test_a_title_above_the_header_is_named_with_the_header_s_row(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "titled.csv",
+        "Liste des victimes identifiées - DNPEF 2024,,\n,,\nrecord_id,full_name,sex\nR1,Awa,F\n",
+    )
+    with pytest.raises(RecordFileError) as refused:
+        _rows(path)
+    assert "the header is on row 3" in str(refused.value)
