@@ -14,13 +14,23 @@ from typing import Any
 from i18n import N_
 from models.recordfile import RecordFileError, header_names
 
+EXCEL_ZERO = date(1900, 1, 1)
+"""Excel's day 0 and 1 ("00/01/1900", "01/01/1900"): an empty date cell, not a birth."""
 
-def _cell_text(value: Any) -> str:
+
+def _cell_text(value: Any, number_format: str | None = None) -> str:
+    """A cell as text; a date as much of it as the cell shows (`mmm-yy` a month:
+    "08/2013", `yyyy` a year), Excel's zero date as "0" (unreadable, so said)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, date):
+        if value <= EXCEL_ZERO:
+            return "0"
+        shown = re.sub(r'"[^"]*"|\[[^\]]*\]', "", (number_format or "").lower())
+        if "y" in shown and "d" not in shown:
+            return f"{value.month:02d}/{value.year}" if "m" in shown else str(value.year)
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -58,12 +68,11 @@ def xlsx_rows(path: Path) -> Iterator[list[str]]:
         raise RecordFileError("cannot open the XLSX file: {error}", error=str(exc)) from None
     try:
         header: list[str] = []
-        values_rows = computed.worksheets[0].iter_rows(values_only=True)
+        values_rows = computed.worksheets[0].iter_rows()
         cell_rows = written.worksheets[0].iter_rows() if written else itertools.repeat(())
-        for number, (values, cells) in enumerate(
-            zip(values_rows, cell_rows, strict=False), start=1
-        ):
-            texts = [_cell_text(v) for v in values]
+        for number, (shown, cells) in enumerate(zip(values_rows, cell_rows, strict=False), start=1):
+            values = [c.value for c in shown]
+            texts = [_cell_text(c.value, getattr(c, "number_format", None)) for c in shown]
             for k, cell in enumerate(cells):
                 if getattr(cell, "data_type", None) != "f":
                     continue

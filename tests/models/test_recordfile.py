@@ -113,6 +113,41 @@ def test_a_csv_cell_longer_than_the_limit_is_an_error_naming_its_row(tmp_path: P
         _rows(path)
 
 
+@pytest.mark.parametrize(
+    ("shown_as", "text"),
+    [
+        ("mmm-yy", "08/2013"),
+        ("mmmm yyyy", "08/2013"),
+        ("yyyy", "2013"),
+        ("dd/mm/yyyy", "2013-08-15"),
+    ],
+)
+def test_an_xlsx_date_reads_as_much_as_its_cell_shows(
+    tmp_path: Path, shown_as: str, text: str
+) -> None:
+    """A cell typed "août 2013" and shown as a month is a month, not the 1st of August."""
+    from datetime import datetime
+
+    book = Workbook()
+    book.active.append(["record_id", "full_name", "birth_date"])
+    book.active.append(["R1", "Awa Diarra", datetime(2013, 8, 15)])
+    book.active["C2"].number_format = shown_as
+    path = tmp_path / "d.xlsx"
+    book.save(path)
+    assert _rows(path)[0][1]["birth_date"] == text
+
+
+def test_excel_s_zero_date_is_not_a_birth_in_1900(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    book = Workbook()
+    book.active.append(["record_id", "full_name", "birth_date"])
+    book.active.append(["R1", "Awa Diarra", datetime(1900, 1, 1)])
+    path = tmp_path / "z.xlsx"
+    book.save(path)
+    assert _rows(path)[0][1]["birth_date"] == "0"
+
+
 def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
     tmp_path: Path,
 ) -> None:
