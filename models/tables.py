@@ -189,6 +189,19 @@ users = Table(
     Column("last_used_at", DateTime(timezone=True)),
 )
 
+page_sessions = Table(
+    "page_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("user_id", Uuid, nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+"""A signed-in browser's session (`models.store.sessions`): the hash of its secret, whose
+it is and with which token it was opened (a rotated token ends it)."""
+
 settings = Table(
     "settings",
     metadata,

@@ -26,6 +26,7 @@ from service.returns import ReturnDecisions
 from service.reverting import Reverting
 from service.review import Review
 from service.search import Searching
+from service.sessions import Sessions
 from service.tracing import Tracing
 from service.tracingsearch import TracingSearch
 from service.training import Training
@@ -37,6 +38,7 @@ __all__ = ["Actor", "Service", "Store"]
 
 class Service(
     Users,
+    Sessions,
     Records,
     Importing,
     Linking,

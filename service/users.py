@@ -129,7 +129,8 @@ class Users(UseCases):
         return {"name": user.name, "role": user.role.value, "organisation": user.organisation}
 
     def logout(self, actor: Actor) -> None:
-        """The end of a page session (the token stays valid until revoked)."""
+        """The end of a page session, audited (the session itself is ended by
+        `Sessions.end_session`; the token stays valid until revoked)."""
         actor.require(LOGIN)
         assert actor.user is not None
         self.audit(actor, "logout", "user", [actor.user.id])

@@ -75,10 +75,11 @@ async def signin(request: Request) -> Response:
             next=target,
             error=_("This token is unknown or revoked."),
         )
-    request.cookies[SESSION_COOKIE] = token
+    secret = service.open_session(user, token)
+    request.cookies[SESSION_COOKIE] = secret
     service.login(page_actor(request))
     response = redirect(target)
-    set_cookie(request, response, SESSION_COOKIE, token)
+    set_cookie(request, response, SESSION_COOKIE, secret)
     set_cookie(request, response, LOGIN_COOKIE, new_login())
     response.delete_cookie(PRESESSION_COOKIE, path="/")
     response.delete_cookie(PURPOSE_COOKIE, path="/")
@@ -125,6 +126,7 @@ async def signout(request: Request) -> Response:
     await check_csrf(request)
     service = page_service(request)
     service.logout(page_actor(request))
+    service.end_session(request.cookies.get(SESSION_COOKIE, ""))
     response = redirect("/")
     for name in (SESSION_COOKIE, LOGIN_COOKIE, PURPOSE_COOKIE):
         response.delete_cookie(name, path="/")

@@ -122,12 +122,12 @@ def page_service(request: Request) -> Service:
 
 
 def session_user(request: Request) -> User | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    """The user of the browser's page session (`service.sessions`): the cookie holds the
+    session's secret, never the API token."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if not secret:
         return None
-    service = page_service(request)
-    address = request.client.host if request.client else None
-    return service.authenticate(token, request.state.request_id, request.url.path, address)
+    return page_service(request).session_user(secret)
 
 
 def page_actor(request: Request) -> Actor:

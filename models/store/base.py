@@ -38,6 +38,7 @@ from models.store.linking import (
 )
 from models.store.prepared import PreparedStore
 from models.store.review import ReviewStore
+from models.store.sessions import SessionStore
 from models.store.users import UserStore
 from models.store.versions import VersionStore
 from models.tables import (
@@ -76,7 +77,16 @@ class Page:
     offset: int
 
 
-class Store(ReviewStore, AuditStore, KeysStore, LimitStore, PreparedStore, UserStore, VersionStore):
+class Store(
+    ReviewStore,
+    AuditStore,
+    KeysStore,
+    LimitStore,
+    PreparedStore,
+    UserStore,
+    SessionStore,
+    VersionStore,
+):
     """All reads and writes of the database go through here."""
 
     def __init__(self, engine: Engine) -> None:

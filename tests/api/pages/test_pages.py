@@ -5,6 +5,7 @@ fields, French by default and English on choice."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -33,13 +34,15 @@ def test_the_home_page_speaks_french_and_offers_sign_in(pages: Pages) -> None:
     assert '<html lang="fr">' in page.text and "Se connecter" in page.text
 
 
-def test_sign_in_keeps_the_token_in_an_http_only_strict_cookie(pages: Pages) -> None:
+def test_sign_in_keeps_a_session_not_the_token_in_an_http_only_strict_cookie(
+    pages: Pages,
+) -> None:
     client = TestClient(pages.world.client.app)
     token = pages.world.headers("reviewer")["Authorization"].removeprefix("Bearer ")
     answer = sign_in(client, token)
     cookie = answer.headers["set-cookie"]
     assert answer.status_code == 303
-    assert f"nrm_session={token}" in cookie
+    assert "nrm_session=nrs_" in cookie and token not in cookie
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
 
 
@@ -66,6 +69,31 @@ def test_sign_out_ends_the_session(pages: Pages) -> None:
     home = client.get("/")
     out = client.post("/signout", data={"csrf": field(home, "csrf")}, follow_redirects=False)
     assert out.status_code == 303
+    assert client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_sign_out_ends_the_session_for_a_copy_of_its_cookie_too(pages: Pages) -> None:
+    """A cookie copied from a shared computer in a field office opens nothing once its
+    user signed out."""
+    client = pages.browser("reviewer")
+    home = client.get("/")
+    copy = TestClient(pages.world.client.app, cookies=dict(client.cookies))
+    assert copy.get("/review", follow_redirects=False).status_code == 200
+    client.post("/signout", data={"csrf": field(home, "csrf")}, follow_redirects=False)
+    assert copy.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_rotating_the_token_ends_its_page_sessions(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    assert client.get("/review", follow_redirects=False).status_code == 200
+    pages.world.store.rotate_token("reviewer")
+    assert client.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_a_session_idle_too_long_ends(pages: Pages, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = pages.browser("reviewer")
+    assert client.get("/review", follow_redirects=False).status_code == 200
+    monkeypatch.setattr("service.sessions.IDLE", timedelta(0))
     assert client.get("/review", follow_redirects=False).status_code == 303
 
 
