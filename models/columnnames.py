@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from i18n import N_, Message
 from models.fieldwords import fold
 from models.records import RECORD_COLUMNS
 
@@ -132,3 +133,33 @@ def column_name(cell: str) -> str:
     if groups and OTHER_PERSON_GROUPS.intersection(re.split(r"[_\-\s/.]+", fold(groups))):
         return name
     return found
+
+
+UNMAPPED = N_("the mapping names a column the file does not have (a typo?)")
+LOOKS_LIKE = N_('kept as extra data, not read as {field}: rename it "{field}" if it is')
+SIMILAR = 88
+"""How close (rapidfuzz ratio, 0-100) a column's folded name must be to one of ours or
+its French titles to be said to look like it ("date_naisance" and "date_naissance": 96)."""
+
+
+def header_notes(
+    raw: list[str], names: list[str], mapping: dict[str, str] | None
+) -> list[tuple[str, Message]]:
+    """What a header leaves unread that its user may have meant: a mapping line that names
+    no column of the file, and a column kept as extra data whose name is one letter or so
+    away from one of ours ("date_naisance"). (column, message) pairs."""
+    from rapidfuzz import fuzz, process
+
+    notes: list[tuple[str, Message]] = []
+    written = {c.strip().lower() for c in raw} | {c.strip().lower().rsplit("/", 1)[-1] for c in raw}
+    for column in mapping or {}:
+        if column not in written:
+            notes.append((column, Message(UNMAPPED)))
+    choices = {fold(name): name for name in _OURS} | dict(ALIASES)
+    for name in names:
+        if name in _OURS or name.startswith(("_", "column_")):
+            continue
+        found = process.extractOne(fold(name), list(choices), scorer=fuzz.ratio)
+        if found is not None and found[1] >= SIMILAR:
+            notes.append((name, Message(LOOKS_LIKE, field=choices[found[0]])))
+    return notes

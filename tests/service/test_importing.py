@@ -278,3 +278,20 @@ def test_an_organisation_spelled_otherwise_than_stored_is_an_error_on_its_first_
         'b.csv: row 3, source: the records name this organisation "TEST", not "test"'
     ]
     assert store.count_records() == 1
+
+
+def test_a_header_typo_and_a_mapping_naming_no_column_are_warned_about(
+    store: Store, tmp_path: Path
+) -> None:
+    """Both silently left the birth dates unread: the file loads, and says so."""
+    records = write_csv(
+        tmp_path / "typo.csv", "record_id,source,full_name,date_naisance\nR1,OIM,Awa,2010\n"
+    )
+    mapping = write_csv(tmp_path / "map.csv", "column,field\nne_le_x,birth_date\n")
+    report = import_records(store, records, mapping=mapping)
+    assert report.ok
+    assert report.warnings == [
+        "row 1, ne_le_x: the mapping names a column the file does not have (a typo?)",
+        "row 1, date_naisance: kept as extra data, not read as birth_date: rename it "
+        '"birth_date" if it is',
+    ]
