@@ -148,17 +148,18 @@ def header_notes(
     """What a header leaves unread that its user may have meant: a mapping line that names
     no column of the file, and a column kept as extra data whose name is one letter or so
     away from one of ours ("date_naisance"). (column, message) pairs."""
-    from rapidfuzz import fuzz, process
-
     notes: list[tuple[str, Message]] = []
     written = {c.strip().lower() for c in raw} | {c.strip().lower().rsplit("/", 1)[-1] for c in raw}
     for column in mapping or {}:
         if column not in written:
             notes.append((column, Message(UNMAPPED)))
+    unread = [n for n in names if n not in _OURS and not n.startswith(("_", "column_"))]
+    if not unread:
+        return notes
+    from rapidfuzz import fuzz, process  # loaded by matching anyway; not for a plain file
+
     choices = {fold(name): name for name in _OURS} | dict(ALIASES)
-    for name in names:
-        if name in _OURS or name.startswith(("_", "column_")):
-            continue
+    for name in unread:
         found = process.extractOne(fold(name), list(choices), scorer=fuzz.ratio)
         if found is not None and found[1] >= SIMILAR:
             notes.append((name, Message(LOOKS_LIKE, field=choices[found[0]])))
