@@ -58,7 +58,7 @@ class AgeSpan:
 
 _ESTIMATED = re.compile(r"~|±|\?|\benv\b|\benv\.|\benviron\b|estim|approx")
 _NOISE = re.compile(
-    r"~|±|\?|\benv(?:iron)?\b\.?|\(?estim[a-z]*\)?|\bapprox\.?|\bans?\b|\bmois\b|\s+"
+    r"~|±|\?|\benv(?:iron)?\b\.?|\(?estim[a-z]*\)?|\bapprox\.?|(?:\b|(?<=\d))ans?\b|\bmois\b|\s+"
 )
 _NUMBER = r"(\d+|[a-z][a-z\s-]*?)"
 _RANGE = re.compile(rf"^(?:entre\s*)?{_NUMBER}\s*(?:-|–|/|\ba\b|\bou\b|\bet\b)\s*{_NUMBER}$")
@@ -118,14 +118,16 @@ def read_age(value: str) -> AgeSpan:
 
     for pattern in _AT_LEAST:
         if match := pattern.match(bare):
-            return AgeSpan(years(match.group(1)), None, estimated, tolerance=0)
+            if (least := years(match.group(1))) > MAX_AGE:
+                raise DateError('cannot read age "{value}": over 120', value=value)
+            return AgeSpan(least, None, estimated, tolerance=0)
     if match := _UNDER.match(bare):
         below = _number(match.group(1), value)
         if below == 0:
             raise DateError('cannot read age "{value}"', value=value)
         under = -(-below // 12) if months else below
         return AgeSpan(0, under - 1, estimated, tolerance=0)
-    if (pair := _two_numbers(bare, value)) is not None:
+    if not months and (pair := _two_numbers(bare, value)) is not None:
         return AgeSpan(*pair, estimated, tolerance)
     try:
         age, marked = parse_age(value)

@@ -119,7 +119,7 @@ UNKNOWN_MARKS = frozenset(
 )
 """What field teams write for "not known": no date, not an error."""
 _AGE_MARKS = re.compile(
-    r"(~|±|\?|\benv(?:iron\b|\.|\b)|\bestim[ée]e?\)?|\(|\)|\bans?\b|\bapprox\.?)"
+    r"(~|±|\?|\benv(?:iron\b|\.|\b)|\bestim[ée]e?\)?|\(|\)|(?:\b|(?<=\d))ans?\b|\bapprox\.?)"
 )
 _YEARS_AND_MONTHS = re.compile(r"^(\d+)\s*ans?\s+(?:et\s+)?\d+\s*mois$")
 """`1 an et 6 mois`: the completed years."""
@@ -180,6 +180,17 @@ def _year_interval(year: int, precision: Precision = Precision.YEAR) -> BirthInt
 def _words_date(text: str, value: str) -> BirthInterval | None:
     """`12 mars 1995`, `mars 1995`, `douze mars mil neuf cent quatre-vingt-quinze`,
     `12-Mar-2005`."""
+    found = _words_parts(text, value)
+    if found is None:
+        return None
+    year, month, day = found
+    if day is None:
+        return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
+    return _exact_day(_day(year, month, day, value))
+
+
+def _words_parts(text: str, value: str) -> tuple[int, int, int | None] | None:
+    """(year, month, day or None) of a date written with its month in words."""
     if re.search(r"\d[-/][a-z]", text):
         text = _WORD_SEPARATOR.sub(" ", text)
     for name, month in month_names().items():
@@ -191,14 +202,12 @@ def _words_date(text: str, value: str) -> BirthInterval | None:
         if year is None:
             return None
         if not before:
-            return BirthInterval(date(year, month, 1), _month_end(year, month), Precision.MONTH)
+            return year, month, None
         before = before.removeprefix("le ")
         if before in ("1er", "premier"):
             before = "1"
         day = int(before) if before.isdigit() else parse_french_number(before)
-        if day is None:
-            return None
-        return _exact_day(_day(year, month, day, value))
+        return None if day is None else (year, month, day)
     return None
 
 
@@ -303,10 +312,8 @@ def parse_plain_date(value: str) -> date:
         year, month, day = (int(g) for g in match.groups())
     elif match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
-    elif (words := _words_date(text, value)) is not None and (
-        words.precision is Precision.DAY or words.placeholder  # 1er janvier: a day here
-    ):
-        return words.earliest
+    elif (words := _words_parts(text, value)) is not None and words[2] is not None:
+        year, month, day = words
     else:
         raise DateError(CANNOT_READ, value=value)
     return _day(_year_in_range(year, value), month, day, value)

@@ -90,7 +90,6 @@ ALIASES = {
     "numero_de_telephone": "phone",
     "numero_telephone": "phone",
     "nationalite": "nationality",
-    "consentement": "return_consent",
     "consentement_retour": "return_consent",
     "consentement_au_retour": "return_consent",
     "lieu_actuel": "current_location",

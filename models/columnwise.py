@@ -136,7 +136,7 @@ def validate_chunk(
     columns["extra"] = _extra(chunk, cells, count)
     validated = ValidatedChunk(
         chunk.numbers,
-        [cell.strip() for cell in cells.raw("record_id")],
+        [record_id or "" for record_id in columns["record_id"]],
         columns,
         {},
         set(),
@@ -151,7 +151,7 @@ def validate_chunk(
             continue
         for name in RECORD_FIELDS:
             columns[name][i] = values[name]
-    _mark_repeated(validated, cells.raw("source"), default_source, seen)
+    _mark_repeated(validated, [clean(s) or "" for s in cells.raw("source")], default_source, seen)
     return validated
 
 
@@ -254,7 +254,8 @@ def _births(
             continue
         assert birth.interval is not None
         late = birth.interval.earliest > reference
-        if birth.problems or late or age_disagrees(birth, reference) is not None:
+        given_on = registered[i] is not None
+        if birth.problems or late or (given_on and age_disagrees(birth, reference) is not None):
             flagged.add(i)
         births.append(fixed)
     return births
@@ -290,11 +291,12 @@ def _mark_repeated(
     seen: dict[str, dict[str, int]],
 ) -> None:
     """A record id already used by the same source on an earlier row is an error of the
-    later row (by its id and source as written, stripped)."""
+    later row (by its id and source as they are stored: cleaned, so `'0012` and `0012`, or
+    `A  1` and `A 1`, are one id)."""
     for i, (record_id, source) in enumerate(zip(validated.record_ids, sources, strict=True)):
         if not record_id:
             continue
-        first = seen.setdefault(source.strip() or default_source or "", {}).setdefault(
+        first = seen.setdefault(source or default_source or "", {}).setdefault(
             record_id, validated.numbers[i]
         )
         if first != validated.numbers[i]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_FOLD = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc")
+_FOLD = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc") | str.maketrans({"œ": "oe", "æ": "ae"})
 
 
 def fold(value: str) -> str:

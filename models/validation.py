@@ -129,7 +129,10 @@ def validate_record(
 
     birth = read_birth_cells(clean(raw.get("birth_date")), clean(raw.get("age")))
     values, found = birth_on(
-        birth, out["registered_on"] or today or date.today(), dated=problem is None
+        birth,
+        out["registered_on"] or today or date.today(),
+        dated=problem is None,
+        given_on=out["registered_on"] is not None,
     )
     out.update(zip(BIRTH_FIELDS, values, strict=True))
     problems.extend(found)
@@ -333,19 +336,21 @@ AGE_UNDATED = N_(
 
 
 def birth_on(
-    cells: BirthCells, reference: date, *, dated: bool = True
+    cells: BirthCells, reference: date, *, dated: bool = True, given_on: bool = True
 ) -> tuple[tuple[Any, ...], list[Problem]]:
     """The birth fields (`BIRTH_FIELDS` order) of a row registered on `reference` (or
     read today), and their problems: those of the cells, and a birth after `reference`.
     An age gives the interval only when no date was read; a record's `age` holds one age,
     not a range ("12-13 ans": `age_range_text`). A row whose registration date could not
     be read (not `dated`) gets no interval from its age: counted from today, "12" written
-    in 2015 would be a birth ten years too late."""
+    in 2015 would be a birth ten years too late. An age is checked against the birth date
+    only on a row `given_on` its own registration date: without one, a re-import's age
+    counts from the stored date, which the row cannot know."""
     problems = list(cells.problems)
     span = cells.age
     age, estimated = (span.single, span.estimated) if span else (None, False)
     interval = cells.interval
-    if dated and (disagreement := age_disagrees(cells, reference)) is not None:
+    if dated and given_on and (disagreement := age_disagrees(cells, reference)) is not None:
         problems.append(disagreement)
     if interval is None and span is not None and not dated:
         problems.append(("age", Message(AGE_UNDATED, value=cells.age_text), cells.age_text))

@@ -139,3 +139,14 @@ def test_an_age_that_fits_the_birth_date_says_nothing() -> None:
         "registered_on": "10/01/2023",
     }
     assert validate_record(raw, 2, "OIM", ON, strict=True)[1] == []
+
+
+@pytest.mark.parametrize(("written", "age"), [("12ans", 12), ("2 ans 6 mois", 2), ("18 mois", 1)])
+def test_years_and_months_written_together_are_one_age(written: str, age: int) -> None:
+    assert read_age(written).single == age
+
+
+@pytest.mark.parametrize("written", ["plus de 150", "130+"])
+def test_a_bound_past_120_is_unreadable(written: str) -> None:
+    with pytest.raises(DateError):
+        read_age(written)

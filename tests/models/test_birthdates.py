@@ -229,3 +229,7 @@ def test_a_registration_date_is_a_day_not_a_month_or_a_year(written: str) -> Non
 def test_abbreviated_months_with_a_dot_are_read(written: str, month: int) -> None:
     interval = parse_birth_date(written)
     assert (interval.earliest.month, interval.precision.value) == (month, "month")
+
+
+def test_a_registration_date_on_the_last_day_of_a_year_is_that_day() -> None:
+    assert parse_plain_date("31 décembre 2015") == date(2015, 12, 31)

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from i18n import Message
 from models.columnwise import BirthMemo, validated_rows
 from models.recordfile import read_table
-from models.validation import NAME_COLUMNS, FieldError, validate_record
+from models.validation import NAME_COLUMNS, FieldError, clean, validate_record
 
 CELLS = {
-    "record_id": ["R1", "R2", " R1 ", "", "R  3", "R 3"],
-    "source": ["OIM", "oim ", "", "unspecified", "DNPEF"],
+    "record_id": ["R1", "R2", " R1 ", "", "R  3", "R 3", "'R2"],
+    "source": ["OIM", "oim ", "", "unspecified", "DNPEF", "'OIM"],
     "full_name": ["", "TRAORE  Aminata", " Awa\tDiarra ", "x"],
     "family_name": ["", "Diarra"],
     "case_id": ["", "C1", "C 2 "],
@@ -47,9 +47,9 @@ def _row_by_row(path: Path, default_source: str | None, strict: bool) -> list[An
     found = []
     for number, raw in read_table(path, required=("record_id",), any_of=NAME_COLUMNS):
         values, errors = validate_record(raw, number, default_source, TODAY, strict)
-        record_id = (raw.get("record_id") or "").strip()
+        record_id = clean(raw.get("record_id")) or ""
         if record_id:
-            source = (raw.get("source") or "").strip() or default_source or ""
+            source = clean(raw.get("source")) or default_source or ""
             first = seen.setdefault((source, record_id), number)
             if first != number:
                 message = Message('"{value}" already on row {first}', value=record_id, first=first)

@@ -224,3 +224,11 @@ def test_a_spreadsheet_s_text_apostrophe_is_not_part_of_the_value() -> None:
 def test_kobo_s_row_index_is_not_kept() -> None:
     values, _ = validate_record({**BASE, "_index": "7", "district": "Kati"}, row=2)
     assert values is not None and values["extra"] == {"district": "Kati"}
+
+
+@pytest.mark.parametrize(("written", "kind"), [("Sœur", "sibling"), ("Demi-sœur", "half_sibling")])
+def test_a_relation_written_with_the_oe_ligature_reads(written: str, kind: str) -> None:
+    found, errors = validate_relation(
+        {"record_id": "A", "relation": written, "related_record_id": "B"}, row=2
+    )
+    assert errors == [] and found == ("A", kind, "B")

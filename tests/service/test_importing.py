@@ -295,3 +295,14 @@ def test_a_header_typo_and_a_mapping_naming_no_column_are_warned_about(
         "row 1, date_naisance: kept as extra data, not read as birth_date: rename it "
         '"birth_date" if it is',
     ]
+
+
+def test_an_id_written_twice_with_a_text_apostrophe_is_one_id_named_twice(
+    store: Store, tmp_path: Path
+) -> None:
+    records = write_csv(
+        tmp_path / "twice.csv", "record_id,source,full_name\n'0012,OIM,Awa\n0012,OIM,Fanta\n"
+    )
+    report = import_records(store, records)
+    assert not report.ok
+    assert report.errors == ['row 3, record_id: "0012" already on row 2']

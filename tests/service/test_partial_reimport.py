@@ -146,3 +146,16 @@ def test_a_mapped_file_writes_the_fields_its_columns_are_mapped_to(
     after = _record(stored)
     assert after.phone is not None and after.phone.endswith("01")
     assert (after.sex, after.origin_village) == ("F", "Kanika")
+
+
+def test_ages_sent_again_without_their_date_are_not_said_to_contradict_the_birth(
+    stored: Store, tmp_path: Path
+) -> None:
+    dated = (
+        "record_id,source,full_name,registered_on,birth_date,age\n"
+        "X-1,OIM,Awa DIARRA,2015-06-01,2003-01-01,12\n"
+    )
+    assert import_records(stored, write_csv(tmp_path / "dated.csv", dated)).ok
+    again = "record_id,source,full_name,birth_date,age\nX-1,OIM,Awa DIARRA,2003-01-01,12\n"
+    report = import_records(stored, write_csv(tmp_path / "again.csv", again), strict=True)
+    assert report.ok and report.warnings == [] and report.counts.unchanged == 1
