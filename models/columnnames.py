@@ -98,44 +98,127 @@ ALIASES = {
 }
 """Other systems' and French forms' titles of our columns, folded (`models.fieldwords.fold`)."""
 
-OTHER_PERSON_GROUPS = frozenset(
+OTHER_PERSON = frozenset(
     {
         "mere", "maman", "pere", "papa", "parent", "parents", "tuteur", "tutrice", "conjoint",
         "conjointe", "epoux", "epouse", "mari", "temoin", "contact", "referent", "declarant",
         "informateur", "frere", "soeur", "mother", "father", "guardian", "spouse", "witness",
-        "sibling", "informant",
+        "sibling", "informant", "accompagnant", "accompagnante", "accompagnateur", "chef",
+        "demandeur", "demandeuse", "requerant", "responsable", "enqueteur", "agent",
+        "menage", "famille", "oncle", "tante", "cousin", "employeur", "suspect", "auteur",
     }
 )  # fmt: skip
-"""Words of a form group about another person than the record's (`mere/age` is the
-mother's age): its questions are not read as the person's own."""
+"""Words of a title or a form group about another person than the record's (`mere/age`,
+`Âge de l'accompagnant`): not read as the person's own (a parent's name excepted)."""
+OWN_GROUPS = frozenset(
+    {
+        "identite", "identification", "enfant", "victime", "personne", "beneficiaire",
+        "rapatrie", "migrant", "survivant", "survivante", "general", "generales", "info",
+        "infos", "information", "informations", "profil", "cas", "dossier", "donnees",
+        "sociodemographique", "demographique", "personnel", "personnelles", "self",
+        "person", "child", "victim", "case", "details", "retour", "origine", "localisation",
+        "enregistrement",
+    }
+)  # fmt: skip
+"""Words of a form group about the record's own person (`grp_identite/nom`): its
+questions read as ours. A group named neither way (`group_kf3tq12/age`, `section_2/age`)
+is not read either: a child's record that took an adult's age unseen is the worse error,
+and a row-1 warning names the column (`header_notes`)."""
+
+_FATHER, _MOTHER = frozenset({"pere", "papa", "father"}), frozenset({"mere", "maman", "mother"})
+_NAME_WORDS = frozenset({"nom", "noms", "prenom", "prenoms", "name"})
+_HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_PATH = re.compile(r"[a-z0-9_.\-]+(?:/[a-z0-9_.\-]+)+")
+
+
+def _words(folded: str) -> frozenset[str]:
+    return frozenset(w for w in re.split(r"[^a-z0-9]+", folded) if w)
+
+
+def _by_words(folded: str) -> str | None:
+    """Our column a title names by its words when no alias is it ("Sexe de l'enfant",
+    "Nom de la maman", "Date naiss.", "N° de téléphone"); None for a title about another
+    person ("Âge du père") or naming nothing of ours."""
+    words = _words(folded)
+    if words & _NAME_WORDS and words & _FATHER:
+        return "father_name"
+    if words & _NAME_WORDS and words & _MOTHER:
+        return "mother_name"
+    if words & OTHER_PERSON:
+        return None
+    if words & _PLACES and words & _NOW:
+        return "current_location"
+    if "lieu" in words:  # "Lieu de naissance": a place, not a date; which one is unsure
+        return None
+    for field, wanted in _WORD_RULES:
+        if all(words & group for group in wanted):
+            return field
+    return None
+
+
+_REGISTERED = frozenset({"enregistrement", "enreg", "collecte", "entretien", "identification"})
+_NOW = frozenset({"actuel", "actuelle", "actuellement", "residence", "hebergement", "accueil"})
+"""Words of a place where the person is now: read as `current_location`, protected, never
+as an origin a tracing officer may see."""
+_PLACES = frozenset({"village", "localite", "commune", "cercle", "region", "lieu", "quartier"})
+_WORD_RULES: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
+    ("birth_date", (frozenset({"naissance", "naiss", "ddn"}),)),
+    ("registered_on", (frozenset({"date"}), _REGISTERED)),
+    ("sex", (frozenset({"sexe", "genre", "sex"}),)),
+    ("age", (frozenset({"age", "ages"}),)),
+    ("phone", (frozenset({"telephone", "tel", "portable", "cellulaire", "phone"}),)),
+    ("origin_village", (frozenset({"village", "localite"}),)),
+    ("origin_commune", (frozenset({"commune"}),)),
+    ("origin_cercle", (frozenset({"cercle"}),)),
+    ("origin_region", (frozenset({"region"}),)),
+    ("full_name", (frozenset({"nom", "noms"}), frozenset({"prenom", "prenoms"}))),
+    ("given_names", (frozenset({"prenom", "prenoms"}),)),
+    ("family_name", (frozenset({"noms", "patronyme"}),)),
+)  # fmt: skip
 
 
 def ours(cell: str) -> str | None:
-    """Our column a title names (`Date de naissance` → `birth_date`), or None."""
+    """Our column a title names (`Date de naissance` → `birth_date`, `Sexe (F/M)` →
+    `sex`), or None."""
     name = cell.strip().lower()
     if name in _OURS:
         return name
-    folded = fold(name)
-    return folded if folded in _OURS else ALIASES.get(folded)
+    folded = fold(_HINT.sub(" ", name)).strip("_.")
+    if folded in _OURS:
+        return folded
+    return ALIASES.get(folded) or _by_words(folded)
 
 
 def column_name(cell: str) -> str:
-    """The name a header cell gives its column: ours where it names one of ours (a group
-    path by its last part, unless a group is about another person), else the cell as
-    written, lower-cased (a group path whole: `besoins/sante` and `services/sante` are
-    two columns)."""
+    """The name a header cell gives its column: ours where it names one of ours, else the
+    cell as written, lower-cased. A KoboToolbox / ODK group path (`grp_identite/nom`: no
+    space, no accent) reads by its last part in a group about the person (`OWN_GROUPS`);
+    in a group about another person only a parent's name reads (`parents/nom_pere`);
+    any other stays whole (`accompagnant/age`; `besoins/sante` and `services/sante` are
+    two columns). A title with a slash (`Nom/Prénom`, `Village/Quartier`) is one title."""
     name = cell.strip().lower()
+    if not _PATH.fullmatch(name) or ours(name.split("/", 1)[0]) is not None:
+        return ours(name) or name
     groups, _, last = name.rpartition("/")
     found = ours(last)
     if found is None:
         return name
-    if groups and OTHER_PERSON_GROUPS.intersection(re.split(r"[_\-\s/.]+", fold(groups))):
-        return name
-    return found
+    words = _words(fold(groups))
+    if words & OTHER_PERSON:
+        return found if found in ("father_name", "mother_name") else name
+    return found if words & OWN_GROUPS else name
 
 
 UNMAPPED = N_("the mapping names a column the file does not have (a typo?)")
 LOOKS_LIKE = N_('kept as extra data, not read as {field}: rename it "{field}" if it is')
+GROUP_QUESTION = N_(
+    "a question of a group not known to be about the person: kept as extra data; map it "
+    "to {field} (--mapping) if it is the person's own"
+)
+UNDATED_AGES = N_(
+    "the file has no registration date: its ages count from the day of this import (a "
+    "stored record's from the date stored)"
+)
 SIMILAR = 88
 """How close (rapidfuzz ratio, 0-100) a column's folded name must be to one of ours or
 its French titles to be said to look like it ("date_naisance" and "date_naissance": 96)."""
@@ -152,7 +235,13 @@ def header_notes(
     for column in mapping or {}:
         if column not in written:
             notes.append((column, Message(UNMAPPED)))
+    if "age" in names and "registered_on" not in names:
+        notes.append(("age", Message(UNDATED_AGES)))
     unread = [n for n in names if n not in _OURS and not n.startswith(("_", "column_"))]
+    for name in unread:
+        if _PATH.fullmatch(name) and (field := ours(name.rpartition("/")[2])) is not None:
+            notes.append((name, Message(GROUP_QUESTION, field=field)))
+    unread = [n for n in unread if not _PATH.fullmatch(n)]
     if not unread:
         return notes
     from rapidfuzz import fuzz, process  # loaded by matching anyway; not for a plain file

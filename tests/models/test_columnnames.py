@@ -1,0 +1,76 @@
+"""Column titles as field files write them (`models.columnnames`): read as ours where
+they say it, never as the person's own when they are about another person."""
+
+import pytest
+
+from models.recordfile import RecordFileError, header_names
+
+
+@pytest.mark.parametrize(
+    ("title", "field"),
+    [
+        ("Noms", "family_name"),
+        ("Prénom(s)", "given_names"),
+        ("Nom/Prénom", "full_name"),
+        ("Prénom et nom", "full_name"),
+        ("Sexe (F/M)", "sex"),
+        ("Sexe de l'enfant", "sex"),
+        ("Age (ans)", "age"),
+        ("Âge estimé", "age"),
+        ("age_enfant", "age"),
+        ("Date naiss.", "birth_date"),
+        ("Date de Naissance (JJ/MM/AAAA)", "birth_date"),
+        ("Date de collecte", "registered_on"),
+        ("Date de l'entretien", "registered_on"),
+        ("Village/Quartier", "origin_village"),
+        ("Nom et prénom du père", "father_name"),
+        ("Nom du père/tuteur", "father_name"),
+        ("Nom de la maman", "mother_name"),
+        ("N° de téléphone", "phone"),
+        ("Village de résidence", "current_location"),
+        ("Lieu actuel", "current_location"),
+    ],
+)
+def test_a_french_title_reads_as_the_field_it_names(title: str, field: str) -> None:
+    assert header_names(["record_id", title])[1] == field
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Âge du père", "Téléphone de la mère", "Âge de l'accompagnant", "Lieu de naissance", "Date"],
+)
+def test_a_title_about_another_person_or_unsure_is_extra_data(title: str) -> None:
+    assert header_names(["record_id", title])[1] == title.lower()
+
+
+@pytest.mark.parametrize(
+    ("column", "field"),
+    [
+        ("identification/age_enfant", "age"),
+        ("grp_identite/nom", "family_name"),
+        ("parents/nom_pere", "father_name"),
+        ("group_mere/nom_mere", "mother_name"),
+    ],
+)
+def test_a_kobo_question_of_the_person_s_own_group_reads(column: str, field: str) -> None:
+    assert header_names(["_uuid", column])[1] == field
+
+
+@pytest.mark.parametrize(
+    "column", ["accompagnant/age", "chef_menage/nom", "group_kf3tq12/age", "section_2/sexe"]
+)
+def test_a_kobo_question_of_another_or_an_unknown_group_stays_whole(column: str) -> None:
+    """A child's record that took her escort's age (34) unseen would skip the Best
+    Interests Determination: an unknown group is not read, and a warning names it."""
+    assert header_names(["_uuid", column])[1] == column
+
+
+def test_of_two_titles_for_one_field_the_more_specific_reads(tmp_path) -> None:
+    names = header_names(["record_id", "Village", "Village d'origine", "Téléphone", "Tel"])
+    assert names == ["record_id", "village", "origin_village", "phone", "tel"]
+
+
+def test_two_titles_as_specific_for_one_field_are_refused_naming_both() -> None:
+    with pytest.raises(RecordFileError) as refused:
+        header_names(["record_id", "Tél", "Tel"])
+    assert '"tél" and "tel"' in str(refused.value) or '"tel" and "tél"' in str(refused.value)
