@@ -141,7 +141,7 @@ def _year_in_range(year: int, value: str) -> int:
 def _day(year: int, month: int, day: int, value: str) -> date:
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise DateError(CANNOT_READ, value=value) from None
 
 
@@ -224,8 +224,21 @@ def is_unknown(value: str) -> bool:
     return folded in UNKNOWN_MARKS or folded.rstrip(".") in UNKNOWN_MARKS
 
 
+EARLIEST_BIRTH = date(1901, 1, 1)
+"""A birth before this is no one's: Excel's empty date (`00/01/1900`, `01/01/1900`) or a
+slip; read as it was, it made a girl a woman of 126."""
+
+
 @lru_cache(maxsize=65_536)
 def parse_birth_date(value: str) -> BirthInterval:
+    """A birth date (`read_birth_date`), refused when it ends before `EARLIEST_BIRTH`."""
+    interval = read_birth_date(value)
+    if interval.latest < EARLIEST_BIRTH:
+        raise DateError('cannot read "{value}": a birth before 1901', value=value)
+    return interval
+
+
+def read_birth_date(value: str) -> BirthInterval:
     """Read a birth date written in any form of the records contract, and the forms field
     exports add: a time after the date, `2001/03/12`, `03/2001`, `1er mars 2001`."""
     text = _fold(value)

@@ -35,6 +35,9 @@ NOT_KNOWN = frozenset(
         "nd",
         "n/d",
         "?",
+        "n.a",
+        "n.d",
+        "inconnu(e)",
         "unknown",
         "dont_know",
     }
@@ -59,6 +62,7 @@ SEX = {
     "garcon": "M",
     "male": "M",
     "h": "M",
+    "g": "M",
 }
 CONSENT = {
     "yes": "yes",
@@ -71,6 +75,7 @@ CONSENT = {
 }
 ROLE = {
     "victime": "victim",
+    "victimes": "victim",
     "rapatrie": "returnee",
     "rapatriee": "returnee",
     "retourne": "returnee",
@@ -78,6 +83,7 @@ ROLE = {
     "migrant_de_retour": "returnee",
     "beneficiaire": "beneficiary",
     "membre_du_menage": "household_member",
+    "membre_de_menage": "household_member",
     "membre_de_la_famille": "household_member",
     "demandeur": "requester",
     "demandeuse": "requester",
@@ -88,6 +94,8 @@ ROLE = {
     "personne_recherchee": "sought",
     "enfant_recherche": "sought",
     "enfant_recherchee": "sought",
+    "enfant_recherche(e)": "sought",
+    "recherche(e)": "sought",
     "suspecte": "suspect",
     "auteur_presume": "suspect",
 }
@@ -101,6 +109,16 @@ CASE_TYPE = {
 }
 RELATION = {
     "mere": "mother",
+    "maman": "mother",
+    "papa": "father",
+    "grand_frere": "sibling",
+    "petit_frere": "sibling",
+    "grande_soeur": "sibling",
+    "petite_soeur": "sibling",
+    "oncle": "other",
+    "tante": "other",
+    "grand_pere": "other",
+    "grand_mere": "other",
     "pere": "father",
     "enfant": "child",
     "fils": "child",

@@ -174,7 +174,12 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
     try:
         with path.open("r", encoding=encoding, newline="") as handle:
             first = handle.readline()
-            delimiter = _sniff_delimiter(first)
+            start = handle.tell()
+            lines = [first]  # a title line above the header has no separator to sniff
+            while lines[-1] and not any(d in lines[-1] for d in ";,\t") and len(lines) < 6:
+                lines.append(handle.readline())
+            handle.seek(start)
+            delimiter = _sniff_delimiter(lines[-1])
             for reader in (
                 csv.reader(io.StringIO(first), delimiter=delimiter, strict=True),
                 csv.reader(handle, delimiter=delimiter, strict=True),

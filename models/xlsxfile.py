@@ -19,15 +19,16 @@ EXCEL_ZERO = date(1900, 1, 1)
 
 
 def _cell_text(value: Any, number_format: str | None = None) -> str:
-    """A cell as text; a date as much of it as the cell shows (`mmm-yy` a month:
-    "08/2013", `yyyy` a year), Excel's zero date as "0" (unreadable, so said)."""
+    """A cell as text; a date as much of it as `number_format` shows (`mmm-yy` a month:
+    "08/2013", `yyyy` a year), Excel's empty date as Excel shows it ("00/01/1900",
+    which no date column reads: so said)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         if value <= EXCEL_ZERO:
-            return "0"
+            return "00/01/1900"
         shown = re.sub(r'"[^"]*"|\[[^\]]*\]', "", (number_format or "").lower())
         if "y" in shown and "d" not in shown:
             return f"{value.month:02d}/{value.year}" if "m" in shown else str(value.year)
@@ -68,11 +69,15 @@ def xlsx_rows(path: Path) -> Iterator[list[str]]:
         raise RecordFileError("cannot open the XLSX file: {error}", error=str(exc)) from None
     try:
         header: list[str] = []
+        births: set[int] = set()  # a registration date is a day whatever its cell shows
         values_rows = computed.worksheets[0].iter_rows()
         cell_rows = written.worksheets[0].iter_rows() if written else itertools.repeat(())
         for number, (shown, cells) in enumerate(zip(values_rows, cell_rows, strict=False), start=1):
             values = [c.value for c in shown]
-            texts = [_cell_text(c.value, getattr(c, "number_format", None)) for c in shown]
+            texts = [
+                _cell_text(c.value, getattr(c, "number_format", None) if k in births else None)
+                for k, c in enumerate(shown)
+            ]
             for k, cell in enumerate(cells):
                 if getattr(cell, "data_type", None) != "f":
                     continue
@@ -81,6 +86,7 @@ def xlsx_rows(path: Path) -> Iterator[list[str]]:
                     raise _formula_error(number, header, k, cell.value, value)
             if number == 1:
                 header = header_names(values)
+                births = {k for k, name in enumerate(header) if name == "birth_date"}
             yield texts
     finally:
         computed.close()

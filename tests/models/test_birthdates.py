@@ -233,3 +233,14 @@ def test_abbreviated_months_with_a_dot_are_read(written: str, month: int) -> Non
 
 def test_a_registration_date_on_the_last_day_of_a_year_is_that_day() -> None:
     assert parse_plain_date("31 décembre 2015") == date(2015, 12, 31)
+
+
+@pytest.mark.parametrize("written", ["00/01/1900", "01/01/1900", "1900"])
+def test_a_birth_before_1901_is_a_spreadsheet_s_empty_date_not_a_birth(written: str) -> None:
+    with pytest.raises(DateError):
+        parse_birth_date(written)
+
+
+def test_a_day_too_large_for_any_date_is_unreadable_not_a_crash() -> None:
+    with pytest.raises(DateError):
+        parse_birth_date("99999999999999999999 mars 2005")

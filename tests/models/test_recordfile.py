@@ -145,7 +145,7 @@ def test_excel_s_zero_date_is_not_a_birth_in_1900(tmp_path: Path) -> None:
     book.active.append(["R1", "Awa Diarra", datetime(1900, 1, 1)])
     path = tmp_path / "z.xlsx"
     book.save(path)
-    assert _rows(path)[0][1]["birth_date"] == "0"
+    assert _rows(path)[0][1]["birth_date"] == "00/01/1900"
 
 
 def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
@@ -341,6 +341,15 @@ def test_a_title_above_the_header_is_named_with_the_header_s_row(tmp_path: Path)
     path = write_csv(
         tmp_path / "titled.csv",
         "Liste des victimes identifiées - DNPEF 2024,,\n,,\nrecord_id,full_name,sex\nR1,Awa,F\n",
+    )
+    with pytest.raises(RecordFileError) as refused:
+        _rows(path)
+    assert "the header is on row 3" in str(refused.value)
+
+
+def test_a_title_line_without_separators_does_not_hide_the_header(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "titled.csv", "Liste des victimes\n\nIdentifiant;Nom;Prénom\nR1;Diarra;Awa\n"
     )
     with pytest.raises(RecordFileError) as refused:
         _rows(path)
