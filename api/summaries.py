@@ -133,24 +133,19 @@ def print_import(summary: dict[str, Any]) -> None:
 
 
 def _warnings(summary: dict[str, Any], strict: bool = True) -> None:
-    """The unreadable dates and ages kept as unknown; `strict`: say that --strict exists."""
+    """The warnings (each says what was kept or not read); `strict`: say that --strict
+    exists."""
     count = summary.get("warning_count", 0)
     if not count:
         return
     if strict:
         line = ngettext(
-            "{file}: {count} warning: a value that cannot be read counts as unknown "
-            "(--strict refuses the file instead)",
-            "{file}: {count} warnings: values that cannot be read count as unknown "
-            "(--strict refuses the file instead)",
+            "{file}: {count} warning; the file loads as it says (--strict refuses it instead)",
+            "{file}: {count} warnings; the file loads as they say (--strict refuses it instead)",
             count,
         )
     else:
-        line = ngettext(
-            "{file}: {count} warning: a value that cannot be read counts as unknown",
-            "{file}: {count} warnings: values that cannot be read count as unknown",
-            count,
-        )
+        line = ngettext("{file}: {count} warning", "{file}: {count} warnings", count)
     click.echo(line.format(file=summary["file"], count=count), err=True)
     _listed(summary["warnings"], count, err=True)
 

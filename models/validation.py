@@ -46,6 +46,9 @@ NAME_COLUMNS = ("full_name", "family_name", "given_names")
 
 ERROR = N_("row {row}, {column}: {message}")
 WARNING = N_("row {row}, {column}: {message} (kept in {column}_raw; the value counts as unknown)")
+KEPT = N_("row {row}, {column}: {message} (kept as written in {column}_raw)")
+"""A warning whose message says itself what counts (an age beside a birth date it does
+not fit, an age whose registration date cannot be read)."""
 RAW_SUFFIX = "_raw"
 """Where an unreadable date or age is kept as written (in the record's extra data)."""
 
@@ -62,7 +65,9 @@ class FieldError:
 
     def as_message(self) -> Message:
         message = self.message if isinstance(self.message, Message) else Message(self.message)
-        template = WARNING if self.warning else ERROR
+        template = ERROR
+        if self.warning:
+            template = KEPT if message.msgid in SAID_IN_FULL else WARNING
         return Message(template, row=self.row, column=self.column, message=message)
 
     def text(self, lang: str) -> str:
@@ -385,6 +390,9 @@ def birth_on(
 AGE_DISAGREES = N_(
     'the age "{age}" does not fit the birth date "{date}" on {reference} (the date counts)'
 )
+
+
+SAID_IN_FULL = frozenset({AGE_UNDATED, AGE_DISAGREES})
 
 
 def age_disagrees(cells: BirthCells, reference: date) -> Problem | None:

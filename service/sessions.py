@@ -41,6 +41,7 @@ class Sessions(UseCases):
             return None
         if now - seen >= SEEN_EVERY:
             self.store.touch_session(secret, now)
+            self.store.touch_user(user.id, now, int(SEEN_EVERY.total_seconds()))
         return user
 
     def end_session(self, secret: str) -> None:
