@@ -16,23 +16,25 @@ from pathlib import Path
 from typing import Any
 
 from i18n import Message
-from models.recordfile import CHUNK_ROWS, Chunk, RecordFileError, read_chunks
-from models.records import RECORD_FIELDS, TEXT_FIELDS
-from models.validation import (
+from models.birthcells import (
     BIRTH_FIELDS,
-    KNOWN_COLUMNS,
-    NAME_COLUMNS,
     NO_BIRTH,
-    NO_SOURCE,
-    READERS,
     BirthCells,
-    FieldError,
     age_disagrees,
     age_range_text,
     birth_on,
+    read_birth_cells,
+)
+from models.recordfile import CHUNK_ROWS, Chunk, RecordFileError, read_chunks
+from models.records import RECORD_FIELDS, TEXT_FIELDS
+from models.validation import (
+    KNOWN_COLUMNS,
+    NAME_COLUMNS,
+    NO_SOURCE,
+    READERS,
+    FieldError,
     clean,
     has_extra,
-    read_birth_cells,
     registered_of,
     source_of,
     validate_record,
