@@ -164,6 +164,18 @@ class Word(Message):
         return gettext_for(lang, "pages")(word) if word else self.msgid
 
 
+class Words(Message):
+    """Codes as a message's parameter: each in its words (`Word`), joined by commas."""
+
+    __slots__ = ()
+
+    def __init__(self, codes: list[str], /) -> None:
+        super().__init__(", ".join(codes))
+
+    def text(self, lang: str = "en", domain: str = "messages") -> str:
+        return ", ".join(Word(code).text(lang, domain) for code in self.msgid.split(", "))
+
+
 class Day(Message):
     """A date or a time as a message's parameter, written as the language writes it
     (`day`)."""

@@ -8,6 +8,9 @@ language): `mère` and `mere`, `demandeuse` and `requérant` are all read.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from i18n import Word
 
 _FOLD = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc") | str.maketrans({"œ": "oe", "æ": "ae"})
 
@@ -137,3 +140,11 @@ RELATION = {
     "tutrice": "guardian",
     "autre": "other",
 }
+
+
+@cache
+def said(codes: frozenset[str]) -> dict[str, str]:
+    """The words the service writes for these codes in French and English (`i18n.Word`:
+    "personne de retour", "frère ou sœur", "household member"), folded: what it says in
+    an error's "expected", it reads."""
+    return {fold(Word(code).text(lang)): code for code in codes for lang in ("fr", "en")}

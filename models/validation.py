@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from i18n import N_, Message
+from i18n import N_, Message, Words
 from models import fieldwords
 from models.birthcells import (
     BIRTH_FIELDS,
@@ -190,12 +190,16 @@ def _choice(
         if value is None:
             return None, None
         folded = fold(value)
-        found = folded if folded in allowed else words.get(folded)
+        found = (
+            folded
+            if folded in allowed
+            else words.get(folded) or fieldwords.said(frozenset(allowed)).get(folded)
+        )
         if found is None:
             return None, Message(
                 'unknown value "{value}" (expected {expected})',
                 value=value,
-                expected=", ".join(sorted(allowed)),
+                expected=Words(sorted(allowed)),
             )
         return found, None
 
@@ -302,7 +306,7 @@ def validate_relation(
                 Message(
                     'unknown value "{value}" (expected {expected})',
                     value=relation or "",
-                    expected=", ".join(sorted(_RELATIONS)),
+                    expected=Words(sorted(_RELATIONS)),
                 ),
             )
         )

@@ -232,3 +232,17 @@ def test_a_relation_written_with_the_oe_ligature_reads(written: str, kind: str) 
         {"record_id": "A", "relation": written, "related_record_id": "B"}, row=2
     )
     assert errors == [] and found == ("A", kind, "B")
+
+
+def test_a_refused_code_lists_what_is_expected_in_the_reader_s_words() -> None:
+    _, errors = validate_record({**BASE, "role": "cousin"}, row=2)
+    assert "personne de retour" in errors[0].text("fr") and "returnee" in errors[0].text("en")
+
+
+@pytest.mark.parametrize(
+    ("written", "role"),
+    [("personne de retour", "returnee"), ("household member", "household_member")],
+)
+def test_the_words_an_error_lists_are_read(written: str, role: str) -> None:
+    values, errors = validate_record({**BASE, "role": written}, row=2)
+    assert errors == [] and values is not None and values["role"] == role
