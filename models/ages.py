@@ -56,17 +56,19 @@ class AgeSpan:
         return self.low if self.high == self.low else None
 
 
-_ESTIMATED = re.compile(r"~|±|\?|\benv\b|\benv\.|\benviron\b|estim|approx")
+_ESTIMATED = re.compile(r"~|±|\?|\benv\b|\benv\.|\benviron\b|estim|approx|\bvers\b")
 _NOISE = re.compile(
-    r"~|±|\?|\benv(?:iron)?\b\.?|\(?estim[a-z]*\)?|\bapprox\.?|(?:\b|(?<=\d))ans?\b|\bmois\b|\s+"
+    r"~|±|\?|\benv(?:iron)?\b\.?|\(?estim[a-z]*\)?|\bapprox\.?|\bvers\b|(?:\b|(?<=\d))ans?\b"
+    r"|\bmois\b|\s+"
 )
 _NUMBER = r"(\d+|[a-z][a-z\s-]*?)"
 _RANGE = re.compile(rf"^(?:entre\s*)?{_NUMBER}\s*(?:-|–|/|\ba\b|\bou\b|\bet\b)\s*{_NUMBER}$")
 _AT_LEAST = (
-    re.compile(rf"^(?:plus\s*de|au\s*moins|superieur\s*a|>=?|≥|\+)\s*{_NUMBER}$"),
-    re.compile(rf"^{_NUMBER}\s*(?:et\s*plus|ou\s*plus|\+)$"),
+    re.compile(rf"^(?:plus\s*de|\+\s*de|au\s*moins|superieur\s*a|>=?|≥|\+)\s*{_NUMBER}$"),
+    re.compile(rf"^{_NUMBER}\s*(?:et\s*plus|ou\s*plus|et\s*\+|\+)$"),
 )
-_UNDER = re.compile(rf"^(?:moins\s*d[e']?|inferieur\s*a|<|sous)\s*{_NUMBER}$")
+_UNDER = re.compile(rf"^(?:moins\s*d[e']?|-\s*de|inferieur\s*a|<|-|sous)\s*{_NUMBER}$")
+"""`moins de 5 ans`, `< 5`, and `-18` as forms tick it: under 18."""
 _WORDS = {
     "mineur": (0, ADULT_AGE - 1),
     "mineure": (0, ADULT_AGE - 1),
@@ -74,6 +76,10 @@ _WORDS = {
     "majeur": (ADULT_AGE, None),
     "majeure": (ADULT_AGE, None),
     "adulte": (ADULT_AGE, None),
+    "nouveaune": (0, 0),
+    "nouveaunee": (0, 0),
+    "nourrisson": (0, 1),
+    "bebe": (0, 1),
 }
 
 

@@ -90,7 +90,12 @@ _ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _UNKNOWN_DM = re.compile(r"^(?:0{1,2}|x{1,2}|\?{1,2})[/.\-](?:0{1,2}|x{1,2}|\?{1,2})[/.\-](\d{4})$")
-_APPROX = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?vers\s+(?:l'an\s+|l’an\s+)?(.+)$")
+_APPROX = re.compile(
+    r"^(?:n[ée](?:e|\(e\))?\s+)?(?:vers|environ|env\.?|autour\s+de)\s+(?:l'an\s+|l’an\s+)?(.+)$"
+    r"|^(\d{4})\s*\?$"
+)
+_LE = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?le\s+(?=\d)")
+"""`le 15/08/2015`, `né le 15/08/2013`: the date after it."""
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
 _TIME = re.compile(r"^(.*\d)[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$")
@@ -119,7 +124,8 @@ UNKNOWN_MARKS = frozenset(
 )
 """What field teams write for "not known": no date, not an error."""
 _AGE_MARKS = re.compile(
-    r"(~|±|\?|\benv(?:iron\b|\.|\b)|\bestim[ée]e?\)?|\(|\)|(?:\b|(?<=\d))ans?\b|\bapprox\.?)"
+    r"(~|±|\?|\benv(?:iron\b|\.|\b)|\bestim[ée]e?\)?|\(|\)|(?:\b|(?<=\d))ans?\b|\bapprox\.?"
+    r"|\bvers\b)"
 )
 _YEARS_AND_MONTHS = re.compile(r"^(\d+)\s*ans?\s+(?:et\s+)?\d+\s*mois$")
 """`1 an et 6 mois`: the completed years."""
@@ -128,7 +134,7 @@ _IN_YEAR = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?en\s+(?=\d{4}$)")
 
 
 def _fold(text: str) -> str:
-    table = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc")
+    table = str.maketrans("éèêëàâäîïôöûüç’", "eeeeaaaiioouuc'")
     return text.strip().lower().translate(table)
 
 
@@ -241,7 +247,7 @@ def parse_birth_date(value: str) -> BirthInterval:
 def read_birth_date(value: str) -> BirthInterval:
     """Read a birth date written in any form of the records contract, and the forms field
     exports add: a time after the date, `2001/03/12`, `03/2001`, `1er mars 2001`."""
-    text = _fold(value)
+    text = _LE.sub("", _fold(value))
     if not text:
         raise DateError("empty date")
     if match := _TIME.match(text):
@@ -261,7 +267,7 @@ def read_birth_date(value: str) -> BirthInterval:
         year, month = (int(g) for g in match.groups())
         return _month_interval(year, month, value)
     if match := _APPROX.match(text):
-        year = _year_from(match.group(1).strip(), value)
+        year = _year_from((match.group(1) or match.group(2)).strip(), value)
         if year is None:
             raise DateError(CANNOT_READ, value=value)
         return BirthInterval(
@@ -282,7 +288,7 @@ def parse_age(value: str) -> tuple[int, bool]:
     `15 (estimé)` → (15, True); `15.0` and `15,5` (a spreadsheet's number, the completed
     years), `quinze`, `douze ans` in words; `6 mois` → (0, False); `1 an et 6 mois` → 1."""
     text = _fold(value)
-    estimated = bool(re.search(r"~|±|\?|\+|env|estim|approx", text))
+    estimated = bool(re.search(r"~|±|\?|\+|env|estim|approx|\bvers\b", text))
     if match := _YEARS_AND_MONTHS.match(text):
         text = match.group(1)
     months = re.search(r"\bmois\b", text) is not None
@@ -317,8 +323,8 @@ def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInter
 @lru_cache(maxsize=65_536)
 def parse_plain_date(value: str) -> date:
     """A registration date: `YYYY-MM-DD`, `YYYY/MM/DD`, `dd/mm/yyyy` or a day in words
-    (`15 août 2015`; a time after it is dropped), nothing vaguer."""
-    text = _fold(value)
+    (`15 août 2015`; a time after it and a `le` before it are dropped), nothing vaguer."""
+    text = _LE.sub("", _fold(value))
     if match := _TIME.match(text):
         text = match.group(1)
     if match := _ISO_DAY.match(text) or _YMD.match(text):

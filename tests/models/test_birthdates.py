@@ -244,3 +244,13 @@ def test_a_birth_before_1901_is_a_spreadsheet_s_empty_date_not_a_birth(written: 
 def test_a_day_too_large_for_any_date_is_unreadable_not_a_crash() -> None:
     with pytest.raises(DateError):
         parse_birth_date("99999999999999999999 mars 2005")
+
+
+@pytest.mark.parametrize("written", ["environ 2005", "env. 2005", "2005 ?"])
+def test_an_approximate_birth_year_is_read_as_vers(written: str) -> None:
+    assert parse_birth_date(written) == parse_birth_date("vers 2005")
+
+
+def test_a_date_after_le_is_that_date() -> None:
+    assert parse_plain_date("le 15/08/2015") == date(2015, 8, 15)
+    assert parse_birth_date("né le 15/08/2013") == parse_birth_date("15/08/2013")
