@@ -10,7 +10,7 @@ errors and warnings are exactly those of reading the file row by row.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,8 @@ class ValidatedChunk:
     bad: set[int]
     header: tuple[str, ...] = ()
     """The file's columns (renamed by its mapping): which fields it writes."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Our columns as the file titles them (`Chunk.titles`), for its messages."""
 
     def values(self, i: int) -> dict[str, Any] | None:
         """The stored values of row `i` as `validate_record` gives them, or None."""
@@ -143,6 +145,7 @@ def validate_chunk(
         {},
         set(),
         tuple(chunk.header),
+        chunk.titles,
     )
     for i in sorted(flagged):
         raw = dict(zip(chunk.header, chunk.rows[i], strict=True))

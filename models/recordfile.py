@@ -13,7 +13,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +269,9 @@ class Chunk:
     header: list[str]
     numbers: list[int]
     rows: list[list[str]]
+    titles: dict[str, str] = field(default_factory=dict)
+    """Our columns the file titles otherwise, with the title as written (`Sexe (F/M)` for
+    `sex`): what a message about a cell names, so the user finds their own column."""
 
 
 def read_chunks(
@@ -296,6 +299,11 @@ def read_chunks(
         _check_columns(header, required, any_of)
     except RecordFileError as missing:
         raise _header_lower(rows, mapping, required, any_of) or missing from None
+    titles = {
+        name: str(cell).strip()
+        for cell, name in zip(first, header, strict=False)
+        if cell is not None and str(cell).strip().lower() != name
+    }
     width = len(header)
     count = 0
     numbers: list[int] = []
@@ -327,15 +335,15 @@ def read_chunks(
             kept.append(cells)
             count += 1
             if len(kept) >= size:
-                chunk, numbers, kept = Chunk(header, numbers, kept), [], []
+                chunk, numbers, kept = Chunk(header, numbers, kept, titles), [], []
                 yield from _checked(chunk, suspects)
                 suspects = []
     except RecordFileError:
         if kept:  # a row the reader could not read: those before it count
-            yield from _checked(Chunk(header, numbers, kept), suspects)
+            yield from _checked(Chunk(header, numbers, kept, titles), suspects)
         raise
     if kept:
-        yield from _checked(Chunk(header, numbers, kept), suspects)
+        yield from _checked(Chunk(header, numbers, kept, titles), suspects)
     if count == 0:
         raise RecordFileError("the file has a header but no rows")
 
@@ -359,7 +367,7 @@ def _checked(chunk: Chunk, suspects: list[int]) -> Iterator[Chunk]:
             else:
                 continue
             if k:
-                yield Chunk(chunk.header, chunk.numbers[:k], chunk.rows[:k])
+                yield Chunk(chunk.header, chunk.numbers[:k], chunk.rows[:k], chunk.titles)
             raise error
     yield chunk
 

@@ -50,8 +50,8 @@ NAME_COLUMNS = ("full_name", "family_name", "given_names")
 
 
 ERROR = N_("row {row}, {column}: {message}")
-WARNING = N_("row {row}, {column}: {message} (kept in {column}_raw; the value counts as unknown)")
-KEPT = N_("row {row}, {column}: {message} (kept as written in {column}_raw)")
+WARNING = N_("row {row}, {column}: {message} (kept in {field}_raw; the value counts as unknown)")
+KEPT = N_("row {row}, {column}: {message} (kept as written in {field}_raw)")
 """A warning whose message says itself what counts (an age beside a birth date it does
 not fit, an age whose registration date cannot be read)."""
 RAW_SUFFIX = "_raw"
@@ -68,12 +68,15 @@ class FieldError:
     message: str | Message
     warning: bool = False
 
-    def as_message(self) -> Message:
+    def as_message(self, titles: dict[str, str] | None = None) -> Message:
+        """The message, naming the column as the file titles it (`titles`: `Sexe (F/M)`
+        for `sex`) and the extra data key by our name."""
         message = self.message if isinstance(self.message, Message) else Message(self.message)
-        template = ERROR
-        if self.warning:
-            template = KEPT if message.msgid in SAID_IN_FULL else WARNING
-        return Message(template, row=self.row, column=self.column, message=message)
+        column = (titles or {}).get(self.column, self.column)
+        if not self.warning:
+            return Message(ERROR, row=self.row, column=column, message=message)
+        template = KEPT if message.msgid in SAID_IN_FULL else WARNING
+        return Message(template, row=self.row, column=column, field=self.column, message=message)
 
     def text(self, lang: str) -> str:
         return self.as_message().text(lang)

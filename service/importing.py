@@ -182,9 +182,9 @@ def _stage_records(
             for i in sorted(chunk.problems):
                 for error in chunk.problems[i]:
                     if error.warning:
-                        report.add_warning(error.as_message())
+                        report.add_warning(error.as_message(chunk.titles))
                     else:
-                        report.add_error(error.as_message())
+                        report.add_error(error.as_message(chunk.titles))
             spelled = stored.misspelled(chunk.numbers, chunk.columns["source"], chunk.bad)
             for row, problem in spelled:
                 error = Message(ERROR, row=row, column="source", message=problem)

@@ -93,9 +93,9 @@ def valid_columns(
                 for i in sorted(chunk.problems):
                     for problem in chunk.problems[i]:
                         if not problem.warning:
-                            errors.append(problem.as_message())
+                            errors.append(problem.as_message(chunk.titles))
                         elif warnings is not None:
-                            warnings.append(problem.as_message())
+                            warnings.append(problem.as_message(chunk.titles))
                 if not errors:  # a chunk with a bad row has an error: never coded
                     if sources is not None:  # a few organisations: one string each
                         sources.extend(map(sys.intern, chunk.columns["source"]))

@@ -306,3 +306,17 @@ def test_an_id_written_twice_with_a_text_apostrophe_is_one_id_named_twice(
     report = import_records(store, records)
     assert not report.ok
     assert report.errors == ['row 3, record_id: "0012" already on row 2']
+
+
+def test_a_message_names_the_column_as_the_file_titles_it(store: Store, tmp_path: Path) -> None:
+    records = write_csv(
+        tmp_path / "titled.csv",
+        "record_id;source;Nom et prénom;Sexe (F/M);Date de naissance\n"
+        "R1;OIM;Awa Diarra;X;15/08/2013\nR2;OIM;Fanta Keita;F;hier\n",
+    )
+    report = import_records(store, records)
+    assert report.errors[0].startswith("row 2, Sexe (F/M): cannot read")
+    assert report.warnings == [
+        'row 3, Date de naissance: cannot read "hier" (kept in birth_date_raw; '
+        "the value counts as unknown)"
+    ]
