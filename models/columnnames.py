@@ -161,6 +161,8 @@ _NOW = frozenset({"actuel", "actuelle", "actuellement", "residence", "hebergemen
 """Words of a place where the person is now: read as `current_location`, protected, never
 as an origin a tracing officer may see."""
 _PLACES = frozenset({"village", "localite", "commune", "cercle", "region", "lieu", "quartier"})
+_THE_PERSON = frozenset({"enfant", "victime", "personne", "beneficiaire"})
+"""Words by which a title names the record's own person ("Nom de l'enfant")."""
 _WORD_RULES: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
     ("birth_date", (frozenset({"naissance", "naiss", "ddn"}),)),
     ("registered_on", (frozenset({"date"}), _REGISTERED)),
@@ -174,6 +176,7 @@ _WORD_RULES: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (
     ("full_name", (frozenset({"nom", "noms"}), frozenset({"prenom", "prenoms"}))),
     ("given_names", (frozenset({"prenom", "prenoms"}),)),
     ("family_name", (frozenset({"noms", "patronyme"}),)),
+    ("full_name", (frozenset({"nom"}), _THE_PERSON)),
 )  # fmt: skip
 
 
@@ -207,6 +210,19 @@ def column_name(cell: str) -> str:
     if words & OTHER_PERSON:
         return found if found in ("father_name", "mother_name") else name
     return found if words & OWN_GROUPS else name
+
+
+def settled(written: list[str], names: list[str]) -> list[str]:
+    """A person's name titled "Nom de l'enfant" is the whole name, unless the file gives the
+    given names apart ("Prénom de l'enfant"): then it is the family name."""
+    if "given_names" not in names:
+        return names
+    return [
+        "family_name"
+        if name == "full_name" and not _words(fold(title)) & {"prenom", "prenoms"}
+        else name
+        for title, name in zip(written, names, strict=True)
+    ]
 
 
 UNMAPPED = N_("the mapping names a column the file does not have (a typo?)")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from i18n import N_, Message, MessageError
-from models.columnnames import column_name
+from models.columnnames import column_name, settled
 
 Row = dict[str, str]
 UNNAMED = Message("a column without a name")
@@ -75,7 +75,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     mapped = set(names) if mapping else set()
     written, names = names, [column_name(n) for n in names]
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]  # a note under no name is kept
-    names = _most_specific(written, names, mapped)
+    names = _most_specific(written, settled(written, names), mapped)
     for ours, theirs in STAND_INS.items():
         if ours not in names:
             for kobo in theirs:

@@ -74,3 +74,9 @@ def test_two_titles_as_specific_for_one_field_are_refused_naming_both() -> None:
     with pytest.raises(RecordFileError) as refused:
         header_names(["record_id", "Tél", "Tel"])
     assert '"tél" and "tel"' in str(refused.value) or '"tel" and "tél"' in str(refused.value)
+
+
+def test_the_person_s_name_is_whole_unless_the_given_names_come_apart() -> None:
+    assert header_names(["record_id", "Nom de l'enfant"])[1] == "full_name"
+    both = header_names(["record_id", "Nom de l'enfant", "Prénom de l'enfant"])
+    assert both[1:] == ["family_name", "given_names"]
