@@ -192,13 +192,14 @@ def ours(cell: str) -> str | None:
     return ALIASES.get(folded) or _by_words(folded)
 
 
-def column_name(cell: str) -> str:
+def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
     """The name a header cell gives its column: ours where it names one of ours, else the
     cell as written, lower-cased. A KoboToolbox / ODK group path (`grp_identite/nom`: no
     space, no accent) reads by its last part in a group about the person (`OWN_GROUPS`);
     in a group about another person only a parent's name reads (`parents/nom_pere`);
     any other stays whole (`accompagnant/age`; `besoins/sante` and `services/sante` are
-    two columns). A title with a slash (`Nom/Prénom`, `Village/Quartier`) is one title."""
+    two columns). A title with a slash (`Nom/Prénom`, `Village/Quartier`) is one title.
+    `own`: groups a mapping says are the person's (`group_kf3tq12/`)."""
     name = cell.strip().lower()
     if not _PATH.fullmatch(name) or ours(name.split("/", 1)[0]) is not None:
         return ours(name) or name
@@ -206,6 +207,8 @@ def column_name(cell: str) -> str:
     found = ours(last)
     if found is None:
         return name
+    if name.startswith(own) and own:  # a mapping said the group is the person's
+        return found
     words = _words(fold(groups))
     if words & OTHER_PERSON:
         return found if found in ("father_name", "mother_name") else name
@@ -228,8 +231,9 @@ def settled(written: list[str], names: list[str]) -> list[str]:
 UNMAPPED = N_("the mapping names a column the file does not have (a typo?)")
 LOOKS_LIKE = N_('kept as extra data, not read as {field}: rename it "{field}" if it is')
 GROUP_QUESTION = N_(
-    "a question of a group not known to be about the person: kept as extra data; map it "
-    "to {field} (--mapping) if it is the person's own"
+    "a question of a group not known to be about the person: kept as extra data; if the "
+    'group is the person\'s, a mapping file (--mapping) with the line "{group}/,person" '
+    "reads it as {field}"
 )
 UNDATED_AGES = N_(
     "the file has no registration date: its ages count from the day of this import (a "
@@ -249,14 +253,16 @@ def header_notes(
     notes: list[tuple[str, Message]] = []
     written = {c.strip().lower() for c in raw} | {c.strip().lower().rsplit("/", 1)[-1] for c in raw}
     for column in mapping or {}:
-        if column not in written:
+        group = column.endswith("/") and any(c.strip().lower().startswith(column) for c in raw)
+        if column not in written and not group:
             notes.append((column, Message(UNMAPPED)))
     if "age" in names and "registered_on" not in names:
         notes.append(("age", Message(UNDATED_AGES)))
     unread = [n for n in names if n not in _OURS and not n.startswith(("_", "column_"))]
     for name in unread:
         if _PATH.fullmatch(name) and (field := ours(name.rpartition("/")[2])) is not None:
-            notes.append((name, Message(GROUP_QUESTION, field=field)))
+            group = name.rpartition("/")[0]
+            notes.append((name, Message(GROUP_QUESTION, field=field, group=group)))
     unread = [n for n in unread if not _PATH.fullmatch(n)]
     if not unread:
         return notes

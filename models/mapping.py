@@ -2,9 +2,11 @@
 fields (`nrm import FILE --mapping MAPPING`), for layouts the reader does not know.
 
 CSV with a header `column,field` (one line per renamed column), or JSON
-`{"column": "field", ...}`. Columns are matched case-insensitively, by their whole name
-or, in a KoboToolbox / ODK group path, their last part; columns not named keep their own
-name (our field when it is one, extra data otherwise).
+`{"column": "field", ...}`; a line `group/,person` says a form group is about the
+person (its questions read as ours by their last part). Columns are matched
+case-insensitively, by their whole name or, in a KoboToolbox / ODK group path, their
+last part; columns not named keep their own name (our field when it is one, extra data
+otherwise).
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from pathlib import Path
 from i18n import Message
 from models.recordfile import RecordFileError, read_table
 from models.records import RECORD_COLUMNS
+
+PERSON = "person"
+"""The field of a mapping line naming a form group (`group_kf3tq12/,person`): the group's
+questions read as the person's own, each by its last part."""
 
 
 def read_mapping(path: Path) -> dict[str, str]:
@@ -32,6 +38,9 @@ def read_mapping(path: Path) -> dict[str, str]:
     for where, column, field in pairs:
         column, field = column.strip().lower(), field.strip().lower()
         if not column or not field:
+            continue
+        if field == PERSON and column.endswith("/"):
+            mapping[column] = PERSON  # every question of this group is the person's own
             continue
         if field not in RECORD_COLUMNS:
             raise RecordFileError(

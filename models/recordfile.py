@@ -70,10 +70,11 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     (`models.columnnames.column_name`: French titles, other systems', Kobo / ODK group
     paths), and Kobo's own columns stand in for missing ones."""
     names = [str(c).strip().lower() if c is not None else "" for c in cells]
+    own = tuple(c for c, f in (mapping or {}).items() if c.endswith("/"))
     if mapping:
         names = [mapping.get(n, mapping.get(n.rsplit("/", 1)[-1], n)) for n in names]
     mapped = set(names) if mapping else set()
-    written, names = names, [column_name(n) for n in names]
+    written, names = names, [column_name(n, own) for n in names]
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]  # a note under no name is kept
     names = _most_specific(written, settled(written, names), mapped)
     for ours, theirs in STAND_INS.items():

@@ -130,3 +130,16 @@ def test_a_mapping_that_is_not_json_is_named_by_line_and_column_in_french(tmp_pa
     assert refused.value.text("fr") == (
         "le fichier de correspondance n'est pas du JSON : ligne 2, colonne 2"
     )
+
+
+def test_a_mapping_line_names_a_group_as_the_person_s(tmp_path: Path) -> None:
+    mapping = write_csv(tmp_path / "m.csv", "column,field\ngroup_kf3tq12/,person\n")
+    path = write_csv(
+        tmp_path / "k.csv",
+        "_uuid,group_kf3tq12/nom,group_kf3tq12/age,accompagnant/age\nu-1,Diarra,9,34\n",
+    )
+    [(_, _, values, problems)] = list(
+        validated_rows(path, default_source="KOBO", mapping=read_mapping(mapping))
+    )
+    assert problems == [] and values is not None and values["age"] == 9
+    assert values["extra"] == {"accompagnant/age": "34"}
