@@ -4,9 +4,11 @@ organisation's records. Every read is audited; listing is rate-limited per user.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from models.records import PersonRecord
 from models.store.base import MAX_PAGE
 from models.users import UserRole
 from service.context import EVERYONE, Actor, UseCases
@@ -54,15 +56,25 @@ class Records(UseCases):
         """The record's earlier versions (what imports replaced), newest first, each as
         the actor may see the record (None when there is no such record); audited."""
         actor.require(READ_RECORDS)
-        if self.store.get_record(record_id) is None:
+        current = self.store.get_record(record_id)
+        if current is None:
             return None
         versions = [
             {"replaced_at": moment.isoformat(), "record": record_view(record, actor)}
-            for moment, record in self.store.record_versions(record_id)
+            for moment, record in _as_it_was(current, self.store.record_versions(record_id))
         ]
-        detail = shared(actor, [v["record"] for v in versions])
+        now = record_view(current, actor)
+        versions = _seen_changes(now, versions)
+        view = (versions[0]["record"] if versions else now)["access"]
+        detail = shared(actor, [versions[0]["record"]] if versions else [])
         self.audit(
-            actor, "read_record_versions", "record", [record_id], versions=len(versions), **detail
+            actor,
+            "read_record_versions",
+            "record",
+            [record_id],
+            view=view,
+            versions=len(versions),
+            **detail,
         )
         return versions
 
@@ -93,3 +105,41 @@ class Records(UseCases):
             filters={k: str(v) for k, v in filters.items() if v is not None} | {"name": name},
         )
         return RecordPage(items, total, max(1, min(limit, MAX_PAGE)), offset)
+
+
+_STAMPS = ("imported_at", "updated_at")
+
+
+def _as_it_was(
+    current: PersonRecord, versions: list[tuple[datetime, PersonRecord]]
+) -> list[tuple[datetime, PersonRecord]]:
+    """Each earlier version as the record was: the same person, first imported when the
+    record was, last changed when the version before it was replaced (newest first)."""
+    out = []
+    for k, (replaced, record) in enumerate(versions):
+        changed = versions[k + 1][0] if k + 1 < len(versions) else current.imported_at
+        out.append(
+            (
+                replaced,
+                record.model_copy(
+                    update={
+                        "entity_id": current.entity_id,
+                        "imported_at": current.imported_at,
+                        "updated_at": changed,
+                    }
+                ),
+            )
+        )
+    return out
+
+
+def _seen_changes(current: dict[str, Any], versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The versions whose view differs from the state after them: a change the reader may
+    not see (a phone, a current location) is not announced by an entry and its time."""
+    kept, after = [], current
+    for version in versions:
+        seen = {k: v for k, v in version["record"].items() if k not in _STAMPS}
+        if seen != {k: v for k, v in after.items() if k not in _STAMPS}:
+            kept.append(version)
+        after = version["record"]
+    return kept

@@ -26,7 +26,8 @@ class Sessions(UseCases):
     def open_session(self, user: User, token: str) -> str:
         """A new session of `user`, signed in with `token`: its secret, for the cookie."""
         secret = "nrs_" + secrets.token_urlsafe(32)
-        self.store.open_session(secret, user, token, datetime.now(UTC))
+        now = datetime.now(UTC)
+        self.store.open_session(secret, user, token, now, forget_before=now - LONGEST)
         return secret
 
     def session_user(self, secret: str) -> User | None:

@@ -75,6 +75,7 @@ async def signin(request: Request) -> Response:
             next=target,
             error=_("This token is unknown or revoked."),
         )
+    service.end_session(request.cookies.get(SESSION_COOKIE, ""))  # whoever signed in before
     secret = service.open_session(user, token)
     request.cookies[SESSION_COOKIE] = secret
     service.login(page_actor(request))

@@ -1,12 +1,12 @@
 """What every page shares: the templates in each language, the signed-in user from the
 session cookie, CSRF tokens, and turning a use case's refusal into a page.
 
-Sign-in stores the user's token (`nrm user add` issued it) in an HttpOnly, SameSite=Strict
-cookie; each page authenticates it through the service, as the JSON API does with a bearer
-token, and acts as that user (same roles, audit and protected fields). Every form carries a
-CSRF token derived from the session token (an HMAC only the holder of the cookie can
-compute); the sign-in form, before any session, one derived from a random pre-session
-cookie.
+Sign-in checks the user's token (`nrm user add` issued it) and opens a page session
+(`service.sessions`) whose random secret, never the token, the browser keeps in an
+HttpOnly, SameSite=Strict cookie; each page finds the user by it and acts as that user
+(same roles, audit and protected fields). Every form carries a CSRF token derived from the
+session's secret (an HMAC only the holder of the cookie can compute); the sign-in form,
+before any session, one derived from a random pre-session cookie.
 """
 
 from __future__ import annotations
@@ -166,9 +166,9 @@ def _unb64(text: str) -> str:
 
 
 def _signing_key(request: Request) -> str | None:
-    """What a stated purpose is signed with: the user's token and this sign-in's own
-    random value (`LOGIN_COOKIE`), so a purpose cookie kept from an earlier sign-in of the
-    same token states nothing."""
+    """What a stated purpose is signed with: the page session's secret and this sign-in's
+    own random value (`LOGIN_COOKIE`), so a purpose cookie kept from an earlier sign-in
+    states nothing."""
     token, login = request.cookies.get(SESSION_COOKIE), request.cookies.get(LOGIN_COOKIE)
     return f"{token}\0{login}" if token and login else None
 

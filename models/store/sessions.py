@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 
 from models.tables import page_sessions, users
 from models.users import User, token_hash
@@ -19,8 +19,13 @@ class SessionStore:
 
     engine: Engine
 
-    def open_session(self, secret: str, user: User, token: str, now: datetime) -> None:
+    def open_session(
+        self, secret: str, user: User, token: str, now: datetime, forget_before: datetime
+    ) -> None:
+        """Open a session; sessions opened before `forget_before` (all ended by then) are
+        deleted: a session's row says nothing once it cannot be used."""
         with self.engine.begin() as c:
+            c.execute(delete(page_sessions).where(page_sessions.c.created_at < forget_before))
             c.execute(
                 insert(page_sessions).values(
                     digest=token_hash(secret),

@@ -37,10 +37,22 @@ def test_a_re_import_keeps_what_it_blanks_and_moves(world: World, tmp_path: Path
     assert (current["phone"], current["current_location"]) == (None, "Foyer de Kayes")
 
 
-def test_an_earlier_version_is_shown_as_the_record_is(world: World, tmp_path: Path) -> None:
+def test_a_change_the_reader_may_not_see_is_not_announced(world: World, tmp_path: Path) -> None:
+    """A tracing officer reads no phone and no location: an entry with its time would
+    still say that the person moved."""
     assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    assert _versions(world, "tracing_officer") == []
+
+
+def test_an_earlier_version_is_shown_as_the_record_is(world: World, tmp_path: Path) -> None:
+    renamed = MOVED.replace("TRAORE Aminata", "TRAORÉ Aminata")
+    assert import_records(world.store, write_csv(tmp_path / "renamed.csv", renamed)).ok
     [earlier] = _versions(world, "tracing_officer")
     assert "phone" not in earlier["record"] and "current_location" not in earlier["record"]
+    current = world.client.get(
+        f"/records/{world.records['A-1']}", headers=world.headers("tracing_officer")
+    ).json()
+    assert earlier["record"].get("entity_id") == current.get("entity_id")
 
 
 def test_reading_the_versions_is_audited(world: World, tmp_path: Path) -> None:

@@ -538,3 +538,13 @@ def test_an_address_typed_wrong_in_a_browser_gets_the_french_page(pages: Pages) 
     assert page.status_code == 404 and "Cette adresse ne mène à aucune page." in page.text
     api = browser.get("/nowhere", headers={"Accept": "application/json"})
     assert api.status_code == 404 and api.json() == {"detail": "Introuvable"}
+
+
+def test_signing_in_again_ends_the_session_the_browser_held(pages: Pages) -> None:
+    """On a shared computer, the next user's sign-in closes the one before, even for a
+    copy of its cookie."""
+    client = pages.browser("reviewer")
+    copy = TestClient(pages.world.client.app, cookies=dict(client.cookies))
+    token = pages.world.headers("tracing_officer")["Authorization"].removeprefix("Bearer ")
+    sign_in(client, token)
+    assert copy.get("/review", follow_redirects=False).status_code == 303
