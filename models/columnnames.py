@@ -221,11 +221,15 @@ def settled(written: list[str], names: list[str]) -> list[str]:
     if "given_names" not in names:
         return names
     return [
-        "family_name"
-        if name == "full_name" and not _words(fold(title)) & {"prenom", "prenoms"}
-        else name
+        "family_name" if name == "full_name" and _named_alone(title) else name
         for title, name in zip(written, names, strict=True)
     ]
+
+
+def _named_alone(title: str) -> bool:
+    """A title naming the person's name without their given names ("Nom de l'enfant")."""
+    words = _words(fold(title))
+    return "nom" in words and bool(words & _THE_PERSON) and not words & {"prenom", "prenoms"}
 
 
 UNMAPPED = N_("the mapping names a column the file does not have (a typo?)")

@@ -80,3 +80,8 @@ def test_the_person_s_name_is_whole_unless_the_given_names_come_apart() -> None:
     assert header_names(["record_id", "Nom de l'enfant"])[1] == "full_name"
     both = header_names(["record_id", "Nom de l'enfant", "Prénom de l'enfant"])
     assert both[1:] == ["family_name", "given_names"]
+
+
+def test_a_full_name_column_stays_whole_beside_given_names() -> None:
+    names = header_names(["record_id", "full_name", "Nom", "Prénom"])
+    assert names == ["record_id", "full_name", "family_name", "given_names"]
