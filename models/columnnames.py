@@ -22,6 +22,7 @@ ALIASES = {
     "name_first": "given_names",
     "name_last": "family_name",
     "identifiant": "record_id",
+    "id": "record_id",
     "id_enregistrement": "record_id",
     "numero_dossier": "case_id",
     "n_dossier": "case_id",

@@ -85,3 +85,7 @@ def test_the_person_s_name_is_whole_unless_the_given_names_come_apart() -> None:
 def test_a_full_name_column_stays_whole_beside_given_names() -> None:
     names = header_names(["record_id", "full_name", "Nom", "Prénom"])
     assert names == ["record_id", "full_name", "family_name", "given_names"]
+
+
+def test_an_id_column_is_the_record_id() -> None:
+    assert header_names(["ID", "Nom", "Prénom"]) == ["record_id", "family_name", "given_names"]

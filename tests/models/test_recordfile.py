@@ -49,7 +49,7 @@ def test_a_header_only_file_is_an_error(tmp_path: Path) -> None:
 
 def test_a_missing_required_column_is_named(tmp_path: Path) -> None:
     with pytest.raises(RecordFileError, match="missing required column: record_id"):
-        _rows(write_csv(tmp_path / "a.csv", "id,full_name\n1,Awa\n"))
+        _rows(write_csv(tmp_path / "a.csv", "numero,full_name\n1,Awa\n"))
 
 
 def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_the_sheet(tmp_path: Path) -> None:
