@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from i18n import N_, Message
+from i18n import N_, Day, Message
 from models.ages import AgeSpan, birth_interval, read_age
 from models.birthdates import BirthInterval, DateError, is_unknown, parse_birth_date
 
@@ -105,7 +105,7 @@ def birth_on(
                 Message(
                     '"{value}" is after {reference}',
                     value=cells.written or cells.age_text,
-                    reference=reference,
+                    reference=Day(reference),
                 ),
                 None,
             )
@@ -141,7 +141,9 @@ def age_disagrees(cells: BirthCells, reference: date) -> Problem | None:
     by_age = birth_interval(cells.age, reference)
     if by_age.latest >= cells.interval.earliest and cells.interval.latest >= by_age.earliest:
         return None
-    message = Message(AGE_DISAGREES, age=cells.age_text, date=cells.written, reference=reference)
+    message = Message(
+        AGE_DISAGREES, age=cells.age_text, date=cells.written, reference=Day(reference)
+    )
     return ("age", message, cells.age_text)
 
 

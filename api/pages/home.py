@@ -126,7 +126,8 @@ async def state_purpose(request: Request) -> Response:
 async def signout(request: Request) -> Response:
     await check_csrf(request)
     service = page_service(request)
-    service.logout(page_actor(request))
+    if session_user(request) is not None:  # an ended session's cookies go all the same
+        service.logout(page_actor(request))
     service.end_session(request.cookies.get(SESSION_COOKIE, ""))
     response = redirect("/")
     for name in (SESSION_COOKIE, LOGIN_COOKIE, PURPOSE_COOKIE):

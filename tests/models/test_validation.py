@@ -129,7 +129,7 @@ def test_a_written_birth_date_wins_over_an_age() -> None:
 
 def test_a_birth_date_after_the_registration_is_an_error() -> None:
     assert _errors(birth_date="2022-01-05") == [
-        'row 17, birth_date: "2022-01-05" is after 2021-06-01'
+        'row 17, birth_date: "2022-01-05" is after Jun 1, 2021'
     ]
 
 

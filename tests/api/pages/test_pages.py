@@ -548,3 +548,11 @@ def test_signing_in_again_ends_the_session_the_browser_held(pages: Pages) -> Non
     token = pages.world.headers("tracing_officer")["Authorization"].removeprefix("Bearer ")
     sign_in(client, token)
     assert copy.get("/review", follow_redirects=False).status_code == 303
+
+
+def test_signing_out_of_an_ended_session_still_clears_the_browser(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    home = client.get("/")
+    pages.world.store.rotate_token("reviewer")
+    out = client.post("/signout", data={"csrf": field(home, "csrf")}, follow_redirects=False)
+    assert out.status_code == 303 and 'nrm_session=""' in out.headers.get("set-cookie", "")
