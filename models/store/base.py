@@ -39,6 +39,7 @@ from models.store.linking import (
 from models.store.prepared import PreparedStore
 from models.store.review import ReviewStore
 from models.store.sessions import SessionStore
+from models.store.stamps import person_record, utc
 from models.store.users import UserStore
 from models.store.versions import VersionStore
 from models.tables import (
@@ -159,14 +160,14 @@ class Store(
     def get_record(self, record_id: uuid.UUID) -> PersonRecord | None:
         with self.engine.connect() as c:
             row = c.execute(select(person_records).where(person_records.c.id == record_id)).first()
-        return _record(row._mapping) if row else None
+        return person_record(row._mapping) if row else None
 
     def find_record(self, record_id: str, source: str | None = None) -> list[PersonRecord]:
         query = select(person_records).where(person_records.c.record_id == record_id)
         if source is not None:
             query = query.where(person_records.c.source == source)
         with self.engine.connect() as c:
-            return [_record(r._mapping) for r in c.execute(query)]
+            return [person_record(r._mapping) for r in c.execute(query)]
 
     def list_records(
         self, filters: dict[str, Any], limit: int = 50, offset: int = 0, name: str | None = None
@@ -191,7 +192,7 @@ class Store(
         with self.engine.connect() as c:
             total = c.execute(counter).scalar_one()
             rows = c.execute(query.limit(limit).offset(offset))
-            items = [_record(r._mapping) for r in rows]
+            items = [person_record(r._mapping) for r in rows]
         return Page(items, total, limit, offset)
 
     def entity(self, entity_id: uuid.UUID) -> tuple[datetime, list[PersonRecord]] | None:
@@ -207,10 +208,8 @@ class Store(
                 .where(person_records.c.entity_id == entity_id)
                 .order_by(person_records.c.source, person_records.c.record_id)
             )
-            records = [_record(r._mapping) for r in rows]
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=UTC)
-        return created, records
+            records = [person_record(r._mapping) for r in rows]
+        return utc(created), records
 
     def sources(self) -> list[str]:
         """The organisations the stored records name (their `source`), in order: one
@@ -251,7 +250,7 @@ class Store(
             if not rows:
                 return
             for row in rows:
-                yield _record(row._mapping)
+                yield person_record(row._mapping)
             last = rows[-1]._mapping["id"]
 
     def records_by_ids(self, ids: Iterable[uuid.UUID]) -> list[PersonRecord]:
@@ -259,7 +258,7 @@ class Store(
         with self.engine.connect() as c:
             for chunk in chunks(list(ids)):
                 rows = c.execute(select(person_records).where(person_records.c.id.in_(chunk)))
-                found.extend(_record(r._mapping) for r in rows)
+                found.extend(person_record(r._mapping) for r in rows)
         return found
 
     def relations_of(self, record_ids: Iterable[uuid.UUID]) -> list[Relation]:
@@ -361,11 +360,3 @@ def estimated_record_count(c: Connection) -> int:
     if estimate is None or estimate < 1000:
         return int(c.execute(select(func.count()).select_from(person_records)).scalar_one())
     return int(estimate)
-
-
-def _record(row: Any) -> PersonRecord:
-    values = {k: row[k] for k in row if k not in ("content_hash", "import_id")}
-    for stamp in ("imported_at", "updated_at"):
-        if values.get(stamp) is not None and values[stamp].tzinfo is None:
-            values[stamp] = values[stamp].replace(tzinfo=UTC)
-    return PersonRecord.model_validate(values)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from models.store.base import Store
 from models.store.serial import RETURN_LOCK, serialised
+from models.store.stamps import in_utc
 from models.tables import person_records, return_decision_records, return_decisions
 
 __all__ = ["DecidedMeanwhile", "add_return_decision", "return_decisions_of", "returns_due"]
@@ -75,9 +76,7 @@ def _decisions(c: Connection, person: str) -> list[dict[str, Any]]:
 def _read(row: dict[str, Any]) -> dict[str, Any]:
     if isinstance(row["review_by"], str):
         row["review_by"] = date.fromisoformat(row["review_by"])
-    if row["created_at"].tzinfo is None:
-        row["created_at"] = row["created_at"].replace(tzinfo=UTC)
-    return row
+    return in_utc(row, ("created_at",))
 
 
 def returns_due(

@@ -6,10 +6,11 @@ rotating or revoking the token ends every session opened with it."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, delete, insert, select, update
 
+from models.store.stamps import utc
 from models.tables import page_sessions, users
 from models.users import User, token_hash
 
@@ -63,7 +64,7 @@ class SessionStore:
         values = dict(row._mapping)
         seen = values["last_seen_at"]
         user = _user({c.name: values[c.name] for c in users.columns})
-        return user, seen if seen.tzinfo is not None else seen.replace(tzinfo=UTC)
+        return user, utc(seen)
 
     def touch_session(self, secret: str, now: datetime) -> None:
         with self.engine.begin() as c:

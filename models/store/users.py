@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from i18n import Message
 from models.store.errors import StoreError
+from models.store.stamps import in_utc
 from models.tables import users
 from models.users import User, UserRole, new_token, token_expiry, token_hash
 
@@ -101,7 +102,4 @@ class UserStore:
 def _user(row: Any) -> User:
     """A user row without its token hash, its times in UTC (SQLite returns them naive)."""
     values = {k: v for k, v in dict(row).items() if k != "token_hash"}
-    for stamp in ("created_at", "revoked_at", "expires_at", "last_used_at"):
-        if values.get(stamp) is not None and values[stamp].tzinfo is None:
-            values[stamp] = values[stamp].replace(tzinfo=UTC)
-    return User(**values)
+    return User(**in_utc(values, ("created_at", "revoked_at", "expires_at", "last_used_at")))

@@ -7,12 +7,13 @@ current location or renames a person loses nothing (`record_versions`)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, DateTime, Uuid, bindparam, select, text
 
 from models.records import PersonRecord
+from models.store.stamps import person_record, utc
 from models.tables import VALUE_NAMES, record_versions
 
 
@@ -47,16 +48,12 @@ class VersionStore:
         query = select(record_versions).where(v.record == record).order_by(v.id.desc())
         with self.engine.connect() as c:
             rows = [dict(row._mapping) for row in c.execute(query)]
-        return [(_utc(row["replaced_at"]), _as_record(row)) for row in rows]
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+        return [(utc(row["replaced_at"]), _as_record(row)) for row in rows]
 
 
 def _as_record(row: dict[str, Any]) -> PersonRecord:
-    values = {k: row[k] for k in VALUE_NAMES if k != "content_hash"}
-    replaced = _utc(row["replaced_at"])
-    return PersonRecord.model_validate(
+    replaced = utc(row["replaced_at"])
+    values = {k: row[k] for k in VALUE_NAMES}
+    return person_record(
         {**values, "id": row["record"], "imported_at": replaced, "updated_at": replaced}
     )

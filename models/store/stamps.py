@@ -1,0 +1,29 @@
+"""Rows as the store returns them: times in UTC (SQLite hands them back naive) and a
+person record built from its row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from models.records import PersonRecord
+
+
+def utc(moment: datetime) -> datetime:
+    """`moment` in UTC: the store writes UTC, and SQLite reads it back without a zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def in_utc(values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+    """`values` with each of the times `names` (where set) in UTC."""
+    for name in names:
+        if values.get(name) is not None:
+            values[name] = utc(values[name])
+    return values
+
+
+def person_record(row: Any) -> PersonRecord:
+    """A person record from its row (its digest and import id left out)."""
+    values = {k: row[k] for k in row if k not in ("content_hash", "import_id")}
+    return PersonRecord.model_validate(in_utc(values, ("imported_at", "updated_at")))
