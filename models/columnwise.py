@@ -73,17 +73,23 @@ def validated_chunks(
     strict: bool = False,
     mapping: dict[str, str] | None = None,
     rows_per_chunk: int = CHUNK_ROWS,
+    on_header: Callable[[list[str], list[str]], None] | None = None,
 ) -> Iterator[ValidatedChunk]:
     """Every row of a records file, a chunk at a time, with its errors and warnings, a
     record id already used by the same source on an earlier row included (two
     organisations may use one id: the contract allows it). `mapping` renames the
-    file's columns to ours (`read_chunks`).
+    file's columns to ours (`read_chunks`, which tells `on_header` the header it read).
     Raises RecordFileError when the file as a whole cannot be read, or names no
     organisation (no source column, no `default_source`)."""
     seen: dict[str, dict[str, int]] = {}
     births = BirthMemo()
     chunks = read_chunks(
-        path, required=("record_id",), any_of=NAME_COLUMNS, mapping=mapping, size=rows_per_chunk
+        path,
+        required=("record_id",),
+        any_of=NAME_COLUMNS,
+        mapping=mapping,
+        size=rows_per_chunk,
+        on_header=on_header,
     )
     for chunk in chunks:
         if default_source is None and "source" not in chunk.header:

@@ -12,7 +12,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -281,9 +281,12 @@ def read_chunks(
     any_of: Iterable[str] = (),
     mapping: dict[str, str] | None = None,
     size: int = CHUNK_ROWS,
+    on_header: Callable[[list[str], list[str]], None] | None = None,
 ) -> Iterator[Chunk]:
     """The non-blank rows after the header, `size` at a time. Errors are raised where
     `read_table` raises them: every row before the one at fault is yielded first.
+    `on_header` is told the header's cells as written and the columns they name, once
+    read, before they are checked.
 
     Raises RecordFileError for an empty file, a header without rows, a header that
     lacks a required column, a row with text past the header's last column (values
@@ -296,6 +299,8 @@ def read_chunks(
     except StopIteration:
         raise RecordFileError("the file is empty") from None
     header = header_names(first, mapping)
+    if on_header is not None:
+        on_header(first, header)
     try:
         _check_columns(header, required, any_of)
     except RecordFileError as missing:

@@ -13,7 +13,7 @@ from i18n import Message
 from models.columnnames import header_notes
 from models.columnwise import validated_chunks
 from models.mapping import read_mapping
-from models.recordfile import IN_FILE, RecordFileError, header_names, raw_rows, read_table
+from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
@@ -170,10 +170,19 @@ def _stage_records(
     bad; the record ids written in the file (for its relations). An organisation the
     stored records spell otherwise is an error, on the first row naming it."""
     record_ids: set[str] = set()
-    for column, note in _header_notes(path, options.mapping):
-        report.add_warning(Message(ERROR, row=1, column=column, message=note))
+
+    def header_read(written: list[str], names: list[str]) -> None:
+        """What the header leaves unread that its user may have meant."""
+        for column, note in header_notes(written, names, options.mapping):
+            report.add_warning(Message(ERROR, row=1, column=column, message=note))
+
     chunks = validated_chunks(
-        path, options.source, options.today, strict=options.strict, mapping=options.mapping
+        path,
+        options.source,
+        options.today,
+        strict=options.strict,
+        mapping=options.mapping,
+        on_header=header_read,
     )
     try:
         for chunk in chunks:
@@ -197,19 +206,6 @@ def _stage_records(
         report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
     record_ids.discard("")
     return record_ids
-
-
-def _header_notes(path: Path, mapping: dict[str, str] | None) -> list[tuple[str, Message]]:
-    """What the file's header leaves unread that its user may have meant
-    (`models.columnnames.header_notes`); nothing when the header cannot be read (the
-    reading itself says why)."""
-    try:
-        raw = next(iter(raw_rows(path)), None)
-        if raw is None:
-            return []
-        return header_notes(raw, header_names(raw, mapping), mapping)
-    except RecordFileError:
-        return []
 
 
 class _SpelledSources:
