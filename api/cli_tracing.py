@@ -14,7 +14,7 @@ from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, lang_op
 from api.clikit import Command, Group, _, current_language, decimal, label
 from api.summaries import print_hits
 from i18n import N_
-from models.ages import MAX_AGE, AgeSpan, read_age
+from models.ages import AgeSpan, read_age
 from models.birthdates import DateError
 from service import Actor
 from service.progress import Progress
@@ -114,9 +114,7 @@ def trace_command(
 ) -> None:
     lang = lang or current_language()
     if (span := sought.pop("age")) is not None:
-        sought["age"], sought["age_max"] = span.low, span.high if span.single is None else None
-        if span.single is None and span.high is None:
-            sought["age_max"] = MAX_AGE
+        sought["age"], sought["age_max"] = span.sought
     actor = replace(Actor.operator("nrm trace"), lang=lang)
     try:
         service = open_service(db_url)

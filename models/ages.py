@@ -55,6 +55,14 @@ class AgeSpan:
         """The age when one was written (what a record's `age` holds), else None."""
         return self.low if self.high == self.low else None
 
+    @property
+    def sought(self) -> tuple[int, int | None]:
+        """A tracing search's `age` and `age_max`: one age alone, else the youngest and
+        the oldest (up to 120)."""
+        if self.single is not None:
+            return self.single, None
+        return self.low, MAX_AGE if self.high is None else self.high
+
 
 _ESTIMATED = re.compile(r"~|±|\?|\benv\b|\benv\.|\benviron\b|estim|approx|\bvers\b")
 _NOISE = re.compile(

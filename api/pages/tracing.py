@@ -32,7 +32,7 @@ from api.pages.web import (
     translate,
     whole_number,
 )
-from models.ages import MAX_AGE, read_age
+from models.ages import read_age
 from service.tracingsearch import DECIDE_MATCH, TRACE, EmptyDescription
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -131,12 +131,7 @@ def approximate_age(text: str) -> tuple[int | None, int | None]:
     """The age a family gives, as an import reads it (`models.ages.read_age`: "12",
     "environ 12 ans", "douze", "12-13 ans", "plus de 18 ans"): the youngest and, for a
     range, the oldest (up to 120); (None, None) when blank, ValueError when unreadable."""
-    if not text:
-        return None, None
-    span = read_age(text)
-    if span.single is not None:
-        return span.single, None
-    return span.low, MAX_AGE if span.high is None else span.high
+    return read_age(text).sought if text else (None, None)
 
 
 @router.get("/tracing/cases")
