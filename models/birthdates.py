@@ -27,6 +27,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from i18n import N_, MessageError
+from models.fieldwords import UNACCENTED
 from models.frenchnumbers import parse_french_number
 
 APPROX_YEARS = 2
@@ -134,8 +135,7 @@ _IN_YEAR = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?en\s+(?=\d{4}$)")
 
 
 def _fold(text: str) -> str:
-    table = str.maketrans("éèêëàâäîïôöûüç’", "eeeeaaaiioouuc'")
-    return text.strip().lower().translate(table)
+    return text.strip().lower().translate(UNACCENTED)
 
 
 def _year_in_range(year: int, value: str) -> int:

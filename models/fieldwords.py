@@ -12,12 +12,16 @@ from functools import cache
 
 from i18n import Word
 
-_FOLD = str.maketrans("éèêëàâäîïôöûüç", "eeeeaaaiioouuc") | str.maketrans({"œ": "oe", "æ": "ae"})
+UNACCENTED = str.maketrans("éèêëàâäîïôöûüç’", "eeeeaaaiioouuc'") | str.maketrans(
+    {"œ": "oe", "æ": "ae"}
+)
+"""French letters without their accents, ligatures apart, the typographic apostrophe as
+typed: what every reading of a cell folds with."""
 
 
 def fold(value: str) -> str:
     """`Mère`, `mere`, `Membre du ménage`, `F.` → `mere`, `mere`, `membre_du_menage`, `f`."""
-    text = value.strip().lower().translate(_FOLD).rstrip(".")
+    text = value.strip().lower().translate(UNACCENTED).rstrip(".")
     return re.sub(r"[\s\-']+", "_", text)
 
 
