@@ -73,10 +73,9 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     own = tuple(c for c, f in (mapping or {}).items() if c.endswith("/"))
     if mapping:
         names = [mapping.get(n, mapping.get(n.rsplit("/", 1)[-1], n)) for n in names]
-    mapped = set(names) if mapping else set()
     written, names = names, [column_name(n, own) for n in names]
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]  # a note under no name is kept
-    names = _most_specific(written, settled(written, names), mapped)
+    names = _most_specific(written, settled(written, names))
     for ours, theirs in STAND_INS.items():
         if ours not in names:
             for kobo in theirs:
@@ -91,19 +90,19 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     return names
 
 
-def _most_specific(written: list[str], names: list[str], mapped: set[str]) -> list[str]:
+def _most_specific(written: list[str], names: list[str]) -> list[str]:
     """Two titles read as one of ours ("Village" and "Village d'origine", "Tel" and
-    "Téléphone"): the one that says it most (our own name or a mapping's, else the
-    longest title) is read, the other kept whole as extra data; two as specific are
-    refused, naming both titles as written."""
+    "Téléphone"): the one that says it most (our own name, or a mapping's, which is
+    written as ours by then; else the longest title) is read, the other kept whole as
+    extra data; two as specific are refused, naming both titles as written."""
     out = list(names)
     for name in {n for n in names if names.count(n) > 1}:
         at = [i for i, n in enumerate(names) if n == name]
-        rank = sorted(at, key=lambda i: (written[i] not in mapped | {name}, -len(written[i])))
+        rank = sorted(at, key=lambda i: (written[i] != name, -len(written[i])))
         best, second = rank[0], rank[1]
         if written[best] == written[second]:
             continue  # one title written twice: "appears twice" below
-        same = (written[best] in mapped | {name}) == (written[second] in mapped | {name})
+        same = (written[best] == name) == (written[second] == name)
         if same and len(written[best]) == len(written[second]):
             raise RecordFileError(
                 'the columns "{first}" and "{second}" both read as {name}: rename one',

@@ -89,3 +89,8 @@ def test_a_full_name_column_stays_whole_beside_given_names() -> None:
 
 def test_an_id_column_is_the_record_id() -> None:
     assert header_names(["ID", "Nom", "Prénom"]) == ["record_id", "family_name", "given_names"]
+
+
+def test_our_own_column_wins_over_a_french_title_with_a_mapping_too() -> None:
+    names = header_names(["record_id", "family_name", "Nom de famille", "x"], {"x": "sex"})
+    assert names == ["record_id", "family_name", "nom de famille", "sex"]
