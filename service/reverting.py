@@ -8,9 +8,8 @@ import uuid
 from i18n import Day, Word
 from models.review import DecisionKind, Effect, Replayed, SuggestionStatus, replay
 from models.store import Store
-from models.store.audit import AuditEntry, write_audit
+from models.store.audit import write_audit
 from models.store.review import DecisionEvent, ReviewTx
-from models.users import User
 from service.context import Actor, UseCases
 from service.errors import Conflict, NotFound, UseCaseError
 from service.merging import stringify
@@ -36,14 +35,7 @@ REASON_MIN_LENGTH = 3
 schema asks the same."""
 
 
-def revert(
-    store: Store,
-    user: User,
-    decision_id: uuid.UUID,
-    reason: str,
-    request_id: str | None = None,
-    purpose: str | None = None,
-) -> Decided:
+def revert(store: Store, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
     """Undo one decision: its entity changes are restored exactly, the suggestion's state
     is replayed without it. A decision that later decisions built on is reverted after them.
     Undoing the confirmation that completed a child's four eyes (whether or not it
@@ -54,6 +46,8 @@ def revert(
             "say why you revert this decision, in {count} characters at least",
             count=REASON_MIN_LENGTH,
         )
+    user = actor.user
+    assert user is not None
     with store.review_transaction() as tx:
         event = tx.decision(decision_id)
         if event is None:
@@ -141,7 +135,7 @@ def revert(
         write_audit(
             tx.c,
             user,
-            AuditEntry(
+            actor.entry(
                 "revert",
                 "decision",
                 (
@@ -150,13 +144,9 @@ def revert(
                     event.record_a,
                     event.record_b,
                 ),
-                purpose=purpose,
-                request_id=request_id,
-                detail={
-                    "reason": reason,
-                    "event": str(undo.id),
-                    **({"first_confirmation_withdrawn": str(set_aside.id)} if set_aside else {}),
-                },
+                reason=reason,
+                event=str(undo.id),
+                **({"first_confirmation_withdrawn": str(set_aside.id)} if set_aside else {}),
             ),
         )
     return Decided(decision_view(undo), status, moved=moved_records(restore, {}))
@@ -207,8 +197,4 @@ def _first_confirmation(remaining: list[DecisionEvent], user: uuid.UUID) -> Deci
 class Reverting(UseCases):
     def revert(self, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
         actor.require(REVERT)
-        assert actor.user is not None
-        return regraph(
-            self.store,
-            revert(self.store, actor.user, decision_id, reason, actor.request_id, actor.purpose),
-        )
+        return regraph(self.store, revert(self.store, actor, decision_id, reason))

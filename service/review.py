@@ -22,7 +22,7 @@ from models.review import (
     replay,
 )
 from models.store import Store
-from models.store.audit import AuditEntry, write_audit
+from models.store.audit import write_audit
 from models.store.review import DecisionEvent, ReviewTx
 from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
@@ -108,13 +108,13 @@ def event_row(
 def _apply(
     tx: ReviewTx,
     store: Store,
-    user: User,
+    actor: Actor,
     suggestion: dict[str, Any],
     decision: DecisionKind,
     note: str | None,
-    request_id: str | None,
-    purpose: str | None = None,
 ) -> Decided:
+    user = actor.user
+    assert user is not None
     status = SuggestionStatus(suggestion["status"])
     if status in DECIDED_STATUSES:
         raise Conflict(
@@ -160,13 +160,13 @@ def _apply(
     write_audit(
         tx.c,
         user,
-        AuditEntry(
+        actor.entry(
             "decision",
             "suggestion",
             (suggestion["id"], a, b),
-            purpose=purpose,
-            request_id=request_id,
-            detail={"decision": decision.value, "effect": effect.value, "event": str(event.id)},
+            decision=decision.value,
+            effect=effect.value,
+            event=str(event.id),
         ),
     )
     updated = {**suggestion, "status": state.status.value, "version": version}
@@ -232,31 +232,27 @@ def decision_view(event: DecisionEvent, reverted: bool = False) -> dict[str, Any
 
 def decide(
     store: Store,
-    user: User,
+    actor: Actor,
     suggestion_id: uuid.UUID,
     decision: DecisionKind,
     note: str | None,
     if_match: str | None,
-    request_id: str | None = None,
-    purpose: str | None = None,
 ) -> Decided:
     with store.review_transaction() as tx:
         suggestion = tx.suggestion(suggestion_id)
         if suggestion is None:
             raise NotFound("no such suggestion")
         _check_precondition(suggestion, if_match)
-        return _apply(tx, store, user, suggestion, decision, note, request_id, purpose)
+        return _apply(tx, store, actor, suggestion, decision, note)
 
 
 def link_records(
     store: Store,
-    user: User,
+    actor: Actor,
     record_a: uuid.UUID,
     record_b: uuid.UUID,
     decision: DecisionKind,
     note: str | None,
-    request_id: str | None = None,
-    purpose: str | None = None,
 ) -> Decided:
     """A reviewer links (or unlinks) two records directly: the pair becomes a suggestion
     (scored now if it was never suggested) and the decision is applied to it."""
@@ -280,7 +276,7 @@ def link_records(
             tx.set_suggestion(suggestion["id"], SuggestionStatus.PENDING.value, None)
             suggestion = tx.suggestion(suggestion["id"])
             assert suggestion is not None
-        return _apply(tx, store, user, suggestion, decision, note, request_id, purpose)
+        return _apply(tx, store, actor, suggestion, decision, note)
 
 
 def regraph(store: Store, done: Decided) -> Decided:
@@ -304,19 +300,8 @@ class Review(UseCases):
         """Decide a suggestion read at the version `if_match` names; the result carries
         the suggestion's new ETag."""
         actor.require(DECIDE)
-        assert actor.user is not None
         return regraph(
-            self.store,
-            decide(
-                self.store,
-                actor.user,
-                suggestion_id,
-                decision,
-                note,
-                if_match,
-                actor.request_id,
-                actor.purpose,
-            ),
+            self.store, decide(self.store, actor, suggestion_id, decision, note, if_match)
         )
 
     def link_records(
@@ -328,17 +313,6 @@ class Review(UseCases):
         note: str | None,
     ) -> Decided:
         actor.require(DECIDE)
-        assert actor.user is not None
         return regraph(
-            self.store,
-            link_records(
-                self.store,
-                actor.user,
-                record_a,
-                record_b,
-                decision,
-                note,
-                actor.request_id,
-                actor.purpose,
-            ),
+            self.store, link_records(self.store, actor, record_a, record_b, decision, note)
         )
