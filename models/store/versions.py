@@ -43,7 +43,7 @@ class VersionStore:
 
     def record_versions(self, record: uuid.UUID) -> list[tuple[datetime, PersonRecord]]:
         """The earlier versions of a record, newest first: when each was replaced, and the
-        record as it was until then."""
+        record's values until then."""
         v = record_versions.c
         query = select(record_versions).where(v.record == record).order_by(v.id.desc())
         with self.engine.connect() as c:
@@ -52,8 +52,6 @@ class VersionStore:
 
 
 def _as_record(row: dict[str, Any]) -> PersonRecord:
-    replaced = utc(row["replaced_at"])
-    values = {k: row[k] for k in VALUE_NAMES}
-    return person_record(
-        {**values, "id": row["record"], "imported_at": replaced, "updated_at": replaced}
-    )
+    """The record's values as they were (its person and times are the reader's to say:
+    `service.records`)."""
+    return person_record({**{k: row[k] for k in VALUE_NAMES}, "id": row["record"]})
