@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, delete, insert, select, update
 
-from models.store.stamps import utc
+from models.store.stamps import user_of, utc
 from models.tables import page_sessions, users
 from models.users import User, token_hash
 
@@ -43,8 +43,6 @@ class SessionStore:
         """The user of a live session (not ended, seen within `idle`, opened within
         `longest`, its token still the user's and not revoked), with when it was last
         seen; None otherwise."""
-        from models.store.users import _user
-
         s = page_sessions.c
         query = (
             select(users, s.last_seen_at)
@@ -63,7 +61,7 @@ class SessionStore:
             return None
         values = dict(row._mapping)
         seen = values["last_seen_at"]
-        user = _user({c.name: values[c.name] for c in users.columns})
+        user = user_of({c.name: values[c.name] for c in users.columns})
         return user, utc(seen)
 
     def touch_session(self, secret: str, now: datetime) -> None:

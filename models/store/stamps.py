@@ -1,5 +1,5 @@
-"""Rows as the store returns them: times in UTC (SQLite hands them back naive) and a
-person record built from its row."""
+"""Rows as the store returns them: times in UTC (SQLite hands them back naive), a person
+record and a user built from their rows."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from models.records import PersonRecord
+from models.users import User
 
 
 def utc(moment: datetime) -> datetime:
@@ -27,3 +28,9 @@ def person_record(row: Any) -> PersonRecord:
     """A person record from its row (its digest and import id left out)."""
     values = {k: row[k] for k in row if k not in ("content_hash", "import_id")}
     return PersonRecord.model_validate(in_utc(values, ("imported_at", "updated_at")))
+
+
+def user_of(row: Any) -> User:
+    """A user from its row, without its token hash."""
+    values = {k: v for k, v in dict(row).items() if k != "token_hash"}
+    return User(**in_utc(values, ("created_at", "revoked_at", "expires_at", "last_used_at")))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
 from i18n import Message
 from models.store.errors import StoreError
-from models.store.stamps import in_utc
+from models.store.stamps import user_of
 from models.tables import users
 from models.users import User, UserRole, new_token, token_expiry, token_hash
 
@@ -44,7 +43,7 @@ class UserStore:
             if c.execute(select(users.c.id).where(users.c.name == name)).first():
                 raise StoreError(Message('a user named "{name}" already exists', name=name))
             c.execute(insert(users).values(**values))
-        return _user(values), token
+        return user_of(values), token
 
     def user_by_token(self, token: str) -> User | None:
         """The active (not revoked) user holding this token, expired or not."""
@@ -54,7 +53,7 @@ class UserStore:
                     users.c.token_hash == token_hash(token), users.c.revoked_at.is_(None)
                 )
             ).first()
-        return _user(row._mapping) if row else None
+        return user_of(row._mapping) if row else None
 
     def touch_user(self, user_id: uuid.UUID, now: datetime, every_seconds: int = 60) -> None:
         """Record a use of the user's token, unless one was recorded in the last
@@ -73,7 +72,7 @@ class UserStore:
     def list_users(self) -> list[User]:
         with self.engine.connect() as c:
             rows = c.execute(select(users).order_by(users.c.name)).all()
-        return [_user(r._mapping) for r in rows]
+        return [user_of(r._mapping) for r in rows]
 
     def rotate_token(self, name: str, expires_in_days: int | None = None) -> tuple[User, str]:
         """A new token for the active user `name` (the old one stops working at once)."""
@@ -87,7 +86,7 @@ class UserStore:
             if result.rowcount == 0:
                 raise StoreError(Message('no active user named "{name}"', name=name))
             row = c.execute(select(users).where(users.c.name == name)).one()
-        return _user(row._mapping), token
+        return user_of(row._mapping), token
 
     def revoke_user(self, name: str) -> bool:
         with self.engine.begin() as c:
@@ -97,9 +96,3 @@ class UserStore:
                 .values(revoked_at=datetime.now(UTC))
             )
         return result.rowcount > 0
-
-
-def _user(row: Any) -> User:
-    """A user row without its token hash, its times in UTC (SQLite returns them naive)."""
-    values = {k: v for k, v in dict(row).items() if k != "token_hash"}
-    return User(**in_utc(values, ("created_at", "revoked_at", "expires_at", "last_used_at")))
