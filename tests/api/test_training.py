@@ -17,7 +17,7 @@ from matching.learned import NotEnoughDecisions
 from models.review import DecisionKind
 from models.store import Store
 from models.users import UserRole
-from service import Service, review
+from service import Actor, Service, review
 from service.registry import active_learned, active_model
 from service.relinking import relink_all
 from service.training import train_model
@@ -31,8 +31,8 @@ def _truth() -> dict[str, str]:
 def _decide_by_truth(store: Store) -> int:
     """Two reviewers settle every pending suggestion of the demo set as the truth says."""
     truth = _truth()
-    first, _ = store.add_user("awa", UserRole.REVIEWER)
-    second, _ = store.add_user("moussa", UserRole.REVIEWER)
+    first = Actor(store.add_user("awa", UserRole.REVIEWER)[0])
+    second = Actor(store.add_user("moussa", UserRole.REVIEWER)[0])
     decided = 0
     while page := store.suggestion_queue({"status": "pending"}, 200).items:
         for suggestion in page:
