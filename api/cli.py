@@ -70,7 +70,10 @@ def main() -> None:
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help=N_("Column mapping file (CSV column,field or JSON) for another system's layout."),
+    help=N_(
+        "Column mapping file (CSV column,field[,values] or JSON) for another system's layout "
+        "and its coded values."
+    ),
 )
 @click.option("--source", default=None, help=N_("Organisation for rows without a source column."))
 @click.option("--dry-run", is_flag=True, help=N_("Validate only; write nothing."))

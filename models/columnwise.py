@@ -25,6 +25,7 @@ from models.birthcells import (
     birth_on,
     read_birth_cells,
 )
+from models.mapping import ColumnMapping
 from models.recordfile import CHUNK_ROWS, Chunk, RecordFileError, read_chunks
 from models.records import RECORD_FIELDS, TEXT_FIELDS
 from models.validation import (
@@ -71,29 +72,33 @@ def validated_chunks(
     today: date | None = None,
     *,
     strict: bool = False,
-    mapping: dict[str, str] | None = None,
+    mapping: ColumnMapping | dict[str, str] | None = None,
     rows_per_chunk: int = CHUNK_ROWS,
     on_header: Callable[[list[str], list[str]], None] | None = None,
 ) -> Iterator[ValidatedChunk]:
     """Every row of a records file, a chunk at a time, with its errors and warnings, a
     record id already used by the same source on an earlier row included (two
     organisations may use one id: the contract allows it). `mapping` renames the
-    file's columns to ours (`read_chunks`, which tells `on_header` the header it read).
+    file's columns to ours (`read_chunks`, which tells `on_header` the header it read)
+    and, a `ColumnMapping`, its coded values to ours before they are read.
     Raises RecordFileError when the file as a whole cannot be read, or names no
     organisation (no source column, no `default_source`)."""
     seen: dict[str, dict[str, int]] = {}
     births = BirthMemo()
+    if not isinstance(mapping, ColumnMapping):
+        mapping = ColumnMapping(mapping or {})
     chunks = read_chunks(
         path,
         required=("record_id",),
         any_of=NAME_COLUMNS,
-        mapping=mapping,
+        mapping=mapping.columns or None,
         size=rows_per_chunk,
         on_header=on_header,
     )
     for chunk in chunks:
         if default_source is None and "source" not in chunk.header:
             raise RecordFileError(NO_SOURCE)
+        mapping.translate(chunk.header, chunk.rows)
         yield validate_chunk(chunk, default_source, today, strict, seen, births)
 
 
@@ -103,7 +108,7 @@ def validated_rows(
     today: date | None = None,
     *,
     strict: bool = False,
-    mapping: dict[str, str] | None = None,
+    mapping: ColumnMapping | dict[str, str] | None = None,
     rows_per_chunk: int = CHUNK_ROWS,
 ) -> Iterator[tuple[int, str, dict[str, Any] | None, list[FieldError]]]:
     """Every row of a records file (`validated_chunks`): its number, its record id as

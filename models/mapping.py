@@ -1,45 +1,96 @@
 """A column mapping file: which column of another system's export holds which of our
-fields (`nrm import FILE --mapping MAPPING`), for layouts the reader does not know.
+fields (`nrm import FILE --mapping MAPPING`), for layouts the reader does not know, and
+what its coded values mean.
 
-CSV with a header `column,field` (one line per renamed column), or JSON
-`{"column": "field", ...}`; a line `group/,person` says a form group is about the
-person (its questions read as ours by their last part). Columns are matched
-case-insensitively, by their whole name or, in a KoboToolbox / ODK group path, their
-last part; columns not named keep their own name (our field when it is one, extra data
-otherwise).
+CSV with a header `column,field` (one line per renamed column) and an optional
+`values` column (`1=F; 2=M`), or JSON `{"column": "field", ...}` where a field may be
+`{"field": "sex", "values": {"1": "F", "2": "M"}}`; a line `group/,person` says a form
+group is about the person (its questions read as ours by their last part). Columns are
+matched case-insensitively, by their whole name or, in a KoboToolbox / ODK group path,
+their last part; columns not named keep their own name (our field when it is one, extra
+data otherwise).
+
+Values are for exports that write a form's choice names instead of their labels (ODK
+Central always does; KoboToolbox with "XML values"): `1` and `2` for the sex, `0` and
+`1` for a consent, `kayes_12` for a village. Each is matched as `models.fieldwords.fold`
+writes it (`Oui`, `oui ` and `OUI` are one), a value not listed is read as written, and
+a listed value with nothing after `=` is unknown (a form's "ne sait pas" code).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from i18n import Message
+from models.fieldwords import fold
 from models.recordfile import RecordFileError, read_table
 from models.records import RECORD_COLUMNS
+from models.validation import READERS
 
 PERSON = "person"
 """The field of a mapping line naming a form group (`group_kf3tq12/,person`): the group's
 questions read as the person's own, each by its last part."""
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """What a mapping file says: their columns as our fields, their values as ours."""
+
+    columns: dict[str, str]
+    """`{their column (lower case): our field}` (or `PERSON` for a form group)."""
+    values: dict[str, dict[str, str]] = dataclass_field(default_factory=dict)
+    """`{our field: {their value, folded: ours}}`."""
+
+    def translate(self, header: list[str], rows: list[list[str]]) -> None:
+        """Rewrite in place the cells of `rows` (under `header`, our names) whose column
+        has values in this mapping; a cell not listed stays as written."""
+        for name, table in self.values.items():
+            if name not in header:
+                continue
+            at = header.index(name)
+            for cells in rows:
+                cell = cells[at]
+                if cell and (ours := table.get(fold(cell))) is not None:
+                    cells[at] = ours
+
+
 def read_mapping(path: Path) -> dict[str, str]:
-    """`{their column (lower case): our field}`; RecordFileError naming the mapping file's
-    problem (unknown field, a field or a column given twice, unreadable file)."""
+    """`{their column (lower case): our field}` (`read_mapping_file` without the values)."""
+    return read_mapping_file(path).columns
+
+
+def read_mapping_file(path: Path) -> ColumnMapping:
+    """The mapping a file says; RecordFileError naming the mapping file's problem (unknown
+    field, a field or a column given twice, a value that cannot be read, unreadable file)."""
     if path.suffix.lower() == ".json":
         pairs = _json_pairs(path)
     else:
         pairs = [
-            (Message("row {row}", row=number), raw.get("column", ""), raw.get("field", ""))
+            (
+                Message("row {row}", row=number),
+                raw.get("column", ""),
+                raw.get("field", ""),
+                _values_text(raw.get("values") or "", Message("row {row}", row=number)),
+            )
             for number, raw in read_table(path, required=("column", "field"))
         ]
     mapping: dict[str, str] = {}
     targets: dict[str, str] = {}
-    for where, column, field in pairs:
+    values: dict[str, dict[str, str]] = {}
+    for where, column, field, coded in pairs:
         column, field = column.strip().lower(), field.strip().lower()
         if not column or not field:
             continue
         if field == PERSON and column.endswith("/"):
+            if coded:
+                raise RecordFileError(
+                    "mapping file, {where}: a form group has no values (they go on its questions)",
+                    where=where,
+                )
             mapping[column] = PERSON  # every question of this group is the person's own
             continue
         if field not in RECORD_COLUMNS:
@@ -67,12 +118,73 @@ def read_mapping(path: Path) -> dict[str, str]:
             )
         targets[field] = column
         mapping[column] = field
+        if coded:
+            values[field] = _checked_values(field, coded, where)
     if not mapping:
         raise RecordFileError("the mapping file maps no column")
-    return mapping
+    return ColumnMapping(mapping, values)
 
 
-def _json_pairs(path: Path) -> list[tuple[str | Message, str, str]]:
+VALUE_PAIR = re.compile(r"^(?P<theirs>[^=]*)=(?P<ours>.*)$", re.DOTALL)
+
+
+def _values_text(text: str, where: str | Message) -> list[tuple[str, str]]:
+    """`1=F; 2=M` (or `|` between pairs) as its (their value, ours) pairs."""
+    pairs = []
+    for part in re.split(r"[;|\n]", text):
+        if not part.strip():
+            continue
+        found = VALUE_PAIR.match(part.strip())
+        if found is None:
+            raise RecordFileError(
+                'mapping file, {where}: cannot read the values "{part}" (expected {example})',
+                where=where,
+                part=part.strip(),
+                example="1=F; 2=M",
+            )
+        pairs.append((found["theirs"].strip(), found["ours"].strip()))
+    return pairs
+
+
+def _checked_values(
+    field: str, pairs: list[tuple[str, str]], where: str | Message
+) -> dict[str, str]:
+    """`{their value, folded: ours}`, each of ours readable as the field's value."""
+    table: dict[str, str] = {}
+    read = READERS.get(field)
+    for theirs, ours in pairs:
+        key = fold(theirs)
+        if not key:
+            raise RecordFileError(
+                'mapping file, {where}: cannot read the values "{part}" (expected {example})',
+                where=where,
+                part=theirs + "=" + ours,
+                example="1=F; 2=M",
+            )
+        if key in table and table[key] != ours:
+            raise RecordFileError(
+                'mapping file, {where}: the value "{value}" is given twice, as {first} and '
+                "{second}",
+                where=where,
+                value=theirs,
+                first=table[key],
+                second=ours,
+            )
+        if read is not None and ours:
+            _, problem = read(ours)
+            if problem is not None:
+                raise RecordFileError(
+                    'mapping file, {where}: "{value}" for {field}: {problem}',
+                    where=where,
+                    value=theirs,
+                    field=field,
+                    problem=problem,
+                )
+        table[key] = ours
+    return table
+
+
+def _json_pairs(path: Path) -> list[tuple[str | Message, str, str, list[tuple[str, str]]]]:
     try:
         # Each object as its list of pairs: a column named twice is kept twice, and refused.
         document = json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=_Pairs)
@@ -84,13 +196,34 @@ def _json_pairs(path: Path) -> list[tuple[str | Message, str, str]]:
         ) from None
     except (OSError, ValueError):
         raise RecordFileError("cannot read the mapping file {path}", path=str(path)) from None
-    if not isinstance(document, _Pairs) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in document
-    ):
-        raise RecordFileError(
-            "the mapping file must be a JSON object {example}", example='{"column": "field"}'
-        )
-    return [(f'"{column}"', column, field) for column, field in document]
+    if not isinstance(document, _Pairs):
+        raise _not_a_mapping()
+    pairs = []
+    for column, entry in document:
+        where = f'"{column}"'
+        if isinstance(entry, str):
+            pairs.append((where, column, entry, []))
+            continue
+        if not isinstance(entry, _Pairs):
+            raise _not_a_mapping()
+        parts = dict(entry)
+        field, coded = parts.get("field"), parts.get("values", _Pairs())
+        if (
+            set(parts) - {"field", "values"}
+            or not isinstance(field, str)
+            or not isinstance(coded, _Pairs)
+            or not all(isinstance(v, str) for _, v in coded)
+        ):
+            raise _not_a_mapping()
+        pairs.append((where, column, field, [(k, v.strip()) for k, v in coded]))
+    return pairs
+
+
+def _not_a_mapping() -> RecordFileError:
+    return RecordFileError(
+        "the mapping file must be a JSON object {example}",
+        example='{"column": "field"} or {"column": {"field": "sex", "values": {"1": "F"}}}',
+    )
 
 
 class _Pairs(list):

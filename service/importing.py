@@ -12,7 +12,7 @@ from typing import Any
 from i18n import Message
 from models.columnnames import header_notes
 from models.columnwise import validated_chunks
-from models.mapping import read_mapping
+from models.mapping import ColumnMapping, read_mapping_file
 from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS
 from models.store import ImportCounts, Store
@@ -131,7 +131,7 @@ def import_records(
     `strict`, where it is an error; `mapping` names a column mapping file."""
     report = ImportReport(file=str(records), dry_run=dry_run)
     try:
-        columns = read_mapping(mapping) if mapping is not None else None
+        columns = read_mapping_file(mapping) if mapping is not None else None
     except RecordFileError as exc:
         report.add_error(Message(IN_FILE, file=mapping.name, error=exc.message))
         return report
@@ -155,7 +155,7 @@ class _Reading:
     source: str | None
     today: date | None
     strict: bool
-    mapping: dict[str, str] | None
+    mapping: ColumnMapping | None
 
 
 def _stage_records(
@@ -173,7 +173,8 @@ def _stage_records(
 
     def header_read(written: list[str], names: list[str]) -> None:
         """What the header leaves unread that its user may have meant."""
-        for column, note in header_notes(written, names, options.mapping):
+        mapped = options.mapping.columns if options.mapping is not None else None
+        for column, note in header_notes(written, names, mapped):
             report.add_warning(Message(ERROR, row=1, column=column, message=note))
 
     chunks = validated_chunks(

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from models.columnwise import validated_rows
-from models.mapping import read_mapping
+from models.mapping import read_mapping, read_mapping_file
 from models.recordfile import RecordFileError, read_table
 from tests.conftest import write_csv
 
@@ -143,3 +143,69 @@ def test_a_mapping_line_names_a_group_as_the_person_s(tmp_path: Path) -> None:
     )
     assert problems == [] and values is not None and values["age"] == 9
     assert values["extra"] == {"accompagnant/age": "34"}
+
+
+def test_an_odk_central_export_s_choice_names_read_as_the_mapping_s_values() -> None:
+    mapping = read_mapping_file(MAPPINGS / "odk-central.csv")
+    rows = list(
+        validated_rows(MAPPINGS / "odk-central-export.csv", default_source="ODK", mapping=mapping)
+    )
+    assert [problems for _, _, _, problems in rows] == [[], [], []]
+    read = [(v["sex"], v["return_consent"], v["origin_village"]) for _, _, v, _ in rows if v]
+    assert read == [("F", "yes", "Markala"), ("M", "no", "Djenné"), (None, None, "autre")]
+
+
+def test_a_json_mapping_gives_a_column_s_values_beside_its_field(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text(
+        '{"id": "record_id", "sexe": {"field": "sex", "values": {"1": "F", "2": "M"}}}',
+        encoding="utf-8",
+    )
+    mapping = read_mapping_file(path)
+    assert mapping.columns == {"id": "record_id", "sexe": "sex"}
+    assert mapping.values == {"sex": {"1": "F", "2": "M"}}
+
+
+def test_values_are_matched_whatever_their_case_accents_and_spaces(tmp_path: Path) -> None:
+    mapping = read_mapping_file(
+        write_csv(tmp_path / "m.csv", 'column,field,values\nsexe,sex,"Féminin=F; MASC.=M"\n')
+    )
+    records = write_csv(
+        tmp_path / "r.csv", "record_id,full_name,sexe\nR1,Awa,feminin \nR2,Ali,masc\n"
+    )
+    sexes = [v["sex"] for _, _, v, _ in validated_rows(records, "ODK", mapping=mapping) if v]
+    assert sexes == ["F", "M"]
+
+
+def test_a_value_the_mapping_does_not_list_is_read_as_written(tmp_path: Path) -> None:
+    mapping = read_mapping_file(
+        write_csv(tmp_path / "m.csv", "column,field,values\nsexe,sex,1=F\n")
+    )
+    records = write_csv(tmp_path / "r.csv", "record_id,full_name,sexe\nR1,Awa,F\nR2,Ali,3\n")
+    rows = list(validated_rows(records, "ODK", mapping=mapping))
+    assert rows[0][2] is not None and rows[0][2]["sex"] == "F"
+    assert rows[1][2] is None
+    assert [str(p) for p in rows[1][3]] == ['row 3, sex: cannot read "3" (expected F, M)']
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ("1=X", 'row 2: "1" for sex: cannot read "X"'),
+        ("1=F; 1=M", 'row 2: the value "1" is given twice, as F and M'),
+        ("1", 'row 2: cannot read the values "1" \\(expected 1=F; 2=M\\)'),
+        ("=F", 'row 2: cannot read the values "=F"'),
+    ],
+)
+def test_a_mapping_value_that_cannot_be_read_is_refused_naming_its_line(
+    tmp_path: Path, values: str, message: str
+) -> None:
+    path = write_csv(tmp_path / "m.csv", f'column,field,values\nsexe,sex,"{values}"\n')
+    with pytest.raises(RecordFileError, match=message):
+        read_mapping_file(path)
+
+
+def test_a_form_group_line_has_no_values(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "m.csv", "column,field,values\ngroup_x/,person,1=F\n")
+    with pytest.raises(RecordFileError, match="a form group has no values"):
+        read_mapping_file(path)

@@ -256,6 +256,33 @@ def test_a_primero_export_loads_through_its_mapping_file(store: Store) -> None:
     )
 
 
+def test_an_odk_central_export_loads_its_choice_names_as_the_mapping_s_values(
+    store: Store,
+) -> None:
+    report = import_records(
+        store,
+        MAPPINGS / "odk-central-export.csv",
+        source="ODK",
+        mapping=MAPPINGS / "odk-central.csv",
+    )
+    assert report.ok, report.errors
+    [record] = store.find_record("uuid:0b5a8e7c-1f7e-4a0e-9d55-3c1e2f7a9b10")
+    assert (record.sex, record.origin_village, record.return_consent) == ("F", "Markala", "yes")
+
+
+def test_a_mapping_value_that_cannot_be_read_loads_nothing_and_is_named_in_french(
+    store: Store, tmp_path: Path
+) -> None:
+    mapping = write_csv(tmp_path / "m.csv", "column,field,values\nsexe,sex,1=X\n")
+    records = write_csv(tmp_path / "r.csv", "record_id,full_name,sexe\nR1,Awa,1\n")
+    report = import_records(store, records, source="ODK", mapping=mapping)
+    assert [e.text("fr") for e in report.problems] == [
+        "m.csv : fichier de correspondance, ligne 2 : « 1 » pour sex : impossible de lire « X » "
+        "(attendu : F, M)"
+    ]
+    assert store.count_records() == 0
+
+
 def test_a_wrong_mapping_file_loads_nothing_and_is_named(store: Store, tmp_path: Path) -> None:
     mapping = write_csv(tmp_path / "m.csv", "column,field\ncase_id,identifiant\n")
     report = import_records(store, MAPPINGS / "primero-export.csv", mapping=mapping)
