@@ -130,6 +130,27 @@ _FATHER, _MOTHER = frozenset({"pere", "papa", "father"}), frozenset({"mere", "ma
 _NAME_WORDS = frozenset({"nom", "noms", "prenom", "prenoms", "name"})
 _HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PATH = re.compile(r"[a-z0-9_.\-]+(?:/[a-z0-9_.\-]+)+")
+_DASHED = re.compile(r"[a-z0-9_.]+(?:-[a-z0-9_.]+)+")
+_GENERATED_GROUP = re.compile(r"(?:group|groupe|grp|section|sec|g)_?[a-z0-9_]*")
+"""A form group named by the form's tool or its author's numbering (`group_kf3tq12`,
+`section_2`, `grp3`): nothing says whose its questions are."""
+
+
+def group_path(name: str) -> str | None:
+    """A lower-cased header cell as a form group path with `/` (`grp_identite/nom`), or
+    None when it is not one. KoboToolbox writes `/` between a group and its question;
+    ODK Central and Briefcase write `-` (`identification-sexe`), which titles also hold
+    (`date-naissance`): a dashed name is a path only when its first part names a group
+    (about the person, about another person, or numbered by the tool)."""
+    if _PATH.fullmatch(name):
+        return name
+    if not _DASHED.fullmatch(name):
+        return None
+    first = name.split("-", 1)[0]
+    words = _words(fold(first))
+    if words & (OWN_GROUPS | OTHER_PERSON) or _GENERATED_GROUP.fullmatch(first):
+        return name.replace("-", "/")
+    return None
 
 
 def _words(folded: str) -> frozenset[str]:
@@ -202,13 +223,14 @@ def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
     two columns). A title with a slash (`Nom/Prénom`, `Village/Quartier`) is one title.
     `own`: groups a mapping says are the person's (`group_kf3tq12/`)."""
     name = cell.strip().lower()
-    if not _PATH.fullmatch(name) or ours(name.split("/", 1)[0]) is not None:
+    path = group_path(name)
+    if path is None or ours(path.split("/", 1)[0]) is not None:
         return ours(name) or name
-    groups, _, last = name.rpartition("/")
+    groups, _, last = path.rpartition("/")
     found = ours(last)
     if found is None:
         return name
-    if name.startswith(own) and own:  # a mapping said the group is the person's
+    if own and path.startswith(own):  # a mapping said the group is the person's
         return found
     words = _words(fold(groups))
     if words & OTHER_PERSON:
@@ -257,18 +279,20 @@ def header_notes(
     away from one of ours ("date_naisance"). (column, message) pairs."""
     notes: list[tuple[str, Message]] = []
     written = {c.strip().lower() for c in raw} | {c.strip().lower().rsplit("/", 1)[-1] for c in raw}
+    paths = [group_path(c.strip().lower()) or c.strip().lower() for c in raw]
     for column in mapping or {}:
-        group = column.endswith("/") and any(c.strip().lower().startswith(column) for c in raw)
+        group = column.endswith("/") and any(p.startswith(column) for p in paths)
         if column not in written and not group:
             notes.append((column, Message(UNMAPPED)))
     if "age" in names and "registered_on" not in names:
         notes.append(("age", Message(UNDATED_AGES)))
     unread = [n for n in names if n not in _OURS and not n.startswith(("_", "column_"))]
     for name in unread:
-        if _PATH.fullmatch(name) and (field := ours(name.rpartition("/")[2])) is not None:
-            group = name.rpartition("/")[0]
+        path = group_path(name)
+        if path is not None and (field := ours(path.rpartition("/")[2])) is not None:
+            group = path.rpartition("/")[0]
             notes.append((name, Message(GROUP_QUESTION, field=field, group=group)))
-    unread = [n for n in unread if not _PATH.fullmatch(n)]
+    unread = [n for n in unread if group_path(n) is None]
     if not unread:
         return notes
     from rapidfuzz import fuzz, process  # loaded by matching anyway; not for a plain file

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from i18n import N_, Message, MessageError
-from models.columnnames import column_name, settled
+from models.columnnames import column_name, group_path, settled
 
 Row = dict[str, str]
 UNNAMED = Message("a column without a name")
@@ -57,9 +57,14 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-STAND_INS = {"record_id": ("_uuid", "_id"), "registered_on": ("_submission_time",)}
+STAND_INS = {
+    "record_id": ("_uuid", "_id", "meta-instanceid", "key"),
+    "registered_on": ("_submission_time", "submissiondate"),
+}
 """A KoboToolbox / ODK export's own columns that stand for ours when the file has no such
-column: the submission's id is the record id, its submission time the registration date.
+column: the submission's id is the record id, its submission time the registration date
+(KoboToolbox: `_uuid`, `_submission_time`; ODK Central: `meta-instanceID`, `KEY`,
+`SubmissionDate`).
 (`_index`, the row's position in one export, identifies nothing: it is not kept,
 `models.validation.NOT_KEPT`.)"""
 
@@ -72,7 +77,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     names = [str(c).strip().lower() if c is not None else "" for c in cells]
     own = tuple(c for c, f in (mapping or {}).items() if c.endswith("/"))
     if mapping:
-        names = [mapping.get(n, mapping.get(n.rsplit("/", 1)[-1], n)) for n in names]
+        names = [mapping.get(n, mapping.get(_last_part(n), n)) for n in names]
     written, names = names, [column_name(n, own) for n in names]
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]  # a note under no name is kept
     names = _most_specific(written, settled(written, names))
@@ -88,6 +93,11 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
             raise RecordFileError('column "{name}" appears twice in the header', name=name)
         seen.add(name)
     return names
+
+
+def _last_part(name: str) -> str:
+    """A group path's question (`sexe` of `identification/sexe` or `identification-sexe`)."""
+    return (group_path(name) or name).rsplit("/", 1)[-1]
 
 
 def _most_specific(written: list[str], names: list[str]) -> list[str]:

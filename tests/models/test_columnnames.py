@@ -3,6 +3,7 @@ they say it, never as the person's own when they are about another person."""
 
 import pytest
 
+from models.columnnames import header_notes
 from models.recordfile import RecordFileError, header_names
 
 
@@ -63,6 +64,47 @@ def test_a_kobo_question_of_another_or_an_unknown_group_stays_whole(column: str)
     """A child's record that took her escort's age (34) unseen would skip the Best
     Interests Determination: an unknown group is not read, and a warning names it."""
     assert header_names(["_uuid", column])[1] == column
+
+
+@pytest.mark.parametrize(
+    ("column", "field"),
+    [
+        ("identification-sexe", "sex"),
+        ("identification-nom", "family_name"),
+        ("enfant-date_naissance", "birth_date"),
+        ("parents-nom_pere", "father_name"),
+        ("date-naissance", "birth_date"),
+        ("nom-pere", "father_name"),
+    ],
+)
+def test_an_odk_central_question_path_with_dashes_reads_as_a_kobo_one(
+    column: str, field: str
+) -> None:
+    assert header_names(["_uuid", column])[1] == field
+
+
+@pytest.mark.parametrize("column", ["accompagnant-age", "section_2-age", "group_kf3tq12-sexe"])
+def test_an_odk_central_question_of_another_or_an_unknown_group_stays_whole(column: str) -> None:
+    assert header_names(["_uuid", column])[1] == column
+
+
+def test_an_unknown_dashed_group_is_warned_about_with_the_mapping_line_that_reads_it() -> None:
+    raw = ["_uuid", "section_2-age"]
+    notes = header_notes(raw, header_names(raw), None)
+    assert [(column, note.text("en")) for column, note in notes] == [
+        (
+            "section_2-age",
+            "a question of a group not known to be about the person: kept as extra data; if "
+            "the group is the person's, a mapping file (--mapping) with the line \"section_2/,"
+            'person" reads it as age',
+        )
+    ]
+    assert header_names(raw, {"section_2/": "person"})[1] == "age"
+
+
+def test_odk_central_s_instance_id_and_submission_date_stand_in_for_ours() -> None:
+    names = header_names(["SubmissionDate", "identification-nom", "meta-instanceID", "KEY"])
+    assert names == ["registered_on", "family_name", "record_id", "key"]
 
 
 def test_of_two_titles_for_one_field_the_more_specific_reads(tmp_path) -> None:
