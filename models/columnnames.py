@@ -17,6 +17,9 @@ from models.fieldwords import fold
 from models.records import RECORD_COLUMNS
 
 _OURS = frozenset(RECORD_COLUMNS)
+EXTRA = "extra"
+"""The field of a mapping line keeping a column as extra data (`Village,extra`: a village
+where the form was filled in, not the person's), whatever its title reads as."""
 
 ALIASES = {
     "name_first": "given_names",
@@ -278,6 +281,7 @@ def header_notes(
     no column of the file, and a column kept as extra data whose name is one letter or so
     away from one of ours ("date_naisance"). (column, message) pairs."""
     notes: list[tuple[str, Message]] = []
+    kept = {c for c, f in (mapping or {}).items() if f == EXTRA}
     written = {c.strip().lower() for c in raw} | {c.strip().lower().rsplit("/", 1)[-1] for c in raw}
     paths = [group_path(c.strip().lower()) or c.strip().lower() for c in raw]
     for column in mapping or {}:
@@ -286,7 +290,9 @@ def header_notes(
             notes.append((column, Message(UNMAPPED)))
     if "age" in names and "registered_on" not in names:
         notes.append(("age", Message(UNDATED_AGES)))
-    unread = [n for n in names if n not in _OURS and not n.startswith(("_", "column_"))]
+    unread = [
+        n for n in names if n not in _OURS and n not in kept and not n.startswith(("_", "column_"))
+    ]
     for name in unread:
         path = group_path(name)
         if path is not None and (field := ours(path.rpartition("/")[2])) is not None:

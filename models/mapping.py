@@ -5,7 +5,8 @@ what its coded values mean.
 CSV with a header `column,field` (one line per renamed column) and an optional
 `values` column (`1=F; 2=M`), or JSON `{"column": "field", ...}` where a field may be
 `{"field": "sex", "values": {"1": "F", "2": "M"}}`; a line `group/,person` says a form
-group is about the person (its questions read as ours by their last part). Columns are
+group is about the person (its questions read as ours by their last part), a line
+`Village,extra` keeps a column as extra data whatever its title reads as. Columns are
 matched case-insensitively, by their whole name or, in a KoboToolbox / ODK group path,
 their last part; columns not named keep their own name (our field when it is one, extra
 data otherwise).
@@ -26,6 +27,7 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from i18n import Message
+from models.columnnames import EXTRA
 from models.fieldwords import fold
 from models.recordfile import RecordFileError, read_table
 from models.records import RECORD_COLUMNS
@@ -93,7 +95,7 @@ def read_mapping_file(path: Path) -> ColumnMapping:
                 )
             mapping[column] = PERSON  # every question of this group is the person's own
             continue
-        if field not in RECORD_COLUMNS:
+        if field not in RECORD_COLUMNS and field != EXTRA:
             raise RecordFileError(
                 'mapping file, {where}: unknown field "{field}" (expected one of {expected})',
                 where=where,
@@ -108,7 +110,7 @@ def read_mapping_file(path: Path) -> ColumnMapping:
                 field=mapping[column],
                 other=field,
             )
-        if field in targets:
+        if field in targets and field != EXTRA:
             raise RecordFileError(
                 'mapping file, {where}: "{column}" and "{other}" both map to {field}',
                 where=where,
@@ -118,6 +120,10 @@ def read_mapping_file(path: Path) -> ColumnMapping:
             )
         targets[field] = column
         mapping[column] = field
+        if coded and field == EXTRA:
+            raise RecordFileError(
+                "mapping file, {where}: a column kept as extra data has no values", where=where
+            )
         if coded:
             values[field] = _checked_values(field, coded, where)
     if not mapping:

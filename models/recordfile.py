@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from i18n import N_, Message, MessageError
-from models.columnnames import column_name, group_path, settled
+from models.columnnames import EXTRA, column_name, group_path, settled
+from models.records import RECORD_COLUMNS
 
 Row = dict[str, str]
 UNNAMED = Message("a column without a name")
@@ -74,11 +75,23 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     or its last part (the user named it); then ours however a file titles them
     (`models.columnnames.column_name`: French titles, other systems', Kobo / ODK group
     paths), and Kobo's own columns stand in for missing ones."""
-    names = [str(c).strip().lower() if c is not None else "" for c in cells]
     own = tuple(c for c, f in (mapping or {}).items() if c.endswith("/"))
-    if mapping:
-        names = [mapping.get(n, mapping.get(_last_part(n), n)) for n in names]
-    written, names = names, [column_name(n, own) for n in names]
+    written: list[str] = []
+    names: list[str] = []
+    for cell in (str(c).strip().lower() if c is not None else "" for c in cells):
+        mapped = (mapping or {}).get(cell) or (mapping or {}).get(_last_part(cell))
+        if mapped == EXTRA:  # the user said so: whatever its title reads as
+            if cell in RECORD_COLUMNS:
+                raise RecordFileError(
+                    'the mapping keeps "{column}" as extra data, but it is one of our '
+                    "columns: rename it in the file",
+                    column=cell,
+                )
+            written.append(cell)
+            names.append(cell)
+        else:
+            written.append(mapped or cell)
+            names.append(column_name(mapped or cell, own))
     names = [n or f"column_{i + 1}" for i, n in enumerate(names)]  # a note under no name is kept
     names = _most_specific(written, settled(written, names))
     for ours, theirs in STAND_INS.items():

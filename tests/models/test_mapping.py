@@ -209,3 +209,28 @@ def test_a_form_group_line_has_no_values(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "m.csv", "column,field,values\ngroup_x/,person,1=F\n")
     with pytest.raises(RecordFileError, match="a form group has no values"):
         read_mapping_file(path)
+
+
+def test_a_mapping_line_keeps_a_column_as_extra_data_whatever_its_title_reads_as(
+    tmp_path: Path,
+) -> None:
+    """ "Village" is where the form was filled in, not where the child comes from."""
+    mapping = read_mapping_file(write_csv(tmp_path / "m.csv", "column,field\nVillage,extra\n"))
+    records = write_csv(tmp_path / "r.csv", "record_id,full_name,Village\nR1,Awa Diarra,Kayes\n")
+    [(_, _, values, problems)] = list(validated_rows(records, "ODK", mapping=mapping))
+    assert problems == [] and values is not None
+    assert values["origin_village"] is None
+    assert values["extra"] == {"village": "Kayes"}
+
+
+def test_our_own_column_cannot_be_kept_as_extra_data(tmp_path: Path) -> None:
+    mapping = read_mapping_file(write_csv(tmp_path / "m.csv", "column,field\nsex,extra\n"))
+    records = write_csv(tmp_path / "r.csv", "record_id,full_name,sex\nR1,Awa,F\n")
+    with pytest.raises(RecordFileError, match='keeps "sex" as extra data, but it is one of'):
+        list(validated_rows(records, "ODK", mapping=mapping))
+
+
+def test_a_column_kept_as_extra_data_has_no_values(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "m.csv", "column,field,values\nVillage,extra,1=Kayes\n")
+    with pytest.raises(RecordFileError, match="a column kept as extra data has no values"):
+        read_mapping_file(path)

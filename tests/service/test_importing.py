@@ -283,6 +283,19 @@ def test_a_mapping_value_that_cannot_be_read_loads_nothing_and_is_named_in_frenc
     assert store.count_records() == 0
 
 
+def test_a_column_the_mapping_keeps_as_extra_data_is_not_warned_about(
+    store: Store, tmp_path: Path
+) -> None:
+    mapping = write_csv(tmp_path / "m.csv", "column,field\ndate_naisance,extra\n")
+    records = write_csv(
+        tmp_path / "r.csv", "record_id,full_name,date_naisance\nR1,Awa Diarra,note libre\n"
+    )
+    report = import_records(store, records, source="ODK", mapping=mapping)
+    assert report.ok and report.warnings == []
+    [record] = store.find_record("R1")
+    assert record.extra == {"date_naisance": "note libre"}
+
+
 def test_a_wrong_mapping_file_loads_nothing_and_is_named(store: Store, tmp_path: Path) -> None:
     mapping = write_csv(tmp_path / "m.csv", "column,field\ncase_id,identifiant\n")
     report = import_records(store, MAPPINGS / "primero-export.csv", mapping=mapping)
