@@ -11,7 +11,7 @@ from models.users import UserRole
 from service.audit import READ_AUDIT
 from service.entities import READ_ENTITIES
 from service.queue import READ_QUEUE
-from service.records import READ_RECORDS
+from service.records import ERASE_VERSIONS, READ_RECORDS
 from service.reports import READ_REPORT
 from service.review import DECIDE, REVERT
 from service.search import SEARCH
@@ -26,6 +26,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/records"): READ_RECORDS,
     ("GET", "/records/{record_id}"): READ_RECORDS,
     ("GET", "/records/{record_id}/versions"): READ_RECORDS,
+    ("POST", "/records/{record_id}/versions/erasure"): ERASE_VERSIONS,
     ("GET", "/search"): SEARCH,
     ("GET", "/suggestions"): READ_QUEUE,
     ("GET", "/suggestions/next"): READ_QUEUE,

@@ -24,6 +24,7 @@ from api.cli_common import (
 )
 from api.cli_tracing import graph_group, report_command, trace_command
 from api.cli_users import user_group
+from api.cli_versions import versions_group
 from api.clikit import Group, _, current_language, decimal, label, set_language
 from api.summaries import print_hits, print_import, print_link, print_link_errors, print_relink
 from i18n import N_
@@ -297,6 +298,7 @@ for command in (
     db_group,
     keys_group,
     user_group,
+    versions_group,
     graph_group,
     trace_command,
     assess_command,

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from service.records import ERASE_REASON_MIN_LENGTH
 from service.reverting import REASON_MIN_LENGTH
 
 
@@ -58,6 +59,17 @@ class RevertRequest(Forbid):
     reason: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
         min_length=REASON_MIN_LENGTH, max_length=2000
     )
+
+
+class ErasureRequest(Forbid):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True)] = Field(
+        min_length=ERASE_REASON_MIN_LENGTH, max_length=2000
+    )
+
+
+class Erasure(BaseModel):
+    erased: int
+    """How many earlier versions of the record were erased."""
 
 
 class SuggestionSummary(BaseModel):

@@ -220,6 +220,7 @@ KEYWORDS: dict[str, object] = {
     "TokenExpired": None,
     "NotFound": None,
     "Conflict": None,
+    "Unprocessable": None,
     "PreconditionFailed": None,
     "PreconditionRequired": None,
     "TooManyRequests": None,

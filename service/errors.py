@@ -58,6 +58,12 @@ class NotFound(UseCaseError):
     status = 404
 
 
+class Unprocessable(UseCaseError):
+    """The request itself is wrong (422)."""
+
+    status = 422
+
+
 class Conflict(UseCaseError):
     status = 409
 

@@ -4,20 +4,42 @@ organisation's records. Every read is audited; listing is rate-limited per user.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from i18n import N_
 from models.records import PersonRecord
 from models.store.base import MAX_PAGE
 from models.users import UserRole
-from service.context import EVERYONE, Actor, UseCases
-from service.protection import record_view, shared
+from service.context import ADMIN, CASEWORKER, EVERYONE, Actor, UseCases
+from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.protection import Access, access_to, record_view, shared
+from service.reverting import ReasonTooShort
 
-__all__ = ["MAX_PAGE", "READ_RECORDS", "RecordPage", "Records"]
+__all__ = [
+    "ERASE_REASON_MIN_LENGTH",
+    "ERASE_VERSIONS",
+    "MAX_PAGE",
+    "PRUNE_VERSIONS",
+    "READ_RECORDS",
+    "RecordPage",
+    "Records",
+]
 
 READ_RECORDS = EVERYONE
 """Every role reads records; how much of each is `service.protection`'s decision."""
+ERASE_VERSIONS = frozenset({ADMIN, CASEWORKER})
+"""Who may erase a record's earlier values: an admin, or a caseworker of the organisation
+that recorded it (who reads it whole, and corrects what it gave in error)."""
+PRUNE_VERSIONS = frozenset({ADMIN})
+ERASE_REASON_MIN_LENGTH = 10
+"""An erasure says why in words ("numéro donné par erreur"): the values are gone, the
+reason is what the audit trail keeps of them."""
+SHORT_ERASE_REASON = N_(
+    "say why these values are erased, in {count} characters at least (kept in the audit "
+    "trail): for instance « adresse du foyer donnée par erreur »"
+)
 
 
 @dataclass
@@ -78,6 +100,56 @@ class Records(UseCases):
         )
         return versions
 
+    def erase_record_versions(self, actor: Actor, record_id: UUID, reason: str) -> int | None:
+        """Erase the record's earlier versions (a phone or a shelter's address given in
+        error stays in them after a re-import blanks it), with the reason, in the audit
+        trail in the same transaction; the record as it is now is untouched. How many were
+        erased; None when there is no such record."""
+        actor.require(ERASE_VERSIONS)
+        _check_reason(reason)
+        record = self.store.get_record(record_id)
+        if record is None:
+            return None
+        if access_to(actor, record) is not Access.FULL:
+            raise Forbidden(
+                "only an admin, or a caseworker of the organisation that recorded it, may "
+                "erase a record's earlier values"
+            )
+        entry = actor.entry("erase_record_versions", "record", [record_id], reason=reason)
+        return self.store.erase_record_versions(record_id, actor.user, entry)
+
+    def erase_versions_by_record_id(
+        self, actor: Actor, record_id: str, source: str | None, reason: str
+    ) -> int:
+        """`erase_record_versions` of the record an organisation calls `record_id` (its
+        `source` needed when two organisations use the id)."""
+        found = self.store.find_record(record_id, source)
+        if not found:
+            raise NotFound('no stored record "{record_id}"', record_id=record_id)
+        if len(found) > 1:
+            raise Conflict(
+                'several sources use "{record_id}": name the source', record_id=record_id
+            )
+        erased = self.erase_record_versions(actor, found[0].id, reason)
+        assert erased is not None  # found above, and records are never deleted
+        return erased
+
+    def prune_record_versions(self, actor: Actor, older_than_days: int) -> int:
+        """Delete every record version replaced more than `older_than_days` days ago (a
+        retention limit), audited in the same transaction. How many were deleted."""
+        actor.require(PRUNE_VERSIONS)
+        if older_than_days < 0:
+            raise Unprocessable("the number of days cannot be negative")
+        before = datetime.now(UTC) - timedelta(days=older_than_days)
+        entry = actor.entry(
+            "prune_record_versions",
+            "record",
+            [],
+            older_than_days=older_than_days,
+            before=before.isoformat(),
+        )
+        return self.store.prune_record_versions(before, actor.user, entry)
+
     def list_records(
         self,
         actor: Actor,
@@ -105,6 +177,11 @@ class Records(UseCases):
             filters={k: str(v) for k, v in filters.items() if v is not None} | {"name": name},
         )
         return RecordPage(items, total, max(1, min(limit, MAX_PAGE)), offset)
+
+
+def _check_reason(reason: str) -> None:
+    if len(" ".join(reason.split())) < ERASE_REASON_MIN_LENGTH:
+        raise ReasonTooShort(SHORT_ERASE_REASON, count=ERASE_REASON_MIN_LENGTH)
 
 
 _STAMPS = ("imported_at", "updated_at")

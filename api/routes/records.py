@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import LIST_RESPONSES, RecordList
+from api.schemas import LIST_RESPONSES, Erasure, ErasureRequest, RecordList
 from models.records import CaseType, Role, Sex
 from service.errors import NotFound
 from service.records import MAX_PAGE
@@ -32,6 +32,20 @@ def record_versions(record_id: UUID, actor: ActorDep, service: ServiceDep) -> li
     if versions is None:
         raise NotFound("no such record")
     return versions
+
+
+@router.post("/records/{record_id}/versions/erasure", response_model=Erasure)
+def erase_record_versions(
+    record_id: UUID, body: ErasureRequest, actor: ActorDep, service: ServiceDep
+) -> Erasure:
+    """Erase what re-imports replaced of this record (a value given in error stays in its
+    earlier versions): an admin, or a caseworker of the organisation that recorded it,
+    says why; the reason and the count are kept in the audit trail, the record as it is
+    now is untouched."""
+    erased = service.erase_record_versions(actor, record_id, body.reason)
+    if erased is None:
+        raise NotFound("no such record")
+    return Erasure(erased=erased)
 
 
 @router.get("/records", response_model=RecordList, responses=LIST_RESPONSES)

@@ -7,14 +7,17 @@ current location or renames a person loses nothing (`record_versions`)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Uuid, bindparam, select, text
+from sqlalchemy import Connection, DateTime, Uuid, bindparam, delete, select, text
 
 from models.records import PersonRecord
+from models.store.audit import AuditEntry, write_audit
 from models.store.stamps import person_record, utc
 from models.tables import VALUE_NAMES, record_versions
+from models.users import User
 
 
 def keep_versions(
@@ -49,6 +52,30 @@ class VersionStore:
         with self.engine.connect() as c:
             rows = [dict(row._mapping) for row in c.execute(query)]
         return [(utc(row["replaced_at"]), _as_record(row)) for row in rows]
+
+    def erase_record_versions(self, record: uuid.UUID, user: User | None, entry: AuditEntry) -> int:
+        """Delete every earlier version of a record, with its audit row (`entry`, told how
+        many) in the same transaction: an erasure is never silent. How many were erased."""
+        with self.engine.begin() as c:
+            erased = c.execute(delete(record_versions).where(record_versions.c.record == record))
+            count = erased.rowcount or 0
+            write_audit(c, user, _counted(entry, count))
+        return count
+
+    def prune_record_versions(self, before: datetime, user: User | None, entry: AuditEntry) -> int:
+        """Delete the versions replaced before `before`, with the audit row, in one
+        transaction. How many were deleted."""
+        with self.engine.begin() as c:
+            erased = c.execute(
+                delete(record_versions).where(record_versions.c.replaced_at < before)
+            )
+            count = erased.rowcount or 0
+            write_audit(c, user, _counted(entry, count))
+        return count
+
+
+def _counted(entry: AuditEntry, count: int) -> AuditEntry:
+    return replace(entry, detail={**(entry.detail or {}), "erased": count})
 
 
 def _as_record(row: dict[str, Any]) -> PersonRecord:

@@ -3,8 +3,14 @@ values (`record_versions`), shown as the record itself is to each reader."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from click.testing import CliRunner
+from httpx2 import Response
+
+from api.cli import main
+from service import Actor, Service
 from service.importing import import_records
 from tests.api.conftest import World
 from tests.conftest import write_csv
@@ -67,3 +73,97 @@ def test_an_unknown_record_has_no_versions(world: World) -> None:
         "/records/00000000-0000-0000-0000-000000000000/versions", headers=world.headers("admin")
     )
     assert response.status_code == 404
+
+
+ERASE_REASON = "adresse du foyer donnée par erreur"
+
+
+def _erase(world: World, who: str, reason: str = ERASE_REASON) -> Response:
+    return world.client.post(
+        f"/records/{world.records['A-1']}/versions/erasure",
+        json={"reason": reason},
+        headers=world.headers(who),
+    )
+
+
+def test_a_caseworker_of_the_recording_organisation_erases_a_record_s_earlier_values(
+    world: World, tmp_path: Path
+) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    response = _erase(world, "caseworker@OIM")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"erased": 1}
+    assert _versions(world, "admin") == []
+    current = world.client.get(
+        f"/records/{world.records['A-1']}", headers=world.headers("admin")
+    ).json()
+    assert current["current_location"] == "Foyer de Kayes"  # the record as it is now stays
+
+
+def test_an_erasure_is_audited_with_its_reason_and_count(world: World, tmp_path: Path) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    assert _erase(world, "admin").status_code == 200
+    [row], _ = world.store.audit_rows({"action": "erase_record_versions"})
+    assert row["object_ids"] == [str(world.records["A-1"])]
+    assert (row["detail"]["reason"], row["detail"]["erased"]) == (ERASE_REASON, 1)
+
+
+def test_only_the_recording_organisation_s_caseworker_or_an_admin_may_erase(
+    world: World, tmp_path: Path
+) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    assert _erase(world, "caseworker@ONG-A").status_code == 403
+    assert _erase(world, "reviewer@OIM").status_code == 403
+    assert _erase(world, "tracing_officer@OIM").status_code == 403
+    [earlier] = _versions(world, "admin")
+    assert earlier["record"]["current_location"] == "Centre d'accueil de Mopti"
+
+
+def test_an_erasure_without_a_reason_in_words_is_refused(world: World, tmp_path: Path) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    assert _erase(world, "admin", reason="erreur").status_code == 422
+    assert _erase(world, "admin", reason="a          b").status_code == 422
+    assert len(_versions(world, "admin")) == 1
+
+
+def test_pruning_deletes_only_the_versions_older_than_the_limit(
+    world: World, tmp_path: Path
+) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    operator = Actor.operator("nrm versions prune")
+    service = Service(world.store)
+    assert service.prune_record_versions(operator, 30) == 0
+    assert len(_versions(world, "admin")) == 1
+    assert service.prune_record_versions(operator, 0) == 1
+    assert _versions(world, "admin") == []
+    rows, _ = world.store.audit_rows({"action": "prune_record_versions"})
+    assert sorted(r["detail"]["erased"] for r in rows) == [0, 1]
+
+
+def test_the_command_line_erases_by_the_organisation_s_record_id(
+    world: World, tmp_path: Path
+) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    result = CliRunner().invoke(
+        main,
+        ["versions", "erase", "A-1", "--source", "OIM", "--reason", ERASE_REASON, "--json"],
+        env={"NRM_DATABASE_URL": _url(world)},
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"record_id": "A-1", "erased": 1}
+    refused = CliRunner().invoke(
+        main,
+        ["versions", "erase", "A-1", "--reason", "x"],
+        env={"NRM_DATABASE_URL": _url(world)},
+    )
+    assert refused.exit_code == 2
+
+
+def _url(world: World) -> str:
+    """The world's database as `nrm` opens it (on PostgreSQL, the test's own schema)."""
+    url = world.store.engine.url
+    if url.get_backend_name() == "postgresql":
+        with world.store.engine.connect() as c:
+            schema = c.exec_driver_sql("SHOW search_path").scalar()
+        url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
