@@ -56,9 +56,9 @@ def print_import(summary: dict[str, Any]) -> None:
             err=True,
         )
         _listed(summary["errors"], count, err=True)
-        _warnings(summary)
+        _warnings(summary, loaded=False)
         return
-    _warnings(summary)
+    _warnings(summary, loaded=not summary["dry_run"])
     if summary["dry_run"]:
         rows, relations = summary["rows"], summary.get("relation_rows", 0)
         valid = ngettext(
@@ -132,13 +132,20 @@ def print_import(summary: dict[str, Any]) -> None:
         )
 
 
-def _warnings(summary: dict[str, Any], strict: bool = True) -> None:
+def _warnings(summary: dict[str, Any], strict: bool = True, loaded: bool = True) -> None:
     """The warnings (each says what was kept or not read); `strict`: say that --strict
-    exists."""
+    exists; `loaded`: whether the file was loaded (not refused, not a dry run)."""
     count = summary.get("warning_count", 0)
     if not count:
         return
-    if strict:
+    if strict and not loaded:
+        line = ngettext(
+            "{file}: {count} warning; the file would load as it says (--strict refuses it instead)",
+            "{file}: {count} warnings; the file would load as they say (--strict refuses it "
+            "instead)",
+            count,
+        )
+    elif strict:
         line = ngettext(
             "{file}: {count} warning; the file loads as it says (--strict refuses it instead)",
             "{file}: {count} warnings; the file loads as they say (--strict refuses it instead)",

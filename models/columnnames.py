@@ -110,6 +110,13 @@ OTHER_PERSON = frozenset(
         "sibling", "informant", "accompagnant", "accompagnante", "accompagnateur", "chef",
         "demandeur", "demandeuse", "requerant", "responsable", "enqueteur", "agent",
         "menage", "famille", "oncle", "tante", "cousin", "employeur", "suspect", "auteur",
+        "escorte", "escortes", "passeur", "passeuse", "passeurs", "marabout", "logeur",
+        "logeuse", "trafiquant", "trafiquante", "trafiquants", "recruteur", "recruteuse",
+        "intermediaire", "transporteur", "chauffeur", "patron", "patronne", "maitre",
+        "maitresse", "coranique", "hote", "hotesse", "voisin", "voisine", "ami", "amie",
+        "enseignant", "enseignante", "employeuse", "exploitant", "exploiteur", "proxenete",
+        "escort", "smuggler", "trafficker", "employer", "host", "neighbour", "friend",
+        "teacher",
     }
 )  # fmt: skip
 """Words of a title or a form group about another person than the record's (`mere/age`,
@@ -153,7 +160,18 @@ def group_path(name: str) -> str | None:
     words = _words(fold(first))
     if words & (OWN_GROUPS | OTHER_PERSON) or _GENERATED_GROUP.fullmatch(first):
         return name.replace("-", "/")
+    if ours(first) is not None or fold(name) in _OURS or fold(name) in ALIASES:
+        return None  # a title: "nom-pere", "date-naissance"
+    if ours(name.rpartition("-")[2]) is not None:
+        return name.replace("-", "/")  # a question of a group nothing names: "escort2-age"
     return None
+
+
+def about_another_person(name: str) -> bool:
+    """Whether a header cell is a question of a form group about another person than the
+    record's (`accompagnant/age`, `escorte-sexe`)."""
+    path = group_path(name.strip().lower())
+    return path is not None and bool(_words(fold(path.rpartition("/")[0])) & OTHER_PERSON)
 
 
 def _words(folded: str) -> frozenset[str]:
@@ -165,6 +183,8 @@ def _by_words(folded: str) -> str | None:
     "Nom de la maman", "Date naiss.", "N° de téléphone"); None for a title about another
     person ("Âge du père") or naming nothing of ours."""
     words = _words(folded)
+    if re.search(r"(^|[_/])noms?_(de_)?famille", folded):  # "Nom de famille (de l'enfant)"
+        words = (words - {"famille", "nom", "noms"}) | {"patronyme"}
     if words & _NAME_WORDS and words & _FATHER:
         return "father_name"
     if words & _NAME_WORDS and words & _MOTHER:
@@ -226,6 +246,8 @@ def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
     two columns). A title with a slash (`Nom/Prénom`, `Village/Quartier`) is one title.
     `own`: groups a mapping says are the person's (`group_kf3tq12/`)."""
     name = cell.strip().lower()
+    if name.startswith("_"):  # KoboToolbox's own columns (`_id`, `_uuid`): never a title
+        return name
     path = group_path(name)
     if path is None or ours(path.split("/", 1)[0]) is not None:
         return ours(name) or name
@@ -265,6 +287,9 @@ GROUP_QUESTION = N_(
     'group is the person\'s, a mapping file (--mapping) with the line "{group}/,person" '
     "reads it as {field}"
 )
+ANOTHER_PERSON_QUESTION = N_(
+    "a question about another person than the record's (group {group}): kept as extra data"
+)
 UNDATED_AGES = N_(
     "the file has no registration date: its ages count from the day of this import (a "
     "stored record's from the date stored)"
@@ -282,7 +307,11 @@ def header_notes(
     away from one of ours ("date_naisance"). (column, message) pairs."""
     notes: list[tuple[str, Message]] = []
     kept = {c for c, f in (mapping or {}).items() if f == EXTRA}
-    written = {c.strip().lower() for c in raw} | {c.strip().lower().rsplit("/", 1)[-1] for c in raw}
+    written = {c.strip().lower() for c in raw} | {
+        (group_path(c.strip().lower()) or c.strip().lower()).rsplit("/", 1)[-1]
+        for c in raw
+        if not about_another_person(c)
+    }
     paths = [group_path(c.strip().lower()) or c.strip().lower() for c in raw]
     for column in mapping or {}:
         group = column.endswith("/") and any(p.startswith(column) for p in paths)
@@ -297,7 +326,10 @@ def header_notes(
         path = group_path(name)
         if path is not None and (field := ours(path.rpartition("/")[2])) is not None:
             group = path.rpartition("/")[0]
-            notes.append((name, Message(GROUP_QUESTION, field=field, group=group)))
+            if about_another_person(name):
+                notes.append((name, Message(ANOTHER_PERSON_QUESTION, group=group)))
+            else:
+                notes.append((name, Message(GROUP_QUESTION, field=field, group=group)))
     unread = [n for n in unread if group_path(n) is None]
     if not unread:
         return notes

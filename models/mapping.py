@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from pathlib import Path
+from typing import Any
 
 from i18n import Message
 from models.columnnames import EXTRA
@@ -68,25 +69,18 @@ def read_mapping(path: Path) -> dict[str, str]:
 def read_mapping_file(path: Path) -> ColumnMapping:
     """The mapping a file says; RecordFileError naming the mapping file's problem (unknown
     field, a field or a column given twice, a value that cannot be read, unreadable file)."""
-    if path.suffix.lower() == ".json":
-        pairs = _json_pairs(path)
-    else:
-        pairs = [
-            (
-                Message("row {row}", row=number),
-                raw.get("column", ""),
-                raw.get("field", ""),
-                _values_text(raw.get("values") or "", Message("row {row}", row=number)),
-            )
-            for number, raw in read_table(path, required=("column", "field"))
-        ]
+    pairs = _json_pairs(path) if path.suffix.lower() == ".json" else _table_pairs(path)
     mapping: dict[str, str] = {}
     targets: dict[str, str] = {}
     values: dict[str, dict[str, str]] = {}
     for where, column, field, coded in pairs:
         column, field = column.strip().lower(), field.strip().lower()
-        if not column or not field:
+        if not column and not field:
             continue
+        if not field:
+            raise RecordFileError(
+                'mapping file, {where}: "{column}" is given no field', where=where, column=column
+            )
         if field == PERSON and column.endswith("/"):
             if coded:
                 raise RecordFileError(
@@ -131,6 +125,27 @@ def read_mapping_file(path: Path) -> ColumnMapping:
     return ColumnMapping(mapping, values)
 
 
+HEADER = {"colonne": "column", "champ": "field", "valeurs": "values", "valeur": "values"}
+"""The mapping file's own columns as a French user titles them."""
+
+
+def _table_pairs(path: Path) -> list[tuple[str | Message, str, str, list[tuple[str, str]]]]:
+    pairs = []
+    for number, raw in read_table(path, required=("column", "field"), mapping=HEADER):
+        unknown = sorted(set(raw) - {"column", "field", "values"})
+        if unknown:
+            raise RecordFileError(
+                'mapping file: unknown column "{column}" (expected {expected})',
+                column=unknown[0],
+                expected="column, field, values",
+            )
+        where = Message("row {row}", row=number)
+        pairs.append(
+            (where, raw["column"], raw["field"], _values_text(raw.get("values") or "", where))
+        )
+    return pairs
+
+
 VALUE_PAIR = re.compile(r"^(?P<theirs>[^=]*)=(?P<ours>.*)$", re.DOTALL)
 
 
@@ -144,6 +159,14 @@ def _values_text(text: str, where: str | Message) -> list[tuple[str, str]]:
         if found is None:
             raise RecordFileError(
                 'mapping file, {where}: cannot read the values "{part}" (expected {example})',
+                where=where,
+                part=part.strip(),
+                example="1=F; 2=M",
+            )
+        if "=" in found["ours"]:
+            raise RecordFileError(
+                'mapping file, {where}: cannot read the values "{part}": separate them with '
+                '";" ({example})',
                 where=where,
                 part=part.strip(),
                 example="1=F; 2=M",
@@ -203,33 +226,40 @@ def _json_pairs(path: Path) -> list[tuple[str | Message, str, str, list[tuple[st
     except (OSError, ValueError):
         raise RecordFileError("cannot read the mapping file {path}", path=str(path)) from None
     if not isinstance(document, _Pairs):
-        raise _not_a_mapping()
-    pairs = []
-    for column, entry in document:
-        where = f'"{column}"'
-        if isinstance(entry, str):
-            pairs.append((where, column, entry, []))
-            continue
-        if not isinstance(entry, _Pairs):
-            raise _not_a_mapping()
-        parts = dict(entry)
-        field, coded = parts.get("field"), parts.get("values", _Pairs())
-        if (
-            set(parts) - {"field", "values"}
-            or not isinstance(field, str)
-            or not isinstance(coded, _Pairs)
-            or not all(isinstance(v, str) for _, v in coded)
-        ):
-            raise _not_a_mapping()
-        pairs.append((where, column, field, [(k, v.strip()) for k, v in coded]))
-    return pairs
+        raise RecordFileError(
+            "the mapping file must be a JSON object {example}", example='{"column": "field"}'
+        )
+    return [_json_entry(column, entry) for column, entry in document]
 
 
-def _not_a_mapping() -> RecordFileError:
-    return RecordFileError(
-        "the mapping file must be a JSON object {example}",
-        example='{"column": "field"} or {"column": {"field": "sex", "values": {"1": "F"}}}',
-    )
+def _json_entry(column: str, entry: Any) -> tuple[str, str, str, list[tuple[str, str]]]:
+    """One column of a JSON mapping: `"field"`, or `{"field": …, "values": {…}}` (a value
+    `null` or `""`: not known); French keys (`champ`, `valeurs`) read as well."""
+    where = f'"{column}"'
+    if isinstance(entry, str):
+        return where, column, entry, []
+    parts = {
+        {"champ": "field", "valeurs": "values"}.get(k, k): v
+        for k, v in (entry if isinstance(entry, _Pairs) else [])
+    }
+    field, coded = parts.get("field"), parts.get("values", _Pairs())
+    if (
+        not isinstance(entry, _Pairs)
+        or set(parts) - {"field", "values"}
+        or not isinstance(field, str)
+    ):
+        raise RecordFileError(
+            "mapping file, {where}: expected a field name or {example}",
+            where=where,
+            example='{"field": "sex", "values": {"1": "F", "2": "M"}}',
+        )
+    if not isinstance(coded, _Pairs) or not all(isinstance(v, str) or v is None for _, v in coded):
+        raise RecordFileError(
+            'mapping file, {where}: "values" must be an object of texts, such as {example}',
+            where=where,
+            example='{"1": "F", "2": "M", "99": null}',
+        )
+    return where, column, field, [(k, (v or "").strip()) for k, v in coded]
 
 
 class _Pairs(list):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from i18n import N_, Message, MessageError
-from models.columnnames import EXTRA, column_name, group_path, settled
+from models.columnnames import EXTRA, about_another_person, column_name, group_path, settled
 from models.records import RECORD_COLUMNS
 
 Row = dict[str, str]
@@ -59,7 +59,7 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 STAND_INS = {
-    "record_id": ("_uuid", "_id", "meta-instanceid", "key"),
+    "record_id": ("_uuid", "meta/instanceid", "meta-instanceid", "_id", "key"),
     "registered_on": ("_submission_time", "submissiondate"),
 }
 """A KoboToolbox / ODK export's own columns that stand for ours when the file has no such
@@ -78,8 +78,11 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     own = tuple(c for c, f in (mapping or {}).items() if c.endswith("/"))
     written: list[str] = []
     names: list[str] = []
-    for cell in (str(c).strip().lower() if c is not None else "" for c in cells):
-        mapped = (mapping or {}).get(cell) or (mapping or {}).get(_last_part(cell))
+    cells_written = [str(c).strip() if c is not None else "" for c in cells]
+    for cell in (c.lower() for c in cells_written):
+        mapped = (mapping or {}).get(cell)
+        if mapped is None and not about_another_person(cell):  # an escort's `age` is not hers
+            mapped = (mapping or {}).get(_last_part(cell))
         if mapped == EXTRA:  # the user said so: whatever its title reads as
             if cell in RECORD_COLUMNS:
                 raise RecordFileError(
@@ -100,11 +103,19 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
                 if kobo in names:
                     names[names.index(kobo)] = ours
                     break
-    seen: set[str] = set()
-    for name in names:
+    seen: dict[str, str] = {}
+    for title, name in zip(cells_written, names, strict=True):
         if name and name in seen:
-            raise RecordFileError('column "{name}" appears twice in the header', name=name)
-        seen.add(name)
+            if seen[name].lower() == title.lower():
+                raise RecordFileError('column "{name}" appears twice in the header', name=name)
+            raise RecordFileError(
+                'the columns "{first}" and "{second}" both read as {name}: rename one, or '
+                "name one in a mapping file (--mapping)",
+                first=seen[name],
+                second=title,
+                name=name,
+            )
+        seen[name] = title
     return names
 
 

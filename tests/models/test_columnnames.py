@@ -83,7 +83,18 @@ def test_an_odk_central_question_path_with_dashes_reads_as_a_kobo_one(
     assert header_names(["_uuid", column])[1] == field
 
 
-@pytest.mark.parametrize("column", ["accompagnant-age", "section_2-age", "group_kf3tq12-sexe"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "accompagnant-age",
+        "section_2-age",
+        "group_kf3tq12-sexe",
+        "escorte-age",
+        "passeur-sexe",
+        "maitre_coranique-age",
+        "escort2-age",
+    ],
+)
 def test_an_odk_central_question_of_another_or_an_unknown_group_stays_whole(column: str) -> None:
     assert header_names(["_uuid", column])[1] == column
 
@@ -136,3 +147,47 @@ def test_an_id_column_is_the_record_id() -> None:
 def test_our_own_column_wins_over_a_french_title_with_a_mapping_too() -> None:
     names = header_names(["record_id", "family_name", "Nom de famille", "x"], {"x": "sex"})
     assert names == ["record_id", "family_name", "nom de famille", "sex"]
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Âge du passeur", "Âge de l'escorte", "Passeur/Âge", "Sexe du marabout", "Âge du logeur"],
+)
+def test_a_title_about_a_smuggler_escort_or_host_is_not_the_person_s(title: str) -> None:
+    assert header_names(["_uuid", title])[1] == title.lower()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Nom de famille",
+        "Nom de famille de l'enfant",
+        "Identité de l'enfant/Nom de famille",
+        "enfant/Nom de famille",
+    ],
+)
+def test_nom_de_famille_is_the_family_name_not_a_family_member_s(title: str) -> None:
+    assert header_names(["_uuid", title])[1] == "family_name"
+
+
+def test_kobo_s_uuid_is_the_record_id_before_its_server_id() -> None:
+    assert header_names(["_id", "_uuid", "Nom"]) == ["_id", "record_id", "family_name"]
+
+
+def test_two_columns_a_mapping_line_reads_as_one_field_are_named_as_written() -> None:
+    with pytest.raises(
+        RecordFileError, match='"identification-sexe" and "section_2-sexe" both read as sex'
+    ):
+        header_names(["record_id", "identification-sexe", "section_2-sexe"], {"sexe": "sex"})
+
+
+def test_another_person_s_question_is_said_kept_without_offering_to_read_it() -> None:
+    raw = ["_uuid", "accompagnant-age"]
+    notes = header_notes(raw, header_names(raw), None)
+    assert [(column, note.text("en")) for column, note in notes] == [
+        (
+            "accompagnant-age",
+            "a question about another person than the record's (group accompagnant): kept "
+            "as extra data",
+        )
+    ]

@@ -63,7 +63,9 @@ def test_a_json_mapping_names_columns_by_their_kobo_group_path(tmp_path: Path) -
             'row 3: "nom" is mapped twice, to full_name and family_name',
         ),
         ("column,field\n", "has a header but no rows"),
-        ("colonne,champ\nnom,family_name\n", "missing required column: column, field"),
+        ("col,fld\nnom,family_name\n", "missing required column: column, field"),
+        ("column,field,valuse\nsexe,sex,1=F\n", 'unknown column "valuse"'),
+        ("column,field\nescorte-age,\n", 'row 2: "escorte-age" is given no field'),
     ],
 )
 def test_a_wrong_mapping_is_refused_naming_its_line(
@@ -234,3 +236,45 @@ def test_a_column_kept_as_extra_data_has_no_values(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "m.csv", "column,field,values\nVillage,extra,1=Kayes\n")
     with pytest.raises(RecordFileError, match="a column kept as extra data has no values"):
         read_mapping_file(path)
+
+
+def test_a_mapping_file_titled_in_french_reads(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "m.csv", "colonne,champ,valeurs\nsexe,sex,1=F; 2=M\n")
+    mapping = read_mapping_file(path)
+    assert (mapping.columns, mapping.values) == ({"sexe": "sex"}, {"sex": {"1": "F", "2": "M"}})
+
+
+def test_values_separated_by_commas_are_refused_saying_to_use_semicolons(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "m.csv",
+        'column,field,values\nvillage,origin_village,"sgu_markala=Markala, mpt_djenne=Djenné"\n',
+    )
+    with pytest.raises(RecordFileError, match='separate them with ";"'):
+        read_mapping_file(path)
+
+
+def test_a_json_mapping_s_unknown_value_is_null_and_its_mistakes_name_the_column(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "m.json"
+    path.write_text('{"sexe": {"champ": "sex", "valeurs": {"1": "F", "99": null}}}', "utf-8")
+    assert read_mapping_file(path).values == {"sex": {"1": "F", "99": ""}}
+    path.write_text('{"sexe": {"field": "sex", "values": "1=F; 2=M"}}', "utf-8")
+    with pytest.raises(RecordFileError, match='"sexe": "values" must be an object of texts'):
+        read_mapping_file(path)
+    path.write_text('{"sexe": ["sex"]}', "utf-8")
+    with pytest.raises(RecordFileError, match='"sexe": expected a field name or'):
+        read_mapping_file(path)
+
+
+def test_a_mapping_line_by_question_name_never_reads_another_person_s_question(
+    tmp_path: Path,
+) -> None:
+    """`age,age` names the child's age: the escort's `accompagnant-age` is not it."""
+    mapping = read_mapping_file(write_csv(tmp_path / "m.csv", "column,field\nage,age\n"))
+    path = write_csv(
+        tmp_path / "k.csv", "_uuid,identification-nom,accompagnant-age\nu-1,Diarra,40\n"
+    )
+    [(_, _, values, _)] = list(validated_rows(path, "ODK", mapping=mapping))
+    assert values is not None and values["age"] is None
+    assert values["extra"] == {"accompagnant-age": "40"}
