@@ -32,6 +32,7 @@ from models.validation import (
     KNOWN_COLUMNS,
     NAME_COLUMNS,
     NO_SOURCE,
+    NOT_LISTED,
     READERS,
     FieldError,
     clean,
@@ -98,8 +99,17 @@ def validated_chunks(
     for chunk in chunks:
         if default_source is None and "source" not in chunk.header:
             raise RecordFileError(NO_SOURCE)
-        mapping.translate(chunk.header, chunk.rows)
-        yield validate_chunk(chunk, default_source, today, strict, seen, births)
+        unlisted = mapping.translate(chunk.header, chunk.rows)
+        validated = validate_chunk(chunk, default_source, today, strict, seen, births)
+        for i, name, cell in unlisted:
+            problem = Message(NOT_LISTED, value=cell)
+            number = chunk.numbers[i]
+            validated.problems.setdefault(i, []).append(
+                FieldError(number, name, problem, warning=not strict)
+            )
+            if strict:
+                validated.bad.add(i)
+        yield validated
 
 
 def validated_rows(

@@ -48,17 +48,25 @@ class ColumnMapping:
     values: dict[str, dict[str, str]] = dataclass_field(default_factory=dict)
     """`{our field: {their value, folded: ours}}`."""
 
-    def translate(self, header: list[str], rows: list[list[str]]) -> None:
+    def translate(self, header: list[str], rows: list[list[str]]) -> list[tuple[int, str, str]]:
         """Rewrite in place the cells of `rows` (under `header`, our names) whose column
-        has values in this mapping; a cell not listed stays as written."""
+        has values in this mapping; a cell not listed stays as written. The cells of a
+        free-text field left so, as (row index, field, cell): a code list that misses a
+        village's code would store the code as its name (a coded field refuses it)."""
+        unlisted = []
         for name, table in self.values.items():
             if name not in header:
                 continue
             at = header.index(name)
-            for cells in rows:
+            for i, cells in enumerate(rows):
                 cell = cells[at]
-                if cell and (ours := table.get(fold(cell))) is not None:
+                if not cell or not cell.strip():
+                    continue
+                if (ours := table.get(fold(cell))) is not None:
                     cells[at] = ours
+                elif name not in READERS:
+                    unlisted.append((i, name, cell.strip()))
+        return unlisted
 
 
 def read_mapping(path: Path) -> dict[str, str]:

@@ -55,6 +55,11 @@ KEPT = N_("row {row}, {column}: {message} (kept as written in {field}_raw)")
 """A warning whose message says itself what counts (an age beside a birth date it does
 not fit, an age whose registration date cannot be read)."""
 RAW_SUFFIX = "_raw"
+NOT_LISTED = N_(
+    '"{value}" is not among the mapping file\'s values for this column: read as written'
+)
+READ_AS_WRITTEN = frozenset({NOT_LISTED})
+"""Warnings about a value read as written (not unknown, not kept apart)."""
 """Where an unreadable date or age is kept as written (in the record's extra data)."""
 
 
@@ -74,6 +79,8 @@ class FieldError:
         message = self.message if isinstance(self.message, Message) else Message(self.message)
         column = (titles or {}).get(self.column, self.column)
         if not self.warning:
+            return Message(ERROR, row=self.row, column=column, message=message)
+        if message.msgid in READ_AS_WRITTEN:
             return Message(ERROR, row=self.row, column=column, message=message)
         template = KEPT if message.msgid in SAID_IN_FULL else WARNING
         return Message(template, row=self.row, column=column, field=self.column, message=message)

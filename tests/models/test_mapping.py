@@ -152,9 +152,21 @@ def test_an_odk_central_export_s_choice_names_read_as_the_mapping_s_values() -> 
     rows = list(
         validated_rows(MAPPINGS / "odk-central-export.csv", default_source="ODK", mapping=mapping)
     )
-    assert [problems for _, _, _, problems in rows] == [[], [], []]
     read = [(v["sex"], v["return_consent"], v["origin_village"]) for _, _, v, _ in rows if v]
     assert read == [("F", "yes", "Markala"), ("M", "no", "Djenné"), (None, None, "autre")]
+
+
+def test_a_free_text_value_the_mapping_does_not_list_is_read_as_written_with_a_warning() -> None:
+    """A code list that misses a village's code would store the code as the village."""
+    mapping = read_mapping_file(MAPPINGS / "odk-central.csv")
+    rows = list(
+        validated_rows(MAPPINGS / "odk-central-export.csv", default_source="ODK", mapping=mapping)
+    )
+    warnings = [str(p) for _, _, _, problems in rows for p in problems]
+    assert warnings == [
+        'row 4, origin_village: "autre" is not among the mapping file\'s values for this '
+        "column: read as written"
+    ]
 
 
 def test_a_json_mapping_gives_a_column_s_values_beside_its_field(tmp_path: Path) -> None:
@@ -278,3 +290,14 @@ def test_a_mapping_line_by_question_name_never_reads_another_person_s_question(
     [(_, _, values, _)] = list(validated_rows(path, "ODK", mapping=mapping))
     assert values is not None and values["age"] is None
     assert values["extra"] == {"accompagnant-age": "40"}
+
+
+def test_strict_refuses_a_free_text_value_the_mapping_does_not_list() -> None:
+    mapping = read_mapping_file(MAPPINGS / "odk-central.csv")
+    rows = list(
+        validated_rows(
+            MAPPINGS / "odk-central-export.csv", default_source="ODK", strict=True, mapping=mapping
+        )
+    )
+    assert [values is None for _, _, values, _ in rows] == [False, False, True]
+    assert [p.warning for p in rows[2][3]] == [False]
