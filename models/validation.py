@@ -217,7 +217,7 @@ def _choice(
 
 
 def _mapped(
-    mapping: dict[str, str], expected: str
+    mapping: dict[str, str], expected: str | Message
 ) -> Callable[[str | None], tuple[str | None, Message | None]]:
     """A value read through `mapping`; a cell saying it is not known (`NSP`, `n/a`,
     `inconnu`) is no value and no error."""
@@ -237,7 +237,7 @@ READERS = {
     "case_type": _choice(_CASE_TYPES, fieldwords.CASE_TYPE),
     "role": _choice(_ROLES, fieldwords.ROLE),
     "sex": _mapped(fieldwords.SEX, "F, M"),
-    "return_consent": _mapped(fieldwords.CONSENT, "oui, non"),
+    "return_consent": _mapped(fieldwords.CONSENT, Words(["yes", "no"])),
 }
 """The fields read from one cleaned cell into a value or a problem, in the order a row's
 problems are reported."""

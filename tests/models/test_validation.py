@@ -246,3 +246,15 @@ def test_a_refused_code_lists_what_is_expected_in_the_reader_s_words() -> None:
 def test_the_words_an_error_lists_are_read(written: str, role: str) -> None:
     values, errors = validate_record({**BASE, "role": written}, row=2)
     assert errors == [] and values is not None and values["role"] == role
+
+
+def test_an_unreadable_consent_lists_what_is_expected_in_the_reader_s_language() -> None:
+    _, errors = validate_record(
+        {"record_id": "R1", "source": "OIM", "full_name": "Awa", "return_consent": "peut-être"}, 2
+    )
+    assert [e.text("en") for e in errors] == [
+        'row 2, return_consent: cannot read "peut-être" (expected yes, no)'
+    ]
+    assert [e.text("fr") for e in errors] == [
+        "ligne 2, return_consent : impossible de lire « peut-être » (attendu : oui, non)"
+    ]
