@@ -28,7 +28,11 @@ def versions_group() -> None:
 )
 @click.argument("record_id")
 @source_option
-@click.option("--reason", required=True, help=N_("Why, in words (kept in the audit trail)."))
+@click.option(
+    "--reason",
+    required=True,
+    help=N_("Why, in words (kept in the audit trail for good: never quote the erased value)."),
+)
 @json_option
 @db_option
 def versions_erase(

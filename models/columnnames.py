@@ -141,7 +141,7 @@ _NAME_WORDS = frozenset({"nom", "noms", "prenom", "prenoms", "name"})
 _HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _PATH = re.compile(r"[a-z0-9_.\-]+(?:/[a-z0-9_.\-]+)+")
 _DASHED = re.compile(r"[a-z0-9_.]+(?:-[a-z0-9_.]+)+")
-_GENERATED_GROUP = re.compile(r"(?:group|groupe|grp|section|sec|g)_?[a-z0-9_]*")
+_GENERATED_GROUP = re.compile(r"(?:group|groupe|grp|section|sec)_?[a-z0-9_]*|[a-z]+_?\d+[a-z0-9_]*")
 """A form group named by the form's tool or its author's numbering (`group_kf3tq12`,
 `section_2`, `grp3`): nothing says whose its questions are."""
 
@@ -156,15 +156,13 @@ def group_path(name: str) -> str | None:
         return name
     if not _DASHED.fullmatch(name):
         return None
+    if fold(name) in _OURS or fold(name) in ALIASES:
+        return None  # a title: "date-naissance", "localisation-actuelle"
     first = name.split("-", 1)[0]
     words = _words(fold(first))
     if words & (OWN_GROUPS | OTHER_PERSON) or _GENERATED_GROUP.fullmatch(first):
         return name.replace("-", "/")
-    if ours(first) is not None or fold(name) in _OURS or fold(name) in ALIASES:
-        return None  # a title: "nom-pere", "date-naissance"
-    if ours(name.rpartition("-")[2]) is not None:
-        return name.replace("-", "/")  # a question of a group nothing names: "escort2-age"
-    return None
+    return None  # a title ("nom-pere", "num-telephone")
 
 
 def about_another_person(name: str) -> bool:
@@ -183,8 +181,10 @@ def _by_words(folded: str) -> str | None:
     "Nom de la maman", "Date naiss.", "N° de téléphone"); None for a title about another
     person ("Âge du père") or naming nothing of ours."""
     words = _words(folded)
-    if re.search(r"(^|[_/])noms?_(de_)?famille", folded):  # "Nom de famille (de l'enfant)"
-        words = (words - {"famille", "nom", "noms"}) | {"patronyme"}
+    if re.search(r"(^|[_/])noms?_(de_)?famille", folded) and not words & (
+        (OTHER_PERSON - {"famille"}) | {"accueil"}
+    ):  # "Nom de famille (de l'enfant)", not "Nom de famille d'accueil"
+        words = (words - {"famille"}) | {"patronyme"}
     if words & _NAME_WORDS and words & _FATHER:
         return "father_name"
     if words & _NAME_WORDS and words & _MOTHER:
@@ -202,6 +202,9 @@ def _by_words(folded: str) -> str | None:
 
 
 _REGISTERED = frozenset({"enregistrement", "enreg", "collecte", "entretien", "identification"})
+_PARENTS = frozenset({"parent", "parents", "pere", "mere", "papa", "maman", "father", "mother"})
+"""Words of a form group about the person's parents, whose names are the person's
+`father_name` and `mother_name` (`parents/nom_pere`; never `passeur/nom_pere`)."""
 _NOW = frozenset({"actuel", "actuelle", "actuellement", "residence", "hebergement", "accueil"})
 """Words of a place where the person is now: read as `current_location`, protected, never
 as an origin a tracing officer may see."""
@@ -255,12 +258,12 @@ def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
     found = ours(last)
     if found is None:
         return name
-    if own and path.startswith(own):  # a mapping said the group is the person's
-        return found
-    words = _words(fold(groups))
-    if words & OTHER_PERSON:
-        return found if found in ("father_name", "mother_name") else name
-    return found if words & OWN_GROUPS else name
+    mine = next((g for g in own if path.startswith(g)), None)  # a mapping said so
+    words = _words(fold(groups[len(mine) :] if mine else groups))
+    if words & OTHER_PERSON:  # a parent's name only in a group about the parents
+        parents = words & _PARENTS and not words & (OTHER_PERSON - _PARENTS)
+        return found if parents and found in ("father_name", "mother_name") else name
+    return found if mine or words & OWN_GROUPS else name
 
 
 def settled(written: list[str], names: list[str]) -> list[str]:
@@ -307,6 +310,7 @@ def header_notes(
     away from one of ours ("date_naisance"). (column, message) pairs."""
     notes: list[tuple[str, Message]] = []
     kept = {c for c, f in (mapping or {}).items() if f == EXTRA}
+    kept |= {n for n in names if (group_path(n) or n).rsplit("/", 1)[-1] in kept}
     written = {c.strip().lower() for c in raw} | {
         (group_path(c.strip().lower()) or c.strip().lower()).rsplit("/", 1)[-1]
         for c in raw

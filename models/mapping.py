@@ -29,7 +29,7 @@ from typing import Any
 
 from i18n import Message
 from models.columnnames import EXTRA
-from models.fieldwords import fold
+from models.fieldwords import NOT_KNOWN, fold
 from models.recordfile import RecordFileError, read_table
 from models.records import RECORD_COLUMNS
 from models.validation import READERS
@@ -60,7 +60,7 @@ class ColumnMapping:
             at = header.index(name)
             for i, cells in enumerate(rows):
                 cell = cells[at]
-                if not cell or not cell.strip():
+                if not cell or not cell.strip() or fold(cell) in NOT_KNOWN:
                     continue
                 if (ours := table.get(fold(cell))) is not None:
                     cells[at] = ours
@@ -88,6 +88,10 @@ def read_mapping_file(path: Path) -> ColumnMapping:
         if not field:
             raise RecordFileError(
                 'mapping file, {where}: "{column}" is given no field', where=where, column=column
+            )
+        if not column:
+            raise RecordFileError(
+                "mapping file, {where}: {field} is given no column", where=where, field=field
             )
         if field == PERSON and column.endswith("/"):
             if coded:

@@ -59,13 +59,14 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 STAND_INS = {
-    "record_id": ("_uuid", "meta/instanceid", "meta-instanceid", "_id", "key"),
+    "record_id": ("_id", "_uuid", "meta/instanceid", "meta-instanceid"),
     "registered_on": ("_submission_time", "submissiondate"),
 }
 """A KoboToolbox / ODK export's own columns that stand for ours when the file has no such
 column: the submission's id is the record id, its submission time the registration date
-(KoboToolbox: `_uuid`, `_submission_time`; ODK Central: `meta-instanceID`, `KEY`,
-`SubmissionDate`).
+(KoboToolbox: `_id` as always read, else `_uuid`, `meta/instanceID`, `_submission_time`;
+ODK Central: `meta-instanceID`, `SubmissionDate`). Not `KEY`: a repeat group's table has
+one too, and its rows are the escort's or the household's, not persons of a case.
 (`_index`, the row's position in one export, identifies nothing: it is not kept,
 `models.validation.NOT_KEPT`.)"""
 
@@ -78,6 +79,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     own = tuple(c for c, f in (mapping or {}).items() if c.endswith("/"))
     written: list[str] = []
     names: list[str] = []
+    kept: set[str] = set()
     cells_written = [str(c).strip() if c is not None else "" for c in cells]
     for cell in (c.lower() for c in cells_written):
         mapped = (mapping or {}).get(cell)
@@ -92,6 +94,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
                 )
             written.append(cell)
             names.append(cell)
+            kept.add(cell)
         else:
             written.append(mapped or cell)
             names.append(column_name(mapped or cell, own))
@@ -100,7 +103,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     for ours, theirs in STAND_INS.items():
         if ours not in names:
             for kobo in theirs:
-                if kobo in names:
+                if kobo in names and kobo not in kept:
                     names[names.index(kobo)] = ours
                     break
     seen: dict[str, str] = {}

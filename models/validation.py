@@ -55,12 +55,12 @@ KEPT = N_("row {row}, {column}: {message} (kept as written in {field}_raw)")
 """A warning whose message says itself what counts (an age beside a birth date it does
 not fit, an age whose registration date cannot be read)."""
 RAW_SUFFIX = "_raw"
+"""Where an unreadable date or age is kept as written (in the record's extra data)."""
 NOT_LISTED = N_(
     '"{value}" is not among the mapping file\'s values for this column: read as written'
 )
 READ_AS_WRITTEN = frozenset({NOT_LISTED})
 """Warnings about a value read as written (not unknown, not kept apart)."""
-"""Where an unreadable date or age is kept as written (in the record's extra data)."""
 
 
 @dataclass(frozen=True, slots=True)

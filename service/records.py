@@ -15,7 +15,7 @@ from models.users import UserRole
 from service.context import ADMIN, CASEWORKER, EVERYONE, Actor, UseCases
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
 from service.protection import Access, access_to, record_view, shared
-from service.reverting import ReasonTooShort
+from service.reverting import require_reason
 
 __all__ = [
     "ERASE_REASON_MIN_LENGTH",
@@ -106,7 +106,7 @@ class Records(UseCases):
         trail in the same transaction; the record as it is now is untouched. How many were
         erased; None when there is no such record."""
         actor.require(ERASE_VERSIONS)
-        _check_reason(reason)
+        require_reason(reason, ERASE_REASON_MIN_LENGTH, SHORT_ERASE_REASON)
         record = self.store.get_record(record_id)
         if record is None:
             return None
@@ -177,11 +177,6 @@ class Records(UseCases):
             filters={k: str(v) for k, v in filters.items() if v is not None} | {"name": name},
         )
         return RecordPage(items, total, max(1, min(limit, MAX_PAGE)), offset)
-
-
-def _check_reason(reason: str) -> None:
-    if len(" ".join(reason.split())) < ERASE_REASON_MIN_LENGTH:
-        raise ReasonTooShort(SHORT_ERASE_REASON, count=ERASE_REASON_MIN_LENGTH)
 
 
 _STAMPS = ("imported_at", "updated_at")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-from i18n import Day, Word
+from i18n import N_, Day, Word
 from models.review import DecisionKind, Effect, Replayed, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import write_audit
 from models.store.review import DecisionEvent, ReviewTx
 from service.context import Actor, UseCases
-from service.errors import Conflict, NotFound, UseCaseError
+from service.errors import Conflict, NotFound, Unprocessable
 from service.merging import stringify
 from service.review import (
     REVERT,
@@ -24,15 +24,22 @@ from service.review import (
 )
 
 
-class ReasonTooShort(UseCaseError):
-    """The request itself is wrong (422, as the API's schema answers for the same rule)."""
+class ReasonTooShort(Unprocessable):
+    """A reason too short to say anything (422, as the API's schema answers for the same
+    rule)."""
 
-    status = 422
+
+def require_reason(reason: str, count: int, message: str) -> None:
+    """Refuse (`ReasonTooShort`, `message` with `{count}`) a reason of fewer than `count`
+    characters once its runs of spaces are one."""
+    if len(" ".join(reason.split())) < count:
+        raise ReasonTooShort(message, count=count)
 
 
 REASON_MIN_LENGTH = 3
 """A revert says why ("x" says nothing in the history a reviewer reads later); the API's
 schema asks the same."""
+SHORT_REASON = N_("say why you revert this decision, in {count} characters at least")
 
 
 def revert(store: Store, actor: Actor, decision_id: uuid.UUID, reason: str) -> Decided:
@@ -41,11 +48,7 @@ def revert(store: Store, actor: Actor, decision_id: uuid.UUID, reason: str) -> D
     Undoing the confirmation that completed a child's four eyes (whether or not it
     merged: the records may have been one person already) also withdraws the first
     confirmation (`_first_confirmation`): the pair waits for two confirmations again."""
-    if len(" ".join(reason.split())) < REASON_MIN_LENGTH:
-        raise ReasonTooShort(
-            "say why you revert this decision, in {count} characters at least",
-            count=REASON_MIN_LENGTH,
-        )
+    require_reason(reason, REASON_MIN_LENGTH, SHORT_REASON)
     user = actor.user
     assert user is not None
     with store.review_transaction() as tx:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from httpx2 import Response
 
 from api.cli import main
+from models.store import versions
 from service import Actor, Service
 from service.importing import import_records
 from tests.api.conftest import World
@@ -126,6 +128,32 @@ def test_an_erasure_without_a_reason_in_words_is_refused(world: World, tmp_path:
     assert len(_versions(world, "admin")) == 1
 
 
+def test_an_erasure_whose_audit_row_cannot_be_written_erases_nothing(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("the audit trail cannot be written")
+
+    monkeypatch.setattr(versions, "write_audit", broken)
+    with pytest.raises(RuntimeError):
+        Service(world.store).erase_record_versions(
+            Actor.operator("nrm versions erase"), world.records["A-1"], ERASE_REASON
+        )
+    monkeypatch.undo()
+    assert len(_versions(world, "admin")) == 1
+
+
+def test_an_unknown_record_s_versions_cannot_be_erased(world: World) -> None:
+    response = world.client.post(
+        "/records/00000000-0000-0000-0000-000000000000/versions/erasure",
+        json={"reason": ERASE_REASON},
+        headers=world.headers("admin"),
+    )
+    assert response.status_code == 404
+
+
 def test_pruning_deletes_only_the_versions_older_than_the_limit(
     world: World, tmp_path: Path
 ) -> None:
@@ -153,10 +181,11 @@ def test_the_command_line_erases_by_the_organisation_s_record_id(
     assert json.loads(result.output) == {"record_id": "A-1", "erased": 1}
     refused = CliRunner().invoke(
         main,
-        ["versions", "erase", "A-1", "--reason", "x"],
+        ["--lang", "en", "versions", "erase", "A-1", "--reason", "x"],
         env={"NRM_DATABASE_URL": _url(world)},
     )
     assert refused.exit_code == 2
+    assert "say why these values are erased" in refused.stderr
 
 
 def _url(world: World) -> str:

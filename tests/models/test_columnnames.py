@@ -1,10 +1,13 @@
 """Column titles as field files write them (`models.columnnames`): read as ours where
 they say it, never as the person's own when they are about another person."""
 
+from pathlib import Path
+
 import pytest
 
 from models.columnnames import header_notes
-from models.recordfile import RecordFileError, header_names
+from models.recordfile import RecordFileError, header_names, read_chunks
+from tests.conftest import write_csv
 
 
 @pytest.mark.parametrize(
@@ -170,8 +173,51 @@ def test_nom_de_famille_is_the_family_name_not_a_family_member_s(title: str) -> 
     assert header_names(["_uuid", title])[1] == "family_name"
 
 
-def test_kobo_s_uuid_is_the_record_id_before_its_server_id() -> None:
-    assert header_names(["_id", "_uuid", "Nom"]) == ["_id", "record_id", "family_name"]
+def test_kobo_s_id_stays_the_record_id_before_its_uuid_as_stored_records_have_it() -> None:
+    """Records imported before were keyed by `_id`: a re-import must find them again."""
+    assert header_names(["_id", "_uuid", "Nom"]) == ["record_id", "_uuid", "family_name"]
+
+
+def test_an_odk_repeat_group_s_table_has_no_record_id(tmp_path: Path) -> None:
+    """Its rows are the escort's or the household's: `KEY` and `PARENT_KEY` name none."""
+    path = write_csv(
+        tmp_path / "k.csv", "nom,prenom,age,sexe,PARENT_KEY,KEY\nDiarra,Ali,40,2,uuid:1,uuid:1/x\n"
+    )
+    with pytest.raises(RecordFileError, match="missing required column: record_id"):
+        list(read_chunks(path, required=("record_id",)))
+
+
+@pytest.mark.parametrize(
+    ("title", "field"),
+    [
+        ("date-naiss", "birth_date"),
+        ("num-telephone", "phone"),
+        ("Localisation-actuelle", "current_location"),
+        ("Prénom et nom de famille", "full_name"),
+        ("parents/nom_pere", "father_name"),
+        ("group_mere/nom_mere", "mother_name"),
+    ],
+)
+def test_titles_that_read_before_still_read(title: str, field: str) -> None:
+    assert header_names(["_uuid", title])[1] == field
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "passeur/nom_pere",
+        "passeur/nom_mere",
+        "Nom de famille d'accueil",
+        "Nom famille accueil",
+    ],
+)
+def test_a_smuggler_s_parents_or_a_host_family_s_name_are_not_the_child_s(title: str) -> None:
+    assert header_names(["_uuid", title])[1] == title.lower()
+
+
+def test_a_group_a_mapping_says_is_the_person_s_still_keeps_an_escort_s_questions_apart() -> None:
+    names = header_names(["_uuid", "grp/age", "grp/accompagnant/age"], {"grp/": "person"})
+    assert names[1:] == ["age", "grp/accompagnant/age"]
 
 
 def test_two_columns_a_mapping_line_reads_as_one_field_are_named_as_written() -> None:

@@ -66,6 +66,7 @@ def test_a_json_mapping_names_columns_by_their_kobo_group_path(tmp_path: Path) -
         ("col,fld\nnom,family_name\n", "missing required column: column, field"),
         ("column,field,valuse\nsexe,sex,1=F\n", 'unknown column "valuse"'),
         ("column,field\nescorte-age,\n", 'row 2: "escorte-age" is given no field'),
+        ("column,field\n,sex\n", "row 2: sex is given no column"),
     ],
 )
 def test_a_wrong_mapping_is_refused_naming_its_line(
@@ -301,3 +302,21 @@ def test_strict_refuses_a_free_text_value_the_mapping_does_not_list() -> None:
     )
     assert [values is None for _, _, values, _ in rows] == [False, False, True]
     assert [p.warning for p in rows[2][3]] == [False]
+
+
+def test_a_free_text_cell_saying_it_is_not_known_is_no_unlisted_value(tmp_path: Path) -> None:
+    mapping = read_mapping_file(
+        write_csv(tmp_path / "m.csv", "column,field,values\nvillage,origin_village,k1=Kayes\n")
+    )
+    records = write_csv(tmp_path / "r.csv", "record_id,full_name,village\nR1,Awa,NSP\n")
+    [(_, _, values, problems)] = list(validated_rows(records, "ODK", strict=True, mapping=mapping))
+    assert problems == [] and values is not None
+
+
+def test_a_column_kept_as_extra_data_stands_in_for_nothing(tmp_path: Path) -> None:
+    mapping = read_mapping_file(
+        write_csv(tmp_path / "m.csv", "column,field\n_uuid,extra\nid_fiche,record_id\n")
+    )
+    records = write_csv(tmp_path / "r.csv", "id_fiche,full_name,_uuid\nR1,Awa,u-1\n")
+    [(_, record_id, values, _)] = list(validated_rows(records, "ODK", mapping=mapping))
+    assert record_id == "R1" and values is not None and values["extra"] == {"_uuid": "u-1"}
