@@ -116,7 +116,10 @@ OTHER_PERSON = frozenset(
         "maitresse", "coranique", "hote", "hotesse", "voisin", "voisine", "ami", "amie",
         "enseignant", "enseignante", "employeuse", "exploitant", "exploiteur", "proxenete",
         "escort", "smuggler", "trafficker", "employer", "host", "neighbour", "friend",
-        "teacher",
+        "teacher", "accompagnatrice", "accompagnants", "accompagnatrices",
+        "accompagnateurs", "hebergeur", "hebergeuse", "guide", "convoyeur", "convoyeuse",
+        "fiance", "fiancee", "bebe", "nourrisson", "imam", "garant", "compagnon", "compagne",
+        "grand", "grande", "grands", "beau", "belle", "arriere", "demi",
     }
 )  # fmt: skip
 """Words of a title or a form group about another person than the record's (`mere/age`,
@@ -185,6 +188,8 @@ def _by_words(folded: str) -> str | None:
         (OTHER_PERSON - {"famille"}) | {"accueil"}
     ):  # "Nom de famille (de l'enfant)", not "Nom de famille d'accueil"
         words = (words - {"famille"}) | {"patronyme"}
+    if words & (OTHER_PERSON - _PARENTS) or words & _OTHER_PLACE:
+        return None  # "Nom du père du passeur", "Village de destination"
     if words & _NAME_WORDS and words & _FATHER:
         return "father_name"
     if words & _NAME_WORDS and words & _MOTHER:
@@ -202,7 +207,14 @@ def _by_words(folded: str) -> str | None:
 
 
 _REGISTERED = frozenset({"enregistrement", "enreg", "collecte", "entretien", "identification"})
-_PARENTS = frozenset({"parent", "parents", "pere", "mere", "papa", "maman", "father", "mother"})
+_OTHER_PLACE = frozenset(
+    {"destination", "transit", "interception", "arrivee", "exploitation", "travail", "depart"}
+)
+"""Words of a place that is not where the person comes from ("Village de destination",
+"Commune d'interception"): never read as an origin."""
+_PARENTS = frozenset(
+    {"parent", "parents", "pere", "mere", "papa", "maman", "father", "mother", "tuteur", "tutrice"}
+)
 """Words of a form group about the person's parents, whose names are the person's
 `father_name` and `mother_name` (`parents/nom_pere`; never `passeur/nom_pere`)."""
 _NOW = frozenset({"actuel", "actuelle", "actuellement", "residence", "hebergement", "accueil"})
@@ -259,11 +271,16 @@ def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
     if found is None:
         return name
     mine = next((g for g in own if path.startswith(g)), None)  # a mapping said so
-    words = _words(fold(groups[len(mine) :] if mine else groups))
+    inner = groups[len(mine) :] if mine else groups
+    words = _words(fold(inner))
     if words & OTHER_PERSON:  # a parent's name only in a group about the parents
         parents = words & _PARENTS and not words & (OTHER_PERSON - _PARENTS)
         return found if parents and found in ("father_name", "mother_name") else name
-    return found if mine or words & OWN_GROUPS else name
+    if mine and not inner:
+        return found
+    # The innermost group decides: `grp_identite/group_ab1/age` may be anyone's.
+    innermost = _words(fold(inner.rsplit("/", 1)[-1]))
+    return found if innermost & OWN_GROUPS else name
 
 
 def settled(written: list[str], names: list[str]) -> list[str]:

@@ -237,3 +237,41 @@ def test_another_person_s_question_is_said_kept_without_offering_to_read_it() ->
             "as extra data",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Nom du père du passeur",
+        "Nom de la mère de l'accompagnant",
+        "Nom de la grand-mère",
+        "Nom du beau-père",
+        "Âge de l'accompagnatrice",
+        "Téléphone de l'hébergeur",
+        "Nom et prénom de l'accompagnatrice",
+        "Prénom du guide",
+        "Village de destination",
+        "Commune d'interception",
+        "accompagnatrice-age",
+        "Hébergeur/Téléphone",
+        "enfant/age_accompagnatrice",
+        "identification/nom_pere_passeur",
+    ],
+)
+def test_another_person_s_or_another_place_s_title_is_never_the_child_s(title: str) -> None:
+    """Read as ours, the longer title would win over the child's own ("Nom du père")."""
+    assert header_names(["_uuid", title])[1] == title.lower()
+
+
+def test_the_child_s_father_is_read_beside_the_smuggler_s() -> None:
+    names = header_names(["record_id", "Nom du père", "Nom du père du passeur"])
+    assert names == ["record_id", "father_name", "nom du père du passeur"]
+
+
+def test_an_unnamed_group_inside_the_person_s_group_is_not_the_person_s() -> None:
+    names = header_names(["_uuid", "grp_identite/age", "grp_identite/group_ab1/age"])
+    assert names[1:] == ["age", "grp_identite/group_ab1/age"]
+    mapped = header_names(
+        ["_uuid", "group_kf3tq12/age", "group_kf3tq12/group_xy45/age"], {"group_kf3tq12/": "person"}
+    )
+    assert mapped[1:] == ["age", "group_kf3tq12/group_xy45/age"]
