@@ -283,6 +283,33 @@ def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
     return found if innermost & OWN_GROUPS else name
 
 
+_LINKING_WORDS = frozenset(
+    {"d", "de", "du", "des", "la", "le", "l", "les", "en", "et", "of", "the", "origine", "n"}
+    | {"complet", "complete", "entier", "no", "numero", "num"}
+)
+
+
+def only_more_precise(longer: str, shorter: str, field: str) -> bool:
+    """Whether a title says no more than another of one field, only more precisely
+    ("Village d'origine" beside "Village", "Téléphone" beside "Tel", "identification-sexe"
+    beside "Sexe"): its other words are linking words, words naming the person or their
+    group, or words our titles of that field are made of. A word beyond them may name
+    someone else ("Nom du père du convoyeur"): the longer title may not win then."""
+    allowed = set(_LINKING_WORDS | _THE_PERSON | OWN_GROUPS)
+    allowed |= {w for alias, f in ALIASES.items() if f == field for w in re.split(r"[_()]", alias)}
+    for rule_field, wanted in _WORD_RULES:
+        if rule_field == field:
+            allowed |= {w for group in wanted for w in group}
+    if field in ("father_name", "mother_name"):
+        allowed |= _NAME_WORDS | (_FATHER if field == "father_name" else _MOTHER)
+    allowed |= set(field.split("_"))
+
+    def words(title: str) -> frozenset[str]:
+        return _words(fold(_HINT.sub(" ", title.lower())))
+
+    return not (words(longer) - words(shorter) - allowed)
+
+
 def settled(written: list[str], names: list[str]) -> list[str]:
     """A person's name titled "Nom de l'enfant" is the whole name, unless the file gives the
     given names apart ("Prénom de l'enfant"): then it is the family name."""

@@ -7,9 +7,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from models.columnnames import EXTRA, about_another_person, column_name, group_path, settled
+from i18n import N_
+from models.columnnames import (
+    EXTRA,
+    about_another_person,
+    column_name,
+    group_path,
+    only_more_precise,
+    settled,
+)
 from models.fileerrors import RecordFileError
 from models.records import RECORD_COLUMNS
+
+BOTH_READ = N_(
+    'the columns "{first}" and "{second}" both read as {name}: rename one, or name one in a '
+    "mapping file (--mapping)"
+)
 
 STAND_INS = {
     "record_id": ("_id", "_uuid", "meta/instanceid", "meta-instanceid"),
@@ -65,8 +78,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
             if seen[name].lower() == title.lower():
                 raise RecordFileError('column "{name}" appears twice in the header', name=name)
             raise RecordFileError(
-                'the columns "{first}" and "{second}" both read as {name}: rename one, or '
-                "name one in a mapping file (--mapping)",
+                BOTH_READ,
                 first=seen[name],
                 second=title,
                 name=name,
@@ -83,8 +95,10 @@ def _last_part(name: str) -> str:
 def _most_specific(written: list[str], names: list[str]) -> list[str]:
     """Two titles read as one of ours ("Village" and "Village d'origine", "Tel" and
     "Téléphone"): the one that says it most (our own name, or a mapping's, which is
-    written as ours by then; else the longest title) is read, the other kept whole as
-    extra data; two as specific are refused, naming both titles as written."""
+    written as ours by then; else the longest title, when it only says it more precisely:
+    `models.columnnames.only_more_precise`) is read, the other kept whole as extra data;
+    two as specific, or a longer one that may be about someone else, are refused, naming
+    both titles as written."""
     out = list(names)
     for name in {n for n in names if names.count(n) > 1}:
         at = [i for i, n in enumerate(names) if n == name]
@@ -93,9 +107,12 @@ def _most_specific(written: list[str], names: list[str]) -> list[str]:
         if written[best] == written[second]:
             continue  # one title written twice: "appears twice" below
         same = (written[best] == name) == (written[second] == name)
-        if same and len(written[best]) == len(written[second]):
+        if same and (
+            len(written[best]) == len(written[second])
+            or not only_more_precise(written[best], written[second], name)
+        ):
             raise RecordFileError(
-                'the columns "{first}" and "{second}" both read as {name}: rename one',
+                BOTH_READ,
                 first=written[best],
                 second=written[second],
                 name=name,

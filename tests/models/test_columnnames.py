@@ -275,3 +275,9 @@ def test_an_unnamed_group_inside_the_person_s_group_is_not_the_person_s() -> Non
         ["_uuid", "group_kf3tq12/age", "group_kf3tq12/group_xy45/age"], {"group_kf3tq12/": "person"}
     )
     assert mapped[1:] == ["age", "group_kf3tq12/group_xy45/age"]
+
+
+def test_a_longer_title_that_may_be_about_someone_else_does_not_win_over_the_child_s() -> None:
+    """ "logisticien" is no word we know: the file is refused rather than guessed."""
+    with pytest.raises(RecordFileError, match="both read as father_name: rename one, or name"):
+        header_names(["record_id", "Nom du père", "Nom du père du logisticien"])
