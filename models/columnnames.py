@@ -285,29 +285,41 @@ def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
 
 _LINKING_WORDS = frozenset(
     {"d", "de", "du", "des", "la", "le", "l", "les", "en", "et", "of", "the", "origine", "n"}
-    | {"complet", "complete", "entier", "no", "numero", "num"}
+    | {"complet", "complete", "entier", "no", "numero", "num", "a", "au", "aux", "ou", "s"}
+    | {"provenance"}
 )
 
 
-def only_more_precise(longer: str, shorter: str, field: str) -> bool:
-    """Whether a title says no more than another of one field, only more precisely
-    ("Village d'origine" beside "Village", "Téléphone" beside "Tel", "identification-sexe"
-    beside "Sexe"): its other words are linking words, words naming the person or their
-    group, or words our titles of that field are made of. A word beyond them may name
-    someone else ("Nom du père du convoyeur"): the longer title may not win then."""
+def _allowed_words(field: str) -> frozenset[str]:
+    """The words a title of `field` may hold without naming anything else: linking words,
+    words naming the person or their group, and the words our titles of it are made of."""
     allowed = set(_LINKING_WORDS | _THE_PERSON | OWN_GROUPS)
     allowed |= {w for alias, f in ALIASES.items() if f == field for w in re.split(r"[_()]", alias)}
     for rule_field, wanted in _WORD_RULES:
         if rule_field == field:
             allowed |= {w for group in wanted for w in group}
     if field in ("father_name", "mother_name"):
-        allowed |= _NAME_WORDS | (_FATHER if field == "father_name" else _MOTHER)
+        allowed |= _NAME_WORDS | _PARENTS
     allowed |= set(field.split("_"))
+    return frozenset(allowed)
 
-    def words(title: str) -> frozenset[str]:
-        return _words(fold(_HINT.sub(" ", title.lower())))
 
-    return not (words(longer) - words(shorter) - allowed)
+def _title_words(title: str) -> frozenset[str]:
+    return _words(fold(_HINT.sub(" ", title.lower())))
+
+
+def unknown_words(title: str, field: str) -> list[str]:
+    """The words of a title read as `field` that say more than the field: a person or a
+    time we do not know of ("Âge du logisticien", "Âge au recrutement")."""
+    return sorted(_title_words(title) - _allowed_words(field))
+
+
+def only_more_precise(longer: str, shorter: str, field: str) -> bool:
+    """Whether a title says no more than another of one field, only more precisely
+    ("Village d'origine" beside "Village", "Téléphone" beside "Tel", "identification-sexe"
+    beside "Sexe"): its other words are `_allowed_words`. A word beyond them may name
+    someone else ("Nom du père du convoyeur"): the longer title may not win then."""
+    return not (_title_words(longer) - _title_words(shorter) - _allowed_words(field))
 
 
 def settled(written: list[str], names: list[str]) -> list[str]:
@@ -336,6 +348,10 @@ GROUP_QUESTION = N_(
 )
 ANOTHER_PERSON_QUESTION = N_(
     "a question about another person than the record's (group {group}): kept as extra data"
+)
+READ_BY_WORDS = N_(
+    "read as {field}, though its title says more ({words}): if it is about someone else "
+    "or another time, keep it apart with a mapping line (--mapping) naming it as extra"
 )
 UNDATED_AGES = N_(
     "the file has no registration date: its ages count from the day of this import (a "
@@ -367,6 +383,13 @@ def header_notes(
             notes.append((column, Message(UNMAPPED)))
     if "age" in names and "registered_on" not in names:
         notes.append(("age", Message(UNDATED_AGES)))
+    for title, name in zip(raw, names, strict=True):
+        written_as = title.strip().lower()
+        if name not in _OURS or name == written_as or column_name(written_as) != name:
+            continue  # our own name, or named by a mapping or as a stand-in
+        if words := unknown_words(title, name):
+            message = Message(READ_BY_WORDS, field=name, words=", ".join(words))
+            notes.append((title.strip(), message))
     unread = [
         n for n in names if n not in _OURS and n not in kept and not n.startswith(("_", "column_"))
     ]

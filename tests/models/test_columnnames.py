@@ -281,3 +281,17 @@ def test_a_longer_title_that_may_be_about_someone_else_does_not_win_over_the_chi
     """ "logisticien" is no word we know: the file is refused rather than guessed."""
     with pytest.raises(RecordFileError, match="both read as father_name: rename one, or name"):
         header_names(["record_id", "Nom du père", "Nom du père du logisticien"])
+
+
+def test_a_title_read_by_its_words_that_says_more_is_warned_about() -> None:
+    """Alone, "Âge du logisticien" reads as the age: the warning tells which word to check."""
+    raw = ["record_id", "Âge du logisticien", "Nom du père/tuteur", "Date de collecte"]
+    notes = header_notes(raw, header_names(raw), None)
+    assert [(column, note.text("en")) for column, note in notes] == [
+        (
+            "Âge du logisticien",
+            "read as age, though its title says more (logisticien): if it is about someone "
+            "else or another time, keep it apart with a mapping line (--mapping) naming it "
+            "as extra",
+        )
+    ]
