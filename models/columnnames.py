@@ -175,6 +175,23 @@ def about_another_person(name: str) -> bool:
     return path is not None and bool(_words(fold(path.rpartition("/")[0])) & OTHER_PERSON)
 
 
+def in_persons_group(name: str, own: tuple[str, ...] = ()) -> bool:
+    """Whether a header cell is a question of a group about the record's person (its
+    innermost group by its words, or a group a mapping says is the person's), or no
+    group's question at all: where a mapping line may name it by its last part."""
+    path = group_path(name.strip().lower())
+    if path is None:
+        return True
+    groups = path.rpartition("/")[0]
+    mine = next((g for g in own if path.startswith(g)), None)
+    inner = groups[len(mine) :] if mine else groups
+    if _words(fold(inner)) & OTHER_PERSON:
+        return False
+    return (mine is not None and not inner) or bool(
+        _words(fold(inner.rsplit("/", 1)[-1])) & OWN_GROUPS
+    )
+
+
 def _words(folded: str) -> frozenset[str]:
     return frozenset(w for w in re.split(r"[^a-z0-9]+", folded) if w)
 
@@ -353,6 +370,7 @@ READ_BY_WORDS = N_(
     "read as {field}, though its title says more ({words}): if it is about someone else "
     "or another time, keep it apart with a mapping line (--mapping) naming it as extra"
 )
+ANOTHER_COLUMN_READ = N_("kept as extra data: another column of the file is read as {field}")
 UNDATED_AGES = N_(
     "the file has no registration date: its ages count from the day of this import (a "
     "stored record's from the date stored)"
@@ -399,6 +417,8 @@ def header_notes(
             group = path.rpartition("/")[0]
             if about_another_person(name):
                 notes.append((name, Message(ANOTHER_PERSON_QUESTION, group=group)))
+            elif column_name(name) == field:  # the person's, but another title won
+                notes.append((name, Message(ANOTHER_COLUMN_READ, field=field)))
             else:
                 notes.append((name, Message(GROUP_QUESTION, field=field, group=group)))
     unread = [n for n in unread if group_path(n) is None]

@@ -10,9 +10,9 @@ from typing import Any
 from i18n import N_
 from models.columnnames import (
     EXTRA,
-    about_another_person,
     column_name,
     group_path,
+    in_persons_group,
     only_more_precise,
     settled,
 )
@@ -49,7 +49,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     cells_written = [str(c).strip() if c is not None else "" for c in cells]
     for cell in (c.lower() for c in cells_written):
         mapped = (mapping or {}).get(cell)
-        if mapped is None and not about_another_person(cell):  # an escort's `age` is not hers
+        if mapped is None and in_persons_group(cell, own):  # an escort's `age` is not hers
             mapped = (mapping or {}).get(_last_part(cell))
         if mapped == EXTRA:  # the user said so: whatever its title reads as
             if cell in RECORD_COLUMNS:

@@ -222,9 +222,9 @@ def test_a_group_a_mapping_says_is_the_person_s_still_keeps_an_escort_s_question
 
 def test_two_columns_a_mapping_line_reads_as_one_field_are_named_as_written() -> None:
     with pytest.raises(
-        RecordFileError, match='"identification-sexe" and "section_2-sexe" both read as sex'
+        RecordFileError, match='"identification-sexe" and "enfant-sexe" both read as sex'
     ):
-        header_names(["record_id", "identification-sexe", "section_2-sexe"], {"sexe": "sex"})
+        header_names(["record_id", "identification-sexe", "enfant-sexe"], {"sexe": "sex"})
 
 
 def test_another_person_s_question_is_said_kept_without_offering_to_read_it() -> None:
@@ -293,5 +293,22 @@ def test_a_title_read_by_its_words_that_says_more_is_warned_about() -> None:
             "read as age, though its title says more (logisticien): if it is about someone "
             "else or another time, keep it apart with a mapping line (--mapping) naming it "
             "as extra",
+        )
+    ]
+
+
+def test_a_mapping_line_by_question_name_does_not_read_an_unknown_group_s_question() -> None:
+    """`age,age` is the person's age: `group_x/age` may be anyone's, as without a mapping."""
+    assert header_names(["_uuid", "group_x/age"], {"age": "age"})[1] == "group_x/age"
+    assert header_names(["_uuid", "identification/q12"], {"q12": "age"})[1] == "age"
+
+
+def test_the_person_s_question_another_title_won_over_is_said_so() -> None:
+    raw = ["_uuid", "grp_identite/nom", "Nom de famille de l'enfant"]
+    notes = header_notes(raw, header_names(raw), None)
+    assert [(column, note.text("en")) for column, note in notes] == [
+        (
+            "grp_identite/nom",
+            "kept as extra data: another column of the file is read as family_name",
         )
     ]
