@@ -4,14 +4,18 @@ the common options (help texts are message ids, translated when shown)."""
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
-from api.clikit import _
-from i18n import N_
+from api.clikit import _, current_language
+from i18n import N_, text
 from models.database import ENV_VAR
 from service import Service
+from service.errors import StoreError, UseCaseError
 
 EXIT_RUNTIME = 1
 EXIT_BAD_INPUT = 2
@@ -24,6 +28,21 @@ def open_service(url: str | None) -> Service:
         raise click.ClickException(
             _("cannot open the database: {error}").format(error=exc)
         ) from exc
+
+
+@contextmanager
+def bad_input() -> Iterator[None]:
+    """A refused operation: the message on stderr in the user's language, exit 2."""
+    try:
+        yield
+    except UseCaseError as exc:
+        message = exc.text(current_language())
+        click.echo(_("Error: {message}").format(message=message), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except StoreError as exc:
+        message = text(exc.args[0], current_language()) if exc.args else str(exc)
+        click.echo(_("Error: {message}").format(message=message), err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def emit(document: Any) -> None:

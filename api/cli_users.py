@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
-from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, open_service
-from api.clikit import Group, _, current_language
-from i18n import N_, text
+from api.cli_common import EXIT_BAD_INPUT, bad_input, db_option, emit, json_option, open_service
+from api.clikit import Group, _
+from i18n import N_
 from models.users import UserRole
 from service import Actor
-from service.errors import StoreError, UseCaseError
 
 expires_option = click.option(
     "--expires-in",
@@ -22,21 +19,6 @@ expires_option = click.option(
     default=None,
     help=N_("Days the token lives (default: $NRM_TOKEN_DAYS, else 90)."),
 )
-
-
-@contextmanager
-def _bad_input() -> Iterator[None]:
-    """A refused user operation: the message on stderr in the user's language, exit 2."""
-    try:
-        yield
-    except UseCaseError as exc:
-        message = exc.text(current_language())
-        click.echo(_("Error: {message}").format(message=message), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except StoreError as exc:
-        message = text(exc.args[0], current_language()) if exc.args else str(exc)
-        click.echo(_("Error: {message}").format(message=message), err=True)
-        sys.exit(EXIT_BAD_INPUT)
 
 
 @click.group("user", cls=Group, help=N_("API users."))
@@ -56,7 +38,7 @@ def user_group() -> None:
 def user_add(
     name: str, role: str, org: str | None, days: int | None, as_json: bool, db_url: str | None
 ) -> None:
-    with _bad_input():
+    with bad_input():
         user, token = open_service(db_url).add_user(
             Actor.operator("nrm user add"), name, UserRole(role), org, days
         )
@@ -98,7 +80,7 @@ def user_list(as_json: bool, db_url: str | None) -> None:
 @json_option
 @db_option
 def user_rotate(name: str, days: int | None, as_json: bool, db_url: str | None) -> None:
-    with _bad_input():
+    with bad_input():
         service = open_service(db_url)
         user, token = service.rotate_token(Actor.operator("nrm user rotate"), name, days)
     if as_json:

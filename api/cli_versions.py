@@ -3,15 +3,12 @@ erased for one record with a reason, or past a retention limit; both audited."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, open_service, source_option
-from api.clikit import Group, _, current_language
+from api.cli_common import bad_input, db_option, emit, json_option, open_service, source_option
+from api.clikit import Group, _
 from i18n import N_
 from service import Actor
-from service.errors import UseCaseError
 
 
 @click.group("versions", cls=Group, help=N_("A record's earlier values, kept by re-imports."))
@@ -38,14 +35,10 @@ def versions_group() -> None:
 def versions_erase(
     record_id: str, source: str | None, reason: str, as_json: bool, db_url: str | None
 ) -> None:
-    try:
+    with bad_input():
         erased = open_service(db_url).erase_versions_by_record_id(
             Actor.operator("nrm versions erase"), record_id, source, reason
         )
-    except UseCaseError as exc:
-        message = exc.text(current_language())
-        click.echo(_("Error: {message}").format(message=message), err=True)
-        sys.exit(EXIT_BAD_INPUT)
     if as_json:
         emit({"record_id": record_id, "erased": erased})
     else:

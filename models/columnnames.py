@@ -168,28 +168,44 @@ def group_path(name: str) -> str | None:
     return None  # a title ("nom-pere", "num-telephone")
 
 
-def about_another_person(name: str) -> bool:
-    """Whether a header cell is a question of a form group about another person than the
-    record's (`accompagnant/age`, `escorte-sexe`)."""
-    path = group_path(name.strip().lower())
-    return path is not None and bool(_words(fold(path.rpartition("/")[0])) & OTHER_PERSON)
+PERSON, PARENTS, OTHER, UNKNOWN = "person", "parents", "other", "unknown"
 
 
-def in_persons_group(name: str, own: tuple[str, ...] = ()) -> bool:
-    """Whether a header cell is a question of a group about the record's person (its
-    innermost group by its words, or a group a mapping says is the person's), or no
-    group's question at all: where a mapping line may name it by its last part."""
-    path = group_path(name.strip().lower())
-    if path is None:
-        return True
+def _whose(path: str, own: tuple[str, ...] = ()) -> str:
+    """Whose a group path's question is: the record's `PERSON` (its innermost group is
+    about the person, or is a group a mapping says is the person's), the person's
+    `PARENTS`, an `OTHER` person's, or `UNKNOWN` (`grp_identite/group_ab1/age` may be
+    anyone's). `own`: groups a mapping says are the person's (`group_kf3tq12/`)."""
     groups = path.rpartition("/")[0]
     mine = next((g for g in own if path.startswith(g)), None)
     inner = groups[len(mine) :] if mine else groups
-    if _words(fold(inner)) & OTHER_PERSON:
-        return False
-    return (mine is not None and not inner) or bool(
-        _words(fold(inner.rsplit("/", 1)[-1])) & OWN_GROUPS
-    )
+    words = _words(fold(inner))
+    if words & OTHER_PERSON:
+        return PARENTS if words & _PARENTS and not words & (OTHER_PERSON - _PARENTS) else OTHER
+    if (mine is not None and not inner) or _words(fold(inner.rsplit("/", 1)[-1])) & OWN_GROUPS:
+        return PERSON
+    return UNKNOWN
+
+
+def question_of(name: str) -> str:
+    """A header cell's question: the last part of a group path (`sexe` of
+    `identification/sexe` or `identification-sexe`), else the cell, lower-cased."""
+    name = name.strip().lower()
+    return (group_path(name) or name).rsplit("/", 1)[-1]
+
+
+def about_another_person(name: str) -> bool:
+    """Whether a header cell is a question of a form group about another person than the
+    record's (`accompagnant/age`, `escorte-sexe`, `parents/age`)."""
+    path = group_path(name.strip().lower())
+    return path is not None and _whose(path) in (OTHER, PARENTS)
+
+
+def in_persons_group(name: str, own: tuple[str, ...] = ()) -> bool:
+    """Whether a header cell is a question of a group about the record's person, or no
+    group's question at all: where a mapping line may name it by its last part."""
+    path = group_path(name.strip().lower())
+    return path is None or _whose(path, own) == PERSON
 
 
 def _words(folded: str) -> frozenset[str]:
@@ -283,21 +299,13 @@ def column_name(cell: str, own: tuple[str, ...] = ()) -> str:
     path = group_path(name)
     if path is None or ours(path.split("/", 1)[0]) is not None:
         return ours(name) or name
-    groups, _, last = path.rpartition("/")
-    found = ours(last)
+    found = ours(path.rpartition("/")[2])
     if found is None:
         return name
-    mine = next((g for g in own if path.startswith(g)), None)  # a mapping said so
-    inner = groups[len(mine) :] if mine else groups
-    words = _words(fold(inner))
-    if words & OTHER_PERSON:  # a parent's name only in a group about the parents
-        parents = words & _PARENTS and not words & (OTHER_PERSON - _PARENTS)
-        return found if parents and found in ("father_name", "mother_name") else name
-    if mine and not inner:
-        return found
-    # The innermost group decides: `grp_identite/group_ab1/age` may be anyone's.
-    innermost = _words(fold(inner.rsplit("/", 1)[-1]))
-    return found if innermost & OWN_GROUPS else name
+    whose = _whose(path, own)
+    if whose == PARENTS:  # a parent's name only in a group about the parents
+        return found if found in ("father_name", "mother_name") else name
+    return found if whose == PERSON else name
 
 
 _LINKING_WORDS = frozenset(
@@ -388,11 +396,9 @@ def header_notes(
     away from one of ours ("date_naisance"). (column, message) pairs."""
     notes: list[tuple[str, Message]] = []
     kept = {c for c, f in (mapping or {}).items() if f == EXTRA}
-    kept |= {n for n in names if (group_path(n) or n).rsplit("/", 1)[-1] in kept}
+    kept |= {n for n in names if question_of(n) in kept}
     written = {c.strip().lower() for c in raw} | {
-        (group_path(c.strip().lower()) or c.strip().lower()).rsplit("/", 1)[-1]
-        for c in raw
-        if not about_another_person(c)
+        question_of(c) for c in raw if not about_another_person(c)
     }
     paths = [group_path(c.strip().lower()) or c.strip().lower() for c in raw]
     for column in mapping or {}:

@@ -73,7 +73,7 @@ def validated_chunks(
     today: date | None = None,
     *,
     strict: bool = False,
-    mapping: ColumnMapping | dict[str, str] | None = None,
+    mapping: ColumnMapping | None = None,
     rows_per_chunk: int = CHUNK_ROWS,
     on_header: Callable[[list[str], list[str]], None] | None = None,
 ) -> Iterator[ValidatedChunk]:
@@ -81,13 +81,12 @@ def validated_chunks(
     record id already used by the same source on an earlier row included (two
     organisations may use one id: the contract allows it). `mapping` renames the
     file's columns to ours (`read_chunks`, which tells `on_header` the header it read)
-    and, a `ColumnMapping`, its coded values to ours before they are read.
+    and its coded values to ours before they are read.
     Raises RecordFileError when the file as a whole cannot be read, or names no
     organisation (no source column, no `default_source`)."""
     seen: dict[str, dict[str, int]] = {}
     births = BirthMemo()
-    if not isinstance(mapping, ColumnMapping):
-        mapping = ColumnMapping(mapping or {})
+    mapping = mapping or ColumnMapping({})
     chunks = read_chunks(
         path,
         required=("record_id",),
@@ -118,7 +117,7 @@ def validated_rows(
     today: date | None = None,
     *,
     strict: bool = False,
-    mapping: ColumnMapping | dict[str, str] | None = None,
+    mapping: ColumnMapping | None = None,
     rows_per_chunk: int = CHUNK_ROWS,
 ) -> Iterator[tuple[int, str, dict[str, Any] | None, list[FieldError]]]:
     """Every row of a records file (`validated_chunks`): its number, its record id as

@@ -11,9 +11,9 @@ from i18n import N_
 from models.columnnames import (
     EXTRA,
     column_name,
-    group_path,
     in_persons_group,
     only_more_precise,
+    question_of,
     settled,
 )
 from models.fileerrors import RecordFileError
@@ -50,7 +50,7 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
     for cell in (c.lower() for c in cells_written):
         mapped = (mapping or {}).get(cell)
         if mapped is None and in_persons_group(cell, own):  # an escort's `age` is not hers
-            mapped = (mapping or {}).get(_last_part(cell))
+            mapped = (mapping or {}).get(question_of(cell))
         if mapped == EXTRA:  # the user said so: whatever its title reads as
             if cell in RECORD_COLUMNS:
                 raise RecordFileError(
@@ -85,11 +85,6 @@ def header_names(cells: Iterable[Any], mapping: dict[str, str] | None = None) ->
             )
         seen[name] = title
     return names
-
-
-def _last_part(name: str) -> str:
-    """A group path's question (`sexe` of `identification/sexe` or `identification-sexe`)."""
-    return (group_path(name) or name).rsplit("/", 1)[-1]
 
 
 def _most_specific(written: list[str], names: list[str]) -> list[str]:

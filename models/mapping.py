@@ -59,19 +59,14 @@ class ColumnMapping:
                 continue
             at = header.index(name)
             for i, cells in enumerate(rows):
-                cell = cells[at]
-                if not cell or not cell.strip() or fold(cell) in NOT_KNOWN:
+                key = fold(cells[at]) if cells[at] else ""
+                if not key or key in NOT_KNOWN:
                     continue
-                if (ours := table.get(fold(cell))) is not None:
+                if (ours := table.get(key)) is not None:
                     cells[at] = ours
                 elif name not in READERS:
-                    unlisted.append((i, name, cell.strip()))
+                    unlisted.append((i, name, cells[at].strip()))
         return unlisted
-
-
-def read_mapping(path: Path) -> dict[str, str]:
-    """`{their column (lower case): our field}` (`read_mapping_file` without the values)."""
-    return read_mapping_file(path).columns
 
 
 def read_mapping_file(path: Path) -> ColumnMapping:
@@ -159,6 +154,7 @@ def _table_pairs(path: Path) -> list[tuple[str | Message, str, str, list[tuple[s
 
 
 VALUE_PAIR = re.compile(r"^(?P<theirs>[^=]*)=(?P<ours>.*)$", re.DOTALL)
+VALUES_EXAMPLE = "1=F; 2=M"
 
 
 def _values_text(text: str, where: str | Message) -> list[tuple[str, str]]:
@@ -169,22 +165,26 @@ def _values_text(text: str, where: str | Message) -> list[tuple[str, str]]:
             continue
         found = VALUE_PAIR.match(part.strip())
         if found is None:
-            raise RecordFileError(
-                'mapping file, {where}: cannot read the values "{part}" (expected {example})',
-                where=where,
-                part=part.strip(),
-                example="1=F; 2=M",
-            )
+            raise _unreadable_values(where, part.strip())
         if "=" in found["ours"]:
             raise RecordFileError(
                 'mapping file, {where}: cannot read the values "{part}": separate them with '
                 '";" ({example})',
                 where=where,
                 part=part.strip(),
-                example="1=F; 2=M",
+                example=VALUES_EXAMPLE,
             )
         pairs.append((found["theirs"].strip(), found["ours"].strip()))
     return pairs
+
+
+def _unreadable_values(where: str | Message, part: str) -> RecordFileError:
+    return RecordFileError(
+        'mapping file, {where}: cannot read the values "{part}" (expected {example})',
+        where=where,
+        part=part,
+        example=VALUES_EXAMPLE,
+    )
 
 
 def _checked_values(
@@ -196,12 +196,7 @@ def _checked_values(
     for theirs, ours in pairs:
         key = fold(theirs)
         if not key:
-            raise RecordFileError(
-                'mapping file, {where}: cannot read the values "{part}" (expected {example})',
-                where=where,
-                part=theirs + "=" + ours,
-                example="1=F; 2=M",
-            )
+            raise _unreadable_values(where, theirs + "=" + ours)
         if key in table and table[key] != ours:
             raise RecordFileError(
                 'mapping file, {where}: the value "{value}" is given twice, as {first} and '

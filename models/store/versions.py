@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Uuid, bindparam, delete, select, text
+from sqlalchemy import ColumnElement, Connection, DateTime, Uuid, bindparam, delete, select, text
 
 from models.records import PersonRecord
 from models.store.audit import AuditEntry, write_audit
@@ -56,26 +56,19 @@ class VersionStore:
     def erase_record_versions(self, record: uuid.UUID, user: User | None, entry: AuditEntry) -> int:
         """Delete every earlier version of a record, with its audit row (`entry`, told how
         many) in the same transaction: an erasure is never silent. How many were erased."""
-        with self.engine.begin() as c:
-            erased = c.execute(delete(record_versions).where(record_versions.c.record == record))
-            count = erased.rowcount or 0
-            write_audit(c, user, _counted(entry, count))
-        return count
+        return self._erase(record_versions.c.record == record, user, entry)
 
     def prune_record_versions(self, before: datetime, user: User | None, entry: AuditEntry) -> int:
         """Delete the versions replaced before `before`, with the audit row, in one
         transaction. How many were deleted."""
+        return self._erase(record_versions.c.replaced_at < before, user, entry)
+
+    def _erase(self, which: ColumnElement[bool], user: User | None, entry: AuditEntry) -> int:
         with self.engine.begin() as c:
-            erased = c.execute(
-                delete(record_versions).where(record_versions.c.replaced_at < before)
-            )
-            count = erased.rowcount or 0
-            write_audit(c, user, _counted(entry, count))
+            count = c.execute(delete(record_versions).where(which)).rowcount or 0
+            detail = {**(entry.detail or {}), "erased": count}
+            write_audit(c, user, replace(entry, detail=detail))
         return count
-
-
-def _counted(entry: AuditEntry, count: int) -> AuditEntry:
-    return replace(entry, detail={**(entry.detail or {}), "erased": count})
 
 
 def _as_record(row: dict[str, Any]) -> PersonRecord:

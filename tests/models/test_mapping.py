@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from models.columnwise import validated_rows
-from models.mapping import read_mapping, read_mapping_file
+from models.mapping import read_mapping_file
 from models.recordfile import RecordFileError, read_table
 from tests.conftest import write_csv
 
@@ -13,9 +13,9 @@ MAPPINGS = Path(__file__).resolve().parents[2] / "fixtures" / "mappings"
 
 
 def test_the_primero_example_maps_its_columns_to_ours() -> None:
-    mapping = read_mapping(MAPPINGS / "primero.csv")
-    assert mapping["case_id"] == "record_id"
-    assert mapping["date_of_birth"] == "birth_date"
+    mapping = read_mapping_file(MAPPINGS / "primero.csv")
+    assert mapping.columns["case_id"] == "record_id"
+    assert mapping.columns["date_of_birth"] == "birth_date"
     number, _, values, problems = next(
         validated_rows(MAPPINGS / "primero-export.csv", mapping=mapping)
     )
@@ -33,13 +33,13 @@ def test_the_primero_example_maps_its_columns_to_ours() -> None:
 
 
 def test_a_json_mapping_names_columns_by_their_kobo_group_path(tmp_path: Path) -> None:
-    mapping = read_mapping(MAPPINGS / "kobo.json")
+    mapping = read_mapping_file(MAPPINGS / "kobo.json")
     path = write_csv(
         tmp_path / "kobo.csv",
         "identification/nom_de_famille,identification/prenoms,identification/date_naissance,"
         "_uuid,_index\nDIARRA,Awa,vers 2008,u-1,1\n",
     )
-    assert list(read_table(path, mapping=mapping)) == [
+    assert list(read_table(path, mapping=mapping.columns)) == [
         (
             2,
             {
@@ -73,21 +73,21 @@ def test_a_wrong_mapping_is_refused_naming_its_line(
     tmp_path: Path, text: str, message: str
 ) -> None:
     with pytest.raises(RecordFileError, match=message):
-        read_mapping(write_csv(tmp_path / "m.csv", text))
+        read_mapping_file(write_csv(tmp_path / "m.csv", text))
 
 
 def test_a_json_mapping_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     path.write_text('{"nom": "full_name", "nom": "family_name"}', encoding="utf-8")
     with pytest.raises(RecordFileError, match='"nom" is mapped twice'):
-        read_mapping(path)
+        read_mapping_file(path)
 
 
 def test_a_json_mapping_must_be_an_object_of_names(tmp_path: Path) -> None:
     path = tmp_path / "m.json"
     path.write_text('["nom", "family_name"]', encoding="utf-8")
     with pytest.raises(RecordFileError, match="must be a JSON object"):
-        read_mapping(path)
+        read_mapping_file(path)
 
 
 def test_the_submission_time_is_the_registration_date_when_there_is_none(
@@ -129,7 +129,7 @@ def test_a_mapping_that_is_not_json_is_named_by_line_and_column_in_french(tmp_pa
     path = tmp_path / "m.json"
     path.write_text('{"nom": "family_name",\n oops}', encoding="utf-8")
     with pytest.raises(RecordFileError) as refused:
-        read_mapping(path)
+        read_mapping_file(path)
     assert refused.value.text("fr") == (
         "le fichier de correspondance n'est pas du JSON : ligne 2, colonne 2"
     )
@@ -142,7 +142,7 @@ def test_a_mapping_line_names_a_group_as_the_person_s(tmp_path: Path) -> None:
         "_uuid,group_kf3tq12/nom,group_kf3tq12/age,accompagnant/age\nu-1,Diarra,9,34\n",
     )
     [(_, _, values, problems)] = list(
-        validated_rows(path, default_source="KOBO", mapping=read_mapping(mapping))
+        validated_rows(path, default_source="KOBO", mapping=read_mapping_file(mapping))
     )
     assert problems == [] and values is not None and values["age"] == 9
     assert values["extra"] == {"accompagnant/age": "34"}
