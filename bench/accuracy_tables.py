@@ -15,23 +15,23 @@ from fixtures.profiles import PROFILES
 SPLINK = "Splink 5 (DuckDB)"
 
 
-def _row(cells: Iterable[Any]) -> str:
+def md_row(cells: Iterable[Any]) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
-def _head(names: list[str]) -> list[str]:
-    return [_row(names), "|" + "---|" * len(names)]
+def md_head(names: list[str]) -> list[str]:
+    return [md_row(names), "|" + "---|" * len(names)]
 
 
 def table(results: dict[str, dict[str, Any]]) -> str:
     """Per tool: pairwise, B³, F1 per naming group and sex, largest person, twins, time."""
     head = ["tool", "P", "R", "F1", "B³ F1", *NAMING_GROUPS, "F", "M"]
     head += ["largest / truth's", "twins merged", "seconds"]
-    lines = _head(head)
+    lines = md_head(head)
     for name, r in results.items():
         p = r["pairwise"]
         lines.append(
-            _row(
+            md_row(
                 [
                     name,
                     f"{p['precision']:.3f}",
@@ -58,7 +58,7 @@ def group_table(results: dict[str, dict[str, Any]]) -> str:
     """Per naming group and tool: P, R, F1 and the group's true pairs."""
     tools = list(results)
     head = ["naming group", "true pairs", *(f"{t} P / R / F1" for t in tools)]
-    lines = _head(head)
+    lines = md_head(head)
     for g in NAMING_GROUPS:
         measured = [results[t]["by_group"].get(g) for t in tools]
         if not any(measured):
@@ -68,7 +68,7 @@ def group_table(results: dict[str, dict[str, Any]]) -> str:
             f"{m['precision']:.3f} / {m['recall']:.3f} / {m['f1']:.3f}" if m else "—"
             for m in measured
         ]
-        lines.append(_row([g, f"{true_pairs:,}", *cells]))
+        lines.append(md_row([g, f"{true_pairs:,}", *cells]))
     return "\n".join(lines)
 
 
@@ -76,7 +76,7 @@ def engine_table(document: dict[str, Any]) -> str:
     """Our engine: review load, what it merged by itself, the blocking."""
     e, records = document["engine"], document["data"]["records"]
     blocking = document["blocking"]
-    lines = _head(
+    lines = md_head(
         [
             "records",
             "review pairs / record",
@@ -88,7 +88,7 @@ def engine_table(document: dict[str, Any]) -> str:
         ]
     )
     lines.append(
-        _row(
+        md_row(
             [
                 f"{records:,}",
                 f"{e['review_pairs_per_record']:.3f}",
@@ -110,22 +110,23 @@ def _observed(row: dict[str, Any]) -> str:
 
 def calibration_table(engine: dict[str, Any]) -> str:
     """Predicted probability band against observed precision of the pairs in it."""
-    lines = _head(["predicted band", "pairs", "mean predicted", "observed precision"])
+    lines = md_head(["predicted band", "pairs", "mean predicted", "observed precision"])
     for row in engine["calibration"]:
         mean = "—" if row["mean_probability"] is None else f"{row['mean_probability']:.3f}"
-        lines.append(_row([row["band"], f"{row['pairs']:,}", mean, _observed(row)]))
+        lines.append(md_row([row["band"], f"{row['pairs']:,}", mean, _observed(row)]))
     return "\n".join(lines)
 
 
-def documents() -> list[dict[str, Any]]:
-    out = [json.loads(p.read_text()) for p in sorted(RESULTS.glob("accuracy-*-h*-s*.json"))]
+def documents(kind: str = "accuracy") -> list[dict[str, Any]]:
+    """The results of `bench.<kind>` at every size and profile, smallest first."""
+    out = [json.loads(p.read_text()) for p in sorted(RESULTS.glob(f"{kind}-*-h*-s*.json"))]
     order = {name: k for k, name in enumerate(PROFILES)}
     return sorted(out, key=lambda d: (d["data"]["households"], order[d["data"]["profile"]]))
 
 
 def summary_table(documents: list[dict[str, Any]]) -> str:
     """One row per measured (profile, size): the issue-9 figures side by side."""
-    lines = _head(
+    lines = md_head(
         [
             "profile",
             "records",
@@ -154,7 +155,7 @@ def summary_table(documents: list[dict[str, Any]]) -> str:
         high_true = sum(row["true"] for row in high)
         splink = d["results"].get(SPLINK)
         lines.append(
-            _row(
+            md_row(
                 [
                     d["data"]["profile"],
                     f"{d['data']['records']:,}",
@@ -180,23 +181,23 @@ def summary_table(documents: list[dict[str, Any]]) -> str:
 def calibration_summary(documents: list[dict[str, Any]]) -> str:
     """Observed precision (pairs) per band of predicted probability, one row per run."""
     bands = [row["band"] for row in documents[0]["engine"]["calibration"]] if documents else []
-    lines = _head(["profile", "records", *(f"predicted {b}" for b in bands)])
+    lines = md_head(["profile", "records", *(f"predicted {b}" for b in bands)])
     for d in documents:
         cells = [f"{_observed(row)} ({row['pairs']:,})" for row in d["engine"]["calibration"]]
-        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+        lines.append(md_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
     return "\n".join(lines)
 
 
 def group_summary(documents: list[dict[str, Any]]) -> str:
     """Our engine's P / R / F1 per naming group, one row per run."""
-    lines = _head(["profile", "records", *NAMING_GROUPS])
+    lines = md_head(["profile", "records", *NAMING_GROUPS])
     for d in documents:
         by_group = d["results"]["nrm-tracing"]["by_group"]
         cells = [
             f"{m['precision']:.2f} / {m['recall']:.2f} / {m['f1']:.2f}" if m else "—"
             for m in (by_group.get(g) for g in NAMING_GROUPS)
         ]
-        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+        lines.append(md_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
     return "\n".join(lines)
 
 
@@ -216,7 +217,7 @@ the disagreements that EM's selections of relatives inflate."""
 def m_summary(documents: list[dict[str, Any]]) -> str:
     """Fitted m / share among the true pairs, for the levels of `M_SHOWN`, one row per run
     measured with it."""
-    lines = _head(["profile", "records", *(f"{name} {level}" for name, level in M_SHOWN)])
+    lines = md_head(["profile", "records", *(f"{name} {level}" for name, level in M_SHOWN)])
     for d in documents:
         against = d.get("m_against_truth")
         if not against:
@@ -224,7 +225,7 @@ def m_summary(documents: list[dict[str, Any]]) -> str:
         cells = [
             "{:.3f} / {:.3f}".format(*against[name]["levels"][level]) for name, level in M_SHOWN
         ]
-        lines.append(_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
+        lines.append(md_row([d["data"]["profile"], f"{d['data']['records']:,}", *cells]))
     return "\n".join(lines)
 
 

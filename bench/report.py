@@ -19,6 +19,7 @@ from bench.accuracy_tables import (
 from bench.accuracy_tables import documents as accuracy_documents
 from bench.common import RESULTS, ROOT
 from bench.febrl import table as febrl_table
+from bench.reviewed import summary as reviewed_summary
 
 START, END = "<!-- BENCH:START -->", "<!-- BENCH:END -->"
 NOTES = Path(__file__).parent / "notes"
@@ -171,6 +172,17 @@ def render() -> str:
                 "its true pairs where the field is written on both sides (what m means):\n\n"
                 f"{m_summary(measured)}\n"
             )
+    reviewed = accuracy_documents("reviewed")
+    if reviewed:
+        out.append(
+            "### Accuracy after a round of review (`python -m bench.reviewed --households N "
+            "--profile P --decisions 2000`: reviewers, simulated by the truth, decide 2,000 "
+            "pairs of the queue; `nrm model train`; linked again)\n"
+        )
+        out.append(
+            "Each cell P / R / F1 of the persons; review pairs per record before → after.\n\n"
+            f"{reviewed_summary(reviewed)}\n"
+        )
     febrl = _load("febrl")
     if febrl:
         sizes = ", ".join(

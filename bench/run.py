@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = (
     "bench.import_speed",
     "bench.accuracy",
+    "bench.reviewed",
     "bench.febrl",
     "bench.scale",
     "bench.incremental",

@@ -183,10 +183,12 @@ def explain_pair(
     sibling: bool = False,
     held: int = 0,
     minimal: bool = False,
+    learned: float = 0.0,
 ) -> list[FieldReason]:
-    """One reason per comparison (and one for household support when there is any), then
-    one warning per guard that keeps the pair from an automatic merge (`held`). `minimal`:
-    worded for someone who sees the records minimally (`UNQUOTED_MINIMAL`)."""
+    """One reason per comparison (and one for household support when there is any, one
+    for what a model learned from reviewers moved), then one warning per guard that keeps
+    the pair from an automatic merge (`held`). `minimal`: worded for someone who sees the
+    records minimally (`UNQUOTED_MINIMAL`)."""
     return [
         *(
             field_reason(columns, field, level_code, weight, row_a, row_b, minimal)
@@ -197,13 +199,16 @@ def explain_pair(
                 strict=True,
             )
         ),
-        *pair_reasons(household, sibling, held),
+        *pair_reasons(household, sibling, held, learned),
     ]
 
 
-def pair_reasons(household: float = 0.0, sibling: bool = False, held: int = 0) -> list[FieldReason]:
-    """The reasons after the comparisons': a likely sibling, household support, then one
-    warning per guard that holds the pair back."""
+def pair_reasons(
+    household: float = 0.0, sibling: bool = False, held: int = 0, learned: float = 0.0
+) -> list[FieldReason]:
+    """The reasons after the comparisons': a likely sibling, household support, what the
+    model learned from reviewers' decisions moved (log2 odds), then one warning per guard
+    that holds the pair back."""
     reasons: list[FieldReason] = []
     if sibling:
         reasons.append(
@@ -236,6 +241,21 @@ def pair_reasons(household: float = 0.0, sibling: bool = False, held: int = 0) -
                 household,
                 f"foyer : {fr} {_number(household, True)}",
                 f"household: {en} {_number(household, False)}",
+            )
+        )
+    if learned:
+        raised = learned > 0
+        fr = "plus" if raised else "moins"
+        en = "more" if raised else "less"
+        reasons.append(
+            FieldReason(
+                "learned",
+                "raised" if raised else "lowered",
+                learned,
+                f"appris des relecteurs : ils ont confirmé des paires comme celle-ci {fr} "
+                f"souvent que les champs ne le disent {_number(learned, True)}",
+                f"learned from reviewers: they confirmed pairs like this one {en} often than "
+                f"the fields say {_number(learned, False)}",
             )
         )
     for guard in guard_words(held):

@@ -8,7 +8,7 @@ household support → clusters under constraints.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -141,7 +141,7 @@ def link(
         stage("fit")
     scores = score_levels(columns, a, b, levels, model, household=household)
     if rescore is not None:
-        scores = replace(scores, probability=rescore(scores))
+        scores = scores.rescored(rescore(scores))
     if keep != "non_match":
         floor = model.match_threshold if keep == "match" else model.review_threshold
         kept = np.flatnonzero(scores.probability >= floor)
@@ -210,7 +210,7 @@ def match_new(
         columns, a, b, levels, model, household=household, population=population_size
     )
     if rescore is not None:
-        scores = replace(scores, probability=rescore(scores))
+        scores = scores.rescored(rescore(scores))
     bands = pair_bands(model, scores)
     stage("score")
     return columns, a, b, scores, bands

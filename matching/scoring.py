@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -47,6 +47,15 @@ class Scores:
     source: tuple[Columns, np.ndarray, np.ndarray, FSModel, int | None] = field(repr=False)
     """The records, the pairs (a, b), the model the weights come from and the number of
     records of the population they were drawn from (None: `columns` are all of it)."""
+    learned: np.ndarray | None = field(default=None, repr=False)
+    """Where a model learned from reviewers' decisions gave the final probability, by how
+    much it moved the Fellegi-Sunter log2 odds (to a hundredth; 0 where it did not): the
+    pair's reasons say so, so that they still add up to its probability."""
+
+    def rescored(self, probability: np.ndarray) -> Scores:
+        """These scores with the final probabilities of a learned model."""
+        moved = _log2_odds(probability) - _log2_odds(self.probability)
+        return replace(self, probability=probability, learned=np.round(moved, 2))
 
     @cached_property
     def contributions(self) -> np.ndarray:
@@ -66,7 +75,13 @@ class Scores:
             self.sibling[index],
             self.held[index],
             (columns, a[index], b[index], model, population),
+            None if self.learned is None else self.learned[index],
         )
+
+
+def _log2_odds(probability: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-15, 1 - 1e-15)
+    return (np.log2(p) - np.log2(1 - p)).astype(np.float32)
 
 
 SHARED_BY_SIBLINGS = ("family_name", "birth", "origin_place", "father", "mother")

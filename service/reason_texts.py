@@ -91,20 +91,22 @@ def _work(
 
 def _tails(scores: Scores, ks: np.ndarray) -> list[str]:
     """What each pair's text holds after its comparisons' reasons (`pair_reasons`: a
-    likely sibling, household support, the guards that held it), from ", "; worded once
-    per distinct case."""
-    worded: dict[tuple[float, bool, int], str] = {}
+    likely sibling, household support, what a learned model moved, the guards that held
+    it), from ", "; worded once per distinct case."""
+    worded: dict[tuple[float, bool, int, float], str] = {}
     tails = []
+    learned = np.zeros(len(ks)) if scores.learned is None else scores.learned[ks]
     for case in zip(
         scores.household[ks].tolist(),
         scores.sibling[ks].tolist(),
         scores.held[ks].tolist(),
+        learned.tolist(),
         strict=True,
     ):
         tail = worded.get(case)
         if tail is None:
-            household, sibling, held = case
-            extra = pair_reasons(float(household), bool(sibling), int(held))
+            household, sibling, held, moved = case
+            extra = pair_reasons(float(household), bool(sibling), int(held), float(moved))
             tail = worded[case] = "".join(f", {_text(r)}" for r in extra)
         tails.append(tail)
     return tails

@@ -88,9 +88,7 @@ def rescorer(model: FSModel, learned: LearnedModel | None) -> Callable[[Scores],
         probability = scores.probability.copy()
         seen = probability >= model.review_threshold
         if seen.any():
-            probability[seen] = learned.predict(
-                scores.levels[seen], scores.household[seen], scores.sibling[seen]
-            )
+            probability[seen] = learned.predict(scores.take(np.flatnonzero(seen)))
         return probability
 
     return rescore

@@ -29,7 +29,7 @@ from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from service.kingraph import update_graph
 from service.merging import merge, split
-from service.registry import active_model
+from service.registry import active_learned, active_model
 from service.scoring import score_pair, suggestion_row
 
 DECIDE = frozenset({REVIEWER})
@@ -262,7 +262,7 @@ def link_records(
     if first is None or second is None:
         raise NotFound("no such record")
     model = active_model(store)
-    scored = score_pair(first, second, model, store.estimated_record_count())
+    scored = score_pair(first, second, model, store.estimated_record_count(), active_learned(store))
     row = suggestion_row(
         scored,
         first.model_dump() if scored["record_a"] == first.id else second.model_dump(),

@@ -12,10 +12,12 @@ import numpy as np
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import compare_pairs
 from matching.explain import FieldReason, explain_pair
+from matching.learned import LearnedModel
 from matching.model import FSModel
 from matching.scoring import Scores, score_levels
 from models.records import CaseType, PersonRecord
 from models.review import could_be_minor, uncertainty
+from service.registry import model_version, rescorer
 
 
 def score_pairs(
@@ -51,6 +53,7 @@ def reasons_of(
             bool(scores.sibling[k]),
             int(scores.held[k]),
             minimal,
+            0.0 if scores.learned is None else float(scores.learned[k]),
         )
     ]
 
@@ -106,18 +109,28 @@ def suggestion_rows(
     ]
 
 
-def score_pair(a: PersonRecord, b: PersonRecord, model: FSModel, population: int) -> dict[str, Any]:
-    """Compare two chosen records (no blocking): probability, band, reasons per field."""
+def score_pair(
+    a: PersonRecord,
+    b: PersonRecord,
+    model: FSModel,
+    population: int,
+    learned: LearnedModel | None = None,
+) -> dict[str, Any]:
+    """Compare two chosen records (no blocking): probability, band, reasons per field; with
+    the model learned from reviewers' decisions where there is one, as linking scores."""
     first, second = sorted((a, b), key=lambda r: str(r.id))
     columns, rows_a, rows_b, scores = score_pairs(
         [first, second], [(first.id, second.id)], model, population
     )
+    rescore = rescorer(model, learned)
+    if rescore is not None:
+        scores = scores.rescored(rescore(scores))
     probability = float(scores.probability[0])
     return {
         "record_a": first.id,
         "record_b": second.id,
         "probability": probability,
         "band": model.band(probability),
-        "model_version": model.version,
+        "model_version": model_version(model, learned),
         "reasons": reasons_of(columns, int(rows_a[0]), int(rows_b[0]), scores, 0),
     }

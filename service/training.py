@@ -42,15 +42,13 @@ def train_model(
     _, _, _, scores = score_pairs(records, pairs, model, store.estimated_record_count())
     labels = np.array([d["status"] == SuggestionStatus.CONFIRMED for d in decided])
     if current is not None:
-        current_probability = current.predict(scores.levels, scores.household, scores.sibling)
+        current_probability = current.predict(scores)
         current_threshold = current.threshold
     else:
         current_probability = scores.probability
         current_threshold = model.match_threshold
     report = learning.train(
-        scores.levels,
-        scores.household,
-        scores.sibling,
+        scores,
         labels,
         current_probability,
         holdout=holdout,

@@ -449,9 +449,13 @@ class ReviewStore:
             )
 
     def decided_pairs(self) -> list[dict[str, Any]]:
-        """Pairs reviewers settled (confirmed or rejected), with the model that suggested them."""
+        """Pairs reviewers settled (confirmed or rejected), with the model that suggested them,
+        in the order of their records' ids: a model trained on them with one seed is the
+        same model on either database, and after any update."""
         with self.engine.connect() as c:
             rows = c.execute(
-                select(*PAIR_COLUMNS).where(suggestions.c.status.in_(DECIDED_STATUSES))
+                select(*PAIR_COLUMNS)
+                .where(suggestions.c.status.in_(DECIDED_STATUSES))
+                .order_by(suggestions.c.record_a, suggestions.c.record_b)
             )
             return [dict(r._mapping) for r in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import uuid
 from dataclasses import replace
 
 import pytest
@@ -129,3 +130,34 @@ def test_a_learned_model_is_judged_at_the_threshold_that_will_merge_with_it(
     learned = active_learned(decided_demo)
     assert learned is not None
     assert learned.threshold == active_model(decided_demo).match_threshold
+
+
+def test_a_suggestion_says_what_the_learned_model_moved(decided_demo: Store) -> None:
+    """Its reasons still add up to its probability: the fields' weights, then how far the
+    reviewers' model moved the odds, in French and English."""
+    _fs_model_that_merges_nothing(decided_demo)
+    assert train_model(decided_demo)["switched"]
+    relink_all(decided_demo)
+    pending = decided_demo.suggestion_queue({"status": "pending"}, 200).items
+    learned = [r for s in pending for r in s["reasons"] if r["field"] == "learned"]
+    assert learned
+    assert all(r["level"] in ("raised", "lowered") for r in learned)
+    assert all(r["fr"].startswith("appris des relecteurs") for r in learned)
+    assert all(r["en"].startswith("learned from reviewers") for r in learned)
+
+
+def test_two_records_linked_by_hand_are_scored_with_the_learned_model(
+    decided_demo: Store,
+) -> None:
+    """A reviewer's direct link scores the pair as linking would, learned model included."""
+    _fs_model_that_merges_nothing(decided_demo)
+    report = train_model(decided_demo)
+    assert report["switched"]
+    first, second = decided_demo.list_records({}, limit=2).items[:2]
+    reviewer = Actor(decided_demo.add_user("kadia", UserRole.REVIEWER)[0])
+    done = review.link_records(
+        decided_demo, reviewer, first.id, second.id, DecisionKind.NON_MATCH, None
+    )
+    assert done.suggestion is not None
+    stored = decided_demo.get_suggestion(uuid.UUID(str(done.suggestion["id"])))
+    assert stored is not None and stored["model_version"] == report["new_model"]

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from matching.explain import explain_pair
+from matching.explain import explain_pair, pair_reasons
 from matching.model import FSModel
 from matching.pipeline import link
 
@@ -83,3 +83,12 @@ def test_homonymous_villages_in_different_cercles_are_named_with_their_cercles()
     assert place.level == "homonym_different_cercle"
     assert "Sirakoro (Kati)" in place.fr and "Sirakoro (Ségou)" in place.fr
     assert "cercles différents" in place.fr
+
+
+def test_what_a_learned_model_moved_is_a_reason_in_both_languages() -> None:
+    raised, lowered = pair_reasons(learned=1.25)[0], pair_reasons(learned=-0.8)[0]
+    assert (raised.field, raised.level, raised.weight) == ("learned", "raised", 1.25)
+    assert "plus souvent" in raised.fr and "+1,2" in raised.fr
+    assert "more often" in raised.en and "+1.2" in raised.en
+    assert lowered.level == "lowered" and "-0,8" in lowered.fr and "less often" in lowered.en
+    assert pair_reasons(learned=0.0) == []

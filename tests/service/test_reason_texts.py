@@ -87,3 +87,22 @@ def test_a_pair_listed_twice_reads_twice_the_same() -> None:
     result, pairs = _linked()
     texts = encoded_reasons(result.columns, [pairs[0], pairs[0]], result.scores)
     assert texts[0] == texts[1] == _one_by_one()[0]
+
+
+def test_pairs_a_learned_model_rescored_read_as_their_own_reasons_encoded() -> None:
+    rows = [v for _, _, v, _ in validated_rows(demo_records_path()) if v]
+
+    def halve_the_odds(scores):
+        p = scores.probability.astype(float)
+        return p / (2 - p)
+
+    result = link(
+        build_columns(rows, "record_id"), default_model(), keep="review", rescore=halve_the_odds
+    )
+    pairs = _oriented(result.columns, result.a, result.b, result.bands)
+    one_by_one = [
+        json.dumps(reasons_of(result.columns, x, y, result.scores, k)) for k, x, y in pairs
+    ]
+    assert encoded_reasons(result.columns, pairs, result.scores) == one_by_one
+    learned = [r for t in one_by_one for r in json.loads(t) if r["field"] == "learned"]
+    assert learned and all(r["weight"] == -1.0 and r["level"] == "lowered" for r in learned)

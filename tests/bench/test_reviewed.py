@@ -1,0 +1,55 @@
+"""One round of review in the benchmark (`bench.reviewed.review_round`): reviewers decide
+part of the queue by the truth, the engine learns and links again."""
+
+from pathlib import Path
+
+import pytest
+
+from bench import contingency
+from bench.reviewed import RUNS, review_round, summary
+from fixtures.dataset import generate, write_dataset
+from fixtures.names import NAMING_GROUPS
+from matching.columns import build_columns
+from service.linkfile import valid_columns
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out: Path = tmp_path_factory.mktemp("reviewed")
+    write_dataset(generate(400, 7), out)
+    columns = build_columns(valid_columns(out / "records.csv", []), "record_id", natural=True)
+    ids = [str(i) for i in columns.ids]
+    truth = contingency.read_truth(out / "truth.csv", ids, NAMING_GROUPS)
+    return review_round(columns, truth, decisions=300)
+
+
+def test_the_decisions_are_drawn_from_the_queue_and_answered_by_the_truth(reviewed) -> None:
+    assert 0 < reviewed["decisions"] <= min(300, reviewed["queue"])
+    assert 0 < reviewed["confirmed"] < reviewed["decisions"]
+
+
+def test_every_run_is_measured_against_the_same_truth(reviewed) -> None:
+    assert set(reviewed["runs"]) == set(RUNS)
+    true_pairs = {run["pairwise"]["true_pairs"] for run in reviewed["runs"].values()}
+    assert len(true_pairs) == 1
+
+
+def test_keeping_the_decisions_merges_what_reviewers_confirmed(reviewed) -> None:
+    """Every confirmed pair becomes one person and every rejected one stays apart: recall
+    cannot fall, and precision hardly (a confirmed pair may join two persons, each with a
+    wrong record of its own)."""
+    fs, kept = reviewed["runs"]["fs"]["pairwise"], reviewed["runs"]["decisions"]["pairwise"]
+    assert kept["recall"] >= fs["recall"]
+    assert kept["precision"] >= fs["precision"] - 0.005
+
+
+def test_the_model_learned_weighs_the_fs_evidence_and_is_reported(reviewed) -> None:
+    assert reviewed["fs_log_odds_coefficient"] > 0
+    assert {"better", "current", "learned"} <= set(reviewed["training"])
+
+
+def test_the_summary_has_a_row_per_result(reviewed) -> None:
+    document = {"data": {"profile": "default", "records": 1600}, **reviewed}
+    lines = summary([document, document]).splitlines()
+    assert len(lines) == 4
+    assert "FS + the decisions" in lines[0]
