@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from api.clikit import _, counted, decimal, label, ngettext
+from api.clikit import _, counted, current_language, decimal, label, ngettext
 
 MAX_PRINTED_ERRORS = 1000
 
@@ -244,6 +244,15 @@ def print_training(report: dict[str, Any], dry_run: bool) -> None:
                 f1=decimal(scores["f1"], 3),
             )
         )
+    click.echo(
+        _(
+            "what the decisions taught the new model (log2 odds; the fields' weight kept: {kept})"
+        ).format(kept=decimal(report["fs_weight"], 2))
+    )
+    french = current_language() == "fr"
+    for lesson in report["lessons"]:
+        sign = "+" if lesson["weight"] > 0 else ""
+        click.echo(f"  {lesson['fr' if french else 'en']}  {sign}{decimal(lesson['weight'], 1)}")
     if report["switched"]:
         click.echo(_("the new model is better: it is now in use"))
     elif dry_run:

@@ -17,7 +17,9 @@ F1 of the persons, the largest person and the review pairs per record:
 
 The learned model is trained as `nrm model train` trains it (`matching.learned.train`:
 three quarters of the decisions, judged on the rest against the FS model; `better` says
-whether the service would switch to it). Writes
+whether the service would switch to it), on the decided pairs' scores as linking gave
+them (the service scores them again with their cases' other members,
+`service.training.decided_scores`, for the same household support). Writes
 `bench/results/reviewed-<profile>-h<households>-s<seed>.json` and prints a table.
 """
 

@@ -132,12 +132,14 @@ def coherent_persons(
     probability: np.ndarray,
     model: FSModel,
     must_link: Iterable[tuple[int, int]] = (),
+    held: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, int, str]]]:
     """Split the persons of `labels` whose records contradict each other.
 
     Returns the new labels and the links not followed, as (row, row, reason) for review.
-    Scored pairs keep their probability (with household support); the pairs inside a
-    person that blocking never formed are scored here.
+    Scored pairs keep their probability (with household support) and the guards that
+    held them (`held`, beside `a`, `b`: those a learned model's score added too); the
+    pairs inside a person that blocking never formed are scored here.
     """
     groups = [rows for rows in members(labels).values() if len(rows) >= 3]
     if not groups:
@@ -152,11 +154,14 @@ def coherent_persons(
     wanted = ia * width + ib
     at = np.minimum(np.searchsorted(codes, wanted, sorter=order), max(len(codes) - 1, 0))
     internal_probability = scored.probability.copy()
+    internal_held = scored.held.copy()
     if len(codes):
         found = codes[order[at]] == wanted
         internal_probability[found] = probability[order[at[found]]]
-    bad = (scored.held & CONTRADICTIONS) != 0
-    held_inside = scored.held != 0
+        if held is not None:
+            internal_held[found] |= held[order[at[found]]]
+    bad = (internal_held & CONTRADICTIONS) != 0
+    held_inside = internal_held != 0
     must = [(min(x, y), max(x, y)) for x, y in must_link]
     must_of: dict[int, list[tuple[int, int]]] = {}
     row_group = {r: i for i, rows in enumerate(small) for r in rows}

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from i18n import N_, Message, MessageError
-from matching.comparisons import COMPARISONS, LEVELS_MEANING
+from matching.comparisons import COMPARISON, COMPARISONS, LEVELS_MEANING
+from matching.model import log2_odds
 from matching.scoring import SHARED_BY_HOUSEHOLDS, household_evidence_counts
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ MIN_DECISIONS = 100
 MIN_PER_CLASS = 20
 """Confirmed and rejected decisions each needed: fewer leave a held-out set too small to judge."""
 LN2 = math.log(2.0)
-ODDS_CLIP = 1e-9
 
 
 class NotEnoughDecisions(MessageError, ValueError):
@@ -76,6 +76,24 @@ def feature_names() -> list[str]:
     return [FS_FEATURE, *names, HOUSEHOLD_FEATURE, SIBLING_FEATURE]
 
 
+_PAIR_FEATURE_WORDS = {
+    FS_FEATURE: ("les champs, pesés par le modèle", "the fields, as the model weighs them"),
+    HOUSEHOLD_FEATURE: ("membres des deux dossiers", "members of both cases"),
+    SIBLING_FEATURE: ("frère ou sœur probable", "likely brother or sister"),
+}
+
+
+def feature_words(name: str) -> tuple[str, str]:
+    """A feature in French and English, from the comparison's own words: `prénom : même
+    prénom` / `given names: same given name`."""
+    if name in _PAIR_FEATURE_WORDS:
+        return _PAIR_FEATURE_WORDS[name]
+    field, level = name.split("=")
+    comparison = COMPARISON[field]
+    fr, en = comparison.words[comparison.index(level)]
+    return f"{comparison.label[0]} : {fr}", f"{comparison.label[1]}: {en}"
+
+
 def _check_levels(levels: np.ndarray) -> np.ndarray:
     levels = np.asarray(levels)
     if levels.ndim != 2 or levels.shape[1] != len(COMPARISONS):
@@ -88,10 +106,8 @@ def _check_levels(levels: np.ndarray) -> np.ndarray:
 
 
 def fs_log_odds(probability: np.ndarray) -> np.ndarray:
-    """Natural log-odds of FS probabilities, kept finite (a probability of 0 or 1 is
-    rounded, never exact, but a model read from a file must not meet an infinity)."""
-    p = np.clip(np.asarray(probability, dtype=float).reshape(-1), ODDS_CLIP, 1 - ODDS_CLIP)
-    return np.log(p) - np.log1p(-p)
+    """Natural log-odds of FS probabilities (finite: `model.log2_odds`)."""
+    return log2_odds(probability) * LN2
 
 
 def features(pairs: Evidence) -> np.ndarray:
@@ -118,14 +134,14 @@ def features(pairs: Evidence) -> np.ndarray:
 
 
 def logistic_regression() -> LogisticRegression:
-    """scikit-learn is imported here, not at module level: predicting needs only numpy, and
-    every `nrm link` and API process would otherwise carry its ~200 MB."""
-    from sklearn.linear_model import LogisticRegression
-
     """The estimator, unfitted: L2, every decision weighing the same, so that a predicted
     probability is the share of such pairs reviewers confirmed. (Weighing rejections as
     much as confirmations in total, as before, moved every probability towards a match
-    wherever reviewers rejected more than they confirmed.)"""
+    wherever reviewers rejected more than they confirmed.) scikit-learn is imported here,
+    not at module level: predicting needs only numpy, and every `nrm link` and API process
+    would otherwise carry its ~200 MB."""
+    from sklearn.linear_model import LogisticRegression
+
     return LogisticRegression(C=REGULARISATION_C, solver="lbfgs", max_iter=5000)
 
 
@@ -192,6 +208,12 @@ class LearnedModel:
         parts = row * self._weights() / LN2
         reasons = [(name, float(w)) for name, w in zip(feature_names(), parts, strict=True) if w]
         return sorted(reasons, key=lambda reason: -abs(reason[1]))
+
+    def lessons(self, count: int = 6) -> list[tuple[str, float]]:
+        """What the decisions taught beyond the FS model: the `count` level corrections
+        that weigh most, in log2 odds (+1 doubles the odds of a match)."""
+        corrections = [(n, w / LN2) for n, w in self.coefficients.items() if n != FS_FEATURE]
+        return sorted(corrections, key=lambda item: -abs(item[1]))[:count]
 
     def to_json(self) -> str:
         document = {

@@ -196,6 +196,17 @@ def contributions(
     return out
 
 
+ODDS_CLIP = 1e-9
+"""How near 0 or 1 a probability is taken when turned back into odds: a probability of 0
+or 1 is rounded, never certain, and a model read from a file must not meet an infinity."""
+
+
+def log2_odds(probability: np.ndarray) -> np.ndarray:
+    """The log2 odds of probabilities (float64), the inverse of `probability_from_log2_odds`."""
+    p = np.clip(np.asarray(probability, dtype=np.float64).reshape(-1), ODDS_CLIP, 1 - ODDS_CLIP)
+    return np.log2(p) - np.log2(1 - p)
+
+
 def probability_from_log2_odds(log2_odds: np.ndarray, in_place: bool = False) -> np.ndarray:
     """1 / (1 + 2^-x), worked out in one array (tens of millions of pairs: no temporaries);
     `in_place` overwrites the (float) log-odds with the probabilities."""

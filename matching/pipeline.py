@@ -19,7 +19,7 @@ from matching.coherence import coherent_persons
 from matching.columns import Columns, build_columns
 from matching.compare.pairs import compare_pairs
 from matching.fitting import fit_model
-from matching.guards import Traits
+from matching.guards import BIT, LEARNED_SURE, Traits
 from matching.model import (
     FSModel,
 )
@@ -56,6 +56,19 @@ def pair_bands(model: FSModel, scores: Scores) -> np.ndarray:
     bands = model.bands(scores.probability)
     bands[(scores.held != 0) & (bands == "match")] = "review"
     return bands
+
+
+def rescored(scores: Scores, rescore: Callable[[Scores], np.ndarray], model: FSModel) -> Scores:
+    """The scores with a learned model's probabilities; a pair it alone lifts to a match,
+    but below `guards.LEARNED_SURE`, is held for a reviewer (`learned_alone`)."""
+    final = scores.rescored(rescore(scores))
+    threshold = model.match_threshold
+    lifted = (scores.probability < threshold) & (final.probability >= threshold)
+    unsure = lifted & (final.probability < LEARNED_SURE)
+    if unsure.any():
+        final.held = final.held.copy()
+        final.held[unsure] |= BIT["learned_alone"]
+    return final
 
 
 def row_pairs(columns: Columns, pairs: Iterable[tuple[Any, Any]]) -> list[tuple[int, int]]:
@@ -141,7 +154,7 @@ def link(
         stage("fit")
     scores = score_levels(columns, a, b, levels, model, household=household)
     if rescore is not None:
-        scores = scores.rescored(rescore(scores))
+        scores = rescored(scores, rescore, model)
     if keep != "non_match":
         floor = model.match_threshold if keep == "match" else model.review_threshold
         kept = np.flatnonzero(scores.probability >= floor)
@@ -151,7 +164,7 @@ def link(
     must, cannot = row_pairs(columns, must_link), row_pairs(columns, cannot_link)
     clusters = cluster_scored(columns, a, b, scores, model, must, cannot)
     labels, incoherent = coherent_persons(
-        columns, clusters.labels, a, b, scores.probability, model, must
+        columns, clusters.labels, a, b, scores.probability, model, must, scores.held
     )
     clusters = ClusterResult(labels, clusters.to_review + incoherent)
     stage("cluster")
@@ -210,7 +223,7 @@ def match_new(
         columns, a, b, levels, model, household=household, population=population_size
     )
     if rescore is not None:
-        scores = scores.rescored(rescore(scores))
+        scores = rescored(scores, rescore, model)
     bands = pair_bands(model, scores)
     stage("score")
     return columns, a, b, scores, bands

@@ -19,7 +19,7 @@ from matching.comparisons import (
 )
 from matching.frequencies import name_shares, term_frequency_adjustment
 from matching.guards import Traits, held_pairs
-from matching.model import FSModel, probability_from_log2_odds, same_family_weights
+from matching.model import FSModel, log2_odds, probability_from_log2_odds, same_family_weights
 from matching.parallel import run_chunks, shared_empty
 
 CHUNK = 4_000_000
@@ -54,8 +54,8 @@ class Scores:
 
     def rescored(self, probability: np.ndarray) -> Scores:
         """These scores with the final probabilities of a learned model."""
-        moved = _log2_odds(probability) - _log2_odds(self.probability)
-        return replace(self, probability=probability, learned=np.round(moved, 2))
+        moved = log2_odds(probability) - log2_odds(self.probability)
+        return replace(self, probability=probability, learned=np.round(moved, 2).astype(np.float32))
 
     @cached_property
     def contributions(self) -> np.ndarray:
@@ -77,11 +77,6 @@ class Scores:
             (columns, a[index], b[index], model, population),
             None if self.learned is None else self.learned[index],
         )
-
-
-def _log2_odds(probability: np.ndarray) -> np.ndarray:
-    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-15, 1 - 1e-15)
-    return (np.log2(p) - np.log2(1 - p)).astype(np.float32)
 
 
 SHARED_BY_SIBLINGS = ("family_name", "birth", "origin_place", "father", "mother")

@@ -14,6 +14,7 @@ from matching.compare.pairs import compare_pairs
 from matching.explain import FieldReason, explain_pair
 from matching.learned import LearnedModel
 from matching.model import FSModel
+from matching.pipeline import pair_bands, rescored
 from matching.scoring import Scores, score_levels
 from models.records import CaseType, PersonRecord
 from models.review import could_be_minor, uncertainty
@@ -27,8 +28,18 @@ def score_pairs(
     population: int,
 ) -> tuple[Columns, np.ndarray, np.ndarray, Scores]:
     """Compare chosen pairs of records (no blocking); rows a, b index `records`."""
-    columns = build_columns([r.model_dump() for r in records])
-    row_of = {r.id: i for i, r in enumerate(records)}
+    return score_row_pairs([r.model_dump() for r in records], pairs, model, population)
+
+
+def score_row_pairs(
+    rows: Sequence[Mapping[str, Any]],
+    pairs: Sequence[tuple[uuid.UUID, uuid.UUID]],
+    model: FSModel,
+    population: int,
+) -> tuple[Columns, np.ndarray, np.ndarray, Scores]:
+    """`score_pairs` of records read as rows (`id` and the fields `build_columns` codes)."""
+    columns = build_columns(rows)
+    row_of = {r["id"]: i for i, r in enumerate(rows)}
     a = np.array([row_of[x] for x, _ in pairs], dtype=np.int64)
     b = np.array([row_of[y] for _, y in pairs], dtype=np.int64)
     levels = compare_pairs(columns, a, b)
@@ -124,13 +135,12 @@ def score_pair(
     )
     rescore = rescorer(model, learned)
     if rescore is not None:
-        scores = scores.rescored(rescore(scores))
-    probability = float(scores.probability[0])
+        scores = rescored(scores, rescore, model)
     return {
         "record_a": first.id,
         "record_b": second.id,
-        "probability": probability,
-        "band": model.band(probability),
+        "probability": float(scores.probability[0]),
+        "band": str(pair_bands(model, scores)[0]),
         "model_version": model_version(model, learned),
         "reasons": reasons_of(columns, int(rows_a[0]), int(rows_b[0]), scores, 0),
     }

@@ -2,18 +2,53 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import numpy as np
 
 from matching import learned as learning
+from matching.model import FSModel
+from matching.scoring import Scores
 from models.review import SuggestionStatus
 from models.store import Store
 from service.context import ADMIN, Actor, UseCases
+from service.pairs import MATCH_FIELDS
 from service.registry import active_learned, active_model, model_version
-from service.scoring import score_pairs
+from service.scoring import score_row_pairs
 
 TRAIN = frozenset({ADMIN})
+
+
+def decided_scores(store: Store, decided: list[dict[str, Any]], model: FSModel) -> Scores:
+    """The decided pairs scored as linking scores them. Household support, inside the FS
+    log-odds the learned model reads, counts the matches between the other members of a
+    pair's two cases: those members are read and every pair across the two cases is
+    scored beside it (linking scores those blocking found, most of them)."""
+    ids = {i for d in decided for i in (d["record_a"], d["record_b"])}
+    records = {r.id: r for r in store.records_by_ids(ids)}
+    cases = {(r.source, r.case_id) for r in records.values() if r.case_id}
+    members: dict[tuple[str, str], list[uuid.UUID]] = {}
+    rows: dict[uuid.UUID, dict[str, Any]] = {}
+    for row in store.records_of_cases(cases, MATCH_FIELDS):
+        members.setdefault((row["source"], row["case_id"]), []).append(row["id"])
+        rows[row["id"]] = row
+    for record in records.values():
+        rows.setdefault(record.id, {f: getattr(record, f) for f in MATCH_FIELDS})
+
+    def case_of(record_id: uuid.UUID) -> list[uuid.UUID]:
+        record = records[record_id]
+        return members.get((record.source, record.case_id), [record_id])
+
+    decided_pairs = [(d["record_a"], d["record_b"]) for d in decided]
+    pairs = list(dict.fromkeys(decided_pairs))
+    for a, b in decided_pairs:
+        pairs.extend((x, y) for x in case_of(a) for y in case_of(b) if x != y)
+    pairs = list(dict.fromkeys(pairs))
+    position = {pair: k for k, pair in enumerate(pairs)}
+    population = store.estimated_record_count()
+    _, _, _, scores = score_row_pairs(list(rows.values()), pairs, model, population)
+    return scores.take(np.array([position[pair] for pair in decided_pairs], dtype=np.int64))
 
 
 def train_model(
@@ -34,12 +69,9 @@ def train_model(
         raise learning.NotEnoughDecisions(
             learning.TOO_FEW, count=len(decided), needed=min_decisions
         )
-    ids = {i for d in decided for i in (d["record_a"], d["record_b"])}
-    records = store.records_by_ids(ids)
     model = active_model(store)
     current = active_learned(store)
-    pairs = [(d["record_a"], d["record_b"]) for d in decided]
-    _, _, _, scores = score_pairs(records, pairs, model, store.estimated_record_count())
+    scores = decided_scores(store, decided, model)
     labels = np.array([d["status"] == SuggestionStatus.CONFIRMED for d in decided])
     if current is not None:
         current_probability = current.predict(scores)
@@ -62,8 +94,14 @@ def train_model(
         store.save_model(report.model.version, report.model.to_json(), kind="learned")
     summary = report.to_dict()
     summary.pop("model", None)
+    lessons = []
+    for name, weight in report.model.lessons():
+        fr, en = learning.feature_words(name)
+        lessons.append({"feature": name, "weight": round(weight, 2), "fr": fr, "en": en})
     return {
         **summary,
+        "fs_weight": round(report.model.coefficients[learning.FS_FEATURE], 3),
+        "lessons": lessons,
         "current_model": model_version(model, current),
         "new_model": model_version(model, report.model),
         "switched": switched,

@@ -34,6 +34,7 @@ from models.store.linking import (
     candidate_ids,
     crowded_keys,
     pending_count,
+    records_of_cases,
     records_of_entities,
 )
 from models.store.prepared import PreparedStore
@@ -260,6 +261,13 @@ class Store(
                 rows = c.execute(select(person_records).where(person_records.c.id.in_(chunk)))
                 found.extend(person_record(r._mapping) for r in rows)
         return found
+
+    def records_of_cases(
+        self, cases: Iterable[tuple[str, str]], fields: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """The `fields` of the records of these cases (source, case id)."""
+        with self.engine.connect() as c:
+            return records_of_cases(c, cases, fields)
 
     def relations_of(self, record_ids: Iterable[uuid.UUID]) -> list[Relation]:
         ids = list(record_ids)

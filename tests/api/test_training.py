@@ -8,20 +8,23 @@ import json
 import uuid
 from dataclasses import replace
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from api.cli import main
+from api.summaries import print_training
 from fixtures.demo import DEMO_DIR
 from matching.fitting import fitted_version
-from matching.learned import NotEnoughDecisions
+from matching.learned import NotEnoughDecisions, feature_words
 from models.review import DecisionKind
 from models.store import Store
 from models.users import UserRole
 from service import Actor, Service, review
 from service.registry import active_learned, active_model
 from service.relinking import relink_all
-from service.training import train_model
+from service.scoring import score_pairs
+from service.training import decided_scores, train_model
 
 
 def _truth() -> dict[str, str]:
@@ -133,8 +136,8 @@ def test_a_learned_model_is_judged_at_the_threshold_that_will_merge_with_it(
 
 
 def test_a_suggestion_says_what_the_learned_model_moved(decided_demo: Store) -> None:
-    """Its reasons still add up to its probability: the fields' weights, then how far the
-    reviewers' model moved the odds, in French and English."""
+    """Beside the fields' weights, how far the reviewers' model moved the odds, in French
+    and English."""
     _fs_model_that_merges_nothing(decided_demo)
     assert train_model(decided_demo)["switched"]
     relink_all(decided_demo)
@@ -161,3 +164,64 @@ def test_two_records_linked_by_hand_are_scored_with_the_learned_model(
     assert done.suggestion is not None
     stored = decided_demo.get_suggestion(uuid.UUID(str(done.suggestion["id"])))
     assert stored is not None and stored["model_version"] == report["new_model"]
+
+
+def test_the_report_says_what_the_decisions_taught_in_both_languages(decided_demo: Store) -> None:
+    report = train_model(decided_demo, dry_run=True)
+    assert 0 < len(report["lessons"]) <= 6
+    weights = [abs(lesson["weight"]) for lesson in report["lessons"]]
+    assert weights == sorted(weights, reverse=True)
+    for lesson in report["lessons"]:
+        assert lesson["feature"] != "fs_log_odds"
+        assert lesson["fr"] and lesson["en"] and lesson["fr"] != lesson["en"]
+    assert isinstance(report["fs_weight"], float)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "line"),
+    [
+        ("fr", "ce que les décisions ont appris", "  prénom : prénoms différents  -2,5"),
+        ("en", "what the decisions taught", "  given names: different given names  -2.5"),
+    ],
+)
+def test_the_cli_prints_the_lessons_in_the_users_language(
+    monkeypatch: pytest.MonkeyPatch, lang: str, heading: str, line: str
+) -> None:
+    fr, en = feature_words("given_names=different")
+    report = {
+        "train_size": 300,
+        "holdout_size": 100,
+        "holdout_positives": 40,
+        "holdout_negatives": 60,
+        "current_model": "fs",
+        "new_model": "fs+learned",
+        "current": {"precision": 0.5, "recall": 0.5, "f1": 0.5},
+        "learned": {"precision": 0.9, "recall": 0.8, "f1": 0.85},
+        "fs_weight": 0.46,
+        "lessons": [{"feature": "given_names=different", "weight": -2.5, "fr": fr, "en": en}],
+        "switched": True,
+    }
+    monkeypatch.setenv("NRM_LANG", lang)
+
+    @click.command()
+    def show() -> None:
+        print_training(report, dry_run=False)
+
+    output = CliRunner().invoke(show).output
+    assert heading in output
+    assert line in output.splitlines()
+
+
+def test_decided_pairs_are_scored_with_their_cases_other_members(decided_demo: Store) -> None:
+    """As linking scores them: household support counts the matches between the other
+    members of a pair's two cases, which the decided pairs alone do not hold."""
+    decided = decided_demo.decided_pairs()
+    model = active_model(decided_demo)
+    with_cases = decided_scores(decided_demo, decided, model)
+    ids = {i for d in decided for i in (d["record_a"], d["record_b"])}
+    pairs = [(d["record_a"], d["record_b"]) for d in decided]
+    alone = score_pairs(
+        decided_demo.records_by_ids(ids), pairs, model, decided_demo.estimated_record_count()
+    )[3]
+    assert len(with_cases.household) == len(decided)
+    assert (with_cases.household != 0).sum() > (alone.household != 0).sum()

@@ -5,10 +5,14 @@ from datetime import date
 import numpy as np
 import pytest
 
+from fixtures.demo import demo_records_path
+from matching.columns import build_columns
 from matching.comparisons import COMPARISON
 from matching.fitting import bounded_disagreement
-from matching.model import FSModel
+from matching.guards import BIT, LEARNED_SURE, guard_names
+from matching.model import FSModel, default_model
 from matching.pipeline import link, match_new
+from models.columnwise import validated_rows
 
 
 def _record(i: str, name: str, **values: object) -> dict:
@@ -267,3 +271,59 @@ def test_a_place_written_only_as_its_region_counts_for_and_two_cercles_of_it_aga
         for k in range(len(result.a))
     }
     assert weight["within_region"] > 0 > weight["same_region"]
+
+
+def _lifted_to(probability: float):
+    """A link whose learned model puts every pair the FS model leaves in review at
+    `probability`."""
+    rows = [v for _, _, v, _ in validated_rows(demo_records_path()) if v]
+    columns = build_columns(rows, "record_id")
+    plain = link(columns, default_model(), keep="review")
+
+    def lift(scores):
+        p = scores.probability.astype(float)
+        p[(p >= 0.1) & (p < 0.7)] = probability
+        return p
+
+    lifted = link(columns, plain.model, fit=False, keep="review", rescore=lift)
+    return plain, lifted
+
+
+def test_a_pair_only_the_learned_model_makes_a_match_goes_to_review_unless_it_is_sure() -> None:
+    """From the match threshold to `LEARNED_SURE` the learned model's word alone does not
+    merge: the pair waits for a reviewer, its reasons saying why."""
+    plain, unsure = _lifted_to(0.8)
+    _, sure = _lifted_to(LEARNED_SURE)
+    was_review = plain.scores.probability < plain.model.match_threshold
+    assert was_review.any()
+    fs_review = {
+        (int(x), int(y)) for x, y, r in zip(plain.a, plain.b, was_review, strict=True) if r
+    }
+    held = [
+        k
+        for k, (x, y) in enumerate(zip(unsure.a, unsure.b, strict=True))
+        if (int(x), int(y)) in fs_review
+    ]
+    assert held and all(unsure.scores.held[k] & BIT["learned_alone"] for k in held)
+    assert all(unsure.bands[k] == "review" for k in held)
+    assert "learned_alone" in guard_names(int(unsure.scores.held[held[0]]))
+    assert not any(sure.scores.held & BIT["learned_alone"])
+    assert (sure.bands == "match").sum() > (unsure.bands == "match").sum()
+
+
+def test_matching_new_records_holds_what_the_learned_model_alone_lifts_as_linking_does() -> None:
+    rows = [v for _, _, v, _ in validated_rows(demo_records_path()) if v]
+    model = link(build_columns(rows, "record_id"), default_model(), keep="review").model
+    new, population = rows[:200], rows[200:]
+
+    def lift(scores):
+        p = scores.probability.astype(float)
+        p[(p >= 0.1) & (p < 0.7)] = 0.8
+        return p
+
+    _, _, _, plain, _ = match_new(new, population, model, id_field="record_id")
+    _, _, _, scores, bands = match_new(new, population, model, id_field="record_id", rescore=lift)
+    lifted = (plain.probability >= 0.1) & (plain.probability < 0.7)
+    assert lifted.any()
+    assert all(scores.held[lifted] & BIT["learned_alone"])
+    assert set(bands[lifted].tolist()) == {"review"}
