@@ -13,13 +13,14 @@ evidence, as in the FS model). It is stored as an intercept and one
 coefficient per readable feature name: JSON that can be diffed in review,
 never a pickle, and predicts with numpy alone.
 
-Measured on the benchmark's round of review (2,000 decisions drawn from the queue, 3,000
-at 247k, all of them fitted on; persons linked again, the decisions left out), against
-the model before this one (the levels alone, rejections weighing as much as
-confirmations in total), P / R / F1: mixed 23k 0.914 / 0.383 / 0.539 before, 0.918 /
-0.458 / 0.611 now; namesakes 23k 0.925 / 0.512 / 0.659 and 0.955 / 0.532 / 0.683;
-patronymic 23k 0.967 / 0.697 / 0.810 and 0.968 / 0.725 / 0.829; default 247k 0.974 /
-0.794 / 0.875 and 0.983 / 0.774 / 0.866 (more merged before, at a lower precision).
+Measured in a scratch run of the benchmark's round of review (2,000 decisions drawn from
+the queue, 3,000 at 247k, all of them fitted on; persons linked again, the decisions
+left out, no `learned_alone` guard), against the model before this one (the levels
+alone, rejections weighing as much as confirmations in total), P / R / F1: mixed 23k
+0.914 / 0.383 / 0.539 before, 0.918 / 0.458 / 0.611 now; namesakes 23k 0.925 / 0.512 /
+0.659 and 0.955 / 0.532 / 0.683; patronymic 23k 0.967 / 0.697 / 0.810 and 0.968 / 0.725
+/ 0.829; default 247k 0.974 / 0.794 / 0.875 and 0.983 / 0.774 / 0.866 (more merged
+before, at a lower precision). `bench.reviewed` has the figures of the model as it is.
 """
 
 from __future__ import annotations
