@@ -246,7 +246,8 @@ def print_training(report: dict[str, Any], dry_run: bool) -> None:
         )
     click.echo(
         _(
-            "what the decisions taught the new model (log2 odds; the fields' weight kept: {kept})"
+            "what the decisions correct in the fields' weights "
+            "(log2 odds; share of the fields' weight kept: {kept})"
         ).format(kept=decimal(report["fs_weight"], 2))
     )
     french = current_language() == "fr"

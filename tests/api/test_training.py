@@ -180,8 +180,8 @@ def test_the_report_says_what_the_decisions_taught_in_both_languages(decided_dem
 @pytest.mark.parametrize(
     ("lang", "heading", "line"),
     [
-        ("fr", "ce que les décisions ont appris", "  prénom : prénoms différents  -2,5"),
-        ("en", "what the decisions taught", "  given names: different given names  -2.5"),
+        ("fr", "ce que les décisions corrigent", "  prénom : prénoms différents  -2,5"),
+        ("en", "what the decisions correct", "  given names: different given names  -2.5"),
     ],
 )
 def test_the_cli_prints_the_lessons_in_the_users_language(
