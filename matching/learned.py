@@ -192,10 +192,11 @@ class LearnedModel:
 
     def predict(self, pairs: Evidence) -> np.ndarray:
         """Probability of a match, per pair (the logistic function of `log_odds`)."""
-        return 1.0 / (1.0 + np.exp(-self.log_odds(pairs)))
+        return self.predict_features(features(pairs))
 
-    def is_match(self, pairs: Evidence) -> np.ndarray:
-        return self.predict(pairs) >= self.threshold
+    def predict_features(self, x: np.ndarray) -> np.ndarray:
+        """`predict` of pairs whose `features` are already worked out."""
+        return 1.0 / (1.0 + np.exp(-(x @ self._weights() + self.intercept)))
 
     def explain(self, pairs: Evidence) -> list[tuple[str, float]]:
         """Why the first of `pairs` scores as it does: the features that weigh, largest first.
@@ -311,22 +312,6 @@ class TrainingReport:
         return document
 
 
-@dataclass(frozen=True)
-class DecidedPairs:
-    """`Evidence` as plain arrays."""
-
-    levels: np.ndarray
-    household: np.ndarray
-    sibling: np.ndarray
-    probability: np.ndarray
-
-
-def _take(pairs: Evidence, index: np.ndarray) -> DecidedPairs:
-    return DecidedPairs(
-        *(np.asarray(getattr(pairs, name))[index] for name in DecidedPairs.__dataclass_fields__)
-    )
-
-
 def _check_labels(labels: np.ndarray, pairs: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.shape != (pairs,):
@@ -396,7 +381,7 @@ def train(
         estimator, decisions=len(train_index), threshold=learned_threshold
     )
     held_labels = y[held_index]
-    learned_calls = model.is_match(_take(pairs, held_index))
+    learned_calls = model.predict_features(x[held_index]) >= model.threshold
     current_calls = current_probability[held_index] >= current_threshold
     return TrainingReport(
         model=model,

@@ -54,8 +54,13 @@ class Scores:
 
     def rescored(self, probability: np.ndarray) -> Scores:
         """These scores with the final probabilities of a learned model."""
-        moved = log2_odds(probability) - log2_odds(self.probability)
-        return replace(self, probability=probability, learned=np.round(moved, 2).astype(np.float32))
+        changed = np.flatnonzero(probability != self.probability)
+        moved = np.zeros(len(probability), dtype=np.float32)
+        # only the pairs it re-scored: `link` rescores tens of millions, most untouched
+        moved[changed] = np.round(
+            log2_odds(probability[changed]) - log2_odds(self.probability[changed]), 2
+        )
+        return replace(self, probability=probability, learned=moved)
 
     @cached_property
     def contributions(self) -> np.ndarray:

@@ -41,7 +41,7 @@ def decided_scores(store: Store, decided: list[dict[str, Any]], model: FSModel) 
         return members.get((record.source, record.case_id), [record_id])
 
     decided_pairs = [(d["record_a"], d["record_b"]) for d in decided]
-    pairs = list(dict.fromkeys(decided_pairs))
+    pairs = list(decided_pairs)
     for a, b in decided_pairs:
         pairs.extend((x, y) for x in case_of(a) for y in case_of(b) if x != y)
     pairs = list(dict.fromkeys(pairs))
