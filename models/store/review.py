@@ -450,12 +450,24 @@ class ReviewStore:
 
     def decided_pairs(self) -> list[dict[str, Any]]:
         """Pairs reviewers settled (confirmed or rejected), with the model that suggested them,
-        in the order of their records' ids: a model trained on them with one seed is the
-        same model on either database, and after any update."""
+        in the order of their records' sources and ids in those sources (the lesser record
+        first): a model trained on them with one seed is the same model on either database,
+        after any update, and in any store that holds the same records (the stored ids are
+        random)."""
+        first, second = person_records.alias("first"), person_records.alias("second")
         with self.engine.connect() as c:
             rows = c.execute(
-                select(*PAIR_COLUMNS)
+                select(
+                    *PAIR_COLUMNS,
+                    first.c.source,
+                    first.c.record_id,
+                    second.c.source.label("source_b"),
+                    second.c.record_id.label("record_id_b"),
+                )
+                .join(first, first.c.id == suggestions.c.record_a)
+                .join(second, second.c.id == suggestions.c.record_b)
                 .where(suggestions.c.status.in_(DECIDED_STATUSES))
-                .order_by(suggestions.c.record_a, suggestions.c.record_b)
-            )
-            return [dict(r._mapping) for r in rows]
+            ).all()
+        keyed = [(sorted(((r.source, r.record_id), (r.source_b, r.record_id_b))), r) for r in rows]
+        keyed.sort(key=lambda item: item[0])
+        return [{c.key: r._mapping[c.key] for c in PAIR_COLUMNS} for _, r in keyed]
