@@ -43,6 +43,27 @@ def _say_graph_dropped(summary: dict[str, Any]) -> None:
         )
 
 
+def _say_learned(linked: dict[str, Any]) -> None:
+    """After the Fellegi-Sunter model was fitted again, what became of the learned one
+    (`service.training.learned_for`): its corrections were of the model before."""
+    state = linked.get("learned")
+    if state == "trained_again":
+        click.echo(
+            _(
+                "the model learned from reviewers' decisions was trained again against the "
+                "refitted model, on the same decisions, and is in use"
+            )
+        )
+    elif state == "set_aside":
+        click.echo(
+            _(
+                "the model learned from reviewers' decisions corrected the model before the "
+                "refit; trained again, it did not beat the refitted model on held-out "
+                "decisions and is set aside (`nrm model train` says why)"
+            )
+        )
+
+
 def print_import(summary: dict[str, Any]) -> None:
     """An import's summary (`ImportReport.as_dict`, already in the user's language)."""
     if not summary["ok"]:
@@ -96,6 +117,7 @@ def print_import(summary: dict[str, Any]) -> None:
     because = _WHOLE_POPULATION.get(linked.get("because")) if linked else None
     if because:
         click.echo(because())
+        _say_learned(linked)
     _say_graph_dropped(summary)
     if linked and linked.get("keys_rebuilt"):
         click.echo(
@@ -214,6 +236,7 @@ def print_relink(summary: dict[str, Any]) -> None:
             written,
         ).format(written=written, kept=summary["keys_kept"])
     )
+    _say_learned(summary)
     _say_graph_dropped(summary)
 
 

@@ -95,6 +95,7 @@ def review_round(
         evidence.probability,
         current_threshold=model.match_threshold,
         learned_threshold=model.match_threshold,
+        corrects=model.version,
     )
     rescore = rescorer(model, report.model)
     again = {

@@ -146,9 +146,13 @@ def logistic_regression() -> LogisticRegression:
     return LogisticRegression(C=REGULARISATION_C, solver="lbfgs", max_iter=5000)
 
 
-def _version(intercept: float, coefficients: dict[str, float], threshold: float) -> str:
+def _version(
+    intercept: float, coefficients: dict[str, float], threshold: float, corrects: str
+) -> str:
     """`learned-<digest>` of what decides a prediction, so equal models share a version."""
     document = {"intercept": intercept, "coefficients": coefficients, "threshold": threshold}
+    if corrects:
+        document["corrects"] = corrects
     text = json.dumps(document, sort_keys=True)
     return "learned-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -168,10 +172,18 @@ class LearnedModel:
     decisions: int
     """How many decisions the model was fitted on."""
     version: str
+    corrects: str = ""
+    """The version of the Fellegi-Sunter model whose log-odds and level weights it corrects:
+    beside another FS model (refitted by a relink) its corrections mean nothing."""
 
     @classmethod
     def from_estimator(
-        cls, estimator: LogisticRegression, *, decisions: int, threshold: float = 0.5
+        cls,
+        estimator: LogisticRegression,
+        *,
+        decisions: int,
+        threshold: float = 0.5,
+        corrects: str = "",
     ) -> LearnedModel:
         intercept = float(estimator.intercept_[0])
         coefficients = dict(zip(feature_names(), map(float, estimator.coef_[0]), strict=True))
@@ -180,7 +192,8 @@ class LearnedModel:
             coefficients=coefficients,
             threshold=threshold,
             decisions=decisions,
-            version=_version(intercept, coefficients, threshold),
+            version=_version(intercept, coefficients, threshold, corrects),
+            corrects=corrects,
         )
 
     def _weights(self) -> np.ndarray:
@@ -225,6 +238,7 @@ class LearnedModel:
             "intercept": self.intercept,
             "threshold": self.threshold,
             "decisions": self.decisions,
+            "corrects": self.corrects,
             "coefficients": self.coefficients,
         }
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -232,7 +246,7 @@ class LearnedModel:
     @classmethod
     def from_json(cls, text: str) -> LearnedModel:
         """Read a model; refuse one whose features, levels' meaning (`LEVELS_MEANING`) or
-        version do not fit this code."""
+        version do not fit this code, or that does not say which FS model it corrects."""
         document = json.loads(text)
         if document.get("levels") != LEVELS_MEANING:
             raise ValueError("learned model fitted on comparison levels of another meaning")
@@ -241,21 +255,28 @@ class LearnedModel:
             raise ValueError("learned model features differ from the code's")
         coefficients = {name: coefficients[name] for name in feature_names()}
         intercept, threshold = float(document["intercept"]), float(document["threshold"])
-        version = _version(intercept, coefficients, threshold)
+        corrects = str(document["corrects"])
+        version = _version(intercept, coefficients, threshold, corrects)
         if document["version"] != version:
             raise ValueError(
                 f"learned model version {document['version']} does not match its "
                 f"coefficients ({version})"
             )
-        return cls(intercept, coefficients, threshold, int(document["decisions"]), version)
+        decisions = int(document["decisions"])
+        return cls(intercept, coefficients, threshold, decisions, version, corrects)
 
 
-def fit(pairs: Evidence, labels: np.ndarray, *, threshold: float = 0.5) -> LearnedModel:
-    """Fit on all the given decisions (`labels` True for a confirmed match)."""
+def fit(
+    pairs: Evidence, labels: np.ndarray, *, threshold: float = 0.5, corrects: str = ""
+) -> LearnedModel:
+    """Fit on all the given decisions (`labels` True for a confirmed match); `corrects`
+    names the FS model whose probabilities the pairs carry."""
     x = features(pairs)
     y = _check_labels(labels, len(x))
     estimator = logistic_regression().fit(x, y)
-    return LearnedModel.from_estimator(estimator, decisions=len(y), threshold=threshold)
+    return LearnedModel.from_estimator(
+        estimator, decisions=len(y), threshold=threshold, corrects=corrects
+    )
 
 
 @dataclass(frozen=True)
@@ -354,13 +375,15 @@ def train(
     min_per_class: int = MIN_PER_CLASS,
     current_threshold: float = 0.5,
     learned_threshold: float = 0.5,
+    corrects: str = "",
 ) -> TrainingReport:
     """Fit a model on part of the decisions and judge it against the current one on the rest.
 
     The split is stratified and seeded, so the same decisions and seed give
     the same model and report. The returned model is the one that was
-    judged (fitted on the training part only). Raises `NotEnoughDecisions`
-    when there are too few decisions or only one kind.
+    judged (fitted on the training part only); `corrects` names the FS model whose
+    probabilities the pairs carry. Raises `NotEnoughDecisions` when there are too few
+    decisions or only one kind.
     """
     if not 0 < holdout < 1:
         raise ValueError(f"holdout must be a fraction between 0 and 1, got {holdout}")
@@ -378,7 +401,7 @@ def train(
     )
     estimator = logistic_regression().fit(x[train_index], y[train_index])
     model = LearnedModel.from_estimator(
-        estimator, decisions=len(train_index), threshold=learned_threshold
+        estimator, decisions=len(train_index), threshold=learned_threshold, corrects=corrects
     )
     held_labels = y[held_index]
     learned_calls = model.predict_features(x[held_index]) >= model.threshold

@@ -117,12 +117,15 @@ def link(
     id_field: str = "id",
     on_stage: Callable[[str], None] | None = None,
     rescore: Callable[[Scores], np.ndarray] | None = None,
+    rescore_for: Callable[[FSModel], Callable[[Scores], np.ndarray] | None] | None = None,
     keep: str = "non_match",
 ) -> LinkResult:
     """Deduplicate a population; decisions (must/cannot link, by record id) are respected.
 
     `rescore` turns scores into final probabilities (a model learned from reviewers'
-    decisions); by default the Fellegi-Sunter probability stands. The result holds the
+    decisions); by default the Fellegi-Sunter probability stands. `rescore_for`, instead,
+    gives that rescoring once the model is fitted (a learned model corrects one FS model:
+    fitted anew, it must be trained again against it). The result holds the
     pairs at or above band `keep` (`non_match`: every candidate pair); at a million
     records almost all of the tens of millions of candidate pairs are non-matches, and
     dropping them once scored keeps the memory small. Clustering only follows matches.
@@ -153,6 +156,8 @@ def link(
         model, _ = fit_model(columns, a, b, levels, model)
         stage("fit")
     scores = score_levels(columns, a, b, levels, model, household=household)
+    if rescore_for is not None:
+        rescore = rescore_for(model)
     if rescore is not None:
         scores = rescored(scores, rescore, model)
     if keep != "non_match":

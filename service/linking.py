@@ -90,7 +90,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     prepared = StoredPrepared(store.prepared)
     clock("keys_version")
     model, model_stale = model_in_use(store)
-    learned = active_learned(store)
+    learned = active_learned(store, model)
     clock("model")
     with store.linking() as tx:
         new = sorted(tx.records_to_link(import_id, MATCH_FIELDS), key=_natural_order)

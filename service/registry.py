@@ -30,10 +30,16 @@ def model_in_use(store: Store) -> tuple[FSModel, bool]:
     return (copy.deepcopy(model) if model else default_model()), bool(document) and not model
 
 
-def active_learned(store: Store) -> LearnedModel | None:
-    """The model learned from reviewers' decisions, unless none is stored or it reads
-    other features than this code's (then `nrm model train` learns one again)."""
-    return _readable(_learned_model, store.active_model(kind="learned"))
+def active_learned(store: Store, model: FSModel | None = None) -> LearnedModel | None:
+    """The model learned from reviewers' decisions, unless none is stored, it reads other
+    features than this code's, or it corrects another Fellegi-Sunter model than `model`
+    (by default the one in use: a relink refits it, and trains the learned one again;
+    otherwise `nrm model train` does)."""
+    learned = _readable(_learned_model, store.active_model(kind="learned"))
+    if learned is None:
+        return None
+    fs = model if model is not None else active_model(store)
+    return learned if learned.corrects == fs.version else None
 
 
 def _readable(read: Callable[[str], Any], document: str | None) -> Any:
@@ -48,15 +54,14 @@ def _readable(read: Callable[[str], Any], document: str | None) -> Any:
 def model_status(store: Store) -> dict[str, str]:
     """Per kind of model: `stored` (in use), `none` (the declared model serves / no learned
     model) or `stale` (stored, but fitted for another version of the comparisons or of the
-    scoring: not used; the next import links everyone again, which refits the
-    Fellegi-Sunter model, as `nrm relink` does; `nrm model train` learns again)."""
-    status: dict[str, str] = {}
-    for kind, read in (("fs", _fs_model), ("learned", _learned_model)):
-        document = store.active_model(kind=kind)
-        if not document:
-            status[kind] = "none"
-        else:
-            status[kind] = "stored" if _readable(read, document) is not None else "stale"
+    scoring, or, learned, correcting another Fellegi-Sunter model than the one in use: not
+    used; the next import links everyone again, which refits the Fellegi-Sunter model, as
+    `nrm relink` does; `nrm model train` learns again)."""
+    status = {"fs": "none", "learned": "none"}
+    if document := store.active_model(kind="fs"):
+        status["fs"] = "stored" if _readable(_fs_model, document) is not None else "stale"
+    if store.active_model(kind="learned"):
+        status["learned"] = "stored" if active_learned(store) is not None else "stale"
     return status
 
 

@@ -17,11 +17,13 @@ import numpy as np
 
 from matching.columns import ColumnBatches, build_columns
 from matching.keys_version import keys_version
-from matching.model import default_model
+from matching.learned import LearnedModel
+from matching.model import FSModel, default_model
 from matching.parallel import Background
 from matching.pipeline import link
 from matching.prepared import CollectedValues, prepared_version
 from matching.record_keys import iter_record_keys
+from matching.scoring import Scores
 from models.store import Store
 from models.store.keys import KEYS_VERSION
 from service.clock import Clock
@@ -32,8 +34,9 @@ from service.linkfile import stable_entity_id
 from service.memory import collector_paused, give_back_freed
 from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
 from service.prepared import DigestedValues
-from service.registry import active_learned, model_version, rescorer
+from service.registry import model_version, rescorer
 from service.scoring import suggestion_row
+from service.training import learned_for
 
 RELINK = frozenset({ADMIN})
 
@@ -123,7 +126,12 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
 
     confirmed, rejected = store.review_constraints()
     model = default_model()
-    learned = active_learned(store)
+    learned: list[tuple[LearnedModel | None, str]] = [(None, "none")]
+
+    def rescore_for(fitted: FSModel) -> Callable[[Scores], np.ndarray] | None:
+        learned[0] = learned_for(store, fitted)
+        return rescorer(fitted, learned[0][0])
+
     prepared = CollectedValues()
     columns = build_columns(ColumnBatches(stream()), "id", prepared, natural=True)
     kept.arrange(columns.arrival)
@@ -147,7 +155,7 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
         household=household,
         must_link=confirmed,
         cannot_link=rejected,
-        rescore=rescorer(model, learned),
+        rescore_for=rescore_for,
         keep="review",
         on_stage=lambda _: give_back_freed(),
     )
@@ -163,7 +171,7 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
     bands, held = review_unmerged(
         result.bands, result.a, result.b, result.clusters.to_review, result.scores.held
     )
-    version = model_version(result.model, learned)
+    version = model_version(result.model, learned[0][0])
     order, pairs = encoded_pair_rows(
         result.columns, result.a, result.b, replace(result.scores, held=held), bands, version
     )
@@ -195,6 +203,7 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
         "entities": persons,
         "keys_written": len(ids) if stale is None else stale,
         "keys_kept": 0 if stale is None else len(ids) - stale,
+        **({"learned": learned[0][1]} if learned[0][1] != "none" else {}),
         "timings_ms": clock.steps,
     }
 

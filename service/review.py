@@ -262,7 +262,9 @@ def link_records(
     if first is None or second is None:
         raise NotFound("no such record")
     model = active_model(store)
-    scored = score_pair(first, second, model, store.estimated_record_count(), active_learned(store))
+    scored = score_pair(
+        first, second, model, store.estimated_record_count(), active_learned(store, model)
+    )
     row = suggestion_row(
         scored,
         first.model_dump() if scored["record_a"] == first.id else second.model_dump(),

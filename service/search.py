@@ -90,7 +90,7 @@ def search(
         model,
         household=False,
         population_size=store.estimated_record_count() + 1,
-        rescore=rescorer(model, active_learned(store)),
+        rescore=rescorer(model, active_learned(store, model)),
     )
     by_id = {r.id: r for r in candidates}
     best: dict[Any, tuple[float, int]] = {}

@@ -40,12 +40,16 @@ def decided_scores(store: Store, decided: list[dict[str, Any]], model: FSModel) 
         record = records[record_id]
         return members.get((record.source, record.case_id), [record_id])
 
-    decided_pairs = [(d["record_a"], d["record_b"]) for d in decided]
+    def pair(x: uuid.UUID, y: uuid.UUID) -> tuple[uuid.UUID, uuid.UUID]:
+        """One orientation per pair: scored twice, a pair would support its cases twice."""
+        return (x, y) if str(x) < str(y) else (y, x)
+
+    decided_pairs = [pair(d["record_a"], d["record_b"]) for d in decided]
     pairs = list(decided_pairs)
     for a, b in decided_pairs:
-        pairs.extend((x, y) for x in case_of(a) for y in case_of(b) if x != y)
+        pairs.extend(pair(x, y) for x in case_of(a) for y in case_of(b) if x != y)
     pairs = list(dict.fromkeys(pairs))
-    position = {pair: k for k, pair in enumerate(pairs)}
+    position = {p: k for k, p in enumerate(pairs)}
     population = store.estimated_record_count()
     _, _, _, scores = score_row_pairs(list(rows.values()), pairs, model, population)
     return scores.take(np.array([position[pair] for pair in decided_pairs], dtype=np.int64))
@@ -64,31 +68,9 @@ def train_model(
 
     Raises `matching.learned.NotEnoughDecisions` when there are too few decisions.
     """
-    decided = store.decided_pairs()
-    if len(decided) < min_decisions:
-        raise learning.NotEnoughDecisions(
-            learning.TOO_FEW, count=len(decided), needed=min_decisions
-        )
     model = active_model(store)
-    current = active_learned(store)
-    scores = decided_scores(store, decided, model)
-    labels = np.array([d["status"] == SuggestionStatus.CONFIRMED for d in decided])
-    if current is not None:
-        current_probability = current.predict(scores)
-        current_threshold = current.threshold
-    else:
-        current_probability = scores.probability
-        current_threshold = model.match_threshold
-    report = learning.train(
-        scores,
-        labels,
-        current_probability,
-        holdout=holdout,
-        seed=seed,
-        min_decisions=min_decisions,
-        current_threshold=current_threshold,
-        learned_threshold=model.match_threshold,
-    )
+    current = active_learned(store, model)
+    report = _train(store, model, current, seed, holdout, min_decisions)
     switched = report.better and not dry_run
     if switched:
         store.save_model(report.model.version, report.model.to_json(), kind="learned")
@@ -106,6 +88,62 @@ def train_model(
         "new_model": model_version(model, report.model),
         "switched": switched,
     }
+
+
+def learned_for(store: Store, model: FSModel) -> tuple[learning.LearnedModel | None, str]:
+    """The learned model that corrects `model`, a Fellegi-Sunter model just fitted by a
+    relink, and what became of the stored one: `kept` when it corrects that very model;
+    else, when one is stored, one trained again on the same decisions (as `nrm model
+    train` trains, seed 0) against it, `trained_again` (saved, in use) if it beats
+    `model` alone on the held-out decisions, `set_aside` if not (the old one stays stored,
+    stale: `model_status`). `none` when no learned model is stored."""
+    if not store.active_model(kind="learned"):
+        return None, "none"
+    stored = active_learned(store, model)
+    if stored is not None:
+        return stored, "kept"
+    try:
+        report = _train(store, model, None, 0, 0.25, learning.MIN_DECISIONS)
+    except learning.NotEnoughDecisions:
+        return None, "set_aside"
+    if not report.better:
+        return None, "set_aside"
+    store.save_model(report.model.version, report.model.to_json(), kind="learned")
+    return report.model, "trained_again"
+
+
+def _train(
+    store: Store,
+    model: FSModel,
+    current: learning.LearnedModel | None,
+    seed: int,
+    holdout: float,
+    min_decisions: int,
+) -> learning.TrainingReport:
+    decided = store.decided_pairs()
+    if len(decided) < min_decisions:
+        raise learning.NotEnoughDecisions(
+            learning.TOO_FEW, count=len(decided), needed=min_decisions
+        )
+    scores = decided_scores(store, decided, model)
+    labels = np.array([d["status"] == SuggestionStatus.CONFIRMED for d in decided])
+    if current is not None:
+        current_probability = current.predict(scores)
+        current_threshold = current.threshold
+    else:
+        current_probability = scores.probability
+        current_threshold = model.match_threshold
+    return learning.train(
+        scores,
+        labels,
+        current_probability,
+        holdout=holdout,
+        seed=seed,
+        min_decisions=min_decisions,
+        current_threshold=current_threshold,
+        learned_threshold=model.match_threshold,
+        corrects=model.version,
+    )
 
 
 class Training(UseCases):

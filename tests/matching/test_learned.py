@@ -200,6 +200,20 @@ def test_a_model_learned_on_levels_of_another_meaning_is_refused() -> None:
         LearnedModel.from_json(json.dumps(document))
 
 
+def test_a_model_says_which_fs_model_it_corrects_and_is_refused_if_it_does_not() -> None:
+    """Its corrections are of one FS model's log-odds and weights; a model that does not
+    name it cannot be checked against the FS model in use."""
+    d = _decisions()
+    model = fit(d, d.labels, corrects="mali-fs-v1+abc")
+    document = json.loads(model.to_json())
+    assert document["corrects"] == "mali-fs-v1+abc"
+    assert LearnedModel.from_json(model.to_json()).corrects == "mali-fs-v1+abc"
+    assert fit(d, d.labels, corrects="mali-fs-v1+def").version != model.version
+    del document["corrects"]
+    with pytest.raises(KeyError):
+        LearnedModel.from_json(json.dumps(document))
+
+
 def test_explain_gives_the_weighing_features_that_add_up_to_the_log2_odds() -> None:
     d = _decisions()
     model = fit(d, d.labels)
