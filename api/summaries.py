@@ -54,6 +54,13 @@ def _say_learned(linked: dict[str, Any]) -> None:
                 "refitted model, on the same decisions, and is in use"
             )
         )
+    elif state == "too_few":
+        click.echo(
+            _(
+                "the model learned from reviewers' decisions corrected the model before the "
+                "refit, and too few decisions are left to train it again: it is set aside"
+            )
+        )
     elif state == "set_aside":
         click.echo(
             _(
@@ -117,6 +124,7 @@ def print_import(summary: dict[str, Any]) -> None:
     because = _WHOLE_POPULATION.get(linked.get("because")) if linked else None
     if because:
         click.echo(because())
+    if linked:
         _say_learned(linked)
     _say_graph_dropped(summary)
     if linked and linked.get("keys_rebuilt"):

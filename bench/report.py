@@ -176,13 +176,16 @@ def render() -> str:
     if reviewed:
         out.append(
             "### Accuracy after a round of review (`python -m bench.reviewed --households N "
-            "--profile P --decisions 2000`: reviewers, simulated by the truth, decide 2,000 "
-            "pairs of the queue; `nrm model train`; linked again)\n"
+            "--profile P --decisions 2000 [--draw uncertain]`: reviewers, simulated by the truth, "
+            "decide 2,000 pairs of the queue; `nrm model train`; linked again)\n"
         )
         out.append(
             "Each cell P / R / F1 of the persons; review pairs per record before → after.\n\n"
             f"{reviewed_summary(reviewed)}\n"
         )
+        note = NOTES / "reviewed.md"
+        if note.exists():
+            out.append(note.read_text(encoding="utf-8"))
     febrl = _load("febrl")
     if febrl:
         sizes = ", ".join(

@@ -4,7 +4,8 @@ learns from their decisions (`nrm model train`) and links again (`nrm relink`).
 Run: `python -m bench.reviewed [--households 6000] [--profile default] [--decisions 2000]`.
 
 The reviewers are simulated by the truth: they decide `--decisions` pairs drawn at random
-from the review queue, and are always right. The same number of decisions at every size
+from the review queue (`--draw uncertain`: those nearest 0.5 first, as the service's queue
+orders them), and are always right. The same number of decisions at every size
 (a team's round of review, not a share of the queue), so that what the model learned, not
 the decisions themselves, is what grows with the registry. Reported, as pairwise P / R /
 F1 of the persons, the largest person and the review pairs per record:
@@ -48,6 +49,8 @@ from service.pairs import review_unmerged
 from service.registry import rescorer
 
 DEFAULT_DECISIONS = 2000
+DRAWS = {"random": "at random", "uncertain": "most uncertain first"}
+"""Which pairs of the queue the reviewers decide (`drawn`), as the table says it."""
 RUNS = {
     "fs": "Fellegi-Sunter alone",
     "decisions": "FS + the decisions",
@@ -71,8 +74,26 @@ def _measured(result: LinkResult, truth: contingency.Truth, seconds: float) -> d
     return out
 
 
+def drawn(
+    queue: np.ndarray, probability: np.ndarray, decisions: int, draw: str, seed: int
+) -> np.ndarray:
+    """The positions of the pairs reviewers decide, in pair order: `random` from the
+    queue, or the `uncertain` ones (probability nearest 0.5) first, as the service's queue
+    orders each of its groups (it puts children and tracing requests first, which the
+    benchmark does not tell apart)."""
+    count = min(decisions, len(queue))
+    if draw == "random":
+        return np.sort(np.random.default_rng(seed).choice(queue, count, replace=False))
+    order = np.argsort(np.abs(probability[queue] - 0.5), kind="stable")
+    return np.sort(queue[order[:count]])
+
+
 def review_round(
-    columns: Columns, truth: contingency.Truth, decisions: int, seed: int = 1
+    columns: Columns,
+    truth: contingency.Truth,
+    decisions: int,
+    seed: int = 1,
+    draw: str = "random",
 ) -> dict[str, Any]:
     """Link, decide `decisions` pairs of the queue by the truth, learn, link again."""
     started = time.perf_counter()
@@ -80,8 +101,7 @@ def review_round(
     runs = {"fs": _measured(first, truth, time.perf_counter() - started)}
     model: FSModel = first.model
     queue = _queue(first)
-    rng = np.random.default_rng(seed)
-    chosen = np.sort(rng.choice(queue, min(decisions, len(queue)), replace=False))
+    chosen = drawn(queue, first.scores.probability, decisions, draw, seed)
     a, b = first.a[chosen], first.b[chosen]
     confirmed = truth.person[a] == truth.person[b]
     ids = columns.ids
@@ -110,6 +130,7 @@ def review_round(
     training = report.to_dict()
     return {
         "queue": len(queue),
+        "draw": draw,
         "decisions": len(chosen),
         "confirmed": int(confirmed.sum()),
         "training": {k: training[k] for k in ("better", "current", "learned", "holdout_size")},
@@ -124,8 +145,9 @@ def review_round(
     }
 
 
-def result_name(profile: str, households: int, seed: int) -> str:
-    return f"reviewed-{profile}-h{households}-s{seed}"
+def result_name(profile: str, households: int, seed: int, draw: str = "random") -> str:
+    name = f"reviewed-{profile}-h{households}-s{seed}"
+    return name if draw == "random" else f"{name}-{draw}"
 
 
 def _cell(run: dict[str, Any]) -> str:
@@ -134,8 +156,19 @@ def _cell(run: dict[str, Any]) -> str:
 
 
 def summary(documents: list[dict[str, Any]]) -> str:
-    """One row per (profile, size): P / R / F1 of each run, and what the model learned."""
-    names = ["profile", "records", "decisions (confirmed)"]
+    """One row per (profile, size, draw): P / R / F1 of each run, and what the model
+    learned."""
+    order = {name: k for k, name in enumerate(PROFILES)}
+    draws = list(DRAWS)
+    documents = sorted(
+        documents,
+        key=lambda d: (
+            d["data"]["households"],
+            order[d["data"]["profile"]],
+            draws.index(d.get("draw", "random")),
+        ),
+    )
+    names = ["profile", "records", "reviewers decide", "decisions (confirmed)"]
     names += [*RUNS.values(), "largest / truth's", "review pairs / record", "switched"]
     lines = md_head(names)
     for d in documents:
@@ -147,6 +180,7 @@ def summary(documents: list[dict[str, Any]]) -> str:
                 [
                     d["data"]["profile"],
                     f"{d['data']['records']:,}",
+                    DRAWS[d.get("draw", "random")],
                     f"{d['decisions']:,} ({d['confirmed']:,})",
                     *(_cell(runs[name]) for name in RUNS),
                     f"{last['largest']['predicted']} / {last['largest']['truth']}",
@@ -164,6 +198,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--profile", choices=tuple(PROFILES), default="default")
     parser.add_argument("--decisions", type=int, default=DEFAULT_DECISIONS)
+    parser.add_argument(
+        "--draw", choices=tuple(DRAWS), default="random", help="which pairs of the queue"
+    )
     args = parser.parse_args()
     data = generated_set(args.households, args.seed, args.profile)
     errors: list[str] = []
@@ -180,9 +217,9 @@ def main() -> None:
             "records": len(columns),
             "profile": args.profile,
         },
-        **review_round(columns, truth, args.decisions),
+        **review_round(columns, truth, args.decisions, draw=args.draw),
     }
-    path = save(result_name(args.profile, args.households, args.seed), document)
+    path = save(result_name(args.profile, args.households, args.seed, args.draw), document)
     print(summary([document]))
     print(json.dumps({k: document[k] for k in ("training", "coefficients")}, indent=1))
     print(f"saved {path}")

@@ -4,7 +4,7 @@ Reviewers confirm or reject suggested pairs. Their decisions teach what the
 Fellegi-Sunter model cannot see on its own, for instance that a same family
 name in the same village with different given names is a namesake, not the
 same person, or that EM's m of a disagreement, fitted on a population holding
-relatives, is too high. A logistic regression is fitted with scikit-learn on
+relatives, is too high. A logistic regression is fitted (scipy's L-BFGS) on
 the decided pairs: the Fellegi-Sunter log-odds of each (with the population's
 term frequencies and prior: how common the names are in the registry, which
 a few hundred decisions cannot learn) and, as corrections, the comparison
@@ -29,7 +29,7 @@ import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -37,9 +37,6 @@ from i18n import N_, Message, MessageError
 from matching.comparisons import COMPARISON, COMPARISONS, LEVELS_MEANING
 from matching.model import log2_odds
 from matching.scoring import SHARED_BY_HOUSEHOLDS, household_evidence_counts
-
-if TYPE_CHECKING:
-    from sklearn.linear_model import LogisticRegression
 
 FS_FEATURE = "fs_log_odds"
 """The Fellegi-Sunter model's natural log-odds of the pair, as the population scores it."""
@@ -134,16 +131,44 @@ def features(pairs: Evidence) -> np.ndarray:
     return np.hstack(blocks).astype(float)
 
 
-def logistic_regression() -> LogisticRegression:
-    """The estimator, unfitted: L2, every decision weighing the same, so that a predicted
-    probability is the share of such pairs reviewers confirmed. (Weighing rejections as
-    much as confirmations in total, as before, moved every probability towards a match
-    wherever reviewers rejected more than they confirmed.) scikit-learn is imported here,
-    not at module level: predicting needs only numpy, and every `nrm link` and API process
-    would otherwise carry its ~200 MB."""
-    from sklearn.linear_model import LogisticRegression
+def penalised_fit(
+    x: np.ndarray, y: np.ndarray, centre: np.ndarray, c: float = REGULARISATION_C
+) -> tuple[float, np.ndarray]:
+    """Intercept and coefficients of a logistic regression whose L2 penalty pulls each
+    coefficient towards `centre`, not zero: scikit-learn's objective (`C` times the log
+    loss, plus half the squared distance of the coefficients; the intercept free) with
+    the FS log-odds' coefficient pulled towards 1. The decisions move it only as far as
+    they show the FS model over- or under-confident; a set of decisions that says little
+    about it (reviewers working the queue most uncertain first decide pairs whose FS
+    log-odds are all near 0) leaves the FS model's word standing. Pulled towards zero,
+    as by scikit-learn, such a set dropped it (coefficient -0.23 at 247k records) and the
+    model learned from the levels alone merged namesakes. Every decision weighs the same,
+    so a predicted probability is the share of such pairs reviewers confirmed. scipy is
+    imported here: predicting needs only numpy."""
+    from scipy.optimize import minimize
 
-    return LogisticRegression(C=REGULARISATION_C, solver="lbfgs", max_iter=5000)
+    target = y.astype(float)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        intercept, w = theta[0], theta[1:]
+        z = x @ w + intercept
+        error = 1.0 / (1.0 + np.exp(-z)) - target
+        away = w - centre
+        value = c * float(np.sum(np.logaddexp(0.0, z) - target * z)) + 0.5 * float(away @ away)
+        gradient = np.concatenate(([c * error.sum()], c * (x.T @ error) + away))
+        return value, gradient
+
+    start = np.concatenate(([0.0], centre))
+    found = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 5000})
+    return float(found.x[0]), found.x[1:]
+
+
+def fs_centre() -> np.ndarray:
+    """Where the penalty pulls each coefficient: the FS log-odds' to 1, the corrections'
+    to 0 (the FS model as it is, until decisions show otherwise)."""
+    centre = np.zeros(len(feature_names()))
+    centre[0] = 1.0
+    return centre
 
 
 def _version(
@@ -177,16 +202,17 @@ class LearnedModel:
     beside another FS model (refitted by a relink) its corrections mean nothing."""
 
     @classmethod
-    def from_estimator(
+    def of(
         cls,
-        estimator: LogisticRegression,
+        intercept: float,
+        weights: np.ndarray,
         *,
         decisions: int,
         threshold: float = 0.5,
         corrects: str = "",
     ) -> LearnedModel:
-        intercept = float(estimator.intercept_[0])
-        coefficients = dict(zip(feature_names(), map(float, estimator.coef_[0]), strict=True))
+        """A model of a fit's intercept and coefficients, in `feature_names()` order."""
+        coefficients = dict(zip(feature_names(), map(float, weights), strict=True))
         return cls(
             intercept=intercept,
             coefficients=coefficients,
@@ -273,9 +299,9 @@ def fit(
     names the FS model whose probabilities the pairs carry."""
     x = features(pairs)
     y = _check_labels(labels, len(x))
-    estimator = logistic_regression().fit(x, y)
-    return LearnedModel.from_estimator(
-        estimator, decisions=len(y), threshold=threshold, corrects=corrects
+    intercept, weights = penalised_fit(x, y, fs_centre())
+    return LearnedModel.of(
+        intercept, weights, decisions=len(y), threshold=threshold, corrects=corrects
     )
 
 
@@ -399,9 +425,13 @@ def train(
     train_index, held_index = train_test_split(
         np.arange(len(y)), test_size=holdout, stratify=y, random_state=seed
     )
-    estimator = logistic_regression().fit(x[train_index], y[train_index])
-    model = LearnedModel.from_estimator(
-        estimator, decisions=len(train_index), threshold=learned_threshold, corrects=corrects
+    intercept, weights = penalised_fit(x[train_index], y[train_index], fs_centre())
+    model = LearnedModel.of(
+        intercept,
+        weights,
+        decisions=len(train_index),
+        threshold=learned_threshold,
+        corrects=corrects,
     )
     held_labels = y[held_index]
     learned_calls = model.predict_features(x[held_index]) >= model.threshold

@@ -371,5 +371,10 @@ class Importing(UseCases):
                 relations=counts.relations,
                 warnings=report.warning_count,
                 flagged=[f["entity_id"] for f in report.flags["items"]],
+                **{
+                    key: report.linked[key]
+                    for key in ("learned", "learned_model")
+                    if report.linked and key in report.linked
+                },
             )
         return report

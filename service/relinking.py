@@ -166,12 +166,16 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
     store.replace_prepared(digested, prepared_version())
     del prepared, digested
     clock("prepared")
-    store.save_model(result.model.version, result.model.to_json())
+    learned_model, learned_state = learned[0]
+    saved = [(result.model.version, result.model.to_json(), "fs")]
+    if learned_state == "trained_again" and learned_model is not None:
+        saved.append((learned_model.version, learned_model.to_json(), "learned"))
+    store.save_models(saved)
     ids = result.columns.ids
     bands, held = review_unmerged(
         result.bands, result.a, result.b, result.clusters.to_review, result.scores.held
     )
-    version = model_version(result.model, learned[0][0])
+    version = model_version(result.model, learned_model)
     order, pairs = encoded_pair_rows(
         result.columns, result.a, result.b, replace(result.scores, held=held), bands, version
     )
@@ -203,7 +207,11 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
         "entities": persons,
         "keys_written": len(ids) if stale is None else stale,
         "keys_kept": 0 if stale is None else len(ids) - stale,
-        **({"learned": learned[0][1]} if learned[0][1] != "none" else {}),
+        **(
+            {"learned": learned_state, "learned_model": model_version(result.model, learned_model)}
+            if learned_state != "none"
+            else {}
+        ),
         "timings_ms": clock.steps,
     }
 
@@ -334,5 +342,7 @@ class Linking(UseCases):
             (),
             records=summary["records"],
             entities=summary["entities"],
+            learned=summary.get("learned"),
+            learned_model=summary.get("learned_model"),
         )
         return summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -94,22 +95,33 @@ def learned_for(store: Store, model: FSModel) -> tuple[learning.LearnedModel | N
     """The learned model that corrects `model`, a Fellegi-Sunter model just fitted by a
     relink, and what became of the stored one: `kept` when it corrects that very model;
     else, when one is stored, one trained again on the same decisions (as `nrm model
-    train` trains, seed 0) against it, `trained_again` (saved, in use) if it beats
-    `model` alone on the held-out decisions, `set_aside` if not (the old one stays stored,
-    stale: `model_status`). `none` when no learned model is stored."""
-    if not store.active_model(kind="learned"):
+    train` trains, seed 0, with as few decisions as the stored one was trained on)
+    against it: `trained_again` if it beats `model` alone on the held-out decisions,
+    `set_aside` if not, `too_few` when the decisions left (some reverted) are too few to
+    train on. `none` when no learned model is stored. Nothing is saved: the relink saves a
+    new one with the FS model it corrects (`Store.save_models`), once its keys are written;
+    one set aside stays stored, stale (`model_status`)."""
+    document = store.active_model(kind="learned")
+    if not document:
         return None, "none"
     stored = active_learned(store, model)
     if stored is not None:
         return stored, "kept"
     try:
-        report = _train(store, model, None, 0, 0.25, learning.MIN_DECISIONS)
+        report = _train(store, model, None, 0, 0.25, _trained_on(document))
     except learning.NotEnoughDecisions:
-        return None, "set_aside"
-    if not report.better:
-        return None, "set_aside"
-    store.save_model(report.model.version, report.model.to_json(), kind="learned")
-    return report.model, "trained_again"
+        return None, "too_few"
+    return (report.model, "trained_again") if report.better else (None, "set_aside")
+
+
+def _trained_on(document: str) -> int:
+    """The fewest decisions to train again on: the stored model's own count (it was fitted
+    on three quarters of them), never fewer than a held-out set can judge."""
+    try:
+        fitted_on = int(json.loads(document)["decisions"])
+    except (ValueError, KeyError, TypeError):
+        return learning.MIN_DECISIONS
+    return min(learning.MIN_DECISIONS, max(fitted_on * 4 // 3, 2 * learning.MIN_PER_CLASS))
 
 
 def _train(

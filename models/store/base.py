@@ -329,18 +329,26 @@ class Store(
 
     def save_model(self, version: str, document: str, kind: str = "fs") -> None:
         """Store a model and make it the only active one of its kind (`fs` or `learned`)."""
+        self.save_models([(version, document, kind)])
+
+    def save_models(self, models: Sequence[tuple[str, str, str]]) -> None:
+        """`save_model` of each (version, document, kind), in one transaction: a learned
+        model and the FS model it corrects become active together or not at all."""
         with self.engine.begin() as c:
-            c.execute(update(match_models).where(match_models.c.kind == kind).values(active=False))
-            c.execute(delete(match_models).where(match_models.c.version == version))
-            c.execute(
-                insert(match_models).values(
-                    version=version,
-                    created_at=datetime.now(UTC),
-                    active=True,
-                    document=document,
-                    kind=kind,
+            for version, document, kind in models:
+                c.execute(
+                    update(match_models).where(match_models.c.kind == kind).values(active=False)
                 )
-            )
+                c.execute(delete(match_models).where(match_models.c.version == version))
+                c.execute(
+                    insert(match_models).values(
+                        version=version,
+                        created_at=datetime.now(UTC),
+                        active=True,
+                        document=document,
+                        kind=kind,
+                    )
+                )
 
     def active_model(self, kind: str = "fs") -> str | None:
         with self.engine.connect() as c:

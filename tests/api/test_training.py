@@ -155,6 +155,7 @@ def test_a_relink_that_refits_the_fs_model_trains_the_learned_one_again_against_
     summary = relink_all(decided_demo)
     after = active_learned(decided_demo)
     assert summary["learned"] == "trained_again"
+    assert summary["learned_model"] == model_version(active_model(decided_demo), after)
     assert after is not None and after.version != before.version
     assert after.corrects == active_model(decided_demo).version != before.corrects
     assert model_status(decided_demo)["learned"] == "stored"
@@ -183,6 +184,22 @@ def test_decided_pairs_are_scored_alike_whichever_record_comes_first(
     first, second = (decided_scores(decided_demo, d, model) for d in (decided, flipped))
     assert np.array_equal(first.household, second.household)
     assert np.allclose(first.probability, second.probability)
+
+
+def test_sqlite_and_postgresql_learn_the_same_model_from_the_same_decisions(
+    sqlite_store: Store, postgres_store: Store
+) -> None:
+    """Stored ids are random: the decisions' order and the pairs' orientation must not
+    come from them (a pair scored in both orientations once trained two models)."""
+    versions = []
+    for store in (sqlite_store, postgres_store):
+        report = Service(store).import_file(DEMO_DIR / "records.csv", DEMO_DIR / "relations.csv")
+        assert report.ok
+        _decide_by_truth(store)
+        _fs_model_that_merges_nothing(store)
+        first = train_model(store)["new_model"]
+        versions.append((first, relink_all(store)["learned_model"]))
+    assert versions[0] == versions[1]
 
 
 def test_a_learned_model_is_judged_at_the_threshold_that_will_merge_with_it(
@@ -280,6 +297,8 @@ def test_the_cli_prints_the_lessons_in_the_users_language(
         ("en", "trained_again", "trained again against the refitted model"),
         ("fr", "set_aside", "n'est plus utilisé (`nrm model train` dit pourquoi)"),
         ("en", "set_aside", "is set aside (`nrm model train` says why)"),
+        ("fr", "too_few", "il reste trop peu de décisions pour l'entraîner à nouveau"),
+        ("en", "too_few", "too few decisions are left to train it again"),
     ],
 )
 def test_a_relink_says_what_became_of_the_learned_model(

@@ -104,3 +104,11 @@ def test_health_names_the_database_and_an_up_to_date_schema(store: Store) -> Non
 def test_a_record_is_found_by_its_record_id_alone_through_an_index(store: Store) -> None:
     names = {index["name"] for index in inspect(store.engine).get_indexes("person_records")}
     assert "ix_person_records_record_id" in names
+
+
+def test_models_saved_together_become_active_together(store: Store) -> None:
+    store.save_model("fs-1", '{"v": 1}')
+    store.save_model("learned-1", '{"l": 1}', kind="learned")
+    store.save_models([("fs-2", '{"v": 2}', "fs"), ("learned-2", '{"l": 2}', "learned")])
+    assert store.active_model() == '{"v": 2}'
+    assert store.active_model(kind="learned") == '{"l": 2}'
