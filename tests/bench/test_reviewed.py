@@ -3,10 +3,11 @@ part of the queue by the truth, the engine learns and links again."""
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench import contingency
-from bench.reviewed import RUNS, review_round, summary
+from bench.reviewed import RUNS, drawn, review_round, summary
 from fixtures.dataset import generate, write_dataset
 from fixtures.names import NAMING_GROUPS
 from matching.columns import build_columns
@@ -49,7 +50,15 @@ def test_the_model_learned_weighs_the_fs_evidence_and_is_reported(reviewed) -> N
 
 
 def test_the_summary_has_a_row_per_result(reviewed) -> None:
-    document = {"data": {"profile": "default", "records": 1600}, **reviewed}
-    lines = summary([document, document]).splitlines()
+    document = {"data": {"profile": "default", "records": 1600, "households": 400}, **reviewed}
+    lines = summary([{**document, "draw": "uncertain"}, document]).splitlines()
     assert len(lines) == 4
+    assert "at random" in lines[2] and "most uncertain first" in lines[3]
     assert "FS + the decisions" in lines[0]
+
+
+def test_reviewers_working_the_queue_in_order_decide_the_pairs_nearest_one_half() -> None:
+    queue = np.array([3, 5, 8, 9])
+    probability = np.array([0.0, 0.0, 0.0, 0.9, 0.0, 0.52, 0.0, 0.0, 0.35, 0.6])
+    assert drawn(queue, probability, 2, "uncertain", 1).tolist() == [5, 9]
+    assert set(drawn(queue, probability, 2, "random", 1)) <= set(queue.tolist())
