@@ -12,6 +12,7 @@ import click
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select, update
 
 from api.cli import main
 from api.summaries import print_relink, print_training
@@ -20,6 +21,7 @@ from matching.fitting import fitted_version
 from matching.learned import NotEnoughDecisions, feature_words
 from models.review import DecisionKind
 from models.store import Store
+from models.tables import match_models
 from models.users import UserRole
 from service import Actor, Service, review
 from service.registry import active_learned, active_model, model_status, model_version
@@ -168,6 +170,34 @@ def test_a_relink_that_keeps_the_fs_model_keeps_the_learned_one(decided_demo: St
     summary = relink_all(decided_demo)
     assert summary["learned"] == "kept"
     assert active_learned(decided_demo) == before
+
+
+def test_an_import_that_links_everyone_again_trains_the_learned_model_again_and_says_so(
+    decided_demo: Store, tmp_path
+) -> None:
+    """The import refits a stale FS model by linking everyone again: the learned model is
+    trained against the new fit, and the import's summary and audit row say so."""
+    _fs_model_that_merges_nothing(decided_demo)
+    assert train_model(decided_demo)["switched"]
+    with decided_demo.engine.begin() as c:
+        active = (match_models.c.active.is_(True)) & (match_models.c.kind == "fs")
+        document = json.loads(c.execute(select(match_models.c.document).where(active)).scalar())
+        del document["scoring"]
+        c.execute(update(match_models).where(active).values(document=json.dumps(document)))
+    rows = (DEMO_DIR / "records.csv").read_text(encoding="utf-8").splitlines()
+    new = tmp_path / "new.csv"
+    _, _, rest = rows[2].split(",", 2)
+    new.write_text(f"{rows[0]}\nNEW-1,NEW-CASE-1,{rest}\n", encoding="utf-8")
+    operator = Actor.operator("nrm import")
+    report = Service(decided_demo).import_file(new, actor=operator)
+    assert report.ok, report.errors
+    assert report.linked["because"] == "stale_model"
+    assert report.linked["learned"] == "trained_again"
+    learned = active_learned(decided_demo)
+    assert learned is not None
+    assert report.linked["learned_model"] == model_version(active_model(decided_demo), learned)
+    (row,), _ = decided_demo.audit_rows({"action": "import"}, limit=1)
+    assert row["detail"]["learned"] == "trained_again"
 
 
 def test_decided_pairs_are_scored_alike_whichever_record_comes_first(
