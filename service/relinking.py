@@ -342,7 +342,6 @@ class Linking(UseCases):
             (),
             records=summary["records"],
             entities=summary["entities"],
-            learned=summary.get("learned"),
-            learned_model=summary.get("learned_model"),
+            **{key: summary[key] for key in ("learned", "learned_model") if key in summary},
         )
         return summary

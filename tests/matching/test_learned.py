@@ -174,6 +174,15 @@ def test_pulled_towards_zero_the_fit_is_scikit_learns_logistic_regression() -> N
     np.testing.assert_allclose(model.predict(d), estimator.predict_proba(x)[:, 1], atol=1e-4)
 
 
+def test_a_fit_on_features_that_are_not_finite_is_refused() -> None:
+    """scipy returns its starting point, the FS model as it is, without a word."""
+    d = _decisions()
+    x = features(d)
+    x[0, 0] = np.nan
+    with pytest.raises(ValueError, match="not finite"):
+        penalised_fit(x, d.labels, np.zeros(x.shape[1]))
+
+
 def test_where_the_levels_say_what_the_fs_log_odds_say_the_fs_model_keeps_its_word() -> None:
     """The FS log-odds are made of the levels' weights: decisions that agree with both
     cannot tell which to credit. Pulled towards zero, the fit credited the levels (FS
