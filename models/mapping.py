@@ -30,6 +30,7 @@ from typing import Any
 from i18n import Message
 from models.columnnames import EXTRA
 from models.fieldwords import NOT_KNOWN, fold
+from models.fileerrors import RecordFileErrors
 from models.recordfile import RecordFileError, read_table
 from models.records import RECORD_COLUMNS
 from models.validation import READERS
@@ -71,65 +72,89 @@ class ColumnMapping:
 
 def read_mapping_file(path: Path) -> ColumnMapping:
     """The mapping a file says; RecordFileError naming the mapping file's problem (unknown
-    field, a field or a column given twice, a value that cannot be read, unreadable file)."""
+    field, a field or a column given twice, a value that cannot be read, unreadable file),
+    `RecordFileErrors` naming every bad line when there are several."""
     pairs = _json_pairs(path) if path.suffix.lower() == ".json" else _table_pairs(path)
     mapping: dict[str, str] = {}
     targets: dict[str, str] = {}
     values: dict[str, dict[str, str]] = {}
+    problems: list[Message] = []
     for where, column, field, coded in pairs:
-        column, field = column.strip().lower(), field.strip().lower()
-        if not column and not field:
-            continue
-        if not field:
-            raise RecordFileError(
-                'mapping file, {where}: "{column}" is given no field', where=where, column=column
-            )
-        if not column:
-            raise RecordFileError(
-                "mapping file, {where}: {field} is given no column", where=where, field=field
-            )
-        if field == PERSON and column.endswith("/"):
-            if coded:
-                raise RecordFileError(
-                    "mapping file, {where}: a form group has no values (they go on its questions)",
-                    where=where,
-                )
-            mapping[column] = PERSON  # every question of this group is the person's own
-            continue
-        if field not in RECORD_COLUMNS and field != EXTRA:
-            raise RecordFileError(
-                'mapping file, {where}: unknown field "{field}" (expected one of {expected})',
-                where=where,
-                field=field,
-                expected=", ".join(RECORD_COLUMNS),
-            )
-        if column in mapping:
-            raise RecordFileError(
-                'mapping file, {where}: "{column}" is mapped twice, to {field} and {other}',
-                where=where,
-                column=column,
-                field=mapping[column],
-                other=field,
-            )
-        if field in targets and field != EXTRA:
-            raise RecordFileError(
-                'mapping file, {where}: "{column}" and "{other}" both map to {field}',
-                where=where,
-                column=column,
-                other=targets[field],
-                field=field,
-            )
-        targets[field] = column
-        mapping[column] = field
-        if coded and field == EXTRA:
-            raise RecordFileError(
-                "mapping file, {where}: a column kept as extra data has no values", where=where
-            )
-        if coded:
-            values[field] = _checked_values(field, coded, where)
+        try:
+            _read_entry(where, column, field, coded, mapping, targets, values)
+        except RecordFileError as problem:
+            problems.append(problem.message)
+    if len(problems) == 1:
+        raise RecordFileError(problems[0])
+    if problems:
+        raise RecordFileErrors(problems)
     if not mapping:
         raise RecordFileError("the mapping file maps no column")
     return ColumnMapping(mapping, values)
+
+
+def _read_entry(
+    where: str | Message,
+    column: str,
+    field: str,
+    coded: list[tuple[str, str]],
+    mapping: dict[str, str],
+    targets: dict[str, str],
+    values: dict[str, dict[str, str]],
+) -> None:
+    """One line of a mapping file into `mapping`, `targets` and `values`; RecordFileError
+    naming the line's problem, leaving them as they were."""
+    column, field = column.strip().lower(), field.strip().lower()
+    if not column and not field:
+        return
+    if not field:
+        raise RecordFileError(
+            'mapping file, {where}: "{column}" is given no field', where=where, column=column
+        )
+    if not column:
+        raise RecordFileError(
+            "mapping file, {where}: {field} is given no column", where=where, field=field
+        )
+    if field == PERSON and column.endswith("/"):
+        if coded:
+            raise RecordFileError(
+                "mapping file, {where}: a form group has no values (they go on its questions)",
+                where=where,
+            )
+        mapping[column] = PERSON  # every question of this group is the person's own
+        return
+    if field not in RECORD_COLUMNS and field != EXTRA:
+        raise RecordFileError(
+            'mapping file, {where}: unknown field "{field}" (expected one of {expected})',
+            where=where,
+            field=field,
+            expected=", ".join(RECORD_COLUMNS),
+        )
+    if column in mapping:
+        raise RecordFileError(
+            'mapping file, {where}: "{column}" is mapped twice, to {field} and {other}',
+            where=where,
+            column=column,
+            field=mapping[column],
+            other=field,
+        )
+    if field in targets and field != EXTRA:
+        raise RecordFileError(
+            'mapping file, {where}: "{column}" and "{other}" both map to {field}',
+            where=where,
+            column=column,
+            other=targets[field],
+            field=field,
+        )
+    if coded and field == EXTRA:
+        raise RecordFileError(
+            "mapping file, {where}: a column kept as extra data has no values", where=where
+        )
+    checked = _checked_values(field, coded, where) if coded else None
+    targets[field] = column
+    mapping[column] = field
+    if checked is not None:
+        values[field] = checked
 
 
 HEADER = {"colonne": "column", "champ": "field", "valeurs": "values", "valeur": "values"}

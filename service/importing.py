@@ -12,6 +12,7 @@ from typing import Any
 from i18n import Message
 from models.columnnames import header_notes
 from models.columnwise import validated_chunks
+from models.fileerrors import RecordFileErrors
 from models.mapping import ColumnMapping, read_mapping_file
 from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS
@@ -133,7 +134,8 @@ def import_records(
     try:
         columns = read_mapping_file(mapping) if mapping is not None else None
     except RecordFileError as exc:
-        report.add_error(Message(IN_FILE, file=mapping.name, error=exc.message))
+        for message in exc.messages if isinstance(exc, RecordFileErrors) else [exc.message]:
+            report.add_error(Message(IN_FILE, file=mapping.name, error=message))
         return report
     options = _Reading(source, today, strict, columns)
     try:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from models.columnwise import validated_rows
+from models.fileerrors import RecordFileErrors
 from models.mapping import read_mapping_file
 from models.recordfile import RecordFileError, read_table
 from tests.conftest import write_csv
@@ -74,6 +75,18 @@ def test_a_wrong_mapping_is_refused_naming_its_line(
 ) -> None:
     with pytest.raises(RecordFileError, match=message):
         read_mapping_file(write_csv(tmp_path / "m.csv", text))
+
+
+def test_every_bad_line_of_a_mapping_is_named_at_once(tmp_path: Path) -> None:
+    """A caseworker fixing a mapping by hand should not find its mistakes one per try."""
+    text = "column,field\nnom,family_nam\nprenom,given_names\nsexe,\n,sex\n"
+    with pytest.raises(RecordFileErrors) as refused:
+        read_mapping_file(write_csv(tmp_path / "m.csv", text))
+    said = [m.text("en") for m in refused.value.messages]
+    assert len(said) == 3
+    assert 'row 2: unknown field "family_nam"' in said[0]
+    assert 'row 4: "sexe" is given no field' in said[1]
+    assert "row 5: sex is given no column" in said[2]
 
 
 def test_a_json_mapping_naming_a_column_twice_is_refused(tmp_path: Path) -> None:

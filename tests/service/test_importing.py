@@ -242,6 +242,20 @@ def test_a_stored_record_id_two_organisations_share_must_name_its_source(
 MAPPINGS = Path(__file__).resolve().parents[2] / "fixtures" / "mappings"
 
 
+def test_an_import_names_every_bad_line_of_its_mapping_and_loads_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    mapping = tmp_path / "m.csv"
+    mapping.write_text("column,field\nnom,family_nam\nsexe,\n", encoding="utf-8")
+    report = import_records(store, MAPPINGS / "primero-export.csv", mapping=mapping)
+    assert not report.ok
+    errors = [str(e) for e in report.errors]
+    assert len(errors) == 2
+    assert all("m.csv" in e for e in errors)
+    assert "family_nam" in errors[0] and "sexe" in errors[1]
+    assert store.counts()["person_records"] == 0
+
+
 def test_a_primero_export_loads_through_its_mapping_file(store: Store) -> None:
     report = import_records(
         store, MAPPINGS / "primero-export.csv", mapping=MAPPINGS / "primero.csv"
