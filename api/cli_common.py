@@ -7,13 +7,14 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
 
 from api.clikit import _, current_language
 from i18n import N_, text
-from models.database import ENV_VAR
+from models.database import ENV_VAR, database_url
 from service import Service
 from service.errors import StoreError, UseCaseError
 
@@ -22,11 +23,21 @@ EXIT_BAD_INPUT = 2
 
 
 def open_service(url: str | None) -> Service:
+    resolved = database_url(url)
+    if resolved.startswith("sqlite:///") and resolved != "sqlite:///:memory:":
+        folder = Path(resolved.removeprefix("sqlite:///")).parent
+        if not folder.is_dir():
+            raise click.ClickException(
+                _("cannot open the database: the folder {folder} does not exist").format(
+                    folder=folder
+                )
+            )
     try:
         return Service.open(url)
     except Exception as exc:
+        why = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's URL
         raise click.ClickException(
-            _("cannot open the database: {error}").format(error=exc)
+            _("cannot open the database: {error}").format(error=str(why).strip())
         ) from exc
 
 

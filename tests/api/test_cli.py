@@ -32,6 +32,25 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     assert code == 0 and out.startswith("schema at revision")
 
 
+def test_a_database_in_a_folder_that_does_not_exist_is_named_in_the_users_language(
+    tmp_path: Path,
+) -> None:
+    """SQLite's own words ("unable to open database file") and SQLAlchemy's link to its
+    documentation told a caseworker nothing."""
+    missing = tmp_path / "absent" / "nrm.db"
+    code, _, err = _run("relink", "--db", str(missing), env={"NRM_LANG": "fr"})
+    assert code == 1
+    assert f"le dossier {missing.parent} n'existe pas" in err
+    assert "sqlalche.me" not in err and not missing.parent.exists()
+
+
+def test_a_database_that_cannot_be_reached_says_the_drivers_words_only() -> None:
+    code, _, err = _run("relink", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert code == 1
+    assert "cannot open the database: connection failed" in err
+    assert "sqlalche.me" not in err
+
+
 def test_import_json_prints_only_json(tmp_path: Path) -> None:
     records = write_csv(tmp_path / "r.csv", GOOD)
     code, out, _ = _run("import", str(records), "--json", "--db", str(tmp_path / "a.db"))
