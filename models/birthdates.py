@@ -99,8 +99,14 @@ _LE = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?le\s+(?=\d)")
 """`le 15/08/2015`, `né le 15/08/2013`: the date after it."""
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
-_TIME = re.compile(r"^(.*\d)[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$")
-"""A date exported with its time (Excel, KoboToolbox): `2001-03-12 00:00:00`."""
+_TIME = re.compile(
+    r"^(.*\d)[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2}|\s*[ap]m)?$"
+)
+"""A date exported with its time (Excel, KoboToolbox, ODK Briefcase): `2001-03-12 00:00:00`,
+`Mar 12, 2001 12:00:00 AM`."""
+_DAY_COMMA_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+"""What follows the month in an English month-first date: `Mar 12, 2001` (ODK Briefcase's
+export), `March 12th, 2001`."""
 UNKNOWN_MARKS = frozenset(
     {
         "inconnu",
@@ -185,7 +191,7 @@ def _year_interval(year: int, precision: Precision = Precision.YEAR) -> BirthInt
 
 def _words_date(text: str, value: str) -> BirthInterval | None:
     """`12 mars 1995`, `mars 1995`, `douze mars mil neuf cent quatre-vingt-quinze`,
-    `12-Mar-2005`."""
+    `12-Mar-2005`, `Mar 12, 2005`."""
     found = _words_parts(text, value)
     if found is None:
         return None
@@ -204,6 +210,9 @@ def _words_parts(text: str, value: str) -> tuple[int, int, int | None] | None:
         if not match:
             continue
         before, after = text[: match.start()].strip(), text[match.end() :].strip()
+        if not before and (month_first := _DAY_COMMA_YEAR.match(after)):
+            day, year = (int(g) for g in month_first.groups())
+            return _year_in_range(year, value), month, day
         year = _year_from(after, value)
         if year is None:
             return None

@@ -194,9 +194,17 @@ def test_a_cell_saying_not_known_is_no_date_and_no_error(written: str) -> None:
 
 @pytest.mark.parametrize(
     ("written", "day"),
-    [("12-Mar-2005", date(2005, 3, 12)), ("12/Mar/2005", date(2005, 3, 12))],
+    [
+        ("12-Mar-2005", date(2005, 3, 12)),
+        ("12/Mar/2005", date(2005, 3, 12)),
+        ("Mar 12, 2005", date(2005, 3, 12)),
+        ("Mar 12, 2005 12:00:00 AM", date(2005, 3, 12)),
+        ("March 12th, 2005", date(2005, 3, 12)),
+    ],
 )
 def test_an_english_export_date_with_a_month_name_is_a_day(written: str, day: date) -> None:
+    """ODK Briefcase exports a date `Mar 12, 2005` and a date-time with `AM`/`PM`: read
+    as unknown, every record of such an export lost its birth."""
     interval = parse_birth_date(written)
     assert (interval.earliest, interval.latest, interval.precision) == (day, day, Precision.DAY)
 
@@ -254,3 +262,7 @@ def test_an_approximate_birth_year_is_read_as_vers(written: str) -> None:
 def test_a_date_after_le_is_that_date() -> None:
     assert parse_plain_date("le 15/08/2015") == date(2015, 8, 15)
     assert parse_birth_date("né le 15/08/2013") == parse_birth_date("15/08/2013")
+
+
+def test_a_registration_date_of_an_odk_briefcase_export_is_read() -> None:
+    assert parse_plain_date("Jan 5, 2024 3:15:00 PM") == date(2024, 1, 5)
