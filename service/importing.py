@@ -24,6 +24,7 @@ from service.kingraph import defer_graph, update_graph_for_import
 from service.linking import link_import
 from service.memory import collector_paused
 from service.tracing import arrivals
+from service.training import learned_outcome
 from service.users import stored_spelling
 
 MAX_LISTED_ERRORS = 1000
@@ -373,10 +374,6 @@ class Importing(UseCases):
                 relations=counts.relations,
                 warnings=report.warning_count,
                 flagged=[f["entity_id"] for f in report.flags["items"]],
-                **{
-                    key: report.linked[key]
-                    for key in ("learned", "learned_model")
-                    if report.linked and key in report.linked
-                },
+                **learned_outcome(report.linked or {}),
             )
         return report

@@ -36,7 +36,7 @@ from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
 from service.prepared import DigestedValues
 from service.registry import model_version, rescorer
 from service.scoring import suggestion_row
-from service.training import learned_for
+from service.training import learned_for, learned_outcome
 
 RELINK = frozenset({ADMIN})
 
@@ -126,11 +126,13 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
 
     confirmed, rejected = store.review_constraints()
     model = default_model()
-    learned: list[tuple[LearnedModel | None, str]] = [(None, "none")]
+    learned_model: LearnedModel | None = None
+    learned_state = "none"
 
     def rescore_for(fitted: FSModel) -> Callable[[Scores], np.ndarray] | None:
-        learned[0] = learned_for(store, fitted)
-        return rescorer(fitted, learned[0][0])
+        nonlocal learned_model, learned_state
+        learned_model, learned_state = learned_for(store, fitted)
+        return rescorer(fitted, learned_model)
 
     prepared = CollectedValues()
     columns = build_columns(ColumnBatches(stream()), "id", prepared, natural=True)
@@ -166,7 +168,6 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
     store.replace_prepared(digested, prepared_version())
     del prepared, digested
     clock("prepared")
-    learned_model, learned_state = learned[0]
     saved = [(result.model.version, result.model.to_json(), "fs")]
     if learned_state == "trained_again" and learned_model is not None:
         saved.append((learned_model.version, learned_model.to_json(), "learned"))
@@ -342,6 +343,6 @@ class Linking(UseCases):
             (),
             records=summary["records"],
             entities=summary["entities"],
-            **{key: summary[key] for key in ("learned", "learned_model") if key in summary},
+            **learned_outcome(summary),
         )
         return summary

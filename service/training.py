@@ -114,6 +114,12 @@ def learned_for(store: Store, model: FSModel) -> tuple[learning.LearnedModel | N
     return (report.model, "trained_again") if report.better else (None, "set_aside")
 
 
+def learned_outcome(linked: dict[str, Any]) -> dict[str, Any]:
+    """What a link of the whole population did with the learned model (`learned`,
+    `learned_model`), as its audit row records it; empty when there was none."""
+    return {key: linked[key] for key in ("learned", "learned_model") if key in linked}
+
+
 def _trained_on(document: str) -> int:
     """The fewest decisions to train again on: the stored model's own count (it was fitted
     on three quarters of them), never fewer than a held-out set can judge."""

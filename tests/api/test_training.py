@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 import click
@@ -285,6 +286,12 @@ def test_the_report_says_what_the_decisions_taught_in_both_languages(decided_dem
     assert isinstance(report["fs_weight"], float)
 
 
+def _said(show: Callable[[], None], lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """What `show` prints through click, in `lang`."""
+    monkeypatch.setenv("NRM_LANG", lang)
+    return CliRunner().invoke(click.command()(show)).output
+
+
 @pytest.mark.parametrize(
     ("lang", "heading", "line"),
     [
@@ -309,13 +316,7 @@ def test_the_cli_prints_the_lessons_in_the_users_language(
         "lessons": [{"feature": "given_names=different", "weight": -2.5, "fr": fr, "en": en}],
         "switched": True,
     }
-    monkeypatch.setenv("NRM_LANG", lang)
-
-    @click.command()
-    def show() -> None:
-        print_training(report, dry_run=False)
-
-    output = CliRunner().invoke(show).output
+    output = _said(lambda: print_training(report, dry_run=False), lang, monkeypatch)
     assert heading in output
     assert line in output.splitlines()
 
@@ -344,13 +345,7 @@ def test_a_relink_says_what_became_of_the_learned_model(
         "keys_kept": 0,
         "learned": state,
     }
-    monkeypatch.setenv("NRM_LANG", lang)
-
-    @click.command()
-    def show() -> None:
-        print_relink(summary)
-
-    assert words in CliRunner().invoke(show).output
+    assert words in _said(lambda: print_relink(summary), lang, monkeypatch)
 
 
 def test_decided_pairs_are_scored_with_their_cases_other_members(decided_demo: Store) -> None:
