@@ -30,6 +30,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/search"): SEARCH,
     ("GET", "/suggestions"): READ_QUEUE,
     ("GET", "/suggestions/next"): READ_QUEUE,
+    ("GET", "/suggestions/calibration"): READ_QUEUE,
     ("GET", "/suggestions/{suggestion_id}"): READ_QUEUE,
     ("POST", "/suggestions/{suggestion_id}/decision"): DECIDE,
     ("POST", "/links"): DECIDE,

@@ -10,7 +10,7 @@ import click
 
 from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, open_service
 from api.clikit import Command, Group, _, current_language
-from api.summaries import print_training
+from api.summaries import print_calibration, print_training
 from i18n import N_
 from service import Actor
 from service.progress import Progress
@@ -25,7 +25,7 @@ def model_group() -> None:
     "train",
     help=N_(
         "Learn from reviewers' decisions; switch only when the new model is better on "
-        "held-out decisions."
+        "held-out decisions (those of the queue's random share when there are enough)."
     ),
 )
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -34,7 +34,10 @@ def model_group() -> None:
     type=click.FloatRange(0.1, 0.5),
     default=0.25,
     show_default=True,
-    help=N_("Share of the decisions held out to compare the models."),
+    help=N_(
+        "Share of the decisions held out to compare the models, when the queue's random "
+        "share holds too few."
+    ),
 )
 @click.option("--min-decisions", type=click.IntRange(10), default=100, show_default=True)
 @click.option("--dry-run", is_flag=True, help=N_("Report, but do not switch models."))
@@ -66,6 +69,23 @@ def model_train(
         emit(report)
     else:
         print_training(report, dry_run)
+
+
+@model_group.command(
+    "calibration",
+    help=N_(
+        "How often reviewers confirmed the pairs of the queue's random share, per band of "
+        "the engine's probability: whether its probabilities hold on these records."
+    ),
+)
+@json_option
+@db_option
+def model_calibration(as_json: bool, db_url: str | None) -> None:
+    report = open_service(db_url).calibration(Actor.operator("nrm model calibration"))
+    if as_json:
+        emit(report)
+    else:
+        print_calibration(report)
 
 
 @model_group.command(

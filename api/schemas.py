@@ -78,6 +78,9 @@ class SuggestionSummary(BaseModel):
     probability: float
     involves_minor: bool
     tracing_request: bool
+    sampled: bool = False
+    """One of the queue's random share (`models.queue_sample`): placed at random in the
+    queue, not by its uncertainty; its decision judges the engine and a learned model."""
     case_types: list[str | None]
     organisations: list[str]
     record_ids: list[str]
@@ -85,6 +88,28 @@ class SuggestionSummary(BaseModel):
     model_version: str
     version: int
     updated_at: str
+
+
+class CalibrationBand(BaseModel):
+    band: list[float]
+    """[low, high): the suggested probabilities it holds (the last band closed)."""
+    decisions: int
+    confirmed: int
+    predicted: float | None
+    """The engine's mean probability for these pairs."""
+    observed: float | None
+    """The share reviewers confirmed."""
+    interval: list[float] | None
+    """The observed share's Wilson interval at `confidence`."""
+
+
+class Calibration(BaseModel):
+    share: float
+    """The queue's share placed at random."""
+    decided: int
+    open: int
+    confidence: float
+    bands: list[CalibrationBand]
 
 
 class SuggestionPage(BaseModel):

@@ -250,29 +250,41 @@ def print_relink(summary: dict[str, Any]) -> None:
 
 def print_training(report: dict[str, Any], dry_run: bool) -> None:
     current, new = report["current"], report["learned"]
+    held = (
+        counted(
+            report["holdout_size"],
+            "{count} of the queue's random share to judge",
+            "{count} of the queue's random share to judge",
+        )
+        if report["judged_on"] == "sample"
+        else counted(report["holdout_size"], "{count} held out", "{count} held out")
+    )
     click.echo(
         _("{train}, {held} ({positives}, {negatives})").format(
             train=counted(
                 report["train_size"], "{count} decision to train", "{count} decisions to train"
             ),
-            held=counted(report["holdout_size"], "{count} held out", "{count} held out"),
+            held=held,
             positives=counted(
                 report["holdout_positives"], "{count} confirmed", "{count} confirmed"
             ),
             negatives=counted(report["holdout_negatives"], "{count} rejected", "{count} rejected"),
         )
     )
-    for which, name, scores in (
-        (_("current"), report["current_model"], current),
-        (_("new"), report["new_model"], new),
+    for which, name, scores, loss in (
+        (_("current"), report["current_model"], current, report["current_log_loss"]),
+        (_("new"), report["new_model"], new, report["learned_log_loss"]),
     ):
         click.echo(
-            _("{label} {name}: precision {precision} recall {recall} F1 {f1}").format(
+            _(
+                "{label} {name}: precision {precision} recall {recall} F1 {f1} log loss {loss}"
+            ).format(
                 label=f"{which:<7}",
                 name=name,
                 precision=decimal(scores["precision"], 3),
                 recall=decimal(scores["recall"], 3),
                 f1=decimal(scores["f1"], 3),
+                loss=decimal(loss, 3),
             )
         )
     click.echo(
@@ -291,6 +303,36 @@ def print_training(report: dict[str, Any], dry_run: bool) -> None:
         click.echo(_("dry run: nothing changed"))
     else:
         click.echo(_("the new model is not better: the current one stays in use"))
+
+
+def print_calibration(report: dict[str, Any]) -> None:
+    """The engine's calibration on the queue's random share, a band per line."""
+    click.echo(
+        _("queue's random share (one suggestion in {every}): {decided}, {open}").format(
+            every=round(1 / report["share"]),
+            decided=counted(report["decided"], "{count} decided", "{count} decided"),
+            open=counted(report["open"], "{count} open", "{count} open"),
+        )
+    )
+    for band in report["bands"]:
+        low, high = (decimal(edge, 1) for edge in band["band"])
+        if not band["decisions"]:
+            click.echo(_("{low} to {high}: no decision yet").format(low=low, high=high))
+            continue
+        click.echo(
+            _(
+                "{low} to {high}: {decisions}, the engine said {predicted}, reviewers "
+                "confirmed {observed} ({interval_low} to {interval_high})"
+            ).format(
+                low=low,
+                high=high,
+                decisions=counted(band["decisions"], "{count} decision", "{count} decisions"),
+                predicted=decimal(band["predicted"], 2),
+                observed=decimal(band["observed"], 2),
+                interval_low=decimal(band["interval"][0], 2),
+                interval_high=decimal(band["interval"][1], 2),
+            )
+        )
 
 
 def print_hits(hits: list[dict[str, Any]], none_found: str) -> None:

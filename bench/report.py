@@ -176,7 +176,8 @@ def render() -> str:
     if reviewed:
         out.append(
             "### Accuracy after a round of review (`python -m bench.reviewed --households N "
-            "--profile P --decisions 2000 [--draw uncertain]`: reviewers, simulated by the truth, "
+            "--profile P --decisions 2000 [--draw uncertain|queue]`: reviewers, simulated by the "
+            "truth, "
             "decide 2,000 pairs of the queue; `nrm model train`; linked again)\n"
         )
         out.append(

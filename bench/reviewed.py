@@ -5,10 +5,12 @@ Run: `python -m bench.reviewed [--households 6000] [--profile default] [--decisi
 
 The reviewers are simulated by the truth: they decide `--decisions` pairs drawn at random
 from the review queue (`--draw uncertain`: those nearest 0.5 first, as the service's queue
-orders them), and are always right. The same number of decisions at every size
-(a team's round of review, not a share of the queue), so that what the model learned, not
-the decisions themselves, is what grows with the registry. Reported, as pairwise P / R /
-F1 of the persons, the largest person and the review pairs per record:
+ordered them before its random share; `--draw queue`: in the service's queue order, one
+pair in ten at a random place, `models.queue_sample`), and are always right. The same
+number of decisions at every size (a team's round of review, not a share of the queue),
+so that what the model learned, not the decisions themselves, is what grows with the
+registry. Reported, as pairwise P / R / F1 of the persons, the largest person and the
+review pairs per record:
 
 - the Fellegi-Sunter model alone (`nrm link`);
 - with the decisions kept (must-link, cannot-link), no model learned;
@@ -16,17 +18,20 @@ F1 of the persons, the largest person and the review pairs per record:
   reviewed;
 - the learned model with the decisions: what a relink after `nrm model train` gives.
 
-The learned model is trained as `nrm model train` trains it (`matching.learned.train`:
-three quarters of the decisions, judged on the rest against the FS model; `better` says
-whether the service would switch to it), on the decided pairs' scores as linking gave
-them (the service scores them again with their cases' other members,
-`service.training.decided_scores`, for the same household support). Writes
-`bench/results/reviewed-<profile>-h<households>-s<seed>.json` and prints a table.
+The learned model is trained as `nrm model train` trains it (`matching.judging.train`:
+three quarters of the decisions, judged on the rest against the FS model, or, with
+`--draw queue`, fitted on the others and judged on the decisions of the random share,
+then recalibrated on them; `better` says whether the service would switch to it), on
+the decided pairs' scores as linking gave them (the service scores them again with their
+cases' other members, `service.training.decided_scores`, for the same household
+support). Writes `bench/results/reviewed-<profile>-h<households>-s<seed>[-<draw>].json`
+and prints a table.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import time
 from typing import Any
@@ -39,17 +44,22 @@ from bench.accuracy_tables import md_head, md_row
 from bench.common import generated_set, save
 from fixtures.names import NAMING_GROUPS
 from fixtures.profiles import PROFILES
-from matching import learned
+from matching import judging, learned
 from matching.columns import Columns, build_columns
 from matching.model import FSModel, default_model
 from matching.pipeline import LinkResult, link
+from models.queue_sample import SAMPLE_SHARE, pair_draw, queue_place, record_digest
 from service.linkfile import valid_columns
 from service.memory import collector_paused
 from service.pairs import review_unmerged
 from service.registry import rescorer
 
 DEFAULT_DECISIONS = 2000
-DRAWS = {"random": "at random", "uncertain": "most uncertain first"}
+DRAWS = {
+    "random": "at random",
+    "uncertain": "most uncertain first",
+    "queue": "in the queue's order, one in ten at random",
+}
 """Which pairs of the queue the reviewers decide (`drawn`), as the table says it."""
 RUNS = {
     "fs": "Fellegi-Sunter alone",
@@ -75,17 +85,40 @@ def _measured(result: LinkResult, truth: contingency.Truth, seconds: float) -> d
 
 
 def drawn(
-    queue: np.ndarray, probability: np.ndarray, decisions: int, draw: str, seed: int
+    queue: np.ndarray,
+    probability: np.ndarray,
+    decisions: int,
+    draw: str,
+    seed: int,
+    draws: np.ndarray | None = None,
 ) -> np.ndarray:
     """The positions of the pairs reviewers decide, in pair order: `random` from the
-    queue, or the `uncertain` ones (probability nearest 0.5) first, as the service's queue
+    queue; the `uncertain` ones (probability nearest 0.5) first, as the service's queue
     orders each of its groups (it puts children and tracing requests first, which the
-    benchmark does not tell apart)."""
+    benchmark does not tell apart); or in the `queue`'s own order, where the pairs of its
+    random share (`draws`, each queue pair's `models.queue_sample.pair_draw`) stand at a
+    random place."""
     count = min(decisions, len(queue))
     if draw == "random":
         return np.sort(np.random.default_rng(seed).choice(queue, count, replace=False))
-    order = np.argsort(np.abs(probability[queue] - 0.5), kind="stable")
+    if draw == "queue":
+        if draws is None:
+            raise ValueError("the queue's order needs each pair's draw")
+        place = [queue_place(p, d) for p, d in zip(probability[queue], draws, strict=True)]
+        order = np.argsort(np.asarray(place), kind="stable")
+    else:
+        order = np.argsort(np.abs(probability[queue] - 0.5), kind="stable")
     return np.sort(queue[order[:count]])
+
+
+def queue_draws(
+    columns: Columns, sources: dict[str, str], a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Each pair's `pair_draw`, its records named by source and id as the service names
+    them (`sources`: each record id's source)."""
+    ids = [str(i) for i in columns.ids]
+    digest = [record_digest(sources[i], i) for i in ids]
+    return np.array([pair_draw(digest[x], digest[y]) for x, y in zip(a, b, strict=True)])
 
 
 def review_round(
@@ -94,14 +127,23 @@ def review_round(
     decisions: int,
     seed: int = 1,
     draw: str = "random",
+    sources: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Link, decide `decisions` pairs of the queue by the truth, learn, link again."""
+    """Link, decide `decisions` pairs of the queue by the truth, learn, link again.
+    `sources` (each record id's source) names the records as the service does, for the
+    queue's random share (`draw="queue"`)."""
     started = time.perf_counter()
     first = link(columns, default_model(), keep="review")
     runs = {"fs": _measured(first, truth, time.perf_counter() - started)}
     model: FSModel = first.model
     queue = _queue(first)
-    chosen = drawn(queue, first.scores.probability, decisions, draw, seed)
+    draws = None
+    if draw == "queue":
+        draws = queue_draws(columns, sources or {}, first.a[queue], first.b[queue])
+    chosen = drawn(queue, first.scores.probability, decisions, draw, seed, draws)
+    sample = None
+    if draws is not None:
+        sample = np.isin(chosen, queue[draws < SAMPLE_SHARE])
     a, b = first.a[chosen], first.b[chosen]
     confirmed = truth.person[a] == truth.person[b]
     ids = columns.ids
@@ -109,13 +151,14 @@ def review_round(
     cannot = [(ids[x], ids[y]) for x, y in zip(a[~confirmed], b[~confirmed], strict=True)]
     evidence = first.scores.take(chosen)
     del first
-    report = learned.train(
+    report = judging.train(
         evidence,
         confirmed,
         evidence.probability,
         current_threshold=model.match_threshold,
         learned_threshold=model.match_threshold,
         corrects=model.version,
+        sample=sample,
     )
     rescore = rescorer(model, report.model)
     again = {
@@ -133,7 +176,20 @@ def review_round(
         "draw": draw,
         "decisions": len(chosen),
         "confirmed": int(confirmed.sum()),
-        "training": {k: training[k] for k in ("better", "current", "learned", "holdout_size")},
+        "sampled": 0 if sample is None else int(sample.sum()),
+        "training": {
+            k: training[k]
+            for k in (
+                "better",
+                "current",
+                "learned",
+                "holdout_size",
+                "judged_on",
+                "current_log_loss",
+                "learned_log_loss",
+                "recalibration",
+            )
+        },
         "coefficients": {
             name: round(weight, 3)
             for name, weight in sorted(
@@ -210,6 +266,10 @@ def main() -> None:
     if errors:
         raise SystemExit(f"{data}: {errors[:3]}")
     truth = contingency.read_truth(data / "truth.csv", [str(i) for i in columns.ids], NAMING_GROUPS)
+    sources = None
+    if args.draw == "queue":
+        with (data / "records.csv").open(encoding="utf-8", newline="") as handle:
+            sources = {row["record_id"]: row["source"] for row in csv.DictReader(handle)}
     document = {
         "data": {
             "households": args.households,
@@ -217,7 +277,7 @@ def main() -> None:
             "records": len(columns),
             "profile": args.profile,
         },
-        **review_round(columns, truth, args.decisions, draw=args.draw),
+        **review_round(columns, truth, args.decisions, draw=args.draw, sources=sources),
     }
     path = save(result_name(args.profile, args.households, args.seed, args.draw), document)
     print(summary([document]))

@@ -28,12 +28,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from dataclasses import asdict, dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from i18n import N_, Message, MessageError
+from i18n import N_, MessageError
 from matching.comparisons import COMPARISON, COMPARISONS, LEVELS_MEANING
 from matching.model import log2_odds
 from matching.scoring import SHARED_BY_HOUSEHOLDS, household_evidence_counts
@@ -306,153 +306,17 @@ def fit(
     """Fit on all the given decisions (`labels` True for a confirmed match); `corrects`
     names the FS model whose probabilities the pairs carry."""
     x = features(pairs)
-    y = _check_labels(labels, len(x))
+    y = check_labels(labels, len(x))
     intercept, weights = penalised_fit(x, y, fs_centre())
     return LearnedModel.of(
         intercept, weights, decisions=len(y), threshold=threshold, corrects=corrects
     )
 
 
-@dataclass(frozen=True)
-class Metrics:
-    """How well a model's match / non-match calls agree with reviewers' decisions."""
-
-    precision: float
-    recall: float
-    f1: float
-    true_positives: int
-    false_positives: int
-    false_negatives: int
-    true_negatives: int
-
-
-def metrics(predicted: np.ndarray, labels: np.ndarray) -> Metrics:
-    """Precision, recall and F1 of match calls; 0 where nothing was called or confirmed."""
-    predicted = np.asarray(predicted, dtype=bool)
-    labels = np.asarray(labels, dtype=bool)
-    tp = int((predicted & labels).sum())
-    fp = int((predicted & ~labels).sum())
-    fn = int((~predicted & labels).sum())
-    tn = int((~predicted & ~labels).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Metrics(precision, recall, f1, tp, fp, fn, tn)
-
-
-@dataclass(frozen=True)
-class TrainingReport:
-    model: LearnedModel
-    current: Metrics
-    """The current model on the held-out decisions."""
-    learned: Metrics
-    """The new model on the same held-out decisions."""
-    current_threshold: float
-    train_size: int
-    train_positives: int
-    train_negatives: int
-    holdout_size: int
-    holdout_positives: int
-    holdout_negatives: int
-
-    @property
-    def better(self) -> bool:
-        """Switch only on a strictly higher F1: on a tie the current model stays."""
-        return self.learned.f1 > self.current.f1
-
-    def to_dict(self) -> dict[str, Any]:
-        document = asdict(self)
-        document["model"] = json.loads(self.model.to_json())
-        document["better"] = self.better
-        return document
-
-
-def _check_labels(labels: np.ndarray, pairs: int) -> np.ndarray:
+def check_labels(labels: np.ndarray, pairs: int) -> np.ndarray:
     labels = np.asarray(labels)
     if labels.shape != (pairs,):
         raise ValueError(f"expected {pairs} labels, got shape {labels.shape}")
     if not np.isin(labels, (0, 1)).all():
         raise ValueError("labels must be True (match) or False (non-match)")
     return labels.astype(bool)
-
-
-def _refuse_if_too_few(labels: np.ndarray, min_decisions: int, min_per_class: int) -> None:
-    confirmed = int(labels.sum())
-    rejected = len(labels) - confirmed
-    if len(labels) < min_decisions:
-        raise NotEnoughDecisions(TOO_FEW, count=len(labels), needed=min_decisions)
-    if confirmed == 0 or rejected == 0:
-        kind = Message("confirmed matches") if rejected == 0 else Message("rejections")
-        raise NotEnoughDecisions(
-            "all {count} decisions are {kind}; a model needs both kinds to learn from",
-            count=len(labels),
-            kind=kind,
-        )
-    if min(confirmed, rejected) < min_per_class:
-        raise NotEnoughDecisions(
-            "{confirmed} confirmed and {rejected} rejected decisions; "
-            "at least {needed} of each are needed",
-            confirmed=confirmed,
-            rejected=rejected,
-            needed=min_per_class,
-        )
-
-
-def train(
-    pairs: Evidence,
-    labels: np.ndarray,
-    current_probability: np.ndarray,
-    *,
-    holdout: float = 0.25,
-    seed: int = 0,
-    min_decisions: int = MIN_DECISIONS,
-    min_per_class: int = MIN_PER_CLASS,
-    current_threshold: float = 0.5,
-    learned_threshold: float = 0.5,
-    corrects: str = "",
-) -> TrainingReport:
-    """Fit a model on part of the decisions and judge it against the current one on the rest.
-
-    The split is stratified and seeded, so the same decisions and seed give
-    the same model and report. The returned model is the one that was
-    judged (fitted on the training part only); `corrects` names the FS model whose
-    probabilities the pairs carry. Raises `NotEnoughDecisions` when there are too few
-    decisions or only one kind.
-    """
-    if not 0 < holdout < 1:
-        raise ValueError(f"holdout must be a fraction between 0 and 1, got {holdout}")
-    x = features(pairs)
-    y = _check_labels(labels, len(x))
-    current_probability = np.asarray(current_probability, dtype=float).reshape(-1)
-    if len(current_probability) != len(y):
-        raise ValueError("current_probability must give one probability per decision")
-    _refuse_if_too_few(y, min_decisions, min_per_class)
-
-    from sklearn.model_selection import train_test_split
-
-    train_index, held_index = train_test_split(
-        np.arange(len(y)), test_size=holdout, stratify=y, random_state=seed
-    )
-    intercept, weights = penalised_fit(x[train_index], y[train_index], fs_centre())
-    model = LearnedModel.of(
-        intercept,
-        weights,
-        decisions=len(train_index),
-        threshold=learned_threshold,
-        corrects=corrects,
-    )
-    held_labels = y[held_index]
-    learned_calls = model.predict_features(x[held_index]) >= model.threshold
-    current_calls = current_probability[held_index] >= current_threshold
-    return TrainingReport(
-        model=model,
-        current=metrics(current_calls, held_labels),
-        learned=metrics(learned_calls, held_labels),
-        current_threshold=current_threshold,
-        train_size=len(train_index),
-        train_positives=int(y[train_index].sum()),
-        train_negatives=int((~y[train_index]).sum()),
-        holdout_size=len(held_index),
-        holdout_positives=int(held_labels.sum()),
-        holdout_negatives=int((~held_labels).sum()),
-    )

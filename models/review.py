@@ -89,8 +89,3 @@ def adulthood(born: date) -> date:
         return born.replace(year=born.year + 18)
     except ValueError:
         return born.replace(year=born.year + 18, day=28)
-
-
-def uncertainty(probability: float) -> float:
-    """How far from a coin toss: the smaller, the more a decision teaches the model."""
-    return round(abs(probability - 0.5), 6)

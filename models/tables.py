@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 
 from models.records import RECORD_FIELDS, PersonRecordIn, kept
@@ -258,6 +259,9 @@ suggestions = Table(
     Column("reasons", JSON, nullable=False),
     Column("queue_group", Integer, nullable=False),
     Column("uncertainty", Float, nullable=False),
+    # the place in the queue group: the uncertainty, or a random one for the queue's random
+    # share (`sampled`, `models.queue_sample`)
+    Column("sampled", Boolean, nullable=False, server_default=false()),
     Column("involves_minor", Boolean, nullable=False),
     Column("tracing_request", Boolean, nullable=False),
     Column("case_type_a", String(40)),

@@ -11,6 +11,7 @@ from typing import Any
 
 from models.store import Store
 from service.audit import AuditTrail
+from service.calibration import Calibration
 from service.context import Actor
 from service.entities import Entities
 from service.importing import Importing
@@ -55,6 +56,7 @@ class Service(
     FamilyGraphs,
     Reports,
     Training,
+    Calibration,
     AuditTrail,
 ):
     def __init__(self, store: Store) -> None:

@@ -35,6 +35,7 @@ def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
         "probability": round(s["probability"], 4),
         "involves_minor": s["involves_minor"],
         "tracing_request": s["tracing_request"],
+        "sampled": s["sampled"],
         "case_types": [s["case_type_a"], s["case_type_b"]],
         "organisations": sorted({s["source_a"], s["source_b"]}),
         "record_ids": [str(s["record_a"]), str(s["record_b"])],

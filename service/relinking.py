@@ -24,6 +24,7 @@ from matching.pipeline import link
 from matching.prepared import CollectedValues, prepared_version
 from matching.record_keys import iter_record_keys
 from matching.scoring import Scores
+from models.queue_sample import record_digest
 from models.store import Store
 from models.store.keys import KEYS_VERSION
 from service.clock import Clock
@@ -44,7 +45,8 @@ RELINK = frozenset({ADMIN})
 class _Kept:
     """What a relink keeps of each streamed record beside the columns, column by column
     (a dict per record came to 0.7 GB at a million records): its entity before, and what
-    a suggestion row reads of its two records (`service.scoring.suggestion_row`)."""
+    a suggestion row reads of its two records (`service.scoring.suggestion_row`), its
+    source and record id as one `record_digest`."""
 
     def __init__(self) -> None:
         self._entities = bytearray()
@@ -52,6 +54,7 @@ class _Kept:
         self._sources: list[str] = []
         self._born_by = array("i")
         self._registered = array("i")
+        self._digests = array("Q")
 
     def add(self, batch: dict[str, list[Any]]) -> None:
         """A batch of records, column by column (`Store.iter_link_columns`)."""
@@ -60,6 +63,9 @@ class _Kept:
         self._sources.extend([sys.intern(s) for s in batch["source"]])
         self._born_by.extend([_ordinal(d) for d in batch["birth_latest"]])
         self._registered.extend([_ordinal(d) for d in batch["registered_on"]])
+        self._digests.extend(
+            [record_digest(s, r) for s, r in zip(batch["source"], batch["record_id"], strict=True)]
+        )
 
     def arrange(self, arrival: np.ndarray | None) -> None:
         """Put what was kept in the columns' order (`Columns.arrival`: where each came)."""
@@ -71,6 +77,7 @@ class _Kept:
         self._sources = [self._sources[r] for r in order]
         self._born_by = array("i", (self._born_by[r] for r in order))
         self._registered = array("i", (self._registered[r] for r in order))
+        self._digests = array("Q", (self._digests[r] for r in order))
 
     def entities(self) -> np.ndarray:
         """Each row's entity before, as 16 bytes (zeros: none)."""
@@ -82,6 +89,7 @@ class _Kept:
             "source": self._sources[row],
             "birth_latest": _day(self._born_by[row]),
             "registered_on": _day(self._registered[row]),
+            "digest": self._digests[row],
         }
 
 

@@ -16,8 +16,9 @@ from matching.learned import LearnedModel
 from matching.model import FSModel
 from matching.pipeline import pair_bands, rescored
 from matching.scoring import Scores, score_levels
+from models.queue_sample import in_sample, pair_draw, queue_place, record_digest
 from models.records import CaseType, PersonRecord
-from models.review import could_be_minor, uncertainty
+from models.review import could_be_minor
 from service.registry import model_version, rescorer
 
 
@@ -85,9 +86,13 @@ def suggestion_row(
 ) -> dict[str, Any]:
     """The stored suggestion for a scored pair `{record_a, record_b, probability, ...}`.
 
-    Queue group 0 (first) holds pairs that involve a possible child or a tracing request.
+    Queue group 0 (first) holds pairs that involve a possible child or a tracing request;
+    within a group a pair stands by its uncertainty, or at a random place when it is one of
+    the queue's random share (`models.queue_sample`). A record names itself by its `source`
+    and `record_id`, or by their `digest` (`record_digest`) where that is all that was kept.
     """
     minor = could_be_minor(dict(record_a)) or could_be_minor(dict(record_b))
+    draw = pair_draw(_digest(record_a), _digest(record_b))
     tracing = CaseType.TRACING_REQUEST.value in (
         record_a.get("case_type"),
         record_b.get("case_type"),
@@ -99,7 +104,8 @@ def suggestion_row(
         "model_version": pair["model_version"],
         "reasons": pair["reasons"],
         "queue_group": 0 if minor or tracing else 1,
-        "uncertainty": uncertainty(float(pair["probability"])),
+        "uncertainty": queue_place(float(pair["probability"]), draw),
+        "sampled": in_sample(draw),
         "involves_minor": minor,
         "tracing_request": tracing,
         "case_type_a": record_a.get("case_type"),
@@ -107,6 +113,12 @@ def suggestion_row(
         "source_a": record_a["source"],
         "source_b": record_b["source"],
     }
+
+
+def _digest(record: Mapping[str, Any]) -> int:
+    if "digest" in record:
+        return int(record["digest"])
+    return record_digest(record["source"], record["record_id"])
 
 
 def suggestion_rows(

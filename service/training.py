@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from matching import judging
 from matching import learned as learning
 from matching.model import FSModel
 from matching.scoring import Scores
@@ -65,7 +66,9 @@ def train_model(
     dry_run: bool = False,
 ) -> dict[str, Any]:
     """Fit a model on the comparison vectors of decided pairs and compare it, on held-out
-    decisions, with the model in use; make it active only when its F1 is higher.
+    decisions, with the model in use; make it active only when it is better
+    (`matching.learned.TrainingReport.better`: on the decisions of the queue's random share
+    when there are enough, a lower log loss; else a higher F1 on a held-out split).
 
     Raises `matching.learned.NotEnoughDecisions` when there are too few decisions.
     """
@@ -137,7 +140,7 @@ def _train(
     seed: int,
     holdout: float,
     min_decisions: int,
-) -> learning.TrainingReport:
+) -> judging.TrainingReport:
     decided = store.decided_pairs()
     if len(decided) < min_decisions:
         raise learning.NotEnoughDecisions(
@@ -145,13 +148,14 @@ def _train(
         )
     scores = decided_scores(store, decided, model)
     labels = np.array([d["status"] == SuggestionStatus.CONFIRMED for d in decided])
+    sample = np.array([bool(d["sampled"]) for d in decided], dtype=bool)
     if current is not None:
         current_probability = current.predict(scores)
         current_threshold = current.threshold
     else:
         current_probability = scores.probability
         current_threshold = model.match_threshold
-    return learning.train(
+    return judging.train(
         scores,
         labels,
         current_probability,
@@ -161,6 +165,7 @@ def _train(
         current_threshold=current_threshold,
         learned_threshold=model.match_threshold,
         corrects=model.version,
+        sample=sample,
     )
 
 

@@ -11,6 +11,7 @@ from api.deps import ActorDep, ServiceDep
 from api.patterns import CURSOR
 from api.schemas import (
     LIST_RESPONSES,
+    Calibration,
     DecisionRequest,
     DecisionResult,
     DecisionView,
@@ -104,6 +105,14 @@ def next_suggestion(
     read = service.next_suggestion(actor, filters, skip)
     response.headers["ETag"] = read.etag
     return read.detail
+
+
+@router.get("/suggestions/calibration", response_model=Calibration)
+def calibration(actor: ActorDep, service: ServiceDep) -> Any:
+    """Whether the engine's probabilities hold on these records: per band of probability,
+    how often reviewers confirmed the pairs of the queue's random share (one suggestion in
+    ten, placed at random in the queue) against the engine's mean probability there."""
+    return service.calibration(actor)
 
 
 @router.get("/suggestions/{suggestion_id}", response_model=SuggestionDetail)

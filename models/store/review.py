@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import Uuid
 
-from models.review import DECIDED_STATUSES, DecisionKind
+from models.review import DECIDED_STATUSES, OPEN_STATUSES, DecisionKind, SuggestionStatus
 from models.store.batches import chunks
 from models.store.serial import REVIEW_LOCK, serialised
 from models.store.suggestions import (
@@ -448,17 +448,37 @@ class ReviewStore:
                 )
             )
 
+    def queue_sample(self) -> tuple[list[tuple[float, bool]], int]:
+        """The queue's random share (`models.queue_sample`): each decided pair's probability
+        as suggested and whether it was confirmed; and how many of the share are open."""
+        sampled = suggestions.c.sampled.is_(True)
+        with self.engine.connect() as c:
+            decided = c.execute(
+                select(suggestions.c.probability, suggestions.c.status).where(
+                    sampled, suggestions.c.status.in_(DECIDED_STATUSES)
+                )
+            ).all()
+            still_open = c.execute(
+                select(func.count())
+                .select_from(suggestions)
+                .where(sampled, suggestions.c.status.in_(OPEN_STATUSES))
+            ).scalar_one()
+        return [(float(p), status == SuggestionStatus.CONFIRMED) for p, status in decided], int(
+            still_open
+        )
+
     def decided_pairs(self) -> list[dict[str, Any]]:
-        """Pairs reviewers settled (confirmed or rejected), with the model that suggested them,
-        in the order of their records' sources and ids in those sources (the lesser record
-        first): a model trained on them with one seed is the same model on either database,
-        after any update, and in any store that holds the same records (the stored ids are
-        random)."""
+        """Pairs reviewers settled (confirmed or rejected), with the model that suggested them
+        and whether the pair is one of the queue's random share (`sampled`), in the order of
+        their records' sources and ids in those sources (the lesser record first): a model
+        trained on them with one seed is the same model on either database, after any
+        update, and in any store that holds the same records (the stored ids are random)."""
         first, second = person_records.alias("first"), person_records.alias("second")
         with self.engine.connect() as c:
             rows = c.execute(
                 select(
                     *PAIR_COLUMNS,
+                    suggestions.c.sampled,
                     first.c.source,
                     first.c.record_id,
                     second.c.source.label("source_b"),
@@ -470,4 +490,7 @@ class ReviewStore:
             ).all()
         keyed = [(sorted(((r.source, r.record_id), (r.source_b, r.record_id_b))), r) for r in rows]
         keyed.sort(key=lambda item: item[0])
-        return [{c.key: r._mapping[c.key] for c in PAIR_COLUMNS} for _, r in keyed]
+        return [
+            {**{c.key: r._mapping[c.key] for c in PAIR_COLUMNS}, "sampled": r.sampled}
+            for _, r in keyed
+        ]

@@ -125,6 +125,7 @@ def sync_suggestions_on(
                 # (`service.review`): four eyes, first in the queue
                 queue_group=case((suggestions.c.involves_minor, 0), else_=bindparam("queue_group")),
                 uncertainty=bindparam("uncertainty"),
+                sampled=bindparam("sampled"),
                 involves_minor=or_(suggestions.c.involves_minor, bindparam("involves_minor")),
                 tracing_request=bindparam("tracing_request"),
                 version=suggestions.c.version + 1,
@@ -141,6 +142,7 @@ def sync_suggestions_on(
                         "reasons",
                         "queue_group",
                         "uncertainty",
+                        "sampled",
                         "involves_minor",
                         "tracing_request",
                     )

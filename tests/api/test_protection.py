@@ -43,6 +43,7 @@ def _urls(world: World) -> dict[str, str]:
         "/suggestions": "/suggestions?status=confirmed",
         "/suggestions/{suggestion_id}": f"/suggestions/{world.suggestions['adult']}",
         "/suggestions/next": "/suggestions/next",
+        "/suggestions/calibration": "/suggestions/calibration",
         "/decisions/{decision_id}": f"/decisions/{decided['decision']['id']}",
         "/entities/{entity_id}": f"/entities/{record.entity_id}",
         "/entities/{entity_id}/relatives": f"/entities/{record.entity_id}/relatives",

@@ -62,3 +62,12 @@ def test_reviewers_working_the_queue_in_order_decide_the_pairs_nearest_one_half(
     probability = np.array([0.0, 0.0, 0.0, 0.9, 0.0, 0.52, 0.0, 0.0, 0.35, 0.6])
     assert drawn(queue, probability, 2, "uncertain", 1).tolist() == [5, 9]
     assert set(drawn(queue, probability, 2, "random", 1)) <= set(queue.tolist())
+
+
+def test_in_the_queues_order_a_pair_of_the_random_share_stands_at_its_random_place() -> None:
+    probability = np.array([0.0, 0.15, 0.0, 0.45, 0.0, 0.5, 0.0, 0.3])
+    queue = np.array([1, 3, 5, 7])
+    far_off_but_drawn = np.array([0.001, 0.9, 0.5, 0.7])  # pair 1 in the share: place 0.005
+    assert drawn(queue, probability, 2, "queue", 1, far_off_but_drawn).tolist() == [1, 5]
+    with pytest.raises(ValueError, match="draw"):
+        drawn(queue, probability, 2, "queue", 1)

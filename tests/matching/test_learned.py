@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from matching.comparisons import COMPARISON_NAMES, COMPARISONS
+from matching.judging import train
 from matching.learned import (
     FS_FEATURE,
     LN2,
@@ -17,7 +18,6 @@ from matching.learned import (
     features,
     fit,
     penalised_fit,
-    train,
 )
 from matching.model import FSModel, contributions, probability_from_log2_odds
 

@@ -18,6 +18,7 @@ from matching.model import default_model
 from matching.pipeline import match_new
 from matching.record_keys import all_record_keys
 from models.columnwise import validated_rows
+from models.queue_sample import record_digest
 from models.review import could_be_minor
 from models.store import Store
 from models.store.keys import KEYS_VERSION
@@ -289,6 +290,7 @@ def test_linking_reads_the_decided_pairs_among_its_records(store: Store, tmp_pat
                 "reasons": [],
                 "queue_group": 1,
                 "uncertainty": 0.0,
+                "sampled": False,
                 "involves_minor": False,
                 "tracing_request": False,
                 "case_type_a": None,
@@ -458,6 +460,7 @@ def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> N
             "entity_id": [entity],
             "case_type": ["return"],
             "source": ["OIM"],
+            "record_id": ["R-1"],
             "birth_latest": [date(2009, 12, 31)],
             "registered_on": [date(2024, 3, 1)],
         }
@@ -467,6 +470,7 @@ def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> N
             "entity_id": [None],
             "case_type": [None],
             "source": ["ENDA"],
+            "record_id": ["7"],
             "birth_latest": [None],
             "registered_on": [None],
         }
@@ -477,12 +481,14 @@ def test_a_relink_keeps_each_records_entity_and_suggestion_fields_as_read() -> N
         "source": "OIM",
         "birth_latest": date(2009, 12, 31),
         "registered_on": date(2024, 3, 1),
+        "digest": record_digest("OIM", "R-1"),
     }
     assert kept.brief(1) == {
         "case_type": None,
         "source": "ENDA",
         "birth_latest": None,
         "registered_on": None,
+        "digest": record_digest("ENDA", "7"),
     }
 
 

@@ -61,7 +61,11 @@ def pair_row(
 
 
 def suggestion_row(
-    a: uuid.UUID, b: uuid.UUID, probability: float = 0.5, queue_group: int = 1
+    a: uuid.UUID,
+    b: uuid.UUID,
+    probability: float = 0.5,
+    queue_group: int = 1,
+    sampled: bool = False,
 ) -> dict[str, Any]:
     """A scored pair as `sync_suggestions` takes it (a before b by id text): `pair_row`'s
     fields but the band, with what the queue orders and shows by."""
@@ -71,6 +75,7 @@ def suggestion_row(
         **row,
         "queue_group": queue_group,
         "uncertainty": round(abs(probability - 0.5), 6),
+        "sampled": sampled,
         "involves_minor": queue_group == 0,
         "tracing_request": False,
         "case_type_a": None,

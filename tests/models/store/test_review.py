@@ -127,3 +127,27 @@ def test_restoring_puts_records_back_in_no_entity(store: Store) -> None:
         tx.restore({a: None})
         assert tx.entity_of([a, b]) == {a: None, b: entity}
         assert tx.members([entity]) == {b: entity}
+
+
+def test_the_queue_sample_holds_the_decided_pairs_of_the_share_and_counts_the_open(
+    store: Store,
+) -> None:
+    load(store)
+    wanted = ids(store)
+    sampled = [("A-1", "A-2", 0.35, "confirmed"), ("K-1", "T-1", 0.15, "rejected")]
+    store.sync_suggestions(
+        [suggestion_row(wanted[x], wanted[y], p, sampled=True) for x, y, p, _ in sampled]
+        + [
+            suggestion_row(wanted["A-1"], wanted["K-1"], 0.5, sampled=True),
+            suggestion_row(wanted["A-2"], wanted["T-1"], 0.45),
+        ]
+    )
+    with store.review_transaction() as tx:
+        for x, y, _, status in [*sampled, ("A-2", "T-1", 0.45, "confirmed")]:
+            found = tx.suggestion_for_pair(wanted[x], wanted[y])
+            assert found is not None
+            tx.set_suggestion(found["id"], status, None)
+    decided, still_open = store.queue_sample()
+    assert sorted(decided) == [(0.15, False), (0.35, True)]
+    assert still_open == 1
+    assert sorted(d["sampled"] for d in store.decided_pairs()) == [False, True, True]
