@@ -108,6 +108,7 @@ class Calibration(BaseModel):
     """The queue's share placed at random."""
     decided: int
     open: int
+    unsure: int
     confidence: float
     bands: list[CalibrationBand]
 

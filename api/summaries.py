@@ -308,9 +308,10 @@ def print_training(report: dict[str, Any], dry_run: bool) -> None:
 def print_calibration(report: dict[str, Any]) -> None:
     """The engine's calibration on the queue's random share, a band per line."""
     click.echo(
-        _("queue's random share (one suggestion in {every}): {decided}, {open}").format(
+        _("queue's random share (one suggestion in {every}): {decided}, {unsure}, {open}").format(
             every=round(1 / report["share"]),
             decided=counted(report["decided"], "{count} decided", "{count} decided"),
+            unsure=counted(report["unsure"], "{count} unsure", "{count} unsure"),
             open=counted(report["open"], "{count} open", "{count} open"),
         )
     )

@@ -124,9 +124,10 @@ def recalibrated(
     """`model` with its log odds scaled and shifted (Platt) to fit the decisions of the
     queue's random share (their `features` `x`), and the slope and shift found; the slope
     is pulled towards 1 (no change) as the FS coefficient is in `penalised_fit`. The share
-    may only take confidence away where the model merges a pair on its own word (`at`:
-    `guards.LEARNED_SURE`), never add it there: a few hundred decisions do not make
-    merges.
+    may only take confidence away between the model's match threshold and where it merges
+    a pair on its own word (`at`: `guards.LEARNED_SURE`), never add it there: a few
+    hundred decisions do not make merges (the line being monotone, no pair below the
+    threshold crosses it either).
 
     Fitted on pairs near 0.5 (the queue's order), a model is over-confident beyond them
     (`bench.reviewed`, mixed profile at 23k records: slope 1.18, shift -0.46; the precision
@@ -138,19 +139,35 @@ def recalibrated(
     nothing either."""
     z = x @ model._weights() + model.intercept
     shift, slope = penalised_fit(z.reshape(-1, 1), labels, np.ones(1))
-    sure = math.log(at / (1.0 - at))
-    if not slope[0] > 0 or slope[0] * sure + shift > sure:
+    edges = [math.log(p / (1.0 - p)) for p in (model.threshold, at)]
+    if not slope[0] > 0 or any(slope[0] * t + shift > t for t in edges):
         return model, 1.0, 0.0
     weights = np.array([float(f"{v:.12g}") for v in model._weights() * slope[0]])
     intercept = float(f"{model.intercept * slope[0] + shift:.12g}")
     fitted = LearnedModel.of(
         intercept,
         weights,
-        decisions=model.decisions + len(labels),
+        decisions=model.decisions,
         threshold=model.threshold,
         corrects=model.corrects,
     )
     return fitted, float(slope[0]), shift
+
+
+def _cross_recalibrated(
+    model: LearnedModel, x: np.ndarray, labels: np.ndarray, folds: int = 5
+) -> np.ndarray:
+    """Each decision's probability by `model` recalibrated on the other folds of the share
+    (stratified, seeded): what the recalibrated model says of decisions it was not
+    recalibrated on, so that it is judged as fairly as a model in use that was itself
+    recalibrated on earlier decisions of the share."""
+    from sklearn.model_selection import StratifiedKFold
+
+    out = np.empty(len(labels))
+    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    for rest, fold in split.split(x, labels):
+        out[fold] = recalibrated(model, x[rest], labels[rest])[0].predict_features(x[fold])
+    return out
 
 
 def _can_judge(labels: np.ndarray, sample: np.ndarray, min_per_class: int) -> bool:
@@ -183,7 +200,9 @@ def train(
     others can be trained on; else a stratified, seeded split (`holdout`), so the same
     decisions and seed give the same model and report. The returned model is the one that
     was judged (fitted on the training part only), then, judged on the sample,
-    recalibrated on its decisions (`recalibrated`); `corrects` names the FS model whose
+    recalibrated on its decisions (`recalibrated`; judged by what it says of each decision
+    once recalibrated on the others, `_cross_recalibrated`); `corrects` names the FS model
+    whose
     probabilities the pairs carry. Raises `NotEnoughDecisions` when there are too few
     decisions or only one kind.
     """
@@ -200,9 +219,10 @@ def train(
     from sklearn.model_selection import train_test_split
 
     judged_on = "held_out"
-    if sample is not None and _can_judge(y, np.asarray(sample, dtype=bool), min_per_class):
+    share = None if sample is None else np.asarray(sample, dtype=bool)
+    if share is not None and _can_judge(y, share, min_per_class):
         judged_on = "sample"
-        train_index, held_index = np.flatnonzero(~sample), np.flatnonzero(sample)
+        train_index, held_index = np.flatnonzero(~share), np.flatnonzero(share)
     else:
         train_index, held_index = train_test_split(
             np.arange(len(y)), test_size=holdout, stratify=y, random_state=seed
@@ -220,6 +240,7 @@ def train(
     held_current = current_probability[held_index]
     slope, shift = 1.0, 0.0
     if judged_on == "sample":
+        learned_probability = _cross_recalibrated(model, x[held_index], held_labels)
         model, slope, shift = recalibrated(model, x[held_index], held_labels)
     return TrainingReport(
         model=model,

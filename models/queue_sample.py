@@ -10,7 +10,7 @@ the learned model's calls right 86 times in 100, against 82 in the whole queue).
 of the sample are drawn at random from the whole queue, so their
 decisions say, on the service's own records and without any truth, how often a pair
 scored 0.3 is one person (`service.calibration`), and judge a learned model
-(`matching.learned.train`).
+(`matching.judging.train`).
 
 Whether a pair is in the sample is a property of its two records (their source and id
 there, as the files name them), never of the store: the same pair is in it on SQLite and
@@ -43,9 +43,14 @@ def in_sample(draw: float) -> bool:
     return draw < SAMPLE_SHARE
 
 
+def uncertainty(probability: float) -> float:
+    """How far from a coin toss: the smaller, the more a decision teaches the model."""
+    return round(abs(probability - 0.5), 6)
+
+
 def queue_place(probability: float, draw: float) -> float:
-    """Where a suggestion stands in its queue group, lowest first: how far its probability
-    is from a coin toss, or, for a pair of the sample, a random place in the same range."""
+    """Where a suggestion stands in its queue group, lowest first: its `uncertainty`, or,
+    for a pair of the sample, a random place in the same range."""
     if in_sample(draw):
         return round(draw / SAMPLE_SHARE * 0.5, 6)
-    return round(abs(probability - 0.5), 6)
+    return uncertainty(probability)

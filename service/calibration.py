@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from models.queue_sample import SAMPLE_SHARE
+from models.review import SuggestionStatus
 from service.context import Actor, UseCases
 from service.queue import READ_QUEUE
 
@@ -58,15 +59,21 @@ def calibration_bands(decided: list[tuple[float, bool]]) -> list[dict[str, Any]]
 class Calibration(UseCases):
     def calibration(self, actor: Actor) -> dict[str, Any]:
         """The engine's calibration on the decisions of the queue's random share: per band
-        of probability, how often reviewers confirmed the pairs against how often the
-        engine said they would be; with how many pairs of the share are still open."""
+        of probability, how often reviewers said the pairs were one person (a child's merge
+        confirmed once counts) against how often the engine said they would be; with how
+        many pairs of the share still wait (`open`) and how many reviewers left unsure.
+
+        The share is random within what reviewers worked: they work children and tracing
+        requests first (queue group 0), so until the rest is reached its decisions are of
+        those pairs; pairs left unsure, the hardest, are not in the bands."""
         actor.require(READ_QUEUE)
-        decided, still_open = self.store.queue_sample()
+        decided, others = self.store.queue_sample()
         self.audit(actor, "read_calibration", "suggestion", [])
         return {
             "share": SAMPLE_SHARE,
             "decided": len(decided),
-            "open": still_open,
+            "open": others[SuggestionStatus.PENDING],
+            "unsure": others[SuggestionStatus.UNSURE],
             "confidence": CONFIDENCE,
             "bands": calibration_bands(decided),
         }

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from i18n import Word
+from models.queue_sample import uncertainty
 from models.review import (
     DECIDED_STATUSES,
     DecisionKind,
@@ -269,6 +270,7 @@ def link_records(
         scored,
         first.model_dump() if scored["record_a"] == first.id else second.model_dump(),
         second.model_dump() if scored["record_a"] == first.id else first.model_dump(),
+        queued=False,
     )
     with store.review_transaction() as tx:
         suggestion = tx.suggestion_for_pair(record_a, record_b)
@@ -276,8 +278,10 @@ def link_records(
             suggestion = tx.add_suggestion(row)
         elif suggestion["status"] == SuggestionStatus.WITHDRAWN:
             tx.set_suggestion(suggestion["id"], SuggestionStatus.PENDING.value, None)
-            suggestion = tx.suggestion(suggestion["id"])
-            assert suggestion is not None
+        if suggestion["sampled"]:
+            tx.leave_sample(suggestion["id"], uncertainty(suggestion["probability"]))
+        suggestion = tx.suggestion(suggestion["id"])
+        assert suggestion is not None
         return _apply(tx, store, actor, suggestion, decision, note)
 
 

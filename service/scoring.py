@@ -16,7 +16,7 @@ from matching.learned import LearnedModel
 from matching.model import FSModel
 from matching.pipeline import pair_bands, rescored
 from matching.scoring import Scores, score_levels
-from models.queue_sample import in_sample, pair_draw, queue_place, record_digest
+from models.queue_sample import in_sample, pair_draw, queue_place, record_digest, uncertainty
 from models.records import CaseType, PersonRecord
 from models.review import could_be_minor
 from service.registry import model_version, rescorer
@@ -82,7 +82,10 @@ def stored_reason(reason: FieldReason) -> dict[str, Any]:
 
 
 def suggestion_row(
-    pair: Mapping[str, Any], record_a: Mapping[str, Any], record_b: Mapping[str, Any]
+    pair: Mapping[str, Any],
+    record_a: Mapping[str, Any],
+    record_b: Mapping[str, Any],
+    queued: bool = True,
 ) -> dict[str, Any]:
     """The stored suggestion for a scored pair `{record_a, record_b, probability, ...}`.
 
@@ -90,9 +93,11 @@ def suggestion_row(
     within a group a pair stands by its uncertainty, or at a random place when it is one of
     the queue's random share (`models.queue_sample`). A record names itself by its `source`
     and `record_id`, or by their `digest` (`record_digest`) where that is all that was kept.
+    A pair a reviewer chose (`queued` False: a direct link) is never of the random share:
+    its decision says nothing of the queue.
     """
     minor = could_be_minor(dict(record_a)) or could_be_minor(dict(record_b))
-    draw = pair_draw(_digest(record_a), _digest(record_b))
+    draw = pair_draw(_digest(record_a), _digest(record_b)) if queued else None
     tracing = CaseType.TRACING_REQUEST.value in (
         record_a.get("case_type"),
         record_b.get("case_type"),
@@ -104,8 +109,12 @@ def suggestion_row(
         "model_version": pair["model_version"],
         "reasons": pair["reasons"],
         "queue_group": 0 if minor or tracing else 1,
-        "uncertainty": queue_place(float(pair["probability"]), draw),
-        "sampled": in_sample(draw),
+        "uncertainty": (
+            uncertainty(float(pair["probability"]))
+            if draw is None
+            else queue_place(float(pair["probability"]), draw)
+        ),
+        "sampled": draw is not None and in_sample(draw),
         "involves_minor": minor,
         "tracing_request": tracing,
         "case_type_a": record_a.get("case_type"),

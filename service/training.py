@@ -67,7 +67,7 @@ def train_model(
 ) -> dict[str, Any]:
     """Fit a model on the comparison vectors of decided pairs and compare it, on held-out
     decisions, with the model in use; make it active only when it is better
-    (`matching.learned.TrainingReport.better`: on the decisions of the queue's random share
+    (`matching.judging.TrainingReport.better`: on the decisions of the queue's random share
     when there are enough, a lower log loss; else a higher F1 on a held-out split).
 
     Raises `matching.learned.NotEnoughDecisions` when there are too few decisions.

@@ -9,6 +9,7 @@ version they read.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import Uuid
 
-from models.review import DECIDED_STATUSES, OPEN_STATUSES, DecisionKind, SuggestionStatus
+from models.review import DECIDED_STATUSES, DecisionKind, SuggestionStatus
 from models.store.batches import chunks
 from models.store.serial import REVIEW_LOCK, serialised
 from models.store.suggestions import (
@@ -120,6 +121,15 @@ class ReviewTx:
             )
             .returning(suggestions.c.version)
         ).scalar_one()
+
+    def leave_sample(self, suggestion_id: uuid.UUID, place: float) -> None:
+        """Take a suggestion out of the queue's random share, at `place` in its group: a
+        reviewer chose it (a direct link), so its decision says nothing of the queue."""
+        self.c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == suggestion_id)
+            .values(sampled=False, uncertainty=place)
+        )
 
     def entity_of(self, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:
         found: dict[uuid.UUID, uuid.UUID | None] = {}
@@ -448,24 +458,26 @@ class ReviewStore:
                 )
             )
 
-    def queue_sample(self) -> tuple[list[tuple[float, bool]], int]:
-        """The queue's random share (`models.queue_sample`): each decided pair's probability
-        as suggested and whether it was confirmed; and how many of the share are open."""
-        sampled = suggestions.c.sampled.is_(True)
+    def queue_sample(self) -> tuple[list[tuple[float, bool]], Counter[str]]:
+        """The queue's random share (`models.queue_sample`): each pair reviewers said to be
+        one person or two, its probability as suggested and whether they said one (a
+        child's merge confirmed once, waiting for a second reviewer, counts as said); and
+        how many of the share are in each other state (pending, unsure, withdrawn)."""
+        said_one = (SuggestionStatus.CONFIRMED, SuggestionStatus.AWAITING_SECOND)
+        said = (*said_one, SuggestionStatus.REJECTED)
+        decided: list[tuple[float, bool]] = []
+        others: Counter[str] = Counter()
         with self.engine.connect() as c:
-            decided = c.execute(
+            for p, status in c.execute(
                 select(suggestions.c.probability, suggestions.c.status).where(
-                    sampled, suggestions.c.status.in_(DECIDED_STATUSES)
+                    suggestions.c.sampled.is_(True)
                 )
-            ).all()
-            still_open = c.execute(
-                select(func.count())
-                .select_from(suggestions)
-                .where(sampled, suggestions.c.status.in_(OPEN_STATUSES))
-            ).scalar_one()
-        return [(float(p), status == SuggestionStatus.CONFIRMED) for p, status in decided], int(
-            still_open
-        )
+            ):
+                if status in said:
+                    decided.append((float(p), status in said_one))
+                else:
+                    others[status] += 1
+        return decided, others
 
     def decided_pairs(self) -> list[dict[str, Any]]:
         """Pairs reviewers settled (confirmed or rejected), with the model that suggested them
@@ -478,7 +490,6 @@ class ReviewStore:
             rows = c.execute(
                 select(
                     *PAIR_COLUMNS,
-                    suggestions.c.sampled,
                     first.c.source,
                     first.c.record_id,
                     second.c.source.label("source_b"),
@@ -490,7 +501,4 @@ class ReviewStore:
             ).all()
         keyed = [(sorted(((r.source, r.record_id), (r.source_b, r.record_id_b))), r) for r in rows]
         keyed.sort(key=lambda item: item[0])
-        return [
-            {**{c.key: r._mapping[c.key] for c in PAIR_COLUMNS}, "sampled": r.sampled}
-            for _, r in keyed
-        ]
+        return [{c.key: r._mapping[c.key] for c in PAIR_COLUMNS} for _, r in keyed]

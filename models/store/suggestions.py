@@ -23,8 +23,11 @@ PAIR_COLUMNS = (
     suggestions.c.status,
     suggestions.c.probability,
     suggestions.c.model_version,
+    suggestions.c.uncertainty,
+    suggestions.c.sampled,
 )
-"""A suggestion as a scored pair: what refreshing the queue and learning read."""
+"""A suggestion as a scored pair, with its place in the queue and whether it is of the
+queue's random share: what refreshing the queue and learning read."""
 
 
 def new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -101,6 +104,10 @@ def sync_suggestions_on(
         changed = (
             abs(found.probability - row["probability"]) > 1e-9
             or found.model_version != row["model_version"]
+            # a store upgraded to the queue's random share (migration 0013) places its
+            # open suggestions again at the first run that scores them
+            or found.sampled != row["sampled"]
+            or abs(found.uncertainty - row["uncertainty"]) > 1e-9
         )
         if withdrawn_before or (found.status in OPEN_STATUSES and changed):
             status = SuggestionStatus.PENDING.value if withdrawn_before else found.status

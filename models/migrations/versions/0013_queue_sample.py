@@ -1,6 +1,7 @@
 """The review queue's random share: a suggestion says whether it is one of the pairs
-placed at random in the queue (`models.queue_sample`). Suggestions written before join
-the share when a link refreshes them (a relink refreshes every open one).
+placed at random in the queue (`models.queue_sample`). The open suggestions written
+before join the share, or take their place in it, the first time a link scores them
+again (`nrm relink` scores them all).
 
 Revision ID: 0013
 Revises: 0012

@@ -129,7 +129,7 @@ def test_restoring_puts_records_back_in_no_entity(store: Store) -> None:
         assert tx.members([entity]) == {b: entity}
 
 
-def test_the_queue_sample_holds_the_decided_pairs_of_the_share_and_counts_the_open(
+def test_the_queue_sample_holds_the_decided_pairs_of_the_share_and_counts_the_others(
     store: Store,
 ) -> None:
     load(store)
@@ -147,7 +147,37 @@ def test_the_queue_sample_holds_the_decided_pairs_of_the_share_and_counts_the_op
             found = tx.suggestion_for_pair(wanted[x], wanted[y])
             assert found is not None
             tx.set_suggestion(found["id"], status, None)
-    decided, still_open = store.queue_sample()
+    decided, others = store.queue_sample()
     assert sorted(decided) == [(0.15, False), (0.35, True)]
-    assert still_open == 1
+    assert others == {"pending": 1}
     assert sorted(d["sampled"] for d in store.decided_pairs()) == [False, True, True]
+
+
+def test_a_childs_merge_confirmed_once_counts_in_the_share_as_said_to_be_one_person(
+    store: Store,
+) -> None:
+    a, b, k = _pair(store)
+    store.sync_suggestions(
+        [suggestion_row(a, b, 0.4, sampled=True), suggestion_row(a, k, 0.2, sampled=True)]
+    )
+    with store.review_transaction() as tx:
+        for x, y, status in ((a, b, "awaiting_second"), (a, k, "unsure")):
+            found = tx.suggestion_for_pair(x, y)
+            assert found is not None
+            tx.set_suggestion(found["id"], status, None)
+    decided, others = store.queue_sample()
+    assert decided == [(0.4, True)]
+    assert others == {"unsure": 1}
+
+
+def test_an_open_suggestion_takes_its_place_in_the_share_when_scored_again(
+    store: Store,
+) -> None:
+    """A store upgraded to the share holds open suggestions outside it: the next run that
+    scores them places them, their probability unchanged."""
+    a, b, _ = _pair(store)
+    store.sync_suggestions([suggestion_row(a, b, 0.45)])
+    drawn = {**suggestion_row(a, b, 0.45, sampled=True), "uncertainty": 0.31}
+    assert store.sync_suggestions([drawn]).refreshed == 1
+    [found] = store.suggestion_queue({"status": "pending"}, limit=10).items
+    assert (found["sampled"], found["uncertainty"]) == (True, 0.31)
