@@ -132,9 +132,10 @@ def recalibrated(
     Fitted on pairs near 0.5 (the queue's order), a model is over-confident beyond them
     (`bench.reviewed`, mixed profile at 23k records: slope 1.18, shift -0.46; the precision
     of the pairs it merged that nobody reviewed 0.949, recalibrated 0.956, F1 0.544 ->
-    0.525; default profile 0.989 -> 0.990, F1 0.890 -> 0.889). At 247k records of the
+    0.524; default profile 0.989 -> 0.990, F1 0.890 -> 0.889). At 247k records of the
     mixed profile the share found it under-confident there (slope 0.91, shift +0.43):
-    recalibrated, that precision went from 0.951 to 0.943, so it stays as fitted. A slope
+    recalibrated all the same (a scratch run, no guard), that precision went from 0.951
+    to 0.943, so it stays as fitted. A slope
     that is not positive (the model foretells the share no better than chance) changes
     nothing either."""
     z = x @ model._weights() + model.intercept
@@ -159,10 +160,14 @@ def _cross_recalibrated(
 ) -> np.ndarray:
     """Each decision's probability by `model` recalibrated on the other folds of the share
     (stratified, seeded): what the recalibrated model says of decisions it was not
-    recalibrated on, so that it is judged as fairly as a model in use that was itself
-    recalibrated on earlier decisions of the share."""
+    recalibrated on. (A model in use that was recalibrated on earlier decisions of the
+    share is judged partly on those: the comparison leans, if anywhere, towards keeping
+    it.)"""
     from sklearn.model_selection import StratifiedKFold
 
+    folds = min(folds, int(labels.sum()), int((~labels).sum()))
+    if folds < 2:
+        return model.predict_features(x)
     out = np.empty(len(labels))
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     for rest, fold in split.split(x, labels):
@@ -201,10 +206,9 @@ def train(
     decisions and seed give the same model and report. The returned model is the one that
     was judged (fitted on the training part only), then, judged on the sample,
     recalibrated on its decisions (`recalibrated`; judged by what it says of each decision
-    once recalibrated on the others, `_cross_recalibrated`); `corrects` names the FS model
-    whose
-    probabilities the pairs carry. Raises `NotEnoughDecisions` when there are too few
-    decisions or only one kind.
+    once recalibrated on the others, `_cross_recalibrated`, or as fitted when it is not
+    recalibrated); `corrects` names the FS model whose probabilities the pairs carry.
+    Raises `NotEnoughDecisions` when there are too few decisions or only one kind.
     """
     if not 0 < holdout < 1:
         raise ValueError(f"holdout must be a fraction between 0 and 1, got {holdout}")
@@ -240,8 +244,10 @@ def train(
     held_current = current_probability[held_index]
     slope, shift = 1.0, 0.0
     if judged_on == "sample":
-        learned_probability = _cross_recalibrated(model, x[held_index], held_labels)
-        model, slope, shift = recalibrated(model, x[held_index], held_labels)
+        fitted = model
+        model, slope, shift = recalibrated(fitted, x[held_index], held_labels)
+        if model is not fitted:
+            learned_probability = _cross_recalibrated(fitted, x[held_index], held_labels)
     return TrainingReport(
         model=model,
         recalibration={"slope": round(slope, 4), "shift": round(shift, 4)},

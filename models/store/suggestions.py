@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, case, insert, or_, select, update
 
+from models.queue_sample import uncertainty
 from models.review import OPEN_STATUSES, SuggestionStatus
 from models.store.batches import chunks
 from models.tables import suggestions
@@ -62,6 +63,15 @@ class SuggestionSync:
     withdrawn: int
 
 
+def _kept_out_of_the_share(row: dict[str, Any], found: Any) -> dict[str, Any]:
+    """A suggestion a reviewer has taken up (a child's merge confirmed once, an unsure one)
+    keeps its standing in the queue's random share: one a reviewer chose (a direct link)
+    never joins it, one drawn keeps its place."""
+    if found.sampled:
+        return {**row, "sampled": True, "uncertainty": found.uncertainty}
+    return {**row, "sampled": False, "uncertainty": uncertainty(row["probability"])}
+
+
 def _pair_condition(record_ids: Sequence[uuid.UUID]) -> Any:
     return or_(suggestions.c.record_a.in_(record_ids), suggestions.c.record_b.in_(record_ids))
 
@@ -101,11 +111,13 @@ def sync_suggestions_on(
             inserts.append(new_suggestion(row, now))
             continue
         withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
+        if found.status not in (SuggestionStatus.PENDING, SuggestionStatus.WITHDRAWN):
+            row = _kept_out_of_the_share(row, found)
         changed = (
             abs(found.probability - row["probability"]) > 1e-9
             or found.model_version != row["model_version"]
             # a store upgraded to the queue's random share (migration 0013) places its
-            # open suggestions again at the first run that scores them
+            # pending suggestions at the first run that scores them
             or found.sampled != row["sampled"]
             or abs(found.uncertainty - row["uncertainty"]) > 1e-9
         )

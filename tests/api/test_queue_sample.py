@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-import click
 import pytest
-from click.testing import CliRunner
 
 from api.summaries import print_calibration
 from fixtures.demo import DEMO_DIR
@@ -19,9 +17,10 @@ from models.users import UserRole
 from service import Actor, Service
 from service.calibration import calibration_bands
 from service.errors import Forbidden
+from service.relinking import relink_all
 from service.scoring import suggestion_row
 from service.training import train_model
-from tests.api.test_training import _decide_by_truth
+from tests.api.test_training import _decide_by_truth, _said
 
 
 @pytest.fixture
@@ -152,9 +151,7 @@ def test_the_cli_prints_the_calibration_in_the_users_language(
         "confidence": 0.95,
         "bands": calibration_bands([(0.12, True), (0.14, False), (0.16, True), (0.18, False)]),
     }
-    monkeypatch.setenv("NRM_LANG", lang)
-    output = CliRunner().invoke(click.command()(lambda: print_calibration(report))).output
-    lines = output.splitlines()
+    lines = _said(lambda: print_calibration(report), lang, monkeypatch).splitlines()
     assert lines[0] == heading
     assert line in lines
 
@@ -180,3 +177,21 @@ def test_a_pair_a_reviewer_links_directly_is_never_of_the_random_share() -> None
     chosen = suggestion_row(pair, mine, other, queued=False)
     assert not chosen["sampled"]
     assert chosen["uncertainty"] == 0.2
+
+
+def test_a_childs_pair_linked_directly_stays_out_of_the_share_when_linked_again(
+    half_sampled: Store,
+) -> None:
+    """Confirmed once, it waits for a second reviewer (an open state): scoring it again
+    must not put it back among the pairs drawn at random."""
+    reviewer = Actor(half_sampled.add_user("awa", UserRole.REVIEWER)[0])
+    items = half_sampled.suggestion_queue({"status": "pending"}, 10_000, count=False).items
+    drawn = next(s for s in items if s["sampled"] and s["involves_minor"])
+    Service(half_sampled).link_records(
+        reviewer, drawn["record_a"], drawn["record_b"], DecisionKind.MATCH, None
+    )
+    relink_all(half_sampled)
+    after = half_sampled.get_suggestion(drawn["id"])
+    assert after is not None and after["status"] == "awaiting_second"
+    assert not after["sampled"]
+    assert after["uncertainty"] == round(abs(after["probability"] - 0.5), 6)
