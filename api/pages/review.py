@@ -92,6 +92,19 @@ def second_queue(request: Request, minor: str | None = None, page: PageNumber = 
     return _queue(request, "second", minor, page)
 
 
+@router.get("/review/calibration")
+def calibration(request: Request) -> Response:
+    """How often reviewers confirmed the pairs of the queue's random share, per band of
+    the engine's probability (`service.calibration`)."""
+    actor = page_actor(request)
+    return render(
+        request,
+        "calibration.html",
+        user=actor.user,
+        report=page_service(request).calibration(actor),
+    )
+
+
 @router.get("/review/next")
 def next_suggestion(
     request: Request, done: str | None = None, skip: int = 0, queue: str = "pending"

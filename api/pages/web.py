@@ -32,7 +32,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.asgiwords import page_language as scope_page_language
-from i18n import day, gettext_for, ngettext_for
+from i18n import day, gettext_for, ngettext_for, number
 from i18n.labels import DATED, FIELDS, SIDE_BY_SIDE, WORDS
 from models.users import User
 from service import Actor, Service
@@ -82,6 +82,7 @@ def environment(lang: str) -> Environment:
     )
     env.filters["short"] = lambda value: str(value)[:8]
     env.filters["when"] = lambda value: day(value, lang)
+    env.filters["decimal"] = lambda value, digits=2: number(value, lang, digits)
     return env
 
 

@@ -556,3 +556,19 @@ def test_signing_out_of_an_ended_session_still_clears_the_browser(pages: Pages) 
     pages.world.store.rotate_token("reviewer")
     out = client.post("/signout", data={"csrf": field(home, "csrf")}, follow_redirects=False)
     assert out.status_code == 303 and 'nrm_session=""' in out.headers.get("set-cookie", "")
+
+
+def test_a_reviewer_reads_how_often_the_engine_is_right_on_the_queues_random_share(
+    pages: Pages,
+) -> None:
+    queue = pages.browser("reviewer").get("/review").text
+    assert 'href="/review/calibration"' in queue
+    page = pages.browser("reviewer").get("/review/calibration")
+    assert page.status_code == 200
+    assert "Le moteur a-t-il raison ?" in page.text
+    assert "0,1 – 0,2" in page.text and "aucune décision encore" in page.text
+
+
+def test_the_calibration_page_is_refused_outside_the_review_roles(pages: Pages) -> None:
+    page = pages.browser("tracing_officer").get("/review/calibration")
+    assert page.status_code == 403
