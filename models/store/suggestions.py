@@ -111,7 +111,7 @@ def sync_suggestions_on(
             inserts.append(new_suggestion(row, now))
             continue
         withdrawn_before = found.status == SuggestionStatus.WITHDRAWN
-        if found.status not in (SuggestionStatus.PENDING, SuggestionStatus.WITHDRAWN):
+        if found.status in OPEN_STATUSES and found.status != SuggestionStatus.PENDING:
             row = _kept_out_of_the_share(row, found)
         changed = (
             abs(found.probability - row["probability"]) > 1e-9
