@@ -276,7 +276,9 @@ def relatives_command(
     words = {hit["relation"]: label(hit["relation"]) for hit in found}
     width = max(map(len, words.values()), default=0)
     for rank, hit in enumerate(found, start=1):
-        flag = f"  [{label('suspect').upper()}]" if hit["flags"] else ""
+        flag = "".join(
+            f"  [{label(f).upper()}]" if f == "suspect" else f"  [{label(f)}]" for f in hit["flags"]
+        )
         click.echo(
             _("{rank}. {relation} {name} ({source} {record_id}) score {score}{flag}").format(
                 rank=f"{rank:>2}",

@@ -87,6 +87,7 @@ WORDS = {
     "guardian": N_("guardian"),
     "other": N_("other"),
     "suspect": N_("suspect"),
+    "contradicted": N_("relation contradicted by the records"),
     "found": N_("found"),
     "not_found": N_("not found yet"),
     "admin": N_("administrator"),

@@ -231,6 +231,8 @@ def _by_words(folded: str) -> str | None:
         return None
     if words & _PLACES and words & _NOW:
         return "current_location"
+    if words & _PLACES and words & (_FOUND_AT | _BIRTH):
+        return None  # "Village d'identification", "Village de naissance": not the origin
     if "lieu" in words:  # "Lieu de naissance": a place, not a date; which one is unsure
         return None
     for field, wanted in _WORD_RULES:
@@ -250,9 +252,21 @@ _PARENTS = frozenset(
 )
 """Words of a form group about the person's parents, whose names are the person's
 `father_name` and `mother_name` (`parents/nom_pere`; never `passeur/nom_pere`)."""
-_NOW = frozenset({"actuel", "actuelle", "actuellement", "residence", "hebergement", "accueil"})
-"""Words of a place where the person is now: read as `current_location`, protected, never
-as an origin a tracing officer may see."""
+_NOW = frozenset(
+    {"actuel", "actuelle", "actuellement", "residence", "hebergement", "accueil", "heberge"}
+    | {"sejour", "placement", "refuge", "deplacement", "reinsertion", "reintegration"}
+    | {"trouve", "vit", "habite", "vivant"}
+)
+"""Words of a place where the person is now ("Village de placement", "Village où vit
+l'enfant", "Commune de réinsertion"): read as `current_location`, protected, never as an
+origin a tracing officer may see."""
+_FOUND_AT = frozenset({"identification", "reperage", "decouverte", "rencontre", "interpellation"})
+"""Words of the place where the person was met ("Village d'identification"): a mining
+site or a bus station, never read as an origin (the date of identification is
+`registered_on`)."""
+_BIRTH = frozenset({"naissance", "naiss"})
+"""A place of birth ("Village de naissance") is neither the birth date nor, surely, the
+origin: kept as extra data, as "Lieu de naissance" is."""
 _PLACES = frozenset({"village", "localite", "commune", "cercle", "region", "lieu", "quartier"})
 _THE_PERSON = frozenset({"enfant", "victime", "personne", "beneficiaire"})
 """Words by which a title names the record's own person ("Nom de l'enfant")."""

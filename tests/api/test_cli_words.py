@@ -43,6 +43,20 @@ def test_relatives_name_the_relation_in_french_and_the_score_with_a_decimal_comm
     assert "score 0," in first or "score 1," in first
 
 
+def test_a_contradicted_relation_is_said_so_not_called_a_suspect(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    records = write_csv(
+        tmp_path / "m.csv",
+        "record_id,source,full_name,sex,birth_date,role\n"
+        "A1,TEST,Awa Traoré,F,2010,victim\nA2,TEST,Moussa Traoré,M,1980,household_member\n",
+    )
+    relations = write_csv(tmp_path / "r.csv", "record_id,relation,related_record_id\nA1,mère,A2\n")
+    _run("import", str(records), "--relations", str(relations), "--db", db)
+    line = _run("relatives", "A1", "--db", db).splitlines()[0]
+    assert "[lien contredit par les fiches]" in line
+    assert "SUSPECT" not in line
+
+
 def test_the_report_writes_its_words_in_french_and_a_ratio_with_a_decimal_comma(
     tmp_path: Path,
 ) -> None:

@@ -33,6 +33,7 @@ from tests.conftest import write_csv
         ("N° de téléphone", "phone"),
         ("Village de résidence", "current_location"),
         ("Lieu actuel", "current_location"),
+        ("Date d'identification", "registered_on"),
     ],
 )
 def test_a_french_title_reads_as_the_field_it_names(title: str, field: str) -> None:
@@ -45,6 +46,46 @@ def test_a_french_title_reads_as_the_field_it_names(title: str, field: str) -> N
 )
 def test_a_title_about_another_person_or_unsure_is_extra_data(title: str) -> None:
     assert header_names(["record_id", title])[1] == title.lower()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Village de séjour",
+        "Village de placement",
+        "Village de refuge",
+        "Village de déplacement",
+        "Village où se trouve l'enfant",
+        "Village où vit l'enfant",
+        "Village de réinsertion",
+        "Commune de réinsertion",
+    ],
+)
+def test_a_title_of_where_the_child_is_now_is_the_protected_current_location(title: str) -> None:
+    assert header_names(["record_id", title])[1] == "current_location"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Village d'identification",
+        "Commune d'identification",
+        "Village de naissance",
+        "Commune de naissance",
+    ],
+)
+def test_where_the_child_was_met_or_born_is_never_read_as_the_origin(title: str) -> None:
+    assert header_names(["record_id", title])[1] == title.lower()
+
+
+def test_the_birth_date_beside_the_birth_village_is_read_and_the_village_kept() -> None:
+    names = header_names(["record_id", "Date de naissance", "Village de naissance"])
+    assert names[1:] == ["birth_date", "village de naissance"]
+
+
+def test_the_origin_beside_the_village_of_identification_is_the_origin() -> None:
+    names = header_names(["record_id", "Village d'origine", "Village d'identification"])
+    assert names[1:] == ["origin_village", "village d'identification"]
 
 
 @pytest.mark.parametrize(
