@@ -309,6 +309,9 @@ reviewers' decisions on levels of another meaning is stale (`learned.LearnedMode
 COMPARISON: dict[str, Comparison] = {c.name: c for c in COMPARISONS}
 FAMILY_AGREES = ("exact", "same_key", "same_clan_group")
 """Family names that are one name, however written (what siblings and patronyms share)."""
+FAMILY_NEAR = ("fuzzy",)
+"""Family names spelt alike that the tables do not hold for one name: most often one name
+mistyped, so what a lineage shares (its village) proves less there too."""
 GIVEN_AGREES = ("exact", "same_group")
 PARENT_AGREES = ("exact", "same_group")
 BIRTHS_OVERLAP = ("same_day", "overlap_narrow")

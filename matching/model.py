@@ -30,13 +30,17 @@ _PRIOR_M: dict[str, tuple[float, ...]] = {c.name: c.prior_m for c in COMPARISONS
 _PRIOR_U: dict[str, tuple[float, ...]] = {c.name: c.prior_u for c in COMPARISONS}
 _BAND_NAMES = np.array(["non_match", "review", "match"], dtype=object)
 PROBABILITY_FLOOR = 1e-6
-SCORING = "family-share-once+near-spelling-capped+u-from-1m-pairs+bands-0.7-0.1+population-shares"
+SCORING = (
+    "family-share-once+near-spelling-capped+u-from-1m-pairs+bands-0.7-0.1+population-shares"
+    "+near-family-place"
+)
 """How a model's m and u are read (a family name's levels divide one share of the
 population, `frequencies.TF_LEVELS_SPLIT_THE_SHARE`; a near spelling weighs no more than
 the commoner name written alike, `frequencies.NEAR_SPELLINGS_CAPPED`), how u is drawn
 (up to a million random pairs, `fitting.U_SAMPLE`) and the bands its probabilities are
 cut into (`MATCH_THRESHOLD`, `REVIEW_THRESHOLD`), and whether it carries the population's
-name shares that a new record's pairs are scored with (`common_shares`). A stored model
+name shares that a new record's pairs are scored with (`common_shares`) and the u of a
+place between near spellings of a family name (`u_near_family`). A stored model
 fitted by a code that read them or cut them otherwise is stale: its probabilities would
 not mean what they say, or its bands not what this code decides, and the next import
 links the whole population again, which refits it (and, since 2026-12-05, parts persons
@@ -76,6 +80,10 @@ class FSModel:
     u_same_family: dict[str, list[float]] = field(default_factory=dict)
     """u of some comparisons among pairs whose family names agree (a lineage shares a
     village: for two Maïga, being from the same village proves much less)."""
+    u_near_family: dict[str, list[float]] = field(default_factory=dict)
+    """The same u among pairs whose family names are near spellings
+    (`comparisons.FAMILY_NEAR`): "Diawara" and "Jawafa" share a village seven times as
+    often as two records at random (random pairs of the mixed profile, 23k records)."""
     match_threshold: float = MATCH_THRESHOLD
     review_threshold: float = REVIEW_THRESHOLD
     tf_floor: float = 1e-4
@@ -125,6 +133,7 @@ class FSModel:
             "written_shares": self.written_shares,
             "common_shares": self.common_shares,
             "u_same_family": {k: [round(x, 6) for x in v] for k, v in self.u_same_family.items()},
+            "u_near_family": {k: [round(x, 6) for x in v] for k, v in self.u_near_family.items()},
             "comparisons": {
                 c.name: {
                     "levels": list(c.levels),
@@ -156,6 +165,7 @@ class FSModel:
             review_threshold=document["review_threshold"],
             tf_floor=document.get("tf_floor", 1e-4),
             u_same_family=document.get("u_same_family", {}),
+            u_near_family=document.get("u_near_family", {}),
             common_shares=document.get("common_shares", {}),
             written_shares=document.get("written_shares", {}),
             notes=document.get("notes", {}),
@@ -171,9 +181,21 @@ class FSModel:
 
 def same_family_weights(model: FSModel) -> dict[str, np.ndarray]:
     """log2(m / u given agreeing family names) for the comparisons that have such a u."""
+    return _conditional_weights(model, model.u_same_family)
+
+
+def near_family_weights(model: FSModel) -> dict[str, np.ndarray]:
+    """log2(m / u given family names of near spellings) for the comparisons that have
+    such a u."""
+    return _conditional_weights(model, model.u_near_family)
+
+
+def _conditional_weights(
+    model: FSModel, conditional_u: dict[str, list[float]]
+) -> dict[str, np.ndarray]:
     table: dict[str, np.ndarray] = {}
     for comparison in COMPARISONS:
-        u = model.u_same_family.get(comparison.name)
+        u = conditional_u.get(comparison.name)
         if not u:
             continue
         m = np.maximum(np.asarray(model.m[comparison.name], dtype=float), PROBABILITY_FLOOR)

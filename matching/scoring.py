@@ -14,12 +14,19 @@ from matching.comparisons import (
     COMPARISON_NAMES,
     COMPARISONS,
     FAMILY_AGREES,
+    FAMILY_NEAR,
     GIVEN_AGREES,
     PARENT_AGREES,
 )
 from matching.frequencies import name_shares, term_frequency_adjustment
 from matching.guards import Traits, held_pairs
-from matching.model import FSModel, log2_odds, probability_from_log2_odds, same_family_weights
+from matching.model import (
+    FSModel,
+    log2_odds,
+    near_family_weights,
+    probability_from_log2_odds,
+    same_family_weights,
+)
 from matching.parallel import run_chunks, shared_empty
 
 CHUNK = 4_000_000
@@ -212,6 +219,7 @@ def pair_weights(
     """
     table = model.weight_table()
     conditional = same_family_weights(model)
+    near_conditional = near_family_weights(model)
     shared = {COMPARISON_NAMES.index(name) for name in SHARED_BY_SIBLINGS}
     household_wide = {COMPARISON_NAMES.index(name) for name in SHARED_BY_HOUSEHOLDS}
     shares = name_shares(columns, model, population)
@@ -227,6 +235,7 @@ def pair_weights(
         adjust = term_frequency_adjustment(columns, pa, pb, lv, model, shares)
         family = lv[:, family_index]
         same_family = COMPARISON["family_name"].among(family, *FAMILY_AGREES)
+        near_family = COMPARISON["family_name"].among(family, *FAMILY_NEAR)
         guard = sibling_guard(columns, pa, pb, lv)
         other_person = ~household_evidence_counts(lv)
         sibling[part] = guard
@@ -238,6 +247,8 @@ def pair_weights(
                 column += adjust.pop(k)
             if comparison.name in conditional:
                 column[same_family] = conditional[comparison.name][lv[same_family, k]]
+            if comparison.name in near_conditional:
+                column[near_family] = near_conditional[comparison.name][lv[near_family, k]]
             if k in shared and guard.any():
                 column[guard] = np.minimum(column[guard], 0.0)
             if k in household_wide:

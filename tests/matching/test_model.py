@@ -43,10 +43,14 @@ def test_the_missing_level_weighs_nothing() -> None:
 
 
 def test_a_model_round_trips_through_json() -> None:
-    model = FSModel(version="test-v1", matches_per_record=0.7)
+    place = [0.0, 0.01] + [0.99 / 8] * 8
+    model = FSModel(
+        version="test-v1", matches_per_record=0.7, u_near_family={"origin_place": place}
+    )
     again = FSModel.from_json(model.to_json())
     assert again.version == "test-v1"
     assert again.m == {k: [round(x, 6) for x in v] for k, v in model.m.items()}
+    assert again.u_near_family == {"origin_place": [round(x, 6) for x in place]}
 
 
 def test_bands_follow_the_thresholds() -> None:

@@ -210,6 +210,25 @@ def test_a_shared_village_weighs_less_between_two_records_of_one_lineage() -> No
     assert 0 < lineage < plain
 
 
+def test_a_shared_village_weighs_less_between_near_spellings_of_one_family_name() -> None:
+    from matching.comparisons import COMPARISON_NAMES
+
+    place = COMPARISON["origin_place"]
+    share = {"same_village": 0.3, "different": 0.3}
+    rest = (1 - sum(share.values())) / (len(place.levels) - 3)
+    u = [0.0] + [share.get(level, rest) for level in place.levels[1:]]
+    records = [
+        _record("a", "DIAWARA Mariam", origin_village="Groumera"),
+        _record("b", "JAWAFA Mariam", origin_village="Groumera"),
+    ]
+    family, at = COMPARISON_NAMES.index("family_name"), COMPARISON_NAMES.index("origin_place")
+    plain = link(records, FSModel(), fit=False).scores
+    near = link(records, FSModel(u_near_family={"origin_place": u}), fit=False).scores
+    assert COMPARISON["family_name"].levels[plain.levels[0, family]] == "fuzzy"
+    assert 0 < near.contributions[0, at] < plain.contributions[0, at]
+    assert near.probability[0] < plain.probability[0]
+
+
 def test_a_new_record_meets_a_candidate_the_index_found_through_its_case() -> None:
     # The recruiter is stored by his given name only; the village that makes his key
     # (his victim's) is not among the candidates of the new case.
