@@ -141,13 +141,16 @@ def import_command(
     type=click.Path(path_type=Path, dir_okay=False),
     help=N_("Where to write the scored pairs (CSV)."),
 )
+@click.option("--source", default=None, help=N_("Organisation for rows without a source column."))
 @json_option
-def link_command(records: Path, out: Path, pairs_out: Path | None, as_json: bool) -> None:
+def link_command(
+    records: Path, out: Path, pairs_out: Path | None, source: str | None, as_json: bool
+) -> None:
     from service.linkfile import LinkInputError, link_file
 
     lang = current_language()
     try:
-        summary = link_file(records, out, pairs_out, progress=not as_json, lang=lang)
+        summary = link_file(records, out, pairs_out, progress=not as_json, lang=lang, source=source)
     except LinkInputError as exc:
         if as_json:
             emit({"ok": False, "errors": exc.texts(lang)})

@@ -32,8 +32,7 @@ from models.fieldwords import fold
 from models.records import RECORD_COLUMNS, TEXT_FIELDS, UNNAMED_SOURCE, CaseType, RelationKind, Role
 
 NO_SOURCE = N_(
-    "the file has no source column: name the organisation that recorded these cases "
-    "(nrm import --source ORG)"
+    "the file has no source column: name the organisation that recorded these cases (--source ORG)"
 )
 
 CANNOT_READ_EXPECTED = N_('cannot read "{value}" (expected {expected})')

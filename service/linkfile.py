@@ -80,16 +80,18 @@ def valid_columns(
     errors: list[Message],
     warnings: list[Message] | None = None,
     sources: list[str] | None = None,
+    default_source: str | None = None,
 ) -> ColumnBatches:
     """The validated records of a file as column batches (`matching.columns.ColumnBatches`),
     a chunk of the file each, until the first error: what `build_columns` codes without a
     dict per row. Every error of the file is collected into `errors`, and into `warnings`
     the dates and ages that cannot be read (they count as unknown, as in an import); each
-    row's organisation into `sources`, in the file's order."""
+    row's organisation into `sources`, in the file's order: `default_source` for a file
+    with no source column (`nrm link --source`)."""
 
     def batches() -> Iterator[dict[str, list[Any]]]:
         try:
-            for chunk in validated_chunks(path):
+            for chunk in validated_chunks(path, default_source):
                 for i in sorted(chunk.problems):
                     for problem in chunk.problems[i]:
                         if not problem.warning:
@@ -115,9 +117,11 @@ def link_file(
     household: bool = True,
     model: FSModel | None = None,
     lang: str = "en",
+    source: str | None = None,
 ) -> dict[str, Any]:
     """Deduplicate one records file; write CLUSTERS.csv (and PAIRS.csv). `lang`: the
-    language of the progress lines."""
+    language of the progress lines; `source`: the organisation of a file with no source
+    column."""
     started = time.perf_counter()
     _ = gettext_for(lang)
     label = _("linking {file}").format(file=records.name)
@@ -127,7 +131,7 @@ def link_file(
         warnings: list[Message] = []
         sources: list[str] = []
         with WorkedAhead.for_file(_size(records)) as ahead:
-            batches = ahead.watching(valid_columns(records, errors, warnings, sources))
+            batches = ahead.watching(valid_columns(records, errors, warnings, sources, source))
             columns = build_columns(batches, "record_id", prepared=ahead, natural=True)
             if errors:
                 raise LinkInputError(errors)

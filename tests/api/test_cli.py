@@ -264,6 +264,22 @@ def test_link_counts_an_unreadable_date_as_unknown_and_says_so(tmp_path: Path) -
     assert "ligne 3, birth_date : impossible de lire « hier »" in err
 
 
+def test_link_of_a_file_without_a_source_column_takes_the_organisation_given(
+    tmp_path: Path,
+) -> None:
+    records = write_csv(
+        tmp_path / "r.csv",
+        "record_id,full_name,sex,birth_date\nA-1,Awa TRAORE,F,2004\nA-2,Awa TRAORÉ,F,2004\n",
+    )
+    out = tmp_path / "clusters.csv"
+    code, _, err = _run("--lang", "en", "link", str(records), "--out", str(out))
+    assert code == 2 and "--source ORG" in err and "nrm import" not in err
+    code, stdout, _ = _run("link", str(records), "--out", str(out), "--source", "AMSS", "--json")
+    assert code == 0 and json.loads(stdout)["records"] == 2
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "record_id,entity_id,source" and rows[1].endswith(",AMSS")
+
+
 def test_link_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = _run("--lang", "en", "link", str(tmp_path / "none.csv"), "--out", "c.csv")
     assert code == 2 and "none.csv" in err and "Traceback" not in err
