@@ -13,7 +13,11 @@ so that matching compares intervals, never strings.
 | `1995-03`, `mars 1995` | month | that month |
 | `1995`, `00/00/1995`, `1995-00-00`, `née en 1995` | year | that year |
 | `00/03/1995`, `1995-03-00` | month | that month |
-| `vers 1995`, `né vers 1995`, `née vers 1995` | approx | 1993-01-01 .. 1997-12-31 |
+| `vers 1995`, `née vers 1995`, `1995 (estimé)` | approx | 1993-01-01 .. 1997-12-31 |
+| `2004-2006`, `2004/2006`, `entre 2004 et 2006` | approx | 2004-01-01 .. 2006-12-31 |
+| `début 2005`, `mi-2005`, `fin 2005` | year | its first, middle or last six months |
+| `12/03/08` (two-digit year) | day | 2008-03-12 (a year after this one: 1908) |
+| `39500` (Excel's serial number of a day) | day | 2008-02-22 |
 | age 15 on 2021-06-01 | age | 15 years ± 1 |
 | age `15?`, `~15`, `environ 15`, `15 (estimé)` | age_estimated | 15 years ± 3 |
 """
@@ -93,8 +97,25 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _UNKNOWN_DM = re.compile(r"^(?:0{1,2}|x{1,2}|\?{1,2})[/.\-](?:0{1,2}|x{1,2}|\?{1,2})[/.\-](\d{4})$")
 _APPROX = re.compile(
     r"^(?:n[ée](?:e|\(e\))?\s+)?(?:vers|environ|env\.?|autour\s+de)\s+(?:l'an\s+|l’an\s+)?(.+)$"
-    r"|^(\d{4})\s*\?$"
+    r"|^(\d{4})\s*(?:\?|\(?(?:estimee?|approx\.?|environ|env\.?)\)?)$"
 )
+_YEAR_RANGE = re.compile(r"^(?:entre\s+)?(\d{4})\s*(?:-|/|a|au|et|ou)\s*(\d{4})$")
+"""`2004-2006`, `entre 2004 et 2006`, `2004 ou 2005`: born in one of those years."""
+MAX_RANGE_YEARS = 10
+_PART_OF_YEAR = re.compile(r"^(debut|mi|milieu|fin|courant)(?:\s+|-)(?:de\s+|d')?(\d{4})$")
+_PARTS_OF_YEAR = {
+    "debut": (1, 6),
+    "mi": (4, 9),
+    "milieu": (4, 9),
+    "fin": (7, 12),
+    "courant": (1, 12),
+}
+"""`début 2005`, `mi-2005`, `fin 2005`: the months of the year they cover."""
+_DMY_SHORT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2})$")
+"""`12/03/08`: Excel's short date in French, the year in two digits."""
+_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
+"""`39500`: a day as Excel counts it (from 1899-12-30), a date cell exported as a number."""
+EXCEL_EPOCH = date(1899, 12, 30)
 _LE = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?le\s+(?=\d)")
 """`le 15/08/2015`, `né le 15/08/2013`: the date after it."""
 _YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
@@ -142,6 +163,20 @@ _IN_YEAR = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?en\s+(?=\d{4}$)")
 
 def _fold(text: str) -> str:
     return text.strip().lower().translate(UNACCENTED)
+
+
+def _full_year(two_digits: int) -> int:
+    """`08` is 2008, `95` 1995: no year after this one."""
+    year = 2000 + two_digits
+    return year if year <= date.today().year else year - 100
+
+
+def _serial_day(serial: int, value: str) -> date:
+    """The day Excel numbers `serial`, refused outside 1901 to next year."""
+    day = EXCEL_EPOCH + timedelta(days=serial)
+    if not EARLIEST_BIRTH <= day <= date(date.today().year + 1, 12, 31):
+        raise DateError(CANNOT_READ, value=value)
+    return day
 
 
 def _year_in_range(year: int, value: str) -> int:
@@ -272,6 +307,20 @@ def read_birth_date(value: str) -> BirthInterval:
     if match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
         return _day_or_wider(_year_in_range(year, value), month, day, value)
+    if match := _DMY_SHORT.match(text):
+        day, month, year = (int(g) for g in match.groups())
+        return _day_or_wider(_full_year(year), month, day, value)
+    if match := _SERIAL.match(text):
+        return _exact_day(_serial_day(int(match.group(1)), value))
+    if match := _YEAR_RANGE.match(text):
+        first, last = (_year_in_range(int(g), value) for g in match.groups())
+        if not 0 < last - first <= MAX_RANGE_YEARS:
+            raise DateError(CANNOT_READ, value=value)
+        return BirthInterval(date(first, 1, 1), date(last, 12, 31), Precision.APPROX)
+    if match := _PART_OF_YEAR.match(text):
+        year = _year_in_range(int(match.group(2)), value)
+        first, last = _PARTS_OF_YEAR[match.group(1)]
+        return BirthInterval(date(year, first, 1), _month_end(year, last), Precision.YEAR)
     if match := _ISO_MONTH.match(text):
         year, month = (int(g) for g in match.groups())
         return _month_interval(year, month, value)
@@ -331,8 +380,9 @@ def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInter
 
 @lru_cache(maxsize=65_536)
 def parse_plain_date(value: str) -> date:
-    """A registration date: `YYYY-MM-DD`, `YYYY/MM/DD`, `dd/mm/yyyy` or a day in words
-    (`15 août 2015`; a time after it and a `le` before it are dropped), nothing vaguer."""
+    """A registration date: `YYYY-MM-DD`, `YYYY/MM/DD`, `dd/mm/yyyy`, `dd/mm/yy`, Excel's
+    serial number of a day or a day in words (`15 août 2015`; a time after it and a `le`
+    before it are dropped), nothing vaguer."""
     text = _LE.sub("", _fold(value))
     if match := _TIME.match(text):
         text = match.group(1)
@@ -340,6 +390,11 @@ def parse_plain_date(value: str) -> date:
         year, month, day = (int(g) for g in match.groups())
     elif match := _DMY.match(text):
         day, month, year = (int(g) for g in match.groups())
+    elif match := _DMY_SHORT.match(text):
+        day, month, year = (int(g) for g in match.groups())
+        year = _full_year(year)
+    elif match := _SERIAL.match(text):
+        return _serial_day(int(match.group(1)), value)
     elif (words := _words_parts(text, value)) is not None and words[2] is not None:
         year, month, day = words
     else:

@@ -81,7 +81,7 @@ def test_vers_a_year_is_two_years_either_side(written: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "written", ["32/13/1999", "31/02/2001", "hier", "1995-13", "vers", "12/03/95", "1700"]
+    "written", ["32/13/1999", "31/02/2001", "hier", "1995-13", "vers", "12/03/1995x", "1700"]
 )
 def test_an_unreadable_date_is_an_error_quoting_the_value(written: str) -> None:
     with pytest.raises(DateError, match="cannot read"):
@@ -266,3 +266,74 @@ def test_a_date_after_le_is_that_date() -> None:
 
 def test_a_registration_date_of_an_odk_briefcase_export_is_read() -> None:
     assert parse_plain_date("Jan 5, 2024 3:15:00 PM") == date(2024, 1, 5)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("2004-2006", date(2004, 1, 1), date(2006, 12, 31)),
+        ("2008/2009", date(2008, 1, 1), date(2009, 12, 31)),
+        ("entre 2004 et 2006", date(2004, 1, 1), date(2006, 12, 31)),
+        ("2004 ou 2005", date(2004, 1, 1), date(2005, 12, 31)),
+    ],
+)
+def test_a_range_of_years_is_an_approximate_birth_over_them(
+    written: str, first: date, last: date
+) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest, interval.precision) == (
+        first,
+        last,
+        Precision.APPROX,
+    )
+
+
+@pytest.mark.parametrize("written", ["2006-2004", "1990-2010"])
+def test_a_range_backwards_or_of_more_than_ten_years_is_not_read(written: str) -> None:
+    with pytest.raises(DateError):
+        parse_birth_date(written)
+
+
+@pytest.mark.parametrize(
+    ("written", "first", "last"),
+    [
+        ("début 2005", date(2005, 1, 1), date(2005, 6, 30)),
+        ("mi-2005", date(2005, 4, 1), date(2005, 9, 30)),
+        ("fin 2005", date(2005, 7, 1), date(2005, 12, 31)),
+    ],
+)
+def test_the_start_middle_or_end_of_a_year_is_six_months_of_it(
+    written: str, first: date, last: date
+) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest) == (first, last)
+
+
+@pytest.mark.parametrize("written", ["2005 (estimé)", "2005 estimée", "2005 ?"])
+def test_an_estimated_year_is_two_years_either_side(written: str) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.latest) == (date(2003, 1, 1), date(2007, 12, 31))
+    assert interval.precision is Precision.APPROX
+
+
+def test_a_two_digit_year_is_never_after_this_year() -> None:
+    assert parse_birth_date("12/03/08").earliest == date(2008, 3, 12)
+    assert parse_birth_date("12/03/95").earliest == date(1995, 3, 12)
+    future = (date.today().year + 1) % 100
+    assert parse_birth_date(f"01/06/{future:02d}").earliest.year == 1900 + future
+
+
+@pytest.mark.parametrize("written", ["39500", "39500.0"])
+def test_excel_s_serial_number_of_a_day_is_that_day(written: str) -> None:
+    interval = parse_birth_date(written)
+    assert (interval.earliest, interval.precision) == (date(2008, 2, 22), Precision.DAY)
+
+
+def test_a_registration_date_may_be_written_short_or_as_excel_s_serial_number() -> None:
+    assert parse_plain_date("15/02/24") == date(2024, 2, 15)
+    assert parse_plain_date("45342") == date(2024, 2, 20)
+
+
+def test_a_serial_number_beyond_next_year_is_not_a_day() -> None:
+    with pytest.raises(DateError):
+        parse_birth_date("99999")
