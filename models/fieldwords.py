@@ -143,6 +143,30 @@ RELATION = {
     "tuteur": "guardian",
     "tutrice": "guardian",
     "autre": "other",
+    **dict.fromkeys(
+        (
+            "neveu",
+            "niece",
+            "petit_fils",
+            "petite_fille",
+            "cousin",
+            "cousine",
+            "coepouse",
+            "co_epouse",
+            "beau_pere",
+            "belle_mere",
+            "beau_frere",
+            "belle_soeur",
+            "grand_oncle",
+            "grand_tante",
+            "grand_parent",
+            "oncle_paternel",
+            "oncle_maternel",
+            "tante_paternelle",
+            "tante_maternelle",
+        ),
+        "other",
+    ),
 }
 
 

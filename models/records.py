@@ -145,6 +145,29 @@ SHOWN_FIELDS: tuple[str, ...] = (
 """The fields of the person view's consolidated record, protected ones last."""
 
 RELATION_COLUMNS: tuple[str, ...] = ("record_id", "relation", "related_record_id")
+RELATION_TITLES: dict[str, str] = {
+    **dict.fromkeys(
+        ("lien", "lien de parenté", "lien de parente", "parenté", "parente", "lien familial"),
+        "relation",
+    ),
+    **dict.fromkeys(("type de lien", "relation familiale", "lien avec"), "relation"),
+    **dict.fromkeys(
+        (
+            "identifiant du parent",
+            "identifiant du proche",
+            "identifiant lié",
+            "identifiant lie",
+            "id du parent",
+            "id du proche",
+            "fiche liée",
+            "fiche liee",
+            "identifiant de la fiche liée",
+        ),
+        "related_record_id",
+    ),
+}
+"""A relations file's columns as a French form titles them (lower-cased): "Identifiant;
+Lien de parenté;Identifiant du parent"."""
 
 
 class PersonRecord(PersonRecordIn):

@@ -15,7 +15,7 @@ from models.columnwise import validated_chunks
 from models.fileerrors import RecordFileErrors
 from models.mapping import ColumnMapping, read_mapping_file
 from models.recordfile import IN_FILE, RecordFileError, read_table
-from models.records import RELATION_COLUMNS
+from models.records import RELATION_COLUMNS, RELATION_TITLES
 from models.store import ImportCounts, Store
 from models.store.importing import ImportWriter
 from models.validation import ERROR, validate_relation
@@ -250,7 +250,7 @@ def _stage_relations(
     `related_source`) column."""
     rows: list[tuple[int, str, str, str, str | None, str | None]] = []
     try:
-        for number, raw in read_table(path, required=RELATION_COLUMNS):
+        for number, raw in read_table(path, required=RELATION_COLUMNS, mapping=RELATION_TITLES):
             report.relation_rows += 1
             value, errors = validate_relation(raw, number)
             for error in errors:

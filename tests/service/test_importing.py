@@ -159,6 +159,21 @@ def test_relations_are_loaded_between_rows_of_the_file(store: Store, tmp_path: P
     assert relation.relation == "other"
 
 
+def test_a_relations_file_titled_in_french_with_field_words_loads(
+    store: Store, tmp_path: Path
+) -> None:
+    relations = write_csv(
+        tmp_path / "rel.csv",
+        "Identifiant,Lien de parenté,Identifiant du parent\n"
+        "GOV-1,Neveu,GOV-2\nGOV-1,Coépouse,OIM-7\nGOV-2,petit-fils,OIM-7\n",
+    )
+    report = import_records(store, write_csv(tmp_path / "good.csv", GOOD), relations)
+    assert report.ok, report.errors
+    assert report.counts is not None and report.counts.relations == 3
+    victim = store.find_record("GOV-1")[0]
+    assert {r.relation for r in store.relations_of([victim.id])} == {"other"}
+
+
 def test_a_relation_to_an_unknown_row_loads_nothing(store: Store, tmp_path: Path) -> None:
     relations = write_csv(
         tmp_path / "rel.csv", "record_id,relation,related_record_id\nGOV-1,mother,NOPE\n"
