@@ -183,8 +183,13 @@ def relink_command(no_household: bool, as_json: bool, db_url: str | None) -> Non
 
 @main.command("search", help=N_("Ranked persons (entities) matching a description."))
 @click.option("--name", default=None, help=N_("A name, in any order and spelling."))
-@click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)
-@click.option("--birth-year", type=int, default=None)
+@click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None, help=N_("F or M."))
+@click.option(
+    "--birth-year",
+    type=click.IntRange(1900, 2100),
+    default=None,
+    help=N_("Year of birth, even approximate."),
+)
 @click.option("--village", default=None, help=N_("Village of origin."))
 @click.option("--father", default=None, help=N_("The father's name."))
 @click.option("--mother", default=None, help=N_("The mother's name."))

@@ -93,14 +93,19 @@ AGE = Age()
 @click.option(
     "--name", default=None, help=N_("A full name, when given and family are not told apart.")
 )
-@click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None)
+@click.option("--sex", type=click.Choice(["F", "M", "f", "m"]), default=None, help=N_("F or M."))
 @click.option(
     "--age",
     type=AGE,
     default=None,
     help=N_('Approximate age today: 12, "environ 12", "12-13 ans", "plus de 18 ans".'),
 )
-@click.option("--birth-year", type=click.IntRange(1900, 2100), default=None)
+@click.option(
+    "--birth-year",
+    type=click.IntRange(1900, 2100),
+    default=None,
+    help=N_("Year of birth, even approximate."),
+)
 @click.option("--village", default=None, help=N_("Village of origin."))
 @click.option("--commune", default=None, help=N_("Commune of origin."))
 @click.option("--father", default=None, help=N_("The father's name."))

@@ -54,6 +54,18 @@ def user_add(
         )
     else:
         click.echo(token)
+        _shown_once(user.name, user.expires_at)
+
+
+def _shown_once(name: str, expires_at: object) -> None:
+    """Beside the bare token on stdout (`TOKEN=$(nrm user add ...)`), on stderr what it is."""
+    click.echo(
+        _(
+            "the token of {name} above is shown this once (only its hash is stored); it "
+            "expires on {date}"
+        ).format(name=name, date=str(expires_at)[:10] if expires_at else "-"),
+        err=True,
+    )
 
 
 @user_group.command(
@@ -87,6 +99,7 @@ def user_rotate(name: str, days: int | None, as_json: bool, db_url: str | None) 
         emit({"name": user.name, "expires_at": user.expires_at, "token": token})
     else:
         click.echo(token)
+        _shown_once(user.name, user.expires_at)
 
 
 @user_group.command("revoke", help=N_("Revoke a user's token."))

@@ -140,9 +140,9 @@ def print_import(summary: dict[str, Any]) -> None:
         click.echo(
             ngettext(
                 "{count} person already identified, returned or sought appears again "
-                "(see `GET /flags`):",
+                "(see the Flags page, /flagged):",
                 "{count} persons already identified, returned or sought appear again "
-                "(see `GET /flags`):",
+                "(see the Flags page, /flagged):",
                 persons,
             ).format(count=persons)
         )

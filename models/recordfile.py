@@ -60,14 +60,30 @@ def _hashtags(cells: list[str]) -> bool:
     return bool(filled) and all(c.startswith("#") for c in filled)
 
 
+FRENCH_TITLES = {
+    "record_id": "Identifiant",
+    "full_name": "Nom et prénom",
+    "family_name": "Nom",
+    "given_names": "Prénom",
+    "relation": "Lien de parenté",
+    "related_record_id": "Identifiant du parent",
+}
+"""A title a French form gives each required column, which an error about a missing one
+names beside ours: a caseworker's file says "Identifiant", not "record_id"."""
+
+
+def _titled(columns: Iterable[str]) -> str:
+    return ", ".join(f"{c} ({FRENCH_TITLES[c]})" if c in FRENCH_TITLES else c for c in columns)
+
+
 def _check_columns(header: list[str], required: Iterable[str], any_of: Iterable[str]) -> None:
     missing = [c for c in required if c not in header]
     if missing:
-        raise RecordFileError("missing required column: {columns}", columns=", ".join(missing))
+        raise RecordFileError("missing required column: {columns}", columns=_titled(missing))
     alternatives = list(any_of)
     if alternatives and not any(c in header for c in alternatives):
         raise RecordFileError(
-            "missing required column: one of {columns}", columns=", ".join(alternatives)
+            "missing required column: one of {columns}", columns=_titled(alternatives)
         )
 
 

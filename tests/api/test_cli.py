@@ -142,9 +142,10 @@ def test_a_missing_file_is_bad_input(tmp_path: Path) -> None:
 
 def test_user_add_prints_a_token_once_and_stores_only_its_hash(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
-    code, out, _ = _run("user", "add", "amina", "--role", "reviewer", "--db", db)
+    code, out, err = _run("user", "add", "amina", "--role", "reviewer", "--db", db)
     token = out.strip()
     assert code == 0 and token.startswith("nrm_")
+    assert "amina" in err and token not in err  # what the token is, on stderr
     from models.store import Store
 
     store = Store.open(db)

@@ -168,10 +168,10 @@ def test_whitespace_is_collapsed_and_empty_text_is_none() -> None:
 
 def test_a_relation_row_must_name_a_known_relation() -> None:
     value, errors = validate_relation(
-        {"record_id": "A", "relation": "cousin", "related_record_id": "B"}, 4
+        {"record_id": "A", "relation": "voisin de palier", "related_record_id": "B"}, 4
     )
     assert value is None
-    assert str(errors[0]).startswith('row 4, relation: unknown value "cousin"')
+    assert str(errors[0]).startswith('row 4, relation: unknown value "voisin de palier"')
 
 
 def test_a_relation_row_is_read_case_insensitively() -> None:

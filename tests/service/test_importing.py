@@ -79,7 +79,9 @@ def test_a_windows_1252_file_loads(store: Store, tmp_path: Path) -> None:
 
 def test_a_file_without_record_id_is_refused(loaded: Store, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "nocol.csv", GOOD.replace("record_id,", "numero,"))
-    assert _unchanged_after(loaded, path) == ["nocol.csv: missing required column: record_id"]
+    assert _unchanged_after(loaded, path) == [
+        "nocol.csv: missing required column: record_id (Identifiant)"
+    ]
 
 
 def test_strict_an_unreadable_date_refuses_the_file_naming_the_row(
