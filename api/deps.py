@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic.json_schema import SkipJsonSchema
 
@@ -14,7 +15,7 @@ from api.access import allowed
 from i18n import Word, language
 from models.users import User
 from service import Actor, Service
-from service.context import PURPOSE_MIN_LENGTH, PURPOSE_PATTERN
+from service.context import PURPOSE_MIN_LENGTH, PURPOSE_PATTERN, purpose_problem
 from service.errors import Forbidden, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False)
@@ -79,7 +80,20 @@ async def context(
     ] = None,
     accept_language: Annotated[str | None, Header(alias="Accept-Language")] = None,
 ) -> Context:
-    return Context(request.state.request_id, header_text(purpose), language(accept_language))
+    said = header_text(purpose)
+    if purpose_problem(said) is not None:  # the pattern's length, but invisible characters
+        raise RequestValidationError(
+            [
+                {
+                    "type": "string_pattern_mismatch",
+                    "loc": ("header", "X-Purpose"),
+                    "msg": "String should match pattern",
+                    "input": said,
+                    "ctx": {"pattern": PURPOSE_PATTERN},
+                }
+            ]
+        )
+    return Context(request.state.request_id, said, language(accept_language))
 
 
 def header_text(value: str | None) -> str | None:

@@ -6,6 +6,7 @@ and naming the field."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -118,6 +119,18 @@ def _without_parser_text(error: dict[str, Any]) -> dict[str, Any]:
     return {**rest, "ctx": ctx} if ctx else rest
 
 
+def _finite(value: Any) -> Any:
+    """`value` with every NaN or infinity as the text JSON cannot hold otherwise: a body
+    `{"age": Infinity}` is refused (422) quoting it, never a 500 that fails to encode it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def install(app: FastAPI) -> None:
     """The error handlers of the app."""
 
@@ -149,8 +162,10 @@ def install(app: FastAPI) -> None:
     def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = request_language(request)
         errors = [
-            jsonable_encoder(
-                {**_without_parser_text(error), "msg": validation_message(error, lang)}
+            _finite(
+                jsonable_encoder(
+                    {**_without_parser_text(error), "msg": validation_message(error, lang)}
+                )
             )
             for error in exc.errors()
         ]

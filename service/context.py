@@ -12,6 +12,7 @@ the Actor and calls the method; it never touches the store.
 from __future__ import annotations
 
 import getpass
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -42,15 +43,23 @@ SHORT_PURPOSE = N_(
 )
 
 
+def visible(text: str) -> str:
+    """`text` as a reader sees it: without invisible characters (zero-width spaces, joiners,
+    direction marks, controls: Unicode's Cf and Cc) and with each run of spaces one; what a
+    purpose or a reason is counted on, so that twelve zero-width spaces say nothing."""
+    shown = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c in "\t\n")
+    return " ".join(shown.split())
+
+
 def _long_enough(purpose: str) -> bool:
-    return len(purpose.encode("utf-8")) >= PURPOSE_MIN_LENGTH
+    return len(visible(purpose).encode("utf-8")) >= PURPOSE_MIN_LENGTH
 
 
 def purpose_problem(purpose: str | None) -> Message | None:
     """Why a stated purpose is refused (too short to say anything); None when it is fine or
     when none is stated."""
     said = (purpose or "").strip()
-    if said and not _long_enough(said):
+    if said and not _long_enough(said):  # twelve zero-width spaces are said, but say nothing
         return Message(SHORT_PURPOSE, count=PURPOSE_MIN_LENGTH)
     return None
 

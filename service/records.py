@@ -3,15 +3,18 @@ organisation's records. Every read is audited; listing is rate-limited per user.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from i18n import N_
-from models.records import PersonRecord
+from models.fieldwords import fold
+from models.records import PROTECTED_FIELDS, PersonRecord
 from models.store.base import MAX_PAGE
 from models.users import UserRole
+from service.columns import extra_columns
 from service.context import ADMIN, CASEWORKER, EVERYONE, Actor, UseCases
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
 from service.protection import Access, access_to, record_view, shared
@@ -40,6 +43,38 @@ SHORT_ERASE_REASON = N_(
     "say why these values are erased, in {count} characters at least (kept in the audit "
     "trail): for instance « adresse du foyer donnée par erreur »"
 )
+QUOTED_IN_REASON = N_(
+    "the reason quotes a value it erases ({field}), which the audit trail would keep for "
+    "good: say why without it, for instance « adresse du foyer donnée par erreur »"
+)
+QUOTED_LENGTH = 4
+"""A protected value of at least this many letters (or digits of a phone) found in an
+erasure's reason is quoted there."""
+
+
+def _folded(text: str) -> str:
+    return " ".join(fold(text).replace("_", " ").split())
+
+
+def quoted_value(reason: str, earlier: list[PersonRecord]) -> str | None:
+    """The protected field of `earlier` versions whose value `reason` quotes (letters
+    compared without accents or case, a phone by its digits), None when it quotes none:
+    the audit trail keeps a reason for good, the value must not live on in it."""
+    words, digits = _folded(reason), re.sub(r"\D", "", reason)
+    columns = extra_columns()
+    for record in earlier:
+        values = [(name, getattr(record, name)) for name in sorted(PROTECTED_FIELDS)]
+        values += [(k, v) for k, v in record.extra.items() if not columns.is_safe(k)]
+        for name, value in values:
+            if not isinstance(value, str) or not value.strip():
+                continue
+            number = re.sub(r"\D", "", value)
+            if len(number) >= QUOTED_LENGTH + 2 and number[-8:] in digits:
+                return name
+            said = _folded(value)
+            if len(said) >= QUOTED_LENGTH and said in words:
+                return name
+    return None
 
 
 @dataclass
@@ -115,6 +150,9 @@ class Records(UseCases):
                 "only an admin, or a caseworker of the organisation that recorded it, may "
                 "erase a record's earlier values"
             )
+        quoted = quoted_value(reason, [r for _, r in self.store.record_versions(record_id)])
+        if quoted is not None:
+            raise Unprocessable(QUOTED_IN_REASON, field=quoted)
         entry = actor.entry("erase_record_versions", "record", [record_id], reason=reason)
         return self.store.erase_record_versions(record_id, actor.user, entry)
 

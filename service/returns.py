@@ -14,7 +14,7 @@ from i18n import N_, Message
 from models.store.returns import DecidedMeanwhile, add_return_decision, returns_due
 from models.users import UserRole
 from service.assessed import Assessed, decision_view
-from service.context import Actor
+from service.context import Actor, visible
 from service.errors import (
     Conflict,
     Forbidden,
@@ -123,12 +123,12 @@ def _check(request: ReturnRequest, found: Assessed, actor: Actor) -> None:
     if request.decision not in DECISIONS:
         raise InvalidDecision("decision is one of {decisions}", decisions=", ".join(DECISIONS))
     bid = request.best_interests
-    if bid is not None and (not bid.body.strip() or not bid_in_time(bid, found.day)):
+    if bid is not None and (not visible(bid.body) or not bid_in_time(bid, found.day)):
         raise InvalidDecision(
             "give the date of the Best Interests Determination (within the past year, not "
             "after today) and the body that made it"
         )
-    override = (request.override or "").strip()
+    override = visible(request.override or "")
     if request.override is not None and len(override) < SHORTEST_OVERRIDE:
         raise InvalidDecision(
             "say why you override in at least {count} characters", count=SHORTEST_OVERRIDE

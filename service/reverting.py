@@ -10,7 +10,7 @@ from models.review import DecisionKind, Effect, Replayed, SuggestionStatus, repl
 from models.store import Store
 from models.store.audit import write_audit
 from models.store.review import DecisionEvent, ReviewTx
-from service.context import Actor, UseCases
+from service.context import Actor, UseCases, visible
 from service.errors import Conflict, NotFound, Unprocessable
 from service.merging import stringify
 from service.review import (
@@ -31,8 +31,9 @@ class ReasonTooShort(Unprocessable):
 
 def require_reason(reason: str, count: int, message: str) -> None:
     """Refuse (`ReasonTooShort`, `message` with `{count}`) a reason of fewer than `count`
-    characters once its runs of spaces are one."""
-    if len(" ".join(reason.split())) < count:
+    characters as a reader sees it (`context.visible`: runs of spaces one, invisible
+    characters none)."""
+    if len(visible(reason)) < count:
         raise ReasonTooShort(message, count=count)
 
 

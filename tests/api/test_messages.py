@@ -83,6 +83,16 @@ def test_validation_errors_are_422_worded_per_type_with_the_field(
     assert again.json()["detail"][0]["msg"] == english
 
 
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity"])
+def test_a_body_holding_nan_or_infinity_is_refused_quoting_it(world: World, number: str) -> None:
+    path = f"/suggestions/{world.suggestions['adult']}/decision"
+    headers = world.headers("reviewer", **{"If-Match": '"x.1"', "Content-Type": "application/json"})
+    body = '{"decision": "match", "note": ' + number + "}"
+    answer = world.client.post(path, content=body, headers=headers)
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["input"] == str(float(number))
+
+
 def test_a_bad_query_parameter_names_the_parameter(world: World) -> None:
     answer = world.client.get("/suggestions?limit=0", headers=world.headers("reviewer"))
     assert answer.status_code == 422

@@ -125,6 +125,22 @@ def test_an_erasure_without_a_reason_in_words_is_refused(world: World, tmp_path:
     assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
     assert _erase(world, "admin", reason="erreur").status_code == 422
     assert _erase(world, "admin", reason="a          b").status_code == 422
+    assert _erase(world, "admin", reason="\u200b" * 12).status_code == 422
+    assert len(_versions(world, "admin")) == 1
+
+
+@pytest.mark.parametrize(
+    "reason",
+    ["adresse du centre d'accueil de mopti, erronée", "numéro 70 00 00 01 donné par erreur"],
+)
+def test_an_erasure_whose_reason_quotes_an_erased_value_is_refused(
+    world: World, tmp_path: Path, reason: str
+) -> None:
+    """The audit trail keeps the reason for good: the value must not live on in it."""
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    answer = _erase(world, "admin", reason=reason)
+    assert answer.status_code == 422
+    assert "citer" in answer.json()["detail"] or "quotes" in answer.json()["detail"]
     assert len(_versions(world, "admin")) == 1
 
 

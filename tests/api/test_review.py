@@ -476,6 +476,16 @@ def test_a_reason_padded_with_spaces_is_still_too_short(world: World) -> None:
     assert answer.json()["detail"][0]["loc"] == ["body", "reason"]
 
 
+def test_a_reason_of_invisible_characters_is_too_short(world: World) -> None:
+    merge = world.link("A-1", "T-1").json()
+    answer = world.client.post(
+        f"/decisions/{merge['decision']['id']}/revert",
+        json={"reason": "\u200b\u200c\u200d\u2060"},
+        headers=world.headers("reviewer"),
+    )
+    assert answer.status_code == 422
+
+
 def test_a_merge_refused_by_a_rejection_names_the_decision_to_revert(world: World) -> None:
     rejected = world.link("A-1", "T-1", action="unlink").json()
     assert world.link("T-1", "T-2").status_code == 201
