@@ -281,9 +281,7 @@ class TracingSearch(Searching):
             )
         if _no_person(self.store, entity_id):
             raise NotFound('no person "{entity_id}"', entity_id=entity_id)
-        if decision == "confirmed":
-            case = (source, case_id)
-            self._require_proposed(case, records, entity_id, sought_record_id, actor.lang)
+        self._require_proposed((source, case_id), records, entity_id, sought_record_id, actor.lang)
         row = add_match_decision(
             self.store,
             source,
@@ -322,10 +320,11 @@ class TracingSearch(Searching):
         sought_record_id: str | None,
         lang: str,
     ) -> None:
-        """A person is confirmed as the one a family seeks only when the request's
-        potential matches hold them (for that sought record, when named): a confirmed
-        match closes the request for every tracing officer, and a person typed in by id,
-        a suspect of another case say, must not close it on nothing."""
+        """A person is confirmed as the one a family seeks, or dismissed, only when the
+        request's potential matches hold them (for that sought record, when named): a
+        confirmed match closes the request for every tracing officer, and a person typed in
+        by id, a suspect of another case say, must not close it on nothing; a dismissal of
+        someone never proposed is a mistyped id, recorded against the wrong person."""
         wanted = PROPOSED + len(match_decisions(self.store, [case]).get(case, {}))
         fits = _fits(self.store, records, wanted, lang)
         among = [fits[sought_record_id]] if sought_record_id is not None else fits.values()

@@ -160,16 +160,20 @@ def test_a_confirmed_match_closes_the_request_and_is_audited(request_filed: Stor
     assert rows[0]["object_ids"] == [first["entity_id"]]
 
 
-def test_a_person_the_request_never_proposed_cannot_be_confirmed(request_filed: Store) -> None:
-    """A confirmation closes the request for every tracing officer: a person typed in by
-    id, outside the potential matches, is refused and nothing is recorded."""
+@pytest.mark.parametrize("decision", ["confirmed", "dismissed"])
+def test_a_person_the_request_never_proposed_cannot_be_decided(
+    request_filed: Store, decision: str
+) -> None:
+    """A confirmation closes the request for every tracing officer, a dismissal is recorded
+    against the person: one typed in by id, outside the potential matches, is refused and
+    nothing is recorded."""
     service = Service(request_filed)
     stranger = _entity(request_filed, "X-1")
     assert stranger not in [
         m["entity_id"] for m in service.tracing_matches(ACTOR, "TR-5")["matches"]
     ]
     with pytest.raises(Conflict):
-        service.decide_tracing_match(ACTOR, "TR-5", stranger, "confirmed")
+        service.decide_tracing_match(ACTOR, "TR-5", stranger, decision)
     assert service.tracing_matches(ACTOR, "TR-5")["status"] == "open"
     rows, _ = request_filed.audit_rows({"action": "tracing_match_decision"})
     assert rows == []
