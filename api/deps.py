@@ -41,6 +41,7 @@ def current_user(
     )
     if user is None:
         raise Unauthorized("invalid or revoked token")
+    request.state.user = user  # a refusal that follows is audited as this user's
     return user
 
 

@@ -6,6 +6,7 @@ and naming the field."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from api.patterns import MEANING
 from i18n import N_, Message, gettext_for, language
+from models.users import User
 from service.errors import StoreError, UseCaseError
 
 STATUS_TEXTS = {
@@ -131,11 +133,28 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def audit_refusal(request: Request, user: User | None, reason: str) -> None:
+    """A signed-in user's request refused (403) leaves its audit row (`Refusals`); the
+    refusal stands even when the row cannot be written."""
+    if user is None:
+        return
+    with contextlib.suppress(StoreError):
+        request.app.state.service.refused(
+            user,
+            getattr(request.state, "request_id", None),
+            request.method,
+            request.url.path,
+            reason,
+        )
+
+
 def install(app: FastAPI) -> None:
     """The error handlers of the app."""
 
     @app.exception_handler(UseCaseError)
     def use_case_error(request: Request, exc: UseCaseError) -> JSONResponse:
+        if exc.status == 403:
+            audit_refusal(request, getattr(request.state, "user", None), exc.text("en"))
         return JSONResponse(
             {"detail": exc.text(request_language(request))},
             status_code=exc.status,

@@ -20,6 +20,7 @@ from service.kingraph import FamilyGraphs
 from service.queue import Queue
 from service.ratelimit import SharedLimit
 from service.records import Records
+from service.refusals import RefusalLog, Refusals
 from service.registry import model_status
 from service.relinking import Linking
 from service.reports import Reports
@@ -39,6 +40,7 @@ __all__ = ["Actor", "Service", "Store"]
 
 class Service(
     Users,
+    Refusals,
     Sessions,
     Records,
     Importing,
@@ -64,6 +66,7 @@ class Service(
         self.search_limit = SharedLimit.searches()
         self.list_limit = SharedLimit.lists()
         self.failed_logins = FailedLogins()
+        self.refusal_log = RefusalLog()
 
     @classmethod
     def open(cls, url: str | None = None) -> Service:

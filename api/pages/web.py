@@ -32,6 +32,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.asgiwords import page_language as scope_page_language
+from api.errors import audit_refusal
 from i18n import day, gettext_for, ngettext_for, number
 from i18n.labels import DATED, FIELDS, SIDE_BY_SIDE, WORDS
 from models.users import User
@@ -311,6 +312,9 @@ def _error_page(request: Request, exc: Exception) -> Response:
     _ = translate(request)
     if isinstance(exc, SignInRequired):
         return redirect(f"/signin?next={quote(request.url.path)}")
+    if isinstance(exc, CsrfRefused | UseCaseError) and getattr(exc, "status", 403) == 403:
+        reason = exc.text("en") if isinstance(exc, UseCaseError) else "CSRF check"
+        audit_refusal(request, session_user(request), reason)
     if isinstance(exc, CsrfRefused):
         return render(
             request,

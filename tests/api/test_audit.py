@@ -83,6 +83,27 @@ def test_the_audit_is_for_admins_only(world: World) -> None:
     assert world.client.get("/audit", headers=world.headers("reviewer")).status_code == 403
 
 
+def test_a_refused_request_is_audited_with_who_tried_what(world: World) -> None:
+    record = world.records["A-1"]
+    path = f"/records/{record}/versions/erasure"
+    refused = world.client.post(
+        path, json={"reason": "numéro donné par erreur"}, headers=world.headers("reviewer")
+    )
+    assert refused.status_code == 403
+    [row] = _audit(world, action="access_refused")
+    assert (row["user_name"], row["role"]) == ("reviewer", "reviewer")
+    assert (row["detail"]["method"], row["detail"]["path"]) == ("POST", path)
+    assert row["detail"]["refusals"] == 1 and row["detail"]["reason"]
+
+
+def test_a_loop_of_refused_requests_writes_few_rows_that_count_them(world: World) -> None:
+    for _ in range(25):
+        world.client.get("/audit", headers=world.headers("tracing_officer"))
+    rows = _audit(world, action="access_refused")
+    assert len(rows) == 10
+    assert sum(r["detail"]["refusals"] for r in rows) == 10
+
+
 @pytest.mark.parametrize("table", ["audit", "decisions"])
 @pytest.mark.parametrize("statement", ["UPDATE {t} SET note = NULL", "DELETE FROM {t}"])
 def test_the_database_refuses_to_change_append_only_tables(

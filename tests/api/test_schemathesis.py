@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from service.ratelimit import SharedLimit
 from service.users import FailedLogins
@@ -18,6 +19,10 @@ from tests.api.conftest import World
 ROLES = ("admin", "reviewer", "tracing_officer")
 """Admins read everything; only reviewers decide; tracing officers search."""
 EXAMPLES = 15
+IN_WORDS = ("/records/{record_id}/versions/erasure", "/decisions/{decision_id}/revert")
+"""Operations whose reason is counted as a reader sees it (`service.context.visible`:
+invisible characters and runs of spaces do not count), which JSON Schema's `minLength`
+cannot state: a schema-valid reason of ten control characters is refused (422) there."""
 
 
 def test_the_api_honours_its_schema(world: World) -> None:
@@ -44,7 +49,8 @@ def test_the_api_honours_its_schema(world: World) -> None:
             suppress_health_check=list(HealthCheck),
         )
         def honours(case: schemathesis.Case) -> None:
+            excluded = [positive_data_acceptance] if case.operation.path in IN_WORDS else []
             for who in ROLES:
-                case.call_and_validate(headers=headers[who])
+                case.call_and_validate(headers=headers[who], excluded_checks=excluded)
 
         honours()

@@ -65,6 +65,16 @@ def test_exports_follow_the_queues_roles(pages: Pages) -> None:
     assert pages.browser("tracing_officer").get("/exports/decisions.csv").status_code == 403
 
 
+def test_a_page_refused_is_audited_as_the_signed_in_user_s(pages: Pages) -> None:
+    pages.browser("tracing_officer").get("/exports/decisions.csv")
+    trail = pages.world.client.get(
+        "/audit?action=access_refused", headers=pages.world.headers("admin")
+    ).json()
+    [row] = trail["items"]
+    assert row["role"] == "tracing_officer"
+    assert row["detail"]["path"] == "/exports/decisions.csv"
+
+
 def test_a_csv_file_writes_numbers_times_and_roles_as_french_excel_reads_them(
     pages: Pages,
 ) -> None:

@@ -1,0 +1,56 @@
+"""Refused attempts, attributed: a signed-in user's request answered 403 leaves an audit
+row naming who tried what, so that "who tried to read this child's file" has an answer."""
+
+from __future__ import annotations
+
+from threading import Lock
+from uuid import UUID
+
+from models.users import User
+from service.context import Actor, UseCases
+from service.ratelimit import RateLimiter
+
+REFUSAL_ROWS_PER_MINUTE = 10
+"""Audit rows of refusals one user may cause in a minute (per server process); the next
+row counts the refusals since the last. The trail is append-only: a loop of forbidden
+calls must not flood it."""
+PATH_KEPT = 200
+
+
+class RefusalLog:
+    """Per user, refusals counted since the last row written, and whether one is due."""
+
+    def __init__(self, per_minute: int = REFUSAL_ROWS_PER_MINUTE) -> None:
+        self.limit = RateLimiter(per_window=per_minute)
+        self.pending: dict[UUID, int] = {}
+        self._lock = Lock()
+
+    def count(self, user: UUID) -> int:
+        """Count one refusal of `user`; the refusals to write now (0: not yet)."""
+        with self._lock:
+            self.pending[user] = self.pending.get(user, 0) + 1
+            if self.limit.retry_after(user) > 0:
+                return 0
+            return self.pending.pop(user)
+
+
+class Refusals(UseCases):
+    refusal_log: RefusalLog
+
+    def refused(
+        self, user: User, request_id: str | None, method: str, path: str, reason: str
+    ) -> None:
+        """Audit a refused request of `user` (`access_refused`: the method, the path with
+        the ids it names, the refusal's words, how many refusals the row stands for)."""
+        refusals = self.refusal_log.count(user.id)
+        if refusals:
+            self.audit(
+                Actor(user, request_id=request_id),
+                "access_refused",
+                None,
+                [],
+                method=method,
+                path=path[:PATH_KEPT],
+                reason=reason[:PATH_KEPT],
+                refusals=refusals,
+            )
