@@ -12,6 +12,7 @@ import csv
 import io
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,11 +40,18 @@ _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 
 def spreadsheet_safe(value: Any) -> Any:
     """A cell a spreadsheet will show and never run: text that starts like a formula
-    (`=`, `+`, `@`, `-` unless the whole cell is a number, tab, carriage return) gets a leading
-    apostrophe, as OWASP advises for CSV injection. Other values pass unchanged."""
+    (`=`, `+`, `@`, `-` unless the whole cell is a number, tab, carriage return), after
+    any spaces or line breaks and in any width (`＝`, which a spreadsheet may read as `=`),
+    gets a leading apostrophe, as OWASP advises for CSV injection. Other values pass
+    unchanged."""
     if not isinstance(value, str) or not value:
         return value
-    if value[0] in FORMULA_STARTS or (value[0] == "-" and not _NUMBER.fullmatch(value)):
+    if value[0] in FORMULA_STARTS:
+        return "'" + value
+    start = unicodedata.normalize("NFKC", value[:8]).lstrip(" \n\u00a0")[:1]
+    if start and (
+        start in FORMULA_STARTS or (start == "-" and not _NUMBER.fullmatch(value.strip()))
+    ):
         return "'" + value
     return value
 

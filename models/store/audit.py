@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Text, cast, func, insert, select
 
+from models.store.stamps import in_utc
 from models.tables import audit
 from models.users import User
 
@@ -76,5 +77,8 @@ class AuditStore:
         query = select(audit).where(*conditions).order_by(audit.c.at.desc(), audit.c.id)
         counter = select(func.count()).select_from(audit).where(*conditions)
         with self.engine.connect() as c:
-            rows = [dict(r._mapping) for r in c.execute(query.limit(limit).offset(offset))]
+            rows = [
+                in_utc(dict(r._mapping), ("at",))
+                for r in c.execute(query.limit(limit).offset(offset))
+            ]
             return rows, c.execute(counter).scalar_one()

@@ -33,6 +33,7 @@ from sqlalchemy.types import Uuid
 from models.review import DECIDED_STATUSES, DecisionKind, SuggestionStatus
 from models.store.batches import chunks
 from models.store.serial import REVIEW_LOCK, serialised
+from models.store.stamps import in_utc
 from models.store.suggestions import (
     PAIR_COLUMNS,
     SuggestionSync,
@@ -73,7 +74,7 @@ class DecisionEvent:
 
 
 def _event(row: Any) -> DecisionEvent:
-    return DecisionEvent(**row)
+    return DecisionEvent(**in_utc(dict(row), ("created_at",)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,15 @@ def test_reading_a_record_records_who_why_and_which_request(world: World) -> Non
     assert row["object_ids"] == [str(record)]
     assert row["purpose"] == "verification d'identite"
     assert row["request_id"] == "req-0001-abcd"
+    assert row["at"].endswith("+00:00")
+
+
+def test_a_decision_read_back_says_its_time_in_utc(world: World) -> None:
+    decided = world.decide("adult", "unsure").json()
+    read = world.client.get(
+        f"/decisions/{decided['decision']['id']}", headers=world.headers("reviewer")
+    ).json()
+    assert read["created_at"].endswith("+00:00")
 
 
 def test_a_decision_and_its_revert_keep_the_purpose_stated(world: World) -> None:
