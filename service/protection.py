@@ -6,7 +6,8 @@ Three views of a record (`Access`), decided per record by who reads it:
   admin; a caseworker of the organisation that recorded it (their own case); the
   operator at the command line.
 - `case`: the case file without protected values: no `phone`, no `current_location`,
-  and of the extra columns only those declared safe (`service.columns`). Other roles
+  and of the extra columns only those declared safe (`service.columns`); no
+  `updated_at` either, which would say when a hidden value changed. Other roles
   of the recording organisation; a user of another organisation who states why
   (`X-Purpose`): that read is audited with the purpose and the ids read this way.
 - `minimal`: who the person is, to recognise them: names (and parents' names), sex,
@@ -97,6 +98,7 @@ def record_view(record: PersonRecord, actor: Actor) -> dict[str, Any]:
     if access is Access.CASE:
         for name in PROTECTED_FIELDS:
             data.pop(name, None)
+        data.pop("updated_at", None)  # it would say when a hidden phone or location changed
         columns = extra_columns()
         data["extra"] = {k: v for k, v in data["extra"].items() if columns.is_safe(k)}
     elif access is Access.MINIMAL:

@@ -50,6 +50,11 @@ def test_a_change_the_reader_may_not_see_is_not_announced(world: World, tmp_path
     still say that the person moved."""
     assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
     assert _versions(world, "tracing_officer") == []
+    why = {"X-Purpose": "verification avant la reunification"}
+    read = world.client.get(
+        f"/records/{world.records['A-1']}", headers=world.headers("tracing_officer", **why)
+    ).json()
+    assert read["access"] == "case" and "updated_at" not in read
 
 
 def test_an_earlier_version_is_shown_as_the_record_is(world: World, tmp_path: Path) -> None:
