@@ -77,6 +77,21 @@ def suggestion_detail(
     }
 
 
+def records_of(pairs: list[Any]) -> list[str]:
+    """The records a list or an export of pairs names, for its audit row: "who read record
+    R?" finds it (`GET /audit?object_id=R`)."""
+    seen: dict[str, None] = {}
+    for pair in pairs:
+        first, second = (
+            (pair["record_a"], pair["record_b"])
+            if isinstance(pair, dict)
+            else (pair.record_a, pair.record_b)
+        )
+        seen.setdefault(str(first))
+        seen.setdefault(str(second))
+    return list(seen)
+
+
 @dataclass
 class SuggestionList:
     """A page of the queue; `next_cursor` is where the next page starts (keyset paging)."""
@@ -113,7 +128,13 @@ class Queue(UseCases):
             for_reviewer(actor, filters), limit, offset, cursor, probability
         )
         items = [suggestion_summary(s) for s in page.items]
-        self.audit(actor, "list_suggestions", "suggestion", [i["id"] for i in items])
+        self.audit(
+            actor,
+            "list_suggestions",
+            "suggestion",
+            [i["id"] for i in items],
+            records=records_of(page.items),
+        )
         return SuggestionList(
             items, min(page.total, COUNT_CAP), page.total > COUNT_CAP, limit, page.next_cursor
         )

@@ -16,7 +16,7 @@ from typing import Any
 from models.records import PersonRecord
 from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
-from service.queue import READ_QUEUE, for_reviewer, suggestion_summary
+from service.queue import READ_QUEUE, for_reviewer, records_of, suggestion_summary
 
 EXPORT_LIMIT = 5_000
 """The most rows one export holds (the queue in priority order, decisions newest first)."""
@@ -124,7 +124,14 @@ class Worklist(UseCases):
             }
             for s in page.items
         ]
-        self.audit(actor, "list_suggestions", "suggestion", [i["id"] for i in items], named=True)
+        self.audit(
+            actor,
+            "list_suggestions",
+            "suggestion",
+            [i["id"] for i in items],
+            named=True,
+            records=records_of(page.items),
+        )
         return items, page.total
 
     def export_queue(self, actor: Actor, filters: dict[str, Any]) -> Table:
@@ -154,6 +161,7 @@ class Worklist(UseCases):
             "suggestion",
             [r["suggestion"] for r in rows],
             rows=len(rows),
+            records=records_of(page.items),
         )
         return Table(QUEUE_COLUMNS, rows)
 
@@ -197,5 +205,6 @@ class Worklist(UseCases):
             "decision",
             [r["decision_event"] for r in rows],
             rows=len(rows),
+            records=records_of(events),
         )
         return Table(DECISION_COLUMNS, rows)

@@ -73,7 +73,10 @@ class AuditStore:
         if until is not None:
             conditions.append(audit.c.at < until)
         if object_id is not None:
-            conditions.append(cast(audit.c.object_ids, Text).like(f'%"{object_id}"%'))
+            named = f'%"{object_id}"%'  # among the ids acted on, or those a list named
+            conditions.append(
+                cast(audit.c.object_ids, Text).like(named) | cast(audit.c.detail, Text).like(named)
+            )
         query = select(audit).where(*conditions).order_by(audit.c.at.desc(), audit.c.id)
         counter = select(func.count()).select_from(audit).where(*conditions)
         with self.engine.connect() as c:

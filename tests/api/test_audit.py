@@ -88,6 +88,13 @@ def test_the_audit_can_be_filtered_by_object(world: World) -> None:
     assert [r["object_ids"] for r in rows] == [[str(world.records["K-2"])]]
 
 
+def test_a_list_of_the_queue_is_found_by_the_records_it_named(world: World) -> None:
+    assert world.client.get("/suggestions", headers=world.headers("reviewer")).status_code == 200
+    rows = _audit(world, object_id=str(world.records["K-2"]))
+    assert [r["action"] for r in rows] == ["list_suggestions"]
+    assert str(world.records["K-2"]) in rows[0]["detail"]["records"]
+
+
 def test_the_audit_is_for_admins_only(world: World) -> None:
     assert world.client.get("/audit", headers=world.headers("reviewer")).status_code == 403
 
