@@ -255,8 +255,20 @@ async def decide_return(request: Request, entity_id: UUID) -> Response:
 
 
 @router.get("/find")
-def find(request: Request, name: str = "", birth_year: str = "") -> Response:
-    """Search a person by name (as `GET /search`: minimal answers, rate-limited)."""
+def find_form(request: Request) -> Response:
+    """The form to search a person by name."""
+    return _found(request, "", "", sent=False)
+
+
+@router.post("/find")
+async def find(request: Request) -> Response:
+    """Search a person by name (as `GET /search`: minimal answers, rate-limited). Posted,
+    never in the address, where a name would stay in the history and the access log."""
+    form = await check_csrf(request)
+    return _found(request, str(form.get("name", "")), str(form.get("birth_year", "")), True)
+
+
+def _found(request: Request, name: str, birth_year: str, sent: bool) -> Response:
     actor = page_actor(request)
     actor.require(SEARCH)
     results, problem, hint = None, None, None
@@ -267,13 +279,13 @@ def find(request: Request, name: str = "", birth_year: str = "") -> Response:
     except ValueError:
         problem = _("Give the birth year in four digits (1900 to 2100).")
     else:
-        if len(name) >= 2:
+        if sent and len(name) >= 2:
             service = page_service(request)
             described = {"full_name": name, "birth_year": year}
             results = service.search(actor, described, 20)
             if not results and (why := service.why_unfound(actor, described)):
                 hint = why.text(actor.lang)
-        elif name or birth_year:
+        elif sent:
             problem = _("Write at least two letters of the name.")
     return render(
         request,

@@ -54,46 +54,46 @@ def case_url(case_id: str, source: str | None) -> str:
     return case_path(case_id) + (f"?source={quote(source, safe='')}" if source else "")
 
 
+FIELDS = ("name", "given", "family", "sex", "age", "birth_year", "village", "commune")
+FIELDS += ("father", "mother")
+
+
 @router.get("/tracing")
-def trace(
-    request: Request,
-    name: str = "",
-    given: str = "",
-    family: str = "",
-    sex: str = "",
-    age: str = "",
-    birth_year: str = "",
-    village: str = "",
-    commune: str = "",
-    father: str = "",
-    mother: str = "",
-) -> Response:
-    """The sought person as the family describes it (a name at least), and the persons who
-    may be them; a search counts against the user's search rate limit."""
+def trace_form(request: Request) -> Response:
+    """The form a tracing officer fills in as the family describes the sought person."""
+    return _traced(request, dict.fromkeys(FIELDS, ""), sent=False)
+
+
+@router.post("/tracing")
+async def trace(request: Request) -> Response:
+    """The persons who may be the sought person the form describes (a name at least); a
+    search counts against the user's search rate limit. Posted, never in the address: a
+    child's name, parents and village would stay in the browser's history and the server's
+    access log."""
+    form = await check_csrf(request)
+    return _traced(request, {k: str(form.get(k, "")) for k in FIELDS}, sent=True)
+
+
+def _traced(request: Request, given: dict[str, str], sent: bool) -> Response:
     actor = page_actor(request)
     actor.require(TRACE)
     _ = translate(request)
-    texts = {
-        "name": name,
-        "given": given,
-        "family": family,
-        "village": village,
-        "commune": commune,
-        "father": father,
-        "mother": mother,
-    }
+    texts = {k: given[k] for k in ("name", "given", "family", "village", "commune")}
+    texts.update(father=given["father"], mother=given["mother"])
     form = {k: v.strip()[:TEXT_MAX] for k, v in texts.items()}
     form.update(
-        sex=sex if sex in SEXES else "", age=age.strip()[:20], birth_year=birth_year.strip()[:4]
+        sex=given["sex"] if given["sex"] in SEXES else "",
+        age=given["age"].strip()[:20],
+        birth_year=given["birth_year"].strip()[:4],
     )
     results, problem, hint, status = None, None, None, 200
-    if request.query_params:  # the form was sent
+    if sent:
         try:
             low, high = approximate_age(form["age"])
             numbers = {
                 "age": low,
                 "age_max": high,
-                "birth_year": whole_number(birth_year, 1900, 2100),
+                "birth_year": whole_number(given["birth_year"], 1900, 2100),
             }
         except ValueError:
             problem = _(

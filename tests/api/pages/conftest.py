@@ -30,6 +30,13 @@ def state_purpose(client: TestClient, asked: Response, purpose: str) -> Response
     return client.post("/purpose", data=said)
 
 
+def send(client: TestClient, path: str, **fields: str) -> Response:
+    """Fill in the form of page `path` and send it, posted with this session's token, as
+    a browser does (a search is never in the address)."""
+    page = client.get(path)
+    return client.post(path, data={"csrf": field(page, "csrf"), **fields})
+
+
 def sign_in(client: TestClient, token: str) -> Response:
     form = client.get("/signin")
     return client.post(

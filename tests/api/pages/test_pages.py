@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.pages.web import local_path
 from service.context import PURPOSE_MIN_LENGTH
-from tests.api.pages.conftest import Pages, field, sign_in, state_purpose
+from tests.api.pages.conftest import Pages, field, send, sign_in, state_purpose
 
 
 def _decide(client: TestClient, page_text: str, suggestion: object, decision: str, **extra: str):
@@ -516,13 +516,13 @@ def test_a_mistyped_address_is_a_page_not_json(pages: Pages) -> None:
 
 
 def test_a_name_of_one_letter_is_a_message_not_an_empty_page(pages: Pages) -> None:
-    page = pages.browser("caseworker").get("/find", params={"name": "A"})
+    page = send(pages.browser("caseworker"), "/find", name="A")
     assert page.status_code == 422 and "au moins deux lettres" in page.text
 
 
 @pytest.mark.parametrize("year", ["99999", "99999999999999999999999", "12a"])
 def test_a_birth_year_out_of_range_is_a_message_not_an_error(pages: Pages, year: str) -> None:
-    page = pages.browser("caseworker").get("/find", params={"name": "Traoré", "birth_year": year})
+    page = send(pages.browser("caseworker"), "/find", name="Traoré", birth_year=year)
     assert page.status_code == 422 and "quatre chiffres" in page.text
 
 

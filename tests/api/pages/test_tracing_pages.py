@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 
 from service import Actor
 from service.ratelimit import SharedLimit
-from tests.api.pages.conftest import Pages, field
+from tests.api.pages.conftest import Pages, field, send
 from tests.conftest import write_csv
 from tests.service.family import RECORDS, RELATIONS
 from tests.service.test_tracingsearch import REQUEST, TWO_SOUGHT
 
-SOUGHT = "/tracing?given=Fatimata&family=Diara&sex=F&age=15&village=Sirakoro"
+SOUGHT = {"given": "Fatimata", "family": "Diara", "sex": "F", "age": "15", "village": "Sirakoro"}
 CASE = "/tracing/cases/TR-5?source=CROIX"
 PROTECTED = ("+223", "Centre d", "Foyer de", "Mopti", "Téléphone", "Lieu actuel")
 """Phones and current locations of the family and review worlds, and their labels."""
@@ -59,7 +59,7 @@ def _decide(client: TestClient, page_text: str, decision: str, **extra: str):
 
 
 def test_a_tracing_search_ranks_persons_with_reasons(tracing: Pages) -> None:
-    page = tracing.browser("tracing_officer").get(SOUGHT)
+    page = send(tracing.browser("tracing_officer"), "/tracing", **SOUGHT)
     assert page.status_code == 200
     first = re.search(r'<td><a href="(/persons/[^"]+)">([^<]+)</a>', page.text)
     assert first and first.group(2) == "Fatimata D."
@@ -67,7 +67,7 @@ def test_a_tracing_search_ranks_persons_with_reasons(tracing: Pages) -> None:
 
 
 def test_a_tracing_search_speaks_the_readers_language(tracing: Pages) -> None:
-    page = tracing.browser("tracing_officer", lang="en").get(SOUGHT)
+    page = send(tracing.browser("tracing_officer", lang="en"), "/tracing", **SOUGHT)
     assert "Trace a person" in page.text and "given name" in page.text.lower()
     assert "under 18" in page.text and "moins de 18 ans" not in page.text
 
@@ -79,27 +79,27 @@ def test_the_empty_form_searches_nothing(tracing: Pages) -> None:
 
 
 def test_a_tracing_search_needs_a_name(tracing: Pages) -> None:
-    page = tracing.browser("tracing_officer").get("/tracing?village=Sirakoro&father=Bakary")
+    page = send(tracing.browser("tracing_officer"), "/tracing", village="Sirakoro", father="Bakary")
     assert page.status_code == 422
     assert "décrivez la personne recherchée par un nom" in page.text
     assert 'value="Sirakoro"' in page.text  # the form keeps what was typed
 
 
 def test_an_age_that_is_not_a_number_is_said_so(tracing: Pages) -> None:
-    page = tracing.browser("tracing_officer").get("/tracing?given=Fatimata&age=beaucoup")
+    page = send(tracing.browser("tracing_officer"), "/tracing", given="Fatimata", age="beaucoup")
     assert page.status_code == 422 and "Donnez l&#39;âge en années" in page.text
 
 
 @pytest.mark.parametrize("age", ["environ 15 ans", "quinze", "15 ans"])
 def test_an_age_is_read_as_families_say_it(tracing: Pages, age: str) -> None:
-    page = tracing.browser("tracing_officer").get(
-        "/tracing", params={"given": "Fatimata", "family": "Diara", "age": age}
+    page = send(
+        tracing.browser("tracing_officer"), "/tracing", given="Fatimata", family="Diara", age=age
     )
     assert page.status_code == 200 and ">Fatimata D.</a>" in page.text
 
 
 def test_a_search_that_finds_no_one_says_what_to_add(tracing: Pages) -> None:
-    page = tracing.browser("tracing_officer").get("/tracing?given=Kadiatou")
+    page = send(tracing.browser("tracing_officer"), "/tracing", given="Kadiatou")
     assert page.status_code == 200 and "Personne ne correspond." in page.text
     assert 'id="unfound-hint"' in page.text and "deux éléments au moins" in page.text
 
@@ -108,7 +108,7 @@ def test_too_many_tracing_searches_get_a_page_saying_when_to_come_back(tracing: 
     service = tracing.world.client.app.state.service
     service.search_limit = SharedLimit("search", per_window=2, window=60, clock=lambda: 90.0)
     client = tracing.browser("tracing_officer")
-    answers = [client.get(SOUGHT) for _ in range(3)]
+    answers = [send(client, "/tracing", **SOUGHT) for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     refused = answers[-1]
     assert "Trop de demandes" in refused.text and "trop de recherches" in refused.text
@@ -119,7 +119,8 @@ def test_too_many_tracing_searches_get_a_page_saying_when_to_come_back(tracing: 
 @pytest.mark.parametrize("who", ["tracing_officer", "caseworker@OIM", "admin"])
 def test_the_tracing_pages_open_for_the_tracing_roles(tracing: Pages, who: str) -> None:
     client = tracing.browser(who)
-    for url in (SOUGHT, "/tracing/cases", CASE):
+    assert send(client, "/tracing", **SOUGHT).status_code == 200
+    for url in ("/tracing", "/tracing/cases", CASE):
         assert client.get(url).status_code == 200, url
     home = client.get("/").text
     assert 'href="/tracing"' in home and 'href="/tracing/cases"' in home
@@ -128,9 +129,11 @@ def test_the_tracing_pages_open_for_the_tracing_roles(tracing: Pages, who: str) 
 def test_a_reviewer_is_refused_every_tracing_page(tracing: Pages) -> None:
     officer_page = tracing.browser("tracing_officer").get(CASE).text
     reviewer = tracing.browser("reviewer")
-    for url in ("/tracing", SOUGHT, "/tracing/cases", CASE):
+    for url in ("/tracing", "/tracing/cases", CASE):
         page = reviewer.get(url)
         assert page.status_code == 403 and "Non autorisé" in page.text, url
+    sent = reviewer.post("/tracing", data={"csrf": field(reviewer.get("/"), "csrf"), **SOUGHT})
+    assert sent.status_code == 403
     decided = reviewer.post(
         _decision_forms(officer_page)[0],
         data={"csrf": field(reviewer.get("/").text, "csrf"), "decision": "confirmed"},
@@ -217,7 +220,8 @@ def test_an_unknown_request_is_a_page_saying_so(tracing: Pages) -> None:
 
 def test_no_tracing_page_shows_a_location_or_a_phone(tracing: Pages) -> None:
     client = tracing.browser("caseworker@OIM")  # sees OIM's protected fields elsewhere
-    seen = [client.get(url) for url in (SOUGHT, "/tracing?name=Aminata+Traore", "/tracing/cases")]
+    seen = [send(client, "/tracing", **SOUGHT), send(client, "/tracing", name="Aminata Traore")]
+    seen.append(client.get("/tracing/cases"))
     seen.append(client.get(CASE))
     decided = _decide(client, seen[-1].text, "confirmed")
     seen.append(client.get(decided.headers["location"]))
@@ -279,5 +283,5 @@ def test_the_request_list_links_each_person_found_by_the_sought_record(
 
 @pytest.mark.parametrize("age", ["16-18 ans", "plus de 15 ans", "entre 15 et 18 ans"])
 def test_a_tracing_search_reads_an_age_range(tracing: Pages, age: str) -> None:
-    page = tracing.browser("tracing_officer").get(SOUGHT.replace("age=15", f"age={age}"))
+    page = send(tracing.browser("tracing_officer"), "/tracing", **{**SOUGHT, "age": age})
     assert page.status_code == 200 and "prénom : Fatimata ~ Fatimata" in page.text
