@@ -12,6 +12,8 @@ from matching.columns import build_columns
 from matching.names import parse_name
 from matching.pipeline import match_new
 from matching.record_keys import all_record_keys
+from matching.regions import region_of
+from models.records import PersonRecord
 from models.store import Store
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import TooManyRequests, UseCaseError
@@ -115,12 +117,25 @@ def search(
                 "name": _partial_name(record),
                 "sex": record.get("sex"),
                 "age_band": _age_band(record, lang, today),
-                "region": record.get("origin_region"),
+                "region": _region(entity, by_id[columns.ids[other]], candidates),
                 "score": round(probability, 4),
                 "reasons": [r[lang] for r in reasons if r["level"] != "missing"],
             }
         )
     return results
+
+
+def _region(entity: Any, best: PersonRecord, candidates: list[PersonRecord]) -> str | None:
+    """The person's region: the one its best-matching record writes or its village lies
+    in (`matching.regions.region_of`), else another candidate record's of the same person."""
+    same = [best] + [r for r in candidates if (r.entity_id or r.id) == entity and r is not best]
+    for record in same:
+        found = region_of(
+            record.origin_village, record.origin_commune, record.origin_cercle, record.origin_region
+        )
+        if found:
+            return found
+    return None
 
 
 class WildcardRefused(UseCaseError):

@@ -7,7 +7,7 @@ suppressed (a small cell names a person in a village).
 A person counts once per value of a dimension: once per organisation that recorded it,
 per role and per case type it appears in (so those columns may sum to more than the
 persons); once in one region (the one most of its records give, as the gazetteer names
-it: `region_name`), one sex, one age group
+it, or the one region its village lies in: `matching.regions.region_of`), one sex, one age group
 (at its first registration), one year (of its first registration) and one naming group.
 A suspect is never counted: the report is about the people the MRN assists and the
 families who look for them.
@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from matching.place_resolution import resolve_place
+from matching.regions import region_of
 from matching.text import fold
 from matching.variants import ethnic_groups_of
 from tracing.flags import ASSISTED_ROLES, flags_of
@@ -118,21 +118,13 @@ def age_group(p: Profile) -> str:
     return "60+" if age >= 60 else UNKNOWN
 
 
-def region_name(written: str | None) -> str | None:
-    """The region as the gazetteer names it ("Sikaso", "Segu", "Timbuktu" → Sikasso,
-    Ségou, Tombouctou; a 2023 region stays one), else as written: one region, one cell."""
-    if not written or not written.strip():
-        return None
-    found = resolve_place(region=written, limit=1)
-    if found and found[0].level == "region":
-        return found[0].name
-    return fold(written).title() or None
-
-
 def values_of(p: Profile) -> dict[str, set[str]]:
     """The value(s) a person counts under, per dimension."""
     first = _first_registered(p)
-    region = _most_common(region_name(r.origin_region) for r in p.in_file_order())
+    region = _most_common(
+        region_of(r.origin_village, r.origin_commune, r.origin_cercle, r.origin_region)
+        for r in p.in_file_order()
+    )
     return {
         **{d: {value(r) for r in p.records} for d, value in PER_RECORD.items()},
         "region": {region},

@@ -74,6 +74,13 @@ def test_the_sought_person_is_found_under_another_spelling(family: Store) -> Non
     assert not {"phone", "current_location"} & set(hits[0])
 
 
+def test_a_person_whose_files_write_no_region_is_shown_in_its_village_s(family: Store) -> None:
+    """Sirakoro of the cercle of Kati: the files leave the region blank."""
+    sought = {"given": "Fatimata", "family": "Diara", "sex": "F", "village": "Sirakoro"}
+    hits = Service(family).trace(ACTOR, sought, top=5, limited=False, today=date(2024, 6, 1))
+    assert hits[0]["region"] == "Koulikoro"
+
+
 def test_reasons_show_no_place_below_the_region_and_no_birth_day(
     family: Store, tmp_path: Path
 ) -> None:

@@ -72,6 +72,11 @@ def test_a_region_counts_once_whatever_its_spelling() -> None:
     assert _by(summarise(build_profiles(records), set()), "region")["Sikasso"]["persons"] == 6
 
 
+def test_a_person_whose_files_write_only_the_village_counts_in_its_region() -> None:
+    records = [r for k in range(6) for r in _girl(k, region="", origin_village="Kolondiéba")]
+    assert _by(summarise(build_profiles(records), set()), "region")["Sikasso"]["persons"] == 6
+
+
 def test_a_person_split_between_two_regions_counts_where_its_first_file_says() -> None:
     """Whatever order the store gives the records in: the same files, the same counts."""
     people = []
