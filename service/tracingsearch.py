@@ -281,7 +281,11 @@ class TracingSearch(Searching):
             )
         if _no_person(self.store, entity_id):
             raise NotFound('no person "{entity_id}"', entity_id=entity_id)
-        self._require_proposed((source, case_id), records, entity_id, sought_record_id, actor.lang)
+        decided = match_decisions(self.store, [(source, case_id)]).get((source, case_id), {})
+        if decision == "confirmed" or not any(person == entity_id for person, _ in decided):
+            self._require_proposed(
+                (source, case_id), records, entity_id, sought_record_id, actor.lang
+            )
         row = add_match_decision(
             self.store,
             source,
@@ -324,7 +328,10 @@ class TracingSearch(Searching):
         request's potential matches hold them (for that sought record, when named): a
         confirmed match closes the request for every tracing officer, and a person typed in
         by id, a suspect of another case say, must not close it on nothing; a dismissal of
-        someone never proposed is a mistyped id, recorded against the wrong person."""
+        someone never proposed is a mistyped id, recorded against the wrong person. A
+        person the request already decided on may be dismissed wherever they rank now: a
+        wrong confirmation is undone even after a correction moved them out of the
+        matches."""
         wanted = PROPOSED + len(match_decisions(self.store, [case]).get(case, {}))
         fits = _fits(self.store, records, wanted, lang)
         among = [fits[sought_record_id]] if sought_record_id is not None else fits.values()

@@ -186,6 +186,22 @@ def test_a_person_the_request_never_proposed_cannot_be_decided(
     assert rows == []
 
 
+def test_a_confirmation_is_undone_even_once_the_person_left_the_matches(
+    request_filed: Store, tmp_path: Path
+) -> None:
+    service = Service(request_filed)
+    girl = _entity(request_filed, "V-1")
+    service.decide_tracing_match(ACTOR, "TR-5", girl, "confirmed")
+    moved = (
+        "record_id,source,case_id,case_type,role,full_name,sex,birth_date,origin_village\n"
+        "V-1,DNPEF,ID-1,identification,victim,Seydou KONE,M,1990,Gao\n"
+        "B-1,ENDA,RE-1,reintegration,beneficiary,Seydou KONE,M,1990,Gao\n"
+    )
+    assert service.import_file(write_csv(tmp_path / "moved.csv", moved)).ok
+    service.decide_tracing_match(ACTOR, "TR-5", girl, "dismissed")
+    assert service.tracing_matches(ACTOR, "TR-5")["status"] == "open"
+
+
 def test_a_tracing_search_written_as_a_pattern_is_refused(family: Store) -> None:
     with pytest.raises(WildcardRefused):
         Service(family).trace(ACTOR, {"given": "Fatou*", "village": "Sirakoro"}, limited=False)
