@@ -16,8 +16,8 @@ so that matching compares intervals, never strings.
 | `vers 1995`, `née vers 1995`, `1995 (estimé)` | approx | 1993-01-01 .. 1997-12-31 |
 | `2004-2006`, `2004/2006`, `entre 2004 et 2006` | approx | 2004-01-01 .. 2006-12-31 |
 | `début 2005`, `mi-2005`, `fin 2005` | year | its first, middle or last six months |
-| `12/03/08` (two-digit year) | day | 2008-03-12 (a year after this one: 1908) |
-| `39500` (Excel's serial number of a day) | day | 2008-02-22 |
+| `12/03/08` (two-digit year) | day | 2008-03-12 (a year after this one: 1908; `00/01/00` none) |
+| `39500` (Excel's serial number of a day, from 1960) | day | 2008-02-22 |
 | age 15 on 2021-06-01 | age | 15 years ± 1 |
 | age `15?`, `~15`, `environ 15`, `15 (estimé)` | age_estimated | 15 years ± 3 |
 """
@@ -102,6 +102,7 @@ _APPROX = re.compile(
 _YEAR_RANGE = re.compile(r"^(?:entre\s+)?(\d{4})\s*(?:-|/|a|au|et|ou)\s*(\d{4})$")
 """`2004-2006`, `entre 2004 et 2006`, `2004 ou 2005`: born in one of those years."""
 MAX_RANGE_YEARS = 10
+"""The most years a range may cover (`2000-2009`): a wider one says nothing of an age."""
 _PART_OF_YEAR = re.compile(r"^(debut|mi|milieu|fin|courant)(?:\s+|-)(?:de\s+|d')?(\d{4})$")
 _PARTS_OF_YEAR = {
     "debut": (1, 6),
@@ -171,10 +172,15 @@ def _full_year(two_digits: int) -> int:
     return year if year <= date.today().year else year - 100
 
 
+EARLIEST_SERIAL_DAY = date(1960, 1, 1)
+"""Excel's serial numbers are read from this day on (21916): five digits below it are
+more often a year typed with one too many (`20005`, `19995` would be days of 1954)."""
+
+
 def _serial_day(serial: int, value: str) -> date:
-    """The day Excel numbers `serial`, refused outside 1901 to next year."""
+    """The day Excel numbers `serial`, refused outside 1960 to next year."""
     day = EXCEL_EPOCH + timedelta(days=serial)
-    if not EARLIEST_BIRTH <= day <= date(date.today().year + 1, 12, 31):
+    if not EARLIEST_SERIAL_DAY <= day <= date(date.today().year + 1, 12, 31):
         raise DateError(CANNOT_READ, value=value)
     return day
 
@@ -309,12 +315,14 @@ def read_birth_date(value: str) -> BirthInterval:
         return _day_or_wider(_year_in_range(year, value), month, day, value)
     if match := _DMY_SHORT.match(text):
         day, month, year = (int(g) for g in match.groups())
-        return _day_or_wider(_full_year(year), month, day, value)
+        if not day or not month:  # `00/01/00`: Excel's empty date, short
+            raise DateError(CANNOT_READ, value=value)
+        return _exact_day(_day(_full_year(year), month, day, value))
     if match := _SERIAL.match(text):
         return _exact_day(_serial_day(int(match.group(1)), value))
     if match := _YEAR_RANGE.match(text):
         first, last = (_year_in_range(int(g), value) for g in match.groups())
-        if not 0 < last - first <= MAX_RANGE_YEARS:
+        if not 0 < last - first < MAX_RANGE_YEARS:
             raise DateError(CANNOT_READ, value=value)
         return BirthInterval(date(first, 1, 1), date(last, 12, 31), Precision.APPROX)
     if match := _PART_OF_YEAR.match(text):
@@ -392,7 +400,7 @@ def parse_plain_date(value: str) -> date:
         day, month, year = (int(g) for g in match.groups())
     elif match := _DMY_SHORT.match(text):
         day, month, year = (int(g) for g in match.groups())
-        year = _full_year(year)
+        year = 2000 + year  # a file registered this century; one ahead is said to be
     elif match := _SERIAL.match(text):
         return _serial_day(int(match.group(1)), value)
     elif (words := _words_parts(text, value)) is not None and words[2] is not None:

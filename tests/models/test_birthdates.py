@@ -275,6 +275,7 @@ def test_a_registration_date_of_an_odk_briefcase_export_is_read() -> None:
         ("2008/2009", date(2008, 1, 1), date(2009, 12, 31)),
         ("entre 2004 et 2006", date(2004, 1, 1), date(2006, 12, 31)),
         ("2004 ou 2005", date(2004, 1, 1), date(2005, 12, 31)),
+        ("2000-2009", date(2000, 1, 1), date(2009, 12, 31)),
     ],
 )
 def test_a_range_of_years_is_an_approximate_birth_over_them(
@@ -288,7 +289,7 @@ def test_a_range_of_years_is_an_approximate_birth_over_them(
     )
 
 
-@pytest.mark.parametrize("written", ["2006-2004", "1990-2010"])
+@pytest.mark.parametrize("written", ["2006-2004", "1990-2010", "2000-2010"])
 def test_a_range_backwards_or_of_more_than_ten_years_is_not_read(written: str) -> None:
     with pytest.raises(DateError):
         parse_birth_date(written)
@@ -334,6 +335,19 @@ def test_a_registration_date_may_be_written_short_or_as_excel_s_serial_number() 
     assert parse_plain_date("45342") == date(2024, 2, 20)
 
 
-def test_a_serial_number_beyond_next_year_is_not_a_day() -> None:
+def test_a_short_registration_date_is_of_this_century_even_ahead() -> None:
+    """Typed a year ahead, it is said to be after today, never read as 1927."""
+    assert parse_plain_date("01/01/27") == date(2027, 1, 1)
+
+
+@pytest.mark.parametrize("written", ["99999", "20005", "19995"])
+def test_five_digits_out_of_excel_s_days_since_1960_are_not_a_day(written: str) -> None:
+    """Beyond next year, or a year typed with one digit too many (a day of 1954)."""
     with pytest.raises(DateError):
-        parse_birth_date("99999")
+        parse_birth_date(written)
+
+
+@pytest.mark.parametrize("written", ["00/01/00", "00/00/00", "12/00/08"])
+def test_excel_s_empty_date_written_short_is_no_birth(written: str) -> None:
+    with pytest.raises(DateError):
+        parse_birth_date(written)
