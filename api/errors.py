@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from api.patterns import MEANING
@@ -135,10 +136,11 @@ def _finite(value: Any) -> Any:
 
 def audit_refusal(request: Request, user: User | None, reason: str) -> None:
     """A signed-in user's request refused (403) leaves its audit row (`Refusals`); the
-    refusal stands even when the row cannot be written."""
+    refusal stands even when the row cannot be written (the database down: its error is
+    logged, the answer stays 403)."""
     if user is None:
         return
-    with contextlib.suppress(StoreError):
+    with contextlib.suppress(StoreError, SQLAlchemyError):
         request.app.state.service.refused(
             user,
             getattr(request.state, "request_id", None),

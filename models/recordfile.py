@@ -48,7 +48,7 @@ def spreadsheet_safe(value: Any) -> Any:
         return value
     if value[0] in FORMULA_STARTS:
         return "'" + value
-    start = unicodedata.normalize("NFKC", value[:8]).lstrip(" \n\u00a0")[:1]
+    start = unicodedata.normalize("NFKC", value.lstrip(" \n\u00a0\u3000")[:1])
     if start and (
         start in FORMULA_STARTS or (start == "-" and not _NUMBER.fullmatch(value.strip()))
     ):

@@ -43,11 +43,23 @@ SHORT_PURPOSE = N_(
 )
 
 
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+"""Characters Unicode files as letters or symbols that show nothing (Hangul fillers, the
+Braille blank, the Mongolian vowel separator)."""
+UNSEEN = frozenset({"Cc", "Cf", "Cn", "Co", "Cs", "Mn", "Me"})
+"""Controls, formats (zero-width, direction marks), unassigned and private characters,
+and marks that only change the letter before them (a variation selector)."""
+
+
 def visible(text: str) -> str:
-    """`text` as a reader sees it: without invisible characters (zero-width spaces, joiners,
-    direction marks, controls: Unicode's Cf and Cc) and with each run of spaces one; what a
-    purpose or a reason is counted on, so that twelve zero-width spaces say nothing."""
-    shown = "".join(c for c in text if unicodedata.category(c) not in ("Cf", "Cc") or c in "\t\n")
+    """`text` as a reader sees it, to count what it says: without the characters that show
+    nothing (`UNSEEN` categories, `BLANK_LETTERS`) and with each run of spaces one, so that
+    twelve zero-width spaces or Hangul fillers say nothing."""
+    shown = "".join(
+        " " if c.isspace() else c
+        for c in unicodedata.normalize("NFC", text)
+        if c.isspace() or (unicodedata.category(c) not in UNSEEN and c not in BLANK_LETTERS)
+    )
     return " ".join(shown.split())
 
 

@@ -47,33 +47,37 @@ QUOTED_IN_REASON = N_(
     "the reason quotes a value it erases ({field}), which the audit trail would keep for "
     "good: say why without it, for instance « adresse du foyer donnée par erreur »"
 )
-QUOTED_LENGTH = 4
-"""A protected value of at least this many letters (or digits of a phone) found in an
-erasure's reason is quoted there."""
+QUOTED_LENGTH = 3
+"""A protected value, or a part of one between commas, of at least this many letters (a
+phone: twice as many digits) found as whole words in an erasure's reason is quoted there
+("Gao" is a current location)."""
 
 
 def _folded(text: str) -> str:
-    return " ".join(fold(text).replace("_", " ").split())
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(text).replace("_", " ")).split())
 
 
 def quoted_value(reason: str, earlier: list[PersonRecord]) -> str | None:
-    """The protected field of `earlier` versions whose value `reason` quotes (letters
-    compared without accents or case, a phone by its digits), None when it quotes none:
-    the audit trail keeps a reason for good, the value must not live on in it."""
-    words, digits = _folded(reason), re.sub(r"\D", "", reason)
+    """The protected field (a phone, a current location, an extra column declared
+    protected) of `earlier` versions whose value `reason` quotes, whole or a part of it
+    between commas, as words compared without accents or case, a phone by its last eight
+    digits; None when it quotes none: the audit trail keeps a reason for good, the value
+    must not live on in it."""
+    words, digits = f" {_folded(reason)} ", re.sub(r"\D", "", reason)
     columns = extra_columns()
     for record in earlier:
         values = [(name, getattr(record, name)) for name in sorted(PROTECTED_FIELDS)]
-        values += [(k, v) for k, v in record.extra.items() if not columns.is_safe(k)]
+        values += [(k, v) for k, v in record.extra.items() if columns.is_protected(k)]
         for name, value in values:
             if not isinstance(value, str) or not value.strip():
                 continue
             number = re.sub(r"\D", "", value)
-            if len(number) >= QUOTED_LENGTH + 2 and number[-8:] in digits:
+            if len(number) >= 2 * QUOTED_LENGTH and number[-8:] in digits:
                 return name
-            said = _folded(value)
-            if len(said) >= QUOTED_LENGTH and said in words:
-                return name
+            parts = {value, *re.split(r"[,;/()]", value)}
+            for part in map(_folded, parts):
+                if len(part) >= QUOTED_LENGTH and not part.isdigit() and f" {part} " in words:
+                    return name
     return None
 
 

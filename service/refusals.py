@@ -3,6 +3,7 @@ row naming who tried what, so that "who tried to read this child's file" has an 
 
 from __future__ import annotations
 
+import re
 from threading import Lock
 from uuid import UUID
 
@@ -10,10 +11,12 @@ from models.users import User
 from service.context import Actor, UseCases
 from service.ratelimit import RateLimiter
 
-REFUSAL_ROWS_PER_MINUTE = 10
-"""Audit rows of refusals one user may cause in a minute (per server process); the next
+REFUSAL_ROWS_PER_MINUTE = 60
+"""Audit rows of refusals one user may cause in a minute (per server process), each
+naming its path: an officer refused a page or two leaves a row each; past that, the next
 row counts the refusals since the last. The trail is append-only: a loop of forbidden
 calls must not flood it."""
+_IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 PATH_KEPT = 200
 
 
@@ -40,15 +43,16 @@ class Refusals(UseCases):
     def refused(
         self, user: User, request_id: str | None, method: str, path: str, reason: str
     ) -> None:
-        """Audit a refused request of `user` (`access_refused`: the method, the path with
-        the ids it names, the refusal's words, how many refusals the row stands for)."""
+        """Audit a refused request of `user` (`access_refused`: the ids its path names, so
+        that "who tried to reach this record" finds it; the method, the path, the refusal's
+        words, how many refusals the row stands for)."""
         refusals = self.refusal_log.count(user.id)
         if refusals:
             self.audit(
                 Actor(user, request_id=request_id),
                 "access_refused",
                 None,
-                [],
+                _IDS.findall(path)[:10],
                 method=method,
                 path=path[:PATH_KEPT],
                 reason=reason[:PATH_KEPT],

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from service.refusals import RefusalLog
 from tests.api.conftest import World
 
 
@@ -112,12 +113,28 @@ def test_a_refused_request_is_audited_with_who_tried_what(world: World) -> None:
     assert row["detail"]["refusals"] == 1 and row["detail"]["reason"]
 
 
-def test_a_loop_of_refused_requests_writes_few_rows_that_count_them(world: World) -> None:
+def test_a_refusal_is_found_by_the_record_it_aimed_at(world: World) -> None:
+    record = str(world.records["A-1"])
+    world.client.post(
+        f"/records/{record}/versions/erasure",
+        json={"reason": "numéro donné par erreur"},
+        headers=world.headers("reviewer"),
+    )
+    assert [r["action"] for r in _audit(world, object_id=record)] == ["access_refused"]
+
+
+def test_a_loop_of_refused_requests_writes_rows_that_count_them(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = world.client.app.state.service
+    monkeypatch.setattr(service, "refusal_log", RefusalLog(per_minute=10))
     for _ in range(25):
         world.client.get("/audit", headers=world.headers("tracing_officer"))
     rows = _audit(world, action="access_refused")
     assert len(rows) == 10
     assert sum(r["detail"]["refusals"] for r in rows) == 10
+    waiting = sum(service.refusal_log.pending.values())
+    assert waiting == 15  # counted in the next row the minute allows
 
 
 @pytest.mark.parametrize("table", ["audit", "decisions"])

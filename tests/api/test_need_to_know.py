@@ -143,7 +143,10 @@ def test_the_service_decides_whatever_the_face(world: World) -> None:
     assert Actor(officer, purpose=" x  .  ").stated_purpose is False
 
 
-@pytest.mark.parametrize("purpose", [".", "x", "vu", "  retour  ", "\u200b".encode() * 12])
+@pytest.mark.parametrize(
+    "purpose",
+    [".", "x", "vu", "  retour  ", "\u200b".encode() * 12, "\u3164".encode() * 12],
+)
 def test_a_purpose_of_a_keystroke_is_refused_saying_why(world: World, purpose: str | bytes) -> None:
     """Need to know is not one keystroke away: a purpose says why in words."""
     url = f"/records/{world.records['A-1']}"

@@ -136,7 +136,11 @@ def test_an_erasure_without_a_reason_in_words_is_refused(world: World, tmp_path:
 
 @pytest.mark.parametrize(
     "reason",
-    ["adresse du centre d'accueil de mopti, erronée", "numéro 70 00 00 01 donné par erreur"],
+    [
+        "adresse du centre d'accueil de mopti, erronée",
+        "numéro 70 00 00 01 donné par erreur",
+        "numéro +22370000001 donné par erreur",
+    ],
 )
 def test_an_erasure_whose_reason_quotes_an_erased_value_is_refused(
     world: World, tmp_path: Path, reason: str
@@ -147,6 +151,14 @@ def test_an_erasure_whose_reason_quotes_an_erased_value_is_refused(
     assert answer.status_code == 422
     assert "citer" in answer.json()["detail"] or "quotes" in answer.json()["detail"]
     assert len(_versions(world, "admin")) == 1
+
+
+def test_an_erasure_whose_reason_names_no_erased_value_is_done(
+    world: World, tmp_path: Path
+) -> None:
+    assert import_records(world.store, write_csv(tmp_path / "moved.csv", MOVED)).ok
+    answer = _erase(world, "admin", reason="anomalie de saisie au centre, signalée par OIM")
+    assert answer.status_code == 200 and answer.json()["erased"] == 1
 
 
 def test_an_erasure_whose_audit_row_cannot_be_written_erases_nothing(

@@ -173,7 +173,7 @@ def test_a_relink_that_keeps_the_fs_model_keeps_the_learned_one(decided_demo: St
     assert active_learned(decided_demo) == before
 
 
-def test_an_import_that_links_everyone_again_trains_the_learned_model_again_and_says_so(
+def test_an_import_that_links_everyone_again_trains_the_learned_model_and_says_what_came_of_it(
     decided_demo: Store, tmp_path
 ) -> None:
     """The import refits a stale FS model by linking everyone again: the learned model is

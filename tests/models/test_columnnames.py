@@ -83,6 +83,10 @@ def test_the_birth_date_beside_the_birth_village_is_read_and_the_village_kept() 
     assert names[1:] == ["birth_date", "village de naissance"]
 
 
+def test_a_flat_kobo_question_of_the_identification_group_is_the_origin() -> None:
+    assert header_names(["record_id", "identification_village"])[1] == "origin_village"
+
+
 def test_the_origin_beside_the_village_of_identification_is_the_origin() -> None:
     names = header_names(["record_id", "Village d'origine", "Village d'identification"])
     assert names[1:] == ["origin_village", "village d'identification"]

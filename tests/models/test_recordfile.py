@@ -172,6 +172,7 @@ def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
         ("-2+3+cmd", "'-2+3+cmd"),
         ("DNPEF-001", "DNPEF-001"),
         ("  =1+1", "'  =1+1"),
+        (" " * 12 + "=1+1", "'" + " " * 12 + "=1+1"),
         ("\n=1+1", "'\n=1+1"),
         ("＝1+1", "'＝1+1"),
         (" -12", " -12"),
