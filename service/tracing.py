@@ -85,6 +85,14 @@ def _awaiting(store: Store, graph: FamilyGraph, family: list[Relative]) -> list[
 def person_of_record(store: Store, record_id: str, source: str | None) -> str:
     found = store.find_record(record_id, source)
     if not found:
+        elsewhere = sorted({r.source for r in store.find_record(record_id)}) if source else []
+        if elsewhere:  # `--source samusocial` where the files say ONG-SAMUSOCIAL
+            raise UnknownPerson(
+                'no stored record "{record_id}" of {source}; the stored ones are of {sources}',
+                record_id=record_id,
+                source=source,
+                sources=", ".join(elsewhere),
+            )
         raise UnknownPerson('no stored record "{record_id}"', record_id=record_id)
     people = {str(r.entity_id) if r.entity_id else f"record:{r.id}" for r in found}
     if len(people) > 1:  # two sources use this id for two different persons

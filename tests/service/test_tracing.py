@@ -79,6 +79,12 @@ def test_an_unknown_record_is_refused(family: Store) -> None:
         Service(family).relatives_of_record(ACTOR, "NOPE")
 
 
+def test_a_record_of_another_organisation_than_the_one_named_says_which(family: Store) -> None:
+    with pytest.raises(UnknownPerson) as refused:
+        Service(family).relatives_of_record(ACTOR, "B-1", source="enda")
+    assert refused.value.text("en").endswith("the stored ones are of ENDA")
+
+
 def test_a_record_id_two_sources_use_for_two_persons_needs_its_source(
     family: Store, tmp_path: Path
 ) -> None:
