@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from typing import Any
@@ -37,6 +38,12 @@ def app_from_environment() -> FastAPI:
     return create_app(Service.open())
 
 
+ACCESS_LOG = logging.getLogger("nrm.access")
+"""Each request's method, path, status and request id, never its query: `GET /search?name=`
+carries a sought child's name, which a server's access log would keep (`nrm serve` turns
+uvicorn's own access log off)."""
+
+
 def create_app(backend: Store | Service) -> FastAPI:
     """The app on a service (or on a store, which it wraps in one)."""
     app = FastAPI(
@@ -62,6 +69,13 @@ def create_app(backend: Store | Service) -> FastAPI:
         request.state.request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
+        ACCESS_LOG.info(
+            "%s %s %s %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            request.state.request_id,
+        )
         return response
 
     app.add_middleware(NoNul)

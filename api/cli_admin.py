@@ -117,6 +117,7 @@ def model_export(out: Path | None, db_url: str | None) -> None:
 @db_option
 def serve_command(host: str, port: int, workers: int, db_url: str | None) -> None:
     import os
+    import socket
 
     import uvicorn
 
@@ -125,6 +126,19 @@ def serve_command(host: str, port: int, workers: int, db_url: str | None) -> Non
     open_service(db_url).close()
     if db_url:
         os.environ[ENV_VAR] = db_url
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            click.echo(
+                _(
+                    "Error: cannot serve on {host}:{port} ({error}); another program may "
+                    "use it: choose another port with --port"
+                ).format(host=host, port=port, error=exc.strerror or exc),
+                err=True,
+            )
+            sys.exit(EXIT_BAD_INPUT)
     click.echo(
         _("nrm-tracing on http://{host}:{port}  (API docs: http://{host}:{port}/docs)").format(
             host=host, port=port
@@ -137,7 +151,22 @@ def serve_command(host: str, port: int, workers: int, db_url: str | None) -> Non
         port=port,
         workers=workers,
         log_level="info",
+        access_log=False,  # it logs queries, names among them: `api.app.ACCESS_LOG` instead
+        log_config=LOG_CONFIG,
     )
+
+
+LOG_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"err": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "uvicorn": {"handlers": ["err"], "level": "INFO"},
+        "nrm.access": {"handlers": ["err"], "level": "INFO"},
+    },
+}
+"""uvicorn's messages and the service's access lines (path without query) on stderr."""
 
 
 @click.group("db", cls=Group, help=N_("Database schema."))

@@ -48,6 +48,16 @@ def test_health_reports_durable_commits(client: TestClient, store: Store) -> Non
         assert durability == {"fsync": "on", "synchronous_commit": "on"}
 
 
+def test_the_access_log_never_holds_a_query(
+    client: TestClient, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`GET /search?name=` names a sought child: the log keeps the path alone."""
+    with caplog.at_level("INFO", logger="nrm.access"):
+        client.get("/search?name=Aminata+Traore", headers=_token(store, UserRole.ADMIN))
+    [line] = [r.getMessage() for r in caplog.records if r.name == "nrm.access"]
+    assert line.startswith("GET /search 200 ") and "Aminata" not in line
+
+
 def test_records_need_a_token(client: TestClient) -> None:
     assert client.get("/records").status_code == 401
 

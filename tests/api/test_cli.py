@@ -281,6 +281,17 @@ def test_link_of_a_file_without_a_source_column_takes_the_organisation_given(
     assert rows[0] == "record_id,entity_id,source" and rows[1].endswith(",AMSS")
 
 
+def test_serve_on_a_port_in_use_says_so_and_serves_nothing(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        code, _, err = _run("--lang", "en", "serve", "--port", port, "--db", str(tmp_path / "a.db"))
+    assert code == 2 and f"cannot serve on 127.0.0.1:{port}" in err and "--port" in err
+
+
 def test_link_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = _run("--lang", "en", "link", str(tmp_path / "none.csv"), "--out", "c.csv")
     assert code == 2 and "none.csv" in err and "Traceback" not in err
