@@ -273,6 +273,7 @@ def read_chunks(
         if cell is not None and str(cell).strip().lower() != name
     }
     width = len(header)
+    written = [str(c).strip().lower() if c is not None else "" for c in first][:width]
     count = 0
     numbers: list[int] = []
     kept: list[list[str]] = []
@@ -297,6 +298,12 @@ def read_chunks(
                         columns=width,
                     )
                 cells = cells[:width]
+            if cells[0].strip().lower() == written[0] and _same_header(cells, written):
+                raise RecordFileError(
+                    "row {row} repeats the header: remove it (two files pasted one after "
+                    "the other?)",
+                    row=number,
+                )
             if len(text) > MAX_CELL_CHARS or "\x00" in text:
                 suspects.append(len(kept))
             numbers.append(number)
@@ -314,6 +321,10 @@ def read_chunks(
         yield from _checked(Chunk(header, numbers, kept, titles), suspects)
     if count == 0:
         raise RecordFileError("the file has a header but no rows")
+
+
+def _same_header(cells: list[str], written: list[str]) -> bool:
+    return [c.strip().lower() for c in cells[: len(written)]] == written
 
 
 def _checked(chunk: Chunk, suspects: list[int]) -> Iterator[Chunk]:

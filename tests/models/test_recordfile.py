@@ -161,6 +161,16 @@ def test_an_xlsx_cell_longer_than_the_limit_is_an_error_naming_row_and_column(
         _rows(path)
 
 
+def test_a_row_that_repeats_the_header_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text(
+        "Identifiant;Nom;Sexe\nT-1;Traoré Awa;F\nidentifiant ; nom;SEXE\nT-2;Diarra;F\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RecordFileError, match="row 3 repeats the header"):
+        _rows(path)
+
+
 @pytest.mark.parametrize(
     "written,safe",
     [
