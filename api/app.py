@@ -72,7 +72,7 @@ def create_app(backend: Store | Service) -> FastAPI:
         ACCESS_LOG.info(
             "%s %s %s %s",
             request.method,
-            request.url.path,
+            request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
             response.status_code,
             request.state.request_id,
         )

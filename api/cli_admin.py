@@ -164,9 +164,11 @@ LOG_CONFIG = {
     "loggers": {
         "uvicorn": {"handlers": ["err"], "level": "INFO"},
         "nrm.access": {"handlers": ["err"], "level": "INFO"},
+        "nrm.audit": {"handlers": ["err"], "level": "INFO"},
     },
 }
-"""uvicorn's messages and the service's access lines (path without query) on stderr."""
+"""uvicorn's messages, the service's access lines (path without query) and what it could
+not audit, on stderr."""
 
 
 @click.group("db", cls=Group, help=N_("Database schema."))

@@ -6,7 +6,7 @@ and naming the field."""
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import math
 from typing import Any
 
@@ -134,13 +134,16 @@ def _finite(value: Any) -> Any:
     return value
 
 
+AUDIT_LOG = logging.getLogger("nrm.audit")
+
+
 def audit_refusal(request: Request, user: User | None, reason: str) -> None:
     """A signed-in user's request refused (403) leaves its audit row (`Refusals`); the
     refusal stands even when the row cannot be written (the database down: its error is
     logged, the answer stays 403)."""
     if user is None:
         return
-    with contextlib.suppress(StoreError, SQLAlchemyError):
+    try:
         request.app.state.service.refused(
             user,
             getattr(request.state, "request_id", None),
@@ -148,6 +151,8 @@ def audit_refusal(request: Request, user: User | None, reason: str) -> None:
             request.url.path,
             reason,
         )
+    except (StoreError, SQLAlchemyError):
+        AUDIT_LOG.exception("the refusal of %s could not be audited", user.name)
 
 
 def install(app: FastAPI) -> None:

@@ -10,18 +10,25 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matching.place_resolution import resolve_place, resolved_of
-from matching.text import fold
 
 
 def region_name(written: str | None) -> str | None:
     """The region as the gazetteer names it ("Sikaso", "Segu", "Timbuktu" → Sikasso,
-    Ségou, Tombouctou; a 2023 region stays one), else as written: one region, one cell."""
+    Ségou, Tombouctou; a 2023 region stays one); a cercle, commune or village written in
+    the region's column, its one region ("Kati" → Koulikoro); else None: a region shown
+    is never a place finer than a region (a search answer shows the region alone)."""
     if not written or not written.strip():
         return None
     found = resolve_place(region=written, limit=1)
     if found and found[0].level == "region":
         return found[0].name
-    return fold(written).title() or None
+    regions = {c.region_2015 for c, _ in resolved_of((written, None, None, None)).plausible}
+    return _named(regions.pop()) if len(regions) == 1 else None
+
+
+def _named(region: str) -> str | None:
+    found = resolve_place(region=region, limit=1)
+    return found[0].name if found and found[0].level == "region" else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -35,4 +42,4 @@ def region_of(
     if stated or not any(v and v.strip() for v in (village, commune, cercle)):
         return stated
     regions = {c.region_2015 for c, _ in resolved_of((village, commune, cercle, None)).plausible}
-    return region_name(regions.pop()) if len(regions) == 1 else None
+    return _named(regions.pop()) if len(regions) == 1 else None

@@ -231,7 +231,7 @@ def _by_words(folded: str) -> str | None:
         return None
     if words & _PLACES and words & _NOW:
         return "current_location"
-    if _PLACE_OF.search(folded):
+    if words & _PLACES and words & (_FOUND_AT | _BIRTH) and not _FOUND_GROUP.match(folded):
         return None  # "Village d'identification", "Village de naissance": not the origin
     if "lieu" in words:  # "Lieu de naissance": a place, not a date; which one is unsure
         return None
@@ -268,12 +268,9 @@ _BIRTH = frozenset({"naissance", "naiss"})
 """A place of birth ("Village de naissance") is neither the birth date nor, surely, the
 origin: kept as extra data, as "Lieu de naissance" is."""
 _PLACES = frozenset({"village", "localite", "commune", "cercle", "region", "lieu", "quartier"})
-_PLACE_OF = re.compile(
-    rf"(?:^|[^a-z])(?:{'|'.join(sorted(_PLACES))})[^a-z]+(?:(?:d|de|du|la|l)[^a-z]+)*"
-    rf"(?:{'|'.join(sorted(_FOUND_AT | _BIRTH))})(?:[^a-z]|$)"
-)
-"""A place word then where the person was met or born ("village_d_identification"); the
-other way round, a form group's question ("identification_village"), is the origin."""
+_FOUND_GROUP = re.compile(r"(?:identification|reperage)_[a-z]")
+"""A flat Kobo question of the form group named for the identification
+("identification_village"): the person's origin, not where they were met."""
 _THE_PERSON = frozenset({"enfant", "victime", "personne", "beneficiaire"})
 """Words by which a title names the record's own person ("Nom de l'enfant")."""
 _WORD_RULES: tuple[tuple[str, tuple[frozenset[str], ...]], ...] = (

@@ -16,7 +16,20 @@ REFUSAL_ROWS_PER_MINUTE = 60
 naming its path: an officer refused a page or two leaves a row each; past that, the next
 row counts the refusals since the last. The trail is append-only: a loop of forbidden
 calls must not flood it."""
-_IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+_IDS = re.compile(
+    r"(?<![0-9a-f])(?:[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})"
+    r"(?![0-9a-f])",
+    re.I,
+)
+"""An id in a path as FastAPI reads one: hyphens or not, either case."""
+
+
+def ids_in(path: str) -> list[str]:
+    """The ids a path names, written as the audit trail writes ids (`str(UUID)`), at most
+    ten: `GET /audit?object_id=` finds them however the request spelt them."""
+    return [str(UUID(found)) for found in _IDS.findall(path)[:10]]
+
+
 PATH_KEPT = 200
 
 
@@ -52,7 +65,7 @@ class Refusals(UseCases):
                 Actor(user, request_id=request_id),
                 "access_refused",
                 None,
-                _IDS.findall(path)[:10],
+                ids_in(path),
                 method=method,
                 path=path[:PATH_KEPT],
                 reason=reason[:PATH_KEPT],

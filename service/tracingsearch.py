@@ -279,10 +279,13 @@ class TracingSearch(Searching):
             raise NotFound(
                 'no sought record "{record_id}" in this request', record_id=sought_record_id
             )
-        if _no_person(self.store, entity_id):
-            raise NotFound('no person "{entity_id}"', entity_id=entity_id)
         decided = match_decisions(self.store, [(source, case_id)]).get((source, case_id), {})
-        if decision == "confirmed" or not any(person == entity_id for person, _ in decided):
+        undoing = decision == "dismissed" and any(
+            person == entity_id and child in (None, sought_record_id) for person, child in decided
+        )  # a decision on this person for this child, or for the request as a whole
+        if not undoing:
+            if _no_person(self.store, entity_id):
+                raise NotFound('no person "{entity_id}"', entity_id=entity_id)
             self._require_proposed(
                 (source, case_id), records, entity_id, sought_record_id, actor.lang
             )
@@ -329,9 +332,9 @@ class TracingSearch(Searching):
         confirmed match closes the request for every tracing officer, and a person typed in
         by id, a suspect of another case say, must not close it on nothing; a dismissal of
         someone never proposed is a mistyped id, recorded against the wrong person. A
-        person the request already decided on may be dismissed wherever they rank now: a
-        wrong confirmation is undone even after a correction moved them out of the
-        matches."""
+        person the request already decided on (for that child, or for the request as a
+        whole) may be dismissed wherever they rank now, and even once their person id is
+        gone: a wrong confirmation is undone after a correction moved or merged them."""
         wanted = PROPOSED + len(match_decisions(self.store, [case]).get(case, {}))
         fits = _fits(self.store, records, wanted, lang)
         among = [fits[sought_record_id]] if sought_record_id is not None else fits.values()

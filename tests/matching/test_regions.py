@@ -19,3 +19,13 @@ def test_a_written_region_wins_over_the_village_s() -> None:
 
 def test_no_place_is_no_region() -> None:
     assert region_of(None, " ", None, None) is None
+
+
+def test_a_cercle_written_as_the_region_is_its_region() -> None:
+    assert region_of(None, None, None, "Kati") == "Koulikoro"
+
+
+def test_what_no_region_holds_is_no_region_never_the_text_as_written() -> None:
+    """A search answer shows the region alone: an address must not pass for one."""
+    assert region_of(None, None, None, "Rue 12 porte 5 Bamako") is None
+    assert region_of(None, None, None, "Sirakoro") is None

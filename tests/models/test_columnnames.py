@@ -72,6 +72,9 @@ def test_a_title_of_where_the_child_is_now_is_the_protected_current_location(tit
         "Commune d'identification",
         "Village de naissance",
         "Commune de naissance",
+        "Village où l'enfant a été rencontré",
+        "Village lors de l'identification",
+        "naissance_village",
     ],
 )
 def test_where_the_child_was_met_or_born_is_never_read_as_the_origin(title: str) -> None:
