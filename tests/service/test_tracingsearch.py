@@ -202,6 +202,30 @@ def test_a_confirmation_is_undone_even_once_the_person_left_the_matches(
     assert service.tracing_matches(ACTOR, "TR-5")["status"] == "open"
 
 
+def test_a_confirmation_is_undone_even_once_its_person_id_is_gone(
+    request_filed: Store,
+) -> None:
+    """A later merge moved the girl's records under another person id."""
+    from uuid import UUID
+
+    from sqlalchemy import update
+
+    from models.tables import person_records
+
+    service = Service(request_filed)
+    girl = _entity(request_filed, "V-1")
+    service.decide_tracing_match(ACTOR, "TR-5", girl, "confirmed")
+    other = _entity(request_filed, "X-1")
+    with request_filed.engine.begin() as c:
+        c.execute(
+            update(person_records)
+            .where(person_records.c.entity_id == UUID(girl))
+            .values(entity_id=UUID(other))
+        )
+    service.decide_tracing_match(ACTOR, "TR-5", girl, "dismissed")
+    assert service.tracing_matches(ACTOR, "TR-5")["status"] == "open"
+
+
 def test_a_tracing_search_written_as_a_pattern_is_refused(family: Store) -> None:
     with pytest.raises(WildcardRefused):
         Service(family).trace(ACTOR, {"given": "Fatou*", "village": "Sirakoro"}, limited=False)
