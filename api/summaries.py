@@ -84,7 +84,7 @@ def print_import(summary: dict[str, Any]) -> None:
             err=True,
         )
         _listed(summary["errors"], count, err=True)
-        _warnings(summary, loaded=False)
+        _warnings(summary, strict=False)  # refused: it would not load, --strict or not
         return
     _warnings(summary, loaded=not summary["dry_run"])
     if summary["dry_run"]:
