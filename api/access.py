@@ -28,6 +28,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/records/{record_id}/versions"): READ_RECORDS,
     ("POST", "/records/{record_id}/versions/erasure"): ERASE_VERSIONS,
     ("GET", "/search"): SEARCH,
+    ("POST", "/search"): SEARCH,
     ("GET", "/suggestions"): READ_QUEUE,
     ("GET", "/suggestions/next"): READ_QUEUE,
     ("GET", "/suggestions/calibration"): READ_QUEUE,

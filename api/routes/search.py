@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from api.deps import ActorDep, ServiceDep
 from api.patterns import NAME, PLAIN
-from api.schemas import ErrorBody, SearchHit
+from api.schemas import ErrorBody, Forbid, SearchHit
 from models.records import Sex
 
 router = APIRouter(tags=["search"])
@@ -54,3 +55,38 @@ def search_persons(
         "mother_name": mother,
     }
     return service.search(actor, description, top)
+
+
+PlainText = Annotated[str | None, Field(min_length=2, max_length=100, pattern=PLAIN)]
+
+
+class SearchRequest(Forbid):
+    """`GET /search`'s description as a body: a sought child's name never in a URL, which
+    browsers, proxies and servers keep in their histories and logs."""
+
+    name: Annotated[str, Field(min_length=2, max_length=100, pattern=NAME)]
+    sex: Sex | None = None
+    birth_year: Annotated[int | None, Field(ge=1900, le=2100)] = None
+    village: PlainText = None
+    father: PlainText = None
+    mother: PlainText = None
+    top: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10
+
+
+@router.post(
+    "/search",
+    response_model=list[SearchHit],
+    responses={429: {"model": ErrorBody, "description": "too many searches; retry later"}},
+)
+def search_persons_posted(actor: ActorDep, service: ServiceDep, body: SearchRequest) -> Any:
+    """As `GET /search`, the description in the body (the same answers, rate limit and
+    audit)."""
+    description = {
+        "full_name": body.name,
+        "sex": body.sex.value if body.sex else None,
+        "birth_year": body.birth_year,
+        "origin_village": body.village,
+        "father_name": body.father,
+        "mother_name": body.mother,
+    }
+    return service.search(actor, description, body.top)

@@ -101,6 +101,22 @@ def test_search_results_are_minimal(world: World) -> None:
     assert all("Traore" not in h["name"].replace("T.", "") for h in hits)
 
 
+def test_a_search_posted_answers_as_one_in_the_address(world: World) -> None:
+    relink_all(world.store)
+    who = world.headers("tracing_officer")
+    asked = world.client.get("/search?name=Aminata%20Traore&top=5", headers=who).json()
+    posted = world.client.post("/search", json={"name": "Aminata Traore", "top": 5}, headers=who)
+    assert posted.status_code == 200 and posted.json() == asked
+    rows, _ = world.store.audit_rows({"action": "search"})
+    assert len(rows) == 2
+
+
+@pytest.mark.parametrize("body", [{"name": "Ma*"}, {"name": "Aminata", "village": "Ma%"}])
+def test_a_search_posted_as_a_pattern_is_refused(world: World, body: dict) -> None:
+    response = world.client.post("/search", json=body, headers=world.headers("tracing_officer"))
+    assert response.status_code == 422
+
+
 def test_a_wildcard_search_is_refused(world: World) -> None:
     response = world.client.get("/search?name=**", headers=world.headers("tracing_officer"))
     assert response.status_code == 422
