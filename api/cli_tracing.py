@@ -3,6 +3,7 @@ and the persisted family graph."""
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -151,12 +152,23 @@ def trace_command(
     default=None,
     help=N_("Also write the cells as CSV with an HXL hashtag row."),
 )
+@click.option(
+    "--xlsx",
+    "xlsx_out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help=N_("Also write the cells as an Excel workbook, in words (French by default)."),
+)
 @json_option
 @db_option
-def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> None:
+def report_command(
+    csv_out: Path | None, xlsx_out: Path | None, as_json: bool, db_url: str | None
+) -> None:
     summary = open_service(db_url).report(Actor.operator("nrm report"))
     if csv_out is not None:
         csv_out.write_text(report_csv(summary), encoding="utf-8")
+    if xlsx_out is not None:
+        xlsx_out.write_bytes(_report_xlsx(summary))
     if as_json:
         emit(summary)
         return
@@ -182,3 +194,23 @@ def report_command(csv_out: Path | None, as_json: bool, db_url: str | None) -> N
             f"{label(str(c['value']))} {HIDDEN if c['suppressed'] else c['persons']}" for c in cells
         )
         click.echo(_("{name}: {value}").format(name=label(dimension), value=shown))
+
+
+def _report_xlsx(summary: dict[str, Any]) -> bytes:
+    """The report's cells as a workbook French Excel opens as it is: one row per cell, in
+    words (a suppressed cell empty, as in the CSV)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Report")[:31])
+    sheet.append([_("Dimension"), _("Value"), _("Persons"), _("Uncertain"), _("Records")])
+    totals = ("persons", "uncertain", "records")
+    sheet.append([_("Total"), "", *(summary[k] for k in totals)])
+    for outcome, persons in summary["outcomes"].items():
+        sheet.append([_("Outcome"), label(outcome), persons, None, None])
+    for dimension, cells in summary["by"].items():
+        for cell in cells:
+            sheet.append([label(dimension), label(str(cell["value"])), *(cell[k] for k in totals)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -68,6 +68,17 @@ def test_the_report_writes_its_words_in_french_and_a_ratio_with_a_decimal_comma(
     assert "(1.0" not in out
 
 
+def test_the_report_as_a_workbook_is_in_french_words(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = str(tmp_path / "a.db")
+    _run("import", str(write_csv(tmp_path / "a.csv", FAMILY)), "--db", db)
+    _run("report", "--db", db, "--xlsx", str(tmp_path / "r.xlsx"))
+    rows = list(load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True))
+    assert rows[0] == ("Dimension", "Valeur", "Personnes", "Incertaines", "Fiches")
+    assert ("Type de dossier", "identification") in {row[:2] for row in rows}
+
+
 def test_click_s_own_errors_read_in_french() -> None:
     result = CliRunner().invoke(main, ["search", "--top", "abc", "--name", "x"], env=FRENCH)
     assert "'abc' n'est pas un nombre entier." in result.stderr
