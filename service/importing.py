@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from i18n import Message
-from models.columnnames import header_notes
 from models.columnwise import validated_chunks
 from models.fileerrors import RecordFileErrors
+from models.headernotes import header_notes
 from models.mapping import ColumnMapping, read_mapping_file
 from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS, RELATION_TITLES

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from models.columnnames import header_notes
+from models.headernotes import header_notes
 from models.recordfile import RecordFileError, header_names, read_chunks
 from tests.conftest import write_csv
 
