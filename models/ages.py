@@ -23,18 +23,56 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from models.birthdates import (
-    AGE_TOLERANCE_YEARS,
-    ESTIMATED_AGE_TOLERANCE_YEARS,
-    BirthInterval,
-    DateError,
-    Precision,
-    _fold,
-    _years_before,
-    interval_from_age,
-    parse_age,
-)
+from models.birthdates import BirthInterval, DateError, Precision, _fold
 from models.frenchnumbers import parse_french_number
+
+AGE_TOLERANCE_YEARS = 1
+ESTIMATED_AGE_TOLERANCE_YEARS = 3
+_AGE_MARKS = re.compile(
+    r"(~|±|\?|\benv(?:iron\b|\.|\b)|\bestim[ée]e?\)?|\(|\)|(?:\b|(?<=\d))ans?\b|\bapprox\.?"
+    r"|\bvers\b)"
+)
+_YEARS_AND_MONTHS = re.compile(r"^(\d+)\s*ans?\s+(?:et\s+)?\d+\s*mois$")
+"""`1 an et 6 mois`: the completed years."""
+
+
+@lru_cache(maxsize=4096)
+def parse_age(value: str) -> tuple[int, bool]:
+    """`15` → (15, False); `~15`, `± 15`, `15?`, `15+`, `environ 15 ans`, `env. 15 ans`,
+    `15 (estimé)` → (15, True); `15.0` and `15,5` (a spreadsheet's number, the completed
+    years), `quinze`, `douze ans` in words; `6 mois` → (0, False); `1 an et 6 mois` → 1."""
+    text = _fold(value)
+    estimated = bool(re.search(r"~|±|\?|\+|env|estim|approx|\bvers\b", text))
+    if match := _YEARS_AND_MONTHS.match(text):
+        text = match.group(1)
+    months = re.search(r"\bmois\b", text) is not None
+    words = re.sub(r"\bmois\b|\+", " ", _AGE_MARKS.sub(" ", text)).strip()
+    words = re.sub(r"^(\d+)[.,]\d+$", r"\1", words)
+    number = int(words) if words.isdigit() else parse_french_number(words)
+    if number is None:
+        raise DateError('cannot read age "{value}"', value=value)
+    age = number // 12 if months else number
+    if age > 120:
+        raise DateError('cannot read age "{value}": over 120', value=value)
+    return age, estimated
+
+
+def _years_before(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+@lru_cache(maxsize=65_536)
+def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInterval:
+    """Someone aged `age` on `on` was born in (on - age - 1 years, on - age years]."""
+    tolerance = ESTIMATED_AGE_TOLERANCE_YEARS if estimated else AGE_TOLERANCE_YEARS
+    earliest = _years_before(on, age + 1 + tolerance) + timedelta(days=1)
+    latest = min(_years_before(on, max(age - tolerance, 0)), on)
+    precision = Precision.AGE_ESTIMATED if estimated else Precision.AGE
+    return BirthInterval(earliest, latest, precision)
+
 
 MAX_AGE = 120
 ADULT_AGE = 18

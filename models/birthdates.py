@@ -35,8 +35,6 @@ from models.fieldwords import UNACCENTED
 from models.frenchnumbers import parse_french_number
 
 APPROX_YEARS = 2
-AGE_TOLERANCE_YEARS = 1
-ESTIMATED_AGE_TOLERANCE_YEARS = 3
 PLACEHOLDER_DAYS = frozenset({(1, 1), (31, 12)})
 CANNOT_READ = N_('cannot read "{value}"')
 
@@ -152,12 +150,6 @@ UNKNOWN_MARKS = frozenset(
     }
 )
 """What field teams write for "not known": no date, not an error."""
-_AGE_MARKS = re.compile(
-    r"(~|±|\?|\benv(?:iron\b|\.|\b)|\bestim[ée]e?\)?|\(|\)|(?:\b|(?<=\d))ans?\b|\bapprox\.?"
-    r"|\bvers\b)"
-)
-_YEARS_AND_MONTHS = re.compile(r"^(\d+)\s*ans?\s+(?:et\s+)?\d+\s*mois$")
-"""`1 an et 6 mois`: the completed years."""
 _IN_YEAR = re.compile(r"^(?:n[ée](?:e|\(e\))?\s+)?en\s+(?=\d{4}$)")
 """`née en 2006`, `en 2006`: the year."""
 
@@ -346,44 +338,6 @@ def read_birth_date(value: str) -> BirthInterval:
     if interval is None:
         raise DateError(CANNOT_READ, value=value)
     return interval
-
-
-@lru_cache(maxsize=4096)
-def parse_age(value: str) -> tuple[int, bool]:
-    """`15` → (15, False); `~15`, `± 15`, `15?`, `15+`, `environ 15 ans`, `env. 15 ans`,
-    `15 (estimé)` → (15, True); `15.0` and `15,5` (a spreadsheet's number, the completed
-    years), `quinze`, `douze ans` in words; `6 mois` → (0, False); `1 an et 6 mois` → 1."""
-    text = _fold(value)
-    estimated = bool(re.search(r"~|±|\?|\+|env|estim|approx|\bvers\b", text))
-    if match := _YEARS_AND_MONTHS.match(text):
-        text = match.group(1)
-    months = re.search(r"\bmois\b", text) is not None
-    words = re.sub(r"\bmois\b|\+", " ", _AGE_MARKS.sub(" ", text)).strip()
-    words = re.sub(r"^(\d+)[.,]\d+$", r"\1", words)
-    number = int(words) if words.isdigit() else parse_french_number(words)
-    if number is None:
-        raise DateError('cannot read age "{value}"', value=value)
-    age = number // 12 if months else number
-    if age > 120:
-        raise DateError('cannot read age "{value}": over 120', value=value)
-    return age, estimated
-
-
-def _years_before(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:
-        return d.replace(year=d.year - years, day=28)
-
-
-@lru_cache(maxsize=65_536)
-def interval_from_age(age: int, on: date, estimated: bool = False) -> BirthInterval:
-    """Someone aged `age` on `on` was born in (on - age - 1 years, on - age years]."""
-    tolerance = ESTIMATED_AGE_TOLERANCE_YEARS if estimated else AGE_TOLERANCE_YEARS
-    earliest = _years_before(on, age + 1 + tolerance) + timedelta(days=1)
-    latest = min(_years_before(on, max(age - tolerance, 0)), on)
-    precision = Precision.AGE_ESTIMATED if estimated else Precision.AGE
-    return BirthInterval(earliest, latest, precision)
 
 
 @lru_cache(maxsize=65_536)

@@ -21,13 +21,8 @@ from typing import Any
 from uuid import UUID
 
 from i18n import Message
-from models.ages import AgeSpan, birth_interval
-from models.birthdates import (
-    ESTIMATED_AGE_TOLERANCE_YEARS,
-    BirthInterval,
-    interval_from_age,
-    parse_birth_date,
-)
+from models.ages import ESTIMATED_AGE_TOLERANCE_YEARS, AgeSpan, birth_interval, interval_from_age
+from models.birthdates import BirthInterval, parse_birth_date
 from models.store.tracingrequests import (
     add_match_decision,
     case_records,

@@ -49,7 +49,7 @@ def test_a_placeholder_date_is_never_the_same_day() -> None:
 
 
 def test_ages_given_years_apart_are_consistent() -> None:
-    from models.birthdates import interval_from_age
+    from models.ages import interval_from_age
 
     first = interval_from_age(12, date(2019, 3, 1))
     second = interval_from_age(16, date(2023, 6, 1))

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from models.ages import AgeSpan, birth_interval, read_age
-from models.birthdates import DateError, interval_from_age
+from models.ages import AgeSpan, birth_interval, interval_from_age, read_age
+from models.birthdates import DateError
 from models.validation import validate_record
 
 ON = date(2026, 6, 1)

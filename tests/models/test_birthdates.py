@@ -2,12 +2,11 @@ from datetime import date
 
 import pytest
 
+from models.ages import interval_from_age, parse_age
 from models.birthdates import (
     DateError,
     Precision,
-    interval_from_age,
     is_unknown,
-    parse_age,
     parse_birth_date,
     parse_plain_date,
 )
