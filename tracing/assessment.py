@@ -21,7 +21,7 @@ from matching.text import fold, name_key
 from tracing.flags import episodes_reason, repeated_episodes
 from tracing.graph import FamilyGraph
 from tracing.persons import Profile
-from tracing.reasons import Reason
+from tracing.reasons import Reason, relation_word
 from tracing.relatives import Relative
 
 __all__ = ["Factor", "InsecureArea", "assess", "insecure_areas"]
@@ -80,21 +80,37 @@ def _ids(records) -> tuple[str, ...]:
     return tuple(sorted({r.record_id for r in records}))
 
 
+def _how_related(relatives: list[Relative], lang: str) -> str:
+    """Each relative's name, relation and whether the files declare it or the engine
+    infers it, and how surely ("TRAORE Oumou (mère, déduite à 33 %)"): a caseworker must
+    not read an inferred mother as the child's own."""
+    said = []
+    for r in sorted(relatives, key=lambda r: (not r.declared, -r.score, r.name)):
+        relation = relation_word(r.relation, lang)
+        if r.declared:
+            how = "déclaré(e)" if lang == "fr" else "declared"
+        else:
+            how = f"{'déduit(e) à' if lang == 'fr' else 'inferred at'} {round(100 * r.score)} %"
+        said.append(f"{r.name} ({relation}, {how})")
+    return ", ".join(dict.fromkeys(said))
+
+
 def _suspects(
     relatives: list[Relative], graph: FamilyGraph, awaiting: Sequence[tuple[str, str]]
 ) -> Factor:
     suspects = [r for r in relatives if r.suspect]
     if suspects:
         records = [rec for r in suspects for rec in graph.profiles[r.person].suspect_records()]
-        names = ", ".join(sorted({r.name for r in suspects}))
         return Factor(
             "family_involvement",
             RISK,
             _ids(records),
             (
                 Reason(
-                    f"un proche ou membre du foyer est cité comme suspect : {names}",
-                    f"a relative or household member is named as a suspect: {names}",
+                    "un proche ou membre du foyer est cité comme suspect : "
+                    + _how_related(suspects, "fr"),
+                    "a relative or household member is named as a suspect: "
+                    + _how_related(suspects, "en"),
                 ),
             ),
         )

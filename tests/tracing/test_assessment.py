@@ -39,6 +39,18 @@ def test_a_suspect_in_the_family_is_a_risk_with_its_evidence() -> None:
     assert status == "risk"
 
 
+def test_the_suspect_s_link_is_said_declared_or_inferred_and_how_surely() -> None:
+    uncle = person("U", "Drissa DIARRA", "M", 1975, case_id="ID-1", role="suspect", **PLACE)
+    _, factors = _assess([_victim(), uncle], [("V", "other", "U")])
+    (reason,) = factors["family_involvement"].reasons
+    assert reason.fr.endswith("Drissa DIARRA (autre lien, déclaré(e))")
+    father = person("F", "Bakary DIARRA", "M", 1970, case_id="ID-2", role="suspect", **PLACE)
+    victim = _victim(father_name="Bakary Diarra")
+    _, factors = _assess([victim, father])
+    (reason,) = factors["family_involvement"].reasons
+    assert "(père, déduit(e) à " in reason.fr and " %)" in reason.fr
+
+
 def test_a_person_named_as_a_suspect_in_a_file_of_their_own_is_warned_about() -> None:
     victim = _victim(entity_id="E-V")
     recruiter = person(
