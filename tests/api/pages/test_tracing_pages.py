@@ -172,6 +172,7 @@ def test_confirming_a_match_from_the_page_matches_the_request(tracing: Pages) ->
     assert answer.headers["location"] == f"{CASE}&done=confirmed"
     after = client.get(answer.headers["location"])
     assert "Correspondance confirmée" in after.text and 'id="status">aboutie' in after.text
+    assert ". La demande a abouti. Rien de la personne" in after.text  # sentences apart
     assert len(_decision_forms(after.text)) == 1  # the confirmed match only
     listed = client.get("/tracing/cases").text
     assert re.search(r"TR-5</a>.*?aboutie", listed, re.S)
