@@ -29,7 +29,7 @@ from models.users import UserRole
 from service.errors import Conflict, Forbidden, PreconditionFailed, UseCaseError
 from service.returns import InvalidDecision, ReturnRequest
 from service.review import REVERT
-from service.search import SEARCH
+from service.search import SEARCH, WildcardRefused
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
 from tracing.decisions import DECISIONS, REVIEW_DAYS, BestInterests
 from tracing.persons import written_name
@@ -282,9 +282,13 @@ def _found(request: Request, name: str, birth_year: str, sent: bool) -> Response
         if sent and len(name) >= 2:
             service = page_service(request)
             described = {"full_name": name, "birth_year": year}
-            results = service.search(actor, described, 20)
-            if not results and (why := service.why_unfound(actor, described)):
-                hint = why.text(actor.lang)
+            try:
+                results = service.search(actor, described, 20)
+            except WildcardRefused as refused:  # said above the form, which keeps the name
+                problem = refused.text(actor.lang)
+            else:
+                if not results and (why := service.why_unfound(actor, described)):
+                    hint = why.text(actor.lang)
         elif sent:
             problem = _("Write at least two letters of the name.")
     return render(

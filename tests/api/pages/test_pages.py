@@ -201,10 +201,13 @@ def test_a_second_reviewer_stays_in_the_four_eyes_queue(pages: Pages) -> None:
     page = second.get(f"/review/{suggestion}?queue=second").text
     answer = _decide(second, page, suggestion, "match", queue="second")
     assert answer.headers["location"] == "/review/next?done=match&queue=second"
+    emptied = second.get(answer.headers["location"], follow_redirects=False)
+    assert emptied.headers["location"].startswith("/review/second?empty=1")
+    shown = second.get(emptied.headers["location"]).text
     assert (
-        second.get(answer.headers["location"], follow_redirects=False)
-        .headers["location"]
-        .startswith("/review/second?empty=1")
+        shown.count("Aucune suggestion n&#39;attend dans cette file.")
+        + shown.count("Aucune suggestion n'attend dans cette file.")
+        == 1
     )
 
 
@@ -513,6 +516,11 @@ def test_no_page_shadows_an_api_route(pages: Pages) -> None:
 def test_a_mistyped_address_is_a_page_not_json(pages: Pages) -> None:
     page = pages.browser("reviewer").get("/persons/not-a-person")
     assert page.status_code == 404 and "Cette adresse ne mène à aucune page." in page.text
+
+
+def test_a_name_written_as_a_pattern_is_said_above_the_form_that_keeps_it(pages: Pages) -> None:
+    page = send(pages.browser("caseworker"), "/find", name="a*")
+    assert page.status_code == 422 and 'value="a*"' in page.text and 'role="alert"' in page.text
 
 
 def test_a_name_of_one_letter_is_a_message_not_an_empty_page(pages: Pages) -> None:
