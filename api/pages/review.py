@@ -191,7 +191,9 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
         )
     note = str(form.get("note", "")).strip()[:2000] or None
     try:
-        page_service(request).decide(actor, suggestion_id, kind, note, str(form.get("etag", "")))
+        decided = page_service(request).decide(
+            actor, suggestion_id, kind, note, str(form.get("etag", ""))
+        )
     except PreconditionFailed:
         return suggestion_page(
             request,
@@ -214,4 +216,6 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
                 reason=refused.text(page_language(request))
             ),
         )
-    return redirect(f"/review/next?done={kind.value}{in_queue(queue_of(form.get('queue')))}")
+    waits = (decided.suggestion or {}).get("status") == "awaiting_second"
+    done = "first_confirmation" if waits else kind.value  # a child's pair: four eyes
+    return redirect(f"/review/next?done={done}{in_queue(queue_of(form.get('queue')))}")

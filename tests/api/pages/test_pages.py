@@ -191,6 +191,15 @@ def test_the_four_eyes_queue_leaves_out_the_reviewers_own_confirmations(pages: P
     assert 'id="decide-non-match"' in own  # a reviewer may still undo their own mistake
 
 
+def test_a_child_s_first_confirmation_says_a_second_reviewer_must_confirm(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    suggestion = pages.world.suggestions["child"]
+    answer = _decide(client, client.get(f"/review/{suggestion}").text, suggestion, "match")
+    assert answer.headers["location"] == "/review/next?done=first_confirmation"
+    shown = client.get(answer.headers["location"]).text
+    assert "un second relecteur doit confirmer" in shown
+
+
 def test_a_second_reviewer_stays_in_the_four_eyes_queue(pages: Pages) -> None:
     first = pages.browser("reviewer")
     suggestion = pages.world.suggestions["child"]
