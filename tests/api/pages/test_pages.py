@@ -200,6 +200,14 @@ def test_a_child_s_first_confirmation_says_a_second_reviewer_must_confirm(pages:
     assert "un second relecteur doit confirmer" in shown
 
 
+def test_a_pair_already_one_person_says_a_rejection_will_split_it(pages: Pages) -> None:
+    world = pages.world
+    assert world.link("A-1", "T-1").status_code == 201
+    assert world.link("T-1", "A-2").status_code == 201
+    page = pages.browser("reviewer").get(f"/review/{world.suggestions['adult']}").text
+    assert 'id="one-person"' in page and "séparera cette personne" in page
+
+
 def test_a_second_reviewer_stays_in_the_four_eyes_queue(pages: Pages) -> None:
     first = pages.browser("reviewer")
     suggestion = pages.world.suggestions["child"]
