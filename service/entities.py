@@ -28,6 +28,8 @@ def _value_of(record: dict[str, Any], name: str) -> str | None:
     "15/08/2013" are one date; "01/01/2013" a placeholder for 2013); an age or a
     "vers 2009" stays as written."""
     value = record.get(name)
+    if name == "birth_date" and value in (None, "") and record.get("access") == "minimal":
+        return _birth_years(record)  # the minimal view has no date: its years, no finer
     if value in (None, ""):
         return None
     if name == "birth_date" and record.get("birth_earliest"):
@@ -35,6 +37,15 @@ def _value_of(record: dict[str, Any], name: str) -> str | None:
         if named:
             return str(record["birth_earliest"])[:named]
     return str(value).strip()
+
+
+def _birth_years(record: dict[str, Any]) -> str | None:
+    """The birth year of a minimal view ("2009", or "2007–2011" for an estimate)."""
+    earliest, latest = record.get("birth_earliest"), record.get("birth_latest")
+    if not earliest or not latest:
+        return None
+    first, last = str(earliest)[:4], str(latest)[:4]
+    return first if first == last else f"{first}–{last}"
 
 
 def consolidate(shown: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -237,6 +237,13 @@ def _merged_person(pages: Pages) -> tuple[TestClient, str]:
     return client, str(record.entity_id)
 
 
+def test_a_person_seen_minimally_shows_the_birth_years_never_a_day(pages: Pages) -> None:
+    _, person = _merged_person(pages)
+    page = pages.browser("tracing_officer@ONG-B").get(f"/persons/{person}").text
+    row = re.search(r'<tr><th scope="row">Date de naissance</th><td>([^<]*)', page)
+    assert row and row.group(1) in ("1990", "1989–1993")
+
+
 def test_the_person_view_shows_records_and_history_and_reverts_a_merge(pages: Pages) -> None:
     client, person = _merged_person(pages)
     page = client.get(f"/persons/{person}")
