@@ -17,6 +17,7 @@ from api.cli_common import (
     EXIT_BAD_INPUT,
     db_option,
     emit,
+    file_option,
     json_option,
     lang_option,
     open_service,
@@ -128,19 +129,8 @@ def import_command(
     ),
 )
 @click.argument("records", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help=N_("Where to write record_id,entity_id (CSV)."),
-)
-@click.option(
-    "--pairs",
-    "pairs_out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=N_("Where to write the scored pairs (CSV)."),
-)
+@file_option("--out", "out", N_("Where to write record_id,entity_id (CSV)."), required=True)
+@file_option("--pairs", "pairs_out", N_("Where to write the scored pairs (CSV)."))
 @click.option("--source", default=None, help=N_("Organisation for rows without a source column."))
 @json_option
 def link_command(

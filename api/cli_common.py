@@ -78,6 +78,19 @@ lang_option = click.option(
     default=None,
     help=N_("Language of the reasons (default: the language of the command line)."),
 )
+
+
+def file_option(flag: str, dest: str, help_text: str, required: bool = False) -> Any:
+    """An option naming a file the command writes (`--out`, `--csv`, `--xlsx`)."""
+    return click.option(
+        flag,
+        dest,
+        type=click.Path(path_type=Path, dir_okay=False),
+        required=required,
+        help=help_text,
+    )
+
+
 source_option = click.option(
     "--source", default=None, help=N_("The record's organisation, when ids collide.")
 )

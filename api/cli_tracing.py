@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from api.cli_common import EXIT_BAD_INPUT, db_option, emit, json_option, lang_option, open_service
+from api.cli_common import (
+    EXIT_BAD_INPUT,
+    db_option,
+    emit,
+    file_option,
+    json_option,
+    lang_option,
+    open_service,
+)
 from api.clikit import Command, Group, _, current_language, decimal, label
 from api.summaries import print_hits
 from i18n import N_
@@ -145,19 +153,11 @@ def trace_command(
         "how much files overstate people; cells under 5 persons suppressed; audited."
     ),
 )
-@click.option(
-    "--csv",
-    "csv_out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help=N_("Also write the cells as CSV with an HXL hashtag row."),
-)
-@click.option(
+@file_option("--csv", "csv_out", N_("Also write the cells as CSV with an HXL hashtag row."))
+@file_option(
     "--xlsx",
     "xlsx_out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help=N_("Also write the cells as an Excel workbook, in words (French by default)."),
+    N_("Also write the cells as an Excel workbook, in words (French by default)."),
 )
 @json_option
 @db_option
