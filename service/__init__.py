@@ -18,9 +18,9 @@ from service.importing import Importing
 from service.keys import Keys, keys_status
 from service.kingraph import FamilyGraphs
 from service.queue import Queue
-from service.ratelimit import SharedLimit
+from service.ratelimit import CountedRows, SharedLimit
 from service.records import Records
-from service.refusals import RefusalLog, Refusals
+from service.refusals import REFUSAL_ROWS_PER_MINUTE, Refusals
 from service.registry import model_status
 from service.relinking import Linking
 from service.reports import Reports
@@ -66,7 +66,7 @@ class Service(
         self.search_limit = SharedLimit.searches()
         self.list_limit = SharedLimit.lists()
         self.failed_logins = FailedLogins()
-        self.refusal_log = RefusalLog()
+        self.refusal_log = CountedRows(REFUSAL_ROWS_PER_MINUTE)
 
     @classmethod
     def open(cls, url: str | None = None) -> Service:

@@ -7,9 +7,9 @@ of a minute per user and kind. `NRM_SEARCH_PER_MINUTE` (default 30) limits searc
 requests, the audit trail). A fixed window lets a user make twice the limit across a
 window's edge, never more.
 
-`RateLimiter` counts in memory, per process: what the failed-authentication sampling
-uses (an anonymous caller has no user to count in the database, and a flood must cost
-no write).
+`RateLimiter` counts in memory, per process: what the failed-authentication and
+refused-request sampling uses, through `CountedRows` (an anonymous caller has no user to
+count in the database, and a flood must cost no write).
 """
 
 from __future__ import annotations
@@ -98,3 +98,23 @@ class RateLimiter:
         table without end)."""
         for caller in [c for c, calls in self._seen.items() if calls[-1] <= now - self.window]:
             del self._seen[caller]
+
+
+class CountedRows:
+    """Events counted per key (a user, everyone) for an append-only audit trail: a row is
+    due at most `per_window` times a window per key, and then stands for the events
+    counted since the last row (failed authentications, refused requests)."""
+
+    def __init__(self, per_window: int) -> None:
+        self.limit = RateLimiter(per_window=per_window)
+        self.pending: dict[Hashable, int] = {}
+        self._lock = Lock()
+
+    def count(self, key: Hashable) -> int:
+        """Count one event of `key`; the events its row stands for when one is due now,
+        else 0 (they wait for the next)."""
+        with self._lock:
+            self.pending[key] = self.pending.get(key, 0) + 1
+            if self.limit.retry_after(key) > 0:
+                return 0
+            return self.pending.pop(key)

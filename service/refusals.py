@@ -4,12 +4,12 @@ row naming who tried what, so that "who tried to read this child's file" has an 
 from __future__ import annotations
 
 import re
-from threading import Lock
 from uuid import UUID
 
 from models.users import User
 from service.context import Actor, UseCases
-from service.ratelimit import RateLimiter
+from service.ratelimit import CountedRows
+from service.users import PATH_KEPT
 
 REFUSAL_ROWS_PER_MINUTE = 60
 """Audit rows of refusals one user may cause in a minute (per server process), each
@@ -30,28 +30,8 @@ def ids_in(path: str) -> list[str]:
     return [str(UUID(found)) for found in _IDS.findall(path)[:10]]
 
 
-PATH_KEPT = 200
-
-
-class RefusalLog:
-    """Per user, refusals counted since the last row written, and whether one is due."""
-
-    def __init__(self, per_minute: int = REFUSAL_ROWS_PER_MINUTE) -> None:
-        self.limit = RateLimiter(per_window=per_minute)
-        self.pending: dict[UUID, int] = {}
-        self._lock = Lock()
-
-    def count(self, user: UUID) -> int:
-        """Count one refusal of `user`; the refusals to write now (0: not yet)."""
-        with self._lock:
-            self.pending[user] = self.pending.get(user, 0) + 1
-            if self.limit.retry_after(user) > 0:
-                return 0
-            return self.pending.pop(user)
-
-
 class Refusals(UseCases):
-    refusal_log: RefusalLog
+    refusal_log: CountedRows
 
     def refused(
         self, user: User, request_id: str | None, method: str, path: str, reason: str

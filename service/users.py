@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from threading import Lock
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +13,7 @@ from models.records import UNNAMED_SOURCE
 from models.users import User, UserRole
 from service.context import ADMIN, EVERYONE, Actor, UseCases
 from service.errors import TooManyRequests, Unauthorized, UseCaseError
-from service.ratelimit import RateLimiter
+from service.ratelimit import CountedRows, RateLimiter
 
 LOGIN = EVERYONE
 MANAGE_USERS = frozenset({ADMIN})
@@ -49,10 +48,8 @@ class FailedLogins:
         per_minute: int = FAILED_LOGIN_ROWS_PER_MINUTE,
         per_address: int = FAILURES_PER_ADDRESS_PER_MINUTE,
     ) -> None:
-        self.limit = RateLimiter(per_window=per_minute)
+        self.rows = CountedRows(per_minute)
         self.by_address = RateLimiter(per_window=per_address)
-        self.pending = 0
-        self._lock = Lock()
 
     def wait(self, address: str | None) -> float:
         """Count one failure of this client address; seconds it must now wait (0: none)."""
@@ -60,12 +57,7 @@ class FailedLogins:
 
     def count(self) -> int:
         """Count one failure; the failures to write now (0: not yet)."""
-        with self._lock:
-            self.pending += 1
-            if self.limit.retry_after(_EVERYONE) > 0:
-                return 0
-            failures, self.pending = self.pending, 0
-            return failures
+        return self.rows.count(_EVERYONE)
 
 
 class TokenExpired(Unauthorized):

@@ -14,6 +14,9 @@ from models.records import Sex
 
 router = APIRouter(tags=["search"])
 MAX_RESULTS = 20
+TOO_MANY_SEARCHES: dict[int | str, dict[str, Any]] = {
+    429: {"model": ErrorBody, "description": "too many searches; retry later"}
+}
 Plain = Annotated[
     str | None, Query(min_length=2, max_length=100, pattern=PLAIN, description="No wildcards.")
 ]
@@ -22,7 +25,7 @@ Plain = Annotated[
 @router.get(
     "/search",
     response_model=list[SearchHit],
-    responses={429: {"model": ErrorBody, "description": "too many searches; retry later"}},
+    responses=TOO_MANY_SEARCHES,
 )
 def search_persons(
     actor: ActorDep,
@@ -46,7 +49,19 @@ def search_persons(
     """Persons matching a description, best first: id, partial name, sex, age band, region
     and score only (never a contact or a current location). A name is required: a search
     by place alone would list who is from a village, a way to locate victims in bulk."""
-    description = {
+    return service.search(actor, _described(name, sex, birth_year, village, father, mother), top)
+
+
+def _described(
+    name: str,
+    sex: Sex | None,
+    birth_year: int | None,
+    village: str | None,
+    father: str | None,
+    mother: str | None,
+) -> dict[str, Any]:
+    """A search's description as the record fields it is compared on."""
+    return {
         "full_name": name,
         "sex": sex.value if sex else None,
         "birth_year": birth_year,
@@ -54,7 +69,6 @@ def search_persons(
         "father_name": father,
         "mother_name": mother,
     }
-    return service.search(actor, description, top)
 
 
 PlainText = Annotated[str | None, Field(min_length=2, max_length=100, pattern=PLAIN)]
@@ -76,17 +90,12 @@ class SearchRequest(Forbid):
 @router.post(
     "/search",
     response_model=list[SearchHit],
-    responses={429: {"model": ErrorBody, "description": "too many searches; retry later"}},
+    responses=TOO_MANY_SEARCHES,
 )
 def search_persons_posted(actor: ActorDep, service: ServiceDep, body: SearchRequest) -> Any:
     """As `GET /search`, the description in the body (the same answers, rate limit and
     audit)."""
-    description = {
-        "full_name": body.name,
-        "sex": body.sex.value if body.sex else None,
-        "birth_year": body.birth_year,
-        "origin_village": body.village,
-        "father_name": body.father,
-        "mother_name": body.mother,
-    }
-    return service.search(actor, description, body.top)
+    described = _described(
+        body.name, body.sex, body.birth_year, body.village, body.father, body.mother
+    )
+    return service.search(actor, described, body.top)

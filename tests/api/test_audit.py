@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from service.refusals import RefusalLog
+from service.ratelimit import CountedRows
 from tests.api.conftest import World
 
 
@@ -129,7 +129,7 @@ def test_a_loop_of_refused_requests_writes_rows_that_count_them(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service = world.client.app.state.service
-    monkeypatch.setattr(service, "refusal_log", RefusalLog(per_minute=10))
+    monkeypatch.setattr(service, "refusal_log", CountedRows(10))
     for _ in range(25):
         world.client.get("/audit", headers=world.headers("tracing_officer"))
     rows = _audit(world, action="access_refused")
