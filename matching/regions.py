@@ -19,16 +19,20 @@ def region_name(written: str | None) -> str | None:
     is never a place finer than a region (a search answer shows the region alone)."""
     if not written or not written.strip():
         return None
-    found = resolve_place(region=written, limit=1)
-    if found and found[0].level == "region":
-        return found[0].name
-    regions = {c.region_2015 for c, _ in resolved_of((written, None, None, None)).plausible}
-    return _named(regions.pop()) if len(regions) == 1 else None
+    return _named(written) or _lone_region(written, None, None)
 
 
 def _named(region: str) -> str | None:
+    """`region` as the gazetteer names it, when it reads as a region."""
     found = resolve_place(region=region, limit=1)
     return found[0].name if found and found[0].level == "region" else None
+
+
+def _lone_region(village: str | None, commune: str | None, cercle: str | None) -> str | None:
+    """The one region every plausible reading of a place lies in (2015 scheme), named as
+    the gazetteer names it; None for a place found in several regions or nowhere."""
+    regions = {c.region_2015 for c, _ in resolved_of((village, commune, cercle, None)).plausible}
+    return _named(regions.pop()) if len(regions) == 1 else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -41,5 +45,4 @@ def region_of(
     stated = region_name(region)
     if stated or not any(v and v.strip() for v in (village, commune, cercle)):
         return stated
-    regions = {c.region_2015 for c, _ in resolved_of((village, commune, cercle, None)).plausible}
-    return _named(regions.pop()) if len(regions) == 1 else None
+    return _lone_region(village, commune, cercle)
