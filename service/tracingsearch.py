@@ -281,9 +281,7 @@ class TracingSearch(Searching):
         if not undoing:
             if _no_person(self.store, entity_id):
                 raise NotFound('no person "{entity_id}"', entity_id=entity_id)
-            self._require_proposed(
-                (source, case_id), records, entity_id, sought_record_id, actor.lang
-            )
+            self._require_proposed(records, len(decided), entity_id, sought_record_id, actor.lang)
         row = add_match_decision(
             self.store,
             source,
@@ -316,8 +314,8 @@ class TracingSearch(Searching):
 
     def _require_proposed(
         self,
-        case: tuple[str, str],
         records: list[dict[str, Any]],
+        decided: int,
         entity_id: str,
         sought_record_id: str | None,
         lang: str,
@@ -329,9 +327,10 @@ class TracingSearch(Searching):
         someone never proposed is a mistyped id, recorded against the wrong person. A
         person the request already decided on (for that child, or for the request as a
         whole) may be dismissed wherever they rank now, and even once their person id is
-        gone: a wrong confirmation is undone after a correction moved or merged them."""
-        wanted = PROPOSED + len(match_decisions(self.store, [case]).get(case, {}))
-        fits = _fits(self.store, records, wanted, lang)
+        gone: a wrong confirmation is undone after a correction moved or merged them.
+        `decided`: how many decisions the request holds (its decided persons rank among the
+        matches too)."""
+        fits = _fits(self.store, records, PROPOSED + decided, lang)
         among = [fits[sought_record_id]] if sought_record_id is not None else fits.values()
         if not any(entity_id in found for found in among):
             raise Conflict(
