@@ -54,8 +54,9 @@ def case_url(case_id: str, source: str | None) -> str:
     return case_path(case_id) + (f"?source={quote(source, safe='')}" if source else "")
 
 
-FIELDS = ("name", "given", "family", "sex", "age", "birth_year", "village", "commune")
-FIELDS += ("father", "mother")
+TEXTS = ("name", "given", "family", "village", "commune", "father", "mother")
+"""The form's free-text fields; with `sex`, `age` and `birth_year`, all of it."""
+FIELDS = (*TEXTS, "sex", "age", "birth_year")
 
 
 @router.get("/tracing")
@@ -78,9 +79,7 @@ def _traced(request: Request, given: dict[str, str], sent: bool) -> Response:
     actor = page_actor(request)
     actor.require(TRACE)
     _ = translate(request)
-    texts = {k: given[k] for k in ("name", "given", "family", "village", "commune")}
-    texts.update(father=given["father"], mother=given["mother"])
-    form = {k: v.strip()[:TEXT_MAX] for k, v in texts.items()}
+    form = {k: given[k].strip()[:TEXT_MAX] for k in TEXTS}
     form.update(
         sex=given["sex"] if given["sex"] in SEXES else "",
         age=given["age"].strip()[:20],
@@ -102,7 +101,7 @@ def _traced(request: Request, given: dict[str, str], sent: bool) -> Response:
             )
             status = 422
         else:
-            sought: dict[str, Any] = {k: v for k, v in form.items() if k in texts and v}
+            sought: dict[str, Any] = {k: v for k, v in form.items() if k in TEXTS and v}
             sought.update({k: v for k, v in numbers.items() if v is not None})
             if form["sex"]:
                 sought["sex"] = form["sex"]
