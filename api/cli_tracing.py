@@ -27,7 +27,7 @@ from models.ages import AgeSpan, read_age
 from models.birthdates import DateError
 from service import Actor
 from service.progress import Progress
-from service.reports import report_csv
+from service.reports import report_csv, report_rows
 from service.tracingsearch import EmptyDescription
 
 HIDDEN = "–"
@@ -204,13 +204,10 @@ def _report_xlsx(summary: dict[str, Any]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Report")[:31])
     sheet.append([_("Dimension"), _("Value"), _("Persons"), _("Uncertain"), _("Records")])
-    totals = ("persons", "uncertain", "records")
-    sheet.append([_("Total"), "", *(summary[k] for k in totals)])
-    for outcome, persons in summary["outcomes"].items():
-        sheet.append([_("Outcome"), label(outcome), persons, None, None])
-    for dimension, cells in summary["by"].items():
-        for cell in cells:
-            sheet.append([label(dimension), label(str(cell["value"])), *(cell[k] for k in totals)])
+    named = {"total": _("Total"), "outcome": _("Outcome")}
+    for dimension, value, *counts in report_rows(summary):
+        words = [named.get(dimension) or label(dimension), label(value) if value else ""]
+        sheet.append([*words, *counts])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

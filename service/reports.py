@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from models.review import SuggestionStatus
@@ -51,31 +52,24 @@ class Reports(UseCases):
         return summary
 
 
+def report_rows(summary: dict[str, Any]) -> Iterator[tuple[str, str, Any, Any, Any]]:
+    """The report's cells in long format: `(dimension, value, persons, uncertain,
+    records)`, the totals first (`total`), then the outcomes (`outcome`), then each
+    dimension's cells; a suppressed count is None."""
+    yield "total", "", summary["persons"], summary["uncertain"], summary["records"]
+    for outcome, persons in summary["outcomes"].items():
+        yield "outcome", outcome, persons, None, None
+    for dimension, cells in summary["by"].items():
+        for cell in cells:
+            yield dimension, str(cell["value"]), cell["persons"], cell["uncertain"], cell["records"]
+
+
 def report_csv(summary: dict[str, Any]) -> str:
-    """The report's cells as CSV, long format, with an HXL hashtag row under the header
-    (suppressed cells are empty)."""
+    """The report's cells as CSV, long format (`report_rows`), with an HXL hashtag row
+    under the header (suppressed cells are empty)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(list(HXL))
     writer.writerow(list(HXL.values()))
-    totals = (summary["persons"], summary["uncertain"], summary["records"])
-    writer.writerow(["total", "", *(_blank(n) for n in totals)])
-    for outcome, persons in summary["outcomes"].items():
-        writer.writerow(["outcome", outcome, _blank(persons), "", ""])
-    for dimension, cells in summary["by"].items():
-        for cell in cells:
-            writer.writerow(
-                [
-                    dimension,
-                    cell["value"],
-                    *(
-                        "" if cell[k] is None else cell[k]
-                        for k in ("persons", "uncertain", "records")
-                    ),
-                ]
-            )
+    writer.writerows(["" if v is None else v for v in row] for row in report_rows(summary))
     return out.getvalue()
-
-
-def _blank(value: Any) -> Any:
-    return "" if value is None else value
