@@ -46,8 +46,6 @@ def spreadsheet_safe(value: Any) -> Any:
     unchanged."""
     if not isinstance(value, str) or not value:
         return value
-    if value[0] in FORMULA_STARTS:
-        return "'" + value
     start = unicodedata.normalize("NFKC", value.lstrip(" \n\u00a0\u3000")[:1])
     if start and (
         start in FORMULA_STARTS or (start == "-" and not _NUMBER.fullmatch(value.strip()))
