@@ -48,7 +48,7 @@ from matching import judging, learned
 from matching.columns import Columns, build_columns
 from matching.model import FSModel, default_model
 from matching.pipeline import LinkResult, link
-from models.queue_sample import SAMPLE_SHARE, pair_draw, queue_place, record_digest
+from models.queue_sample import in_sample, pair_draw, queue_place, record_digest
 from service.linkfile import valid_columns
 from service.memory import collector_paused
 from service.pairs import review_unmerged
@@ -143,7 +143,7 @@ def review_round(
     chosen = drawn(queue, first.scores.probability, decisions, draw, seed, draws)
     sample = None
     if draws is not None:
-        sample = np.isin(chosen, queue[draws < SAMPLE_SHARE])
+        sample = np.isin(chosen, queue[in_sample(draws)])
     a, b = first.a[chosen], first.b[chosen]
     confirmed = truth.person[a] == truth.person[b]
     ids = columns.ids

@@ -20,6 +20,7 @@ PostgreSQL, before and after a relink, and in every store holding those records.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 SAMPLE_SHARE = 0.1
 """The queue's share placed at random: about one decision in ten, at any queue size."""
@@ -39,7 +40,8 @@ def pair_draw(first: int, second: int) -> float:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big") / 2.0**64
 
 
-def in_sample(draw: float) -> bool:
+def in_sample(draw: Any) -> Any:
+    """Whether a pair's draw (or an array of draws) puts it in the share."""
     return draw < SAMPLE_SHARE
 
 
