@@ -28,7 +28,7 @@ from models.birthdates import DateError
 from service import Actor
 from service.progress import Progress
 from service.reports import report_csv, report_rows
-from service.tracingsearch import EmptyDescription
+from service.sought import EmptyDescription
 
 HIDDEN = "–"
 """A suppressed cell: small, or hidden with a small one (its size is not said)."""

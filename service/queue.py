@@ -8,7 +8,7 @@ from uuid import UUID
 
 from models.review import SuggestionStatus
 from models.store import Store
-from models.store.review import COUNT_CAP, QueuePage
+from models.store.queue import COUNT_CAP, QueuePage
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import NotFound
 from service.protection import record_view, shared

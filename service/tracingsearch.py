@@ -15,14 +15,11 @@ confirming a match copies nothing from the found person to the request.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from i18n import Message
-from models.ages import ESTIMATED_AGE_TOLERANCE_YEARS, AgeSpan, birth_interval, interval_from_age
-from models.birthdates import BirthInterval, parse_birth_date
 from models.store.tracingrequests import (
     add_match_decision,
     case_records,
@@ -33,6 +30,14 @@ from models.store.tracingrequests import (
 from service.context import ADMIN, CASEWORKER, TRACING, Actor
 from service.errors import Conflict, NotFound, UseCaseError
 from service.search import MINIMAL, Searching, refuse_patterns, search, unfound_hint
+from service.sought import description_of
+from tracing.match_decisions import (
+    confirmations,
+    decided_order,
+    in_force,
+    listed_under,
+    request_status,
+)
 from tracing.persons import written_name
 
 TRACE = frozenset({ADMIN, CASEWORKER, TRACING})
@@ -41,19 +46,6 @@ DECIDE_MATCH = frozenset({ADMIN, CASEWORKER, TRACING})
 SHOWN = (*MINIMAL, "reasons")
 """What a tracing search and a potential match show: never a contact or a location."""
 MATCH_DECISIONS = ("confirmed", "dismissed")
-DESCRIBED = {
-    "name": "full_name",
-    "given": "given_names",
-    "family": "family_name",
-    "sex": "sex",
-    "village": "origin_village",
-    "commune": "origin_commune",
-    "cercle": "origin_cercle",
-    "region": "origin_region",
-    "father": "father_name",
-    "mother": "mother_name",
-}
-"""A sought person as the family describes it → the record fields it is compared on."""
 MATCH_FIELDS = (
     "full_name",
     "family_name",
@@ -72,44 +64,8 @@ MATCH_FIELDS = (
 )
 
 
-class EmptyDescription(UseCaseError):
-    """A tracing search needs a name: a search by place alone would list a village."""
-
-
 class AmbiguousCase(Conflict):
     """Two organisations use this case id; say which one."""
-
-
-def family_age(age: int, age_max: int | None, on: date) -> BirthInterval:
-    """When someone a family says is `age` (or `age` to `age_max`: "12-13 ans", "plus de
-    18 ans" up to 120) was born: a family's age is an estimate, widened as one."""
-    if age_max is None or int(age_max) == age:
-        return interval_from_age(age, on, estimated=True)
-    low, high = sorted((age, int(age_max)))
-    return birth_interval(AgeSpan(low, high, True, ESTIMATED_AGE_TOLERANCE_YEARS), on)
-
-
-def description_of(sought: dict[str, Any], today: date | None = None) -> dict[str, Any]:
-    """The record a family's description stands for: names, sex, origin, parents, and a
-    birth interval from an approximate age ("about 15": estimated, widened) or year."""
-    if not any(sought.get(k) for k in ("name", "given", "family")):
-        raise EmptyDescription("describe the sought person by a name (given or family)")
-    out = {field: sought[key] for key, field in DESCRIBED.items() if sought.get(key)}
-    if out.get("sex"):
-        out["sex"] = str(out["sex"]).upper()
-    interval = None
-    if sought.get("age") is not None or sought.get("age_max") is not None:
-        youngest = int(sought["age"]) if sought.get("age") is not None else 0
-        interval = family_age(youngest, sought.get("age_max"), today or date.today())
-    elif sought.get("birth_year"):
-        interval = parse_birth_date(f"vers {int(sought['birth_year'])}")
-    if interval is not None:
-        out.update(
-            birth_earliest=interval.earliest,
-            birth_latest=interval.latest,
-            birth_precision=interval.precision.value,
-        )
-    return out
 
 
 def _shown(hit: dict[str, Any]) -> dict[str, Any]:
@@ -164,15 +120,15 @@ class TracingSearch(Searching):
         items = []
         for case in cases:
             key = (case["source"], case["case_id"])
-            found = _confirmations(decided.get(key, {}), sought_ids.get(key, []))
-            confirmed = sorted(found, key=lambda person: _order(found[person]))
+            found = confirmations(decided.get(key, {}), sought_ids.get(key, []))
+            confirmed = sorted(found, key=lambda person: decided_order(found[person]))
             items.append(
                 {
                     "source": case["source"],
                     "case_id": case["case_id"],
                     "records": case["records"],
                     "registered_on": _iso(case["registered_on"]),
-                    "status": _status(found, sought_ids.get(key, [])),
+                    "status": request_status(found, sought_ids.get(key, [])),
                     "matched_entity_id": confirmed[-1] if confirmed else None,
                     "matched_entity_ids": confirmed,
                     "matched": [
@@ -205,8 +161,8 @@ class TracingSearch(Searching):
         sought_records = _sought(records)
         fits = _fits(self.store, records, top + len(decided), actor.lang)
         sought_ids = [r["record_id"] for r in sought_records]
-        confirmed = _confirmations(decided, sought_ids)
-        child_of = _listed_under(confirmed, decided, fits)
+        confirmed = confirmations(decided, sought_ids)
+        child_of = listed_under(confirmed, decided, fits)
         matches: list[dict[str, Any]] = []
         wanted_persons: list[dict[str, Any]] = []
         for sought in sought_records:
@@ -215,7 +171,7 @@ class TracingSearch(Searching):
             for person, hit in fits[child].items():
                 if person in child_of and child_of[person] != child:
                     continue  # confirmed as another of the sought children
-                decision = _in_force(decided, person, child)
+                decision = in_force(decided, person, child)
                 mine.append(
                     {
                         **hit,
@@ -242,7 +198,7 @@ class TracingSearch(Searching):
         return {
             "source": source,
             "case_id": case_id,
-            "status": _status(confirmed, sought_ids),
+            "status": request_status(confirmed, sought_ids),
             "sought_record_ids": [r["record_id"] for r in sought_records],
             "sought": wanted_persons,
             "matches": matches,
@@ -405,72 +361,10 @@ def _only_in_case(store: Any, records: list[dict[str, Any]]) -> set[str]:
     return own
 
 
-Decided = dict[tuple[str, str | None], dict[str, Any]]
-"""A case's latest decision on each (person, sought record), `match_decisions`."""
-
-
-def _order(decision: dict[str, Any]) -> tuple[Any, str]:
-    return decision["created_at"], str(decision["id"])
-
-
-def _in_force(decided: Decided, person: str, sought: str | None) -> dict[str, Any] | None:
-    """The decision in force on `person` for the sought record: the latest of those made
-    for it and those made on the request as a whole."""
-    made = [m for key in {(person, sought), (person, None)} if (m := decided.get(key))]
-    return max(made, key=_order) if made else None
-
-
-def _confirmations(decided: Decided, sought_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Each person confirmed, by the latest confirmation in force for one of the sought
-    records the request holds (a person is one of the children sought, not two). Its
-    `sought_record_id` None: confirmed for the request as a whole."""
-    found: dict[str, dict[str, Any]] = {}
-    for person in {p for p, _ in decided}:
-        confirmed = [
-            d
-            for child in sought_ids
-            if (d := _in_force(decided, person, child)) and d["decision"] == "confirmed"
-        ]
-        if confirmed:
-            found[person] = max(confirmed, key=_order)
-    return found
-
-
-def _status(confirmed: dict[str, dict[str, Any]], sought_ids: Sequence[str]) -> str:
-    """`matched` once as many sought records are found as the request seeks: a person
-    confirmed for one record counts for it, one confirmed for the request as a whole
-    for one record."""
-    found = {d["sought_record_id"] or f"person:{p}" for p, d in confirmed.items()}
-    return "matched" if sought_ids and len(found) >= len(sought_ids) else "open"
-
-
 def _name(record: dict[str, Any]) -> str:
     """How the family named the sought person (their own request: shown whole)."""
     given, family = record.get("given_names"), record.get("family_name")
     return written_name(record.get("full_name"), given, family) or record["record_id"]
-
-
-def _listed_under(
-    confirmed: dict[str, dict[str, Any]],
-    decided: Decided,
-    fits: dict[str, dict[str, dict[str, Any]]],
-) -> dict[str, str]:
-    """The sought record each confirmed person is listed under: the one the confirmation
-    names, else (confirmed for the request as a whole) the one they fit best among those
-    for which that confirmation is in force."""
-    under: dict[str, str] = {}
-    for person, decision in confirmed.items():
-        if decision["sought_record_id"] is not None:
-            under[person] = decision["sought_record_id"]
-            continue
-        scored = [
-            (hits[person]["score"], child)
-            for child, hits in fits.items()
-            if person in hits and _in_force(decided, person, child) is decision
-        ]
-        if scored:
-            under[person] = max(scored)[1]
-    return under
 
 
 def _iso(value: Any) -> str | None:

@@ -33,7 +33,8 @@ from api.pages.web import (
     whole_number,
 )
 from models.ages import read_age
-from service.tracingsearch import DECIDE_MATCH, TRACE, EmptyDescription
+from service.sought import EmptyDescription
+from service.tracingsearch import DECIDE_MATCH, TRACE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 RESULTS = 20

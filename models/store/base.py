@@ -38,6 +38,7 @@ from models.store.linking import (
     records_of_entities,
 )
 from models.store.prepared import PreparedStore
+from models.store.queue import QueueStore
 from models.store.review import ReviewStore
 from models.store.sessions import SessionStore
 from models.store.stamps import person_record, utc
@@ -81,6 +82,7 @@ class Page:
 
 class Store(
     ReviewStore,
+    QueueStore,
     AuditStore,
     KeysStore,
     LimitStore,

@@ -12,7 +12,7 @@ from models.users import UserRole
 from service import Actor, Service
 from service.errors import Conflict, Forbidden, NotFound
 from service.search import WildcardRefused
-from service.tracingsearch import EmptyDescription, description_of
+from service.sought import EmptyDescription, description_of
 from tests.conftest import write_csv
 from tests.service.family import import_family
 
