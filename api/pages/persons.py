@@ -12,6 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.pages.sealed import LAPSED, results_address, unseal
 from api.pages.web import (
     PageNumber,
     PageRoute,
@@ -36,6 +37,8 @@ from tracing.persons import written_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
+FIND_SEALED_MAX = 200
+"""A posted name is cut here before it is sealed into the results' address."""
 FLAGS_PAGE = 50
 FLAG_KINDS = ("possible_retrafficking", "sought_by_family")
 DECISION_FIELDS = (
@@ -255,25 +258,38 @@ async def decide_return(request: Request, entity_id: UUID) -> Response:
 
 
 @router.get("/find")
-def find_form(request: Request) -> Response:
-    """The form to search a person by name."""
-    return _found(request, "", "", sent=False)
+def find_form(request: Request, s: str = "") -> Response:
+    """The form to search a person by name; with `s`, the results of the search this
+    session posted (`api.pages.sealed`)."""
+    if not s:
+        return _found(request, "", "", sent=False)
+    form = unseal(request, s)
+    if form is None:
+        return _found(request, "", "", sent=False, lapsed=True)
+    return _found(request, form.get("name", ""), form.get("birth_year", ""), sent=True)
 
 
 @router.post("/find")
 async def find(request: Request) -> Response:
-    """Search a person by name (as `GET /search`: minimal answers, rate-limited). Posted,
-    never in the address, where a name would stay in the history and the access log."""
+    """Search a person by name (as `POST /search`: minimal answers, rate-limited): posted,
+    never in the address, where a name would stay in the history and the access log, then
+    shown at an address that holds it sealed, so that back and reload show the results
+    again (each showing a search, audited and counted)."""
     form = await check_csrf(request)
-    return _found(request, str(form.get("name", "")), str(form.get("birth_year", "")), True)
+    page_actor(request).require(SEARCH)
+    given = {k: str(form.get(k, ""))[:FIND_SEALED_MAX] for k in ("name", "birth_year")}
+    return redirect(results_address(request, given))
 
 
-def _found(request: Request, name: str, birth_year: str, sent: bool) -> Response:
+def _found(
+    request: Request, name: str, birth_year: str, sent: bool, lapsed: bool = False
+) -> Response:
     actor = page_actor(request)
     actor.require(SEARCH)
-    results, problem, hint = None, None, None
-    name = name.strip()[:200]
     _ = translate(request)
+    results, hint = None, None
+    problem = _(LAPSED) if lapsed else None
+    name = name.strip()[:200]
     try:
         year = whole_number(birth_year[:10], 1900, 2100)
     except ValueError:

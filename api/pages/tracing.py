@@ -21,6 +21,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.pages.sealed import LAPSED, results_address, unseal
 from api.pages.web import (
     PageNumber,
     PageRoute,
@@ -33,6 +34,7 @@ from api.pages.web import (
     whole_number,
 )
 from models.ages import read_age
+from service.search import WildcardRefused
 from service.sought import EmptyDescription
 from service.tracingsearch import DECIDE_MATCH, TRACE
 
@@ -44,6 +46,8 @@ TEXT_MAX = 100
 NOTE_MAX = 2000
 SOURCE_MAX = 120
 SEXES = ("F", "M")
+SEALED_MAX = 2 * TEXT_MAX
+"""A posted field is cut here before it is sealed into the results' address."""
 
 
 def case_path(case_id: str) -> str:
@@ -61,22 +65,31 @@ FIELDS = (*TEXTS, "sex", "age", "birth_year")
 
 
 @router.get("/tracing")
-def trace_form(request: Request) -> Response:
-    """The form a tracing officer fills in as the family describes the sought person."""
-    return _traced(request, dict.fromkeys(FIELDS, ""), sent=False)
+def trace_form(request: Request, s: str = "") -> Response:
+    """The form a tracing officer fills in as the family describes the sought person;
+    with `s`, the results of the search this session posted (`api.pages.sealed`)."""
+    if not s:
+        return _traced(request, dict.fromkeys(FIELDS, ""), sent=False)
+    form = unseal(request, s)
+    if form is None:
+        return _traced(request, dict.fromkeys(FIELDS, ""), sent=False, lapsed=True)
+    return _traced(request, {k: form.get(k, "") for k in FIELDS}, sent=True)
 
 
 @router.post("/tracing")
 async def trace(request: Request) -> Response:
-    """The persons who may be the sought person the form describes (a name at least); a
-    search counts against the user's search rate limit. Posted, never in the address: a
-    child's name, parents and village would stay in the browser's history and the server's
-    access log."""
+    """A search of the persons who may be the sought person the form describes: posted,
+    never in the address (a child's name, parents and village would stay in the browser's
+    history and the server's access log), then shown at an address that holds it sealed,
+    so that back and reload show the results again. Each showing is a search: it counts
+    against the user's search rate limit and is audited."""
     form = await check_csrf(request)
-    return _traced(request, {k: str(form.get(k, "")) for k in FIELDS}, sent=True)
+    page_actor(request).require(TRACE)
+    given = {k: str(form.get(k, ""))[:SEALED_MAX] for k in FIELDS}
+    return redirect(results_address(request, given))
 
 
-def _traced(request: Request, given: dict[str, str], sent: bool) -> Response:
+def _traced(request: Request, given: dict[str, str], sent: bool, lapsed: bool = False) -> Response:
     actor = page_actor(request)
     actor.require(TRACE)
     _ = translate(request)
@@ -87,6 +100,8 @@ def _traced(request: Request, given: dict[str, str], sent: bool) -> Response:
         birth_year=given["birth_year"].strip()[:4],
     )
     results, problem, hint, status = None, None, None, 200
+    if lapsed:
+        problem = _(LAPSED)
     if sent:
         try:
             low, high = approximate_age(form["age"])
@@ -109,7 +124,7 @@ def _traced(request: Request, given: dict[str, str], sent: bool) -> Response:
             service = page_service(request)
             try:
                 results = service.trace(actor, sought, top=RESULTS)
-            except EmptyDescription as refused:
+            except (EmptyDescription, WildcardRefused) as refused:  # the form is kept
                 problem, status = refused.text(actor.lang), 422
             else:
                 if not results and (why := service.why_untraced(actor, sought)):

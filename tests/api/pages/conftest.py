@@ -6,12 +6,16 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from tests.api.conftest import World, world  # noqa: F401  (the fixture, re-exported)
+from tests.conftest import write_csv
+from tests.service.family import RECORDS, RELATIONS
+from tests.service.test_tracingsearch import REQUEST
 
 _FIELD = r'name="{name}" value="([^"]*)"'
 
@@ -64,3 +68,15 @@ class Pages:
 @pytest.fixture
 def pages(world: World) -> Pages:  # noqa: F811
     return Pages(world)
+
+
+@pytest.fixture
+def tracing(pages: Pages, tmp_path: Path) -> Pages:
+    """The review world, plus a family (a girl identified, her household, a suspect uncle)
+    and her mother's tracing request TR-5 at CROIX."""
+    service = pages.world.client.app.state.service
+    family = service.import_file(
+        write_csv(tmp_path / "family.csv", RECORDS), write_csv(tmp_path / "rel.csv", RELATIONS)
+    )
+    assert family.ok and service.import_file(write_csv(tmp_path / "request.csv", REQUEST)).ok
+    return pages

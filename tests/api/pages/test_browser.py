@@ -217,8 +217,12 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     _find(driver, base, "Aminata Traore")
     assert "Aminata" not in driver.current_url  # a search is posted, never in the address
     driver.save_screenshot(str(shots / "10-find.png"))
+    found = driver.find_elements(By.CSS_SELECTOR, "table.results a")[0].text
     driver.find_elements(By.CSS_SELECTOR, "table.results a")[0].click()
     person = driver.current_url
+    driver.back()  # the results again, searched again, no form sent again
+    assert driver.find_elements(By.CSS_SELECTOR, "table.results a")[0].text == found
+    assert driver.find_element(By.ID, "name").get_attribute("value") == "Aminata Traore"
     driver.get(f"{person}/family")
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Fiche familiale : ")
     driver.save_screenshot(str(shots / "11-family.png"))

@@ -14,8 +14,7 @@ from service import Actor
 from service.ratelimit import SharedLimit
 from tests.api.pages.conftest import Pages, field, send
 from tests.conftest import write_csv
-from tests.service.family import RECORDS, RELATIONS
-from tests.service.test_tracingsearch import REQUEST, TWO_SOUGHT
+from tests.service.test_tracingsearch import TWO_SOUGHT
 
 SOUGHT = {"given": "Fatimata", "family": "Diara", "sex": "F", "age": "15", "village": "Sirakoro"}
 CASE = "/tracing/cases/TR-5?source=CROIX"
@@ -27,18 +26,6 @@ SLASHED = (
     "Q-9,CROIX,CRM-RFL/2024/7,tracing_request,sought,Fatoumata DIARRA,F,vers 2009,Sirakoro,"
     "Bakary Diarra\n"
 )
-
-
-@pytest.fixture
-def tracing(pages: Pages, tmp_path: Path) -> Pages:
-    """The review world, plus a family (a girl identified, her household, a suspect uncle)
-    and her mother's tracing request TR-5 at CROIX."""
-    service = pages.world.client.app.state.service
-    family = service.import_file(
-        write_csv(tmp_path / "family.csv", RECORDS), write_csv(tmp_path / "rel.csv", RELATIONS)
-    )
-    assert family.ok and service.import_file(write_csv(tmp_path / "request.csv", REQUEST)).ok
-    return pages
 
 
 def _decision_forms(text: str) -> list[str]:
