@@ -15,6 +15,7 @@ confirming a match copies nothing from the found person to the request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -32,6 +33,7 @@ from service.errors import Conflict, NotFound, UseCaseError
 from service.search import MINIMAL, Searching, refuse_patterns, search, unfound_hint
 from service.sought import description_of
 from tracing.match_decisions import (
+    Decided,
     confirmations,
     decided_order,
     in_force,
@@ -238,6 +240,8 @@ class TracingSearch(Searching):
             if _no_person(self.store, entity_id):
                 raise NotFound('no person "{entity_id}"', entity_id=entity_id)
             self._require_proposed(records, len(decided), entity_id, sought_record_id, actor.lang)
+        if decision == "confirmed":
+            _require_unfound(decided, sorted(sought), entity_id, sought_record_id)
         row = add_match_decision(
             self.store,
             source,
@@ -293,6 +297,28 @@ class TracingSearch(Searching):
                 'person "{entity_id}" is not among the potential matches of this request',
                 entity_id=entity_id,
             )
+
+
+class AlreadyFound(Conflict):
+    """The sought person is already confirmed as someone else."""
+
+
+def _require_unfound(
+    decided: Decided, sought_ids: Sequence[str], entity_id: str, sought_record_id: str | None
+) -> None:
+    """A confirmation never makes two persons the one sought: another person confirmed
+    for this sought record, or as many others confirmed as the request seeks persons,
+    must be dismissed first (two officers, two tabs, or a page left open before the first
+    confirmation would otherwise send a family two children for one)."""
+    others = {p: d for p, d in confirmations(decided, sought_ids).items() if p != entity_id}
+    slots = {d["sought_record_id"] or f"person:{p}" for p, d in others.items()}
+    if (sought_record_id is not None and sought_record_id in slots) or len(slots) >= max(
+        len(sought_ids), 1
+    ):
+        raise AlreadyFound(
+            "another person is already confirmed as the one sought: dismiss that "
+            "confirmation first if it was wrong"
+        )
 
 
 PROPOSED = 50

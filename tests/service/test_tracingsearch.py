@@ -13,6 +13,7 @@ from service import Actor, Service
 from service.errors import Conflict, Forbidden, NotFound
 from service.search import WildcardRefused
 from service.sought import EmptyDescription, description_of
+from service.tracingsearch import AlreadyFound
 from tests.conftest import write_csv
 from tests.service.family import import_family
 
@@ -390,6 +391,39 @@ def test_a_child_dismissed_after_a_whole_request_confirmation_is_open_again(
     shown = {m["sought_record_id"]: m["decision"] for m in found if m["entity_id"] == girl}
     assert shown == {"W-3": "confirmed"}
     assert [m for m in found if m["sought_record_id"] == "W-2"]
+
+
+def test_a_second_person_is_never_confirmed_as_the_one_sought(request_filed: Store) -> None:
+    """Two officers, or one page left open before the first confirmation: the second
+    confirmation of someone else is refused until the first is dismissed."""
+    service = Service(request_filed)
+    first, second, *_ = service.tracing_matches(ACTOR, "TR-5")["matches"]
+    service.decide_tracing_match(ACTOR, "TR-5", first["entity_id"], "confirmed")
+    with pytest.raises(AlreadyFound):
+        service.decide_tracing_match(ACTOR, "TR-5", second["entity_id"], "confirmed")
+    with pytest.raises(AlreadyFound):
+        service.decide_tracing_match(
+            ACTOR, "TR-5", second["entity_id"], "confirmed", sought_record_id="Q-2"
+        )
+    service.decide_tracing_match(ACTOR, "TR-5", first["entity_id"], "confirmed", note="again")
+    service.decide_tracing_match(ACTOR, "TR-5", first["entity_id"], "dismissed")
+    service.decide_tracing_match(ACTOR, "TR-5", second["entity_id"], "confirmed")
+    found = service.tracing_matches(ACTOR, "TR-5")
+    assert [m["entity_id"] for m in found["matches"]] == [second["entity_id"]]
+
+
+def test_each_sought_child_takes_one_confirmed_person(family: Store, two_sought: Service) -> None:
+    service = two_sought
+    girl, boy = _entity(family, "V-1"), _entity(family, "S-1")
+    proposed = {m["entity_id"] for m in service.tracing_matches(ACTOR, "TR-7")["matches"]}
+    (third, *_) = sorted(proposed - {girl, boy})
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed", sought_record_id="W-2")
+    with pytest.raises(AlreadyFound):
+        service.decide_tracing_match(ACTOR, "TR-7", boy, "confirmed", sought_record_id="W-2")
+    service.decide_tracing_match(ACTOR, "TR-7", boy, "confirmed")  # the other child
+    assert service.tracing_matches(ACTOR, "TR-7")["status"] == "matched"
+    with pytest.raises(AlreadyFound):
+        service.decide_tracing_match(ACTOR, "TR-7", third, "confirmed")
 
 
 def test_a_decision_for_a_record_the_request_does_not_seek_is_refused(
