@@ -259,14 +259,19 @@ def registered_of(
     return registered, None
 
 
-FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("full_name", "family_name", "given_names", "aliases"),
-    BIRTH_FIELDS,
-    ("origin_village", "origin_commune", "origin_cercle", "origin_region"),
-    ("case_id", "case_type", "role"),
-)
+NAME_FIELDS = ("full_name", "family_name", "given_names", "aliases")
+PLACE_FIELDS = ("origin_village", "origin_commune", "origin_cercle", "origin_region")
+CASE_FIELDS = ("case_id", "case_type")
+FIELD_GROUPS: tuple[tuple[str, ...], ...] = (NAME_FIELDS, BIRTH_FIELDS, PLACE_FIELDS, CASE_FIELDS)
 """Fields a file writes together: one column of a group writes the whole group (a new
-village beside the commune another file gave would be a place nobody wrote)."""
+village beside the commune another file gave would be a place nobody wrote). The role is
+no member: a file that says which case a record is in without saying its role (a file of
+phone numbers with the case number) leaves the stored role, a suspect's among them."""
+KEPT_WHEN_SAME = (NAME_FIELDS, PLACE_FIELDS, CASE_FIELDS)
+"""Groups whose fields a file does not have keep their stored values when the fields it
+has are those stored (`implied_fields`): the same village written again without its
+commune column keeps the commune; the same name without an alias column keeps the
+`dite` alias. A birth is always written whole (an age is read on a registration date)."""
 RAW_COLUMNS = ("registered_on", "birth_date", "age")
 """The columns whose unreadable text is kept in the extra data (`RAW_SUFFIX`)."""
 
@@ -282,6 +287,19 @@ def fields_given(header: Iterable[str]) -> frozenset[str]:
         if given.intersection(group):
             given.update(group)
     return frozenset(given)
+
+
+def implied_fields(header: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The fields a file with these columns writes only through their group
+    (`KEPT_WHEN_SAME`), each with the fields of its group the file has: a stored value
+    of such a field stays when the file's values of those are the stored ones."""
+    names = set(header)
+    implied: dict[str, tuple[str, ...]] = {}
+    for group in KEPT_WHEN_SAME:
+        present = tuple(n for n in group if n in names)
+        if present:
+            implied.update({n: present for n in group if n not in names})
+    return implied
 
 
 def extra_given(header: Iterable[str]) -> frozenset[str]:

@@ -47,7 +47,7 @@ from models.tables import (
     person_records,
     record_value_columns,
 )
-from models.validation import RAW_SUFFIX, extra_given, fields_given
+from models.validation import RAW_SUFFIX, extra_given, fields_given, implied_fields
 
 STAGING = "import_staging"
 RELATION_STAGING = "import_relation_staging"
@@ -227,6 +227,8 @@ class ImportWriter:
         a value of those fields, or extra data, are read."""
         given = fields_given(header)
         kept = [n for n in _HASHED if n not in given and n != "extra"]
+        implied = {n: same for n, same in implied_fields(header).items() if n in _HASHED}
+        compared = sorted({n for same in implied.values() for n in same} - set(implied))
         written = extra_given(header)
         keys = [
             (position, source, record_id)
@@ -243,19 +245,29 @@ class ImportWriter:
         k, p = self._keys, person_records
         holds = or_(
             func.coalesce(cast(p.c.extra, Text), "{}") != "{}",
-            *(p.c[n].is_(True) if n in _BOOLEANS else p.c[n].is_not(None) for n in kept),
+            *(
+                p.c[n].is_(True) if n in _BOOLEANS else p.c[n].is_not(None)
+                for n in (*kept, *implied)
+            ),
         )
+        read = [*kept, *implied, *compared]
         found = self.connection.execute(
-            select(k.c.position, p.c.extra, *(p.c[n] for n in kept))
+            select(k.c.position, p.c.extra, *(p.c[n] for n in read))
             .join(p, (p.c.source == k.c.source) & (p.c.record_id == k.c.record_id))
             .where(holds)
         )
         for position, extra, *values in found:
-            for name, value in zip(kept, values, strict=True):
-                columns[name][position] = value
-            stored = {key: v for key, v in (extra or {}).items() if key not in written}
-            if stored:
-                columns["extra"][position] = {**stored, **(columns["extra"][position] or {})}
+            stored = dict(zip(read, values, strict=True))
+            for name in kept:
+                columns[name][position] = stored[name]
+            for name, same in implied.items():
+                if stored[name] is not None and all(
+                    columns[n][position] == stored[n] for n in same
+                ):
+                    columns[name][position] = stored[name]
+            others = {key: v for key, v in (extra or {}).items() if key not in written}
+            if others:
+                columns["extra"][position] = {**others, **(columns["extra"][position] or {})}
             if "registered_on" in kept and "age" in given:
                 _age_on_stored_date(columns, position)
         self.connection.execute(k.delete())

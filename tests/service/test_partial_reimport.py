@@ -79,6 +79,54 @@ def test_one_column_of_a_place_writes_the_whole_place(stored: Store, tmp_path: P
     assert (after.origin_village, after.origin_cercle) == ("Bla", None)
 
 
+def test_the_same_village_without_its_cercle_keeps_the_cercle(
+    stored: Store, tmp_path: Path
+) -> None:
+    again = "record_id,source,full_name,origin_village\nCRM-1,CROIX-ROUGE,Fatoumata SANOGO,Kanika\n"
+    assert import_records(stored, write_csv(tmp_path / "again.csv", again)).ok
+    assert (_record(stored).origin_village, _record(stored).origin_cercle) == ("Kanika", "Kati")
+
+
+def test_a_file_with_the_case_but_no_role_keeps_a_suspect_s_role(
+    stored: Store, tmp_path: Path
+) -> None:
+    """A correction file with the case number and a phone, no role column: a role it does
+    not write is no role it clears (a suspect without the role would join a victim's person
+    without a reviewer)."""
+    suspect = (
+        "record_id,source,case_id,case_type,role,full_name\n"
+        "S-1,DNPEF,D-1,identification,suspect,Kadia DIARRA\n"
+    )
+    assert import_records(stored, write_csv(tmp_path / "suspect.csv", suspect)).ok
+    phone = "record_id,source,case_id,full_name,phone\nS-1,DNPEF,D-1,Kadia DIARRA,76 00 11 22\n"
+    assert import_records(stored, write_csv(tmp_path / "phone.csv", phone)).ok
+    after = stored.find_record("S-1", "DNPEF")[0]
+    assert (after.case_id, after.case_type, after.role) == ("D-1", "identification", "suspect")
+
+
+def test_a_record_moved_to_another_case_keeps_its_role_not_the_old_case_s_type(
+    stored: Store, tmp_path: Path
+) -> None:
+    moved = "record_id,source,case_id,full_name\nCRM-1,CROIX-ROUGE,TR-9,Fatoumata SANOGO\n"
+    assert import_records(stored, write_csv(tmp_path / "moved.csv", moved)).ok
+    after = _record(stored)
+    assert (after.case_id, after.case_type, after.role) == ("TR-9", None, "sought")
+
+
+def test_the_same_name_without_an_alias_column_keeps_the_alias(
+    stored: Store, tmp_path: Path
+) -> None:
+    dite = "record_id,source,full_name,aliases\nA-1,OIM,Fatoumata COULIBALY,Tata\n"
+    assert import_records(stored, write_csv(tmp_path / "dite.csv", dite)).ok
+    before = stored.find_record("A-1", "OIM")[0].aliases
+    again = "record_id,source,full_name,phone\nA-1,OIM,Fatoumata COULIBALY,76 00 11 23\n"
+    assert import_records(stored, write_csv(tmp_path / "again.csv", again)).ok
+    assert before and stored.find_record("A-1", "OIM")[0].aliases == before
+    renamed = "record_id,source,full_name\nA-1,OIM,Fatoumata KONE\n"
+    assert import_records(stored, write_csv(tmp_path / "renamed.csv", renamed)).ok
+    assert not stored.find_record("A-1", "OIM")[0].aliases
+
+
 def test_extra_columns_a_file_leaves_out_are_kept(stored: Store, tmp_path: Path) -> None:
     other = "record_id,source,full_name,langue\nCRM-1,CROIX-ROUGE,Fatoumata SANOGO,bambara\n"
     assert import_records(stored, write_csv(tmp_path / "other.csv", other)).ok
