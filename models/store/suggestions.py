@@ -83,8 +83,12 @@ def sync_suggestions_on(
 
     New uncertain pairs become pending suggestions; open ones are refreshed
     (new probability, reasons and model: their version moves, so a reviewer
-    holding the old one is told); open ones the run no longer finds
-    uncertain are withdrawn. Decided suggestions are never touched. `scope`
+    holding the old one is told); pending ones the run no longer finds
+    uncertain are withdrawn. Decided suggestions are never touched, nor
+    withdrawn is one a reviewer has begun to decide (a child's merge confirmed
+    once, awaiting its second reviewer; one a reviewer was unsure of): a
+    pair a reviewer linked directly was never scored uncertain, and a relink
+    would otherwise drop it from the four-eyes queue. `scope`
     limits withdrawal to pairs involving those records (an incremental run);
     None means the run covered everything.
     """
@@ -127,7 +131,7 @@ def sync_suggestions_on(
     withdrawn = [
         {"sid": r.id}
         for key, r in existing.items()
-        if key not in seen and r.status in OPEN_STATUSES
+        if key not in seen and r.status == SuggestionStatus.PENDING
     ]
     for chunk in chunks(inserts, 5000):
         c.execute(insert(suggestions), list(chunk))

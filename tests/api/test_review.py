@@ -374,6 +374,17 @@ def test_relinking_never_undoes_a_confirmation(world: World) -> None:
     assert entities["A-1"] == entities["T-1"]
 
 
+def test_relinking_keeps_a_childs_link_waiting_for_its_second_reviewer(world: World) -> None:
+    _link_as(world, "reviewer", "K-1", "A-2")
+    first = _link_as(world, "reviewer", "K-1", "A-1")
+    assert first["suggestion"]["status"] == "awaiting_second"
+    relink_all(world.store)
+    kept = world.store.get_suggestion(uuid.UUID(first["suggestion"]["id"]))
+    assert kept is not None and kept["status"] == "awaiting_second"
+    second = _link_as(world, "reviewer2", "K-1", "A-1")
+    assert second["suggestion"]["status"] == "confirmed"
+
+
 def test_decisions_survive_relinking_as_decided_suggestions(world: World) -> None:
     world.decide("tracing", "non_match")
     relink_all(world.store)

@@ -48,3 +48,22 @@ def test_a_decided_suggestion_is_never_touched_by_a_run(store: Store) -> None:
         tx.set_suggestion(found["id"], "rejected", None)
     assert store.sync_suggestions([]) == SuggestionSync(0, 0, 0)
     assert store.sync_suggestions([suggestion_row(a, b, 0.7)]) == SuggestionSync(0, 0, 0)
+
+
+def test_a_suggestion_a_reviewer_began_to_decide_is_never_withdrawn_by_a_run(
+    store: Store,
+) -> None:
+    """A child's merge confirmed once waits for its second reviewer (a pair linked
+    directly was never scored uncertain); one a reviewer was unsure of waits for another:
+    a relink that does not find them leaves them in their queues."""
+    a, b, k = _pair(store)
+    store.sync_suggestions([suggestion_row(a, b), suggestion_row(a, k)])
+    with store.review_transaction() as tx:
+        for pair, status in (((a, b), "awaiting_second"), ((a, k), "unsure")):
+            found = tx.suggestion_for_pair(*pair)
+            assert found is not None
+            tx.set_suggestion(found["id"], status, None)
+    assert store.sync_suggestions([]) == SuggestionSync(0, 0, 0)
+    with store.review_transaction() as tx:
+        kept = [tx.suggestion_for_pair(a, b), tx.suggestion_for_pair(a, k)]
+    assert [s["status"] for s in kept if s] == ["awaiting_second", "unsure"]
