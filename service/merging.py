@@ -23,13 +23,46 @@ def stringify(mapping: dict[uuid.UUID, uuid.UUID | None]) -> dict[str, str | Non
 
 def merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]:
     """Put the entities of a and b together, unless a reviewer or a case forbids it."""
+    sides = _sides(tx, a, b)
+    if sides is None:
+        return Effect.NONE, {}, {}
+    current, found, side_a, side_b = sides
+    _refuse_forbidden(tx, side_a, side_b)
+    everyone = sorted(side_a | side_b, key=str)
+    before = {r: found[r] if r in found else current.get(r) for r in everyone}
+    target = current.get(a) or current.get(b) or uuid.uuid4()
+    after = {r: target for r in everyone}
+    tx.assign(after)
+    return Effect.MERGED, stringify(before), stringify(after)
+
+
+def require_mergeable(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> None:
+    """Refuse, as the merge would, a first confirmation of a merge that a case or a
+    reviewer's rejection forbids: it would wait in the four-eyes queue for a second
+    reviewer who could only be refused."""
+    sides = _sides(tx, a, b)
+    if sides is not None:
+        _refuse_forbidden(tx, sides[2], sides[3])
+
+
+def _sides(
+    tx: ReviewTx, a: uuid.UUID, b: uuid.UUID
+) -> tuple[dict, dict, set[uuid.UUID], set[uuid.UUID]] | None:
+    """The records of a's person and of b's (with the entity of each before), or None
+    when they are one person already."""
     current = tx.entity_of([a, b])
     entity_a, entity_b = current.get(a), current.get(b)
     if entity_a is not None and entity_a == entity_b:
-        return Effect.NONE, {}, {}
+        return None
     found = tx.members([e for e in (entity_a, entity_b) if e])
     side_a = {r for r, e in found.items() if entity_a and e == entity_a} | {a}
     side_b = {r for r, e in found.items() if entity_b and e == entity_b} | {b}
+    return current, found, side_a, side_b
+
+
+def _refuse_forbidden(tx: ReviewTx, side_a: set[uuid.UUID], side_b: set[uuid.UUID]) -> None:
+    """A merge of two persons who both appear in one case, or with two records a reviewer
+    rejected as one person, is refused."""
     everyone = sorted(side_a | side_b, key=str)
     cases = tx.cases_of(everyone)
     shared = {cases[r] for r in side_a if cases.get(r)} & {cases[r] for r in side_b if cases.get(r)}
@@ -59,11 +92,6 @@ def merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]
                 day=Day(rejected.created_at),
                 id=str(rejected.id),
             )
-    before = {r: found[r] if r in found else current.get(r) for r in everyone}
-    target = entity_a or entity_b or uuid.uuid4()
-    after = {r: target for r in everyone}
-    tx.assign(after)
-    return Effect.MERGED, stringify(before), stringify(after)
 
 
 def _kept_together(

@@ -29,7 +29,7 @@ from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
 from service.kingraph import update_graph
-from service.merging import merge, split
+from service.merging import merge, require_mergeable, split
 from service.registry import active_learned, active_model
 from service.scoring import score_pair, suggestion_row
 
@@ -144,6 +144,7 @@ def _apply(
     elif state.status is SuggestionStatus.REJECTED:
         effect, before, after = split(tx, a, b, active_model(store).match_threshold)
     elif state.status is SuggestionStatus.AWAITING_SECOND:
+        require_mergeable(tx, a, b)
         effect = Effect.FIRST_CONFIRMATION
     event = tx.add_decision(
         event_row(

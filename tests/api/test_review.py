@@ -327,6 +327,25 @@ def test_two_people_of_one_case_are_never_merged(world: World) -> None:
     assert "dossier C7" in response.json()["detail"]
 
 
+def test_a_childs_merge_two_people_of_one_case_forbid_is_refused_at_its_first_confirmation(
+    world: World, tmp_path: Path
+) -> None:
+    """Refused at once, not left waiting for a second reviewer who could only be refused."""
+    sister = "record_id,source,case_id,full_name,sex,birth_date\nK-3,OIM,C3,COULIBALY Awa,F,2013\n"
+    assert import_records(world.store, write_csv(tmp_path / "sister.csv", sister)).ok
+    (k3,) = [r.id for r in world.store.find_record("K-3", "OIM")]
+    response = world.client.post(
+        "/links",
+        json={"record_a": str(world.records["K-1"]), "record_b": str(k3), "action": "link"},
+        headers=world.headers("reviewer"),
+    )
+    assert response.status_code == 409 and "dossier C3" in response.json()["detail"]
+    queue = world.client.get(
+        "/suggestions?status=awaiting_second", headers=world.headers("reviewer2")
+    )
+    assert queue.json()["items"] == []
+
+
 def test_a_direct_link_creates_a_suggestion_and_merges(world: World) -> None:
     response = world.link("A-1", "T-1", note="même personne, confirmé par téléphone")
     assert response.status_code == 201, response.text
