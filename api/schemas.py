@@ -225,6 +225,8 @@ class SearchHit(BaseModel):
     age_band: str
     region: str | None
     score: float
+    named_suspect: bool = False
+    """A record of this person names them as a suspect, in any case."""
 
 
 class Me(BaseModel):

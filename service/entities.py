@@ -7,7 +7,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from models.records import SHOWN_FIELDS
+from models.records import SHOWN_FIELDS, Role
 from models.store import Store
 from service.context import EVERYONE, Actor, UseCases
 from service.errors import NotFound
@@ -95,6 +95,7 @@ def entity_view(store: Store, actor: Actor, entity_id: uuid.UUID) -> dict[str, A
         "records": shown,
         "consolidated": consolidate(shown),
         "history": history_view,
+        "named_suspect": any(r.role == Role.SUSPECT for r in records),
     }
 
 

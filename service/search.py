@@ -13,7 +13,7 @@ from matching.names import parse_name
 from matching.pipeline import match_new
 from matching.record_keys import all_record_keys
 from matching.regions import region_of
-from models.records import PersonRecord
+from models.records import PersonRecord, Role
 from models.store import Store
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import TooManyRequests, UseCaseError
@@ -23,8 +23,10 @@ from service.scoring import reasons_of
 
 SEARCH = frozenset({ADMIN, CASEWORKER, TRACING})
 """Tracing officers and caseworkers search (and admins); reviewers do not need to."""
-MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score")
-"""What a search answers over HTTP: never a contact or a current location."""
+MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score", "named_suspect")
+"""What a search answers over HTTP: never a contact or a current location; whether a
+record of the person names them as a suspect (in any case: a tracing officer must not
+take a suspect for the relative a family seeks)."""
 WILDCARDS = ("*", "%", "?")
 """Marks a user may type expecting a pattern: a search reads names as written (their
 spelling variants come from the name tables), so it says so rather than drop them."""
@@ -106,6 +108,7 @@ def search(
         if entity not in best or probability > best[entity][0]:
             best[entity] = (probability, k)
     ranked = sorted(best.items(), key=lambda item: -item[1][0])[:top]
+    suspects = _named_suspects(store, [entity for entity, _ in ranked], candidates)
     results = []
     for entity, (probability, k) in ranked:
         other = int(b[k]) if int(a[k]) == 0 else int(a[k])
@@ -119,10 +122,20 @@ def search(
                 "age_band": _age_band(record, lang, today),
                 "region": _region(entity, by_id[columns.ids[other]], candidates),
                 "score": round(probability, 4),
+                "named_suspect": entity in suspects,
                 "reasons": [r[lang] for r in reasons if r["level"] != "missing"],
             }
         )
     return results
+
+
+def _named_suspects(store: Any, persons: list[Any], candidates: list[PersonRecord]) -> set[Any]:
+    """The persons among these a record names as a suspect: any of their stored records,
+    not only those the search compared (a record without a person is its own)."""
+    roles = store.records_of_entities(persons, ["entity_id", "role"])
+    named = {r["entity_id"] for r in roles if r["role"] == Role.SUSPECT}
+    named |= {r.entity_id or r.id for r in candidates if r.role == Role.SUSPECT}
+    return named & set(persons)
 
 
 def _region(entity: Any, best: PersonRecord, candidates: list[PersonRecord]) -> str | None:

@@ -97,7 +97,10 @@ def test_search_results_are_minimal(world: World) -> None:
         "/search?name=Aminata%20Traore", headers=world.headers("tracing_officer")
     ).json()
     assert hits, "the search should find Aminata Traoré"
-    assert all(set(h) == {"entity_id", "name", "sex", "age_band", "region", "score"} for h in hits)
+    assert all(
+        set(h) == {"entity_id", "name", "sex", "age_band", "region", "score", "named_suspect"}
+        for h in hits
+    )
     assert all("Traore" not in h["name"].replace("T.", "") for h in hits)
 
 

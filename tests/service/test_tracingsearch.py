@@ -501,3 +501,10 @@ def test_a_description_nobody_fits_gets_no_hint(family: Store) -> None:
     service = Service(family)
     assert service.trace(ACTOR, sought, limited=False) == []
     assert service.why_untraced(ACTOR, sought) is None
+
+
+def test_a_person_a_record_names_as_a_suspect_is_said_so(family: Store) -> None:
+    hits = Service(family).trace(ACTOR, {"given": "Drissa", "family": "Diarra", "sex": "M"})
+    marked = {h["name"]: h["named_suspect"] for h in hits}
+    assert marked["Drissa D."] is True
+    assert not [name for name, said in marked.items() if said and name != "Drissa D."]

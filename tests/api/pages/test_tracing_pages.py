@@ -273,3 +273,20 @@ def test_the_request_list_links_each_person_found_by_the_sought_record(
 def test_a_tracing_search_reads_an_age_range(tracing: Pages, age: str) -> None:
     page = send(tracing.browser("tracing_officer"), "/tracing", **{**SOUGHT, "age": age})
     assert page.status_code == 200 and "prénom : Fatimata ~ Fatimata" in page.text
+
+
+def test_a_suspect_among_the_results_carries_a_warning(tracing: Pages) -> None:
+    page = send(tracing.browser("tracing_officer"), "/tracing", given="Drissa", family="Diarra")
+    row = re.search(r"<tr class=\"suspect\"><td>(.*?)</td>", page.text)
+    assert row and "Drissa D." in row.group(1)
+    assert "cité(e) comme suspect(e) dans un dossier" in row.group(1)
+
+
+def test_the_page_of_a_person_named_as_a_suspect_warns_its_reader(tracing: Pages) -> None:
+    store = tracing.world.client.app.state.service.store
+    (uncle,) = store.find_record("U-1", "DNPEF")
+    (girl,) = store.find_record("V-1", "DNPEF")
+    client = tracing.browser("tracing_officer")
+    warned = client.get(f"/persons/{uncle.entity_id}").text
+    assert 'id="named-suspect"' in warned and "ne lui confiez jamais un enfant" in warned
+    assert 'id="named-suspect"' not in client.get(f"/persons/{girl.entity_id}").text
