@@ -353,5 +353,7 @@ def print_hits(hits: list[dict[str, Any]], none_found: str) -> None:
                 entity=hit["entity_id"],
             )
         )
+        if hit.get("named_suspect"):
+            click.echo("      " + _("WARNING: a record names this person as a suspect in a case"))
         for reason in hit["reasons"]:
             click.echo(f"      {reason}")

@@ -148,6 +148,18 @@ def test_nrm_trace_prints_ranked_persons_as_json(tmp_path: Path) -> None:
     assert '"reasons"' in result.stdout and "phone" not in result.stdout
 
 
+def test_nrm_trace_warns_of_a_person_named_as_a_suspect(tmp_path: Path) -> None:
+    db = str(tmp_path / "t.db")
+    family = Store.open(db)
+    import_family(family, tmp_path)
+    family.close()
+    asked = ["trace", "--given", "Drissa", "--family", "Diarra", "--db", db]
+    result = CliRunner().invoke(main, asked, env={"NRM_LANG": "fr"})
+    assert result.exit_code == 0, result.output
+    (first, warning, *_) = result.stdout.splitlines()
+    assert "Drissa D." in first and "ATTENTION : une fiche cite cette personne" in warning
+
+
 def test_nrm_trace_without_a_name_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["trace", "--village", "Sirakoro", "--db", str(tmp_path / "t.db")]
