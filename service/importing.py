@@ -17,6 +17,7 @@ from models.mapping import ColumnMapping, read_mapping_file
 from models.recordfile import IN_FILE, RecordFileError, read_table
 from models.records import RELATION_COLUMNS, RELATION_TITLES
 from models.store import ImportCounts, Store
+from models.store.audit import write_audit
 from models.store.importing import ImportWriter
 from models.validation import ERROR, validate_relation
 from service.context import ADMIN, Actor, UseCases
@@ -127,10 +128,13 @@ def import_records(
     on_rows: Callable[[int], None] | None = None,
     strict: bool = False,
     mapping: Path | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Validate and load a records file; nothing is written if any row is bad or `dry_run`.
     An unreadable date or age is a warning (the value unknown, the text kept) unless
-    `strict`, where it is an error; `mapping` names a column mapping file."""
+    `strict`, where it is an error; `mapping` names a column mapping file. With `actor`,
+    the load's audit row (`import_loaded`) is written in the load's own transaction: a
+    crash before linking leaves no record that nobody is accountable for."""
     report = ImportReport(file=str(records), dry_run=dry_run)
     try:
         columns = read_mapping_file(mapping) if mapping is not None else None
@@ -147,7 +151,23 @@ def import_records(
                 _stage_relations(store, writer, relations, report, seen)
             if not report.ok or dry_run:
                 raise _Rollback
-            report.counts = writer.finish()
+            report.counts = counts = writer.finish()
+            if actor is not None:
+                write_audit(
+                    writer.connection,
+                    actor.user,
+                    actor.entry(
+                        "import_loaded",
+                        "import",
+                        (counts.import_id,),
+                        file=records.name,
+                        new=counts.new,
+                        changed=counts.changed,
+                        unchanged=counts.unchanged,
+                        relations=counts.relations,
+                        warnings=report.warning_count,
+                    ),
+                )
     except _Rollback:
         pass
     return report
@@ -349,6 +369,7 @@ class Importing(UseCases):
             on_rows=on_rows,
             strict=strict,
             mapping=mapping,
+            actor=actor,
         )
         if report.ok and not dry_run and report.counts is not None:
             if link:
