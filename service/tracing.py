@@ -24,7 +24,7 @@ from service.errors import NotFound, PurposeRequired, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
 from tracing.assessment import assess, insecure_areas
 from tracing.decisions import split_since, with_recorded_determination
-from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flags_of
+from tracing.flags import EPISODE_CASES, RULES, apart, arrival_flags, flags_of
 from tracing.graph import FamilyGraph
 from tracing.persons import build_profiles
 from tracing.relatives import Relative, relatives
@@ -224,7 +224,7 @@ class Tracing(UseCases):
         """Persons flagged as possibly re-trafficked or sought by their family, newest first."""
         actor.require(READ_FLAGS)
         self.check_listing(actor, "read_flags", "entity")
-        listed, total = flag_page(self.store, RULES, flag=flag, limit=limit, offset=offset)
+        listed, total = flag_page(self.store, RULES, apart, flag=flag, limit=limit, offset=offset)
         with kin_graph_read(self.store) as tx:
             records = [as_tracing_record(r) for r in tx.kinship_of({e for e, _ in listed})]
         profiles = build_profiles(records).values()

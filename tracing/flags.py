@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from tracing.persons import Profile, TracingRecord
 from tracing.reasons import Reason
@@ -15,6 +16,7 @@ from tracing.reasons import Reason
 __all__ = [
     "RULES",
     "PersonFlag",
+    "apart",
     "arrival_flags",
     "episodes_reason",
     "flagged",
@@ -29,6 +31,13 @@ SOUGHT_ROLES = frozenset({"sought"})
 TWICE = 2
 """Two identification files, or two return files, are two episodes; an identification and
 its return are one."""
+REFERRAL_DAYS = 90
+"""Identification (or return) files of one person all registered within this many days are
+one episode passed along the referral mechanism (an NGO identifies a girl, refers her to
+the DNPEF, which opens its own file weeks later), not a second trafficking: re-trafficked
+within three months of being identified, while assisted, is the rare case, and a flag
+raised on every referral teaches caseworkers to ignore it. A file without a registration
+date cannot be placed in time: it counts apart."""
 RULES = {
     "episode_roles": EPISODE_ROLES,
     "episode_cases": EPISODE_CASES,
@@ -66,14 +75,28 @@ def _latest(records) -> str:
 def repeated_episodes(p: Profile) -> dict[tuple[str, str], list[TracingRecord]]:
     """The case files in which the person was identified or returned, by (source, case),
     when they are enough to suspect re-trafficking (two identification files or two
-    return files, `TWICE`: an identification and its return are one episode); else
-    empty. The flag and the safe-return assessment read this one rule."""
+    return files, `TWICE`, further apart than a referral, `apart`: an identification and
+    its return are one episode); else empty. The flag and the safe-return assessment
+    read this one rule."""
     episodes: dict[tuple[str, str], list[TracingRecord]] = {}
     for r in p.records:
         if r.case_type in EPISODE_CASES and r.role in EPISODE_ROLES:
             episodes.setdefault((r.source, r.case_id or r.record_id), []).append(r)
-    files = Counter(records[0].case_type for records in episodes.values())
-    return episodes if max(files.values(), default=0) >= TWICE else {}
+    for kind in EPISODE_CASES:
+        files = [records for records in episodes.values() if records[0].case_type == kind]
+        days = [r.registered_on for records in files for r in records]
+        if apart(len(files), [d for d in days if d], sum(d is None for d in days)):
+            return episodes
+    return {}
+
+
+def apart(files: int, dates: list[date], undated: int) -> bool:
+    """Whether `files` case files of one kind, whose records were registered on `dates`
+    (`undated` records on no known day), are two episodes or more: two files at least,
+    and one of them undated or two of them more than `REFERRAL_DAYS` apart."""
+    if files < TWICE:
+        return False
+    return undated > 0 or (max(dates) - min(dates)).days > REFERRAL_DAYS
 
 
 def episodes_reason(episodes: dict[tuple[str, str], list[TracingRecord]]) -> Reason:

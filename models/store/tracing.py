@@ -3,11 +3,12 @@ contact or a location) and every declared relation, as plain rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, case, func, literal, or_, select, union_all
+from sqlalchemy import Connection, case, func, or_, select
 
 from models.store.base import Store
 from models.store.batches import chunks
@@ -119,63 +120,76 @@ def records_under_review(store: Store, statuses: tuple[str, ...]) -> set[Any]:
 def flag_page(
     store: Store,
     rules: dict[str, Any],
+    apart: Callable[[int, list[date], int], bool],
     *,
     flag: str | None,
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[str, str]], int]:
     """One page of flagged persons, (entity id, flag), the most recent first, and how many
-    there are in all, found by one aggregate query (`tracing.flags.RULES` says what each
-    flag needs), so that listing them reads the records of one page only."""
+    there are in all, found by two aggregate queries (`tracing.flags.RULES` says what each
+    flag needs; `apart`, `tracing.flags.apart`, whether files are further apart than a
+    referral, read on each candidate's dates), so that listing them reads the records of one page
+    only."""
     r = person_records.c
     episode = r.source + "|" + func.coalesce(func.nullif(r.case_id, ""), r.record_id)
     repeated = set(rules["episode_roles"])
-    cases = set(rules["episode_cases"])
+    kinds = sorted(rules["episode_cases"])
     sought, assisted = set(rules["sought_roles"]), set(rules["assisted_roles"])
 
     def has(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0)) >= 1
 
+    def per_kind(kind: str) -> list[Any]:
+        mine = r.case_type == kind
+        return [
+            func.count(func.distinct(case((mine, episode)))),
+            func.min(case((mine, r.registered_on))),
+            func.max(case((mine, r.registered_on))),
+            func.sum(case((mine & r.registered_on.is_(None), 1), else_=0)),
+        ]
+
     retrafficked = (
-        select(
-            r.entity_id.label("entity"),
-            literal("possible_retrafficking").label("flag"),
-            func.max(r.registered_on).label("latest"),
-        )
+        select(r.entity_id, func.max(r.registered_on), *(c for k in kinds for c in per_kind(k)))
         .where(r.entity_id.is_not(None), r.role.in_(sorted(repeated)))
-        .where(r.case_type.in_(sorted(cases)))
+        .where(r.case_type.in_(kinds))
         .group_by(r.entity_id)
         .having(
             or_(
                 *(
                     func.count(func.distinct(case((r.case_type == kind, episode))))
                     >= rules["twice"]
-                    for kind in sorted(cases)
+                    for kind in kinds
                 )
             )
         )
     )
     found = (
-        select(
-            r.entity_id.label("entity"),
-            literal("sought_by_family").label("flag"),
-            func.max(r.registered_on).label("latest"),
-        )
+        select(r.entity_id, func.max(r.registered_on))
         .where(r.entity_id.is_not(None), r.role.in_(sorted(sought | assisted)))
         .group_by(r.entity_id)
         .having(has(r.role.in_(sorted(sought))) & has(r.role.in_(sorted(assisted))))
     )
-    both = union_all(retrafficked, found).subquery()
-    chosen = select(both) if flag is None else select(both).where(both.c.flag == flag)
-    listed = chosen.subquery()
-    ordered = select(listed.c.entity, listed.c.flag).order_by(
-        listed.c.latest.is_(None),
-        listed.c.latest.desc(),
-        listed.c.entity.desc(),
-        listed.c.flag.desc(),
-    )
+    every: list[tuple[Any, str, Any]] = []
     with store.engine.connect() as c:
-        every = c.execute(ordered).all()  # one pass: the page and the count
-    rows = [(str(e), f) for e, f in every[offset : offset + limit]]
-    total = len(every)
-    return rows, total
+        if flag in (None, "possible_retrafficking"):
+            for entity, latest, *counts in c.execute(retrafficked):
+                by_kind = [counts[k : k + 4] for k in range(0, len(counts), 4)]
+                if any(
+                    apart(int(n), [d for d in (_day(low), _day(high)) if d], int(undated or 0))
+                    for n, low, high, undated in by_kind
+                ):
+                    every.append((entity, "possible_retrafficking", _day(latest)))
+        if flag in (None, "sought_by_family"):
+            every += [(e, "sought_by_family", _day(latest)) for e, latest in c.execute(found)]
+    every.sort(key=lambda row: (row[2] is not None, row[2] or date.min, str(row[0]), row[1]))
+    every.reverse()  # the most recent first, undated last
+    rows = [(str(e), f) for e, f, _ in every[offset : offset + limit]]
+    return rows, len(every)
+
+
+def _day(value: Any) -> date | None:
+    """A day as the database returns it (SQLite: text; PostgreSQL: a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -54,3 +54,26 @@ def test_one_kind_of_flag_is_listed_alone(imported: Store, flag: str) -> None:
     expected = [f for f in _every_flag(imported) if f["flag"] == flag]
     listed = Service(imported).flags(ACTOR, flag=flag, limit=200, lang="en")
     assert listed["total"] == len(expected) and listed["items"] == expected[:200]
+
+
+REFERRED = (
+    "record_id,source,case_id,case_type,role,registered_on,full_name,sex,birth_date,"
+    "origin_village\n"
+    "N-1,ONG-A,N/24/1,identification,victim,2024-01-16,Hawa DIALLO,F,2010-02-03,Kita\n"
+    "D-1,DNPEF,D/24/7,identification,victim,2024-03-04,DIALLO Hawa,F,2010-02-03,Kita\n"
+    "D-2,DNPEF,D/24/91,identification,victim,2024-11-20,DIALLO Hawa,F,2010-02-03,Kita\n"
+)
+
+
+def test_a_referral_is_listed_as_no_flag_and_a_later_file_as_one(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "referred.csv"
+    path.write_text("\n".join(REFERRED.splitlines()[:3]) + "\n", encoding="utf-8")
+    assert Service(store).import_file(path).ok
+    assert Service(store).flags(ACTOR, limit=50)["total"] == 0 == len(_every_flag(store))
+    path.write_text(REFERRED, encoding="utf-8")
+    assert Service(store).import_file(path).ok
+    listed = Service(store).flags(ACTOR, limit=50, lang="en")
+    assert [f["flag"] for f in listed["items"]] == ["possible_retrafficking"]
+    assert listed["items"] == _every_flag(store)

@@ -9,7 +9,9 @@ from tracing.flags import arrival_flags, flagged
 from tracing.persons import build_profiles
 
 
-def _record(record_id: str, case_id: str, case_type: str, role: str, year: int):
+def _record(
+    record_id: str, case_id: str, case_type: str, role: str, year: int, on: date | None = None
+):
     return person(
         record_id,
         "Fatoumata DIARRA",
@@ -19,7 +21,7 @@ def _record(record_id: str, case_id: str, case_type: str, role: str, year: int):
         case_id=case_id,
         case_type=case_type,
         role=role,
-        registered_on=date(year, 5, 1),
+        registered_on=on or date(year, 5, 1),
     )
 
 
@@ -33,6 +35,42 @@ def test_a_person_identified_in_two_cases_may_have_been_re_trafficked() -> None:
     assert flag.flag == "possible_retrafficking"
     assert flag.evidence == ("I1", "I2", "R1")
     assert flag.latest == "2023-05-01"
+
+
+def test_a_referral_from_one_organisation_to_another_is_one_episode() -> None:
+    """An NGO identifies her, the DNPEF opens its own file seven weeks later: the referral
+    mechanism at work, not a second trafficking."""
+    records = [
+        _record("I1", "ONG-1", "identification", "victim", 2024, date(2024, 1, 16)),
+        _record("I2", "DNPEF-1", "identification", "victim", 2024, date(2024, 3, 4)),
+    ]
+    assert flagged(build_profiles(records)) == []
+
+
+def test_files_further_apart_than_a_referral_are_two_episodes() -> None:
+    records = [
+        _record("I1", "ONG-1", "identification", "victim", 2024, date(2024, 1, 16)),
+        _record("I2", "DNPEF-1", "identification", "victim", 2024, date(2024, 3, 4)),
+        _record("I3", "DNPEF-2", "identification", "victim", 2024, date(2024, 11, 20)),
+    ]
+    (flag,) = flagged(build_profiles(records))
+    assert flag.flag == "possible_retrafficking" and flag.reason.en == "identified in 3 case files"
+
+
+def test_a_file_without_a_date_cannot_be_called_a_referral() -> None:
+    undated = person(
+        "I2",
+        "Fatoumata DIARRA",
+        "F",
+        2008,
+        entity_id="E-V",
+        case_id="DNPEF-1",
+        case_type="identification",
+        role="victim",
+    )
+    records = [_record("I1", "ONG-1", "identification", "victim", 2024), undated]
+    (flag,) = flagged(build_profiles(records))
+    assert flag.flag == "possible_retrafficking"
 
 
 def test_one_identification_and_its_return_are_one_episode() -> None:
