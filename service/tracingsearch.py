@@ -174,13 +174,7 @@ class TracingSearch(Searching):
                 if person in child_of and child_of[person] != child:
                     continue  # confirmed as another of the sought children
                 decision = in_force(decided, person, child)
-                mine.append(
-                    {
-                        **hit,
-                        "sought_record_id": child,
-                        "decision": decision["decision"] if decision else None,
-                    }
-                )
+                mine.append({**hit, "sought_record_id": child, **_decided(decision)})
             mine.sort(key=lambda m: -m["score"])
             found = [m for m in mine if child_of.get(m["entity_id"]) == child]
             wanted_persons.append({"record_id": child, "name": _name(sought), "found": bool(found)})
@@ -385,6 +379,19 @@ def _only_in_case(store: Any, records: list[dict[str, Any]]) -> set[str]:
         if not [x for x in (found[1] if found else []) if (x.source, x.case_id) != here]:
             own.add(person)
     return own
+
+
+def _decided(decision: dict[str, Any] | None) -> dict[str, Any]:
+    """The decision in force on a match, attributable: who took it, when, and their note
+    (the officers of the request's roles read it; it names no one's location)."""
+    if decision is None:
+        return {"decision": None, "decided_by": None, "decided_at": None, "note": None}
+    return {
+        "decision": decision["decision"],
+        "decided_by": decision["user_name"],
+        "decided_at": _iso(decision["created_at"]),
+        "note": decision["note"],
+    }
 
 
 def _name(record: dict[str, Any]) -> str:

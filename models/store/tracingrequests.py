@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, insert, select
 
 from models.store.base import Store
+from models.store.stamps import in_utc
 from models.store.tracing import KINSHIP_COLUMNS
 from models.tables import person_records, tracing_matches
 
@@ -121,7 +122,7 @@ def match_decisions(
                 query.where(tracing_matches.c.source == source, tracing_matches.c.case_id.in_(ids))
             )
             for r in rows:
-                m = dict(r._mapping)
+                m = in_utc(dict(r._mapping), ("created_at",))
                 by_case = found.setdefault((m["source"], m["case_id"]), {})
                 by_case[(m["person"], m["sought_record_id"])] = m
     return found

@@ -508,3 +508,14 @@ def test_a_person_a_record_names_as_a_suspect_is_said_so(family: Store) -> None:
     marked = {h["name"]: h["named_suspect"] for h in hits}
     assert marked["Drissa D."] is True
     assert not [name for name, said in marked.items() if said and name != "Drissa D."]
+
+
+def test_a_match_decided_says_who_decided_when_and_the_note(request_filed: Store) -> None:
+    service = Service(request_filed)
+    (first, *_) = service.tracing_matches(ACTOR, "TR-5")["matches"]
+    assert (first["decision"], first["decided_by"], first["note"]) == (None, None, None)
+    service.decide_tracing_match(ACTOR, "TR-5", first["entity_id"], "confirmed", note="mère")
+    (shown,) = service.tracing_matches(ACTOR, "TR-5")["matches"]
+    assert (shown["decision"], shown["note"]) == ("confirmed", "mère")
+    assert shown["decided_by"] == ACTOR.os_user  # the operating-system account
+    assert shown["decided_at"].endswith("+00:00")

@@ -290,3 +290,13 @@ def test_the_page_of_a_person_named_as_a_suspect_warns_its_reader(tracing: Pages
     warned = client.get(f"/persons/{uncle.entity_id}").text
     assert 'id="named-suspect"' in warned and "ne lui confiez jamais un enfant" in warned
     assert 'id="named-suspect"' not in client.get(f"/persons/{girl.entity_id}").text
+
+
+def test_a_decision_on_a_match_says_who_took_it_when_and_why(tracing: Pages) -> None:
+    client = tracing.browser("tracing_officer")
+    decided = _decide(client, client.get(CASE).text, "confirmed", note="Reconnue par sa mère")
+    page = client.get(decided.headers["location"]).text
+    said = re.search(r'<p class="meta decided">(.*?)</p>', page, re.S)
+    assert said and "Reconnue par sa mère" in said.group(1)
+    user = tracing.world.client.get("/me", headers=tracing.world.headers("tracing_officer"))
+    assert user.json()["name"] in said.group(1)
