@@ -186,12 +186,22 @@ class ConsolidatedValue(BaseModel):
     conflicts: list[dict[str, Any]]
 
 
+class NamedRecord(BaseModel):
+    source: str
+    record_id: str
+    entity_id: str | None
+
+
 class EntityView(BaseModel):
     id: str
     created_at: str
     records: list[dict[str, Any]]
     consolidated: dict[str, ConsolidatedValue]
     history: list[DecisionView]
+    elsewhere: dict[str, NamedRecord] = {}
+    """Records the history names that are another person's now (a split), by internal id."""
+    named_suspect: bool = False
+    """A record of this person names them as a suspect, in any case."""
 
 
 class AuditRow(BaseModel):

@@ -12,7 +12,7 @@ from models.store import Store
 from service.context import EVERYONE, Actor, UseCases
 from service.errors import NotFound
 from service.protection import Access, record_view, shared
-from service.review import decision_view
+from service.review import REVERT, decision_view
 
 READ_ENTITIES = EVERYONE
 
@@ -77,8 +77,12 @@ def consolidate(shown: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def entity_view(store: Store, actor: Actor, entity_id: uuid.UUID) -> dict[str, Any]:
-    """The person as `actor` may see them; a reader who sees every record minimally does
-    not get the reviewers' notes either (free text)."""
+    """The person as `actor` may see them. The reviewers' notes (free text) are shown to
+    those who decide and revert (they read them in the queue) and to a reader who sees a
+    record of the person in full; not to one who sees every record minimally. A decision
+    of the history may name a record that is another person's now (a split): it is named
+    by its organisation and its id there, with the person it belongs to
+    (`elsewhere`)."""
     found = store.entity(entity_id)
     if found is None:
         raise NotFound("no such entity")
@@ -87,14 +91,25 @@ def entity_view(store: Store, actor: Actor, entity_id: uuid.UUID) -> dict[str, A
     reverted = {d.reverts for d in history if d.reverts}
     shown = [record_view(r, actor) for r in records]
     history_view = [decision_view(d, d.id in reverted) for d in history]
-    if all(v["access"] == Access.MINIMAL.value for v in shown):
+    minimal = all(v["access"] == Access.MINIMAL.value for v in shown)
+    if minimal and (actor.user is None or actor.user.role not in REVERT):
         history_view = [{**d, "note": None} for d in history_view]
+    here = {r.id for r in records}
+    named = {i for d in history for i in (d.record_a, d.record_b)} - here
     return {
         "id": str(entity_id),
         "created_at": created.isoformat(),
         "records": shown,
         "consolidated": consolidate(shown),
         "history": history_view,
+        "elsewhere": {
+            str(r.id): {
+                "source": r.source,
+                "record_id": r.record_id,
+                "entity_id": str(r.entity_id) if r.entity_id else None,
+            }
+            for r in store.records_by_ids(sorted(named, key=str))
+        },
         "named_suspect": any(r.role == Role.SUSPECT for r in records),
     }
 
@@ -110,5 +125,6 @@ class Entities(UseCases):
             "entity",
             [entity_id, *(r["id"] for r in view["records"])],
             **shared(actor, view["records"]),
+            **({"named": sorted(view["elsewhere"])} if view["elsewhere"] else {}),
         )
         return view

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.pages.web import local_path
 from service.context import PURPOSE_MIN_LENGTH
+from service.relinking import relink_all
 from tests.api.pages.conftest import Pages, field, send, sign_in, state_purpose
 
 
@@ -264,6 +265,23 @@ def test_the_person_view_shows_records_and_history_and_reverts_a_merge(pages: Pa
     assert first.entity_id is None or first.entity_id != second.entity_id
     after = client.get(answer.headers["location"])
     assert "La décision a été annulée" in after.text
+
+
+def test_after_a_split_the_history_names_the_other_record_and_the_reasons(
+    pages: Pages,
+) -> None:
+    relink_all(pages.world.store)  # every record a person; one of them
+    answer = pages.world.link("A-1", "A-2", "unlink", note="pas la même mère")
+    assert answer.status_code == 201, answer.text
+    store = pages.world.store
+    shown, other = (store.get_record(pages.world.records[r]) for r in ("A-1", "A-2"))
+    assert shown is not None and other is not None
+    assert None not in (shown.entity_id, other.entity_id) and shown.entity_id != other.entity_id
+    page = pages.browser("reviewer").get(f"/persons/{shown.entity_id}").text
+    history = page.split('<ol class="history">')[1]
+    assert "« pas la même mère »" in history  # the reviewer sees every record minimally
+    assert f'<a href="/persons/{other.entity_id}">ONG-A · A-2</a>' in history
+    assert "une autre personne désormais" in history and str(other.id)[:8] not in history
 
 
 def test_a_revert_reason_of_one_letter_is_refused_as_over_the_api(pages: Pages) -> None:
