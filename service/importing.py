@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from i18n import Message
+from i18n import N_, Message
 from models.columnwise import validated_chunks
 from models.fileerrors import RecordFileErrors
 from models.headernotes import header_notes
@@ -30,6 +30,13 @@ from service.users import stored_spelling
 
 MAX_LISTED_ERRORS = 1000
 IMPORT = frozenset({ADMIN})
+WRITTEN_BACK = N_(
+    "stored records set back to values a later import had replaced: {count} ({records}); "
+    "is this file an older export? Their later values are kept as earlier versions"
+)
+"""Said when a file writes records back to a version an import replaced: the same month's
+export imported again after the next month's corrections undoes them, re-merges persons
+the corrections had split and raises flags again."""
 
 
 @dataclass
@@ -149,6 +156,10 @@ def import_records(
             seen = _stage_records(writer, records, report, options, on_rows, stored)
             if relations is not None:
                 _stage_relations(store, writer, relations, report, seen)
+            if report.ok:
+                back, named = writer.written_back()
+                if back:
+                    report.add_warning(Message(WRITTEN_BACK, count=back, records=", ".join(named)))
             if not report.ok or dry_run:
                 raise _Rollback
             report.counts = counts = writer.finish()

@@ -39,7 +39,7 @@ from sqlalchemy import (
 from models.ages import AGE_PRECISIONS, recounted
 from models.birthdates import DateError
 from models.store.bulk import new_ids, write_rows
-from models.store.versions import keep_versions
+from models.store.versions import keep_versions, written_back
 from models.tables import (
     VALUE_NAMES,
     imports,
@@ -291,6 +291,14 @@ class ImportWriter:
     ) -> None:
         if rows:
             write_rows(self.connection, table.name, columns, rows, uuids=uuids)
+
+    def written_back(self, limit: int = 10) -> tuple[int, list[str]]:
+        """How many stored records the staged rows set back to values a later import had
+        replaced, and the first `limit` of their ids (`versions.written_back`); a first
+        load looks nothing up."""
+        if not self._stored_any():
+            return 0, []
+        return written_back(self.connection, STAGING, limit)
 
     def finish(self) -> ImportCounts:
         """Merge staged rows into the stored population and record the import."""

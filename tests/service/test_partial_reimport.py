@@ -208,3 +208,17 @@ def test_ages_sent_again_without_their_date_are_not_said_to_contradict_the_birth
     report = import_records(stored, write_csv(tmp_path / "again.csv", again), strict=True)
     assert report.ok and report.counts.unchanged == 1
     assert [w for w in report.warnings if "does not fit" in w] == []
+
+
+def test_an_older_export_imported_again_says_it_sets_corrections_back(
+    stored: Store, tmp_path: Path
+) -> None:
+    first = "record_id,source,full_name,birth_date\nX-3,OIM,Awa DIARRA,2008\n"
+    corrected = "record_id,source,full_name,birth_date\nX-3,OIM,Awa DIARRA,1992\n"
+    assert import_records(stored, write_csv(tmp_path / "m1.csv", first)).ok
+    assert import_records(stored, write_csv(tmp_path / "m2.csv", corrected)).warnings == []
+    again = import_records(stored, write_csv(tmp_path / "m1.csv", first))
+    assert again.ok and again.counts is not None and again.counts.changed == 1
+    (said,) = [w for w in again.warnings if "older export" in w]
+    assert "1 (X-3)" in said
+    assert stored.find_record("X-3", "OIM")[0].birth_earliest.year == 2008
