@@ -164,10 +164,13 @@ def print_import(summary: dict[str, Any]) -> None:
 
 def _warnings(summary: dict[str, Any], strict: bool = True, loaded: bool = True) -> None:
     """The warnings (each says what was kept or not read); `strict`: say that --strict
-    exists; `loaded`: whether the file was loaded (not refused, not a dry run)."""
+    would refuse the file, when some of its warnings are of values it refuses (an
+    unreadable date or age); `loaded`: whether the file was loaded (not refused, not a
+    dry run)."""
     count = summary.get("warning_count", 0)
     if not count:
         return
+    strict = strict and bool(summary.get("strict_refuses"))  # else --strict loads it too
     if strict and not loaded:
         line = ngettext(
             "{file}: {count} warning; the file would load as it says (--strict refuses it instead)",

@@ -331,10 +331,15 @@ _LINKING_WORDS = frozenset(
 )
 
 
+_GROUP_MARKS = frozenset({"grp", "group", "groupe"})
+"""How form builders name a group (`grp_identite/`, Kobo's default `group_ab1/`): the mark
+says nothing of whom the question is about, the rest of the group's name does."""
+
+
 def _allowed_words(field: str) -> frozenset[str]:
     """The words a title of `field` may hold without naming anything else: linking words,
     words naming the person or their group, and the words our titles of it are made of."""
-    allowed = set(_LINKING_WORDS | _THE_PERSON | OWN_GROUPS)
+    allowed = set(_LINKING_WORDS | _THE_PERSON | OWN_GROUPS | _GROUP_MARKS)
     allowed |= {w for alias, f in ALIASES.items() if f == field for w in re.split(r"[_()]", alias)}
     for rule_field, wanted in _WORD_RULES:
         if rule_field == field:

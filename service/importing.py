@@ -50,8 +50,11 @@ class ImportReport:
     problems: list[Message] = field(default_factory=list)
     error_count: int = 0
     notes: list[Message] = field(default_factory=list)
-    """Warnings: unreadable dates and ages kept as written (the row still loads)."""
+    """Warnings: unreadable dates and ages kept as written (the row still loads), columns
+    read or left unread, records set back to older values."""
     warning_count: int = 0
+    strict_refuses: int = 0
+    """The warnings `--strict` makes errors (unreadable dates and ages)."""
     counts: ImportCounts | None = None
     dry_run: bool = False
     linked: dict[str, Any] | None = None
@@ -84,8 +87,9 @@ class ImportReport:
         if len(self.problems) < MAX_LISTED_ERRORS:
             self.problems.append(message)
 
-    def add_warning(self, message: Message) -> None:
+    def add_warning(self, message: Message, *, refusable: bool = False) -> None:
         self.warning_count += 1
+        self.strict_refuses += refusable
         if len(self.notes) < MAX_LISTED_ERRORS:
             self.notes.append(message)
 
@@ -100,6 +104,7 @@ class ImportReport:
             "errors": [m.text(lang) for m in self.problems],
             "warning_count": self.warning_count,
             "warnings": [m.text(lang) for m in self.notes],
+            "strict_refuses": self.strict_refuses,
         }
         if self.counts is not None:
             out.update(
@@ -226,7 +231,7 @@ def _stage_records(
             for i in sorted(chunk.problems):
                 for error in chunk.problems[i]:
                     if error.warning:
-                        report.add_warning(error.as_message(chunk.titles))
+                        report.add_warning(error.as_message(chunk.titles), refusable=True)
                     else:
                         report.add_error(error.as_message(chunk.titles))
             spelled = stored.misspelled(chunk.numbers, chunk.columns["source"], chunk.bad)

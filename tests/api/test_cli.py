@@ -363,3 +363,18 @@ def test_an_import_says_it_refitted_a_model_an_older_code_had_fitted(tmp_path: P
 
     assert code == 0
     assert "the stored model was fitted by an older version of the code" in out
+
+
+def test_an_import_says_strict_would_refuse_it_only_for_values_strict_refuses(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "s.db")
+    unread = write_csv(tmp_path / "u.csv", GOOD.replace("2004-02-01", "hier"))
+    _, _, err = _run("import", str(unread), "--dry-run", "--db", db)
+    assert "(--strict refuses it instead)" in err
+    columns = write_csv(
+        tmp_path / "c.csv",
+        "record_id,source,family_name,grp_enfant/nom\nR1,OIM,TRAORE,Traore\n",
+    )
+    code, _, err = _run("import", str(columns), "--strict", "--db", db)
+    assert code == 0 and "warning" in err and "--strict refuses" not in err

@@ -360,3 +360,9 @@ def test_the_person_s_question_another_title_won_over_is_said_so() -> None:
             "kept as extra data: another column of the file is read as family_name",
         )
     ]
+
+
+def test_a_group_named_as_form_builders_do_is_no_word_about_someone_else() -> None:
+    raw = ["grp_identite/record_id", "grp_identite/family_name", "group_enfant/sexe"]
+    assert header_names(raw) == ["record_id", "family_name", "sex"]
+    assert header_notes(raw, header_names(raw), None) == []
