@@ -160,7 +160,8 @@ def import_records(
             stored = _SpelledSources(store.sources())
             seen = _stage_records(writer, records, report, options, on_rows, stored)
             if relations is not None:
-                _stage_relations(store, writer, relations, report, seen)
+                read = report.rows > 0 or report.ok  # else its ids are unknown, not absent
+                _stage_relations(store, writer, relations, report, seen if read else None)
             if report.ok:
                 back, named = writer.written_back()
                 if back:
@@ -278,54 +279,70 @@ class _SpelledSources:
 
 
 def _stage_relations(
-    store: Store, writer: ImportWriter, path: Path, report: ImportReport, record_ids: set[str]
+    store: Store,
+    writer: ImportWriter,
+    path: Path,
+    report: ImportReport,
+    record_ids: set[str] | None,
 ) -> None:
     """Stage the relations; an end that is not a row of the records file names a record
     already stored (a tracing request filed today names a child identified last year),
     by its record id and, where two organisations use that id, its `source` (or
-    `related_source`) column."""
+    `related_source`) column. `record_ids` None: the records file could not be read at
+    all (no source, a column missing), so only the rows themselves are checked (an end
+    is not said to be missing from a file nobody could read)."""
+    if record_ids is None:
+        for number, raw in _relation_rows(path, report):
+            for error in validate_relation(raw, number)[1]:
+                report.add_error(Message(IN_FILE, file=path.name, error=error.as_message()))
+        return
     rows: list[tuple[int, str, str, str, str | None, str | None]] = []
+    for number, raw in _relation_rows(path, report):
+        value, errors = validate_relation(raw, number)
+        for error in errors:
+            report.add_error(Message(IN_FILE, file=path.name, error=error.as_message()))
+        if value is None:
+            continue
+        stored: list[str | None] = []
+        for column, record_id, source_column in (
+            ("record_id", value[0], "source"),
+            ("related_record_id", value[2], "related_source"),
+        ):
+            found, error = _stored_end(
+                store, record_ids, record_id, raw.get(source_column), source_column
+            )
+            if error:
+                report.add_error(
+                    Message(
+                        IN_FILE,
+                        file=path.name,
+                        error=Message(ERROR, row=number, column=column, message=error),
+                    )
+                )
+            stored.append(found)
+            if found is not None:
+                report.stored_ends.add(found)
+        in_file = value[0] in record_ids and value[2] in record_ids
+        if (value[0] == value[2] and in_file) or (stored[0] and stored[0] == stored[1]):
+            itself = Message(
+                '"{id}" is the record itself: a person is not their own relative', id=value[2]
+            )
+            error = Message(ERROR, row=number, column="related_record_id", message=itself)
+            report.add_error(Message(IN_FILE, file=path.name, error=error))
+            continue
+        rows.append((number, *value, *stored))
+    if report.ok:
+        writer.add_relations(rows)
+
+
+def _relation_rows(path: Path, report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a relations file, or its file error said."""
     try:
         for number, raw in read_table(path, required=RELATION_COLUMNS, mapping=RELATION_TITLES):
             report.relation_rows += 1
-            value, errors = validate_relation(raw, number)
-            for error in errors:
-                report.add_error(Message(IN_FILE, file=path.name, error=error.as_message()))
-            if value is None:
-                continue
-            stored: list[str | None] = []
-            for column, record_id, source_column in (
-                ("record_id", value[0], "source"),
-                ("related_record_id", value[2], "related_source"),
-            ):
-                found, error = _stored_end(
-                    store, record_ids, record_id, raw.get(source_column), source_column
-                )
-                if error:
-                    report.add_error(
-                        Message(
-                            IN_FILE,
-                            file=path.name,
-                            error=Message(ERROR, row=number, column=column, message=error),
-                        )
-                    )
-                stored.append(found)
-                if found is not None:
-                    report.stored_ends.add(found)
-            in_file = value[0] in record_ids and value[2] in record_ids
-            if (value[0] == value[2] and in_file) or (stored[0] and stored[0] == stored[1]):
-                itself = Message(
-                    '"{id}" is the record itself: a person is not their own relative', id=value[2]
-                )
-                error = Message(ERROR, row=number, column="related_record_id", message=itself)
-                report.add_error(Message(IN_FILE, file=path.name, error=error))
-                continue
-            rows.append((number, *value, *stored))
+            yield number, raw
     except RecordFileError as exc:
         report.add_error(Message(IN_FILE, file=path.name, error=exc.message))
-        return
-    if report.ok:
-        writer.add_relations(rows)
 
 
 def _stored_end(

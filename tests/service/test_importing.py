@@ -391,3 +391,16 @@ def test_a_message_names_the_column_as_the_file_titles_it(store: Store, tmp_path
         'row 3, Date de naissance: cannot read "hier" (kept in birth_date_raw; '
         "the value counts as unknown)"
     ]
+
+
+def test_a_records_file_nobody_could_read_leaves_its_relations_ids_unquestioned(
+    store: Store, tmp_path: Path
+) -> None:
+    """A records file refused whole (no organisation named) is the one error: its
+    relations' ids are not said to be missing from it."""
+    records = write_csv(tmp_path / "r.csv", "record_id,full_name\nA1,Awa TRAORE\nA2,Fanta TRAORE\n")
+    relations = write_csv(
+        tmp_path / "rel.csv", "record_id,relation,related_record_id\nA1,mother,A2\n"
+    )
+    report = import_records(store, records, relations)
+    assert not report.ok and len(report.errors) == 1 and "source" in report.errors[0]
