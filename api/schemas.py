@@ -237,6 +237,8 @@ class SearchHit(BaseModel):
     score: float
     named_suspect: bool = False
     """A record of this person names them as a suspect, in any case."""
+    reasons: list[str] = []
+    """Why, field by field, as a tracing search says it (no place below a region, no day)."""
 
 
 class Me(BaseModel):

@@ -224,15 +224,16 @@ class Searching(UseCases):
         self, actor: Actor, description: dict[str, Any], top: int = 10, *, limited: bool = True
     ) -> list[dict[str, Any]]:
         """Persons matching a description, audited with the query. A `limited` search
-        (HTTP) counts against the user's rate limit and answers `MINIMAL` fields only;
-        the command line also gets the reasons."""
+        (HTTP) counts against the user's rate limit and answers `MINIMAL` fields and the
+        reasons only (which show no place below a region and no day of birth, as a tracing
+        search's)."""
         actor.require(SEARCH)
         refuse_patterns(description)
         if limited:
             self.check_search_rate(actor)
         hits = search(self.store, description, top, actor.lang)
         if limited:
-            hits = [{k: hit[k] for k in MINIMAL} for hit in hits]
+            hits = [{k: hit[k] for k in (*MINIMAL, "reasons")} for hit in hits]
         self.audit(
             actor,
             "search",

@@ -25,6 +25,7 @@ from api.pages.web import (
     translate,
     whole_number,
 )
+from models.birthdates import DateError, parse_birth_date
 from models.review import DecisionKind
 from models.users import UserRole
 from service.errors import Conflict, Forbidden, PreconditionFailed, UseCaseError
@@ -38,6 +39,8 @@ from tracing.persons import written_name
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
 FIND_SEALED_MAX = 200
+BIRTH_MAX = 20
+"""A birth year, or a date of birth a caseworker types there."""
 """A posted name is cut here before it is sealed into the results' address."""
 FLAGS_PAGE = 50
 FLAG_KINDS = ("possible_retrafficking", "sought_by_family")
@@ -291,9 +294,9 @@ def _found(
     problem = _(LAPSED) if lapsed else None
     name = name.strip()[:200]
     try:
-        year = whole_number(birth_year[:10], 1900, 2100)
+        year = _birth_year(birth_year[:BIRTH_MAX])
     except ValueError:
-        problem = _("Give the birth year in four digits (1900 to 2100).")
+        problem = _("Give the birth year (1900 to 2100), or a date of birth within one year.")
     else:
         if sent and len(name) >= 2:
             service = page_service(request)
@@ -313,11 +316,26 @@ def _found(
         422 if problem else 200,
         user=actor.user,
         name=name,
-        birth_year=birth_year[:10],
+        birth_year=birth_year[:BIRTH_MAX],
         results=results,
         problem=problem,
         hint=hint,
     )
+
+
+def _birth_year(text: str) -> int | None:
+    """The year of a birth as a caseworker has it: a year, or a date of one year ("06/2013",
+    "juin 2013", "12/03/2013", as imports read them); None when blank."""
+    try:
+        return whole_number(text, 1900, 2100)
+    except ValueError:
+        try:
+            born = parse_birth_date(text)
+        except DateError:
+            raise ValueError(text) from None
+        if born.earliest.year != born.latest.year or not 1900 <= born.earliest.year <= 2100:
+            raise ValueError(text) from None
+        return born.earliest.year
 
 
 @router.get("/flagged")

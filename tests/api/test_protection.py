@@ -98,7 +98,8 @@ def test_search_results_are_minimal(world: World) -> None:
     ).json()
     assert hits, "the search should find Aminata Traoré"
     assert all(
-        set(h) == {"entity_id", "name", "sex", "age_band", "region", "score", "named_suspect"}
+        set(h)
+        == {"entity_id", "name", "sex", "age_band", "region", "score", "named_suspect", "reasons"}
         for h in hits
     )
     assert all("Traore" not in h["name"].replace("T.", "") for h in hits)

@@ -573,7 +573,7 @@ def test_a_name_of_one_letter_is_a_message_not_an_empty_page(pages: Pages) -> No
 @pytest.mark.parametrize("year", ["99999", "99999999999999999999999", "12a"])
 def test_a_birth_year_out_of_range_is_a_message_not_an_error(pages: Pages, year: str) -> None:
     page = send(pages.browser("caseworker"), "/find", name="Traoré", birth_year=year)
-    assert page.status_code == 422 and "quatre chiffres" in page.text
+    assert page.status_code == 422 and "une date de naissance d&#39;une seule année" in page.text
 
 
 @pytest.mark.parametrize("path", ["/flagged", "/tracing/cases", "/review"])
@@ -622,3 +622,14 @@ def test_a_reviewer_reads_how_often_the_engine_is_right_on_the_queues_random_sha
 def test_the_calibration_page_is_refused_outside_the_review_roles(pages: Pages) -> None:
     page = pages.browser("tracing_officer").get("/review/calibration")
     assert page.status_code == 403
+
+
+@pytest.mark.parametrize("born", ["2009", "06/2009", "juin 2009", "12/03/2009"])
+def test_a_birth_year_may_be_given_as_a_date_of_that_year(tracing: Pages, born: str) -> None:
+    page = send(tracing.browser("caseworker"), "/find", name="Fatoumata Diarra", birth_year=born)
+    assert page.status_code == 200 and ">Fatoumata D.</a>" in page.text
+
+
+def test_a_name_search_says_why_each_person_is_listed(tracing: Pages) -> None:
+    page = send(tracing.browser("caseworker"), "/find", name="Fatoumata Diarra")
+    assert "<th>Raisons</th>" in page.text and "prénom : Fatoumata ~ Fatoumata" in page.text
