@@ -28,7 +28,7 @@ from models.birthdates import DateError
 from service import Actor
 from service.progress import Progress
 from service.reports import report_csv, report_rows
-from service.sought import EmptyDescription
+from service.sought import AgeAndYearDisagree, EmptyDescription
 
 HIDDEN = "–"
 """A suppressed cell: small, or hidden with a small one (its size is not said)."""
@@ -133,7 +133,7 @@ def trace_command(
     try:
         service = open_service(db_url)
         hits = service.trace(actor, sought, top=top, limited=False)
-    except EmptyDescription as exc:
+    except (EmptyDescription, AgeAndYearDisagree) as exc:
         click.echo(_("Error: {message}").format(message=exc.text(current_language())), err=True)
         sys.exit(EXIT_BAD_INPUT)
     if as_json:

@@ -236,6 +236,8 @@ KEYWORDS: dict[str, object] = {
     "InvalidDecision": None,
     "ReasonTooShort": None,
     "WildcardRefused": None,
+    "AlreadyFound": None,
+    "AgeAndYearDisagree": None,
 }
 """The calls whose first string argument (FieldError: third) is a message id, for
 extraction (`python -m i18n.extract`, the catalogue test). A message raised or built

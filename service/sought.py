@@ -54,8 +54,9 @@ def description_of(sought: dict[str, Any], today: date | None = None) -> dict[st
     if sought.get("age") is not None or sought.get("age_max") is not None:
         youngest = int(sought["age"]) if sought.get("age") is not None else 0
         interval = family_age(youngest, sought.get("age_max"), today or date.today())
-    elif sought.get("birth_year"):
-        interval = parse_birth_date(f"vers {int(sought['birth_year'])}")
+    if sought.get("birth_year"):
+        year = parse_birth_date(f"vers {int(sought['birth_year'])}")
+        interval = year if interval is None else _both(interval, year)
     if interval is not None:
         out.update(
             birth_earliest=interval.earliest,
@@ -63,3 +64,21 @@ def description_of(sought: dict[str, Any], today: date | None = None) -> dict[st
             birth_precision=interval.precision.value,
         )
     return out
+
+
+class AgeAndYearDisagree(UseCaseError):
+    """A family's age and birth year of the sought person cannot both be right."""
+
+    status = 422
+
+
+def _both(age: BirthInterval, year: BirthInterval) -> BirthInterval:
+    """Where an approximate age and an approximate birth year agree (both estimates, each
+    widened as one); refused when they cannot both be right."""
+    earliest, latest = max(age.earliest, year.earliest), min(age.latest, year.latest)
+    if earliest > latest:
+        raise AgeAndYearDisagree(
+            "the age and the birth year given cannot both be right: give the one the family "
+            "is surest of"
+        )
+    return BirthInterval(earliest, latest, age.precision)

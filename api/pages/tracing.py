@@ -35,7 +35,7 @@ from api.pages.web import (
 )
 from models.ages import read_age
 from service.search import WildcardRefused
-from service.sought import EmptyDescription
+from service.sought import AgeAndYearDisagree, EmptyDescription
 from service.tracingsearch import DECIDE_MATCH, TRACE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -124,7 +124,7 @@ def _traced(request: Request, given: dict[str, str], sent: bool, lapsed: bool = 
             service = page_service(request)
             try:
                 results = service.trace(actor, sought, top=RESULTS)
-            except (EmptyDescription, WildcardRefused) as refused:  # the form is kept
+            except (EmptyDescription, AgeAndYearDisagree, WildcardRefused) as refused:
                 problem, status = refused.text(actor.lang), 422
             else:
                 if not results and (why := service.why_untraced(actor, sought)):

@@ -12,7 +12,7 @@ from models.users import UserRole
 from service import Actor, Service
 from service.errors import Conflict, Forbidden, NotFound
 from service.search import WildcardRefused
-from service.sought import EmptyDescription, description_of
+from service.sought import AgeAndYearDisagree, EmptyDescription, description_of
 from service.tracingsearch import AlreadyFound
 from tests.conftest import write_csv
 from tests.service.family import import_family
@@ -519,3 +519,16 @@ def test_a_match_decided_says_who_decided_when_and_the_note(request_filed: Store
     assert (shown["decision"], shown["note"]) == ("confirmed", "mère")
     assert shown["decided_by"] == ACTOR.os_user  # the operating-system account
     assert shown["decided_at"].endswith("+00:00")
+
+
+def test_an_age_and_a_birth_year_narrow_each_other() -> None:
+    both = description_of({"given": "Awa", "age": 15, "birth_year": 2011}, date(2026, 6, 1))
+    alone = description_of({"given": "Awa", "age": 15}, date(2026, 6, 1))
+    assert both["birth_earliest"] >= alone["birth_earliest"]
+    assert both["birth_latest"] <= alone["birth_latest"]
+    assert both["birth_latest"].year <= 2013
+
+
+def test_an_age_and_a_birth_year_that_cannot_both_be_right_are_refused() -> None:
+    with pytest.raises(AgeAndYearDisagree):
+        description_of({"given": "Awa", "age": 15, "birth_year": 1980}, date(2026, 6, 1))
