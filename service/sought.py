@@ -12,7 +12,7 @@ from typing import Any
 
 from models.ages import ESTIMATED_AGE_TOLERANCE_YEARS, AgeSpan, birth_interval, interval_from_age
 from models.birthdates import BirthInterval, parse_birth_date
-from service.errors import UseCaseError
+from service.errors import Conflict, UseCaseError
 
 DESCRIBED = {
     "name": "full_name",
@@ -66,10 +66,9 @@ def description_of(sought: dict[str, Any], today: date | None = None) -> dict[st
     return out
 
 
-class AgeAndYearDisagree(UseCaseError):
-    """A family's age and birth year of the sought person cannot both be right."""
-
-    status = 422
+class AgeAndYearDisagree(Conflict):
+    """A family's age and birth year of the sought person cannot both be right: the
+    description contradicts itself (409, as a well-formed request the data refuses)."""
 
 
 def _both(age: BirthInterval, year: BirthInterval) -> BirthInterval:

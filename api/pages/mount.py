@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -48,6 +48,11 @@ def mount(app: FastAPI) -> None:
         app.include_router(module.router)
     app.mount("/static/swagger", StaticFiles(directory=str(SWAGGER)), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for it on every page: the icon, not a 404 in the log each time."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     @app.get("/docs", include_in_schema=False)
     def docs(_request: Request) -> HTMLResponse:

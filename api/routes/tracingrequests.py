@@ -74,7 +74,10 @@ class TraceHit(SearchHit):
 @router.post(
     "/tracing/search",
     response_model=list[TraceHit],
-    responses={429: {"model": ErrorBody, "description": "too many searches; retry later"}},
+    responses={
+        409: {"model": ErrorBody, "description": "the age and the birth year disagree"},
+        429: {"model": ErrorBody, "description": "too many searches; retry later"},
+    },
 )
 def trace(body: SoughtIn, actor: ActorDep, service: ServiceDep) -> Any:
     """Persons who may be the sought person, best first, with the reasons of the matching

@@ -633,3 +633,11 @@ def test_a_birth_year_may_be_given_as_a_date_of_that_year(tracing: Pages, born: 
 def test_a_name_search_says_why_each_person_is_listed(tracing: Pages) -> None:
     page = send(tracing.browser("caseworker"), "/find", name="Fatoumata Diarra")
     assert "<th>Raisons</th>" in page.text and "prénom : Fatoumata ~ Fatoumata" in page.text
+
+
+def test_the_icon_browsers_ask_for_is_served(pages: Pages) -> None:
+    client = pages.browser("reviewer")
+    asked = client.get("/favicon.ico", follow_redirects=False)
+    assert asked.status_code == 301 and asked.headers["location"] == "/static/favicon.svg"
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.text.startswith("<svg")
