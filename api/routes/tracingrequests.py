@@ -131,6 +131,10 @@ def tracing_requests(
 class MatchOut(TraceHit):
     sought_record_id: str
     decision: Literal["confirmed", "dismissed"] | None
+    decided_by: str | None = None
+    decided_at: str | None = None
+    """When the decision in force was taken (ISO, with its UTC offset)."""
+    note: str | None = None
 
 
 class SoughtOut(BaseModel):

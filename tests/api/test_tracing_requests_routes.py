@@ -97,6 +97,25 @@ def test_confirming_a_match_closes_the_request_without_copying_anything(
     page = client.get("/tracing/requests", headers=headers).json()
     (case,) = [c for c in page["items"] if c["case_id"] == "TR-5"]
     assert case["status"] == "matched"
+    (shown,) = client.get("/tracing/requests/TR-5/matches", headers=headers).json()["matches"]
+    assert (shown["decision"], shown["note"]) == ("confirmed", "vérifié avec la mère")
+    assert shown["decided_by"] and shown["decided_at"].endswith("+00:00")
+
+
+def test_a_second_person_confirmed_as_the_one_sought_is_409(
+    client: TestClient, store: Store
+) -> None:
+    headers = bearer(store, UserRole.TRACING_OFFICER)
+    first, second, *_ = client.get("/tracing/requests/TR-5/matches", headers=headers).json()[
+        "matches"
+    ]
+    for person, status in ((first, 200), (second, 409)):
+        response = client.post(
+            f"/tracing/requests/TR-5/matches/{person['entity_id']}/decision",
+            json={"decision": "confirmed"},
+            headers=headers,
+        )
+        assert response.status_code == status, response.text
 
 
 def test_a_request_whose_case_id_holds_slashes_is_reachable(
