@@ -22,7 +22,8 @@ from service.assessed import Assessed, decisions_view
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import NotFound, PurposeRequired, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
-from tracing.assessment import assess, insecure_areas
+from tracing.areas import insecure_areas
+from tracing.assessment import assess
 from tracing.decisions import split_since, with_recorded_determination
 from tracing.flags import EPISODE_CASES, RULES, arrival_flags, flags_of
 from tracing.graph import FamilyGraph

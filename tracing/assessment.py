@@ -9,30 +9,25 @@ else ``unknown`` if any factor is, else ``no_known_risk``.
 
 from __future__ import annotations
 
-import csv
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from matching.text import fold, name_key
+from tracing.areas import InsecureArea
+from tracing.counted import EVIDENCE_FLOOR, Counted, counted, how_related, set_aside_suspects
 from tracing.flags import episodes_reason, repeated_episodes
 from tracing.graph import FamilyGraph
 from tracing.persons import Profile
-from tracing.reasons import Reason, relation_word
+from tracing.reasons import Reason
 from tracing.relatives import Relative
 
-__all__ = ["Factor", "InsecureArea", "assess", "insecure_areas"]
+__all__ = ["Factor", "assess"]
 
 RISK, NO_KNOWN_RISK, UNKNOWN = "risk", "no_known_risk", "unknown"
 CAREGIVERS = frozenset({"mother", "father", "parent", "guardian"})
 SIBLINGS = frozenset({"sibling", "half_sibling"})
 ADULT = 18
-LIKELY = 0.7  # an inferred sibling counts as evidence of a family episode from this score
-AREAS_ENV = "NRM_INSECURE_AREAS"
-DEFAULT_AREAS = Path(__file__).parent / "data" / "insecure_areas.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,73 +46,28 @@ class Factor:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class InsecureArea:
-    """One commune or cercle on the dated list of areas where return is not safe."""
-
-    area: str
-    level: str  # commune | cercle
-    security: str
-    source: str
-    as_of: str
-
-
-@cache
-def _read_areas(path: str) -> tuple[InsecureArea, ...]:
-    with Path(path).open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
-    return tuple(
-        InsecureArea(r["area"], r["level"], r["security"], r["source"], r["as_of"]) for r in rows
-    )
-
-
-def insecure_areas() -> tuple[InsecureArea, ...]:
-    """The configured list (`NRM_INSECURE_AREAS`, else `tracing/data/insecure_areas.csv`)."""
-    return _read_areas(os.environ.get(AREAS_ENV) or str(DEFAULT_AREAS))
-
-
 def _ids(records) -> tuple[str, ...]:
     return tuple(sorted({r.record_id for r in records}))
 
 
-def _how_related(relatives: list[Relative], lang: str) -> str:
-    """Each relative's name, relation and whether the files declare it or the engine
-    infers it, and how surely ("TRAORE Oumou (mère, déduite à 33 %)"): a caseworker must
-    not read an inferred mother as the child's own."""
-    said = []
-    for r in sorted(relatives, key=lambda r: (not r.declared, -r.score, r.name)):
-        relation = relation_word(r.relation, lang)
-        if r.declared:
-            how = "déclaré(e)" if lang == "fr" else "declared"
-        else:
-            how = f"{'déduit(e) à' if lang == 'fr' else 'inferred at'} {round(100 * r.score)} %"
-        said.append(f"{r.name} ({relation}, {how})")
-    return ", ".join(dict.fromkeys(said))
-
-
-def _suspects(
-    relatives: list[Relative], graph: FamilyGraph, awaiting: Sequence[tuple[str, str]]
-) -> Factor:
-    suspects = [r for r in relatives if r.suspect]
+def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, str]]) -> Factor:
+    """A relative the assessment counts (`tracing.counted`) named as a suspect is a risk;
+    one a reviewer has yet to tell from a suspect leaves it unknown, as does a family of
+    which no relative counts. Suspects set aside are said, never hidden."""
+    aside = set_aside_suspects(kin)
+    tail = (aside,) if aside else ()
+    suspects = [r for r in kin.counted if r.suspect]
     if suspects:
         records = [rec for r in suspects for rec in graph.profiles[r.person].suspect_records()]
-        return Factor(
-            "family_involvement",
-            RISK,
-            _ids(records),
-            (
-                Reason(
-                    "un proche ou membre du foyer est cité comme suspect : "
-                    + _how_related(suspects, "fr"),
-                    "a relative or household member is named as a suspect: "
-                    + _how_related(suspects, "en"),
-                ),
-            ),
+        said = Reason(
+            "un proche ou membre du foyer est cité comme suspect : " + how_related(suspects, "fr"),
+            "a relative or household member is named as a suspect: " + how_related(suspects, "en"),
         )
-    named = {r.person: r for r in relatives}
+        return Factor("family_involvement", RISK, _ids(records), (said, *tail))
+    named = {r.person: r for r in kin.counted}
     doubtful = [(named[person], suspect) for person, suspect in awaiting if person in named]
     if doubtful:
-        names = ", ".join(sorted({r.name for r, _ in doubtful}))
+        relatives = [r for r, _ in doubtful]
         theirs = ", ".join(sorted({suspect for _, suspect in doubtful}))
         return Factor(
             "family_involvement",
@@ -125,31 +75,37 @@ def _suspects(
             tuple(sorted({r.record.record_id for r, _ in doubtful} | {s for _, s in doubtful})),
             (
                 Reason(
-                    f"un proche ({names}) est peut-être la personne citée comme suspecte "
-                    f"({theirs}) : la paire attend un relecteur",
-                    f"a relative ({names}) may be the person named as a suspect ({theirs}): "
-                    "the pair awaits a reviewer",
+                    f"un proche ({how_related(relatives, 'fr')}) est peut-être la personne "
+                    f"citée comme suspecte ({theirs}) : la paire attend un relecteur",
+                    f"a relative ({how_related(relatives, 'en')}) may be the person named as "
+                    f"a suspect ({theirs}): the pair awaits a reviewer",
                 ),
+                *tail,
             ),
         )
-    if not relatives:
-        return Factor(
-            "family_involvement",
-            UNKNOWN,
-            (),
-            (Reason("aucun proche connu", "no relative known"),),
-        )
-    return Factor(
-        "family_involvement",
-        NO_KNOWN_RISK,
-        (),
-        (
+    if not kin.counted:
+        floor = round(100 * EVIDENCE_FLOOR)
+        unknown = (
             Reason(
-                "aucun proche connu n'est cité comme suspect",
-                "no known relative is named as a suspect",
-            ),
-        ),
+                f"aucun proche connu : ceux que les noms proposent le sont à moins de {floor} %",
+                f"no relative known: those the names propose are under {floor} % likely",
+            )
+            if kin.set_aside
+            else Reason("aucun proche connu", "no relative known")
+        )
+        return Factor("family_involvement", UNKNOWN, (), (unknown, *tail))
+    none = (
+        Reason(
+            "aucun des proches retenus n'est cité comme suspect",
+            "none of the relatives counted is named as a suspect",
+        )
+        if aside
+        else Reason(
+            "aucun proche connu n'est cité comme suspect",
+            "no known relative is named as a suspect",
+        )
     )
+    return Factor("family_involvement", NO_KNOWN_RISK, (), (none, *tail))
 
 
 def _recorded_as_suspect(person: Profile) -> Factor | None:
@@ -176,7 +132,7 @@ def _recorded_as_suspect(person: Profile) -> Factor | None:
     )
 
 
-def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGraph) -> Factor:
+def _prior_episodes(person: Profile, kin: Counted, graph: FamilyGraph) -> Factor:
     episodes = repeated_episodes(person)
     reasons, evidence = [], []
     if episodes:
@@ -185,8 +141,8 @@ def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGra
             Reason(f"{said.fr} (re-traite possible)", f"{said.en} (possible re-trafficking)")
         )
         evidence.extend(r for rs in episodes.values() for r in rs)
-    for r in relatives:
-        if r.relation not in SIBLINGS or not (r.declared or r.score >= LIKELY):
+    for r in kin.counted:
+        if r.relation not in SIBLINGS:
             continue
         victims = [
             rec
@@ -196,8 +152,8 @@ def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGra
         if victims:
             reasons.append(
                 Reason(
-                    f"un frère ou une sœur ({r.name}) a aussi été victime",
-                    f"a brother or sister ({r.name}) was also a victim",
+                    f"un frère ou une sœur a aussi été victime : {how_related([r], 'fr')}",
+                    f"a brother or sister was also a victim: {how_related([r], 'en')}",
                 )
             )
             evidence.extend(victims)
@@ -270,8 +226,8 @@ def _minor(person: Profile, today: date) -> Factor:
     )
 
 
-def _caregiver(relatives: list[Relative]) -> Factor:
-    carers = [r for r in relatives if r.relation in CAREGIVERS and not r.suspect]
+def _caregiver(kin: Counted) -> Factor:
+    carers = [r for r in kin.counted if r.relation in CAREGIVERS and not r.suspect]
     confirmed = [r for r in carers if r.declared and "contradicted" not in r.flags]
     if confirmed:
         names = ", ".join(sorted({r.name for r in confirmed}))
@@ -287,20 +243,22 @@ def _caregiver(relatives: list[Relative]) -> Factor:
         )
     if carers:
         doubted = [r for r in carers if r.declared]
+        fr, en = how_related(carers, "fr"), how_related(carers, "en")
         return Factor(
             "caregiver_identified",
             UNKNOWN,
             tuple(sorted(r.record.record_id for r in carers)),
             (
                 Reason(
-                    "parent déclaré que les fiches contredisent (sexe ou âge) : lien à vérifier",
-                    "a declared parent the records contradict (sex or age): the link is to be "
-                    "checked",
+                    "parent déclaré que les fiches contredisent (sexe ou âge) : lien à "
+                    f"vérifier : {fr}",
+                    "a declared parent the records contradict (sex or age): the link is to "
+                    f"be checked: {en}",
                 )
                 if doubted
                 else Reason(
-                    "parent proposé par les noms seulement : lien à confirmer",
-                    "a parent inferred from names only: the link is to be confirmed",
+                    f"parent proposé par les noms seulement : lien à confirmer : {fr}",
+                    f"a parent inferred from names only: the link is to be confirmed: {en}",
                 ),
             ),
         )
@@ -398,18 +356,20 @@ def assess(
     areas: tuple[InsecureArea, ...] = (),
     awaiting: Sequence[tuple[str, str]] = (),
 ) -> tuple[str, list[Factor]]:
-    """The overall status and every factor, for the person and their relatives;
-    `awaiting`: `(relative's person, suspect record id)` for each pair a reviewer has yet
-    to decide between a relative's record and a suspect's (a guard held it back, so the
-    relative is not yet known to be the suspect, nor known not to be)."""
+    """The overall status and every factor, for the person and the relatives it counts
+    (`tracing.counted`); `awaiting`: `(relative's person, suspect record id)` for each
+    pair a reviewer has yet to decide between a relative's record and a suspect's (a guard
+    held it back, so the relative is not yet known to be the suspect, nor known not to
+    be)."""
     profile = graph.profiles[person]
+    kin = counted(relatives)
     own = _recorded_as_suspect(profile)
     factors = [
         *([own] if own else []),
-        _suspects(relatives, graph, awaiting),
-        _prior_episodes(profile, relatives, graph),
+        _suspects(kin, graph, awaiting),
+        _prior_episodes(profile, kin, graph),
         _minor(profile, today),
-        _caregiver(relatives),
+        _caregiver(kin),
         _consent(profile),
         _area(profile, areas),
     ]

@@ -63,6 +63,9 @@ class Relative:
     name: str = ""
     suspect: bool = False
     flags: list[str] = field(default_factory=list)
+    household: bool = False
+    """Named in a case file of the person asked about (a household listing, a tracing
+    request): a fact of the files, whatever the kinship inferred."""
 
     def as_dict(self, lang: str = "fr") -> dict:
         return {
@@ -300,6 +303,7 @@ def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
                 or " ".join(p for p in (record.given_names, record.family_name) if p),
                 suspect,
                 ["suspect"] * suspect + ["contradicted"] * contradicted,
+                bool(profile.cases & asked.cases),
             )
         )
     found.sort(key=lambda r: (-r.score, r.record.source, r.record.record_id))
