@@ -1,6 +1,6 @@
 """Safe-return assessment: each factor of shared/reference/protection-and-exchange.md §3
-that the data can inform, as ``risk``, ``no_known_risk`` or ``unknown``, with its evidence
-(record ids) and reasons in French and English.
+that the data can inform, as ``risk``, ``no_known_risk`` or ``unknown``, with the records
+it rests on (source and record id) and reasons in French and English.
 
 Advisory only. Nothing is ever "safe": a factor the data cannot inform is ``unknown``,
 and an unknown factor is not a pass. The overall status is ``risk`` if any factor is,
@@ -10,47 +10,26 @@ else ``unknown`` if any factor is, else ``no_known_risk``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from matching.text import fold, name_key
 from tracing.areas import InsecureArea
 from tracing.counted import EVIDENCE_FLOOR, Counted, counted, how_related, set_aside_suspects
+from tracing.factors import NO_KNOWN_RISK, RISK, UNKNOWN, Factor, Ref, refs
 from tracing.flags import episodes_reason, repeated_episodes
 from tracing.graph import FamilyGraph
-from tracing.persons import Profile
+from tracing.persons import Profile, TracingRecord
 from tracing.reasons import Reason
 from tracing.relatives import Relative
 
-__all__ = ["Factor", "assess"]
+__all__ = ["assess"]
 
-RISK, NO_KNOWN_RISK, UNKNOWN = "risk", "no_known_risk", "unknown"
 CAREGIVERS = frozenset({"mother", "father", "parent", "guardian"})
 SIBLINGS = frozenset({"sibling", "half_sibling"})
 ADULT = 18
 
 
-@dataclass(frozen=True, slots=True)
-class Factor:
-    factor: str
-    status: str
-    evidence: tuple[str, ...]
-    reasons: tuple[Reason, ...]
-
-    def as_dict(self, lang: str = "fr") -> dict:
-        return {
-            "factor": self.factor,
-            "status": self.status,
-            "evidence": list(self.evidence),
-            "reasons": [r.text(lang) for r in self.reasons],
-        }
-
-
-def _ids(records) -> tuple[str, ...]:
-    return tuple(sorted({r.record_id for r in records}))
-
-
-def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, str]]) -> Factor:
+def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, Ref]]) -> Factor:
     """A relative the assessment counts (`tracing.counted`) named as a suspect is a risk;
     one a reviewer has yet to tell from a suspect leaves it unknown, as does a family of
     which no relative counts. Suspects set aside are said, never hidden."""
@@ -63,16 +42,21 @@ def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, st
             "un proche ou membre du foyer est cité comme suspect : " + how_related(suspects, "fr"),
             "a relative or household member is named as a suspect: " + how_related(suspects, "en"),
         )
-        return Factor("family_involvement", RISK, _ids(records), (said, *tail))
+        return Factor("family_involvement", RISK, refs(records), (said, *tail))
     named = {r.person: r for r in kin.counted}
     doubtful = [(named[person], suspect) for person, suspect in awaiting if person in named]
     if doubtful:
         relatives = [r for r, _ in doubtful]
-        theirs = ", ".join(sorted({suspect for _, suspect in doubtful}))
+        theirs = ", ".join(sorted({suspect.record_id for _, suspect in doubtful}))
         return Factor(
             "family_involvement",
             UNKNOWN,
-            tuple(sorted({r.record.record_id for r, _ in doubtful} | {s for _, s in doubtful})),
+            tuple(
+                sorted(
+                    {Ref(r.record.source, r.record.record_id) for r, _ in doubtful}
+                    | {s for _, s in doubtful}
+                )
+            ),
             (
                 Reason(
                     f"un proche ({how_related(relatives, 'fr')}) est peut-être la personne "
@@ -120,7 +104,7 @@ def _recorded_as_suspect(person: Profile) -> Factor | None:
     return Factor(
         "person_recorded_as_suspect",
         RISK,
-        _ids(records),
+        refs(records),
         (
             Reason(
                 f"la personne est elle-même citée comme suspecte ({cases}) : vérifiez "
@@ -158,7 +142,7 @@ def _prior_episodes(person: Profile, kin: Counted, graph: FamilyGraph) -> Factor
             )
             evidence.extend(victims)
     if reasons:
-        return Factor("prior_trafficking", RISK, _ids(evidence), tuple(reasons))
+        return Factor("prior_trafficking", RISK, refs(evidence), tuple(reasons))
     return Factor(
         "prior_trafficking",
         NO_KNOWN_RISK,
@@ -217,7 +201,7 @@ def _minor(person: Profile, today: date) -> Factor:
                 f"mineur(e) ({years[0]}) : {required[0]}",
                 f"a minor ({years[1]}): {required[1]}",
             )
-        return Factor("child_best_interests", RISK, _ids(dated), (Reason(*said),))
+        return Factor("child_best_interests", RISK, refs(dated), (Reason(*said),))
     return Factor(
         "child_best_interests",
         NO_KNOWN_RISK,
@@ -234,7 +218,7 @@ def _caregiver(kin: Counted) -> Factor:
         return Factor(
             "caregiver_identified",
             NO_KNOWN_RISK,
-            tuple(sorted(r.record.record_id for r in confirmed)),
+            refs(r.record for r in confirmed),
             (
                 Reason(
                     f"parent ou tuteur déclaré : {names}", f"declared parent or guardian: {names}"
@@ -247,7 +231,7 @@ def _caregiver(kin: Counted) -> Factor:
         return Factor(
             "caregiver_identified",
             UNKNOWN,
-            tuple(sorted(r.record.record_id for r in carers)),
+            refs(r.record for r in carers),
             (
                 Reason(
                     "parent déclaré que les fiches contredisent (sexe ou âge) : lien à "
@@ -271,6 +255,9 @@ def _caregiver(kin: Counted) -> Factor:
 
 
 def _consent(person: Profile) -> Factor:
+    """The latest record to say whether the person consents to return decides; records
+    that said otherwise before are named, so that a caseworker reading one of them knows
+    why the factor says the contrary."""
     given = [r for r in person.records if r.return_consent in ("yes", "no")]
     if not given:
         return Factor(
@@ -280,18 +267,31 @@ def _consent(person: Profile) -> Factor:
             (Reason("consentement au retour non recueilli", "consent to return not recorded"),),
         )
     latest = max(given, key=lambda r: (r.registered_on or date.min, r.record_id))
-    if latest.return_consent == "no":
-        return Factor(
-            "informed_consent",
-            RISK,
-            (latest.record_id,),
-            (Reason("refus du retour", "return refused"),),
-        )
-    return Factor(
-        "informed_consent",
-        NO_KNOWN_RISK,
-        (latest.record_id,),
-        (Reason("consentement au retour recueilli", "consent to return recorded"),),
+    said = (
+        Reason("refus du retour", "return refused")
+        if latest.return_consent == "no"
+        else Reason("consentement au retour recueilli", "consent to return recorded")
+    )
+    reasons = (said, *_said_otherwise(latest, given))
+    status = RISK if latest.return_consent == "no" else NO_KNOWN_RISK
+    return Factor("informed_consent", status, refs([latest]), reasons)
+
+
+def _said_otherwise(latest: TracingRecord, given: list[TracingRecord]) -> tuple[Reason, ...]:
+    others = {
+        f"{r.source} · {r.record_id}" for r in given if r.return_consent != latest.return_consent
+    }
+    if not others:
+        return ()
+    named = ", ".join(sorted(others))
+    one = len(others) == 1
+    fr = "une autre fiche dit" if one else "d'autres fiches disent"
+    en = "another record says" if one else "other records say"
+    return (
+        Reason(
+            f"la fiche la plus récente à en parler décide ; {fr} le contraire : {named}",
+            f"the latest record to say so decides; {en} otherwise: {named}",
+        ),
     )
 
 
@@ -325,7 +325,7 @@ def _area(person: Profile, areas: tuple[InsecureArea, ...]) -> Factor:
         return Factor(
             "return_area_security",
             RISK,
-            _ids(person.records),
+            refs(person.records),
             tuple(
                 Reason(
                     f"{a.area} ({a.level}) : {a.security}, selon {a.source} au {a.as_of}",
@@ -354,10 +354,10 @@ def assess(
     relatives: list[Relative],
     today: date,
     areas: tuple[InsecureArea, ...] = (),
-    awaiting: Sequence[tuple[str, str]] = (),
+    awaiting: Sequence[tuple[str, Ref]] = (),
 ) -> tuple[str, list[Factor]]:
     """The overall status and every factor, for the person and the relatives it counts
-    (`tracing.counted`); `awaiting`: `(relative's person, suspect record id)` for each
+    (`tracing.counted`); `awaiting`: `(relative's person, suspect's record)` for each
     pair a reviewer has yet to decide between a relative's record and a suspect's (a guard
     held it back, so the relative is not yet known to be the suspect, nor known not to
     be)."""

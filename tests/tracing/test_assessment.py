@@ -8,6 +8,7 @@ from datetime import date
 from tests.tracing.families import person
 from tracing.areas import InsecureArea
 from tracing.assessment import assess
+from tracing.factors import Ref
 from tracing.graph import Population
 from tracing.persons import DeclaredRelation
 from tracing.relatives import relatives
@@ -75,7 +76,7 @@ def test_a_relative_a_reviewer_has_yet_to_tell_from_a_suspect_is_not_no_risk() -
     population = Population.build(records, [DeclaredRelation("V", "other", "A")])
     graph = population.graph(["E-V"])
     family = relatives(graph, "E-V", 50)
-    _, factors = assess(graph, "E-V", family, TODAY, (), awaiting=[("E-A", "S-9")])
+    _, factors = assess(graph, "E-V", family, TODAY, (), awaiting=[("E-A", Ref("DNPEF", "S-9"))])
     involvement = next(f for f in factors if f.factor == "family_involvement")
     assert involvement.status == "unknown" and involvement.evidence == ("A", "S-9")
 
@@ -254,3 +255,30 @@ def test_a_household_member_named_as_a_suspect_is_a_risk_however_unsure_the_kins
     assert involvement.status == "risk" and involvement.evidence == ("H2",)
     assert "Hawa TRAORE (mother, inferred at " in involvement.reasons[0].en
     assert "%, same case file)" in involvement.reasons[0].en
+
+
+def test_a_factor_names_its_records_with_their_organisation() -> None:
+    uncle = person("U", "Drissa DIARRA", "M", 1975, case_id="ID-1", role="suspect", **PLACE)
+    _, factors = _assess([_victim(), replace(uncle, source="DNPEF")], [("V", "other", "U")])
+    involvement = factors["family_involvement"]
+    assert involvement.records == (Ref("DNPEF", "U"),)
+    assert involvement.as_dict()["records"] == [{"source": "DNPEF", "record_id": "U"}]
+
+
+def test_the_latest_word_on_consent_decides_and_the_records_saying_otherwise_are_named() -> None:
+    earlier = _victim(source="OIM", return_consent="yes", registered_on=date(2023, 1, 10))
+    latest = replace(
+        earlier,
+        id="V2",
+        record_id="V2",
+        source="DNPEF",
+        return_consent="no",
+        registered_on=date(2024, 5, 2),
+    )
+    _, factors = _assess([earlier, latest])
+    consent = factors["informed_consent"]
+    assert consent.status == "risk" and consent.records == (Ref("DNPEF", "V2"),)
+    assert [r.en for r in consent.reasons] == [
+        "return refused",
+        "the latest record to say so decides; another record says otherwise: OIM · V",
+    ]
