@@ -241,8 +241,8 @@ def _caregiver(kin: Counted) -> Factor:
                 )
                 if doubted
                 else Reason(
-                    f"parent proposé par les noms seulement : lien à confirmer : {fr}",
-                    f"a parent inferred from names only: the link is to be confirmed: {en}",
+                    f"parent déduit, aucun déclaré : lien à confirmer : {fr}",
+                    f"a parent inferred, none declared: the link is to be confirmed: {en}",
                 ),
             ),
         )

@@ -242,7 +242,7 @@ def test_an_inferred_caregiver_is_said_inferred_and_how_surely() -> None:
     mother = person("M", "Awa TRAORE", "F", 1985, **PLACE)
     _, factors = _assess([_victim(mother_name="Awa Traoré"), mother])
     (reason,) = factors["caregiver_identified"].reasons
-    assert reason.en.startswith("a parent inferred from names only")
+    assert reason.en.startswith("a parent inferred, none declared")
     assert "Awa TRAORE (mother, inferred at " in reason.en
 
 
