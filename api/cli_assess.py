@@ -70,7 +70,8 @@ def _print(found: dict[str, Any]) -> None:
     names = {f["factor"]: label(f["factor"]) for f in found["factors"]}
     width = max(map(len, names.values()), default=0)
     for factor in found["factors"]:
-        evidence = f" [{', '.join(factor['evidence'])}]" if factor["evidence"] else ""
+        named = [f"{r['source']} {r['record_id']}" for r in factor["records"]]
+        evidence = f" [{', '.join(named)}]" if named else ""
         name = names[factor["factor"]].ljust(width)
         click.echo(f"  {name}  {label(factor['status'])}{evidence}")
         for reason in factor["reasons"]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from tracing.assessment import Factor
 from tracing.decisions import WITHHELD, fingerprint, split_since, stale_reasons, version
+from tracing.factors import Factor
 from tracing.reasons import Reason
 from tracing.relatives import Relative
 

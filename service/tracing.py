@@ -22,8 +22,10 @@ from service.assessed import Assessed, decisions_view
 from service.context import ADMIN, CASEWORKER, TRACING, Actor, UseCases
 from service.errors import NotFound, PurposeRequired, UseCaseError
 from service.kingraph import as_tracing_record, neighbourhood
-from tracing.assessment import assess, insecure_areas
+from tracing.areas import insecure_areas
+from tracing.assessment import assess
 from tracing.decisions import split_since, with_recorded_determination
+from tracing.factors import Ref
 from tracing.flags import EPISODE_CASES, RULES, apart, arrival_flags, flags_of
 from tracing.graph import FamilyGraph
 from tracing.persons import build_profiles
@@ -68,8 +70,8 @@ def arrivals(store: Store, import_id: UUID, lang: str = "fr") -> dict[str, Any]:
     }
 
 
-def _awaiting(store: Store, graph: FamilyGraph, family: list[Relative]) -> list[tuple[str, str]]:
-    """`(relative's person, suspect record id)` for each open suggestion pairing one of
+def _awaiting(store: Store, graph: FamilyGraph, family: list[Relative]) -> list[tuple[str, Ref]]:
+    """`(relative's person, suspect's record)` for each open suggestion pairing one of
     the relatives' records with a suspect's record (a guard holds such pairs for a
     reviewer: until one decides, the relative may be the suspect)."""
     person_of = {
@@ -79,7 +81,7 @@ def _awaiting(store: Store, graph: FamilyGraph, family: list[Relative]) -> list[
     }
     ids = [UUID(i) for i in person_of]  # stored records (`as_tracing_record`)
     found = suspects_awaiting_review(store, ids, OPEN_STATUSES) if ids else []
-    return [(person_of[record], suspect) for record, suspect in found]
+    return [(person_of[record], Ref(source, suspect)) for record, source, suspect in found]
 
 
 def person_of_record(store: Store, record_id: str, source: str | None) -> str:

@@ -1,6 +1,6 @@
 """Safe-return assessment: each factor of shared/reference/protection-and-exchange.md §3
-that the data can inform, as ``risk``, ``no_known_risk`` or ``unknown``, with its evidence
-(record ids) and reasons in French and English.
+that the data can inform, as ``risk``, ``no_known_risk`` or ``unknown``, with the records
+it rests on (source and record id) and reasons in French and English.
 
 Advisory only. Nothing is ever "safe": a factor the data cannot inform is ``unknown``,
 and an unknown factor is not a pass. The overall status is ``risk`` if any factor is,
@@ -9,147 +9,87 @@ else ``unknown`` if any factor is, else ``no_known_risk``.
 
 from __future__ import annotations
 
-import csv
-import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 
 from matching.text import fold, name_key
+from tracing.areas import InsecureArea
+from tracing.counted import EVIDENCE_FLOOR, Counted, counted, how_related, set_aside_suspects
+from tracing.factors import NO_KNOWN_RISK, RISK, UNKNOWN, Factor, Ref, refs
 from tracing.flags import episodes_reason, repeated_episodes
 from tracing.graph import FamilyGraph
-from tracing.persons import Profile
-from tracing.reasons import Reason, relation_word
+from tracing.persons import Profile, TracingRecord
+from tracing.reasons import Reason
 from tracing.relatives import Relative
 
-__all__ = ["Factor", "InsecureArea", "assess", "insecure_areas"]
+__all__ = ["assess"]
 
-RISK, NO_KNOWN_RISK, UNKNOWN = "risk", "no_known_risk", "unknown"
 CAREGIVERS = frozenset({"mother", "father", "parent", "guardian"})
 SIBLINGS = frozenset({"sibling", "half_sibling"})
 ADULT = 18
-LIKELY = 0.7  # an inferred sibling counts as evidence of a family episode from this score
-AREAS_ENV = "NRM_INSECURE_AREAS"
-DEFAULT_AREAS = Path(__file__).parent / "data" / "insecure_areas.csv"
 
 
-@dataclass(frozen=True, slots=True)
-class Factor:
-    factor: str
-    status: str
-    evidence: tuple[str, ...]
-    reasons: tuple[Reason, ...]
-
-    def as_dict(self, lang: str = "fr") -> dict:
-        return {
-            "factor": self.factor,
-            "status": self.status,
-            "evidence": list(self.evidence),
-            "reasons": [r.text(lang) for r in self.reasons],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class InsecureArea:
-    """One commune or cercle on the dated list of areas where return is not safe."""
-
-    area: str
-    level: str  # commune | cercle
-    security: str
-    source: str
-    as_of: str
-
-
-@cache
-def _read_areas(path: str) -> tuple[InsecureArea, ...]:
-    with Path(path).open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
-    return tuple(
-        InsecureArea(r["area"], r["level"], r["security"], r["source"], r["as_of"]) for r in rows
-    )
-
-
-def insecure_areas() -> tuple[InsecureArea, ...]:
-    """The configured list (`NRM_INSECURE_AREAS`, else `tracing/data/insecure_areas.csv`)."""
-    return _read_areas(os.environ.get(AREAS_ENV) or str(DEFAULT_AREAS))
-
-
-def _ids(records) -> tuple[str, ...]:
-    return tuple(sorted({r.record_id for r in records}))
-
-
-def _how_related(relatives: list[Relative], lang: str) -> str:
-    """Each relative's name, relation and whether the files declare it or the engine
-    infers it, and how surely ("TRAORE Oumou (mère, déduite à 33 %)"): a caseworker must
-    not read an inferred mother as the child's own."""
-    said = []
-    for r in sorted(relatives, key=lambda r: (not r.declared, -r.score, r.name)):
-        relation = relation_word(r.relation, lang)
-        if r.declared:
-            how = "déclaré(e)" if lang == "fr" else "declared"
-        else:
-            how = f"{'déduit(e) à' if lang == 'fr' else 'inferred at'} {round(100 * r.score)} %"
-        said.append(f"{r.name} ({relation}, {how})")
-    return ", ".join(dict.fromkeys(said))
-
-
-def _suspects(
-    relatives: list[Relative], graph: FamilyGraph, awaiting: Sequence[tuple[str, str]]
-) -> Factor:
-    suspects = [r for r in relatives if r.suspect]
+def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, Ref]]) -> Factor:
+    """A relative the assessment counts (`tracing.counted`) named as a suspect is a risk;
+    one a reviewer has yet to tell from a suspect leaves it unknown, as does a family of
+    which no relative counts. Suspects set aside are said, never hidden."""
+    aside = set_aside_suspects(kin)
+    tail = (aside,) if aside else ()
+    suspects = [r for r in kin.counted if r.suspect]
     if suspects:
         records = [rec for r in suspects for rec in graph.profiles[r.person].suspect_records()]
-        return Factor(
-            "family_involvement",
-            RISK,
-            _ids(records),
-            (
-                Reason(
-                    "un proche ou membre du foyer est cité comme suspect : "
-                    + _how_related(suspects, "fr"),
-                    "a relative or household member is named as a suspect: "
-                    + _how_related(suspects, "en"),
-                ),
-            ),
+        said = Reason(
+            "un proche ou membre du foyer est cité comme suspect : " + how_related(suspects, "fr"),
+            "a relative or household member is named as a suspect: " + how_related(suspects, "en"),
         )
-    named = {r.person: r for r in relatives}
+        return Factor("family_involvement", RISK, refs(records), (said, *tail))
+    named = {r.person: r for r in kin.counted}
     doubtful = [(named[person], suspect) for person, suspect in awaiting if person in named]
     if doubtful:
-        names = ", ".join(sorted({r.name for r, _ in doubtful}))
-        theirs = ", ".join(sorted({suspect for _, suspect in doubtful}))
+        relatives = [r for r, _ in doubtful]
+        theirs = ", ".join(sorted({suspect.record_id for _, suspect in doubtful}))
         return Factor(
             "family_involvement",
             UNKNOWN,
-            tuple(sorted({r.record.record_id for r, _ in doubtful} | {s for _, s in doubtful})),
+            tuple(
+                sorted(
+                    {Ref(r.record.source, r.record.record_id) for r, _ in doubtful}
+                    | {s for _, s in doubtful}
+                )
+            ),
             (
                 Reason(
-                    f"un proche ({names}) est peut-être la personne citée comme suspecte "
-                    f"({theirs}) : la paire attend un relecteur",
-                    f"a relative ({names}) may be the person named as a suspect ({theirs}): "
-                    "the pair awaits a reviewer",
+                    f"un proche ({how_related(relatives, 'fr')}) est peut-être la personne "
+                    f"citée comme suspecte ({theirs}) : la paire attend un relecteur",
+                    f"a relative ({how_related(relatives, 'en')}) may be the person named as "
+                    f"a suspect ({theirs}): the pair awaits a reviewer",
                 ),
+                *tail,
             ),
         )
-    if not relatives:
-        return Factor(
-            "family_involvement",
-            UNKNOWN,
-            (),
-            (Reason("aucun proche connu", "no relative known"),),
-        )
-    return Factor(
-        "family_involvement",
-        NO_KNOWN_RISK,
-        (),
-        (
+    if not kin.counted:
+        floor = round(100 * EVIDENCE_FLOOR)
+        unknown = (
             Reason(
-                "aucun proche connu n'est cité comme suspect",
-                "no known relative is named as a suspect",
-            ),
-        ),
+                f"aucun proche connu : ceux que les noms proposent le sont à moins de {floor} %",
+                f"no relative known: those the names propose are under {floor} % likely",
+            )
+            if kin.set_aside
+            else Reason("aucun proche connu", "no relative known")
+        )
+        return Factor("family_involvement", UNKNOWN, (), (unknown, *tail))
+    none = (
+        Reason(
+            "aucun des proches retenus n'est cité comme suspect",
+            "none of the relatives counted is named as a suspect",
+        )
+        if aside
+        else Reason(
+            "aucun proche connu n'est cité comme suspect",
+            "no known relative is named as a suspect",
+        )
     )
+    return Factor("family_involvement", NO_KNOWN_RISK, (), (none, *tail))
 
 
 def _recorded_as_suspect(person: Profile) -> Factor | None:
@@ -164,7 +104,7 @@ def _recorded_as_suspect(person: Profile) -> Factor | None:
     return Factor(
         "person_recorded_as_suspect",
         RISK,
-        _ids(records),
+        refs(records),
         (
             Reason(
                 f"la personne est elle-même citée comme suspecte ({cases}) : vérifiez "
@@ -176,7 +116,7 @@ def _recorded_as_suspect(person: Profile) -> Factor | None:
     )
 
 
-def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGraph) -> Factor:
+def _prior_episodes(person: Profile, kin: Counted, graph: FamilyGraph) -> Factor:
     episodes = repeated_episodes(person)
     reasons, evidence = [], []
     if episodes:
@@ -185,8 +125,8 @@ def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGra
             Reason(f"{said.fr} (re-traite possible)", f"{said.en} (possible re-trafficking)")
         )
         evidence.extend(r for rs in episodes.values() for r in rs)
-    for r in relatives:
-        if r.relation not in SIBLINGS or not (r.declared or r.score >= LIKELY):
+    for r in kin.counted:
+        if r.relation not in SIBLINGS:
             continue
         victims = [
             rec
@@ -196,13 +136,13 @@ def _prior_episodes(person: Profile, relatives: list[Relative], graph: FamilyGra
         if victims:
             reasons.append(
                 Reason(
-                    f"un frère ou une sœur ({r.name}) a aussi été victime",
-                    f"a brother or sister ({r.name}) was also a victim",
+                    f"un frère ou une sœur a aussi été victime : {how_related([r], 'fr')}",
+                    f"a brother or sister was also a victim: {how_related([r], 'en')}",
                 )
             )
             evidence.extend(victims)
     if reasons:
-        return Factor("prior_trafficking", RISK, _ids(evidence), tuple(reasons))
+        return Factor("prior_trafficking", RISK, refs(evidence), tuple(reasons))
     return Factor(
         "prior_trafficking",
         NO_KNOWN_RISK,
@@ -261,7 +201,7 @@ def _minor(person: Profile, today: date) -> Factor:
                 f"mineur(e) ({years[0]}) : {required[0]}",
                 f"a minor ({years[1]}): {required[1]}",
             )
-        return Factor("child_best_interests", RISK, _ids(dated), (Reason(*said),))
+        return Factor("child_best_interests", RISK, refs(dated), (Reason(*said),))
     return Factor(
         "child_best_interests",
         NO_KNOWN_RISK,
@@ -270,15 +210,15 @@ def _minor(person: Profile, today: date) -> Factor:
     )
 
 
-def _caregiver(relatives: list[Relative]) -> Factor:
-    carers = [r for r in relatives if r.relation in CAREGIVERS and not r.suspect]
+def _caregiver(kin: Counted) -> Factor:
+    carers = [r for r in kin.counted if r.relation in CAREGIVERS and not r.suspect]
     confirmed = [r for r in carers if r.declared and "contradicted" not in r.flags]
     if confirmed:
         names = ", ".join(sorted({r.name for r in confirmed}))
         return Factor(
             "caregiver_identified",
             NO_KNOWN_RISK,
-            tuple(sorted(r.record.record_id for r in confirmed)),
+            refs(r.record for r in confirmed),
             (
                 Reason(
                     f"parent ou tuteur déclaré : {names}", f"declared parent or guardian: {names}"
@@ -287,20 +227,22 @@ def _caregiver(relatives: list[Relative]) -> Factor:
         )
     if carers:
         doubted = [r for r in carers if r.declared]
+        fr, en = how_related(carers, "fr"), how_related(carers, "en")
         return Factor(
             "caregiver_identified",
             UNKNOWN,
-            tuple(sorted(r.record.record_id for r in carers)),
+            refs(r.record for r in carers),
             (
                 Reason(
-                    "parent déclaré que les fiches contredisent (sexe ou âge) : lien à vérifier",
-                    "a declared parent the records contradict (sex or age): the link is to be "
-                    "checked",
+                    "parent déclaré que les fiches contredisent (sexe ou âge) : lien à "
+                    f"vérifier : {fr}",
+                    "a declared parent the records contradict (sex or age): the link is to "
+                    f"be checked: {en}",
                 )
                 if doubted
                 else Reason(
-                    "parent proposé par les noms seulement : lien à confirmer",
-                    "a parent inferred from names only: the link is to be confirmed",
+                    f"parent déduit, aucun déclaré : lien à confirmer : {fr}",
+                    f"a parent inferred, none declared: the link is to be confirmed: {en}",
                 ),
             ),
         )
@@ -313,6 +255,9 @@ def _caregiver(relatives: list[Relative]) -> Factor:
 
 
 def _consent(person: Profile) -> Factor:
+    """The latest record to say whether the person consents to return decides; records
+    that said otherwise before are named, so that a caseworker reading one of them knows
+    why the factor says the contrary."""
     given = [r for r in person.records if r.return_consent in ("yes", "no")]
     if not given:
         return Factor(
@@ -322,18 +267,31 @@ def _consent(person: Profile) -> Factor:
             (Reason("consentement au retour non recueilli", "consent to return not recorded"),),
         )
     latest = max(given, key=lambda r: (r.registered_on or date.min, r.record_id))
-    if latest.return_consent == "no":
-        return Factor(
-            "informed_consent",
-            RISK,
-            (latest.record_id,),
-            (Reason("refus du retour", "return refused"),),
-        )
-    return Factor(
-        "informed_consent",
-        NO_KNOWN_RISK,
-        (latest.record_id,),
-        (Reason("consentement au retour recueilli", "consent to return recorded"),),
+    said = (
+        Reason("refus du retour", "return refused")
+        if latest.return_consent == "no"
+        else Reason("consentement au retour recueilli", "consent to return recorded")
+    )
+    reasons = (said, *_said_otherwise(latest, given))
+    status = RISK if latest.return_consent == "no" else NO_KNOWN_RISK
+    return Factor("informed_consent", status, refs([latest]), reasons)
+
+
+def _said_otherwise(latest: TracingRecord, given: list[TracingRecord]) -> tuple[Reason, ...]:
+    others = {
+        f"{r.source} · {r.record_id}" for r in given if r.return_consent != latest.return_consent
+    }
+    if not others:
+        return ()
+    named = ", ".join(sorted(others))
+    one = len(others) == 1
+    fr = "une autre fiche dit" if one else "d'autres fiches disent"
+    en = "another record says" if one else "other records say"
+    return (
+        Reason(
+            f"la fiche la plus récente à en parler décide ; {fr} le contraire : {named}",
+            f"the latest record to say so decides; {en} otherwise: {named}",
+        ),
     )
 
 
@@ -367,7 +325,7 @@ def _area(person: Profile, areas: tuple[InsecureArea, ...]) -> Factor:
         return Factor(
             "return_area_security",
             RISK,
-            _ids(person.records),
+            refs(person.records),
             tuple(
                 Reason(
                     f"{a.area} ({a.level}) : {a.security}, selon {a.source} au {a.as_of}",
@@ -396,20 +354,22 @@ def assess(
     relatives: list[Relative],
     today: date,
     areas: tuple[InsecureArea, ...] = (),
-    awaiting: Sequence[tuple[str, str]] = (),
+    awaiting: Sequence[tuple[str, Ref]] = (),
 ) -> tuple[str, list[Factor]]:
-    """The overall status and every factor, for the person and their relatives;
-    `awaiting`: `(relative's person, suspect record id)` for each pair a reviewer has yet
-    to decide between a relative's record and a suspect's (a guard held it back, so the
-    relative is not yet known to be the suspect, nor known not to be)."""
+    """The overall status and every factor, for the person and the relatives it counts
+    (`tracing.counted`); `awaiting`: `(relative's person, suspect's record)` for each
+    pair a reviewer has yet to decide between a relative's record and a suspect's (a guard
+    held it back, so the relative is not yet known to be the suspect, nor known not to
+    be)."""
     profile = graph.profiles[person]
+    kin = counted(relatives)
     own = _recorded_as_suspect(profile)
     factors = [
         *([own] if own else []),
-        _suspects(relatives, graph, awaiting),
-        _prior_episodes(profile, relatives, graph),
+        _suspects(kin, graph, awaiting),
+        _prior_episodes(profile, kin, graph),
         _minor(profile, today),
-        _caregiver(relatives),
+        _caregiver(kin),
         _consent(profile),
         _area(profile, areas),
     ]

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from tracing.assessment import NO_KNOWN_RISK, RISK, UNKNOWN, Factor
+from tracing.factors import NO_KNOWN_RISK, RISK, UNKNOWN, Factor
 from tracing.reasons import Reason
 
 __all__ = [
@@ -252,7 +252,7 @@ def with_recorded_determination(
         f"Best Interests Determination recorded with a decision: {said}",
     )
     return [
-        Factor(f.factor, f.status, f.evidence, (*f.reasons, reason))
+        Factor(f.factor, f.status, f.records, (*f.reasons, reason))
         if f.factor == "child_best_interests"
         else f
         for f in factors

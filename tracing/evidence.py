@@ -21,6 +21,7 @@ POINTS: dict[str, float] = {
     "family_different": -4.0,
     "sex_agrees": 0.5,
     "age_plausible": 2.0,
+    "age_at_the_edge": -1.0,  # a gap no parent has, allowed only by how loosely ages are known
     "age_unknown": -1.0,
     "same_village": 2.0,
     "same_commune": 1.0,
@@ -40,6 +41,11 @@ POINTS: dict[str, float] = {
 # A parent is 13 to 65 years older (a mother at most 50); a tolerance widens both ends.
 PARENT_GAP = {"father": (15.0, 70.0), "mother": (13.0, 50.0), "parent": (13.0, 70.0)}
 SIBLING_GAP = 30.0
+_PARENT_BORN = {
+    "father": ("père né", "father born"),
+    "mother": ("mère née", "mother born"),
+    "parent": ("parent né(e)", "parent born"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,14 @@ def _years(value: float) -> str:
 
 
 def age_gap(parent: Profile, child: Profile, role: str) -> Points | None:
-    """None when the ages rule parenthood out (the namesake son of his father is younger)."""
+    """None when the ages rule parenthood out (the namesake son of his father is younger).
+
+    The reason names whom it speaks of ("mère née environ 25 ans avant l'enfant"): an
+    inferred edge carries its reasons at both ends, and on the parent's family sheet the
+    child's row must not read as the child born before the child. A gap outside what a
+    parent's may be (`PARENT_GAP`), allowed only because the ages are estimates, counts
+    against the link and says so: a mother nine years older is possible only if an age
+    was written wrong."""
     if parent.birth_year is None or child.birth_year is None:
         return Points(
             POINTS["age_unknown"],
@@ -64,12 +77,24 @@ def age_gap(parent: Profile, child: Profile, role: str) -> Points | None:
     low, high = PARENT_GAP[role]
     if gap < low - tolerance or gap > high + tolerance:
         return None
+    fr, en = _PARENT_BORN[role]
+    said = Reason(
+        f"{fr} environ {_years(gap)} ans avant l'enfant",
+        f"{en} about {_years(gap)} years before the child",
+    )
+    if low <= gap <= high:
+        return Points(POINTS["age_plausible"], (said,))
+    too = (
+        ("trop peu pour un parent", "too few for a parent")
+        if gap < low
+        else ("beaucoup pour un parent", "a lot for a parent")
+    )
     return Points(
-        POINTS["age_plausible"],
+        POINTS["age_at_the_edge"],
         (
             Reason(
-                f"né(e) environ {_years(gap)} ans avant l'enfant",
-                f"born about {_years(gap)} years before the child",
+                f"{said.fr} : {too[0]}, sauf si un âge est mal noté",
+                f"{said.en}: {too[1]}, unless an age is wrong",
             ),
         ),
     )

@@ -2,7 +2,8 @@
 link after the parents and siblings the names make likely), then inferred ones with
 their evidence, including what follows from them (the mother of my full brother is my
 mother; the other children of my father are my brothers and sisters, or half-brothers
-and half-sisters when their mother is another wife).
+and half-sisters when their mother is another wife; the mother of my child is my
+spouse, never another woman the names make a possible mother of that child).
 
 A relative named as a suspect in any case keeps that flag and a warning reason: a
 relative may be the trafficker, and a tracing officer must never see one proposed as a
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tracing.graph import PARENT_KINDS, Edge, FamilyGraph
+from tracing.graph import Edge, FamilyGraph
 from tracing.persons import TracingRecord
 from tracing.reasons import Doubt, Reason, relation_word
 
@@ -31,6 +32,7 @@ STRONG = 0.5
 FOLLOWED_PARENTS = 2
 FOLLOWED_SIBLINGS = 10
 SIBLINGS = frozenset({"sibling", "half_sibling"})
+ROLE_SEX = {"father": "M", "mother": "F"}
 DERIVED_BASIS = frozenset({"derived"})
 # How far each basis is trusted to name the KIND of a relation (names say "half" best).
 KIND_TRUST = {"declared": 1.0, "names": 1.0, "derived": 0.9, "household": 0.6}
@@ -61,6 +63,9 @@ class Relative:
     name: str = ""
     suspect: bool = False
     flags: list[str] = field(default_factory=list)
+    household: bool = False
+    """Named in a case file of the person asked about (a household listing, a tracing
+    request): a fact of the files, whatever the kinship inferred."""
 
     def as_dict(self, lang: str = "fr") -> dict:
         return {
@@ -157,15 +162,41 @@ def _options(graph: FamilyGraph, a: str) -> dict[str, list[Option]]:
             put(c, Option(kind, p, DERIVED_BASIS, [why], e_p.evidence | e_c.evidence))
 
     for c, e_c in graph.children(a, minimum=0.2):
-        for o, e_o in graph.parents(c, minimum=0.2):
-            if o != a and e_o.kind in PARENT_KINDS:
-                why = Reason(
-                    f"autre parent de {graph.profiles[c].label()}",
-                    f"other parent of {graph.profiles[c].label()}",
-                )
-                p = e_c.probability * e_o.probability * 0.8
-                put(o, Option("spouse", p, DERIVED_BASIS, [why], e_c.evidence | e_o.evidence))
+        parents = graph.parents(c, minimum=0.2)
+        mine = _parent_sex(graph, a, [e for p, e in parents if p == a])
+        for o, e_o in parents:
+            if o == a:
+                continue
+            theirs = _parent_sex(graph, o, [e_o])
+            if mine is not None and mine == theirs:
+                continue  # two candidates for one role (two possible mothers): rivals
+            kind, why = _co_parent(graph.profiles[c].label(), mine, theirs)
+            p = e_c.probability * e_o.probability * 0.8
+            put(o, Option(kind, p, DERIVED_BASIS, [why], e_c.evidence | e_o.evidence))
     return out
+
+
+def _parent_sex(graph: FamilyGraph, person: str, edges: list[Edge]) -> str | None:
+    """Which parent ``person`` is of a child, "M" or "F", by the roles its edges to the
+    child name (father, mother) and the sex its records give; None when nothing says, or
+    they disagree (a declared father recorded as a woman)."""
+    said = {ROLE_SEX[e.kind] for e in edges if e.kind in ROLE_SEX}
+    said |= {graph.profiles[person].sex} - {None}
+    return said.pop() if len(said) == 1 else None
+
+
+def _co_parent(child: str, mine: str | None, theirs: str | None) -> tuple[str, Reason]:
+    """The other parent of a child is a spouse only as the other kind of parent (a father
+    for a mother); where a sex is unknown, the link is said as unknown: that person may as
+    well be another candidate for the same role."""
+    if mine is not None and theirs is not None:
+        return "spouse", Reason(f"autre parent de {child}", f"other parent of {child}")
+    return "other", Reason(
+        f"également parent de {child} ; sexe inconnu : l'autre parent, ou un autre "
+        "candidat au même rôle",
+        f"also a parent of {child}; sex unknown: the other parent, or another candidate "
+        "for the same role",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +303,7 @@ def relatives(graph: FamilyGraph, person: str, top: int = 10) -> list[Relative]:
                 or " ".join(p for p in (record.given_names, record.family_name) if p),
                 suspect,
                 ["suspect"] * suspect + ["contradicted"] * contradicted,
+                bool(profile.cases & asked.cases),
             )
         )
     found.sort(key=lambda r: (-r.score, r.record.source, r.record.record_id))

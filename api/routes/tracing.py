@@ -53,10 +53,19 @@ def get_relatives(
     return service.relatives_of_entity(actor, entity_id, top=top, lang=actor.lang)
 
 
+class RecordRefOut(BaseModel):
+    """A record as its files name it: the organisation and its id there."""
+
+    source: str
+    record_id: str
+
+
 class FactorOut(BaseModel):
     factor: str
     status: str
     evidence: list[str]
+    """The ids of the records the factor rests on (`records` names their organisations)."""
+    records: list[RecordRefOut]
     reasons: list[str]
 
 

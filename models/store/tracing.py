@@ -78,13 +78,14 @@ def relation_rows(source: Store | Connection) -> list[tuple[Any, str, Any]]:
 
 def suspects_awaiting_review(
     store: Store, record_ids: list[Any], statuses: tuple[str, ...]
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str]]:
     """Suggestions in `statuses` that pair one of these records with a record whose role
-    is `suspect`: `(the given record's id, the suspect record's organisation id)`."""
+    is `suspect`: `(the given record's id, the suspect record's organisation and its id
+    there)`."""
     a, b = person_records.alias("a"), person_records.alias("b")
     query = (
         select(suggestions.c.record_a, suggestions.c.record_b, a.c.role, b.c.role)
-        .add_columns(a.c.record_id, b.c.record_id)
+        .add_columns(a.c.source, a.c.record_id, b.c.source, b.c.record_id)
         .join(a, a.c.id == suggestions.c.record_a)
         .join(b, b.c.id == suggestions.c.record_b)
         .where(
@@ -92,7 +93,7 @@ def suspects_awaiting_review(
         )
     )
     wanted = set(record_ids)
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, str]] = []
     with store.engine.connect() as c:
         for chunk in chunks(sorted(wanted, key=str)):
             rows = c.execute(
@@ -100,11 +101,11 @@ def suspects_awaiting_review(
                     or_(suggestions.c.record_a.in_(chunk), suggestions.c.record_b.in_(chunk))
                 )
             )
-            for id_a, id_b, role_a, role_b, number_a, number_b in rows:
+            for id_a, id_b, role_a, role_b, source_a, number_a, source_b, number_b in rows:
                 if id_a in wanted and role_b == "suspect" and role_a != "suspect":
-                    found.append((str(id_a), number_b))
+                    found.append((str(id_a), source_b, number_b))
                 if id_b in wanted and role_a == "suspect" and role_b != "suspect":
-                    found.append((str(id_b), number_a))
+                    found.append((str(id_b), source_a, number_a))
     return sorted(set(found))
 
 

@@ -187,3 +187,16 @@ def test_a_purpose_in_french_is_kept_as_written(client: TestClient, store: Store
     assert client.get(url, headers=headers).status_code == 200
     rows, _ = store.audit_rows({"action": "read_assessment"})
     assert [r["purpose"] for r in rows] == [purpose]
+
+
+def test_each_factor_names_its_records_with_their_organisation(
+    client: TestClient, store: Store
+) -> None:
+    body = client.get(
+        f"/entities/{_entity(store, 'V-1')}/assessment",
+        headers=bearer(store, UserRole.CASEWORKER, "ENDA"),
+    ).json()
+    family = next(f for f in body["factors"] if f["factor"] == "family_involvement")
+    assert family["records"] == [{"source": "DNPEF", "record_id": "U-1"}]
+    for factor in body["factors"]:
+        assert sorted({r["record_id"] for r in factor["records"]}) == factor["evidence"]

@@ -29,9 +29,14 @@ def answer(
     asked: str,
     relations: list[tuple[str, str, str]] = (),
     top: int = 10,
+    *,
+    whole: bool = False,
 ) -> dict[str, Relative]:
-    """The relatives of record ``asked``, by the record id that stands for each."""
+    """The relatives of record ``asked``, by the record id that stands for each; with
+    ``whole``, read in the graph of everyone, where the persons inferring ``asked`` as
+    their parent are its children (the stored graph's query reads them too)."""
     declared = [DeclaredRelation(a, kind, b) for a, kind, b in relations]
     population = Population.build(records, declared)
     me = next(r.person for r in records if r.record_id == asked)
-    return {r.record.record_id: r for r in relatives(population.graph([me]), me, top)}
+    graph = population.graph(None if whole else [me])
+    return {r.record.record_id: r for r in relatives(graph, me, top)}

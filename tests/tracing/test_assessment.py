@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import date
 
 from tests.tracing.families import person
-from tracing.assessment import InsecureArea, assess
+from tracing.areas import InsecureArea
+from tracing.assessment import assess
+from tracing.factors import Ref
 from tracing.graph import Population
 from tracing.persons import DeclaredRelation
 from tracing.relatives import relatives
@@ -74,7 +76,7 @@ def test_a_relative_a_reviewer_has_yet_to_tell_from_a_suspect_is_not_no_risk() -
     population = Population.build(records, [DeclaredRelation("V", "other", "A")])
     graph = population.graph(["E-V"])
     family = relatives(graph, "E-V", 50)
-    _, factors = assess(graph, "E-V", family, TODAY, (), awaiting=[("E-A", "S-9")])
+    _, factors = assess(graph, "E-V", family, TODAY, (), awaiting=[("E-A", Ref("DNPEF", "S-9"))])
     involvement = next(f for f in factors if f.factor == "family_involvement")
     assert involvement.status == "unknown" and involvement.evidence == ("A", "S-9")
 
@@ -176,3 +178,107 @@ def test_the_overall_status_is_never_safe() -> None:
     status, factors = _assess([adult, mother], [("V", "mother", "M")], areas=AREAS[:0])
     assert status == "unknown"  # the area list is empty: unknown, not a pass
     assert {f.status for f in factors.values()} <= {"risk", "no_known_risk", "unknown"}
+
+
+def _namesake_father(born: int | None = 1970, **fields):
+    """A man named as a suspect who bears the name the child declares for her father."""
+    return person("N", "Bakary DIARRA", "M", born, case_id="ID-2", role="suspect", **fields)
+
+
+def test_a_namesake_is_not_the_father_where_the_files_declare_one() -> None:
+    declared = person("D", "Bakary DIARRA", "M", 1968, **PLACE)
+    records = [_victim(father_name="Bakary Diarra"), _namesake_father(**PLACE), declared]
+    _, factors = _assess(records, [("V", "father", "D")])
+    involvement = factors["family_involvement"]
+    assert involvement.status == "no_known_risk"
+    assert involvement.reasons[-1].en == (
+        "named as suspects but not counted as relatives (possible namesakes): "
+        "Bakary DIARRA (father, inferred at 85 %): a father is declared"
+    )
+
+
+def test_a_declared_suspect_father_is_a_risk_beside_an_inferred_namesake() -> None:
+    declared = person("D", "Bakary DIARRA", "M", 1968, case_id="ID-3", role="suspect", **PLACE)
+    records = [_victim(father_name="Bakary Diarra"), _namesake_father(**PLACE), declared]
+    _, factors = _assess(records, [("V", "father", "D")])
+    involvement = factors["family_involvement"]
+    assert involvement.status == "risk" and involvement.evidence == ("D",)
+    assert "Bakary DIARRA (père, déclaré(e))" in involvement.reasons[0].fr
+
+
+def test_a_suspect_inferred_under_the_floor_is_named_but_no_evidence_of_risk() -> None:
+    unsure = _namesake_father(born=None, origin_region="Kidal")
+    _, factors = _assess([_victim(father_name="Bakary Diarra"), unsure])
+    involvement = factors["family_involvement"]
+    assert involvement.status == "unknown"  # no relative counts: the family is unknown
+    assert involvement.evidence == ()
+    assert "Bakary DIARRA (père, déduit(e) à 37 %) : moins de 75 % de chances" in (
+        involvement.reasons[-1].fr
+    )
+
+
+def test_a_sibling_also_a_victim_is_said_inferred_and_how_surely() -> None:
+    sister = person(
+        "H",
+        "Binta DIARRA",
+        "F",
+        1992,
+        father_name="Bakary Diarra",
+        mother_name="Kadia Keita",
+        case_id="ID-3",
+        role="victim",
+        **PLACE,
+    )
+    victim = _victim(father_name="Bakary Diarra", mother_name="Awa Traoré")
+    _, factors = _assess([victim, sister])
+    assert factors["prior_trafficking"].status == "risk"
+    assert factors["prior_trafficking"].reasons[0].fr == (
+        "un frère ou une sœur a aussi été victime : "
+        "Binta DIARRA (demi-frère ou demi-sœur, déduit(e) à 87 %)"
+    )
+
+
+def test_an_inferred_caregiver_is_said_inferred_and_how_surely() -> None:
+    mother = person("M", "Awa TRAORE", "F", 1985, **PLACE)
+    _, factors = _assess([_victim(mother_name="Awa Traoré"), mother])
+    (reason,) = factors["caregiver_identified"].reasons
+    assert reason.en.startswith("a parent inferred, none declared")
+    assert "Awa TRAORE (mother, inferred at " in reason.en
+
+
+def test_a_household_member_named_as_a_suspect_is_a_risk_however_unsure_the_kinship() -> None:
+    victim = _victim(case_id="RE-1", case_type="reintegration", role="beneficiary")
+    member = person("H", "Hawa TRAORE", "F", 1980, case_id="RE-1", role="household_member", **PLACE)
+    also_suspect = replace(member, id="H2", record_id="H2", case_id="ID-9", role="suspect")
+    _, factors = _assess([victim, member, also_suspect])
+    involvement = factors["family_involvement"]
+    assert involvement.status == "risk" and involvement.evidence == ("H2",)
+    assert "Hawa TRAORE (mother, inferred at " in involvement.reasons[0].en
+    assert "%, same case file)" in involvement.reasons[0].en
+
+
+def test_a_factor_names_its_records_with_their_organisation() -> None:
+    uncle = person("U", "Drissa DIARRA", "M", 1975, case_id="ID-1", role="suspect", **PLACE)
+    _, factors = _assess([_victim(), replace(uncle, source="DNPEF")], [("V", "other", "U")])
+    involvement = factors["family_involvement"]
+    assert involvement.records == (Ref("DNPEF", "U"),)
+    assert involvement.as_dict()["records"] == [{"source": "DNPEF", "record_id": "U"}]
+
+
+def test_the_latest_word_on_consent_decides_and_the_records_saying_otherwise_are_named() -> None:
+    earlier = _victim(source="OIM", return_consent="yes", registered_on=date(2023, 1, 10))
+    latest = replace(
+        earlier,
+        id="V2",
+        record_id="V2",
+        source="DNPEF",
+        return_consent="no",
+        registered_on=date(2024, 5, 2),
+    )
+    _, factors = _assess([earlier, latest])
+    consent = factors["informed_consent"]
+    assert consent.status == "risk" and consent.records == (Ref("DNPEF", "V2"),)
+    assert [r.en for r in consent.reasons] == [
+        "return refused",
+        "the latest record to say so decides; another record says otherwise: OIM · V",
+    ]

@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from tracing.assessment import NO_KNOWN_RISK, RISK, UNKNOWN, Factor
 from tracing.decisions import (
     BestInterests,
     bid_in_time,
@@ -17,6 +16,7 @@ from tracing.decisions import (
     stale_reasons,
     with_recorded_determination,
 )
+from tracing.factors import NO_KNOWN_RISK, RISK, UNKNOWN, Factor, Ref
 
 TODAY = date(2026, 12, 2)
 BID = BestInterests(date(2026, 11, 20), "Comité DIE de Kati")
@@ -95,9 +95,9 @@ def test_the_fingerprint_follows_statuses_evidence_and_records_not_order() -> No
     assert fingerprint(["b", "a"], _factors()) == first
     assert fingerprint(["a", "b"], _factors(informed_consent=RISK)) != first
     assert fingerprint(["a", "b", "c"], _factors()) != first
-    evidence = [Factor("family_involvement", RISK, ("U-1",), ())]
+    evidence = [Factor("family_involvement", RISK, (Ref("DNPEF", "U-1"),), ())]
     assert fingerprint(["a"], evidence) != fingerprint(
-        ["a"], [Factor("family_involvement", RISK, ("U-2",), ())]
+        ["a"], [Factor("family_involvement", RISK, (Ref("DNPEF", "U-2"),), ())]
     )
 
 
@@ -118,7 +118,7 @@ def test_a_decision_goes_stale_when_the_assessment_or_the_person_changes() -> No
 
 
 def test_a_recorded_determination_is_named_beside_the_childs_factor() -> None:
-    child = [Factor("child_best_interests", RISK, ("V-1",), ())]
+    child = [Factor("child_best_interests", RISK, (Ref("DNPEF", "V-1"),), ())]
     bid = {"decided_on": "2026-11-20", "body": "Comité DIE de Kati", "reference": "D-7"}
     (factor,) = with_recorded_determination(child, bid, TODAY)
     assert factor.status == RISK

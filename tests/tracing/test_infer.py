@@ -172,3 +172,22 @@ def test_equally_likely_fathers_beyond_the_limit_are_kept_by_their_files_not_the
     assert kept == [f"P{k}" for k in range(KEPT["father"])]
     assert _fathers_kept(ids[::-1]) == kept
     assert _fathers_kept(sorted(ids)) == kept
+
+
+def test_a_mother_younger_than_any_mother_but_for_loose_ages_is_less_likely_and_said_so() -> None:
+    """Eleven years between a woman and a child: possible only if an age was written
+    wrong, so the gap counts against the link instead of for it."""
+
+    def mother_born(year: int):
+        records = [
+            person("C", "Rokia SANOGO", "F", 2010, mother_name="Awa Traoré"),
+            person("M", "Awa TRAORE", "F", year),
+        ]
+        return _inferred(records, "C")[("E-M", "mother")]
+
+    young, likely = mother_born(1999), mother_born(1985)
+    assert young.probability < likely.probability
+    assert (
+        "mother born about 11 years before the child: too few for a parent, unless an age is wrong"
+        in [r.en for r in young.reasons]
+    )

@@ -191,3 +191,51 @@ def test_reasons_are_given_in_french_and_in_english() -> None:
     assert found.reasons
     assert all(r.fr and r.en for r in found.reasons)
     assert found.as_dict("en")["reasons"] != found.as_dict("fr")["reasons"]
+
+
+def _a_child_and_its_possible_parents() -> list:
+    """Rokia SANOGO declares her parents' names; two women bear her mother's name."""
+    return [
+        person(
+            "C",
+            "Rokia SANOGO",
+            "F",
+            2010,
+            father_name="Aboubacar Sanogo",
+            mother_name="Awa Traoré",
+            **VILLAGE,
+        ),
+        person("M1", "Awa TRAORE", "F", 1985, **VILLAGE),
+        person("M2", "Awa Traoré épouse Mariko", "F", 1983, **VILLAGE),
+        person("F", "Aboubacar SANOGO", "M", 1978, **VILLAGE),
+    ]
+
+
+def test_the_father_of_a_woman_s_child_is_her_spouse() -> None:
+    found = answer(_a_child_and_its_possible_parents(), "M1", whole=True)
+    assert found["C"].relation == "child"
+    assert found["F"].relation == "spouse"
+    assert [r.en for r in found["F"].reasons] == ["other parent of Rokia SANOGO"]
+
+
+def test_two_women_the_names_make_possible_mothers_of_one_child_are_not_spouses() -> None:
+    """Rival candidates for one role: at most one of them is the mother."""
+    assert "M2" not in answer(_a_child_and_its_possible_parents(), "M1", whole=True)
+
+
+def test_a_co_parent_of_unknown_sex_is_said_unknown_not_spouse() -> None:
+    records = [*_a_child_and_its_possible_parents(), person("X", "SANGARE", None, 1980)]
+    found = answer(records, "M1", [("C", "parent", "X")], whole=True)
+    assert found["X"].relation == "other"
+    assert found["X"].reasons[0].en == (
+        "also a parent of Rokia SANOGO; sex unknown: the other parent, or another "
+        "candidate for the same role"
+    )
+
+
+def test_a_child_s_row_says_it_is_the_parent_who_was_born_before_the_child() -> None:
+    """An inferred link carries its reasons at both ends: on the mother's sheet, the
+    child's row must not read as a child born before the child."""
+    found = answer(_a_child_and_its_possible_parents(), "M1", whole=True)
+    assert "mother born about 25 years before the child" in [r.en for r in found["C"].reasons]
+    assert "mère née environ 25 ans avant l'enfant" in [r.fr for r in found["C"].reasons]

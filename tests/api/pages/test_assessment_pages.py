@@ -5,6 +5,7 @@ form token."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -180,3 +181,26 @@ def test_an_unreadable_review_date_is_named(pages: Pages, girl: str) -> None:
     )
     assert answer.status_code == 422
     assert "Donnez la date de révision" in html.unescape(answer.text)
+
+
+def _rows(page: str) -> dict[str, str]:
+    """The factors' rows of an assessment page, by the factor's words."""
+    table = page.split('<table class="factors">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr class="[a-z_]+"><td>(.*?)</td>(.*?)</tr>', table, re.DOTALL)
+    return {factor: html.unescape(rest) for factor, rest in rows}
+
+
+def test_each_factor_names_the_records_it_rests_on(pages: Pages, girl: str) -> None:
+    page = pages.browser("caseworker@DNPEF").get(f"/persons/{girl}/assessment").text
+    rows = _rows(page)
+    assert "DNPEF · U-1" in rows["Implication de la famille dans la traite"]
+    assert "aucune fiche" in rows["Consentement au retour"]
+    assert "Fiches" in page and "organisation · identifiant de la fiche" in html.unescape(page)
+
+
+def test_the_records_of_each_factor_are_named_in_english_too(pages: Pages, girl: str) -> None:
+    page = pages.browser("caseworker@DNPEF", lang="en").get(f"/persons/{girl}/assessment").text
+    rows = _rows(page)
+    family = next(rest for factor, rest in rows.items() if factor.startswith("Family"))
+    assert "DNPEF · U-1" in family
+    assert "<th>Records</th>" in page and "no record" in page

@@ -240,7 +240,12 @@ def test_a_caseworker_reads_and_prints_the_family_and_the_assessment(
     WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "purpose-stated")))
     assert driver.current_url == f"{person}/assessment"  # the purpose is in no URL
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Évaluation du retour")
+    assert driver.find_elements(By.CSS_SELECTOR, "table.factors td.evidence li")  # its records
     driver.save_screenshot(str(shots / "13-assessment.png"))
+    driver.set_window_size(390, 844)
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= 390 + 1
+    driver.save_screenshot(str(shots / "13c-phone-assessment.png"))
+    driver.set_window_size(1100, 900)
     _find(driver, base, "Aminata Walet Abdramane")  # a returnee of OIM's own
     driver.find_elements(By.CSS_SELECTOR, "table.results a")[0].click()
     driver.get(f"{driver.current_url}/assessment")
