@@ -39,6 +39,7 @@ from models.users import User
 from service import Actor, Service
 from service.context import PURPOSE_MIN_LENGTH
 from service.errors import PurposeRequired, TooManyRequests, UseCaseError
+from service.protection import birth_shown
 from service.reverting import REASON_MIN_LENGTH
 
 HERE = Path(__file__).parent
@@ -81,10 +82,18 @@ def environment(lang: str) -> Environment:
     env.filters["field_value"] = lambda value, name: (
         day(value, lang) if name in DATED else word(value)
     )
+    env.filters["shown"] = shown_value
     env.filters["short"] = lambda value: str(value)[:8]
     env.filters["when"] = lambda value: day(value, lang)
     env.filters["decimal"] = lambda value, digits=2: number(value, lang, digits)
     return env
+
+
+def shown_value(record: dict[str, Any], name: str) -> Any:
+    """A field of a record view as a page's row shows it: the birth date's row holds what
+    the view may show of the birth (`birth_shown`: no more than the years for a minimal
+    view, which holds no date)."""
+    return birth_shown(record) if name == "birth_date" else record.get(name)
 
 
 def page_language(request: Request) -> str:
