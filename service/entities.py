@@ -11,7 +11,7 @@ from models.records import SHOWN_FIELDS, Role
 from models.store import Store
 from service.context import EVERYONE, Actor, UseCases
 from service.errors import NotFound
-from service.protection import Access, record_view, shared
+from service.protection import Access, birth_shown, record_view, shared
 from service.review import REVERT, decision_view
 
 READ_ENTITIES = EVERYONE
@@ -26,10 +26,9 @@ def _value_of(record: dict[str, Any], name: str) -> str | None:
     """A field's value as consolidation compares it. A birth date is the day, month or
     year its reading names, in ISO form, however it was written ("2013-08-15" and
     "15/08/2013" are one date; "01/01/2013" a placeholder for 2013); an age or a
-    "vers 2009" stays as written."""
-    value = record.get(name)
-    if name == "birth_date" and value in (None, "") and record.get("access") == "minimal":
-        return _birth_years(record)  # the minimal view has no date: its years, no finer
+    "vers 2009" stays as written; a minimal view's, which has no date, is its years
+    (`birth_shown`), no finer."""
+    value = birth_shown(record) if name == "birth_date" else record.get(name)
     if value in (None, ""):
         return None
     if name == "birth_date" and record.get("birth_earliest"):
@@ -37,15 +36,6 @@ def _value_of(record: dict[str, Any], name: str) -> str | None:
         if named:
             return str(record["birth_earliest"])[:named]
     return str(value).strip()
-
-
-def _birth_years(record: dict[str, Any]) -> str | None:
-    """The birth year of a minimal view ("2009", or "2007–2011" for an estimate)."""
-    earliest, latest = record.get("birth_earliest"), record.get("birth_latest")
-    if not earliest or not latest:
-        return None
-    first, last = str(earliest)[:4], str(latest)[:4]
-    return first if first == last else f"{first}–{last}"
 
 
 def consolidate(shown: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -90,6 +90,19 @@ def _birth_year(data: dict[str, Any]) -> None:
         data["birth_precision"] = "year"
 
 
+def birth_shown(view: dict[str, Any]) -> str | None:
+    """The birth a record view (`record_view`) shows: its birth date as written, where the
+    view holds it; a minimal view holds none, only the years of its birth interval, never
+    finer ("2009", or "2007–2011" for an estimate)."""
+    if view.get("access") != Access.MINIMAL.value:
+        return view.get("birth_date")
+    earliest, latest = view.get("birth_earliest"), view.get("birth_latest")
+    if not earliest or not latest:
+        return None
+    first, last = str(earliest)[:4], str(latest)[:4]
+    return first if first == last else f"{first}–{last}"
+
+
 def record_view(record: PersonRecord, actor: Actor) -> dict[str, Any]:
     """The record as this actor may see it: what the view leaves out is absent, not blank;
     `access` names the view."""

@@ -15,7 +15,8 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 
 from api.pages.review import queue_filters
-from api.pages.web import PageRoute, page_actor, page_language, page_service, translate
+from api.pages.routing import PageRoute
+from api.pages.web import page_actor, page_language, page_service, translate
 from i18n import N_, number
 from i18n.labels import WORDS
 from models.recordfile import spreadsheet_safe

@@ -7,13 +7,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.asgiwords import LANG_COOKIE
+from api.pages.routing import PageRoute
 from api.pages.web import (
     LOGIN_COOKIE,
     PRESESSION_COOKIE,
     PURPOSE_COOKIE,
+    RESEND_COOKIE,
     SESSION_COOKIE,
+    UNSENT,
     YEAR,
-    PageRoute,
+    SignInRequired,
     check_csrf,
     local_path,
     new_login,
@@ -22,6 +25,7 @@ from api.pages.web import (
     page_service,
     purpose_cookie,
     redirect,
+    remember_ended,
     render,
     session_user,
     set_cookie,
@@ -55,15 +59,21 @@ def home(request: Request) -> Response:
 
 
 @router.get("/signin")
-def signin_form(request: Request, next: str = "/") -> Response:
-    return render(request, "signin.html", next=local_path(next))
+def signin_form(request: Request, next: str = "/", unsent: str = "") -> Response:
+    """The sign-in form, then `next`; `unsent`: a form was sent after the session ended
+    (`api.pages.routing`), and the page says so."""
+    _ = translate(request)
+    return render(
+        request, "signin.html", next=local_path(next), unsent=_(UNSENT) if unsent else None
+    )
 
 
 @router.post("/signin")
 async def signin(request: Request) -> Response:
-    form = await check_csrf(request)
+    form = await check_csrf(request, session=False)
     token = str(form.get("token", "")).strip()
     target = local_path(str(form.get("next", "/")))
+    unsent = bool(form.get("unsent"))
     service = page_service(request)
     user = service.authenticate(token, request.state.request_id, "/signin") if token else None
     if user is None:
@@ -73,13 +83,17 @@ async def signin(request: Request) -> Response:
             "signin.html",
             401,
             next=target,
+            unsent=_(UNSENT) if unsent else None,
             error=_("This token is unknown or revoked."),
         )
     service.end_session(request.cookies.get(SESSION_COOKIE, ""))  # whoever signed in before
+    response = redirect(target)
+    remember_ended(request, response)
     secret = service.open_session(user, token)
     request.cookies[SESSION_COOKIE] = secret
     service.login(page_actor(request))
-    response = redirect(target)
+    if unsent:  # the page the reader comes back to says their form was not sent
+        set_cookie(request, response, RESEND_COOKIE, "1")
     set_cookie(request, response, SESSION_COOKIE, secret)
     set_cookie(request, response, LOGIN_COOKIE, new_login())
     response.delete_cookie(PRESESSION_COOKIE, path="/")
@@ -124,12 +138,16 @@ async def state_purpose(request: Request) -> Response:
 
 @router.post("/signout")
 async def signout(request: Request) -> Response:
-    await check_csrf(request)
+    try:
+        await check_csrf(request)
+    except SignInRequired:  # a page of a session ended already (in another tab)
+        return redirect("/")
     service = page_service(request)
     if session_user(request) is not None:  # an ended session's cookies go all the same
         service.logout(page_actor(request))
     service.end_session(request.cookies.get(SESSION_COOKIE, ""))
     response = redirect("/")
+    remember_ended(request, response)
     for name in (SESSION_COOKIE, LOGIN_COOKIE, PURPOSE_COOKIE):
         response.delete_cookie(name, path="/")
     return response

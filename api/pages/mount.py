@@ -14,7 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from api.pages import exports, home, persons, review, tracing
-from api.pages.web import STATIC, not_found_page
+from api.pages.routing import PAGE_ROUTES, PageRoute, page_at
+from api.pages.web import STATIC, not_found_page, redirect
 
 SWAGGER = files("fastapi_offline") / "static"
 
@@ -25,14 +26,28 @@ def wants_a_page(request: Request) -> bool:
     return accepted.split(",", 1)[0].strip().startswith("text/html")
 
 
+def form_address_opened(request: Request, exc: Exception) -> bool:
+    """A form's address (a page's POST only) opened as a page: from the address bar after
+    the form was answered there, or a link kept."""
+    return (
+        isinstance(exc, HTTPException)
+        and exc.status_code == 405
+        and request.method in ("GET", "HEAD")
+        and isinstance(request.scope.get("route"), PageRoute)
+    )
+
+
 def missing_page(app: FastAPI) -> None:
     """An address that leads nowhere, typed in a browser, gets the pages' French error
-    page; an API client keeps its JSON answer (`api.errors`, installed before)."""
+    page; a form's address opened as a page leads to the page of its form; an API client
+    keeps its JSON answer (`api.errors`, installed before)."""
     answer = app.exception_handlers[HTTPException]
 
     async def page_or_json(request: Request, exc: Exception) -> Response:
         if isinstance(exc, HTTPException) and exc.status_code == 404 and wants_a_page(request):
             return not_found_page(request)
+        if form_address_opened(request, exc):
+            return redirect(page_at(request, request.url.path) or "/")
         return await run_handler(answer, request, exc)
 
     app.add_exception_handler(HTTPException, page_or_json)
@@ -44,8 +59,11 @@ async def run_handler(handler: Any, request: Request, exc: Exception) -> Respons
 
 
 def mount(app: FastAPI) -> None:
+    routes = []
     for module in (home, review, persons, tracing, exports):
         app.include_router(module.router)
+        routes += [r for r in module.router.routes if isinstance(r, PageRoute)]
+    setattr(app.state, PAGE_ROUTES, routes)
     app.mount("/static/swagger", StaticFiles(directory=str(SWAGGER)), name="swagger")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

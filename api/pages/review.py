@@ -14,9 +14,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.pages.routing import PageRoute
 from api.pages.web import (
     PageNumber,
-    PageRoute,
     check_csrf,
     page_actor,
     page_language,

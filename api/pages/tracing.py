@@ -21,10 +21,10 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from api.pages.routing import PageRoute
 from api.pages.sealed import LAPSED, results_address, unseal
 from api.pages.web import (
     PageNumber,
-    PageRoute,
     check_csrf,
     page_actor,
     page_service,

@@ -1,12 +1,15 @@
 """What every page shares: the templates in each language, the signed-in user from the
-session cookie, CSRF tokens, and turning a use case's refusal into a page.
+session cookie, CSRF tokens, and rendering a page (`api.pages.routing` turns what a page
+cannot do into a page).
 
 Sign-in checks the user's token (`nrm user add` issued it) and opens a page session
 (`service.sessions`) whose random secret, never the token, the browser keeps in an
 HttpOnly, SameSite=Strict cookie; each page finds the user by it and acts as that user
 (same roles, audit and protected fields). Every form carries a CSRF token derived from the
 session's secret (an HMAC only the holder of the cookie can compute); the sign-in form,
-before any session, one derived from a random pre-session cookie.
+before any session, one derived from a random pre-session cookie. A form of a session
+that has ended (signed out or replaced in another tab, idle too long) is not a forgery:
+its reader is asked to sign in again and send it again (`SignInRequired`).
 """
 
 from __future__ import annotations
@@ -14,31 +17,27 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import math
 import re
 import secrets
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from fastapi import Query, Request, Response
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.asgiwords import page_language as scope_page_language
-from api.errors import audit_refusal
-from i18n import day, gettext_for, ngettext_for, number
+from i18n import N_, day, gettext_for, ngettext_for, number
 from i18n.labels import DATED, FIELDS, SIDE_BY_SIDE, WORDS
 from models.users import User
 from service import Actor, Service
 from service.context import PURPOSE_MIN_LENGTH
-from service.errors import PurposeRequired, TooManyRequests, UseCaseError
+from service.protection import birth_shown
 from service.reverting import REASON_MIN_LENGTH
 
 HERE = Path(__file__).parent
@@ -50,6 +49,18 @@ CSRF_FIELD = "csrf"
 PURPOSE_COOKIE = "nrm_purpose"
 LOGIN_COOKIE = "nrm_login"
 """One sign-in's random value: what a stated purpose is signed with beside the token."""
+ENDED_COOKIE = "nrm_ended"
+"""The CSRF tokens of the last sessions this browser ended (`remember_ended`)."""
+ENDED_KEPT = 3
+RESEND_COOKIE = "nrm_resend"
+"""Set at a sign-in that followed a form refused for want of a session: the next page
+says that form was not sent (`RESEND`), once."""
+UNSENT = N_(
+    "Your session has ended: the form you sent was not recorded. Sign in again, then send it again."
+)
+"""What the sign-in page says to a reader whose form came after their session ended."""
+RESEND = N_("The form you sent when your session had ended was not recorded: send it again.")
+"""What the page the reader comes back to after signing in says about that form."""
 PURPOSE_SECONDS = 3600
 """A stated purpose holds for an hour of work on the person it was stated for."""
 _PERSON_PAGES = re.compile(r"^/persons/([0-9a-fA-F-]{36})(?:/|$)")
@@ -81,10 +92,18 @@ def environment(lang: str) -> Environment:
     env.filters["field_value"] = lambda value, name: (
         day(value, lang) if name in DATED else word(value)
     )
+    env.filters["shown"] = shown_value
     env.filters["short"] = lambda value: str(value)[:8]
     env.filters["when"] = lambda value: day(value, lang)
     env.filters["decimal"] = lambda value, digits=2: number(value, lang, digits)
     return env
+
+
+def shown_value(record: dict[str, Any], name: str) -> Any:
+    """A field of a record view as a page's row shows it: the birth date's row holds what
+    the view may show of the birth (`birth_shown`: no more than the years for a minimal
+    view, which holds no date)."""
+    return birth_shown(record) if name == "birth_date" else record.get(name)
 
 
 def page_language(request: Request) -> str:
@@ -226,14 +245,36 @@ class CsrfRefused(Exception):
     """A form posted without the token of this browser's session."""
 
 
-async def check_csrf(request: Request) -> dict[str, Any]:
-    """The posted form, once its CSRF token is this session's."""
+def _ended_tokens(request: Request) -> list[str]:
+    return [t for t in request.cookies.get(ENDED_COOKIE, "").split(".") if t]
+
+
+def remember_ended(request: Request, response: Response) -> None:
+    """Keep, in the browser, the CSRF token of the session it is ending (sign-out, or a
+    sign-in that replaces it), so that a form still open on a page of that session is
+    known for what it is when it is sent (`check_csrf`). A kept token acts for nobody:
+    its session has ended."""
+    if not request.cookies.get(SESSION_COOKIE):
+        return
+    kept = [csrf_token(request), *_ended_tokens(request)][:ENDED_KEPT]
+    set_cookie(request, response, ENDED_COOKIE, ".".join(kept))
+
+
+async def check_csrf(request: Request, session: bool = True) -> dict[str, Any]:
+    """The posted form, once its CSRF token is this session's. A form whose session has
+    ended (no live session here, or a token of a session this browser ended) asks to sign
+    in again (`SignInRequired`): nothing was sent, nobody was refused; any other token is
+    refused (`CsrfRefused`). `session=False`: a form posted before any session (sign-in)."""
     form = dict(await request.form())
-    expected = csrf_token(request)
-    given = str(form.get(CSRF_FIELD, ""))
-    if not expected or not hmac.compare_digest(given, expected):
-        raise CsrfRefused
-    return form
+    expected = csrf_token(request).encode()
+    given = str(form.get(CSRF_FIELD, "")).encode()  # bytes: any character is compared
+    if expected and hmac.compare_digest(given, expected):
+        return form
+    if session and given:
+        ended = any(hmac.compare_digest(given, t.encode()) for t in _ended_tokens(request))
+        if ended or session_user(request) is None:
+            raise SignInRequired
+    raise CsrfRefused
 
 
 def not_found_page(request: Request) -> HTMLResponse:
@@ -257,6 +298,7 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     lang = page_language(request)
+    resend = bool(request.cookies.get(RESEND_COOKIE))
     fresh = None
     if not request.cookies.get(SESSION_COOKIE) and not request.cookies.get(PRESESSION_COOKIE):
         fresh = secrets.token_urlsafe(24)
@@ -272,6 +314,7 @@ def render(
             csrf_field=CSRF_FIELD,
             purpose=stated_purpose(request),
             here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            resend=gettext_for(lang, "pages")(RESEND) if resend else None,
             **context,
         ),
         status_code=status_code,
@@ -281,6 +324,8 @@ def render(
     response.headers["Referrer-Policy"] = "same-origin"
     if fresh:  # a pre-session, so that the sign-in form has a CSRF token to carry
         set_cookie(request, response, PRESESSION_COOKIE, fresh)
+    if resend:  # said once
+        response.delete_cookie(RESEND_COOKIE, path="/")
     return response
 
 
@@ -306,71 +351,3 @@ def set_cookie(
 
 def redirect(target: str) -> RedirectResponse:
     return RedirectResponse(target, status_code=303)
-
-
-def _error_page(request: Request, exc: Exception) -> Response:
-    _ = translate(request)
-    if isinstance(exc, SignInRequired):
-        return redirect(f"/signin?next={quote(request.url.path)}")
-    if isinstance(exc, CsrfRefused | UseCaseError) and getattr(exc, "status", 403) == 403:
-        reason = exc.text("en") if isinstance(exc, UseCaseError) else "CSRF check"
-        audit_refusal(request, session_user(request), reason)
-    if isinstance(exc, CsrfRefused):
-        return render(
-            request,
-            "error.html",
-            403,
-            title=_("Form refused"),
-            message=_(
-                "This form was not sent from this session's page (CSRF check). "
-                "Open the page again and resend it."
-            ),
-        )
-    if isinstance(exc, RequestValidationError):  # a mistyped address or a forged parameter
-        return not_found_page(request)
-    assert isinstance(exc, UseCaseError)
-    titles = {
-        403: _("Not allowed"),
-        404: _("Not found"),
-        409: _("Conflict"),
-        412: _("The page was out of date"),
-        429: _("Too many requests"),
-    }
-    hint = None
-    if isinstance(exc, TooManyRequests):  # a clear page, and when to come back
-        hint = _("You may try again in {seconds} seconds.").format(
-            seconds=math.ceil(exc.retry_after)
-        )
-    response = render(
-        request,
-        "error.html",
-        exc.status,
-        user=session_user(request),
-        title=titles.get(exc.status, _("Refused")),
-        message=(
-            _("None of this person's records is your organisation's.")
-            if isinstance(exc, PurposeRequired)  # the API's words name its header
-            else exc.text(page_language(request))
-        ),
-        hint=hint,
-        ask_purpose=request.url.path if isinstance(exc, PurposeRequired) else None,
-    )
-    if isinstance(exc, TooManyRequests):
-        response.headers.update(exc.headers)
-    return response
-
-
-class PageRoute(APIRoute):
-    """A page: a refused use case, a missing session or a failed CSRF check becomes a page
-    in the reader's language (the JSON API's error handling stays as it is)."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def page(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except (SignInRequired, CsrfRefused, UseCaseError, RequestValidationError) as exc:
-                return _error_page(request, exc)
-
-        return page

@@ -23,6 +23,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -278,6 +279,35 @@ def test_the_pages_fit_a_phone_and_speak_english_on_choice(site, chrome, shots: 
     driver.get(f"{base}/docs")
     driver.find_element(By.CSS_SELECTOR, ".swagger-ui .information-container")
     driver.save_screenshot(str(shots / "15-docs-offline.png"))
+
+
+def test_a_decision_sent_after_the_session_idled_out_is_sent_again_after_sign_in(
+    site, chrome, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The session ends while the reviewer reads; the decision is not sent, and after
+    signing in the reviewer is back on the same suggestion, told to send it again."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, tokens = site
+    driver = chrome
+    wait = WebDriverWait(driver, 10)
+    _sign_in(driver, base, tokens["reviewer-2"])
+    driver.get(f"{base}/review/next")
+    suggestion = driver.current_url
+    assert "?" in suggestion  # the queue's place, to come back to
+    driver.find_element(By.ID, "note").send_keys("même mère, même village")
+    with monkeypatch.context() as idle:
+        idle.setattr("service.sessions.IDLE", timedelta(0))  # two hours pass
+        driver.find_element(By.ID, "decide-unsure").click()
+        wait.until(ec.url_contains("/signin"))
+    assert "n'a pas été enregistré" in driver.find_element(By.ID, "unsent").text
+    driver.find_element(By.ID, "token").send_keys(tokens["reviewer-2"])
+    driver.find_element(By.ID, "signin").click()
+    wait.until(ec.url_to_be(suggestion))
+    assert "envoyez-le à nouveau" in driver.find_element(By.ID, "resend").text
+    assert driver.find_element(By.ID, "decide-unsure").is_displayed()
 
 
 def test_a_tracing_officer_traces_and_confirms_a_match(site, chrome, shots: Path) -> None:  # type: ignore[no-untyped-def]
