@@ -118,7 +118,8 @@ class TracingSearch(Searching):
         cases, total = request_cases(self.store, limit, offset)
         keys = [(c["source"], c["case_id"]) for c in cases]
         decided = match_decisions(self.store, keys)
-        sought_ids = sought_records_of(self.store, keys)
+        sought = sought_records_of(self.store, keys)
+        sought_ids = {key: [r["record_id"] for r in records] for key, records in sought.items()}
         items = []
         for case in cases:
             key = (case["source"], case["case_id"])
@@ -137,6 +138,7 @@ class TracingSearch(Searching):
                         {"entity_id": p, "sought_record_id": found[p]["sought_record_id"]}
                         for p in confirmed
                     ],
+                    "sought": [_name(r) for r in sought.get(key, [])],
                 }
             )
         self.audit(

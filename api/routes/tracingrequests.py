@@ -107,6 +107,8 @@ class RequestOut(BaseModel):
     """Every person confirmed for the request, in the order confirmed."""
     matched: list[MatchedOut]
     """The same persons, each with the sought record it was confirmed for."""
+    sought: list[str] = []
+    """The name of each person the request seeks, as the family gave it (their request)."""
 
 
 class RequestPage(BaseModel):

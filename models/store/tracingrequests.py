@@ -58,23 +58,24 @@ def case_records(store: Store, case_id: str, source: str | None = None) -> list[
 
 def sought_records_of(
     store: Store, cases: list[tuple[str, str]]
-) -> dict[tuple[str, str], list[str]]:
-    """The record ids of the `sought` records of each of these case files."""
-    found: dict[tuple[str, str], list[str]] = {}
-    query = select(person_records.c.source, person_records.c.case_id, person_records.c.record_id)
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The `sought` records of each of these case files (id and names), by record id."""
+    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    r = person_records.c
+    query = select(r.source, r.case_id, r.record_id, r.full_name, r.given_names, r.family_name)
     with store.engine.connect() as c:
         for source in {s for s, _ in cases}:
             ids = [k for s, k in cases if s == source]
             rows = c.execute(
                 query.where(
-                    person_records.c.case_type == TRACING_REQUEST,
-                    person_records.c.role == "sought",
-                    person_records.c.source == source,
-                    person_records.c.case_id.in_(ids),
-                ).order_by(person_records.c.record_id)
+                    r.case_type == TRACING_REQUEST,
+                    r.role == "sought",
+                    r.source == source,
+                    r.case_id.in_(ids),
+                ).order_by(r.record_id)
             )
-            for source_of, case_id, record_id in rows:
-                found.setdefault((source_of, case_id), []).append(record_id)
+            for row in rows:
+                found.setdefault((row.source, row.case_id), []).append(dict(row._mapping))
     return found
 
 

@@ -300,3 +300,11 @@ def test_a_decision_on_a_match_says_who_took_it_when_and_why(tracing: Pages) -> 
     assert said and "Reconnue par sa mère" in said.group(1)
     user = tracing.world.client.get("/me", headers=tracing.world.headers("tracing_officer"))
     assert user.json()["name"] in said.group(1)
+
+
+def test_the_list_of_requests_names_the_person_each_seeks(tracing: Pages) -> None:
+    page = tracing.browser("tracing_officer").get("/tracing/cases").text
+    row = re.search(
+        r'class="case">TR-5</a></td><td data-label="Personne recherchée">([^<]*)<', page
+    )
+    assert row and row.group(1) == "Fatimata DIARA"
