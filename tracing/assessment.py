@@ -32,7 +32,9 @@ ADULT = 18
 def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, Ref]]) -> Factor:
     """A relative the assessment counts (`tracing.counted`) named as a suspect is a risk;
     one a reviewer has yet to tell from a suspect leaves it unknown, as does a family of
-    which no relative counts. Suspects set aside are said, never hidden."""
+    which no relative counts, and a suspect set aside (a namesake below the floor, a
+    parent the files declare otherwise): said, never hidden, and never "no known risk"
+    while it stands."""
     aside = set_aside_suspects(kin)
     tail = (aside,) if aside else ()
     suspects = [r for r in kin.counted if r.suspect]
@@ -43,7 +45,7 @@ def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, Re
             "a relative or household member is named as a suspect: " + how_related(suspects, "en"),
         )
         return Factor("family_involvement", RISK, refs(records), (said, *tail))
-    named = {r.person: r for r in kin.counted}
+    named = {r.person: r for r in kin.counted} | {r.person: r for r, _ in kin.set_aside}
     doubtful = [(named[person], suspect) for person, suspect in awaiting if person in named]
     if doubtful:
         relatives = [r for r, _ in doubtful]
@@ -78,18 +80,24 @@ def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, Re
             else Reason("aucun proche connu", "no relative known")
         )
         return Factor("family_involvement", UNKNOWN, (), (unknown, *tail))
-    none = (
-        Reason(
-            "aucun des proches retenus n'est cité comme suspect",
-            "none of the relatives counted is named as a suspect",
+    if aside:  # a suspect the names propose as a relative is checked, never assumed away
+        records = [
+            rec
+            for r, _ in kin.set_aside
+            if r.suspect
+            for rec in graph.profiles[r.person].suspect_records()
+        ]
+        doubt = Reason(
+            "aucun des proches retenus n'est cité comme suspect, mais un suspect est peut-être "
+            "un proche : à écarter avant tout retour",
+            "none of the relatives counted is named as a suspect, but a suspect may be a "
+            "relative: to rule out before any return",
         )
-        if aside
-        else Reason(
-            "aucun proche connu n'est cité comme suspect",
-            "no known relative is named as a suspect",
-        )
+        return Factor("family_involvement", UNKNOWN, refs(records), (doubt, *tail))
+    none = Reason(
+        "aucun proche connu n'est cité comme suspect", "no known relative is named as a suspect"
     )
-    return Factor("family_involvement", NO_KNOWN_RISK, (), (none, *tail))
+    return Factor("family_involvement", NO_KNOWN_RISK, (), (none,))
 
 
 def _recorded_as_suspect(person: Profile) -> Factor | None:

@@ -185,12 +185,14 @@ def _namesake_father(born: int | None = 1970, **fields):
     return person("N", "Bakary DIARRA", "M", born, case_id="ID-2", role="suspect", **fields)
 
 
-def test_a_namesake_is_not_the_father_where_the_files_declare_one() -> None:
+def test_a_namesake_is_not_the_father_where_the_files_declare_one_but_is_ruled_out() -> None:
+    """Not counted as the father (one is declared), yet never assumed away: the family's
+    involvement stays unknown until someone rules the namesake suspect out."""
     declared = person("D", "Bakary DIARRA", "M", 1968, **PLACE)
     records = [_victim(father_name="Bakary Diarra"), _namesake_father(**PLACE), declared]
     _, factors = _assess(records, [("V", "father", "D")])
     involvement = factors["family_involvement"]
-    assert involvement.status == "no_known_risk"
+    assert involvement.status == "unknown" and "to rule out" in involvement.reasons[0].en
     assert involvement.reasons[-1].en == (
         "named as suspects but not counted as relatives (possible namesakes): "
         "Bakary DIARRA (father, inferred at 85 %): a father is declared"
