@@ -56,17 +56,21 @@ def listed_under(
 ) -> dict[str, str]:
     """The sought record each confirmed person is listed under: the one the confirmation
     names, else (confirmed for the request as a whole) the one they fit best among those
-    for which that confirmation is in force."""
-    under: dict[str, str] = {}
-    for person, decision in confirmed.items():
-        if decision["sought_record_id"] is not None:
-            under[person] = decision["sought_record_id"]
-            continue
+    for which that confirmation is in force and no other confirmed person holds (the
+    officer's naming of a child outranks a guess by the names), earliest confirmed first;
+    the best of them all when every one is held."""
+    under = {p: d["sought_record_id"] for p, d in confirmed.items() if d["sought_record_id"]}
+    whole = sorted(
+        (p for p, d in confirmed.items() if d["sought_record_id"] is None),
+        key=lambda p: decided_order(confirmed[p]),
+    )
+    for person in whole:
+        decision = confirmed[person]
         scored = [
-            (hits[person]["score"], child)
+            (child not in under.values(), hits[person]["score"], child)
             for child, hits in fits.items()
             if person in hits and in_force(decided, person, child) is decision
         ]
         if scored:
-            under[person] = max(scored)[1]
+            under[person] = max(scored)[2]
     return under

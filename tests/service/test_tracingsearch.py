@@ -532,3 +532,22 @@ def test_an_age_and_a_birth_year_narrow_each_other() -> None:
 def test_an_age_and_a_birth_year_that_cannot_both_be_right_are_refused() -> None:
     with pytest.raises(AgeAndYearDisagree):
         description_of({"given": "Awa", "age": 15, "birth_year": 1980}, date(2026, 6, 1))
+
+
+def test_a_child_named_for_one_person_moves_a_whole_request_confirmation_to_the_other(
+    family: Store, two_sought: Service
+) -> None:
+    """The girl confirmed for the request as a whole is listed under the child she fits
+    best (W-2); the officer then names the boy for W-2: the girl is listed under W-3, never
+    two persons under one child."""
+    service = two_sought
+    girl, boy = _entity(family, "V-1"), _entity(family, "S-1")
+    service.decide_tracing_match(ACTOR, "TR-7", girl, "confirmed")
+    service.decide_tracing_match(ACTOR, "TR-7", boy, "confirmed", sought_record_id="W-2")
+    found = service.tracing_matches(ACTOR, "TR-7")
+    confirmed = {
+        m["sought_record_id"]: m["entity_id"]
+        for m in found["matches"]
+        if m["decision"] == "confirmed"
+    }
+    assert confirmed == {"W-2": boy, "W-3": girl} and found["status"] == "matched"
