@@ -266,7 +266,8 @@ FIELD_GROUPS: tuple[tuple[str, ...], ...] = (NAME_FIELDS, BIRTH_FIELDS, PLACE_FI
 """Fields a file writes together: one column of a group writes the whole group (a new
 village beside the commune another file gave would be a place nobody wrote). The role is
 no member: a file that says which case a record is in without saying its role (a file of
-phone numbers with the case number) leaves the stored role, a suspect's among them."""
+phone numbers with the case number) leaves the stored role while the case is the same,
+and a suspect's in any case (`models.store.importing._role_in_new_case`)."""
 KEPT_WHEN_SAME = (NAME_FIELDS, PLACE_FIELDS, CASE_FIELDS)
 """Groups whose fields a file does not have keep their stored values when the fields it
 has are those stored (`implied_fields`): the same village written again without its

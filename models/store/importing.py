@@ -68,6 +68,16 @@ _NUMBERS = _BOOLEANS | {"age"}
 """The fields whose staged value is not text (a digest hashes their text)."""
 
 
+def _role_in_new_case(role: Any, was_in: Any, now_in: Any) -> Any:
+    """The stored role of a record a file without a role column writes: kept in the same
+    case; in another case, a role in the old one says nothing of the new (a `sought` child
+    moved into an identification file is no one sought there), but a suspect stays one
+    (a false merge of a suspect is worse than a role kept too long)."""
+    if was_in == now_in or role == "suspect":
+        return role
+    return None
+
+
 def _age_on_stored_date(columns: dict[str, list[Any]], position: int) -> None:
     """A file with ages and no registration date, writing a stored record again: its age
     is the age on the stored registration date (the records contract: "age in years on
@@ -228,7 +238,10 @@ class ImportWriter:
         given = fields_given(header)
         kept = [n for n in _HASHED if n not in given and n != "extra"]
         implied = {n: same for n, same in implied_fields(header).items() if n in _HASHED}
-        compared = sorted({n for same in implied.values() for n in same} - set(implied))
+        compared = {n for same in implied.values() for n in same} - set(implied)
+        moved_role = "role" in kept and "case_id" in given  # `_role_in_new_case`
+        if moved_role:
+            compared.add("case_id")
         written = extra_given(header)
         keys = [
             (position, source, record_id)
@@ -250,7 +263,7 @@ class ImportWriter:
                 for n in (*kept, *implied)
             ),
         )
-        read = [*kept, *implied, *compared]
+        read = [*kept, *implied, *sorted(compared - set(kept))]
         found = self.connection.execute(
             select(k.c.position, p.c.extra, *(p.c[n] for n in read))
             .join(p, (p.c.source == k.c.source) & (p.c.record_id == k.c.record_id))
@@ -265,6 +278,10 @@ class ImportWriter:
                     columns[n][position] == stored[n] for n in same
                 ):
                     columns[name][position] = stored[name]
+            if moved_role:
+                columns["role"][position] = _role_in_new_case(
+                    stored["role"], stored["case_id"], columns["case_id"][position]
+                )
             others = {key: v for key, v in (extra or {}).items() if key not in written}
             if others:
                 columns["extra"][position] = {**others, **(columns["extra"][position] or {})}

@@ -104,13 +104,24 @@ def test_a_file_with_the_case_but_no_role_keeps_a_suspect_s_role(
     assert (after.case_id, after.case_type, after.role) == ("D-1", "identification", "suspect")
 
 
-def test_a_record_moved_to_another_case_keeps_its_role_not_the_old_case_s_type(
+def test_a_record_moved_to_another_case_keeps_neither_the_old_case_s_type_nor_role(
     stored: Store, tmp_path: Path
 ) -> None:
     moved = "record_id,source,case_id,full_name\nCRM-1,CROIX-ROUGE,TR-9,Fatoumata SANOGO\n"
     assert import_records(stored, write_csv(tmp_path / "moved.csv", moved)).ok
     after = _record(stored)
-    assert (after.case_id, after.case_type, after.role) == ("TR-9", None, "sought")
+    assert (after.case_id, after.case_type, after.role) == ("TR-9", None, None)
+
+
+def test_a_suspect_moved_to_another_case_stays_a_suspect(stored: Store, tmp_path: Path) -> None:
+    suspect = (
+        "record_id,source,case_id,case_type,role,full_name\n"
+        "S-1,DNPEF,D-1,identification,suspect,Kadia DIARRA\n"
+    )
+    assert import_records(stored, write_csv(tmp_path / "suspect.csv", suspect)).ok
+    moved = "record_id,source,case_id,full_name\nS-1,DNPEF,D-2,Kadia DIARRA\n"
+    assert import_records(stored, write_csv(tmp_path / "moved.csv", moved)).ok
+    assert stored.find_record("S-1", "DNPEF")[0].role == "suspect"
 
 
 def test_the_same_name_without_an_alias_column_keeps_the_alias(
