@@ -88,7 +88,9 @@ def sync_suggestions_on(
     withdrawn is one a reviewer has begun to decide (a child's merge confirmed
     once, awaiting its second reviewer; one a reviewer was unsure of): a
     pair a reviewer linked directly was never scored uncertain, and a relink
-    would otherwise drop it from the four-eyes queue. `scope`
+    would otherwise drop it from the four-eyes queue; its version moves instead,
+    so that the second reviewer, holding the pair as read before the run,
+    must read it again (its records may have changed). `scope`
     limits withdrawal to pairs involving those records (an incremental run);
     None means the run covered everything.
     """
@@ -132,6 +134,11 @@ def sync_suggestions_on(
         {"sid": r.id}
         for key, r in existing.items()
         if key not in seen and r.status == SuggestionStatus.PENDING
+    ]
+    unsettled = [
+        {"sid": r.id}
+        for key, r in existing.items()
+        if key not in seen and r.status in OPEN_STATUSES and r.status != SuggestionStatus.PENDING
     ]
     for chunk in chunks(inserts, 5000):
         c.execute(insert(suggestions), list(chunk))
@@ -183,5 +190,12 @@ def sync_suggestions_on(
                 updated_at=now,
             ),
             withdrawn,
+        )
+    if unsettled:  # a reviewer holding the pair is told it was scored again: read it anew
+        c.execute(
+            update(suggestions)
+            .where(suggestions.c.id == bindparam("sid"))
+            .values(version=suggestions.c.version + 1, updated_at=now),
+            unsettled,
         )
     return SuggestionSync(len(inserts), len(refreshes), len(withdrawn))

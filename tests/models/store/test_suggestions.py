@@ -63,7 +63,11 @@ def test_a_suggestion_a_reviewer_began_to_decide_is_never_withdrawn_by_a_run(
             found = tx.suggestion_for_pair(*pair)
             assert found is not None
             tx.set_suggestion(found["id"], status, None)
+    with store.review_transaction() as tx:
+        read = [tx.suggestion_for_pair(a, b), tx.suggestion_for_pair(a, k)]
     assert store.sync_suggestions([]) == SuggestionSync(0, 0, 0)
     with store.review_transaction() as tx:
         kept = [tx.suggestion_for_pair(a, b), tx.suggestion_for_pair(a, k)]
     assert [s["status"] for s in kept if s] == ["awaiting_second", "unsure"]
+    # a reviewer holding the pair as read before the run must read it again
+    assert [s["version"] for s in kept if s] == [r["version"] + 1 for r in read if r]
