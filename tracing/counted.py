@@ -2,9 +2,10 @@
 
 The relatives of a person (`tracing.relatives`) include every namesake the names make a
 possible parent, brother or sister, most of them wrong. The assessment counts always a
-relative the files declare (a declared suspect is never hidden) and a person named in one
-of the person's own case files (a household member: the file says so, only the kind of
-kinship is inferred); any other inferred relative only from `EVIDENCE_FLOOR`, and never an
+relative the files declare (a declared suspect is never hidden) and a suspect named in one
+of the person's own case files (no namesake: only the kind of kinship is inferred); any
+other inferred relative only from `EVIDENCE_FLOOR` (a case file holds co-victims as well as
+a household), and never an
 inferred father or mother where the files declare one the records do not contradict: the
 declared one is the parent. What it sets aside it says, and every relative it names says
 whether it is declared or inferred, and how surely.
@@ -52,8 +53,8 @@ def counted(relatives: list[Relative]) -> Counted:
     }
     found = Counted()
     for r in relatives:
-        if r.declared or r.household:
-            found.counted.append(r)
+        if r.declared or (r.household and r.suspect):
+            found.counted.append(r)  # a suspect of the person's own case file is no namesake
         elif r.relation in declared_parents:
             found.set_aside.append((r, DECLARED_PARENT[r.relation]))
         elif r.score < EVIDENCE_FLOOR:

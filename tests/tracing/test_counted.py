@@ -63,9 +63,18 @@ def test_each_relative_is_said_declared_or_inferred_and_how_surely() -> None:
     )
 
 
-def test_a_person_named_in_one_of_the_person_s_case_files_counts_under_the_floor() -> None:
-    """A household member is a fact of the files; only the kind of kinship is inferred."""
+def test_a_suspect_named_in_one_of_the_person_s_case_files_counts_under_the_floor() -> None:
+    """A suspect of the person's own case file is no namesake, whatever kin the names
+    make of them."""
     member = _relative("H", "mother", 0.3, name="Hawa TRAORE")
-    member.household = True
+    member.household, member.suspect = True, True
     assert _ids(counted([member]).counted) == ["H"]
     assert how_related([member], "fr") == "Hawa TRAORE (mère, déduit(e) à 30 %, même dossier)"
+
+
+def test_anyone_else_sharing_a_case_file_counts_only_from_the_floor() -> None:
+    """A case file holds co-victims and others as well as a household: a "mother" inferred
+    at 30 % from one is no caregiver the assessment may lean on."""
+    member = _relative("H", "mother", 0.3, name="Hawa TRAORE")
+    member.household = True
+    assert _ids(counted([member]).counted) == []
