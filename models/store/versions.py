@@ -43,18 +43,22 @@ def keep_versions(
 
 def written_back(connection: Connection, staging: str, limit: int) -> tuple[int, list[str]]:
     """How many stored records the staged rows write back to values an earlier import had
-    replaced (the digest of one of their kept versions), and the ids of the first
-    `limit` of them: an older export imported again after a correction."""
-    found = connection.execute(
-        text(
-            f"SELECT s.record_id FROM {staging} s JOIN person_records p "
-            "ON p.source = s.source AND p.record_id = s.record_id "
-            "WHERE p.content_hash <> s.content_hash AND EXISTS (SELECT 1 FROM record_versions v "
-            "WHERE v.record = p.id AND v.content_hash = s.content_hash) "
-            "ORDER BY s.record_id"
-        )
+    replaced (the digest of one of their kept versions), and the first `limit` of them,
+    each as "organisation · record id": an older export imported again after a
+    correction."""
+    found = (
+        f"FROM {staging} s JOIN person_records p "
+        "ON p.source = s.source AND p.record_id = s.record_id "
+        "WHERE p.content_hash <> s.content_hash AND EXISTS (SELECT 1 FROM record_versions v "
+        "WHERE v.record = p.id AND v.content_hash = s.content_hash)"
+    )
+    count = connection.execute(text(f"SELECT COUNT(*) {found}")).scalar_one()
+    if not count:
+        return 0, []
+    named = connection.execute(
+        text(f"SELECT s.source, s.record_id {found} ORDER BY s.source, s.record_id LIMIT {limit:d}")
     ).all()
-    return len(found), [r[0] for r in found[:limit]]
+    return int(count), [f"{source} · {record_id}" for source, record_id in named]
 
 
 class VersionStore:

@@ -231,5 +231,5 @@ def test_an_older_export_imported_again_says_it_sets_corrections_back(
     again = import_records(stored, write_csv(tmp_path / "m1.csv", first))
     assert again.ok and again.counts is not None and again.counts.changed == 1
     (said,) = [w for w in again.warnings if "older export" in w]
-    assert "1 (X-3)" in said
+    assert "1 (OIM · X-3)" in said
     assert stored.find_record("X-3", "OIM")[0].birth_earliest.year == 2008
