@@ -174,20 +174,26 @@ def import_records(
                     writer.connection,
                     actor.user,
                     actor.entry(
-                        "import_loaded",
-                        "import",
-                        (counts.import_id,),
-                        file=records.name,
-                        new=counts.new,
-                        changed=counts.changed,
-                        unchanged=counts.unchanged,
-                        relations=counts.relations,
-                        warnings=report.warning_count,
+                        "import_loaded", "import", (counts.import_id,), **_loaded(records, report)
                     ),
                 )
     except _Rollback:
         pass
     return report
+
+
+def _loaded(records: Path, report: ImportReport) -> dict[str, Any]:
+    """What the audit says of a load: the file and its counts."""
+    counts = report.counts
+    assert counts is not None
+    return {
+        "file": records.name,
+        "new": counts.new,
+        "changed": counts.changed,
+        "unchanged": counts.unchanged,
+        "relations": counts.relations,
+        "warnings": report.warning_count,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,12 +427,7 @@ class Importing(UseCases):
                 "import",
                 "import",
                 (counts.import_id,),
-                file=records.name,
-                new=counts.new,
-                changed=counts.changed,
-                unchanged=counts.unchanged,
-                relations=counts.relations,
-                warnings=report.warning_count,
+                **_loaded(records, report),
                 flagged=[f["entity_id"] for f in report.flags["items"]],
                 **learned_outcome(report.linked or {}),
             )

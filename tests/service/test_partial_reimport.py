@@ -19,6 +19,10 @@ FULL = (
     "DNP-1,D-1,identification,victim,DNPEF,SANOGO Fatoumata,F,2009,Kanika,Kati,"
     "Aboubakar Sanogo,Awa Traore,\n"
 )
+SUSPECT = (
+    "record_id,source,case_id,case_type,role,full_name\n"
+    "S-1,DNPEF,D-1,identification,suspect,Kadia DIARRA\n"
+)
 PHONES = "record_id,source,full_name,phone\nCRM-1,CROIX-ROUGE,Fatoumata Sanogho,+223 70 00 00 00\n"
 
 
@@ -93,11 +97,7 @@ def test_a_file_with_the_case_but_no_role_keeps_a_suspect_s_role(
     """A correction file with the case number and a phone, no role column: a role it does
     not write is no role it clears (a suspect without the role would join a victim's person
     without a reviewer)."""
-    suspect = (
-        "record_id,source,case_id,case_type,role,full_name\n"
-        "S-1,DNPEF,D-1,identification,suspect,Kadia DIARRA\n"
-    )
-    assert import_records(stored, write_csv(tmp_path / "suspect.csv", suspect)).ok
+    assert import_records(stored, write_csv(tmp_path / "suspect.csv", SUSPECT)).ok
     phone = "record_id,source,case_id,full_name,phone\nS-1,DNPEF,D-1,Kadia DIARRA,76 00 11 22\n"
     assert import_records(stored, write_csv(tmp_path / "phone.csv", phone)).ok
     after = stored.find_record("S-1", "DNPEF")[0]
@@ -114,11 +114,7 @@ def test_a_record_moved_to_another_case_keeps_neither_the_old_case_s_type_nor_ro
 
 
 def test_a_suspect_moved_to_another_case_stays_a_suspect(stored: Store, tmp_path: Path) -> None:
-    suspect = (
-        "record_id,source,case_id,case_type,role,full_name\n"
-        "S-1,DNPEF,D-1,identification,suspect,Kadia DIARRA\n"
-    )
-    assert import_records(stored, write_csv(tmp_path / "suspect.csv", suspect)).ok
+    assert import_records(stored, write_csv(tmp_path / "suspect.csv", SUSPECT)).ok
     moved = "record_id,source,case_id,full_name\nS-1,DNPEF,D-2,Kadia DIARRA\n"
     assert import_records(stored, write_csv(tmp_path / "moved.csv", moved)).ok
     assert stored.find_record("S-1", "DNPEF")[0].role == "suspect"
