@@ -236,8 +236,10 @@ class TracingSearch(Searching):
             if _no_person(self.store, entity_id):
                 raise NotFound('no person "{entity_id}"', entity_id=entity_id)
             self._require_proposed(records, len(decided), entity_id, sought_record_id, actor.lang)
-        if decision == "confirmed":
-            _require_unfound(decided, sorted(sought), entity_id, sought_record_id)
+
+        def unfound(now: Decided) -> None:
+            _require_unfound(now, sorted(sought), entity_id, sought_record_id)
+
         row = add_match_decision(
             self.store,
             source,
@@ -248,6 +250,7 @@ class TracingSearch(Searching):
             actor.user.id if actor.user else None,
             actor.user.name if actor.user else actor.os_user,
             sought_record_id,
+            check=unfound if decision == "confirmed" else None,
         )
         self.audit(
             actor,

@@ -31,6 +31,9 @@ from service.sessions import LONGEST
 SEALED_FIELD = "s"
 """The query parameter of a sealed search."""
 NONCE_BYTES = 12
+PADDED = 512
+"""A sealed form's length is a multiple of this: the address's length tells little of
+what was typed (a long name or a short one)."""
 LAPSED = N_(
     "This search is no longer available (it belongs to a session that has ended): search again."
 )
@@ -53,6 +56,7 @@ def seal(request: Request, form: dict[str, str]) -> str | None:
         return None
     nonce = os.urandom(NONCE_BYTES)
     plain = json.dumps({"at": int(time.time()), "form": form}, ensure_ascii=False).encode()
+    plain += b" " * (-len(plain) % PADDED)  # JSON reads past the spaces
     sealed = AESGCM(key).encrypt(nonce, plain, request.url.path.encode())
     return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
 

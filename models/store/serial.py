@@ -17,6 +17,8 @@ GRAPH_LOCK = 7_340_113
 """Writers of the family graph."""
 RETURN_LOCK = 7_340_114
 """Decisions on a safe return."""
+TRACING_LOCK = 7_340_115
+"""Decisions on a tracing request's potential matches."""
 
 
 @contextmanager

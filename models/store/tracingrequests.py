@@ -4,12 +4,14 @@ decisions on their potential matches."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import Connection, case, func, insert, select
 
 from models.store.base import Store
+from models.store.serial import TRACING_LOCK, serialised
 from models.store.stamps import in_utc
 from models.store.tracing import KINSHIP_COLUMNS
 from models.tables import person_records, tracing_matches
@@ -89,7 +91,11 @@ def add_match_decision(
     user_id: uuid.UUID | None,
     user_name: str | None,
     sought_record_id: str | None = None,
+    check: Callable[[dict[tuple[str, str | None], dict[str, Any]]], None] | None = None,
 ) -> dict[str, Any]:
+    """Record a decision on a potential match. `check` reads the case's decisions as they
+    stand inside the serialised transaction that writes it (and may refuse it): of two
+    officers confirming at once, the second sees the first's confirmation."""
     row = {
         "id": uuid.uuid4(),
         "source": source,
@@ -102,7 +108,11 @@ def add_match_decision(
         "user_name": user_name,
         "created_at": datetime.now(UTC),
     }
-    with store.engine.begin() as c:
+    with serialised(store.engine, TRACING_LOCK) as c:
+        if check is not None:
+            found: dict[tuple[str, str], dict[tuple[str, str | None], dict[str, Any]]] = {}
+            _read_decisions(c, source, [case_id], found)
+            check(found.get((source, case_id), {}))
         c.execute(insert(tracing_matches).values(**row))
     return row
 
@@ -115,15 +125,24 @@ def match_decisions(
     found: dict[tuple[str, str], dict[tuple[str, str | None], dict[str, Any]]] = {}
     if not cases:
         return found
-    query = select(tracing_matches).order_by(tracing_matches.c.created_at)
     with store.engine.connect() as c:
         for source in {s for s, _ in cases}:
-            ids = [k for s, k in cases if s == source]
-            rows = c.execute(
-                query.where(tracing_matches.c.source == source, tracing_matches.c.case_id.in_(ids))
-            )
-            for r in rows:
-                m = in_utc(dict(r._mapping), ("created_at",))
-                by_case = found.setdefault((m["source"], m["case_id"]), {})
-                by_case[(m["person"], m["sought_record_id"])] = m
+            _read_decisions(c, source, [k for s, k in cases if s == source], found)
     return found
+
+
+def _read_decisions(
+    c: Connection,
+    source: str,
+    case_ids: list[str],
+    found: dict[tuple[str, str], dict[tuple[str, str | None], dict[str, Any]]],
+) -> None:
+    """The decisions of these cases of one organisation into `found`, the latest last."""
+    rows = c.execute(
+        select(tracing_matches)
+        .where(tracing_matches.c.source == source, tracing_matches.c.case_id.in_(case_ids))
+        .order_by(tracing_matches.c.created_at)
+    )
+    for r in rows:
+        m = in_utc(dict(r._mapping), ("created_at",))
+        found.setdefault((m["source"], m["case_id"]), {})[(m["person"], m["sought_record_id"])] = m

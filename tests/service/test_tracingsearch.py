@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from models.store import Store
+from models.store.tracingrequests import add_match_decision
 from models.users import UserRole
 from service import Actor, Service
 from service.errors import Conflict, Forbidden, NotFound
 from service.search import WildcardRefused
 from service.sought import AgeAndYearDisagree, EmptyDescription, description_of
-from service.tracingsearch import AlreadyFound
+from service.tracingsearch import AlreadyFound, TracingSearch
 from tests.conftest import write_csv
 from tests.service.family import import_family
 
@@ -551,3 +552,26 @@ def test_a_child_named_for_one_person_moves_a_whole_request_confirmation_to_the_
         if m["decision"] == "confirmed"
     }
     assert confirmed == {"W-2": boy, "W-3": girl} and found["status"] == "matched"
+
+
+def test_of_two_officers_confirming_at_once_the_second_is_refused(
+    request_filed: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second officer's checks pass on what they read; the first officer's
+    confirmation lands before the second is written: the write sees it and refuses."""
+    service = Service(request_filed)
+    first, second, *_ = service.tracing_matches(ACTOR, "TR-5")["matches"]
+    checked = TracingSearch._require_proposed
+
+    def first_officer_meanwhile(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        checked(self, *args, **kwargs)
+        add_match_decision(
+            request_filed, "CROIX", "TR-5", first["entity_id"], "confirmed", None, None, "autre"
+        )
+
+    monkeypatch.setattr(TracingSearch, "_require_proposed", first_officer_meanwhile)
+    with pytest.raises(AlreadyFound):
+        service.decide_tracing_match(ACTOR, "TR-5", second["entity_id"], "confirmed")
+    monkeypatch.undo()
+    found = service.tracing_matches(ACTOR, "TR-5")
+    assert [m["entity_id"] for m in found["matches"]] == [first["entity_id"]]

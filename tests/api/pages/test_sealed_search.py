@@ -75,3 +75,10 @@ def test_a_pattern_in_the_tracing_form_keeps_what_the_family_said(tracing: Pages
     page = send(tracing.browser("tracing_officer"), "/tracing", **{**SOUGHT, "given": "Fatimata?"})
     assert page.status_code == 422 and 'value="Sirakoro"' in page.text
     assert 'value="Fatimata?"' in page.text
+
+
+def test_the_results_address_does_not_tell_how_long_the_search_was(tracing: Pages) -> None:
+    client = tracing.browser("tracing_officer")
+    short = str(send(client, "/tracing", given="Awa").url)
+    longer = str(send(client, "/tracing", **SOUGHT, father="Bakary Diarra", mother="Awa").url)
+    assert len(short) == len(longer)
