@@ -39,7 +39,7 @@ from service.registry import (
     rescorer,
 )
 from service.relinking import relink_all
-from service.scoring import suggestion_rows
+from service.scoring import rescore_unsettled, suggestion_rows
 
 FULL_RELINK_SHARE = 0.5
 """An import of at least this share of the population is linked with the whole of it."""
@@ -150,6 +150,7 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         tx.add_prepared(prepared.rows(), prepared_version())
         clock("prepared")
     clock("commit")
+    rescore_unsettled(store, suggested.unsettled)
     counts = Counter(bands.tolist())
     return {
         "mode": "incremental",

@@ -36,7 +36,7 @@ from service.memory import collector_paused, give_back_freed
 from service.pairs import MATCH_FIELDS, encoded_pair_rows, review_unmerged
 from service.prepared import DigestedValues
 from service.registry import model_version, rescorer
-from service.scoring import suggestion_row
+from service.scoring import rescore_unsettled, suggestion_row
 from service.training import learned_for, learned_outcome
 
 RELINK = frozenset({ADMIN})
@@ -200,6 +200,7 @@ def _relink(store: Store, household: bool) -> dict[str, Any]:
     clock("pairs")
     suggested = store.sync_suggestions(suggestions, scope=None)
     del suggestions
+    rescore_unsettled(store, suggested.unsettled)
     clock("suggestions")
     assignment, persons = person_entities(result.clusters.labels, kept.entities(), ids)
     with store.linking() as tx:

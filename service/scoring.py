@@ -19,7 +19,8 @@ from matching.scoring import Scores, score_levels
 from models.queue_sample import in_sample, pair_draw, queue_place, record_digest, uncertainty
 from models.records import CaseType, PersonRecord
 from models.review import could_be_minor
-from service.registry import model_version, rescorer
+from models.store import Store
+from service.registry import active_learned, active_model, model_version, rescorer
 
 
 def score_pairs(
@@ -165,3 +166,32 @@ def score_pair(
         "model_version": model_version(model, learned),
         "reasons": reasons_of(columns, int(rows_a[0]), int(rows_b[0]), scores, 0),
     }
+
+
+def rescore_unsettled(store: Store, suggestion_ids: Sequence[uuid.UUID]) -> int:
+    """Score again the pairs a reviewer began to decide (a child's merge awaiting its
+    second reviewer, one a reviewer was unsure of) that a linkage run no longer found
+    uncertain: the second reviewer reads the pair as the records and the model are now,
+    not as they were at the first confirmation. How many were scored again."""
+    if not suggestion_ids:
+        return 0
+    model = active_model(store)
+    learned = active_learned(store, model)
+    population = store.estimated_record_count()
+    rows = []
+    for suggestion_id in suggestion_ids:
+        suggestion = store.get_suggestion(suggestion_id)
+        first = store.get_record(suggestion["record_a"]) if suggestion else None
+        second = store.get_record(suggestion["record_b"]) if suggestion else None
+        if first is None or second is None:
+            continue
+        scored = score_pair(first, second, model, population, learned)
+        rows.append(
+            {
+                "sid": suggestion_id,
+                "probability": scored["probability"],
+                "reasons": scored["reasons"],
+                "model_version": scored["model_version"],
+            }
+        )
+    return store.rescore_unsettled(rows)

@@ -34,6 +34,7 @@ from models.store.suggestions import (
     SuggestionSync,
     constraints_of,
     new_suggestion,
+    rescore_unsettled_on,
     sync_suggestions_on,
 )
 from models.tables import decisions, entities, match_pairs, person_records, suggestions
@@ -337,6 +338,12 @@ class ReviewStore:
                 c.execute(text("ANALYZE suggestions"))
                 c.commit()
         return counts
+
+    def rescore_unsettled(self, rows: Sequence[dict[str, Any]]) -> int:
+        """The new scores of suggestions a reviewer began to decide
+        (`suggestions.rescore_unsettled_on`), in their own transaction."""
+        with self.engine.begin() as c:
+            return rescore_unsettled_on(c, rows)
 
     def get_suggestion(self, suggestion_id: uuid.UUID) -> dict[str, Any] | None:
         with self.engine.connect() as c:

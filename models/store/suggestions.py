@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -61,6 +61,33 @@ class SuggestionSync:
     new: int
     refreshed: int
     withdrawn: int
+    unsettled: tuple[uuid.UUID, ...] = field(default=(), compare=False)
+    """Suggestions a reviewer began to decide that the run no longer found uncertain: kept
+    open, their version moved, to be scored again (`service.scoring.rescore_unsettled`)."""
+
+
+def rescore_unsettled_on(c: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Write the new scores of suggestions a reviewer began to decide (`sid`, probability,
+    reasons, model version), moving their version; one decided meanwhile is left."""
+    if not rows:
+        return 0
+    status = suggestions.c.status
+    open_begun = or_(
+        status == SuggestionStatus.AWAITING_SECOND.value, status == SuggestionStatus.UNSURE.value
+    )  # not IN: a statement run for many rows takes no expanding list
+    done = c.execute(
+        update(suggestions)
+        .where(suggestions.c.id == bindparam("sid"), open_begun)
+        .values(
+            probability=bindparam("probability"),
+            reasons=bindparam("reasons"),
+            model_version=bindparam("model_version"),
+            version=suggestions.c.version + 1,
+            updated_at=datetime.now(UTC),
+        ),
+        list(rows),
+    )
+    return int(done.rowcount or 0)
 
 
 def _kept_out_of_the_share(row: dict[str, Any], found: Any) -> dict[str, Any]:
@@ -90,7 +117,7 @@ def sync_suggestions_on(
     pair a reviewer linked directly was never scored uncertain, and a relink
     would otherwise drop it from the four-eyes queue; its version moves instead,
     so that the second reviewer, holding the pair as read before the run,
-    must read it again (its records may have changed). `scope`
+    must read it again, and the service scores it again (`unsettled`). `scope`
     limits withdrawal to pairs involving those records (an incremental run);
     None means the run covered everything.
     """
@@ -198,4 +225,6 @@ def sync_suggestions_on(
             .values(version=suggestions.c.version + 1, updated_at=now),
             unsettled,
         )
-    return SuggestionSync(len(inserts), len(refreshes), len(withdrawn))
+    return SuggestionSync(
+        len(inserts), len(refreshes), len(withdrawn), tuple(u["sid"] for u in unsettled)
+    )

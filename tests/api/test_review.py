@@ -397,9 +397,11 @@ def test_relinking_keeps_a_childs_link_waiting_for_its_second_reviewer(world: Wo
     _link_as(world, "reviewer", "K-1", "A-2")
     first = _link_as(world, "reviewer", "K-1", "A-1")
     assert first["suggestion"]["status"] == "awaiting_second"
+    held = world.store.get_suggestion(uuid.UUID(first["suggestion"]["id"]))
     relink_all(world.store)
     kept = world.store.get_suggestion(uuid.UUID(first["suggestion"]["id"]))
-    assert kept is not None and kept["status"] == "awaiting_second"
+    assert held is not None and kept is not None and kept["status"] == "awaiting_second"
+    assert kept["version"] > held["version"]  # scored again: the second reviewer re-reads
     second = _link_as(world, "reviewer2", "K-1", "A-1")
     assert second["suggestion"]["status"] == "confirmed"
 
