@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from functools import cache
 from pathlib import Path
 
@@ -32,7 +33,13 @@ def _columns() -> Columns:
 
 @pytest.fixture
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two workers, and every job large enough to fork, in small chunks."""
+    """Two workers, and every job large enough to fork, in small chunks; in a process
+    whose other threads (a server another test ran, stopping) have ended, since no job
+    forks beside a thread."""
+    deadline = time.monotonic() + 30
+    while threading.active_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert threading.active_count() == 1, [t.name for t in threading.enumerate()]
     monkeypatch.setenv("NRM_WORKERS", "2")
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setattr("matching.compare.pairs.CHUNK", 997)

@@ -66,7 +66,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
     tokens = ensure_demo_users(service.store, folder / "token", folder / "tokens.json")
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(service),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=5,  # a browser's kept-alive connection ends with it
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -76,7 +82,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[s
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}", tokens
     server.should_exit = True
-    thread.join(10)
+    thread.join(30)  # the tests after these, in this process, may fork (`matching.parallel`)
+    assert not thread.is_alive(), "the server did not stop"
     service.close()
 
 
