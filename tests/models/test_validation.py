@@ -197,6 +197,10 @@ def test_a_coded_column_saying_not_known_is_no_value_and_no_error(written: str) 
         ("role", "Enfant recherché", "sought"),
         ("role", "demandeuse", "requester"),
         ("role", "Membre du ménage", "household_member"),
+        ("role", "Victime présumée", "victim"),
+        ("role", "enfant victime", "victim"),
+        ("role", "Mère", "household_member"),
+        ("role", "Trafiquant présumé", "suspect"),
         ("case_type", "Demande de recherche", "tracing_request"),
     ],
 )
