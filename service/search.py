@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -181,12 +182,32 @@ TOO_COMMON = N_(
 )
 
 
+NOT_LATIN = N_(
+    "the names are written in another script than the records': write them in Latin "
+    "letters, as the case files do (Fatoumata, not فاطمة)"
+)
+
+
+def _not_latin(description: Mapping[str, Any]) -> bool:
+    """Whether a name of the description is written in letters no record uses (Arabic,
+    Tifinagh, N'Ko: the files write Malian names in Latin letters)."""
+    names = (v for k, v in description.items() if isinstance(v, str) and "name" in k)
+    return any(
+        letter.isalpha() and not unicodedata.name(letter, "").startswith("LATIN")
+        for name in names
+        for letter in name
+    )
+
+
 def unfound_hint(store: Store, description: Mapping[str, Any]) -> Message | None:
-    """Why a search that found no one may have missed the person: a description too thin
-    (`THIN_DESCRIPTION`), or one with a key shared by more records than a search compares
-    (`block_cap`: "Awa, about 12" among thousands of Awas). A search that finds no one
-    found no record sharing any other key of the description, so such a crowded block
-    is the only place the person may be; None when there is none."""
+    """Why a search that found no one may have missed the person: names in a script the
+    records do not use (`NOT_LATIN`), a description too thin (`THIN_DESCRIPTION`), or one
+    with a key shared by more records than a search compares (`block_cap`: "Awa, about
+    12" among thousands of Awas). A search that finds no one found no record sharing any
+    other key of the description, so such a crowded block is the only place the person
+    may be; None when there is none."""
+    if _not_latin(description):
+        return Message(NOT_LATIN)
     if described(description) < 2:
         return Message(THIN_DESCRIPTION)
     _, keys = _query(description)

@@ -641,3 +641,8 @@ def test_the_icon_browsers_ask_for_is_served(pages: Pages) -> None:
     assert asked.status_code == 301 and asked.headers["location"] == "/static/favicon.svg"
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.text.startswith("<svg")
+
+
+def test_a_name_in_arabic_script_is_told_to_be_written_in_latin_letters(tracing: Pages) -> None:
+    page = send(tracing.browser("caseworker"), "/find", name="فاطمة سانوغو")
+    assert 'id="unfound-hint"' in page.text and "en lettres latines" in page.text

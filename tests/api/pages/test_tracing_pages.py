@@ -308,3 +308,10 @@ def test_the_list_of_requests_names_the_person_each_seeks(tracing: Pages) -> Non
         r'class="case">TR-5</a></td><td data-label="Personne recherchée">([^<]*)<', page
     )
     assert row and row.group(1) == "Fatimata DIARA"
+
+
+def test_a_sought_name_in_arabic_script_is_told_to_be_written_in_latin_letters(
+    tracing: Pages,
+) -> None:
+    page = send(tracing.browser("tracing_officer"), "/tracing", given="فاطمة", family="Diarra")
+    assert "Personne ne correspond." in page.text and "en lettres latines" in page.text
