@@ -25,9 +25,19 @@ from service.scoring import reasons_of
 SEARCH = frozenset({ADMIN, CASEWORKER, TRACING})
 """Tracing officers and caseworkers search (and admins); reviewers do not need to."""
 MINIMAL = ("entity_id", "name", "sex", "age_band", "region", "score", "named_suspect")
-"""What a search answers over HTTP: never a contact or a current location; whether a
-record of the person names them as a suspect (in any case: a tracing officer must not
-take a suspect for the relative a family seeks)."""
+"""Who a search found: never a contact or a current location; whether a record of the
+person names them as a suspect (in any case: a tracing officer must not take a suspect
+for the relative a family seeks)."""
+SHOWN = (*MINIMAL, "reasons")
+"""What a search, a tracing search and a request's potential match answer over HTTP: who
+(`MINIMAL`) and why (the reasons show no place below a region and no day of birth)."""
+
+
+def shown(hit: dict[str, Any]) -> dict[str, Any]:
+    """A search result as it is answered over HTTP (`SHOWN`)."""
+    return {k: hit[k] for k in SHOWN}
+
+
 WILDCARDS = ("*", "%", "?")
 """Marks a user may type expecting a pattern: a search reads names as written (their
 spelling variants come from the name tables), so it says so rather than drop them."""
@@ -245,16 +255,14 @@ class Searching(UseCases):
         self, actor: Actor, description: dict[str, Any], top: int = 10, *, limited: bool = True
     ) -> list[dict[str, Any]]:
         """Persons matching a description, audited with the query. A `limited` search
-        (HTTP) counts against the user's rate limit and answers `MINIMAL` fields and the
-        reasons only (which show no place below a region and no day of birth, as a tracing
-        search's)."""
+        (HTTP) counts against the user's rate limit and answers `SHOWN` fields only."""
         actor.require(SEARCH)
         refuse_patterns(description)
         if limited:
             self.check_search_rate(actor)
         hits = search(self.store, description, top, actor.lang)
         if limited:
-            hits = [{k: hit[k] for k in (*MINIMAL, "reasons")} for hit in hits]
+            hits = [shown(hit) for hit in hits]
         self.audit(
             actor,
             "search",

@@ -30,7 +30,7 @@ from models.store.tracingrequests import (
 )
 from service.context import ADMIN, CASEWORKER, TRACING, Actor
 from service.errors import Conflict, NotFound, UseCaseError
-from service.search import MINIMAL, Searching, refuse_patterns, search, unfound_hint
+from service.search import Searching, refuse_patterns, search, shown, unfound_hint
 from service.sought import description_of
 from tracing.match_decisions import (
     Decided,
@@ -45,8 +45,6 @@ from tracing.persons import written_name
 TRACE = frozenset({ADMIN, CASEWORKER, TRACING})
 """Tracing officers look for the persons families ask about; caseworkers too."""
 DECIDE_MATCH = frozenset({ADMIN, CASEWORKER, TRACING})
-SHOWN = (*MINIMAL, "reasons")
-"""What a tracing search and a potential match show: never a contact or a location."""
 MATCH_DECISIONS = ("confirmed", "dismissed")
 MATCH_FIELDS = (
     "full_name",
@@ -70,10 +68,6 @@ class AmbiguousCase(Conflict):
     """Two organisations use this case id; say which one."""
 
 
-def _shown(hit: dict[str, Any]) -> dict[str, Any]:
-    return {k: hit[k] for k in SHOWN}
-
-
 class TracingSearch(Searching):
     def trace(
         self,
@@ -91,7 +85,7 @@ class TracingSearch(Searching):
         description = description_of(sought, today)
         if limited:
             self.check_search_rate(actor)
-        hits = [_shown(h) for h in search(self.store, description, top, actor.lang, today=today)]
+        hits = [shown(h) for h in search(self.store, description, top, actor.lang, today=today)]
         self.audit(
             actor,
             "trace",
@@ -340,7 +334,7 @@ def _fits(
     for sought in _sought(records):
         description = {k: sought[k] for k in MATCH_FIELDS if sought.get(k) is not None}
         fits[sought["record_id"]] = {
-            hit["entity_id"]: _shown(hit)
+            hit["entity_id"]: shown(hit)
             for hit in search(store, description, wanted + len(own), lang, theirs)
             if hit["entity_id"] not in own
         }
