@@ -36,6 +36,7 @@ from tracing.match_decisions import (
     Decided,
     confirmations,
     decided_order,
+    found_slots,
     in_force,
     listed_under,
     request_status,
@@ -304,7 +305,7 @@ def _require_unfound(
     must be dismissed first (two officers, two tabs, or a page left open before the first
     confirmation would otherwise send a family two children for one)."""
     others = {p: d for p, d in confirmations(decided, sought_ids).items() if p != entity_id}
-    slots = {d["sought_record_id"] or f"person:{p}" for p, d in others.items()}
+    slots = found_slots(others)
     if (sought_record_id is not None and sought_record_id in slots) or len(slots) >= max(
         len(sought_ids), 1
     ):

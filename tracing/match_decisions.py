@@ -41,12 +41,16 @@ def confirmations(decided: Decided, sought_ids: Sequence[str]) -> dict[str, dict
     return found
 
 
+def found_slots(confirmed: dict[str, dict[str, Any]]) -> set[str]:
+    """The sought records the confirmed persons fill: a person confirmed for one record
+    fills it, one confirmed for the request as a whole fills one record of their own."""
+    return {d["sought_record_id"] or f"person:{p}" for p, d in confirmed.items()}
+
+
 def request_status(confirmed: dict[str, dict[str, Any]], sought_ids: Sequence[str]) -> str:
-    """`matched` once as many sought records are found as the request seeks: a person
-    confirmed for one record counts for it, one confirmed for the request as a whole
-    for one record."""
-    found = {d["sought_record_id"] or f"person:{p}" for p, d in confirmed.items()}
-    return "matched" if sought_ids and len(found) >= len(sought_ids) else "open"
+    """`matched` once as many sought records are found as the request seeks
+    (`found_slots`)."""
+    return "matched" if sought_ids and len(found_slots(confirmed)) >= len(sought_ids) else "open"
 
 
 def listed_under(
