@@ -130,8 +130,8 @@ def flag_page(
     """One page of flagged persons, (entity id, flag), the most recent first, and how many
     there are in all, found by two aggregate queries (`tracing.flags.RULES` says what each
     flag needs; `apart`, `tracing.flags.apart`, whether files are further apart than a
-    referral, read on each candidate's dates), so that listing them reads the records of one page
-    only."""
+    referral, read on each candidate's dates, which come back as dates from either
+    database), so that listing them reads the records of one page only."""
     r = person_records.c
     episode = r.source + "|" + func.coalesce(func.nullif(r.case_id, ""), r.record_id)
     repeated = set(rules["episode_roles"])
@@ -141,10 +141,12 @@ def flag_page(
     def has(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0)) >= 1
 
+    files = {k: func.count(func.distinct(case((r.case_type == k, episode)))) for k in kinds}
+
     def per_kind(kind: str) -> list[Any]:
         mine = r.case_type == kind
         return [
-            func.count(func.distinct(case((mine, episode)))),
+            files[kind],
             func.min(case((mine, r.registered_on))),
             func.max(case((mine, r.registered_on))),
             func.sum(case((mine & r.registered_on.is_(None), 1), else_=0)),
@@ -155,15 +157,7 @@ def flag_page(
         .where(r.entity_id.is_not(None), r.role.in_(sorted(repeated)))
         .where(r.case_type.in_(kinds))
         .group_by(r.entity_id)
-        .having(
-            or_(
-                *(
-                    func.count(func.distinct(case((r.case_type == kind, episode))))
-                    >= rules["twice"]
-                    for kind in kinds
-                )
-            )
-        )
+        .having(or_(*(files[kind] >= rules["twice"] for kind in kinds)))
     )
     found = (
         select(r.entity_id, func.max(r.registered_on))
@@ -177,20 +171,13 @@ def flag_page(
             for entity, latest, *counts in c.execute(retrafficked):
                 by_kind = [counts[k : k + 4] for k in range(0, len(counts), 4)]
                 if any(
-                    apart(int(n), [d for d in (_day(low), _day(high)) if d], int(undated or 0))
+                    apart(int(n), [d for d in (low, high) if d], int(undated or 0))
                     for n, low, high, undated in by_kind
                 ):
-                    every.append((entity, "possible_retrafficking", _day(latest)))
+                    every.append((entity, "possible_retrafficking", latest))
         if flag in (None, "sought_by_family"):
-            every += [(e, "sought_by_family", _day(latest)) for e, latest in c.execute(found)]
+            every += [(e, "sought_by_family", latest) for e, latest in c.execute(found)]
     every.sort(key=lambda row: (row[2] is not None, row[2] or date.min, str(row[0]), row[1]))
     every.reverse()  # the most recent first, undated last
     rows = [(str(e), f) for e, f, _ in every[offset : offset + limit]]
     return rows, len(every)
-
-
-def _day(value: Any) -> date | None:
-    """A day as the database returns it (SQLite: text; PostgreSQL: a date)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
