@@ -297,17 +297,12 @@ def _stage_relations(
     `related_source`) column. `record_ids` None: the records file could not be read at
     all (no source, a column missing), so only the rows themselves are checked (an end
     is not said to be missing from a file nobody could read)."""
-    if record_ids is None:
-        for number, raw in _relation_rows(path, report):
-            for error in validate_relation(raw, number)[1]:
-                report.add_error(Message(IN_FILE, file=path.name, error=error.as_message()))
-        return
     rows: list[tuple[int, str, str, str, str | None, str | None]] = []
     for number, raw in _relation_rows(path, report):
         value, errors = validate_relation(raw, number)
         for error in errors:
             report.add_error(Message(IN_FILE, file=path.name, error=error.as_message()))
-        if value is None:
+        if value is None or record_ids is None:
             continue
         stored: list[str | None] = []
         for column, record_id, source_column in (

@@ -263,7 +263,7 @@ class ImportWriter:
                 for n in (*kept, *implied)
             ),
         )
-        read = [*kept, *implied, *sorted(compared - set(kept))]
+        read = [*kept, *implied, *sorted(compared - set(kept) - set(implied))]
         found = self.connection.execute(
             select(k.c.position, p.c.extra, *(p.c[n] for n in read))
             .join(p, (p.c.source == k.c.source) & (p.c.record_id == k.c.record_id))
