@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.pages.routing import PageRoute
-from api.pages.sealed import LAPSED, results_address, unseal
+from api.pages.sealed import LAPSED, posted_search, search_form
 from api.pages.web import (
     PageNumber,
     check_csrf,
@@ -38,10 +38,11 @@ from tracing.persons import written_name
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 FAMILY_TOP = 20
+FIND_FIELDS = ("name", "birth_year")
 FIND_SEALED_MAX = 200
+"""A posted name is cut here before it is sealed into the results' address."""
 BIRTH_MAX = 20
 """A birth year, or a date of birth a caseworker types there."""
-"""A posted name is cut here before it is sealed into the results' address."""
 FLAGS_PAGE = 50
 FLAG_KINDS = ("possible_retrafficking", "sought_by_family")
 DECISION_FIELDS = (
@@ -264,12 +265,8 @@ async def decide_return(request: Request, entity_id: UUID) -> Response:
 def find_form(request: Request, s: str = "") -> Response:
     """The form to search a person by name; with `s`, the results of the search this
     session posted (`api.pages.sealed`)."""
-    if not s:
-        return _found(request, "", "", sent=False)
-    form = unseal(request, s)
-    if form is None:
-        return _found(request, "", "", sent=False, lapsed=True)
-    return _found(request, form.get("name", ""), form.get("birth_year", ""), sent=True)
+    form = search_form(request, s, FIND_FIELDS)
+    return _found(request, form.fields["name"], form.fields["birth_year"], form.sent, form.lapsed)
 
 
 @router.post("/find")
@@ -278,10 +275,7 @@ async def find(request: Request) -> Response:
     never in the address, where a name would stay in the history and the access log, then
     shown at an address that holds it sealed, so that back and reload show the results
     again (each showing a search, audited and counted)."""
-    form = await check_csrf(request)
-    page_actor(request).require(SEARCH)
-    given = {k: str(form.get(k, ""))[:FIND_SEALED_MAX] for k in ("name", "birth_year")}
-    return redirect(results_address(request, given))
+    return await posted_search(request, SEARCH, FIND_FIELDS, FIND_SEALED_MAX)
 
 
 def _found(

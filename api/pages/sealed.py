@@ -19,12 +19,15 @@ import hmac
 import json
 import os
 import time
+from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from fastapi import Request
+from fastapi.responses import Response
 
-from api.pages.web import SESSION_COOKIE
+from api.pages.web import SESSION_COOKIE, check_csrf, page_actor, redirect
 from i18n import N_
 from service.sessions import LONGEST
 
@@ -84,3 +87,32 @@ def results_address(request: Request, form: dict[str, str]) -> str:
     """Where the browser is sent after posting `form`: this page with the form sealed."""
     sealed = seal(request, form)
     return f"{request.url.path}?{SEALED_FIELD}={sealed}" if sealed else request.url.path
+
+
+async def posted_search(
+    request: Request, roles: frozenset[Any], fields: tuple[str, ...], longest: int
+) -> Response:
+    """A search form posted by a user of one of `roles`: its `fields`, each cut to
+    `longest` characters, sealed into the address the browser is sent to."""
+    form = await check_csrf(request)
+    page_actor(request).require(roles)
+    given = {k: str(form.get(k, ""))[:longest] for k in fields}
+    return redirect(results_address(request, given))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchForm:
+    fields: dict[str, str]
+    sent: bool
+    """A search to run (the address held one this session sealed)."""
+    lapsed: bool
+    """The address held a search this session cannot read (`LAPSED`)."""
+
+
+def search_form(request: Request, sealed: str, fields: tuple[str, ...]) -> SearchForm:
+    """The search form at a page's address: empty without `sealed`; else the fields of
+    the search this session sealed there, or empty and `lapsed` when it cannot be read."""
+    form = unseal(request, sealed) if sealed else None
+    if form is None:
+        return SearchForm(dict.fromkeys(fields, ""), sent=False, lapsed=bool(sealed))
+    return SearchForm({k: form.get(k, "") for k in fields}, sent=True, lapsed=False)

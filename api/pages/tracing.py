@@ -22,7 +22,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.pages.routing import PageRoute
-from api.pages.sealed import LAPSED, results_address, unseal
+from api.pages.sealed import LAPSED, posted_search, search_form
 from api.pages.web import (
     PageNumber,
     check_csrf,
@@ -68,12 +68,8 @@ FIELDS = (*TEXTS, "sex", "age", "birth_year")
 def trace_form(request: Request, s: str = "") -> Response:
     """The form a tracing officer fills in as the family describes the sought person;
     with `s`, the results of the search this session posted (`api.pages.sealed`)."""
-    if not s:
-        return _traced(request, dict.fromkeys(FIELDS, ""), sent=False)
-    form = unseal(request, s)
-    if form is None:
-        return _traced(request, dict.fromkeys(FIELDS, ""), sent=False, lapsed=True)
-    return _traced(request, {k: form.get(k, "") for k in FIELDS}, sent=True)
+    form = search_form(request, s, FIELDS)
+    return _traced(request, form.fields, sent=form.sent, lapsed=form.lapsed)
 
 
 @router.post("/tracing")
@@ -83,10 +79,7 @@ async def trace(request: Request) -> Response:
     history and the server's access log), then shown at an address that holds it sealed,
     so that back and reload show the results again. Each showing is a search: it counts
     against the user's search rate limit and is audited."""
-    form = await check_csrf(request)
-    page_actor(request).require(TRACE)
-    given = {k: str(form.get(k, ""))[:SEALED_MAX] for k in FIELDS}
-    return redirect(results_address(request, given))
+    return await posted_search(request, TRACE, FIELDS, SEALED_MAX)
 
 
 def _traced(request: Request, given: dict[str, str], sent: bool, lapsed: bool = False) -> Response:
