@@ -39,12 +39,11 @@ def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, Re
     tail = (aside,) if aside else ()
     suspects = [r for r in kin.counted if r.suspect]
     if suspects:
-        records = [rec for r in suspects for rec in graph.profiles[r.person].suspect_records()]
         said = Reason(
             "un proche ou membre du foyer est cité comme suspect : " + how_related(suspects, "fr"),
             "a relative or household member is named as a suspect: " + how_related(suspects, "en"),
         )
-        return Factor("family_involvement", RISK, refs(records), (said, *tail))
+        return Factor("family_involvement", RISK, _suspect_refs(graph, suspects), (said, *tail))
     named = {r.person: r for r in kin.counted} | {r.person: r for r, _ in kin.set_aside}
     doubtful = [(named[person], suspect) for person, suspect in awaiting if person in named]
     if doubtful:
@@ -81,23 +80,23 @@ def _suspects(kin: Counted, graph: FamilyGraph, awaiting: Sequence[tuple[str, Re
         )
         return Factor("family_involvement", UNKNOWN, (), (unknown, *tail))
     if aside:  # a suspect the names propose as a relative is checked, never assumed away
-        records = [
-            rec
-            for r, _ in kin.set_aside
-            if r.suspect
-            for rec in graph.profiles[r.person].suspect_records()
-        ]
         doubt = Reason(
             "aucun des proches retenus n'est cité comme suspect, mais un suspect est peut-être "
             "un proche : à écarter avant tout retour",
             "none of the relatives counted is named as a suspect, but a suspect may be a "
             "relative: to rule out before any return",
         )
-        return Factor("family_involvement", UNKNOWN, refs(records), (doubt, *tail))
+        records = _suspect_refs(graph, [r for r, _ in kin.set_aside if r.suspect])
+        return Factor("family_involvement", UNKNOWN, records, (doubt, *tail))
     none = Reason(
         "aucun proche connu n'est cité comme suspect", "no known relative is named as a suspect"
     )
     return Factor("family_involvement", NO_KNOWN_RISK, (), (none,))
+
+
+def _suspect_refs(graph: FamilyGraph, relatives: Sequence[Relative]) -> tuple[Ref, ...]:
+    """The records in which these relatives are named as suspects."""
+    return refs(rec for r in relatives for rec in graph.profiles[r.person].suspect_records())
 
 
 def _recorded_as_suspect(person: Profile) -> Factor | None:
