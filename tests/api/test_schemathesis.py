@@ -8,9 +8,13 @@ fixture, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
+from schemathesis.python import asgi
 
 from service.ratelimit import SharedLimit
 from service.users import FailedLogins
@@ -25,6 +29,18 @@ invisible characters and runs of spaces do not count), which JSON Schema's `minL
 cannot state: a schema-valid reason of ten control characters is refused (422) there."""
 
 
+@pytest.fixture
+def one_event_loop() -> Iterator[None]:
+    """Schemathesis (4.3x) calls an ASGI app through one event-loop thread it keeps for the
+    whole process, stopped only at exit; the tests that fork (`matching.parallel`) need a
+    process without other threads, so the loop is stopped when this test ends."""
+    yield
+    shutdown = getattr(asgi, "_shutdown", None)  # absent where each call ran its own loop
+    if shutdown is not None:
+        shutdown()
+
+
+@pytest.mark.usefixtures("one_event_loop")
 def test_the_api_honours_its_schema(world: World) -> None:
     # Schemathesis sends invalid credentials to every operation and expects 401 or 403;
     # past 30 a minute one address gets 429 (tested in test_audit), so the limit is lifted.
