@@ -90,17 +90,29 @@ def _birth_year(data: dict[str, Any]) -> None:
         data["birth_precision"] = "year"
 
 
+def _years(earliest: object, latest: object) -> str | None:
+    """A birth interval as its years, never finer ("2009", or "2007–2011")."""
+    if not earliest or not latest:
+        return None
+    first, last = str(earliest)[:4], str(latest)[:4]
+    return first if first == last else f"{first}–{last}"
+
+
 def birth_shown(view: dict[str, Any]) -> str | None:
     """The birth a record view (`record_view`) shows: its birth date as written, where the
     view holds it; a minimal view holds none, only the years of its birth interval, never
     finer ("2009", or "2007–2011" for an estimate)."""
     if view.get("access") != Access.MINIMAL.value:
         return view.get("birth_date")
-    earliest, latest = view.get("birth_earliest"), view.get("birth_latest")
-    if not earliest or not latest:
-        return None
-    first, last = str(earliest)[:4], str(latest)[:4]
-    return first if first == last else f"{first}–{last}"
+    return _years(view.get("birth_earliest"), view.get("birth_latest"))
+
+
+def birth_for(actor: Actor, record: PersonRecord) -> str | None:
+    """The birth `birth_shown` gives this actor of `record`, without making its whole view:
+    the date as written to a reader of the case file, else its years."""
+    if access_to(actor, record) is not Access.MINIMAL:
+        return record.birth_date
+    return _years(record.birth_earliest, record.birth_latest)
 
 
 def record_view(record: PersonRecord, actor: Actor) -> dict[str, Any]:

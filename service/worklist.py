@@ -3,8 +3,8 @@ queue and the decisions as tables to export (CSV, XLSX) with names and reasons.
 
 The JSON queue (`service.queue`) lists ids only, for scripts; the pages and the exports
 need to say who is who, so these use cases read the two records of each suggestion and
-show them as the reviewer may see them (never a protected field: a name, sex, birth date
-as written, organisation and its record id).
+show them as the reviewer may see them (never a protected field: a name, sex, the birth
+as the reader's view of the record shows it, organisation and its record id).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from models.records import PersonRecord
 from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
+from service.protection import birth_for
 from service.queue import READ_QUEUE, for_reviewer, records_of, suggestion_summary
 
 EXPORT_LIMIT = 5_000
@@ -66,10 +67,13 @@ class Table:
     rows: list[dict[str, Any]]
 
 
-def person_brief(record: PersonRecord | None) -> dict[str, Any]:
-    """Who a record is, in a line: nothing protected."""
-    if record is None:
-        return {"id": None, "record_id": None, "source": None, "name": "?"}
+NOBODY: dict[str, Any] = {"id": None, "record_id": None, "source": None, "name": "?"}
+"""The line of a record no longer stored."""
+
+
+def person_brief(record: PersonRecord, actor: Actor) -> dict[str, Any]:
+    """Who a record is, in a line: nothing protected; the birth as `actor` may read it
+    (`protection.birth_for`: the years alone of another organisation's record)."""
     return {
         "id": str(record.id),
         "entity_id": str(record.entity_id) if record.entity_id else None,
@@ -77,7 +81,7 @@ def person_brief(record: PersonRecord | None) -> dict[str, Any]:
         "source": record.source,
         "name": record.display_name() or "?",
         "sex": record.sex.value if record.sex else None,
-        "birth_date": record.birth_date,
+        "birth_date": birth_for(actor, record),
         "case_type": record.case_type.value if record.case_type else None,
         "role": record.role.value if record.role else None,
     }
@@ -101,8 +105,8 @@ def _pair_columns(first: dict[str, Any], second: dict[str, Any]) -> dict[str, An
 
 
 class Worklist(UseCases):
-    def _briefs(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-        return {r.id: person_brief(r) for r in self.store.records_by_ids(ids)}
+    def _briefs(self, actor: Actor, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+        return {r.id: person_brief(r, actor) for r in self.store.records_by_ids(ids)}
 
     def named_queue(
         self, actor: Actor, filters: dict[str, Any], limit: int, offset: int
@@ -112,13 +116,15 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "list_suggestions", "suggestion")
         page = self.store.suggestion_queue(for_reviewer(actor, filters), limit, offset)
-        briefs = self._briefs([i for s in page.items for i in (s["record_a"], s["record_b"])])
+        briefs = self._briefs(
+            actor, [i for s in page.items for i in (s["record_a"], s["record_b"])]
+        )
         items = [
             {
                 **suggestion_summary(s),
                 "people": [
-                    briefs.get(s["record_a"], person_brief(None)),
-                    briefs.get(s["record_b"], person_brief(None)),
+                    briefs.get(s["record_a"], NOBODY),
+                    briefs.get(s["record_b"], NOBODY),
                 ],
                 "reasons": _reasons(s["reasons"], actor.lang),
             }
@@ -139,11 +145,13 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "export_suggestions", "suggestion")
         page = self.store.suggestion_queue(for_reviewer(actor, filters), EXPORT_LIMIT, count=False)
-        briefs = self._briefs([i for s in page.items for i in (s["record_a"], s["record_b"])])
+        briefs = self._briefs(
+            actor, [i for s in page.items for i in (s["record_a"], s["record_b"])]
+        )
         rows = []
         for s in page.items:
-            first = briefs.get(s["record_a"], person_brief(None))
-            second = briefs.get(s["record_b"], person_brief(None))
+            first = briefs.get(s["record_a"], NOBODY)
+            second = briefs.get(s["record_b"], NOBODY)
             rows.append(
                 {
                     "suggestion": str(s["id"]),
@@ -171,7 +179,7 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "export_decisions", "decision")
         events: list[DecisionEvent] = self.store.recent_decisions(EXPORT_LIMIT)
-        briefs = self._briefs([i for e in events for i in (e.record_a, e.record_b)])
+        briefs = self._briefs(actor, [i for e in events for i in (e.record_a, e.record_b)])
         reasons: dict[uuid.UUID, str] = {}
         for suggestion_id in {e.suggestion_id for e in events if e.suggestion_id}:
             suggestion = self.store.get_suggestion(suggestion_id)
@@ -189,8 +197,8 @@ class Worklist(UseCases):
                 **{
                     k: v
                     for k, v in _pair_columns(
-                        briefs.get(e.record_a, person_brief(None)),
-                        briefs.get(e.record_b, person_brief(None)),
+                        briefs.get(e.record_a, NOBODY),
+                        briefs.get(e.record_b, NOBODY),
                     ).items()
                     if k in DECISION_COLUMNS
                 },

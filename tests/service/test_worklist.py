@@ -59,3 +59,29 @@ def test_the_exports_have_their_columns_and_are_audited(service: Service) -> Non
 def test_the_worklist_is_the_reviewers(service: Service, role: UserRole) -> None:
     with pytest.raises(Forbidden):
         service.export_decisions(_actor(service, role))
+
+
+DATED_ROWS = (
+    "record_id,source,case_id,case_type,full_name,sex,birth_date,origin_village\n"
+    "D-1,OIM,C7,return,SANOGO Rokia,F,2012-03-14,Kolondieba\n"
+    "D-2,ONG-A,C8,identification,SANOGHO Rokia,F,14/03/2012,Kolondieba\n"
+)
+
+
+def test_a_reviewer_reads_the_day_of_birth_of_her_own_organisations_records_only(
+    store: Store, tmp_path: Path
+) -> None:
+    """The queue's lines and its export give another organisation's record the years of
+    its birth, as the suggestion's side-by-side view does, never the day."""
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "d.csv", DATED_ROWS), link=False).ok
+    ids = {r.record_id: r.id for r in store.list_records({}, limit=10).items}
+    add_suggestion(store, ids["D-1"], ids["D-2"])
+    actor = _actor(service, UserRole.REVIEWER)
+
+    items, _ = service.named_queue(actor, {"status": "pending"}, 10, 0)
+    born = {p["record_id"]: p["birth_date"] for p in items[0]["people"]}
+    exported = service.export_queue(actor, {"status": "pending"}).rows[0]
+
+    assert born == {"D-1": "2012-03-14", "D-2": "2012"}
+    assert {exported["birth_date_a"], exported["birth_date_b"]} == {"2012-03-14", "2012"}
