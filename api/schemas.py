@@ -153,6 +153,12 @@ class SuggestionDetail(SuggestionSummary):
         default=False,
         description="A child's merge you confirmed first: another reviewer must confirm it.",
     )
+    first_confirmation_outdated: bool = Field(
+        default=False,
+        description="A child's merge confirmed once, before an import changed either "
+        "record: a confirmation now withdraws that one and is the first on the records as "
+        "they are (another reviewer must then confirm it), whoever made the first.",
+    )
 
 
 class SuggestionState(BaseModel):
@@ -160,14 +166,18 @@ class SuggestionState(BaseModel):
     status: str
     version: int
     confirmations: int | None = None
+    confirmation_withdrawn: str | None = Field(
+        default=None,
+        description="A first confirmation of a child's merge withdrawn: after a "
+        "confirmation, one made before an import changed the records (this one is the first "
+        "on the records as they are now: another reviewer must confirm it); after undoing "
+        "a child's merge, the first confirmation it completed (the pair waits for two "
+        "confirmations again).",
+    )
 
 
 class RevertedState(SuggestionState):
-    confirmation_withdrawn: str | None = Field(
-        default=None,
-        description="After undoing a child's merge: the first confirmation it completed, "
-        "withdrawn with it (the pair waits for two confirmations again).",
-    )
+    """A suggestion's state after a revert (its own name in the API's schema)."""
 
 
 class DecisionResult(BaseModel):

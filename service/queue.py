@@ -58,6 +58,7 @@ def suggestion_detail(
         raise NotFound("a record of this suggestion no longer exists")
     own = store.decisions_of_suggestion(suggestion["id"])
     reverted = {d.reverts for d in own if d.reverts}
+    outdated = store.outdated_first_confirmation(suggestion)
     return {
         **suggestion_summary(suggestion),
         "records": [record_view(first, actor), record_view(second, actor)],
@@ -72,8 +73,10 @@ def suggestion_detail(
         ],
         "decisions": [decision_view(d, d.id in reverted) for d in own],
         "confirmed_by_you": actor.user is not None
+        and outdated is None
         and suggestion["status"] == SuggestionStatus.AWAITING_SECOND.value
         and suggestion["confirmed_by"] == actor.user.id,
+        "first_confirmation_outdated": outdated is not None,
     }
 
 

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from i18n import Word
+from i18n import N_, Message, Word
 from models.queue_sample import uncertainty
 from models.review import (
     DECIDED_STATUSES,
@@ -124,6 +124,11 @@ def _apply(
         )
     if status is SuggestionStatus.WITHDRAWN:
         raise Conflict("this suggestion was withdrawn: linkage no longer finds the pair uncertain")
+    set_aside = None
+    if decision is DecisionKind.MATCH and status is SuggestionStatus.AWAITING_SECOND:
+        set_aside = _set_aside_if_records_changed(tx, actor, suggestion)
+        if set_aside is not None:
+            suggestion = {**suggestion, "confirmed_by": None}
     if (
         decision is DecisionKind.MATCH
         and status is SuggestionStatus.AWAITING_SECOND
@@ -169,6 +174,7 @@ def _apply(
             decision=decision.value,
             effect=effect.value,
             event=str(event.id),
+            **({"first_confirmation_withdrawn": str(set_aside.id)} if set_aside else {}),
         ),
     )
     updated = {**suggestion, "status": state.status.value, "version": version}
@@ -179,10 +185,46 @@ def _apply(
             "status": state.status.value,
             "version": version,
             "confirmations": confirmations(state.status, suggestion["involves_minor"]),
+            "confirmation_withdrawn": str(set_aside.id) if set_aside else None,
         },
         etag(updated),
         moved_records(before, after),
     )
+
+
+RECORDS_CHANGED = N_(
+    "the records changed after this first confirmation: confirmed again on what they say now"
+)
+"""The note of the revert that withdraws a first confirmation the records outdated."""
+
+
+def _set_aside_if_records_changed(
+    tx: ReviewTx, actor: Actor, suggestion: dict[str, Any]
+) -> DecisionEvent | None:
+    """Withdraw the first confirmation of a child's merge when an import changed either
+    record after it (`ReviewTx.outdated_first_confirmation`), by a revert of the reviewer
+    confirming now, noted `RECORDS_CHANGED`: four eyes are two reviewers confirming the
+    same records, so this confirmation is the first on the records as they are, and
+    another reviewer must confirm it. The withdrawn confirmation, or None."""
+    confirmed = tx.outdated_first_confirmation(suggestion)
+    if confirmed is None:
+        return None
+    user = actor.user
+    assert user is not None
+    tx.add_decision(
+        event_row(
+            user,
+            suggestion["id"],
+            (confirmed.record_a, confirmed.record_b),
+            DecisionKind.REVERT,
+            Message(RECORDS_CHANGED).text(actor.lang),
+            Effect.NONE,
+            ({}, {}),
+            confirmed.model_version,
+            reverts=confirmed.id,
+        )
+    )
+    return confirmed
 
 
 def _with_persons_ages(tx: ReviewTx, suggestion: dict[str, Any]) -> dict[str, Any]:

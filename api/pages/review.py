@@ -216,6 +216,8 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
                 reason=refused.text(page_language(request))
             ),
         )
-    waits = (decided.suggestion or {}).get("status") == "awaiting_second"
-    done = "first_confirmation" if waits else kind.value  # a child's pair: four eyes
+    state = decided.suggestion or {}
+    done = kind.value
+    if state.get("status") == "awaiting_second":  # a child's pair: four eyes
+        done = "first_again" if state.get("confirmation_withdrawn") else "first_confirmation"
     return redirect(f"/review/next?done={done}{in_queue(queue_of(form.get('queue')))}")

@@ -26,7 +26,7 @@ from sqlalchemy import (
     update,
 )
 
-from models.review import DECIDED_STATUSES, DecisionKind
+from models.review import DECIDED_STATUSES, DecisionKind, SuggestionStatus
 from models.store.batches import chunks
 from models.store.serial import REVIEW_LOCK, serialised
 from models.store.stamps import in_utc
@@ -37,7 +37,15 @@ from models.store.suggestions import (
     rescore_unsettled_on,
     sync_suggestions_on,
 )
-from models.tables import decisions, entities, match_pairs, person_records, suggestions
+from models.tables import (
+    decisions,
+    entities,
+    imports,
+    match_pairs,
+    person_records,
+    record_versions,
+    suggestions,
+)
 
 ANALYZE_AFTER = 10_000
 
@@ -252,6 +260,31 @@ class ReviewTx:
             ).scalars()
         )
 
+    def outdated_first_confirmation(self, suggestion: dict[str, Any]) -> DecisionEvent | None:
+        """The first confirmation in force of a child's merge awaiting its second reviewer,
+        when an import finished after it changed either record's values (each change
+        keeps the values it replaced in `record_versions`); else None."""
+        if suggestion["status"] != SuggestionStatus.AWAITING_SECOND.value:
+            return None
+        first = [
+            d
+            for d in self.effective_of(suggestion["id"])
+            if d.decision == DecisionKind.MATCH.value and d.user_id == suggestion["confirmed_by"]
+        ]
+        if not first:
+            return None
+        confirmed = max(first, key=lambda d: d.seq)
+        changed = self.c.execute(
+            select(record_versions.c.id)
+            .join(imports, imports.c.id == record_versions.c.import_id)
+            .where(
+                record_versions.c.record.in_([suggestion["record_a"], suggestion["record_b"]]),
+                imports.c.finished_at > confirmed.created_at,
+            )
+            .limit(1)
+        ).first()
+        return confirmed if changed is not None else None
+
     def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         rows = self.c.execute(
             select(decisions)
@@ -362,6 +395,10 @@ class ReviewStore:
                 ):
                     rows[r.id] = _event(r._mapping)
         return sorted(rows.values(), key=lambda r: r.seq)
+
+    def outdated_first_confirmation(self, suggestion: dict[str, Any]) -> DecisionEvent | None:
+        with self.engine.connect() as c:
+            return ReviewTx(c).outdated_first_confirmation(suggestion)
 
     def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         with self.engine.connect() as c:

@@ -157,6 +157,7 @@ def test_a_child_merge_waits_for_a_second_reviewer(world: World) -> None:
         "status": "awaiting_second",
         "version": 2,
         "confirmations": 1,
+        "confirmation_withdrawn": None,
     }
     entities = _entities(world.store)
     assert entities["K-1"] is None or entities["K-1"] != entities["K-2"]
