@@ -35,6 +35,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/suggestions/{suggestion_id}"): READ_QUEUE,
     ("POST", "/suggestions/{suggestion_id}/decision"): DECIDE,
     ("POST", "/links"): DECIDE,
+    ("GET", "/decisions/outdated"): READ_QUEUE,
     ("GET", "/decisions/{decision_id}"): READ_QUEUE,
     ("POST", "/decisions/{decision_id}/revert"): REVERT,
     ("GET", "/entities/{entity_id}"): READ_ENTITIES,

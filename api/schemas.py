@@ -145,6 +145,30 @@ class DecisionView(BaseModel):
     created_at: str
 
 
+class ChangedRecord(BaseModel):
+    """A record of a settled pair, as the reviewer may see it, and what changed since."""
+
+    id: str | None
+    entity_id: str | None = None
+    record_id: str | None
+    source: str | None
+    name: str
+    sex: str | None = None
+    birth_date: str | None = Field(
+        default=None, description="as written, or only its years for another organisation's"
+    )
+    case_type: str | None = None
+    role: str | None = None
+    changed: list[str] = Field(
+        description="the fields an import changed after the decision (never a protected one)"
+    )
+
+
+class OutdatedDecision(BaseModel):
+    decision: DecisionView
+    people: list[ChangedRecord]
+
+
 class SuggestionDetail(SuggestionSummary):
     records: list[dict[str, Any]]
     comparison: list[FieldComparison]

@@ -18,7 +18,10 @@ from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
 from service.protection import birth_for
 from service.queue import READ_QUEUE, for_reviewer, records_of, suggestion_summary
+from service.review import decision_view
 
+OUTDATED_LIMIT = 200
+"""The most settled pairs whose records changed one list names (newest decision first)."""
 EXPORT_LIMIT = 5_000
 """The most rows one export holds (the queue in priority order, decisions newest first)."""
 
@@ -216,3 +219,36 @@ class Worklist(UseCases):
             records=records_of(events),
         )
         return Table(DECISION_COLUMNS, rows)
+
+    def outdated_decisions(self, actor: Actor) -> list[dict[str, Any]]:
+        """The pairs reviewers settled (confirmed or rejected) whose records an import
+        changed afterwards, newest decision first (at most `OUTDATED_LIMIT`): each with the
+        decision, both persons named as the reviewer may see them and, per record, the
+        fields that changed since. The decisions stand; the list says which to read again."""
+        actor.require(READ_QUEUE)
+        self.check_listing(actor, "list_outdated_decisions", "decision")
+        found = self.store.outdated_decisions(OUTDATED_LIMIT)
+        briefs = self._briefs(
+            actor, [i for o in found for i in (o.event.record_a, o.event.record_b)]
+        )
+        items = [
+            {
+                "decision": decision_view(o.event),
+                "people": [
+                    {
+                        **briefs.get(record, NOBODY),
+                        "changed": list(o.changed.get(record, ())),
+                    }
+                    for record in (o.event.record_a, o.event.record_b)
+                ],
+            }
+            for o in found
+        ]
+        self.audit(
+            actor,
+            "list_outdated_decisions",
+            "decision",
+            [i["decision"]["id"] for i in items],
+            records=records_of([o.event for o in found]),
+        )
+        return items

@@ -105,6 +105,19 @@ def calibration(request: Request) -> Response:
     )
 
 
+@router.get("/review/changed")
+def changed(request: Request) -> Response:
+    """The pairs reviewers settled whose records an import changed since: each decision
+    stands, and the page says which fields moved so a reviewer reads the pair again."""
+    actor = page_actor(request)
+    return render(
+        request,
+        "changed.html",
+        user=actor.user,
+        items=page_service(request).outdated_decisions(actor),
+    )
+
+
 @router.get("/review/next")
 def next_suggestion(
     request: Request, done: str | None = None, skip: int = 0, queue: str = "pending"

@@ -16,6 +16,7 @@ from api.schemas import (
     DecisionResult,
     DecisionView,
     LinkRequest,
+    OutdatedDecision,
     RevertRequest,
     RevertResult,
     SuggestionDetail,
@@ -157,6 +158,14 @@ def post_link(body: LinkRequest, actor: ActorDep, service: ServiceDep) -> Any:
     reviewer's confirmation on the suggestion it creates."""
     kind = DecisionKind.MATCH if body.action == "link" else DecisionKind.NON_MATCH
     return service.link_records(actor, body.record_a, body.record_b, kind, body.note).body()
+
+
+@router.get("/decisions/outdated", response_model=list[OutdatedDecision], responses=LIST_RESPONSES)
+def outdated_decisions(actor: ActorDep, service: ServiceDep) -> Any:
+    """Pairs reviewers confirmed or rejected whose records an import changed afterwards,
+    newest decision first (at most 200), with the fields that changed: each decision
+    stands; read the pair again, and revert the decision if it no longer holds."""
+    return service.outdated_decisions(actor)
 
 
 @router.get("/decisions/{decision_id}", response_model=DecisionView)

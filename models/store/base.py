@@ -37,6 +37,7 @@ from models.store.linking import (
     records_of_cases,
     records_of_entities,
 )
+from models.store.outdated import OutdatedStore
 from models.store.prepared import PreparedStore
 from models.store.queue import QueueStore
 from models.store.review import ReviewStore
@@ -82,6 +83,7 @@ class Page:
 
 class Store(
     ReviewStore,
+    OutdatedStore,
     QueueStore,
     AuditStore,
     KeysStore,

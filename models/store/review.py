@@ -37,15 +37,8 @@ from models.store.suggestions import (
     rescore_unsettled_on,
     sync_suggestions_on,
 )
-from models.tables import (
-    decisions,
-    entities,
-    imports,
-    match_pairs,
-    person_records,
-    record_versions,
-    suggestions,
-)
+from models.store.versions import changed_after
+from models.tables import decisions, entities, match_pairs, person_records, suggestions
 
 ANALYZE_AFTER = 10_000
 
@@ -74,7 +67,7 @@ class DecisionEvent:
     created_at: datetime
 
 
-def _event(row: Any) -> DecisionEvent:
+def decision_event(row: Any) -> DecisionEvent:
     return DecisionEvent(**in_utc(dict(row), ("created_at",)))
 
 
@@ -246,7 +239,7 @@ class ReviewTx:
 
     def decision(self, decision_id: uuid.UUID) -> DecisionEvent | None:
         row = self.c.execute(select(decisions).where(decisions.c.id == decision_id)).first()
-        return _event(row._mapping) if row else None
+        return decision_event(row._mapping) if row else None
 
     def reverted_ids(self, decision_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
         ids = list(decision_ids)
@@ -274,16 +267,9 @@ class ReviewTx:
         if not first:
             return None
         confirmed = max(first, key=lambda d: d.seq)
-        changed = self.c.execute(
-            select(record_versions.c.id)
-            .join(imports, imports.c.id == record_versions.c.import_id)
-            .where(
-                record_versions.c.record.in_([suggestion["record_a"], suggestion["record_b"]]),
-                imports.c.finished_at > confirmed.created_at,
-            )
-            .limit(1)
-        ).first()
-        return confirmed if changed is not None else None
+        pair = [suggestion["record_a"], suggestion["record_b"]]
+        changed = self.c.execute(select(changed_after(pair, confirmed.created_at))).scalar()
+        return confirmed if changed else None
 
     def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         rows = self.c.execute(
@@ -291,7 +277,7 @@ class ReviewTx:
             .where(decisions.c.suggestion_id == suggestion_id)
             .order_by(decisions.c.seq)
         )
-        return [_event(r._mapping) for r in rows]
+        return [decision_event(r._mapping) for r in rows]
 
     def effective_of(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:
         """The decisions on a suggestion still in force (not reverts, not reverted), in
@@ -326,7 +312,7 @@ class ReviewTx:
         one of these records, whether or not they changed a person."""
         ids = [uuid.UUID(r) for r in record_ids]
         rows = [
-            _event(r._mapping)
+            decision_event(r._mapping)
             for chunk in chunks(ids)
             for r in self.c.execute(
                 select(decisions).where(
@@ -345,7 +331,7 @@ class ReviewTx:
         seq = self.c.execute(select(func.coalesce(func.max(decisions.c.seq), 0))).scalar_one()
         values = {"id": uuid.uuid4(), "seq": seq + 1, "created_at": datetime.now(UTC), **row}
         self.c.execute(insert(decisions).values(**values))
-        return _event(values)
+        return decision_event(values)
 
 
 class ReviewStore:
@@ -393,7 +379,7 @@ class ReviewStore:
                         or_(decisions.c.record_a.in_(chunk), decisions.c.record_b.in_(chunk))
                     )
                 ):
-                    rows[r.id] = _event(r._mapping)
+                    rows[r.id] = decision_event(r._mapping)
         return sorted(rows.values(), key=lambda r: r.seq)
 
     def outdated_first_confirmation(self, suggestion: dict[str, Any]) -> DecisionEvent | None:
@@ -412,4 +398,4 @@ class ReviewStore:
         """Decision events (reverts included), newest first."""
         query = select(decisions).order_by(decisions.c.seq.desc()).limit(limit).offset(offset)
         with self.engine.connect() as c:
-            return [_event(r._mapping) for r in c.execute(query)]
+            return [decision_event(r._mapping) for r in c.execute(query)]

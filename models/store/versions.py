@@ -7,16 +7,27 @@ current location or renames a person loses nothing (`record_versions`)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, DateTime, Uuid, bindparam, delete, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    DateTime,
+    Uuid,
+    bindparam,
+    delete,
+    exists,
+    select,
+    text,
+)
 
 from models.records import PersonRecord
 from models.store.audit import AuditEntry, write_audit
 from models.store.stamps import person_record, utc
-from models.tables import VALUE_NAMES, record_versions
+from models.tables import VALUE_NAMES, imports, record_versions
 from models.users import User
 
 
@@ -38,6 +49,17 @@ def keep_versions(
             bindparam("import_id", type_=Uuid),
         ),
         {"now": now, "import_id": import_id},
+    )
+
+
+def changed_after(records: Sequence[Any], moment: Any) -> ColumnElement[bool]:
+    """True where an import finished after `moment` changed one of `records`' values (ids
+    or columns of ids; the values it replaced are kept in `record_versions`, and a version
+    erased or pruned no longer tells)."""
+    return exists(
+        select(record_versions.c.id)
+        .join(imports, imports.c.id == record_versions.c.import_id)
+        .where(record_versions.c.record.in_(list(records)), imports.c.finished_at > moment)
     )
 
 

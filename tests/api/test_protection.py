@@ -45,6 +45,7 @@ def _urls(world: World) -> dict[str, str]:
         "/suggestions/next": "/suggestions/next",
         "/suggestions/calibration": "/suggestions/calibration",
         "/decisions/{decision_id}": f"/decisions/{decided['decision']['id']}",
+        "/decisions/outdated": "/decisions/outdated",
         "/entities/{entity_id}": f"/entities/{record.entity_id}",
         "/entities/{entity_id}/relatives": f"/entities/{record.entity_id}/relatives",
         "/entities/{entity_id}/assessment": f"/entities/{record.entity_id}/assessment",
