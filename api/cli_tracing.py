@@ -64,6 +64,12 @@ def graph_rebuild(as_json: bool, db_url: str | None) -> None:
                 **{**summary, "seconds": decimal(summary["seconds"], 1)}
             )
         )
+        if summary["from"] not in (None, summary["to"]):
+            click.echo(
+                _(
+                    "it replaced a family graph written by another version of the code ({version})"
+                ).format(version=summary["from"])
+            )
 
 
 class Age(click.ParamType):

@@ -11,6 +11,17 @@ from service.records import ERASE_REASON_MIN_LENGTH
 from service.reverting import REASON_MIN_LENGTH
 
 
+class FamilyGraphVersion(BaseModel):
+    stored: str | None
+    """The version of the code that wrote the stored graph (None: none built, or built
+    before versions were kept)."""
+    code: str
+    current: bool
+    """False when a stored graph was written by another version of the code: the first
+    relatives or assessment query (or `nrm graph rebuild`) builds it again."""
+    built: bool
+
+
 class Health(BaseModel):
     status: str
     database: str
@@ -25,6 +36,7 @@ class Health(BaseModel):
     blocking_keys_current: bool = True
     """False when the stored blocking keys were written by another version of the code:
     the next import (or `nrm keys rebuild`) rebuilds them."""
+    family_graph: FamilyGraphVersion | None = None
     models: dict[str, str] = {}
     """Per kind (`fs`, `learned`): `stored`, `none` or `stale` (fitted for other
     comparisons than this code's, so not used)."""

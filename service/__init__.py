@@ -16,7 +16,7 @@ from service.context import Actor
 from service.entities import Entities
 from service.importing import Importing
 from service.keys import Keys, keys_status
-from service.kingraph import FamilyGraphs
+from service.kingraph import FamilyGraphs, graph_status
 from service.queue import Queue
 from service.ratelimit import CountedRows, SharedLimit
 from service.records import Records
@@ -79,10 +79,12 @@ class Service(
 
     def health(self) -> dict[str, Any]:
         """The store's state, whether its blocking keys are this code's (the next import
-        rebuilds them otherwise) and which stored models this code can use."""
+        rebuilds them otherwise), the version of its family graph (the first query builds
+        it again when it is not this code's) and which stored models this code can use."""
         return {
             "status": "ok",
             **self.store.health(),
             "blocking_keys_current": keys_status(self.store)["current"],
+            "family_graph": graph_status(self.store),
             "models": model_status(self.store),
         }

@@ -8,6 +8,10 @@ newcomers (`_extend`). Edge rows are a pure function
 of each person's inferences and of the declarations (`tracing.stored`), so after an
 update the tables hold exactly what a full rebuild would write (tested on both
 databases).
+
+The store remembers the version of the code that wrote the graph whole
+(`tracing.graph_version`). A graph of another version counts as not built: updates leave
+it alone (`deferred`) and the first query builds it again, as after a relink.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from service.context import ADMIN, Actor, UseCases
 from service.memory import collector_paused
 from tracing import kinindex
 from tracing.graph import PARENT_KINDS, FamilyGraph, Population
+from tracing.graph_version import graph_version
 from tracing.infer import Inferred, infer_for
 from tracing.kinindex import KinIndex, crowds
 from tracing.persons import DeclaredRelation, Profile, TracingRecord, build_profiles
@@ -84,15 +89,34 @@ def _profiles(tx: KinGraphTx, persons: Iterable[str]) -> dict[str, Profile]:
 
 
 def rebuild_graph(store: Store, on_persons: Callable[[int], None] | None = None) -> dict:
-    """Write the whole family graph again from the records and declared relations."""
+    """Write the whole family graph again from the records and declared relations; the
+    summary says the version of the graph it replaced (``from``) and its own (``to``)."""
     with kin_graph(store) as tx:
-        return _write_all(store, tx, on_persons)
+        before = tx.version()
+        summary = _write_all(store, tx, on_persons)
+    return {**summary, "from": before, "to": graph_version()}
+
+
+def _current(tx: KinGraphTx) -> bool:
+    """Whether the graph is built, by code that writes what this code would."""
+    return tx.is_built() and tx.version() == graph_version()
+
+
+def graph_status(store: Store) -> dict[str, Any]:
+    """The version of the stored graph, the code's, and whether the stored graph can be
+    read (``current``: it is this code's, or none is built and the first query builds
+    it)."""
+    with kin_graph_read(store) as tx:
+        built, stored = tx.is_built(), tx.version()
+    current = not built or stored == graph_version()
+    return {"stored": stored, "code": graph_version(), "current": current, "built": built}
 
 
 def _build_if_missing(store: Store) -> None:
-    """Build the graph for a first query, unless another query built it meanwhile."""
+    """Build the graph for a first query (again, when another version of the code wrote
+    it), unless another query built it meanwhile."""
     with kin_graph(store) as tx:
-        if not tx.is_built():
+        if not _current(tx):
             _write_all(store, tx, None)
 
 
@@ -127,6 +151,7 @@ def _write_everything(
             on_persons(1000)
     tx.add_edges(rows)
     tx.add_keys(keyed)
+    tx.set_version(graph_version())
     edges, keys = edges + len(rows), keys + len(keyed)
     if on_persons is not None:
         on_persons(len(population.profiles) % 1000)
@@ -140,17 +165,19 @@ def _write_everything(
 
 def update_graph(store: Store, record_ids: Iterable[uuid.UUID]) -> dict[str, Any]:
     """Bring the graph up to date after these records changed (content or person). A graph
-    not built stays so (`deferred`): the first query, or `nrm graph rebuild`, builds it."""
+    not built stays so (`deferred`), as does a graph of another version of the code: the
+    first query, or `nrm graph rebuild`, builds it."""
     ids = {uuid.UUID(str(r)) for r in record_ids}
     with kin_graph(store) as tx:
-        if not tx.is_built():
+        if not _current(tx):
             return {"mode": "deferred"}
         return {"mode": "incremental", **_update(tx, ids)}
 
 
 def graph_is_built(store: Store) -> bool:
+    """Whether a graph this code can update is built (one of another version is not)."""
     with kin_graph_read(store) as tx:
-        return tx.is_built()
+        return _current(tx)
 
 
 def defer_graph(store: Store) -> dict[str, Any]:
@@ -169,7 +196,7 @@ def update_graph_for_import(
     """Update the graph for the records of an import and the stored records its
     relations file ``named`` (their persons gain declared relations)."""
     with kin_graph_read(store) as tx:
-        if not tx.is_built():
+        if not _current(tx):
             return {"mode": "deferred"}
         ids = tx.record_ids_of_import(import_id)
     return update_graph(store, [*ids, *(uuid.UUID(hex=h) for h in named)])
@@ -290,9 +317,10 @@ def neighbourhood(store: Store, person: str) -> FamilyGraph | None:
     """The graph around ``person`` as `tracing.relatives` reads it: every relation of the
     person, every relation of its likely parents, children and brothers and sisters
     (`read_around`), the parents of its parents' children, and the profiles of everyone
-    they name; None when the person has no record."""
+    they name; None when the person has no record. A graph not built, or written by
+    another version of the code, is built first."""
     with kin_graph_read(store) as tx:
-        if tx.is_built():
+        if _current(tx):
             return _around(tx, person)
     _build_if_missing(store)
     return neighbourhood(store, person)

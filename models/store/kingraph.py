@@ -18,9 +18,13 @@ from models.store.base import Store
 from models.store.batches import chunks
 from models.store.bulk import write_rows
 from models.store.serial import GRAPH_LOCK, serialised
+from models.store.settings import delete_setting, read_setting, write_setting
 from models.store.tracing import KINSHIP_COLUMNS
 from models.tables import kin_edges, kin_keys, person_records, relations
 
+GRAPH_VERSION = "family_graph_version"
+"""The setting naming the version of the code that wrote the graph whole
+(`tracing.graph_version`); absent while no graph is built."""
 RECORD_PREFIX = "record:"
 EDGE_COLUMNS = ("person", "seq", "other", "kind", "probability", "basis", "evidence", "reasons")
 EDGE_NAMES = ("id", *EDGE_COLUMNS)
@@ -52,6 +56,9 @@ class KinGraphTx:
 
     def is_built(self) -> bool:
         return self.c.execute(select(kin_keys.c.person).limit(1)).first() is not None
+
+    def version(self) -> str | None:
+        return read_setting(self.c, GRAPH_VERSION)
 
     def kinship_of(self, persons: Iterable[str]) -> list[dict[str, Any]]:
         """The kinship columns of every record of these persons, in id order."""
@@ -250,8 +257,13 @@ class KinGraphTx:
     # writing ------------------------------------------------------------------
 
     def clear(self) -> None:
+        """Drop the graph, and with it the version of the code that wrote it."""
         self.c.execute(delete(kin_edges))
         self.c.execute(delete(kin_keys))
+        delete_setting(self.c, GRAPH_VERSION)
+
+    def set_version(self, version: str) -> None:
+        write_setting(self.c, GRAPH_VERSION, version)
 
     def forget(self, persons: Iterable[str], *, inferred: Iterable[str]) -> None:
         """Drop the keys and declared rows of ``persons`` (either end), and the inferred

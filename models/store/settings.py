@@ -1,10 +1,11 @@
-"""The settings a store keeps about itself (the version of its keys, of its prepared values)."""
+"""The settings a store keeps about itself (the version of its keys, of its prepared values,
+of its family graph)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from models.tables import settings
 
@@ -20,3 +21,7 @@ def write_setting(c: Connection, name: str, value: str) -> None:
     )
     if done.rowcount == 0:
         c.execute(insert(settings).values(name=name, value=value, updated_at=now))
+
+
+def delete_setting(c: Connection, name: str) -> None:
+    c.execute(delete(settings).where(settings.c.name == name))

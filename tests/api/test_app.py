@@ -10,6 +10,7 @@ from models.store import Store
 from models.users import UserRole
 from service.importing import import_records
 from tests.conftest import write_csv
+from tracing.graph_version import graph_version
 
 ROWS = (
     "record_id,source,full_name,sex,phone,current_location\n"
@@ -38,6 +39,11 @@ def test_health_needs_no_token_and_reports_the_schema(client: TestClient) -> Non
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert body["schema_up_to_date"] is True
+
+
+def test_health_reports_the_version_of_the_family_graph(client: TestClient) -> None:
+    graph = client.get("/health").json()["family_graph"]
+    assert graph == {"stored": None, "code": graph_version(), "current": True, "built": False}
 
 
 def test_health_reports_durable_commits(client: TestClient, store: Store) -> None:

@@ -8,8 +8,10 @@ from sqlalchemy import select, update
 
 from api.cli import main
 from models.store import Store
+from models.store.kingraph import GRAPH_VERSION
 from models.tables import match_models
 from tests.conftest import write_csv
+from tracing.graph_version import graph_version
 
 GOOD = (
     "record_id,source,full_name,birth_date\n"
@@ -318,6 +320,31 @@ def test_graph_rebuild_writes_the_family_graph(tmp_path: Path) -> None:
     code, out, _ = _run("graph", "rebuild", "--json", "--db", db)
     assert code == 0
     assert json.loads(out)["persons"] == 2
+
+
+def test_graph_rebuild_says_which_version_of_the_graph_it_wrote(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)[0] == 0
+    code, out, _ = _run("graph", "rebuild", "--json", "--db", db)
+    summary = json.loads(out)
+    assert code == 0 and summary["from"] is None
+    assert summary["to"] == graph_version()
+
+
+def test_graph_rebuild_says_in_french_that_it_replaced_another_versions_graph(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "a.db")
+    assert _run("import", str(write_csv(tmp_path / "r.csv", GOOD)), "--db", db)[0] == 0
+    store = Store.open(db)
+    store.set_setting(GRAPH_VERSION, "graph-0-older")
+    store.close()
+
+    code, out, _ = _run("graph", "rebuild", "--db", db, env=FRENCH_LOCALE_UNSET)
+
+    assert code == 0
+    assert "il remplace un graphe familial écrit par une autre version du code" in out
+    assert "graph-0-older" in out
 
 
 def test_an_import_that_links_everyone_again_says_why_in_french(tmp_path: Path) -> None:
