@@ -323,7 +323,8 @@ def neighbourhood(store: Store, person: str) -> FamilyGraph | None:
         if _current(tx):
             return _around(tx, person)
     _build_if_missing(store)
-    return neighbourhood(store, person)
+    with kin_graph_read(store) as tx:  # once: a store with no record builds no graph
+        return _around(tx, person)
 
 
 def _around(tx: KinGraphTx, person: str) -> FamilyGraph | None:

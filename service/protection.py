@@ -27,6 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from models.records import PROTECTED_FIELDS, PersonRecord
+from models.store.versions import BIRTH_YEARS
 from models.users import UserRole
 from service.columns import extra_columns
 from service.context import Actor
@@ -113,6 +114,17 @@ def birth_for(actor: Actor, record: PersonRecord) -> str | None:
     if access_to(actor, record) is not Access.MINIMAL:
         return record.birth_date
     return _years(record.birth_earliest, record.birth_latest)
+
+
+def changes_shown(actor: Actor, record: PersonRecord, changed: Iterable[str]) -> list[str]:
+    """The changed fields of `record` (`models.store.versions.changed_fields`) this actor
+    may be told of: a reader of its minimal view, only those the view holds, and a birth
+    only when its years changed."""
+    names = list(changed)
+    if access_to(actor, record) is not Access.MINIMAL:
+        return [n for n in names if n != BIRTH_YEARS]
+    shown = [n for n in names if n in MINIMAL_FIELDS]
+    return [*shown, "birth_date"] if BIRTH_YEARS in names else shown
 
 
 def record_view(record: PersonRecord, actor: Actor) -> dict[str, Any]:

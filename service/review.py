@@ -170,7 +170,7 @@ def _apply(
         actor.entry(
             "decision",
             "suggestion",
-            (suggestion["id"], a, b),
+            (suggestion["id"], a, b, *([set_aside.id] if set_aside else [])),
             decision=decision.value,
             effect=effect.value,
             event=str(event.id),

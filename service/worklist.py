@@ -16,7 +16,7 @@ from typing import Any
 from models.records import PersonRecord
 from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
-from service.protection import birth_for
+from service.protection import birth_for, changes_shown
 from service.queue import READ_QUEUE, for_reviewer, records_of, suggestion_summary
 from service.review import decision_view
 
@@ -224,26 +224,31 @@ class Worklist(UseCases):
         """The pairs reviewers settled (confirmed or rejected) whose records an import
         changed afterwards, newest decision first (at most `OUTDATED_LIMIT`): each with the
         decision, both persons named as the reviewer may see them and, per record, the
-        fields that changed since. The decisions stand; the list says which to read again."""
+        fields that changed since, those this reader may be told of (`changes_shown`: a
+        pair whose changes none of them shows is left out). The decisions stand; the list
+        says which to read again."""
         actor.require(READ_QUEUE)
         self.check_listing(actor, "list_outdated_decisions", "decision")
         found = self.store.outdated_decisions(OUTDATED_LIMIT)
-        briefs = self._briefs(
-            actor, [i for o in found for i in (o.event.record_a, o.event.record_b)]
-        )
+        ids = [i for o in found for i in (o.event.record_a, o.event.record_b)]
+        records = {r.id: r for r in self.store.records_by_ids(ids)}
+
+        def line(record_id: uuid.UUID, changed: tuple[str, ...]) -> dict[str, Any]:
+            record = records.get(record_id)
+            if record is None:
+                return {**NOBODY, "changed": []}
+            return {**person_brief(record, actor), "changed": changes_shown(actor, record, changed)}
+
         items = [
             {
                 "decision": decision_view(o.event),
                 "people": [
-                    {
-                        **briefs.get(record, NOBODY),
-                        "changed": list(o.changed.get(record, ())),
-                    }
-                    for record in (o.event.record_a, o.event.record_b)
+                    line(r, o.changed.get(r, ())) for r in (o.event.record_a, o.event.record_b)
                 ],
             }
             for o in found
         ]
+        items = [i for i in items if any(p["changed"] for p in i["people"])]
         self.audit(
             actor,
             "list_outdated_decisions",

@@ -8,19 +8,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, select
+from sqlalchemy import ColumnElement, Connection, exists, select
 from sqlalchemy.orm import aliased
 
-from models.records import PROTECTED_FIELDS, SHOWN_FIELDS
 from models.review import DecisionKind, SuggestionStatus
 from models.store.review import DecisionEvent, decision_event
-from models.store.versions import changed_after
-from models.tables import decisions, imports, person_records, record_versions, suggestions
-
-COMPARED = tuple(n for n in SHOWN_FIELDS if n not in PROTECTED_FIELDS)
-"""The fields whose change is named: what a reviewer reads of a record (a protected
-field's change is not named: that a phone or a current location moved is theirs to know
-who may read them)."""
+from models.store.versions import changed_after, changed_fields
+from models.tables import decisions, suggestions
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,35 +55,27 @@ def outdated_decisions(c: Connection, limit: int) -> list[Outdated]:
             changed_after([d.c.record_a, d.c.record_b], d.c.created_at),
         )
         .order_by(d.c.seq.desc())
-        .limit(limit)
     )
-    events = [decision_event(row._mapping) for row in c.execute(query)]
-    found = [Outdated(e, _changed_fields(c, e)) for e in events]
-    return [o for o in found if any(o.changed.values())]
+    found: list[Outdated] = []
+    offset = 0
+    while len(found) < limit:  # a change of a protected field alone is left out
+        events = [
+            decision_event(row._mapping) for row in c.execute(query.offset(offset).limit(limit))
+        ]
+        found += [o for e in events if (o := Outdated(e, _changed_fields(c, e))).changed]
+        if len(events) < limit:
+            break
+        offset += limit
+    return found[:limit]
 
 
 def _changed_fields(c: Connection, event: DecisionEvent) -> dict[uuid.UUID, tuple[str, ...]]:
-    """Per record of the pair changed after `event`: the fields where the values it had
-    then (the first version an import replaced after it) differ from the stored ones."""
-    out: dict[uuid.UUID, tuple[str, ...]] = {}
+    """Per record of the pair changed after `event` in a field a reviewer reads: what
+    moved (`versions.changed_fields`)."""
+    out = {}
     for record in (event.record_a, event.record_b):
-        then = c.execute(
-            select(*(record_versions.c[n] for n in COMPARED))
-            .join(imports, imports.c.id == record_versions.c.import_id)
-            .where(
-                and_(record_versions.c.record == record, imports.c.finished_at > event.created_at)
-            )
-            .order_by(record_versions.c.id)
-            .limit(1)
-        ).first()
-        if then is None:
-            continue
-        now = c.execute(
-            select(*(person_records.c[n] for n in COMPARED)).where(person_records.c.id == record)
-        ).first()
-        if now is None:
-            continue
-        out[record] = tuple(n for n in COMPARED if then._mapping[n] != now._mapping[n])
+        if moved := changed_fields(c, record, event.created_at):
+            out[record] = moved
     return out
 
 

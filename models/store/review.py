@@ -37,7 +37,7 @@ from models.store.suggestions import (
     rescore_unsettled_on,
     sync_suggestions_on,
 )
-from models.store.versions import changed_after
+from models.store.versions import changed_fields
 from models.tables import decisions, entities, match_pairs, person_records, suggestions
 
 ANALYZE_AFTER = 10_000
@@ -255,8 +255,8 @@ class ReviewTx:
 
     def outdated_first_confirmation(self, suggestion: dict[str, Any]) -> DecisionEvent | None:
         """The first confirmation in force of a child's merge awaiting its second reviewer,
-        when an import finished after it changed either record's values (each change
-        keeps the values it replaced in `record_versions`); else None."""
+        when an import finished after it changed a field a reviewer reads of either record
+        (`versions.changed_fields`); else None."""
         if suggestion["status"] != SuggestionStatus.AWAITING_SECOND.value:
             return None
         first = [
@@ -267,8 +267,8 @@ class ReviewTx:
         if not first:
             return None
         confirmed = max(first, key=lambda d: d.seq)
-        pair = [suggestion["record_a"], suggestion["record_b"]]
-        changed = self.c.execute(select(changed_after(pair, confirmed.created_at))).scalar()
+        pair = (suggestion["record_a"], suggestion["record_b"])
+        changed = any(changed_fields(self.c, r, confirmed.created_at) for r in pair)
         return confirmed if changed else None
 
     def decisions_of_suggestion(self, suggestion_id: uuid.UUID) -> list[DecisionEvent]:

@@ -24,10 +24,10 @@ from sqlalchemy import (
     text,
 )
 
-from models.records import PersonRecord
+from models.records import PROTECTED_FIELDS, SHOWN_FIELDS, PersonRecord
 from models.store.audit import AuditEntry, write_audit
 from models.store.stamps import person_record, utc
-from models.tables import VALUE_NAMES, imports, record_versions
+from models.tables import VALUE_NAMES, imports, person_records, record_versions
 from models.users import User
 
 
@@ -61,6 +61,41 @@ def changed_after(records: Sequence[Any], moment: Any) -> ColumnElement[bool]:
         .join(imports, imports.c.id == record_versions.c.import_id)
         .where(record_versions.c.record.in_(list(records)), imports.c.finished_at > moment)
     )
+
+
+READ_FIELDS = tuple(n for n in SHOWN_FIELDS if n not in PROTECTED_FIELDS)
+"""The fields whose change counts against a reviewer's decision: what a reviewer reads
+of a record (that a phone or a current location moved is for those who may read them)."""
+BIRTH_YEARS = "birth_years"
+"""Named beside `birth_date` when the years of the birth interval changed too: all that a
+reader of the minimal view may learn of a changed birth."""
+
+
+def changed_fields(c: Connection, record: uuid.UUID, moment: datetime) -> tuple[str, ...]:
+    """The `READ_FIELDS` (and `BIRTH_YEARS`) where `record`'s values when an import first
+    changed it after `moment` differ from its stored ones; empty when none did."""
+    names = (*READ_FIELDS, "birth_earliest", "birth_latest")
+    then = c.execute(
+        select(*(record_versions.c[n] for n in names))
+        .join(imports, imports.c.id == record_versions.c.import_id)
+        .where(record_versions.c.record == record, imports.c.finished_at > moment)
+        .order_by(record_versions.c.id)
+        .limit(1)
+    ).first()
+    now = c.execute(
+        select(*(person_records.c[n] for n in names)).where(person_records.c.id == record)
+    ).first()
+    if then is None or now is None:
+        return ()
+    old, new = then._mapping, now._mapping
+    moved = [n for n in READ_FIELDS if old[n] != new[n]]
+    if any(_year(old[n]) != _year(new[n]) for n in ("birth_earliest", "birth_latest")):
+        moved.append(BIRTH_YEARS)
+    return tuple(moved)
+
+
+def _year(value: Any) -> int | None:
+    return None if value is None else int(str(value)[:4])
 
 
 def written_back(connection: Connection, staging: str, limit: int) -> tuple[int, list[str]]:

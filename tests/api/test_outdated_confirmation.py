@@ -96,3 +96,21 @@ def test_a_first_confirmation_on_unchanged_records_still_counts(
 
     assert completed.json()["suggestion"]["status"] == "confirmed"
     assert completed.json()["suggestion"]["confirmation_withdrawn"] is None
+
+
+def test_a_change_of_a_protected_field_alone_leaves_the_first_confirmation_standing(
+    world: World, tmp_path: Path
+) -> None:
+    """A new phone number says nothing about who the child is, and a reviewer must not
+    learn from the pair that a hidden value moved."""
+    world.decide("child", "match", who="reviewer")
+    phone = CORRECTED.replace("mother_name\n", "mother_name,phone\n").replace(
+        "vers 2013", "vers 2012"
+    )
+    phone = phone.rstrip("\n") + ",+223 76 00 00 09\n"
+    report = Service(world.store).import_file(write_csv(tmp_path / "p.csv", phone), link=False)
+    assert report.ok and report.counts is not None and report.counts.changed == 1, report
+
+    assert _read(world, "reviewer2")["first_confirmation_outdated"] is False
+    completed = world.decide("child", "match", who="reviewer2")
+    assert completed.json()["suggestion"]["status"] == "confirmed"

@@ -123,3 +123,29 @@ def test_the_api_lists_them_for_reviewers(world: World, tmp_path: Path) -> None:
     assert answer.status_code == 200, answer.text
     assert [item["decision"]["id"] for item in answer.json()] == [decided]
     assert refused.status_code == 403
+
+
+def test_a_reader_of_the_minimal_view_is_told_only_of_what_that_view_shows(
+    world: World, tmp_path: Path
+) -> None:
+    """A-2 is ONG-A's: a reviewer of OIM reads its minimal view (years of birth, no
+    village), so a birth moved within its year and a village are not named to her, and
+    the pair is not listed for her."""
+    service = Service(world.store)
+    row = A2.format(born="1991-03-02") + A2_AFTER.format(
+        phone="+223 70 00 00 02", place="Foyer de Gao"
+    )
+    assert service.import_file(write_csv(tmp_path / "a.csv", HEADER + row), link=False).ok
+    _confirm_the_adults(world)
+    moved = row.replace("1991-03-02", "1991-09-20").replace("Sirakoro", "Siby")
+    assert service.import_file(write_csv(tmp_path / "b.csv", HEADER + moved), link=False).ok
+
+    other = service.outdated_decisions(_reviewer(world.store))
+    own_user, _ = world.store.add_user("relectrice-ong", UserRole.REVIEWER, "ONG-A")
+    own = service.outdated_decisions(Actor(own_user, lang="fr"))
+
+    assert other == []
+    assert {p["record_id"]: p["changed"] for p in own[0]["people"]}["A-2"] == [
+        "birth_date",
+        "origin_village",
+    ]

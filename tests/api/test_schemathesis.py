@@ -8,6 +8,7 @@ fixture, on SQLite and on PostgreSQL.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -38,6 +39,7 @@ def one_event_loop() -> Iterator[None]:
     shutdown = getattr(asgi, "_shutdown", None)  # absent where each call ran its own loop
     if shutdown is not None:
         shutdown()
+    assert not [t.name for t in threading.enumerate() if "portal" in t.name]
 
 
 @pytest.mark.usefixtures("one_event_loop")

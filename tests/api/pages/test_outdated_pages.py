@@ -61,4 +61,4 @@ def test_the_decided_pairs_page_names_what_changed_since(pages: Pages, tmp_path:
     page = pages.browser("reviewer2").get("/review/changed").text
 
     assert 'id="changed"' in page and "TRAORÉ Aminata" in page
-    assert "Modifié depuis" in page and "Date de naissance" in page
+    assert "Champs modifiés depuis" in page and "Date de naissance" in page
