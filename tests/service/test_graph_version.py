@@ -4,6 +4,7 @@ relatives query builds it again (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from models.store.kingraph import GRAPH_VERSION, kin_graph_read
 from models.store.settings import delete_setting
 from models.tables import kin_edges
 from service import Actor, Service, kingraph
-from service.kingraph import rebuild_graph
+from service.kingraph import neighbourhood, rebuild_graph
 from tests.conftest import write_csv
 from tests.service.family import import_family
 from tracing.graph_version import graph_version
@@ -197,3 +198,8 @@ def test_health_reports_a_graph_of_this_code_as_current(family: Store) -> None:
     status = Service(family).health()["family_graph"]
 
     assert status["current"] is True and status["stored"] == graph_version()
+
+
+def test_a_neighbourhood_asked_of_a_store_without_records_is_none(store: Store) -> None:
+    """Nothing to build: the query answers once instead of building again and again."""
+    assert neighbourhood(store, str(uuid.uuid4())) is None
