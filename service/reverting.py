@@ -9,7 +9,7 @@ from i18n import N_, Day, Word
 from models.review import DecisionKind, Effect, Replayed, SuggestionStatus, replay
 from models.store import Store
 from models.store.audit import write_audit
-from models.store.review import DecisionEvent, ReviewTx
+from models.store.review import DecisionEvent, ReviewTx, confirmation_by
 from service.context import Actor, UseCases, visible
 from service.errors import Conflict, NotFound, Unprocessable
 from service.merging import stringify
@@ -21,6 +21,7 @@ from service.review import (
     event_row,
     moved_records,
     regraph,
+    withdrawal,
 )
 
 
@@ -48,7 +49,8 @@ def revert(store: Store, actor: Actor, decision_id: uuid.UUID, reason: str) -> D
     is replayed without it. A decision that later decisions built on is reverted after them.
     Undoing the confirmation that completed a child's four eyes (whether or not it
     merged: the records may have been one person already) also withdraws the first
-    confirmation (`_first_confirmation`): the pair waits for two confirmations again."""
+    confirmation (`confirmation_by`), as a revert of its own with the same reason: the pair
+    waits for two confirmations again, not for one click of any other reviewer."""
     require_reason(reason, REASON_MIN_LENGTH, SHORT_REASON)
     user = actor.user
     assert user is not None
@@ -98,7 +100,8 @@ def revert(store: Store, actor: Actor, decision_id: uuid.UUID, reason: str) -> D
                 and state.status is SuggestionStatus.AWAITING_SECOND
                 and state.confirmed_by is not None
             ):
-                set_aside = _first_confirmation(remaining, state.confirmed_by)
+                set_aside = confirmation_by(remaining, state.confirmed_by)
+                assert set_aside is not None  # the replay named its author
                 remaining.remove(set_aside)
                 state = _replayed(remaining, minor)
             version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
@@ -110,19 +113,7 @@ def revert(store: Store, actor: Actor, decision_id: uuid.UUID, reason: str) -> D
                 "confirmation_withdrawn": str(set_aside.id) if set_aside else None,
             }
         if set_aside is not None:
-            tx.add_decision(
-                event_row(
-                    user,
-                    event.suggestion_id,
-                    (set_aside.record_a, set_aside.record_b),
-                    DecisionKind.REVERT,
-                    reason,
-                    Effect.NONE,
-                    ({}, {}),
-                    set_aside.model_version,
-                    reverts=set_aside.id,
-                )
-            )
+            tx.add_decision(withdrawal(user, set_aside, reason))
         undo = tx.add_decision(
             event_row(
                 user,
@@ -186,16 +177,6 @@ def _contradicted(
 
     together = {DecisionKind.MATCH.value: True, DecisionKind.NON_MATCH.value: False}
     return [d for d in said if (person(d.record_a) == person(d.record_b)) != together[d.decision]]
-
-
-def _first_confirmation(remaining: list[DecisionEvent], user: uuid.UUID) -> DecisionEvent:
-    """The first confirmation a child's merge completed: a merge undone because it was
-    wrong takes it along (else any other reviewer would merge the pair again with one
-    click), as a revert of its own with the same reason."""
-    return max(
-        (d for d in remaining if d.decision == DecisionKind.MATCH.value and d.user_id == user),
-        key=lambda d: d.seq,
-    )
 
 
 class Reverting(UseCases):

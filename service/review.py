@@ -106,6 +106,22 @@ def event_row(
     }
 
 
+def withdrawal(user: User, confirmation: DecisionEvent, note: str) -> dict[str, Any]:
+    """The revert event by which `user` withdraws a child's first confirmation (it changed
+    no person), noting why."""
+    return event_row(
+        user,
+        confirmation.suggestion_id,
+        (confirmation.record_a, confirmation.record_b),
+        DecisionKind.REVERT,
+        note,
+        Effect.NONE,
+        ({}, {}),
+        confirmation.model_version,
+        reverts=confirmation.id,
+    )
+
+
 def _apply(
     tx: ReviewTx,
     store: Store,
@@ -211,19 +227,7 @@ def _set_aside_if_records_changed(
         return None
     user = actor.user
     assert user is not None
-    tx.add_decision(
-        event_row(
-            user,
-            suggestion["id"],
-            (confirmed.record_a, confirmed.record_b),
-            DecisionKind.REVERT,
-            Message(RECORDS_CHANGED).text(actor.lang),
-            Effect.NONE,
-            ({}, {}),
-            confirmed.model_version,
-            reverts=confirmed.id,
-        )
-    )
+    tx.add_decision(withdrawal(user, confirmed, Message(RECORDS_CHANGED).text(actor.lang)))
     return confirmed
 
 

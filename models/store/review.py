@@ -71,6 +71,13 @@ def decision_event(row: Any) -> DecisionEvent:
     return DecisionEvent(**in_utc(dict(row), ("created_at",)))
 
 
+def confirmation_by(events: Iterable[DecisionEvent], user: uuid.UUID) -> DecisionEvent | None:
+    """The latest confirmation (`match`) of `user` among `events`: the first confirmation
+    of a child's merge, which that reviewer made (None: none)."""
+    mine = [d for d in events if d.decision == DecisionKind.MATCH.value and d.user_id == user]
+    return max(mine, key=lambda d: d.seq) if mine else None
+
+
 class ReviewTx:
     """What a decision reads and writes, on one connection inside one transaction."""
 
@@ -259,14 +266,9 @@ class ReviewTx:
         (`versions.changed_fields`); else None."""
         if suggestion["status"] != SuggestionStatus.AWAITING_SECOND.value:
             return None
-        first = [
-            d
-            for d in self.effective_of(suggestion["id"])
-            if d.decision == DecisionKind.MATCH.value and d.user_id == suggestion["confirmed_by"]
-        ]
-        if not first:
+        confirmed = confirmation_by(self.effective_of(suggestion["id"]), suggestion["confirmed_by"])
+        if confirmed is None:
             return None
-        confirmed = max(first, key=lambda d: d.seq)
         pair = (suggestion["record_a"], suggestion["record_b"])
         changed = any(changed_fields(self.c, r, confirmed.created_at) for r in pair)
         return confirmed if changed else None
