@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     DateTime,
+    Select,
     Uuid,
     bindparam,
     delete,
@@ -52,14 +53,24 @@ def keep_versions(
     )
 
 
+def _replaced_after(moment: Any, *columns: Any) -> Select[Any]:
+    """`columns` of the versions that imports finished after `moment` replaced (a time or
+    a column of times): the values a record had before each such change; a version erased
+    or pruned no longer tells."""
+    return (
+        select(*columns)
+        .join(imports, imports.c.id == record_versions.c.import_id)
+        .where(imports.c.finished_at > moment)
+    )
+
+
 def changed_after(records: Sequence[Any], moment: Any) -> ColumnElement[bool]:
     """True where an import finished after `moment` changed one of `records`' values (ids
-    or columns of ids; the values it replaced are kept in `record_versions`, and a version
-    erased or pruned no longer tells)."""
+    or columns of ids)."""
     return exists(
-        select(record_versions.c.id)
-        .join(imports, imports.c.id == record_versions.c.import_id)
-        .where(record_versions.c.record.in_(list(records)), imports.c.finished_at > moment)
+        _replaced_after(moment, record_versions.c.id).where(
+            record_versions.c.record.in_(list(records))
+        )
     )
 
 
@@ -76,9 +87,8 @@ def changed_fields(c: Connection, record: uuid.UUID, moment: datetime) -> tuple[
     changed it after `moment` differ from its stored ones; empty when none did."""
     names = (*READ_FIELDS, "birth_earliest", "birth_latest")
     then = c.execute(
-        select(*(record_versions.c[n] for n in names))
-        .join(imports, imports.c.id == record_versions.c.import_id)
-        .where(record_versions.c.record == record, imports.c.finished_at > moment)
+        _replaced_after(moment, *(record_versions.c[n] for n in names))
+        .where(record_versions.c.record == record)
         .order_by(record_versions.c.id)
         .limit(1)
     ).first()
