@@ -239,21 +239,17 @@ class Worklist(UseCases):
                 return {**NOBODY, "changed": []}
             return {**person_brief(record, actor), "changed": changes_shown(actor, record, changed)}
 
-        items = [
-            {
-                "decision": decision_view(o.event),
-                "people": [
-                    line(r, o.changed.get(r, ())) for r in (o.event.record_a, o.event.record_b)
-                ],
-            }
+        shown = [
+            (o.event, [line(r, o.changed.get(r, ())) for r in (o.event.record_a, o.event.record_b)])
             for o in found
         ]
-        items = [i for i in items if any(p["changed"] for p in i["people"])]
+        kept = [(event, people) for event, people in shown if any(p["changed"] for p in people)]
+        items = [{"decision": decision_view(event), "people": people} for event, people in kept]
         self.audit(
             actor,
             "list_outdated_decisions",
             "decision",
             [i["decision"]["id"] for i in items],
-            records=records_of([o.event for o in found]),
+            records=records_of([event for event, _ in kept]),
         )
         return items
