@@ -166,11 +166,26 @@ def field_reason(
         place = place_comparison(columns.value("place", row_a), columns.value("place", row_b))
         fr, en = place.reason_fr, place.reason_en
     else:
-        shown = f"{_shown(columns, name, row_a, minimal)} ~ {_shown(columns, name, row_b, minimal)}"
-        fr = f"{label_fr} : {shown} ({words_fr})"
-        en = f"{label_en}: {shown} ({words_en})"
+        shown = (_shown(columns, name, row_a, minimal), _shown(columns, name, row_b, minimal))
+        return quoted_reason(name, level, weight, shown)
     number = f"{weight:+.1f}"
     return FieldReason(name, level, weight, f"{fr} {number.replace('.', ',')}", f"{en} {number}")
+
+
+def quoted_reason(name: str, level: str, weight: float, shown: tuple[str, str]) -> FieldReason:
+    """The reason of comparison `name` at `level` and `weight` quoting the two values
+    `shown`: `nom : Kulibali ~ Coulibaly (même nom de clan, autre graphie) +3,1`."""
+    (label_fr, label_en), words = FIELD_LABELS[name], LEVEL_WORDS[name]
+    words_fr, words_en = words[level]
+    quoted = f"{shown[0]} ~ {shown[1]}"
+    number = f"{weight:+.1f}"
+    return FieldReason(
+        name,
+        level,
+        weight,
+        f"{label_fr} : {quoted} ({words_fr}) {number.replace('.', ',')}",
+        f"{label_en}: {quoted} ({words_en}) {number}",
+    )
 
 
 def explain_pair(

@@ -18,6 +18,7 @@ __all__ = [
     "NotFound",
     "PreconditionFailed",
     "PreconditionRequired",
+    "RecordsChanged",
     "StoreError",
     "TooManyRequests",
     "Unauthorized",
@@ -70,6 +71,11 @@ class Conflict(UseCaseError):
 
 class PreconditionFailed(UseCaseError):
     status = 412
+
+
+class RecordsChanged(PreconditionFailed):
+    """The records of a suggestion changed, in what the reader's view holds, since they
+    were read (`service.suggestion_tag`)."""
 
 
 class PreconditionRequired(UseCaseError):

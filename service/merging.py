@@ -21,13 +21,17 @@ def stringify(mapping: dict[uuid.UUID, uuid.UUID | None]) -> dict[str, str | Non
     return {str(r): str(e) if e else None for r, e in mapping.items()}
 
 
-def merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]:
-    """Put the entities of a and b together, unless a reviewer or a case forbids it."""
+def merge(
+    tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, reader: str | None
+) -> tuple[Effect, dict, dict]:
+    """Put the entities of a and b together, unless a reviewer or a case forbids it
+    (`_refuse_forbidden`: `reader`, the deciding user's organisation, is told the case's
+    id only of its own case files)."""
     sides = _sides(tx, a, b)
     if sides is None:
         return Effect.NONE, {}, {}
     current, found, side_a, side_b = sides
-    _refuse_forbidden(tx, side_a, side_b)
+    _refuse_forbidden(tx, side_a, side_b, reader)
     everyone = sorted(side_a | side_b, key=str)
     before = {r: found[r] if r in found else current.get(r) for r in everyone}
     target = current.get(a) or current.get(b) or uuid.uuid4()
@@ -36,13 +40,13 @@ def merge(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> tuple[Effect, dict, dict]
     return Effect.MERGED, stringify(before), stringify(after)
 
 
-def require_mergeable(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID) -> None:
+def require_mergeable(tx: ReviewTx, a: uuid.UUID, b: uuid.UUID, reader: str | None) -> None:
     """Refuse, as the merge would, a first confirmation of a merge that a case or a
     reviewer's rejection forbids: it would wait in the four-eyes queue for a second
     reviewer who could only be refused."""
     sides = _sides(tx, a, b)
     if sides is not None:
-        _refuse_forbidden(tx, sides[2], sides[3])
+        _refuse_forbidden(tx, sides[2], sides[3], reader)
 
 
 def _sides(
@@ -60,14 +64,24 @@ def _sides(
     return current, found, side_a, side_b
 
 
-def _refuse_forbidden(tx: ReviewTx, side_a: set[uuid.UUID], side_b: set[uuid.UUID]) -> None:
+def _refuse_forbidden(
+    tx: ReviewTx, side_a: set[uuid.UUID], side_b: set[uuid.UUID], reader: str | None
+) -> None:
     """A merge of two persons who both appear in one case, or with two records a reviewer
-    rejected as one person, is refused."""
+    rejected as one person, is refused. The refusal names the case's id to a reader of
+    the organisation that holds it, only its organisation to anyone else (a case id is
+    not in the minimal view)."""
     everyone = sorted(side_a | side_b, key=str)
     cases = tx.cases_of(everyone)
     shared = {cases[r] for r in side_a if cases.get(r)} & {cases[r] for r in side_b if cases.get(r)}
     if shared:
-        source, case_id = next(iter(shared))
+        source, case_id = min(shared)
+        if source != reader:
+            raise Conflict(
+                "the two persons both appear in one case file of {source}: one person "
+                "appears once in a case, so they cannot be merged",
+                source=source,
+            )
         raise Conflict(
             "the two persons both appear in case {case_id} of {source}: one person appears "
             "once in a case, so they cannot be merged",

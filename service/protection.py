@@ -60,19 +60,28 @@ MINIMAL_FIELDS = (
 """What anyone allowed to read records sees of another organisation's record."""
 
 
-def own_record(actor: Actor, record: PersonRecord) -> bool:
-    user = actor.user
-    return user is not None and user.organisation is not None and user.organisation == record.source
-
-
 def access_to(actor: Actor, record: PersonRecord) -> Access:
     """The view of `record` this actor gets."""
+    return access_by_source(actor, record.source)
+
+
+def access_by_source(actor: Actor, source: str) -> Access:
+    """The view this actor gets of a record that organisation `source` recorded."""
+    return _access(actor, source, actor.stated_purpose)
+
+
+def accesses_of(actor: Actor, record: PersonRecord) -> frozenset[Access]:
+    """The views of `record` this actor gets with a purpose stated or without."""
+    return frozenset({_access(actor, record.source, False), _access(actor, record.source, True)})
+
+
+def _access(actor: Actor, source: str, stated_purpose: bool) -> Access:
     user = actor.user
     if user is None or user.role is UserRole.ADMIN:
         return Access.FULL
-    if own_record(actor, record):
+    if user.organisation is not None and user.organisation == source:
         return Access.FULL if user.role is UserRole.CASEWORKER else Access.CASE
-    return Access.CASE if actor.stated_purpose else Access.MINIMAL
+    return Access.CASE if stated_purpose else Access.MINIMAL
 
 
 def may_see_protected(actor: Actor, record: PersonRecord) -> bool:
@@ -113,6 +122,11 @@ def birth_for(actor: Actor, record: PersonRecord) -> str | None:
     the date as written to a reader of the case file, else its years."""
     if access_to(actor, record) is not Access.MINIMAL:
         return record.birth_date
+    return years_of(record)
+
+
+def years_of(record: PersonRecord) -> str | None:
+    """The years of `record`'s birth interval, as the minimal view gives them."""
     return _years(record.birth_earliest, record.birth_latest)
 
 
@@ -130,7 +144,11 @@ def changes_shown(actor: Actor, record: PersonRecord, changed: Iterable[str]) ->
 def record_view(record: PersonRecord, actor: Actor) -> dict[str, Any]:
     """The record as this actor may see it: what the view leaves out is absent, not blank;
     `access` names the view."""
-    access = access_to(actor, record)
+    return view_as(record, access_to(actor, record))
+
+
+def view_as(record: PersonRecord, access: Access) -> dict[str, Any]:
+    """The record in view `access` (`record_view`)."""
     data = record.model_dump(mode="json")
     if access is Access.CASE:
         for name in PROTECTED_FIELDS:

@@ -11,8 +11,10 @@ from models.store import Store
 from models.store.queue import COUNT_CAP, QueuePage
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import NotFound
-from service.protection import record_view, shared
-from service.review import confirmations, decision_view, etag
+from service.protection import Access, access_by_source, record_view, shared
+from service.review import confirmations, decision_view
+from service.shown_reasons import reasons_shown
+from service.suggestion_tag import suggestion_tag
 
 __all__ = ["COUNT_CAP", "READ_QUEUE", "Queue", "suggestion_detail", "suggestion_summary"]
 
@@ -27,8 +29,10 @@ def for_reviewer(actor: Actor, filters: dict[str, Any]) -> dict[str, Any]:
     return filters
 
 
-def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
-    """A queue entry: no names, no places; what a reviewer needs to pick the next one."""
+def suggestion_summary(s: dict[str, Any], actor: Actor) -> dict[str, Any]:
+    """A queue entry: no names, no places; what a reviewer needs to pick the next one. A
+    record's case type only to a reader of its case file (None to a reader of its
+    minimal view)."""
     return {
         "id": str(s["id"]),
         "status": s["status"],
@@ -36,7 +40,12 @@ def suggestion_summary(s: dict[str, Any]) -> dict[str, Any]:
         "involves_minor": s["involves_minor"],
         "tracing_request": s["tracing_request"],
         "sampled": s["sampled"],
-        "case_types": [s["case_type_a"], s["case_type_b"]],
+        "case_types": [
+            s[f"case_type_{x}"]
+            if access_by_source(actor, s[f"source_{x}"]) is not Access.MINIMAL
+            else None
+            for x in ("a", "b")
+        ],
         "organisations": sorted({s["source_a"], s["source_b"]}),
         "record_ids": [str(s["record_a"]), str(s["record_b"])],
         "confirmations": confirmations(SuggestionStatus(s["status"]), s["involves_minor"]),
@@ -60,7 +69,7 @@ def suggestion_detail(
     reverted = {d.reverts for d in own if d.reverts}
     outdated = store.outdated_first_confirmation(suggestion)
     return {
-        **suggestion_summary(suggestion),
+        **suggestion_summary(suggestion, actor),
         "records": [record_view(first, actor), record_view(second, actor)],
         "comparison": [
             {
@@ -69,7 +78,7 @@ def suggestion_detail(
                 "weight": r["weight"],
                 "reason": r.get(lang) or r["fr"],
             }
-            for r in suggestion["reasons"]
+            for r in reasons_shown(actor, suggestion["reasons"], (first, second))
         ],
         "decisions": [decision_view(d, d.id in reverted) for d in own],
         "confirmed_by_you": actor.user is not None
@@ -130,7 +139,7 @@ class Queue(UseCases):
         page = self.store.suggestion_queue(
             for_reviewer(actor, filters), limit, offset, cursor, probability
         )
-        items = [suggestion_summary(s) for s in page.items]
+        items = [suggestion_summary(s, actor) for s in page.items]
         self.audit(
             actor,
             "list_suggestions",
@@ -169,7 +178,7 @@ class Queue(UseCases):
             [suggestion["id"], suggestion["record_a"], suggestion["record_b"]],
             **shared(actor, detail["records"]),
         )
-        return SuggestionRead(detail, etag(suggestion))
+        return SuggestionRead(detail, suggestion_tag(suggestion, detail["records"]))
 
     def read_decision(self, actor: Actor, decision_id: UUID) -> dict[str, Any]:
         actor.require(READ_QUEUE)

@@ -14,6 +14,7 @@ from typing import Any
 
 from i18n import N_, Message, Word
 from models.queue_sample import uncertainty
+from models.records import PersonRecord
 from models.review import (
     DECIDED_STATUSES,
     DecisionKind,
@@ -25,13 +26,16 @@ from models.review import (
 from models.store import Store
 from models.store.audit import write_audit
 from models.store.review import DecisionEvent, ReviewTx
+from models.store.stamps import records_by_ids_on
 from models.users import User
 from service.context import ADMIN, REVIEWER, Actor, UseCases
-from service.errors import Conflict, NotFound, PreconditionFailed, PreconditionRequired
+from service.errors import Conflict, NotFound
 from service.kingraph import update_graph
 from service.merging import merge, require_mergeable, split
+from service.protection import record_view
 from service.registry import active_learned, active_model
 from service.scoring import score_pair, suggestion_row
+from service.suggestion_tag import check_tag, suggestion_tag
 
 DECIDE = frozenset({REVIEWER})
 """Decisions are reviewers' work only: an admin may revert one, with a reason, but never
@@ -56,24 +60,12 @@ class Decided:
         return {"decision": self.decision, "suggestion": self.suggestion}
 
 
-def etag(suggestion: dict[str, Any]) -> str:
-    return f'"{suggestion["id"]}.{suggestion["version"]}"'
-
-
-def _check_precondition(suggestion: dict[str, Any], if_match: str | None) -> None:
-    if not if_match or if_match.strip() == "*":
-        raise PreconditionRequired(
-            "send the suggestion's ETag in If-Match (read it with {route})",
-            route="GET /suggestions/{id}",
-        )
-    offered = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if etag(suggestion) not in offered:
-        raise PreconditionFailed(
-            "the suggestion changed since you read it (now version {version}, "
-            "status {status}): read it again before deciding",
-            version=suggestion["version"],
-            status=Word(suggestion["status"]),
-        )
+def _records_of(tx: ReviewTx, suggestion: dict[str, Any]) -> dict[uuid.UUID, PersonRecord]:
+    pair = (suggestion["record_a"], suggestion["record_b"])
+    found = {r.id: r for r in records_by_ids_on(tx.c, pair)}
+    if len(found) < 2:
+        raise NotFound("a record of this suggestion no longer exists")
+    return found
 
 
 def event_row(
@@ -161,11 +153,11 @@ def _apply(
     a, b = suggestion["record_a"], suggestion["record_b"]
     effect, before, after = Effect.NONE, {}, {}
     if state.status is SuggestionStatus.CONFIRMED:
-        effect, before, after = merge(tx, a, b)
+        effect, before, after = merge(tx, a, b, user.organisation)
     elif state.status is SuggestionStatus.REJECTED:
         effect, before, after = split(tx, a, b, active_model(store).match_threshold)
     elif state.status is SuggestionStatus.AWAITING_SECOND:
-        require_mergeable(tx, a, b)
+        require_mergeable(tx, a, b, user.organisation)
         effect = Effect.FIRST_CONFIRMATION
     event = tx.add_decision(
         event_row(
@@ -194,6 +186,7 @@ def _apply(
         ),
     )
     updated = {**suggestion, "status": state.status.value, "version": version}
+    records = _records_of(tx, suggestion)
     return Decided(
         decision_view(event),
         {
@@ -203,7 +196,7 @@ def _apply(
             "confirmations": confirmations(state.status, suggestion["involves_minor"]),
             "confirmation_withdrawn": str(set_aside.id) if set_aside else None,
         },
-        etag(updated),
+        suggestion_tag(updated, [record_view(records[r], actor) for r in (a, b)]),
         moved_records(before, after),
     )
 
@@ -290,7 +283,7 @@ def decide(
         suggestion = tx.suggestion(suggestion_id)
         if suggestion is None:
             raise NotFound("no such suggestion")
-        _check_precondition(suggestion, if_match)
+        check_tag(suggestion, _records_of(tx, suggestion), actor, if_match)
         return _apply(tx, store, actor, suggestion, decision, note)
 
 

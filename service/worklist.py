@@ -16,9 +16,10 @@ from typing import Any
 from models.records import PersonRecord
 from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
-from service.protection import birth_for, changes_shown
+from service.protection import Access, access_to, birth_for, changes_shown
 from service.queue import READ_QUEUE, for_reviewer, records_of, suggestion_summary
 from service.review import decision_view
+from service.shown_reasons import reasons_shown
 
 OUTDATED_LIMIT = 200
 """The most settled pairs whose records changed one list names (newest decision first)."""
@@ -76,7 +77,10 @@ NOBODY: dict[str, Any] = {"id": None, "record_id": None, "source": None, "name":
 
 def person_brief(record: PersonRecord, actor: Actor) -> dict[str, Any]:
     """Who a record is, in a line: nothing protected; the birth as `actor` may read it
-    (`protection.birth_for`: the years alone of another organisation's record)."""
+    (`protection.birth_for`: the years alone of another organisation's record), and its
+    case type and role only to a reader of its case file (None to a reader of its minimal
+    view: "identification" would say a victim's file)."""
+    case = access_to(actor, record) is not Access.MINIMAL
     return {
         "id": str(record.id),
         "entity_id": str(record.entity_id) if record.entity_id else None,
@@ -85,13 +89,20 @@ def person_brief(record: PersonRecord, actor: Actor) -> dict[str, Any]:
         "name": record.display_name() or "?",
         "sex": record.sex.value if record.sex else None,
         "birth_date": birth_for(actor, record),
-        "case_type": record.case_type.value if record.case_type else None,
-        "role": record.role.value if record.role else None,
+        "case_type": record.case_type.value if case and record.case_type else None,
+        "role": record.role.value if case and record.role else None,
     }
 
 
-def _reasons(reasons: list[dict[str, Any]], lang: str) -> list[str]:
-    return [r.get(lang) or r["fr"] for r in reasons]
+def _reasons(
+    actor: Actor,
+    reasons: list[dict[str, Any]],
+    records: dict[uuid.UUID, PersonRecord],
+    pair: tuple[uuid.UUID, uuid.UUID],
+) -> list[str]:
+    """A pair's reasons in the actor's language, as they may read them (`reasons_shown`)."""
+    shown = reasons_shown(actor, reasons, (records.get(pair[0]), records.get(pair[1])))
+    return [r.get(actor.lang) or r["fr"] for r in shown]
 
 
 def _pair_columns(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
@@ -108,8 +119,8 @@ def _pair_columns(first: dict[str, Any], second: dict[str, Any]) -> dict[str, An
 
 
 class Worklist(UseCases):
-    def _briefs(self, actor: Actor, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-        return {r.id: person_brief(r, actor) for r in self.store.records_by_ids(ids)}
+    def _records(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, PersonRecord]:
+        return {r.id: r for r in self.store.records_by_ids(ids)}
 
     def named_queue(
         self, actor: Actor, filters: dict[str, Any], limit: int, offset: int
@@ -119,17 +130,16 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "list_suggestions", "suggestion")
         page = self.store.suggestion_queue(for_reviewer(actor, filters), limit, offset)
-        briefs = self._briefs(
-            actor, [i for s in page.items for i in (s["record_a"], s["record_b"])]
-        )
+        records = self._records([i for s in page.items for i in (s["record_a"], s["record_b"])])
+        briefs = {i: person_brief(r, actor) for i, r in records.items()}
         items = [
             {
-                **suggestion_summary(s),
+                **suggestion_summary(s, actor),
                 "people": [
                     briefs.get(s["record_a"], NOBODY),
                     briefs.get(s["record_b"], NOBODY),
                 ],
-                "reasons": _reasons(s["reasons"], actor.lang),
+                "reasons": _reasons(actor, s["reasons"], records, (s["record_a"], s["record_b"])),
             }
             for s in page.items
         ]
@@ -148,9 +158,8 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "export_suggestions", "suggestion")
         page = self.store.suggestion_queue(for_reviewer(actor, filters), EXPORT_LIMIT, count=False)
-        briefs = self._briefs(
-            actor, [i for s in page.items for i in (s["record_a"], s["record_b"])]
-        )
+        records = self._records([i for s in page.items for i in (s["record_a"], s["record_b"])])
+        briefs = {i: person_brief(r, actor) for i, r in records.items()}
         rows = []
         for s in page.items:
             first = briefs.get(s["record_a"], NOBODY)
@@ -163,7 +172,9 @@ class Worklist(UseCases):
                     "involves_minor": s["involves_minor"],
                     "tracing_request": s["tracing_request"],
                     **_pair_columns(first, second),
-                    "reasons": " ; ".join(_reasons(s["reasons"], actor.lang)),
+                    "reasons": " ; ".join(
+                        _reasons(actor, s["reasons"], records, (s["record_a"], s["record_b"]))
+                    ),
                 }
             )
         self.audit(
@@ -182,12 +193,16 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "export_decisions", "decision")
         events: list[DecisionEvent] = self.store.recent_decisions(EXPORT_LIMIT)
-        briefs = self._briefs(actor, [i for e in events for i in (e.record_a, e.record_b)])
+        records = self._records([i for e in events for i in (e.record_a, e.record_b)])
+        briefs = {i: person_brief(r, actor) for i, r in records.items()}
         reasons: dict[uuid.UUID, str] = {}
         for suggestion_id in {e.suggestion_id for e in events if e.suggestion_id}:
             suggestion = self.store.get_suggestion(suggestion_id)
             if suggestion is not None:
-                reasons[suggestion_id] = " ; ".join(_reasons(suggestion["reasons"], actor.lang))
+                pair = (suggestion["record_a"], suggestion["record_b"])
+                reasons[suggestion_id] = " ; ".join(
+                    _reasons(actor, suggestion["reasons"], records, pair)
+                )
         rows = [
             {
                 "decision_event": str(e.id),

@@ -27,7 +27,7 @@ from api.pages.web import (
 )
 from models.review import DecisionKind, SuggestionStatus
 from service import Actor, Service
-from service.errors import Conflict, PreconditionFailed
+from service.errors import Conflict, PreconditionFailed, RecordsChanged
 from service.review import DECIDE
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -206,6 +206,17 @@ async def decide(request: Request, suggestion_id: UUID) -> Response:
     try:
         decided = page_service(request).decide(
             actor, suggestion_id, kind, note, str(form.get("etag", ""))
+        )
+    except RecordsChanged:
+        return suggestion_page(
+            request,
+            actor,
+            suggestion_id,
+            409,
+            _(
+                "An import changed these records since you opened them. Your decision was not "
+                "recorded. Here they are as they are now: read them again before deciding."
+            ),
         )
     except PreconditionFailed:
         return suggestion_page(

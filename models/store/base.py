@@ -42,7 +42,7 @@ from models.store.prepared import PreparedStore
 from models.store.queue import QueueStore
 from models.store.review import ReviewStore
 from models.store.sessions import SessionStore
-from models.store.stamps import person_record, utc
+from models.store.stamps import person_record, records_by_ids_on, utc
 from models.store.users import UserStore
 from models.store.versions import VersionStore
 from models.tables import (
@@ -259,12 +259,8 @@ class Store(
             last = rows[-1]._mapping["id"]
 
     def records_by_ids(self, ids: Iterable[uuid.UUID]) -> list[PersonRecord]:
-        found: list[PersonRecord] = []
         with self.engine.connect() as c:
-            for chunk in chunks(list(ids)):
-                rows = c.execute(select(person_records).where(person_records.c.id.in_(chunk)))
-                found.extend(person_record(r._mapping) for r in rows)
-        return found
+            return records_by_ids_on(c, ids)
 
     def records_of_cases(
         self, cases: Iterable[tuple[str, str]], fields: Sequence[str]

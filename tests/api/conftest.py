@@ -81,8 +81,10 @@ class World:
             headers=self.headers(who, **{"If-Match": etag or self.etag(name, who)}),
         )
 
-    def link(self, first: str, second: str, action: str = "link", **extra: str) -> Response:
-        """A reviewer links (or unlinks) two records directly."""
+    def link(
+        self, first: str, second: str, action: str = "link", who: str = "reviewer", **extra: str
+    ) -> Response:
+        """A reviewer (`who`) links (or unlinks) two records directly."""
         return self.client.post(
             "/links",
             json={
@@ -91,7 +93,7 @@ class World:
                 "action": action,
                 **extra,
             },
-            headers=self.headers("reviewer"),
+            headers=self.headers(who),
         )
 
 

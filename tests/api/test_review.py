@@ -323,9 +323,17 @@ def test_a_decision_that_later_ones_built_on_is_reverted_after_them(world: World
 
 
 def test_two_people_of_one_case_are_never_merged(world: World) -> None:
+    response = world.link("S-1", "S-2", who="reviewer@OIM")
+    assert response.status_code == 409
+    assert "dossier C7 de OIM" in response.json()["detail"]
+
+
+def test_the_refusal_names_no_case_id_to_another_organisation(world: World) -> None:
+    """A case id is not in the minimal view of another organisation's records."""
     response = world.link("S-1", "S-2")
     assert response.status_code == 409
-    assert "dossier C7" in response.json()["detail"]
+    assert "un dossier de OIM" in response.json()["detail"]
+    assert "C7" not in response.json()["detail"]
 
 
 def test_a_childs_merge_two_people_of_one_case_forbid_is_refused_at_its_first_confirmation(
@@ -338,7 +346,7 @@ def test_a_childs_merge_two_people_of_one_case_forbid_is_refused_at_its_first_co
     response = world.client.post(
         "/links",
         json={"record_a": str(world.records["K-1"]), "record_b": str(k3), "action": "link"},
-        headers=world.headers("reviewer"),
+        headers=world.headers("reviewer@OIM"),
     )
     assert response.status_code == 409 and "dossier C3" in response.json()["detail"]
     queue = world.client.get(

@@ -43,6 +43,7 @@ def _decide_by_truth(store: Store) -> int:
     truth = _truth()
     first = Actor(store.add_user("awa", UserRole.REVIEWER)[0])
     second = Actor(store.add_user("moussa", UserRole.REVIEWER)[0])
+    service = Service(store)
     decided = 0
     while queue := store.suggestion_queue({"status": "pending"}, 10_000, count=False).items:
         page = []
@@ -63,8 +64,9 @@ def _decide_by_truth(store: Store) -> int:
                 assert current is not None
                 if current["status"] not in ("pending", "awaiting_second"):
                     break
+                tag = service.read_suggestion(reviewer, current["id"]).etag
                 try:
-                    review.decide(store, reviewer, current["id"], kind, None, review.etag(current))
+                    review.decide(store, reviewer, current["id"], kind, None, tag)
                 except review.Conflict:
                     review.decide(
                         store,
@@ -72,7 +74,7 @@ def _decide_by_truth(store: Store) -> int:
                         current["id"],
                         DecisionKind.UNSURE,
                         None,
-                        review.etag(current),
+                        tag,
                     )
                     break
             decided += 1

@@ -3,6 +3,7 @@ audited, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,75 @@ def test_a_reviewer_reads_the_day_of_birth_of_her_own_organisations_records_only
 
     assert born == {"D-1": "2012-03-14", "D-2": "2012"}
     assert {exported["birth_date_a"], exported["birth_date_b"]} == {"2012-03-14", "2012"}
+
+
+def _dated_pair(store: Store, tmp_path: Path) -> tuple[Service, Actor]:
+    """D-1 (OIM) and D-2 (ONG-A) suggested, read by a reviewer of OIM."""
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "d.csv", DATED_ROWS), link=False).ok
+    ids = {r.record_id: r.id for r in store.list_records({}, limit=10).items}
+    add_suggestion(store, ids["D-1"], ids["D-2"])
+    return service, _actor(service, UserRole.REVIEWER)
+
+
+def _birth_reason(reasons: list[str]) -> str:
+    return next(r for r in reasons if r.startswith("birth"))
+
+
+def test_the_queues_reasons_quote_the_years_of_a_birth_read_minimally(
+    store: Store, tmp_path: Path
+) -> None:
+    """The reasons were worded for reviewers, to the day; to a reader of another
+    organisation's record they quote the years, at the same level and weight."""
+    service, actor = _dated_pair(store, tmp_path)
+
+    items, _ = service.named_queue(actor, {"status": "pending"}, 10, 0)
+    exported = service.export_queue(actor, {"status": "pending"}).rows[0]["reasons"]
+
+    for reasons in (items[0]["reasons"], exported.split(" ; ")):
+        birth = _birth_reason(reasons)
+        assert birth.startswith("birth: 2012 ~ 2012 (") and "14/03" not in birth
+
+
+def test_the_side_by_side_reasons_quote_the_years_of_a_birth_read_minimally(
+    store: Store, tmp_path: Path
+) -> None:
+    service, actor = _dated_pair(store, tmp_path)
+    suggestion = uuid.UUID(service.named_queue(actor, {"status": "pending"}, 10, 0)[0][0]["id"])
+
+    detail = service.read_suggestion(actor, suggestion).detail
+    stored = store.get_suggestion(suggestion)
+
+    birth = next(c for c in detail["comparison"] if c["field"] == "birth")
+    assert stored is not None
+    kept = next(r for r in stored["reasons"] if r["field"] == "birth")
+    assert "14/03/2012" in kept["en"]
+    assert birth["reason"].startswith("birth: 2012 ~ 2012 (")
+    assert (birth["level"], birth["weight"]) == (kept["level"], kept["weight"])
+    assert birth["reason"].rsplit(" ", 1)[1] == kept["en"].rsplit(" ", 1)[1]
+
+
+def test_a_reader_with_a_purpose_reads_the_reasons_as_worded(store: Store, tmp_path: Path) -> None:
+    service, actor = _dated_pair(store, tmp_path)
+    stated = Actor(actor.user, lang="en", purpose="vérification d'identité avant le retour")
+
+    items, _ = service.named_queue(stated, {"status": "pending"}, 10, 0)
+
+    assert "14/03/2012" in _birth_reason(items[0]["reasons"])
+
+
+def test_the_queue_gives_the_case_type_and_role_of_a_case_file_its_reader_may_read(
+    store: Store, tmp_path: Path
+) -> None:
+    """ "identification" says a victim's file: another organisation's case type and role
+    are not in its minimal view."""
+    service, actor = _dated_pair(store, tmp_path)
+
+    item = service.named_queue(actor, {"status": "pending"}, 10, 0)[0][0]
+
+    people = {p["record_id"]: p for p in item["people"]}
+    assert people["D-1"]["case_type"] == "return"
+    assert people["D-2"]["case_type"] is None and people["D-2"]["role"] is None
+    assert sorted(item["case_types"], key=str) == [None, "return"]
+    listed = service.list_suggestions(actor, {"status": "pending"}, 10, 0, None, (None, None))
+    assert sorted(listed.items[0]["case_types"], key=str) == [None, "return"]

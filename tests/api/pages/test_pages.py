@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.pages.web import local_path
+from service import Service
 from service.context import PURPOSE_MIN_LENGTH
 from service.relinking import relink_all
+from tests.api.outdated import correct_the_childs_record
 from tests.api.pages.conftest import Pages, field, send, sign_in, state_purpose
 
 
@@ -155,6 +158,22 @@ def test_a_stale_page_gets_a_conflict_message_not_an_error(pages: Pages) -> None
     assert stale.status_code == 409
     assert "Cette suggestion a changé depuis que vous l&#39;avez ouverte" in stale.text
     assert "confirmée" in stale.text  # the page shows it as it is now
+
+
+def test_a_page_on_records_an_import_changed_says_so_and_decides_nothing(
+    pages: Pages, tmp_path: Path
+) -> None:
+    suggestion = pages.world.suggestions["child"]
+    client = pages.browser("reviewer")
+    page = client.get(f"/review/{suggestion}")
+    correct_the_childs_record(Service(pages.world.store), tmp_path)
+
+    stale = _decide(client, page.text, suggestion, "non_match")
+
+    assert stale.status_code == 409
+    assert "Un import a changé ces fiches depuis que vous les avez ouvertes" in stale.text
+    stored = pages.world.store.get_suggestion(suggestion)
+    assert stored is not None and stored["status"] == "pending"
 
 
 def test_a_decision_without_the_form_token_is_refused_and_changes_nothing(
