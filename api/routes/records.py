@@ -62,7 +62,15 @@ def list_records(
     role: Role | None = None,
     sex: Sex | None = None,
     entity_id: UUID | None = None,
-    name: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
+    name: Annotated[
+        str | None,
+        Query(
+            min_length=2,
+            max_length=100,
+            description="Each word as written, in any order, in one of the record's names "
+            "(given names, family name, full name, aliases).",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> RecordList:

@@ -10,11 +10,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
+    and_,
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -185,13 +188,7 @@ class Store(
                 continue
             condition = person_records.c[column] == value
             query, counter = query.where(condition), counter.where(condition)
-        if name:
-            pattern = f"%{like_literal(name.lower())}%"
-            condition = (
-                func.lower(person_records.c.full_name).like(pattern, escape="\\")
-                | func.lower(person_records.c.family_name).like(pattern, escape="\\")
-                | func.lower(person_records.c.given_names).like(pattern, escape="\\")
-            )
+        if name and (condition := name_condition(name)) is not None:
             query, counter = query.where(condition), counter.where(condition)
         query = query.order_by(person_records.c.source, person_records.c.record_id)
         with self.engine.connect() as c:
@@ -357,6 +354,38 @@ class Store(
                     match_models.c.active.is_(True), match_models.c.kind == kind
                 )
             ).scalar()
+
+
+NAME_COLUMNS = ("full_name", "family_name", "given_names", "aliases")
+"""The record's name fields a listing's `name` looks in."""
+
+
+def name_condition(name: str) -> ColumnElement[bool] | None:
+    """Records whose name fields hold every word of `name`, each word in any one of them
+    (`NAME_COLUMNS`), in any order: "Salimata Camara" and "Camara Salimata" find given
+    names "Salimata" with family name "Camara", the full name "CAMARA Salimata", and a
+    Mariam Camara whose aliases say "Salimata". A word matches as written, anywhere in a
+    field (`raor` finds "Traoré"; `%` and `_` are no wildcards), lower-cased as the
+    one-word filter always was: Python's lower on the query, the database's on the
+    fields (SQLite's folds unaccented letters only). One condition per distinct word:
+    the statement grows with the query (at most 50 words in the 100 characters
+    `GET /records` accepts), never with the records. None when `name` has no word."""
+    words = dict.fromkeys(name.lower().split())
+    if not words:
+        return None
+    return and_(
+        *(
+            or_(
+                *(
+                    func.lower(person_records.c[column]).like(
+                        f"%{like_literal(word)}%", escape="\\"
+                    )
+                    for column in NAME_COLUMNS
+                )
+            )
+            for word in words
+        )
+    )
 
 
 def like_literal(text: str) -> str:

@@ -121,6 +121,17 @@ def test_records_are_filtered_and_paginated(client: TestClient, store: Store) ->
     assert client.get("/records?limit=500", headers=headers).status_code == 422
 
 
+def test_a_caseworker_finds_a_record_by_its_given_and_family_names_in_either_order(
+    client: TestClient, store: Store, tmp_path: Path
+) -> None:
+    split = "record_id,source,given_names,family_name,sex\nV-3,OIM,Salimata,Camara,F\n"
+    assert import_records(store, write_csv(tmp_path / "split.csv", split)).ok
+    headers = _token(store, UserRole.CASEWORKER, "OIM")
+    for name in ("Salimata Camara", "Camara Salimata", "camara"):
+        page = client.get("/records", params={"name": name}, headers=headers).json()
+        assert [r["record_id"] for r in page["items"]] == ["V-3"] and page["total"] == 1, name
+
+
 def test_a_record_is_found_by_the_organisations_own_id(client: TestClient, store: Store) -> None:
     headers = _token(store, UserRole.ADMIN)
     page = client.get("/records?record_id=V-1", headers=headers).json()

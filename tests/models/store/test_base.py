@@ -36,6 +36,76 @@ def test_a_name_filter_matches_any_name_field_whatever_the_case(store: Store) ->
     assert sorted(r.record_id for r in page.items) == ["A-1", "A-2"]
 
 
+SALIMATAS = (
+    {"record_id": "N-1", "source": "OIM", "given_names": "Salimata", "family_name": "Camara"},
+    {"record_id": "N-2", "source": "OIM", "full_name": "CAMARA Salimata"},
+    {"record_id": "N-3", "source": "OIM", "given_names": "Mariam", "family_name": "Camara",
+     "aliases": "Salimata; Sali"},
+    {"record_id": "N-4", "source": "OIM", "given_names": "Salimata", "family_name": "Traoré"},
+    {"record_id": "N-5", "source": "OIM", "given_names": "Fanta", "family_name": "Camara"},
+)  # fmt: skip
+"""Salimata Camara as files write her (given and family names apart, one full name, a
+Mariam Camara known as Salimata), beside a Salimata and a Camara who are not her."""
+
+
+def _named(store: Store, name: str) -> list[str]:
+    page = store.list_records({}, name=name)
+    assert page.total == len(page.items)
+    return sorted(r.record_id for r in page.items)
+
+
+def test_a_name_of_several_words_finds_each_word_in_any_name_field(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "Salimata Camara") == ["N-1", "N-2", "N-3"]
+
+
+def test_a_name_of_several_words_is_found_in_either_order(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "Camara Salimata") == _named(store, "Salimata Camara")
+
+
+def test_every_word_of_a_name_must_be_found_in_the_record(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "Salimata Camara Keita") == []
+
+
+def test_a_word_is_found_in_the_aliases(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "Sali Mariam") == ["N-3"]
+
+
+def test_each_word_of_a_name_matches_whatever_its_case(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "sALIMATA cAMARA") == ["N-1", "N-2", "N-3"]
+
+
+def test_each_word_of_a_name_matches_part_of_a_name_field(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "alim mara") == ["N-1", "N-2", "N-3"]
+
+
+def test_spaces_between_the_words_of_a_name_do_not_matter(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "  Salimata   Camara ") == ["N-1", "N-2", "N-3"]
+
+
+def test_a_wildcard_word_in_a_name_matches_only_itself(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert _named(store, "Salimata %") == []
+    assert _named(store, "_ Camara") == []
+
+
+def test_a_name_of_spaces_alone_filters_nothing(store: Store) -> None:
+    load(store, SALIMATAS)
+    assert store.list_records({}, name="   ").total == len(SALIMATAS)
+
+
+def test_a_name_and_the_other_filters_must_all_hold(store: Store) -> None:
+    load(store, (*SALIMATAS, {**SALIMATAS[0], "record_id": "N-6", "source": "ONG-A"}))
+    page = store.list_records({"source": "ONG-A"}, name="Camara Salimata")
+    assert [r.record_id for r in page.items] == ["N-6"] and page.total == 1
+
+
 def test_unknown_filters_are_ignored(store: Store) -> None:
     load(store)
     assert store.list_records({"phone": "+223"}).total == len(ROWS)
