@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from models.folding import register_fold
 from models.jsontext import json_text
 
 DEFAULT_URL = "sqlite:///nrm.db"
@@ -35,6 +36,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    register_fold(dbapi_connection)
 
 
 def _sqlite_begin(connection: Any) -> None:

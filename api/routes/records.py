@@ -67,8 +67,9 @@ def list_records(
         Query(
             min_length=2,
             max_length=100,
-            description="Each word as written, in any order, in one of the record's names "
-            "(given names, family name, full name, aliases).",
+            description="Each word, in any order and whatever its case, accents, apostrophes "
+            "and hyphens, in one of the record's names (given names, family name, full name, "
+            "aliases).",
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,

@@ -17,13 +17,13 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    or_,
     select,
     text,
     update,
 )
 
 from models.database import is_sqlite, make_engine
+from models.folding import fold, folded
 from models.migrate import current_revision, ensure_schema, head_revision
 from models.records import PersonRecord, Relation
 from models.store.audit import AuditStore
@@ -364,28 +364,24 @@ def name_condition(name: str) -> ColumnElement[bool] | None:
     """Records whose name fields hold every word of `name`, each word in any one of them
     (`NAME_COLUMNS`), in any order: "Salimata Camara" and "Camara Salimata" find given
     names "Salimata" with family name "Camara", the full name "CAMARA Salimata", and a
-    Mariam Camara whose aliases say "Salimata". A word matches as written, anywhere in a
-    field (`raor` finds "Traoré"; `%` and `_` are no wildcards), lower-cased as the
-    one-word filter always was: Python's lower on the query, the database's on the
-    fields (SQLite's folds unaccented letters only). One condition per distinct word:
-    the statement grows with the query (at most 50 words in the 100 characters
-    `GET /records` accepts), never with the records. None when `name` has no word."""
-    words = dict.fromkeys(name.lower().split())
+    Mariam Camara whose aliases say "Salimata". A word matches anywhere in a field
+    (`raor` finds "Traoré"; `%` and `_` are no wildcards), both folded alike on either
+    database (`folding`: "sekou traore" finds "Sékou TRAORÉ", "ndiaye" "N'Diaye"). One
+    condition per distinct word on the fields joined by spaces (a word holds none, so
+    it never spans two fields): the statement grows with the query (at most 50 words in
+    the 100 characters `GET /records` accepts), never with the records. None when
+    `name` has no word."""
+    words = dict.fromkeys(w for w in (fold(word) for word in name.split()) if w)
     if not words:
         return None
-    return and_(
-        *(
-            or_(
-                *(
-                    func.lower(person_records.c[column]).like(
-                        f"%{like_literal(word)}%", escape="\\"
-                    )
-                    for column in NAME_COLUMNS
-                )
-            )
-            for word in words
-        )
-    )
+    joined = func.coalesce(person_records.c[NAME_COLUMNS[0]], "")
+    for column in NAME_COLUMNS[1:]:
+        joined = joined + " " + func.coalesce(person_records.c[column], "")
+    names = folded(joined)
+    return and_(*(names.like(f"%{like_literal(word)}%", escape=ESCAPE) for word in words))
+
+
+ESCAPE = "\\"
 
 
 def like_literal(text: str) -> str:

@@ -95,6 +95,33 @@ def test_a_wildcard_word_in_a_name_matches_only_itself(store: Store) -> None:
     assert _named(store, "_ Camara") == []
 
 
+ACCENTED = (
+    {"record_id": "F-1", "source": "OIM", "full_name": "TRAORÉ Sékou"},
+    {"record_id": "F-2", "source": "OIM", "given_names": "Awa", "family_name": "N'Diaye"},
+    {"record_id": "F-3", "source": "OIM", "given_names": "Ɲama", "family_name": "Ould-Ahmed"},
+)
+
+
+def test_a_name_typed_without_accents_finds_the_accented_one(store: Store) -> None:
+    load(store, ACCENTED)
+    assert _named(store, "sekou traore") == ["F-1"]
+    assert _named(store, "SÉKOU traoré") == ["F-1"]
+
+
+def test_a_name_typed_without_apostrophe_or_hyphen_finds_the_one_written_with_it(
+    store: Store,
+) -> None:
+    load(store, ACCENTED)
+    assert _named(store, "Ndiaye") == ["F-2"]
+    assert _named(store, "N'Diaye Awa") == ["F-2"]
+    assert _named(store, "ould ahmed") == _named(store, "Ould-Ahmed") == ["F-3"]
+
+
+def test_the_bambara_letters_fold_to_their_plain_letter(store: Store) -> None:
+    load(store, ACCENTED)
+    assert _named(store, "nama") == ["F-3"]
+
+
 def test_a_name_of_spaces_alone_filters_nothing(store: Store) -> None:
     load(store, SALIMATAS)
     assert store.list_records({}, name="   ").total == len(SALIMATAS)
