@@ -27,7 +27,7 @@ import numpy as np
 from matching.columns import Columns, sex_code
 from matching.comparisons import COMPARISON, COMPARISON_NAMES
 from models.records import Role
-from models.review import adulthood, could_be_minor
+from models.review import could_be_minor, possible_minors
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,16 +175,7 @@ def role_classes(columns: Columns) -> np.ndarray:
 def _possible_minor(columns: Columns, today: date | None = None) -> np.ndarray:
     """Under 18 at registration (today when the registration date is unknown) by the
     latest birth date the record allows: `models.review.could_be_minor`, per record."""
-    latest = columns.birth_latest.astype(np.int64)
-    known = latest >= 0
-    dates, at = np.unique(latest[known], return_inverse=True)
-    adult = np.full(len(latest), -1, dtype=np.int64)
-    adult[known] = np.asarray(
-        [adulthood(date.fromordinal(int(d))).toordinal() for d in dates], dtype=np.int64
-    )[at.reshape(-1)]
-    registered = columns.registered.astype(np.int64)
-    when = np.where(registered >= 0, registered, (today or date.today()).toordinal())
-    return known & (when < adult)
+    return possible_minors(columns.birth_latest, columns.registered, today)
 
 
 def held_pairs(columns: Columns, a: np.ndarray, b: np.ndarray, levels: np.ndarray) -> np.ndarray:

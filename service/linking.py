@@ -81,7 +81,10 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     (`_persons_met`), as their entities stood when the candidates were read: a relink
     or a merge meanwhile can move records, as it can before the second transaction
     writes (the next link or relink sees them as they are).
-    `timings_ms` tells where the time went.
+    Once the entities are assigned, the suggestions of the persons the import's records
+    and pairs are in are marked for two reviewers where a decision would ask for them
+    (`LinkTx.mark_minor_persons`: the whole persons are read, not the pair's records
+    alone). `timings_ms` tells where the time went.
     """
     clock = Clock()
     rebuilt = ensure_current_keys(store)
@@ -141,12 +144,17 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         tx.save_pairs(pairs, replacing=new_ids)
         clock("save_pairs")
         by_id = {r["id"]: r for r in [*new, *candidates]}
-        suggested = tx.sync_suggestions(suggestion_rows(pairs, by_id), scope=new_ids)
+        suggestions = suggestion_rows(pairs, by_id)
+        suggested = tx.sync_suggestions(suggestions, scope=new_ids)
         clock("suggestions")
         assignment = _assignment(columns, result.labels, len(new), existing)
         tx.assign_entities(assignment)
         entities_count = len(set(assignment.values()))
         clock("entities")
+        # the persons as this import leaves them: a pair whose merge would join a
+        # possible child's person, or one of unknown age, needs two reviewers
+        tx.mark_minor_persons(new_ids.union(*((s["record_a"], s["record_b"]) for s in suggestions)))
+        clock("minors")
         tx.add_prepared(prepared.rows(), prepared_version())
         clock("prepared")
     clock("commit")

@@ -112,6 +112,10 @@ def revert(store: Store, actor: Actor, decision_id: uuid.UUID, reason: str) -> D
                 "confirmations": confirmations(state.status, suggestion["involves_minor"]),
                 "confirmation_withdrawn": str(set_aside.id) if set_aside else None,
             }
+        if restore:  # the persons as they were: their open pairs may join a child's person
+            tx.mark_minor_persons({event.record_a, event.record_b, *restore})
+            if suggestion is not None and status is not None:  # marked itself: a version on
+                status["version"] = tx.suggestion(suggestion["id"])["version"]
         if set_aside is not None:
             tx.add_decision(withdrawal(user, set_aside, reason))
         undo = tx.add_decision(

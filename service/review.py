@@ -20,7 +20,7 @@ from models.review import (
     DecisionKind,
     Effect,
     SuggestionStatus,
-    could_be_minor,
+    minor_persons,
     replay,
 )
 from models.store import Store
@@ -172,6 +172,9 @@ def _apply(
         )
     )
     version = tx.set_suggestion(suggestion["id"], state.status.value, state.confirmed_by)
+    moved = moved_records(before, after)
+    if moved:  # persons changed: their other pairs may now join a child's person
+        tx.mark_minor_persons({a, b, *moved})
     write_audit(
         tx.c,
         user,
@@ -197,7 +200,7 @@ def _apply(
             "confirmation_withdrawn": str(set_aside.id) if set_aside else None,
         },
         suggestion_tag(updated, [record_view(records[r], actor) for r in (a, b)]),
-        moved_records(before, after),
+        moved,
     )
 
 
@@ -228,14 +231,13 @@ def _with_persons_ages(tx: ReviewTx, suggestion: dict[str, Any]) -> dict[str, An
     """The suggestion, marked as involving a minor when a record of either person may be a
     child's, though neither record of the pair says so (an adult-looking record without a
     birth date, whose person holds a girl's record), or when no record of a person tells
-    their age: a merge that joins a child's person needs two reviewers whichever two
-    records it was decided on, and a person of unknown age is treated as a child (as a
-    return is: `tracing.assessment`)."""
-    ages = tx.ages_of_persons([suggestion["record_a"], suggestion["record_b"]])
-    dated: dict[Any, bool] = {}
-    for record in ages:
-        dated[record["person"]] = dated.get(record["person"], False) or bool(record["birth_latest"])
-    if all(dated.values()) and not any(could_be_minor(record) for record in ages):
+    their age (`models.review.minor_persons`): a merge that joins a child's person needs
+    two reviewers whichever two records it was decided on, and a person of unknown age is
+    treated as a child (as a return is: `tracing.assessment`). Linking and decisions that
+    change persons mark such suggestions when they write them
+    (`ReviewTx.mark_minor_persons`); this is the last guard, on the persons as they are
+    when the merge is decided."""
+    if not minor_persons(tx.ages_of_persons([suggestion["record_a"], suggestion["record_b"]])):
         return suggestion
     tx.mark_involves_minor(suggestion["id"])
     return {**suggestion, "involves_minor": True, "queue_group": 0}
@@ -316,6 +318,7 @@ def link_records(
         suggestion = tx.suggestion_for_pair(record_a, record_b)
         if suggestion is None:
             suggestion = tx.add_suggestion(row)
+            tx.mark_minor_persons([record_a, record_b])
         elif suggestion["status"] == SuggestionStatus.WITHDRAWN:
             tx.set_suggestion(suggestion["id"], SuggestionStatus.PENDING.value, None)
         if suggestion["sampled"]:

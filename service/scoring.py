@@ -87,6 +87,7 @@ def suggestion_row(
     record_a: Mapping[str, Any],
     record_b: Mapping[str, Any],
     queued: bool = True,
+    four_eyes: bool = False,
 ) -> dict[str, Any]:
     """The stored suggestion for a scored pair `{record_a, record_b, probability, ...}`.
 
@@ -96,8 +97,14 @@ def suggestion_row(
     and `record_id`, or by their `digest` (`record_digest`) where that is all that was kept.
     A pair a reviewer chose (`queued` False: a direct link) is never of the random share:
     its decision says nothing of the queue.
+
+    The pair involves a minor when either record may be a child's, or when the caller
+    knows that a merge would join a person needing two reviewers (`four_eyes`: a record of
+    either person may be a child's, or none tells a person's age; a relink reads it off
+    the persons it makes, `relinking._Kept.four_eyes`; an import marks it once its records
+    have joined their persons, `LinkTx.mark_minor_persons`).
     """
-    minor = could_be_minor(dict(record_a)) or could_be_minor(dict(record_b))
+    minor = four_eyes or could_be_minor(dict(record_a)) or could_be_minor(dict(record_b))
     draw = pair_draw(_digest(record_a), _digest(record_b)) if queued else None
     tracing = CaseType.TRACING_REQUEST.value in (
         record_a.get("case_type"),
@@ -172,19 +179,23 @@ def rescore_unsettled(store: Store, suggestion_ids: Sequence[uuid.UUID]) -> int:
     """Score again the pairs a reviewer began to decide (a child's merge awaiting its
     second reviewer, one a reviewer was unsure of) that a linkage run no longer found
     uncertain: the second reviewer reads the pair as the records and the model are now,
-    not as they were at the first confirmation. How many were scored again."""
+    not as they were at the first confirmation; and mark them for two reviewers where
+    their persons, as the run left them, ask for it (`Store.mark_minor_persons`). How
+    many were scored again."""
     if not suggestion_ids:
         return 0
     model = active_model(store)
     learned = active_learned(store, model)
     population = store.estimated_record_count()
     rows = []
+    records: set[uuid.UUID] = set()
     for suggestion_id in suggestion_ids:
         suggestion = store.get_suggestion(suggestion_id)
         first = store.get_record(suggestion["record_a"]) if suggestion else None
         second = store.get_record(suggestion["record_b"]) if suggestion else None
         if first is None or second is None:
             continue
+        records |= {first.id, second.id}
         scored = score_pair(first, second, model, population, learned)
         rows.append(
             {
@@ -194,4 +205,6 @@ def rescore_unsettled(store: Store, suggestion_ids: Sequence[uuid.UUID]) -> int:
                 "model_version": scored["model_version"],
             }
         )
-    return store.rescore_unsettled(rows)
+    rescored_count = store.rescore_unsettled(rows)
+    store.mark_minor_persons(records)
+    return rescored_count

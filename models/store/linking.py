@@ -41,7 +41,12 @@ from models.review import DECIDED_STATUSES
 from models.store.batches import chunks, rows_among
 from models.store.bulk import bulk_cache, write_rows
 from models.store.prepared import add_prepared, read_prepared
-from models.store.suggestions import SuggestionSync, constraints_of, sync_suggestions_on
+from models.store.suggestions import (
+    SuggestionSync,
+    constraints_of,
+    mark_minor_persons_on,
+    sync_suggestions_on,
+)
 from models.tables import (
     blocking_keys,
     entities,
@@ -430,6 +435,10 @@ class LinkTx:
     ) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
         """Confirmed (must-link) and rejected (cannot-link) pairs among these records."""
         return constraints_of(decided_among(self.c, record_ids))
+
+    def mark_minor_persons(self, record_ids: Iterable[uuid.UUID]) -> int:
+        """`suggestions.mark_minor_persons_on`, once the entities are assigned."""
+        return mark_minor_persons_on(self.c, record_ids)
 
     def assign_entities(self, assignment: dict[uuid.UUID, uuid.UUID]) -> int:
         """Set the entity of each record, creating entities that do not exist yet."""

@@ -32,7 +32,9 @@ from models.store.serial import REVIEW_LOCK, serialised
 from models.store.stamps import in_utc
 from models.store.suggestions import (
     SuggestionSync,
+    ages_of_persons_on,
     constraints_of,
+    mark_minor_persons_on,
     new_suggestion,
     rescore_unsettled_on,
     sync_suggestions_on,
@@ -149,21 +151,12 @@ class ReviewTx:
         return found
 
     def ages_of_persons(self, record_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
-        """`birth_latest` and `registered_on` of these records and of every record of their
-        persons, each with its `person` (its entity, or the record itself when it has
-        none): what tells whether a merge joins a child's records, or a person of
-        unknown age."""
-        ids = list(record_ids)
-        entities = [e for e in set(self.entity_of(ids).values()) if e is not None]
-        p = person_records.c
-        mine = p.id.in_(ids)
-        if entities:
-            mine = or_(mine, p.entity_id.in_(entities))
-        found = select(p.id, p.entity_id, p.birth_latest, p.registered_on).where(mine)
-        return [
-            {"person": entity or record, "birth_latest": born, "registered_on": registered}
-            for record, entity, born, registered in self.c.execute(found)
-        ]
+        """`suggestions.ages_of_persons_on`: the birth data of these records' persons."""
+        return ages_of_persons_on(self.c, record_ids)
+
+    def mark_minor_persons(self, record_ids: Iterable[uuid.UUID]) -> int:
+        """`suggestions.mark_minor_persons_on`, after persons changed."""
+        return mark_minor_persons_on(self.c, record_ids)
 
     def mark_involves_minor(self, suggestion_id: uuid.UUID) -> None:
         """A suggestion whose merge would join a possible child's person: four eyes, first
@@ -359,6 +352,11 @@ class ReviewStore:
                 c.execute(text("ANALYZE suggestions"))
                 c.commit()
         return counts
+
+    def mark_minor_persons(self, record_ids: Iterable[uuid.UUID]) -> int:
+        """`suggestions.mark_minor_persons_on`, in its own transaction."""
+        with self.engine.begin() as c:
+            return mark_minor_persons_on(c, record_ids)
 
     def rescore_unsettled(self, rows: Sequence[dict[str, Any]]) -> int:
         """The new scores of suggestions a reviewer began to decide

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, case, insert, or_, select, update
 
 from models.queue_sample import uncertainty
-from models.review import OPEN_STATUSES, SuggestionStatus
-from models.store.batches import chunks
-from models.tables import suggestions
+from models.review import OPEN_STATUSES, SuggestionStatus, minor_persons
+from models.store.batches import chunks, rows_among
+from models.tables import person_records, suggestions
 
 PAIR_COLUMNS = (
     suggestions.c.id,
@@ -29,6 +29,74 @@ PAIR_COLUMNS = (
 )
 """A suggestion as a scored pair, with its place in the queue and whether it is of the
 queue's random share: what refreshing the queue and learning read."""
+
+
+UNDECIDED = (
+    SuggestionStatus.PENDING.value,
+    SuggestionStatus.UNSURE.value,
+    SuggestionStatus.WITHDRAWN.value,
+)
+"""The states whose four-eyes mark may still be set: no reviewer has confirmed the pair
+(a suggestion awaiting its second reviewer is marked already; a decided one keeps what
+it was decided with)."""
+
+
+def ages_of_persons_on(c: Connection, record_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
+    """`birth_latest` and `registered_on` of these records and of every record of their
+    persons, each with its `record` id and its `person` (its entity, or the record itself
+    when it has none): what tells whether a merge joins a child's records, or a person of
+    unknown age (`models.review.minor_persons`). Two reads whatever the number of records
+    (`rows_among`: in batches on SQLite)."""
+    p = person_records.c
+    columns = (p.id, p.entity_id, p.birth_latest, p.registered_on)
+    own = rows_among(c, columns, p.id, list(set(record_ids)))
+    entities = sorted({r.entity_id for r in own if r.entity_id is not None}, key=str)
+    found = {r.id: r for r in own}
+    found.update({r.id: r for r in rows_among(c, columns, p.entity_id, entities)})
+    return [
+        {
+            "record": record,
+            "person": entity or record,
+            "birth_latest": born,
+            "registered_on": registered,
+        }
+        for record, entity, born, registered in found.values()
+    ]
+
+
+def mark_minor_persons_on(c: Connection, record_ids: Iterable[uuid.UUID]) -> int:
+    """Mark as involving a minor (four eyes, first in the queue, its version moved) every
+    suggestion not yet confirmed (`UNDECIDED`) with a record of a person of these records
+    whom a merge needs two reviewers to join (`models.review.minor_persons`: a record of
+    theirs may be a child's, or none tells their age), as they are now: what a decision
+    on it would find (`service.review._with_persons_ages`), written before, so the queue,
+    its filter and the review page say it. Called where persons are made or changed (an
+    import's link, a merge, a split, a revert); a mark is never taken off (a record
+    adding a birth date to a person of unknown age leaves it). How many were marked."""
+    ages = ages_of_persons_on(c, record_ids)
+    minors = minor_persons(ages)
+    marked = sorted((r["record"] for r in ages if r["person"] in minors), key=str)
+    if not marked:
+        return 0
+    now = datetime.now(UTC)
+    count = 0
+    for chunk in chunks(marked):
+        done = c.execute(
+            update(suggestions)
+            .where(
+                _pair_condition(chunk),
+                suggestions.c.involves_minor.is_(False),
+                suggestions.c.status.in_(UNDECIDED),
+            )
+            .values(
+                involves_minor=True,
+                queue_group=0,
+                version=suggestions.c.version + 1,
+                updated_at=now,
+            )
+        )
+        count += int(done.rowcount or 0)
+    return count
 
 
 def new_suggestion(row: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -122,7 +190,7 @@ def sync_suggestions_on(
     None means the run covered everything.
     """
     now = datetime.now(UTC)
-    query = select(*PAIR_COLUMNS)
+    query = select(*PAIR_COLUMNS, suggestions.c.involves_minor)
     existing: dict[tuple[Any, Any], Any] = {}
     if scope is None:
         existing = {(r.record_a, r.record_b): r for r in c.execute(query)}
@@ -153,6 +221,8 @@ def sync_suggestions_on(
             # pending suggestions at the first run that scores them
             or found.sampled != row["sampled"]
             or abs(found.uncertainty - row["uncertainty"]) > 1e-9
+            # the run found a person a merge needs two reviewers to join
+            or (row["involves_minor"] and not found.involves_minor)
         )
         if withdrawn_before or (found.status in OPEN_STATUSES and changed):
             status = SuggestionStatus.PENDING.value if withdrawn_before else found.status

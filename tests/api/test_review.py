@@ -290,6 +290,90 @@ def test_a_suggestion_found_to_join_a_childs_person_stays_marked_when_linkage_re
     assert body["involves_minor"] and body["status"] == "awaiting_second"
 
 
+UNDATED = (
+    "record_id,source,case_id,case_type,registered_on,full_name,sex,birth_date,origin_village\n"
+    "U-1,DNPEF,C8,tracing_request,2024-03-04,TRAORE Seydou,M,,Kati\n"
+    "U-2,OIM,C9,return,2024-06-01,TRAORÉ Seydou,M,,Kita\n"
+)
+"""A sought person of unknown age, and a return that may be him: no record tells his age."""
+
+
+def _add_undated(world: World, tmp_path: Path) -> None:
+    """Seydou's records in the review world, each its own person (imported, not linked)."""
+    assert import_records(world.store, write_csv(tmp_path / "undated.csv", UNDATED)).ok
+    for name in ("U-1", "U-2"):
+        world.records[name] = world.store.find_record(name)[0].id
+
+
+def _queue_ids(world: World, query: str) -> set[str]:
+    body = world.client.get(f"/suggestions?{query}", headers=world.headers("reviewer")).json()
+    return {item["id"] for item in body["items"]}
+
+
+def test_the_minor_filter_finds_a_pair_whose_person_no_record_dates_before_any_decision(
+    world: World, tmp_path: Path
+) -> None:
+    imported = Service(world.store).import_file(write_csv(tmp_path / "undated.csv", UNDATED))
+    assert imported.ok
+    with world.store.review_transaction() as tx:
+        pair = tx.suggestion_for_pair(
+            world.store.find_record("U-1")[0].id, world.store.find_record("U-2")[0].id
+        )
+    assert pair is not None and pair["status"] == "pending"
+    assert str(pair["id"]) in _queue_ids(world, "involves_minor=true")
+    assert str(pair["id"]) not in _queue_ids(world, "involves_minor=false")
+
+
+def test_a_merge_into_a_childs_person_marks_the_persons_other_pairs_for_two_reviewers(
+    world: World,
+) -> None:
+    """A-1 and A-2 are an adult's records; once A-2's person holds a girl's record, the
+    pair waits for two reviewers from the moment the merge is made, not from the moment
+    a reviewer confirms it."""
+    assert not _read(world, "adult")[0]["involves_minor"]
+    _link_as(world, "reviewer", "K-1", "A-2")
+    _link_as(world, "reviewer2", "K-1", "A-2")
+    assert _read(world, "adult")[0]["involves_minor"]
+    assert str(world.suggestions["adult"]) in _queue_ids(world, "involves_minor=true")
+
+
+def test_a_split_leaving_a_person_of_unknown_age_marks_its_pairs_for_two_reviewers(
+    world: World, tmp_path: Path
+) -> None:
+    """Linkage put U-1 with T-1, an adult's record: their person's age is told, so the pair
+    of U-1 and T-2 needs one reviewer, until a reviewer parts U-1 from T-1."""
+    _add_undated(world, tmp_path)
+    person = uuid.uuid4()
+    with world.store.linking() as tx:
+        tx.assign_entities({world.records["U-1"]: person, world.records["T-1"]: person})
+    world.suggestions["undated"] = add_suggestion(
+        world.store, world.records["U-1"], world.records["T-2"]
+    )
+    assert not _read(world, "undated")[0]["involves_minor"]
+    unlinked = world.link("U-1", "T-1", action="unlink")
+    assert unlinked.status_code == 201, unlinked.text
+    assert _read(world, "undated")[0]["involves_minor"]
+
+
+def test_a_reverted_merge_leaving_a_person_of_unknown_age_marks_its_pairs_for_two_reviewers(
+    world: World, tmp_path: Path
+) -> None:
+    _add_undated(world, tmp_path)
+    _link_as(world, "reviewer", "U-1", "T-1")
+    merged = _link_as(world, "reviewer2", "U-1", "T-1")
+    world.suggestions["undated"] = add_suggestion(
+        world.store, world.records["U-1"], world.records["T-2"]
+    )
+    assert not _read(world, "undated")[0]["involves_minor"]
+    reverted = world.client.post(
+        f"/decisions/{merged['decision']['id']}/revert",
+        json={"reason": "pas la même personne"},
+        headers=world.headers("reviewer"),
+    )
+    assert reverted.status_code == 201, reverted.text
+    assert _read(world, "undated")[0]["involves_minor"]
+
+
 def test_an_adult_merged_by_one_reviewer_has_one_confirmation(world: World) -> None:
     decided = world.decide("adult", "match").json()
     assert decided["suggestion"]["status"] == "confirmed"

@@ -589,3 +589,60 @@ def test_a_suspect_meeting_one_record_of_a_childs_person_waits_for_a_reviewer(
     ]
     assert [w["level"] for w in warnings] == ["suspect_and_protected"]
     assert "jamais réunis sans relecteur" in warnings[0]["fr"]
+
+
+UNDATED_AND_ADULTS = HEADER + (
+    "GOV-1,C1,DNPEF,2021-03-04,TRAORE Seydou,M,,Kati,\n"
+    "OIM-1,R1,OIM,2022-06-01,TRAORÉ Seydou,M,,Kita,\n"
+    "GOV-2,C2,DNPEF,2021-03-04,DIARRA Moussa,M,1980,Kati,\n"
+    "OIM-2,R2,OIM,2022-06-01,DIARA Moussa,M,vers 1981,Kita,\n"
+)
+"""Two pairs to review: Seydou's records tell no age, Moussa's are an adult's."""
+
+
+def _suggestion(store: Store, first: str, second: str) -> dict[str, Any]:
+    a, b = store.find_record(first)[0], store.find_record(second)[0]
+    with store.review_transaction() as tx:
+        found = tx.suggestion_for_pair(a.id, b.id)
+    assert found is not None, (first, second)
+    return found
+
+
+def test_a_pair_whose_person_no_record_dates_is_marked_for_two_reviewers_when_suggested(
+    store: Store, tmp_path: Path
+) -> None:
+    report = Service(store).import_file(write_csv(tmp_path / "a.csv", UNDATED_AND_ADULTS))
+    assert report.ok and report.linked is not None and report.linked["mode"] == "batch"
+    suggestion = _suggestion(store, "GOV-1", "OIM-1")
+    assert suggestion["status"] == "pending"
+    assert suggestion["involves_minor"] and suggestion["queue_group"] == 0
+
+
+def test_a_pair_of_two_dated_adults_is_not_marked_for_two_reviewers(
+    store: Store, tmp_path: Path
+) -> None:
+    assert Service(store).import_file(write_csv(tmp_path / "a.csv", UNDATED_AND_ADULTS)).ok
+    suggestion = _suggestion(store, "GOV-2", "OIM-2")
+    assert suggestion["status"] == "pending"
+    assert not suggestion["involves_minor"] and suggestion["queue_group"] == 1
+
+
+def test_an_incremental_import_marks_a_pair_whose_stored_person_holds_a_childs_record(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neither record of the pair is a child's (Seydou's stored record tells no age, the
+    new one an adult's); the stored person holds a girl's record too."""
+    service = Service(store)
+    girl = "GOV-3,C3,DNPEF,2021-03-04,COULIBALY Awa,F,2012,Banamba,\n"
+    assert service.import_file(write_csv(tmp_path / "a.csv", UNDATED_AND_ADULTS + girl)).ok
+    seydou, awa = store.find_record("GOV-1")[0], store.find_record("GOV-3")[0]
+    person = uuid.uuid4()
+    with store.linking() as tx:  # as a reviewer's merge would have made it
+        tx.assign_entities({seydou.id: person, awa.id: person})
+    monkeypatch.setattr("service.linking.RELINK_FIXED_MS", float("inf"))
+    adult = HEADER + "OIM-3,R3,OIM,2022-06-01,TRAORÉ Seydou,M,1980,Kita,\n"
+    report = service.import_file(write_csv(tmp_path / "b.csv", adult))
+    assert report.ok and report.linked is not None and report.linked["mode"] == "incremental"
+    suggestion = _suggestion(store, "GOV-1", "OIM-3")
+    assert suggestion["status"] == "pending"
+    assert suggestion["involves_minor"] and suggestion["queue_group"] == 0

@@ -17,6 +17,8 @@ from service.context import PURPOSE_MIN_LENGTH
 from service.relinking import relink_all
 from tests.api.outdated import correct_the_childs_record
 from tests.api.pages.conftest import Pages, field, send, sign_in, state_purpose
+from tests.api.test_review import UNDATED
+from tests.conftest import write_csv
 
 
 def _decide(client: TestClient, page_text: str, suggestion: object, decision: str, **extra: str):
@@ -218,6 +220,23 @@ def test_a_child_s_first_confirmation_says_a_second_reviewer_must_confirm(pages:
     assert answer.headers["location"] == "/review/next?done=first_confirmation"
     shown = client.get(answer.headers["location"]).text
     assert "un second relecteur doit confirmer" in shown
+
+
+def test_the_minor_queue_lists_a_pair_whose_person_no_record_dates_with_its_banner(
+    pages: Pages, tmp_path: Path
+) -> None:
+    store = pages.world.store
+    service = pages.world.client.app.state.service
+    assert service.import_file(write_csv(tmp_path / "undated.csv", UNDATED)).ok
+    with store.review_transaction() as tx:
+        pair = tx.suggestion_for_pair(
+            store.find_record("U-1")[0].id, store.find_record("U-2")[0].id
+        )
+    assert pair is not None
+    client = pages.browser("reviewer")
+    assert f"/review/{pair['id']}" in client.get("/review?minor=yes").text
+    assert f"/review/{pair['id']}" not in client.get("/review?minor=no").text
+    assert "mineur : deux réviseurs" in client.get(f"/review/{pair['id']}").text
 
 
 def test_a_pair_already_one_person_says_a_rejection_will_split_it(pages: Pages) -> None:
