@@ -19,7 +19,7 @@ from api.cli_common import (
     source_option,
 )
 from api.clikit import Command, _, current_language, label, set_language
-from i18n import N_
+from i18n import N_, day
 from models.birthdates import DateError, parse_plain_date
 from service import Actor
 from service.errors import UseCaseError
@@ -85,8 +85,8 @@ def _print(found: dict[str, Any]) -> None:
                 state=label(decision["state"]),
                 decision=label(decision["decision"]),
                 who=decision["decided_by"] or "?",
-                day=decision["decided_at"][:10],
-                review_by=decision["review_by"],
+                day=day(decision["decided_at"][:10], current_language()),
+                review_by=day(decision["review_by"], current_language()),
             )
         )
         extra = (

@@ -474,6 +474,20 @@ def test_nrm_assess_reads_dates_as_a_french_user_writes_them(tmp_path: Path) -> 
     )
 
 
+def test_nrm_assess_writes_the_decisions_dates_as_a_french_reader_reads_them(
+    tmp_path: Path,
+) -> None:
+    db = str(tmp_path / "cli.db")
+    import_family(Store.open(db), tmp_path)
+    decide = ("assess", "V-1", "--decide", "further_assessment", "--version", _version(db))
+    assert _cli(*decide, "--review-by", "15/03/2027", "--db", db)[0] == 0
+
+    out = _cli("assess", "V-1", "--lang", "fr", "--db", db)[1]
+
+    assert "à réviser au plus tard le 15 mars 2027" in out
+    assert "2027-03-15" not in out
+
+
 def test_nrm_assess_speaks_the_language_asked(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
     import_family(Store.open(db), tmp_path)
