@@ -166,12 +166,31 @@ def shared(actor: Actor, shown: Iterable[dict[str, Any]]) -> dict[str, list[str]
     """The audit detail naming the records of another organisation that `shown` (views
     made by `record_view` for this actor) gives beyond the minimal view, because a purpose
     was stated; empty when there are none."""
+    return _other_organisations(actor, ((v["id"], v["source"], Access(v["access"])) for v in shown))
+
+
+def shared_records(actor: Actor, records: Iterable[PersonRecord]) -> dict[str, list[str]]:
+    """`shared` of records a list or an export gives beyond their minimal view (their
+    case type, role or day of birth, a purpose being stated), read without views."""
+    return shared_by_source(actor, ((r.id, r.source) for r in records))
+
+
+def shared_by_source(actor: Actor, read: Iterable[tuple[Any, str]]) -> dict[str, list[str]]:
+    """`shared` of records named by id and recording organisation."""
+    return _other_organisations(
+        actor, ((record, source, access_by_source(actor, source)) for record, source in read)
+    )
+
+
+def _other_organisations(
+    actor: Actor, read: Iterable[tuple[Any, str, Access]]
+) -> dict[str, list[str]]:
     user = actor.user
     if user is None or user.role is UserRole.ADMIN:
         return {}
-    ids = [
-        str(v["id"])
-        for v in shown
-        if v["source"] != user.organisation and v["access"] != Access.MINIMAL.value
-    ]
-    return {"other_organisation": ids} if ids else {}
+    ids = dict.fromkeys(
+        str(record)
+        for record, source, access in read
+        if source != user.organisation and access is not Access.MINIMAL
+    )
+    return {"other_organisation": list(ids)} if ids else {}

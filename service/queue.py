@@ -11,7 +11,7 @@ from models.store import Store
 from models.store.queue import COUNT_CAP, QueuePage
 from service.context import ADMIN, REVIEWER, Actor, UseCases
 from service.errors import NotFound
-from service.protection import Access, access_by_source, record_view, shared
+from service.protection import Access, access_by_source, record_view, shared, shared_by_source
 from service.review import confirmations, decision_view
 from service.shown_reasons import reasons_shown
 from service.suggestion_tag import suggestion_tag
@@ -146,6 +146,9 @@ class Queue(UseCases):
             "suggestion",
             [i["id"] for i in items],
             records=records_of(page.items),
+            **shared_by_source(
+                actor, ((s[f"record_{x}"], s[f"source_{x}"]) for s in page.items for x in "ab")
+            ),
         )
         return SuggestionList(
             items, min(page.total, COUNT_CAP), page.total > COUNT_CAP, limit, page.next_cursor

@@ -16,7 +16,7 @@ from typing import Any
 from models.records import PersonRecord
 from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
-from service.protection import Access, access_to, birth_for, changes_shown
+from service.protection import Access, access_to, birth_for, changes_shown, shared_records
 from service.queue import READ_QUEUE, for_reviewer, records_of, suggestion_summary
 from service.review import decision_view
 from service.shown_reasons import reasons_shown
@@ -150,6 +150,7 @@ class Worklist(UseCases):
             [i["id"] for i in items],
             named=True,
             records=records_of(page.items),
+            **shared_records(actor, records.values()),
         )
         return items, page.total
 
@@ -184,6 +185,7 @@ class Worklist(UseCases):
             [r["suggestion"] for r in rows],
             rows=len(rows),
             records=records_of(page.items),
+            **shared_records(actor, records.values()),
         )
         return Table(QUEUE_COLUMNS, rows)
 
@@ -232,6 +234,7 @@ class Worklist(UseCases):
             [r["decision_event"] for r in rows],
             rows=len(rows),
             records=records_of(events),
+            **shared_records(actor, records.values()),
         )
         return Table(DECISION_COLUMNS, rows)
 
@@ -266,5 +269,14 @@ class Worklist(UseCases):
             "decision",
             [i["decision"]["id"] for i in items],
             records=records_of([event for event, _ in kept]),
+            **shared_records(
+                actor,
+                (
+                    records[r]
+                    for event, _ in kept
+                    for r in (event.record_a, event.record_b)
+                    if r in records
+                ),
+            ),
         )
         return items

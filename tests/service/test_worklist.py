@@ -158,3 +158,24 @@ def test_the_queue_gives_the_case_type_and_role_of_a_case_file_its_reader_may_re
     assert sorted(item["case_types"], key=str) == [None, "return"]
     listed = service.list_suggestions(actor, {"status": "pending"}, 10, 0, None, (None, None))
     assert sorted(listed.items[0]["case_types"], key=str) == [None, "return"]
+
+
+def test_a_list_read_with_a_purpose_names_in_its_audit_row_the_case_files_it_opened(
+    store: Store, tmp_path: Path
+) -> None:
+    """With a purpose stated the queue gives another organisation's case type and day of
+    birth: its audit row says whose, as a record read so does."""
+    service, actor = _dated_pair(store, tmp_path)
+    d2 = next(r.id for r in store.list_records({}, limit=10).items if r.record_id == "D-2")
+    stated = Actor(actor.user, lang="en", purpose="vérification d'identité avant le retour")
+
+    service.named_queue(stated, {"status": "pending"}, 10, 0)
+    service.export_queue(stated, {"status": "pending"})
+    service.list_suggestions(stated, {"status": "pending"}, 10, 0, None, (None, None))
+    service.named_queue(actor, {"status": "pending"}, 10, 0)
+
+    rows = service.store.audit_rows({})[0]
+    opened = [r["detail"].get("other_organisation") for r in rows if r["purpose"]]
+    plain = [r["detail"].get("other_organisation") for r in rows if not r["purpose"]]
+    assert opened == [[str(d2)]] * 3
+    assert plain == [None] * len(plain)
