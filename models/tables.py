@@ -306,6 +306,7 @@ decisions = Table(
 Index("ix_decisions_record_a", decisions.c.record_a)
 Index("ix_decisions_record_b", decisions.c.record_b)
 Index("ix_decisions_suggestion", decisions.c.suggestion_id)
+Index("ix_decisions_reverts", decisions.c.reverts)
 
 audit = Table(
     "audit",
