@@ -5,8 +5,9 @@ database ignores accents, and their `lower()` differ (SQLite's folds unaccented 
 only: "TRAORÉ" read as "traoré" on PostgreSQL, not on SQLite). So a filter compares
 `folded` values: one table of letters, applied by PostgreSQL's `translate()` and, on
 SQLite, by the same table in Python (`fold`, registered on each connection): the same
-answer on both. Accented and Bambara letters (ɛ, ɔ, ɲ, ŋ) become their plain letter,
-capitals small, and apostrophes, hyphens and combining accents go.
+answer on both. Accented, Bambara and Fula letters (ɛ, ɔ, ɲ, ŋ, ɓ, ɗ, ƴ) become their
+plain letter, capitals small, and apostrophes, hyphens and combining accents go; a
+letter outside the table stays as it is, on both.
 """
 
 from __future__ import annotations
@@ -19,19 +20,21 @@ from sqlalchemy.sql.functions import FunctionElement
 
 _ACCENTED = {
     "a": "ÀÁÂÃÄÅàáâãäå",
+    "b": "Ɓɓ",
     "c": "Çç",
+    "d": "Ɗɗ",
     "e": "ÈÉÊËèéêëƐɛ",
     "i": "ÌÍÎÏìíîï",
     "n": "ÑñƝɲŊŋ",
     "o": "ÒÓÔÕÖòóôõöƆɔ",
     "u": "ÙÚÛÜùúûü",
-    "y": "ÝŸýÿ",
+    "y": "ÝŸýÿƳƴ",
 }
 _LETTERS = [
     *_ACCENTED.items(),
     *((letter, letter.upper()) for letter in "abcdefghijklmnopqrstuvwxyz"),
 ]
-_DROPPED = "'’-\u0300\u0301\u0302\u0303\u0308\u0327"
+_DROPPED = "'’‘ʼ`-\u0300\u0301\u0302\u0303\u0308\u0327"
 FROM = "".join(letters for _, letters in _LETTERS) + _DROPPED
 TO = "".join(plain * len(letters) for plain, letters in _LETTERS)
 """`translate(value, FROM, TO)`: each letter of FROM becomes the one at its place in TO;

@@ -75,7 +75,7 @@ def _refuse_forbidden(
     cases = tx.cases_of(everyone)
     shared = {cases[r] for r in side_a if cases.get(r)} & {cases[r] for r in side_b if cases.get(r)}
     if shared:
-        source, case_id = min(shared)
+        source, case_id = min(shared, key=lambda case: (case[0] != reader, case))
         if source != reader:
             raise Conflict(
                 "the two persons both appear in one case file of {source}: one person "

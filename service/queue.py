@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from models.records import CaseType
 from models.review import SuggestionStatus
 from models.store import Store
 from models.store.queue import COUNT_CAP, QueuePage
@@ -23,29 +24,42 @@ READ_QUEUE = frozenset({ADMIN, REVIEWER})
 
 def for_reviewer(actor: Actor, filters: dict[str, Any]) -> dict[str, Any]:
     """The queue's filters as this reader works it: the four-eyes queue leaves out the
-    merges they confirmed first (another reviewer must confirm those)."""
-    if filters.get("status") == SuggestionStatus.AWAITING_SECOND.value and actor.user:
-        return {**filters, "not_confirmed_by": actor.user.id}
+    merges they confirmed first (another reviewer must confirm those); a case type
+    filters on the records whose case file the reader may read (`case_type_of`, their
+    organisation's, unless they are an admin or state a purpose): which pairs it keeps
+    would otherwise tell another organisation's case types."""
+    user = actor.user
+    if filters.get("status") == SuggestionStatus.AWAITING_SECOND.value and user:
+        filters = {**filters, "not_confirmed_by": user.id}
+    if filters.get("case_type") and user and user.role is not ADMIN and not actor.stated_purpose:
+        filters = {**filters, "case_type_of": user.organisation}
     return filters
+
+
+def case_types_read(s: dict[str, Any], actor: Actor) -> list[str | None]:
+    """A suggestion's two case types as `actor` may read them: None for a record read in
+    its minimal view ("identification" would say a victim's file)."""
+    return [
+        s[f"case_type_{x}"]
+        if access_by_source(actor, s[f"source_{x}"]) is not Access.MINIMAL
+        else None
+        for x in ("a", "b")
+    ]
 
 
 def suggestion_summary(s: dict[str, Any], actor: Actor) -> dict[str, Any]:
     """A queue entry: no names, no places; what a reviewer needs to pick the next one. A
-    record's case type only to a reader of its case file (None to a reader of its
-    minimal view)."""
+    record's case type, and whether it is a tracing request, only to a reader of its
+    case file (`case_types_read`)."""
+    case_types = case_types_read(s, actor)
     return {
         "id": str(s["id"]),
         "status": s["status"],
         "probability": round(s["probability"], 4),
         "involves_minor": s["involves_minor"],
-        "tracing_request": s["tracing_request"],
+        "tracing_request": CaseType.TRACING_REQUEST.value in case_types,
         "sampled": s["sampled"],
-        "case_types": [
-            s[f"case_type_{x}"]
-            if access_by_source(actor, s[f"source_{x}"]) is not Access.MINIMAL
-            else None
-            for x in ("a", "b")
-        ],
+        "case_types": case_types,
         "organisations": sorted({s["source_a"], s["source_b"]}),
         "record_ids": [str(s["record_a"]), str(s["record_b"])],
         "confirmations": confirmations(SuggestionStatus(s["status"]), s["involves_minor"]),
@@ -158,7 +172,7 @@ class Queue(UseCases):
         """The next pending suggestion in queue order (`skip` others, for a team)."""
         actor.require(READ_QUEUE)
         self.check_listing(actor, "list_suggestions", "suggestion")
-        filters = {**filters, "status": SuggestionStatus.PENDING.value}
+        filters = for_reviewer(actor, {**filters, "status": SuggestionStatus.PENDING.value})
         page: QueuePage = self.store.suggestion_queue(filters, 1, offset=skip, count=False)
         if not page.items:
             raise NotFound("no suggestion waits in this queue")

@@ -4,7 +4,13 @@ The reasons are worded once, when the pair is scored, for reviewers: they quote 
 record's birth as it was written, to the day. Someone who reads either record of the
 pair in its minimal view (another organisation's record, no purpose stated) is shown
 only the years of its birth (`protection.birth_for`), so to them the birth's reason
-quotes years too, at the same level and weight; every other reason is as stored.
+quotes years too, at the same level and weight. Two levels say more than years
+(`same_day`: "même date"; `overlap_narrow`: dates compatible to within a few months):
+beside the reader's own record, whose date they read, they would give the other's day or
+month. To that reader they are withheld: level `withheld`, weight 0, the words saying so.
+(The pair's probability still sums every weight: a reader who works it back learns how
+much the births agreed; the queue shows probabilities to every reviewer.) Every other
+reason is as stored.
 """
 
 from __future__ import annotations
@@ -12,13 +18,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from matching.explain import quoted_reason
+from matching.explain import FIELD_LABELS, quoted_reason
 from models.records import PersonRecord
 from service.context import Actor
 from service.protection import Access, access_to, years_of
 from service.scoring import stored_reason
 
 BIRTH = "birth"
+FINER_THAN_YEARS = frozenset({"same_day", "overlap_narrow"})
+WITHHELD = "withheld"
+WITHHELD_WORDS = (
+    "années compatibles ; le détail, réservé aux lecteurs du dossier, dirait la date",
+    "consistent years; the detail, kept for readers of the case file, would tell the date",
+)
 
 
 def reasons_shown(
@@ -39,6 +51,16 @@ def _years(record: PersonRecord | None) -> str:
 
 
 def _in_years(reason: dict[str, Any], years: tuple[str, str]) -> dict[str, Any]:
+    if reason["level"] in FINER_THAN_YEARS:
+        (label_fr, label_en), (words_fr, words_en) = FIELD_LABELS[BIRTH], WITHHELD_WORDS
+        quoted = f"{years[0]} ~ {years[1]}"
+        return {
+            "field": BIRTH,
+            "level": WITHHELD,
+            "weight": 0.0,
+            "fr": f"{label_fr} : {quoted} ({words_fr})",
+            "en": f"{label_en}: {quoted} ({words_en})",
+        }
     worded = stored_reason(quoted_reason(BIRTH, reason["level"], reason["weight"], years))
     return {
         **worded,

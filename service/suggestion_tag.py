@@ -10,8 +10,11 @@ are not those of the records now is refused (412) with that reason.
 A digest offered back is checked against the views the reviewer may have had of that
 record, with a purpose stated and without (`protection.accesses_of`): a change the view
 read does not hold (a phone, a current location; a field of another organisation's record
-beyond its minimal view) neither refuses the decision nor tells the reviewer that a hidden
-value moved.
+beyond its minimal view) does not by itself refuse the decision nor tell the reviewer that
+a hidden value moved. (A linked import that scores the pair again moves the suggestion,
+its probability and its version, as before, whatever field moved: the phone is compared.)
+A tag of the form before the digests (`"id.version"`) is refused with a request to read
+again.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from service.protection import accesses_of, view_as
 NOT_READ = frozenset({"entity_id"})
 """What a view holds that is the persons' (moved by decisions, which move the suggestion's
 version), not the record's."""
-RECORDS_CHANGED = N_(
+OLDER_TAG = N_(
+    "this page was read before the service was updated: read the suggestion again before deciding"
+)
+RECORDS_READ_CHANGED = N_(
     "the records of this suggestion changed since you read them (an import): read them "
     "again before deciding"
 )
@@ -68,12 +74,13 @@ def check_tag(
             route="GET /suggestions/{id}",
         )
     pair = [records[suggestion["record_a"]], records[suggestion["record_b"]]]
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
     head = _tag(suggestion, [])[:-1] + "."
     offered = [
-        tag.strip().removeprefix("W/").removeprefix(head).removesuffix('"').split(".")
-        for tag in if_match.split(",")
-        if tag.strip().removeprefix("W/").startswith(head)
+        t.removeprefix(head).removesuffix('"').split(".") for t in tags if t.startswith(head)
     ]
+    if not offered and _tag(suggestion, []) in tags:
+        raise PreconditionFailed(OLDER_TAG)
     if not offered:
         raise PreconditionFailed(
             "the suggestion changed since you read it (now version {version}, "
@@ -90,4 +97,4 @@ def check_tag(
             d in p.values() for d, p in zip(digests, possible, strict=True)
         ):
             return
-    raise RecordsChanged(RECORDS_CHANGED)
+    raise RecordsChanged(RECORDS_READ_CHANGED)

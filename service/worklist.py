@@ -13,11 +13,17 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from models.records import PersonRecord
+from models.records import CaseType, PersonRecord
 from models.store.review import DecisionEvent
 from service.context import Actor, UseCases
 from service.protection import Access, access_to, birth_for, changes_shown, shared_records
-from service.queue import READ_QUEUE, for_reviewer, records_of, suggestion_summary
+from service.queue import (
+    READ_QUEUE,
+    case_types_read,
+    for_reviewer,
+    records_of,
+    suggestion_summary,
+)
 from service.review import decision_view
 from service.shown_reasons import reasons_shown
 
@@ -171,7 +177,7 @@ class Worklist(UseCases):
                     "status": s["status"],
                     "probability": round(s["probability"], 4),
                     "involves_minor": s["involves_minor"],
-                    "tracing_request": s["tracing_request"],
+                    "tracing_request": CaseType.TRACING_REQUEST.value in case_types_read(s, actor),
                     **_pair_columns(first, second),
                     "reasons": " ; ".join(
                         _reasons(actor, s["reasons"], records, (s["record_a"], s["record_b"]))

@@ -144,7 +144,7 @@ def post_decision(
     actor: ActorDep,
     service: ServiceDep,
     response: Response,
-    if_match: Annotated[str | None, Header(alias="If-Match", max_length=200)] = None,
+    if_match: Annotated[str | None, Header(alias="If-Match", max_length=1000)] = None,
 ) -> Any:
     decided = service.decide(actor, suggestion_id, DecisionKind(body.decision), body.note, if_match)
     if decided.etag:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, literal, or_, select, tuple_
+from sqlalchemy import Engine, and_, func, literal, or_, select, tuple_
 from sqlalchemy.types import Uuid
 
 from models.review import DECIDED_STATUSES, SuggestionStatus
@@ -60,10 +60,13 @@ class QueueStore:
             org = filters["organisation"]
             conditions.append(or_(suggestions.c.source_a == org, suggestions.c.source_b == org))
         if filters.get("case_type"):
-            kind = filters["case_type"]
-            conditions.append(
-                or_(suggestions.c.case_type_a == kind, suggestions.c.case_type_b == kind)
-            )
+            kind, c = filters["case_type"], suggestions.c
+            sides = ((c.case_type_a, c.source_a), (c.case_type_b, c.source_b))
+            if "case_type_of" in filters:  # the case files of one organisation (None: none)
+                own = filters["case_type_of"]
+                conditions.append(or_(*(and_(kind_ == kind, by == own) for kind_, by in sides)))
+            else:
+                conditions.append(or_(*(kind_ == kind for kind_, _ in sides)))
         low, high = probability
         if low is not None:
             conditions.append(suggestions.c.probability >= low)

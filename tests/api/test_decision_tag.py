@@ -47,7 +47,7 @@ def test_a_decision_on_records_changed_since_they_were_read_is_refused(
     refused = world.decide("child", "non_match", etag=read)
 
     assert refused.status_code == 412, refused.text
-    assert "changé depuis votre lecture" in refused.json()["detail"]
+    assert refused.json()["detail"].startswith("les fiches de cette suggestion ont changé")
     assert _status(world) == "pending"
 
 
@@ -108,3 +108,23 @@ def test_the_decision_answers_the_tag_to_read_the_suggestion_by(world: World) ->
     decided = world.decide("child", "match")
 
     assert decided.headers["ETag"] == world.etag("child")
+
+
+def test_a_tag_of_the_form_before_the_digests_is_asked_to_be_read_again(world: World) -> None:
+    """A page open when the service was updated carries `"id.version"`."""
+    current = world.etag("child")
+    older = current[: current.index(".", current.index(".") + 1)] + '"'
+
+    refused = world.decide("child", "non_match", etag=older)
+
+    assert refused.status_code == 412
+    assert "avant la mise à jour du service" in refused.json()["detail"]
+    assert _status(world) == "pending"
+
+
+def test_a_tag_among_several_in_if_match_is_found(world: World) -> None:
+    tag = world.etag("child")
+
+    decided = world.decide("child", "non_match", etag=", ".join([tag + "x", 'W/"a.1.b.c"', tag]))
+
+    assert decided.status_code == 200, decided.text

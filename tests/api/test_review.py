@@ -31,7 +31,7 @@ def _entities(store: Store) -> dict[str, object]:
 
 
 def test_the_queue_puts_children_and_tracing_requests_first(world: World) -> None:
-    body = world.client.get("/suggestions", headers=world.headers("reviewer")).json()
+    body = world.client.get("/suggestions", headers=world.headers("reviewer@ONG-A")).json()
     ids = [item["id"] for item in body["items"]]
     adult = str(world.suggestions["adult"])
     assert ids.index(adult) == len(ids) - 1
@@ -52,7 +52,7 @@ def test_the_queue_filters_by_minor_and_probability(world: World) -> None:
 
 def test_the_queue_filters_by_organisation_and_case_type(world: World) -> None:
     tracing = world.client.get(
-        "/suggestions?case_type=tracing_request", headers=world.headers("reviewer")
+        "/suggestions?case_type=tracing_request", headers=world.headers("reviewer@ONG-A")
     ).json()
     assert [i["id"] for i in tracing["items"]] == [str(world.suggestions["tracing"])]
     other = world.client.get(
@@ -414,7 +414,7 @@ def test_two_people_of_one_case_are_never_merged(world: World) -> None:
 
 def test_the_refusal_names_no_case_id_to_another_organisation(world: World) -> None:
     """A case id is not in the minimal view of another organisation's records."""
-    response = world.link("S-1", "S-2")
+    response = world.link("S-1", "S-2", who="reviewer@ONG-A")
     assert response.status_code == 409
     assert "un dossier de OIM" in response.json()["detail"]
     assert "C7" not in response.json()["detail"]

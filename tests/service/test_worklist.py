@@ -105,18 +105,21 @@ def test_the_queues_reasons_quote_the_years_of_a_birth_read_minimally(
     store: Store, tmp_path: Path
 ) -> None:
     """The reasons were worded for reviewers, to the day; to a reader of another
-    organisation's record they quote the years, at the same level and weight."""
+    organisation's record they quote the years. "Same date" beside the reader's own
+    record, whose day they read, would give the other's day: that level is withheld."""
     service, actor = _dated_pair(store, tmp_path)
 
     items, _ = service.named_queue(actor, {"status": "pending"}, 10, 0)
     exported = service.export_queue(actor, {"status": "pending"}).rows[0]["reasons"]
 
     for reasons in (items[0]["reasons"], exported.split(" ; ")):
-        birth = _birth_reason(reasons)
-        assert birth.startswith("birth: 2012 ~ 2012 (") and "14/03" not in birth
+        assert _birth_reason(reasons) == (
+            "birth: 2012 ~ 2012 (consistent years; the detail, kept for readers of the case "
+            "file, would tell the date)"
+        )
 
 
-def test_the_side_by_side_reasons_quote_the_years_of_a_birth_read_minimally(
+def test_the_side_by_side_reasons_withhold_a_birth_level_finer_than_years(
     store: Store, tmp_path: Path
 ) -> None:
     service, actor = _dated_pair(store, tmp_path)
@@ -128,9 +131,33 @@ def test_the_side_by_side_reasons_quote_the_years_of_a_birth_read_minimally(
     birth = next(c for c in detail["comparison"] if c["field"] == "birth")
     assert stored is not None
     kept = next(r for r in stored["reasons"] if r["field"] == "birth")
-    assert "14/03/2012" in kept["en"]
-    assert birth["reason"].startswith("birth: 2012 ~ 2012 (")
+    assert (kept["level"], "14/03/2012" in kept["en"]) == ("same_day", True)
+    assert (birth["level"], birth["weight"]) == ("withheld", 0.0)
+    assert "14/03" not in birth["reason"] and "same date" not in birth["reason"]
+
+
+def test_a_birth_level_of_years_keeps_its_level_and_weight_quoted_in_years(
+    store: Store, tmp_path: Path
+) -> None:
+    rows = (
+        "record_id,source,case_id,case_type,full_name,sex,birth_date,origin_village\n"
+        "E-1,OIM,C7,return,SANOGO Rokia,F,2012-03-14,Kolondieba\n"
+        "E-2,ONG-A,C8,identification,SANOGHO Rokia,F,03/05/2013,Kolondieba\n"
+    )
+    service = Service(store)
+    assert service.import_file(write_csv(tmp_path / "e.csv", rows), link=False).ok
+    ids = {r.record_id: r.id for r in store.list_records({}, limit=10).items}
+    suggestion = add_suggestion(store, ids["E-1"], ids["E-2"])
+
+    detail = service.read_suggestion(_actor(service, UserRole.REVIEWER), suggestion).detail
+    stored = store.get_suggestion(suggestion)
+
+    birth = next(c for c in detail["comparison"] if c["field"] == "birth")
+    assert stored is not None
+    kept = next(r for r in stored["reasons"] if r["field"] == "birth")
     assert (birth["level"], birth["weight"]) == (kept["level"], kept["weight"])
+    assert birth["level"] == "within_2_years"
+    assert birth["reason"].split(" (")[0] in ("birth: 2012 ~ 2013", "birth: 2013 ~ 2012")
     assert birth["reason"].rsplit(" ", 1)[1] == kept["en"].rsplit(" ", 1)[1]
 
 
@@ -179,3 +206,27 @@ def test_a_list_read_with_a_purpose_names_in_its_audit_row_the_case_files_it_ope
     plain = [r["detail"].get("other_organisation") for r in rows if not r["purpose"]]
     assert opened == [[str(d2)]] * 3
     assert plain == [None] * len(plain)
+
+
+def _tracing_pair(service: Service, org: str, filters: dict) -> list[dict]:
+    user, _ = service.store.add_user(f"r-{org}-{uuid.uuid4().hex[:6]}", UserRole.REVIEWER, org)
+    items, _ = service.named_queue(Actor(user, lang="en"), {"status": "pending", **filters}, 10, 0)
+    return [i for i in items if {p["record_id"] for p in i["people"]} == {"T-1", "T-2"}]
+
+
+def test_a_tracing_request_is_named_to_a_reader_of_its_case_file_only(service: Service) -> None:
+    """T-1 is ONG-A's tracing request, T-2 OIM's return: an OIM reviewer reading T-1
+    minimally is not told that it is a tracing request."""
+    assert [i["tracing_request"] for i in _tracing_pair(service, "ONG-A", {})] == [True]
+    assert [i["tracing_request"] for i in _tracing_pair(service, "OIM", {})] == [False]
+
+
+def test_a_case_type_filter_keeps_the_pairs_by_the_case_files_its_reader_may_read(
+    service: Service,
+) -> None:
+    """Which pairs a case type keeps would otherwise tell another organisation's case
+    types."""
+    kept = {"case_type": "tracing_request"}
+    assert len(_tracing_pair(service, "ONG-A", kept)) == 1
+    assert _tracing_pair(service, "OIM", kept) == []
+    assert len(_tracing_pair(service, "OIM", {"case_type": "return"})) == 1
