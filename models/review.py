@@ -126,15 +126,16 @@ def minor_persons(records: Iterable[Mapping[str, Any]], today: date | None = Non
     rows = list(records)
     codes: dict[Hashable, int] = {}
     person = [codes.setdefault(r["person"], len(codes)) for r in rows]
-    latest = [_ordinal(r.get("birth_latest")) for r in rows]
-    registered = [_ordinal(r.get("registered_on")) for r in rows]
+    latest = [day_ordinal(r.get("birth_latest")) for r in rows]
+    registered = [day_ordinal(r.get("registered_on")) for r in rows]
     needing = persons_needing_four_eyes(
         np.asarray(person, dtype=np.int64), np.asarray(latest), np.asarray(registered), today
     )
     return {p for p, code in codes.items() if needing[code]}
 
 
-def _ordinal(day: date | None) -> int:
+def day_ordinal(day: date | None) -> int:
+    """A day as its ordinal, 0 when unknown (as `possible_minors` reads them)."""
     return day.toordinal() if day else 0
 
 

@@ -25,7 +25,7 @@ from matching.prepared import CollectedValues, prepared_version
 from matching.record_keys import iter_record_keys
 from matching.scoring import Scores
 from models.queue_sample import record_digest
-from models.review import persons_needing_four_eyes
+from models.review import day_ordinal, persons_needing_four_eyes
 from models.store import Store
 from models.store.keys import KEYS_VERSION
 from service.clock import Clock
@@ -62,8 +62,8 @@ class _Kept:
         self._entities += b"".join(e.bytes if e else _NONE for e in batch["entity_id"])
         self._case_types.extend([sys.intern(t) if t else None for t in batch["case_type"]])
         self._sources.extend([sys.intern(s) for s in batch["source"]])
-        self._born_by.extend([_ordinal(d) for d in batch["birth_latest"]])
-        self._registered.extend([_ordinal(d) for d in batch["registered_on"]])
+        self._born_by.extend([day_ordinal(d) for d in batch["birth_latest"]])
+        self._registered.extend([day_ordinal(d) for d in batch["registered_on"]])
         self._digests.extend(
             [record_digest(s, r) for s, r in zip(batch["source"], batch["record_id"], strict=True)]
         )
@@ -106,10 +106,6 @@ class _Kept:
 
 
 _NONE = bytes(16)
-
-
-def _ordinal(day: date | None) -> int:
-    return day.toordinal() if day else 0
 
 
 def _day(ordinal: int) -> date | None:
