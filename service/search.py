@@ -45,8 +45,9 @@ spelling variants come from the name tables), so it says so rather than drop the
 
 def _age_band(record: Mapping[str, Any], lang: str, today: date | None = None) -> str:
     """The person's age band today, in the reader's language: what a family describing
-    a child tells (and whether the person is a minor now), the same whichever of the
-    person's records matched best (their registration dates differ)."""
+    a child tells (and whether the person is a minor now), from the birth interval
+    `record` gives (the person's narrowest, `_person_births`: not the one of whichever
+    record matched best, which another description picks differently)."""
     earliest, latest = record.get("birth_earliest"), record.get("birth_latest")
     if earliest is None or latest is None:
         return Message("age unknown").text(lang)
@@ -56,6 +57,18 @@ def _age_band(record: Mapping[str, Any], lang: str, today: date | None = None) -
         return Message("under 18").text(lang)
     low = (age // 10) * 10
     return Message("{low} to {high} years", low=low, high=low + 9).text(lang)
+
+
+def _person_births(store: Store, entities: list[Any]) -> dict[Any, dict[str, Any]]:
+    """Each person's narrowest birth interval among all their records (the earliest one
+    of equal width): one age band per person, whichever search found them."""
+    rows = store.records_of_entities(entities, ("entity_id", "birth_earliest", "birth_latest"))
+    dated = [r for r in rows if r["birth_earliest"] is not None and r["birth_latest"] is not None]
+    dated.sort(key=lambda r: (r["birth_latest"] - r["birth_earliest"], r["birth_earliest"]))
+    births: dict[Any, dict[str, Any]] = {}
+    for row in dated:
+        births.setdefault(row["entity_id"], row)
+    return births
 
 
 def _partial_name(record: Mapping[str, Any]) -> str:
@@ -120,6 +133,7 @@ def search(
             best[entity] = (probability, k)
     ranked = sorted(best.items(), key=lambda item: -item[1][0])[:top]
     suspects = _named_suspects(store, [entity for entity, _ in ranked], candidates)
+    births = _person_births(store, [entity for entity, _ in ranked])
     results = []
     for entity, (probability, k) in ranked:
         other = int(b[k]) if int(a[k]) == 0 else int(a[k])
@@ -130,7 +144,7 @@ def search(
                 "entity_id": str(entity),
                 "name": _partial_name(record),
                 "sex": record.get("sex"),
-                "age_band": _age_band(record, lang, today),
+                "age_band": _age_band(births.get(entity, record), lang, today),
                 "region": _region(entity, by_id[columns.ids[other]], candidates),
                 "score": round(probability, 4),
                 "named_suspect": entity in suspects,

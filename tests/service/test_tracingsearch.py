@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -575,3 +576,35 @@ def test_of_two_officers_confirming_at_once_the_second_is_refused(
     monkeypatch.undo()
     found = service.tracing_matches(ACTOR, "TR-5")
     assert [m["entity_id"] for m in found["matches"]] == [first["entity_id"]]
+
+
+def test_a_person_has_one_age_band_whichever_of_their_records_a_search_finds(
+    store: Store, tmp_path: Path
+) -> None:
+    """Two records of one man, an exact birth date and an estimate ten years off: a search
+    for either gives the band of the narrowest, not of the record that matched best."""
+    rows = (
+        "record_id,source,case_id,case_type,full_name,sex,birth_date,origin_village\n"
+        "P-1,OIM,C1,return,AG ALHOUSSEINI Mohamed,M,1995-03-01,Kidal\n"
+        "P-2,ONG-A,C2,return,Mohamed Ag Alhousseini,M,vers 1984,Kidal\n"
+    )
+    assert Service(store).import_file(write_csv(tmp_path / "p.csv", rows)).ok
+    ids = {r.record_id: r.id for r in store.list_records({}, limit=10).items}
+    person = uuid.uuid4()
+    with store.linking() as tx:
+        tx.assign_entities({ids["P-1"]: person, ids["P-2"]: person})
+    english = Actor(None, lang="en", command="test", os_user="t")
+    bands = {
+        year: [
+            h["age_band"]
+            for h in Service(store).trace(
+                english,
+                {"given": "Mohamed", "family": "Ag Alhousseini", "sex": "M", "birth_year": year},
+                limited=False,
+                today=date(2024, 6, 1),
+            )
+            if h["entity_id"] == str(person)
+        ]
+        for year in (1995, 1984)
+    }
+    assert bands == {1995: ["20 to 29 years"], 1984: ["20 to 29 years"]}
