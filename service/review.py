@@ -121,7 +121,10 @@ def _apply(
     suggestion: dict[str, Any],
     decision: DecisionKind,
     note: str | None,
+    records: dict[uuid.UUID, PersonRecord],
 ) -> Decided:
+    """Decide `suggestion` on its two `records` (`_records_of`, read in this transaction:
+    the decision's ETag is of their views)."""
     user = actor.user
     assert user is not None
     status = SuggestionStatus(suggestion["status"])
@@ -189,7 +192,6 @@ def _apply(
         ),
     )
     updated = {**suggestion, "status": state.status.value, "version": version}
-    records = _records_of(tx, suggestion)
     return Decided(
         decision_view(event),
         {
@@ -285,8 +287,9 @@ def decide(
         suggestion = tx.suggestion(suggestion_id)
         if suggestion is None:
             raise NotFound("no such suggestion")
-        check_tag(suggestion, _records_of(tx, suggestion), actor, if_match)
-        return _apply(tx, store, actor, suggestion, decision, note)
+        records = _records_of(tx, suggestion)
+        check_tag(suggestion, records, actor, if_match)
+        return _apply(tx, store, actor, suggestion, decision, note, records)
 
 
 def link_records(
@@ -325,7 +328,7 @@ def link_records(
             tx.leave_sample(suggestion["id"], uncertainty(suggestion["probability"]))
         suggestion = tx.suggestion(suggestion["id"])
         assert suggestion is not None
-        return _apply(tx, store, actor, suggestion, decision, note)
+        return _apply(tx, store, actor, suggestion, decision, note, _records_of(tx, suggestion))
 
 
 def regraph(store: Store, done: Decided) -> Decided:

@@ -128,6 +128,13 @@ class Worklist(UseCases):
     def _records(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, PersonRecord]:
         return {r.id: r for r in self.store.records_by_ids(ids)}
 
+    def _named(
+        self, actor: Actor, pairs: list[tuple[uuid.UUID, uuid.UUID]]
+    ) -> tuple[dict[uuid.UUID, PersonRecord], dict[uuid.UUID, dict[str, Any]]]:
+        """The records of these pairs, and each as a line (`person_brief`) for `actor`."""
+        records = self._records([i for pair in pairs for i in pair])
+        return records, {i: person_brief(r, actor) for i, r in records.items()}
+
     def named_queue(
         self, actor: Actor, filters: dict[str, Any], limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
@@ -136,8 +143,7 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "list_suggestions", "suggestion")
         page = self.store.suggestion_queue(for_reviewer(actor, filters), limit, offset)
-        records = self._records([i for s in page.items for i in (s["record_a"], s["record_b"])])
-        briefs = {i: person_brief(r, actor) for i, r in records.items()}
+        records, briefs = self._named(actor, [(s["record_a"], s["record_b"]) for s in page.items])
         items = [
             {
                 **suggestion_summary(s, actor),
@@ -165,8 +171,7 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "export_suggestions", "suggestion")
         page = self.store.suggestion_queue(for_reviewer(actor, filters), EXPORT_LIMIT, count=False)
-        records = self._records([i for s in page.items for i in (s["record_a"], s["record_b"])])
-        briefs = {i: person_brief(r, actor) for i, r in records.items()}
+        records, briefs = self._named(actor, [(s["record_a"], s["record_b"]) for s in page.items])
         rows = []
         for s in page.items:
             first = briefs.get(s["record_a"], NOBODY)
@@ -201,8 +206,7 @@ class Worklist(UseCases):
         actor.require(READ_QUEUE)
         self.check_listing(actor, "export_decisions", "decision")
         events: list[DecisionEvent] = self.store.recent_decisions(EXPORT_LIMIT)
-        records = self._records([i for e in events for i in (e.record_a, e.record_b)])
-        briefs = {i: person_brief(r, actor) for i, r in records.items()}
+        records, briefs = self._named(actor, [(e.record_a, e.record_b) for e in events])
         reasons: dict[uuid.UUID, str] = {}
         for suggestion_id in {e.suggestion_id for e in events if e.suggestion_id}:
             suggestion = self.store.get_suggestion(suggestion_id)
@@ -255,7 +259,7 @@ class Worklist(UseCases):
         self.check_listing(actor, "list_outdated_decisions", "decision")
         found = self.store.outdated_decisions(OUTDATED_LIMIT)
         ids = [i for o in found for i in (o.event.record_a, o.event.record_b)]
-        records = {r.id: r for r in self.store.records_by_ids(ids)}
+        records = self._records(ids)
 
         def line(record_id: uuid.UUID, changed: tuple[str, ...]) -> dict[str, Any]:
             record = records.get(record_id)
