@@ -22,7 +22,6 @@ from matching.explain import FIELD_LABELS, quoted_reason
 from models.records import PersonRecord
 from service.context import Actor
 from service.protection import Access, access_to, years_of
-from service.scoring import stored_reason
 
 BIRTH = "birth"
 FINER_THAN_YEARS = frozenset({"same_day", "overlap_narrow"})
@@ -61,12 +60,11 @@ def _in_years(reason: dict[str, Any], years: tuple[str, str]) -> dict[str, Any]:
             "fr": f"{label_fr} : {quoted} ({words_fr})",
             "en": f"{label_en}: {quoted} ({words_en})",
         }
-    worded = stored_reason(quoted_reason(BIRTH, reason["level"], reason["weight"], years))
+    worded = quoted_reason(BIRTH, reason["level"], reason["weight"], years)
     return {
-        **worded,
-        "weight": reason["weight"],
-        "fr": _with_number_of(worded["fr"], reason["fr"]),
-        "en": _with_number_of(worded["en"], reason["en"]),
+        **reason,
+        "fr": _with_number_of(worded.fr, reason["fr"]),
+        "en": _with_number_of(worded.en, reason["en"]),
     }
 
 
