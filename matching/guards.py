@@ -45,11 +45,13 @@ LEARNED_SURE = 0.85
 """A pair the Fellegi-Sunter model would not merge is merged on the word of the model
 learned from reviewers only from this probability; from the match threshold up to it, it
 goes to review. That model's probability is calibrated (a pair at 0.7 is wrong three
-times in ten) where the FS model's is under-confident: merging all it lifts past 0.7
-took the precision of the persons on the mixed profile from 0.956 to 0.920 at 23k records
-(`bench.reviewed`, 2,000 decisions). From 0.85: 0.960, F1 0.496 instead of 0.602 (the FS
-model alone: 0.411); default profile F1 0.881 instead of 0.897, patronymic 0.789
-instead of 0.829, and about 0.06 more review pairs per record."""
+times in ten) where the FS model's was under-confident (until 2026-12-07, when its
+given names' m was first learned where identity is established, and matches went from
+0.7 to 0.8): merging all it lifts past 0.7 took the precision of the persons on the
+mixed profile from 0.956 to 0.920 at 23k records (`bench.reviewed`, 2,000 decisions).
+From 0.85: 0.960, F1 0.496 instead of 0.602 (the FS model alone: 0.411); default profile
+F1 0.881 instead of 0.897, patronymic 0.789 instead of 0.829, and about 0.06 more review
+pairs per record (measured with the engine before 2026-12-07)."""
 
 GUARDS: tuple[Guard, ...] = (
     Guard(

@@ -9,7 +9,7 @@ is diffable in review. A pair's score is its prior log2-odds plus, per field,
 log2(m / u); names that agree get the term-frequency adjustment
 log2(u / tf(name)) (for a family name, the u of any agreement:
 `frequencies.TF_LEVELS_SPLIT_THE_SHARE`), so that an agreement on Traoré proves
-less than one on Ongoïba. The bands' thresholds (match from 0.7, review from
+less than one on Ongoïba. The bands' thresholds (match from 0.8, review from
 0.1) are read on probabilities meant to be calibrated at every size.
 """
 
@@ -31,30 +31,39 @@ _PRIOR_U: dict[str, tuple[float, ...]] = {c.name: c.prior_u for c in COMPARISONS
 _BAND_NAMES = np.array(["non_match", "review", "match"], dtype=object)
 PROBABILITY_FLOOR = 1e-6
 SCORING = (
-    "family-share-once+near-spelling-capped+u-from-1m-pairs+bands-0.7-0.1+population-shares"
-    "+near-family-place"
+    "family-share-once+near-spelling-capped+u-from-1m-pairs+bands-0.8-0.1+population-shares"
+    "+near-family-place+given-m-where-identity-established"
 )
 """How a model's m and u are read (a family name's levels divide one share of the
 population, `frequencies.TF_LEVELS_SPLIT_THE_SHARE`; a near spelling weighs no more than
 the commoner name written alike, `frequencies.NEAR_SPELLINGS_CAPPED`), how u is drawn
 (up to a million random pairs, `fitting.U_SAMPLE`) and the bands its probabilities are
-cut into (`MATCH_THRESHOLD`, `REVIEW_THRESHOLD`), and whether it carries the population's
+cut into (`MATCH_THRESHOLD`, `REVIEW_THRESHOLD`), where the given names' m is learned
+(`fitting.fit_model`), and whether it carries the population's
 name shares that a new record's pairs are scored with (`common_shares`) and the u of a
 place between near spellings of a family name (`u_near_family`). A stored model
 fitted by a code that read them or cut them otherwise is stale: its probabilities would
 not mean what they say, or its bands not what this code decides, and the next import
 links the whole population again, which refits it (and, since 2026-12-05, parts persons
 an earlier relink had put under one entity: `service.relinking.entity_assignment`)."""
-MATCH_THRESHOLD = 0.7
+MATCH_THRESHOLD = 0.8
 """From this probability a pair is merged without a reviewer; from `REVIEW_THRESHOLD`
 it goes to one.
 
 A false merge is the worst error this service can make (a tracing officer sent to the
 wrong family, a suspect's record joined to a child's); a pair below the threshold is not
-lost but goes to a reviewer. Merging from 0.7 weighs a false merge as more than two
-missed ones. Chosen on the seven tuning profiles at 23k records (before the mixed one
-was run): precision 0.910-0.978 at 0.5, 0.949-0.989 at 0.7; F1 0.600-0.883 at 0.5,
-0.507-0.865 at 0.7. Measured at every size in the README ("Accuracy at scale")."""
+lost but goes to a reviewer. First set at 0.7 on the seven tuning profiles at 23k
+records, when the fitted m of different given names was several times too high (learned
+among siblings) and every probability under-confident: pairs predicted 0.5-0.8 were the
+same person 80-86 % of the time. Once the given names' m is learned where the other
+fields establish identity (`fitting.identity_established`), predictions are calibrated
+(mixed profile, 23k records: predicted 0.85, 0.93, 0.97, observed 0.90, 0.93, 0.94), and
+0.7 merged pairs wrong three times in ten at the margin: mixed precision 0.944 at 23k
+records. At 0.75 it was 0.952 at 23k but 0.945 at 247k; at 0.8, 0.959, 0.954 and 0.960
+at 23k, 247k and a million. Against the engine before (0.7, given names' m among
+siblings), F1 at 23k / 247k records: default 0.874 -> 0.859 / 0.832 -> 0.821, mixed
+0.402 -> 0.448 / 0.361 -> 0.416, patronymic 0.712 -> 0.759 / 0.584 -> 0.665. Measured
+at every size in the README ("Accuracy at scale")."""
 REVIEW_THRESHOLD = 0.1
 PRIOR_STRENGTH = 5.0
 """Pseudo-pairs of the declared m added in EM: a level unseen in a small session stays possible."""

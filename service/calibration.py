@@ -19,8 +19,10 @@ from service.queue import READ_QUEUE
 
 BAND_EDGES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 """The bands of probability reported: those of the benchmark's calibration table within
-the queue (from 0.1 up to the match threshold, 0.7), with a band below and one above for
-pairs scored again since they were suggested."""
+the queue (from 0.1 up to the match threshold, `model.MATCH_THRESHOLD`; 0.7 until
+2026-12-07, so the band above starts there still, not to change the bands a client reads),
+with a band below and one above for pairs scored again since they were suggested or held
+back by a guard."""
 CONFIDENCE = 0.95
 
 

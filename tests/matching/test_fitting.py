@@ -1,8 +1,8 @@
 import numpy as np
 
 from matching.comparisons import COMPARISON, COMPARISON_NAMES, COMPARISONS
-from matching.fitting import near_family_u
-from matching.model import estimate_u
+from matching.fitting import identity_established, near_family_u
+from matching.model import FSModel, em_session, estimate_u
 
 
 def _pairs(count: int, family: str, given: str, place: str) -> np.ndarray:
@@ -47,3 +47,53 @@ def test_without_near_spellings_the_population_u_stands():
     )
     u = estimate_u(levels)
     assert np.allclose(near_family_u(levels, u)["origin_place"], u["origin_place"])
+
+
+def _levels(count: int, **fields: str) -> np.ndarray:
+    levels = np.zeros((count, len(COMPARISONS)), dtype=np.int8)
+    for name, level in fields.items():
+        levels[:, COMPARISON_NAMES.index(name)] = COMPARISON[name].index(level)
+    return levels
+
+
+ONE_PERSON = {
+    "family_name": "exact",
+    "sex": "same",
+    "birth": "overlap_narrow",
+    "origin_place": "same_village",
+    "father": "exact",
+    "mother": "exact",
+}
+SIBLINGS = {**ONE_PERSON, "birth": "within_5_years", "given_names": "different"}
+
+
+def test_siblings_born_years_apart_do_not_establish_identity():
+    levels = np.concatenate(
+        [
+            _levels(3, **ONE_PERSON, given_names="exact"),
+            _levels(2, **SIBLINGS),
+            _levels(1, **{**ONE_PERSON, "origin_place": "different"}, given_names="exact"),
+        ]
+    )
+    assert identity_established(levels).tolist() == [True] * 3 + [False] * 3
+
+
+def test_given_names_m_learned_where_identity_is_established_leaves_siblings_out():
+    """300 records of one person written twice (one in 30 with another given name) beside
+    600 pairs of siblings, who share parents, village and family name: learned on pairs
+    sharing the parents, m of different given names takes in the siblings; learned where
+    identity is established, it stays near the true one."""
+    levels = np.concatenate(
+        [
+            _levels(290, **ONE_PERSON, given_names="exact"),
+            _levels(10, **ONE_PERSON, given_names="different"),
+            _levels(600, **SIBLINGS),
+        ]
+    )
+    model = FSModel()
+    different = COMPARISON["given_names"].index("different")
+    parents = em_session(model, levels, ("given_names",))[0]["given_names"][different]
+    rows = identity_established(levels)
+    learned = em_session(model, levels[rows], ("given_names",))[0]["given_names"][different]
+    assert parents > 0.2
+    assert learned < 0.06

@@ -10,7 +10,7 @@ from matching.columns import build_columns
 from matching.comparisons import COMPARISON
 from matching.fitting import bounded_disagreement
 from matching.guards import BIT, LEARNED_SURE, guard_names
-from matching.model import FSModel, default_model
+from matching.model import MATCH_THRESHOLD, FSModel, default_model
 from matching.pipeline import link, match_new
 from models.columnwise import validated_rows
 
@@ -301,7 +301,8 @@ def _lifted_to(probability: float):
 
     def lift(scores):
         p = scores.probability.astype(float)
-        p[(p >= 0.1) & (p < 0.7)] = probability
+        model = plain.model
+        p[(p >= model.review_threshold) & (p < model.match_threshold)] = probability
         return p
 
     lifted = link(columns, plain.model, fit=False, keep="review", rescore=lift)
@@ -311,7 +312,7 @@ def _lifted_to(probability: float):
 def test_a_pair_only_the_learned_model_makes_a_match_goes_to_review_unless_it_is_sure() -> None:
     """From the match threshold to `LEARNED_SURE` the learned model's word alone does not
     merge: the pair waits for a reviewer, its reasons saying why."""
-    plain, unsure = _lifted_to(0.8)
+    plain, unsure = _lifted_to((MATCH_THRESHOLD + LEARNED_SURE) / 2)
     _, sure = _lifted_to(LEARNED_SURE)
     was_review = plain.scores.probability < plain.model.match_threshold
     assert was_review.any()
