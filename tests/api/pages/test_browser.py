@@ -393,6 +393,7 @@ def test_a_tracing_officer_registers_the_request_of_a_search_that_found_no_one(
     driver.find_element(By.ID, "requester_name").send_keys("Fanta KANOUTE")
     Select(driver.find_element(By.ID, "requester_relation")).select_by_value("mother")
     driver.find_element(By.ID, "requester_phone").send_keys("+223 70 00 00 42")
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(shots / "18-tracing-new-request.png"))
     driver.find_element(By.ID, "register").click()
     done = WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "done")))

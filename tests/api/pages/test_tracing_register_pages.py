@@ -80,6 +80,12 @@ def test_a_refused_request_keeps_what_was_typed_and_stores_nothing(tracing: Page
     assert store.count_records() == before
 
 
+def test_a_sought_person_without_a_name_is_refused_as_a_search_is(tracing: Pages) -> None:
+    officer = tracing.browser(OFFICER)
+    refused = _register(officer, village="Sirakoro", **REQUESTER)
+    assert refused.status_code == 422 and "décrivez la personne recherchée" in refused.text
+
+
 def test_an_age_that_is_not_one_is_said_so(tracing: Pages) -> None:
     officer = tracing.browser(OFFICER)
     refused = _register(officer, **{**SOUGHT, "age": "beaucoup"}, **REQUESTER)
