@@ -16,6 +16,7 @@ from service.reports import READ_REPORT
 from service.review import DECIDE, REVERT
 from service.search import SEARCH
 from service.tracing import ASSESS, READ_FLAGS, READ_RELATIVES
+from service.tracingregister import REGISTER_REQUEST
 from service.tracingsearch import DECIDE_MATCH, TRACE
 from service.users import LOGIN
 
@@ -46,6 +47,7 @@ MATRIX: dict[tuple[str, str], frozenset[UserRole]] = {
     ("GET", "/flags"): READ_FLAGS,
     ("POST", "/tracing/search"): TRACE,
     ("GET", "/tracing/requests"): TRACE,
+    ("POST", "/tracing/requests"): REGISTER_REQUEST,
     ("GET", "/tracing/requests/{case_id}/matches"): TRACE,
     ("POST", "/tracing/requests/{case_id}/matches/{entity_id}/decision"): DECIDE_MATCH,
     ("GET", "/reports/summary"): READ_REPORT,

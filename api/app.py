@@ -24,6 +24,7 @@ from api.routes import (
     review,
     search,
     tracing,
+    tracingregister,
     tracingrequests,
 )
 from api.schemas import ERROR_RESPONSES
@@ -59,7 +60,18 @@ def create_app(backend: Store | Service) -> FastAPI:
     )
     app.state.service = backend if isinstance(backend, Service) else Service(backend)
     app.include_router(health.router)
-    for module in (me, records, search, review, entities, tracing, tracingrequests, reports, audit):
+    for module in (
+        me,
+        records,
+        search,
+        review,
+        entities,
+        tracing,
+        tracingrequests,
+        tracingregister,
+        reports,
+        audit,
+    ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     mount_pages(app)
 

@@ -237,6 +237,7 @@ KEYWORDS: dict[str, object] = {
     "ReasonTooShort": None,
     "WildcardRefused": None,
     "AlreadyFound": None,
+    "NoOrganisation": None,
     "AgeAndYearDisagree": None,
 }
 """The calls whose first string argument (FieldError: third) is a message id, for

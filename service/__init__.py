@@ -30,6 +30,7 @@ from service.review import Review
 from service.search import Searching
 from service.sessions import Sessions
 from service.tracing import Tracing
+from service.tracingregister import TracingRegistration
 from service.tracingsearch import TracingSearch
 from service.training import Training
 from service.users import FailedLogins, Users
@@ -47,6 +48,7 @@ class Service(
     Linking,
     Keys,
     TracingSearch,
+    TracingRegistration,
     Searching,
     Queue,
     Worklist,

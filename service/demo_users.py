@@ -23,7 +23,7 @@ DEMO_USERS: tuple[tuple[str, UserRole, str | None], ...] = (
     ("admin", UserRole.ADMIN, None),
     ("reviewer-1", UserRole.REVIEWER, None),
     ("reviewer-2", UserRole.REVIEWER, None),
-    ("tracing-officer", UserRole.TRACING_OFFICER, None),
+    ("tracing-officer", UserRole.TRACING_OFFICER, "CROIX-ROUGE"),
     ("caseworker-oim", UserRole.CASEWORKER, "OIM"),
 )
 
@@ -45,7 +45,7 @@ def ensure_demo_users(
     for name, role, organisation in DEMO_USERS:
         token = known.get(name)
         user = store.user_by_token(token) if token else None
-        if user is None or user.role is not role or user.expired():
+        if user is None or (user.role, user.organisation) != (role, organisation) or user.expired():
             _, token = store.add_user(f"demo-{name}-{stamp}", role, organisation)
         tokens[name] = token
     _private(tokens_file, json.dumps(tokens, indent=2) + "\n")

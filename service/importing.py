@@ -376,6 +376,26 @@ def _stored_end(
     )
 
 
+def settle_load(
+    store: Store, report: ImportReport, lang: str = "fr", *, link: bool = True
+) -> ImportCounts:
+    """What follows a load (`import_records`, or a tracing request registered at a desk:
+    `service.tracingregister`): link its new records against the stored population (and
+    any record left without a person), bring the family graph up to date, and raise the
+    flags of persons it identifies or returns again; said in `report`."""
+    counts = report.counts
+    assert counts is not None
+    if link:
+        report.linked = link_import(store, counts.import_id)
+    report.pending = store.pending_records()
+    if report.linked and report.linked.get("mode") == "batch":
+        report.graph = defer_graph(store)
+    else:
+        report.graph = update_graph_for_import(store, counts.import_id, report.stored_ends)
+    report.flags = arrivals(store, counts.import_id, lang)
+    return counts
+
+
 class Importing(UseCases):
     def import_file(
         self,
@@ -406,17 +426,7 @@ class Importing(UseCases):
             actor=actor,
         )
         if report.ok and not dry_run and report.counts is not None:
-            if link:
-                report.linked = link_import(self.store, report.counts.import_id)
-            report.pending = self.store.pending_records()
-            if report.linked and report.linked.get("mode") == "batch":
-                report.graph = defer_graph(self.store)
-            else:
-                report.graph = update_graph_for_import(
-                    self.store, report.counts.import_id, report.stored_ends
-                )
-            report.flags = arrivals(self.store, report.counts.import_id, actor.lang)
-            counts = report.counts
+            counts = settle_load(self.store, report, actor.lang, link=link)
             self.audit(
                 actor,
                 "import",

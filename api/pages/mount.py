@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from api.pages import exports, home, persons, review, tracing
+from api.pages import exports, home, persons, review, tracing, tracingnew
 from api.pages.routing import PAGE_ROUTES, PageRoute, page_at
 from api.pages.web import STATIC, not_found_page, redirect
 
@@ -60,7 +60,7 @@ async def run_handler(handler: Any, request: Request, exc: Exception) -> Respons
 
 def mount(app: FastAPI) -> None:
     routes = []
-    for module in (home, review, persons, tracing, exports):
+    for module in (home, review, persons, tracing, tracingnew, exports):
         app.include_router(module.router)
         routes += [r for r in module.router.routes if isinstance(r, PageRoute)]
     setattr(app.state, PAGE_ROUTES, routes)

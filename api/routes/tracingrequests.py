@@ -25,7 +25,7 @@ Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100, p
 Name = Annotated[str, Field(min_length=2, max_length=100, pattern=PLAIN)] | SkipJsonSchema[None]
 
 
-class SoughtIn(Forbid):
+class DescribedIn(Forbid):
     """A sought person as the family describes it: a name (given or family) is required;
     any spelling, an approximate age or a birth year, origin, parents' names."""
 
@@ -58,13 +58,26 @@ class SoughtIn(Forbid):
     region: Text = None
     father: Text = None
     mother: Text = None
-    top: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10
 
     @model_validator(mode="after")
-    def _named(self) -> SoughtIn:
+    def _named(self) -> DescribedIn:
         if not (self.given or self.family or self.name):
             raise ValueError("describe the sought person by a name (given or family)")
         return self
+
+    def described(self) -> dict[str, Any]:
+        """The description as the use cases take it (`service.sought`)."""
+        sought = self.model_dump(exclude={"top"})
+        if self.sex is not None:
+            sought["sex"] = self.sex.value
+        return sought
+
+
+class SoughtIn(DescribedIn):
+    """A sought person as the family describes it: a name (given or family) is required;
+    any spelling, an approximate age or a birth year, origin, parents' names."""
+
+    top: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10
 
 
 class TraceHit(SearchHit):
@@ -83,10 +96,7 @@ def trace(body: SoughtIn, actor: ActorDep, service: ServiceDep) -> Any:
     """Persons who may be the sought person, best first, with the reasons of the matching
     engine (names in any spelling, age, origin, parents): partial name, sex, age band,
     region and score only."""
-    sought = body.model_dump(exclude={"top"})
-    if body.sex is not None:
-        sought["sex"] = body.sex.value
-    return service.trace(actor, sought, top=body.top)
+    return service.trace(actor, body.described(), top=body.top)
 
 
 class MatchedOut(BaseModel):

@@ -367,3 +367,41 @@ def test_a_tracing_officer_traces_and_confirms_a_match(site, chrome, shots: Path
         driver.get(page)
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 390 + 1
     driver.set_window_size(1100, 900)
+
+
+def test_a_tracing_officer_registers_the_request_of_a_search_that_found_no_one(
+    site, chrome, shots: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, tokens = site
+    driver = chrome
+    _sign_in(driver, base, tokens["tracing-officer"])
+    driver.get(f"{base}/tracing")
+    for name, value in (("given", "Zeinabou"), ("family", "Kanouté"), ("age", "11")):
+        driver.find_element(By.ID, name).send_keys(value)
+    driver.find_element(By.ID, "trace").click()
+    assert "Zeinabou" not in driver.current_url
+    driver.find_element(By.ID, "register-request").click()
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Nouvelle demande de recherche"
+    assert driver.find_element(By.ID, "given").get_attribute("value") == "Zeinabou"
+    assert driver.find_element(By.ID, "age").get_attribute("value") == "11"
+    assert "Zeinabou" not in driver.current_url
+    driver.find_element(By.ID, "requester_name").send_keys("Fanta KANOUTE")
+    Select(driver.find_element(By.ID, "requester_relation")).select_by_value("mother")
+    driver.find_element(By.ID, "requester_phone").send_keys("+223 70 00 00 42")
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(shots / "18-tracing-new-request.png"))
+    driver.find_element(By.ID, "register").click()
+    done = WebDriverWait(driver, 10).until(ec.presence_of_element_located((By.ID, "done")))
+    assert done.text.startswith("Demande de recherche enregistrée")
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith(
+        "Demande de recherche CROIX-ROUGE-DR/"
+    )
+    assert driver.find_element(By.ID, "status").text == "ouverte"
+    assert "+223" not in driver.page_source
+    driver.get(f"{base}/tracing/cases")
+    assert "Zeinabou Kanouté" in driver.find_element(By.CSS_SELECTOR, "table.cases").text
