@@ -35,6 +35,7 @@ from models.validation import validate_relation
 from service.context import Actor, UseCases
 from service.errors import Forbidden, Unprocessable
 from service.importing import ImportReport, settle_load
+from service.sought import DESCRIBED as SOUGHT_FIELDS
 from service.sought import description_of
 from service.tracingsearch import TRACE
 from service.training import learned_outcome
@@ -48,6 +49,10 @@ DIGITS = 8
 ATTEMPTS = 5
 """Case ids drawn before giving up: with 10⁸ numbers a year per organisation, a second
 draw is already a rarity."""
+DESCRIBED = {**SOUGHT_FIELDS, "phone": "phone"}
+"""A person as the form describes them → the records file's columns: a sought person's
+description as a tracing search reads it (`service.sought.DESCRIBED`), and the
+requester's phone."""
 COLUMNS = (
     "record_id",
     "source",
@@ -55,35 +60,11 @@ COLUMNS = (
     "case_type",
     "role",
     "registered_on",
-    "full_name",
-    "given_names",
-    "family_name",
-    "sex",
     "birth_date",
     "age",
-    "origin_village",
-    "origin_commune",
-    "origin_cercle",
-    "origin_region",
-    "father_name",
-    "mother_name",
-    "phone",
+    *DESCRIBED.values(),
 )
 """The columns of the rows a request is written as (`models.records.RECORD_COLUMNS`)."""
-DESCRIBED = {
-    "name": "full_name",
-    "given": "given_names",
-    "family": "family_name",
-    "sex": "sex",
-    "village": "origin_village",
-    "commune": "origin_commune",
-    "cercle": "origin_cercle",
-    "region": "origin_region",
-    "father": "father_name",
-    "mother": "mother_name",
-    "phone": "phone",
-}
-"""A person as the form describes them → the records file's columns."""
 REFUSED = N_("the tracing request was not registered: {problems}")
 ABOUT = N_("{who}, {column}: {message}")
 THE_REQUESTER = N_("the requester")

@@ -10,36 +10,27 @@ are; it names nobody but the family's own request.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Response
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field
 
 from api.deps import ActorDep, ServiceDep
 from api.patterns import PLAIN
-from api.routes.tracingrequests import DescribedIn, Name, RequestOut, Text
+from api.routes.tracingrequests import DescribedIn, NamedIn, RequestOut, Text
 from api.schemas import ErrorBody, Forbid
-from models.records import RelationKind, Sex
+from models.records import RelationKind
 from service.tracingregister import MOST_SOUGHT
 
 router = APIRouter(tags=["tracing"])
 
 
-class RequesterIn(Forbid):
+class RequesterIn(NamedIn):
     """The relative asking for tracing: a name is required; sex, age or birth year,
     phone (protected: shown only to the roles that need it) and origin are optional."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [{"required": ["given"]}, {"required": ["family"]}, {"required": ["name"]}]
-        }
-    )
-
-    given: Name = None
-    family: Name = None
-    name: Name = None
-    sex: Sex | None = None
+    UNNAMED: ClassVar[str] = "name the requester (given or family name)"
     age: Annotated[int | None, Field(default=None, ge=0, le=120)] = None
     birth_year: Annotated[int | None, Field(default=None, ge=1900, le=2100)] = None
     relation: RelationKind | None = Field(
@@ -53,12 +44,6 @@ class RequesterIn(Forbid):
     commune: Text = None
     cercle: Text = None
     region: Text = None
-
-    @model_validator(mode="after")
-    def _named(self) -> RequesterIn:
-        if not (self.given or self.family or self.name):
-            raise ValueError("name the requester (given or family name)")
-        return self
 
 
 class RegistrationIn(Forbid):

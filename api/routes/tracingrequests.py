@@ -8,7 +8,7 @@ never a phone or a current location (the enquirer may be the trafficker).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -25,10 +25,11 @@ Text = Annotated[str | None, Field(default=None, min_length=2, max_length=100, p
 Name = Annotated[str, Field(min_length=2, max_length=100, pattern=PLAIN)] | SkipJsonSchema[None]
 
 
-class DescribedIn(Forbid):
-    """A sought person as the family describes it: a name (given or family) is required;
-    any spelling, an approximate age or a birth year, origin, parents' names."""
+class NamedIn(Forbid):
+    """A person as a family describes them: a name (given, family or whole) is required,
+    in any spelling; `UNNAMED` says what is missing when none is given."""
 
+    UNNAMED: ClassVar[str] = "describe the person by a name (given or family)"
     model_config = ConfigDict(
         json_schema_extra={
             "anyOf": [{"required": ["given"]}, {"required": ["family"]}, {"required": ["name"]}]
@@ -39,6 +40,19 @@ class DescribedIn(Forbid):
     family: Name = None
     name: Name = None
     sex: Sex | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Self:
+        if not (self.given or self.family or self.name):
+            raise ValueError(self.UNNAMED)
+        return self
+
+
+class DescribedIn(NamedIn):
+    """A sought person as the family describes it: a name (given or family) is required;
+    any spelling, an approximate age or a birth year, origin, parents' names."""
+
+    UNNAMED: ClassVar[str] = "describe the sought person by a name (given or family)"
     age: Annotated[int | None, Field(default=None, ge=0, le=120)] = None
     age_max: Annotated[
         int | None,
@@ -58,12 +72,6 @@ class DescribedIn(Forbid):
     region: Text = None
     father: Text = None
     mother: Text = None
-
-    @model_validator(mode="after")
-    def _named(self) -> DescribedIn:
-        if not (self.given or self.family or self.name):
-            raise ValueError("describe the sought person by a name (given or family)")
-        return self
 
     def described(self) -> dict[str, Any]:
         """The description as the use cases take it (`service.sought`)."""
