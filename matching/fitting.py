@@ -125,7 +125,7 @@ def identity_established(levels: np.ndarray) -> np.ndarray:
     about 0.02), 0.468 on the mixed profile (true 0.047) and 0.604 on the patronymic one
     (true 0.060), which deflated every agreement of given names, more so as the registry
     grew. Siblings are born years apart; on these pairs m of different given names comes
-    out 0.007 to 0.017 at 23k records (true: 0.017 to 0.071 across the profiles), but
+    out 0.007 to 0.045 at 23k records (true: 0.017 to 0.086 across the profiles), but
     0.001 to 0.004 at 247k records and a million, under the truth there: the few true
     pairs with two given names then score too low to reach the queue (a pair of different
     given names never merges without a reviewer whatever it scores, `guards`)."""
@@ -275,16 +275,17 @@ ranking of pairs barely moves (recall of pair scores at precision 0.95: default 
 0.833, mixed 0.206 -> 0.194, patronymic 0.560 -> 0.638): what moves is where the match
 threshold falls, and mixed, the profile judged on, loses its 0.95.
 
-Tried on 2026-12-07 (23k records, not kept for the same reason): the given names' m
-learned in a session of its own, on pairs whose identity the other fields establish
-(family names agree, births overlap within a year, same sex, same village: 899 to 1,754
-pairs, EM's match share 0.86-0.98), gives m of different given names 0.007-0.016 (true:
-0.019-0.047): patronymic F1 0.712 -> 0.790 (P 0.979), default 0.874 -> 0.880, mixed
-0.411 -> 0.507 with P 0.956 -> 0.937 (its false merges are names and a village with no
-birth or parents: family name fuzzy and given names of one group, 22 false against 48
-true). With every m read off the truth instead (what no fit can beat): mixed F1 0.555 at
-P 0.924; default at 247k 0.833 -> 0.848: an exact m wins back at most 1.5 of the 4
-points F1 loses from 23k to 247k records.
+Tried on 2026-12-07 (23k records) at the threshold of 0.7 and not kept then, kept later
+that day with the match threshold at 0.8 (`identity_established`, `model.MATCH_THRESHOLD`):
+the given names' m learned in a session of its own, on pairs whose identity the other
+fields establish (family names agree, births overlap within a year, same sex, same
+village: 899 to 1,754 pairs, EM's match share 0.86-0.98), gives m of different given
+names 0.007-0.016 (true: 0.019-0.047): at 0.7, patronymic F1 0.712 -> 0.790 (P 0.979),
+default 0.874 -> 0.880, mixed 0.411 -> 0.507 with P 0.956 -> 0.937 (its false merges are
+names and a village with no birth or parents: family name fuzzy and given names of one
+group, 22 false against 48 true). With every m read off the truth instead (what no fit
+can beat): mixed F1 0.555 at P 0.924; default at 247k 0.833 -> 0.848: an exact m wins
+back at most 1.5 of the 4 points F1 loses from 23k to 247k records.
 """
 
 

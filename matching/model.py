@@ -56,14 +56,15 @@ lost but goes to a reviewer. First set at 0.7 on the seven tuning profiles at 23
 records, when the fitted m of different given names was several times too high (learned
 among siblings) and every probability under-confident: pairs predicted 0.5-0.8 were the
 same person 80-86 % of the time. Once the given names' m is learned where the other
-fields establish identity (`fitting.identity_established`), predictions are calibrated
-(mixed profile, 23k records: predicted 0.85, 0.93, 0.97, observed 0.90, 0.93, 0.94), and
-0.7 merged pairs wrong three times in ten at the margin: mixed precision 0.944 at 23k
-records. At 0.75 it was 0.952 at 23k but 0.945 at 247k; at 0.8, 0.959, 0.954 and 0.960
-at 23k, 247k and a million. Against the engine before (0.7, given names' m among
-siblings), F1 at 23k / 247k records: default 0.874 -> 0.859 / 0.832 -> 0.821, mixed
-0.402 -> 0.448 / 0.361 -> 0.416, patronymic 0.712 -> 0.759 / 0.584 -> 0.665. Measured
-at every size in the README ("Accuracy at scale")."""
+fields establish identity (`fitting.identity_established`), predictions from 0.8 up are
+near what they mean (mixed profile, 23k records: predicted 0.85, 0.93, 0.97, observed
+0.90, 0.93, 0.94; still under-confident below 0.8, and over-confident above 0.95 where
+names are few), and merging from 0.7 gave mixed a precision of 0.944 at 23k records. At
+0.75 it was 0.952 at 23k but 0.945 at 247k; at 0.8, 0.959, 0.954 and 0.960 at 23k, 247k
+and a million. Against the engine before (0.7, given names' m among siblings), F1 at
+23k / 247k records: default 0.874 -> 0.859 / 0.832 -> 0.821, mixed 0.402 -> 0.448 /
+0.361 -> 0.416, patronymic 0.712 -> 0.759 / 0.584 -> 0.665. Measured at every size in
+the README ("Accuracy at scale")."""
 REVIEW_THRESHOLD = 0.1
 PRIOR_STRENGTH = 5.0
 """Pseudo-pairs of the declared m added in EM: a level unseen in a small session stays possible."""

@@ -377,7 +377,12 @@ def _stored_end(
 
 
 def settle_load(
-    store: Store, report: ImportReport, lang: str = "fr", *, link: bool = True
+    store: Store,
+    report: ImportReport,
+    lang: str = "fr",
+    *,
+    link: bool = True,
+    incremental_only: bool = False,
 ) -> ImportCounts:
     """What follows a load (`import_records`, or a tracing request registered at a desk:
     `service.tracingregister`): link its new records against the stored population (and
@@ -386,7 +391,7 @@ def settle_load(
     counts = report.counts
     assert counts is not None
     if link:
-        report.linked = link_import(store, counts.import_id)
+        report.linked = link_import(store, counts.import_id, incremental_only=incremental_only)
     report.pending = store.pending_records()
     if report.linked and report.linked.get("mode") == "batch":
         report.graph = defer_graph(store)

@@ -57,6 +57,11 @@ def _keys_of(records: list[dict[str, Any]]) -> list[list[str]]:
     return all_record_keys(build_columns(records))
 
 
+def keys_stale(store: Store) -> bool:
+    """Whether linking would first rebuild every stored key (`ensure_current_keys`)."""
+    return store.setting(KEYS_VERSION) != keys_version() and store.has_blocking_keys()
+
+
 def ensure_current_keys(store: Store) -> dict[str, Any] | None:
     """Rebuild the stored keys when this code would write others; None when they are
     current. A store with no key yet (its first import) just takes the code's version."""

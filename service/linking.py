@@ -25,9 +25,10 @@ from matching.prepared import prepared_version
 from matching.record_keys import all_record_keys
 from matching.scoring import Scores
 from models.store import Store
+from models.store.base import estimated_record_count
 from models.store.linking import LinkTx
 from service.clock import Clock
-from service.keys import ensure_current_keys
+from service.keys import ensure_current_keys, keys_stale
 from service.kingraph import graph_is_built
 from service.memory import settle_loaded
 from service.pairs import MATCH_FIELDS, pair_rows, review_unmerged
@@ -66,9 +67,18 @@ records is too rough for the thousands after them). Doubling makes the full reli
 as the registry grows: their cost, spread over the imports, stays that of linking once."""
 
 
-def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
+def link_import(
+    store: Store, import_id: uuid.UUID, *, incremental_only: bool = False
+) -> dict[str, Any]:
     """Link the records of one import, and any stored record still without a person,
     against the stored population.
+
+    `incremental_only`: in a population of more than `DESK_WHOLE_MOST` records, link them
+    against their candidates or not at all. Where this import would rebuild every stored
+    key or link the whole population again (`whole_population_reason`), its records are
+    left pending for the next import or `nrm relink` (`mode` "deferred", `because` why):
+    a tracing request taken at a desk must not hold a web request for the minutes a
+    million records take, nor let any officer start a relink.
 
     Two short transactions on one connection each (`Store.linking`): the first
     stores the new records' keys and reads their candidates with the fields
@@ -87,6 +97,11 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
     alone). `timings_ms` tells where the time went.
     """
     clock = Clock()
+    if incremental_only:
+        with store.engine.connect() as c:
+            incremental_only = estimated_record_count(c) > DESK_WHOLE_MOST
+    if incremental_only and keys_stale(store):
+        return _deferred(store, import_id, "keys_version")
     rebuilt = ensure_current_keys(store)
     ensure_current_prepared(store)
     settle_loaded()
@@ -105,6 +120,8 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         relink = whole_population_reason(
             len(new), population, model, graph_is_built(store), model_stale
         )
+        if relink and incremental_only:
+            return {"mode": "deferred", "because": relink, "records": len(new)}
         candidates = (
             []
             if relink
@@ -172,6 +189,17 @@ def link_import(store: Store, import_id: uuid.UUID) -> dict[str, Any]:
         **({"keys_rebuilt": rebuilt} if rebuilt else {}),
         "timings_ms": clock.steps,
     }
+
+
+DESK_WHOLE_MOST = 20_000
+"""Up to this many stored records, a desk's import may still link the whole population
+again (seconds); above, its records wait (`link_import`'s `incremental_only`)."""
+
+
+def _deferred(store: Store, import_id: uuid.UUID, because: str) -> dict[str, Any]:
+    with store.linking() as tx:
+        waiting = len(tx.records_to_link(import_id, ("id",)))
+    return {"mode": "deferred", "because": because, "records": waiting}
 
 
 def whole_population_reason(

@@ -22,7 +22,7 @@ from service.errors import (
     PreconditionRequired,
     UseCaseError,
 )
-from service.tracing import ASSESS, Tracing, UnknownPerson, person_of_record
+from service.tracing import ASSESS, Tracing, UnknownPerson, case_holders, person_of_record
 from tracing.decisions import (
     DECISIONS,
     RECOMMENDED,
@@ -195,12 +195,13 @@ class ReturnDecisions(Tracing):
     def _sources(self, person: str) -> frozenset[str]:
         """The organisations holding the person's records (an entity id, or
         ``record:<id>``; none: no such person): who may decide on their return, checked
-        before anything of the person is read."""
+        before anything of the person is read. A tracing request holds no case file
+        (`service.tracing.case_holders`)."""
         if person.startswith("record:"):
             record = self.store.get_record(UUID(person.removeprefix("record:")))
-            return frozenset({record.source} if record else ())
+            return frozenset(case_holders([record] if record else []))
         found = self.store.entity(UUID(person))
-        return frozenset(r.source for r in found[1]) if found else frozenset()
+        return frozenset(case_holders(found[1])) if found else frozenset()
 
     def _record(
         self, actor: Actor, found: Assessed, request: ReturnRequest, lang: str

@@ -8,10 +8,12 @@ Every answer writes an audit row naming who asked and which persons were shown.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 from uuid import UUID
 
+from models.records import CaseType
 from models.review import OPEN_STATUSES
 from models.store import Store
 from models.store.kingraph import kin_graph_read
@@ -104,6 +106,15 @@ def person_of_record(store: Store, record_id: str, source: str | None) -> str:
     return people.pop()
 
 
+def case_holders(records: Iterable[Any]) -> set[str]:
+    """The organisations holding one of these records' case files for the person: a
+    family's tracing request is a request about them, not their case (it may be taken at
+    any tracing officer's desk, by whoever the requester is), so its records make no
+    organisation a holder: they neither waive the purpose of an assessment nor let an
+    organisation decide on a return."""
+    return {r.source for r in records if r.case_type != CaseType.TRACING_REQUEST.value}
+
+
 def _check_purpose(actor: Actor, sources: set[str]) -> None:
     """A safe-return assessment reads a person's case (origin commune, family, consent):
     a caseworker whose organisation recorded none of the person's records states why
@@ -187,7 +198,7 @@ class Tracing(UseCases):
     def _assessed(self, actor: Actor, person: str, asked: str, day: date) -> Assessed:
         graph = _graph(self.store, person, asked)
         profile = graph.profiles[person]
-        _check_purpose(actor, {r.source for r in profile.records})
+        _check_purpose(actor, case_holders(profile.records))
         family = relatives(graph, person, ASSESSED_RELATIVES)
         overall, factors = assess(
             graph, person, family, day, insecure_areas(), _awaiting(self.store, graph, family)

@@ -20,6 +20,7 @@ the request's potential matches are `TracingSearch.tracing_matches`.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Sequence
 from datetime import date
@@ -30,17 +31,19 @@ from models.columnwise import validate_chunk
 from models.recordfile import Chunk
 from models.records import CaseType, Role
 from models.store.audit import write_audit
-from models.store.tracingrequests import case_records
+from models.store.tracingrequests import case_taken
 from models.validation import validate_relation
-from service.context import Actor, UseCases
+from service.context import Actor, UseCases, visible
 from service.errors import Forbidden, Unprocessable
 from service.importing import ImportReport, settle_load
+from service.search import refuse_patterns
 from service.sought import DESCRIBED as SOUGHT_FIELDS
 from service.sought import description_of
 from service.tracingsearch import TRACE
 from service.training import learned_outcome
 from tracing.persons import written_name
 
+log = logging.getLogger(__name__)
 REGISTER_REQUEST = TRACE
 """Who takes a family's request: tracing officers, caseworkers, admins (not reviewers)."""
 MOST_SOUGHT = 10
@@ -65,6 +68,10 @@ COLUMNS = (
     *DESCRIBED.values(),
 )
 """The columns of the rows a request is written as (`models.records.RECORD_COLUMNS`)."""
+NAMES = frozenset({"name", "given", "family", "father", "mother"})
+LONGEST_TEXT = 100
+LONGEST_PHONE = 40
+"""The longest text and phone number a request takes (the API's own limits)."""
 REFUSED = N_("the tracing request was not registered: {problems}")
 ABOUT = N_("{who}, {column}: {message}")
 THE_REQUESTER = N_("the requester")
@@ -95,8 +102,24 @@ def family_age_text(age: int | None, age_max: int | None) -> str | None:
 
 
 def _cells(person: dict[str, Any], age: str | None) -> dict[str, str]:
-    """A person's cells as a records file writes them."""
-    cells = {column: str(person[key]) for key, column in DESCRIBED.items() if person.get(key)}
+    """A person's cells as a records file writes them, each as the reader sees it
+    (`visible`), refused when it is a pattern, too long, or a name of less than two
+    letters: the API's limits, kept here so that the page and the API refuse alike."""
+    refuse_patterns(person)
+    cells: dict[str, str] = {}
+    for key, column in DESCRIBED.items():
+        written = visible(str(person[key])) if person.get(key) else ""
+        if not written:
+            continue
+        if len(written) > (LONGEST_PHONE if key == "phone" else LONGEST_TEXT):
+            raise RegistrationRefused(
+                REFUSED, problems=Message("{field} is too long", field=Word(column))
+            )
+        if key in NAMES and sum(c.isalpha() for c in written) < 2:
+            raise RegistrationRefused(
+                REFUSED, problems=Message("{field}: two letters at least", field=Word(column))
+            )
+        cells[column] = written
     if person.get("birth_year"):
         cells["birth_date"] = f"vers {int(person['birth_year'])}"
     if age:
@@ -171,8 +194,6 @@ class TracingRegistration(UseCases):
         relation = _relation(relation)
         for _ in range(ATTEMPTS):
             case_id = new_case_id(source, day)
-            if case_records(self.store, case_id, source):
-                continue
             try:
                 return self._register(actor, source, case_id, people, relation, day)
             except _Taken:
@@ -220,6 +241,8 @@ class TracingRegistration(UseCases):
         )
         report = ImportReport(file=case_id, rows=len(rows), relation_rows=len(relations))
         with self.store.importing(f"tracing request {source}/{case_id}") as writer:
+            if case_taken(writer.connection, source, case_id):
+                raise _Taken  # another case file (of any type) has this id
             writer.add_columns(validated.columns, validated.header)
             writer.add_relations(relations)
             counts = writer.finish()
@@ -238,18 +261,7 @@ class TracingRegistration(UseCases):
                 ),
             )
         report.counts = counts
-        settle_load(self.store, report, actor.lang)
-        assert report.flags is not None
-        self.audit(
-            actor,
-            "tracing_request_linked",
-            "case",
-            [f"{source}/{case_id}"],
-            records=ids,
-            import_id=str(counts.import_id),
-            flagged=[f["entity_id"] for f in report.flags["items"]],
-            **learned_outcome(report.linked or {}),
-        )
+        linked = self._settle(actor, report, f"{source}/{case_id}", ids)
         return {
             "source": source,
             "case_id": case_id,
@@ -262,7 +274,41 @@ class TracingRegistration(UseCases):
             "sought": [_named(row) for row in rows[1:]],
             "requester_record_id": ids[0],
             "sought_record_ids": ids[1:],
+            "linked": linked,
         }
+
+    def _settle(self, actor: Actor, report: ImportReport, case: str, ids: list[str]) -> bool:
+        """Link the request's records against their candidates only (`link_import`'s
+        `incremental_only`: never a relink of the whole population from a desk); whether
+        they were linked. The request is stored and audited already: a failure here
+        leaves its records pending for the next import or `nrm relink`, says so in the
+        audit and answers all the same, so that the officer does not register it twice."""
+        try:
+            settle_load(self.store, report, actor.lang, incremental_only=True)
+        except Exception as failure:
+            log.exception("linking the tracing request %s failed; its records wait", case)
+            self.audit(
+                actor,
+                "tracing_request_link_failed",
+                "case",
+                [case],
+                records=ids,
+                error=type(failure).__name__,
+            )
+            return False
+        linked = report.linked or {}
+        self.audit(
+            actor,
+            "tracing_request_linked",
+            "case",
+            [case],
+            records=ids,
+            import_id=str(report.counts.import_id) if report.counts else None,
+            pending=linked.get("mode") == "deferred",
+            **({"because": linked["because"]} if "because" in linked else {}),
+            **learned_outcome(linked),
+        )
+        return linked.get("mode") != "deferred"
 
 
 def _relation(written: str | None) -> str | None:

@@ -62,7 +62,9 @@ async def register(request: Request) -> Response:
     """With `step=register`, register the request the form describes and go to its page;
     otherwise show the form holding what was posted (a search's description)."""
     posted = await check_csrf(request)
-    given = {k: str(posted.get(k, "")).strip()[:TEXT_MAX] for k in FIELDS}
+    # one character past the limit, so that the use case refuses a text too long (as the
+    # API does) instead of the page cutting it unsaid
+    given = {k: str(posted.get(k, "")).strip()[: TEXT_MAX + 1] for k in FIELDS}
     if posted.get("step") != REGISTER:
         return _form(request, given)
     actor = page_actor(request)
@@ -93,7 +95,7 @@ def _read(given: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], str | 
     low, high = approximate_age(given["age"])
     sought: dict[str, Any] = {k: given[k] for k in SOUGHT_TEXTS if given[k]}
     sought.update(
-        sex=_sex(given["sex"]),
+        sex=given["sex"] or None,
         age=low,
         age_max=high,
         birth_year=whole_number(given["birth_year"], 1900, 2100),
@@ -102,16 +104,12 @@ def _read(given: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], str | 
         k: given[REQUESTER + k] for k in REQUESTER_TEXTS if given[REQUESTER + k]
     }
     requester.update(
-        sex=_sex(given[REQUESTER + "sex"]),
+        sex=given[REQUESTER + "sex"] or None,
         age=whole_number(given[REQUESTER + "age"], 0, 120),
         birth_year=whole_number(given[REQUESTER + "birth_year"], 1900, 2100),
     )
     relation = given[REQUESTER + "relation"]
-    return sought, requester, relation if relation in RELATIONS else None
-
-
-def _sex(value: str) -> str | None:
-    return value if value in SEXES else None
+    return sought, requester, relation or None
 
 
 def _form(

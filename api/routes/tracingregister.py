@@ -57,6 +57,10 @@ class RegisteredOut(RequestOut):
     """In the order the request names the sought persons."""
     matches: str
     """Where the request's potential matches are (`GET /tracing/requests/{case_id}/matches`)."""
+    linked: bool
+    """Whether the records were linked with their candidates now; false: they wait for the
+    next import or `nrm relink` (a desk never starts a relink of the whole population),
+    and the potential matches are found by description all the same."""
 
 
 @router.post(

@@ -14,7 +14,7 @@ from models.store.base import Store
 from models.store.serial import TRACING_LOCK, serialised
 from models.store.stamps import in_utc
 from models.store.tracing import KINSHIP_COLUMNS
-from models.tables import person_records, tracing_matches
+from models.tables import cases, person_records, tracing_matches
 
 TRACING_REQUEST = "tracing_request"
 
@@ -44,6 +44,12 @@ def request_cases(store: Store, limit: int, offset: int) -> tuple[list[dict[str,
         total = c.execute(counter).scalar_one()
         rows = [dict(r._mapping) for r in c.execute(page.limit(limit).offset(offset))]
     return rows, total
+
+
+def case_taken(c: Connection, source: str, case_id: str) -> bool:
+    """Whether the organisation already files a case of any type under this id."""
+    query = select(cases.c.id).where(cases.c.source == source, cases.c.case_id == case_id)
+    return c.execute(query.limit(1)).first() is not None
 
 
 def case_records(store: Store, case_id: str, source: str | None = None) -> list[dict[str, Any]]:

@@ -244,7 +244,7 @@ def test_sqlite_and_postgresql_learn_the_same_model_from_the_same_decisions(
 def test_a_learned_model_is_judged_at_the_threshold_that_will_merge_with_it(
     decided_demo: Store,
 ) -> None:
-    """Its probabilities are cut at the match model's threshold (0.7), so is its F1."""
+    """Its probabilities are cut at the match model's threshold, so is its F1."""
     _fs_model_that_merges_nothing(decided_demo)
     train_model(decided_demo)
     learned = active_learned(decided_demo)

@@ -336,14 +336,16 @@ def test_matching_new_records_holds_what_the_learned_model_alone_lifts_as_linkin
     model = link(build_columns(rows, "record_id"), default_model(), keep="review").model
     new, population = rows[:200], rows[200:]
 
+    low, high = model.review_threshold, model.match_threshold
+
     def lift(scores):
         p = scores.probability.astype(float)
-        p[(p >= 0.1) & (p < 0.7)] = 0.8
+        p[(p >= low) & (p < high)] = (MATCH_THRESHOLD + LEARNED_SURE) / 2
         return p
 
     _, _, _, plain, _ = match_new(new, population, model, id_field="record_id")
     _, _, _, scores, bands = match_new(new, population, model, id_field="record_id", rescore=lift)
-    lifted = (plain.probability >= 0.1) & (plain.probability < 0.7)
+    lifted = (plain.probability >= low) & (plain.probability < high)
     assert lifted.any()
     assert all(scores.held[lifted] & BIT["learned_alone"])
     assert set(bands[lifted].tolist()) == {"review"}

@@ -31,7 +31,7 @@ def test_records_loaded_by_an_import_that_stops_before_linking_are_attributable(
     """The load and its audit row are one transaction: a crash while linking leaves
     pending records whose loading is audited, by whom and from which file."""
 
-    def crash(*_: object) -> None:
+    def crash(*_: object, **__: object) -> None:
         raise RuntimeError("killed while linking")
 
     monkeypatch.setattr(importing, "link_import", crash)

@@ -15,7 +15,9 @@ import pytest
 from models.store import Store
 from models.users import UserRole
 from service import Actor, Service
-from service.errors import Forbidden
+from service.errors import Forbidden, PurposeRequired
+from service.returns import ReturnRequest
+from service.search import WildcardRefused
 from service.sought import AgeAndYearDisagree, EmptyDescription, description_of
 from service.tracingregister import NoOrganisation, RegistrationRefused
 from tests.service.family import import_family
@@ -151,6 +153,10 @@ def test_the_sought_persons_birth_is_the_one_a_tracing_search_reads(
         (MOTHER, {**GIRL, "birth_year": 1990}, AgeAndYearDisagree),
         (MOTHER, {**GIRL, "age": 500}, RegistrationRefused),
         (MOTHER, {**GIRL, "sex": "X"}, RegistrationRefused),
+        (MOTHER, {**GIRL, "given": "Fati*"}, WildcardRefused),
+        (MOTHER, {**GIRL, "given": "F"}, RegistrationRefused),
+        (MOTHER, {**GIRL, "village": "S" * 101}, RegistrationRefused),
+        ({**MOTHER, "phone": "7" * 41}, GIRL, RegistrationRefused),
     ],
 )
 def test_a_refused_request_stores_nothing(
@@ -201,3 +207,66 @@ def test_the_registration_is_audited_naming_the_officer_and_the_records(family: 
     assert row["detail"]["records"] == [case["requester_record_id"], *case["sought_record_ids"]]
     (linked,), _ = family.audit_rows({"action": "tracing_request_linked"})
     assert linked["object_ids"] == row["object_ids"]
+
+
+def test_a_desk_never_links_the_whole_population_again_its_records_wait(
+    family: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where an import would link everyone again (here: as if the store were large and the
+    model stale), the request is stored, answered and audited, its records left pending
+    for the next import or relink."""
+    monkeypatch.setattr("service.linking.DESK_WHOLE_MOST", 0)
+    monkeypatch.setattr("service.linking.whole_population_reason", lambda *_: "stale_model")
+    pending = family.pending_records()
+    case = _register(family)
+    assert case["linked"] is False and case["status"] == "open"
+    assert family.pending_records() == pending + 2
+    (linked,), _ = family.audit_rows({"action": "tracing_request_linked"})
+    assert (linked["detail"]["pending"], linked["detail"]["because"]) == (True, "stale_model")
+
+
+def test_a_failure_to_link_keeps_the_stored_request_and_says_so(
+    family: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(*_: Any, **__: Any) -> None:
+        raise RuntimeError("the linking step broke")
+
+    monkeypatch.setattr("service.tracingregister.settle_load", fails)
+    case = _register(family)
+    assert case["linked"] is False
+    assert family.find_record(case["sought_record_ids"][0], "CROIX")
+    (failed,), _ = family.audit_rows({"action": "tracing_request_link_failed"})
+    assert failed["detail"]["error"] == "RuntimeError"
+    assert len(family.audit_rows({"action": "register_tracing_request"})[0]) == 1
+
+
+def test_a_drawn_case_id_another_case_file_has_is_drawn_again(
+    family: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ENDA's reintegration case RE-1 is no tracing request, yet a request drawn under its
+    id would join its household: another number is drawn."""
+    drawn = iter(["RE-1", "ENDA-DR/2024/00000001"])
+    monkeypatch.setattr("service.tracingregister.new_case_id", lambda *_: next(drawn))
+    case = _register(family, actor=_officer(family, org="ENDA"))
+    assert case["case_id"] == "ENDA-DR/2024/00000001"
+    (household,) = family.find_record("M-1", "ENDA")
+    assert household.case_type == "reintegration"
+    assert not family.find_record("RE-1-D", "ENDA")
+
+
+def test_a_request_makes_its_organisation_no_holder_of_the_persons_case(family: Store) -> None:
+    """Any officer may take a request at a desk, whoever the requester is: the sought
+    record joining the girl's person gives the desk's organisation no case of hers to
+    assess without a purpose nor a return to decide."""
+    caseworker = _officer(family, UserRole.CASEWORKER)
+    case = _register(family, actor=caseworker)
+    (sought,) = family.find_record(case["sought_record_ids"][0], "CROIX")
+    (victim,) = family.find_record("V-1", "DNPEF")
+    assert sought.entity_id is not None and sought.entity_id == victim.entity_id
+    service = Service(family)
+    with pytest.raises(PurposeRequired):
+        service.assessment_of_entity(caseworker, sought.entity_id)
+    with pytest.raises(Forbidden, match="case files"):
+        service.decide_return_of_entity(
+            caseworker, sought.entity_id, ReturnRequest("recommend_return"), None
+        )
