@@ -33,10 +33,10 @@ from models.records import CaseType, Role
 from models.store.audit import write_audit
 from models.store.tracingrequests import case_taken
 from models.validation import validate_relation
-from service.context import Actor, UseCases, visible
+from service.context import Actor, visible
 from service.errors import Forbidden, Unprocessable
 from service.importing import ImportReport, settle_load
-from service.search import refuse_patterns
+from service.search import Searching, refuse_patterns
 from service.sought import DESCRIBED as SOUGHT_FIELDS
 from service.sought import description_of
 from service.tracingsearch import TRACE
@@ -161,7 +161,7 @@ class _Taken(Exception):
     """A drawn case id or record id is already stored: the load is undone, another drawn."""
 
 
-class TracingRegistration(UseCases):
+class TracingRegistration(Searching):
     def register_tracing_request(
         self,
         actor: Actor,
@@ -175,7 +175,8 @@ class TracingRegistration(UseCases):
         phone, origin) and the persons they seek (described as for a tracing search),
         `relation` what the requester is to each sought person (`mother`: the requester
         is their mother). Stored, audited and linked as an import of its rows; refused
-        whole (nothing stored) when any description is. Returns the new case as the
+        whole (nothing stored) when any description is. Counted against the user's
+        search rate limit (429 past it), as a tracing search is. Returns the new case as the
         tracing-request list shows it, with its record ids."""
         actor.require(REGISTER_REQUEST)
         source = actor.user.organisation if actor.user is not None else None
@@ -184,6 +185,7 @@ class TracingRegistration(UseCases):
                 "your account names no organisation, under which the request would be "
                 "filed: ask an administrator to set one"
             )
+        self.check_search_rate(actor)  # each request writes records and is matched
         day = today or date.today()
         if not sought or len(sought) > MOST_SOUGHT:
             raise RegistrationRefused(

@@ -28,7 +28,7 @@ from api.pages.web import (
     whole_number,
 )
 from models.records import RelationKind
-from service.errors import Forbidden, UseCaseError
+from service.errors import Forbidden, TooManyRequests, UseCaseError
 from service.tracingregister import REGISTER_REQUEST
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -82,6 +82,8 @@ async def register(request: Request) -> Response:
         case = page_service(request).register_tracing_request(
             actor, requester, [sought], relation=relation
         )
+    except TooManyRequests:
+        raise  # the pages' own answer: when to come back, with Retry-After
     except UseCaseError as refused:  # 422 as the tracing page's, 403 for no organisation
         status = 403 if isinstance(refused, Forbidden) else 422
         return _form(request, given, refused.text(actor.lang), status)

@@ -70,6 +70,7 @@ class RegisteredOut(RequestOut):
     responses={
         403: {"model": ErrorBody, "description": "a reviewer, or an account of no organisation"},
         409: {"model": ErrorBody, "description": "an age and a birth year that disagree"},
+        429: {"model": ErrorBody, "description": "too many searches or requests; retry later"},
     },
 )
 def register_request(

@@ -15,7 +15,8 @@ import pytest
 from models.store import Store
 from models.users import UserRole
 from service import Actor, Service
-from service.errors import Forbidden, PurposeRequired
+from service.errors import Forbidden, PurposeRequired, TooManyRequests
+from service.ratelimit import SharedLimit
 from service.returns import ReturnRequest
 from service.search import WildcardRefused
 from service.sought import AgeAndYearDisagree, EmptyDescription, description_of
@@ -270,3 +271,16 @@ def test_a_request_makes_its_organisation_no_holder_of_the_persons_case(family: 
         service.decide_return_of_entity(
             caseworker, sought.entity_id, ReturnRequest("recommend_return"), None
         )
+
+
+def test_registrations_count_against_the_search_rate_limit(family: Store) -> None:
+    """Each request writes records and is matched: an officer past the limit is refused
+    (429) and nothing more is stored."""
+    service = Service(family)
+    service.search_limit = SharedLimit("search", per_window=1, window=60, clock=lambda: 90.0)
+    actor = _officer(family)
+    service.register_tracing_request(actor, MOTHER, [GIRL], today=TODAY)
+    before = family.count_records()
+    with pytest.raises(TooManyRequests):
+        service.register_tracing_request(actor, MOTHER, [GIRL], today=TODAY)
+    assert family.count_records() == before
