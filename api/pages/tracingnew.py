@@ -82,11 +82,10 @@ async def register(request: Request) -> Response:
         case = page_service(request).register_tracing_request(
             actor, requester, [sought], relation=relation
         )
-    except TooManyRequests:
-        raise  # the pages' own answer: when to come back, with Retry-After
-    except UseCaseError as refused:  # 422 as the tracing page's, 403 for no organisation
-        status = 403 if isinstance(refused, Forbidden) else 422
-        return _form(request, given, refused.text(actor.lang), status)
+    except (TooManyRequests, Forbidden):
+        raise  # the pages' own answers: when to come back; a refusal, audited
+    except UseCaseError as refused:  # 422 as the tracing page's
+        return _form(request, given, refused.text(actor.lang), 422)
     target = case_url(case["case_id"], case["source"])
     return redirect(f"{target}{'&' if '?' in target else '?'}done=registered")
 

@@ -108,4 +108,8 @@ def test_a_reviewer_may_not_register_a_request(tracing: Pages) -> None:
 def test_an_officer_of_no_organisation_is_told_why_nothing_is_registered(tracing: Pages) -> None:
     officer = tracing.browser("tracing_officer")
     assert 'id="no-organisation"' in officer.get("/tracing/new").text
-    assert _register(officer, **SOUGHT, **REQUESTER).status_code == 403
+    sent = _register(officer, **SOUGHT, **REQUESTER)
+    assert sent.status_code == 403 and "organisation" in sent.text
+    store = tracing.world.client.app.state.service.store
+    refused, _ = store.audit_rows({"action": "access_refused"})
+    assert any("organisation" in row["detail"]["reason"] for row in refused)
