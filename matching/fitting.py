@@ -129,16 +129,35 @@ def identity_established(levels: np.ndarray) -> np.ndarray:
     0.001 to 0.004 at 247k records and a million, under the truth there: the few true
     pairs with two given names then score too low to reach the queue (a pair of different
     given names never merges without a reviewer whatever it scores, `guards`)."""
-
-    def among(name: str, *wanted: str) -> np.ndarray:
-        return COMPARISON[name].among(levels[:, COMPARISON_NAMES.index(name)], *wanted)
-
     return (
-        among("family_name", *FAMILY_AGREES)
-        & among("birth", *BIRTHS_OVERLAP)
-        & among("sex", "same")
-        & among("origin_place", "same_village")
+        among("family_name", levels, *FAMILY_AGREES)
+        & among("birth", levels, *BIRTHS_OVERLAP)
+        & among("sex", levels, "same")
+        & among("origin_place", levels, "same_village")
     )
+
+
+def among(name: str, levels: np.ndarray, *wanted: str) -> np.ndarray:
+    """Which pairs' level of comparison `name` is one of `wanted`."""
+    return COMPARISON[name].among(levels[:, COMPARISON_NAMES.index(name)], *wanted)
+
+
+def _learn(
+    model: FSModel,
+    m: dict[str, list[float]],
+    levels: np.ndarray,
+    selected: np.ndarray,
+    fields: tuple[str, ...],
+    rng: np.random.Generator,
+) -> dict[str, Any]:
+    """One EM session on a sample of the `selected` pairs, learning the m of `fields` into
+    `m` (the other fields' m as `m` holds them); what the session did."""
+    rows = _sample(np.flatnonzero(selected), rng)
+    if len(rows) < 20:
+        return {"pairs": len(rows), "skipped": "too few pairs"}
+    learned, share, iterations = em_session(replace(model, m=m), levels[rows], fields)
+    m.update(learned)
+    return {"pairs": len(rows), "match_share": round(share, 4), "iterations": iterations}
 
 
 def _sample(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -182,17 +201,11 @@ def fit_model(
     model = replace(model, u=u)
     fa, fb = same_family_pairs(columns, min(U_SAMPLE, n * 20), rng)
     same_family = compare_pairs(columns, fa, fb)
-    others = COMPARISON["given_names"].among(
-        same_family[:, COMPARISON_NAMES.index("given_names")], "different"
-    )
+    others = among("given_names", same_family, "different")
     if others.sum() >= 1000:
         conditional = estimate_u(same_family[others])
         model = replace(model, u_same_family={"origin_place": conditional["origin_place"]})
     model = replace(model, u_near_family=near_family_u(random_levels, u))
-
-    def among(name: str, chosen: np.ndarray, *wanted: str) -> np.ndarray:
-        return COMPARISON[name].among(chosen[:, COMPARISON_NAMES.index(name)], *wanted)
-
     names_agree = among("family_name", levels, *FAMILY_AGREES) & among(
         "given_names", levels, *GIVEN_AGREES
     )
@@ -209,38 +222,18 @@ def fit_model(
         ),
     )
     for name, selected, fields in plan:
-        rows = _sample(np.flatnonzero(selected), rng)
-        if len(rows) < 20:
-            sessions[name] = {"pairs": len(rows), "skipped": "too few pairs"}
-            continue
-        learned, share, iterations = em_session(replace(model, m=m), levels[rows], fields)
-        m.update(learned)
-        sessions[name] = {
-            "pairs": len(rows),
-            "match_share": round(share, 4),
-            "iterations": iterations,
-        }
+        sessions[name] = _learn(model, m, levels, selected, fields, rng)
     ta, tb = _training_pairs(columns)
     training = compare_pairs(columns, ta, tb)
     overlap = among("birth", training, *BIRTHS_OVERLAP, "overlap_wide")
-    rows = _sample(np.flatnonzero(overlap), rng)
-    if len(rows) >= 20:
-        learned, share, iterations = em_session(replace(model, m=m), training[rows], NAME_FIELDS)
-        m.update(learned)
-        sessions["parents_agree_births_overlap"] = {
-            "pairs": len(rows),
-            "match_share": round(share, 4),
-            "iterations": iterations,
-        }
-    rows = _sample(np.flatnonzero(identity_established(levels)), rng)
-    if len(rows) >= 20:
-        learned, share, iterations = em_session(replace(model, m=m), levels[rows], ("given_names",))
-        m.update(learned)
-        sessions["identity_established"] = {
-            "pairs": len(rows),
-            "match_share": round(share, 4),
-            "iterations": iterations,
-        }
+    later = (
+        ("parents_agree_births_overlap", training, overlap, NAME_FIELDS),
+        ("identity_established", levels, identity_established(levels), ("given_names",)),
+    )
+    for name, chosen, selected, fields in later:
+        session = _learn(model, m, chosen, selected, fields, rng)
+        if "skipped" not in session:  # these two leave no note when they do not run
+            sessions[name] = session
     m = bounded_disagreement(m)
     model = replace(
         model, common_shares=common_shares(columns, model), written_shares=written_shares(columns)

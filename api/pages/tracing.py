@@ -97,12 +97,7 @@ def _traced(request: Request, given: dict[str, str], sent: bool, lapsed: bool = 
         problem = _(LAPSED)
     if sent:
         try:
-            low, high = approximate_age(form["age"])
-            numbers = {
-                "age": low,
-                "age_max": high,
-                "birth_year": whole_number(given["birth_year"], 1900, 2100),
-            }
+            numbers = family_numbers(form["age"], given["birth_year"])
         except ValueError:
             problem = _(
                 "Give the age in years (0 to 120: « 12 », « environ 12 ans », « douze », "
@@ -133,6 +128,14 @@ def _traced(request: Request, given: dict[str, str], sent: bool, lapsed: bool = 
         problem=problem,
         hint=hint,
     )
+
+
+def family_numbers(age: str, birth_year: str) -> dict[str, int | None]:
+    """The age and birth year a family gives, as the use cases take them: `age` and
+    `age_max` (`approximate_age`), `birth_year` in four digits; ValueError when either
+    is unreadable."""
+    low, high = approximate_age(age)
+    return {"age": low, "age_max": high, "birth_year": whole_number(birth_year, 1900, 2100)}
 
 
 def approximate_age(text: str) -> tuple[int | None, int | None]:

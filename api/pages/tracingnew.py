@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.pages.routing import PageRoute
-from api.pages.tracing import SEXES, TEXT_MAX, approximate_age, case_url
+from api.pages.tracing import SEXES, TEXT_MAX, case_url, family_numbers
 from api.pages.web import (
     check_csrf,
     page_actor,
@@ -93,14 +93,8 @@ async def register(request: Request) -> Response:
 def _read(given: dict[str, str]) -> tuple[dict[str, Any], dict[str, Any], str | None]:
     """(the sought person, the requester, the relation) as the use case takes them;
     ValueError for an age or a birth year that is not one."""
-    low, high = approximate_age(given["age"])
     sought: dict[str, Any] = {k: given[k] for k in SOUGHT_TEXTS if given[k]}
-    sought.update(
-        sex=given["sex"] or None,
-        age=low,
-        age_max=high,
-        birth_year=whole_number(given["birth_year"], 1900, 2100),
-    )
+    sought.update(sex=given["sex"] or None, **family_numbers(given["age"], given["birth_year"]))
     requester: dict[str, Any] = {
         k: given[REQUESTER + k] for k in REQUESTER_TEXTS if given[REQUESTER + k]
     }

@@ -31,6 +31,7 @@ class RequesterIn(NamedIn):
     phone (protected: shown only to the roles that need it) and origin are optional."""
 
     UNNAMED: ClassVar[str] = "name the requester (given or family name)"
+    UNDESCRIBED: ClassVar[frozenset[str]] = frozenset({"relation"})
     age: Annotated[int | None, Field(default=None, ge=0, le=120)] = None
     birth_year: Annotated[int | None, Field(default=None, ge=1900, le=2100)] = None
     relation: RelationKind | None = Field(
@@ -84,12 +85,12 @@ def register_request(
     open in `GET /tracing/requests` and its potential matches, now and as files arrive,
     at `matches`. A description the records file would refuse is refused whole (422) and
     nothing is stored."""
-    requester = body.requester.model_dump(exclude={"relation"})
-    if body.requester.sex is not None:
-        requester["sex"] = body.requester.sex.value
     relation = body.requester.relation.value if body.requester.relation else None
     case = service.register_tracing_request(
-        actor, requester, [s.described() for s in body.sought], relation=relation
+        actor,
+        body.requester.described(),
+        [s.described() for s in body.sought],
+        relation=relation,
     )
     matches = f"/tracing/requests/{quote(case['case_id'], safe='/')}/matches"
     matches += f"?source={quote(case['source'], safe='')}"

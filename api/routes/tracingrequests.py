@@ -30,6 +30,8 @@ class NamedIn(Forbid):
     in any spelling; `UNNAMED` says what is missing when none is given."""
 
     UNNAMED: ClassVar[str] = "describe the person by a name (given or family)"
+    UNDESCRIBED: ClassVar[frozenset[str]] = frozenset()
+    """Fields of the body that are not the person's description."""
     model_config = ConfigDict(
         json_schema_extra={
             "anyOf": [{"required": ["given"]}, {"required": ["family"]}, {"required": ["name"]}]
@@ -46,6 +48,11 @@ class NamedIn(Forbid):
         if not (self.given or self.family or self.name):
             raise ValueError(self.UNNAMED)
         return self
+
+    def described(self) -> dict[str, Any]:
+        """The description as the use cases take it (`service.sought`): the sex as its
+        letter."""
+        return self.model_dump(mode="json", exclude=set(self.UNDESCRIBED))
 
 
 class DescribedIn(NamedIn):
@@ -73,18 +80,12 @@ class DescribedIn(NamedIn):
     father: Text = None
     mother: Text = None
 
-    def described(self) -> dict[str, Any]:
-        """The description as the use cases take it (`service.sought`)."""
-        sought = self.model_dump(exclude={"top"})
-        if self.sex is not None:
-            sought["sex"] = self.sex.value
-        return sought
-
 
 class SoughtIn(DescribedIn):
     """A sought person as the family describes it: a name (given or family) is required;
     any spelling, an approximate age or a birth year, origin, parents' names."""
 
+    UNDESCRIBED: ClassVar[frozenset[str]] = frozenset({"top"})
     top: Annotated[int, Field(ge=1, le=MAX_RESULTS)] = 10
 
 

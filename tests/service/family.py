@@ -25,6 +25,16 @@ RECORDS = (
     "Bakary Diarra,Awa Traoré,,\n"
     "X-1,ENDA,RE-9,reintegration,beneficiary,Mariam SANGARE,F,2001,Banamba,Banamba,,,,\n"
 )
+GIRL_AS_HER_MOTHER_TELLS = {
+    "given": "Fatimata",
+    "family": "Diara",
+    "sex": "F",
+    "age": 15,
+    "village": "Sirakoro",
+    "father": "Bakari Diara",
+    "mother": "Awa Trawore",
+}
+"""The girl V-1 / B-1 as her mother describes her, in other spellings."""
 RELATIONS = (
     "record_id,relation,related_record_id\n"
     "V-1,other,U-1\n"

@@ -21,19 +21,11 @@ from service.returns import ReturnRequest
 from service.search import WildcardRefused
 from service.sought import AgeAndYearDisagree, EmptyDescription, description_of
 from service.tracingregister import NoOrganisation, RegistrationRefused
-from tests.service.family import import_family
+from tests.service.family import GIRL_AS_HER_MOTHER_TELLS, import_family
 
 TODAY = date(2024, 6, 1)
 MOTHER = {"name": "Awa TRAWORE", "sex": "F", "age": 40, "phone": "+223 70 00 00 99"}
-GIRL = {
-    "given": "Fatimata",
-    "family": "Diara",
-    "sex": "F",
-    "age": 15,
-    "village": "Sirakoro",
-    "father": "Bakari Diara",
-    "mother": "Awa Trawore",
-}
+GIRL = GIRL_AS_HER_MOTHER_TELLS
 
 
 def _officer(store: Store, role: UserRole = UserRole.TRACING_OFFICER, org: str | None = "CROIX"):

@@ -17,7 +17,7 @@ from service.search import WildcardRefused
 from service.sought import AgeAndYearDisagree, EmptyDescription, description_of
 from service.tracingsearch import AlreadyFound, TracingSearch
 from tests.conftest import write_csv
-from tests.service.family import import_family
+from tests.service.family import GIRL_AS_HER_MOTHER_TELLS, import_family
 
 ACTOR = Actor.operator("test")
 
@@ -62,15 +62,7 @@ def test_a_description_without_a_name_is_refused() -> None:
 
 
 def test_the_sought_person_is_found_under_another_spelling(family: Store) -> None:
-    sought = {
-        "given": "Fatimata",
-        "family": "Diara",
-        "sex": "F",
-        "age": 15,
-        "village": "Sirakoro",
-        "father": "Bakari Diara",
-        "mother": "Awa Trawore",
-    }
+    sought = GIRL_AS_HER_MOTHER_TELLS
     hits = Service(family).trace(ACTOR, sought, top=5, limited=False, today=date(2024, 6, 1))
     assert hits[0]["entity_id"] == _entity(family, "V-1")
     assert hits[0]["reasons"]
